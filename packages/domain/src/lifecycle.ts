@@ -1,0 +1,218 @@
+import type { CaseFacts, Resolution, Status } from './types.ts';
+import { isChatType } from './types.ts';
+
+/** Something that may change a case's lifecycle. Time and actor are always given. */
+export type LifecycleEvent =
+  | { kind: 'claim'; actorId: string }
+  | { kind: 'assign'; teamId: string; ownerId: string | null }
+  | { kind: 'set_waiting'; wakeAt: Date | null }
+  | { kind: 'wake' }
+  | { kind: 'timer_wake' }
+  | { kind: 'resolve'; resolution: Resolution }
+  | { kind: 'reopen' }
+  | { kind: 'customer_message' }
+  | { kind: 'customer_ended_chat'; rating: { stars: number; note: string | null } | null }
+  | { kind: 'customer_rated'; rating: { stars: number; note: string | null } }
+  | { kind: 'auto_close'; autoCloseDays: number; lastActivityAt: Date };
+
+export type LifecycleEventKind = LifecycleEvent['kind'];
+export const LIFECYCLE_EVENT_KINDS = [
+  'claim', 'assign', 'set_waiting', 'wake', 'timer_wake', 'resolve', 'reopen',
+  'customer_message', 'customer_ended_chat', 'customer_rated', 'auto_close',
+] as const satisfies readonly LifecycleEventKind[];
+
+export type CaseChanges = Partial<{
+  status: Status;
+  resolution: Resolution | null;
+  ownerId: string | null;
+  teamId: string;
+  resolvedAt: Date | null;
+  wakeAt: Date | null;
+  rating: { stars: number; note: string | null } | null;
+}>;
+
+/** A fact to append to the case history (and to publish after commit). */
+export type DomainEvent = { type: string; data: Record<string, unknown> };
+
+export type RefusalCode = 'transition_not_allowed' | 'already_claimed' | 'validation_failed';
+
+export type Outcome =
+  | { ok: true; changes: CaseChanges; events: DomainEvent[] }
+  /** The case cannot change any more: the message starts a new case linked to it. */
+  | { ok: true; followUp: true; changes: CaseChanges; events: DomainEvent[] }
+  | { ok: false; code: RefusalCode; detail: string };
+
+type Rule = (c: CaseFacts, e: never, now: Date) => Outcome;
+type Row = { [K in LifecycleEventKind]: Rule };
+
+const refuse = (detail: string): Outcome => ({ ok: false, code: 'transition_not_allowed', detail });
+const change = (c: CaseFacts, changes: CaseChanges, reason: string, extra: DomainEvent[] = []): Outcome => {
+  const events = [...extra];
+  if (changes.status !== undefined && changes.status !== c.status) {
+    events.push({ type: 'case.status_changed', data: { from: c.status, to: changes.status, reason } });
+  }
+  return { ok: true, changes, events };
+};
+
+const claim = (c: CaseFacts, e: { actorId: string }): Outcome => {
+  if (c.ownerId !== null) {
+    return { ok: false, code: 'already_claimed', detail: 'The case already has an owner.' };
+  }
+  const status = c.status === 'new' ? 'ready' : c.status;
+  return change(c, { ownerId: e.actorId, status }, 'claimed', [
+    { type: 'case.claimed', data: { ownerId: e.actorId } },
+  ]);
+};
+
+const assign = (c: CaseFacts, e: { teamId: string; ownerId: string | null }): Outcome => {
+  const extra: DomainEvent[] = [];
+  if (e.teamId !== c.teamId) extra.push({ type: 'case.team_changed', data: { from: c.teamId, to: e.teamId } });
+  if (e.ownerId !== c.ownerId) {
+    extra.push(e.ownerId === null
+      ? { type: 'case.unassigned', data: { from: c.ownerId } }
+      : { type: 'case.assigned', data: { from: c.ownerId, to: e.ownerId } });
+  }
+  if (extra.length === 0) return { ok: true, changes: {}, events: [] };
+  let status: Status = c.status;
+  if (e.ownerId !== null && c.status === 'new') status = 'ready';
+  // A case moved to another team without an owner is new to that team's queue.
+  if (e.ownerId === null && e.teamId !== c.teamId) status = 'new';
+  const changes: CaseChanges = { teamId: e.teamId, ownerId: e.ownerId, status };
+  if (c.status === 'waiting' && status !== 'waiting') changes.wakeAt = null; // no stale timer on a case that left waiting
+  return change(c, changes, 'assigned', extra);
+};
+
+const setWaiting = (c: CaseFacts, e: { wakeAt: Date | null }, now: Date): Outcome => {
+  // Written as "not after now" so an invalid Date (NaN) is refused too.
+  if (e.wakeAt !== null && !(e.wakeAt.getTime() > now.getTime())) {
+    return { ok: false, code: 'validation_failed', detail: 'The wake time must be in the future.' };
+  }
+  return change(c, { status: 'waiting', wakeAt: e.wakeAt }, 'set_waiting');
+};
+
+const wakeUp = (reason: string) => (c: CaseFacts): Outcome =>
+  change(c, { status: 'ready', wakeAt: null }, reason);
+
+/** A wake timer acts only once the case's own wake time has passed: a stale or early job must not wake it. */
+const timerWake = (c: CaseFacts, _e: unknown, now: Date): Outcome => {
+  if (c.wakeAt === null || !(c.wakeAt.getTime() <= now.getTime())) return refuse('The wake time has not been reached.');
+  return change(c, { status: 'ready', wakeAt: null }, 'wake_time_reached');
+};
+
+const resolve = (c: CaseFacts, e: { resolution: Resolution }, now: Date): Outcome =>
+  change(c, {
+    status: e.resolution === 'canceled' ? 'canceled' : 'resolved',
+    resolution: e.resolution,
+    resolvedAt: now,
+    wakeAt: null,
+  }, e.resolution === 'canceled' ? 'canceled' : 'resolved');
+
+const reopenTo = (c: CaseFacts): Status => (c.ownerId === null ? 'new' : 'ready');
+const reopen = (reason: string) => (c: CaseFacts): Outcome =>
+  change(c, { status: reopenTo(c), resolution: null, resolvedAt: null }, reason);
+
+const endChat = (c: CaseFacts, e: { rating: { stars: number; note: string | null } | null }, now: Date): Outcome => {
+  if (!isChatType(c.type)) return refuse('Only chat cases can be ended by the customer.');
+  if (e.rating === null) return resolve(c, { resolution: 'completed' }, now);
+  const rated = resolve(c, { resolution: 'completed' }, now);
+  if (!rated.ok) return rated;
+  return rate(c, { rating: e.rating }, now);
+};
+
+const rate = (c: CaseFacts, e: { rating: { stars: number; note: string | null } }, now: Date): Outcome => {
+  if (!isChatType(c.type)) return refuse('Only chat cases can be rated.');
+  const { stars } = e.rating;
+  if (!Number.isInteger(stars) || stars < 1 || stars > 5) {
+    return { ok: false, code: 'validation_failed', detail: 'A rating is 1 to 5 stars.' };
+  }
+  return change(c, {
+    status: 'closed', resolution: c.resolution ?? 'completed', resolvedAt: c.resolvedAt ?? now,
+    wakeAt: null, rating: e.rating,
+  }, 'rated', [{ type: 'case.rated', data: { stars, note: e.rating.note } }]);
+};
+
+const autoClose = (c: CaseFacts, e: { autoCloseDays: number; lastActivityAt: Date }, now: Date): Outcome => {
+  const due = e.lastActivityAt.getTime() + e.autoCloseDays * 86_400_000;
+  if (!(due <= now.getTime())) return refuse('The case has had activity within the auto-close period.');
+  return change(c, { status: 'closed' }, 'auto_closed');
+};
+
+const followUp: Rule = () => ({ ok: true, followUp: true, changes: {}, events: [] });
+const unchanged: Rule = () => ({ ok: true, changes: {}, events: [] });
+const not = (detail: string): Rule => () => refuse(detail);
+
+const openRow = (status: 'new' | 'ready' | 'waiting'): Row => ({
+  claim: claim as Rule,
+  assign: assign as Rule,
+  set_waiting: (status === 'waiting' ? wakeUp('set_waiting_again') : setWaiting) as Rule,
+  wake: status === 'waiting' ? wakeUp('woken') : not(`A ${status} case is not waiting.`),
+  timer_wake: status === 'waiting' ? (timerWake as Rule) : not(`A ${status} case is not waiting.`),
+  resolve: resolve as Rule,
+  reopen: not('Only resolved or canceled cases can be reopened.'),
+  customer_message: status === 'waiting' ? wakeUp('customer_message') : unchanged,
+  customer_ended_chat: endChat as Rule,
+  customer_rated: not('The chat has not ended.'),
+  auto_close: not('Only resolved cases close automatically.'),
+});
+
+const closedDetail = 'A closed case cannot change.';
+
+/**
+ * The case lifecycle of SPEC §2: one row per status, one rule per event.
+ * `satisfies` makes a new status or event fail to compile until its cells exist.
+ */
+export const LIFECYCLE = {
+  new: openRow('new'),
+  ready: openRow('ready'),
+  waiting: openRow('waiting'),
+  resolved: {
+    claim: not('A resolved case cannot be claimed; reopen it first.'),
+    assign: not('A resolved case cannot be reassigned; reopen it first.'),
+    set_waiting: not('A resolved case cannot wait.'),
+    wake: not('A resolved case is not waiting.'),
+    timer_wake: not('A resolved case is not waiting.'),
+    resolve: not('The case is already resolved.'),
+    reopen: reopen('reopened'),
+    customer_message: reopen('customer_message'),
+    customer_ended_chat: not('The chat has already ended.'),
+    customer_rated: rate as Rule,
+    auto_close: autoClose as Rule,
+  },
+  closed: {
+    claim: not(closedDetail),
+    assign: not(closedDetail),
+    set_waiting: not(closedDetail),
+    wake: not(closedDetail),
+    timer_wake: not(closedDetail),
+    resolve: not(closedDetail),
+    reopen: not(closedDetail),
+    customer_message: followUp,
+    customer_ended_chat: not(closedDetail),
+    customer_rated: not(closedDetail),
+    auto_close: not(closedDetail),
+  },
+  canceled: {
+    claim: not('A canceled case cannot be claimed; reopen it first.'),
+    assign: not('A canceled case cannot be reassigned; reopen it first.'),
+    set_waiting: not('A canceled case cannot wait.'),
+    wake: not('A canceled case is not waiting.'),
+    timer_wake: not('A canceled case is not waiting.'),
+    resolve: not('The case is canceled.'),
+    reopen: reopen('reopened'),
+    customer_message: followUp,
+    customer_ended_chat: not('The case is canceled.'),
+    customer_rated: not('The case is canceled.'),
+    auto_close: not('A canceled case does not auto-close.'),
+  },
+} as const satisfies Record<Status, Row>;
+
+/** Applies one lifecycle event to a case: the changes and history events, or a refusal. */
+export function transition(c: CaseFacts, event: LifecycleEvent, now: Date): Outcome {
+  const rule = LIFECYCLE[c.status][event.kind] as (c: CaseFacts, e: LifecycleEvent, now: Date) => Outcome;
+  return rule(c, event, now);
+}
+
+/** Status of a case created now: owned cases start ready, unowned ones new. */
+export function initialStatus(ownerId: string | null): Status {
+  return ownerId === null ? 'new' : 'ready';
+}

@@ -1,0 +1,109 @@
+import type { Actor, CaseFacts } from './types.ts';
+import { isChatType, isOpen } from './types.ts';
+
+/** Every capability a role can grant. `.own` variants apply only to cases the user owns. */
+export const PERMISSION_CATALOGUE = {
+  'case.view_team': 'See the cases of your own teams',
+  'case.view_all': 'See every case in the organisation',
+  'case.create': 'Create cases by hand',
+  'case.claim': 'Claim unowned cases of your teams',
+  'case.assign': 'Assign cases to others and move them between teams',
+  'case.unassign': 'Remove the owner of any case',
+  'case.unassign.own': 'Give up cases you own',
+  'case.set_waiting': 'Set any case to waiting and wake it',
+  'case.set_waiting.own': 'Set cases you own to waiting and wake them',
+  'case.resolve': 'Resolve and reopen any case',
+  'case.resolve.own': 'Resolve and reopen cases you own',
+  'case.cancel': 'Cancel cases',
+  'case.follow': 'Follow cases you can see',
+  'case.message': 'Reply and add notes on any case you can see',
+  'case.message.team': 'Reply and add notes on your own and your teams\' cases',
+  'case.import': 'Import cases from another helpdesk',
+  'admin.users': 'Manage users',
+  'admin.teams': 'Manage teams and members',
+  'admin.roles': 'Manage roles',
+  'admin.channels': 'Manage channels and outbound webhooks',
+  'admin.tokens': 'Manage API tokens of every user',
+} as const;
+export type Permission = keyof typeof PERMISSION_CATALOGUE;
+export const PERMISSIONS = Object.keys(PERMISSION_CATALOGUE) as Permission[];
+
+export function isPermission(v: string): v is Permission {
+  return Object.hasOwn(PERMISSION_CATALOGUE, v);
+}
+
+const ADMIN_ONLY: Permission[] = ['case.import', 'admin.users', 'admin.teams', 'admin.roles', 'admin.channels', 'admin.tokens'];
+const SUPERVISOR: Permission[] = PERMISSIONS.filter((p) => !ADMIN_ONLY.includes(p) && !p.endsWith('.own') && p !== 'case.message.team');
+
+/** The four built-in roles of SPEC §5. Admins can copy them or create others. */
+export const BUILT_IN_ROLES = {
+  admin: { name: 'Administrator', permissions: [...SUPERVISOR, ...ADMIN_ONLY] },
+  supervisor: { name: 'Supervisor', permissions: SUPERVISOR },
+  agent: {
+    name: 'Agent',
+    permissions: [
+      'case.view_team', 'case.create', 'case.claim', 'case.unassign.own', 'case.set_waiting.own',
+      'case.resolve.own', 'case.follow', 'case.message.team',
+    ],
+  },
+  viewer: { name: 'Viewer', permissions: ['case.view_team', 'case.follow'] },
+} as const satisfies Record<string, { name: string; permissions: readonly Permission[] }>;
+export type BuiltInRoleId = keyof typeof BUILT_IN_ROLES;
+
+/** Actions that can appear in a case's menu (and that the API checks). */
+export const CASE_ACTIONS = [
+  'claim', 'assign', 'unassign', 'set_waiting', 'wake', 'resolve', 'cancel', 'reopen',
+  'follow', 'unfollow', 'open_chat', 'message',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+type Subject = Pick<CaseFacts, 'type' | 'status' | 'teamId' | 'ownerId' | 'collaboratorIds'>;
+
+/**
+ * A user sees a case if they may see everything, or it belongs to one of their teams,
+ * or they own or follow it. Everything else answers "not found".
+ */
+export function canView(user: Actor, c: Subject): boolean {
+  if (user.permissions.has('case.view_all')) return true;
+  if (user.permissions.has('case.view_team') && user.teamIds.includes(c.teamId)) return true;
+  return c.ownerId === user.id || c.collaboratorIds.includes(user.id);
+}
+
+const has = (user: Actor, p: Permission) => user.permissions.has(p);
+const anyOrOwn = (user: Actor, c: Subject, any: Permission, own: Permission) =>
+  has(user, any) || (has(user, own) && c.ownerId === user.id);
+
+/** May the user write messages on the case (reply to the customer, internal note)? */
+export function canMessage(user: Actor, c: Subject): boolean {
+  if (c.status === 'closed' || c.status === 'canceled') return false;
+  if (has(user, 'case.message')) return true;
+  return has(user, 'case.message.team') && (c.ownerId === user.id || user.teamIds.includes(c.teamId));
+}
+
+const RULES = {
+  claim: (u, c) => has(u, 'case.claim') && isOpen(c.status) && c.ownerId === null && u.teamIds.includes(c.teamId),
+  assign: (u, c) => has(u, 'case.assign') && isOpen(c.status),
+  unassign: (u, c) => isOpen(c.status) && c.ownerId !== null && anyOrOwn(u, c, 'case.unassign', 'case.unassign.own'),
+  set_waiting: (u, c) => (c.status === 'new' || c.status === 'ready') && anyOrOwn(u, c, 'case.set_waiting', 'case.set_waiting.own'),
+  wake: (u, c) => c.status === 'waiting' && anyOrOwn(u, c, 'case.set_waiting', 'case.set_waiting.own'),
+  resolve: (u, c) => isOpen(c.status) && anyOrOwn(u, c, 'case.resolve', 'case.resolve.own'),
+  cancel: (u, c) => isOpen(c.status) && has(u, 'case.cancel'),
+  reopen: (u, c) => (c.status === 'resolved' || c.status === 'canceled') && anyOrOwn(u, c, 'case.resolve', 'case.resolve.own'),
+  follow: (u, c) => has(u, 'case.follow') && c.status !== 'closed' && !c.collaboratorIds.includes(u.id),
+  unfollow: (u, c) => c.collaboratorIds.includes(u.id),
+  open_chat: (u, c) => isChatType(c.type) && isOpen(c.status) && canMessage(u, c),
+  message: (u, c) => canMessage(u, c),
+} as const satisfies Record<CaseAction, (u: Actor, c: Subject) => boolean>;
+
+/**
+ * The actions the user may take on the case now (role × relation × status).
+ * The same list feeds the card menu and the API's refusals. Invisible cases allow nothing.
+ */
+export function actionsFor(user: Actor, c: Subject): CaseAction[] {
+  if (!canView(user, c)) return [];
+  return CASE_ACTIONS.filter((a) => RULES[a](user, c));
+}
+
+export function can(user: Actor, action: CaseAction, c: Subject): boolean {
+  return canView(user, c) && RULES[action](user, c);
+}

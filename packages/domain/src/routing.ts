@@ -1,0 +1,35 @@
+import type { CaseType } from './types.ts';
+import { TYPE_LABEL, TYPE_RANK } from './types.ts';
+import { dayBounds } from './time.ts';
+
+/** A queue candidate: a new, unowned case on one of the user's teams. */
+export type Candidate = { id: string; type: CaseType; createdAt: Date };
+
+export type NextPick<C extends Candidate> = { case: C; reason: string; createdToday: boolean };
+
+const byRankThen = (dir: 1 | -1) => (a: Candidate, b: Candidate) =>
+  TYPE_RANK[a.type] - TYPE_RANK[b.type] ||
+  dir * (a.createdAt.getTime() - b.createdAt.getTime()) ||
+  dir * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The Next Unassigned Case (SPEC §3.1): if anything arrived today (user's zone), the newest
+ * of today's cases of the best channel; otherwise the oldest case of the best channel.
+ * Ties on time break by id (descending for today's, ascending otherwise).
+ */
+export function pickNext<C extends Candidate>(candidates: readonly C[], zone: string, now: Date): NextPick<C> | null {
+  if (candidates.length === 0) return null;
+  const { start, end } = dayBounds(now, zone);
+  const today = candidates.filter((c) => c.createdAt >= start && c.createdAt < end);
+  const createdToday = today.length > 0;
+  const pool = createdToday ? today : candidates;
+  const best = [...pool].sort(byRankThen(createdToday ? -1 : 1))[0]!;
+  return { case: best, reason: nextReason(best.type, createdToday, createdToday ? today.length : candidates.length), createdToday };
+}
+
+/** The short explanation shown beside the next case, e.g. "Web Connect · newest of 3 created today". */
+export function nextReason(type: CaseType, createdToday: boolean, poolSize: number): string {
+  return createdToday
+    ? `${TYPE_LABEL[type]} · newest of ${poolSize} created today`
+    : `${TYPE_LABEL[type]} · oldest of ${poolSize} waiting, none created today`;
+}

@@ -1,0 +1,88 @@
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** Is this a time zone name the runtime knows (IANA, e.g. "Europe/Berlin")? */
+export function isValidTimeZone(zone: string): boolean {
+  if (typeof zone !== 'string' || zone.length === 0 || zone.length > 64) return false;
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type LocalParts = { year: number; month: number; day: number; hour: number; minute: number; second: number };
+
+/** The wall-clock reading of an instant in a zone. */
+export function localParts(instant: Date, zone: string): LocalParts {
+  const parts = formatter(zone).formatToParts(instant);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+}
+
+/** Offset of the zone from UTC at an instant, in milliseconds (east positive). */
+function offsetAt(instant: number, zone: string): number {
+  const p = localParts(new Date(instant), zone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The first instant of a local calendar date in a zone. Usually local midnight; where a
+ * daylight-saving jump skips midnight, the first moment that exists on that date.
+ */
+export function startOfLocalDay(year: number, month: number, day: number, zone: string): Date {
+  const wall = Date.UTC(year, month - 1, day);
+  // Two rounds settle the offset in every zone (the offset at the guess may differ from the answer's).
+  let guess = wall - offsetAt(wall, zone);
+  guess = wall - offsetAt(guess, zone);
+  const p = localParts(new Date(guess), zone);
+  const sameDay = p.year === year && p.month === month && p.day === day;
+  if (sameDay && p.hour === 0 && p.minute === 0 && p.second === 0) return new Date(guess);
+  // Midnight did not exist (clocks jumped forward over it) or the guess landed before the day:
+  // search forward for the first instant whose local date is the wanted date.
+  let lo = sameDay ? guess - 3 * 3_600_000 : guess;
+  let hi = sameDay ? guess : guess + 3 * 3_600_000;
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    const m = localParts(new Date(mid), zone);
+    const onOrAfter = m.year > year || (m.year === year && (m.month > month || (m.month === month && m.day >= day)));
+    if (onOrAfter) hi = mid;
+    else lo = mid;
+  }
+  return new Date(hi);
+}
+
+/** "Today" for a user: from local midnight to the next local midnight, DST-correct. */
+export function dayBounds(now: Date, zone: string): { start: Date; end: Date } {
+  const p = localParts(now, zone);
+  const next = new Date(Date.UTC(p.year, p.month - 1, p.day + 1));
+  return {
+    start: startOfLocalDay(p.year, p.month, p.day, zone),
+    end: startOfLocalDay(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), zone),
+  };
+}
+
+/** Local calendar date (YYYY-MM-DD) of an instant in a zone. */
+export function localDate(instant: Date, zone: string): string {
+  const p = localParts(instant, zone);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/** The runtime's canonical spelling of a zone ("europe/berlin" → "Europe/Berlin"), or null if unknown. */
+export function canonicalTimeZone(zone: string): string | null {
+  if (!isValidTimeZone(zone)) return null;
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+}

@@ -1,0 +1,68 @@
+/** Channels a case can come from, in routing order (rank 1 is served first). */
+export const CASE_TYPES = ['web_connect', 'support_sdk', 'phone', 'email', 'sms', 'platform'] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+export const STATUSES = ['new', 'ready', 'waiting', 'resolved', 'closed', 'canceled'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const RESOLUTIONS = ['completed', 'unresolved', 'canceled'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+/** Rank used by the Next Unassigned rule: web chat first, API cases last. */
+export const TYPE_RANK = {
+  web_connect: 1,
+  support_sdk: 2,
+  phone: 3,
+  email: 4,
+  sms: 5,
+  platform: 6,
+} as const satisfies Record<CaseType, number>;
+
+export const TYPE_LABEL = {
+  web_connect: 'Web Connect',
+  support_sdk: 'Support SDK',
+  phone: 'Phone',
+  email: 'Email',
+  sms: 'SMS',
+  platform: 'Platform',
+} as const satisfies Record<CaseType, string>;
+
+/** A chat case is served live by an agent (web widget or app SDK). */
+export function isChatType(type: CaseType): boolean {
+  return type === 'web_connect' || type === 'support_sdk';
+}
+
+/** "Open" statuses: the case still needs work. */
+export function isOpen(status: Status): boolean {
+  return status === 'new' || status === 'ready' || status === 'waiting';
+}
+
+export function isCaseType(v: unknown): v is CaseType {
+  return typeof v === 'string' && (CASE_TYPES as readonly string[]).includes(v);
+}
+
+export function isStatus(v: unknown): v is Status {
+  return typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
+}
+
+/** The facts of a case the rules look at. Times are Date instants. */
+export type CaseFacts = {
+  id: string;
+  type: CaseType;
+  status: Status;
+  resolution: Resolution | null;
+  teamId: string;
+  ownerId: string | null;
+  collaboratorIds: readonly string[];
+  createdAt: Date;
+  resolvedAt: Date | null;
+  wakeAt: Date | null;
+};
+
+/** The acting user as the rules see them. */
+export type Actor = {
+  id: string;
+  permissions: ReadonlySet<string>;
+  teamIds: readonly string[];
+  timeZone: string;
+};

@@ -1,0 +1,41 @@
+/** Runtime settings, read once from the environment (SPEC §8). */
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  publicUrl: string | null;
+  demo: boolean;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  sessionDays: number;
+  /** Requests per minute per session, token or address. */
+  rateLimit: number;
+  loginRateLimit: number;
+  timerIntervalMs: number;
+  webDist: string | null;
+  logLevel: string;
+  secureCookies: boolean;
+};
+
+export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
+  const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
+  return {
+    port: num(env.PORT, 3000),
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: env.CASEWORK_DATA_DIR ?? './data',
+    databaseUrl: env.DATABASE_URL || null,
+    publicUrl: env.CASEWORK_PUBLIC_URL || null,
+    demo: env.CASEWORK_DEMO === '1',
+    adminEmail: env.CASEWORK_ADMIN_EMAIL || null,
+    adminPassword: env.CASEWORK_ADMIN_PASSWORD || null,
+    sessionDays: num(env.CASEWORK_SESSION_DAYS, 7),
+    rateLimit: num(env.CASEWORK_RATE_LIMIT, 3000),
+    loginRateLimit: num(env.CASEWORK_LOGIN_RATE_LIMIT, 10),
+    timerIntervalMs: num(env.CASEWORK_TIMER_INTERVAL_MS, 5000),
+    webDist: env.CASEWORK_WEB_DIST ?? null,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    secureCookies: env.CASEWORK_SECURE_COOKIES === '1',
+    ...overrides,
+  };
+}

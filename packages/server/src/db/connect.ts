@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { Mutex } from './mutex.ts';
+import { acquireDirLock } from './dir-lock.ts';
+
+export type DbKind = 'pglite' | 'postgres';
+
+/** A database handle: typed queries plus the few raw abilities the app needs. */
+export type Db = {
+  kind: DbKind;
+  kysely: Kysely<Database>;
+  /** Runs a multi-statement SQL script (migrations). */
+  execScript(script: string): Promise<void>;
+  /**
+   * Subscribes to NOTIFY on a channel (committed changes, from every process on PostgreSQL).
+   * `onGap` is called after a lost listening connection was restored: notices may have been missed.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onGap: () => void): Promise<() => Promise<void>>;
+  /** PGlite only: a snapshot of the whole database (test templates). */
+  dump?: () => Promise<Blob>;
+  close(): Promise<void>;
+};
+
+/** PGlite is one connection: serialise every use so transactions never interleave. */
+function serialised(inner: Driver, mutex: Mutex): Driver {
+  let release: (() => void) | undefined;
+  return {
+    init: () => inner.init(),
+    async acquireConnection(): Promise<DatabaseConnection> {
+      const r = await mutex.acquire();
+      release = r;
+      return inner.acquireConnection();
+    },
+    async releaseConnection(conn: DatabaseConnection) {
+      await inner.releaseConnection(conn);
+      const r = release;
+      release = undefined;
+      r?.();
+    },
+    beginTransaction: (c: DatabaseConnection, s: TransactionSettings) => inner.beginTransaction(c, s),
+    commitTransaction: (c: DatabaseConnection) => inner.commitTransaction(c),
+    rollbackTransaction: (c: DatabaseConnection) => inner.rollbackTransaction(c),
+    savepoint: inner.savepoint?.bind(inner),
+    rollbackToSavepoint: inner.rollbackToSavepoint?.bind(inner),
+    releaseSavepoint: inner.releaseSavepoint?.bind(inner),
+    destroy: () => inner.destroy(),
+  };
+}
+
+class SerialisedPGliteDialect extends PGliteDialect {
+  readonly #mutex: Mutex;
+  constructor(pglite: PGlite, mutex: Mutex) {
+    super({ pglite });
+    this.#mutex = mutex;
+  }
+  override createDriver(): Driver {
+    return serialised(super.createDriver(), this.#mutex);
+  }
+}
+
+export type PGliteOptions = { dataDir?: string; loadDataDir?: Blob };
+
+/**
+ * Opens the embedded database. With a data folder, an exclusive lock file makes a second
+ * process refuse to start instead of silently losing writes.
+ */
+export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
+  let unlock = () => {};
+  let dataDir: string | undefined;
+  if (opts.dataDir) {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    unlock = acquireDirLock(opts.dataDir);
+    dataDir = path.join(opts.dataDir, 'pg');
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const mutex = new Mutex();
+  const kysely = new Kysely<Database>({ dialect: new SerialisedPGliteDialect(pglite, mutex) });
+  return {
+    kind: 'pglite',
+    kysely,
+    execScript: (script) => mutex.run(async () => {
+      try {
+        await pglite.exec(`BEGIN;\n${script}\nCOMMIT;`);
+      } catch (err) {
+        await pglite.exec('ROLLBACK;').catch(() => {});
+        throw err;
+      }
+    }),
+    dump: () => mutex.run(() => pglite.dumpDataDir('none') as Promise<Blob>),
+    async listen(channel, onPayload) {
+      const stop = await pglite.listen(channel, onPayload);
+      return async () => { if (!pglite.closed) await stop(); };
+    },
+    async close() {
+      await kysely.destroy();
+      unlock();
+    },
+  };
+}
+
+/** Opens PostgreSQL at a connection string, with a pool sized for the process. */
+export async function openPostgres(url: string, poolSize = Number(process.env.CASEWORK_DB_POOL ?? 10)): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  pool.on('error', () => { /* idle client lost; the pool replaces it */ });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    kysely,
+    async execScript(script) {
+      const client = await pool.connect();
+      try {
+        await client.query(`BEGIN;\n${script}\nCOMMIT;`);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    listen: (channel, onPayload, onGap) => listenPostgres(url, channel, onPayload, onGap),
+    close: () => kysely.destroy(),
+  };
+}
+
+/** DATABASE_URL selects PostgreSQL; otherwise the embedded database in the data folder. */
+export function openFromEnv(env: NodeJS.ProcessEnv): Promise<Db> {
+  if (env.DATABASE_URL) return openPostgres(env.DATABASE_URL);
+  return openPGlite({ dataDir: path.resolve(env.CASEWORK_DATA_DIR ?? './data') });
+}
+
+/** A dedicated LISTEN connection that reconnects by itself (reporting the gap). */
+async function listenPostgres(url: string, channel: string, onPayload: (p: string) => void, onGap: () => void) {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => { if (n.channel === channel && n.payload) onPayload(n.payload); });
+    c.on('error', () => { /* 'end' follows */ });
+    c.on('end', () => {
+      if (stopped) return;
+      client = null;
+      timer = setTimeout(() => { connect().then(onGap, () => {}); }, 1000);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      client = c;
+    } catch (err) {
+      await c.end().catch(() => {});
+      throw err;
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await client?.end().catch(() => {});
+  };
+}

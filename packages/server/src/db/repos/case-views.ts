@@ -1,0 +1,79 @@
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { CaseFacts, CaseType, Resolution, Status } from '@casework/domain';
+import type { Database } from '../schema.ts';
+
+/** A case as read for presenting: the row plus names and collaborators. */
+export type CaseView = CaseFacts & {
+  reference: string;
+  subject: string;
+  description: string | null;
+  teamName: string;
+  ownerName: string | null;
+  customer: { id: string; name: string | null; email: string | null; phone: string | null } | null;
+  followUpOf: string | null;
+  rating: { stars: number; note: string | null } | null;
+  updatedAt: Date;
+  lastActivityAt: Date;
+};
+
+export type CaseViewRow = {
+  id: string; reference: string; subject: string; description: string | null; type: string; status: string;
+  resolution: string | null; team_id: string; team_name: string; owner_id: string | null; owner_name: string | null;
+  customer_id: string | null; customer_name: string | null; customer_email: string | null; customer_phone: string | null;
+  follow_up_of: string | null; rating_stars: number | null; rating_note: string | null;
+  created_at: Date; updated_at: Date; resolved_at: Date | null; wake_at: Date | null; last_activity_at: Date;
+  collaborator_ids: string[];
+};
+
+type From = Database & { c: Database['cases'] };
+
+/** The one SELECT every case read goes through; callers add filters, order and limits. */
+export function selectCaseViews(db: Kysely<Database>): SelectQueryBuilder<any, any, CaseViewRow> {
+  return (db as unknown as Kysely<From>)
+    .selectFrom('cases as c')
+    .innerJoin('teams as t', 't.id', 'c.team_id')
+    .leftJoin('users as o', 'o.id', 'c.owner_id')
+    .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
+    .select([
+      'c.id', 'c.reference', 'c.subject', 'c.description', 'c.type', 'c.status', 'c.resolution', 'c.team_id',
+      't.name as team_name', 'c.owner_id', 'o.name as owner_name', 'c.customer_id', 'cu.name as customer_name',
+      'cu.email as customer_email', 'cu.phone as customer_phone', 'c.follow_up_of', 'c.rating_stars', 'c.rating_note',
+      'c.created_at', 'c.updated_at', 'c.resolved_at', 'c.wake_at', 'c.last_activity_at',
+      sql<string[]>`array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id)`.as('collaborator_ids'),
+    ]) as unknown as SelectQueryBuilder<any, any, CaseViewRow>;
+}
+
+const d = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(v));
+
+export function toCaseView(r: CaseViewRow): CaseView {
+  return {
+    id: r.id,
+    reference: r.reference,
+    subject: r.subject,
+    description: r.description,
+    type: r.type as CaseType,
+    status: r.status as Status,
+    resolution: r.resolution as Resolution | null,
+    teamId: r.team_id,
+    teamName: r.team_name,
+    ownerId: r.owner_id,
+    ownerName: r.owner_name,
+    collaboratorIds: r.collaborator_ids ?? [],
+    customer: r.customer_id
+      ? { id: r.customer_id, name: r.customer_name, email: r.customer_email, phone: r.customer_phone }
+      : null,
+    followUpOf: r.follow_up_of,
+    rating: r.rating_stars === null ? null : { stars: r.rating_stars, note: r.rating_note },
+    createdAt: d(r.created_at)!,
+    updatedAt: d(r.updated_at)!,
+    resolvedAt: d(r.resolved_at),
+    wakeAt: d(r.wake_at),
+    lastActivityAt: d(r.last_activity_at)!,
+  };
+}
+
+/** Reads one case (any visibility; callers check it). */
+export async function findCaseView(db: Kysely<Database>, id: string): Promise<CaseView | undefined> {
+  const row = await selectCaseViews(db).where('c.id', '=', id).executeTakeFirst();
+  return row && toCaseView(row);
+}

@@ -1,0 +1,55 @@
+import { sql, type Kysely } from 'kysely';
+import { nextReason, type CaseType } from '@casework/domain';
+import type { Database } from '../schema.ts';
+
+type Pick = { id: string; type: CaseType; created_at: Date };
+
+// One index probe per (team, type rank) on cases_queue, then the best of those few rows.
+// `today` narrows to [start, end) and takes the newest; otherwise the oldest.
+function probe(teamIds: string[], today: { start: Date; end: Date } | null, lock: boolean) {
+  const range = today ? sql`AND q.created_at >= ${today.start} AND q.created_at < ${today.end}` : sql``;
+  const dir = today ? sql`DESC` : sql`ASC`;
+  const locking = lock ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  return sql<Pick>`SELECT p.id::text AS id, p.type, p.created_at
+    FROM unnest(${teamIds}::uuid[]) AS t(team_id)
+    CROSS JOIN generate_series(1, 6) AS r(rank)
+    CROSS JOIN LATERAL (
+      SELECT q.id, q.type, q.type_rank, q.created_at FROM cases q
+      WHERE q.team_id = t.team_id AND q.type_rank = r.rank AND q.status = 'new' AND q.owner_id IS NULL ${range}
+      ORDER BY q.created_at ${dir}, q.id ${dir} LIMIT 1 ${locking}
+    ) p
+    ORDER BY p.type_rank, p.created_at ${dir}, p.id ${dir} LIMIT 1`;
+}
+
+export type QueuePick = { id: string; type: CaseType; createdToday: boolean };
+
+/**
+ * SQL twin of the domain's pickNext (SPEC §3.1); a test proves they agree on generated data.
+ * With `lock`, rows other transactions hold are skipped (claim-next).
+ */
+export async function findNextCandidate(
+  db: Kysely<Database>, teamIds: string[], today: { start: Date; end: Date }, lock = false,
+): Promise<QueuePick | undefined> {
+  if (teamIds.length === 0) return undefined;
+  const t = await probe(teamIds, today, lock).execute(db);
+  if (t.rows[0]) return { id: t.rows[0].id, type: t.rows[0].type, createdToday: true };
+  if (lock && (await countCandidates(db, teamIds, today)) > 0) return undefined; // today's all held: caller retries
+  const o = await probe(teamIds, null, lock).execute(db);
+  return o.rows[0] && { id: o.rows[0].id, type: o.rows[0].type, createdToday: false };
+}
+
+/** Number of new, unowned cases of the teams (optionally only those created in a range). */
+export async function countCandidates(db: Kysely<Database>, teamIds: string[], range?: { start: Date; end: Date }): Promise<number> {
+  if (teamIds.length === 0) return 0;
+  const r = range ? sql`AND created_at >= ${range.start} AND created_at < ${range.end}` : sql``;
+  const res = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases
+    WHERE team_id = ANY(${teamIds}::uuid[]) AND status = 'new' AND owner_id IS NULL ${r}`.execute(db);
+  return res.rows[0]!.n;
+}
+
+/** The reason line shown with the next case. */
+export async function reasonFor(db: Kysely<Database>, teamIds: string[], pick: QueuePick, today: { start: Date; end: Date }): Promise<{ reason: string; total: number }> {
+  const total = await countCandidates(db, teamIds);
+  const pool = pick.createdToday ? await countCandidates(db, teamIds, today) : total;
+  return { reason: nextReason(pick.type, pick.createdToday, pool), total };
+}

@@ -1,0 +1,42 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { SectionKey } from '@casework/domain';
+import type { Database } from '../schema.ts';
+import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
+import { encodeCursor, type Cursor } from './case-list.ts';
+
+const CHAT = sql`('web_connect','support_sdk')`;
+
+/** SQL twin of the domain's sectionOf: which of V's cases each My Work section holds. */
+function sectionWhere(key: SectionKey, userId: string, today: { start: Date; end: Date }): RawBuilder<boolean> {
+  const me = sql`${userId}::uuid`;
+  switch (key) {
+    case 'active_chats': return sql<boolean>`c.owner_id = ${me} AND c.status = 'ready' AND c.type IN ${CHAT}`;
+    case 'ready': return sql<boolean>`c.owner_id = ${me} AND c.status = 'ready' AND c.type NOT IN ${CHAT}`;
+    case 'waiting': return sql<boolean>`c.owner_id = ${me} AND c.status = 'waiting'`;
+    case 'solved_today': return sql<boolean>`c.owner_id = ${me} AND c.status = 'resolved'
+      AND c.resolved_at >= ${today.start} AND c.resolved_at < ${today.end}`;
+    case 'following': return sql<boolean>`c.id IN (SELECT f.case_id FROM case_collaborators f WHERE f.user_id = ${me})
+      AND c.owner_id IS DISTINCT FROM ${me} AND c.status IN ('new','ready','waiting')`;
+  }
+}
+
+export type SectionPage = { key: SectionKey; count: number; cases: CaseView[]; nextCursor: string | null };
+
+/** A page of one section (newest created first, ties by id) and its total count. */
+export async function loadSection(
+  db: Kysely<Database>, key: SectionKey, userId: string, today: { start: Date; end: Date }, limit: number, cursor: Cursor | null,
+): Promise<SectionPage> {
+  const cond = sectionWhere(key, userId, today);
+  let q = selectCaseViews(db).where(cond);
+  if (cursor) q = q.where(sql<boolean>`(c.created_at, c.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)`);
+  const [rows, count] = await Promise.all([
+    q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(limit + 1).execute(),
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM cases c WHERE ${cond}`.execute(db),
+  ]);
+  const cases = rows.slice(0, limit).map(toCaseView);
+  const last = cases[cases.length - 1];
+  return {
+    key, count: count.rows[0]!.n, cases,
+    nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+  };
+}

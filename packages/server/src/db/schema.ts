@@ -1,0 +1,141 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export type OrganisationTable = {
+  id: ColumnType<number, number, never>;
+  name: string;
+  time_zone: string;
+  auto_close_days: number;
+  max_open_per_user: number | null;
+  updated_at: Timestamp;
+};
+
+export type RoleTable = {
+  id: string;
+  name: string;
+  permissions: string[];
+  built_in: boolean;
+  created_at: CreatedAt;
+};
+
+export type UserTable = {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  role_id: string;
+  time_zone: string | null;
+  active: boolean;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+};
+
+export type TeamTable = { id: string; name: string; created_at: CreatedAt };
+export type TeamMemberTable = { team_id: string; user_id: string; created_at: CreatedAt };
+
+export type SessionTable = {
+  id: string; // sha-256 of the cookie value
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+};
+
+export type ApiTokenTable = {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+};
+
+export type CustomerTable = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  created_at: CreatedAt;
+};
+
+export type CaseTable = {
+  id: string;
+  reference: string;
+  subject: string;
+  description: string | null;
+  type: string;
+  type_rank: number;
+  status: string;
+  resolution: string | null;
+  team_id: string;
+  owner_id: string | null;
+  customer_id: string | null;
+  follow_up_of: string | null;
+  rating_stars: number | null;
+  rating_note: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: Timestamp | null;
+  wake_at: Timestamp | null;
+  last_activity_at: Timestamp;
+};
+
+export type CollaboratorTable = { case_id: string; user_id: string; created_at: CreatedAt };
+
+export type MessageTable = {
+  id: string;
+  case_id: string;
+  body: string;
+  internal: boolean;
+  direction: string;
+  channel: string;
+  author_id: string | null;
+  created_at: Timestamp;
+};
+
+export type CaseEventTable = {
+  id: Generated<string>;
+  case_id: string;
+  type: string;
+  actor_id: string | null;
+  data: ColumnType<Record<string, unknown>, string, never>;
+  created_at: Timestamp;
+};
+
+export type PreferenceTable = {
+  user_id: string;
+  collapsed_sections: string[];
+  updated_at: Timestamp;
+};
+
+export type IdempotencyTable = {
+  scope: string;
+  key: string;
+  status_code: number;
+  body: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+};
+
+export type Database = {
+  organisation: OrganisationTable;
+  roles: RoleTable;
+  users: UserTable;
+  teams: TeamTable;
+  team_members: TeamMemberTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  customers: CustomerTable;
+  cases: CaseTable;
+  case_collaborators: CollaboratorTable;
+  messages: MessageTable;
+  case_events: CaseEventTable;
+  user_preferences: PreferenceTable;
+  idempotency_keys: IdempotencyTable;
+};
+
+export type CaseRow = Selectable<CaseTable>;
+export type NewCaseRow = Insertable<CaseTable>;
+export type UserRow = Selectable<UserTable>;

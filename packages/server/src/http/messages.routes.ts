@@ -1,0 +1,110 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { canView } from '@casework/domain';
+import { sql } from 'kysely';
+import type { RouteModule } from './route-types.ts';
+import { actorOf } from './auth-hook.ts';
+import { IdParams, Nullable, problems } from './schemas.ts';
+import { pathId } from './ids.ts';
+import { postAgentMessage, type MessageRow } from '../use-cases/post-message.ts';
+import { findCaseView } from '../db/repos/case-views.ts';
+import { invalid, notFound } from '../errors.ts';
+import type { AppUser } from '../auth/actor.ts';
+import type { Deps } from '../deps.ts';
+
+const MessageSchema = Type.Object({
+  id: Type.String(), body: Type.String(), internal: Type.Boolean(),
+  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound'), Type.Literal('note')]),
+  channel: Type.String(), authorId: Nullable(Type.String()), createdAt: Type.String(),
+});
+const EventSchema = Type.Object({
+  id: Type.String(), type: Type.String(), actorId: Nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.Unknown()), createdAt: Type.String(),
+});
+const PageQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+}, { additionalProperties: false });
+
+const messageJson = (m: MessageRow) => ({
+  id: m.id, body: m.body, internal: m.internal, direction: m.direction, channel: m.channel,
+  authorId: m.authorId, createdAt: m.createdAt.toISOString(),
+});
+
+async function visibleCase(deps: Deps, actor: AppUser, id: string) {
+  const v = await findCaseView(deps.db.kysely, pathId(id));
+  if (!v || !canView(actor, v)) throw notFound();
+  return v;
+}
+
+// Keyset pages in ascending order; the cursor is the last row's sequence (time + id, or event id).
+const decode = (s: string | undefined) => {
+  if (!s) return null;
+  const [t, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
+  if (!t || !id || Number.isNaN(Date.parse(t))) throw invalid([{ field: 'cursor', message: 'is not a cursor from this list' }]);
+  return { t: new Date(t), id };
+};
+const encode = (t: Date, id: string) => Buffer.from(`${t.toISOString()}|${id}`).toString('base64url');
+
+export const messageRoutes: RouteModule = (app, deps) => {
+  app.get('/api/v1/cases/:id/messages', {
+    config: { permission: 'authenticated' },
+    schema: {
+      tags: ['conversation'], summary: 'The conversation: customer messages, replies and internal notes, oldest first',
+      params: IdParams, querystring: PageQuery,
+      response: { 200: Type.Object({ messages: Type.Array(MessageSchema), nextCursor: Nullable(Type.String()) }), ...problems(401, 404) },
+    },
+  }, async (req) => {
+    const c = await visibleCase(deps, actorOf(req), req.params.id);
+    const limit = req.query.limit ?? 100;
+    const cur = decode(req.query.cursor);
+    if (cur && !/^[0-9a-f-]{36}$/.test(cur.id)) throw invalid([{ field: 'cursor', message: 'is not a cursor from this list' }]);
+    let q = deps.db.kysely.selectFrom('messages').selectAll().where('case_id', '=', c.id);
+    if (cur) q = q.where(sql<boolean>`(created_at, id) > (${cur.t}, ${cur.id}::uuid)`);
+    const rows = await q.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      messages: page.map((r) => messageJson({
+        id: r.id, caseId: r.case_id, body: r.body, internal: r.internal, direction: r.direction as MessageRow['direction'],
+        channel: r.channel, authorId: r.author_id, createdAt: new Date(r.created_at),
+      })),
+      nextCursor: rows.length > limit && last ? encode(new Date(last.created_at), last.id) : null,
+    };
+  });
+
+  app.post('/api/v1/cases/:id/messages', {
+    config: { permission: 'case:message' },
+    schema: {
+      tags: ['conversation'], summary: 'Reply to the customer, or add an internal note (internal: true)', params: IdParams,
+      body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 50000 }), internal: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      response: { 201: MessageSchema, ...problems(400, 401, 403, 404) },
+    },
+  }, async (req, reply) => {
+    const actor = actorOf(req);
+    if (!req.body.body.trim()) throw invalid([{ field: 'body', message: 'must not be blank' }]);
+    const { message } = await postAgentMessage(deps, actor, pathId(req.params.id), req.body.body, req.body.internal ?? false);
+    return reply.status(201).send(messageJson(message));
+  });
+
+  app.get('/api/v1/cases/:id/events', {
+    config: { permission: 'authenticated' },
+    schema: {
+      tags: ['conversation'], summary: 'The case history (append-only), oldest first', params: IdParams, querystring: PageQuery,
+      response: { 200: Type.Object({ events: Type.Array(EventSchema), nextCursor: Nullable(Type.String()) }), ...problems(401, 404) },
+    },
+  }, async (req) => {
+    const c = await visibleCase(deps, actorOf(req), req.params.id);
+    const limit = req.query.limit ?? 200;
+    const after = req.query.cursor;
+    if (after !== undefined && !/^\d{1,18}$/.test(after)) throw invalid([{ field: 'cursor', message: 'is not a cursor from this list' }]);
+    const rows = await sql<{ id: string; type: string; actor_id: string | null; data: Record<string, unknown>; created_at: Date }>`
+      SELECT id::text AS id, type, actor_id::text AS actor_id, data, created_at FROM case_events
+      WHERE case_id = ${c.id}::uuid ${after ? sql`AND id > ${after}::bigint` : sql``}
+      ORDER BY id LIMIT ${limit + 1}`.execute(deps.db.kysely);
+    const page = rows.rows.slice(0, limit);
+    return {
+      events: page.map((e) => ({ id: e.id, type: e.type, actorId: e.actor_id, data: e.data, createdAt: new Date(e.created_at).toISOString() })),
+      nextCursor: rows.rows.length > limit ? page[page.length - 1]!.id : null,
+    };
+  });
+};

@@ -1,0 +1,32 @@
+import { actionsFor } from '@casework/domain';
+import type { AppUser } from '../auth/actor.ts';
+import type { CaseView } from '../db/repos/case-views.ts';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** A case as the API returns it, with the actions this user may take on it now. */
+export function caseJson(v: CaseView, actor: AppUser) {
+  return {
+    id: v.id,
+    reference: v.reference,
+    subject: v.subject,
+    description: v.description,
+    type: v.type,
+    status: v.status,
+    resolution: v.resolution,
+    teamId: v.teamId,
+    teamName: v.teamName,
+    ownerId: v.ownerId,
+    ownerName: v.ownerName,
+    collaboratorIds: [...v.collaboratorIds],
+    customer: v.customer,
+    followUpOf: v.followUpOf,
+    rating: v.rating,
+    createdAt: v.createdAt.toISOString(),
+    updatedAt: v.updatedAt.toISOString(),
+    resolvedAt: iso(v.resolvedAt),
+    wakeAt: iso(v.wakeAt),
+    actions: actionsFor(actor, v),
+  };
+}
+export type CaseJson = ReturnType<typeof caseJson>;

@@ -1,0 +1,20 @@
+import type { FastifyInstance, FastifyBaseLogger, RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { CaseAction, Permission } from '@casework/domain';
+import type { Deps } from '../deps.ts';
+
+/**
+ * What a route requires. `public`: nobody signed in; `authenticated`: any user; a permission
+ * name: the role must grant it; `case:<action>`: checked per case by actionsFor (404 for
+ * invisible cases, 403 naming the action otherwise).
+ */
+export type RoutePermission = 'public' | 'authenticated' | Permission | `case:${CaseAction}` | `any:${string}`;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: RoutePermission;
+  }
+}
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type RouteModule = (app: App, deps: Deps) => void | Promise<void>;

@@ -1,0 +1,13 @@
+import type { RouteModule } from './route-types.ts';
+import { authRoutes } from './auth.routes.ts';
+import { caseRoutes } from './cases.routes.ts';
+import { caseActionRoutes } from './case-actions.routes.ts';
+import { messageRoutes } from './messages.routes.ts';
+import { myWorkRoutes } from './my-work.routes.ts';
+import { systemRoutes } from './system.routes.ts';
+import { liveRoutes } from './live.routes.ts';
+
+/** Every route module, registered in this order. */
+export const ROUTE_MODULES: RouteModule[] = [
+  systemRoutes, authRoutes, myWorkRoutes, caseRoutes, caseActionRoutes, messageRoutes, liveRoutes,
+];

@@ -1,0 +1,37 @@
+import { Type, type TSchema } from '@fastify/type-provider-typebox';
+import { CASE_ACTIONS, CASE_TYPES, RESOLUTIONS, STATUSES } from '@casework/domain';
+
+/** A string enum whose static type is the union of its values. */
+export const StringEnum = <const T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+
+export const Id = Type.String({ format: 'uuid', description: 'An id (UUID)' });
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+export const CaseTypeSchema = StringEnum(CASE_TYPES);
+export const StatusSchema = StringEnum(STATUSES);
+export const ResolutionSchema = StringEnum(RESOLUTIONS);
+export const DateTime = Type.String({ format: 'date-time' });
+export const Text = (max: number, min = 0) => Type.String({ minLength: min, maxLength: max });
+
+export const CustomerSchema = Type.Object({
+  id: Type.String(), name: Nullable(Type.String()), email: Nullable(Type.String()), phone: Nullable(Type.String()),
+});
+
+/** A case as every endpoint returns it (SPEC §8 plus names for display). */
+export const CaseSchema = Type.Object({
+  id: Type.String(), reference: Type.String(), subject: Type.String(), description: Nullable(Type.String()),
+  type: CaseTypeSchema, status: StatusSchema, resolution: Nullable(ResolutionSchema),
+  teamId: Type.String(), teamName: Type.String(), ownerId: Nullable(Type.String()), ownerName: Nullable(Type.String()),
+  collaboratorIds: Type.Array(Type.String()), customer: Nullable(CustomerSchema), followUpOf: Nullable(Type.String()),
+  rating: Nullable(Type.Object({ stars: Type.Integer(), note: Nullable(Type.String()) })),
+  createdAt: Type.String(), updatedAt: Type.String(), resolvedAt: Nullable(Type.String()), wakeAt: Nullable(Type.String()),
+  actions: Type.Array(StringEnum(CASE_ACTIONS)),
+});
+
+export const ProblemSchema = Type.Object({
+  type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.Optional(Type.String()),
+}, { additionalProperties: true });
+
+/** Standard error answers for the OpenAPI document. */
+export const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ProblemSchema]));

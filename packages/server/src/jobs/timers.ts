@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import { transition, type LifecycleEvent } from '@casework/domain';
+import type { Deps } from '../deps.ts';
+import { lockCase, saveChanges } from '../use-cases/case-write.ts';
+import { appendEvents, audienceOf } from '../db/repos/case-events.ts';
+
+const BATCH = 200;
+
+type Due = { id: string };
+
+/**
+ * Applies one timer to every due case, a batch per transaction. Due rows are locked with
+ * SKIP LOCKED and re-checked by the domain rule, so two server processes never fire the same
+ * timer twice, and a server that was down catches up on start.
+ */
+async function fire(deps: Deps, findDue: (limit: number, now: Date) => ReturnType<typeof sql<Due>>, eventFor: (now: Date, autoCloseDays: number, lastActivityAt: Date) => LifecycleEvent): Promise<number> {
+  let fired = 0;
+  for (;;) {
+    const now = deps.clock.now();
+    const n = await deps.db.kysely.transaction().execute(async (trx) => {
+      const org = await trx.selectFrom('organisation').select('auto_close_days').where('id', '=', 1).executeTakeFirst();
+      const due = await findDue(BATCH, now).execute(trx);
+      let count = 0;
+      for (const { id } of due.rows) {
+        const c = await lockCase(trx, id);
+        if (!c) continue;
+        const outcome = transition(c, eventFor(now, org?.auto_close_days ?? 14, c.lastActivityAt), now);
+        if (!outcome.ok) continue;
+        const view = await saveChanges(trx, c, outcome.changes, now);
+        await appendEvents(trx, { caseId: c.id, actorId: null, events: outcome.events, at: now, audience: audienceOf(c, view) });
+        count++;
+      }
+      return { count, full: due.rows.length === BATCH };
+    });
+    fired += n.count;
+    if (!n.full || n.count === 0) return fired;
+  }
+}
+
+/** Wakes waiting cases whose wake time has come. Returns how many woke. */
+export function wakeDueCases(deps: Deps): Promise<number> {
+  return fire(deps,
+    (limit, now) => sql<Due>`SELECT id::text AS id FROM cases
+      WHERE status = 'waiting' AND wake_at IS NOT NULL AND wake_at <= ${now}
+      ORDER BY wake_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    () => ({ kind: 'timer_wake' }));
+}
+
+/** Closes resolved cases with no activity for the organisation's auto-close period. */
+export function closeInactiveCases(deps: Deps): Promise<number> {
+  return fire(deps,
+    (limit, now) => sql<Due>`SELECT c.id::text AS id FROM cases c
+      WHERE c.status = 'resolved'
+        AND c.last_activity_at <= ${now}::timestamptz - make_interval(days => (SELECT auto_close_days FROM organisation WHERE id = 1))
+      ORDER BY c.last_activity_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    (_now, autoCloseDays, lastActivityAt) => ({ kind: 'auto_close', autoCloseDays, lastActivityAt }));
+}
+
+/** Runs every timer once (tests call this directly with a controlled clock). */
+export async function runTimersOnce(deps: Deps): Promise<{ woken: number; closed: number }> {
+  const woken = await wakeDueCases(deps);
+  const closed = await closeInactiveCases(deps);
+  return { woken, closed };
+}
+
+/** Runs the timers now (catching up after downtime) and then every interval. */
+export function startTimers(deps: Deps): { stop(): void } {
+  let running = false;
+  let stopped = false;
+  const tick = async () => {
+    if (running || stopped) return;
+    running = true;
+    try {
+      const r = await runTimersOnce(deps);
+      if (r.woken || r.closed) deps.log.info(r, 'timers fired');
+    } catch (err) {
+      deps.log.error({ err }, 'timer run failed');
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const handle = setInterval(tick, deps.config.timerIntervalMs);
+  handle.unref();
+  return { stop: () => { stopped = true; clearInterval(handle); } };
+}

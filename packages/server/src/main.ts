@@ -1,0 +1,54 @@
+import pino from 'pino';
+import { readConfig, type Config } from './config.ts';
+import { openFromEnv } from './db/connect.ts';
+import { migrate } from './db/migrate.ts';
+import { countUsers, createAdmin, ensureBaseline } from './db/bootstrap.ts';
+import { systemClock } from './clock.ts';
+import { LiveHub } from './realtime/hub.ts';
+import { buildApp } from './app.ts';
+import { startTimers } from './jobs/timers.ts';
+import { loadDemo } from './demo/load-demo.ts';
+import type { Deps } from './deps.ts';
+
+/** Starts the server: database, migrations, first admin or demo, live hub, timers, HTTP. */
+export async function serve(overrides: Partial<Config> = {}): Promise<{ close(): Promise<void>; url: string }> {
+  const config = readConfig(process.env, overrides);
+  const log = pino({ level: config.logLevel });
+  const db = await openFromEnv({ ...process.env, CASEWORK_DATA_DIR: config.dataDir, DATABASE_URL: config.databaseUrl ?? '' });
+  await migrate(db);
+  await ensureBaseline(db, { timeZone: process.env.CASEWORK_TIME_ZONE });
+  if ((await countUsers(db)) === 0) {
+    if (config.adminEmail && config.adminPassword) {
+      await createAdmin(db, config.adminEmail, config.adminPassword);
+      log.info({ email: config.adminEmail }, 'created the first administrator');
+    } else if (config.demo) {
+      const logins = await loadDemo({ db, clock: systemClock, log });
+      printLogins(logins);
+    } else {
+      log.warn('The database has no users: set CASEWORK_ADMIN_EMAIL and CASEWORK_ADMIN_PASSWORD, or run `casework create-admin`.');
+    }
+  }
+  const hub = new LiveHub(db, log);
+  await hub.start();
+  const deps: Deps = { db, clock: systemClock, config, log, hub };
+  const app = await buildApp(deps);
+  const timers = startTimers(deps);
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  log.info(`Casework is serving at ${url} (database: ${db.kind})`);
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= (async () => {
+    timers.stop();
+    await hub.stop();
+    await app.close();
+    await db.close();
+  })());
+  return { close, url };
+}
+
+function printLogins(logins: { email: string; password: string; role: string; name: string }[]): void {
+  const lines = ['', 'Demo organisation loaded. Sign in with any of these (password for all: as shown):'];
+  for (const l of logins) lines.push(`  ${l.role.padEnd(11)} ${l.email.padEnd(32)} ${l.password}   (${l.name})`);
+  lines.push('');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

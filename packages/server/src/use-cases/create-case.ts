@@ -1,0 +1,65 @@
+import type { Kysely } from 'kysely';
+import { TYPE_RANK, initialStatus, type CaseType } from '@casework/domain';
+import type { AppUser } from '../auth/actor.ts';
+import type { Deps } from '../deps.ts';
+import type { Database } from '../db/schema.ts';
+import { findCaseView, type CaseView } from '../db/repos/case-views.ts';
+import { findOrCreateCustomer, type CustomerInput } from '../db/repos/customers.ts';
+import { appendEvents, audienceOf } from '../db/repos/case-events.ts';
+import { newReference, uuidv7 } from '../ids.ts';
+import { checkCapacity } from './case-write.ts';
+import { forbidden, invalid } from '../errors.ts';
+
+export type NewCase = {
+  subject: string; type: CaseType; teamId: string; ownerId: string | null; description: string | null;
+  customer: CustomerInput | null; followUpOf?: string | null;
+};
+
+/** Inserts a case row with a fresh reference (retrying the rare collision). */
+export async function insertCase(trx: Kysely<Database>, input: NewCase & { customerId: string | null }, now: Date): Promise<string> {
+  const id = uuidv7(now.getTime());
+  for (let i = 0; ; i++) {
+    const reference = newReference();
+    const taken = await trx.selectFrom('cases').select('id').where('reference', '=', reference).executeTakeFirst();
+    if (taken && i < 5) continue;
+    await trx.insertInto('cases').values({
+      id, reference, subject: input.subject, description: input.description, type: input.type,
+      type_rank: TYPE_RANK[input.type], status: initialStatus(input.ownerId), resolution: null,
+      team_id: input.teamId, owner_id: input.ownerId, customer_id: input.customerId,
+      follow_up_of: input.followUpOf ?? null, created_at: now, updated_at: now, last_activity_at: now,
+    }).execute();
+    return id;
+  }
+}
+
+/**
+ * Creates a case (by hand or through the API). Without `case.assign` a user creates cases
+ * only on their own teams, and may only name themselves as owner.
+ */
+export async function createCase(deps: Deps, actor: AppUser, input: NewCase, channel = 'platform'): Promise<CaseView> {
+  if (!actor.permissions.has('case.create')) throw forbidden('create');
+  const mayAssign = actor.permissions.has('case.assign');
+  if (!mayAssign && !actor.teamIds.includes(input.teamId)) throw forbidden('create', 'You can only create cases on your own teams.');
+  if (!mayAssign && input.ownerId !== null && input.ownerId !== actor.id) throw forbidden('assign');
+  const now = deps.clock.now();
+  const id = await deps.db.kysely.transaction().execute(async (trx) => {
+    const team = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
+    if (!team) throw invalid([{ field: 'teamId', message: 'no such team' }]);
+    if (input.ownerId) {
+      const m = await trx.selectFrom('team_members as tm').innerJoin('users as u', 'u.id', 'tm.user_id')
+        .select('u.id').where('tm.team_id', '=', input.teamId).where('tm.user_id', '=', input.ownerId).where('u.active', '=', true)
+        .executeTakeFirst();
+      if (!m) throw invalid([{ field: 'ownerId', message: 'the owner must be an active member of the team' }]);
+      await checkCapacity(trx, input.ownerId);
+    }
+    const customerId = input.customer ? await findOrCreateCustomer(trx, input.customer, now) : null;
+    const caseId = await insertCase(trx, { ...input, customerId }, now);
+    const state = { teamId: input.teamId, ownerId: input.ownerId, collaboratorIds: [] };
+    await appendEvents(trx, {
+      caseId, actorId: actor.id, at: now, audience: audienceOf(state),
+      events: [{ type: 'case.created', data: { type: input.type, teamId: input.teamId, ownerId: input.ownerId, status: initialStatus(input.ownerId), channel } }],
+    });
+    return caseId;
+  });
+  return (await findCaseView(deps.db.kysely, id))!;
+}

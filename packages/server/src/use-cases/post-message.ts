@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import { canView, can } from '@casework/domain';
+import type { AppUser } from '../auth/actor.ts';
+import type { Deps } from '../deps.ts';
+import type { Database } from '../db/schema.ts';
+import type { CaseView } from '../db/repos/case-views.ts';
+import { appendEvents, audienceOf, type StoredEvent } from '../db/repos/case-events.ts';
+import { uuidv7 } from '../ids.ts';
+import { lockCase, refusal } from './case-write.ts';
+import { notFound } from '../errors.ts';
+
+export type MessageRow = {
+  id: string; caseId: string; body: string; internal: boolean; direction: 'inbound' | 'outbound' | 'note';
+  channel: string; authorId: string | null; createdAt: Date;
+};
+
+/** Stores a message on a case and records it in the history, inside the caller's transaction. */
+export async function insertMessage(
+  trx: Kysely<Database>, c: CaseView, m: Omit<MessageRow, 'id' | 'caseId'>, now: Date,
+): Promise<{ message: MessageRow; events: StoredEvent[] }> {
+  const message: MessageRow = { id: uuidv7(now.getTime()), caseId: c.id, ...m };
+  await trx.insertInto('messages').values({
+    id: message.id, case_id: c.id, body: m.body, internal: m.internal, direction: m.direction,
+    channel: m.channel, author_id: m.authorId, created_at: m.createdAt,
+  }).execute();
+  await trx.updateTable('cases').set({ updated_at: now, last_activity_at: now }).where('id', '=', c.id).execute();
+  const events = await appendEvents(trx, {
+    caseId: c.id, actorId: m.authorId, at: now, audience: audienceOf(c),
+    events: [{ type: 'case.message_created', data: { messageId: message.id, direction: m.direction, internal: m.internal } }],
+  });
+  return { message, events };
+}
+
+/** An internal note written by an agent (e.g. the note given when resolving). */
+export async function addNote(trx: Kysely<Database>, c: CaseView, actor: AppUser, body: string, now: Date): Promise<void> {
+  await insertMessage(trx, c, { body, internal: true, direction: 'note', channel: 'note', authorId: actor.id, createdAt: now }, now);
+}
+
+/**
+ * An agent's reply to the customer or internal note. Replies go out through the case's
+ * channel; notes are only ever shown to users.
+ */
+export async function postAgentMessage(
+  deps: Deps, actor: AppUser, caseId: string, body: string, internal: boolean,
+): Promise<{ message: MessageRow; view: CaseView }> {
+  const now = deps.clock.now();
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const c = await lockCase(trx, caseId);
+    if (!c || !canView(actor, c)) throw notFound();
+    if (!can(actor, 'message', c)) throw refusal(actor, 'message', c, null, now);
+    const { message } = await insertMessage(trx, c, {
+      body, internal, direction: internal ? 'note' : 'outbound', channel: internal ? 'note' : c.type,
+      authorId: actor.id, createdAt: now,
+    }, now);
+    return { message, view: { ...c, updatedAt: now, lastActivityAt: now } };
+  });
+}

@@ -1,0 +1,60 @@
+import { useEffect } from "react";
+import { Navigate, Route, Routes, useNavigate } from "react-router";
+import { setUnauthorizedHandler } from "./api/client";
+import { ToastProvider } from "./components/toast";
+import { CaseActionsProvider } from "./features/case-actions/case-actions-provider";
+import { AppShell } from "./features/shell/app-shell";
+import { AdminLayout, AdminIndex } from "./pages/admin/admin-layout";
+import { OrganisationPage } from "./pages/admin/organisation-page";
+import { RolesPage } from "./pages/admin/roles-page";
+import { TeamsPage } from "./pages/admin/teams-page";
+import { TokensPage } from "./pages/admin/tokens-page";
+import { UsersPage } from "./pages/admin/users-page";
+import { CasePage } from "./pages/case-page";
+import { CasesListPage } from "./pages/cases-list-page";
+import { LoginPage } from "./pages/login-page";
+import { MyWorkPage } from "./pages/my-work-page";
+import { NewCasePage } from "./pages/new-case-page";
+import { NotFoundPage } from "./pages/not-found-page";
+
+/** Sends the user to the login page when the session ends, remembering where they were. */
+function UnauthorizedRedirect() {
+  const navigate = useNavigate();
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      const { pathname, search, hash } = window.location;
+      if (pathname.startsWith("/login")) return;
+      navigate(`/login?next=${encodeURIComponent(pathname + search + hash)}`, { replace: true });
+    });
+  }, [navigate]);
+  return null;
+}
+
+export function App() {
+  return (
+    <ToastProvider>
+      <UnauthorizedRedirect />
+      <CaseActionsProvider>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route element={<AppShell />}>
+            <Route index element={<MyWorkPage />} />
+            <Route path="cases" element={<CasesListPage />} />
+            <Route path="cases/new" element={<NewCasePage />} />
+            <Route path="cases/:id" element={<CasePage />} />
+            <Route path="admin" element={<AdminLayout />}>
+              <Route index element={<AdminIndex />} />
+              <Route path="users" element={<UsersPage />} />
+              <Route path="teams" element={<TeamsPage />} />
+              <Route path="roles" element={<RolesPage />} />
+              <Route path="tokens" element={<TokensPage />} />
+              <Route path="organisation" element={<OrganisationPage />} />
+            </Route>
+            <Route path="my-work" element={<Navigate to="/" replace />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </CaseActionsProvider>
+    </ToastProvider>
+  );
+}

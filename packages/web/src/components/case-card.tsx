@@ -1,0 +1,56 @@
+import type { ReactNode } from "react";
+import { Link } from "react-router";
+import type { Case } from "../api/types";
+import { CaseActionsMenu } from "../features/case-actions/case-actions-menu";
+import { AgeBadge } from "./age-badge";
+import { ChannelIcon } from "./channel-icon";
+import { StatusChip } from "./status-chip";
+
+type CaseCardProps = {
+  caseItem: Case;
+  /** An extra line under the meta row (e.g. the wake time). */
+  extra?: ReactNode;
+  /** Leading content, e.g. a selection checkbox. */
+  leading?: ReactNode;
+};
+
+/** A case at a glance. The whole card links to the case; the menu sits above the link. */
+export function CaseCard({ caseItem, extra, leading }: CaseCardProps) {
+  const customer = caseItem.customer?.name || caseItem.customer?.email || caseItem.customer?.phone || "Unknown customer";
+  return (
+    <article className={`case-card status-${caseItem.status}`} aria-labelledby={`case-${caseItem.id}-title`}>
+      {leading ? <div className="case-card-leading">{leading}</div> : null}
+      <div className="case-card-main">
+        <div className="case-card-top">
+          <ChannelIcon type={caseItem.type} />
+          <span className="case-ref">{caseItem.reference}</span>
+          <StatusChip status={caseItem.status} />
+          <AgeBadge createdAt={caseItem.createdAt} status={caseItem.status} />
+        </div>
+        <h3 className="case-card-title" id={`case-${caseItem.id}-title`}>
+          <Link to={`/cases/${caseItem.id}`} className="case-card-link" data-case-card="">
+            {caseItem.subject || "(no subject)"}
+          </Link>
+        </h3>
+        <dl className="case-card-meta">
+          <div>
+            <dt>Customer</dt>
+            <dd>{customer}</dd>
+          </div>
+          <div>
+            <dt>Team</dt>
+            <dd>{caseItem.teamName ?? "—"}</dd>
+          </div>
+          <div>
+            <dt>Owner</dt>
+            <dd className={caseItem.ownerId ? undefined : "muted"}>{caseItem.ownerId ? caseItem.ownerName ?? "Assigned" : "Unassigned"}</dd>
+          </div>
+        </dl>
+        {extra ? <div className="case-card-extra">{extra}</div> : null}
+      </div>
+      <div className="case-card-menu">
+        <CaseActionsMenu caseItem={caseItem} />
+      </div>
+    </article>
+  );
+}

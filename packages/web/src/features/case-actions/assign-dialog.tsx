@@ -1,0 +1,82 @@
+import { useId, useState } from "react";
+import { useTeams, useUsers } from "../../api/queries";
+import { Button } from "../../components/button";
+import { Dialog } from "../../components/dialog";
+import type { ActionDialogProps } from "./case-actions-provider";
+
+/** Assign: pick the owner team first, then an owner among that team's members. */
+export function AssignDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialogProps) {
+  const teams = useTeams();
+  const users = useUsers();
+  const [teamId, setTeamId] = useState(caseItem.teamId);
+  const [ownerId, setOwnerId] = useState(caseItem.ownerId ?? "");
+  const teamField = useId();
+  const ownerField = useId();
+
+  const team = teams.data?.find((item) => item.id === teamId);
+  const members = (users.data ?? [])
+    .filter((user) => user.active && (team ? team.memberIds.includes(user.id) || user.teamIds.includes(team.id) : false))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const unchanged = teamId === caseItem.teamId && (ownerId || null) === caseItem.ownerId;
+
+  function submit() {
+    if (unchanged) return;
+    const input: { teamId?: string; ownerId?: string | null } = {};
+    if (teamId !== caseItem.teamId) input.teamId = teamId;
+    if ((ownerId || null) !== caseItem.ownerId) input.ownerId = ownerId || null;
+    onConfirm(input);
+  }
+
+  return (
+    <Dialog
+      title={`Assign case ${caseItem.reference}`}
+      description={caseItem.subject}
+      onClose={onCancel}
+      onSubmit={submit}
+      footer={
+        <>
+          <Button onClick={onCancel}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={busy} disabled={unchanged}>
+            Assign
+          </Button>
+        </>
+      }
+    >
+      <div className="field">
+        <label htmlFor={teamField}>Team</label>
+        <select
+          id={teamField}
+          value={teamId}
+          onChange={(event) => {
+            setTeamId(event.target.value);
+            setOwnerId("");
+          }}
+          disabled={teams.isLoading}
+        >
+          {teams.data?.length ? null : <option value={caseItem.teamId}>{caseItem.teamName ?? "Current team"}</option>}
+          {teams.data?.map((item) => (
+            <option key={item.id} value={item.id}>
+              {item.name}
+            </option>
+          ))}
+        </select>
+        {teams.isError ? <p className="field-error">Teams could not be loaded.</p> : null}
+      </div>
+      <div className="field">
+        <label htmlFor={ownerField}>Owner</label>
+        <select id={ownerField} value={ownerId} onChange={(event) => setOwnerId(event.target.value)} disabled={users.isLoading}>
+          <option value="">No owner (team queue)</option>
+          {members.map((user) => (
+            <option key={user.id} value={user.id}>
+              {user.name}
+            </option>
+          ))}
+        </select>
+        <p className="field-hint">
+          {team ? `Only members of ${team.name} can own its cases.` : "Choose a team to see its members."}
+          {teamId !== caseItem.teamId && !ownerId ? " Without an owner the case becomes new in that team's queue." : ""}
+        </p>
+      </div>
+    </Dialog>
+  );
+}

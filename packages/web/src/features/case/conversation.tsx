@@ -1,0 +1,65 @@
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { api, toQuery } from "../../api/client";
+import { keys, useUserNames } from "../../api/queries";
+import type { Case, Message } from "../../api/types";
+import { Button } from "../../components/button";
+import { EmptyState, ErrorState } from "../../components/empty-state";
+import { LoadingState } from "../../components/spinner";
+import { formatDateTime } from "../../lib/time";
+
+type MessagePage = { messages: Message[]; nextCursor: string | null };
+
+/** Public messages (inbound/outbound) and internal notes, oldest first, visibly different. */
+export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone: string }) {
+  const userName = useUserNames();
+  const messages = useInfiniteQuery({
+    queryKey: keys.caseMessages(caseItem.id),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<MessagePage>(`/cases/${caseItem.id}/messages${toQuery({ cursor: pageParam })}`, { signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+  if (messages.isPending) return <LoadingState label="Loading conversation…" />;
+  if (messages.isError) return <ErrorState error={messages.error} onRetry={() => void messages.refetch()} />;
+  const all = dedupe(messages.data.pages.flatMap((page) => page.messages)).sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+  );
+  const customer = caseItem.customer?.name || caseItem.customer?.email || caseItem.customer?.phone || "Customer";
+
+  return (
+    <div className="conversation">
+      {messages.hasNextPage ? (
+        <div className="load-more">
+          <Button size="sm" busy={messages.isFetchingNextPage} onClick={() => void messages.fetchNextPage()}>
+            Load more messages
+          </Button>
+        </div>
+      ) : null}
+      {all.length === 0 ? <EmptyState title="No messages yet">Replies and internal notes will appear here.</EmptyState> : null}
+      <ol className="messages">
+        {all.map((message) => {
+          const kind = message.internal || message.direction === "note" ? "note" : message.direction;
+          const author = kind === "inbound" ? customer : userName(message.authorId);
+          return (
+            <li key={message.id} className={`message message-${kind}`}>
+              <div className="message-meta">
+                <span className="message-author">{author}</span>
+                {kind === "note" ? <span className="chip chip-note">Internal note</span> : null}
+                {kind === "outbound" ? <span className="chip chip-outbound">Reply{message.channel ? ` · ${message.channel}` : ""}</span> : null}
+                {kind === "inbound" && message.channel ? <span className="chip">{message.channel}</span> : null}
+                <time dateTime={message.createdAt}>{formatDateTime(message.createdAt, timeZone)}</time>
+              </div>
+              <div className="message-body">{message.body}</div>
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
+
+function dedupe(messages: Message[]): Message[] {
+  const seen = new Set<string>();
+  return messages.filter((message) => (seen.has(message.id) ? false : (seen.add(message.id), true)));
+}

@@ -1,0 +1,94 @@
+import type { CaseEvent } from "../../api/types";
+import { STATUS_LABELS } from "../../lib/labels";
+
+type Names = { user: (id: string | null | undefined) => string; team: (id: string | null | undefined) => string };
+
+function pick(data: Record<string, unknown> | null, ...names: string[]): unknown {
+  if (!data) return undefined;
+  for (const name of names) if (data[name] !== undefined && data[name] !== null) return data[name];
+  return undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function statusLabel(value: unknown): string {
+  const status = text(value);
+  return status ? (STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status).toLowerCase() : "?";
+}
+
+/** Values may be nested ({from: {status}} or {before: {ownerId}}) or flat ({from: "ready"}). */
+function side(data: Record<string, unknown> | null, which: "from" | "to", field: string): unknown {
+  const keysFor = which === "from" ? ["from", "before", "old", "previous"] : ["to", "after", "new", "next"];
+  for (const key of keysFor) {
+    const value = data?.[key];
+    if (value && typeof value === "object") {
+      const nested = (value as Record<string, unknown>)[field];
+      if (nested !== undefined) return nested;
+    } else if (value !== undefined && value !== null) return value;
+  }
+  const prefixed = which === "from" ? ["from" + cap(field), "previous" + cap(field), "old" + cap(field)] : ["to" + cap(field), field];
+  return pick(data, ...prefixed);
+}
+
+function cap(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}
+
+/** One readable line per history event ("Alice claimed the case", "Status ready → waiting"). */
+export function describeEvent(event: CaseEvent, names: Names): string {
+  const data = event.data;
+  const actor = event.actorId ? names.user(event.actorId) : "System";
+  const type = event.type.replace(/^case\./, "");
+  switch (type) {
+    case "created":
+      return `${actor} created the case`;
+    case "claimed":
+      return `${actor} claimed the case`;
+    case "assigned": {
+      const owner = side(data, "to", "ownerId");
+      return owner ? `${actor} assigned the case to ${names.user(text(owner))}` : `${actor} assigned the case`;
+    }
+    case "unassigned": {
+      const owner = side(data, "from", "ownerId");
+      return owner ? `${actor} removed ${names.user(text(owner))} as owner` : `${actor} unassigned the case`;
+    }
+    case "team_changed":
+      return `${actor} moved the case from ${names.team(text(side(data, "from", "teamId")))} to ${names.team(text(side(data, "to", "teamId")))}`;
+    case "status_changed": {
+      const line = `Status ${statusLabel(side(data, "from", "status"))} → ${statusLabel(side(data, "to", "status"))}`;
+      const resolution = text(pick(data, "resolution"));
+      const wakeAt = text(pick(data, "wakeAt"));
+      const reason = text(pick(data, "reason"));
+      const extra = resolution ? ` (${resolution})` : wakeAt ? " with a wake time" : "";
+      if (event.actorId) return `${line}${extra}, by ${actor}`;
+      return reason ? `${line}${extra} (${reason.replaceAll("_", " ")})` : `${line}${extra}`;
+    }
+    case "collaborator_added": {
+      const user = text(pick(data, "userId", "collaboratorId"));
+      return !user || user === event.actorId ? `${actor} started following the case` : `${actor} added ${names.user(user)} as a collaborator`;
+    }
+    case "collaborator_removed": {
+      const user = text(pick(data, "userId", "collaboratorId"));
+      return !user || user === event.actorId ? `${actor} stopped following the case` : `${actor} removed ${names.user(user)} as a collaborator`;
+    }
+    case "message_created": {
+      const direction = text(pick(data, "direction"));
+      if (direction === "inbound") return "The customer sent a message";
+      if (direction === "note" || pick(data, "internal") === true) return `${actor} added an internal note`;
+      return `${actor} replied to the customer`;
+    }
+    case "woken":
+    case "woke":
+      return "The case woke up";
+    case "reopened":
+      return `${actor} reopened the case`;
+    case "closed":
+      return "The case was closed";
+    case "rated":
+      return `The customer rated the chat ${String(pick(data, "stars") ?? "")} stars`.trim();
+    default:
+      return `${actor}: ${type.replaceAll("_", " ")}`;
+  }
+}

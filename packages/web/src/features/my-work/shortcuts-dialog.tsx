@@ -1,0 +1,36 @@
+import { Button } from "../../components/button";
+import { Dialog } from "../../components/dialog";
+
+const SHORTCUTS: [string, string][] = [
+  ["c", "Claim the next unassigned case"],
+  ["j", "Focus the next case card"],
+  ["k", "Focus the previous case card"],
+  ["Enter", "Open the focused case"],
+  ["?", "Show this help"],
+];
+
+export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+  return (
+    <Dialog
+      title="Keyboard shortcuts"
+      size="sm"
+      onClose={onClose}
+      footer={
+        <Button variant="primary" onClick={onClose} data-autofocus>
+          Done
+        </Button>
+      }
+    >
+      <dl className="shortcuts">
+        {SHORTCUTS.map(([key, text]) => (
+          <div key={key}>
+            <dt>
+              <kbd>{key}</kbd>
+            </dt>
+            <dd>{text}</dd>
+          </div>
+        ))}
+      </dl>
+    </Dialog>
+  );
+}

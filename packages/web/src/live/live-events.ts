@@ -1,0 +1,126 @@
+import { useEffect, useSyncExternalStore } from "react";
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { API_BASE } from "../api/client";
+import { keys } from "../api/queries";
+
+/** Live event names, as agreed in docs/ARCHITECTURE.md (same strings on the wire and here). */
+export const CASE_EVENTS = [
+  "case.created",
+  "case.claimed",
+  "case.assigned",
+  "case.unassigned",
+  "case.team_changed",
+  "case.status_changed",
+  "case.collaborator_added",
+  "case.collaborator_removed",
+  "case.message_created",
+  "case.rated",
+  "case.updated",
+] as const;
+
+export type LiveEvent = { type: string; caseId?: string; at?: string };
+type LiveListener = (event: LiveEvent) => void;
+export type LiveStatus = "connecting" | "open" | "reconnecting";
+
+const listeners = new Set<LiveListener>();
+const statusListeners = new Set<() => void>();
+let status: LiveStatus = "connecting";
+
+function setStatus(next: LiveStatus) {
+  if (status === next) return;
+  status = next;
+  statusListeners.forEach((notify) => notify());
+}
+
+/** Observe live events (after the query cache has been invalidated for them). */
+export function subscribeLive(listener: LiveListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function useLiveStatus(): LiveStatus {
+  return useSyncExternalStore(
+    (notify) => {
+      statusListeners.add(notify);
+      return () => statusListeners.delete(notify);
+    },
+    () => status,
+  );
+}
+
+/** A map of handlers by event name rather than a switch. */
+const handlers: Record<string, (client: QueryClient, event: LiveEvent) => void> = {
+  "preferences.updated": (client) => void client.invalidateQueries({ queryKey: keys.work }),
+  // The server lost track of what this browser missed: refetch everything shown.
+  resync: (client) => refetchAll(client),
+};
+
+function handleCaseEvent(client: QueryClient, event: LiveEvent) {
+  void client.invalidateQueries({ queryKey: keys.work });
+  void client.invalidateQueries({ queryKey: keys.cases });
+  if (event.caseId) void client.invalidateQueries({ queryKey: keys.case(event.caseId) });
+}
+
+function parse(name: string, raw: string): LiveEvent {
+  try {
+    const data = JSON.parse(raw) as Partial<LiveEvent>;
+    return { ...data, type: data.type ?? name };
+  } catch {
+    return { type: name };
+  }
+}
+
+/**
+ * Keeps one EventSource open while signed in. Every case.* event refetches My Work,
+ * the case lists and that case; EventSource reconnects by itself (sending Last-Event-ID),
+ * and after a reconnect everything is refetched in case events were missed.
+ */
+export function useLiveEvents(enabled: boolean): void {
+  const client = useQueryClient();
+  useEffect(() => {
+    if (!enabled || typeof EventSource === "undefined") return;
+    let source: EventSource | null = null;
+    let retry: number | undefined;
+    let wasOpen = false;
+    const dispatch = (name: string) => (message: MessageEvent<string>) => {
+      const event = parse(name, message.data);
+      const handler = handlers[event.type] ?? (event.type.startsWith("case.") ? handleCaseEvent : undefined);
+      handler?.(client, event);
+      listeners.forEach((listener) => listener(event));
+    };
+    const names = [...CASE_EVENTS, "preferences.updated", "resync", "message"];
+
+    const connect = () => {
+      const current = new EventSource(`${API_BASE}/events`, { withCredentials: true });
+      source = current;
+      names.forEach((name) => current.addEventListener(name, dispatch(name)));
+      current.onopen = () => {
+        if (wasOpen) refetchAll(client);
+        wasOpen = true;
+        setStatus("open");
+      };
+      current.onerror = () => {
+        if (current.readyState !== EventSource.CLOSED) {
+          setStatus("reconnecting");
+          return;
+        }
+        // The browser gave up (e.g. a 401 or a proxy error): check the session, then retry.
+        setStatus("reconnecting");
+        void client.invalidateQueries({ queryKey: keys.me });
+        retry = window.setTimeout(connect, 3000);
+      };
+    };
+    connect();
+    return () => {
+      window.clearTimeout(retry);
+      source?.close();
+      setStatus("connecting");
+    };
+  }, [enabled, client]);
+}
+
+function refetchAll(client: QueryClient) {
+  void client.invalidateQueries({ queryKey: keys.work });
+  void client.invalidateQueries({ queryKey: keys.cases });
+  void client.invalidateQueries({ queryKey: ["case"] });
+}

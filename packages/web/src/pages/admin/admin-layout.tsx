@@ -1,0 +1,56 @@
+import { Navigate, NavLink, Outlet } from "react-router";
+import { hasAnyAdmin, hasPermission, useMe } from "../../api/queries";
+import type { Me } from "../../api/types";
+import { EmptyState } from "../../components/empty-state";
+
+type Tab = { path: string; label: string; allowed: (me: Me) => boolean };
+
+/** Administration tabs, each shown only with its permission. */
+export const ADMIN_TABS: Tab[] = [
+  { path: "users", label: "Users", allowed: (me) => hasPermission(me, "admin.users") },
+  { path: "teams", label: "Teams", allowed: (me) => hasPermission(me, "admin.teams") },
+  { path: "roles", label: "Roles", allowed: (me) => hasPermission(me, "admin.roles") },
+  { path: "tokens", label: "API tokens", allowed: (me) => hasPermission(me, "admin.tokens") },
+  { path: "organisation", label: "Organisation", allowed: (me) => hasAnyAdmin(me) },
+];
+
+export function AdminLayout() {
+  const me = useMe().data;
+  if (!me || !hasAnyAdmin(me)) {
+    return (
+      <div className="page">
+        <EmptyState title="Administration is not available">Your role does not include any administration permission.</EmptyState>
+      </div>
+    );
+  }
+  return (
+    <div className="page page-admin">
+      <div className="page-header">
+        <h1>Administration</h1>
+      </div>
+      <nav className="tabs" aria-label="Administration">
+        {ADMIN_TABS.filter((tab) => tab.allowed(me)).map((tab) => (
+          <NavLink key={tab.path} to={`/admin/${tab.path}`}>
+            {tab.label}
+          </NavLink>
+        ))}
+      </nav>
+      <div className="tab-panel">
+        <Outlet />
+      </div>
+    </div>
+  );
+}
+
+export function AdminIndex() {
+  const me = useMe().data;
+  const first = me ? ADMIN_TABS.find((tab) => tab.allowed(me)) : undefined;
+  return first ? <Navigate to={`/admin/${first.path}`} replace /> : null;
+}
+
+/** Guard for one tab's content (direct links to a tab without the permission). */
+export function RequireAdmin({ permission, children }: { permission: string; children: React.ReactNode }) {
+  const me = useMe().data;
+  if (!hasPermission(me, permission)) return <EmptyState title="Not allowed">You need the {permission} permission to see this page.</EmptyState>;
+  return <>{children}</>;
+}

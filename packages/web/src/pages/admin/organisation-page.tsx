@@ -1,0 +1,85 @@
+import { useEffect, useId, useState } from "react";
+import { api } from "../../api/client";
+import { keys, useMe, useOrganisation } from "../../api/queries";
+import type { Organisation } from "../../api/types";
+import { Button } from "../../components/button";
+import { ErrorState } from "../../components/empty-state";
+import { LoadingState } from "../../components/spinner";
+import { TimeZoneSelect } from "../../components/time-zone-select";
+import { useAdminAction } from "../../features/admin/use-admin-action";
+import { usePageTitle } from "../../lib/use-page-title";
+
+export function OrganisationPage() {
+  usePageTitle("Organisation");
+  const organisation = useOrganisation();
+  if (organisation.isPending) return <LoadingState />;
+  if (organisation.isError) return <ErrorState error={organisation.error} onRetry={() => void organisation.refetch()} />;
+  return <OrganisationForm value={organisation.data} />;
+}
+
+function OrganisationForm({ value }: { value: Organisation }) {
+  const me = useMe().data;
+  const { run, busy, fields } = useAdminAction([keys.organisation, keys.work]);
+  const [name, setName] = useState(value.name);
+  const [timeZone, setTimeZone] = useState(value.timeZone);
+  const [autoCloseDays, setAutoCloseDays] = useState(String(value.autoCloseDays ?? 14));
+  const [maxOpen, setMaxOpen] = useState(value.maxOpenPerUser === null || value.maxOpenPerUser === undefined ? "" : String(value.maxOpenPerUser));
+  const id = useId();
+  useEffect(() => {
+    setName(value.name);
+    setTimeZone(value.timeZone);
+  }, [value.name, value.timeZone]);
+
+  const error = (key: string) => (fields[key] ? <p className="field-error">{fields[key]}</p> : null);
+  const canEdit = Boolean(me?.permissions.some((permission) => permission.startsWith("admin.")));
+
+  return (
+    <form
+      className="panel form page-narrow-inner"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void run(
+          () =>
+            api.patch("/organisation", {
+              name: name.trim(),
+              timeZone,
+              autoCloseDays: Number(autoCloseDays),
+              maxOpenPerUser: maxOpen.trim() === "" ? null : Number(maxOpen),
+            }),
+          "Organisation saved",
+        );
+      }}
+    >
+      <h2>Organisation</h2>
+      <div className="field">
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input id={`${id}-name`} value={name} onChange={(event) => setName(event.target.value)} required disabled={!canEdit} />
+        {error("name")}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-zone`}>Default time zone</label>
+        <TimeZoneSelect id={`${id}-zone`} value={timeZone} onChange={setTimeZone} required />
+        <p className="field-hint">Used for users without a zone of their own.</p>
+        {error("timeZone")}
+      </div>
+      <div className="form-row">
+        <div className="field">
+          <label htmlFor={`${id}-close`}>Close resolved cases after (days)</label>
+          <input id={`${id}-close`} type="number" min={1} max={365} value={autoCloseDays} onChange={(event) => setAutoCloseDays(event.target.value)} required />
+          {error("autoCloseDays")}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-max`}>Maximum open cases per user</label>
+          <input id={`${id}-max`} type="number" min={1} value={maxOpen} onChange={(event) => setMaxOpen(event.target.value)} placeholder="No limit" />
+          <p className="field-hint">Leave empty for no limit. Claims beyond it are refused.</p>
+          {error("maxOpenPerUser")}
+        </div>
+      </div>
+      <div className="form-actions">
+        <Button type="submit" variant="primary" busy={busy} disabled={!canEdit}>
+          Save
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,136 @@
+import { useEffect } from "react";
+import { Link, useLocation, useParams } from "react-router";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, ApiError } from "../api/client";
+import { keys, useTimeZone } from "../api/queries";
+import type { Case } from "../api/types";
+import { Button } from "../components/button";
+import { ChannelIcon } from "../components/channel-icon";
+import { EmptyState, ErrorState } from "../components/empty-state";
+import { LoadingState } from "../components/spinner";
+import { StatusChip } from "../components/status-chip";
+import { useCaseActions } from "../features/case-actions/case-actions-provider";
+import { CaseDetails, CustomerDetails } from "../features/case/case-details";
+import { Collaborators } from "../features/case/collaborators";
+import { Conversation } from "../features/case/conversation";
+import { EventHistory } from "../features/case/event-history";
+import { ReplyBox } from "../features/case/reply-box";
+import { useCollision } from "../features/case/use-collision";
+import { ACTION_LABELS, menuActions } from "../lib/labels";
+import { usePageTitle } from "../lib/use-page-title";
+
+/** SPEC §4 case page: details, conversation, reply, history, collaborators, every allowed action. */
+export function CasePage() {
+  const { id = "" } = useParams();
+  const location = useLocation();
+  const timeZone = useTimeZone();
+  const client = useQueryClient();
+  const { perform } = useCaseActions();
+  const collision = useCollision(id);
+  const query = useQuery({ queryKey: keys.case(id), queryFn: ({ signal }) => api.get<Case>(`/cases/${encodeURIComponent(id)}`, { signal }) });
+  const caseItem = query.data;
+  usePageTitle(caseItem ? `${caseItem.reference} · ${caseItem.subject}` : "Case");
+
+  useEffect(() => {
+    if (location.hash === "#reply" && caseItem) document.getElementById("reply")?.querySelector("textarea")?.focus();
+  }, [location.hash, caseItem]);
+
+  if (query.isPending) return <LoadingState label="Loading case…" />;
+  if (query.isError) {
+    const missing = query.error instanceof ApiError && query.error.status === 404;
+    return (
+      <div className="page">
+        {missing ? (
+          <EmptyState title="Case not found">
+            It does not exist or you do not have access to it. <Link to="/cases">Back to cases</Link>
+          </EmptyState>
+        ) : (
+          <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+        )}
+      </div>
+    );
+  }
+  if (!caseItem) return null;
+  const actions = menuActions(caseItem.actions);
+  const refresh = () => {
+    collision.acknowledge();
+    void client.invalidateQueries({ queryKey: keys.case(id) });
+  };
+
+  return (
+    <div className="page page-case">
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <Link to="/cases">Cases</Link> <span aria-hidden="true">/</span> <span>{caseItem.reference}</span>
+      </nav>
+      <header className="case-header">
+        <div className="case-header-text">
+          <div className="case-header-meta">
+            <ChannelIcon type={caseItem.type} withLabel />
+            <span className="case-ref">{caseItem.reference}</span>
+            <StatusChip status={caseItem.status} />
+          </div>
+          <h1>{caseItem.subject || "(no subject)"}</h1>
+        </div>
+        <div className="case-actions" role="group" aria-label="Case actions">
+          {actions.map((action) => (
+            <Button
+              key={action}
+              size="sm"
+              variant={action === "claim" ? "primary" : action === "cancel" ? "danger" : "secondary"}
+              onClick={() => perform(caseItem, action)}
+            >
+              {ACTION_LABELS[action]}
+            </Button>
+          ))}
+        </div>
+      </header>
+      {collision.changed ? (
+        <div className="banner banner-warning" role="status">
+          <span>
+            <strong>This case changed since you opened it.</strong> The page shows the latest; check it before replying.
+          </span>
+          <Button size="sm" onClick={refresh}>
+            Got it
+          </Button>
+        </div>
+      ) : null}
+      <div className="case-layout">
+        <div className="case-main">
+          {caseItem.description ? (
+            <section className="panel" aria-labelledby="description-title">
+              <h2 id="description-title">Description</h2>
+              <p className="description">{caseItem.description}</p>
+            </section>
+          ) : null}
+          <section className="panel" aria-labelledby="conversation-title">
+            <h2 id="conversation-title">Conversation</h2>
+            <Conversation caseItem={caseItem} timeZone={timeZone} />
+            {caseItem.actions.includes("message") ? (
+              <ReplyBox caseItem={caseItem} changed={collision.changed} onSent={collision.acknowledge} markOwn={collision.markOwn} />
+            ) : (
+              <p className="muted reply-disabled">You cannot reply on this case.</p>
+            )}
+          </section>
+        </div>
+        <aside className="case-side" aria-label="Case information">
+          <section className="panel" aria-labelledby="details-title">
+            <h2 id="details-title">Details</h2>
+            <CaseDetails caseItem={caseItem} timeZone={timeZone} />
+          </section>
+          <section className="panel" aria-labelledby="customer-title">
+            <h2 id="customer-title">Customer</h2>
+            <CustomerDetails caseItem={caseItem} />
+          </section>
+          <section className="panel" aria-labelledby="collaborators-title">
+            <h2 id="collaborators-title">Collaborators</h2>
+            <Collaborators caseItem={caseItem} markOwn={collision.markOwn} />
+          </section>
+          <section className="panel" aria-labelledby="history-title">
+            <h2 id="history-title">History</h2>
+            <EventHistory caseId={caseItem.id} timeZone={timeZone} />
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+import { useId, useState, type FormEvent } from "react";
+import { useNavigate, useSearchParams } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { api, ApiError } from "../api/client";
+import { keys } from "../api/queries";
+import type { Me } from "../api/types";
+import { Button } from "../components/button";
+import { usePageTitle } from "../lib/use-page-title";
+
+/** Only same-site paths are allowed as a post-login destination. */
+function safeNext(next: string | null): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/login")) return "/";
+  return next;
+}
+
+function loginErrorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 401) return "The email or password is incorrect.";
+    if (error.status === 429) {
+      const wait = error.retryAfter ? ` in ${error.retryAfter} second${error.retryAfter === 1 ? "" : "s"}` : " in a minute";
+      return `Too many sign-in attempts. Please try again${wait}.`;
+    }
+    if (error.status === 400) return "Enter your email address and password.";
+    if (error.status === 0) return "Cannot reach the server. Check your connection and try again.";
+    return error.detail ?? error.title;
+  }
+  return "Sign-in failed. Please try again.";
+}
+
+export function LoginPage() {
+  usePageTitle("Sign in");
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const emailId = useId();
+  const passwordId = useId();
+  const errorId = useId();
+  const expired = params.has("next");
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    if (!email.trim() || !password) {
+      setError("Enter your email address and password.");
+      return;
+    }
+    setBusy(true);
+    try {
+      const me = await api.post<Me | undefined>("/auth/login", { email: email.trim(), password }, { allowUnauthenticated: true });
+      client.clear();
+      if (me && typeof me === "object" && "permissions" in me) client.setQueryData(keys.me, me);
+      navigate(safeNext(params.get("next")), { replace: true });
+    } catch (caught) {
+      setError(loginErrorText(caught));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="login" id="main">
+      <div className="login-card">
+        <div className="login-brand">
+          <svg viewBox="0 0 32 32" width="36" height="36" aria-hidden="true">
+            <rect width="32" height="32" rx="8" fill="var(--accent)" />
+            <path d="M9 11h14v3H9zm0 6h10v3H9z" fill="#fff" />
+          </svg>
+          <span>Casework</span>
+        </div>
+        <h1>Sign in</h1>
+        {expired && !error ? <p className="login-note">Please sign in to continue where you left off.</p> : null}
+        <form onSubmit={(event) => void submit(event)} noValidate>
+          <div className="field">
+            <label htmlFor={emailId}>Email</label>
+            <input
+              id={emailId}
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+              required
+              autoFocus
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errorId : undefined}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={passwordId}>Password</label>
+            <input
+              id={passwordId}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              required
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errorId : undefined}
+            />
+          </div>
+          <div id={errorId} className="login-error" role="alert" aria-live="assertive">
+            {error}
+          </div>
+          <Button type="submit" variant="primary" busy={busy} className="btn-block">
+            Sign in
+          </Button>
+        </form>
+      </div>
+    </main>
+  );
+}

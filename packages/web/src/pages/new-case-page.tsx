@@ -1,0 +1,147 @@
+import { useId, useMemo, useState, type FormEvent } from "react";
+import { useNavigate } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { api, ApiError, randomKey } from "../api/client";
+import { hasPermission, invalidateCaseViews, useMe, useTeams, useUsers } from "../api/queries";
+import type { Case } from "../api/types";
+import { Button } from "../components/button";
+import { EmptyState } from "../components/empty-state";
+import { useToast } from "../components/toast";
+import { usePageTitle } from "../lib/use-page-title";
+
+type Form = { subject: string; type: "platform" | "phone"; teamId: string; ownerId: string; description: string; name: string; email: string; phone: string };
+
+/** Create a case by hand: a platform case, or a logged phone call. */
+export function NewCasePage() {
+  usePageTitle("New case");
+  const me = useMe().data;
+  const teams = useTeams();
+  const users = useUsers();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const toast = useToast();
+  const ids = { subject: useId(), team: useId(), owner: useId(), description: useId(), name: useId(), email: useId(), phone: useId() };
+  const [form, setForm] = useState<Form>({ subject: "", type: "platform", teamId: "", ownerId: "", description: "", name: "", email: "", phone: "" });
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const idempotencyKey = useMemo(() => randomKey(), []);
+
+  const sortedTeams = [...(teams.data ?? [])].sort((a, b) => Number(me?.teamIds.includes(b.id)) - Number(me?.teamIds.includes(a.id)) || a.name.localeCompare(b.name));
+  const teamId = form.teamId || sortedTeams[0]?.id || "";
+  const team = sortedTeams.find((item) => item.id === teamId);
+  const members = (users.data ?? []).filter((user) => user.active && team && (team.memberIds.includes(user.id) || user.teamIds.includes(team.id)));
+  const set = (key: keyof Form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [key]: event.target.value }));
+
+  if (me && !hasPermission(me, "case.create")) return <div className="page"><EmptyState title="You cannot create cases">Your role does not include creating cases.</EmptyState></div>;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const errors: Record<string, string> = {};
+    if (!form.subject.trim()) errors.subject = "Enter a subject.";
+    if (!teamId) errors.teamId = "Choose a team.";
+    setFields(errors);
+    if (Object.keys(errors).length) return;
+    const customer = { name: form.name.trim() || undefined, email: form.email.trim() || undefined, phone: form.phone.trim() || undefined };
+    const body = {
+      subject: form.subject.trim(),
+      type: form.type,
+      teamId,
+      ...(form.ownerId ? { ownerId: form.ownerId } : {}),
+      ...(form.description.trim() ? { description: form.description.trim() } : {}),
+      ...(customer.name || customer.email || customer.phone ? { customer } : {}),
+    };
+    setBusy(true);
+    try {
+      const created = await api.post<Case>("/cases", body, { headers: { "Idempotency-Key": idempotencyKey } });
+      await invalidateCaseViews(client);
+      toast.success(`Case ${created.reference} created`);
+      navigate(`/cases/${created.id}`);
+    } catch (error) {
+      if (error instanceof ApiError && error.fields) setFields(error.fields);
+      toast.error(error);
+      setBusy(false);
+    }
+  }
+
+  const error = (key: string) => (fields[key] ? <p className="field-error" id={`${key}-error`}>{fields[key]}</p> : null);
+
+  return (
+    <div className="page page-narrow">
+      <div className="page-header">
+        <h1>New case</h1>
+      </div>
+      <form className="panel form" onSubmit={(event) => void submit(event)} noValidate>
+        <fieldset className="segmented-field">
+          <legend>Kind</legend>
+          <div className="segmented" role="radiogroup" aria-label="Kind of case">
+            <button type="button" role="radio" aria-checked={form.type === "platform"} className={form.type === "platform" ? "is-on" : ""} onClick={() => setForm({ ...form, type: "platform" })}>
+              Case
+            </button>
+            <button type="button" role="radio" aria-checked={form.type === "phone"} className={form.type === "phone" ? "is-on" : ""} onClick={() => setForm({ ...form, type: "phone" })}>
+              Log a call
+            </button>
+          </div>
+        </fieldset>
+        <div className="field">
+          <label htmlFor={ids.subject}>Subject</label>
+          <input id={ids.subject} value={form.subject} onChange={set("subject")} required aria-invalid={fields.subject ? true : undefined} aria-describedby={fields.subject ? "subject-error" : undefined} />
+          {error("subject")}
+        </div>
+        <div className="form-row">
+          <div className="field">
+            <label htmlFor={ids.team}>Team</label>
+            <select id={ids.team} value={teamId} onChange={(event) => setForm({ ...form, teamId: event.target.value, ownerId: "" })} disabled={teams.isPending}>
+              {sortedTeams.map((item) => (
+                <option key={item.id} value={item.id}>
+                  {item.name}
+                </option>
+              ))}
+            </select>
+            {teams.isError ? <p className="field-error">Teams could not be loaded.</p> : null}
+            {error("teamId")}
+          </div>
+          <div className="field">
+            <label htmlFor={ids.owner}>Owner (optional)</label>
+            <select id={ids.owner} value={form.ownerId} onChange={set("ownerId")}>
+              <option value="">Unassigned (team queue)</option>
+              {members.map((user) => (
+                <option key={user.id} value={user.id}>
+                  {user.id === me?.id ? `${user.name} (me)` : user.name}
+                </option>
+              ))}
+            </select>
+            {error("ownerId")}
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.description}>{form.type === "phone" ? "Call notes" : "Description"}</label>
+          <textarea id={ids.description} rows={5} value={form.description} onChange={set("description")} />
+        </div>
+        <fieldset className="fieldset">
+          <legend>Customer</legend>
+          <div className="form-row form-row-3">
+            <div className="field">
+              <label htmlFor={ids.name}>Name</label>
+              <input id={ids.name} value={form.name} onChange={set("name")} autoComplete="off" />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.email}>Email</label>
+              <input id={ids.email} type="email" value={form.email} onChange={set("email")} autoComplete="off" />
+              {error("customer.email")}
+            </div>
+            <div className="field">
+              <label htmlFor={ids.phone}>Phone</label>
+              <input id={ids.phone} type="tel" value={form.phone} onChange={set("phone")} autoComplete="off" />
+            </div>
+          </div>
+        </fieldset>
+        <div className="form-actions">
+          <Button onClick={() => navigate(-1)}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={busy}>
+            {form.type === "phone" ? "Log call" : "Create case"}
+          </Button>
+        </div>
+      </form>
+    </div>
+  );
+}
