@@ -77,6 +77,10 @@ export async function buildApp(deps: Deps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
+  // No body at all is an empty object, so optional bodies validate and required fields say what is missing.
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined && req.routeOptions.schema?.body) req.body = {};
+  });
   installProblems(app);
   installAuth(app, deps);
   app.addHook('onResponse', async (req, reply) => {

@@ -10,7 +10,7 @@ import { reopenCase, resolveCase, setWaiting, wakeCase } from '../use-cases/stat
 import { setCollaborator } from '../use-cases/follow-case.ts';
 import { invalid } from '../errors.ts';
 
-const Empty = Type.Optional(Type.Object({}, { additionalProperties: false }));
+const Empty = Type.Object({}, { additionalProperties: false });
 const answers = { 200: CaseSchema, ...problems(400, 401, 403, 404, 409) };
 const ResolveBody = Type.Object({
   resolution: Type.Union([Type.Literal('completed'), Type.Literal('unresolved'), Type.Literal('canceled')]),
@@ -55,11 +55,11 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     config: { permission: 'case:set_waiting' },
     schema: {
       tags, summary: 'Set waiting (optional wake time); on a waiting case, wakes it', params: IdParams,
-      body: Type.Optional(Type.Object({ wakeAt: Type.Optional(Nullable(DateTime)) }, { additionalProperties: false })), response: answers,
+      body: Type.Object({ wakeAt: Type.Optional(Nullable(DateTime)) }, { additionalProperties: false }), response: answers,
     },
   }, async (req) => {
     const actor = actorOf(req);
-    const wakeAt = req.body?.wakeAt ? new Date(req.body.wakeAt) : null;
+    const wakeAt = req.body.wakeAt ? new Date(req.body.wakeAt) : null;
     return caseJson((await setWaiting(deps, actor, pathId(req.params.id), wakeAt)).view, actor);
   });
 
@@ -84,11 +84,11 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     config: { permission: 'case:cancel' },
     schema: {
       tags, summary: 'Cancel a case (no messages or surveys go to the customer)', params: IdParams,
-      body: Type.Optional(Type.Object({ note: Type.Optional(Nullable(Text(20000))) }, { additionalProperties: false })), response: answers,
+      body: Type.Object({ note: Type.Optional(Nullable(Text(20000))) }, { additionalProperties: false }), response: answers,
     },
   }, async (req) => {
     const actor = actorOf(req);
-    const r = await resolveCase(deps, actor, pathId(req.params.id), 'canceled', req.body?.note ?? null);
+    const r = await resolveCase(deps, actor, pathId(req.params.id), 'canceled', req.body.note ?? null);
     return caseJson(r.view, actor);
   });
 

@@ -76,7 +76,7 @@ export const myWorkRoutes: RouteModule = (app, deps) => {
     config: { permission: 'case.claim' },
     schema: {
       tags, summary: 'Pick the next unassigned case and claim it in one step',
-      body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      body: Type.Object({}, { additionalProperties: false }),
       response: { 200: CaseSchema, ...problems(401, 403, 404, 409) },
     },
   }, async (req) => {

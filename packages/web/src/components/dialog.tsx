@@ -14,6 +14,9 @@ type DialogProps = {
   onSubmit?: () => void;
 };
 
+/** Open dialogs, innermost last: only the top one reacts to Escape and traps focus. */
+const openDialogs: HTMLElement[] = [];
+
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -28,16 +31,37 @@ export function Dialog({ title, onClose, children, footer, description, size = "
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     const node = panel.current;
-    const target =
-      initialFocus?.current ??
-      node?.querySelector<HTMLElement>("[data-autofocus]") ??
-      node?.querySelector<HTMLElement>("input, select, textarea") ??
-      node?.querySelector<HTMLElement>(FOCUSABLE) ??
-      node;
-    target?.focus();
+    if (!node) return;
+    openDialogs.push(node);
+    const candidates = [
+      initialFocus?.current,
+      node.querySelector<HTMLElement>("[data-autofocus]"),
+      ...Array.from(node.querySelectorAll<HTMLElement>("input, select, textarea")),
+      ...Array.from(node.querySelectorAll<HTMLElement>(FOCUSABLE)),
+    ];
+    for (const candidate of candidates) {
+      candidate?.focus();
+      if (candidate && document.activeElement === candidate) break;
+    }
+    if (!node.contains(document.activeElement)) node.focus();
+    // Escape and the focus trap also work when focus somehow left the dialog (topmost dialog only).
+    const onDocKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape" && openDialogs[openDialogs.length - 1] === node && !node.contains(event.target as Node)) {
+        event.preventDefault();
+        closeRef.current();
+      }
+    };
+    const onFocusIn = (event: FocusEvent) => {
+      if (openDialogs[openDialogs.length - 1] === node && !node.contains(event.target as Node)) node.focus();
+    };
+    document.addEventListener("keydown", onDocKey);
+    document.addEventListener("focusin", onFocusIn);
     document.body.classList.add("has-modal");
     return () => {
-      document.body.classList.remove("has-modal");
+      document.removeEventListener("keydown", onDocKey);
+      document.removeEventListener("focusin", onFocusIn);
+      openDialogs.splice(openDialogs.indexOf(node), 1);
+      if (openDialogs.length === 0) document.body.classList.remove("has-modal");
       if (opener && document.contains(opener)) opener.focus();
     };
   }, [initialFocus]);

@@ -90,7 +90,7 @@ export function NewCasePage() {
         <div className="form-row">
           <div className="field">
             <label htmlFor={ids.team}>Team</label>
-            <select id={ids.team} value={teamId} onChange={(event) => setForm({ ...form, teamId: event.target.value, ownerId: "" })} disabled={teams.isPending}>
+            <select id={ids.team} value={teamId} onChange={(event) => setForm({ ...form, teamId: event.target.value, ownerId: "" })} aria-busy={teams.isPending || undefined}>
               {sortedTeams.map((item) => (
                 <option key={item.id} value={item.id}>
                   {item.name}

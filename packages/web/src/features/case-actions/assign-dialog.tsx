@@ -51,7 +51,7 @@ export function AssignDialog({ caseItem, busy, onCancel, onConfirm }: ActionDial
             setTeamId(event.target.value);
             setOwnerId("");
           }}
-          disabled={teams.isLoading}
+          aria-busy={teams.isLoading || undefined}
         >
           {teams.data?.length ? null : <option value={caseItem.teamId}>{caseItem.teamName ?? "Current team"}</option>}
           {teams.data?.map((item) => (
@@ -64,7 +64,7 @@ export function AssignDialog({ caseItem, busy, onCancel, onConfirm }: ActionDial
       </div>
       <div className="field">
         <label htmlFor={ownerField}>Owner</label>
-        <select id={ownerField} value={ownerId} onChange={(event) => setOwnerId(event.target.value)} disabled={users.isLoading}>
+        <select id={ownerField} value={ownerId} onChange={(event) => setOwnerId(event.target.value)} aria-busy={users.isLoading || undefined}>
           <option value="">No owner (team queue)</option>
           {members.map((user) => (
             <option key={user.id} value={user.id}>
