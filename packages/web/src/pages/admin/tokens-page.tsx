@@ -132,7 +132,7 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
 
   if (token) {
     return (
-      <Dialog title="Copy your new token" onClose={onClose} footer={<Button variant="primary" onClick={onClose}>Done</Button>}>
+      <Dialog key="token" title="Copy your new token" onClose={onClose} footer={<Button variant="primary" onClick={onClose}>Done</Button>}>
         <p className="notice notice-warning">This is the only time the token is shown. Store it somewhere safe.</p>
         <div className="field">
           <label htmlFor={`${id}-token`}>Token</label>
@@ -146,6 +146,7 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
   }
   return (
     <Dialog
+      key="create"
       title="New API token"
       onClose={onClose}
       onSubmit={() => void create()}

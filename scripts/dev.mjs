@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// `npm run dev`: the API with restart on change (tsx watch) and the web app with hot reload (Vite).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const env = { ...process.env, CASEWORK_DEMO: process.env.CASEWORK_DEMO ?? '1' };
+const children = [
+  spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'packages/server/src/cli.ts', 'serve'], { cwd: root, stdio: 'inherit', env }),
+  spawn('npm', ['run', 'dev', '-w', '@casework/web'], { cwd: root, stdio: 'inherit', env }),
+];
+const stop = () => { for (const c of children) c.kill('SIGTERM'); };
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+for (const c of children) c.on('exit', (code) => { stop(); process.exitCode = code ?? 0; });
