@@ -5,6 +5,7 @@ import { migrate } from './db/migrate.ts';
 import { countUsers, createAdmin, ensureBaseline } from './db/bootstrap.ts';
 import { systemClock } from './clock.ts';
 import { LiveHub } from './realtime/hub.ts';
+import { Presence } from './realtime/presence.ts';
 import { buildApp } from './app.ts';
 import { startTimers } from './jobs/timers.ts';
 import { loadDemo } from './demo/load-demo.ts';
@@ -30,7 +31,9 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   }
   const hub = new LiveHub(db, log);
   await hub.start();
-  const deps: Deps = { db, clock: systemClock, config, log, hub };
+  const presence = new Presence(db, () => systemClock.now());
+  await presence.start();
+  const deps: Deps = { db, clock: systemClock, config, log, hub, presence };
   const app = await buildApp(deps);
   const timers = startTimers(deps);
   await app.listen({ port: config.port, host: config.host });
@@ -38,8 +41,9 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   log.info(`Casework is serving at ${url} (database: ${db.kind})`);
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= (async () => {
-    timers.stop();
+    await timers.stop();
     await hub.stop();
+    await presence.stop();
     await app.close();
     await db.close();
   })());

@@ -6,8 +6,16 @@ import { messageRoutes } from './messages.routes.ts';
 import { myWorkRoutes } from './my-work.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import { liveRoutes } from './live.routes.ts';
+import { presenceRoutes } from './presence.routes.ts';
+import { adminTeamRoutes } from './admin-teams.routes.ts';
+import { adminUserRoutes } from './admin-users.routes.ts';
+import { adminRoleRoutes } from './admin-roles.routes.ts';
+import { tokenRoutes } from './tokens.routes.ts';
+import { organisationRoutes } from './organisation.routes.ts';
+import { importRoutes } from './import.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
-  systemRoutes, authRoutes, myWorkRoutes, caseRoutes, caseActionRoutes, messageRoutes, liveRoutes,
+  systemRoutes, authRoutes, myWorkRoutes, caseRoutes, caseActionRoutes, messageRoutes, liveRoutes, presenceRoutes,
+  adminTeamRoutes, adminUserRoutes, adminRoleRoutes, tokenRoutes, organisationRoutes, importRoutes,
 ];

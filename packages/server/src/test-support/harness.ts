@@ -9,6 +9,7 @@ import { buildApp } from '../app.ts';
 import { readConfig, type Config } from '../config.ts';
 import { fixedClock, systemClock, type Clock } from '../clock.ts';
 import { LiveHub } from '../realtime/hub.ts';
+import { Presence } from '../realtime/presence.ts';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http/route-types.ts';
 import { randomToken, sha256, uuidv7 } from '../ids.ts';
@@ -61,18 +62,26 @@ export type TestApp = {
   deps: Deps;
   db: Db;
   clock: Clock;
+  /** PostgreSQL only: the test database, so a second app (another "server process") can attach to it. */
+  databaseUrl?: string;
   close(): Promise<void>;
 };
 
 /** Builds the real app over a fresh database of the given kind. */
-export async function startTestApp(kind: DbKind, opts: { clock?: Clock; config?: Partial<Config>; poolSize?: number } = {}): Promise<TestApp> {
+export async function startTestApp(kind: DbKind, opts: { clock?: Clock; config?: Partial<Config>; poolSize?: number; attachTo?: string } = {}): Promise<TestApp> {
   let db: Db;
   let drop = async () => {};
+  let databaseUrl: string | undefined;
   if (kind === 'pglite') {
     db = await pgliteDb();
+  } else if (opts.attachTo) {
+    // Another app over an existing test database: its owner drops it.
+    databaseUrl = opts.attachTo;
+    db = await openPostgres(databaseUrl, opts.poolSize ?? 20);
   } else {
     const created = await createPgDatabase();
     drop = created.drop;
+    databaseUrl = created.url;
     db = await openPostgres(created.url, opts.poolSize ?? 20);
     await migrate(db);
     await ensureBaseline(db);
@@ -82,13 +91,16 @@ export async function startTestApp(kind: DbKind, opts: { clock?: Clock; config?:
   const config = readConfig({}, { rateLimit: 1_000_000, loginRateLimit: 1000, ...opts.config });
   const hub = new LiveHub(db, log);
   await hub.start();
-  const deps: Deps = { db, clock, config, log, hub };
+  const presence = new Presence(db, () => clock.now());
+  await presence.start();
+  const deps: Deps = { db, clock, config, log, hub, presence };
   const app = await buildApp(deps);
   await app.ready();
   return {
-    kind, app, deps, db, clock,
+    kind, app, deps, db, clock, databaseUrl,
     async close() {
       await hub.stop();
+      await presence.stop();
       await app.close();
       await db.close();
       await drop();
