@@ -12,6 +12,7 @@ export default defineConfig({
       "/healthz": { target: apiTarget },
       "/readyz": { target: apiTarget },
       "/widget.js": { target: apiTarget },
+      "/demo": { target: apiTarget },
     },
   },
   build: {

@@ -12,7 +12,7 @@ import secureJson from 'secure-json-parse';
 import type { Deps } from './deps.ts';
 import type { App } from './http/route-types.ts';
 import { installAuth, SESSION_COOKIE } from './http/auth-hook.ts';
-import { installProblems } from './http/problems.ts';
+import { frameworkError, installProblems } from './http/problems.ts';
 import { observeRequest } from './http/metrics.ts';
 import { ROUTE_MODULES } from './http/routes.ts';
 import { sha256 } from './ids.ts';
@@ -29,6 +29,7 @@ export async function buildApp(deps: Deps): Promise<App> {
     trustProxy: process.env.CASEWORK_TRUST_PROXY === '1',
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: frameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 

@@ -20,12 +20,12 @@ Commands:
   help                          Show this help.
 `;
 
-async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openFromEnv>>) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openFromEnv>>, applied: string[]) => Promise<T>): Promise<T> {
   const db = await openFromEnv(process.env);
   try {
-    await migrate(db);
+    const applied = await migrate(db);
     await ensureBaseline(db, { timeZone: process.env.CASEWORK_TIME_ZONE });
-    return await fn(db);
+    return await fn(db, applied);
   } finally {
     await db.close();
   }
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'migrate': {
-      const applied = await withDb((db) => migrate(db));
+      const applied = await withDb(async (_db, applied) => applied);
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
       return 0;
     }

@@ -10,6 +10,9 @@ import { buildApp } from './app.ts';
 import { startTimers } from './jobs/timers.ts';
 import { loadDemo } from './demo/load-demo.ts';
 import type { Deps } from './deps.ts';
+import { startChannels } from './channels/runtime.ts';
+import { readChannelOptions } from './channels/config.ts';
+import { seedDemoChannels } from './channels/demo-channels.ts';
 
 /** Starts the server: database, migrations, first admin or demo, live hub, timers, HTTP. */
 export async function serve(overrides: Partial<Config> = {}): Promise<{ close(): Promise<void>; url: string }> {
@@ -18,6 +21,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   const db = await openFromEnv({ ...process.env, CASEWORK_DATA_DIR: config.dataDir, DATABASE_URL: config.databaseUrl ?? '' });
   await migrate(db);
   await ensureBaseline(db, { timeZone: process.env.CASEWORK_TIME_ZONE });
+  let demoLoaded = false;
   if ((await countUsers(db)) === 0) {
     if (config.adminEmail && config.adminPassword) {
       await createAdmin(db, config.adminEmail, config.adminPassword);
@@ -25,6 +29,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
     } else if (config.demo) {
       const logins = await loadDemo({ db, clock: systemClock, log });
       printLogins(logins);
+      demoLoaded = true;
     } else {
       log.warn('The database has no users: set CASEWORK_ADMIN_EMAIL and CASEWORK_ADMIN_PASSWORD, or run `casework create-admin`.');
     }
@@ -36,12 +41,15 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   const deps: Deps = { db, clock: systemClock, config, log, hub, presence };
   const app = await buildApp(deps);
   const timers = startTimers(deps);
+  if (demoLoaded) await seedDemoChannels(deps);
+  const channels = await startChannels(deps, readChannelOptions(process.env, config.host));
   await app.listen({ port: config.port, host: config.host });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   log.info(`Casework is serving at ${url} (database: ${db.kind})`);
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= (async () => {
     await timers.stop();
+    await channels.stop();
     await hub.stop();
     await presence.stop();
     await app.close();

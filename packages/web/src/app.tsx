@@ -5,11 +5,14 @@ import { ToastProvider } from "./components/toast";
 import { CaseActionsProvider } from "./features/case-actions/case-actions-provider";
 import { AppShell } from "./features/shell/app-shell";
 import { AdminLayout, AdminIndex } from "./pages/admin/admin-layout";
+import { ChannelsPage } from "./pages/admin/channels-page";
 import { OrganisationPage } from "./pages/admin/organisation-page";
 import { RolesPage } from "./pages/admin/roles-page";
 import { TeamsPage } from "./pages/admin/teams-page";
 import { TokensPage } from "./pages/admin/tokens-page";
 import { UsersPage } from "./pages/admin/users-page";
+import { WebhookDeliveriesPage } from "./pages/admin/webhook-deliveries-page";
+import { WebhooksPage } from "./pages/admin/webhooks-page";
 import { CasePage } from "./pages/case-page";
 import { CasesListPage } from "./pages/cases-list-page";
 import { LoginPage } from "./pages/login-page";
@@ -47,6 +50,9 @@ export function App() {
               <Route path="users" element={<UsersPage />} />
               <Route path="teams" element={<TeamsPage />} />
               <Route path="roles" element={<RolesPage />} />
+              <Route path="channels" element={<ChannelsPage />} />
+              <Route path="webhooks" element={<WebhooksPage />} />
+              <Route path="webhooks/:id" element={<WebhookDeliveriesPage />} />
               <Route path="tokens" element={<TokensPage />} />
               <Route path="organisation" element={<OrganisationPage />} />
             </Route>

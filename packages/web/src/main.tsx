@@ -5,8 +5,18 @@ import { BrowserRouter } from "react-router";
 import { ApiError } from "./api/client";
 import { App } from "./app";
 import "./styles/base.css";
-import "./styles/components.css";
-import "./styles/pages.css";
+import "./styles/shell.css";
+import "./styles/controls.css";
+import "./styles/kit.css";
+import "./styles/overlays.css";
+import "./styles/case-card.css";
+import "./styles/surfaces.css";
+import "./styles/my-work.css";
+import "./styles/cases.css";
+import "./styles/case-page.css";
+import "./styles/admin.css";
+import "./styles/channels.css";
+import "./styles/bulk.css";
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
@@ -78,7 +79,7 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
+    pglite = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir, extensions: { pg_trgm } });
   } catch (err) {
     unlock();
     throw err;
@@ -110,7 +111,8 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
 
 /** Opens PostgreSQL at a connection string, with a pool sized for the process. */
 export async function openPostgres(url: string, poolSize = Number(process.env.CASEWORK_DB_POOL ?? 10)): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // JIT compiling costs more than these short queries take (hundreds of ms on a busy 2-core machine).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c jit=off' });
   pool.on('error', () => { /* idle client lost; the pool replaces it */ });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {

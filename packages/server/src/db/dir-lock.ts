@@ -17,6 +17,10 @@ function alive(pid: number): boolean {
   }
 }
 
+// Lock files this process holds: our own pid in a lock file we do not hold is a stale lock from
+// an earlier process that had the same pid (usual after a container restart), not a live owner.
+const held = new Set<string>();
+
 /**
  * Takes the data folder for this process alone (lock file with our pid). A lock left by a
  * process that no longer runs is taken over. Returns the release function.
@@ -26,10 +30,12 @@ export function acquireDirLock(dir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      held.add(file);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        held.delete(file);
         process.off('exit', release);
         try { fs.unlinkSync(file); } catch { /* already gone */ }
       };
@@ -38,8 +44,7 @@ export function acquireDirLock(dir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(fs.readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new DataDirLockedError(dir, pid);
-      if (pid === process.pid) throw new DataDirLockedError(dir, pid);
+      if (pid === process.pid ? held.has(file) : Number.isInteger(pid) && pid > 0 && alive(pid)) throw new DataDirLockedError(dir, pid);
       fs.unlinkSync(file);
     }
   }

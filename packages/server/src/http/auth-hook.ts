@@ -3,7 +3,7 @@ import '@fastify/cookie';
 import type { AppUser } from '../auth/actor.ts';
 import { findSessionUser, findTokenUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
-import { forbidden, unauthenticated } from '../errors.ts';
+import { Problem, forbidden, unauthenticated } from '../errors.ts';
 import { sha256 } from '../ids.ts';
 import type { App } from './route-types.ts';
 
@@ -21,6 +21,19 @@ export function actorOf(req: FastifyRequest): AppUser {
   return req.actor;
 }
 
+// When each token's last use was last written: at most one write per token and minute,
+// instead of a write (and a WAL flush) on every API call.
+const touched = new Map<string, number>();
+function touchToken(deps: Deps, tokenId: string): void {
+  const now = deps.clock.now();
+  const last = touched.get(tokenId);
+  if (last !== undefined && Math.abs(now.getTime() - last) < 60_000) return;
+  if (touched.size > 100_000) touched.clear();
+  touched.set(tokenId, now.getTime());
+  void deps.db.kysely.updateTable('api_tokens').set({ last_used_at: now })
+    .where('id', '=', tokenId).execute().catch(() => {});
+}
+
 async function identify(req: FastifyRequest, deps: Deps): Promise<AppUser | null> {
   const auth = req.headers.authorization;
   if (auth) {
@@ -28,8 +41,7 @@ async function identify(req: FastifyRequest, deps: Deps): Promise<AppUser | null
     if (!m) throw unauthenticated('Use "Authorization: Bearer <token>".');
     const user = await findTokenUser(deps.db.kysely, sha256(m[1]!));
     if (!user) throw unauthenticated('The API token is not valid.');
-    void deps.db.kysely.updateTable('api_tokens').set({ last_used_at: deps.clock.now() })
-      .where('id', '=', user.credentialId).execute().catch(() => {});
+    touchToken(deps, user.credentialId);
     return user;
   }
   const cookie = req.cookies[SESSION_COOKIE];
@@ -39,31 +51,61 @@ async function identify(req: FastifyRequest, deps: Deps): Promise<AppUser | null
   return user;
 }
 
+export type RouteGuard = { method: string; url: string; permission: string };
+const guards = new WeakMap<object, RouteGuard[]>();
+
+/** Every route registered after installAuth with the permission it declares (a test asserts the whole table). */
+export function routePermissions(app: App): RouteGuard[] {
+  return [...(guards.get(app) ?? [])];
+}
+
 /**
- * Every route declares `config.permission`; this hook enforces it before the handler runs.
- * Registering a route without one fails at startup.
+ * Every route declares `config.permission`; it is enforced as soon as the request arrives
+ * (after the rate limit, before the body is read or validated, so a stranger gets 401, never
+ * a 400). Registering a route without a permission fails at startup.
  */
 export function installAuth(app: App, deps: Deps): void {
+  const table: RouteGuard[] = [];
+  guards.set(app, table);
   app.decorateRequest('actor', null);
+  const guard = async (req: FastifyRequest, _reply: FastifyReply) => authorize(req, deps);
   app.addHook('onRoute', (route) => {
-    if (!route.config?.permission && !String(route.url).startsWith('/docs')) {
+    const permission = route.config?.permission;
+    if (!permission && !String(route.url).startsWith('/docs')) {
       throw new Error(`Route ${route.method} ${route.url} declares no permission`);
     }
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, permission: permission ?? 'public' });
+    // Route-level, so it runs after the rate limiter's own route-level hook.
+    route.onRequest = [...[route.onRequest ?? []].flat(), guard] as typeof route.onRequest;
   });
-  app.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
-    const permission = req.routeOptions.config?.permission ?? 'public';
-    if (permission === 'public') {
-      req.actor = await identify(req, deps).catch(() => null);
-      return;
-    }
-    req.actor = await identify(req, deps);
-    if (!req.actor) throw unauthenticated();
-    if (permission === 'authenticated' || permission.startsWith('case:')) return;
-    if (permission.startsWith('any:')) {
-      const options = permission.slice(4).split('|');
-      if (!options.some((p) => req.actor!.permissions.has(p))) throw forbidden(options[0]!);
-      return;
-    }
-    if (!req.actor.permissions.has(permission)) throw forbidden(permission);
-  });
+  app.addHook('preValidation', async (req) => refuseNonJsonBody(req));
+}
+
+async function authorize(req: FastifyRequest, deps: Deps): Promise<void> {
+  const permission = req.routeOptions.config?.permission ?? 'public';
+  if (permission === 'public') {
+    req.actor = await identify(req, deps).catch(() => null);
+    return;
+  }
+  req.actor = await identify(req, deps);
+  if (!req.actor) throw unauthenticated();
+  if (permission === 'authenticated' || permission.startsWith('case:')) return;
+  if (permission.startsWith('any:')) {
+    const options = permission.slice(4).split('|');
+    if (!options.some((p) => req.actor!.permissions.has(p))) throw forbidden(options[0]!);
+    return;
+  }
+  if (!req.actor.permissions.has(permission)) throw forbidden(permission);
+}
+
+/**
+ * API request bodies are JSON only. Forms (which any web page can post cross-site with the
+ * user's cookie) and other types are refused before validation, so they can change nothing.
+ */
+function refuseNonJsonBody(req: FastifyRequest): void {
+  if (!req.url.startsWith('/api/') || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+  const type = req.headers['content-type'];
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (type === undefined || !hasBody || /^application\/json\s*(;|$)/i.test(type)) return;
+  throw new Problem(415, 'unsupported_media_type', 'Unsupported content type', 'Send JSON (Content-Type: application/json).');
 }

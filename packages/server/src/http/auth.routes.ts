@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { isValidTimeZone } from '@casework/domain';
+import { canonicalTimeZone } from '@casework/domain';
 import { sql } from 'kysely';
 import type { RouteModule } from './route-types.ts';
 import { actorOf, SESSION_COOKIE } from './auth-hook.ts';
@@ -26,6 +26,8 @@ export const authRoutes: RouteModule = (app, deps) => {
       permission: 'public',
       rateLimit: {
         max: deps.config.loginRateLimit, timeWindow: 60_000,
+        // Counted once the body is parsed, so the key really is per address and email.
+        hook: 'preHandler',
         keyGenerator: (req) => `login:${req.ip}:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
       },
     },
@@ -79,10 +81,11 @@ export const authRoutes: RouteModule = (app, deps) => {
   }, async (req) => {
     const actor = actorOf(req);
     const b = req.body;
-    if (b.timeZone && !isValidTimeZone(b.timeZone)) throw invalid([{ field: 'timeZone', message: 'is not an IANA time zone' }]);
+    const zone = b.timeZone ? canonicalTimeZone(b.timeZone) : b.timeZone;
+    if (zone === null && b.timeZone) throw invalid([{ field: 'timeZone', message: 'is not an IANA time zone' }]);
     const set: Record<string, unknown> = { updated_at: deps.clock.now() };
     if (b.name !== undefined) set.name = b.name.trim();
-    if (b.timeZone !== undefined) set.time_zone = b.timeZone;
+    if (zone !== undefined) set.time_zone = zone || null;
     if (b.password !== undefined) {
       const row = await deps.db.kysely.selectFrom('users').select('password_hash').where('id', '=', actor.id).executeTakeFirstOrThrow();
       if (!b.currentPassword || !(await verifyPassword(row.password_hash, b.currentPassword))) {

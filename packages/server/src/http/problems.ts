@@ -4,22 +4,69 @@ import type { App } from './route-types.ts';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
+type Issue = { keyword: string; instancePath?: string; schemaPath?: string; params?: Record<string, unknown>; message?: string };
+
+const segments = (pointer = '') => pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+const isUnknownField = (v: Issue) => v.keyword === 'boolean' && (v.schemaPath ?? '').endsWith('/additionalProperties');
+
+/** One entry per offending field: unknown fields by name, required ones by name, unions summarised once. */
 function fieldsOf(err: FastifyError): FieldError[] {
   const where = err.validationContext ?? 'body';
-  return (err.validation ?? []).map((v) => {
-    const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-    const params = v.params as { additionalProperty?: string; requiredProperties?: string[]; missingProperty?: string } | undefined;
-    const extra = params?.additionalProperty ?? params?.missingProperty ?? params?.requiredProperties?.join(',');
-    const field = [where === 'body' ? '' : where, path, extra && !path.endsWith(extra) ? extra : '']
-      .filter(Boolean).join('.') || where;
-    return { field, message: v.message ?? 'is invalid' };
-  });
+  const out: FieldError[] = [];
+  const add = (path: string[], message: string) => {
+    const field = [...(where === 'body' ? [] : [where]), ...path].join('.') || where;
+    if (!out.some((f) => f.field === field && f.message === message)) out.push({ field, message });
+  };
+  collectIssues((err.validation ?? []) as Issue[], add);
+  return out;
+}
+
+/** What a union accepts, e.g. `"completed" or "unresolved"` or `object or null` (a constant's type is not repeated). */
+function alternatives(branches: Issue[]): string[] {
+  const consts = branches.filter((b) => b.keyword === 'const').map((b) => b.params?.allowedValue);
+  const types = branches.filter((b) => b.keyword === 'type').map((b) => String(b.params?.type))
+    .filter((t) => !consts.some((c) => typeof c === t));
+  return [...new Set([...consts.map((c) => JSON.stringify(c)), ...types])];
+}
+
+function collectIssues(list: Issue[], add: (path: string[], message: string) => void): void {
+  const under = (v: Issue, u: Issue) => (v.schemaPath ?? '').startsWith(`${u.schemaPath}/anyOf/`);
+  const unions = list.filter((u) => u.keyword === 'anyOf' && !list.some((o) => o !== u && o.keyword === 'anyOf' && under(u, o)));
+  const consumed = new Set<Issue>(unions);
+  for (const u of unions) {
+    const branches = list.filter((b) => under(b, u));
+    branches.forEach((b) => consumed.add(b));
+    // A branch that only says "wrong type" or "not this constant" is noise when another branch says more.
+    const plain = (b: Issue) => b.instancePath === u.instancePath && (b.keyword === 'type' || b.keyword === 'const');
+    const specific = branches.filter((b) => !plain(b));
+    if (specific.length) collectIssues(specific, add);
+    else if (branches.length === 0) add(segments(u.instancePath), u.message ?? 'is invalid');
+    else add(segments(u.instancePath), `must be ${alternatives(branches).join(' or ')}`);
+  }
+  const rest = list.filter((v) => !consumed.has(v));
+  // A value of the wrong type fails its other checks too (enum, format…): report the type only.
+  const mistyped = new Set(rest.filter((v) => v.keyword === 'type').map((v) => v.instancePath));
+  for (const v of rest) {
+    if (v.keyword !== 'type' && mistyped.has(v.instancePath)) continue;
+    const path = segments(v.instancePath);
+    if (isUnknownField(v)) add(path, 'is not an allowed field');
+    else if (v.keyword === 'additionalProperties') {
+      const names = v.params?.additionalProperties ?? v.params?.additionalProperty;
+      for (const n of [names].flat()) add([...path, String(n)], 'is not an allowed field');
+    } else if (v.keyword === 'required') {
+      const names = v.params?.requiredProperties ?? v.params?.missingProperty;
+      for (const n of [names].flat()) add([...path, String(n)], 'is required');
+    } else if (v.keyword === 'enum') add(path, `must be one of: ${[v.params?.allowedValues].flat().join(', ')}`);
+    else add(path, v.message ?? 'is invalid');
+  }
 }
 
 /** Turns any error into an RFC 9457 problem; unexpected ones are logged and hidden. */
 export function toProblem(err: FastifyError | Error): Problem {
   if (err instanceof Problem) return err;
   const e = err as FastifyError;
+  // A path that cannot name anything (malformed or over-long id) is simply not found.
+  if (e.validation && e.validationContext === 'params') return new Problem(404, 'not_found', 'Not found');
   if (e.validation) {
     const fields = fieldsOf(e);
     return new Problem(400, 'validation_failed', 'Invalid request', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { fields });
@@ -32,6 +79,10 @@ export function toProblem(err: FastifyError | Error): Problem {
       return new Problem(413, 'payload_too_large', 'Request body too large', e.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new Problem(415, 'unsupported_media_type', 'Unsupported content type', 'Send JSON (Content-Type: application/json).');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new Problem(404, 'not_found', 'Not found');
+    case 'FST_ERR_BAD_URL':
+      return new Problem(400, 'validation_failed', 'Malformed URL', 'The URL is not validly encoded.', { fields: [{ field: 'url', message: 'is not validly encoded' }] });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new Problem(400, 'validation_failed', 'Invalid Content-Length', e.message, { fields: [] });
   }
@@ -44,6 +95,11 @@ export function toProblem(err: FastifyError | Error): Problem {
 
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, p: Problem): FastifyReply {
   return reply.status(p.status).type(PROBLEM_TYPE).send(p.body(req.url));
+}
+
+/** Errors the router raises before any route runs (bad URL encoding, over-long path parameter), as problems too. */
+export function frameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(reply, req, toProblem(err));
 }
 
 export function installProblems(app: App): void {

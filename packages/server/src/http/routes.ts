@@ -13,9 +13,16 @@ import { adminRoleRoutes } from './admin-roles.routes.ts';
 import { tokenRoutes } from './tokens.routes.ts';
 import { organisationRoutes } from './organisation.routes.ts';
 import { importRoutes } from './import.routes.ts';
+import { channelRoutes } from './channels.routes.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
+import { providerWebhookRoutes } from './provider-webhooks.routes.ts';
+import { chatRoutes } from './chat.routes.ts';
+import { widgetRoutes } from './widget.routes.ts';
+import { caseChannelRoutes } from './case-channel.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
   systemRoutes, authRoutes, myWorkRoutes, caseRoutes, caseActionRoutes, messageRoutes, liveRoutes, presenceRoutes,
   adminTeamRoutes, adminUserRoutes, adminRoleRoutes, tokenRoutes, organisationRoutes, importRoutes,
+  channelRoutes, webhookRoutes, providerWebhookRoutes, chatRoutes, widgetRoutes, caseChannelRoutes,
 ];

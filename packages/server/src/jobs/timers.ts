@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { lockCase, saveChanges } from '../use-cases/case-write.ts';
 import { appendEvents, audienceOf } from '../db/repos/case-events.ts';
 
-const BATCH = 200;
+const BATCH = 100; // one transaction each: on the embedded database it holds the only connection
 
 type Due = { id: string };
 
@@ -46,12 +46,16 @@ export function wakeDueCases(deps: Deps): Promise<number> {
     () => ({ kind: 'timer_wake' }));
 }
 
-/** Closes resolved cases with no activity for the organisation's auto-close period. */
+/**
+ * Closes resolved cases with no activity for the organisation's auto-close period. A day is
+ * 24 hours here, as in the domain rule: a calendar-day interval would follow the session's
+ * time zone and disagree with it by an hour across a daylight-saving switch.
+ */
 export function closeInactiveCases(deps: Deps): Promise<number> {
   return fire(deps,
     (limit, now) => sql<Due>`SELECT c.id::text AS id FROM cases c
       WHERE c.status = 'resolved'
-        AND c.last_activity_at <= ${now}::timestamptz - make_interval(days => (SELECT auto_close_days FROM organisation WHERE id = 1))
+        AND c.last_activity_at <= ${now}::timestamptz - make_interval(hours => 24 * (SELECT auto_close_days FROM organisation WHERE id = 1))
       ORDER BY c.last_activity_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
     (_now, autoCloseDays, lastActivityAt) => ({ kind: 'auto_close', autoCloseDays, lastActivityAt }));
 }
@@ -63,24 +67,34 @@ export async function runTimersOnce(deps: Deps): Promise<{ woken: number; closed
   return { woken, closed };
 }
 
-/** Runs the timers now (catching up after downtime) and then every interval. */
-export function startTimers(deps: Deps): { stop(): void } {
-  let running = false;
+/**
+ * Runs the timers now (catching up after downtime) and then every interval. `stop` waits for
+ * a run in progress, so the database is never closed under a timer's transaction.
+ */
+export function startTimers(deps: Deps): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
   let stopped = false;
-  const tick = async () => {
+  const tick = () => {
     if (running || stopped) return;
-    running = true;
-    try {
-      const r = await runTimersOnce(deps);
-      if (r.woken || r.closed) deps.log.info(r, 'timers fired');
-    } catch (err) {
-      deps.log.error({ err }, 'timer run failed');
-    } finally {
-      running = false;
-    }
+    running = (async () => {
+      try {
+        const r = await runTimersOnce(deps);
+        if (r.woken || r.closed) deps.log.info(r, 'timers fired');
+      } catch (err) {
+        if (!stopped) deps.log.error({ err }, 'timer run failed');
+      } finally {
+        running = null;
+      }
+    })();
   };
-  void tick();
+  tick();
   const handle = setInterval(tick, deps.config.timerIntervalMs);
   handle.unref();
-  return { stop: () => { stopped = true; clearInterval(handle); } };
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(handle);
+      await running;
+    },
+  };
 }

@@ -5,7 +5,10 @@ import { selectCaseViews, toCaseView, type CaseView } from '../db/repos/case-vie
 import { appendEvents, audienceOf, type StoredEvent } from '../db/repos/case-events.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
-import { Problem, forbidden, notAllowedTransition, notFound } from '../errors.ts';
+import { Problem, forbidden, invalid, notAllowedTransition, notFound } from '../errors.ts';
+
+// The request field a domain validation refusal is about (a 400 names the offending field).
+const INPUT_FIELD: Partial<Record<LifecycleEvent['kind'], string>> = { set_waiting: 'wakeAt', customer_rated: 'stars', customer_ended_chat: 'stars' };
 
 export type CaseWriteResult = { view: CaseView; events: StoredEvent[] };
 
@@ -66,7 +69,7 @@ export async function runLifecycleAction(
     await extra?.(trx, c, event);
     const outcome = transition(c, event, now);
     if (!outcome.ok) {
-      if (outcome.code === 'validation_failed') throw new Problem(400, 'validation_failed', 'Invalid request', outcome.detail, { fields: [] });
+      if (outcome.code === 'validation_failed') throw invalid([{ field: INPUT_FIELD[event.kind] ?? 'body', message: outcome.detail }], outcome.detail);
       throw refusal(actor, action, c, event, now);
     }
     const view = await saveChanges(trx, c, outcome.changes, now);

@@ -4,7 +4,7 @@ import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { findCaseView, type CaseView } from '../db/repos/case-views.ts';
 import { countCandidates, findNextCandidate, reasonFor } from '../db/repos/queue.ts';
-import { loadSection, type SectionPage } from '../db/repos/sections.ts';
+import { loadAllSections, loadSection, type SectionPage } from '../db/repos/sections.ts';
 import type { Cursor } from '../db/repos/case-list.ts';
 
 export const SECTION_PAGE_SIZE = 25;
@@ -25,11 +25,10 @@ export async function getMyWork(deps: Deps, actor: AppUser): Promise<MyWork> {
   const db = deps.db.kysely;
   const today = dayBounds(deps.clock.now(), actor.timeZone);
   const teams = queueTeams(actor);
-  const [pick, pages, prefs, capacity] = await Promise.all([
+  const [pick, pages, { collapsedSections, ...capacity }] = await Promise.all([
     findNextCandidate(db, teams, today),
-    Promise.all(SECTIONS.map((s) => loadSection(db, s.key, actor.id, today, SECTION_PAGE_SIZE, null))),
-    db.selectFrom('user_preferences').select('collapsed_sections').where('user_id', '=', actor.id).executeTakeFirst(),
-    capacityOf(deps, actor.id),
+    loadAllSections(db, actor.id, today, SECTION_PAGE_SIZE),
+    userState(deps, actor.id),
   ]);
   let next: MyWork['next'] = null;
   let unassignedCount = 0;
@@ -40,7 +39,7 @@ export async function getMyWork(deps: Deps, actor: AppUser): Promise<MyWork> {
   } else {
     unassignedCount = await countCandidates(db, teams);
   }
-  const collapsed = new Set(prefs?.collapsed_sections ?? []);
+  const collapsed = new Set(collapsedSections);
   return {
     next,
     unassignedCount,
@@ -54,11 +53,14 @@ export function getSectionPage(deps: Deps, actor: AppUser, key: SectionKey, curs
   return loadSection(deps.db.kysely, key, actor.id, today, limit, cursor);
 }
 
-async function capacityOf(deps: Deps, userId: string): Promise<{ capacityReached: boolean; maxOpenPerUser: number | null }> {
-  const r = await sql<{ max: number | null; open: number }>`SELECT o.max_open_per_user AS max,
-      (SELECT count(*)::int FROM cases WHERE owner_id = ${userId}::uuid AND status IN ('new','ready','waiting')) AS open
+// The user's collapsed sections and open-case capacity, in one statement.
+async function userState(deps: Deps, userId: string): Promise<{ collapsedSections: string[]; capacityReached: boolean; maxOpenPerUser: number | null }> {
+  const r = await sql<{ max: number | null; open: number; collapsed: string[] | null }>`SELECT o.max_open_per_user AS max,
+      CASE WHEN o.max_open_per_user IS NULL THEN 0 ELSE
+        (SELECT count(*)::int FROM cases WHERE owner_id = ${userId}::uuid AND status IN ('new','ready','waiting')) END AS open,
+      (SELECT p.collapsed_sections FROM user_preferences p WHERE p.user_id = ${userId}::uuid) AS collapsed
     FROM organisation o WHERE o.id = 1`.execute(deps.db.kysely);
   const row = r.rows[0];
   const max = row?.max ?? null;
-  return { maxOpenPerUser: max, capacityReached: max !== null && (row?.open ?? 0) >= max };
+  return { collapsedSections: row?.collapsed ?? [], maxOpenPerUser: max, capacityReached: max !== null && (row?.open ?? 0) >= max };
 }

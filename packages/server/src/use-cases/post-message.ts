@@ -8,6 +8,7 @@ import { appendEvents, audienceOf, type StoredEvent } from '../db/repos/case-eve
 import { uuidv7 } from '../ids.ts';
 import { lockCase, refusal } from './case-write.ts';
 import { notFound } from '../errors.ts';
+import { enqueueReply, kickReplies } from '../channels/outbound/dispatch.ts';
 
 export type MessageRow = {
   id: string; caseId: string; body: string; internal: boolean; direction: 'inbound' | 'outbound' | 'note';
@@ -44,7 +45,7 @@ export async function postAgentMessage(
   deps: Deps, actor: AppUser, caseId: string, body: string, internal: boolean,
 ): Promise<{ message: MessageRow; view: CaseView }> {
   const now = deps.clock.now();
-  return deps.db.kysely.transaction().execute(async (trx) => {
+  const result = await deps.db.kysely.transaction().execute(async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     if (!can(actor, 'message', c)) throw refusal(actor, 'message', c, null, now);
@@ -52,6 +53,9 @@ export async function postAgentMessage(
       body, internal, direction: internal ? 'note' : 'outbound', channel: internal ? 'note' : c.type,
       authorId: actor.id, createdAt: now,
     }, now);
-    return { message, view: { ...c, updatedAt: now, lastActivityAt: now } };
+    const queued = !internal && await enqueueReply(trx, c, message.id, now);
+    return { message, view: { ...c, updatedAt: now, lastActivityAt: now }, queued };
   });
+  if (result.queued) kickReplies(deps); // after commit: send now instead of at the next poll
+  return { message: result.message, view: result.view };
 }

@@ -16,7 +16,11 @@ export const CASE_EVENTS = [
   "case.message_created",
   "case.rated",
   "case.updated",
+  "case.viewers_changed",
 ] as const;
+
+/** Events that say nothing about the case's content (presence): no list refetch, no collision. */
+export const PRESENCE_EVENTS = new Set(["case.viewers_changed"]);
 
 export type LiveEvent = { type: string; caseId?: string; at?: string };
 type LiveListener = (event: LiveEvent) => void;
@@ -53,6 +57,9 @@ const handlers: Record<string, (client: QueryClient, event: LiveEvent) => void> 
   "preferences.updated": (client) => void client.invalidateQueries({ queryKey: keys.work }),
   // The server lost track of what this browser missed: refetch everything shown.
   resync: (client) => refetchAll(client),
+  "case.viewers_changed": (client, event) => {
+    if (event.caseId) void client.invalidateQueries({ queryKey: ["case", event.caseId, "viewers"] });
+  },
 };
 
 function handleCaseEvent(client: QueryClient, event: LiveEvent) {

@@ -12,6 +12,7 @@ import { StatusChip } from "../components/status-chip";
 import { useCaseActions } from "../features/case-actions/case-actions-provider";
 import { CaseDetails, CustomerDetails } from "../features/case/case-details";
 import { Collaborators } from "../features/case/collaborators";
+import { CaseViewers } from "../features/case/case-viewers";
 import { Conversation } from "../features/case/conversation";
 import { EventHistory } from "../features/case/event-history";
 import { ReplyBox } from "../features/case/reply-box";
@@ -70,6 +71,7 @@ export function CasePage() {
             <StatusChip status={caseItem.status} />
           </div>
           <h1>{caseItem.subject || "(no subject)"}</h1>
+          <CaseViewers caseId={caseItem.id} />
         </div>
         <div className="case-actions" role="group" aria-label="Case actions">
           {actions.map((action) => (

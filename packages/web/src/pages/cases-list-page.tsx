@@ -1,13 +1,16 @@
-import { useCallback } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import { hasPermission, keys, useMe } from "../api/queries";
-import type { CaseList } from "../api/types";
+import type { Case, CaseList } from "../api/types";
 import { Button } from "../components/button";
 import { CaseCard } from "../components/case-card";
 import { EmptyState, ErrorState } from "../components/empty-state";
 import { LoadingState } from "../components/spinner";
+import { BulkBar, BulkSummary, SelectAll } from "../features/cases-list/bulk-bar";
+import { BulkAssignDialog, BulkResolveDialog } from "../features/cases-list/bulk-dialogs";
+import { useBulkRun, type BulkAction } from "../features/cases-list/bulk-run";
 import { FilterBar } from "../features/cases-list/filter-bar";
 import { apiQuery, hasFilters, type FilterKey } from "../features/cases-list/filters";
 import { usePageTitle } from "../lib/use-page-title";
@@ -54,6 +57,7 @@ export function CasesListPage() {
   const pages = list.data?.pages ?? [];
   const cases = pages.flatMap((page) => page.cases);
   const total = pages[0]?.total;
+  const bulk = useBulkSelection(cases, query);
 
   return (
     <div className="page page-cases">
@@ -66,14 +70,16 @@ export function CasesListPage() {
         ) : null}
       </div>
       <FilterBar params={params} onChange={onChange} />
-      <div className="list-summary" aria-live="polite">
+      <div className="list-summary">
+        {cases.length > 0 ? <SelectAll cases={cases} selected={bulk.selected} onChange={bulk.setSelected} disabled={bulk.running} /> : null}
         {total !== undefined ? (
-          <span>
+          <span aria-live="polite">
             <strong>{total}</strong> {total === 1 ? "case" : "cases"}
             {list.isFetching && !list.isFetchingNextPage ? <span className="muted"> · updating…</span> : null}
           </span>
         ) : null}
       </div>
+      {bulk.result ? <BulkSummary result={bulk.result} onDismiss={bulk.dismiss} /> : null}
       {list.isPending ? <LoadingState label="Loading cases…" /> : null}
       {list.isError && !list.data ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
       {list.data && cases.length === 0 ? (
@@ -84,8 +90,8 @@ export function CasesListPage() {
       {cases.length > 0 ? (
         <ul className="card-grid card-grid-list">
           {cases.map((item) => (
-            <li key={item.id}>
-              <CaseCard caseItem={item} />
+            <li key={item.id} className={bulk.selected.has(item.id) ? "is-selected" : undefined}>
+              <CaseCard caseItem={item} leading={<SelectCase caseItem={item} checked={bulk.selected.has(item.id)} onToggle={bulk.toggle} disabled={bulk.running} />} />
             </li>
           ))}
         </ul>
@@ -100,6 +106,59 @@ export function CasesListPage() {
           </span>
         </div>
       ) : null}
+      <BulkBar selected={bulk.selectedCases} progress={bulk.progress} onAction={bulk.act} onClear={() => bulk.setSelected([])} onStop={bulk.stop} />
+      {bulk.dialog === "assign" ? <BulkAssignDialog cases={bulk.eligible("assign")} onCancel={bulk.closeDialog} onConfirm={(input) => bulk.run("assign", input)} /> : null}
+      {bulk.dialog === "resolve" ? <BulkResolveDialog cases={bulk.eligible("resolve")} onCancel={bulk.closeDialog} onConfirm={(input) => bulk.run("resolve", input)} /> : null}
     </div>
   );
+}
+
+function SelectCase({ caseItem, checked, onToggle, disabled }: { caseItem: Case; checked: boolean; onToggle: (id: string) => void; disabled: boolean }) {
+  return (
+    <label className="select-case">
+      <input type="checkbox" checked={checked} onChange={() => onToggle(caseItem.id)} disabled={disabled} />
+      <span className="visually-hidden">Select case {caseItem.reference}</span>
+    </label>
+  );
+}
+
+/** Selection over the loaded cases (cleared when the filters change) and the bulk runs over it. */
+function useBulkSelection(cases: Case[], query: string) {
+  const [selected, setSelectedSet] = useState<Set<string>>(() => new Set());
+  const [dialog, setDialog] = useState<BulkAction | null>(null);
+  const runner = useBulkRun();
+  useEffect(() => setSelectedSet(new Set()), [query]);
+  // Only cases still on screen count: a case that left the list (filters, live update) is not acted on.
+  const selectedCases = cases.filter((item) => selected.has(item.id));
+  const eligible = (action: BulkAction) => selectedCases.filter((item) => item.actions.includes(action));
+
+  async function run(action: BulkAction, input?: Parameters<typeof runner.start>[2]) {
+    setDialog(null);
+    const result = await runner.start(selectedCases, action, input);
+    // Keep the failures selected so they can be looked at or retried.
+    setSelectedSet(new Set(result.failed.map((failure) => failure.caseItem.id)));
+  }
+
+  return {
+    selected,
+    selectedCases,
+    eligible,
+    dialog,
+    running: runner.progress !== null,
+    progress: runner.progress,
+    result: runner.result,
+    dismiss: runner.dismiss,
+    stop: runner.stop,
+    setSelected: (ids: string[]) => setSelectedSet(new Set(ids)),
+    toggle: (id: string) =>
+      setSelectedSet((current) => {
+        const next = new Set(current);
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        return next;
+      }),
+    act: (action: BulkAction) => (action === "assign" || action === "resolve" ? setDialog(action) : void run(action)),
+    closeDialog: () => setDialog(null),
+    run: (action: BulkAction, input: Parameters<typeof runner.start>[2]) => void run(action, input),
+  };
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DomainEvent } from '@casework/domain';
 import type { Database } from '../schema.ts';
+import { enqueueWebhookDeliveries } from '../../channels/outbound/webhooks.ts';
 
 /** Who may hear about a change: the teams and people the case belonged to before and after. */
 export type Audience = { teamIds: string[]; userIds: string[] };
@@ -35,6 +36,10 @@ export async function appendEvents(
     at: input.at.toISOString(),
   };
   await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
+  await enqueueWebhookDeliveries(trx, {
+    caseId: input.caseId, actorId: input.actorId, at: input.at,
+    events: rows.map((r, i) => ({ id: String(r.id), type: r.type, data: input.events[i]!.data })),
+  });
   return rows.map((r, i) => ({
     id: String(r.id), caseId: input.caseId, type: r.type, actorId: input.actorId, data: input.events[i]!.data, createdAt: input.at,
   }));

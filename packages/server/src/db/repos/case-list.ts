@@ -42,8 +42,10 @@ function where(actor: AppUser, f: CaseFilter) {
   if (f.createdTo) parts.push(sql`c.created_at < ${f.createdTo}`);
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`;
+    // Matching customers are found first (trigram indexes) and their ids compared as an array,
+    // so subject, reference and customer matches combine as index scans (migration 003).
     parts.push(sql`(c.subject ILIKE ${like} OR c.reference = ${f.q.toUpperCase()}
-      OR EXISTS (SELECT 1 FROM customers sc WHERE sc.id = c.customer_id AND (sc.name ILIKE ${like} OR sc.email ILIKE ${like} OR sc.phone = ${f.q})))`);
+      OR c.customer_id = ANY(ARRAY(SELECT sc.id FROM customers sc WHERE sc.name ILIKE ${like} OR sc.email ILIKE ${like} OR sc.phone = ${f.q})))`);
   }
   return sql<boolean>`${sql.join(parts, sql` AND `)}`;
 }

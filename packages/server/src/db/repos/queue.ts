@@ -4,21 +4,28 @@ import type { Database } from '../schema.ts';
 
 type Pick = { id: string; type: CaseType; created_at: Date };
 
+/** Rows per (team, rank) a locking pick looks at, so concurrent claimers each find a free one. */
+const LOCK_DEPTH = 8;
+
 // One index probe per (team, type rank) on cases_queue, then the best of those few rows.
 // `today` narrows to [start, end) and takes the newest; otherwise the oldest.
 function probe(teamIds: string[], today: { start: Date; end: Date } | null, lock: boolean) {
   const range = today ? sql`AND q.created_at >= ${today.start} AND q.created_at < ${today.end}` : sql``;
   const dir = today ? sql`DESC` : sql`ASC`;
-  const locking = lock ? sql`FOR UPDATE SKIP LOCKED` : sql``;
-  return sql<Pick>`SELECT p.id::text AS id, p.type, p.created_at
+  const heads = sql`SELECT p.id, p.type, p.type_rank, p.created_at
     FROM unnest(${teamIds}::uuid[]) AS t(team_id)
     CROSS JOIN generate_series(1, 6) AS r(rank)
     CROSS JOIN LATERAL (
       SELECT q.id, q.type, q.type_rank, q.created_at FROM cases q
       WHERE q.team_id = t.team_id AND q.type_rank = r.rank AND q.status = 'new' AND q.owner_id IS NULL ${range}
-      ORDER BY q.created_at ${dir}, q.id ${dir} LIMIT 1 ${locking}
-    ) p
-    ORDER BY p.type_rank, p.created_at ${dir}, p.id ${dir} LIMIT 1`;
+      ORDER BY q.created_at ${dir}, q.id ${dir} LIMIT ${sql.lit(lock ? LOCK_DEPTH : 1)}
+    ) p`;
+  if (!lock) return sql<Pick>`SELECT p.id::text AS id, p.type, p.created_at FROM (${heads}) p ORDER BY p.type_rank, p.created_at ${dir}, p.id ${dir} LIMIT 1`;
+  // Lock exactly one row: the best of the queue heads that no other transaction holds. (Locking
+  // inside each probe would hold a row per team and rank, starving concurrent claimers.)
+  return sql<Pick>`SELECT c.id::text AS id, c.type, c.created_at FROM cases c JOIN (${heads}) p ON p.id = c.id
+    WHERE c.status = 'new' AND c.owner_id IS NULL
+    ORDER BY p.type_rank, p.created_at ${dir}, p.id ${dir} LIMIT 1 FOR UPDATE OF c SKIP LOCKED`;
 }
 
 export type QueuePick = { id: string; type: CaseType; createdToday: boolean };
@@ -47,9 +54,11 @@ export async function countCandidates(db: Kysely<Database>, teamIds: string[], r
   return res.rows[0]!.n;
 }
 
-/** The reason line shown with the next case. */
+/** The reason line shown with the next case, and the queue's size (both counts in one statement). */
 export async function reasonFor(db: Kysely<Database>, teamIds: string[], pick: QueuePick, today: { start: Date; end: Date }): Promise<{ reason: string; total: number }> {
-  const total = await countCandidates(db, teamIds);
-  const pool = pick.createdToday ? await countCandidates(db, teamIds, today) : total;
-  return { reason: nextReason(pick.type, pick.createdToday, pool), total };
+  const r = await sql<{ total: number; today: number }>`SELECT count(*)::int AS total,
+      count(*) FILTER (WHERE created_at >= ${today.start} AND created_at < ${today.end})::int AS today
+    FROM cases WHERE team_id = ANY(${teamIds}::uuid[]) AND status = 'new' AND owner_id IS NULL`.execute(db);
+  const { total, today: todays } = r.rows[0]!;
+  return { reason: nextReason(pick.type, pick.createdToday, pick.createdToday ? todays : total), total };
 }

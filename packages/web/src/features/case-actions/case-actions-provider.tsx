@@ -50,7 +50,8 @@ export function CaseActionsProvider({ children }: { children: ReactNode }) {
         }
         throw error;
       } finally {
-        await invalidateCaseViews(client, caseItem.id);
+        // Refetch in the background so dialogs close as soon as the server has answered.
+        void invalidateCaseViews(client, caseItem.id);
         listeners.forEach((listener) => listener(caseItem.id, "end"));
       }
     },

@@ -19,6 +19,8 @@ export function FilterBar({ params, onChange }: Props) {
   const sortId = useId();
   const q = params.get("q") ?? "";
   const [search, setSearch] = useState(q);
+  const [open, setOpen] = useState(false);
+  const active = ["status", "teamId", "ownerId", "type", "createdFrom", "createdTo", "following"].filter((key) => params.get(key)).length;
 
   useEffect(() => setSearch((current) => (current.trim() === q ? current : q)), [q]);
   useEffect(() => {
@@ -48,7 +50,10 @@ export function FilterBar({ params, onChange }: Props) {
           onChange={(event) => setSearch(event.target.value)}
         />
       </div>
-      <div className="filter-row">
+      <button type="button" className="btn btn-sm filter-toggle" aria-expanded={open} aria-controls={`${searchId}-filters`} onClick={() => setOpen((value) => !value)}>
+        Filters{active ? ` (${active})` : ""}
+      </button>
+      <div className={`filter-row${open ? " is-open" : ""}`} id={`${searchId}-filters`}>
         <MultiSelect
           label="Status"
           options={ALL_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] }))}

@@ -29,8 +29,10 @@ export function NextCasePanel({ work, me, claimSignal }: Props) {
   const [notice, setNotice] = useState<Notice>(null);
   const next = work.next;
 
+  const canClaim = Boolean(next?.case.actions.includes("claim"));
+
   async function claim() {
-    if (!next || claiming) return;
+    if (!next || claiming || !canClaim) return;
     setClaiming(true);
     setNotice(null);
     try {
@@ -78,14 +80,18 @@ export function NextCasePanel({ work, me, claimSignal }: Props) {
           <div className="next-card">
             <CaseCard caseItem={next.case} />
           </div>
-          <div className="next-claim">
-            <Button variant="primary" className="btn-lg" busy={claiming} onClick={() => void claim()} aria-keyshortcuts="c">
-              Claim It
-            </Button>
-            <span className="kbd-hint" aria-hidden="true">
-              or press <kbd>c</kbd>
-            </span>
-          </div>
+          {canClaim ? (
+            <div className="next-claim">
+              <Button variant="primary" className="btn-lg" busy={claiming} onClick={() => void claim()} aria-keyshortcuts="c">
+                Claim It
+              </Button>
+              <span className="kbd-hint" aria-hidden="true">
+                or press <kbd>c</kbd>
+              </span>
+            </div>
+          ) : (
+            <p className="muted next-cannot">Your role cannot claim cases.</p>
+          )}
         </div>
       ) : null}
       {!next && !capacityReached ? (

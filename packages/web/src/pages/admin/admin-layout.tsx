@@ -1,4 +1,5 @@
-import { Navigate, NavLink, Outlet } from "react-router";
+import { useEffect, useRef } from "react";
+import { Navigate, NavLink, Outlet, useLocation } from "react-router";
 import { hasAnyAdmin, hasPermission, useMe } from "../../api/queries";
 import type { Me } from "../../api/types";
 import { EmptyState } from "../../components/empty-state";
@@ -10,12 +11,15 @@ export const ADMIN_TABS: Tab[] = [
   { path: "users", label: "Users", allowed: (me) => hasPermission(me, "admin.users") },
   { path: "teams", label: "Teams", allowed: (me) => hasPermission(me, "admin.teams") },
   { path: "roles", label: "Roles", allowed: (me) => hasPermission(me, "admin.roles") },
+  { path: "channels", label: "Channels", allowed: (me) => hasPermission(me, "admin.channels") },
+  { path: "webhooks", label: "Webhooks", allowed: (me) => hasPermission(me, "admin.channels") },
   { path: "tokens", label: "API tokens", allowed: (me) => hasPermission(me, "admin.tokens") },
   { path: "organisation", label: "Organisation", allowed: (me) => hasAnyAdmin(me) },
 ];
 
 export function AdminLayout() {
   const me = useMe().data;
+  const tabs = useActiveTabInView(Boolean(me));
   if (!me || !hasAnyAdmin(me)) {
     return (
       <div className="page">
@@ -28,7 +32,7 @@ export function AdminLayout() {
       <div className="page-header">
         <h1>Administration</h1>
       </div>
-      <nav className="tabs" aria-label="Administration">
+      <nav className="tabs" aria-label="Administration" ref={tabs}>
         {ADMIN_TABS.filter((tab) => tab.allowed(me)).map((tab) => (
           <NavLink key={tab.path} to={`/admin/${tab.path}`}>
             {tab.label}
@@ -40,6 +44,21 @@ export function AdminLayout() {
       </div>
     </div>
   );
+}
+
+/** On narrow screens the tab strip scrolls sideways: keep the current tab visible. */
+function useActiveTabInView(ready: boolean) {
+  const nav = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  useEffect(() => {
+    const strip = nav.current;
+    const active = strip?.querySelector<HTMLElement>("a.active");
+    if (!strip || !active || strip.scrollWidth <= strip.clientWidth) return;
+    const box = strip.getBoundingClientRect();
+    const tab = active.getBoundingClientRect();
+    strip.scrollLeft += tab.left - box.left - (box.width - tab.width) / 2;
+  }, [pathname, ready]);
+  return nav;
 }
 
 export function AdminIndex() {

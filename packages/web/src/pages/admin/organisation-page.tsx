@@ -31,7 +31,8 @@ function OrganisationForm({ value }: { value: Organisation }) {
   }, [value.name, value.timeZone]);
 
   const error = (key: string) => (fields[key] ? <p className="field-error">{fields[key]}</p> : null);
-  const canEdit = Boolean(me?.permissions.some((permission) => permission.startsWith("admin.")));
+  // The server guards PATCH /organisation with admin.users.
+  const canEdit = Boolean(me?.permissions.includes("admin.users"));
 
   return (
     <form

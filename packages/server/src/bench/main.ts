@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { readOptions, type BenchOptions } from './options.ts';
+import { addMessages, createStore, seedOrg, vacuumAnalyze, type Org, type Store } from './org.ts';
+import { startServer, serverRss, ROOT, type Server } from './server.ts';
+import { makeAgent, request } from './http.ts';
+import { generateBatch, generateQueue } from './generate.ts';
+import { importAll, measureList, measureMyWork, measureSearch, type Target } from './scenarios.ts';
+import { measureClaimNext, measureStorm, pickClaimers, verifyClaims, type ClaimLedger } from './claims.ts';
+import { measureLive } from './live.ts';
+import { runPgbench } from './pgbench.ts';
+import { mb, report, type Figures } from './report.ts';
+import { Rng } from './stats.ts';
+import type { ImportItem } from '../use-cases/import-validate.ts';
+
+const say = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+
+function* history(org: Org, o: BenchOptions, nowMs: number, size: number): Generator<ImportItem[]> {
+  const rng = new Rng(o.seed + 1);
+  for (let from = 0; from < o.cases; from += size) yield generateBatch(org, rng, from, Math.min(size, o.cases - from), o.cases, nowMs);
+}
+
+/** Teams with at least `min` members, up to `n` of them, with `per` fresh new cases each. */
+function freshCases(org: Org, rng: Rng, n: number, per: number, min: number, nowMs: number): ImportItem[] {
+  const teams = org.teams.filter((t) => org.members.get(t)!.length >= min).slice(0, n);
+  return generateQueue(rng, teams.flatMap((t) => Array<string>(per).fill(t)), teams.length * per, nowMs);
+}
+
+async function timedImport(a: Target, org: Org, o: BenchOptions): Promise<Figures['import'] & { ids: string[] }> {
+  const size = o.smoke ? 200 : 5000;
+  const t0 = Date.now();
+  const ids = await importAll(a, org.adminToken, history(org, o, Date.now(), size), o.db === 'postgres' ? 2 : 1);
+  const seconds = (Date.now() - t0) / 1000;
+  return { cases: ids.length, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(ids.length / seconds), messages: 0, ids };
+}
+
+async function references(a: Target, token: string, ids: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of ids) {
+    const r = await request(a.agent, a.base, 'GET', `/api/v1/cases/${id}`, token);
+    if (r.status === 200) out.push((JSON.parse(r.body) as { reference: string }).reference);
+  }
+  return out;
+}
+
+async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<number> {
+  const logFile = path.join(o.outDir, `server-${o.db}.log`);
+  const env = { dataDir: store.dataDir, databaseUrl: store.databaseUrl, logFile };
+  say(`seeding ${o.teams} teams and ${o.agents} agents`);
+  let db = await store.open();
+  const org = await seedOrg(db, o);
+  await db.close();
+  let srv = await startServer(env);
+  servers.push(srv);
+  const a: Target = { base: srv.base, agent: makeAgent(128) };
+  say(`importing ${o.cases} cases through POST /api/v1/import/cases`);
+  const imported = await timedImport(a, org, o);
+  say(`imported at ${imported.perSecond} cases/s`);
+  const rng = new Rng(o.seed + 2);
+  const claimers = pickClaimers(org, o.claimers, o.seed + 3);
+  const claimerTeams = [...new Set(claimers.flatMap((i) => org.agents[i]!.teamIds))];
+  const queueSize = o.smoke ? 300 : Math.min(40_000, Math.max(4000, Math.round(o.duration * 2000)));
+  await importAll(a, org.adminToken, inBatches(generateQueue(rng, claimerTeams, queueSize, Date.now()), 5000), 1);
+  const probe = { references: await references(a, org.adminToken, imported.ids.slice(0, 20)) };
+  await srv.stop();
+  servers.pop();
+  say('adding messages and refreshing statistics (server stopped)');
+  db = await store.open();
+  imported.messages = await addMessages(db, o.messagesPerCase);
+  await vacuumAnalyze(db);
+  await db.close();
+  say('cold start');
+  srv = await startServer(env);
+  servers.push(srv);
+  a.base = srv.base;
+  const b: Target = o.db === 'postgres' ? { base: (servers[servers.push(await startServer(env)) - 1]!).base, agent: makeAgent(16) } : a;
+  const cap = o.smoke ? 200 : 20_000;
+  say('measuring My Work, lists and search');
+  const myWork = await measureMyWork(a, org, o.duration, o.concurrency, cap);
+  const list = await measureList(a, org, o.duration, o.concurrency, cap);
+  const search = await measureSearch(a, org, probe, o.duration, o.concurrency, cap);
+  const ledger: ClaimLedger = new Map();
+  say(`claim-next with ${claimers.length} agents`);
+  const claimNext = await measureClaimNext(a, org, claimers, o.duration, ledger);
+  say('claim storm');
+  const stormIds = await importAll(a, org.adminToken, [freshCases(org, rng, o.smoke ? 3 : 20, o.smoke ? 2 : 5, 4, Date.now())], 1);
+  const stormCases = await caseTeams(a, org.adminToken, stormIds);
+  const storm = await measureStorm(a, org, stormCases, 16, ledger);
+  say('live updates');
+  const liveIds = await importAll(a, org.adminToken, [freshCases(org, rng, o.smoke ? 5 : 50, o.smoke ? 2 : 2, 2, Date.now())], 1);
+  const live = { ...(await measureLive(a, b, org, await caseTeams(a, org.adminToken, liveIds), ledger)), crossProcess: b !== a };
+  const rssMb = { a: mb(await serverRss(a.base)), b: b !== a ? mb(await serverRss(b.base)) : null };
+  for (const s of servers.splice(0)) await s.stop();
+  db = await store.open();
+  const verification = await verifyClaims(db, ledger);
+  await db.close();
+  const pgbench = o.db === 'postgres' ? await runPgbench(o.pgUrl, o.claimers, o.smoke ? 2 : Math.min(30, o.duration), o.smoke ? 1 : 10) : null;
+  const { ids: _ids, ...importFigures } = imported;
+  const figures: Figures = { import: importFigures, coldStartMs: srv.startMs, myWork: { ...myWork.latency, errors: myWork.errors }, list: { ...list.latency, errors: list.errors }, search: { ...search.latency, errors: search.errors }, claimNext, pgbench, storm, verification, live, rssMb };
+  const { file, failed } = report(o, figures, { statuses: { myWork: myWork.statuses, list: list.statuses, search: search.statuses } });
+  say(`wrote ${file}`);
+  if (myWork.errors + list.errors + search.errors > 0) failed.push('errors in the latency phases');
+  if (failed.length) { say(`FAILED: ${failed.join(', ')}`); return 1; }
+  return 0;
+}
+
+function* inBatches<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+async function caseTeams(a: Target, token: string, ids: string[]): Promise<{ id: string; teamId: string }[]> {
+  const out: { id: string; teamId: string }[] = [];
+  for (const id of ids) {
+    const r = await request(a.agent, a.base, 'GET', `/api/v1/cases/${id}`, token);
+    if (r.status === 200) out.push({ id, teamId: (JSON.parse(r.body) as { teamId: string }).teamId });
+  }
+  return out;
+}
+
+/** `npm run bench`: builds an organisation, loads it over HTTP, measures, prints one table, writes JSON. */
+async function main(): Promise<number> {
+  const o = readOptions(process.argv.slice(2));
+  o.outDir = path.resolve(ROOT, o.outDir);
+  fs.mkdirSync(o.outDir, { recursive: true });
+  const store = await createStore(o);
+  const servers: Server[] = [];
+  const guard = setTimeout(() => { say('time limit reached: stopping'); process.exit(2); }, (o.smoke ? 300 : 3 * 3600) * 1000);
+  guard.unref();
+  try {
+    return await run(o, store, servers);
+  } finally {
+    for (const s of servers) await s.stop().catch(() => {});
+    await store.drop().catch((err: Error) => say(`could not drop the database: ${err.message}`));
+    if (o.keep) say(`kept the database: ${store.databaseUrl ?? store.dataDir}`);
+  }
+}
+
+main().then((code) => process.exit(code), (err: Error) => { say(`error: ${err.stack ?? err.message}`); process.exit(1); });

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BenchOptions } from './options.ts';
+import type { Latency } from './stats.ts';
+import type { ClaimNextResult, StormResult, Verification } from './claims.ts';
+import type { PgbenchResult } from './pgbench.ts';
+
+export type Figures = {
+  import: { cases: number; seconds: number; perSecond: number; messages: number };
+  coldStartMs: number;
+  myWork: Latency & { errors: number };
+  list: Latency & { errors: number };
+  search: Latency & { errors: number };
+  claimNext: ClaimNextResult;
+  pgbench: PgbenchResult | null;
+  storm: StormResult;
+  verification: Verification;
+  live: Latency & { missed: number; crossProcess: boolean };
+  rssMb: { a: number; b: number | null };
+};
+
+type Row = { figure: string; value: string; target: string; ok: boolean | null };
+
+const mb = (b: number) => Math.round(b / 1048576);
+
+function rows(o: BenchOptions, f: Figures): Row[] {
+  const pg = o.db === 'postgres';
+  const tps = f.pgbench && 'tps' in f.pgbench ? f.pgbench.tps : null;
+  const ratio = tps ? f.claimNext.perSecond / tps : null;
+  const bad = f.verification.claimedTwice + f.verification.ownerMismatch + f.storm.multipleWinners + f.claimNext.duplicateAnswers;
+  const fivexx = f.claimNext.fivexx + f.storm.fivexx;
+  const lat = (l: Latency) => `p50 ${l.p50} / p95 ${l.p95} / p99 ${l.p99} ms`;
+  return [
+    { figure: 'import', value: `${f.import.perSecond} cases/s (${f.import.cases} in ${f.import.seconds} s)`, target: pg ? '≥ 20000/s' : '≥ 5000/s', ok: f.import.perSecond >= (pg ? 20000 : 5000) },
+    { figure: 'cold start to /readyz', value: `${f.coldStartMs} ms`, target: '—', ok: null },
+    { figure: 'My Work', value: lat(f.myWork), target: pg ? 'p99 ≤ 15 ms' : 'p99 ≤ 30 ms', ok: f.myWork.p99 <= (pg ? 15 : 30) && f.myWork.errors === 0 },
+    { figure: 'case list (filters)', value: lat(f.list), target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms', ok: f.list.p99 <= (pg ? 50 : 100) && f.list.errors === 0 },
+    { figure: 'case search (q)', value: lat(f.search), target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms', ok: f.search.p99 <= (pg ? 50 : 100) && f.search.errors === 0 },
+    { figure: `claim-next, ${o.claimers} agents`, value: `${f.claimNext.perSecond} claims/s (${f.claimNext.claims} in ${f.claimNext.seconds.toFixed(1)} s)`, target: pg ? '≥ 50% of pgbench -N' : '≥ 500/s', ok: pg ? (ratio === null ? null : ratio >= 0.5) : f.claimNext.perSecond >= 500 },
+    ...(pg ? [{ figure: `pgbench -N, ${o.claimers} clients`, value: tps ? `${tps} tps → claims = ${Math.round(ratio! * 100)}%` : (f.pgbench as { skipped: string })?.skipped ?? 'not run', target: '—', ok: null }] : []),
+    { figure: 'claim storm', value: `${f.storm.cases} cases × ${Math.round(f.storm.requests / Math.max(1, f.storm.cases))} agents: ${f.storm.wins} won, ${f.storm.conflicts} × 409`, target: '1 winner per case', ok: f.storm.wins === f.storm.cases && f.storm.other === 0 },
+    { figure: 'double claims / 5xx', value: `${bad} / ${fivexx} (${f.verification.checked} claims checked in the database)`, target: '0 / 0', ok: bad === 0 && fivexx === 0 },
+    { figure: f.live.crossProcess ? 'live update A → B' : 'live update (one process)', value: `${lat(f.live)} (${f.live.missed} missed)`, target: pg ? 'p99 ≤ 250 ms' : 'p99 ≤ 100 ms', ok: f.live.p99 <= (pg ? 250 : 100) && f.live.missed === 0 },
+    { figure: 'server RSS at the end', value: `${f.rssMb.a} MB${f.rssMb.b !== null ? ` (process B: ${f.rssMb.b} MB)` : ''}`, target: pg ? '≤ 500 MB' : '≤ 800 MB', ok: f.rssMb.a <= (pg ? 500 : 800) },
+  ];
+}
+
+/** Prints the one table of a run and writes it, with every raw figure, as JSON under `outDir`. */
+export function report(o: BenchOptions, f: Figures, extra: Record<string, unknown>): { file: string; failed: string[] } {
+  const table = rows(o, f);
+  const w = [Math.max(...table.map((r) => r.figure.length)), Math.max(...table.map((r) => r.value.length)), Math.max(...table.map((r) => r.target.length))];
+  const line = (a: string, b: string, c: string, d: string) => `| ${a.padEnd(w[0]!)} | ${b.padEnd(w[1]!)} | ${c.padEnd(w[2]!)} | ${d} |`;
+  const out = [
+    '', `Casework benchmark — ${o.db}, ${o.cases} cases, ${o.teams} teams, ${o.agents} agents, ${os.cpus().length} cores${o.smoke ? ' (smoke)' : ''}`,
+    line('figure', 'value', 'target', 'ok'), line('-'.repeat(w[0]!), '-'.repeat(w[1]!), '-'.repeat(w[2]!), '--'),
+    ...table.map((r) => line(r.figure, r.value, r.target, r.ok === null ? '' : r.ok ? 'yes' : 'NO')), '',
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  fs.mkdirSync(o.outDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = path.join(o.outDir, `bench-${o.db}-${o.cases}-${stamp}.json`);
+  const { pgUrl: _url, ...options } = o;
+  fs.writeFileSync(file, `${JSON.stringify({
+    at: new Date().toISOString(), machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverageAtEnd: os.loadavg() },
+    options, figures: f, table, ...extra,
+  }, null, 2)}\n`);
+  const failed = table.filter((r) => r.figure === 'double claims / 5xx' || r.figure === 'claim storm').filter((r) => r.ok === false).map((r) => r.figure);
+  return { file, failed };
+}
+
+export { mb };

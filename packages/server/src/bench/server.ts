@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { sleep } from './stats.ts';
+
+export type ServerEnv = { dataDir?: string; databaseUrl?: string; logFile: string };
+export type Server = { base: string; pid: number; startMs: number; stop(): Promise<void> };
+
+export const ROOT = path.resolve(import.meta.dirname, '../../../..');
+export const ADMIN = { email: 'bench-admin@bench.test', password: 'bench-admin-password' };
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitReady(base: string, child: ChildProcess, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it was ready`);
+    const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await sleep(25);
+  }
+  throw new Error(`the server was not ready within ${limitMs / 1000} s`);
+}
+
+/**
+ * Starts `node bin/casework.mjs serve` on a free loopback port and waits for /readyz;
+ * `startMs` is the cold start (spawn to first ready answer).
+ */
+export async function startServer(env: ServerEnv): Promise<Server> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const log = fs.openSync(env.logFile, 'a');
+  const t0 = Date.now();
+  // CASEWORK_BENCH_NODE_ARGS passes flags to the server's node (e.g. --cpu-prof to profile a run).
+  const nodeArgs = process.env.CASEWORK_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/casework.mjs', 'serve'], {
+    cwd: ROOT,
+    stdio: ['ignore', log, log],
+    env: {
+      ...process.env, PORT: String(port), HOST: '127.0.0.1', CASEWORK_DEMO: '0', LOG_LEVEL: 'warn',
+      CASEWORK_ADMIN_EMAIL: ADMIN.email, CASEWORK_ADMIN_PASSWORD: ADMIN.password,
+      CASEWORK_RATE_LIMIT: '100000000', CASEWORK_SMTP_PORT: '0',
+      ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : { DATABASE_URL: '', CASEWORK_DATA_DIR: env.dataDir }),
+    },
+  });
+  try {
+    await waitReady(base, child, 180_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  const startMs = Date.now() - t0;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(20_000)]);
+    if (child.exitCode === null) { child.kill('SIGKILL'); await exited; }
+    fs.closeSync(log);
+  };
+  return { base, pid: child.pid!, startMs, stop };
+}
+
+/** Resident memory of the server process, read from its own /metrics. */
+export async function serverRss(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const m = /^process_resident_memory_bytes (\d+)/m.exec(text);
+  return m ? Number(m[1]) : NaN;
+}

@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import type { CaseType } from '@casework/domain';
+import type { Database } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
+import { randomToken, uuidv7 } from '../ids.ts';
+import { isUniqueViolation } from '../db/pg-errors.ts';
+import { channelSecrets, findChannel, toChannel, type ChannelRecord } from './channel-repo.ts';
+import { publicSettings, splitSettings } from './channel-settings.ts';
+import { encryptSecret } from './secrets.ts';
+
+export type ChannelInput = { type: CaseType; name: string; teamId: string; settings: Record<string, unknown>; active?: boolean };
+export type ChannelPatch = { name?: string; teamId?: string; settings?: Record<string, unknown>; active?: boolean };
+
+const CHAT_TYPES: readonly CaseType[] = ['web_connect', 'support_sdk'];
+
+/** The channel as the admin API returns it: never a secret, only `hasX` flags; plus its endpoints. */
+export async function channelJson(deps: Deps, ch: ChannelRecord) {
+  const secrets = await channelSecrets(deps.db.kysely, ch);
+  const base = deps.config.publicUrl?.replace(/\/$/, '') ?? '';
+  const endpoints: Record<string, string> = {};
+  if (ch.type === 'sms') endpoints.inbound = `${base}/webhooks/sms/${ch.id}`;
+  if (ch.type === 'phone') { endpoints.inbound = `${base}/webhooks/voice/${ch.id}`; endpoints.status = `${base}/webhooks/voice/${ch.id}/status`; }
+  if (ch.type === 'web_connect') endpoints.snippet = `<script src="${base}/widget.js" data-channel="${ch.publicKey}" async></script>`;
+  return {
+    id: ch.id, type: ch.type, name: ch.name, teamId: ch.teamId, publicKey: ch.publicKey, address: ch.address,
+    settings: publicSettings(ch.type, ch.settings, Object.keys(secrets)), active: ch.active, endpoints,
+    createdAt: ch.createdAt.toISOString(), updatedAt: ch.updatedAt.toISOString(),
+  };
+}
+
+async function checkTeam(trx: Kysely<Database>, teamId: string): Promise<void> {
+  const t = await trx.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
+  if (!t) throw invalid([{ field: 'teamId', message: 'no such team' }]);
+}
+
+const addressTaken = (err: unknown) => {
+  if (isUniqueViolation(err)) return conflict('Another email channel already receives mail for this address.');
+  return err;
+};
+
+/** Creates a channel; chat channels get a public key, email channels own their address. */
+export async function createChannel(deps: Deps, input: ChannelInput): Promise<ChannelRecord> {
+  const split = splitSettings(input.type, input.settings, { settings: {}, secrets: {} });
+  if (split.errors.length) throw invalid(split.errors);
+  const now = deps.clock.now();
+  const id = uuidv7(now.getTime());
+  try {
+    await deps.db.kysely.transaction().execute(async (trx) => {
+      await checkTeam(trx, input.teamId);
+      await trx.insertInto('channels').values({
+        id, type: input.type, name: input.name, team_id: input.teamId,
+        public_key: CHAT_TYPES.includes(input.type) ? randomToken('pk_', 18) : null,
+        address: input.type === 'email' ? split.settings.address!.toLowerCase() : null,
+        settings: JSON.stringify(split.settings),
+        secrets: Object.keys(split.secrets).length ? await encryptSecret(trx, JSON.stringify(split.secrets)) : null,
+        active: input.active ?? true, created_at: now, updated_at: now,
+      }).execute();
+    });
+  } catch (err) { throw addressTaken(err); }
+  return (await findChannel(deps.db.kysely, id))!;
+}
+
+/** Changes a channel's name, team, settings (merged; secrets replaced only when sent) or active flag. */
+export async function updateChannel(deps: Deps, id: string, patch: ChannelPatch): Promise<ChannelRecord> {
+  const now = deps.clock.now();
+  try {
+    await deps.db.kysely.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('channels').selectAll().where('id', '=', id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+      if (!row) throw notFound('Channel');
+      const ch = toChannel(row);
+      if (patch.teamId) await checkTeam(trx, patch.teamId);
+      const split = splitSettings(ch.type, patch.settings ?? {}, { settings: ch.settings, secrets: await channelSecrets(trx, ch) });
+      if (split.errors.length) throw invalid(split.errors);
+      await trx.updateTable('channels').set({
+        name: patch.name ?? ch.name, team_id: patch.teamId ?? ch.teamId, active: patch.active ?? ch.active,
+        address: ch.type === 'email' ? split.settings.address!.toLowerCase() : null,
+        settings: JSON.stringify(split.settings),
+        secrets: Object.keys(split.secrets).length ? await encryptSecret(trx, JSON.stringify(split.secrets)) : null,
+        updated_at: now,
+      }).where('id', '=', id).execute();
+    });
+  } catch (err) { throw addressTaken(err); }
+  return (await findChannel(deps.db.kysely, id))!;
+}
+
+/** Removes a channel: it stops receiving at once; its cases and history stay. */
+export async function deleteChannel(deps: Deps, id: string): Promise<void> {
+  const now = deps.clock.now();
+  const r = await deps.db.kysely.updateTable('channels').set({ deleted_at: now, active: false, updated_at: now, public_key: null })
+    .where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw notFound('Channel');
+}
+
+/** Every channel not deleted, oldest first. */
+export async function listChannels(db: Kysely<Database>, type?: CaseType): Promise<ChannelRecord[]> {
+  let q = db.selectFrom('channels').selectAll().where('deleted_at', 'is', null);
+  if (type) q = q.where('type', '=', type);
+  const rows = await q.orderBy('created_at').orderBy('id').execute();
+  return rows.map(toChannel);
+}
+

@@ -1,0 +1,56 @@
+import nodemailer from 'nodemailer';
+import type { Deps } from '../../deps.ts';
+import { findCaseView } from '../../db/repos/case-views.ts';
+import type { ChannelOptions } from '../config.ts';
+import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
+import { registerConversation } from '../conversations.ts';
+
+/** "Re: <subject> [#REF]", without stacking "Re:" or repeating the reference. */
+export function replySubject(subject: string, reference: string): string {
+  const base = subject.replace(/\s*\[#[A-Z0-9]{6}\]\s*/g, ' ').trim();
+  const re = /^re:/i.test(base) ? base : `Re: ${base}`;
+  return `${re} [#${reference}]`;
+}
+
+const domainOf = (address: string) => address.split('@')[1] ?? 'casework.local';
+
+/**
+ * Sends an agent's reply by SMTP: From the channel address, To the customer, threaded with
+ * In-Reply-To/References of the customer's last message so mail clients keep the conversation.
+ * Returns the Message-ID it used (registered so the customer's answer threads back).
+ */
+export async function sendEmailReply(deps: Deps, opts: ChannelOptions, ch: ChannelRecord & { customerAddress: string | null }, caseId: string, messageId: string): Promise<string> {
+  const db = deps.db.kysely;
+  const relay = ch.settings.smtpUrl ?? opts.smtpUrl;
+  if (!relay) throw new Error('No SMTP relay configured (set CASEWORK_SMTP_URL)');
+  const c = await findCaseView(db, caseId);
+  const msg = await db.selectFrom('messages').select(['body']).where('id', '=', messageId).executeTakeFirst();
+  if (!c || !msg) throw new Error('the case or message is gone');
+  const to = ch.customerAddress ?? c.customer?.email;
+  if (!to) throw new Error('the customer has no email address');
+  const last = await db.selectFrom('message_channel_refs').select(['external_id', 'refs'])
+    .where('case_id', '=', caseId).where('direction', '=', 'inbound').where('external_id', 'is not', null)
+    .orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  const ownId = `<${messageId}@${domainOf(ch.address ?? 'casework.local')}>`;
+  const references = last ? [...new Set([...last.refs, last.external_id!])].slice(-20) : [];
+  await db.transaction().execute(async (trx) => {
+    await registerConversation(trx, ch.id, caseId, [{ kind: 'message_id', id: ownId }], deps.clock.now());
+    await trx.insertInto('message_channel_refs').values({
+      message_id: messageId, case_id: caseId, channel_id: ch.id, external_id: ownId, refs: references, direction: 'outbound', created_at: deps.clock.now(),
+    }).onConflict((oc) => oc.column('message_id').doNothing()).execute();
+  });
+  const secrets = await channelSecrets(db, ch);
+  const auth = ch.settings.smtpUser ? { user: ch.settings.smtpUser, pass: secrets.smtpPassword ?? '' } : undefined;
+  const transport = nodemailer.createTransport({ url: relay, ...(auth ? { auth } : {}), connectionTimeout: opts.httpTimeoutMs, greetingTimeout: opts.httpTimeoutMs });
+  try {
+    await transport.sendMail({
+      from: { name: ch.settings.fromName ?? ch.name, address: ch.address! },
+      to, subject: replySubject(c.subject, c.reference), text: msg.body, messageId: ownId,
+      ...(last ? { inReplyTo: last.external_id!, references } : {}),
+      headers: { 'X-Casework-Case': c.reference },
+    });
+  } finally {
+    transport.close();
+  }
+  return ownId;
+}

@@ -1,0 +1,55 @@
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { Deps } from '../../deps.ts';
+import type { ChannelOptions } from '../config.ts';
+import { findEmailChannel } from '../channel-repo.ts';
+import { receiveCustomerMessage } from '../../use-cases/receive-customer-message.ts';
+import { parseMail } from './parse-mail.ts';
+
+export type SmtpListener = { port: number; close(): Promise<void> };
+
+const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
+
+/**
+ * Listens for inbound mail. Only recipients that are an active email channel's address are
+ * accepted (others get 550); a mail is answered 250 only after it is stored, so nothing accepted is lost.
+ */
+export async function startSmtpListener(deps: Deps, opts: ChannelOptions, at: { port: number; host: string }): Promise<SmtpListener> {
+  const server = new SMTPServer({
+    name: 'casework', banner: 'Casework inbound mail', authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'],
+    size: opts.maxMailBytes, logger: false, maxClients: 50,
+    onRcptTo(address, _session, cb) {
+      findEmailChannel(deps.db.kysely, address.address).then(
+        (ch) => cb(ch ? undefined : smtpError(550, `No mailbox here for ${address.address}`)),
+        () => cb(smtpError(451, 'Temporary failure, try again later')),
+      );
+    },
+    onData(stream, session, cb) {
+      receiveMail(deps, opts, stream, session).then(() => cb(null, 'Message accepted'), (err: Error & { responseCode?: number }) => {
+        if (!err.responseCode) deps.log.error({ err }, 'inbound mail failed');
+        cb(err.responseCode ? err : smtpError(451, 'Temporary failure, try again later'));
+      });
+    },
+  });
+  server.on('error', (err) => deps.log.warn({ err }, 'SMTP listener error'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, () => { server.off('error', reject); resolve(); });
+  });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : at.port;
+  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+async function receiveMail(deps: Deps, opts: ChannelOptions, stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  if (stream.sizeExceeded) throw smtpError(552, 'Message too large');
+  const raw = Buffer.concat(chunks);
+  const { providerId, payload, from } = await parseMail(raw, opts.maxAttachmentBytes);
+  for (const rcpt of session.envelope.rcptTo) {
+    const ch = await findEmailChannel(deps.db.kysely, rcpt.address);
+    if (!ch) continue;
+    if (from && from.toLowerCase() === ch.address) continue; // our own mail coming back: never a loop
+    await receiveCustomerMessage(deps, ch, providerId, payload);
+  }
+}

@@ -1,0 +1,33 @@
+import type { Deps } from '../../deps.ts';
+import type { ChannelOptions } from '../config.ts';
+import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
+import { DEFAULT_PROVIDER_URL } from '../channel-settings.ts';
+
+/**
+ * Sends an agent's reply as an SMS through the provider's REST API (Twilio form:
+ * POST …/Accounts/{sid}/Messages.json, basic auth sid:authToken, To/From/Body). Returns the provider's id.
+ */
+export async function sendSmsReply(deps: Deps, opts: ChannelOptions, ch: ChannelRecord & { customerAddress: string | null }, caseId: string, messageId: string): Promise<string | null> {
+  const db = deps.db.kysely;
+  const msg = await db.selectFrom('messages').select(['body']).where('id', '=', messageId).executeTakeFirst();
+  if (!msg) throw new Error('the message is gone');
+  const to = ch.customerAddress ?? (await db.selectFrom('cases as c').innerJoin('customers as cu', 'cu.id', 'c.customer_id')
+    .select('cu.phone').where('c.id', '=', caseId).executeTakeFirst())?.phone;
+  if (!to) throw new Error('the customer has no phone number');
+  const { authToken } = await channelSecrets(db, ch);
+  const sid = ch.settings.accountSid;
+  if (!sid || !authToken) throw new Error('the SMS channel lacks accountSid or authToken');
+  const base = (ch.settings.apiBaseUrl ?? DEFAULT_PROVIDER_URL).replace(/\/$/, '');
+  const res = await fetch(`${base}/2010-04-01/Accounts/${encodeURIComponent(sid)}/Messages.json`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${sid}:${authToken}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ To: to, From: ch.settings.phoneNumber ?? '', Body: msg.body }).toString(),
+    signal: AbortSignal.timeout(opts.httpTimeoutMs),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`SMS provider answered ${res.status}: ${text.slice(0, 200)}`);
+  try { return (JSON.parse(text) as { sid?: string }).sid ?? null; } catch { return null; }
+}

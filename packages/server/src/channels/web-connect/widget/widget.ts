@@ -1,0 +1,165 @@
+// The Web Connect chat widget: one script tag on any site adds a "Chat with us" button.
+// Vanilla DOM, no framework, styles isolated in a Shadow DOM. Bundled by esbuild (see ../bundle.ts).
+import { WIDGET_CSS } from './widget-css.ts';
+
+type Msg = { id: string; body: string; from: 'customer' | 'agent'; authorName: string | null; createdAt: string };
+type State = { id: string; reference: string; status: string; ended: boolean; rated: boolean };
+type Saved = { id: string; token: string };
+type ChannelInfo = { title: string; greeting: string | null; color: string | null };
+
+const script = (document.currentScript ?? document.querySelector('script[data-channel][src*="widget.js"]')) as HTMLScriptElement | null;
+const key = script?.dataset.channel ?? '';
+const base = script ? new URL(script.src, location.href).origin : location.origin;
+const storeKey = `casework-chat:${key}`;
+
+const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.append(...kids);
+  return el;
+};
+
+async function api<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (init.token) headers['x-chat-token'] = init.token;
+  const res = await fetch(`${base}/api/v1/chat${path}`, { ...init, headers });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error((data as { detail?: string }).detail ?? `Error ${res.status}`);
+  return data as T;
+}
+
+function mount(info: ChannelInfo): void {
+  const host = h('div', { id: 'casework-chat' });
+  const root = host.attachShadow({ mode: 'open' });
+  root.append(h('style', {}, WIDGET_CSS.replace(/#2563eb/g, info.color ?? '#2563eb')));
+  const toggle = h('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false' }, 'Chat with us');
+  const body = h('div', { class: 'body' });
+  const close = h('button', { class: 'x', type: 'button', 'aria-label': 'Close chat window' }, '×');
+  const panel = h('section', { class: 'panel', role: 'dialog', 'aria-label': info.title, hidden: '' },
+    h('header', {}, h('strong', {}, info.title), close), body);
+  root.append(panel, toggle);
+  document.body.append(host);
+  const show = (open: boolean) => {
+    panel.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+  };
+  toggle.addEventListener('click', () => show(Boolean(panel.hidden)));
+  close.addEventListener('click', () => show(false));
+  const saved = readSaved();
+  if (saved) { show(true); void chat(body, saved, info); } else startForm(body, info);
+}
+
+function readSaved(): Saved | null {
+  try { return JSON.parse(sessionStorage.getItem(storeKey) ?? 'null') as Saved | null; } catch { return null; }
+}
+
+function startForm(body: HTMLElement, info: ChannelInfo): void {
+  const name = h('input', { name: 'name', autocomplete: 'name', required: '', maxlength: '200' });
+  const email = h('input', { name: 'email', type: 'email', autocomplete: 'email', required: '', maxlength: '320' });
+  const message = h('textarea', { name: 'message', required: '', rows: '3', maxlength: '10000' });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Start chat');
+  const form = h('form', { class: 'start' },
+    h('p', { class: 'greeting' }, info.greeting ?? 'Leave your name and email and we will be right with you.'),
+    h('label', {}, 'Name', name), h('label', {}, 'Email', email), h('label', {}, 'Message', message), error, submit);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    error.textContent = '';
+    try {
+      const r = await api<State & { token: string }>('/sessions', { method: 'POST', body: JSON.stringify({ channelKey: key, name: name.value, email: email.value, message: message.value }) });
+      const saved = { id: r.id, token: r.token };
+      sessionStorage.setItem(storeKey, JSON.stringify(saved));
+      await chat(body, saved, info);
+    } catch (err) {
+      error.textContent = (err as Error).message;
+      submit.disabled = false;
+    }
+  });
+  body.replaceChildren(form);
+}
+
+async function chat(body: HTMLElement, s: Saved, info: ChannelInfo): Promise<void> {
+  const list = h('ol', { class: 'messages', 'aria-live': 'polite' });
+  const input = h('textarea', { name: 'reply', rows: '2', placeholder: 'Type a message…', 'aria-label': 'Message', maxlength: '10000' });
+  const send = h('button', { type: 'submit', class: 'primary' }, 'Send');
+  const end = h('button', { type: 'button', class: 'end' }, 'End chat');
+  const form = h('form', { class: 'compose' }, input, send);
+  body.replaceChildren(list, form, end);
+  const seen = new Set<string>();
+  const add = (m: Msg) => {
+    if (seen.has(m.id)) return;
+    seen.add(m.id);
+    list.append(h('li', { class: m.from, 'data-id': m.id }, ...(m.authorName ? [h('span', { class: 'who' }, m.authorName)] : []), h('span', { class: 'text' }, m.body)));
+    list.scrollTop = list.scrollHeight;
+  };
+  let events: EventSource | null = null;
+  let done = false;
+  const finish = (state: Pick<State, 'rated'>) => {
+    if (done) return;
+    done = true;
+    events?.close();
+    if (state.rated) return thanks(body);
+    rating(body, s, info);
+  };
+  events = new EventSource(`${base}/api/v1/chat/sessions/${s.id}/stream?token=${encodeURIComponent(s.token)}`);
+  events.addEventListener('message', (e) => add(JSON.parse((e as MessageEvent).data) as Msg));
+  events.addEventListener('state', (e) => {
+    const st = JSON.parse((e as MessageEvent).data) as State;
+    if (st.ended || st.rated) finish(st);
+  });
+  events.onerror = () => {
+    if (events?.readyState === EventSource.CLOSED) { sessionStorage.removeItem(storeKey); startForm(body, info); }
+  };
+  const submit = async () => {
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    try {
+      add(await api<Msg>(`/sessions/${s.id}/messages`, { method: 'POST', token: s.token, body: JSON.stringify({ body: text, clientMessageId: crypto.randomUUID?.() ?? String(Math.random()) }) }));
+    } catch (err) {
+      input.value = text;
+      alert((err as Error).message);
+    }
+  };
+  form.addEventListener('submit', (e) => { e.preventDefault(); void submit(); });
+  input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void submit(); } });
+  end.addEventListener('click', async () => {
+    end.disabled = true;
+    finish(await api<State>(`/sessions/${s.id}/end`, { method: 'POST', token: s.token, body: '{}' }).catch(() => ({ rated: false })));
+  });
+}
+
+function rating(body: HTMLElement, s: Saved, info: ChannelInfo): void {
+  let stars = 0;
+  const buttons = [1, 2, 3, 4, 5].map((n) => h('button', { type: 'button', class: 'star', 'aria-label': `${n} star${n > 1 ? 's' : ''}`, 'aria-pressed': 'false' }, '★'));
+  const note = h('textarea', { name: 'note', rows: '2', placeholder: 'Anything to add? (optional)', 'aria-label': 'Comment', maxlength: '2000' });
+  const submit = h('button', { type: 'submit', class: 'primary', disabled: '' }, 'Send rating');
+  buttons.forEach((b, i) => b.addEventListener('click', () => {
+    stars = i + 1;
+    buttons.forEach((x, j) => x.setAttribute('aria-pressed', String(j < stars)));
+    submit.disabled = false;
+  }));
+  const form = h('form', { class: 'rating' }, h('p', {}, 'The chat has ended. How did we do?'), h('div', { class: 'stars', role: 'group', 'aria-label': 'Rating' }, ...buttons), note, submit,
+    h('button', { type: 'button', class: 'end' }, 'New chat'));
+  form.lastElementChild!.addEventListener('click', () => { sessionStorage.removeItem(storeKey); startForm(body, info); });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    await api(`/sessions/${s.id}/rating`, { method: 'POST', token: s.token, body: JSON.stringify({ stars, note: note.value.trim() || null }) }).catch(() => {});
+    thanks(body);
+  });
+  body.replaceChildren(form);
+}
+
+function thanks(body: HTMLElement): void {
+  sessionStorage.removeItem(storeKey);
+  body.replaceChildren(h('p', { class: 'thanks' }, 'Thank you! Your chat has ended.'));
+}
+
+if (key) {
+  api<ChannelInfo>(`/channels/${encodeURIComponent(key)}`).then(
+    (info) => (document.body ? mount(info) : addEventListener('DOMContentLoaded', () => mount(info))),
+    () => console.warn('Casework chat: unknown channel key', key),
+  );
+}

@@ -1,0 +1,81 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+import type { CustomerInput } from './customers.ts';
+import { uuidv7 } from '../../ids.ts';
+
+type Rec = { id: string; name: string | null; email: string | null; phone: string | null; isNew: boolean; changed: boolean };
+type Clean = { name: string | null; email: string | null; phone: string | null };
+
+const clean = (c: CustomerInput | null | undefined): Clean | null => {
+  const v = { name: c?.name?.trim() || null, email: c?.email?.trim() || null, phone: c?.phone?.trim() || null };
+  return v.name || v.email || v.phone ? v : null;
+};
+
+/** Existing customers with these emails (lower-cased) or phones, oldest first per key. */
+async function loadExisting(trx: Kysely<Database>, emails: string[], phones: string[]): Promise<{ byEmail: Map<string, Rec>; byPhone: Map<string, Rec> }> {
+  type Row = { id: string; name: string | null; email: string | null; phone: string | null; k: string };
+  const byEmail = new Map<string, Rec>();
+  const byPhone = new Map<string, Rec>();
+  const recs = new Map<string, Rec>();
+  const rec = (r: Row) => recs.get(r.id) ?? recs.set(r.id, { id: r.id, name: r.name, email: r.email, phone: r.phone, isNew: false, changed: false }).get(r.id)!;
+  if (emails.length) {
+    const r = await sql<Row>`SELECT DISTINCT ON (lower(email)) id::text AS id, name, email, phone, lower(email) AS k FROM customers
+      WHERE email IS NOT NULL AND lower(email) = ANY(${emails}::text[]) ORDER BY lower(email), created_at, id`.execute(trx);
+    for (const row of r.rows) byEmail.set(row.k, rec(row));
+  }
+  if (phones.length) {
+    const r = await sql<Row>`SELECT DISTINCT ON (phone) id::text AS id, name, email, phone, phone AS k FROM customers
+      WHERE phone IS NOT NULL AND phone = ANY(${phones}::text[]) ORDER BY phone, created_at, id`.execute(trx);
+    for (const row of r.rows) byPhone.set(row.k, rec(row));
+  }
+  return { byEmail, byPhone };
+}
+
+/**
+ * Matches or creates the customers of many cases at once, with the same outcome as calling
+ * findOrCreateCustomer for each in order (email first, then phone; missing details filled in),
+ * in four statements whatever the count. Returns one customer id (or null) per input.
+ */
+export async function matchOrCreateCustomers(trx: Kysely<Database>, inputs: (CustomerInput | null | undefined)[], now: Date): Promise<(string | null)[]> {
+  const items = inputs.map(clean);
+  const emails = [...new Set(items.flatMap((c) => (c?.email ? [c.email.toLowerCase()] : [])))];
+  const phones = [...new Set(items.flatMap((c) => (c?.phone ? [c.phone] : [])))];
+  const { byEmail, byPhone } = await loadExisting(trx, emails, phones);
+  const all = new Set<Rec>([...byEmail.values(), ...byPhone.values()]);
+  const ids = items.map((c) => {
+    if (!c) return null;
+    let r = (c.email ? byEmail.get(c.email.toLowerCase()) : undefined) ?? (c.phone ? byPhone.get(c.phone) : undefined);
+    if (r) {
+      if (!r.name && c.name) { r.name = c.name; r.changed = true; }
+      if (!r.email && c.email) { r.email = c.email; r.changed = true; }
+      if (!r.phone && c.phone) { r.phone = c.phone; r.changed = true; }
+    } else {
+      r = { id: uuidv7(now.getTime()), ...c, isNew: true, changed: false };
+      all.add(r);
+    }
+    if (r.email && !byEmail.has(r.email.toLowerCase())) byEmail.set(r.email.toLowerCase(), r);
+    if (r.phone && !byPhone.has(r.phone)) byPhone.set(r.phone, r);
+    return r.id;
+  });
+  await saveCustomers(trx, [...all], now);
+  return ids;
+}
+
+async function saveCustomers(trx: Kysely<Database>, recs: Rec[], now: Date): Promise<void> {
+  const created = recs.filter((r) => r.isNew);
+  const col = (rs: Rec[], k: 'id' | 'name' | 'email' | 'phone') => rs.map((r) => r[k]);
+  for (let i = 0; i < created.length; i += 5000) {
+    const part = created.slice(i, i + 5000);
+    await sql`INSERT INTO customers (id, name, email, phone, created_at)
+      SELECT u.id, u.name, u.email, u.phone, ${now.toISOString()}::timestamptz
+      FROM unnest(${col(part, 'id')}::uuid[], ${col(part, 'name')}::text[], ${col(part, 'email')}::text[], ${col(part, 'phone')}::text[])
+        AS u(id, name, email, phone)`.execute(trx);
+  }
+  const changed = recs.filter((r) => !r.isNew && r.changed);
+  if (changed.length) {
+    await sql`UPDATE customers c SET name = u.name, email = u.email, phone = u.phone
+      FROM unnest(${col(changed, 'id')}::uuid[], ${col(changed, 'name')}::text[], ${col(changed, 'email')}::text[], ${col(changed, 'phone')}::text[])
+        AS u(id, name, email, phone)
+      WHERE c.id = u.id`.execute(trx);
+  }
+}

@@ -1,0 +1,89 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { RouteModule } from './route-types.ts';
+import type { AppUser } from '../auth/actor.ts';
+import type { Database } from '../db/schema.ts';
+import { actorOf } from './auth-hook.ts';
+import { IdParams, Nullable, problems } from './schemas.ts';
+import { pathId } from './ids.ts';
+import { Name } from './admin-schemas.ts';
+import { forbidden, invalid, notFound } from '../errors.ts';
+import { randomToken, sha256, uuidv7 } from '../ids.ts';
+
+const TokenSchema = Type.Object({
+  id: Type.String(), name: Type.String(), userId: Type.String(), createdAt: Type.String(), lastUsedAt: Nullable(Type.String()),
+});
+const CreatedSchema = Type.Object({
+  id: Type.String(), name: Type.String(), userId: Type.String(), createdAt: Type.String(),
+  token: Type.String({ description: 'Shown once; only its hash is stored' }),
+});
+const CreateBody = Type.Object({
+  name: Name(100),
+  userId: Type.Optional(Type.String({ format: 'uuid', description: 'Mint for another user (needs admin.tokens)' })),
+}, { additionalProperties: false });
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** Whose token may be minted: one's own always; another user's only with admin.tokens, and only an active one. */
+async function tokenOwner(db: Kysely<Database>, actor: AppUser, userId: string | undefined): Promise<string> {
+  const id = userId?.toLowerCase() ?? actor.id;
+  if (id === actor.id) return id;
+  if (!actor.permissions.has('admin.tokens')) throw forbidden('admin.tokens', 'Only token administrators may mint tokens for other users.');
+  const user = await db.selectFrom('users').select(['id', 'active']).where('id', '=', id).executeTakeFirst();
+  if (!user) throw invalid([{ field: 'userId', message: 'no such user' }]);
+  if (!user.active) throw invalid([{ field: 'userId', message: 'the user is deactivated' }]);
+  return id;
+}
+
+export const tokenRoutes: RouteModule = (app, deps) => {
+  const tags = ['tokens'];
+  const db = deps.db.kysely;
+
+  app.post('/api/v1/tokens', {
+    config: { permission: 'authenticated' },
+    schema: {
+      tags, summary: 'Mint an API token (for yourself, or for another user with admin.tokens); the token is shown once',
+      body: CreateBody, response: { 201: CreatedSchema, ...problems(400, 401, 403) },
+    },
+  }, async (req, reply) => {
+    const actor = actorOf(req);
+    const userId = await tokenOwner(db, actor, req.body.userId);
+    const token = randomToken('cw_');
+    const row = { id: uuidv7(), user_id: userId, name: req.body.name.trim(), token_hash: sha256(token), created_at: deps.clock.now() };
+    await db.insertInto('api_tokens').values(row).execute();
+    return reply.status(201).send({ id: row.id, name: row.name, userId, createdAt: row.created_at.toISOString(), token });
+  });
+
+  app.get('/api/v1/tokens', {
+    config: { permission: 'authenticated' },
+    schema: {
+      tags, summary: 'Tokens that are not revoked: your own, or everyone\'s with admin.tokens',
+      response: { 200: Type.Object({ tokens: Type.Array(TokenSchema) }), ...problems(401) },
+    },
+  }, async (req) => {
+    const actor = actorOf(req);
+    let q = db.selectFrom('api_tokens').select(['id', 'name', 'user_id', 'created_at', 'last_used_at'])
+      .where('revoked_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc');
+    if (!actor.permissions.has('admin.tokens')) q = q.where('user_id', '=', actor.id);
+    const rows = await q.execute();
+    return {
+      tokens: rows.map((t) => ({ id: t.id, name: t.name, userId: t.user_id, createdAt: iso(t.created_at)!, lastUsedAt: iso(t.last_used_at) })),
+    };
+  });
+
+  app.delete('/api/v1/tokens/:id', {
+    config: { permission: 'authenticated' },
+    schema: {
+      tags, summary: 'Revoke a token (your own, or any with admin.tokens); others\' tokens answer 404',
+      params: IdParams, response: { 204: Type.Null(), ...problems(401, 404) },
+    },
+  }, async (req, reply) => {
+    const actor = actorOf(req);
+    let q = db.updateTable('api_tokens').set({ revoked_at: deps.clock.now() })
+      .where('id', '=', pathId(req.params.id, 'Token')).where('revoked_at', 'is', null);
+    if (!actor.permissions.has('admin.tokens')) q = q.where('user_id', '=', actor.id);
+    const r = await q.executeTakeFirst();
+    if (r.numUpdatedRows === 0n) throw notFound('Token');
+    return reply.status(204).send(null);
+  });
+};

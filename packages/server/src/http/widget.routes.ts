@@ -1,0 +1,27 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { RouteModule } from './route-types.ts';
+import { widgetBundle } from '../channels/web-connect/bundle.ts';
+import { demoPage } from '../channels/web-connect/demo-page.ts';
+import { findChannelByKey, listActiveChatChannel } from '../channels/channel-repo.ts';
+
+export const widgetRoutes: RouteModule = (app, deps) => {
+  app.get('/widget.js', {
+    config: { permission: 'public' },
+    schema: { tags: ['chat (public)'], summary: 'The Web Connect widget script: <script src="/widget.js" data-channel="PUBLIC_KEY" async>' },
+  }, async (req, reply) => {
+    const w = await widgetBundle();
+    reply.header('cache-control', 'public, max-age=300').header('etag', w.etag).header('vary', 'accept-encoding')
+      .header('access-control-allow-origin', '*').type('application/javascript; charset=utf-8');
+    if (req.headers['if-none-match'] === w.etag) return reply.status(304).send();
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(w.gzip);
+    return reply.send(w.js);
+  });
+
+  app.get('/demo/chat', {
+    config: { permission: 'public' },
+    schema: { tags: ['chat (public)'], summary: 'A sample website with the chat widget', querystring: Type.Object({ key: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }) },
+  }, async (req, reply) => {
+    const ch = req.query.key ? await findChannelByKey(deps.db.kysely, req.query.key) : await listActiveChatChannel(deps.db.kysely, 'web_connect');
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(demoPage(ch?.publicKey ?? null));
+  });
+};

@@ -1,0 +1,131 @@
+import pino from 'pino';
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DB_KINDS, PG_ADMIN_URL, call, startTestApp, type DbKind, type TestApp, type TestUser } from '../test-support/harness.ts';
+import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
+import { openSse, type SseEvent, type SseStream } from '../test-support/sse-client.ts';
+import { openPostgres } from '../db/connect.ts';
+import { LiveHub } from '../realtime/hub.ts';
+import { buildApp } from '../app.ts';
+import type { App } from '../http/route-types.ts';
+
+/** A listening app with an organisation, and plain-HTTP SSE clients closed after each test. */
+function liveRig(kind: DbKind) {
+  const rig = { t: undefined as unknown as TestApp, o: undefined as unknown as Org, base: '' };
+  const streams: SseStream[] = [];
+  const listen = async (user: TestUser | null, lastEventId?: string) => {
+    const s = openSse(`${rig.base}/api/v1/events`, { ...(user?.headers ?? {}), ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
+    streams.push(s);
+    return s;
+  };
+  const connected = async (user: TestUser, lastEventId?: string) => {
+    const s = await listen(user, lastEventId);
+    expect(await s.status).toBe(200);
+    await s.next((e) => e.event === 'ready', 'ready');
+    return s;
+  };
+  const create = async (teamId: string, subject: string) =>
+    (await call(rig.t, rig.o.admin, 'POST', '/api/v1/cases', { subject, teamId })).data.id as string;
+  beforeAll(async () => {
+    rig.t = await startTestApp(kind);
+    rig.o = await makeOrg(rig.t);
+    await rig.t.app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = rig.t.app.server.address();
+    rig.base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  });
+  afterEach(() => { for (const s of streams.splice(0)) s.close(); });
+  afterAll(() => rig.t.close());
+  return { rig, listen, connected, create };
+}
+
+const about = (caseId: string, type?: string) => (e: SseEvent) => e.data?.caseId === caseId && (!type || e.event === type);
+
+describe.each(DB_KINDS)('live events over SSE (%s)', (kind) => {
+  const { rig, listen, connected, create } = liveRig(kind);
+  let t: TestApp;
+  let o: Org;
+  beforeAll(() => { ({ t, o } = rig); });
+
+  it('401 without credentials', async () => {
+    const s = await listen(null);
+    expect(await s.status).toBe(401);
+  });
+
+  it('a user hears of their team\'s cases (created, claimed) and never of another team\'s', async () => {
+    const a = await connected(o.agent);
+    const b = await connected(o.agentB);
+    const mine = await create(o.teamA, 'For team A');
+    const created = await a.next(about(mine, 'case.created'), 'case.created for A');
+    expect(created.data).toEqual({ type: 'case.created', caseId: mine, at: expect.any(String) });
+    expect(created.id).toMatch(/^\d+$/);
+    await call(t, o.agent2, 'POST', `/api/v1/cases/${mine}/claim`);
+    await a.next(about(mine, 'case.claimed'), 'case.claimed for A');
+    await a.next(about(mine, 'case.status_changed'), 'case.status_changed for A');
+    const theirs = await create(o.teamB, 'For team B');
+    await b.next(about(theirs, 'case.created'), 'case.created for B');
+    await call(t, o.agentB, 'POST', `/api/v1/cases/${theirs}/claim`);
+    await b.next(about(theirs, 'case.claimed'), 'case.claimed for B');
+    // Events arrive in commit order: once a later team-A event is in, any team-B leak would be too.
+    const sentinel = await create(o.teamA, 'Sentinel');
+    await a.next(about(sentinel, 'case.created'), 'sentinel');
+    await b.next(about(theirs, 'case.status_changed'), 'B status change');
+    expect(a.events.filter(about(theirs))).toEqual([]);
+    expect(b.events.filter((e) => e.data?.caseId === mine || e.data?.caseId === sentinel)).toEqual([]);
+  });
+
+  it('someone of another team hears of a case once they follow it', async () => {
+    const a = await connected(o.agentB);
+    const id = await create(o.teamA, 'Needs B');
+    await call(t, o.supervisor, 'POST', `/api/v1/cases/${id}/collaborators`, { userId: o.agentB.id });
+    await a.next(about(id, 'case.collaborator_added'), 'collaborator_added');
+    await call(t, o.supervisor, 'POST', `/api/v1/cases/${id}/messages`, { body: 'FYI', internal: true });
+    await a.next(about(id, 'case.message_created'), 'message_created');
+    expect(a.events.filter(about(id, 'case.created'))).toEqual([]);
+  });
+
+  it('Last-Event-ID resumes: missed events the user may see are replayed, others are not', async () => {
+    const first = await connected(o.agent);
+    const marker = await create(o.teamA, 'Before the gap');
+    const last = await first.next(about(marker, 'case.created'), 'marker');
+    first.close();
+    const missed = await create(o.teamA, 'During the gap');
+    await call(t, o.agent, 'POST', `/api/v1/cases/${missed}/claim`);
+    const hidden = await create(o.teamB, 'Not for A');
+    const again = await connected(o.agent, last.id);
+    const replayed = again.events.filter((e) => e.event !== 'ready').map((e) => [e.event, e.data.caseId]);
+    expect(replayed).toEqual([['case.created', missed], ['case.claimed', missed], ['case.status_changed', missed]]);
+    expect(again.events.filter(about(hidden))).toEqual([]);
+    expect(again.events.slice(0, 3).every((e) => BigInt(e.id!) > BigInt(last.id!))).toBe(true);
+  });
+});
+
+describe.runIf(DB_KINDS.includes('postgres'))('live events across server processes (postgres)', () => {
+  const { rig, connected, create } = liveRig('postgres');
+
+  it('a claim made through a second server process reaches SSE clients of the first', async () => {
+    const { t, o } = rig;
+    const dbName = (await sql<{ name: string }>`SELECT current_database() AS name`.execute(t.db.kysely)).rows[0]!.name;
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${dbName}`;
+    const db2 = await openPostgres(url.toString(), 4);
+    const log = pino({ level: 'silent' });
+    const hub2 = new LiveHub(db2, log);
+    await hub2.start();
+    let app2: App | undefined;
+    try {
+      app2 = await buildApp({ ...t.deps, db: db2, hub: hub2, log });
+      const a = await connected(o.agent);
+      const id = await create(o.teamA, 'Claimed elsewhere');
+      await a.next(about(id, 'case.created'), 'case.created');
+      const res = await app2.inject({ method: 'POST', url: `/api/v1/cases/${id}/claim`, headers: o.agent2.headers });
+      expect(res.statusCode).toBe(200);
+      const claimed = await a.next(about(id, 'case.claimed'), 'case.claimed from the second process');
+      expect(claimed.data).toMatchObject({ type: 'case.claimed', caseId: id });
+      expect((await call(t, o.agent, 'GET', `/api/v1/cases/${id}`)).data.ownerId).toBe(o.agent2.id);
+    } finally {
+      await hub2.stop();
+      await app2?.close();
+      await db2.close();
+    }
+  });
+});

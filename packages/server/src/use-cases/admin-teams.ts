@@ -1,0 +1,75 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
+import { uuidv7 } from '../ids.ts';
+import { unknownIds } from './admin-users.ts';
+
+export type TeamJson = { id: string; name: string; memberIds: string[] };
+
+/** Every team (or one) with its member ids, by name. Any signed-in user may list them. */
+export async function listTeams(db: Kysely<Database>, id?: string): Promise<TeamJson[]> {
+  const r = await sql<{ id: string; name: string; member_ids: string[] }>`SELECT t.id::text AS id, t.name,
+      array(SELECT tm.user_id::text FROM team_members tm WHERE tm.team_id = t.id ORDER BY tm.user_id) AS member_ids
+    FROM teams t ${id ? sql`WHERE t.id = ${id}::uuid` : sql``}
+    ORDER BY lower(t.name), t.id`.execute(db);
+  return r.rows.map((t) => ({ id: t.id, name: t.name, memberIds: t.member_ids }));
+}
+
+/** The team with this id, or 404. */
+export async function getTeam(db: Kysely<Database>, id: string): Promise<TeamJson> {
+  const [t] = await listTeams(db, id);
+  if (!t) throw notFound('Team');
+  return t;
+}
+
+const duplicateName = (err: unknown) =>
+  isUniqueViolation(err) ? conflict('A team with this name already exists.', { fields: [{ field: 'name', message: 'is already used' }] }) : err;
+
+/** Creates an empty team; names are unique regardless of case. */
+export async function createTeam(deps: Deps, name: string): Promise<TeamJson> {
+  const id = uuidv7();
+  try {
+    await deps.db.kysely.insertInto('teams').values({ id, name: name.trim(), created_at: deps.clock.now() }).execute();
+  } catch (err) {
+    throw duplicateName(err);
+  }
+  return { id, name: name.trim(), memberIds: [] };
+}
+
+/** Renames a team and/or replaces its members (unknown user ids answer 400). */
+export async function updateTeam(deps: Deps, id: string, p: { name?: string; memberIds?: string[] }): Promise<TeamJson> {
+  try {
+    await deps.db.kysely.transaction().execute(async (trx) => {
+      const team = await trx.selectFrom('teams').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!team) throw notFound('Team');
+      if (p.name !== undefined) await trx.updateTable('teams').set({ name: p.name.trim() }).where('id', '=', id).execute();
+      if (p.memberIds === undefined) return;
+      const members = [...new Set(p.memberIds.map((m) => m.toLowerCase()))];
+      const unknown = await unknownIds(trx, 'users', members);
+      if (unknown.length) throw invalid([{ field: 'memberIds', message: `unknown user ids: ${unknown.join(', ')}` }]);
+      await trx.deleteFrom('team_members').where('team_id', '=', id).execute();
+      if (members.length) await trx.insertInto('team_members').values(members.map((u) => ({ team_id: id, user_id: u }))).execute();
+    });
+  } catch (err) {
+    throw duplicateName(err);
+  }
+  return getTeam(deps.db.kysely, id);
+}
+
+/** Deletes a team that has no cases (cases must keep an owner team; move them first). */
+export async function deleteTeam(deps: Deps, id: string): Promise<void> {
+  try {
+    await deps.db.kysely.transaction().execute(async (trx) => {
+      const team = await trx.selectFrom('teams').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!team) throw notFound('Team');
+      const used = await trx.selectFrom('cases').select('id').where('team_id', '=', id).limit(1).executeTakeFirst();
+      if (used) throw conflict('The team still has cases; move them to another team first.');
+      await trx.deleteFrom('teams').where('id', '=', id).execute();
+    });
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw conflict('The team is still in use (for example by a channel); change that first.');
+    throw err;
+  }
+}

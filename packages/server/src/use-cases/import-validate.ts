@@ -1,0 +1,116 @@
+import { isOpen, TYPE_RANK, type CaseType, type Resolution, type Status } from '@casework/domain';
+import type { CustomerInput } from '../db/repos/customers.ts';
+import type { FieldError } from '../errors.ts';
+
+/** One case as another helpdesk exports it (SPEC §8 `POST /api/v1/import/cases`). */
+export type ImportItem = {
+  subject: string; type: CaseType; teamId: string; status: Status; ownerId?: string | null;
+  createdAt: string; resolvedAt?: string | null; wakeAt?: string | null; collaboratorIds?: string[];
+  customer?: CustomerInput | null; resolution?: Resolution | null; description?: string | null;
+};
+
+/** A validated case, ready to insert. */
+export type ImportRow = {
+  subject: string; description: string | null; type: CaseType; typeRank: number; status: Status;
+  resolution: Resolution | null; teamId: string; ownerId: string | null; createdAt: Date; resolvedAt: Date | null;
+  wakeAt: Date | null; lastActivityAt: Date; collaboratorIds: string[]; customer: CustomerInput | null;
+};
+
+/** What the database knows about the ids the items name. */
+export type KnownIds = { teams: Set<string>; users: Map<string, { active: boolean }>; members: Set<string> };
+
+export const memberKey = (teamId: string, userId: string) => `${teamId}:${userId}`;
+const MAX_ERRORS = 100;
+
+const time = (s: string | null | undefined): Date | null | 'invalid' => {
+  if (s === undefined || s === null) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? 'invalid' : d;
+};
+
+/** The resolution a finished case gets: given, or completed (canceled for a canceled case). */
+function resolutionOf(item: ImportItem, err: (field: string, message: string) => void): Resolution | null {
+  if (isOpen(item.status)) {
+    if (item.resolution) err('resolution', 'only a resolved, closed or canceled case has a resolution');
+    return null;
+  }
+  if (item.status === 'canceled') {
+    if (item.resolution && item.resolution !== 'canceled') err('resolution', 'a canceled case has resolution canceled');
+    return 'canceled';
+  }
+  if (item.resolution === 'canceled') err('resolution', 'a case resolved as canceled has status canceled');
+  return item.resolution ?? 'completed';
+}
+
+function ownerOf(item: ImportItem, known: KnownIds, err: (field: string, message: string) => void): string | null {
+  const ownerId = item.ownerId?.toLowerCase() ?? null;
+  if (!ownerId) return null;
+  if (item.status === 'new') err('ownerId', 'a new case has no owner (use status ready)');
+  else if (!known.users.has(ownerId)) err('ownerId', 'no such user');
+  else if (!known.users.get(ownerId)!.active || !known.members.has(memberKey(item.teamId.toLowerCase(), ownerId))) {
+    err('ownerId', 'the owner must be an active member of the team');
+  }
+  return ownerId;
+}
+
+function timesOf(item: ImportItem, err: (field: string, message: string) => void) {
+  const createdAt = time(item.createdAt);
+  let resolvedAt = time(item.resolvedAt);
+  const wakeAt = time(item.wakeAt);
+  if (createdAt === 'invalid' || createdAt === null) err('createdAt', 'must be a date-time');
+  if (resolvedAt === 'invalid') err('resolvedAt', 'must be a date-time');
+  if (wakeAt === 'invalid') err('wakeAt', 'must be a date-time');
+  if (wakeAt && item.status !== 'waiting') err('wakeAt', 'only a waiting case has a wake time');
+  if (resolvedAt && isOpen(item.status)) err('resolvedAt', 'only a resolved, closed or canceled case has a resolved time');
+  if (!isOpen(item.status) && resolvedAt === null && createdAt instanceof Date) resolvedAt = createdAt;
+  if (resolvedAt instanceof Date && createdAt instanceof Date && resolvedAt < createdAt) err('resolvedAt', 'must not be before createdAt');
+  return { createdAt, resolvedAt, wakeAt };
+}
+
+/** Checks one item against the lifecycle's invariants and the known ids; returns its row, or null after reporting errors. */
+function checkItem(item: ImportItem, i: number, known: KnownIds, errors: FieldError[]): ImportRow | null {
+  const before = errors.length;
+  const err = (field: string, message: string) => { if (errors.length < MAX_ERRORS) errors.push({ field: `cases.${i}.${field}`, message }); };
+  const teamId = item.teamId.toLowerCase();
+  if (!known.teams.has(teamId)) err('teamId', 'no such team');
+  const ownerId = ownerOf(item, known, err);
+  const resolution = resolutionOf(item, err);
+  const { createdAt, resolvedAt, wakeAt } = timesOf(item, err);
+  const collaboratorIds = [...new Set((item.collaboratorIds ?? []).map((c) => c.toLowerCase()))];
+  collaboratorIds.forEach((c, j) => { if (!known.users.has(c)) err(`collaboratorIds.${j}`, 'no such user'); });
+  if (errors.length > before || !(createdAt instanceof Date)) return null;
+  const r = resolvedAt as Date | null;
+  return {
+    subject: item.subject.trim() || item.subject, description: item.description ?? null, type: item.type,
+    typeRank: TYPE_RANK[item.type], status: item.status, resolution, teamId, ownerId, createdAt,
+    resolvedAt: r, wakeAt: wakeAt as Date | null, lastActivityAt: r && r > createdAt ? r : createdAt,
+    collaboratorIds, customer: item.customer ?? null,
+  };
+}
+
+/**
+ * Validates every item before anything is written (an import is all or nothing): the status
+ * must agree with owner, resolution and times the way the lifecycle would have left them.
+ * `updated`/`last activity` become the latest of createdAt and resolvedAt (a wake time is a plan, not activity).
+ */
+export function validateImport(items: ImportItem[], known: KnownIds): { rows: ImportRow[]; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const rows: ImportRow[] = [];
+  items.forEach((item, i) => {
+    const row = checkItem(item, i, known, errors);
+    if (row) rows.push(row);
+  });
+  return { rows, errors };
+}
+
+/** Every team and user id the items name (lower-cased), to look up in two queries. */
+export function namedIds(items: ImportItem[]): { teamIds: string[]; userIds: string[] } {
+  const teams = new Set<string>();
+  const users = new Set<string>();
+  for (const it of items) {
+    teams.add(it.teamId.toLowerCase());
+    if (it.ownerId) users.add(it.ownerId.toLowerCase());
+    for (const c of it.collaboratorIds ?? []) users.add(c.toLowerCase());
+  }
+  return { teamIds: [...teams], userIds: [...users] };
+}

@@ -1,0 +1,175 @@
+import { sql, type Kysely } from 'kysely';
+import { initialStatus, transition } from '@casework/domain';
+import type { Database } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import type { CaseView } from '../db/repos/case-views.ts';
+import { appendEvents, audienceOf } from '../db/repos/case-events.ts';
+import { findOrCreateCustomer, type CustomerInput } from '../db/repos/customers.ts';
+import { uuidv7 } from '../ids.ts';
+import { insertCase } from './create-case.ts';
+import { lockCase, saveChanges } from './case-write.ts';
+import { insertMessage } from './post-message.ts';
+import type { ChannelRecord } from '../channels/channel-repo.ts';
+import { findCaseByReference, findConversationCase, linkCaseChannel, registerConversation, type ConversationKey } from '../channels/conversations.ts';
+import { storeAttachments, type InboundAttachment } from '../channels/attachments.ts';
+import { backoffMs } from '../channels/config.ts';
+
+/** One customer message as a channel received it; stored as-is before it is processed. */
+export type InboundPayload = {
+  /** `message`: a customer message (lifecycle applies); `note`: provider information for agents (call status). */
+  kind: 'message' | 'note';
+  customer: CustomerInput;
+  /** Where replies go: the customer's email address or phone number. */
+  replyTo: string | null;
+  subject: string;
+  body: string;
+  /** Keys that find the existing conversation, most specific first. */
+  lookup: ConversationKey[];
+  /** A case reference the customer quoted (e.g. `[#K7Q2MX]` in a subject): fallback for email. */
+  reference?: string | null;
+  /** Keys this message adds to its conversation (its Message-ID, the sender, the CallSid…). */
+  register: { kind: string; id: string }[];
+  /** Always start a new case (a new chat), even if a key matches. */
+  forceNew?: boolean;
+  /** Provider message id and thread references to remember (email threading). */
+  externalId?: string | null;
+  refs?: string[];
+  attachments?: InboundAttachment[];
+  /** A chat session to open on the case, atomically with it. */
+  chat?: { sessionId: string; tokenHash: string };
+};
+
+export type ReceiveResult = {
+  caseId: string | null; messageId: string | null; createdCase: boolean; followUpOf: string | null; duplicate: boolean; processed: boolean;
+};
+
+type Applied = { caseId: string | null; messageId: string | null; createdCase: boolean; followUpOf: string | null };
+
+/**
+ * Receives a customer message on a channel: stores it first (once per provider id, so a
+ * provider's retry is idempotent), then processes it in one transaction. A processing failure
+ * leaves the stored message for the retry job: an accepted message is never lost.
+ */
+export async function receiveCustomerMessage(deps: Deps, channel: ChannelRecord, providerId: string, payload: InboundPayload): Promise<ReceiveResult> {
+  const now = deps.clock.now();
+  const db = deps.db.kysely;
+  const inserted = await db.insertInto('inbound_messages').values({
+    id: uuidv7(now.getTime()), channel_id: channel.id, provider_id: providerId.slice(0, 500), payload: JSON.stringify(payload),
+    // The retry job leaves it alone while this request processes it.
+    received_at: now, next_attempt_at: new Date(now.getTime() + 30_000),
+  }).onConflict((oc) => oc.columns(['channel_id', 'provider_id']).doNothing()).returning('id').executeTakeFirst();
+  const row = inserted ?? await db.selectFrom('inbound_messages').select(['id']).where('channel_id', '=', channel.id)
+    .where('provider_id', '=', providerId.slice(0, 500)).executeTakeFirstOrThrow();
+  try {
+    const r = await processInbound(deps, row.id);
+    return { ...r, duplicate: !inserted || r.duplicate };
+  } catch (err) {
+    deps.log.error({ err, channelId: channel.id, providerId }, 'inbound message stored; processing failed, will retry');
+    return { caseId: null, messageId: null, createdCase: false, followUpOf: null, duplicate: !inserted, processed: false };
+  }
+}
+
+/** Processes one stored inbound message (again safe: a processed one is returned as it was). */
+export async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveResult> {
+  const now = deps.clock.now();
+  try {
+    return await deps.db.kysely.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('inbound_messages as i').innerJoin('channels as ch', 'ch.id', 'i.channel_id')
+        .select(['i.processed_at', 'i.case_id', 'i.message_id', 'i.payload', 'ch.id as channel_id', 'ch.type', 'ch.team_id'])
+        .where('i.id', '=', inboundId).forUpdate('i' as never).executeTakeFirstOrThrow();
+      if (row.processed_at) {
+        return { caseId: row.case_id, messageId: row.message_id, createdCase: false, followUpOf: null, duplicate: true, processed: true };
+      }
+      const ch = { id: row.channel_id, type: row.type as ChannelRecord['type'], teamId: row.team_id };
+      const applied = await applyInbound(trx, ch, row.payload as unknown as InboundPayload, now);
+      await trx.updateTable('inbound_messages').set({ processed_at: now, case_id: applied.caseId, message_id: applied.messageId, last_error: null })
+        .where('id', '=', inboundId).execute();
+      return { ...applied, duplicate: false, processed: true };
+    });
+  } catch (err) {
+    const r = await deps.db.kysely.updateTable('inbound_messages')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: String((err as Error).message).slice(0, 1000) }))
+      .where('id', '=', inboundId).returning('attempts').executeTakeFirst();
+    const delay = backoffMs({ retryBaseMs: 5_000, retryMaxMs: 3_600_000 }, r?.attempts ?? 1);
+    await deps.db.kysely.updateTable('inbound_messages').set({ next_attempt_at: new Date(now.getTime() + delay) })
+      .where('id', '=', inboundId).execute();
+    throw err;
+  }
+}
+
+type Ch = { id: string; type: ChannelRecord['type']; teamId: string };
+
+async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, now: Date): Promise<Applied> {
+  let caseId = p.forceNew ? null : await findConversationCase(trx, ch.id, p.lookup);
+  if (!caseId && !p.forceNew && p.reference) caseId = await findCaseByReference(trx, ch.id, p.reference);
+  let target: CaseView | undefined = caseId ? await lockCase(trx, caseId) : undefined;
+  let createdCase = false;
+  let followUpOf: string | null = null;
+  if (p.kind === 'note') {
+    if (!target) return { caseId: null, messageId: null, createdCase: false, followUpOf: null };
+  } else if (!target) {
+    target = await openCase(trx, ch, p, null, now);
+    createdCase = true;
+  } else {
+    const outcome = transition(target, { kind: 'customer_message' }, now);
+    if (outcome.ok && !('followUp' in outcome)) {
+      if (outcome.events.length || Object.keys(outcome.changes).length) {
+        const view = await saveChanges(trx, target, outcome.changes, now);
+        await appendEvents(trx, { caseId: target.id, actorId: null, events: outcome.events, at: now, audience: audienceOf(target, view) });
+        target = view;
+      }
+    } else {
+      // Closed or canceled: the message starts a new case that links back to it.
+      followUpOf = target.id;
+      target = await openCase(trx, { ...ch, teamId: target.teamId }, p, target, now);
+      createdCase = true;
+    }
+  }
+  const { message } = await insertMessage(trx, target, {
+    body: p.body, internal: p.kind === 'note', direction: p.kind === 'note' ? 'note' : 'inbound', channel: ch.type,
+    authorId: null, createdAt: now,
+  }, now);
+  await registerConversation(trx, ch.id, target.id, p.register, now);
+  await linkCaseChannel(trx, target.id, ch.id, p.replyTo, now);
+  if (p.externalId || p.refs?.length) {
+    await trx.insertInto('message_channel_refs').values({
+      message_id: message.id, case_id: target.id, channel_id: ch.id, external_id: p.externalId ?? null, refs: p.refs ?? [], direction: 'inbound', created_at: now,
+    }).execute();
+  }
+  if (p.attachments?.length) await storeAttachments(trx, message.id, p.attachments, now);
+  if (p.chat) {
+    await trx.insertInto('chat_sessions').values({
+      id: p.chat.sessionId, channel_id: ch.id, case_id: target.id, customer_id: target.customer?.id ?? null, token_hash: p.chat.tokenHash, created_at: now,
+    }).onConflict((oc) => oc.column('id').doUpdateSet({ case_id: target.id })).execute();
+  }
+  return { caseId: target.id, messageId: message.id, createdCase, followUpOf };
+}
+
+/** A new case on the channel's team, unowned (status new: it lands in the team's Next Unassigned). */
+async function openCase(trx: Kysely<Database>, ch: Ch, p: InboundPayload, previous: CaseView | null, now: Date): Promise<CaseView> {
+  const customerId = previous?.customer?.id ?? await findOrCreateCustomer(trx, p.customer, now);
+  const subject = (p.subject.trim() || '(no subject)').slice(0, 300);
+  const id = await insertCase(trx, {
+    subject, type: ch.type, teamId: ch.teamId, ownerId: null, description: null, customer: null, customerId, followUpOf: previous?.id ?? null,
+  }, now);
+  await appendEvents(trx, {
+    caseId: id, actorId: null, at: now, audience: audienceOf({ teamId: ch.teamId, ownerId: null, collaboratorIds: [] }),
+    events: [{ type: 'case.created', data: {
+      type: ch.type, teamId: ch.teamId, ownerId: null, status: initialStatus(null), channel: ch.type, channelId: ch.id,
+      ...(previous ? { followUpOf: previous.id } : {}),
+    } }],
+  });
+  return (await lockCase(trx, id))!;
+}
+
+/** Stored messages whose processing failed and are due again (the retry job). */
+export async function retryDueInbound(deps: Deps, limit = 50): Promise<number> {
+  const now = deps.clock.now();
+  const due = await sql<{ id: string }>`SELECT id::text AS id FROM inbound_messages
+    WHERE processed_at IS NULL AND next_attempt_at <= ${now} AND attempts < 25 ORDER BY next_attempt_at LIMIT ${limit}`.execute(deps.db.kysely);
+  let n = 0;
+  for (const { id } of due.rows) {
+    try { await processInbound(deps, id); n++; } catch { /* recorded on the row; retried later */ }
+  }
+  return n;
+}
