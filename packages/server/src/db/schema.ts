@@ -51,6 +51,7 @@ export type ApiTokenTable = {
   created_at: CreatedAt;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  channel_id: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 export type CustomerTable = {

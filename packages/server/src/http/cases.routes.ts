@@ -54,7 +54,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
     if (!b.subject.trim()) throw invalid([{ field: 'subject', message: 'must not be blank' }]);
     const view = await withIdempotency(deps, req, reply, async () => {
       const v = await createCase(deps, actor, {
-        subject: b.subject.trim(), type: b.type ?? 'platform', teamId: b.teamId.toLowerCase(),
+        subject: b.subject.trim(), type: b.type ?? actor.channelScope?.type ?? 'platform', teamId: b.teamId.toLowerCase(),
         ownerId: b.ownerId?.toLowerCase() ?? null, description: b.description ?? null, customer: b.customer ?? null,
       });
       return { status: 201, body: caseJson(v, actor) };

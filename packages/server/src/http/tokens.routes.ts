@@ -11,16 +11,32 @@ import { forbidden, invalid, notFound } from '../errors.ts';
 import { randomToken, sha256, uuidv7 } from '../ids.ts';
 
 const TokenSchema = Type.Object({
-  id: Type.String(), name: Type.String(), userId: Type.String(), createdAt: Type.String(), lastUsedAt: Nullable(Type.String()),
+  id: Type.String(), name: Type.String(), userId: Type.String(), channelId: Nullable(Type.String()),
+  createdAt: Type.String(), lastUsedAt: Nullable(Type.String()),
 });
 const CreatedSchema = Type.Object({
-  id: Type.String(), name: Type.String(), userId: Type.String(), createdAt: Type.String(),
+  id: Type.String(), name: Type.String(), userId: Type.String(), channelId: Nullable(Type.String()), createdAt: Type.String(),
   token: Type.String({ description: 'Shown once; only its hash is stored' }),
 });
 const CreateBody = Type.Object({
   name: Name(100),
   userId: Type.Optional(Type.String({ format: 'uuid', description: 'Mint for another user (needs admin.tokens)' })),
+  channelId: Type.Optional(Type.String({
+    format: 'uuid',
+    description: 'Scope the token to one channel: it creates that channel\'s cases and works only on its team\'s cases (needs admin.tokens or admin.channels)',
+  })),
 }, { additionalProperties: false });
+
+/** A channel scope needs a channel administrator, and a channel that exists. */
+async function tokenChannel(db: Kysely<Database>, actor: AppUser, channelId: string | undefined): Promise<string | null> {
+  if (channelId === undefined) return null;
+  if (!actor.permissions.has('admin.tokens') && !actor.permissions.has('admin.channels')) {
+    throw forbidden('admin.tokens', 'Only token or channel administrators may mint channel tokens.');
+  }
+  const ch = await db.selectFrom('channels').select('id').where('id', '=', channelId.toLowerCase()).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!ch) throw invalid([{ field: 'channelId', message: 'no such channel' }]);
+  return ch.id;
+}
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -47,11 +63,12 @@ export const tokenRoutes: RouteModule = (app, deps) => {
     },
   }, async (req, reply) => {
     const actor = actorOf(req);
+    const channelId = await tokenChannel(db, actor, req.body.channelId);
     const userId = await tokenOwner(db, actor, req.body.userId);
     const token = randomToken('cw_');
-    const row = { id: uuidv7(), user_id: userId, name: req.body.name.trim(), token_hash: sha256(token), created_at: deps.clock.now() };
+    const row = { id: uuidv7(), user_id: userId, name: req.body.name.trim(), token_hash: sha256(token), created_at: deps.clock.now(), channel_id: channelId };
     await db.insertInto('api_tokens').values(row).execute();
-    return reply.status(201).send({ id: row.id, name: row.name, userId, createdAt: row.created_at.toISOString(), token });
+    return reply.status(201).send({ id: row.id, name: row.name, userId, channelId, createdAt: row.created_at.toISOString(), token });
   });
 
   app.get('/api/v1/tokens', {
@@ -62,12 +79,14 @@ export const tokenRoutes: RouteModule = (app, deps) => {
     },
   }, async (req) => {
     const actor = actorOf(req);
-    let q = db.selectFrom('api_tokens').select(['id', 'name', 'user_id', 'created_at', 'last_used_at'])
+    let q = db.selectFrom('api_tokens').select(['id', 'name', 'user_id', 'channel_id', 'created_at', 'last_used_at'])
       .where('revoked_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc');
     if (!actor.permissions.has('admin.tokens')) q = q.where('user_id', '=', actor.id);
     const rows = await q.execute();
     return {
-      tokens: rows.map((t) => ({ id: t.id, name: t.name, userId: t.user_id, createdAt: iso(t.created_at)!, lastUsedAt: iso(t.last_used_at) })),
+      tokens: rows.map((t) => ({
+        id: t.id, name: t.name, userId: t.user_id, channelId: t.channel_id, createdAt: iso(t.created_at)!, lastUsedAt: iso(t.last_used_at),
+      })),
     };
   });
 

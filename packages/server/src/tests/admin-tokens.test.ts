@@ -31,7 +31,7 @@ describe.each(DB_KINDS)('API tokens (%s)', (kind) => {
   it('lets any user mint a token for themselves, shown once and stored hashed', async () => {
     const r = await call(t, agent, 'POST', '/api/v1/tokens', { name: ' deploy script ' });
     expect(r.statusCode).toBe(201);
-    expect(r.data).toEqual({ id: expect.any(String), name: 'deploy script', userId: agent.id, createdAt: expect.any(String), token: expect.stringMatching(/^cw_[A-Za-z0-9_-]{20,}$/) });
+    expect(r.data).toEqual({ id: expect.any(String), name: 'deploy script', userId: agent.id, channelId: null, createdAt: expect.any(String), token: expect.stringMatching(/^cw_[A-Za-z0-9_-]{20,}$/) });
     const row = await t.db.kysely.selectFrom('api_tokens').selectAll().where('id', '=', r.data.id).executeTakeFirstOrThrow();
     expect(row.token_hash).toBe(sha256(r.data.token));
     expect(JSON.stringify(row)).not.toContain(r.data.token);
@@ -39,7 +39,7 @@ describe.each(DB_KINDS)('API tokens (%s)', (kind) => {
     expect(me.data.id).toBe(agent.id);
     const list = await call(t, agent, 'GET', '/api/v1/tokens');
     expect(list.data.tokens.find((x: { id: string }) => x.id === r.data.id)).toEqual({
-      id: r.data.id, name: 'deploy script', userId: agent.id, createdAt: r.data.createdAt, lastUsedAt: expect.toSatisfy((v) => v === null || typeof v === 'string'),
+      id: r.data.id, name: 'deploy script', userId: agent.id, channelId: null, createdAt: r.data.createdAt, lastUsedAt: expect.toSatisfy((v) => v === null || typeof v === 'string'),
     });
     expect(JSON.stringify(list.data)).not.toContain(r.data.token);
   });

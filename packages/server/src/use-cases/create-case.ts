@@ -9,6 +9,22 @@ import { appendEvents, audienceOf } from '../db/repos/case-events.ts';
 import { newReference, uuidv7 } from '../ids.ts';
 import { checkCapacity } from './case-write.ts';
 import { forbidden, invalid } from '../errors.ts';
+import { linkCaseChannel } from '../channels/conversations.ts';
+
+/** A channel-scoped token creates only its channel's cases (its team, its type). */
+function checkChannelScope(actor: AppUser, input: NewCase): void {
+  const scope = actor.channelScope;
+  if (!scope) return;
+  if (input.teamId !== scope.teamId) throw forbidden('create', 'This token is scoped to a channel of another team.');
+  if (input.type !== scope.type) throw invalid([{ field: 'type', message: `this token creates ${scope.type} cases only` }]);
+}
+
+/** Where replies to a case created through a channel go: the customer's address for that channel. */
+function customerAddress(type: CaseType, customer: CustomerInput | null): string | null {
+  if (type === 'email') return customer?.email ?? null;
+  if (type === 'sms' || type === 'phone') return customer?.phone ?? null;
+  return null;
+}
 
 export type NewCase = {
   subject: string; type: CaseType; teamId: string; ownerId: string | null; description: string | null;
@@ -41,6 +57,7 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
   const mayAssign = actor.permissions.has('case.assign');
   if (!mayAssign && !actor.teamIds.includes(input.teamId)) throw forbidden('create', 'You can only create cases on your own teams.');
   if (!mayAssign && input.ownerId !== null && input.ownerId !== actor.id) throw forbidden('assign');
+  checkChannelScope(actor, input);
   const now = deps.clock.now();
   const id = await deps.db.kysely.transaction().execute(async (trx) => {
     const team = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
@@ -54,6 +71,8 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
     }
     const customerId = input.customer ? await findOrCreateCustomer(trx, input.customer, now) : null;
     const caseId = await insertCase(trx, { ...input, customerId }, now);
+    const scope = actor.channelScope;
+    if (scope) await linkCaseChannel(trx, caseId, scope.channelId, customerAddress(scope.type, input.customer), now);
     const state = { teamId: input.teamId, ownerId: input.ownerId, collaboratorIds: [] };
     await appendEvents(trx, {
       caseId, actorId: actor.id, at: now, audience: audienceOf(state),

@@ -123,6 +123,7 @@ export type ApiToken = {
   id: string;
   name: string;
   userId: string;
+  channelId: string | null;
   createdAt: string;
   lastUsedAt: string | null;
 };

@@ -63,8 +63,12 @@ export const channelKeys = {
   deliveries: (id: string, status: string) => ["webhooks", id, "deliveries", status] as const,
 };
 
-export function useChannels() {
-  return useQuery({ queryKey: channelKeys.channels, queryFn: async () => (await api.get<{ channels: Channel[] }>("/channels")).channels });
+export function useChannels(options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: channelKeys.channels,
+    queryFn: async () => (await api.get<{ channels: Channel[] }>("/channels")).channels,
+    enabled: options.enabled ?? true,
+  });
 }
 
 export function useWebhooks() {

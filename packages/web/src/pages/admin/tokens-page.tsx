@@ -12,6 +12,7 @@ import { useAdminAction } from "../../features/admin/use-admin-action";
 import { formatDateTime } from "../../lib/time";
 import { usePageTitle } from "../../lib/use-page-title";
 import { RequireAdmin } from "./admin-layout";
+import { useChannels } from "../../features/channels/channel-api";
 
 export function TokensPage() {
   usePageTitle("API tokens");
@@ -26,6 +27,9 @@ function TokensList() {
   const tokens = useQuery({ queryKey: keys.tokens, queryFn: async () => (await api.get<{ tokens: ApiToken[] }>("/tokens")).tokens });
   const users = useUsers();
   const timeZone = useTimeZone();
+  const canChannels = Boolean(useMe().data?.permissions.includes("admin.channels"));
+  const channels = useChannels({ enabled: canChannels });
+  const channelName = (id: string) => channels.data?.find((c) => c.id === id)?.name ?? "Channel";
   const { run, busy } = useAdminAction([keys.tokens]);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
@@ -50,6 +54,7 @@ function TokensList() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">User</th>
+                <th scope="col">Channel</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
                 <th scope="col">
@@ -62,6 +67,7 @@ function TokensList() {
                 <tr key={token.id}>
                   <td className="cell-title">{token.name}</td>
                   <td>{userName(token.userId)}</td>
+                  <td>{token.channelId ? channelName(token.channelId) : <span className="muted">Any</span>}</td>
                   <td>{formatDateTime(token.createdAt, timeZone)}</td>
                   <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt, timeZone) : <span className="muted">Never</span>}</td>
                   <td className="cell-actions">
@@ -111,11 +117,17 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
   const { run, busy } = useAdminAction([keys.tokens]);
   const [name, setName] = useState("");
   const [userId, setUserId] = useState(me?.id ?? "");
+  const [channelId, setChannelId] = useState("");
+  const channels = useChannels({ enabled: Boolean(me?.permissions.includes("admin.channels")) });
   const [token, setToken] = useState<string | null>(null);
   const id = useId();
 
   async function create() {
-    const created = await run(() => api.post<{ id: string; token: string }>("/tokens", { name: name.trim(), ...(userId && userId !== me?.id ? { userId } : {}) }));
+    const created = await run(() => api.post<{ id: string; token: string }>("/tokens", {
+      name: name.trim(),
+      ...(userId && userId !== me?.id ? { userId } : {}),
+      ...(channelId ? { channelId } : {}),
+    }));
     if (created) setToken(created.token);
   }
 
@@ -176,6 +188,22 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
             ))}
         </select>
       </div>
+      {channels.data?.length ? (
+        <div className="field">
+          <label htmlFor={`${id}-channel`}>Channel scope</label>
+          <select id={`${id}-channel`} value={channelId} onChange={(event) => setChannelId(event.target.value)} aria-describedby={`${id}-channel-hint`}>
+            <option value="">None: acts with all of the user's rights</option>
+            {channels.data.map((channel) => (
+              <option key={channel.id} value={channel.id}>
+                {channel.name}
+              </option>
+            ))}
+          </select>
+          <p id={`${id}-channel-hint`} className="field-hint">
+            A channel token creates that channel's cases only, on its team, and sees only that team's cases.
+          </p>
+        </div>
+      ) : null}
     </Dialog>
   );
 }
