@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ADMIN, startServer, type RunningServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN } from './support/server.ts';
 import { apiSession, strict } from './support/api.ts';
-import { launchBrowser, shot, signedIn } from './support/browser.ts';
+import { shot, signedIn } from './support/browser.ts';
+import { e2eApp } from './support/app.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = e2eApp();
 
 describe('administration', () => {
   it('creates a team and a user, copies a built-in role, mints a token shown once, saves the organisation', async () => {
-    const { page, context, errors } = await signedIn(browser, server.url, ADMIN);
-    await page.goto(`${server.url}/admin/teams`);
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, ADMIN);
+    await page.goto(`${app.server.url}/admin/teams`);
     await page.getByRole('button', { name: 'New team' }).click();
     await page.getByRole('dialog').getByLabel('Name').fill('Escalations');
     await page.getByRole('dialog').getByRole('button', { name: 'Create team' }).click();
@@ -54,7 +43,7 @@ describe('administration', () => {
     expect(token.length).toBeGreaterThan(20);
     await shot(page, 'admin-token-once');
     await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
-    const viaToken = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    const viaToken = await fetch(`${app.server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(viaToken.status).toBe(200);
     await page.getByRole('cell', { name: 'Billing sync', exact: true }).waitFor();
 
@@ -63,19 +52,19 @@ describe('administration', () => {
     await page.getByLabel('Maximum open cases per user').fill('25');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect
-      .poll(async () => (await strict(await apiSession(server.url, ADMIN.email, ADMIN.password))<{ timeZone: string; maxOpenPerUser: number }>('GET', '/organisation')))
+      .poll(async () => (await strict(await apiSession(app.server.url, ADMIN.email, ADMIN.password))<{ timeZone: string; maxOpenPerUser: number }>('GET', '/organisation')))
       .toMatchObject({ timeZone: 'Europe/Paris', maxOpenPerUser: 25 });
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('lets a user change their own time zone from the header', async () => {
-    const { page, context } = await signedIn(browser, server.url, ADMIN);
+    const { page, context } = await signedIn(app.browser, app.server.url, ADMIN);
     await page.getByRole('button', { name: /Change time zone/ }).click();
     await page.getByRole('dialog').getByLabel('Time zone').selectOption('America/Chicago');
     await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByRole('button', { name: /Change time zone/ }).textContent()).toBe('America/Chicago');
-    const me = await strict(await apiSession(server.url, ADMIN.email, ADMIN.password))<{ timeZone: string }>('GET', '/me');
+    const me = await strict(await apiSession(app.server.url, ADMIN.email, ADMIN.password))<{ timeZone: string }>('GET', '/me');
     expect(me.timeZone).toBe('America/Chicago');
     await context.close();
   });

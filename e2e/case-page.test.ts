@@ -1,31 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ADMIN, startServer, type RunningServer } from './support/server.ts';
-import { apiSession, createCases, seedOrg, strict, type CaseJson, type Org } from './support/api.ts';
-import { launchBrowser, shot, signedIn } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { apiSession, strict } from './support/api.ts';
+import { shot, signedIn } from './support/browser.ts';
+import { e2eApp, orgWithCases } from './support/app.ts';
 
-let server: RunningServer;
-let browser: Browser;
-let org: Org;
-let cases: CaseJson[];
-
-beforeAll(async () => {
-  server = await startServer();
-  const admin = await apiSession(server.url, ADMIN.email, ADMIN.password);
-  org = await seedOrg(admin);
-  cases = await createCases(admin, org.supportId, ['Assign me', 'Talk to me']);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = e2eApp(orgWithCases(['Assign me', 'Talk to me']));
 
 describe('case page', () => {
   it('assigns through the dialog: team first, then an owner of that team', async () => {
-    const { page, context } = await signedIn(browser, server.url, org.users.sue);
-    await page.goto(`${server.url}/cases/${cases[0]!.id}`);
+    const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.sue);
+    await page.goto(`${app.server.url}/cases/${app.cases[0]!.id}`);
     await page.getByRole('group', { name: 'Case actions' }).getByRole('button', { name: 'Assign…' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Team').selectOption({ label: 'Support' });
@@ -42,8 +25,8 @@ describe('case page', () => {
   });
 
   it('replies and internal notes look different; collaborators can be added and removed', async () => {
-    const { page, context } = await signedIn(browser, server.url, org.users.sue);
-    await page.goto(`${server.url}/cases/${cases[1]!.id}`);
+    const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.sue);
+    await page.goto(`${app.server.url}/cases/${app.cases[1]!.id}`);
     await page.getByLabel('Reply to the customer').fill('Thanks for writing in, we are on it.');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await page.locator('.message-outbound', { hasText: 'we are on it' }).waitFor();
@@ -61,16 +44,16 @@ describe('case page', () => {
   });
 
   it('warns when the case changed since it was opened, and shows who else is viewing', async () => {
-    const alice = await signedIn(browser, server.url, org.users.alice);
-    const bob = await signedIn(browser, server.url, org.users.bob);
-    await alice.page.goto(`${server.url}/cases/${cases[1]!.id}`);
+    const alice = await signedIn(app.browser, app.server.url, app.org.users.alice);
+    const bob = await signedIn(app.browser, app.server.url, app.org.users.bob);
+    await alice.page.goto(`${app.server.url}/cases/${app.cases[1]!.id}`);
     await alice.page.locator('.case-header').waitFor();
     await expect.poll(() => alice.page.locator('.live-open').count()).toBe(1);
-    await bob.page.goto(`${server.url}/cases/${cases[1]!.id}`);
+    await bob.page.goto(`${app.server.url}/cases/${app.cases[1]!.id}`);
     await expect.poll(() => alice.page.locator('.viewers').textContent(), { timeout: 8000 }).toContain('Bob Agent');
 
-    const bobApi = strict(await apiSession(server.url, org.users.bob.email, org.users.bob.password));
-    await bobApi('POST', `/cases/${cases[1]!.id}/messages`, { body: 'Bob answered already.', internal: false });
+    const bobApi = strict(await apiSession(app.server.url, app.org.users.bob.email, app.org.users.bob.password));
+    await bobApi('POST', `/cases/${app.cases[1]!.id}/messages`, { body: 'Bob answered already.', internal: false });
     await alice.page.locator('.banner-warning').waitFor({ timeout: 5000 });
     await alice.page.locator('.message', { hasText: 'Bob answered already.' }).waitFor();
     await alice.page.getByLabel('Reply to the customer').fill('Me too!');

@@ -1,25 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ADMIN, startServer, type RunningServer } from './support/server.ts';
-import { apiSession, createCases, seedOrg, strict, type Api, type CaseJson, type Org } from './support/api.ts';
-import { PHONE, launchBrowser, shot, signedIn } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { ADMIN } from './support/server.ts';
+import { apiSession, createCases, seedOrg, strict, type CaseJson } from './support/api.ts';
+import { PHONE, shot, signedIn } from './support/browser.ts';
+import { e2eApp } from './support/app.ts';
 
 type ChannelJson = { id: string; type: string; name: string; publicKey: string | null; settings: Record<string, unknown> };
 
-let server: RunningServer;
-let browser: Browser;
-let admin: Api;
-let org: Org;
+const app = e2eApp(async (admin) => ({ org: await seedOrg(admin) }));
 let receiver: http.Server;
 let receiverUrl: string;
 const received: { signature: string | undefined; body: string }[] = [];
 
 beforeAll(async () => {
-  server = await startServer();
-  admin = await apiSession(server.url, ADMIN.email, ADMIN.password);
-  org = await seedOrg(admin);
   // A stand-in for the integration that receives the outbound webhooks.
   receiver = http.createServer((req, res) => {
     let body = '';
@@ -31,12 +26,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/casework-hook`;
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
@@ -46,8 +38,8 @@ async function noSidewaysScroll(page: Page): Promise<number> {
 
 describe('administration of channels and webhooks', () => {
   it('creates a web chat channel and sees its snippet, an SMS channel whose token never comes back, and deletes a mailbox', async () => {
-    const { page, context, errors } = await signedIn(browser, server.url, ADMIN);
-    await page.goto(`${server.url}/admin`);
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, ADMIN);
+    await page.goto(`${app.server.url}/admin`);
     await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Channels' }).click();
     await page.getByText('No channels yet').waitFor();
 
@@ -61,9 +53,9 @@ describe('administration of channels and webhooks', () => {
 
     const ready = page.getByRole('dialog', { name: 'Website chat is ready' });
     const snippet = await ready.getByLabel('Embed snippet', { exact: true }).inputValue();
-    const [web] = (await strict(admin)<{ channels: ChannelJson[] }>('GET', '/channels')).channels;
+    const [web] = (await strict(app.admin)<{ channels: ChannelJson[] }>('GET', '/channels')).channels;
     expect(web).toMatchObject({ type: 'web_connect', name: 'Website chat' });
-    expect(snippet).toBe(`<script src="${server.url}/widget.js" data-channel="${web!.publicKey}" async></script>`);
+    expect(snippet).toBe(`<script src="${app.server.url}/widget.js" data-channel="${web!.publicKey}" async></script>`);
     expect(await ready.getByRole('link', { name: /demo page/ }).getAttribute('href')).toBe(`/demo/chat?key=${web!.publicKey}`);
     await shot(page, 'channels-web-connect-snippet');
     await ready.getByRole('button', { name: 'Done' }).click();
@@ -81,8 +73,8 @@ describe('administration of channels and webhooks', () => {
     await dialog.getByRole('button', { name: 'Create channel' }).click();
     const smsReady = page.getByRole('dialog', { name: 'Support SMS is ready' });
     const inbound = await smsReady.getByLabel('Incoming messages webhook', { exact: true }).inputValue();
-    const sms = (await strict(admin)<{ channels: ChannelJson[] }>('GET', '/channels')).channels.find((c) => c.type === 'sms')!;
-    expect(inbound).toBe(`${server.url}/webhooks/sms/${sms.id}`);
+    const sms = (await strict(app.admin)<{ channels: ChannelJson[] }>('GET', '/channels')).channels.find((c) => c.type === 'sms')!;
+    expect(inbound).toBe(`${app.server.url}/webhooks/sms/${sms.id}`);
     expect(sms.settings).toMatchObject({ phoneNumber: '+15550199', hasAuthToken: true });
     expect(JSON.stringify(sms)).not.toContain(token);
     await smsReady.getByRole('button', { name: 'Done' }).click();
@@ -114,15 +106,15 @@ describe('administration of channels and webhooks', () => {
     await page.getByRole('button', { name: 'Delete channel Old mailbox' }).click();
     await page.getByRole('dialog', { name: 'Delete Old mailbox?' }).getByRole('button', { name: 'Delete channel' }).click();
     await page.getByRole('heading', { name: 'Old mailbox', exact: true }).waitFor({ state: 'detached' });
-    expect((await strict(admin)<{ channels: ChannelJson[] }>('GET', '/channels')).channels.map((c) => c.name)).toEqual(['Website chat', 'Support SMS']);
+    expect((await strict(app.admin)<{ channels: ChannelJson[] }>('GET', '/channels')).channels.map((c) => c.name)).toEqual(['Website chat', 'Support SMS']);
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('adds a signed outbound webhook and shows its deliveries', async () => {
-    const { page, context, errors } = await signedIn(browser, server.url, ADMIN);
-    await page.goto(`${server.url}/admin/webhooks`);
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, ADMIN);
+    await page.goto(`${app.server.url}/admin/webhooks`);
     await page.getByText('No webhooks yet').waitFor();
     await page.getByRole('button', { name: 'New webhook' }).click();
     const dialog = page.getByRole('dialog', { name: 'New webhook' });
@@ -132,12 +124,12 @@ describe('administration of channels and webhooks', () => {
     await shot(page, 'webhooks-form');
     await dialog.getByRole('button', { name: 'Add webhook' }).click();
     await page.getByRole('heading', { name: receiverUrl }).waitFor();
-    const [hook] = (await strict(admin)<{ webhooks: { id: string; events: string[]; hasSecret: boolean }[] }>('GET', '/webhooks')).webhooks;
+    const [hook] = (await strict(app.admin)<{ webhooks: { id: string; events: string[]; hasSecret: boolean }[] }>('GET', '/webhooks')).webhooks;
     expect(hook).toMatchObject({ events: ['case.created', 'case.claimed', 'case.status_changed'], hasSecret: true });
     expect(JSON.stringify(hook)).not.toContain('e2e-webhook-secret-1');
     await shot(page, 'webhooks-list');
 
-    await createCases(admin, org.supportId, ['Webhook test case']);
+    await createCases(app.admin, app.org.supportId, ['Webhook test case']);
     await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
     expect(received[0]!.signature).toMatch(/^sha256=[0-9a-f]{64}$/);
     await page.getByRole('link', { name: `Deliveries of ${receiverUrl}` }).click();
@@ -153,7 +145,7 @@ describe('administration of channels and webhooks', () => {
     await page.setViewportSize(PHONE);
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0);
     await shot(page, 'phone-webhooks-deliveries');
-    await page.goto(`${server.url}/admin/channels`);
+    await page.goto(`${app.server.url}/admin/channels`);
     await page.getByRole('heading', { name: 'Website chat' }).waitFor();
     await page.getByRole('button', { name: 'Show embed snippet' }).click();
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0);
@@ -165,17 +157,17 @@ describe('administration of channels and webhooks', () => {
 
 describe('bulk actions on the Cases list', () => {
   it('claims every selected case the agent may claim, with progress and a summary', async () => {
-    const cases: CaseJson[] = await createCases(admin, org.supportId, ['Bulk one', 'Bulk two', 'Bulk three', 'Bulk four', 'Bulk taken']);
-    const bob = strict(await apiSession(server.url, org.users.bob.email, org.users.bob.password));
+    const cases: CaseJson[] = await createCases(app.admin, app.org.supportId, ['Bulk one', 'Bulk two', 'Bulk three', 'Bulk four', 'Bulk taken']);
+    const bob = strict(await apiSession(app.server.url, app.org.users.bob.email, app.org.users.bob.password));
     await bob('POST', `/cases/${cases[4]!.id}/claim`, {});
 
-    const { page, context, errors } = await signedIn(browser, server.url, org.users.alice);
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, app.org.users.alice);
     // Slow each claim down a little so the progress indicator can be seen.
     await page.route('**/api/v1/cases/*/claim', async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 400));
       await route.continue();
     });
-    await page.goto(`${server.url}/cases?q=Bulk`);
+    await page.goto(`${app.server.url}/cases?q=Bulk`);
     await page.getByLabel(`Select case ${cases[0]!.reference}`).check();
     const bar = page.getByRole('region', { name: 'Bulk actions' });
     expect(await bar.textContent()).toContain('1 selected');
@@ -192,15 +184,15 @@ describe('bulk actions on the Cases list', () => {
     expect(await summary.textContent()).toContain(`Skipped 1 where this is not allowed: ${cases[4]!.reference}`);
     await shot(page, 'cases-bulk-summary');
 
-    const mine = await strict(admin)<{ cases: CaseJson[] }>('GET', `/cases?q=Bulk&ownerId=${org.users.alice.id}`);
+    const mine = await strict(app.admin)<{ cases: CaseJson[] }>('GET', `/cases?q=Bulk&ownerId=${app.org.users.alice.id}`);
     expect(mine.cases.map((c) => c.reference).sort()).toEqual(cases.slice(0, 4).map((c) => c.reference).sort());
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('works at phone width', async () => {
-    const { page, context, errors } = await signedIn(browser, server.url, org.users.sue, PHONE);
-    await page.goto(`${server.url}/cases?q=Bulk`);
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, app.org.users.sue, PHONE);
+    await page.goto(`${app.server.url}/cases?q=Bulk`);
     await page.getByLabel(/Select all \d+ shown/).check();
     await page.getByRole('region', { name: 'Bulk actions' }).waitFor();
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0);
@@ -216,7 +208,7 @@ describe('bulk actions on the Cases list', () => {
     await shot(page, 'phone-cases-bulk-assign');
     await dialog.getByRole('button', { name: 'Assign 5 cases' }).click();
     await expect.poll(() => page.locator('.bulk-summary').textContent()).toMatch(/Assigned 5 of 5 cases\./);
-    const bobs = await strict(admin)<{ cases: CaseJson[] }>('GET', `/cases?q=Bulk&ownerId=${org.users.bob.id}`);
+    const bobs = await strict(app.admin)<{ cases: CaseJson[] }>('GET', `/cases?q=Bulk&ownerId=${app.org.users.bob.id}`);
     expect(bobs.cases).toHaveLength(5);
     expect(errors).toEqual([]);
     await context.close();

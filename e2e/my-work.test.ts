@@ -1,31 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ADMIN, startServer, type RunningServer } from './support/server.ts';
-import { apiSession, createCases, seedOrg, strict, type Api, type Org } from './support/api.ts';
-import { launchBrowser, nextReference, shot, signedIn } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { apiSession, createCases, strict } from './support/api.ts';
+import { nextReference, shot, signedIn } from './support/browser.ts';
+import { e2eApp, orgWithCases } from './support/app.ts';
 
-let server: RunningServer;
-let browser: Browser;
-let admin: Api;
-let org: Org;
-
-beforeAll(async () => {
-  server = await startServer();
-  admin = await apiSession(server.url, ADMIN.email, ADMIN.password);
-  org = await seedOrg(admin);
-  await createCases(admin, org.supportId, ['Printer on fire', 'Password reset loop', 'Invoice missing']);
-  await createCases(admin, org.billingId, ['Refund request (billing only)']);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+const app = e2eApp(async (admin) => {
+  const seeded = await orgWithCases(['Printer on fire', 'Password reset loop', 'Invoice missing'])(admin);
+  await createCases(admin, seeded.org.billingId, ['Refund request (billing only)']);
+  return seeded;
 });
 
 describe('My Work', () => {
   it('Claim It moves the case to Ready To Solve and shows the next one', async () => {
-    const { page, context, errors } = await signedIn(browser, server.url, org.users.alice);
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, app.org.users.alice);
     await page.locator('.next-panel .case-card').waitFor();
     const first = await nextReference(page);
     const before = Number(await page.locator('.next-count strong').textContent());
@@ -40,16 +26,16 @@ describe('My Work', () => {
   });
 
   it('remembers a collapsed section on the server (reload and another browser)', async () => {
-    const { page, context } = await signedIn(browser, server.url, org.users.alice);
+    const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.alice);
     const toggle = page.locator('#section-waiting-heading button');
     await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
     await toggle.click();
     await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
-    await expect.poll(async () => (await strict(await apiSession(server.url, org.users.alice.email, org.users.alice.password))<{ collapsedSections: string[] }>('GET', '/me/preferences')).collapsedSections).toContain('waiting');
+    await expect.poll(async () => (await strict(await apiSession(app.server.url, app.org.users.alice.email, app.org.users.alice.password))<{ collapsedSections: string[] }>('GET', '/me/preferences')).collapsedSections).toContain('waiting');
     await page.reload();
     await expect.poll(() => page.locator('#section-waiting-heading button').getAttribute('aria-expanded')).toBe('false');
     expect(await page.locator('#section-waiting').isHidden()).toBe(true);
-    const other = await signedIn(browser, server.url, org.users.alice);
+    const other = await signedIn(app.browser, app.server.url, app.org.users.alice);
     await expect.poll(() => other.page.locator('#section-waiting-heading button').getAttribute('aria-expanded')).toBe('false');
     await shot(other.page, 'my-work-collapsed');
     await other.context.close();
@@ -59,7 +45,7 @@ describe('My Work', () => {
   });
 
   it('Review All opens the Cases list with exactly the counted candidates', async () => {
-    const { page, context } = await signedIn(browser, server.url, org.users.alice);
+    const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.alice);
     await page.locator('.next-panel .case-card').waitFor();
     const count = Number(await page.locator('.next-count strong').textContent());
     await page.getByRole('link', { name: 'Review All (Cases List) >' }).click();
@@ -67,7 +53,7 @@ describe('My Work', () => {
     const url = new URL(page.url());
     expect(url.searchParams.get('status')).toBe('new');
     expect(url.searchParams.get('ownerId')).toBe('none');
-    expect(url.searchParams.get('teamId')).toBe(org.supportId);
+    expect(url.searchParams.get('teamId')).toBe(app.org.supportId);
     await page.locator('.list-summary strong').waitFor();
     expect(Number(await page.locator('.list-summary strong').textContent())).toBe(count);
     await expect.poll(() => page.locator('.case-card').count()).toBe(count);
@@ -76,7 +62,7 @@ describe('My Work', () => {
   });
 
   it('set waiting with a wake time in the user zone, then resolve → Solved Today', async () => {
-    const { page, context } = await signedIn(browser, server.url, org.users.alice);
+    const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.alice);
     const card = page.locator('#section-ready .case-card').first();
     await card.waitFor();
     const reference = await card.locator('.case-ref').textContent();
@@ -91,7 +77,7 @@ describe('My Work', () => {
     expect(await waitingCard.textContent()).toContain('Wakes');
     // 09:30 in Berlin on 10 March 2031 (CET, UTC+1) is 08:30 UTC.
     const id = (await waitingCard.locator('.case-card-link').getAttribute('href'))!.split('/').pop()!;
-    const stored = await strict(admin)<{ wakeAt: string }>('GET', `/cases/${id}`);
+    const stored = await strict(app.admin)<{ wakeAt: string }>('GET', `/cases/${id}`);
     expect(stored.wakeAt).toBe('2031-03-10T08:30:00.000Z');
 
     await waitingCard.getByRole('button', { name: /^Actions for case/ }).click();
@@ -105,7 +91,7 @@ describe('My Work', () => {
   });
 
   it('keyboard: c claims the next case, j/k move between cards, ? shows help', async () => {
-    const { page, context } = await signedIn(browser, server.url, org.users.alice);
+    const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.alice);
     await page.locator('.next-panel .case-card').waitFor();
     const next = await nextReference(page);
     await page.keyboard.press('c');

@@ -1,32 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ADMIN, startServer, type RunningServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN } from './support/server.ts';
 import { apiSession, seedOrg, strict } from './support/api.ts';
-import { LAPTOP, launchBrowser, shot, signedIn } from './support/browser.ts';
+import { LAPTOP, shot, signedIn } from './support/browser.ts';
+import { e2eApp } from './support/app.ts';
 
-let browser: Browser;
-let server: RunningServer;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = e2eApp();
 
 describe('web chat widget (customer in one browser, agent in another)', () => {
   it('the customer chats through the widget on the demo site, the agent answers live, the customer ends and rates', async () => {
-    const admin = await apiSession(server.url, ADMIN.email, ADMIN.password);
+    const admin = await apiSession(app.server.url, ADMIN.email, ADMIN.password);
     const org = await seedOrg(admin);
     const channel = await strict(admin)<{ publicKey: string }>('POST', '/channels', { type: 'web_connect', name: 'Website', teamId: org.supportId, settings: { title: 'Northwind help' } });
 
-    const customerContext = await browser.newContext({ viewport: LAPTOP });
+    const customerContext = await app.browser.newContext({ viewport: LAPTOP });
     const customer = await customerContext.newPage();
     const errors: string[] = [];
     customer.on('pageerror', (e) => errors.push(e.message));
-    await customer.goto(`${server.url}/demo/chat?key=${channel.publicKey}`);
+    await customer.goto(`${app.server.url}/demo/chat?key=${channel.publicKey}`);
     const launcher = customer.getByRole('button', { name: 'Chat with us' });
     await launcher.waitFor();
     // Styles are isolated: the host page's serif font does not reach the widget.
@@ -44,8 +34,8 @@ describe('web chat widget (customer in one browser, agent in another)', () => {
     expect(cases.cases[0]).toMatchObject({ type: 'web_connect', status: 'new', teamId: org.supportId });
     const caseId = cases.cases[0]!.id;
 
-    const agent = await signedIn(browser, server.url, org.users.alice);
-    await agent.page.goto(`${server.url}/cases/${caseId}`);
+    const agent = await signedIn(app.browser, app.server.url, org.users.alice);
+    await agent.page.goto(`${app.server.url}/cases/${caseId}`);
     await agent.page.getByText('Hello, where is my parcel?').first().waitFor();
     await agent.page.getByPlaceholder('Write a reply to the customer').fill('Hi Carla, it left our warehouse today.');
     await agent.page.getByRole('button', { name: 'Send reply' }).click();

@@ -6,6 +6,7 @@ import { hasPermission, invalidateCaseViews, useMe, useTeams, useUsers } from ".
 import type { Case } from "../api/types";
 import { Button } from "../components/button";
 import { EmptyState } from "../components/empty-state";
+import { NamedOptions } from "../components/named-options";
 import { useToast } from "../components/toast";
 import { usePageTitle } from "../lib/use-page-title";
 
@@ -91,11 +92,7 @@ export function NewCasePage() {
           <div className="field">
             <label htmlFor={ids.team}>Team</label>
             <select id={ids.team} value={teamId} onChange={(event) => setForm({ ...form, teamId: event.target.value, ownerId: "" })} aria-busy={teams.isPending || undefined}>
-              {sortedTeams.map((item) => (
-                <option key={item.id} value={item.id}>
-                  {item.name}
-                </option>
-              ))}
+              <NamedOptions items={sortedTeams} />
             </select>
             {teams.isError ? <p className="field-error">Teams could not be loaded.</p> : null}
             {error("teamId")}

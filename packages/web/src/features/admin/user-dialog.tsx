@@ -2,8 +2,8 @@ import { useId, useState } from "react";
 import { api } from "../../api/client";
 import { keys, useRoles, useTeams } from "../../api/queries";
 import type { User } from "../../api/types";
-import { Button } from "../../components/button";
 import { Dialog } from "../../components/dialog";
+import { FormButtons } from "../../components/form-buttons";
 import { TimeZoneSelect } from "../../components/time-zone-select";
 import { useAdminAction } from "./use-admin-action";
 
@@ -52,12 +52,9 @@ export function UserDialog({ user, onClose }: { user: User | null; onClose: () =
       onClose={onClose}
       onSubmit={() => void save()}
       footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            {user ? "Save" : "Create user"}
-          </Button>
-        </>
+        <FormButtons onCancel={onClose} busy={busy}>
+          {user ? "Save" : "Create user"}
+        </FormButtons>
       }
     >
       <div className="form-row">

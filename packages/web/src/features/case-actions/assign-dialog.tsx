@@ -1,8 +1,10 @@
 import { useId, useState } from "react";
 import { useTeams, useUsers } from "../../api/queries";
-import { Button } from "../../components/button";
 import { Dialog } from "../../components/dialog";
+import { FormButtons } from "../../components/form-buttons";
+import { NamedOptions } from "../../components/named-options";
 import type { ActionDialogProps } from "./case-actions-provider";
+import { eligibleOwners } from "./owner-choice";
 
 /** Assign: pick the owner team first, then an owner among that team's members. */
 export function AssignDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialogProps) {
@@ -14,9 +16,7 @@ export function AssignDialog({ caseItem, busy, onCancel, onConfirm }: ActionDial
   const ownerField = useId();
 
   const team = teams.data?.find((item) => item.id === teamId);
-  const members = (users.data ?? [])
-    .filter((user) => user.active && (team ? team.memberIds.includes(user.id) || user.teamIds.includes(team.id) : false))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const members = team ? eligibleOwners(users.data, teams.data, [team.id]) : [];
   const unchanged = teamId === caseItem.teamId && (ownerId || null) === caseItem.ownerId;
 
   function submit() {
@@ -34,12 +34,9 @@ export function AssignDialog({ caseItem, busy, onCancel, onConfirm }: ActionDial
       onClose={onCancel}
       onSubmit={submit}
       footer={
-        <>
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={unchanged}>
-            Assign
-          </Button>
-        </>
+        <FormButtons onCancel={onCancel} busy={busy} disabled={unchanged}>
+          Assign
+        </FormButtons>
       }
     >
       <div className="field">
@@ -54,11 +51,7 @@ export function AssignDialog({ caseItem, busy, onCancel, onConfirm }: ActionDial
           aria-busy={teams.isLoading || undefined}
         >
           {teams.data?.length ? null : <option value={caseItem.teamId}>{caseItem.teamName ?? "Current team"}</option>}
-          {teams.data?.map((item) => (
-            <option key={item.id} value={item.id}>
-              {item.name}
-            </option>
-          ))}
+          <NamedOptions items={teams.data} />
         </select>
         {teams.isError ? <p className="field-error">Teams could not be loaded.</p> : null}
       </div>
@@ -66,11 +59,7 @@ export function AssignDialog({ caseItem, busy, onCancel, onConfirm }: ActionDial
         <label htmlFor={ownerField}>Owner</label>
         <select id={ownerField} value={ownerId} onChange={(event) => setOwnerId(event.target.value)} aria-busy={users.isLoading || undefined}>
           <option value="">No owner (team queue)</option>
-          {members.map((user) => (
-            <option key={user.id} value={user.id}>
-              {user.name}
-            </option>
-          ))}
+          <NamedOptions items={members} />
         </select>
         <p className="field-hint">
           {team ? `Only members of ${team.name} can own its cases.` : "Choose a team to see its members."}

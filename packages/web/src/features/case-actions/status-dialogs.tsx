@@ -2,8 +2,10 @@ import { useId, useState } from "react";
 import { useTimeZone } from "../../api/queries";
 import { Button } from "../../components/button";
 import { Dialog } from "../../components/dialog";
+import { FormButtons } from "../../components/form-buttons";
 import { utcToZonedLocal, zonedLocalToUtcIso } from "../../lib/time";
 import type { ActionDialogProps } from "./case-actions-provider";
+import { ResolveFields, useResolveForm } from "./resolve-fields";
 
 /** Set waiting with an optional wake time, entered as wall time in the user's zone. */
 export function WaitDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialogProps) {
@@ -30,12 +32,9 @@ export function WaitDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialog
       onClose={onCancel}
       onSubmit={submit}
       footer={
-        <>
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            Set waiting
-          </Button>
-        </>
+        <FormButtons onCancel={onCancel} busy={busy}>
+          Set waiting
+        </FormButtons>
       }
     >
       <div className="field">
@@ -67,36 +66,20 @@ export function WaitDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialog
 
 /** Resolve as completed or unresolved, with an optional internal note. */
 export function ResolveDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialogProps) {
-  const [resolution, setResolution] = useState<"completed" | "unresolved">("completed");
-  const [note, setNote] = useState("");
-  const resolutionId = useId();
-  const noteId = useId();
+  const form = useResolveForm();
   return (
     <Dialog
       title={`Resolve case ${caseItem.reference}`}
       description={caseItem.subject}
       onClose={onCancel}
-      onSubmit={() => onConfirm({ resolution, note: note.trim() || undefined })}
+      onSubmit={() => onConfirm(form.input)}
       footer={
-        <>
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            Resolve
-          </Button>
-        </>
+        <FormButtons onCancel={onCancel} busy={busy}>
+          Resolve
+        </FormButtons>
       }
     >
-      <div className="field">
-        <label htmlFor={resolutionId}>Resolution</label>
-        <select id={resolutionId} value={resolution} onChange={(event) => setResolution(event.target.value as "completed" | "unresolved")}>
-          <option value="completed">Completed</option>
-          <option value="unresolved">Unresolved</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={noteId}>Note (optional)</label>
-        <textarea id={noteId} rows={3} value={note} onChange={(event) => setNote(event.target.value)} />
-      </div>
+      <ResolveFields form={form} noteLabel="Note (optional)" />
     </Dialog>
   );
 }

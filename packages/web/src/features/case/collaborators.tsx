@@ -4,6 +4,7 @@ import { api } from "../../api/client";
 import { invalidateCaseViews, useMe, useUsers } from "../../api/queries";
 import type { Case } from "../../api/types";
 import { Button } from "../../components/button";
+import { NamedOptions } from "../../components/named-options";
 import { useToast } from "../../components/toast";
 import { useCaseActions } from "../case-actions/case-actions-provider";
 
@@ -70,11 +71,7 @@ export function Collaborators({ caseItem, markOwn }: Props) {
           </label>
           <select id={selectId} value={adding} onChange={(event) => setAdding(event.target.value)}>
             <option value="">Add a collaborator…</option>
-            {candidates.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.name}
-              </option>
-            ))}
+            <NamedOptions items={candidates} />
           </select>
           <Button type="submit" size="sm" disabled={!adding} busy={busy === adding && adding !== ""}>
             Add

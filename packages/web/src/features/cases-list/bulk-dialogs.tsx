@@ -1,8 +1,11 @@
 import { useId, useState } from "react";
 import { useTeams, useUsers } from "../../api/queries";
 import type { Case } from "../../api/types";
-import { Button } from "../../components/button";
 import { Dialog } from "../../components/dialog";
+import { FormButtons } from "../../components/form-buttons";
+import { NamedOptions } from "../../components/named-options";
+import { eligibleOwners } from "../case-actions/owner-choice";
+import { ResolveFields, useResolveForm } from "../case-actions/resolve-fields";
 import type { ActionInput } from "../case-actions/run-action";
 
 type BulkDialogProps = { cases: Case[]; onCancel: () => void; onConfirm: (input: ActionInput) => void };
@@ -21,13 +24,7 @@ export function BulkAssignDialog({ cases, onCancel, onConfirm }: BulkDialogProps
   const teamField = useId();
   const ownerField = useId();
   const targetTeams = teamId === KEEP ? [...new Set(cases.map((item) => item.teamId))] : [teamId];
-  const memberOf = (userId: string, id: string) => {
-    const team = teams.data?.find((item) => item.id === id);
-    return Boolean(team?.memberIds.includes(userId)) || Boolean(users.data?.find((user) => user.id === userId)?.teamIds.includes(id));
-  };
-  const owners = (users.data ?? [])
-    .filter((user) => user.active && targetTeams.every((id) => memberOf(user.id, id)))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const owners = eligibleOwners(users.data, teams.data, targetTeams);
   const unchanged = teamId === KEEP && ownerId === KEEP;
 
   function submit() {
@@ -44,12 +41,9 @@ export function BulkAssignDialog({ cases, onCancel, onConfirm }: BulkDialogProps
       onClose={onCancel}
       onSubmit={submit}
       footer={
-        <>
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={unchanged}>
-            Assign {countText(cases.length)}
-          </Button>
-        </>
+        <FormButtons onCancel={onCancel} disabled={unchanged}>
+          Assign {countText(cases.length)}
+        </FormButtons>
       }
     >
       <div className="field">
@@ -63,11 +57,7 @@ export function BulkAssignDialog({ cases, onCancel, onConfirm }: BulkDialogProps
           }}
         >
           <option value={KEEP}>Keep each case's team</option>
-          {teams.data?.map((team) => (
-            <option key={team.id} value={team.id}>
-              {team.name}
-            </option>
-          ))}
+          <NamedOptions items={teams.data} />
         </select>
       </div>
       <div className="field">
@@ -75,11 +65,7 @@ export function BulkAssignDialog({ cases, onCancel, onConfirm }: BulkDialogProps
         <select id={ownerField} value={ownerId} onChange={(event) => setOwnerId(event.target.value)} aria-describedby={`${ownerField}-hint`}>
           <option value={KEEP}>Keep each case's owner</option>
           <option value={NONE}>No owner (team queue)</option>
-          {owners.map((user) => (
-            <option key={user.id} value={user.id}>
-              {user.name}
-            </option>
-          ))}
+          <NamedOptions items={owners} />
         </select>
         <p className="field-hint" id={`${ownerField}-hint`}>
           {targetTeams.length > 1 ? "Only people in every selected case's team are offered." : "Only members of the team can own its cases."}
@@ -91,35 +77,19 @@ export function BulkAssignDialog({ cases, onCancel, onConfirm }: BulkDialogProps
 
 /** Resolve many cases with one resolution and an optional note on each. */
 export function BulkResolveDialog({ cases, onCancel, onConfirm }: BulkDialogProps) {
-  const [resolution, setResolution] = useState<"completed" | "unresolved">("completed");
-  const [note, setNote] = useState("");
-  const resolutionId = useId();
-  const noteId = useId();
+  const form = useResolveForm();
   return (
     <Dialog
       title={`Resolve ${countText(cases.length)}`}
       onClose={onCancel}
-      onSubmit={() => onConfirm({ resolution, note: note.trim() || undefined })}
+      onSubmit={() => onConfirm(form.input)}
       footer={
-        <>
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button type="submit" variant="primary">
-            Resolve {countText(cases.length)}
-          </Button>
-        </>
+        <FormButtons onCancel={onCancel}>
+          Resolve {countText(cases.length)}
+        </FormButtons>
       }
     >
-      <div className="field">
-        <label htmlFor={resolutionId}>Resolution</label>
-        <select id={resolutionId} value={resolution} onChange={(event) => setResolution(event.target.value as "completed" | "unresolved")}>
-          <option value="completed">Completed</option>
-          <option value="unresolved">Unresolved</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={noteId}>Note (optional, added to each case)</label>
-        <textarea id={noteId} rows={3} value={note} onChange={(event) => setNote(event.target.value)} />
-      </div>
+      <ResolveFields form={form} noteLabel="Note (optional, added to each case)" />
     </Dialog>
   );
 }

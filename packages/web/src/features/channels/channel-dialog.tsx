@@ -5,6 +5,8 @@ import type { CaseType } from "../../api/types";
 import { Button } from "../../components/button";
 import { ChannelIcon } from "../../components/channel-icon";
 import { Dialog } from "../../components/dialog";
+import { FormButtons } from "../../components/form-buttons";
+import { NamedOptions } from "../../components/named-options";
 import { TYPE_LABELS } from "../../lib/labels";
 import { useAdminAction } from "../admin/use-admin-action";
 import { channelKeys, type Channel } from "./channel-api";
@@ -76,12 +78,9 @@ export function ChannelDialog({ channel, onClose }: { channel: Channel | null; o
       onClose={onClose}
       onSubmit={() => void save()}
       footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={!draft.name.trim() || !teamId}>
-            {channel ? "Save" : "Create channel"}
-          </Button>
-        </>
+        <FormButtons onCancel={onClose} busy={busy} disabled={!draft.name.trim() || !teamId}>
+          {channel ? "Save" : "Create channel"}
+        </FormButtons>
       }
     >
       <div className="form-row">
@@ -105,11 +104,7 @@ export function ChannelDialog({ channel, onClose }: { channel: Channel | null; o
         <label htmlFor={`${id}-team`}>Team</label>
         <select id={`${id}-team`} value={teamId} onChange={(event) => set({ teamId: event.target.value })} aria-busy={teams.isLoading || undefined} required>
           {teams.data?.length ? null : <option value="">{teams.isLoading ? "Loading teams…" : "No teams yet"}</option>}
-          {teams.data?.map((team) => (
-            <option key={team.id} value={team.id}>
-              {team.name}
-            </option>
-          ))}
+          <NamedOptions items={teams.data} />
         </select>
         <p className="field-hint">New cases from this channel land in this team's queue.</p>
         {error("teamId") ? <p className="field-error">{error("teamId")}</p> : null}

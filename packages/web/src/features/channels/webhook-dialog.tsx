@@ -2,6 +2,7 @@ import { useId, useState } from "react";
 import { api, randomKey } from "../../api/client";
 import { Button } from "../../components/button";
 import { Dialog } from "../../components/dialog";
+import { FormButtons } from "../../components/form-buttons";
 import { useAdminAction } from "../admin/use-admin-action";
 import { WEBHOOK_EVENTS, WEBHOOK_EVENT_LABELS, channelKeys, type Webhook } from "./channel-api";
 
@@ -34,12 +35,9 @@ export function WebhookDialog({ webhook, onClose }: { webhook: Webhook | null; o
       onClose={onClose}
       onSubmit={() => void save()}
       footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={!canSave}>
-            {webhook ? "Save" : "Add webhook"}
-          </Button>
-        </>
+        <FormButtons onCancel={onClose} busy={busy} disabled={!canSave}>
+          {webhook ? "Save" : "Add webhook"}
+        </FormButtons>
       }
     >
       <div className="field">

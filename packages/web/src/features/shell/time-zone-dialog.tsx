@@ -2,8 +2,8 @@ import { useId, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { keys } from "../../api/queries";
-import { Button } from "../../components/button";
 import { Dialog } from "../../components/dialog";
+import { FormButtons } from "../../components/form-buttons";
 import { useToast } from "../../components/toast";
 import { TimeZoneSelect } from "../../components/time-zone-select";
 
@@ -40,12 +40,9 @@ export function TimeZoneDialog({ current, fallback, onClose }: Props) {
       onSubmit={() => void save()}
       description={<p>Dates, wake times and "today" in My Work use this zone.</p>}
       footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            Save
-          </Button>
-        </>
+        <FormButtons onCancel={onClose} busy={busy}>
+          Save
+        </FormButtons>
       }
     >
       <div className="field">

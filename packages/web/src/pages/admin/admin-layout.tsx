@@ -3,6 +3,7 @@ import { Navigate, NavLink, Outlet, useLocation } from "react-router";
 import { hasAnyAdmin, hasPermission, useMe } from "../../api/queries";
 import type { Me } from "../../api/types";
 import { EmptyState } from "../../components/empty-state";
+import { usePageTitle } from "../../lib/use-page-title";
 
 type Tab = { path: string; label: string; allowed: (me: Me) => boolean };
 
@@ -72,4 +73,10 @@ export function RequireAdmin({ permission, children }: { permission: string; chi
   const me = useMe().data;
   if (!hasPermission(me, permission)) return <EmptyState title="Not allowed">You need the {permission} permission to see this page.</EmptyState>;
   return <>{children}</>;
+}
+
+/** One admin tab as a page: sets the window title, then shows `children` only with `permission`. */
+export function AdminPage({ title, permission, children }: { title: string; permission: string; children: React.ReactNode }) {
+  usePageTitle(title);
+  return <RequireAdmin permission={permission}>{children}</RequireAdmin>;
 }

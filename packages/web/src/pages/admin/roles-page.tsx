@@ -4,21 +4,22 @@ import { api } from "../../api/client";
 import { keys, useRoles } from "../../api/queries";
 import type { Permission, Role } from "../../api/types";
 import { Button } from "../../components/button";
+import { DataTable } from "../../components/data-table";
 import { Dialog } from "../../components/dialog";
-import { ErrorState } from "../../components/empty-state";
+import { FormButtons } from "../../components/form-buttons";
+import { QueryStates } from "../../components/query-states";
 import { LoadingState } from "../../components/spinner";
+import { AdminSection } from "../../features/admin/admin-section";
 import { useAdminAction } from "../../features/admin/use-admin-action";
-import { usePageTitle } from "../../lib/use-page-title";
-import { RequireAdmin } from "./admin-layout";
+import { AdminPage } from "./admin-layout";
 
 type Editing = { role: Role | null; draft?: { name: string; permissions: string[] } };
 
 export function RolesPage() {
-  usePageTitle("Roles");
   return (
-    <RequireAdmin permission="admin.roles">
+    <AdminPage title="Roles" permission="admin.roles">
       <RolesList />
-    </RequireAdmin>
+    </AdminPage>
   );
 }
 
@@ -30,50 +31,30 @@ function RolesList() {
   const roles = useRoles();
   const [editing, setEditing] = useState<Editing | null>(null);
   return (
-    <section aria-labelledby="roles-title">
-      <div className="section-header">
-        <h2 id="roles-title">Roles</h2>
-        <Button variant="primary" onClick={() => setEditing({ role: null })}>
-          New role
-        </Button>
-      </div>
-      {roles.isPending ? <LoadingState /> : null}
-      {roles.isError ? <ErrorState error={roles.error} onRetry={() => void roles.refetch()} /> : null}
+    <AdminSection id="roles" title="Roles" newLabel="New role" onNew={() => setEditing({ role: null })}>
+      <QueryStates query={roles} />
       {roles.data ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Role</th>
-                <th scope="col">Permissions</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {roles.data.map((role) => (
-                <tr key={role.id}>
-                  <td>
-                    <span className="cell-title">{role.name}</span> {role.builtin ? <span className="chip">Built-in</span> : null}
-                  </td>
-                  <td className="muted">{role.permissions.length} permissions</td>
-                  <td className="cell-actions">
-                    <Button size="sm" onClick={() => setEditing({ role })}>
-                      {role.builtin ? "View" : "Edit"}
-                    </Button>
-                    <Button size="sm" variant="ghost" onClick={() => setEditing({ role: null, draft: { name: `${role.name} (copy)`, permissions: role.permissions } })}>
-                      Make a copy
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Role", "Permissions"]}>
+          {roles.data.map((role) => (
+            <tr key={role.id}>
+              <td>
+                <span className="cell-title">{role.name}</span> {role.builtin ? <span className="chip">Built-in</span> : null}
+              </td>
+              <td className="muted">{role.permissions.length} permissions</td>
+              <td className="cell-actions">
+                <Button size="sm" onClick={() => setEditing({ role })}>
+                  {role.builtin ? "View" : "Edit"}
+                </Button>
+                <Button size="sm" variant="ghost" onClick={() => setEditing({ role: null, draft: { name: `${role.name} (copy)`, permissions: role.permissions } })}>
+                  Make a copy
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {editing ? <RoleDialog editing={editing} onClose={() => setEditing(null)} onCopy={(draft) => setEditing({ role: null, draft })} /> : null}
-    </section>
+    </AdminSection>
   );
 }
 
@@ -131,10 +112,9 @@ function RoleDialog({ editing, onClose, onCopy }: DialogProps) {
               )
             ) : null}
             <span className="spacer" />
-            <Button onClick={onClose}>Cancel</Button>
-            <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>
+            <FormButtons onCancel={onClose} busy={busy} disabled={!name.trim()}>
               {role ? "Save" : "Create role"}
-            </Button>
+            </FormButtons>
           </>
         )
       }

@@ -4,18 +4,18 @@ import { keys, useTeams, useUsers } from "../../api/queries";
 import type { Team } from "../../api/types";
 import { Button } from "../../components/button";
 import { Dialog } from "../../components/dialog";
-import { EmptyState, ErrorState } from "../../components/empty-state";
-import { LoadingState } from "../../components/spinner";
+import { FormButtons } from "../../components/form-buttons";
+import { EmptyState } from "../../components/empty-state";
+import { QueryStates } from "../../components/query-states";
+import { AdminSection } from "../../features/admin/admin-section";
 import { useAdminAction } from "../../features/admin/use-admin-action";
-import { usePageTitle } from "../../lib/use-page-title";
-import { RequireAdmin } from "./admin-layout";
+import { AdminPage } from "./admin-layout";
 
 export function TeamsPage() {
-  usePageTitle("Teams");
   return (
-    <RequireAdmin permission="admin.teams">
+    <AdminPage title="Teams" permission="admin.teams">
       <TeamsList />
-    </RequireAdmin>
+    </AdminPage>
   );
 }
 
@@ -26,16 +26,8 @@ function TeamsList() {
   const userName = (id: string) => users.data?.find((user) => user.id === id)?.name ?? "Unknown";
 
   return (
-    <section aria-labelledby="teams-title">
-      <div className="section-header">
-        <h2 id="teams-title">Teams</h2>
-        <Button variant="primary" onClick={() => setEditing("new")}>
-          New team
-        </Button>
-      </div>
-      {teams.isPending ? <LoadingState /> : null}
-      {teams.isError ? <ErrorState error={teams.error} onRetry={() => void teams.refetch()} /> : null}
-      {teams.data?.length === 0 ? <EmptyState title="No teams yet">Create a team so cases have somewhere to land.</EmptyState> : null}
+    <AdminSection id="teams" title="Teams" newLabel="New team" onNew={() => setEditing("new")}>
+      <QueryStates query={teams} empty={<EmptyState title="No teams yet">Create a team so cases have somewhere to land.</EmptyState>} />
       {teams.data?.length ? (
         <ul className="admin-cards">
           {teams.data.map((team) => (
@@ -55,7 +47,7 @@ function TeamsList() {
         </ul>
       ) : null}
       {editing ? <TeamDialog team={editing === "new" ? null : editing} onClose={() => setEditing(null)} /> : null}
-    </section>
+    </AdminSection>
   );
 }
 
@@ -83,12 +75,9 @@ function TeamDialog({ team, onClose }: { team: Team | null; onClose: () => void 
       onClose={onClose}
       onSubmit={() => void save()}
       footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>
-            {team ? "Save" : "Create team"}
-          </Button>
-        </>
+        <FormButtons onCancel={onClose} busy={busy} disabled={!name.trim()}>
+          {team ? "Save" : "Create team"}
+        </FormButtons>
       }
     >
       <div className="field">

@@ -4,22 +4,24 @@ import { api } from "../../api/client";
 import { keys, useMe, useTimeZone, useUsers } from "../../api/queries";
 import type { ApiToken } from "../../api/types";
 import { Button } from "../../components/button";
+import { DataTable } from "../../components/data-table";
 import { Dialog } from "../../components/dialog";
-import { EmptyState, ErrorState } from "../../components/empty-state";
-import { LoadingState } from "../../components/spinner";
+import { FormButtons } from "../../components/form-buttons";
+import { EmptyState } from "../../components/empty-state";
+import { NamedOptions } from "../../components/named-options";
+import { QueryStates } from "../../components/query-states";
 import { useToast } from "../../components/toast";
+import { AdminSection } from "../../features/admin/admin-section";
 import { useAdminAction } from "../../features/admin/use-admin-action";
-import { formatDateTime } from "../../lib/time";
-import { usePageTitle } from "../../lib/use-page-title";
-import { RequireAdmin } from "./admin-layout";
 import { useChannels } from "../../features/channels/channel-api";
+import { formatDateTime } from "../../lib/time";
+import { AdminPage } from "./admin-layout";
 
 export function TokensPage() {
-  usePageTitle("API tokens");
   return (
-    <RequireAdmin permission="admin.tokens">
+    <AdminPage title="API tokens" permission="admin.tokens">
       <TokensList />
-    </RequireAdmin>
+    </AdminPage>
   );
 }
 
@@ -36,50 +38,26 @@ function TokensList() {
   const userName = (id: string) => users.data?.find((user) => user.id === id)?.name ?? "Unknown";
 
   return (
-    <section aria-labelledby="tokens-title">
-      <div className="section-header">
-        <h2 id="tokens-title">API tokens</h2>
-        <Button variant="primary" onClick={() => setCreating(true)}>
-          New token
-        </Button>
-      </div>
+    <AdminSection id="tokens" title="API tokens" newLabel="New token" onNew={() => setCreating(true)}>
       <p className="muted">Integrations send a token as <code>Authorization: Bearer …</code> and act as its user.</p>
-      {tokens.isPending ? <LoadingState /> : null}
-      {tokens.isError ? <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} /> : null}
-      {tokens.data?.length === 0 ? <EmptyState title="No API tokens yet" /> : null}
+      <QueryStates query={tokens} empty={<EmptyState title="No API tokens yet" />} />
       {tokens.data?.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">User</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((token) => (
-                <tr key={token.id}>
-                  <td className="cell-title">{token.name}</td>
-                  <td>{userName(token.userId)}</td>
-                  <td>{token.channelId ? channelName(token.channelId) : <span className="muted">Any</span>}</td>
-                  <td>{formatDateTime(token.createdAt, timeZone)}</td>
-                  <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt, timeZone) : <span className="muted">Never</span>}</td>
-                  <td className="cell-actions">
-                    <Button size="sm" variant="ghost" onClick={() => setRevoking(token)} aria-label={`Revoke token ${token.name}`}>
-                      Revoke
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Name", "User", "Channel", "Created", "Last used"]}>
+          {tokens.data.map((token) => (
+            <tr key={token.id}>
+              <td className="cell-title">{token.name}</td>
+              <td>{userName(token.userId)}</td>
+              <td>{token.channelId ? channelName(token.channelId) : <span className="muted">Any</span>}</td>
+              <td>{formatDateTime(token.createdAt, timeZone)}</td>
+              <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt, timeZone) : <span className="muted">Never</span>}</td>
+              <td className="cell-actions">
+                <Button size="sm" variant="ghost" onClick={() => setRevoking(token)} aria-label={`Revoke token ${token.name}`}>
+                  Revoke
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {creating ? <NewTokenDialog onClose={() => setCreating(false)} /> : null}
       {revoking ? (
@@ -106,7 +84,7 @@ function TokensList() {
           {null}
         </Dialog>
       ) : null}
-    </section>
+    </AdminSection>
   );
 }
 
@@ -163,12 +141,9 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
       onClose={onClose}
       onSubmit={() => void create()}
       footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>
-            Create token
-          </Button>
-        </>
+        <FormButtons onCancel={onClose} busy={busy} disabled={!name.trim()}>
+          Create token
+        </FormButtons>
       }
     >
       <div className="field">
@@ -179,13 +154,7 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
         <label htmlFor={`${id}-user`}>Acts as</label>
         <select id={`${id}-user`} value={userId} onChange={(event) => setUserId(event.target.value)}>
           {me ? <option value={me.id}>{me.name} (me)</option> : null}
-          {(users.data ?? [])
-            .filter((user) => user.id !== me?.id && user.active)
-            .map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.name}
-              </option>
-            ))}
+          <NamedOptions items={users.data?.filter((user) => user.id !== me?.id && user.active)} />
         </select>
       </div>
       {channels.data?.length ? (
@@ -193,11 +162,7 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
           <label htmlFor={`${id}-channel`}>Channel scope</label>
           <select id={`${id}-channel`} value={channelId} onChange={(event) => setChannelId(event.target.value)} aria-describedby={`${id}-channel-hint`}>
             <option value="">None: acts with all of the user's rights</option>
-            {channels.data.map((channel) => (
-              <option key={channel.id} value={channel.id}>
-                {channel.name}
-              </option>
-            ))}
+            <NamedOptions items={channels.data} />
           </select>
           <p id={`${id}-channel-hint`} className="field-hint">
             A channel token creates that channel's cases only, on its team, and sees only that team's cases.

@@ -4,13 +4,13 @@ import { useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { useTimeZone } from "../../api/queries";
 import { Button } from "../../components/button";
+import { DataTable } from "../../components/data-table";
 import { EmptyState, ErrorState } from "../../components/empty-state";
 import { LoadingState } from "../../components/spinner";
 import { useToast } from "../../components/toast";
 import { WEBHOOK_EVENT_LABELS, useDeliveries, useWebhook, type DeliveryStatus, type WebhookDelivery, type WebhookEvent } from "../../features/channels/channel-api";
 import { formatDateTime } from "../../lib/time";
-import { usePageTitle } from "../../lib/use-page-title";
-import { RequireAdmin } from "./admin-layout";
+import { AdminPage } from "./admin-layout";
 
 const FILTERS: { value: DeliveryStatus | ""; label: string }[] = [
   { value: "", label: "All" },
@@ -23,11 +23,10 @@ const STATUS_CHIP: Record<DeliveryStatus, string> = { pending: "chip-waiting", d
 const STATUS_LABEL: Record<DeliveryStatus, string> = { pending: "Retrying", delivered: "Delivered", failed: "Failed" };
 
 export function WebhookDeliveriesPage() {
-  usePageTitle("Webhook deliveries");
   return (
-    <RequireAdmin permission="admin.channels">
+    <AdminPage title="Webhook deliveries" permission="admin.channels">
       <Deliveries id={useParams().id ?? ""} />
-    </RequireAdmin>
+    </AdminPage>
   );
 }
 
@@ -98,51 +97,34 @@ function DeliveryTable({ webhookId, deliveries }: { webhookId: string; deliverie
   }
 
   return (
-    <div className="table-wrap table-stack-wrap">
-      <table className="table table-stack">
-        <thead>
-          <tr>
-            <th scope="col">Event</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Last response</th>
-            <th scope="col">Next retry</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {deliveries.map((delivery) => (
-            <tr key={delivery.id}>
-              <td data-label="Event">
-                <div className="cell-title">{WEBHOOK_EVENT_LABELS[delivery.eventType as WebhookEvent] ?? delivery.eventType}</div>
-                <Link to={`/cases/${delivery.caseId}`} className="small">
-                  Open case
-                </Link>
-              </td>
-              <td data-label="Status">
-                <span className={`chip ${STATUS_CHIP[delivery.status]}`}>{STATUS_LABEL[delivery.status]}</span>
-              </td>
-              <td data-label="Attempts">{delivery.attempts}</td>
-              <td data-label="Last response">
-                <LastResponse delivery={delivery} />
-              </td>
-              <td data-label="Next retry">{delivery.nextAttemptAt ? formatDateTime(delivery.nextAttemptAt, timeZone) : <span className="muted">—</span>}</td>
-              <td data-label="Created">{formatDateTime(delivery.createdAt, timeZone)}</td>
-              <td className="cell-actions">
-                {delivery.status !== "delivered" ? (
-                  <Button size="sm" busy={retrying === delivery.id} onClick={() => void retry(delivery)} aria-label={`Send delivery ${delivery.id} again`}>
-                    Retry now
-                  </Button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={["Event", "Status", "Attempts", "Last response", "Next retry", "Created"]} stacked>
+      {deliveries.map((delivery) => (
+        <tr key={delivery.id}>
+          <td data-label="Event">
+            <div className="cell-title">{WEBHOOK_EVENT_LABELS[delivery.eventType as WebhookEvent] ?? delivery.eventType}</div>
+            <Link to={`/cases/${delivery.caseId}`} className="small">
+              Open case
+            </Link>
+          </td>
+          <td data-label="Status">
+            <span className={`chip ${STATUS_CHIP[delivery.status]}`}>{STATUS_LABEL[delivery.status]}</span>
+          </td>
+          <td data-label="Attempts">{delivery.attempts}</td>
+          <td data-label="Last response">
+            <LastResponse delivery={delivery} />
+          </td>
+          <td data-label="Next retry">{delivery.nextAttemptAt ? formatDateTime(delivery.nextAttemptAt, timeZone) : <span className="muted">—</span>}</td>
+          <td data-label="Created">{formatDateTime(delivery.createdAt, timeZone)}</td>
+          <td className="cell-actions">
+            {delivery.status !== "delivered" ? (
+              <Button size="sm" busy={retrying === delivery.id} onClick={() => void retry(delivery)} aria-label={`Send delivery ${delivery.id} again`}>
+                Retry now
+              </Button>
+            ) : null}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -1,97 +1,71 @@
-import { useState } from "react";
 import { Link } from "react-router";
-import { api } from "../../api/client";
 import { useTimeZone } from "../../api/queries";
-import { Button } from "../../components/button";
 import { ConfirmDialog } from "../../components/confirm-dialog";
-import { EmptyState, ErrorState } from "../../components/empty-state";
-import { LoadingState } from "../../components/spinner";
-import { useAdminAction } from "../../features/admin/use-admin-action";
+import { EmptyState } from "../../components/empty-state";
+import { QueryStates } from "../../components/query-states";
+import { AdminSection } from "../../features/admin/admin-section";
+import { useEditAndRemove } from "../../features/admin/use-edit-and-remove";
 import { WEBHOOK_EVENT_LABELS, channelKeys, useWebhooks, type Webhook, type WebhookEvent } from "../../features/channels/channel-api";
+import { ItemCard } from "../../features/channels/item-card";
 import { WebhookDialog } from "../../features/channels/webhook-dialog";
 import { formatDateTime } from "../../lib/time";
-import { usePageTitle } from "../../lib/use-page-title";
-import { RequireAdmin } from "./admin-layout";
+import { AdminPage } from "./admin-layout";
 
 export function WebhooksPage() {
-  usePageTitle("Webhooks");
   return (
-    <RequireAdmin permission="admin.channels">
+    <AdminPage title="Webhooks" permission="admin.channels">
       <WebhooksList />
-    </RequireAdmin>
+    </AdminPage>
   );
 }
 
 function WebhooksList() {
   const webhooks = useWebhooks();
-  const [editing, setEditing] = useState<Webhook | "new" | null>(null);
-  const [removing, setRemoving] = useState<Webhook | null>(null);
-  const { run, busy } = useAdminAction([channelKeys.webhooks]);
-
-  async function remove(webhook: Webhook) {
-    const done = await run(async () => {
-      await api.delete(`/webhooks/${webhook.id}`);
-      return true;
-    }, "Webhook deleted");
-    if (done) setRemoving(null);
-  }
+  const list = useEditAndRemove<Webhook>(channelKeys.webhooks, (webhook) => `/webhooks/${webhook.id}`, () => "Webhook deleted");
+  const { editing, removing } = list;
 
   return (
-    <section aria-labelledby="webhooks-title">
-      <div className="section-header">
-        <h2 id="webhooks-title">Outbound webhooks</h2>
-        <Button variant="primary" onClick={() => setEditing("new")}>
-          New webhook
-        </Button>
-      </div>
+    <AdminSection id="webhooks" title="Outbound webhooks" newLabel="New webhook" onNew={() => list.setEditing("new")}>
       <p className="muted section-lead">Tell other systems when cases are created, claimed, change status or get a message. Each request is signed with the webhook's secret.</p>
-      {webhooks.isPending ? <LoadingState label="Loading webhooks…" /> : null}
-      {webhooks.isError ? <ErrorState error={webhooks.error} onRetry={() => void webhooks.refetch()} /> : null}
-      {webhooks.data?.length === 0 ? <EmptyState title="No webhooks yet">Add one to push case events to your own systems.</EmptyState> : null}
+      <QueryStates query={webhooks} loadingLabel="Loading webhooks…" empty={<EmptyState title="No webhooks yet">Add one to push case events to your own systems.</EmptyState>} />
       {webhooks.data?.length ? (
         <ul className="channel-list">
           {webhooks.data.map((webhook) => (
-            <WebhookItem key={webhook.id} webhook={webhook} onEdit={() => setEditing(webhook)} onRemove={() => setRemoving(webhook)} />
+            <WebhookItem key={webhook.id} webhook={webhook} onEdit={() => list.setEditing(webhook)} onRemove={() => list.setRemoving(webhook)} />
           ))}
         </ul>
       ) : null}
-      {editing ? <WebhookDialog webhook={editing === "new" ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? <WebhookDialog webhook={editing === "new" ? null : editing} onClose={() => list.setEditing(null)} /> : null}
       {removing ? (
-        <ConfirmDialog title="Delete this webhook?" confirmLabel="Delete webhook" cancelLabel="Keep" busy={busy} onClose={() => setRemoving(null)} onConfirm={() => void remove(removing)}>
+        <ConfirmDialog title="Delete this webhook?" confirmLabel="Delete webhook" cancelLabel="Keep" busy={list.busy} onClose={() => list.setRemoving(null)} onConfirm={() => void list.remove(removing)}>
           <p>
             <span className="mono break">{removing.url}</span> stops receiving events, and its delivery log is deleted too.
           </p>
         </ConfirmDialog>
       ) : null}
-    </section>
+    </AdminSection>
   );
 }
 
 function WebhookItem({ webhook, onEdit, onRemove }: { webhook: Webhook; onEdit: () => void; onRemove: () => void }) {
   const timeZone = useTimeZone();
-  const titleId = `webhook-${webhook.id}-title`;
   return (
-    <li className={`panel channel-item${webhook.active ? "" : " is-inactive"}`} aria-labelledby={titleId}>
-      <div className="channel-item-head">
-        <div className="channel-item-title">
-          <h3 id={titleId} className="mono break">
-            {webhook.url}
-          </h3>
-          <span className="muted">Added {formatDateTime(webhook.createdAt, timeZone)}</span>
-        </div>
-        <span className={`chip ${webhook.active ? "chip-ready" : "chip-closed"}`}>{webhook.active ? "Active" : "Paused"}</span>
-        <div className="channel-item-actions">
-          <Link className="btn btn-sm" to={`/admin/webhooks/${webhook.id}`} aria-label={`Deliveries of ${webhook.url}`}>
-            Deliveries
-          </Link>
-          <Button size="sm" onClick={onEdit} aria-label={`Edit webhook ${webhook.url}`}>
-            Edit
-          </Button>
-          <Button size="sm" variant="danger" onClick={onRemove} aria-label={`Delete webhook ${webhook.url}`}>
-            Delete
-          </Button>
-        </div>
-      </div>
+    <ItemCard
+      titleId={`webhook-${webhook.id}-title`}
+      title={webhook.url}
+      titleClassName="mono break"
+      subtitle={`Added ${formatDateTime(webhook.createdAt, timeZone)}`}
+      active={webhook.active}
+      inactiveLabel="Paused"
+      label={`webhook ${webhook.url}`}
+      actions={
+        <Link className="btn btn-sm" to={`/admin/webhooks/${webhook.id}`} aria-label={`Deliveries of ${webhook.url}`}>
+          Deliveries
+        </Link>
+      }
+      onEdit={onEdit}
+      onRemove={onRemove}
+    >
       <dl className="channel-meta">
         <div>
           <dt>Events</dt>
@@ -108,6 +82,6 @@ function WebhookItem({ webhook, onEdit, onRemove }: { webhook: Webhook; onEdit: 
           <dd>{webhook.hasSecret ? "Set" : <span className="muted">Not set</span>}</dd>
         </div>
       </dl>
-    </li>
+    </ItemCard>
   );
 }
