@@ -28,7 +28,7 @@ const HELP = `Usage: npm run bench -- [options]
   --teams N              teams (default 500)
   --agents N             agents, each on 1-3 teams (default 10,000)
   --duration S           seconds per timed phase (default 10)
-  --concurrency N        clients for the latency phases (default 4)
+  --concurrency N        clients for the latency phases (default 2, one per core)
   --claimers N           concurrent agents calling claim-next (default 64)
   --messages N           average messages per case (default 2)
   --smoke                tiny run (seconds) that checks the benchmark still works
@@ -61,7 +61,7 @@ export function readOptions(argv: string[]): BenchOptions {
     teams: num(values.teams, smoke ? 6 : 500),
     agents: num(values.agents, smoke ? 60 : 10_000),
     duration: num(values.duration, smoke ? 1.5 : 10),
-    concurrency: num(values.concurrency, 4),
+    concurrency: num(values.concurrency, 2),
     claimers: num(values.claimers, smoke ? 16 : 64),
     messagesPerCase: num(values.messages, 2),
     smoke,

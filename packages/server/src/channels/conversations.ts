@@ -19,6 +19,18 @@ export async function findConversationCase(trx: Kysely<Database>, channelId: str
   return null;
 }
 
+/**
+ * Serialises the messages of one conversation (same channel and key) until the transaction
+ * ends, so two that arrive together cannot both find no case and open two. Keys are locked in
+ * a fixed order, so two messages sharing several keys cannot deadlock.
+ */
+export async function lockConversation(trx: Kysely<Database>, channelId: string, keys: { kind: string; id: string }[]): Promise<void> {
+  const names = [...new Set(keys.map((k) => `${channelId}:${k.kind}:${k.id}`))];
+  if (names.length === 0) return;
+  await sql`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(n, 0) AS h FROM unnest(${names}::text[]) AS n) k
+    ORDER BY h`.execute(trx);
+}
+
 /** The case with this reference if it talks through this channel (subject-token fallback for email). */
 export async function findCaseByReference(trx: Kysely<Database>, channelId: string, reference: string): Promise<string | null> {
   const r = await sql<{ id: string }>`SELECT c.id::text AS id FROM cases c JOIN case_channels cc ON cc.case_id = c.id

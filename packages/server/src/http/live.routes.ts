@@ -24,10 +24,19 @@ export const liveRoutes: RouteModule = (app, deps) => {
       'x-accel-buffering': 'no',
     });
     res.write(`retry: 2000\n: connected\n\n`);
+    // Permissions and teams can change while connected: re-read the user, and stop if signed out.
+    const reload = async () => {
+      const fresh = actor.via === 'token'
+        ? await findTokenUserById(deps.db.kysely, actor.credentialId).catch(() => undefined)
+        : await findSessionUser(deps.db.kysely, actor.credentialId, deps.clock.now()).catch(() => undefined);
+      if (!fresh) res.end();
+      else actor = fresh;
+    };
     const client: LiveClient = {
       get actor() { return actor; },
-      send: (m) => { res.write(frame(m)); },
+      send: (m) => { if (!res.writableEnded) res.write(frame(m)); },
       close: () => res.end(),
+      reload,
     };
     const remove = deps.hub.add(client);
     const lastId = req.headers['last-event-id'];
@@ -37,15 +46,9 @@ export const liveRoutes: RouteModule = (app, deps) => {
       else for (const m of missed) client.send(m);
     }
     client.send({ event: 'ready', data: { type: 'ready' } });
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-    // Permissions and teams can change while connected: re-read the user, and stop if signed out.
-    const recheck = setInterval(async () => {
-      const fresh = actor.via === 'token'
-        ? await findTokenUserById(deps.db.kysely, actor.credentialId).catch(() => undefined)
-        : await findSessionUser(deps.db.kysely, actor.credentialId, deps.clock.now()).catch(() => undefined);
-      if (!fresh) res.end();
-      else actor = fresh;
-    }, RECHECK_MS);
+    const heartbeat = setInterval(() => { if (!res.writableEnded) res.write(': ping\n\n'); }, HEARTBEAT_MS);
+    // Team and role changes are announced (the hub reloads at once); this also catches expiry and revocation.
+    const recheck = setInterval(() => void reload(), RECHECK_MS);
     req.raw.on('close', () => {
       clearInterval(heartbeat);
       clearInterval(recheck);

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
 import type { AppUser } from '../auth/actor.ts';
@@ -6,12 +7,21 @@ import { EVENTS_CHANNEL, type Audience, type LiveNotice } from '../db/repos/case
 import { visibleTo } from '../db/repos/visibility.ts';
 
 export type LiveMessage = { id?: string; event: string; data: Record<string, unknown> };
-export type LiveClient = { actor: AppUser; send(m: LiveMessage): void; close(): void };
+/** A connected browser. `reload` re-reads its user (teams, role) from the database, or closes it if signed out. */
+export type LiveClient = { actor: AppUser; send(m: LiveMessage): void; close(): void; reload?(): Promise<void> };
+
+/**
+ * A notice for the listed users only (their preferences, their access), never for everyone who
+ * sees all cases. `access.changed` (all: every user) makes their connections re-read their rights.
+ */
+type Notice = LiveNotice & { personal?: true; all?: true };
+export const ACCESS_CHANGED = 'access.changed';
 
 /** May this user hear of a change that concerned these teams and people? Mirrors canView. */
-export function mayHear(actor: AppUser, a: Audience): boolean {
-  if (actor.permissions.has('case.view_all')) return true;
+export function mayHear(actor: AppUser, a: Audience, personal = false): boolean {
   if (a.userIds.includes(actor.id)) return true;
+  if (personal) return false;
+  if (actor.permissions.has('case.view_all')) return true;
   return actor.permissions.has('case.view_team') && a.teamIds.some((t) => actor.teamIds.includes(t));
 }
 
@@ -21,6 +31,8 @@ export function mayHear(actor: AppUser, a: Audience): boolean {
  */
 export class LiveHub {
   readonly #clients = new Set<LiveClient>();
+  /** Clients whose rights are being re-read: notices wait here, to be judged by the fresh rights. */
+  readonly #held = new Map<LiveClient, { notices: Notice[]; again: boolean }>();
   #stop: (() => Promise<void>) | null = null;
 
   constructor(private readonly db: Db, private readonly log: Logger) {}
@@ -41,30 +53,66 @@ export class LiveHub {
 
   add(client: LiveClient): () => void {
     this.#clients.add(client);
-    return () => this.#clients.delete(client);
-  }
-
-  /** Replaces a client's actor (permissions or teams changed) or drops it (signed out). */
-  forEachClient(fn: (c: LiveClient) => void): void {
-    for (const c of this.#clients) fn(c);
+    return () => {
+      this.#clients.delete(client);
+      this.#held.delete(client);
+    };
   }
 
   #dispatch(payload: string): void {
-    let n: LiveNotice;
+    let n: Notice;
     try {
-      n = JSON.parse(payload) as LiveNotice;
+      n = JSON.parse(payload) as Notice;
     } catch {
       this.log.warn('unreadable live notice');
       return;
     }
     for (const client of this.#clients) {
-      if (!mayHear(client.actor, n.audience)) continue;
+      if (n.types.includes(ACCESS_CHANGED)) {
+        if (n.all || n.audience.userIds.includes(client.actor.id)) this.#reload(client);
+      } else this.#deliver(client, n);
+    }
+  }
+
+  #deliver(client: LiveClient, n: Notice): void {
+    const held = this.#held.get(client);
+    if (held) held.notices.push(n);
+    else if (mayHear(client.actor, n.audience, n.personal)) {
       n.types.forEach((type, i) => client.send({ id: n.ids[i], event: type, data: { type, caseId: n.caseId || null, at: n.at } }));
     }
   }
 
+  /**
+   * The user's teams or rights changed: hold their notices (synchronously, so nothing slips
+   * through on the old rights), re-read the user, then deliver what the fresh rights allow.
+   */
+  #reload(client: LiveClient): void {
+    const held = this.#held.get(client);
+    if (held) {
+      held.again = true;
+      return;
+    }
+    if (!client.reload) return;
+    const state = { notices: [] as Notice[], again: true };
+    this.#held.set(client, state);
+    void (async () => {
+      while (state.again) {
+        state.again = false;
+        await client.reload!().catch((err) => this.log.warn({ err }, 'live client reload failed'));
+      }
+      if (this.#held.get(client) !== state) return; // disconnected meanwhile
+      this.#held.delete(client);
+      for (const n of state.notices) this.#deliver(client, n);
+      client.send({ event: 'resync', data: { type: 'resync' } });
+    })();
+  }
+
   #resyncAll(): void {
-    for (const c of this.#clients) c.send({ event: 'resync', data: { type: 'resync' } });
+    // Notices were lost (access changes among them): re-read every user, then everyone refetches.
+    for (const c of this.#clients) {
+      if (c.reload) this.#reload(c);
+      else c.send({ event: 'resync', data: { type: 'resync' } });
+    }
   }
 
   /** Case events after `lastId` that the user may see now (a reconnecting browser catches up). */
@@ -81,6 +129,21 @@ export class LiveHub {
 
 /** Announces a change that concerns one user only (e.g. their preferences), on every process. */
 export async function notifyUser(db: Db, userId: string, type: string, at: Date): Promise<void> {
-  const notice: LiveNotice = { caseId: '', ids: [''], types: [type], audience: { teamIds: [], userIds: [userId] }, at: at.toISOString() };
+  const notice: Notice = { caseId: '', ids: [''], types: [type], audience: { teamIds: [], userIds: [userId] }, at: at.toISOString(), personal: true };
   await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(db.kysely);
+}
+
+/**
+ * Inside the transaction that changes users' teams, role or rights (`all`: a role changed):
+ * on commit, every process makes those users' live connections re-read their rights before
+ * they hear anything more, so a user taken off a team stops hearing of its cases at once.
+ */
+export async function notifyAccessChanged(trx: Kysely<Database>, userIds: string[] | 'all', at: Date): Promise<void> {
+  // A NOTIFY payload holds 8 kB: many users at once are announced as "everyone re-reads".
+  const all = userIds === 'all' || userIds.length > 100;
+  const notice: Notice = {
+    caseId: '', ids: [''], types: [ACCESS_CHANGED], at: at.toISOString(), personal: true,
+    audience: { teamIds: [], userIds: all ? [] : [...new Set(userIds)] }, ...(all ? { all: true as const } : {}),
+  };
+  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
 }

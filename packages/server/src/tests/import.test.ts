@@ -121,6 +121,20 @@ describe.each(DB_KINDS)('POST /api/v1/import/cases (%s)', (kind) => {
     expect(section('following')).toEqual([ids[5]]);
   });
 
+  it('a followed case of another team is listed and counted once for the follower', async () => {
+    const r = await call(t, admin, 'POST', URL, { cases: [
+      { subject: 'Elsewhere, followed', type: 'email', teamId: other, status: 'ready', createdAt: '2026-03-02T10:00:00Z', collaboratorIds: [agent.id] },
+      { subject: 'Elsewhere, not followed', type: 'email', teamId: other, status: 'new', createdAt: '2026-03-02T11:00:00Z' },
+    ] });
+    expect(r.statusCode).toBe(201);
+    const list = await call(t, agent, 'GET', '/api/v1/cases?limit=200');
+    const ids = list.data.cases.map((c: { id: string }) => c.id);
+    expect(ids).toContain(r.data.ids[0]);
+    expect(ids).not.toContain(r.data.ids[1]);
+    expect(list.data.total).toBe(ids.length);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('an Idempotency-Key repeat returns the first answer without importing twice', async () => {
     const before = await count('cases');
     const body = { cases: [{ subject: 'Once', type: 'platform', teamId: other, status: 'new', createdAt: '2026-02-01T00:00:00Z' }] };

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { assertAdminRemains, lockAdminChanges } from './admin-users.ts';
+import { notifyAccessChanged } from '../realtime/hub.ts';
 
 /** A role as the API returns it (`builtin` repeats `builtIn` for the web app's older spelling). */
 export type RoleJson = { id: string; name: string; permissions: string[]; builtIn: boolean; builtin: boolean };
@@ -70,6 +71,7 @@ export async function updateRole(deps: Deps, id: string, p: { name?: string; per
       const set = { ...(p.name !== undefined ? { name: p.name.trim() } : {}), ...(permissions ? { permissions } : {}) };
       if (Object.keys(set).length) await trx.updateTable('roles').set(set).where('id', '=', id).execute();
       if (permissions) await assertAdminRemains(trx);
+      if (permissions) await notifyAccessChanged(trx, 'all', deps.clock.now());
       return toJson({ ...role, ...set });
     });
   } catch (err) {

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
+import { notifyAccessChanged } from '../realtime/hub.ts';
 import { unknownIds } from './admin-users.ts';
 
 export type TeamJson = { id: string; name: string; memberIds: string[] };
@@ -49,8 +50,9 @@ export async function updateTeam(deps: Deps, id: string, p: { name?: string; mem
       const members = [...new Set(p.memberIds.map((m) => m.toLowerCase()))];
       const unknown = await unknownIds(trx, 'users', members);
       if (unknown.length) throw invalid([{ field: 'memberIds', message: `unknown user ids: ${unknown.join(', ')}` }]);
-      await trx.deleteFrom('team_members').where('team_id', '=', id).execute();
+      const removed = await trx.deleteFrom('team_members').where('team_id', '=', id).returning('user_id').execute();
       if (members.length) await trx.insertInto('team_members').values(members.map((u) => ({ team_id: id, user_id: u }))).execute();
+      await notifyAccessChanged(trx, [...removed.map((r) => r.user_id), ...members], deps.clock.now());
     });
   } catch (err) {
     throw duplicateName(err);

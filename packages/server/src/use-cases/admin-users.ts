@@ -7,6 +7,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { isUniqueViolation } from '../db/pg-errors.ts';
 import { conflict, invalid, notFound, type FieldError } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
+import { notifyAccessChanged } from '../realtime/hub.ts';
 
 /** A user as the admin endpoints return it; `timeZone` is the user's own (null: the organisation's). */
 export type UserJson = { id: string; email: string; name: string; role: string; timeZone: string | null; teamIds: string[]; active: boolean };
@@ -137,6 +138,7 @@ export async function updateUser(deps: Deps, actor: AppUser, id: string, p: User
       const zone = await checkFields(trx, { role: p.role, teamIds, timeZone: p.timeZone });
       await trx.updateTable('users').set(columnsOf(p, zone, passwordHash, deps.clock.now())).where('id', '=', id).execute();
       if (teamIds) await setTeams(trx, id, teamIds);
+      if (teamIds || p.role !== undefined || p.active !== undefined) await notifyAccessChanged(trx, [id], deps.clock.now());
       if (p.active === false) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
       else if (passwordHash !== undefined) {
         const keep = actor.id === id && actor.via === 'session' ? actor.credentialId : '';

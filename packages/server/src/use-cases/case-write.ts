@@ -12,9 +12,16 @@ const INPUT_FIELD: Partial<Record<LifecycleEvent['kind'], string>> = { set_waiti
 
 export type CaseWriteResult = { view: CaseView; events: StoredEvent[] };
 
-/** Reads a case and locks its row (only the case row: joined tables stay unlocked). */
+/**
+ * Locks a case row, then reads it (only the case row is locked: joined tables stay unlocked).
+ * Two statements on purpose: a locking read that waited for another writer re-checks only the
+ * case row, so with the joins it would drop a case whose team just changed and keep stale
+ * collaborators; the second statement reads everything as committed once the lock is ours.
+ */
 export async function lockCase(trx: Kysely<Database>, id: string): Promise<CaseView | undefined> {
-  const row = await selectCaseViews(trx).where('c.id', '=', id).forUpdate('c' as never).executeTakeFirst();
+  const locked = await trx.selectFrom('cases').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!locked) return undefined;
+  const row = await selectCaseViews(trx).where('c.id', '=', id).executeTakeFirst();
   return row && toCaseView(row);
 }
 

@@ -3,8 +3,9 @@ import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { findNextCandidate } from '../db/repos/queue.ts';
 import { appendEvents, audienceOf } from '../db/repos/case-events.ts';
-import { checkCapacity, lockCase, refreshNames, saveChanges, type CaseWriteResult } from './case-write.ts';
+import { checkCapacity, lockCase, saveChanges, type CaseWriteResult } from './case-write.ts';
 import { Problem, forbidden } from '../errors.ts';
+import { queueTeams } from './my-work.ts';
 
 const ATTEMPTS = 20;
 
@@ -18,14 +19,15 @@ export async function claimNext(deps: Deps, actor: AppUser): Promise<CaseWriteRe
     const now = deps.clock.now();
     const result = await deps.db.kysely.transaction().execute(async (trx) => {
       await checkCapacity(trx, actor.id);
-      const pick = await findNextCandidate(trx, [...actor.teamIds], dayBounds(now, actor.timeZone), true);
+      const pick = await findNextCandidate(trx, queueTeams(actor), dayBounds(now, actor.timeZone), true);
       if (!pick) return null;
       const c = (await lockCase(trx, pick.id))!;
       const outcome = transition(c, { kind: 'claim', actorId: actor.id }, now);
       if (!outcome.ok) return null;
       const view = await saveChanges(trx, c, outcome.changes, now);
       const events = await appendEvents(trx, { caseId: c.id, actorId: actor.id, events: outcome.events, at: now, audience: audienceOf(c, view) });
-      return { view: await refreshNames(trx, view), events };
+      // The claimer is the new owner and the team is unchanged: no need to re-read names.
+      return { view: { ...view, ownerName: actor.name }, events };
     });
     if (result) return result;
     if (!(await stillHasCandidates(deps, actor))) break;
@@ -35,6 +37,6 @@ export async function claimNext(deps: Deps, actor: AppUser): Promise<CaseWriteRe
 }
 
 async function stillHasCandidates(deps: Deps, actor: AppUser): Promise<boolean> {
-  const pick = await findNextCandidate(deps.db.kysely, [...actor.teamIds], dayBounds(deps.clock.now(), actor.timeZone));
+  const pick = await findNextCandidate(deps.db.kysely, queueTeams(actor), dayBounds(deps.clock.now(), actor.timeZone));
   return pick !== undefined;
 }

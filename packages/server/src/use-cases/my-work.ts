@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { dayBounds, SECTIONS, type SectionKey } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
-import { findCaseView, type CaseView } from '../db/repos/case-views.ts';
+import type { CaseView } from '../db/repos/case-views.ts';
 import { countCandidates, findNextCandidate, reasonFor } from '../db/repos/queue.ts';
 import { loadAllSections, loadSection, type SectionPage } from '../db/repos/sections.ts';
 import type { Cursor } from '../db/repos/case-list.ts';
@@ -17,28 +17,30 @@ export type MyWork = {
   sections: (SectionPage & { title: string; collapsed: boolean })[];
 };
 
-/** The teams whose queue the user works: their own teams (claiming needs membership). */
-const queueTeams = (actor: AppUser) => [...actor.teamIds];
+/**
+ * The teams whose queue the user works: their own teams (claiming needs membership), and only
+ * if they may see those teams' cases (a role without case.view_team must not learn of them).
+ */
+export const queueTeams = (actor: AppUser): string[] =>
+  actor.permissions.has('case.view_team') || actor.permissions.has('case.view_all') ? [...actor.teamIds] : [];
 
 /** Everything the My Work page shows, for the user's "today" (SPEC §3). */
 export async function getMyWork(deps: Deps, actor: AppUser): Promise<MyWork> {
   const db = deps.db.kysely;
   const today = dayBounds(deps.clock.now(), actor.timeZone);
   const teams = queueTeams(actor);
-  const [pick, pages, { collapsedSections, ...capacity }] = await Promise.all([
-    findNextCandidate(db, teams, today),
-    loadAllSections(db, actor.id, today, SECTION_PAGE_SIZE),
+  const picking = findNextCandidate(db, teams, today);
+  const queue = picking.then((p) => (p ? reasonFor(db, teams, p, today) : countCandidates(db, teams).then((total) => ({ reason: '', total }))));
+  // The next case is read with the sections' cases, in one case-view statement.
+  const [pick, { pages, extra }, { collapsedSections, ...capacity }, why] = await Promise.all([
+    picking,
+    loadAllSections(db, actor.id, today, SECTION_PAGE_SIZE, picking.then((p) => (p ? [p.id] : []))),
     userState(deps, actor.id),
+    queue,
   ]);
-  let next: MyWork['next'] = null;
-  let unassignedCount = 0;
-  if (pick) {
-    const [view, why] = await Promise.all([findCaseView(db, pick.id), reasonFor(db, teams, pick, today)]);
-    unassignedCount = why.total;
-    if (view) next = { case: view, reason: why.reason };
-  } else {
-    unassignedCount = await countCandidates(db, teams);
-  }
+  const view = pick && extra.get(pick.id);
+  const next: MyWork['next'] = view ? { case: view, reason: why.reason } : null;
+  const unassignedCount = why.total;
   const collapsed = new Set(collapsedSections);
   return {
     next,

@@ -10,7 +10,7 @@ import { insertCase } from './create-case.ts';
 import { lockCase, saveChanges } from './case-write.ts';
 import { insertMessage } from './post-message.ts';
 import type { ChannelRecord } from '../channels/channel-repo.ts';
-import { findCaseByReference, findConversationCase, linkCaseChannel, registerConversation, type ConversationKey } from '../channels/conversations.ts';
+import { findCaseByReference, findConversationCase, linkCaseChannel, lockConversation, registerConversation, type ConversationKey } from '../channels/conversations.ts';
 import { storeAttachments, type InboundAttachment } from '../channels/attachments.ts';
 import { backoffMs } from '../channels/config.ts';
 
@@ -100,6 +100,7 @@ export async function processInbound(deps: Deps, inboundId: string): Promise<Rec
 type Ch = { id: string; type: ChannelRecord['type']; teamId: string };
 
 async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, now: Date): Promise<Applied> {
+  if (!p.forceNew) await lockConversation(trx, ch.id, [...p.lookup, ...p.register]);
   let caseId = p.forceNew ? null : await findConversationCase(trx, ch.id, p.lookup);
   if (!caseId && !p.forceNew && p.reference) caseId = await findCaseByReference(trx, ch.id, p.reference);
   let target: CaseView | undefined = caseId ? await lockCase(trx, caseId) : undefined;

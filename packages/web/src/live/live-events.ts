@@ -15,6 +15,7 @@ export const CASE_EVENTS = [
   "case.collaborator_removed",
   "case.message_created",
   "case.rated",
+  "case.imported",
   "case.updated",
   "case.viewers_changed",
 ] as const;

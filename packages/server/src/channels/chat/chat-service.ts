@@ -56,7 +56,9 @@ export async function sendChatMessage(deps: Deps, s: ChatSession, text: string, 
   const r = await receiveCustomerMessage(deps, ch, providerId,
     chatPayload(s.id, hash, { name: customer?.name ?? '', email: customer?.email ?? '', message: text }, false));
   if (!r.processed || !r.messageId) throw unavailable();
-  return (await chatMessages(deps, r.caseId!, null)).find((m) => m.id === r.messageId)!;
+  const sent = await findChatMessage(deps, r.caseId!, r.messageId);
+  if (!sent) throw unavailable();
+  return sent;
 }
 
 /** The customer ends the chat: the case is resolved (completed), with the rating when given at once. */
@@ -101,16 +103,27 @@ export async function chatState(deps: Deps, sessionId: string): Promise<ChatStat
   };
 }
 
+type MessageRow = { id: string; body: string; direction: string; author_name: string | null; created_at: Date };
+
+// What a customer may read of a case's conversation: public messages to and from them, never internal notes.
+const PUBLIC_MESSAGES = sql`SELECT m.id::text AS id, m.body, m.direction, u.name AS author_name, m.created_at FROM messages m
+  LEFT JOIN users u ON u.id = m.author_id WHERE NOT m.internal AND m.direction IN ('inbound','outbound')`;
+
+const toChatMessage = (m: MessageRow): ChatMessage => ({
+  id: m.id, body: m.body, from: m.direction === 'inbound' ? 'customer' : 'agent',
+  authorName: m.direction === 'outbound' ? (m.author_name?.split(' ')[0] ?? 'Agent') : null, createdAt: new Date(m.created_at).toISOString(),
+});
+
 /** Public messages of the chat's case after a given message (never internal notes), oldest first. */
 export async function chatMessages(deps: Deps, caseId: string, afterId: string | null, limit = 200): Promise<ChatMessage[]> {
-  const r = await sql<{ id: string; body: string; direction: string; author_name: string | null; created_at: Date }>`
-    SELECT m.id::text AS id, m.body, m.direction, u.name AS author_name, m.created_at FROM messages m
-    LEFT JOIN users u ON u.id = m.author_id
-    WHERE m.case_id = ${caseId}::uuid AND NOT m.internal AND m.direction IN ('inbound','outbound')
+  const r = await sql<MessageRow>`${PUBLIC_MESSAGES} AND m.case_id = ${caseId}::uuid
       ${afterId ? sql`AND (m.created_at, m.id) > (SELECT a.created_at, a.id FROM messages a WHERE a.id = ${afterId}::uuid)` : sql``}
     ORDER BY m.created_at, m.id LIMIT ${limit}`.execute(deps.db.kysely);
-  return r.rows.map((m) => ({
-    id: m.id, body: m.body, from: m.direction === 'inbound' ? 'customer' : 'agent',
-    authorName: m.direction === 'outbound' ? (m.author_name?.split(' ')[0] ?? 'Agent') : null, createdAt: new Date(m.created_at).toISOString(),
-  }));
+  return r.rows.map(toChatMessage);
+}
+
+/** One public message of the chat's case (the answer to the customer's own send, however long the chat). */
+async function findChatMessage(deps: Deps, caseId: string, messageId: string): Promise<ChatMessage | undefined> {
+  const r = await sql<MessageRow>`${PUBLIC_MESSAGES} AND m.case_id = ${caseId}::uuid AND m.id = ${messageId}::uuid`.execute(deps.db.kysely);
+  return r.rows[0] && toChatMessage(r.rows[0]);
 }

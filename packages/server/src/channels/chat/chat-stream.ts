@@ -2,6 +2,8 @@ import type { Deps } from '../../deps.ts';
 import { EVENTS_CHANNEL, type LiveNotice } from '../../db/repos/case-events.ts';
 import { chatMessages, chatState, type ChatMessage, type ChatState } from './chat-service.ts';
 
+const PAGE = 200;
+
 export type ChatListener = {
   sessionId: string;
   caseId: string;
@@ -78,10 +80,13 @@ export class ChatStreams {
       l.caseId = state.caseId;
       this.#index(l);
     }
-    const fresh = await chatMessages(this.deps, l.caseId, l.lastMessageId);
-    for (const m of fresh) {
-      l.lastMessageId = m.id;
-      l.send('message', m);
+    for (let more = true; more;) {
+      const fresh = await chatMessages(this.deps, l.caseId, l.lastMessageId, PAGE);
+      for (const m of fresh) {
+        l.lastMessageId = m.id;
+        l.send('message', m);
+      }
+      more = fresh.length === PAGE; // a long backlog (reconnecting to a long chat) is sent in full
     }
     l.send('state', state);
   }

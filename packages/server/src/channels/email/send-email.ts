@@ -41,7 +41,7 @@ export async function sendEmailReply(deps: Deps, opts: ChannelOptions, ch: Chann
   });
   const secrets = await channelSecrets(db, ch);
   const auth = ch.settings.smtpUser ? { user: ch.settings.smtpUser, pass: secrets.smtpPassword ?? '' } : undefined;
-  const transport = nodemailer.createTransport({ url: relay, ...(auth ? { auth } : {}), connectionTimeout: opts.httpTimeoutMs, greetingTimeout: opts.httpTimeoutMs });
+  const transport = nodemailer.createTransport({ url: relay, ...(auth ? { auth } : {}), connectionTimeout: opts.httpTimeoutMs, greetingTimeout: opts.httpTimeoutMs, socketTimeout: opts.httpTimeoutMs });
   try {
     await transport.sendMail({
       from: { name: ch.settings.fromName ?? ch.name, address: ch.address! },

@@ -38,7 +38,8 @@ export function signWebhookBody(secret: string, body: string): string {
 
 type Job = { id: string; webhook_id: string; event_type: string; case_id: string; data: Record<string, unknown>; body: string | null; attempts: number; created_at: Date; url: string; secret: string };
 
-const LEASE_MS = 60_000;
+/** How long a claimed delivery stays ours: far longer than one call may take (its timeout). */
+const leaseMs = (opts: Pick<ChannelOptions, 'httpTimeoutMs'>) => Math.max(60_000, 4 * opts.httpTimeoutMs);
 
 /**
  * Delivers due webhook calls. Claimed with SKIP LOCKED and a lease, so several processes share
@@ -47,7 +48,7 @@ const LEASE_MS = 60_000;
 export async function deliverDueWebhooks(deps: Deps, opts: ChannelOptions, limit = 20): Promise<number> {
   const now = deps.clock.now();
   const jobs = await sql<Job>`WITH claimed AS (
-      UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ${new Date(now.getTime() + LEASE_MS)}
+      UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ${new Date(now.getTime() + leaseMs(opts))}
       WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ${now}
                    ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING *)
@@ -100,12 +101,12 @@ async function deliverOne(deps: Deps, opts: ChannelOptions, job: Job): Promise<v
   const now = deps.clock.now();
   if (error === null) {
     await db.updateTable('webhook_deliveries').set({ status: 'delivered', response_status: status, delivered_at: now, last_error: null })
-      .where('id', '=', job.id).execute();
+      .where('id', '=', job.id).where('attempts', '=', job.attempts).execute();
     return;
   }
   const failed = job.attempts >= opts.maxAttempts;
   await db.updateTable('webhook_deliveries').set({
     status: failed ? 'failed' : 'pending', response_status: status, last_error: error,
     next_attempt_at: new Date(now.getTime() + backoffMs(opts, job.attempts)),
-  }).where('id', '=', job.id).execute();
+  }).where('id', '=', job.id).where('attempts', '=', job.attempts).execute(); // a later attempt (lease taken over) owns the row
 }

@@ -1,12 +1,12 @@
 import * as initial from './001-initial.ts';
 import * as channels from './002-channels.ts';
-import * as searchIndexes from './003-search-indexes.ts';
+import * as listIndexes from './003-list-indexes.ts';
 import * as tokenScope from './004-token-scope.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '001-initial', up: initial.up },
   { name: '002-channels', up: channels.up },
-  { name: '003-search-indexes', up: searchIndexes.up },
+  { name: '003-list-indexes', up: listIndexes.up },
   { name: '004-token-scope', up: tokenScope.up },
 ];
