@@ -43,14 +43,16 @@ async function references(a: Target, token: string, ids: string[]): Promise<stri
   return out;
 }
 
-async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<number> {
-  const logFile = path.join(o.outDir, `server-${o.db}.log`);
-  const env = { dataDir: store.dataDir, databaseUrl: store.databaseUrl, logFile };
+type Env = { dataDir?: string; databaseUrl?: string; logFile: string };
+type Loaded = { org: Org; imported: Figures['import'] & { ids: string[] }; claimers: number[]; probe: { references: string[] }; rng: Rng };
+
+/** Seeds the organisation, imports the history and a fresh queue for the claimers over HTTP. */
+async function load(o: BenchOptions, store: Store, servers: Server[], env: Env): Promise<Loaded> {
   say(`seeding ${o.teams} teams and ${o.agents} agents`);
-  let db = await store.open();
+  const db = await store.open();
   const org = await seedOrg(db, o);
   await db.close();
-  let srv = await startServer(env);
+  const srv = await startServer(env);
   servers.push(srv);
   const a: Target = { base: srv.base, agent: makeAgent(128) };
   say(`importing ${o.cases} cases through POST /api/v1/import/cases`);
@@ -64,42 +66,66 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
   const probe = { references: await references(a, org.adminToken, imported.ids.slice(0, 20)) };
   await srv.stop();
   servers.pop();
+  return { org, imported, claimers, probe, rng };
+}
+
+/** Adds messages with the server stopped, then cold-starts process A (and B on PostgreSQL). */
+async function restart(o: BenchOptions, store: Store, servers: Server[], env: Env, L: Loaded): Promise<{ a: Target; b: Target; coldStartMs: number }> {
   say('adding messages and refreshing statistics (server stopped)');
-  db = await store.open();
-  imported.messages = await addMessages(db, o.messagesPerCase);
+  const db = await store.open();
+  L.imported.messages = await addMessages(db, o.messagesPerCase);
   await vacuumAnalyze(db);
   await db.close();
   say('cold start');
-  srv = await startServer(env);
+  const srv = await startServer(env);
   servers.push(srv);
-  a.base = srv.base;
-  const b: Target = o.db === 'postgres' ? { base: (servers[servers.push(await startServer(env)) - 1]!).base, agent: makeAgent(16) } : a;
+  const a: Target = { base: srv.base, agent: makeAgent(128) };
+  if (o.db !== 'postgres') return { a, b: a, coldStartMs: srv.startMs };
+  const other = await startServer(env);
+  servers.push(other);
+  return { a, b: { base: other.base, agent: makeAgent(16) }, coldStartMs: srv.startMs };
+}
+
+/** Every timed phase, in order; claims are recorded in `ledger` for the database check. */
+async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger: ClaimLedger) {
+  const { org, rng } = L;
   const cap = o.smoke ? 200 : 20_000;
   say('measuring My Work, lists and search');
   const myWork = await measureMyWork(a, org, o.duration, o.concurrency, cap);
   const list = await measureList(a, org, o.duration, o.concurrency, cap);
-  const search = await measureSearch(a, org, probe, o.duration, o.concurrency, cap);
-  const ledger: ClaimLedger = new Map();
-  say(`claim-next with ${claimers.length} agents`);
-  const claimNext = await measureClaimNext(a, org, claimers, o.duration, ledger);
+  const search = await measureSearch(a, org, L.probe, o.duration, o.concurrency, cap);
+  say(`claim-next with ${L.claimers.length} agents`);
+  const claimNext = await measureClaimNext(a, org, L.claimers, o.duration, ledger);
   say('claim storm');
   const stormIds = await importAll(a, org.adminToken, [freshCases(org, rng, o.smoke ? 3 : 20, o.smoke ? 2 : 5, 4, Date.now())], 1);
-  const stormCases = await caseTeams(a, org.adminToken, stormIds);
-  const storm = await measureStorm(a, org, stormCases, 16, ledger);
+  const storm = await measureStorm(a, org, await caseTeams(a, org.adminToken, stormIds), 16, ledger);
   say('live updates');
-  const liveIds = await importAll(a, org.adminToken, [freshCases(org, rng, o.smoke ? 5 : 50, o.smoke ? 2 : 2, 2, Date.now())], 1);
+  const liveIds = await importAll(a, org.adminToken, [freshCases(org, rng, o.smoke ? 5 : 50, 2, 2, Date.now())], 1);
   const live = { ...(await measureLive(a, b, org, await caseTeams(a, org.adminToken, liveIds), ledger)), crossProcess: b !== a };
   const rssMb = { a: mb(await serverRss(a.base)), b: b !== a ? mb(await serverRss(b.base)) : null };
+  return { myWork, list, search, claimNext, storm, live, rssMb };
+}
+
+async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<number> {
+  const env: Env = { dataDir: store.dataDir, databaseUrl: store.databaseUrl, logFile: path.join(o.outDir, `server-${o.db}.log`) };
+  const L = await load(o, store, servers, env);
+  const { a, b, coldStartMs } = await restart(o, store, servers, env, L);
+  const ledger: ClaimLedger = new Map();
+  const m = await measure(o, L, a, b, ledger);
   for (const s of servers.splice(0)) await s.stop();
-  db = await store.open();
+  const db = await store.open();
   const verification = await verifyClaims(db, ledger);
   await db.close();
   const pgbench = o.db === 'postgres' ? await runPgbench(o.pgUrl, o.claimers, o.smoke ? 2 : Math.min(30, o.duration), o.smoke ? 1 : 10) : null;
-  const { ids: _ids, ...importFigures } = imported;
-  const figures: Figures = { import: importFigures, coldStartMs: srv.startMs, myWork: { ...myWork.latency, errors: myWork.errors }, list: { ...list.latency, errors: list.errors }, search: { ...search.latency, errors: search.errors }, claimNext, pgbench, storm, verification, live, rssMb };
-  const { file, failed } = report(o, figures, { statuses: { myWork: myWork.statuses, list: list.statuses, search: search.statuses } });
+  const { ids: _ids, ...importFigures } = L.imported;
+  const lat = (t: typeof m.myWork) => ({ ...t.latency, errors: t.errors });
+  const figures: Figures = {
+    import: importFigures, coldStartMs, myWork: lat(m.myWork), list: lat(m.list), search: lat(m.search),
+    claimNext: m.claimNext, pgbench, storm: m.storm, verification, live: m.live, rssMb: m.rssMb,
+  };
+  const { file, failed } = report(o, figures, { statuses: { myWork: m.myWork.statuses, list: m.list.statuses, search: m.search.statuses } });
   say(`wrote ${file}`);
-  if (myWork.errors + list.errors + search.errors > 0) failed.push('errors in the latency phases');
+  if (m.myWork.errors + m.list.errors + m.search.errors > 0) failed.push('errors in the latency phases');
   if (failed.length) { say(`FAILED: ${failed.join(', ')}`); return 1; }
   return 0;
 }
