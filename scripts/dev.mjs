@@ -4,7 +4,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const env = { ...process.env, CASEWORK_DEMO: process.env.CASEWORK_DEMO ?? '1' };
+const port = process.env.PORT ?? '3000';
+// The Vite dev server proxies /api to the API wherever PORT puts it.
+const env = {
+  ...process.env,
+  CASEWORK_DEMO: process.env.CASEWORK_DEMO ?? '1',
+  CASEWORK_API_URL: process.env.CASEWORK_API_URL ?? `http://127.0.0.1:${port}`,
+};
 const children = [
   spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'packages/server/src/cli.ts', 'serve'], { cwd: root, stdio: 'inherit', env }),
   spawn('npm', ['run', 'dev', '-w', '@casework/web'], { cwd: root, stdio: 'inherit', env }),
