@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { TYPE_RANK, type CaseType, type Resolution, type Status } from '@casework/domain';
 import type { Db } from '../db/connect.ts';
 import { newReference, uuidv7 } from '../ids.ts';
-import { makeTeam, makeUser, type TestApp, type TestUser } from './harness.ts';
+import { call, makeTeam, makeUser, type TestApp, type TestUser } from './harness.ts';
 
 export type SeedCase = {
   id?: string;
@@ -56,6 +56,16 @@ export function expectProblem(res: { statusCode: number; headers: Record<string,
   expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
   expect(res.data.status).toBe(status);
   return res.data;
+}
+
+/** Sends a request that must be refused with this problem, and checks it changed nothing. */
+export async function expectRefused(
+  t: TestApp, user: TestUser | null, method: string, url: string, body: unknown, status: number, code: string,
+): Promise<any> {
+  const before = await fingerprint(t.db);
+  const p = expectProblem(await call(t, user, method, url, body), status, code);
+  expect(await fingerprint(t.db)).toBe(before);
+  return p;
 }
 
 /** A digest of everything a request could change: cases, collaborators, messages, history, preferences. */

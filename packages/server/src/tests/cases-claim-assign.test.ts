@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, call, fixedClock, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
-import { expectProblem, fingerprint, makeOrg, seedCase, UNKNOWN_ID, type Org } from '../test-support/case-fixtures.ts';
+import { expectProblem, makeOrg, seedCase, UNKNOWN_ID, type Org, expectRefused } from '../test-support/case-fixtures.ts';
 
 const NOW = new Date('2026-05-04T10:00:00.000Z');
 const EARLIER = new Date('2026-05-01T09:00:00.000Z');
@@ -13,12 +13,8 @@ describe.each(DB_KINDS)('claim, assign and unassign (%s)', (kind) => {
   const get = async (user: TestUser, id: string) => (await call(t, user, 'GET', `/api/v1/cases/${id}`)).data;
   const eventTypes = async (id: string) => (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events.map((e: { type: string }) => e.type);
   /** Runs a refused request and checks it changed nothing. */
-  const refused = async (user: TestUser | null, method: string, url: string, body: unknown, status: number, code: string) => {
-    const before = await fingerprint(t.db);
-    const p = expectProblem(await call(t, user, method, url, body), status, code);
-    expect(await fingerprint(t.db)).toBe(before);
-    return p;
-  };
+  const refused = (user: TestUser | null, method: string, url: string, body: unknown, status: number, code: string) =>
+    expectRefused(t, user, method, url, body, status, code);
 
   beforeAll(async () => {
     t = await startTestApp(kind, { clock: fixedClock(NOW) });

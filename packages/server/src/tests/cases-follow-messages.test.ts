@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, call, fixedClock, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
-import { expectProblem, fingerprint, makeOrg, seedCase, UNKNOWN_ID, type Org } from '../test-support/case-fixtures.ts';
+import { expectProblem, fingerprint, makeOrg, seedCase, UNKNOWN_ID, type Org, expectRefused } from '../test-support/case-fixtures.ts';
 
 const NOW = new Date('2026-05-04T10:00:00.000Z');
 const EARLIER = new Date('2026-05-01T09:00:00.000Z');
@@ -10,12 +10,8 @@ describe.each(DB_KINDS)('follow, collaborators, messages and history (%s)', (kin
   let o: Org;
   let clock: ReturnType<typeof fixedClock>;
   const seed = (c: Partial<Parameters<typeof seedCase>[1]> = {}) => seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER, ...c });
-  const refused = async (user: TestUser | null, method: string, url: string, body: unknown, status: number, code: string) => {
-    const before = await fingerprint(t.db);
-    const p = expectProblem(await call(t, user, method, url, body), status, code);
-    expect(await fingerprint(t.db)).toBe(before);
-    return p;
-  };
+  const refused = (user: TestUser | null, method: string, url: string, body: unknown, status: number, code: string) =>
+    expectRefused(t, user, method, url, body, status, code);
 
   beforeAll(async () => {
     clock = fixedClock(NOW);

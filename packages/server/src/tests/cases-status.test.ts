@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, call, fixedClock, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
-import { expectProblem, fingerprint, makeOrg, seedCase, type Org } from '../test-support/case-fixtures.ts';
+import { expectProblem, makeOrg, seedCase, type Org, expectRefused } from '../test-support/case-fixtures.ts';
 
 const NOW = new Date('2026-05-04T10:00:00.000Z');
 const EARLIER = new Date('2026-05-01T09:00:00.000Z');
@@ -12,12 +12,8 @@ describe.each(DB_KINDS)('wait, wake, resolve, cancel, reopen (%s)', (kind) => {
   const seed = (c: Partial<Parameters<typeof seedCase>[1]> = {}) => seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER, ...c });
   const act = (user: TestUser | null, id: string, action: string, body?: unknown) => call(t, user, 'POST', `/api/v1/cases/${id}/${action}`, body);
   const eventTypes = async (id: string) => (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events.map((e: { type: string }) => e.type);
-  const refused = async (user: TestUser | null, id: string, action: string, body: unknown, status: number, code: string) => {
-    const before = await fingerprint(t.db);
-    const p = expectProblem(await act(user, id, action, body), status, code);
-    expect(await fingerprint(t.db)).toBe(before);
-    return p;
-  };
+  const refused = (user: TestUser | null, id: string, action: string, body: unknown, status: number, code: string) =>
+    expectRefused(t, user, 'POST', `/api/v1/cases/${id}/${action}`, body, status, code);
   /** 401 without credentials, 404 for a user of another team, 403 (naming the action) for a viewer and a non-owner agent. */
   const guarded = async (id: string, path: string, action: string, body?: unknown) => {
     await refused(null, id, path, body, 401, 'unauthenticated');
