@@ -1,4 +1,5 @@
-import type { CaseType } from './types.ts';
+import type { CaseFacts, CaseType } from './types.ts';
+import { transition, type Outcome } from './lifecycle.ts';
 import { TYPE_LABEL, TYPE_RANK } from './types.ts';
 import { dayBounds } from './time.ts';
 
@@ -32,4 +33,22 @@ export function nextReason(type: CaseType, createdToday: boolean, poolSize: numb
   return createdToday
     ? `${TYPE_LABEL[type]} · newest of ${poolSize} created today`
     : `${TYPE_LABEL[type]} · oldest of ${poolSize} waiting, none created today`;
+}
+
+/** What every case in a team's queue has in common (SPEC §3.1): new and without an owner. */
+export const QUEUED = { status: 'new', ownerId: null } as const satisfies Pick<CaseFacts, 'status' | 'ownerId'>;
+
+/**
+ * The domain's claim of a queued case. The claim rule reads only a case's status and owner, so
+ * every queued case claims alike: claim-next can pick, lock and change a case in one database
+ * statement whose condition is QUEUED, applying this outcome. (A test holds it to `transition`
+ * for queued cases of every type, team and time.)
+ */
+export function claimQueued(actorId: string, now: Date): Extract<Outcome, { ok: true }> {
+  const facts: CaseFacts = {
+    ...QUEUED, id: '', type: 'platform', teamId: '', resolution: null, collaboratorIds: [], createdAt: now, resolvedAt: null, wakeAt: null,
+  };
+  const outcome = transition(facts, { kind: 'claim', actorId }, now);
+  if (!outcome.ok) throw new Error(`The lifecycle refuses to claim a queued case: ${outcome.detail}`);
+  return outcome;
 }

@@ -13,6 +13,7 @@ import type { Deps } from './deps.ts';
 import { startChannels } from './channels/runtime.ts';
 import { readChannelOptions } from './channels/config.ts';
 import { seedDemoChannels } from './channels/demo-channels.ts';
+import { announcementsSettled } from './realtime/announcer.ts';
 
 /** Starts the server: database, migrations, first admin or demo, live hub, timers, HTTP. */
 export async function serve(overrides: Partial<Config> = {}): Promise<{ close(): Promise<void>; url: string }> {
@@ -53,6 +54,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
     await hub.stop();
     await presence.stop();
     await app.close();
+    await announcementsSettled(db);
     await db.close();
   })());
   return { close, url };

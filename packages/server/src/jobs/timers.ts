@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { transition, type LifecycleEvent } from '@casework/domain';
 import type { Deps } from '../deps.ts';
 import { lockCase, saveChanges } from '../use-cases/case-write.ts';
-import { appendEvents, audienceOf } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, inTransaction } from '../db/repos/case-events.ts';
 
 const BATCH = 100; // one transaction each: on the embedded database it holds the only connection
 
@@ -17,7 +17,7 @@ async function fire(deps: Deps, findDue: (limit: number, now: Date) => ReturnTyp
   let fired = 0;
   for (;;) {
     const now = deps.clock.now();
-    const n = await deps.db.kysely.transaction().execute(async (trx) => {
+    const n = await inTransaction(deps.db, async (trx) => {
       const org = await trx.selectFrom('organisation').select('auto_close_days').where('id', '=', 1).executeTakeFirst();
       const due = await findDue(BATCH, now).execute(trx);
       let count = 0;

@@ -13,6 +13,7 @@ import { Presence } from '../realtime/presence.ts';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http/route-types.ts';
 import { randomToken, sha256, uuidv7 } from '../ids.ts';
+import { announcementsSettled } from '../realtime/announcer.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -102,6 +103,7 @@ export async function startTestApp(kind: DbKind, opts: { clock?: Clock; config?:
       await hub.stop();
       await presence.stop();
       await app.close();
+      await announcementsSettled(db);
       await db.close();
       await drop();
     },

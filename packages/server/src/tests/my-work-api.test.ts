@@ -89,7 +89,15 @@ describe.each(DB_KINDS)('My Work endpoints (%s)', (kind) => {
     expect(w.unassignedCount).toBe(2);
     const r = await call(t, v, 'POST', '/api/v1/me/work/claim-next');
     expect(r.statusCode).toBe(200);
-    expect(r.data).toMatchObject({ id: today, status: 'ready', ownerId: v.id, updatedAt: NOW.toISOString() });
+    expect(r.data).toMatchObject({ id: today, status: 'ready', ownerId: v.id, ownerName: expect.stringMatching(/^agent /), teamId: team, updatedAt: NOW.toISOString() });
+    expect(r.data.actions).toContain('resolve');
+    // The history holds the domain's claim of a queued case, in its order, by the claimer.
+    const history = (await call(t, v, 'GET', `/api/v1/cases/${today}/events`)).data;
+    const claimEvents = history.events.filter((e: { type: string }) => e.type !== 'case.created');
+    expect(claimEvents.map((e: { type: string; actorId: string; data: Record<string, unknown> }) => [e.type, e.actorId, e.data])).toEqual([
+      ['case.claimed', v.id, { ownerId: v.id }],
+      ['case.status_changed', v.id, { from: 'new', to: 'ready', reason: 'claimed' }],
+    ]);
     expect((await call(t, v, 'GET', '/api/v1/me/work')).data).toMatchObject({ next: { case: { id: older } }, unassignedCount: 1 });
     expect((await call(t, v, 'POST', '/api/v1/me/work/claim-next')).data.id).toBe(older);
     expectProblem(await call(t, v, 'POST', '/api/v1/me/work/claim-next'), 404, 'queue_empty');

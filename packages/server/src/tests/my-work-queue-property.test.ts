@@ -62,6 +62,10 @@ describe.each(DB_KINDS)('the SQL queue agrees with the domain\'s pickNext (%s)',
       const work = (await call(t, viewer, 'GET', '/api/v1/me/work')).data;
       expect(work.next && { id: work.next.case.id, reason: work.next.reason }, label).toEqual(want && { id: want.case.id, reason: want.reason });
       expect(work.unassignedCount, label).toBe(candidates.length);
+      // Claim-next (one statement on the server) takes exactly the case the rules name.
+      const claimed = await call(t, viewer, 'POST', '/api/v1/me/work/claim-next');
+      if (want) expect([claimed.statusCode, claimed.data.id, claimed.data.ownerId, claimed.data.status], label).toEqual([200, want.case.id, viewer.id, 'ready']);
+      else expect(claimed.statusCode, label).toBe(404);
       if (want?.createdToday) agreedToday++;
       else if (want) agreedOlder++;
     }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { can, canView, transition, type CaseAction, type CaseChanges, type LifecycleEvent } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import { selectCaseViews, toCaseView, type CaseView } from '../db/repos/case-views.ts';
-import { appendEvents, audienceOf, type StoredEvent } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../db/repos/case-events.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { Problem, forbidden, invalid, notAllowedTransition, notFound } from '../errors.ts';
@@ -67,7 +67,7 @@ export async function runLifecycleAction(
   extra?: (trx: Kysely<Database>, c: CaseView, event: LifecycleEvent) => Promise<void>,
 ): Promise<CaseWriteResult> {
   const now = deps.clock.now();
-  return deps.db.kysely.transaction().execute(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     const action = typeof actionOrRule === 'function' ? actionOrRule(c) : actionOrRule;

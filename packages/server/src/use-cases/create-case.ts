@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { findCaseView, type CaseView } from '../db/repos/case-views.ts';
 import { findOrCreateCustomer, type CustomerInput } from '../db/repos/customers.ts';
-import { appendEvents, audienceOf } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, inTransaction } from '../db/repos/case-events.ts';
 import { newReference, uuidv7 } from '../ids.ts';
 import { checkCapacity } from './case-write.ts';
 import { forbidden, invalid } from '../errors.ts';
@@ -59,7 +59,7 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
   if (!mayAssign && input.ownerId !== null && input.ownerId !== actor.id) throw forbidden('assign');
   checkChannelScope(actor, input);
   const now = deps.clock.now();
-  const id = await deps.db.kysely.transaction().execute(async (trx) => {
+  const id = await inTransaction(deps.db, async (trx) => {
     const team = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
     if (!team) throw invalid([{ field: 'teamId', message: 'no such team' }]);
     if (input.ownerId) {

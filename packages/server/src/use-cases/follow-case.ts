@@ -1,7 +1,7 @@
 import { can, canView, type CaseAction } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
-import { appendEvents, audienceOf } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, inTransaction } from '../db/repos/case-events.ts';
 import { lockCase, refusal, type CaseWriteResult } from './case-write.ts';
 import { invalid, notFound } from '../errors.ts';
 
@@ -15,7 +15,7 @@ export async function setCollaborator(
   const now = deps.clock.now();
   const self = userId === actor.id;
   const action: CaseAction = self ? (follow ? 'follow' : 'unfollow') : 'assign';
-  return deps.db.kysely.transaction().execute(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     const already = c.collaboratorIds.includes(userId);

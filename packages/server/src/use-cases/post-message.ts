@@ -4,7 +4,7 @@ import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
-import { appendEvents, audienceOf, type StoredEvent } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../db/repos/case-events.ts';
 import { uuidv7 } from '../ids.ts';
 import { lockCase, refusal } from './case-write.ts';
 import { notFound } from '../errors.ts';
@@ -45,7 +45,7 @@ export async function postAgentMessage(
   deps: Deps, actor: AppUser, caseId: string, body: string, internal: boolean,
 ): Promise<{ message: MessageRow; view: CaseView }> {
   const now = deps.clock.now();
-  const result = await deps.db.kysely.transaction().execute(async (trx) => {
+  const result = await inTransaction(deps.db, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     if (!can(actor, 'message', c)) throw refusal(actor, 'message', c, null, now);

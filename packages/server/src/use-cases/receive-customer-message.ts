@@ -3,7 +3,7 @@ import { initialStatus, transition } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
-import { appendEvents, audienceOf } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, inTransaction } from '../db/repos/case-events.ts';
 import { findOrCreateCustomer, type CustomerInput } from '../db/repos/customers.ts';
 import { uuidv7 } from '../ids.ts';
 import { insertCase } from './create-case.ts';
@@ -73,7 +73,7 @@ export async function receiveCustomerMessage(deps: Deps, channel: ChannelRecord,
 export async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveResult> {
   const now = deps.clock.now();
   try {
-    return await deps.db.kysely.transaction().execute(async (trx) => {
+    return await inTransaction(deps.db, async (trx) => {
       const row = await trx.selectFrom('inbound_messages as i').innerJoin('channels as ch', 'ch.id', 'i.channel_id')
         .select(['i.processed_at', 'i.case_id', 'i.message_id', 'i.payload', 'ch.id as channel_id', 'ch.type', 'ch.team_id'])
         .where('i.id', '=', inboundId).forUpdate('i' as never).executeTakeFirstOrThrow();

@@ -3,7 +3,7 @@ import { transition } from '@casework/domain';
 import type { Deps } from '../../deps.ts';
 import { Problem, notAllowedTransition, notFound, unauthenticated } from '../../errors.ts';
 import { randomToken, sha256, uuidv7 } from '../../ids.ts';
-import { appendEvents, audienceOf } from '../../db/repos/case-events.ts';
+import { appendEvents, audienceOf, inTransaction } from '../../db/repos/case-events.ts';
 import { lockCase, saveChanges } from '../../use-cases/case-write.ts';
 import { receiveCustomerMessage, type InboundPayload } from '../../use-cases/receive-customer-message.ts';
 import { findChannel, findChannelByKey } from '../channel-repo.ts';
@@ -77,7 +77,7 @@ type CustomerEvent = { kind: 'customer_ended_chat'; rating: { stars: number; not
 async function customerLifecycle(deps: Deps, s: ChatSession, event: CustomerEvent, alreadyDone: boolean, mark: (now: Date) => { ended_at?: Date; rated_at?: Date }): Promise<ChatState> {
   if (alreadyDone) return chatState(deps, s.id);
   const now = deps.clock.now();
-  await deps.db.kysely.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const c = await lockCase(trx, s.caseId);
     if (!c) throw notFound('Chat');
     const outcome = transition(c, event, now);

@@ -1,9 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import { sql, type RawBuilder } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { findCaseView } from '../../db/repos/case-views.ts';
-import { uuidv7 } from '../../ids.ts';
 import { backoffMs, type ChannelOptions } from '../config.ts';
 import { decryptSecret } from '../secrets.ts';
 
@@ -11,24 +9,23 @@ import { decryptSecret } from '../secrets.ts';
 export const WEBHOOK_EVENTS = ['case.created', 'case.claimed', 'case.status_changed', 'case.message_created'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-type Appended = { caseId: string; actorId: string | null; at: Date; events: { id: string; type: string; data: Record<string, unknown> }[] };
-
 /**
- * Queues one delivery per subscribed webhook for each appended case event, in the event's own
- * transaction: a committed event is always delivered, a rolled-back one never.
+ * A data-modifying CTE that queues one delivery per subscribed webhook for each row of the CTE
+ * `events` (columns id, case_id, type, data): it runs inside the statement that appends the
+ * events, so a committed event is always delivered and a rolled-back one never. Delivery ids
+ * are UUIDv7 built in SQL from the event time, like the ones made in code.
  */
-export async function enqueueWebhookDeliveries(trx: Kysely<Database>, input: Appended): Promise<void> {
-  const types = [...new Set(input.events.map((e) => e.type))].filter((t) => (WEBHOOK_EVENTS as readonly string[]).includes(t));
-  if (types.length === 0) return;
-  const hooks = await sql<{ id: string; events: string[] }>`SELECT id::text AS id, events FROM webhooks
-    WHERE active AND events && ${types}::text[]`.execute(trx);
-  if (hooks.rows.length === 0) return;
-  const rows = hooks.rows.flatMap((h) => input.events.filter((e) => h.events.includes(e.type)).map((e) => ({
-    id: uuidv7(input.at.getTime()), webhook_id: h.id, event_id: e.id, event_type: e.type, case_id: input.caseId,
-    data: JSON.stringify({ caseId: input.caseId, eventId: e.id, actorId: input.actorId, ...e.data }),
-    status: 'pending', next_attempt_at: input.at, created_at: input.at,
-  })));
-  await trx.insertInto('webhook_deliveries').values(rows).execute();
+export function webhookDeliveriesCte(events: string, actorId: string | null, at: Date): RawBuilder<unknown> {
+  const ev = sql.table(events);
+  const id = sql`encode(set_byte(overlay(uuid_send(gen_random_uuid()) placing substring(int8send(${at.getTime()}::bigint) from 3) from 1 for 6),
+      6, (get_byte(uuid_send(gen_random_uuid()), 6) & 15) | 112), 'hex')::uuid`;
+  return sql`INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, case_id, data, status, next_attempt_at, created_at)
+    SELECT ${id}, w.id, e.id, e.type, e.case_id,
+      jsonb_build_object('caseId', e.case_id::text, 'eventId', e.id::text, 'actorId', ${actorId}::text) || e.data,
+      'pending', ${at}, ${at}
+    FROM ${ev} e JOIN webhooks w ON w.active AND e.type = ANY(w.events)
+    WHERE e.type = ANY(${[...WEBHOOK_EVENTS]}::text[])
+    RETURNING 1`;
 }
 
 /** `sha256=<hex HMAC-SHA256(secret, raw body)>`: receivers verify the body came from us. */

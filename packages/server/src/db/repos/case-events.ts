@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
+import type { Db } from '../connect.ts';
+import { announce } from '../../realtime/announcer.ts';
 import type { DomainEvent } from '@casework/domain';
 import type { Database } from '../schema.ts';
-import { enqueueWebhookDeliveries } from '../../channels/outbound/webhooks.ts';
+import { webhookDeliveriesCte } from '../../channels/outbound/webhooks.ts';
 
 /** Who may hear about a change: the teams and people the case belonged to before and after. */
 export type Audience = { teamIds: string[]; userIds: string[] };
@@ -13,39 +15,58 @@ export const EVENTS_CHANNEL = 'casework_events';
 
 export type LiveNotice = { caseId: string; ids: string[]; types: string[]; audience: Audience; at: string };
 
+const pending = new WeakMap<object, LiveNotice[]>();
+
 /**
- * Appends history rows and, in the same transaction, announces them: PostgreSQL delivers
- * a NOTIFY only when the transaction commits, so listeners never hear of a rolled-back change.
+ * Runs `work` in a transaction; the changes it records with appendEvents are announced to every
+ * process once the transaction has committed (never for a rolled-back one).
+ */
+export async function inTransaction<T>(db: Db, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  const notices: LiveNotice[] = [];
+  const result = await db.kysely.transaction().execute(async (trx) => {
+    pending.set(trx, notices);
+    return work(trx);
+  });
+  announceCommitted(db, notices);
+  return result;
+}
+
+/** Announces notices of changes that are already committed. */
+export function announceCommitted(db: Db, notices: LiveNotice[]): void {
+  announce(db, EVENTS_CHANNEL, notices.map((n) => JSON.stringify(n)));
+}
+
+/**
+ * Appends history rows and queues their webhook deliveries (one statement, in the caller's
+ * transaction, so a committed event is always delivered and a rolled-back one never); the
+ * change is announced when that transaction commits (see inTransaction).
  */
 export async function appendEvents(
   trx: Kysely<Database>,
   input: { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date; audience: Audience },
 ): Promise<StoredEvent[]> {
   if (input.events.length === 0) return [];
-  const rows = await trx.insertInto('case_events')
-    .values(input.events.map((e) => ({
-      case_id: input.caseId, type: e.type, actor_id: input.actorId, data: JSON.stringify(e.data), created_at: input.at,
-    })))
-    .returning(['id', 'type'])
-    .execute();
-  const notice: LiveNotice = {
-    caseId: input.caseId,
-    ids: rows.map((r) => String(r.id)),
-    types: rows.map((r) => r.type),
-    audience: dedupe(input.audience),
-    at: input.at.toISOString(),
-  };
-  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
-  await enqueueWebhookDeliveries(trx, {
-    caseId: input.caseId, actorId: input.actorId, at: input.at,
-    events: rows.map((r, i) => ({ id: String(r.id), type: r.type, data: input.events[i]!.data })),
+  const notices = pending.get(trx);
+  if (!notices) throw new Error('appendEvents runs inside inTransaction, which announces the change on commit');
+  const rows = await sql<{ id: string; type: string }>`WITH ev AS (
+      INSERT INTO case_events (case_id, type, actor_id, data, created_at)
+      SELECT ${input.caseId}::uuid, e.type, ${input.actorId}::uuid, e.data, ${input.at}
+      FROM unnest(${input.events.map((e) => e.type)}::text[], ${input.events.map((e) => JSON.stringify(e.data))}::jsonb[])
+        WITH ORDINALITY AS e(type, data, n)
+      ORDER BY e.n
+      RETURNING id, case_id, type, data),
+    hooks AS (${webhookDeliveriesCte('ev', input.actorId, input.at)})
+    SELECT ev.id::text AS id, ev.type FROM ev ORDER BY ev.id`.execute(trx);
+  notices.push({
+    caseId: input.caseId, ids: rows.rows.map((r) => r.id), types: rows.rows.map((r) => r.type),
+    audience: dedupe(input.audience), at: input.at.toISOString(),
   });
-  return rows.map((r, i) => ({
-    id: String(r.id), caseId: input.caseId, type: r.type, actorId: input.actorId, data: input.events[i]!.data, createdAt: input.at,
+  return rows.rows.map((r, i) => ({
+    id: r.id, caseId: input.caseId, type: r.type, actorId: input.actorId, data: input.events[i]!.data, createdAt: input.at,
   }));
 }
 
-function dedupe(a: Audience): Audience {
+export function dedupe(a: Audience): Audience {
   return { teamIds: [...new Set(a.teamIds)], userIds: [...new Set(a.userIds.filter(Boolean))] };
 }
 

@@ -1,0 +1,123 @@
+/**
+ * Claim-next as one server-side function (SPEC §3.1), so a claim is one round trip whose
+ * statements keep their plans for the connection's life (PL/pgSQL caches them), on PostgreSQL
+ * and the embedded database alike.
+ *
+ * It picks the best queue head of the teams — the newest of today's cases by type rank, or, only
+ * if none was created today, the oldest — skipping rows other transactions are claiming
+ * (`FOR UPDATE SKIP LOCKED`), and applies the domain's claim of a queued case, which the caller
+ * passes in (`p_status`, the history rows `p_event_types`/`p_event_data`): the function decides
+ * nothing of the lifecycle, it only applies that outcome to a case that is still queued (new and
+ * unowned, the domain's QUEUED). It appends the history, queues webhook deliveries for the
+ * subscribed events and returns the case as read after the change (the caller announces it once
+ * committed: see realtime/announcer.ts). Outcomes: claimed, busy (candidates exist but others hold
+ * them), empty, capacity_limited (the organisation limits open cases per user: the caller claims
+ * in a transaction that counts them).
+ */
+export const up = /* sql */ `
+  CREATE OR REPLACE FUNCTION casework_claim_next(
+    p_teams uuid[], p_day_start timestamptz, p_day_end timestamptz, p_actor uuid, p_now timestamptz,
+    p_status text, p_event_types text[], p_event_data jsonb[], p_hook_events text[])
+  RETURNS TABLE (
+    outcome text, event_ids text[],
+    id text, reference text, subject text, description text, type text, status text, resolution text,
+    team_id text, team_name text, owner_id text, owner_name text, customer_id text, customer_name text,
+    customer_email text, customer_phone text, follow_up_of text, rating_stars int, rating_note text,
+    created_at timestamptz, updated_at timestamptz, resolved_at timestamptz, wake_at timestamptz,
+    last_activity_at timestamptz, collaborator_ids text[])
+  LANGUAGE plpgsql VOLATILE AS $fn$
+  #variable_conflict use_column
+  DECLARE
+    v_heads uuid[];
+    v_candidate uuid;
+    v_id uuid;
+    v_status text;
+    v_owner uuid;
+    v_team uuid;
+    v_events bigint[];
+    v_collaborators text[];
+  BEGIN
+    IF (SELECT o.max_open_per_user FROM organisation o WHERE o.id = 1) IS NOT NULL THEN
+      RETURN QUERY SELECT 'capacity_limited'::text, NULL::text[], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL::int, NULL, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz,
+        NULL::timestamptz, NULL::timestamptz, NULL::text[];
+      RETURN;
+    END IF;
+
+    -- Up to 8 heads per (team, type rank) from cases_queue, best first.
+    SELECT array_agg(h.id ORDER BY g.rank, h.created_at DESC, h.id DESC) INTO v_heads
+    FROM unnest(p_teams) AS t(team_id) CROSS JOIN generate_series(1, 6) AS g(rank)
+    CROSS JOIN LATERAL (
+      SELECT q.id, q.created_at FROM cases q
+      WHERE q.team_id = t.team_id AND q.type_rank = g.rank AND q.status = 'new' AND q.owner_id IS NULL
+        AND q.created_at >= p_day_start AND q.created_at < p_day_end
+      ORDER BY q.created_at DESC, q.id DESC LIMIT 8) h;
+    IF v_heads IS NULL THEN
+      SELECT array_agg(h.id ORDER BY g.rank, h.created_at, h.id) INTO v_heads
+      FROM unnest(p_teams) AS t(team_id) CROSS JOIN generate_series(1, 6) AS g(rank)
+      CROSS JOIN LATERAL (
+        SELECT q.id, q.created_at FROM cases q
+        WHERE q.team_id = t.team_id AND q.type_rank = g.rank AND q.status = 'new' AND q.owner_id IS NULL
+        ORDER BY q.created_at, q.id LIMIT 8) h;
+    END IF;
+    IF v_heads IS NULL THEN
+      RETURN QUERY SELECT 'empty'::text, NULL::text[], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL::int, NULL, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz,
+        NULL::timestamptz, NULL::timestamptz, NULL::text[];
+      RETURN;
+    END IF;
+
+    -- The first head no other transaction holds, still queued once locked. The lock is taken by
+    -- primary key alone (a plan that cannot depend on how many cases are queued); the queue
+    -- condition is checked on the locked row.
+    FOREACH v_candidate IN ARRAY v_heads LOOP
+      SELECT c.status, c.owner_id INTO v_status, v_owner FROM cases c WHERE c.id = v_candidate FOR UPDATE SKIP LOCKED;
+      IF FOUND AND v_status = 'new' AND v_owner IS NULL THEN
+        v_id := v_candidate;
+        EXIT;
+      END IF;
+    END LOOP;
+    IF v_id IS NULL THEN
+      RETURN QUERY SELECT 'busy'::text, NULL::text[], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL::int, NULL, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz,
+        NULL::timestamptz, NULL::timestamptz, NULL::text[];
+      RETURN;
+    END IF;
+
+    UPDATE cases c SET status = p_status, owner_id = p_actor, updated_at = p_now, last_activity_at = p_now
+    WHERE c.id = v_id RETURNING c.team_id INTO v_team;
+
+    WITH ev AS (
+      INSERT INTO case_events (case_id, type, actor_id, data, created_at)
+      SELECT v_id, e.type, p_actor, e.data, p_now
+      FROM unnest(p_event_types, p_event_data) WITH ORDINALITY AS e(type, data, n)
+      ORDER BY e.n
+      RETURNING case_events.id, case_events.type, case_events.data),
+    hooks AS (
+      INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, case_id, data, status, next_attempt_at, created_at)
+      SELECT encode(set_byte(overlay(uuid_send(gen_random_uuid())
+               placing substring(int8send((extract(epoch FROM p_now) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
+               6, (get_byte(uuid_send(gen_random_uuid()), 6) & 15) | 112), 'hex')::uuid,
+        w.id, ev.id, ev.type, v_id,
+        jsonb_build_object('caseId', v_id::text, 'eventId', ev.id::text, 'actorId', p_actor::text) || ev.data,
+        'pending', p_now, p_now
+      FROM ev JOIN webhooks w ON w.active AND ev.type = ANY (w.events)
+      WHERE ev.type = ANY (p_hook_events)
+      RETURNING 1)
+    SELECT array_agg(ev.id ORDER BY ev.id) INTO v_events
+    FROM ev LEFT JOIN (SELECT count(*) AS n FROM hooks) h ON true;
+
+    SELECT coalesce(array_agg(cc.user_id::text ORDER BY cc.created_at, cc.user_id), '{}') INTO v_collaborators
+    FROM case_collaborators cc WHERE cc.case_id = v_id;
+
+    RETURN QUERY SELECT 'claimed'::text, (SELECT array_agg(x::text ORDER BY x) FROM unnest(v_events) x),
+      c.id::text, c.reference, c.subject, c.description, c.type, c.status, c.resolution,
+      c.team_id::text, t.name, c.owner_id::text, o.name, c.customer_id::text, cu.name, cu.email, cu.phone,
+      c.follow_up_of::text, c.rating_stars::int, c.rating_note, c.created_at, c.updated_at, c.resolved_at, c.wake_at,
+      c.last_activity_at, v_collaborators
+    FROM cases c JOIN teams t ON t.id = c.team_id LEFT JOIN users o ON o.id = c.owner_id
+      LEFT JOIN customers cu ON cu.id = c.customer_id
+    WHERE c.id = v_id;
+  END
+  $fn$;
+`;
