@@ -9,6 +9,7 @@ import { importAll, measureList, measureMyWork, measureSearch, type Target } fro
 import { measureClaimNext, measureStorm, pickClaimers, verifyClaims, type ClaimLedger } from './claims.ts';
 import { measureLive } from './live.ts';
 import { runPgbench } from './pgbench.ts';
+import { measureHttpCeiling, measureSqlClaims } from './ceilings.ts';
 import { mb, report, type Figures } from './report.ts';
 import { Rng } from './stats.ts';
 import type { ImportItem } from '../use-cases/import-validate.ts';
@@ -61,7 +62,7 @@ async function load(o: BenchOptions, store: Store, servers: Server[], env: Env):
   const rng = new Rng(o.seed + 2);
   const claimers = pickClaimers(org, o.claimers, o.seed + 3);
   const claimerTeams = [...new Set(claimers.flatMap((i) => org.agents[i]!.teamIds))];
-  const queueSize = o.smoke ? 300 : Math.min(40_000, Math.max(4000, Math.round(o.duration * 2000)));
+  const queueSize = o.smoke ? 300 : Math.min(80_000, Math.max(4000, Math.round(o.duration * 5000)));
   await importAll(a, org.adminToken, inBatches(generateQueue(rng, claimerTeams, queueSize, Date.now()), 5000), 1);
   const probe = { references: await references(a, org.adminToken, imported.ids.slice(0, 20)) };
   await srv.stop();
@@ -96,6 +97,8 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
   const search = await measureSearch(a, org, L.probe, o.duration, o.concurrency, cap);
   say(`claim-next with ${L.claimers.length} agents`);
   const claimNext = await measureClaimNext(a, org, L.claimers, o.duration, ledger);
+  say(`HTTP ceiling with ${L.claimers.length} clients`);
+  const httpCeiling = await measureHttpCeiling(a, L.claimers.length, o.duration);
   say('claim storm');
   const stormIds = await importAll(a, org.adminToken, [freshCases(org, rng, o.smoke ? 3 : 20, o.smoke ? 2 : 5, 4, Date.now())], 1);
   const storm = await measureStorm(a, org, await caseTeams(a, org.adminToken, stormIds), 16, ledger);
@@ -103,7 +106,7 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
   const liveIds = await importAll(a, org.adminToken, [freshCases(org, rng, o.smoke ? 5 : 50, 2, 2, Date.now())], 1);
   const live = { ...(await measureLive(a, b, org, await caseTeams(a, org.adminToken, liveIds), ledger)), crossProcess: b !== a };
   const rssMb = { a: mb(await serverRss(a.base)), b: b !== a ? mb(await serverRss(b.base)) : null };
-  return { myWork, list, search, claimNext, storm, live, rssMb };
+  return { myWork, list, search, claimNext, httpCeiling, storm, live, rssMb };
 }
 
 async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<number> {
@@ -115,6 +118,8 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
   for (const s of servers.splice(0)) await s.stop();
   const db = await store.open();
   const verification = await verifyClaims(db, ledger);
+  if (o.db === 'postgres') say('claims in SQL only (pgbench)');
+  const sqlClaims = o.db === 'postgres' ? await measureSqlClaims(db, store.databaseUrl!, L.org, L.claimers, o.smoke ? 1 : o.duration) : null;
   await db.close();
   const pgbench = o.db === 'postgres' ? await runPgbench(o.pgUrl, o.claimers, o.smoke ? 2 : Math.min(30, o.duration), o.smoke ? 1 : 10) : null;
   const { ids: _ids, ...importFigures } = L.imported;
@@ -122,8 +127,12 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
   const figures: Figures = {
     import: importFigures, coldStartMs, myWork: lat(m.myWork), list: lat(m.list), search: lat(m.search),
     claimNext: m.claimNext, pgbench, storm: m.storm, verification, live: m.live, rssMb: m.rssMb,
+    ceilings: { httpHealthzPerSecond: m.httpCeiling, sqlClaims },
   };
-  const { file, failed } = report(o, figures, { statuses: { myWork: m.myWork.statuses, list: m.list.statuses, search: m.search.statuses } });
+  const { file, failed } = report(o, figures, {
+    statuses: { myWork: m.myWork.statuses, list: m.list.statuses, search: m.search.statuses },
+    scenarios: { list: m.list.scenarios, search: m.search.scenarios },
+  });
   say(`wrote ${file}`);
   if (m.myWork.errors + m.list.errors + m.search.errors > 0) failed.push('errors in the latency phases');
   if (failed.length) { say(`FAILED: ${failed.join(', ')}`); return 1; }

@@ -4,7 +4,7 @@ import { adminQuery } from './org.ts';
 
 export type PgbenchResult = { tps: number; clients: number; seconds: number } | { skipped: string };
 
-function findPgbench(): string | null {
+export function findPgbench(): string | null {
   for (const p of ['/usr/lib/postgresql/15/bin/pgbench', '/usr/lib/postgresql/18/bin/pgbench', '/usr/lib/postgresql/16/bin/pgbench', '/usr/lib/postgresql/17/bin/pgbench']) {
     if (fs.existsSync(p)) return p;
   }

@@ -5,6 +5,7 @@ import type { BenchOptions } from './options.ts';
 import type { Latency } from './stats.ts';
 import type { ClaimNextResult, StormResult, Verification } from './claims.ts';
 import type { PgbenchResult } from './pgbench.ts';
+import type { Ceilings } from './ceilings.ts';
 
 export type Figures = {
   import: { cases: number; seconds: number; perSecond: number; messages: number };
@@ -18,11 +19,18 @@ export type Figures = {
   verification: Verification;
   live: Latency & { missed: number; crossProcess: boolean };
   rssMb: { a: number; b: number | null };
+  ceilings: Ceilings;
 };
 
 type Row = { figure: string; value: string; target: string; ok: boolean | null };
 
 const mb = (b: number) => Math.round(b / 1048576);
+
+function sqlClaims(c: Ceilings['sqlClaims'], tps: number | null): string {
+  if (!c) return 'not run';
+  if ('skipped' in c) return c.skipped;
+  return `${c.perSecond} claims/s (pgbench running casework_claim_next)${tps ? ` = ${Math.round(c.perSecond / tps * 100)}% of pgbench -N` : ''}`;
+}
 
 function rows(o: BenchOptions, f: Figures): Row[] {
   const pg = o.db === 'postgres';
@@ -39,11 +47,25 @@ function rows(o: BenchOptions, f: Figures): Row[] {
     { figure: 'case search (q)', value: lat(f.search), target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms', ok: f.search.p99 <= (pg ? 50 : 100) && f.search.errors === 0 },
     { figure: `claim-next, ${o.claimers} agents`, value: `${f.claimNext.perSecond} claims/s (${f.claimNext.claims} in ${f.claimNext.seconds.toFixed(1)} s)`, target: pg ? '≥ 50% of pgbench -N' : '≥ 500/s', ok: pg ? (ratio === null ? null : ratio >= 0.5) : f.claimNext.perSecond >= 500 },
     ...(pg ? [{ figure: `pgbench -N, ${o.claimers} clients`, value: tps ? `${tps} tps → claims = ${Math.round(ratio! * 100)}%` : (f.pgbench as { skipped: string })?.skipped ?? 'not run', target: '—', ok: null }] : []),
+    { figure: `HTTP ceiling, ${o.claimers} clients`, value: `${f.ceilings.httpHealthzPerSecond} req/s on GET /healthz (no database)${tps ? ` = ${Math.round(f.ceilings.httpHealthzPerSecond / tps * 100)}% of pgbench -N` : ''}`, target: '—', ok: null },
+    ...(pg ? [{ figure: `claim in SQL only, ${o.claimers} clients`, value: sqlClaims(f.ceilings.sqlClaims, tps), target: '—', ok: null }] : []),
     { figure: 'claim storm', value: `${f.storm.cases} cases × ${Math.round(f.storm.requests / Math.max(1, f.storm.cases))} agents: ${f.storm.wins} won, ${f.storm.conflicts} × 409`, target: '1 winner per case', ok: f.storm.wins === f.storm.cases && f.storm.other === 0 },
     { figure: 'double claims / 5xx', value: `${bad} / ${fivexx} (${f.verification.checked} claims checked in the database)`, target: '0 / 0', ok: bad === 0 && fivexx === 0 },
     { figure: f.live.crossProcess ? 'live update A → B' : 'live update (one process)', value: `${lat(f.live)} (${f.live.missed} missed)`, target: pg ? 'p99 ≤ 250 ms' : 'p99 ≤ 100 ms', ok: f.live.p99 <= (pg ? 250 : 100) && f.live.missed === 0 },
     { figure: 'server RSS at the end', value: `${f.rssMb.a} MB${f.rssMb.b !== null ? ` (process B: ${f.rssMb.b} MB)` : ''}`, target: pg ? '≤ 500 MB' : '≤ 800 MB', ok: f.rssMb.a <= (pg ? 500 : 800) },
   ];
+}
+
+/** Per-scenario latency of the list and search phases (which filter or query makes the tail). */
+export function scenarioTable(phases: Record<string, Record<string, Latency>>): string[] {
+  const rowsOut = Object.entries(phases).flatMap(([phase, byName]) => Object.entries(byName)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, l]) => [`${phase}: ${name}`, String(l.n), String(l.p50), String(l.p95), String(l.p99), String(l.max)]));
+  if (!rowsOut.length) return [];
+  const head = ['scenario', 'n', 'p50', 'p95', 'p99', 'max'];
+  const w = head.map((h, i) => Math.max(h.length, ...rowsOut.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
+  return ['Per scenario (ms):', line(head), line(w.map((n) => '-'.repeat(n))), ...rowsOut.map(line), ''];
 }
 
 /** Prints the one table of a run and writes it, with every raw figure, as JSON under `outDir`. */
@@ -55,6 +77,7 @@ export function report(o: BenchOptions, f: Figures, extra: Record<string, unknow
     '', `Casework benchmark — ${o.db}, ${o.cases} cases, ${o.teams} teams, ${o.agents} agents, ${os.cpus().length} cores${o.smoke ? ' (smoke)' : ''}`,
     line('figure', 'value', 'target', 'ok'), line('-'.repeat(w[0]!), '-'.repeat(w[1]!), '-'.repeat(w[2]!), '--'),
     ...table.map((r) => line(r.figure, r.value, r.target, r.ok === null ? '' : r.ok ? 'yes' : 'NO')), '',
+    ...scenarioTable((extra.scenarios ?? {}) as Record<string, Record<string, Latency>>),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   fs.mkdirSync(o.outDir, { recursive: true });

@@ -26,23 +26,35 @@ export async function importAll(t: Target, token: string, batches: AsyncIterable
   return ids.flat();
 }
 
-type Timed = { latency: Latency; errors: number; statuses: Record<string, number> };
+/** A phase's latency, errors and answers by status, and the latency of each of its scenarios. */
+export type Timed = { latency: Latency; errors: number; statuses: Record<string, number>; scenarios: Record<string, Latency> };
+type Sent = { status: number; ms: number; scenario?: string };
 
 /** Runs requests on `clients` lanes for `seconds` (at most `cap` requests) and summarises their latency. */
-async function timed(seconds: number, clients: number, cap: number, one: (rng: Rng) => Promise<{ status: number; ms: number }>, seed: number): Promise<Timed> {
+async function timed(seconds: number, clients: number, cap: number, one: (rng: Rng) => Promise<Sent>, seed: number): Promise<Timed> {
   const samples: number[] = [];
+  const byScenario = new Map<string, number[]>();
   const statuses: Record<string, number> = {};
   let sent = 0;
   await lanes(clients, Date.now() + seconds * 1000, async (lane) => {
     if (sent++ >= cap) return false;
     const r = await one(new Rng(seed * 7919 + sent * 31 + lane));
     statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-    if (r.status === 200) samples.push(r.ms);
+    if (r.status === 200) {
+      samples.push(r.ms);
+      if (r.scenario !== undefined) {
+        if (!byScenario.has(r.scenario)) byScenario.set(r.scenario, []);
+        byScenario.get(r.scenario)!.push(r.ms);
+      }
+    }
     return true;
   });
   const errors = Object.entries(statuses).filter(([s]) => s !== '200').reduce((a, [, n]) => a + n, 0);
-  return { latency: latency(samples), errors, statuses };
+  const scenarios = Object.fromEntries([...byScenario].map(([k, v]) => [k, latency(v)]));
+  return { latency: latency(samples), errors, statuses, scenarios };
 }
+
+const labelled = (scenario: string) => (r: { status: number; ms: number }): Sent => ({ status: r.status, ms: r.ms, scenario });
 
 /** GET /api/v1/me/work for random agents. */
 export function measureMyWork(t: Target, org: Org, seconds: number, clients: number, cap: number): Promise<Timed> {
@@ -51,16 +63,19 @@ export function measureMyWork(t: Target, org: Org, seconds: number, clients: num
 
 export type ListProbe = { references: string[] };
 
+const LIST_FILTERS = [
+  'status=new&teamId={team}', 'ownerId=me', 'ownerId=me&status=ready,waiting', 'teamId={team}&sort=updated',
+  'status=new,ready,waiting&type=email', 'following=true', 'teamId={team}&ownerId=none&status=new,ready', '',
+];
+
 /** The Cases list as agents use it: queue of a team, mine, open statuses, by type, following, sorted by update. */
 export function measureList(t: Target, org: Org, seconds: number, clients: number, cap: number): Promise<Timed> {
   return timed(seconds, clients, cap, (rng) => {
     const a = rng.pick(org.agents);
     const team = rng.pick(a.teamIds);
-    const q = rng.pick([
-      `status=new&teamId=${team}`, 'ownerId=me', 'ownerId=me&status=ready,waiting', `teamId=${team}&sort=updated`,
-      'status=new,ready,waiting&type=email', 'following=true', `teamId=${team}&ownerId=none&status=new,ready`, '',
-    ]);
-    return request(t.agent, t.base, 'GET', `/api/v1/cases?${q}&limit=25`, a.token);
+    // The scenario's name is its query with the team written as {team}.
+    const q = rng.pick(LIST_FILTERS);
+    return request(t.agent, t.base, 'GET', `/api/v1/cases?${q.replace('{team}', team)}&limit=25`, a.token).then(labelled(q || '(everything visible)'));
   }, 2);
 }
 
@@ -69,10 +84,11 @@ export function measureSearch(t: Target, org: Org, probe: ListProbe, seconds: nu
   return timed(seconds, clients, cap, (rng) => {
     const admin = rng.int(4) === 0;
     const token = admin ? org.adminToken : rng.pick(org.agents).token;
-    const q = rng.weighted([
-      [rng.pick(WORDS), 4], [String(100000 + rng.int(900000)), 2], [`customer${rng.int(1000)}@`, 2],
-      [probe.references.length ? rng.pick(probe.references) : 'ZZZZZZ', 2],
+    const [kind, q] = rng.weighted([
+      [['word', rng.pick(WORDS)], 4], [['order number', String(100000 + rng.int(900000))], 2], [['email fragment', `customer${rng.int(1000)}@`], 2],
+      [['reference', probe.references.length ? rng.pick(probe.references) : 'ZZZZZZ'], 2],
     ] as const);
-    return request(t.agent, t.base, 'GET', `/api/v1/cases?q=${encodeURIComponent(q)}&limit=25`, token);
+    return request(t.agent, t.base, 'GET', `/api/v1/cases?q=${encodeURIComponent(q)}&limit=25`, token)
+      .then(labelled(`${admin ? 'admin' : 'agent'}: ${kind}`));
   }, 3);
 }

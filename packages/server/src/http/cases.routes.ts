@@ -7,7 +7,7 @@ import { CaseSchema, CaseTypeSchema, Id, IdParams, Nullable, Text, problems } fr
 import { pathId } from './ids.ts';
 import { createCase } from '../use-cases/create-case.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
-import { decodeCursor, listCases, type CaseFilter } from '../db/repos/case-list.ts';
+import { COUNT_CAP, decodeCursor, listCases, type CaseFilter } from '../db/repos/case-list.ts';
 import { invalid, notFound, type FieldError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
 import { withIdempotency } from './idempotency.ts';
@@ -76,7 +76,15 @@ export const caseRoutes: RouteModule = (app, deps) => {
     config: { permission: 'authenticated' },
     schema: {
       tags: ['cases'], summary: 'List and search cases the user may see', querystring: ListQuery,
-      response: { 200: Type.Object({ cases: Type.Array(CaseSchema), total: Type.Integer(), nextCursor: Nullable(Type.String()) }), ...problems(400, 401) },
+      response: {
+        200: Type.Object({
+          cases: Type.Array(CaseSchema),
+          total: Type.Integer({ description: `Exact when totalCapped is false. Otherwise ${COUNT_CAP}: an organisation-wide count stops there and more cases match.` }),
+          totalCapped: Type.Boolean({ description: `True when more than ${COUNT_CAP} cases match a list or search over the whole organisation (a user who sees every case): total is then a lower bound.` }),
+          nextCursor: Nullable(Type.String()),
+        }),
+        ...problems(400, 401),
+      },
     },
   }, async (req) => {
     const actor = actorOf(req);
@@ -104,6 +112,6 @@ export const caseRoutes: RouteModule = (app, deps) => {
       status: statuses as Status[], teamIds: teamIds.map((t) => t.toLowerCase()), owner, types: types as CaseType[],
       following: qs.following === 'true', q: qs.q?.trim() || undefined, createdFrom, createdTo,
     }, qs.sort ?? 'created', qs.limit ?? 25, cursor);
-    return { cases: result.cases.map((c) => caseJson(c, actor)), total: result.total, nextCursor: result.nextCursor };
+    return { cases: result.cases.map((c) => caseJson(c, actor)), total: result.total, totalCapped: result.totalCapped, nextCursor: result.nextCursor };
   });
 };

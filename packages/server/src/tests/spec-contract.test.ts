@@ -100,7 +100,7 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
     expect(got.data.actions).toContain('claim');
     const q = `status=new&teamId=${team}&ownerId=none&type=email&following=false&q=Contract&createdFrom=2000-01-01&createdTo=2999-01-01&sort=updated&limit=1`;
     const list = await call(t, agent, 'GET', `/api/v1/cases?${q}`);
-    expect(keysOf(list.data).sort()).toEqual(['cases', 'nextCursor', 'total']);
+    expect(keysOf(list.data).sort()).toEqual(['cases', 'nextCursor', 'total', 'totalCapped']);
     expect(list.data.cases).toHaveLength(1);
     await newCase({ type: 'email' });
     const first = await call(t, agent, 'GET', `/api/v1/cases?${q}`);

@@ -83,7 +83,8 @@ export type SectionPage = {
   nextCursor: string | null;
 };
 
-export type CaseList = { cases: Case[]; total: number; nextCursor: string | null };
+/** `total` is exact unless `totalCapped`: then more than `total` cases match (an organisation-wide count stops there). */
+export type CaseList = { cases: Case[]; total: number; totalCapped?: boolean; nextCursor: string | null };
 
 export type Message = {
   id: string;

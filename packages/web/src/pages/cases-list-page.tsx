@@ -57,6 +57,7 @@ export function CasesListPage() {
   const pages = list.data?.pages ?? [];
   const cases = pages.flatMap((page) => page.cases);
   const total = pages[0]?.total;
+  const capped = pages[0]?.totalCapped === true;
   const bulk = useBulkSelection(cases, query);
 
   return (
@@ -74,7 +75,12 @@ export function CasesListPage() {
         {cases.length > 0 ? <SelectAll cases={cases} selected={bulk.selected} onChange={bulk.setSelected} disabled={bulk.running} /> : null}
         {total !== undefined ? (
           <span aria-live="polite">
-            <strong>{total}</strong> {total === 1 ? "case" : "cases"}
+            {capped ? (
+              <strong title={`More than ${total.toLocaleString("en-US")} cases match: add a filter for an exact count`}>{total.toLocaleString("en-US")}+</strong>
+            ) : (
+              <strong>{total}</strong>
+            )}{" "}
+            {total === 1 && !capped ? "case" : "cases"}
             {list.isFetching && !list.isFetchingNextPage ? <span className="muted"> · updating…</span> : null}
           </span>
         ) : null}
@@ -102,7 +108,7 @@ export function CasesListPage() {
             Load more
           </Button>
           <span className="muted">
-            Showing {cases.length} of {total}
+            Showing {cases.length} of {capped && total !== undefined ? `${total.toLocaleString("en-US")}+` : total}
           </span>
         </div>
       ) : null}

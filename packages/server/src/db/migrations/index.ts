@@ -2,6 +2,7 @@ import * as initial from './001-initial.ts';
 import * as channels from './002-channels.ts';
 import * as listIndexes from './003-list-indexes.ts';
 import * as tokenScope from './004-token-scope.ts';
+import * as search from './006-search.ts';
 import * as claimNext from './007-claim-next.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
@@ -10,5 +11,6 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '002-channels', up: channels.up },
   { name: '003-list-indexes', up: listIndexes.up },
   { name: '004-token-scope', up: tokenScope.up },
+  { name: '006-search', up: search.up },
   { name: '007-claim-next', up: claimNext.up },
 ];

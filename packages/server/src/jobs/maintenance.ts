@@ -1,0 +1,47 @@
+import { sql } from 'kysely';
+import type { Deps } from '../deps.ts';
+
+/** The tables whose rows change all day: their dead rows pile up and their statistics drift. */
+const BUSY_TABLES = ['cases', 'case_events', 'case_collaborators', 'messages', 'customers', 'webhook_deliveries', 'outbound_messages', 'chat_sessions', 'sessions', 'idempotency_keys'] as const;
+
+/**
+ * What PostgreSQL's autovacuum does, for the embedded database, which has none: reclaim the
+ * dead rows that updates leave (claims and status changes rewrite case rows; without this the
+ * queue index fills with dead entries and every probe of it slows) and refresh the planner's
+ * statistics. One table at a time, each in one short pause of the single connection.
+ */
+export async function vacuumBusyTables(deps: Pick<Deps, 'db' | 'log'>): Promise<number> {
+  const start = Date.now();
+  const present = await sql<{ name: string }>`SELECT c.relname AS name FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname = ANY(${[...BUSY_TABLES]}::text[])`.execute(deps.db.kysely);
+  for (const { name } of present.rows) await sql`VACUUM (ANALYZE) ${sql.table(name)}`.execute(deps.db.kysely);
+  const ms = Date.now() - start;
+  deps.log.info({ ms, tables: present.rows.length }, 'embedded database maintenance');
+  return ms;
+}
+
+/** On the embedded database: maintenance a minute after start, then every `intervalMs`. Nothing on PostgreSQL (autovacuum). */
+export function startMaintenance(deps: Pick<Deps, 'db' | 'log'>, intervalMs = 15 * 60_000): { stop(): Promise<void> } {
+  if (deps.db.kind !== 'pglite') return { stop: async () => {} };
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = vacuumBusyTables(deps)
+      .catch((err: unknown) => { if (!stopped) deps.log.error({ err }, 'embedded database maintenance failed'); })
+      .finally(() => { running = null; });
+  };
+  const first = setTimeout(tick, Math.min(60_000, intervalMs));
+  const every = setInterval(tick, intervalMs);
+  first.unref();
+  every.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(first);
+      clearInterval(every);
+      await running;
+    },
+  };
+}

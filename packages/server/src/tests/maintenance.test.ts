@@ -1,0 +1,24 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { DB_KINDS, makeTeam, startTestApp, type TestApp } from '../test-support/harness.ts';
+import { seedCase } from '../test-support/case-fixtures.ts';
+import { vacuumBusyTables } from '../jobs/maintenance.ts';
+
+describe.each(DB_KINDS)('database maintenance for the embedded database (%s)', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp(kind); });
+  afterAll(() => t.close());
+
+  it('reclaims dead case rows and refreshes the statistics the planner reads', async () => {
+    const team = await makeTeam(t.db, 'Maintained');
+    for (let i = 0; i < 40; i++) await seedCase(t.db, { teamId: team, createdAt: new Date(Date.UTC(2026, 4, 1, 10, i)) });
+    for (let round = 0; round < 3; round++) await sql`UPDATE cases SET updated_at = updated_at + interval '1 second'`.execute(t.db.kysely);
+    await vacuumBusyTables(t.deps);
+    const live = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases`.execute(t.db.kysely);
+    const planned = await sql<{ reltuples: number }>`SELECT reltuples::int AS reltuples FROM pg_class WHERE relname = 'cases'`.execute(t.db.kysely);
+    expect(planned.rows[0]!.reltuples).toBe(live.rows[0]!.n);
+    // Vacuumed: every page of the table is known all-visible again (no dead rows left behind).
+    const vis = await sql<{ all: boolean }>`SELECT relallvisible = relpages AS all FROM pg_class WHERE relname = 'cases'`.execute(t.db.kysely);
+    expect(vis.rows[0]!.all).toBe(true);
+  });
+});
