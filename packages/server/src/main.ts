@@ -8,7 +8,7 @@ import { LiveHub } from './realtime/hub.ts';
 import { Presence } from './realtime/presence.ts';
 import { buildApp } from './app.ts';
 import { startTimers } from './jobs/timers.ts';
-import { startMaintenance } from './jobs/maintenance.ts';
+import { analyzeNeverAnalyzed, startMaintenance } from './jobs/maintenance.ts';
 import { loadDemo } from './demo/load-demo.ts';
 import type { Deps } from './deps.ts';
 import { startChannels } from './channels/runtime.ts';
@@ -43,6 +43,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   const deps: Deps = { db, clock: systemClock, config, log, hub, presence };
   const app = await buildApp(deps);
   const timers = startTimers(deps);
+  await analyzeNeverAnalyzed(deps);
   const maintenance = startMaintenance(deps);
   if (demoLoaded) await seedDemoChannels(deps);
   const channels = await startChannels(deps, readChannelOptions(process.env, config.host));

@@ -5,7 +5,11 @@ import type { Org } from './org.ts';
 import type { Target } from './scenarios.ts';
 import { lanes, Rng } from './stats.ts';
 
-export type ClaimNextResult = { claims: number; perSecond: number; seconds: number; emptyQueue: number; fivexx: number; otherErrors: number; duplicateAnswers: number };
+export type ClaimNextResult = {
+  claims: number; perSecond: number; seconds: number; emptyQueue: number; fivexx: number; otherErrors: number; duplicateAnswers: number;
+  /** CPU time of the serving process per successful claim (HTTP, auth, database client, JSON). */
+  serverCpuMsPerClaim?: number;
+};
 /** Every claim the benchmark saw succeed: case → agent who got the 200. */
 export type ClaimLedger = Map<string, string>;
 

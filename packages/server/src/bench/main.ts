@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readOptions, type BenchOptions } from './options.ts';
 import { addMessages, createStore, seedOrg, vacuumAnalyze, type Org, type Store } from './org.ts';
-import { startServer, serverRss, ROOT, type Server } from './server.ts';
+import { cpuMs, startServer, serverRss, ROOT, type Server } from './server.ts';
 import { makeAgent, request } from './http.ts';
 import { generateBatch, generateQueue } from './generate.ts';
 import { importAll, measureList, measureMyWork, measureSearch, type Target } from './scenarios.ts';
@@ -80,7 +80,7 @@ async function restart(o: BenchOptions, store: Store, servers: Server[], env: En
   say('cold start');
   const srv = await startServer(env);
   servers.push(srv);
-  const a: Target = { base: srv.base, agent: makeAgent(128) };
+  const a: Target = { base: srv.base, agent: makeAgent(128), pid: srv.pid };
   if (o.db !== 'postgres') return { a, b: a, coldStartMs: srv.startMs };
   const other = await startServer(env);
   servers.push(other);
@@ -96,7 +96,9 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
   const list = await measureList(a, org, o.duration, o.concurrency, cap);
   const search = await measureSearch(a, org, L.probe, o.duration, o.concurrency, cap);
   say(`claim-next with ${L.claimers.length} agents`);
+  const cpuBefore = a.pid ? cpuMs(a.pid) : NaN;
   const claimNext = await measureClaimNext(a, org, L.claimers, o.duration, ledger);
+  claimNext.serverCpuMsPerClaim = Math.round((((a.pid ? cpuMs(a.pid) : NaN) - cpuBefore) / Math.max(1, claimNext.claims)) * 100) / 100;
   say(`HTTP ceiling with ${L.claimers.length} clients`);
   const httpCeiling = await measureHttpCeiling(a, L.claimers.length, o.duration);
   say('claim storm');

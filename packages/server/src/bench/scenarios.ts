@@ -5,7 +5,7 @@ import type { Org } from './org.ts';
 import { latency, lanes, Rng, type Latency } from './stats.ts';
 import { WORDS } from './generate.ts';
 
-export type Target = { base: string; agent: http.Agent };
+export type Target = { base: string; agent: http.Agent; pid?: number };
 
 /** Posts items to the import endpoint in requests of `size`, `parallel` at a time; returns the ids in order. */
 export async function importAll(t: Target, token: string, batches: AsyncIterable<ImportItem[]> | Iterable<ImportItem[]>, parallel: number): Promise<string[]> {

@@ -78,3 +78,13 @@ export async function serverRss(base: string): Promise<number> {
   const m = /^process_resident_memory_bytes (\d+)/m.exec(text);
   return m ? Number(m[1]) : NaN;
 }
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; NaN elsewhere). */
+export function cpuMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+  } catch {
+    return NaN;
+  }
+}

@@ -21,6 +21,20 @@ export async function vacuumBusyTables(deps: Pick<Deps, 'db' | 'log'>): Promise<
   return ms;
 }
 
+/**
+ * On the embedded database, before serving: statistics for busy tables that have never been
+ * analysed (a data folder from before this job existed, or one just loaded), so the planner does
+ * not guess. Quick: ANALYZE reads a sample, not the whole table.
+ */
+export async function analyzeNeverAnalyzed(deps: Pick<Deps, 'db' | 'log'>): Promise<string[]> {
+  if (deps.db.kind !== 'pglite') return [];
+  const never = await sql<{ name: string }>`SELECT c.relname AS name FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.reltuples < 0 AND c.relname = ANY(${[...BUSY_TABLES]}::text[])`.execute(deps.db.kysely);
+  for (const { name } of never.rows) await sql`ANALYZE ${sql.table(name)}`.execute(deps.db.kysely);
+  return never.rows.map((r) => r.name);
+}
+
 /** On the embedded database: maintenance a minute after start, then every `intervalMs`. Nothing on PostgreSQL (autovacuum). */
 export function startMaintenance(deps: Pick<Deps, 'db' | 'log'>, intervalMs = 15 * 60_000): { stop(): Promise<void> } {
   if (deps.db.kind !== 'pglite') return { stop: async () => {} };

@@ -2,12 +2,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DB_KINDS, makeTeam, startTestApp, type TestApp } from '../test-support/harness.ts';
 import { seedCase } from '../test-support/case-fixtures.ts';
-import { vacuumBusyTables } from '../jobs/maintenance.ts';
+import { analyzeNeverAnalyzed, vacuumBusyTables } from '../jobs/maintenance.ts';
 
 describe.each(DB_KINDS)('database maintenance for the embedded database (%s)', (kind) => {
   let t: TestApp;
   beforeAll(async () => { t = await startTestApp(kind); });
   afterAll(() => t.close());
+
+  it('before serving, the embedded database gets statistics for busy tables never analysed (PostgreSQL has autovacuum)', async () => {
+    const team = await makeTeam(t.db, 'Fresh');
+    await sql`ANALYZE teams`.execute(t.db.kysely); // unrelated to the busy tables
+    for (let i = 0; i < 5; i++) await seedCase(t.db, { teamId: team, createdAt: new Date(Date.UTC(2026, 4, 2, 10, i)) });
+    const before = await sql<{ reltuples: number }>`SELECT reltuples::int AS reltuples FROM pg_class WHERE relname = 'cases'`.execute(t.db.kysely);
+    const analysed = await analyzeNeverAnalyzed(t.deps);
+    const after = await sql<{ reltuples: number }>`SELECT reltuples::int AS reltuples FROM pg_class WHERE relname = 'cases'`.execute(t.db.kysely);
+    if (kind === 'pglite') {
+      expect(before.rows[0]!.reltuples).toBe(-1);
+      expect(analysed).toContain('cases');
+      expect(after.rows[0]!.reltuples).toBe(5);
+    } else {
+      expect(analysed).toEqual([]);
+    }
+  });
 
   it('reclaims dead case rows and refreshes the statistics the planner reads', async () => {
     const team = await makeTeam(t.db, 'Maintained');

@@ -38,9 +38,8 @@ export const up = /* sql */ `
     v_collaborators text[];
   BEGIN
     IF (SELECT o.max_open_per_user FROM organisation o WHERE o.id = 1) IS NOT NULL THEN
-      RETURN QUERY SELECT 'capacity_limited'::text, NULL::text[], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-        NULL, NULL, NULL, NULL, NULL, NULL, NULL::int, NULL, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz,
-        NULL::timestamptz, NULL::timestamptz, NULL::text[];
+      outcome := 'capacity_limited'; -- the other columns stay null
+      RETURN NEXT;
       RETURN;
     END IF;
 
@@ -61,9 +60,8 @@ export const up = /* sql */ `
         ORDER BY q.created_at, q.id LIMIT 8) h;
     END IF;
     IF v_heads IS NULL THEN
-      RETURN QUERY SELECT 'empty'::text, NULL::text[], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-        NULL, NULL, NULL, NULL, NULL, NULL, NULL::int, NULL, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz,
-        NULL::timestamptz, NULL::timestamptz, NULL::text[];
+      outcome := 'empty'; -- the other columns stay null
+      RETURN NEXT;
       RETURN;
     END IF;
 
@@ -78,9 +76,8 @@ export const up = /* sql */ `
       END IF;
     END LOOP;
     IF v_id IS NULL THEN
-      RETURN QUERY SELECT 'busy'::text, NULL::text[], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-        NULL, NULL, NULL, NULL, NULL, NULL, NULL::int, NULL, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz,
-        NULL::timestamptz, NULL::timestamptz, NULL::text[];
+      outcome := 'busy'; -- the other columns stay null
+      RETURN NEXT;
       RETURN;
     END IF;
 
