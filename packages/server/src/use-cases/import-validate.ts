@@ -16,11 +16,16 @@ export type ImportRow = {
   wakeAt: Date | null; lastActivityAt: Date; collaboratorIds: string[]; customer: CustomerInput | null;
 };
 
-/** What the database knows about the ids the items name. */
-export type KnownIds = { teams: Set<string>; users: Map<string, { active: boolean }>; members: Set<string> };
+/**
+ * What the database said about the ids the items name (see namedIds): the ones that do not
+ * exist or do not qualify. Every other named id exists, and every other named owner is an
+ * active member of the team. Usually all four are empty.
+ */
+export type KnownIds = { missingTeams: Set<string>; missingUsers: Set<string>; inactiveUsers: Set<string>; nonMembers: Set<string> };
 
 export const memberKey = (teamId: string, userId: string) => `${teamId}:${userId}`;
 const MAX_ERRORS = 100;
+const NONE: string[] = [];
 
 const time = (s: string | null | undefined): Date | null | 'invalid' => {
   if (s === undefined || s === null) return null;
@@ -46,8 +51,8 @@ function ownerOf(item: ImportItem, known: KnownIds, err: (field: string, message
   const ownerId = item.ownerId?.toLowerCase() ?? null;
   if (!ownerId) return null;
   if (item.status === 'new') err('ownerId', 'a new case has no owner (use status ready)');
-  else if (!known.users.has(ownerId)) err('ownerId', 'no such user');
-  else if (!known.users.get(ownerId)!.active || !known.members.has(memberKey(item.teamId.toLowerCase(), ownerId))) {
+  else if (known.missingUsers.has(ownerId)) err('ownerId', 'no such user');
+  else if (known.inactiveUsers.has(ownerId) || known.nonMembers.has(memberKey(item.teamId.toLowerCase(), ownerId))) {
     err('ownerId', 'the owner must be an active member of the team');
   }
   return ownerId;
@@ -72,12 +77,12 @@ function checkItem(item: ImportItem, i: number, known: KnownIds, errors: FieldEr
   const before = errors.length;
   const err = (field: string, message: string) => { if (errors.length < MAX_ERRORS) errors.push({ field: `cases.${i}.${field}`, message }); };
   const teamId = item.teamId.toLowerCase();
-  if (!known.teams.has(teamId)) err('teamId', 'no such team');
+  if (known.missingTeams.has(teamId)) err('teamId', 'no such team');
   const ownerId = ownerOf(item, known, err);
   const resolution = resolutionOf(item, err);
   const { createdAt, resolvedAt, wakeAt } = timesOf(item, err);
-  const collaboratorIds = [...new Set((item.collaboratorIds ?? []).map((c) => c.toLowerCase()))];
-  collaboratorIds.forEach((c, j) => { if (!known.users.has(c)) err(`collaboratorIds.${j}`, 'no such user'); });
+  const collaboratorIds = item.collaboratorIds?.length ? [...new Set(item.collaboratorIds.map((c) => c.toLowerCase()))] : NONE;
+  collaboratorIds.forEach((c, j) => { if (known.missingUsers.has(c)) err(`collaboratorIds.${j}`, 'no such user'); });
   if (errors.length > before || !(createdAt instanceof Date)) return null;
   const r = resolvedAt as Date | null;
   return {
@@ -103,14 +108,26 @@ export function validateImport(items: ImportItem[], known: KnownIds): { rows: Im
   return { rows, errors };
 }
 
-/** Every team and user id the items name (lower-cased), to look up in two queries. */
-export function namedIds(items: ImportItem[]): { teamIds: string[]; userIds: string[] } {
+/**
+ * Every team and user id the items name (lower-cased), and every (team, owner) pair, to look
+ * up at once; the answer is the ones that fail (KnownIds).
+ */
+export function namedIds(items: ImportItem[]): { teamIds: string[]; userIds: string[]; memberTeams: string[]; memberUsers: string[] } {
   const teams = new Set<string>();
   const users = new Set<string>();
+  const pairs = new Set<string>();
+  const memberTeams: string[] = [];
+  const memberUsers: string[] = [];
   for (const it of items) {
-    teams.add(it.teamId.toLowerCase());
-    if (it.ownerId) users.add(it.ownerId.toLowerCase());
-    for (const c of it.collaboratorIds ?? []) users.add(c.toLowerCase());
+    const teamId = it.teamId.toLowerCase();
+    teams.add(teamId);
+    if (it.ownerId) {
+      const ownerId = it.ownerId.toLowerCase();
+      users.add(ownerId);
+      const key = memberKey(teamId, ownerId);
+      if (!pairs.has(key)) { pairs.add(key); memberTeams.push(teamId); memberUsers.push(ownerId); }
+    }
+    if (it.collaboratorIds) for (const c of it.collaboratorIds) users.add(c.toLowerCase());
   }
-  return { teamIds: [...teams], userIds: [...users] };
+  return { teamIds: [...teams], userIds: [...users], memberTeams, memberUsers };
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { CustomerInput } from './customers.ts';
-import { uuidv7 } from '../../ids.ts';
+import { uuidv7Many } from '../../ids.ts';
 
 type Rec = { id: string; name: string | null; email: string | null; phone: string | null; isNew: boolean; changed: boolean };
 type Clean = { name: string | null; email: string | null; phone: string | null };
@@ -18,14 +18,18 @@ async function loadExisting(trx: Kysely<Database>, emails: string[], phones: str
   const byPhone = new Map<string, Rec>();
   const recs = new Map<string, Rec>();
   const rec = (r: Row) => recs.get(r.id) ?? recs.set(r.id, { id: r.id, name: r.name, email: r.email, phone: r.phone, isNew: false, changed: false }).get(r.id)!;
+  // One index probe per key (customers_email, customers_phone), whatever the planner's
+  // statistics say: compared as `= ANY(keys)`, thousands of keys made it scan every customer.
   if (emails.length) {
-    const r = await sql<Row>`SELECT DISTINCT ON (lower(email)) id::text AS id, name, email, phone, lower(email) AS k FROM customers
-      WHERE email IS NOT NULL AND lower(email) = ANY(${emails}::text[]) ORDER BY lower(email), created_at, id`.execute(trx);
+    const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, x.k FROM unnest(${emails}::text[]) AS x(k)
+      CROSS JOIN LATERAL (SELECT id, name, email, phone FROM customers
+        WHERE email IS NOT NULL AND lower(email) = x.k ORDER BY created_at, id LIMIT 1) c`.execute(trx);
     for (const row of r.rows) byEmail.set(row.k, rec(row));
   }
   if (phones.length) {
-    const r = await sql<Row>`SELECT DISTINCT ON (phone) id::text AS id, name, email, phone, phone AS k FROM customers
-      WHERE phone IS NOT NULL AND phone = ANY(${phones}::text[]) ORDER BY phone, created_at, id`.execute(trx);
+    const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, x.k FROM unnest(${phones}::text[]) AS x(k)
+      CROSS JOIN LATERAL (SELECT id, name, email, phone FROM customers
+        WHERE phone IS NOT NULL AND phone = x.k ORDER BY created_at, id LIMIT 1) c`.execute(trx);
     for (const row of r.rows) byPhone.set(row.k, rec(row));
   }
   return { byEmail, byPhone };
@@ -42,7 +46,8 @@ export async function matchOrCreateCustomers(trx: Kysely<Database>, inputs: (Cus
   const phones = [...new Set(items.flatMap((c) => (c?.phone ? [c.phone] : [])))];
   const { byEmail, byPhone } = await loadExisting(trx, emails, phones);
   const all = new Set<Rec>([...byEmail.values(), ...byPhone.values()]);
-  const ids = items.map((c) => {
+  const created: Rec[] = [];
+  const matched = items.map((c) => {
     if (!c) return null;
     let r = (c.email ? byEmail.get(c.email.toLowerCase()) : undefined) ?? (c.phone ? byPhone.get(c.phone) : undefined);
     if (r) {
@@ -50,15 +55,18 @@ export async function matchOrCreateCustomers(trx: Kysely<Database>, inputs: (Cus
       if (!r.email && c.email) { r.email = c.email; r.changed = true; }
       if (!r.phone && c.phone) { r.phone = c.phone; r.changed = true; }
     } else {
-      r = { id: uuidv7(now.getTime()), ...c, isNew: true, changed: false };
+      r = { id: '', ...c, isNew: true, changed: false };
+      created.push(r);
       all.add(r);
     }
     if (r.email && !byEmail.has(r.email.toLowerCase())) byEmail.set(r.email.toLowerCase(), r);
     if (r.phone && !byPhone.has(r.phone)) byPhone.set(r.phone, r);
-    return r.id;
+    return r;
   });
+  // New customers' ids in the order they were first named, drawn at once.
+  uuidv7Many(created.map(() => now.getTime())).forEach((id, i) => { created[i]!.id = id; });
   await saveCustomers(trx, [...all], now);
-  return ids;
+  return matched.map((r) => r?.id ?? null);
 }
 
 async function saveCustomers(trx: Kysely<Database>, recs: Rec[], now: Date): Promise<void> {
