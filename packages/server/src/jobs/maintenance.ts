@@ -5,7 +5,8 @@ import type { Deps } from '../deps.ts';
 const BUSY_TABLES = ['cases', 'case_events', 'case_collaborators', 'messages', 'customers', 'webhook_deliveries', 'outbound_messages', 'chat_sessions', 'sessions', 'idempotency_keys'] as const;
 
 /**
- * What PostgreSQL's autovacuum does, for the embedded database, which has none: reclaim the
+ * What PostgreSQL's autovacuum does, for a database without it (the embedded one; a server with
+ * autovacuum turned off): reclaim the
  * dead rows that updates leave (claims and status changes rewrite case rows; without this the
  * queue index fills with dead entries and every probe of it slows) and refresh the planner's
  * statistics. One table at a time, each in one short pause of the single connection.
@@ -17,17 +18,17 @@ export async function vacuumBusyTables(deps: Pick<Deps, 'db' | 'log'>): Promise<
     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname = ANY(${[...BUSY_TABLES]}::text[])`.execute(deps.db.kysely);
   for (const { name } of present.rows) await sql`VACUUM (ANALYZE) ${sql.table(name)}`.execute(deps.db.kysely);
   const ms = Date.now() - start;
-  deps.log.info({ ms, tables: present.rows.length }, 'embedded database maintenance');
+  deps.log.info({ ms, tables: present.rows.length }, 'database maintenance');
   return ms;
 }
 
 /**
- * On the embedded database, before serving: statistics for busy tables that have never been
- * analysed (a data folder from before this job existed, or one just loaded), so the planner does
+ * Before serving, where the database does not maintain itself: statistics for busy tables never
+ * analysed (a database from before this job existed, or one just loaded), so the planner does
  * not guess. Quick: ANALYZE reads a sample, not the whole table.
  */
 export async function analyzeNeverAnalyzed(deps: Pick<Deps, 'db' | 'log'>): Promise<string[]> {
-  if (deps.db.kind !== 'pglite') return [];
+  if (!(await needsOwnMaintenance(deps))) return [];
   const never = await sql<{ name: string }>`SELECT c.relname AS name FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.reltuples < 0 AND c.relname = ANY(${[...BUSY_TABLES]}::text[])`.execute(deps.db.kysely);
@@ -35,15 +36,26 @@ export async function analyzeNeverAnalyzed(deps: Pick<Deps, 'db' | 'log'>): Prom
   return never.rows.map((r) => r.name);
 }
 
-/** On the embedded database: maintenance a minute after start, then every `intervalMs`. Nothing on PostgreSQL (autovacuum). */
+/** Whether this database leaves maintenance to us: the embedded one always, PostgreSQL when autovacuum is off. */
+export async function needsOwnMaintenance(deps: Pick<Deps, 'db'>): Promise<boolean> {
+  if (deps.db.kind === 'pglite') return true;
+  const r = await sql<{ autovacuum: string }>`SHOW autovacuum`.execute(deps.db.kysely);
+  return r.rows[0]?.autovacuum !== 'on';
+}
+
+/**
+ * Maintenance a minute after start, then every `intervalMs`, where the database does not do it
+ * itself (the embedded database; a PostgreSQL server with autovacuum off).
+ */
 export function startMaintenance(deps: Pick<Deps, 'db' | 'log'>, intervalMs = 15 * 60_000): { stop(): Promise<void> } {
-  if (deps.db.kind !== 'pglite') return { stop: async () => {} };
   let running: Promise<unknown> | null = null;
   let stopped = false;
+  let needed: Promise<boolean> | null = null;
   const tick = () => {
     if (running || stopped) return;
-    running = vacuumBusyTables(deps)
-      .catch((err: unknown) => { if (!stopped) deps.log.error({ err }, 'embedded database maintenance failed'); })
+    running = (needed ??= needsOwnMaintenance(deps))
+      .then((yes) => (yes && !stopped ? vacuumBusyTables(deps) : 0))
+      .catch((err: unknown) => { if (!stopped) deps.log.error({ err }, 'database maintenance failed'); })
       .finally(() => { running = null; });
   };
   const first = setTimeout(tick, Math.min(60_000, intervalMs));
