@@ -4,7 +4,7 @@ import type { RouteModule } from './route-types.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Database } from '../db/schema.ts';
 import { actorOf } from './auth-hook.ts';
-import { IdParams, Nullable, problems } from './schemas.ts';
+import { IdParams, Nullable, problems, uuid } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { Name } from './admin-schemas.ts';
 import { forbidden, invalid, notFound } from '../errors.ts';
@@ -20,11 +20,8 @@ const CreatedSchema = Type.Object({
 });
 const CreateBody = Type.Object({
   name: Name(100),
-  userId: Type.Optional(Type.String({ format: 'uuid', description: 'Mint for another user (needs admin.tokens)' })),
-  channelId: Type.Optional(Type.String({
-    format: 'uuid',
-    description: 'Scope the token to one channel: it creates that channel\'s cases and works only on its team\'s cases (needs admin.tokens or admin.channels)',
-  })),
+  userId: Type.Optional(uuid('Mint for another user (needs admin.tokens)')),
+  channelId: Type.Optional(uuid('Scope the token to one channel: it creates that channel\'s cases and works only on its team\'s cases (needs admin.tokens or admin.channels)')),
 }, { additionalProperties: false });
 
 /** A channel scope needs a channel administrator, and a channel that exists. */

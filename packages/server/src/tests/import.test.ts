@@ -69,6 +69,9 @@ describe.each(DB_KINDS)('POST /api/v1/import/cases (%s)', (kind) => {
     expect(r.data.fields[0].field).toMatch(/^cases\.0\./);
     const empty = await call(t, admin, 'POST', URL, { cases: [] });
     expect(empty.statusCode).toBe(400);
+    // A URN-style id passes the uuid format but names nothing the database can read: 400, not 500.
+    const urn = await call(t, admin, 'POST', URL, { cases: [{ subject: 'x', type: 'email', teamId: `urn:uuid:${team}`, status: 'new', createdAt: NOW.toISOString() }] });
+    expect([urn.statusCode, urn.data.fields?.[0]?.field]).toEqual([400, 'cases.0.teamId']);
   });
 
   it('201 with ids in input order; keeps times, status, resolution, customer and followers', async () => {
