@@ -150,3 +150,10 @@ export async function call(t: TestApp, user: TestUser | null, method: string, ur
 }
 
 export { fixedClock, sql };
+
+/** Serves a test app on a free loopback port, for clients that need a real socket (SSE); its base URL. */
+export async function listenOnLoopback(t: TestApp): Promise<string> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = t.app.server.address();
+  return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+}

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DB_KINDS, call, sql, startTestApp, type TestApp } from '../test-support/harness.ts';
+import { DB_KINDS, call, sql, startTestApp, type TestApp, listenOnLoopback } from '../test-support/harness.ts';
 import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
 import { openSse, type SseStream } from '../test-support/sse-client.ts';
 
@@ -27,9 +27,7 @@ describe.each(DB_KINDS)('importing in bulk (%s)', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind);
     o = await makeOrg(t);
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = t.app.server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    base = await listenOnLoopback(t);
   });
   afterEach(() => {
     forced.refs.length = 0;

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, PG_ADMIN_URL, call, startTestApp, type DbKind, type TestApp, type TestUser } from '../test-support/harness.ts';
+import { DB_KINDS, PG_ADMIN_URL, call, startTestApp, type DbKind, type TestApp, type TestUser, listenOnLoopback } from '../test-support/harness.ts';
 import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
 import { openSse, type SseEvent, type SseStream } from '../test-support/sse-client.ts';
 import { openPostgres } from '../db/connect.ts';
@@ -29,9 +29,7 @@ function liveRig(kind: DbKind) {
   beforeAll(async () => {
     rig.t = await startTestApp(kind);
     rig.o = await makeOrg(rig.t);
-    await rig.t.app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = rig.t.app.server.address();
-    rig.base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    rig.base = await listenOnLoopback(rig.t);
   });
   afterEach(() => { for (const s of streams.splice(0)) s.close(); });
   afterAll(() => rig.t.close());

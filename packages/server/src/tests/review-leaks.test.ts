@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, call, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
+import { DB_KINDS, call, makeTeam, makeUser, startTestApp, type TestApp, type TestUser, listenOnLoopback } from '../test-support/harness.ts';
 import { expectProblem, makeOrg, type Org } from '../test-support/case-fixtures.ts';
 import { openSse, type SseEvent, type SseStream } from '../test-support/sse-client.ts';
 import { uuidv7 } from '../ids.ts';
@@ -16,9 +16,7 @@ describe.each(DB_KINDS)('nothing leaks about cases a user may not see (%s)', (ki
   beforeAll(async () => {
     t = await startTestApp(kind);
     o = await makeOrg(t);
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = t.app.server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    base = await listenOnLoopback(t);
   });
   afterEach(() => { for (const s of streams.splice(0)) s.close(); });
   afterAll(() => t.close());
