@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, type FieldError } from '../errors.ts';
 import type { App } from './route-types.ts';
+import { UUID_PATTERN } from './schemas.ts';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -57,6 +58,8 @@ function collectIssues(list: Issue[], add: (path: string[], message: string) => 
       const names = v.params?.requiredProperties ?? v.params?.missingProperty;
       for (const n of [names].flat()) add([...path, String(n)], 'is required');
     } else if (v.keyword === 'enum') add(path, `must be one of: ${[v.params?.allowedValues].flat().join(', ')}`);
+    // The UUID pattern restates the uuid format (without its urn: form): one message for both.
+    else if (v.keyword === 'pattern' && v.params?.pattern === UUID_PATTERN) add(path, 'must match format "uuid"');
     else add(path, v.message ?? 'is invalid');
   }
 }

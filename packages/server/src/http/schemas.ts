@@ -5,8 +5,9 @@ import { CASE_ACTIONS, CASE_TYPES, RESOLUTIONS, STATUSES } from '@casework/domai
 export const StringEnum = <const T extends readonly string[]>(values: T, description?: string) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
-/** A UUID as the database reads it (the uuid format alone also admits a `urn:uuid:` prefix). */
-export const uuid = (description: string) => Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', description });
+/** The plain UUID form the database reads (the uuid format alone also admits a `urn:uuid:` prefix). */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const uuid = (description: string) => Type.String({ format: 'uuid', pattern: UUID_PATTERN, description });
 export const Id = uuid('An id (UUID)');
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
