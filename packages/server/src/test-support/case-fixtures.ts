@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { TYPE_RANK, type CaseType, type Resolution, type Status } from '@casework/domain';
 import type { Db } from '../db/connect.ts';
 import { newReference, uuidv7 } from '../ids.ts';
-import { call, makeTeam, makeUser, type TestApp, type TestUser } from './harness.ts';
+import { call, listenOnLoopback, makeTeam, makeUser, startTestApp, type DbKind, type TestApp, type TestUser } from './harness.ts';
 
 export type SeedCase = {
   id?: string;
@@ -118,4 +118,11 @@ export function prng(seed: number): () => number {
 export function seededUuid(rand: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16)).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
+}
+
+/** A test app with the standard organisation, served on a loopback port (for SSE clients). */
+export async function startOrgOnLoopback(kind: DbKind): Promise<{ t: TestApp; o: Org; base: string }> {
+  const t = await startTestApp(kind);
+  const o = await makeOrg(t);
+  return { t, o, base: await listenOnLoopback(t) };
 }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DB_KINDS, call, sql, startTestApp, type TestApp, listenOnLoopback } from '../test-support/harness.ts';
-import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
+import { DB_KINDS, call, sql, type TestApp } from '../test-support/harness.ts';
+import { startOrgOnLoopback, type Org } from '../test-support/case-fixtures.ts';
 import { openSse, type SseStream } from '../test-support/sse-client.ts';
 
 // References the next imports draw before random ones: lets a test make them collide.
@@ -25,9 +25,7 @@ describe.each(DB_KINDS)('importing in bulk (%s)', (kind) => {
   let base = '';
   const streams: SseStream[] = [];
   beforeAll(async () => {
-    t = await startTestApp(kind);
-    o = await makeOrg(t);
-    base = await listenOnLoopback(t);
+    ({ t, o, base } = await startOrgOnLoopback(kind));
   });
   afterEach(() => {
     forced.refs.length = 0;

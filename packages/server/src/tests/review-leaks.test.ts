@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, call, makeTeam, makeUser, startTestApp, type TestApp, type TestUser, listenOnLoopback } from '../test-support/harness.ts';
-import { expectProblem, makeOrg, type Org } from '../test-support/case-fixtures.ts';
+import { DB_KINDS, call, makeTeam, makeUser, type TestApp, type TestUser } from '../test-support/harness.ts';
+import { expectProblem, startOrgOnLoopback, type Org } from '../test-support/case-fixtures.ts';
 import { openSse, type SseEvent, type SseStream } from '../test-support/sse-client.ts';
 import { uuidv7 } from '../ids.ts';
 
@@ -14,9 +14,7 @@ describe.each(DB_KINDS)('nothing leaks about cases a user may not see (%s)', (ki
   const streams: SseStream[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp(kind);
-    o = await makeOrg(t);
-    base = await listenOnLoopback(t);
+    ({ t, o, base } = await startOrgOnLoopback(kind));
   });
   afterEach(() => { for (const s of streams.splice(0)) s.close(); });
   afterAll(() => t.close());
