@@ -68,12 +68,22 @@ export function startOfLocalDay(year: number, month: number, day: number, zone: 
 /** "Today" for a user: from local midnight to the next local midnight, DST-correct. */
 export function dayBounds(now: Date, zone: string): { start: Date; end: Date } {
   const p = localParts(now, zone);
-  const next = new Date(Date.UTC(p.year, p.month - 1, p.day + 1));
-  return {
-    start: startOfLocalDay(p.year, p.month, p.day, zone),
-    end: startOfLocalDay(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), zone),
-  };
+  // The bounds depend only on the zone and the local date; finding them takes many Intl calls.
+  const key = `${zone} ${p.year}-${p.month}-${p.day}`;
+  let known = knownDays.get(key);
+  if (!known) {
+    const next = new Date(Date.UTC(p.year, p.month - 1, p.day + 1));
+    known = {
+      start: startOfLocalDay(p.year, p.month, p.day, zone).getTime(),
+      end: startOfLocalDay(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), zone).getTime(),
+    };
+    if (knownDays.size >= 2000) knownDays.clear();
+    knownDays.set(key, known);
+  }
+  return { start: new Date(known.start), end: new Date(known.end) };
 }
+
+const knownDays = new Map<string, { start: number; end: number }>();
 
 /** Local calendar date (YYYY-MM-DD) of an instant in a zone. */
 export function localDate(instant: Date, zone: string): string {

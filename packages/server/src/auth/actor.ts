@@ -12,6 +12,8 @@ export type AppUser = Actor & {
   credentialId: string;
   /** Set for a channel-scoped API token: it acts only for this channel. */
   channelScope: ChannelScope | null;
+  /** When the session ends (null for API tokens, which last until revoked). */
+  expiresAt: Date | null;
 };
 
 export type ChannelScope = { channelId: string; teamId: string; type: CaseType };
@@ -31,6 +33,7 @@ type ActorRow = {
   id: string; email: string; name: string; role_id: string; time_zone: string | null;
   permissions: string[]; team_ids: string[]; org_zone: string; credential_id: string;
   scope_channel_id?: string | null; scope_team_id?: string | null; scope_type?: string | null;
+  expires_at?: Date | string | null;
 };
 
 const toUser = (r: ActorRow, via: AppUser['via']): AppUser => ({
@@ -45,6 +48,7 @@ const toUser = (r: ActorRow, via: AppUser['via']): AppUser => ({
   via,
   credentialId: r.credential_id,
   channelScope: null,
+  expiresAt: r.expires_at ? new Date(r.expires_at) : null,
 });
 
 /** Narrows a token's user to what its channel allows (the intersection with the user's own rights). */
@@ -69,7 +73,7 @@ const actorColumns = sql`u.id::text AS id, u.email, u.name, u.role_id, u.time_zo
 
 /** The active user behind a session id (hashed cookie), if the session is still valid. */
 export async function findSessionUser(db: Kysely<Database>, sessionId: string, now: Date): Promise<AppUser | undefined> {
-  const r = await sql<ActorRow>`SELECT ${actorColumns}, s.id AS credential_id
+  const r = await sql<ActorRow>`SELECT ${actorColumns}, s.id AS credential_id, s.expires_at
     FROM sessions s JOIN users u ON u.id = s.user_id JOIN roles r ON r.id = u.role_id
     WHERE s.id = ${sessionId} AND s.expires_at > ${now} AND u.active`.execute(db);
   return r.rows[0] && toUser(r.rows[0], 'session');

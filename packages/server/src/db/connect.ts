@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { Mutex } from './mutex.ts';
 import { acquireDirLock } from './dir-lock.ts';
+import { ACCESS_CHANNEL, watchAccessWrites } from './access-watch.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -21,6 +22,12 @@ export type Db = {
    * `onGap` is called after a lost listening connection was restored: notices may have been missed.
    */
   listen(channel: string, onPayload: (payload: string) => void, onGap: () => void): Promise<() => Promise<void>>;
+  /**
+   * A number that changes whenever a committed change may have altered what a credential
+   * resolves to (ACCESS_TABLES), in this process or another; null while changes made elsewhere
+   * could go unnoticed (the listening connection is down), when nothing may be cached.
+   */
+  accessVersion(): number | null;
   /** PGlite only: a snapshot of the whole database (test templates). */
   dump?: () => Promise<Blob>;
   close(): Promise<void>;
@@ -54,12 +61,25 @@ function serialised(inner: Driver, mutex: Mutex): Driver {
 
 class SerialisedPGliteDialect extends PGliteDialect {
   readonly #mutex: Mutex;
-  constructor(pglite: PGlite, mutex: Mutex) {
+  readonly #onAccessChange: () => void;
+  constructor(pglite: PGlite, mutex: Mutex, onAccessChange: () => void) {
     super({ pglite });
     this.#mutex = mutex;
+    this.#onAccessChange = onAccessChange;
   }
   override createDriver(): Driver {
-    return serialised(super.createDriver(), this.#mutex);
+    return watchAccessWrites(serialised(super.createDriver(), this.#mutex), this.#onAccessChange);
+  }
+}
+
+class WatchedPostgresDialect extends PostgresDialect {
+  readonly #onAccessChange: () => void;
+  constructor(pool: pg.Pool, onAccessChange: () => void) {
+    super({ pool });
+    this.#onAccessChange = onAccessChange;
+  }
+  override createDriver(): Driver {
+    return watchAccessWrites(super.createDriver(), this.#onAccessChange);
   }
 }
 
@@ -85,7 +105,9 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
     throw err;
   }
   const mutex = new Mutex();
-  const kysely = new Kysely<Database>({ dialect: new SerialisedPGliteDialect(pglite, mutex) });
+  // One process owns the embedded database, so its own writes are all the changes there are.
+  let accessVersion = 0;
+  const kysely = new Kysely<Database>({ dialect: new SerialisedPGliteDialect(pglite, mutex, () => { accessVersion++; }) });
   return {
     kind: 'pglite',
     kysely,
@@ -95,8 +117,11 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
       } catch (err) {
         await pglite.exec('ROLLBACK;').catch(() => {});
         throw err;
+      } finally {
+        accessVersion++;
       }
     }),
+    accessVersion: () => accessVersion,
     dump: () => mutex.run(() => pglite.dumpDataDir('none') as Promise<Blob>),
     async listen(channel, onPayload) {
       const stop = await pglite.listen(channel, onPayload);
@@ -114,7 +139,14 @@ export async function openPostgres(url: string, poolSize = Number(process.env.CA
   // JIT compiling costs more than these short queries take (hundreds of ms on a busy 2-core machine).
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c jit=off' });
   pool.on('error', () => { /* idle client lost; the pool replaces it */ });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // This process's writes count at once (after their commit); other processes' arrive by NOTIFY
+  // (migration 009). While that connection is down, nothing counts as unchanged.
+  let accessVersion = 0;
+  let hearing = false;
+  const changed = () => { accessVersion++; };
+  const kysely = new Kysely<Database>({ dialect: new WatchedPostgresDialect(pool, changed) });
+  const stopHearing = await listenPostgres(url, ACCESS_CHANNEL, changed, () => { changed(); hearing = true; }, () => { hearing = false; changed(); });
+  hearing = true;
   return {
     kind: 'postgres',
     kysely,
@@ -127,10 +159,16 @@ export async function openPostgres(url: string, poolSize = Number(process.env.CA
         throw err;
       } finally {
         client.release();
+        changed();
       }
     },
+    accessVersion: () => (hearing ? accessVersion : null),
     listen: (channel, onPayload, onGap) => listenPostgres(url, channel, onPayload, onGap),
-    close: () => kysely.destroy(),
+    async close() {
+      hearing = false;
+      await stopHearing();
+      await kysely.destroy();
+    },
   };
 }
 
@@ -141,7 +179,7 @@ export function openFromEnv(env: NodeJS.ProcessEnv): Promise<Db> {
 }
 
 /** A dedicated LISTEN connection that reconnects by itself (reporting the gap). */
-async function listenPostgres(url: string, channel: string, onPayload: (p: string) => void, onGap: () => void) {
+async function listenPostgres(url: string, channel: string, onPayload: (p: string) => void, onGap: () => void, onLost: () => void = () => {}) {
   let client: pg.Client | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -152,6 +190,7 @@ async function listenPostgres(url: string, channel: string, onPayload: (p: strin
     c.on('end', () => {
       if (stopped) return;
       client = null;
+      onLost();
       timer = setTimeout(() => { connect().then(onGap, () => {}); }, 1000);
     });
     try {

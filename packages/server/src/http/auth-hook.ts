@@ -6,6 +6,9 @@ import type { Deps } from '../deps.ts';
 import { Problem, forbidden, unauthenticated } from '../errors.ts';
 import { sha256 } from '../ids.ts';
 import type { App } from './route-types.ts';
+import { sql } from 'kysely';
+import { cachedIdentity } from '../auth/identity-cache.ts';
+import { ACCESS_NEUTRAL } from '../db/access-watch.ts';
 
 export const SESSION_COOKIE = 'casework_session';
 
@@ -30,8 +33,8 @@ function touchToken(deps: Deps, tokenId: string): void {
   if (last !== undefined && Math.abs(now.getTime() - last) < 60_000) return;
   if (touched.size > 100_000) touched.clear();
   touched.set(tokenId, now.getTime());
-  void deps.db.kysely.updateTable('api_tokens').set({ last_used_at: now })
-    .where('id', '=', tokenId).execute().catch(() => {});
+  void sql`UPDATE api_tokens SET last_used_at = ${now} WHERE id = ${tokenId}::uuid ${sql.raw(ACCESS_NEUTRAL)}`
+    .execute(deps.db.kysely).catch(() => {});
 }
 
 async function identify(req: FastifyRequest, deps: Deps): Promise<AppUser | null> {
@@ -39,14 +42,17 @@ async function identify(req: FastifyRequest, deps: Deps): Promise<AppUser | null
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!m) throw unauthenticated('Use "Authorization: Bearer <token>".');
-    const user = await findTokenUser(deps.db.kysely, sha256(m[1]!));
+    const hash = sha256(m[1]!);
+    const user = await cachedIdentity(deps.db, `t:${hash}`, deps.clock.now(), () => findTokenUser(deps.db.kysely, hash));
     if (!user) throw unauthenticated('The API token is not valid.');
     touchToken(deps, user.credentialId);
     return user;
   }
   const cookie = req.cookies[SESSION_COOKIE];
   if (!cookie) return null;
-  const user = await findSessionUser(deps.db.kysely, sha256(cookie), deps.clock.now());
+  const hash = sha256(cookie);
+  const now = deps.clock.now();
+  const user = await cachedIdentity(deps.db, `s:${hash}`, now, () => findSessionUser(deps.db.kysely, hash, now));
   if (!user) throw unauthenticated('Your session has expired. Sign in again.');
   return user;
 }

@@ -4,6 +4,8 @@ import * as listIndexes from './003-list-indexes.ts';
 import * as tokenScope from './004-token-scope.ts';
 import * as search from './006-search.ts';
 import * as claimNext from './007-claim-next.ts';
+import * as myWork from './008-my-work.ts';
+import * as accessNotify from './009-access-notify.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -13,4 +15,6 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '004-token-scope', up: tokenScope.up },
   { name: '006-search', up: search.up },
   { name: '007-claim-next', up: claimNext.up },
+  { name: '008-my-work', up: myWork.up },
+  { name: '009-access-notify', up: accessNotify.up },
 ];

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { SECTION_KEYS, type SectionKey } from '@casework/domain';
+import { SECTION_KEYS, type CaseType, type SectionKey } from '@casework/domain';
 import type { Database } from '../schema.ts';
-import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
+import { selectCaseViews, toCaseView, type CaseView, type CaseViewRow } from './case-views.ts';
 import { encodeCursor, type Cursor } from './case-list.ts';
 
 const CHAT = sql`('web_connect','support_sdk')`;
@@ -41,36 +41,39 @@ export async function loadSection(
   };
 }
 
+type MyWorkRow = CaseViewRow & { k: 'meta' | 'next' | SectionKey; meta: MyWorkMeta | null };
+type MyWorkMeta = {
+  pick: { id: string; type: CaseType; createdToday: boolean } | null;
+  total: number; today: number; counts: Record<SectionKey, number>;
+  collapsed: string[]; max: number | null; open: number;
+};
+
+export type MyWorkRead = Omit<MyWorkMeta, 'pick'> & {
+  pick: { case: CaseView; type: CaseType; createdToday: boolean } | null;
+  pages: SectionPage[];
+};
+
 /**
- * The first page and count of every section in three statements: the ids of the five pages
- * (a UNION ALL of five small index scans), one row of five counts, and their cases read once
- * through the case view, together with `extraIds` (My Work's next case). A UNION of five full
- * case-view queries spent more time planning five join trees than executing them.
+ * Everything My Work shows in one statement (`casework_my_work`, migration 008): the queue head
+ * of `teamIds` and the queue's size, every section's first page and count, the user's collapsed
+ * sections and open-case capacity, all from one snapshot.
  */
-export async function loadAllSections(
-  db: Kysely<Database>, userId: string, today: { start: Date; end: Date }, limit: number, extraIds: Promise<string[]> = Promise.resolve([]),
-): Promise<{ pages: SectionPage[]; extra: Map<string, CaseView> }> {
-  const pages = SECTION_KEYS.map((key) => sql`(SELECT ${key}::text AS k, c.id FROM cases c WHERE ${sectionWhere(key, userId, today)}
-    ORDER BY c.created_at DESC, c.id DESC LIMIT ${limit + 1})`);
-  const counts = SECTION_KEYS.map((key) => sql`(SELECT count(*)::int FROM cases c WHERE ${sectionWhere(key, userId, today)}) AS ${sql.ref(key)}`);
-  const [ids, n, extraList] = await Promise.all([
-    sql<{ k: SectionKey; id: string }>`${sql.join(pages, sql` UNION ALL `)}`.execute(db),
-    sql<Record<SectionKey, number>>`SELECT ${sql.join(counts)}`.execute(db),
-    extraIds,
-  ]);
-  const all = [...new Set([...ids.rows.map((r) => r.id), ...extraList])];
-  const views = all.length === 0 ? [] : await selectCaseViews(db).where(sql<boolean>`c.id = ANY(${all}::uuid[])`).execute();
-  const byId = new Map(views.map((r) => [r.id, toCaseView(r)]));
-  return {
-    extra: new Map(extraList.flatMap((id) => (byId.has(id) ? [[id, byId.get(id)!] as const] : []))),
-    pages: SECTION_KEYS.map((key) => {
-      const mine = ids.rows.filter((r) => r.k === key).flatMap((r) => (byId.has(r.id) ? [byId.get(r.id)!] : []));
-      const cases = mine.slice(0, limit);
-      const last = cases[cases.length - 1];
-      return {
-        key, count: n.rows[0]![key], cases,
-        nextCursor: mine.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
-      };
-    }),
-  };
+export async function loadMyWork(
+  db: Kysely<Database>, userId: string, teamIds: string[], today: { start: Date; end: Date }, limit: number,
+): Promise<MyWorkRead> {
+  const r = await sql<MyWorkRow>`SELECT * FROM casework_my_work(${userId}::uuid, ${teamIds}::uuid[], ${today.start}, ${today.end}, ${limit})`.execute(db);
+  const meta = r.rows.find((row) => row.k === 'meta')?.meta;
+  if (!meta) throw new Error('casework_my_work returned no meta row');
+  const next = r.rows.find((row) => row.k === 'next');
+  const pages = SECTION_KEYS.map((key): SectionPage => {
+    const mine = r.rows.filter((row) => row.k === key).map(toCaseView);
+    const cases = mine.slice(0, limit);
+    const last = cases[cases.length - 1];
+    return {
+      key, count: meta.counts[key], cases,
+      nextCursor: mine.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+    };
+  });
+  const pick = meta.pick && next ? { case: toCaseView(next), type: meta.pick.type, createdToday: meta.pick.createdToday } : null;
+  return { ...meta, pick, pages };
 }

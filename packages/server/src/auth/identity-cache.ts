@@ -1,0 +1,33 @@
+import type { Db } from '../db/connect.ts';
+import type { AppUser } from './actor.ts';
+
+/**
+ * Who a credential (a hashed API token or session id) resolves to, kept per process so that a
+ * request costs no identity query. An entry is used only while the database's access version
+ * (db/access-watch.ts: this process's committed writes at once, other processes' by NOTIFY) is
+ * the one it was read at, the session has not expired, and for at most a minute. What was read
+ * while the version moved is not kept. Failed lookups are never kept.
+ */
+type Entry = { user: AppUser; version: number; until: number };
+
+const TTL_MS = 60_000;
+const MAX_ENTRIES = 50_000;
+const caches = new WeakMap<Db, Map<string, Entry>>();
+
+export async function cachedIdentity(
+  db: Db, key: string, now: Date, read: () => Promise<AppUser | undefined>,
+): Promise<AppUser | undefined> {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  const version = db.accessVersion();
+  const t = performance.now();
+  const hit = cache.get(key);
+  if (hit && version !== null && hit.version === version && t < hit.until && (!hit.user.expiresAt || now < hit.user.expiresAt)) return hit.user;
+  if (hit) cache.delete(key);
+  const user = await read();
+  if (user && version !== null && db.accessVersion() === version) {
+    if (cache.size >= MAX_ENTRIES) cache.clear();
+    cache.set(key, { user, version, until: t + TTL_MS });
+  }
+  return user;
+}

@@ -1,0 +1,89 @@
+import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely';
+
+/**
+ * The tables that decide who a credential is and what it may do (user, role, teams and
+ * memberships — deleting a team deletes its memberships —, token, session, a scoped token's
+ * channel, the organisation's time zone). Cached identities
+ * (auth/identity-cache.ts) are valid only while none of these changed.
+ */
+export const ACCESS_TABLES = ['users', 'roles', 'teams', 'team_members', 'api_tokens', 'sessions', 'channels', 'organisation'] as const;
+
+/** The channel on which PostgreSQL announces committed changes of those tables (migration 009). */
+export const ACCESS_CHANNEL = 'casework_access';
+
+/** Put in a statement that writes an access table without changing access (a token's last use). */
+export const ACCESS_NEUTRAL = '/* access-neutral */';
+
+const WRITES = new RegExp(`\\b(?:update|insert\\s+into|delete\\s+from)\\s+"?(?:${ACCESS_TABLES.join('|')})"?(?=[\\s(]|$)`, 'i');
+
+/** Whether a statement may change what a credential resolves to. */
+export const writesAccess = (sql: string): boolean => WRITES.test(sql) && !sql.includes(ACCESS_NEUTRAL);
+
+/**
+ * Wraps a driver so that `onChange` runs after every write to an access table has taken effect:
+ * at once outside a transaction, after the commit inside one (never for a rollback). This is the
+ * local half of identity-cache invalidation; other processes learn of changes by NOTIFY.
+ */
+export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
+  const inTx = new WeakSet<DatabaseConnection>();
+  const dirty = new WeakSet<DatabaseConnection>();
+  const wrap = (conn: DatabaseConnection): DatabaseConnection => {
+    const self: DatabaseConnection = {
+      async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+        const watched = writesAccess(q.sql);
+        if (watched && inTx.has(self)) dirty.add(self);
+        try {
+          return await conn.executeQuery<R>(q);
+        } finally {
+          if (watched && !inTx.has(self)) onChange();
+        }
+      },
+      streamQuery: conn.streamQuery.bind(conn),
+    };
+    return self;
+  };
+  const wrappers = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  const outer = (conn: DatabaseConnection): DatabaseConnection => {
+    let w = wrappers.get(conn);
+    if (!w) {
+      w = wrap(conn);
+      wrappers.set(conn, w);
+    }
+    return w;
+  };
+  const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  return {
+    init: () => inner.init(),
+    async acquireConnection() {
+      const conn = await inner.acquireConnection();
+      const w = outer(conn);
+      innerOf.set(w, conn);
+      return w;
+    },
+    releaseConnection: (c) => inner.releaseConnection(innerOf.get(c) ?? c),
+    async beginTransaction(c: DatabaseConnection, s: TransactionSettings) {
+      await inner.beginTransaction(innerOf.get(c) ?? c, s);
+      inTx.add(c);
+    },
+    async commitTransaction(c: DatabaseConnection) {
+      try {
+        await inner.commitTransaction(innerOf.get(c) ?? c);
+      } finally {
+        inTx.delete(c);
+        if (dirty.has(c)) {
+          dirty.delete(c);
+          onChange(); // after a failed COMMIT too: whether it took effect is unknown
+        }
+      }
+    },
+    async rollbackTransaction(c: DatabaseConnection) {
+      inTx.delete(c);
+      dirty.delete(c);
+      await inner.rollbackTransaction(innerOf.get(c) ?? c);
+    },
+    savepoint: inner.savepoint && ((c, name, compile) => inner.savepoint!(innerOf.get(c) ?? c, name, compile)),
+    rollbackToSavepoint: inner.rollbackToSavepoint && ((c, name, compile) => inner.rollbackToSavepoint!(innerOf.get(c) ?? c, name, compile)),
+    releaseSavepoint: inner.releaseSavepoint && ((c, name, compile) => inner.releaseSavepoint!(innerOf.get(c) ?? c, name, compile)),
+    destroy: () => inner.destroy(),
+  };
+}
