@@ -5,12 +5,13 @@ import type { AppUser } from './actor.ts';
  * Who a credential (a hashed API token or session id) resolves to, kept per process so that a
  * request costs no identity query. An entry is used only while the database's access version
  * (db/access-watch.ts: this process's committed writes at once, other processes' by NOTIFY) is
- * the one it was read at, the session has not expired, and for at most a minute. What was read
+ * the one it was read at, the session has not expired, and for at most 15 seconds. What was read
  * while the version moved is not kept. Failed lookups are never kept.
  */
 type Entry = { user: AppUser; version: number; until: number };
 
-const TTL_MS = 60_000;
+// Bounds how long a change could go unseen should notices silently stop arriving.
+const TTL_MS = 15_000;
 const MAX_ENTRIES = 50_000;
 const caches = new WeakMap<Db, Map<string, Entry>>();
 

@@ -1,5 +1,8 @@
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely';
 
+type QueryOptions = Parameters<DatabaseConnection['executeQuery']>[1];
+type AcquireOptions = Parameters<Driver['acquireConnection']>[0];
+
 /**
  * The tables that decide who a credential is and what it may do (user, role, teams and
  * memberships — deleting a team deletes its memberships —, token, session, a scoped token's
@@ -29,16 +32,24 @@ export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
   const dirty = new WeakSet<DatabaseConnection>();
   const wrap = (conn: DatabaseConnection): DatabaseConnection => {
     const self: DatabaseConnection = {
-      async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+      async executeQuery<R>(q: CompiledQuery, options?: QueryOptions): Promise<QueryResult<R>> {
         const watched = writesAccess(q.sql);
         if (watched && inTx.has(self)) dirty.add(self);
         try {
-          return await conn.executeQuery<R>(q);
+          return await conn.executeQuery<R>(q, options);
         } finally {
           if (watched && !inTx.has(self)) onChange();
         }
       },
-      streamQuery: conn.streamQuery.bind(conn),
+      async *streamQuery<R>(q: CompiledQuery, chunkSize: number, options?: QueryOptions): AsyncIterableIterator<QueryResult<R>> {
+        const watched = writesAccess(q.sql);
+        if (watched && inTx.has(self)) dirty.add(self);
+        try {
+          yield* conn.streamQuery<R>(q, chunkSize, options);
+        } finally {
+          if (watched && !inTx.has(self)) onChange();
+        }
+      },
     };
     return self;
   };
@@ -54,13 +65,13 @@ export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
   const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
   return {
     init: () => inner.init(),
-    async acquireConnection() {
-      const conn = await inner.acquireConnection();
+    async acquireConnection(options?: AcquireOptions) {
+      const conn = await inner.acquireConnection(options);
       const w = outer(conn);
       innerOf.set(w, conn);
       return w;
     },
-    releaseConnection: (c) => inner.releaseConnection(innerOf.get(c) ?? c),
+    releaseConnection: (c, options?: AcquireOptions) => inner.releaseConnection(innerOf.get(c) ?? c, options),
     async beginTransaction(c: DatabaseConnection, s: TransactionSettings) {
       await inner.beginTransaction(innerOf.get(c) ?? c, s);
       inTx.add(c);

@@ -105,9 +105,12 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
     throw err;
   }
   const mutex = new Mutex();
-  // One process owns the embedded database, so its own writes are all the changes there are.
+  // One process owns the embedded database: its own writes are all the changes there are. The
+  // driver sees them by their SQL; the access triggers' notices (migration 009) also catch what
+  // SQL text alone would not show (a function's writes, a schema-qualified name).
   let accessVersion = 0;
   const kysely = new Kysely<Database>({ dialect: new SerialisedPGliteDialect(pglite, mutex, () => { accessVersion++; }) });
+  await pglite.listen(ACCESS_CHANNEL, () => { accessVersion++; });
   return {
     kind: 'pglite',
     kysely,
@@ -184,7 +187,8 @@ async function listenPostgres(url: string, channel: string, onPayload: (p: strin
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
+    // Keep-alive probes notice a connection dropped silently (it is idle between notices).
+    const c = new pg.Client({ connectionString: url, keepAlive: true });
     c.on('notification', (n) => { if (n.channel === channel && n.payload) onPayload(n.payload); });
     c.on('error', () => { /* 'end' follows */ });
     c.on('end', () => {
