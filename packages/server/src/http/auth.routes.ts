@@ -93,7 +93,14 @@ export const authRoutes: RouteModule = (app, deps) => {
       }
       set.password_hash = await hashPassword(b.password);
     }
-    await deps.db.kysely.updateTable('users').set(set).where('id', '=', actor.id).execute();
+    await deps.db.kysely.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set(set).where('id', '=', actor.id).execute();
+      // A new password signs the user out everywhere else (the session making the change stays).
+      if (b.password !== undefined) {
+        const keep = actor.via === 'session' ? actor.credentialId : '';
+        await trx.deleteFrom('sessions').where('user_id', '=', actor.id).where('id', '<>', keep).execute();
+      }
+    });
     return meJson((await findUserActor(deps.db.kysely, actor.id))!);
   });
 };

@@ -128,6 +128,20 @@ describe.each(DB_KINDS)('users administration (%s)', (kind) => {
     expect((await call(t, bearer, 'GET', '/api/v1/me')).statusCode).toBe(200);
   });
 
+  it('changing your own password signs you out everywhere else, not in the session that changed it', async () => {
+    const u = (await call(t, admin, 'POST', '/api/v1/users', valid({ password: 'first password' }))).data;
+    const here = (await signIn(t, u.email, 'first password'))!;
+    const laptop = (await signIn(t, u.email, 'first password'))!;
+    expect((await call(t, laptop, 'GET', '/api/v1/me')).statusCode).toBe(200);
+    expectInvalid(await call(t, here, 'PATCH', '/api/v1/me', { password: 'second password', currentPassword: 'wrong' }), 'currentPassword');
+    expect((await call(t, laptop, 'GET', '/api/v1/me')).statusCode, 'a refused change ends nothing').toBe(200);
+    expect((await call(t, here, 'PATCH', '/api/v1/me', { password: 'second password', currentPassword: 'first password' })).statusCode).toBe(200);
+    expect((await call(t, here, 'GET', '/api/v1/me')).statusCode).toBe(200);
+    expect((await call(t, laptop, 'GET', '/api/v1/me')).statusCode).toBe(401);
+    expect(await signIn(t, u.email, 'first password')).toBeNull();
+    expect(await signIn(t, u.email, 'second password')).not.toBeNull();
+  });
+
   it('never leaves the organisation without an active administrator', async () => {
     expectProblem(await call(t, admin, 'PATCH', `/api/v1/users/${admin.id}`, { active: false }), 409, 'conflict');
     expectProblem(await call(t, admin, 'PATCH', `/api/v1/users/${admin.id}`, { role: 'agent' }), 409, 'conflict');
