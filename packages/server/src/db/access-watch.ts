@@ -30,55 +30,53 @@ export const writesAccess = (sql: string): boolean => WRITES.test(sql) && !sql.i
 export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
   const inTx = new WeakSet<DatabaseConnection>();
   const dirty = new WeakSet<DatabaseConnection>();
+  const outerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  const un = (c: DatabaseConnection) => innerOf.get(c) ?? c;
+  // Around one statement on `self`: inside a transaction a write marks it for the commit,
+  // outside one it counts once the statement has run.
+  const watch = (self: DatabaseConnection, q: CompiledQuery) => {
+    const watched = writesAccess(q.sql);
+    if (watched && inTx.has(self)) dirty.add(self);
+    return () => { if (watched && !inTx.has(self)) onChange(); };
+  };
   const wrap = (conn: DatabaseConnection): DatabaseConnection => {
     const self: DatabaseConnection = {
       async executeQuery<R>(q: CompiledQuery, options?: QueryOptions): Promise<QueryResult<R>> {
-        const watched = writesAccess(q.sql);
-        if (watched && inTx.has(self)) dirty.add(self);
+        const done = watch(self, q);
         try {
           return await conn.executeQuery<R>(q, options);
         } finally {
-          if (watched && !inTx.has(self)) onChange();
+          done();
         }
       },
       async *streamQuery<R>(q: CompiledQuery, chunkSize: number, options?: QueryOptions): AsyncIterableIterator<QueryResult<R>> {
-        const watched = writesAccess(q.sql);
-        if (watched && inTx.has(self)) dirty.add(self);
+        const done = watch(self, q);
         try {
           yield* conn.streamQuery<R>(q, chunkSize, options);
         } finally {
-          if (watched && !inTx.has(self)) onChange();
+          done();
         }
       },
     };
+    outerOf.set(conn, self);
+    innerOf.set(self, conn);
     return self;
   };
-  const wrappers = new WeakMap<DatabaseConnection, DatabaseConnection>();
-  const outer = (conn: DatabaseConnection): DatabaseConnection => {
-    let w = wrappers.get(conn);
-    if (!w) {
-      w = wrap(conn);
-      wrappers.set(conn, w);
-    }
-    return w;
-  };
-  const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
   return {
     init: () => inner.init(),
     async acquireConnection(options?: AcquireOptions) {
       const conn = await inner.acquireConnection(options);
-      const w = outer(conn);
-      innerOf.set(w, conn);
-      return w;
+      return outerOf.get(conn) ?? wrap(conn);
     },
-    releaseConnection: (c, options?: AcquireOptions) => inner.releaseConnection(innerOf.get(c) ?? c, options),
+    releaseConnection: (c, options?: AcquireOptions) => inner.releaseConnection(un(c), options),
     async beginTransaction(c: DatabaseConnection, s: TransactionSettings) {
-      await inner.beginTransaction(innerOf.get(c) ?? c, s);
+      await inner.beginTransaction(un(c), s);
       inTx.add(c);
     },
     async commitTransaction(c: DatabaseConnection) {
       try {
-        await inner.commitTransaction(innerOf.get(c) ?? c);
+        await inner.commitTransaction(un(c));
       } finally {
         inTx.delete(c);
         if (dirty.has(c)) {
@@ -90,11 +88,11 @@ export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
     async rollbackTransaction(c: DatabaseConnection) {
       inTx.delete(c);
       dirty.delete(c);
-      await inner.rollbackTransaction(innerOf.get(c) ?? c);
+      await inner.rollbackTransaction(un(c));
     },
-    savepoint: inner.savepoint && ((c, name, compile) => inner.savepoint!(innerOf.get(c) ?? c, name, compile)),
-    rollbackToSavepoint: inner.rollbackToSavepoint && ((c, name, compile) => inner.rollbackToSavepoint!(innerOf.get(c) ?? c, name, compile)),
-    releaseSavepoint: inner.releaseSavepoint && ((c, name, compile) => inner.releaseSavepoint!(innerOf.get(c) ?? c, name, compile)),
+    savepoint: inner.savepoint && ((c, name, compile) => inner.savepoint!(un(c), name, compile)),
+    rollbackToSavepoint: inner.rollbackToSavepoint && ((c, name, compile) => inner.rollbackToSavepoint!(un(c), name, compile)),
+    releaseSavepoint: inner.releaseSavepoint && ((c, name, compile) => inner.releaseSavepoint!(un(c), name, compile)),
     destroy: () => inner.destroy(),
   };
 }

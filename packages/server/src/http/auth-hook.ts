@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
 import '@fastify/cookie';
 import type { AppUser } from '../auth/actor.ts';
 import { findSessionUser, findTokenUser } from '../auth/actor.ts';
@@ -6,7 +7,6 @@ import type { Deps } from '../deps.ts';
 import { Problem, forbidden, unauthenticated } from '../errors.ts';
 import { sha256 } from '../ids.ts';
 import type { App } from './route-types.ts';
-import { sql } from 'kysely';
 import { cachedIdentity } from '../auth/identity-cache.ts';
 import { ACCESS_NEUTRAL } from '../db/access-watch.ts';
 

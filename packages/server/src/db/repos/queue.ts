@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { nextReason, type CaseType } from '@casework/domain';
+import type { CaseType } from '@casework/domain';
 import type { Database } from '../schema.ts';
 
 type Pick = { id: string; type: CaseType; created_at: Date };
@@ -52,13 +52,4 @@ export async function countCandidates(db: Kysely<Database>, teamIds: string[], r
   const res = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases
     WHERE team_id = ANY(${teamIds}::uuid[]) AND status = 'new' AND owner_id IS NULL ${r}`.execute(db);
   return res.rows[0]!.n;
-}
-
-/** The reason line shown with the next case, and the queue's size (both counts in one statement). */
-export async function reasonFor(db: Kysely<Database>, teamIds: string[], pick: QueuePick, today: { start: Date; end: Date }): Promise<{ reason: string; total: number }> {
-  const r = await sql<{ total: number; today: number }>`SELECT count(*)::int AS total,
-      count(*) FILTER (WHERE created_at >= ${today.start} AND created_at < ${today.end})::int AS today
-    FROM cases WHERE team_id = ANY(${teamIds}::uuid[]) AND status = 'new' AND owner_id IS NULL`.execute(db);
-  const { total, today: todays } = r.rows[0]!;
-  return { reason: nextReason(pick.type, pick.createdToday, pick.createdToday ? todays : total), total };
 }
