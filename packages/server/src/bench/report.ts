@@ -29,7 +29,10 @@ const mb = (b: number) => Math.round(b / 1048576);
 function sqlClaims(c: Ceilings['sqlClaims'], tps: number | null): string {
   if (!c) return 'not run';
   if ('skipped' in c) return c.skipped;
-  return `${c.perSecond} claims/s (pgbench running casework_claim_next)${tps ? ` = ${Math.round(c.perSecond / tps * 100)}% of pgbench -N` : ''}`;
+  const pct = (n: number) => (tps ? ` = ${Math.round(n / tps * 100)}%` : '');
+  const b = c.batched;
+  const batched = 'skipped' in b ? `batched: ${b.skipped}` : `${b.perSecond}/s${pct(b.perSecond)} batched (${b.perCall} per call, ${b.clients} clients)`;
+  return `${c.perSecond}/s${pct(c.perSecond)} one per call (pgbench, casework_claim_next, ${c.clients} clients); ${batched}`;
 }
 
 function rows(o: BenchOptions, f: Figures): Row[] {
@@ -48,7 +51,7 @@ function rows(o: BenchOptions, f: Figures): Row[] {
     { figure: `claim-next, ${o.claimers} agents`, value: `${f.claimNext.perSecond} claims/s (${f.claimNext.claims} in ${f.claimNext.seconds.toFixed(1)} s; server CPU ${f.claimNext.serverCpuMsPerClaim ?? '?'} ms per claim)`, target: pg ? '≥ 50% of pgbench -N' : '≥ 500/s', ok: pg ? (ratio === null ? null : ratio >= 0.5) : f.claimNext.perSecond >= 500 },
     ...(pg ? [{ figure: `pgbench -N, ${o.claimers} clients`, value: tps ? `${tps} tps → claims = ${Math.round(ratio! * 100)}%` : (f.pgbench as { skipped: string })?.skipped ?? 'not run', target: '—', ok: null }] : []),
     { figure: `HTTP ceiling, ${o.claimers} clients`, value: `${f.ceilings.httpHealthzPerSecond} req/s on GET /healthz (no database)${tps ? ` = ${Math.round(f.ceilings.httpHealthzPerSecond / tps * 100)}% of pgbench -N` : ''}`, target: '—', ok: null },
-    ...(pg ? [{ figure: `claim in SQL only, ${o.claimers} clients`, value: sqlClaims(f.ceilings.sqlClaims, tps), target: '—', ok: null }] : []),
+    ...(pg ? [{ figure: 'claim in SQL only', value: sqlClaims(f.ceilings.sqlClaims, tps), target: '—', ok: null }] : []),
     { figure: 'claim storm', value: `${f.storm.cases} cases × ${Math.round(f.storm.requests / Math.max(1, f.storm.cases))} agents: ${f.storm.wins} won, ${f.storm.conflicts} × 409`, target: '1 winner per case', ok: f.storm.wins === f.storm.cases && f.storm.other === 0 },
     { figure: 'double claims / 5xx', value: `${bad} / ${fivexx} (${f.verification.checked} claims checked in the database)`, target: '0 / 0', ok: bad === 0 && fivexx === 0 },
     { figure: f.live.crossProcess ? 'live update A → B' : 'live update (one process)', value: `${lat(f.live)} (${f.live.missed} missed)`, target: pg ? 'p99 ≤ 250 ms' : 'p99 ≤ 100 ms', ok: f.live.p99 <= (pg ? 250 : 100) && f.live.missed === 0 },

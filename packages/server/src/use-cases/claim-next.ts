@@ -1,8 +1,9 @@
-import { claimQueued, dayBounds, transition } from '@casework/domain';
+import { claimQueued, dayBounds, transition, type DomainEvent } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { findNextCandidate } from '../db/repos/queue.ts';
-import { claimFromQueue } from '../db/repos/claim-queue.ts';
+import { claimFromQueue, type QueueClaim } from '../db/repos/claim-queue.ts';
+import { Batcher } from '../batcher.ts';
 import { toCaseView } from '../db/repos/case-views.ts';
 import { announceCommitted, appendEvents, audienceOf, dedupe, inTransaction } from '../db/repos/case-events.ts';
 import { checkCapacity, lockCase, saveChanges, type CaseWriteResult } from './case-write.ts';
@@ -14,32 +15,31 @@ const ATTEMPTS = 20;
 /**
  * Picks the next case (SPEC §3.1) and claims it. Rows other transactions are claiming are
  * skipped, so many agents can pull from one queue at once. Without a per-user limit on open
- * cases the whole claim is one statement (see claimFromQueue); with one, a transaction that
- * first serialises the user's claims and counts their open cases.
+ * cases the whole claim is one statement, shared with the other agents' claims that arrived
+ * meanwhile (see claimBatcherOf); with one, a transaction that first serialises the user's claims
+ * and counts their open cases.
  */
 export async function claimNext(deps: Deps, actor: AppUser): Promise<CaseWriteResult> {
   if (!actor.permissions.has('case.claim')) throw forbidden('claim');
   const teamIds = queueTeams(actor);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const now = deps.clock.now();
-    const today = dayBounds(now, actor.timeZone);
-    const outcome = claimQueued(actor.id, now);
-    const r = await claimFromQueue(deps.db.kysely, {
-      teamIds, today, actorId: actor.id, now, changes: { status: outcome.changes.status!, ownerId: actor.id }, events: outcome.events,
-    });
+    const answer = await claimBatcherOf(deps).submit({ actor, teamIds });
+    if (!answer.ok) throw answer.error;
+    const { claim: r, now, events } = answer;
     if (r.kind === 'claimed') {
       const view = toCaseView(r.row);
       announceCommitted(deps.db, [{
-        caseId: view.id, ids: r.eventIds, types: outcome.events.map((e) => e.type), at: now.toISOString(),
+        caseId: view.id, ids: r.eventIds, types: events.map((e) => e.type), at: now.toISOString(),
         audience: dedupe(audienceOf({ teamId: view.teamId, ownerId: actor.id, collaboratorIds: view.collaboratorIds })),
       }]);
       return {
         view,
-        events: outcome.events.map((e, i) => ({ id: r.eventIds[i]!, caseId: view.id, type: e.type, actorId: actor.id, data: e.data, createdAt: now })),
+        events: events.map((e, i) => ({ id: r.eventIds[i]!, caseId: view.id, type: e.type, actorId: actor.id, data: e.data, createdAt: now })),
       };
     }
     if (r.kind === 'empty') break;
     if (r.kind === 'capacity_limited') {
+      const today = dayBounds(now, actor.timeZone);
       const claimed = await claimWithinCapacity(deps, actor, teamIds, today, now);
       if (claimed) return claimed;
       if (!(await findNextCandidate(deps.db.kysely, teamIds, dayBounds(deps.clock.now(), actor.timeZone)))) break;
@@ -47,6 +47,43 @@ export async function claimNext(deps: Deps, actor: AppUser): Promise<CaseWriteRe
     await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
   }
   throw new Problem(404, 'queue_empty', 'Queue empty', 'There is no unassigned case in your teams.');
+}
+
+type ClaimAsk = { actor: AppUser; teamIds: string[] };
+type ClaimAnswer = { ok: true; claim: QueueClaim; now: Date; events: DomainEvent[] } | { ok: false; error: unknown };
+
+const batchers = new WeakMap<Deps, Batcher<ClaimAsk, ClaimAnswer>>();
+
+/**
+ * This process's claim-next batcher: claims arriving while others are being written go out
+ * together, one statement and one commit for all of them (claims in one batch are applied in
+ * arrival order, each to a case still queued). The embedded database runs one statement at a
+ * time, so one batch; PostgreSQL a few at once, leaving pool connections for everything else.
+ */
+function claimBatcherOf(deps: Deps): Batcher<ClaimAsk, ClaimAnswer> {
+  let b = batchers.get(deps);
+  if (!b) {
+    b = new Batcher((asks) => claimTogether(deps, asks), { maxInFlight: deps.db.kind === 'pglite' ? 1 : 4, maxBatch: 32 });
+    batchers.set(deps, b);
+  }
+  return b;
+}
+
+/** One statement for all the asks; if it fails, each ask alone, so one failure is only its own. */
+async function claimTogether(deps: Deps, asks: ClaimAsk[]): Promise<ClaimAnswer[]> {
+  const now = deps.clock.now();
+  const outcomes = asks.map((a) => claimQueued(a.actor.id, now));
+  try {
+    const claims = await claimFromQueue(deps.db.kysely, {
+      now,
+      status: outcomes[0]!.changes.status!,
+      requests: asks.map((a, i) => ({ actorId: a.actor.id, teamIds: a.teamIds, today: dayBounds(now, a.actor.timeZone), events: outcomes[i]!.events })),
+    });
+    return claims.map((claim, i) => ({ ok: true, claim, now, events: outcomes[i]!.events }));
+  } catch (error) {
+    if (asks.length === 1) return [{ ok: false, error }];
+    return Promise.all(asks.map(async (a) => (await claimTogether(deps, [a]))[0]!));
+  }
 }
 
 /** The claim under a per-user limit: the user's claims are serialised, then counted, then one case is locked and claimed. */

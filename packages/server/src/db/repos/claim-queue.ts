@@ -13,28 +13,37 @@ export type QueueClaim =
   | { kind: 'busy' }
   | { kind: 'empty' };
 
-type Row = CaseViewRow & { outcome: 'claimed' | 'busy' | 'empty' | 'capacity_limited'; event_ids: string[] | null };
+/** One agent's claim: the teams whose queue it takes from, their local day, and the history rows to record (the same types for every request of a batch). */
+export type QueueClaimRequest = { actorId: string; teamIds: string[]; today: { start: Date; end: Date }; events: DomainEvent[] };
+
+type Row = CaseViewRow & { n: number; outcome: 'claimed' | 'busy' | 'empty' | 'capacity_limited'; event_ids: string[] | null };
 
 /**
- * Claim-next in one round trip: `casework_claim_next` (migration 007) picks the best queue head
- * of the teams that no other transaction holds (the SQL twin of `pickNext`), applies the domain's
- * claim of a queued case given here (`changes`, recorded as `events`) to it while it is still
- * queued, appends the history, queues webhooks and returns the case view (committed: the caller
- * announces it).
+ * Claim-next for several agents in one round trip and one transaction:
+ * `casework_claim_next_batch` (migration 010) runs `casework_claim_next` (migration 007) for each
+ * request in order. Each picks the best queue head of its teams that no other transaction holds
+ * (the SQL twin of `pickNext`), applies the domain's claim of a queued case to it while it is
+ * still queued — status `status`, owner the agent, history `events` — appends the history, queues
+ * webhooks and returns the case view. Answers come in the order of the requests; all are
+ * committed when this resolves (the caller announces them).
  */
 export async function claimFromQueue(
   db: Kysely<Database>,
-  input: {
-    teamIds: string[]; today: { start: Date; end: Date }; actorId: string; now: Date;
-    changes: { status: string; ownerId: string }; events: DomainEvent[];
-  },
-): Promise<QueueClaim> {
-  if (input.teamIds.length === 0) return { kind: 'empty' };
-  const { today, now, events } = input;
-  const r = await sql<Row>`SELECT * FROM casework_claim_next(${input.teamIds}::uuid[], ${today.start}, ${today.end},
-    ${input.changes.ownerId}::uuid, ${now}, ${input.changes.status}, ${events.map((e) => e.type)}::text[],
-    ${events.map((e) => JSON.stringify(e.data))}::jsonb[], ${[...WEBHOOK_EVENTS]}::text[])`.execute(db);
-  const row = r.rows[0]!;
-  if (row.outcome === 'claimed') return { kind: 'claimed', row, eventIds: row.event_ids ?? [] };
-  return { kind: row.outcome };
+  input: { now: Date; status: string; requests: QueueClaimRequest[] },
+): Promise<QueueClaim[]> {
+  const { now, requests } = input;
+  const answers: QueueClaim[] = requests.map(() => ({ kind: 'empty' }));
+  const asked = requests.flatMap((q, n) => (q.teamIds.length === 0 ? [] : [{
+    n, actor: q.actorId, teams: q.teamIds, day_start: q.today.start.toISOString(), day_end: q.today.end.toISOString(),
+    data: q.events.map((e) => e.data),
+  }]));
+  if (asked.length === 0) return answers;
+  const types = requests[0]!.events.map((e) => e.type);
+  if (requests.some((q) => q.events.map((e) => e.type).join() !== types.join())) throw new Error('Claims batched together record the same history rows');
+  const r = await sql<Row>`SELECT * FROM casework_claim_next_batch(${JSON.stringify(asked)}::jsonb, ${now},
+    ${input.status}, ${types}::text[], ${[...WEBHOOK_EVENTS]}::text[])`.execute(db);
+  for (const row of r.rows) {
+    answers[row.n] = row.outcome === 'claimed' ? { kind: 'claimed', row, eventIds: row.event_ids ?? [] } : { kind: row.outcome };
+  }
+  return answers;
 }
