@@ -55,7 +55,12 @@ describe.each(DB_KINDS)('claims batched in one statement (%s)', (kind) => {
     for (const a of answers) if (a.kind === 'claimed') expect(a.eventIds).toHaveLength(claimQueued('x', new Date()).events.length);
     for (const [i, id] of made.entries()) {
       const events = await call(t, admin, 'GET', `/api/v1/cases/${id}/events`);
-      expect(events.data.events.filter((e: { type: string }) => e.type === 'case.claimed'), `case ${i}`).toHaveLength(1);
+      const claimedEvents = events.data.events.filter((e: { type: string }) => e.type === 'case.claimed');
+      expect(claimedEvents, `case ${i}`).toHaveLength(1);
+      // Each claim's history carries its own agent, not another request's of the batch.
+      const owner = claimed.find((r) => r.id === id)!.owner_id;
+      expect(claimedEvents[0].actorId).toBe(owner);
+      expect(claimedEvents[0].data.ownerId).toBe(owner);
     }
   });
 
