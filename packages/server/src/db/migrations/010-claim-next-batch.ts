@@ -1,9 +1,10 @@
 /**
- * Claim-next for several agents in one statement and one transaction (see
- * use-cases/claim-batcher.ts): each request is `casework_claim_next` (migration 007) for one
- * agent, in the order given, so a case one request claims is no longer queued for the next; the
- * outcomes come back tagged with the request's number `n`. One round trip, one commit and one
- * WAL flush serve every agent whose claim arrived while the previous batch was running.
+ * Claim-next for several agents in one statement and one transaction (see batcher.ts and
+ * use-cases/claim-next.ts): each request is `casework_claim_next` (migration 007) for one agent,
+ * in the order given, so a case one request claims is no longer queued for the next; the outcomes
+ * come back tagged with the request's number `n`. One round trip, one commit and one WAL flush
+ * serve every agent whose claim arrived in the same turn of the event loop or while other
+ * batches were running.
  *
  * `p_requests` is a JSON array of {n, actor, teams, day_start, day_end, data} (`data`: the
  * history rows' data for that agent, in the order of `p_event_types`).
