@@ -20,9 +20,11 @@ import { lanes } from './stats.ts';
  */
 export type Ceilings = {
   httpHealthzPerSecond: number;
-  sqlClaims: ({ perSecond: number; clients: number; seconds: number;
-    batched: { perSecond: number; clients: number; seconds: number; perCall: number } | { skipped: string } }) | { skipped: string } | null;
+  sqlClaims: (SqlClaims & { batched: (SqlClaims & { perCall: number }) | { skipped: string } }) | { skipped: string } | null;
 };
+
+/** One pgbench run of a claim script: claims per second, and the claims its calls asked for that found the queue empty. */
+export type SqlClaims = { perSecond: number; clients: number; seconds: number; emptyAnswers: number };
 
 /** `clients` loops of GET /healthz for `seconds`: the most requests per second this server and load generator can do. */
 export async function measureHttpCeiling(t: Target, clients: number, seconds: number): Promise<number> {
@@ -68,16 +70,16 @@ SELECT count(*) FROM casework_claim_next_batch((SELECT jsonb_agg(jsonb_build_obj
   FROM bench_claimers b WHERE b.n >= :k AND b.n < :k + ${perCall}), now(), ${tail}, ${lit([...WEBHOOK_EVENTS])}::text[]);
 `;
   try {
-    const one = await pgbenchClaims(db, bin, databaseUrl, single, rows.length, seconds);
+    const one = await pgbenchClaims(db, bin, databaseUrl, single, 1, rows.length, seconds);
     if ('skipped' in one) return one;
-    const many = await pgbenchClaims(db, bin, databaseUrl, batched, batchClients, seconds);
+    const many = await pgbenchClaims(db, bin, databaseUrl, batched, perCall, batchClients, seconds);
     return { ...one, batched: 'skipped' in many ? many : { ...many, perCall } };
   } finally {
     await sql`DROP TABLE bench_claimers`.execute(db.kysely);
   }
 }
 
-async function pgbenchClaims(db: Db, bin: string, databaseUrl: string, script: string, clients: number, seconds: number): Promise<{ perSecond: number; clients: number; seconds: number } | { skipped: string }> {
+async function pgbenchClaims(db: Db, bin: string, databaseUrl: string, script: string, perCall: number, clients: number, seconds: number): Promise<SqlClaims | { skipped: string }> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'casework-claim-sql-')), 'claim.sql');
   fs.writeFileSync(file, script);
   const since = await sql<{ id: string }>`SELECT coalesce(max(id), 0)::text AS id FROM case_events`.execute(db.kysely);
@@ -90,5 +92,7 @@ async function pgbenchClaims(db: Db, bin: string, databaseUrl: string, script: s
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
   if (run.status !== 0) return { skipped: `pgbench failed: ${(run.stderr || run.stdout).slice(0, 300)}` };
   const claimed = await sql<{ n: number }>`SELECT count(*)::int AS n FROM case_events WHERE id > ${since.rows[0]!.id}::bigint AND type = 'case.claimed'`.execute(db.kysely);
-  return { perSecond: Math.round(claimed.rows[0]!.n / seconds), clients, seconds };
+  const calls = Number(/number of transactions actually processed: (\d+)/.exec(run.stdout)?.[1] ?? NaN);
+  const claims = claimed.rows[0]!.n;
+  return { perSecond: Math.round(claims / seconds), clients, seconds, emptyAnswers: Math.max(0, calls * perCall - claims) };
 }

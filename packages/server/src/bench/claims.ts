@@ -4,11 +4,14 @@ import { request } from './http.ts';
 import type { Org } from './org.ts';
 import type { Target } from './scenarios.ts';
 import { lanes, Rng } from './stats.ts';
+import type { CpuSplit } from './server.ts';
 
 export type ClaimNextResult = {
   claims: number; perSecond: number; seconds: number; emptyQueue: number; fivexx: number; otherErrors: number; duplicateAnswers: number;
   /** CPU time of the serving process per successful claim (HTTP, auth, database client, JSON). */
   serverCpuMsPerClaim?: number;
+  /** CPU time per successful claim, in ms: serving process, PostgreSQL's processes, load generator. */
+  cpuMsPerClaim?: CpuSplit;
 };
 /** Every claim the benchmark saw succeed: case → agent who got the 200. */
 export type ClaimLedger = Map<string, string>;

@@ -82,9 +82,71 @@ export async function serverRss(base: string): Promise<number> {
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; NaN elsewhere). */
 export function cpuMs(pid: number): number {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+    return statCpuMs(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return NaN;
   }
+}
+
+/** CPU time (user + system) of this process's children that have ended and been waited for, in ms (pgbench runs). */
+export function childrenCpuMs(): number {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    return statCpuMs(stat, true) - statCpuMs(stat);
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * user + system time of a /proc/<pid>/stat line, in ms (clock ticks of 1/100 s); with
+ * `children`, also that of its ended children it has waited for.
+ */
+const statCpuMs = (stat: string, children = false) => {
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  const own = Number(fields[11]) + Number(fields[12]);
+  return (children ? own + Number(fields[13]) + Number(fields[14]) : own) * (1000 / 100);
+};
+
+/** CPU time in ms: the serving process, PostgreSQL's processes (null on the embedded database, which runs in the server) and this load generator. */
+export type CpuSplit = { server: number | null; database: number | null; generator: number | null };
+
+/** Starts counting CPU time; the function it returns tells how much each side has used since. */
+export function cpuMeter(serverPid: number | undefined, postgres: boolean): () => CpuSplit {
+  const server = () => (serverPid ? cpuMs(serverPid) : NaN);
+  const database = () => (postgres ? cpuMsOf('postgres') : NaN);
+  const s0 = server();
+  const d0 = database();
+  const g0 = process.cpuUsage();
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  return () => {
+    const g = process.cpuUsage(g0);
+    return { server: finite(server() - s0), database: finite(database() - d0), generator: (g.user + g.system) / 1000 };
+  };
+}
+
+/** A CpuSplit divided by a count, in `unit`s (1 for ms, 1000 for µs), to `digits` decimals. */
+export function cpuPer(c: CpuSplit, count: number, unit: number, digits: number): CpuSplit {
+  const f = 10 ** digits;
+  const per = (x: number | null) => (x === null ? null : Math.round((x * unit) / Math.max(1, count) * f) / f);
+  return { server: per(c.server), database: per(c.database), generator: per(c.generator) };
+}
+
+/**
+ * CPU time used so far by every process of this name and by their ended children (`postgres`:
+ * the server, its live backends and, through the server process that waited for them, the
+ * backends of connections that closed), in ms; NaN where there is no /proc.
+ */
+export function cpuMsOf(name: string): number {
+  let dirs: string[];
+  try { dirs = fs.readdirSync('/proc'); } catch { return NaN; }
+  let total = 0;
+  for (const d of dirs) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')) === name) total += statCpuMs(stat, true);
+    } catch { /* ended meanwhile */ }
+  }
+  return total;
 }
