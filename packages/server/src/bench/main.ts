@@ -32,6 +32,9 @@ function freshCases(org: Org, rng: Rng, n: number, per: number, min: number, now
  * (its server processes; on the embedded database it runs inside the serving process) and this
  * load generator (building the items and the request bodies).
  */
+/** Seconds of each of the two SQL claim phases. */
+const sqlSeconds = (o: BenchOptions) => (o.smoke ? 1 : o.duration);
+
 async function timedImport(a: Target, org: Org, o: BenchOptions): Promise<Figures['import'] & { ids: string[] }> {
   const size = o.smoke ? 200 : 5000;
   const cpu = cpuMeter(a.pid, o.db === 'postgres');
@@ -128,13 +131,14 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
     // machine the HTTP phase alone claims most of the first one, and calls that find the queue
     // empty would pass for a slow claim. Batched calls in SQL claim up to twice as fast as HTTP,
     // and each claimer draws on its own teams only, so the queue is several times what HTTP
-    // claimed, shared out equally by claimer (split among the claimer's teams; a team of several
-    // claimers gets a share from each).
+    // claimed, and at least 5,000 per second of each SQL phase (HTTP may have stopped early on
+    // an empty queue), shared out equally by claimer (split among the claimer's teams; a team of
+    // several claimers gets a share from each).
     const teamsByClaimer = L.claimers.flatMap((i) => {
       const teams = org.agents[i]!.teamIds;
       return teams.flatMap((t) => Array<string>(Math.max(1, Math.round(6 / teams.length))).fill(t));
     });
-    const size = Math.min(300_000, Math.max(L.queueSize, claimNext.claims * 6));
+    const size = Math.min(300_000, Math.max(L.queueSize, claimNext.claims * 6, sqlSeconds(o) * 2 * 5000));
     await importAll(a, org.adminToken, inBatches(generateQueue(rng, teamsByClaimer, size, Date.now()), 5000), 2);
   }
   return { myWork, list, search, claimNext, httpCeiling, storm, live, rssMb };
@@ -150,7 +154,7 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
   const db = await store.open();
   const verification = await verifyClaims(db, ledger);
   if (o.db === 'postgres') say('claims in SQL only (pgbench)');
-  const sqlClaims = o.db === 'postgres' ? await measureSqlClaims(db, store.databaseUrl!, L.org, L.claimers, o.smoke ? 1 : o.duration) : null;
+  const sqlClaims = o.db === 'postgres' ? await measureSqlClaims(db, store.databaseUrl!, L.org, L.claimers, sqlSeconds(o)) : null;
   await db.close();
   const pgbench = o.db === 'postgres' ? await runPgbench(o.pgUrl, o.claimers, o.smoke ? 2 : Math.min(30, o.duration), o.smoke ? 1 : 10) : null;
   const { ids: _ids, ...importFigures } = L.imported;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { adminQuery } from './org.ts';
-import { childrenCpuMs, cpuMsOf } from './server.ts';
+import { childrenCpuMs, cpuMsOf, untilNoProcessNames } from './server.ts';
 
 export type PgbenchResult = {
   tps: number; clients: number; seconds: number;
@@ -34,10 +34,14 @@ export function runPgbench(adminUrl: string, clients: number, seconds: number, s
     try {
       const init = spawnSync(bin, ['-i', '-q', '-s', String(scale), ...conn, name], { encoding: 'utf8', env, timeout: 300_000 });
       if (init.status !== 0) return { skipped: `pgbench -i failed: ${init.stderr.slice(0, 300)}` };
+      // CPU is read with no pgbench backend alive: one exiting while /proc is read could be
+      // counted twice or not at all.
+      await untilNoProcessNames(name);
       const db0 = cpuMsOf('postgres');
       const client0 = childrenCpuMs();
       const run = spawnSync(bin, ['-N', '-c', String(clients), '-j', '2', '-T', String(Math.max(1, Math.round(seconds))), ...conn, name],
         { encoding: 'utf8', env, timeout: (seconds + 120) * 1000 });
+      await untilNoProcessNames(name);
       const db = cpuMsOf('postgres') - db0;
       const client = childrenCpuMs() - client0;
       const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(run.stdout) ?? /tps = ([\d.]+)/.exec(run.stdout);

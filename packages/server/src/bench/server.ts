@@ -135,18 +135,39 @@ export function cpuPer(c: CpuSplit, count: number, unit: number, digits: number)
 /**
  * CPU time used so far by every process of this name and by their ended children (`postgres`:
  * the server, its live backends and, through the server process that waited for them, the
- * backends of connections that closed), in ms; NaN where there is no /proc.
+ * backends of connections that closed), in ms; NaN where there is no /proc or no such process.
+ * It counts every PostgreSQL process on the machine, so it is meaningful while nothing but the
+ * benchmark uses PostgreSQL; and a backend that ends while /proc is being read may be missed,
+ * so read it while no connection is closing (see pgbench.ts).
  */
 export function cpuMsOf(name: string): number {
   let dirs: string[];
   try { dirs = fs.readdirSync('/proc'); } catch { return NaN; }
   let total = 0;
+  let found = false;
   for (const d of dirs) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')) === name) total += statCpuMs(stat, true);
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')) === name) { total += statCpuMs(stat, true); found = true; }
     } catch { /* ended meanwhile */ }
   }
-  return total;
+  return found ? total : NaN;
+}
+
+/**
+ * Waits (up to `ms`) until no process's command line names `text` (a PostgreSQL backend's
+ * names its database): the backends of a finished pgbench run take a moment to exit.
+ */
+export async function untilNoProcessNames(text: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  const named = () => {
+    let dirs: string[];
+    try { dirs = fs.readdirSync('/proc'); } catch { return false; }
+    return dirs.some((d) => {
+      if (!/^\d+$/.test(d)) return false;
+      try { return fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text); } catch { return false; }
+    });
+  };
+  while (named() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
 }
