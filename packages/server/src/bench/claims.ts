@@ -8,9 +8,7 @@ import type { CpuSplit } from './server.ts';
 
 export type ClaimNextResult = {
   claims: number; perSecond: number; seconds: number; emptyQueue: number; fivexx: number; otherErrors: number; duplicateAnswers: number;
-  /** CPU time of the serving process per successful claim (HTTP, auth, database client, JSON). */
-  serverCpuMsPerClaim?: number;
-  /** CPU time per successful claim, in ms: serving process, PostgreSQL's processes, load generator. */
+  /** CPU time per successful claim, in ms: serving process (HTTP, auth, database client, JSON), PostgreSQL's processes, load generator. */
   cpuMsPerClaim?: CpuSplit;
 };
 /** Every claim the benchmark saw succeed: case → agent who got the 200. */

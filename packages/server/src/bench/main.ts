@@ -27,14 +27,14 @@ function freshCases(org: Org, rng: Rng, n: number, per: number, min: number, now
   return generateQueue(rng, teams.flatMap((t) => Array<string>(per).fill(t)), teams.length * per, nowMs);
 }
 
+/** Seconds of each of the two SQL claim phases. */
+const sqlSeconds = (o: BenchOptions) => (o.smoke ? 1 : o.duration);
+
 /**
  * Imports the history and measures where the CPU went, per case: the serving process, PostgreSQL
  * (its server processes; on the embedded database it runs inside the serving process) and this
  * load generator (building the items and the request bodies).
  */
-/** Seconds of each of the two SQL claim phases. */
-const sqlSeconds = (o: BenchOptions) => (o.smoke ? 1 : o.duration);
-
 async function timedImport(a: Target, org: Org, o: BenchOptions): Promise<Figures['import'] & { ids: string[] }> {
   const size = o.smoke ? 200 : 5000;
   const cpu = cpuMeter(a.pid, o.db === 'postgres');
@@ -116,7 +116,6 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
   const cpu = cpuMeter(a.pid, o.db === 'postgres');
   const claimNext = await measureClaimNext(a, org, L.claimers, o.duration, ledger);
   claimNext.cpuMsPerClaim = cpuPer(cpu(), claimNext.claims, 1, 2);
-  claimNext.serverCpuMsPerClaim = claimNext.cpuMsPerClaim.server ?? undefined;
   say(`HTTP ceiling with ${L.claimers.length} clients`);
   const httpCeiling = await measureHttpCeiling(a, L.claimers.length, o.duration);
   say('claim storm');

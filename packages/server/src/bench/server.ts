@@ -132,6 +132,15 @@ export function cpuPer(c: CpuSplit, count: number, unit: number, digits: number)
   return { server: per(c.server), database: per(c.database), generator: per(c.generator) };
 }
 
+/** The ids of the running processes (the numeric entries of /proc), or null without /proc. */
+function processIds(): string[] | null {
+  try {
+    return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * CPU time used so far by every process of this name and by their ended children (`postgres`:
  * the server, its live backends and, through the server process that waited for them, the
@@ -141,12 +150,11 @@ export function cpuPer(c: CpuSplit, count: number, unit: number, digits: number)
  * so read it while no connection is closing (see pgbench.ts).
  */
 export function cpuMsOf(name: string): number {
-  let dirs: string[];
-  try { dirs = fs.readdirSync('/proc'); } catch { return NaN; }
+  const pids = processIds();
+  if (!pids) return NaN;
   let total = 0;
   let found = false;
-  for (const d of dirs) {
-    if (!/^\d+$/.test(d)) continue;
+  for (const d of pids) {
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')) === name) { total += statCpuMs(stat, true); found = true; }
@@ -161,13 +169,8 @@ export function cpuMsOf(name: string): number {
  */
 export async function untilNoProcessNames(text: string, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
-  const named = () => {
-    let dirs: string[];
-    try { dirs = fs.readdirSync('/proc'); } catch { return false; }
-    return dirs.some((d) => {
-      if (!/^\d+$/.test(d)) return false;
-      try { return fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text); } catch { return false; }
-    });
-  };
+  const named = () => (processIds() ?? []).some((d) => {
+    try { return fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text); } catch { return false; }
+  });
   while (named() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
 }
