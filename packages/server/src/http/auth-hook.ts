@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 import { Problem, forbidden, unauthenticated } from '../errors.ts';
 import { sha256 } from '../ids.ts';
 import type { App } from './route-types.ts';
+import { ProblemSchema } from './schemas.ts';
 import { cachedIdentity } from '../auth/identity-cache.ts';
 import { ACCESS_NEUTRAL } from '../db/access-watch.ts';
 
@@ -57,7 +58,7 @@ async function identify(req: FastifyRequest, deps: Deps): Promise<AppUser | null
   return user;
 }
 
-export type RouteGuard = { method: string; url: string; permission: string };
+export type RouteGuard = { method: string; url: string; permission: string; channelToken: boolean };
 const guards = new WeakMap<object, RouteGuard[]>();
 
 /** Every route registered after installAuth with the permission it declares (a test asserts the whole table). */
@@ -80,7 +81,11 @@ export function installAuth(app: App, deps: Deps): void {
     if (!permission && !String(route.url).startsWith('/docs')) {
       throw new Error(`Route ${route.method} ${route.url} declares no permission`);
     }
-    for (const method of [route.method].flat()) table.push({ method, url: route.url, permission: permission ?? 'public' });
+    const channelToken = route.config?.channelToken === true;
+    // Every signed-in route can refuse a channel-scoped token: the document says so.
+    const response = route.schema?.response as Record<string, unknown> | undefined;
+    if (permission && permission !== 'public' && !channelToken && response && !response[403]) response[403] = ProblemSchema;
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, permission: permission ?? 'public', channelToken });
     // Route-level, so it runs after the rate limiter's own route-level hook.
     route.onRequest = [...[route.onRequest ?? []].flat(), guard] as typeof route.onRequest;
   });
@@ -89,12 +94,16 @@ export function installAuth(app: App, deps: Deps): void {
 
 async function authorize(req: FastifyRequest, deps: Deps): Promise<void> {
   const permission = req.routeOptions.config?.permission ?? 'public';
+  const channelToken = req.routeOptions.config?.channelToken === true;
   if (permission === 'public') {
-    req.actor = await identify(req, deps).catch(() => null);
+    const actor = await identify(req, deps).catch(() => null);
+    // A channel-scoped token is nobody on a public route that does not serve its channel.
+    req.actor = actor?.channelScope && !channelToken ? null : actor;
     return;
   }
   req.actor = await identify(req, deps);
   if (!req.actor) throw unauthenticated();
+  if (req.actor.channelScope && !channelToken) throw channelTokenRefused();
   if (permission === 'authenticated' || permission.startsWith('case:')) return;
   if (permission.startsWith('any:')) {
     const options = permission.slice(4).split('|');
@@ -103,6 +112,13 @@ async function authorize(req: FastifyRequest, deps: Deps): Promise<void> {
   }
   if (!req.actor.permissions.has(permission)) throw forbidden(permission);
 }
+
+/**
+ * Channel-scoped tokens are default-deny: they act only as their channel (its cases), never on
+ * their owner's account, preferences or the staff list.
+ */
+const channelTokenRefused = () => new Problem(403, 'forbidden', 'Not allowed',
+  'A channel-scoped API token can only work with its channel\'s cases.', { action: 'channel_token' });
 
 /**
  * API request bodies are JSON only. Forms (which any web page can post cross-site with the

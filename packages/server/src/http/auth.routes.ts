@@ -62,7 +62,7 @@ export const authRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/api/v1/me', {
-    config: { permission: 'authenticated' },
+    config: { permission: 'authenticated', channelToken: true },
     schema: { tags, summary: 'The signed-in user', response: { 200: MeSchema, ...problems(401) } },
   }, async (req) => meJson(actorOf(req)));
 

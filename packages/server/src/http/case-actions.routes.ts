@@ -101,7 +101,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
   });
 
   app.post('/api/v1/cases/:id/follow', {
-    config: { permission: 'case:follow' },
+    config: { permission: 'case:follow', channelToken: true },
     schema: { tags, summary: 'Follow a case', params: IdParams, body: Empty, response: answers },
   }, async (req) => {
     const actor = actorOf(req);
@@ -109,7 +109,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
   });
 
   app.delete('/api/v1/cases/:id/follow', {
-    config: { permission: 'case:unfollow' },
+    config: { permission: 'case:unfollow', channelToken: true },
     schema: { tags, summary: 'Stop following a case', params: IdParams, response: answers },
   }, async (req) => {
     const actor = actorOf(req);

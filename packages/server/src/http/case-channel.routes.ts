@@ -32,7 +32,7 @@ const ChannelInfo = Type.Object({
 /** What the channel did for a case: where it talks, each reply's delivery status, received attachments. */
 export const caseChannelRoutes: RouteModule = (app, deps) => {
   app.get('/api/v1/cases/:id/channel', {
-    config: { permission: 'authenticated' },
+    config: { permission: 'authenticated', channelToken: true },
     schema: { tags: ['channels'], summary: 'The case\'s channel, delivery status of replies (email/SMS) and attachments', params: IdParams, response: { 200: ChannelInfo, ...problems(401, 404) } },
   }, async (req) => {
     const c = await visibleCase(deps, actorOf(req), req.params.id);
@@ -55,7 +55,7 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/api/v1/cases/:id/attachments/:attachmentId', {
-    config: { permission: 'authenticated' },
+    config: { permission: 'authenticated', channelToken: true },
     schema: { tags: ['channels'], summary: 'Download a received attachment (kept when within the size limit)',
       params: Type.Object({ id: Type.String({ maxLength: 64 }), attachmentId: Type.String({ maxLength: 64 }) }, { additionalProperties: false }) },
   }, async (req, reply) => {

@@ -46,7 +46,7 @@ const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).f
 
 export const caseRoutes: RouteModule = (app, deps) => {
   app.post('/api/v1/cases', {
-    config: { permission: 'case.create' },
+    config: { permission: 'case.create', channelToken: true },
     schema: { tags: ['cases'], summary: 'Create a case', body: CreateBody, response: { 201: CaseSchema, ...problems(400, 401, 403) } },
   }, async (req, reply) => {
     const actor = actorOf(req);
@@ -63,7 +63,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/api/v1/cases/:id', {
-    config: { permission: 'authenticated' },
+    config: { permission: 'authenticated', channelToken: true },
     schema: { tags: ['cases'], summary: 'Get a case', params: IdParams, response: { 200: CaseSchema, ...problems(401, 404) } },
   }, async (req) => {
     const actor = actorOf(req);
@@ -73,7 +73,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/api/v1/cases', {
-    config: { permission: 'authenticated' },
+    config: { permission: 'authenticated', channelToken: true },
     schema: {
       tags: ['cases'], summary: 'List and search cases the user may see', querystring: ListQuery,
       response: {

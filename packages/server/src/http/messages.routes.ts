@@ -47,7 +47,7 @@ const encode = (t: Date, id: string) => Buffer.from(`${t.toISOString()}|${id}`).
 
 export const messageRoutes: RouteModule = (app, deps) => {
   app.get('/api/v1/cases/:id/messages', {
-    config: { permission: 'authenticated' },
+    config: { permission: 'authenticated', channelToken: true },
     schema: {
       tags: ['conversation'], summary: 'The conversation: customer messages, replies and internal notes, oldest first',
       params: IdParams, querystring: PageQuery,
@@ -73,7 +73,7 @@ export const messageRoutes: RouteModule = (app, deps) => {
   });
 
   app.post('/api/v1/cases/:id/messages', {
-    config: { permission: 'case:message' },
+    config: { permission: 'case:message', channelToken: true },
     schema: {
       tags: ['conversation'], summary: 'Reply to the customer, or add an internal note (internal: true)', params: IdParams,
       body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 50000 }), internal: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
@@ -87,7 +87,7 @@ export const messageRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/api/v1/cases/:id/events', {
-    config: { permission: 'authenticated' },
+    config: { permission: 'authenticated', channelToken: true },
     schema: {
       tags: ['conversation'], summary: 'The case history (append-only), oldest first', params: IdParams, querystring: PageQuery,
       response: { 200: Type.Object({ events: Type.Array(EventSchema), nextCursor: Nullable(Type.String()) }), ...problems(401, 404) },

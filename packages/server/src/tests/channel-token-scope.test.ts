@@ -1,5 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, call, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
+import { UNKNOWN_ID } from '../test-support/case-fixtures.ts';
+import { routePermissions } from '../http/auth-hook.ts';
+import { sha256 } from '../ids.ts';
+
+/**
+ * The only routes a channel-scoped token may call: its channel's cases. Every other signed-in
+ * route refuses it, so a new route is closed to scoped tokens unless it says otherwise.
+ */
+const CHANNEL_ROUTES = `
+DELETE /api/v1/cases/:id/follow
+GET /api/v1/cases
+GET /api/v1/cases/:id
+GET /api/v1/cases/:id/attachments/:attachmentId
+GET /api/v1/cases/:id/channel
+GET /api/v1/cases/:id/events
+GET /api/v1/cases/:id/messages
+GET /api/v1/me
+POST /api/v1/cases
+POST /api/v1/cases/:id/follow
+POST /api/v1/cases/:id/messages
+`.trim().split('\n');
+
+const refusedAsChannelToken = (r: { statusCode: number; headers: Record<string, unknown>; data: any }) =>
+  [r.statusCode, String(r.headers['content-type']).split(';')[0], r.data?.code, r.data?.action];
+const REFUSED = [403, 'application/problem+json', 'forbidden', 'channel_token'];
 
 const bearer = (token: string): TestUser => ({ id: '', email: '', token, headers: { authorization: `Bearer ${token}` } });
 
@@ -63,6 +88,44 @@ describe.each(DB_KINDS)('API tokens scoped to a channel (%s)', (kind) => {
     expect(me.data.permissions).toEqual(['case.create', 'case.follow', 'case.message.team', 'case.view_team']);
     expect(me.data.teamIds).toEqual([care]);
     expect((await call(t, scoped, 'POST', '/api/v1/teams', { name: 'Nope' })).statusCode).toBe(403);
+  });
+
+  it('cannot rename its owner, change their time zone or password, or sign out their sessions', async () => {
+    const session = sha256(`session-${kind}`);
+    const now = new Date();
+    await t.db.kysely.insertInto('sessions').values({ id: session, user_id: admin.id, created_at: now, expires_at: new Date(now.getTime() + 86_400_000), last_seen_at: now }).execute();
+    const before = await t.db.kysely.selectFrom('users').select(['name', 'time_zone', 'password_hash']).where('id', '=', admin.id).executeTakeFirstOrThrow();
+    for (const body of [{ name: 'Hijacked' }, { timeZone: 'Pacific/Kiritimati' }, { password: 'new-password-1', currentPassword: 'x' }]) {
+      expect(refusedAsChannelToken(await call(t, scoped, 'PATCH', '/api/v1/me', body)), JSON.stringify(body)).toEqual(REFUSED);
+    }
+    expect(await t.db.kysely.selectFrom('users').select(['name', 'time_zone', 'password_hash']).where('id', '=', admin.id).executeTakeFirstOrThrow()).toEqual(before);
+    expect(await t.db.kysely.selectFrom('sessions').select('id').where('id', '=', session).executeTakeFirst()).toEqual({ id: session });
+    expect(refusedAsChannelToken(await call(t, scoped, 'PUT', '/api/v1/me/preferences', {}))).toEqual(REFUSED);
+    expect(refusedAsChannelToken(await call(t, scoped, 'GET', '/api/v1/me/preferences'))).toEqual(REFUSED);
+  });
+
+  it('cannot list staff or read a colleague\'s profile', async () => {
+    const users = await call(t, scoped, 'GET', '/api/v1/users');
+    expect(refusedAsChannelToken(users)).toEqual(REFUSED);
+    expect(users.body).not.toContain(agent.email);
+    expect(refusedAsChannelToken(await call(t, scoped, 'GET', `/api/v1/users/${agent.id}`))).toEqual(REFUSED);
+    expect(refusedAsChannelToken(await call(t, scoped, 'GET', '/api/v1/teams'))).toEqual(REFUSED);
+    // Its owner, with an unscoped credential, still can.
+    expect((await call(t, admin, 'GET', '/api/v1/users')).statusCode).toBe(200);
+  });
+
+  it('every signed-in route refuses it unless the route serves the channel (default deny)', async () => {
+    const table = routePermissions(t.app).filter((r) => r.method !== 'HEAD');
+    expect(table.filter((r) => r.channelToken).map((r) => `${r.method} ${r.url}`).sort()).toEqual(CHANNEL_ROUTES);
+    const closed = table.filter((r) => r.permission !== 'public' && !r.channelToken);
+    expect(closed.length).toBeGreaterThan(40);
+    for (const r of closed) {
+      const url = r.url.replace(/:[A-Za-z]+/g, UNKNOWN_ID).replace('*', 'x');
+      const res = await call(t, scoped, r.method, url, r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
+      expect(refusedAsChannelToken(res), `${r.method} ${r.url}`).toEqual(REFUSED);
+    }
+    // The same routes still work for an unscoped token of the same user.
+    expect((await call(t, admin, 'GET', '/api/v1/me/preferences')).statusCode).toBe(200);
   });
 
   it('stops working when its channel is deleted', async () => {
