@@ -16,6 +16,13 @@ export type Config = {
   webDist: string | null;
   logLevel: string;
   secureCookies: boolean;
+  /**
+   * How long an unfinished Idempotency-Key reservation stays its request's (at most 60 s; a
+   * running request renews it). After that a repeat with the key takes it over and runs.
+   */
+  idempotencyLeaseMs: number;
+  /** How long a repeat waits for the first request with its key to finish before 409. */
+  idempotencyWaitMs: number;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
@@ -36,6 +43,8 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     webDist: env.CASEWORK_WEB_DIST ?? null,
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.CASEWORK_SECURE_COOKIES === '1',
+    idempotencyLeaseMs: Math.min(60_000, num(env.CASEWORK_IDEMPOTENCY_LEASE_MS, 30_000)),
+    idempotencyWaitMs: num(env.CASEWORK_IDEMPOTENCY_WAIT_MS, 5000),
     ...overrides,
   };
 }

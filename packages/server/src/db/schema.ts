@@ -118,6 +118,9 @@ export type IdempotencyTable = {
   status_code: number;
   body: ColumnType<unknown, string, string>;
   created_at: CreatedAt;
+  /** Who holds an unfinished reservation (status_code 0), and until when (migration 013). */
+  holder: Generated<string>;
+  lease_until: ColumnType<Date, Date | undefined, Date>;
 };
 
 // Channels (migration 002).

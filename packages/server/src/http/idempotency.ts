@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { actorOf } from './auth-hook.ts';
@@ -9,6 +10,12 @@ type Answer<T> = { status: number; body: T };
  * With an `Idempotency-Key` header, the first answer of a creating request is stored and a
  * repeat (same user and route) gets it again instead of creating twice. The key is reserved
  * before the work starts, so two concurrent repeats cannot both create.
+ *
+ * A reservation carries its holder and a lease (`idempotencyLeaseMs`, renewed while the request
+ * runs). If the holder died mid-request, the lease runs out and the next repeat takes the
+ * reservation over (one statement, so only one of several concurrent repeats wins) and runs the
+ * request once. Only answers stored after the work committed are ever replayed; a request that
+ * failed releases its key.
  */
 export async function withIdempotency<T>(deps: Deps, req: FastifyRequest, reply: FastifyReply, run: () => Promise<Answer<T>>): Promise<Answer<T>> {
   const raw = req.headers['idempotency-key'];
@@ -17,29 +24,49 @@ export async function withIdempotency<T>(deps: Deps, req: FastifyRequest, reply:
   if (key.length < 1 || key.length > 200) throw invalid([{ field: 'Idempotency-Key', message: 'must be 1–200 characters' }]);
   const scope = `${actorOf(req).id}:${req.routeOptions.url}`;
   const db = deps.db.kysely;
-  const reserved = await db.insertInto('idempotency_keys')
-    .values({ scope, key, status_code: 0, body: 'null' })
+  const holder = randomUUID();
+  const leaseEnd = () => new Date(deps.clock.now().getTime() + deps.config.idempotencyLeaseMs);
+  const thisKey = db.updateTable('idempotency_keys').where('scope', '=', scope).where('key', '=', key);
+
+  const reserve = async () => Boolean(await db.insertInto('idempotency_keys')
+    .values({ scope, key, status_code: 0, body: 'null', holder, lease_until: leaseEnd() })
     .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-    .returning('key').executeTakeFirst();
-  if (!reserved) {
-    for (let i = 0; i < 100; i++) {
-      const seen = await db.selectFrom('idempotency_keys').select(['status_code', 'body']).where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+    .returning('key').executeTakeFirst());
+  // Takes over a reservation whose lease ran out; the row lock makes concurrent takeovers queue,
+  // and each re-checks the lease, so only the first succeeds.
+  const takeOver = async () => Boolean(await thisKey.set({ holder, lease_until: leaseEnd() })
+    .where('status_code', '=', 0).where('lease_until', '<=', deps.clock.now())
+    .returning('key').executeTakeFirst());
+
+  if (!(await reserve())) {
+    const giveUpAt = Date.now() + deps.config.idempotencyWaitMs;
+    for (;;) {
+      const seen = await db.selectFrom('idempotency_keys').select(['status_code', 'body', 'lease_until'])
+        .where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
       if (seen && seen.status_code !== 0) {
         reply.header('idempotent-replayed', 'true');
         return { status: seen.status_code, body: seen.body as T };
       }
-      if (!seen) return withIdempotency(deps, req, reply, run); // the first attempt failed: try afresh
+      if (!seen ? await reserve() : new Date(seen.lease_until) <= deps.clock.now() && await takeOver()) break;
+      if (Date.now() >= giveUpAt) throw conflict('A request with this Idempotency-Key is still being processed.');
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw conflict('A request with this Idempotency-Key is still being processed.');
   }
+
+  // While the work runs, keep the lease ours so a slow request is not taken for a dead one.
+  const renew = setInterval(() => {
+    void thisKey.set({ lease_until: leaseEnd() }).where('holder', '=', holder).where('status_code', '=', 0).execute().catch(() => {});
+  }, Math.max(100, Math.floor(deps.config.idempotencyLeaseMs / 3)));
+  renew.unref();
   try {
     const answer = await run();
-    await db.updateTable('idempotency_keys').set({ status_code: answer.status, body: JSON.stringify(answer.body) })
-      .where('scope', '=', scope).where('key', '=', key).execute();
+    clearInterval(renew);
+    await thisKey.set({ status_code: answer.status, body: JSON.stringify(answer.body) }).where('holder', '=', holder).execute();
     return answer;
   } catch (err) {
-    await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute().catch(() => {});
+    clearInterval(renew);
+    await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key)
+      .where('holder', '=', holder).where('status_code', '=', 0).execute().catch(() => {});
     throw err;
   }
 }
