@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, type FieldError } from '../errors.ts';
 import type { App } from './route-types.ts';
 import { UUID_PATTERN } from './schemas.ts';
+import { drainRequest } from './drain-request.ts';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -106,9 +107,12 @@ export function frameworkError(err: FastifyError, req: FastifyRequest, reply: Fa
 }
 
 export function installProblems(app: App): void {
-  app.setErrorHandler((err: FastifyError, req, reply) => {
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
     const p = toProblem(err);
     if (p.status >= 500) req.log.error({ err }, 'request failed');
+    // The body was refused unread (too large…) and the connection will close: take the rest first,
+    // so a client still sending reads this answer rather than a reset connection.
+    if (reply.getHeader('connection') === 'close' && !req.raw.complete) await drainRequest(req.raw);
     if (p.status === 429 && err.statusCode === 429) {
       const retry = reply.getHeader('retry-after');
       if (retry) reply.header('retry-after', retry);
