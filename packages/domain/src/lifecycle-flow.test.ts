@@ -12,7 +12,7 @@ const later = (ms: number) => new Date(NOW.getTime() + ms);
 
 function aCase(over: Partial<CaseFacts> = {}): CaseFacts {
   return {
-    id: 'c1', type: 'web_connect', status: 'ready', resolution: null, teamId: 't1', ownerId: 'u1',
+    id: 'c1', type: 'web_connect', status: 'ready', resolution: null, resolutionReason: null, teamId: 't1', ownerId: 'u1',
     collaboratorIds: [], createdAt: ago(DAY), resolvedAt: null, wakeAt: null, ...over,
   };
 }
@@ -89,7 +89,7 @@ describe('resolve', () => {
     const c = aCase({ status: from, ownerId: owner, wakeAt: from === 'waiting' ? later(DAY) : null });
     expect(run(c, { kind: 'resolve', resolution })).toEqual({
       ok: true,
-      changes: { status: to, resolution, resolvedAt: NOW, wakeAt: null },
+      changes: { status: to, resolution, resolutionReason: null, resolvedAt: NOW, wakeAt: null },
       events: [statusEvent(from, to, to === 'canceled' ? 'canceled' : 'resolved')],
     });
   });
@@ -97,32 +97,59 @@ describe('resolve', () => {
 
 describe('the customer ends a chat', () => {
   const rating = { stars: 5, note: 'Quick and kind' };
+  const answered = { resolution: 'completed', resolutionReason: null } as const;
+  const abandoned = { resolution: 'unresolved', resolutionReason: 'abandoned' } as const;
 
-  it.each(['web_connect', 'support_sdk'] as const)('%s without rating → resolved (completed)', (type) => {
-    expect(run(aCase({ type }), { kind: 'customer_ended_chat', rating: null })).toEqual({
+  // SPEC §15: ended before any agent replied, a chat is abandoned, never solved.
+  it.each([
+    { type: 'web_connect', status: 'ready', agentReplied: true, want: answered, reason: 'resolved' },
+    { type: 'support_sdk', status: 'ready', agentReplied: true, want: answered, reason: 'resolved' },
+    { type: 'web_connect', status: 'waiting', agentReplied: true, want: answered, reason: 'resolved' },
+    { type: 'web_connect', status: 'new', agentReplied: false, want: abandoned, reason: 'abandoned' },
+    { type: 'web_connect', status: 'ready', agentReplied: false, want: abandoned, reason: 'abandoned' },
+    { type: 'support_sdk', status: 'ready', agentReplied: false, want: abandoned, reason: 'abandoned' },
+    { type: 'support_sdk', status: 'waiting', agentReplied: false, want: abandoned, reason: 'abandoned' },
+  ] as const)('$type, $status, agent replied: $agentReplied, no rating → resolved $want.resolution', ({ type, status, agentReplied, want, reason }) => {
+    const c = aCase({ type, status, ownerId: status === 'new' ? null : 'u1' });
+    expect(run(c, { kind: 'customer_ended_chat', agentReplied, rating: null })).toEqual({
       ok: true,
-      changes: { status: 'resolved', resolution: 'completed', resolvedAt: NOW, wakeAt: null },
-      events: [statusEvent('ready', 'resolved', 'resolved')],
+      changes: { status: 'resolved', ...want, resolvedAt: NOW, wakeAt: null },
+      events: [statusEvent(status, 'resolved', reason)],
     });
   });
 
-  it.each(['new', 'ready', 'waiting'] as const)('%s chat with a rating → closed, rating stored', (status) => {
+  it.each([
+    { status: 'new', agentReplied: false, want: abandoned },
+    { status: 'ready', agentReplied: true, want: answered },
+    { status: 'ready', agentReplied: false, want: abandoned },
+    { status: 'waiting', agentReplied: true, want: answered },
+  ] as const)('$status chat with a rating, agent replied: $agentReplied → closed, rating stored, $want.resolution', ({ status, agentReplied, want }) => {
     const c = aCase({ status, ownerId: status === 'new' ? null : 'u1' });
-    expect(run(c, { kind: 'customer_ended_chat', rating })).toEqual({
+    expect(run(c, { kind: 'customer_ended_chat', agentReplied, rating })).toEqual({
       ok: true,
-      changes: { status: 'closed', resolution: 'completed', resolvedAt: NOW, wakeAt: null, rating },
+      changes: { status: 'closed', ...want, resolvedAt: NOW, wakeAt: null, rating },
       events: [{ type: 'case.rated', data: { stars: 5, note: 'Quick and kind' } }, statusEvent(status, 'closed', 'rated')],
     });
   });
 
   it.each([0, 6, 2.5, -1, Number.NaN])('a rating of %s stars → validation_failed', (stars) => {
-    expect(run(aCase(), { kind: 'customer_ended_chat', rating: { stars, note: null } })).toMatchObject({ ok: false, code: 'validation_failed' });
+    for (const agentReplied of [true, false]) {
+      expect(run(aCase(), { kind: 'customer_ended_chat', agentReplied, rating: { stars, note: null } })).toMatchObject({ ok: false, code: 'validation_failed' });
+    }
   });
 
   it.each(['phone', 'email', 'sms', 'platform'] as const)('a %s case cannot be ended (with or without rating)', (type) => {
     for (const r of [null, rating]) {
-      expect(run(aCase({ type }), { kind: 'customer_ended_chat', rating: r })).toMatchObject({ ok: false, code: 'transition_not_allowed' });
+      for (const agentReplied of [true, false]) {
+        expect(run(aCase({ type }), { kind: 'customer_ended_chat', agentReplied, rating: r })).toMatchObject({ ok: false, code: 'transition_not_allowed' });
+      }
     }
+  });
+
+  it('an agent resolving an abandoned chat again is refused; reopening clears the reason', () => {
+    const c = aCase({ status: 'resolved', resolution: 'unresolved', resolutionReason: 'abandoned', resolvedAt: ago(HOUR) });
+    expect(run(c, { kind: 'resolve', resolution: 'completed' })).toMatchObject({ ok: false });
+    expect(run(c, { kind: 'reopen' })).toMatchObject({ ok: true, changes: { status: 'ready', resolution: null, resolutionReason: null, resolvedAt: null } });
   });
 });
 
@@ -132,7 +159,7 @@ describe('the customer rates a resolved chat', () => {
   it.each([1, 2, 3, 4, 5])('%s stars → closed, rating stored, resolution and resolvedAt kept', (stars) => {
     expect(run(resolved, { kind: 'customer_rated', rating: { stars, note: null } })).toEqual({
       ok: true,
-      changes: { status: 'closed', resolution: 'unresolved', resolvedAt: ago(HOUR), wakeAt: null, rating: { stars, note: null } },
+      changes: { status: 'closed', resolution: 'unresolved', resolutionReason: null, resolvedAt: ago(HOUR), wakeAt: null, rating: { stars, note: null } },
       events: [{ type: 'case.rated', data: { stars, note: null } }, statusEvent('resolved', 'closed', 'rated')],
     });
   });
@@ -144,6 +171,13 @@ describe('the customer rates a resolved chat', () => {
   it('a resolved non-chat case cannot be rated', () => {
     const c = { ...resolved, type: 'email' as const };
     expect(run(c, { kind: 'customer_rated', rating: { stars: 3, note: null } })).toMatchObject({ ok: false, code: 'transition_not_allowed' });
+  });
+
+  it('rating an abandoned chat keeps it abandoned', () => {
+    const c = { ...resolved, resolutionReason: 'abandoned' as const };
+    expect(run(c, { kind: 'customer_rated', rating: { stars: 2, note: null } })).toMatchObject({
+      ok: true, changes: { status: 'closed', resolution: 'unresolved', resolutionReason: 'abandoned' },
+    });
   });
 
   it('a closed chat cannot be rated twice', () => {
@@ -163,7 +197,7 @@ describe('reopen and customer messages', () => {
   ] as const)('$kind on $from (owner $owner) → $to, resolution cleared', ({ from, owner, kind, to, reason }) => {
     const c = aCase({ status: from, ownerId: owner, resolution: from === 'canceled' ? 'canceled' : 'completed', resolvedAt: ago(HOUR) });
     expect(run(c, { kind })).toEqual({
-      ok: true, changes: { status: to, resolution: null, resolvedAt: null }, events: [statusEvent(from, to, reason)],
+      ok: true, changes: { status: to, resolution: null, resolutionReason: null, resolvedAt: null }, events: [statusEvent(from, to, reason)],
     });
   });
 

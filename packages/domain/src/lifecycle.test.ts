@@ -17,6 +17,7 @@ function caseIn(status: Status, over: Partial<CaseFacts> = {}): CaseFacts {
     id: 'c1', type: 'web_connect', status, teamId: 't1', ownerId: null, collaboratorIds: [],
     createdAt: ago(2 * DAY),
     resolution: status === 'canceled' ? 'canceled' : done ? 'completed' : null,
+    resolutionReason: null,
     resolvedAt: done ? ago(2 * HOUR) : null,
     wakeAt: status === 'waiting' ? ago(HOUR) : null,
     ...over,
@@ -33,7 +34,7 @@ const EVENT: Record<LifecycleEventKind, LifecycleEvent> = {
   resolve: { kind: 'resolve', resolution: 'completed' },
   reopen: { kind: 'reopen' },
   customer_message: { kind: 'customer_message' },
-  customer_ended_chat: { kind: 'customer_ended_chat', rating: null },
+  customer_ended_chat: { kind: 'customer_ended_chat', agentReplied: true, rating: null },
   customer_rated: { kind: 'customer_rated', rating: { stars: 4, note: null } },
   auto_close: { kind: 'auto_close', autoCloseDays: 14, lastActivityAt: ago(15 * DAY) },
 };

@@ -1,4 +1,4 @@
-import type { CaseFacts, Resolution, Status } from './types.ts';
+import type { CaseFacts, Resolution, ResolutionReason, Status } from './types.ts';
 import { isChatType } from './types.ts';
 
 /** Something that may change a case's lifecycle. Time and actor are always given. */
@@ -11,7 +11,8 @@ export type LifecycleEvent =
   | { kind: 'resolve'; resolution: Resolution }
   | { kind: 'reopen' }
   | { kind: 'customer_message' }
-  | { kind: 'customer_ended_chat'; rating: { stars: number; note: string | null } | null }
+  /** `agentReplied`: whether any agent had answered the customer in the conversation before it ended. */
+  | { kind: 'customer_ended_chat'; agentReplied: boolean; rating: { stars: number; note: string | null } | null }
   | { kind: 'customer_rated'; rating: { stars: number; note: string | null } }
   | { kind: 'auto_close'; autoCloseDays: number; lastActivityAt: Date };
 
@@ -24,6 +25,7 @@ export const LIFECYCLE_EVENT_KINDS = [
 export type CaseChanges = Partial<{
   status: Status;
   resolution: Resolution | null;
+  resolutionReason: ResolutionReason | null;
   ownerId: string | null;
   teamId: string;
   resolvedAt: Date | null;
@@ -99,24 +101,30 @@ const timerWake = (c: CaseFacts, _e: unknown, now: Date): Outcome => {
   return change(c, { status: 'ready', wakeAt: null }, 'wake_time_reached');
 };
 
-const resolve = (c: CaseFacts, e: { resolution: Resolution }, now: Date): Outcome =>
+const resolve = (c: CaseFacts, e: { resolution: Resolution; reason?: ResolutionReason }, now: Date): Outcome =>
   change(c, {
     status: e.resolution === 'canceled' ? 'canceled' : 'resolved',
     resolution: e.resolution,
+    resolutionReason: e.reason ?? null,
     resolvedAt: now,
     wakeAt: null,
-  }, e.resolution === 'canceled' ? 'canceled' : 'resolved');
+  }, e.reason ?? (e.resolution === 'canceled' ? 'canceled' : 'resolved'));
 
 const reopenTo = (c: CaseFacts): Status => (c.ownerId === null ? 'new' : 'ready');
 const reopen = (reason: string) => (c: CaseFacts): Outcome =>
-  change(c, { status: reopenTo(c), resolution: null, resolvedAt: null }, reason);
+  change(c, { status: reopenTo(c), resolution: null, resolutionReason: null, resolvedAt: null }, reason);
 
-const endChat = (c: CaseFacts, e: { rating: { stars: number; note: string | null } | null }, now: Date): Outcome => {
+/**
+ * The customer ends the chat. Answered, it is solved (completed); ended before any agent replied,
+ * it is abandoned: resolved `unresolved` with reason `abandoned`, so it never counts as solved.
+ */
+const endChat = (c: CaseFacts, e: { agentReplied: boolean; rating: { stars: number; note: string | null } | null }, now: Date): Outcome => {
   if (!isChatType(c.type)) return refuse('Only chat cases can be ended by the customer.');
-  if (e.rating === null) return resolve(c, { resolution: 'completed' }, now);
-  const rated = resolve(c, { resolution: 'completed' }, now);
-  if (!rated.ok) return rated;
-  return rate(c, { rating: e.rating }, now);
+  const ended = e.agentReplied
+    ? { resolution: 'completed' as const }
+    : { resolution: 'unresolved' as const, reason: 'abandoned' as const };
+  if (e.rating === null) return resolve(c, ended, now);
+  return rate({ ...c, resolution: ended.resolution, resolutionReason: ended.reason ?? null }, { rating: e.rating }, now);
 };
 
 const rate = (c: CaseFacts, e: { rating: { stars: number; note: string | null } }, now: Date): Outcome => {
@@ -126,7 +134,7 @@ const rate = (c: CaseFacts, e: { rating: { stars: number; note: string | null } 
     return { ok: false, code: 'validation_failed', detail: 'A rating is 1 to 5 stars.' };
   }
   return change(c, {
-    status: 'closed', resolution: c.resolution ?? 'completed', resolvedAt: c.resolvedAt ?? now,
+    status: 'closed', resolution: c.resolution ?? 'completed', resolutionReason: c.resolutionReason, resolvedAt: c.resolvedAt ?? now,
     wakeAt: null, rating: e.rating,
   }, 'rated', [{ type: 'case.rated', data: { stars, note: e.rating.note } }]);
 };

@@ -11,13 +11,14 @@ const TODAY_START = new Date('2026-03-09T23:00:00Z');
 const TODAY_END = new Date('2026-03-10T23:00:00Z');
 const shift = (d: Date, ms: number) => new Date(d.getTime() + ms);
 
-type Facts = Pick<CaseFacts, 'type' | 'status' | 'ownerId' | 'collaboratorIds' | 'resolvedAt'>;
+type Facts = Pick<CaseFacts, 'type' | 'status' | 'ownerId' | 'collaboratorIds' | 'resolvedAt' | 'resolutionReason'>;
 const done = (s: Status) => s === 'resolved' || s === 'closed' || s === 'canceled';
 const facts = (status: Status, type: CaseType, relation: Relation, resolvedAt: Date | null = null): Facts => ({
   type, status,
   ownerId: relation === 'owner' || relation === 'owner and follower' ? V : status === 'new' ? null : 'someone',
   collaboratorIds: relation === 'follower' || relation === 'owner and follower' ? ['x', V] : ['x'],
   resolvedAt: resolvedAt ?? (done(status) ? shift(NOW, -3_600_000) : null),
+  resolutionReason: null,
 });
 
 type Relation = 'owner' | 'follower' | 'other' | 'owner and follower';
@@ -78,6 +79,18 @@ describe('solved_today', () => {
     expect(sectionOf({ ...facts('resolved', 'email', 'owner'), resolvedAt: null }, V, ZONE, NOW)).toBeNull();
   });
 
+  // SPEC §15: a chat the customer ended before any agent replied was not solved.
+  it.each([
+    { what: 'an answered chat ended by the customer', type: 'web_connect', resolution: 'completed', reason: null, want: 'solved_today' },
+    { what: 'an abandoned web chat', type: 'web_connect', resolution: 'unresolved', reason: 'abandoned', want: null },
+    { what: 'an abandoned SDK chat', type: 'support_sdk', resolution: 'unresolved', reason: 'abandoned', want: null },
+    { what: 'a chat an agent resolved as unresolved', type: 'web_connect', resolution: 'unresolved', reason: null, want: 'solved_today' },
+    { what: 'an email resolved as unresolved', type: 'email', resolution: 'unresolved', reason: null, want: 'solved_today' },
+  ] as const)('$what, resolved today → $want', ({ type, reason, want }) => {
+    const c = { ...facts('resolved', type, 'owner and follower', shift(NOW, -60_000)), resolutionReason: reason };
+    expect(sectionOf(c, V, ZONE, NOW)).toBe(want);
+  });
+
   it('"today" is the viewer\'s day: Kiritimati and Pago Pago disagree about the same instant', () => {
     const c = facts('resolved', 'phone', 'owner', new Date('2026-03-10T09:00:00Z'));
     const now = new Date('2026-03-10T10:30:00Z'); // Kiritimati: 11th 00:30 (resolved yesterday); Pago Pago: 9th 23:30
@@ -99,14 +112,16 @@ describe('a case is in at most one section', () => {
     active_chats: (c) => c.ownerId === V && ['web_connect', 'support_sdk'].includes(c.type) && c.status === 'ready',
     ready: (c) => c.ownerId === V && !['web_connect', 'support_sdk'].includes(c.type) && c.status === 'ready',
     waiting: (c) => c.ownerId === V && c.status === 'waiting',
-    solved_today: (c, today) => c.ownerId === V && c.status === 'resolved' && today,
+    solved_today: (c, today) => c.ownerId === V && c.status === 'resolved' && today && c.resolutionReason !== 'abandoned',
     following: (c) => c.collaboratorIds.includes(V) && c.ownerId !== V && ['new', 'ready', 'waiting'].includes(c.status),
   };
 
   it('for every status, type, relation and resolution time, sectionOf is the single matching definition', () => {
     for (const { relation, type, status } of rows) {
-      for (const [at, today] of [[shift(NOW, -1000), true], [shift(TODAY_START, -1), false]] as const) {
-        const c = facts(status, type, relation, at);
+      for (const [at, today, reason] of [
+        [shift(NOW, -1000), true, null], [shift(TODAY_START, -1), false, null], [shift(NOW, -1000), true, 'abandoned'],
+      ] as const) {
+        const c = { ...facts(status, type, relation, at), resolutionReason: reason };
         const matching = SECTION_KEYS.filter((k) => defs[k](c, today));
         expect(matching.length).toBeLessThanOrEqual(1);
         expect(sectionOf(c, V, ZONE, NOW)).toBe(matching[0] ?? null);

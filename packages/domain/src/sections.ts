@@ -17,17 +17,18 @@ export function isSectionKey(v: string): v is SectionKey {
   return (SECTION_KEYS as string[]).includes(v);
 }
 
-type Facts = Pick<CaseFacts, 'type' | 'status' | 'ownerId' | 'collaboratorIds' | 'resolvedAt'>;
+type Facts = Pick<CaseFacts, 'type' | 'status' | 'ownerId' | 'collaboratorIds' | 'resolvedAt' | 'resolutionReason'>;
 
 /**
  * Which My Work section a case belongs to for user V, if any. A case is in at most one:
- * owned cases by status (chats apart), then cases V follows without owning them.
+ * owned cases by status (chats apart), then cases V follows without owning them. An abandoned
+ * chat (ended by the customer before anyone replied) was not solved: it is in no section.
  */
 export function sectionOf(c: Facts, userId: string, zone: string, now: Date): SectionKey | null {
   if (c.ownerId === userId) {
     if (c.status === 'ready') return isChatType(c.type) ? 'active_chats' : 'ready';
     if (c.status === 'waiting') return 'waiting';
-    if (c.status === 'resolved' && c.resolvedAt) {
+    if (c.status === 'resolved' && c.resolvedAt && c.resolutionReason !== 'abandoned') {
       const { start, end } = dayBounds(now, zone);
       return c.resolvedAt >= start && c.resolvedAt < end ? 'solved_today' : null;
     }

@@ -8,6 +8,13 @@ export type Status = (typeof STATUSES)[number];
 export const RESOLUTIONS = ['completed', 'unresolved', 'canceled'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
+/**
+ * Why a case ended as it did, where the resolution alone does not say: `abandoned` is a chat the
+ * customer ended before any agent replied (resolution `unresolved`; never counted as solved).
+ */
+export const RESOLUTION_REASONS = ['abandoned'] as const;
+export type ResolutionReason = (typeof RESOLUTION_REASONS)[number];
+
 /** Rank used by the Next Unassigned rule: web chat first, API cases last. */
 export const TYPE_RANK = {
   web_connect: 1,
@@ -51,6 +58,7 @@ export type CaseFacts = {
   type: CaseType;
   status: Status;
   resolution: Resolution | null;
+  resolutionReason: ResolutionReason | null;
   teamId: string;
   ownerId: string | null;
   collaboratorIds: readonly string[];

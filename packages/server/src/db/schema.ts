@@ -71,6 +71,7 @@ export type CaseTable = {
   type_rank: number;
   status: string;
   resolution: string | null;
+  resolution_reason: Generated<string | null>;
   team_id: string;
   owner_id: string | null;
   customer_id: string | null;

@@ -106,7 +106,7 @@ export function buildCase(spec: CaseSpec, ctx: BuildContext): BuiltCase {
   const ownerId = uid(spec.owner);
   const startOwner = spec.byOwner ? ownerId : null;
   const r = new CaseRecorder(spec, {
-    id: uuidv7(spec.createdAt.getTime()), type: spec.type, status: initialStatus(startOwner), resolution: null, teamId,
+    id: uuidv7(spec.createdAt.getTime()), type: spec.type, status: initialStatus(startOwner), resolution: null, resolutionReason: null, teamId,
     ownerId: startOwner, collaboratorIds: [], createdAt: spec.createdAt, resolvedAt: null, wakeAt: null,
   });
   const orderNo = rng.int(100_000, 999_999);

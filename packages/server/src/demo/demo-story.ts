@@ -63,10 +63,11 @@ function ending(spec: CaseSpec, v: Voice, rng: Rng): Step[] {
   switch (e.status) {
     case 'new': case 'ready': return [];
     case 'waiting': return [v.outbound(WAITING_ASKS), life(spec.owner, { kind: 'set_waiting', wakeAt: e.wakeAt })];
+    // Chats end after the agent's solution (v.solved), so an agent has always replied.
     case 'resolved': return [v.solved(), isChatType(spec.type) && e.resolution === 'completed'
-      ? life(null, { kind: 'customer_ended_chat', rating: null })
+      ? life(null, { kind: 'customer_ended_chat', agentReplied: true, rating: null })
       : life(spec.owner, { kind: 'resolve', resolution: e.resolution })];
-    case 'rated': return [v.solved(), life(null, { kind: 'customer_ended_chat', rating: { stars: e.stars, note: rng.pick(RATING_NOTES) } })];
+    case 'rated': return [v.solved(), life(null, { kind: 'customer_ended_chat', agentReplied: true, rating: { stars: e.stars, note: rng.pick(RATING_NOTES) } })];
     case 'canceled': {
       const sup = supervisorOf(spec.team).key;
       return [v.note(sup, CANCEL_NOTES), life(sup, { kind: 'resolve', resolution: 'canceled' })];

@@ -14,6 +14,7 @@ export function caseJson(v: CaseView, actor: AppUser) {
     type: v.type,
     status: v.status,
     resolution: v.resolution,
+    resolutionReason: v.resolutionReason,
     teamId: v.teamId,
     teamName: v.teamName,
     ownerId: v.ownerId,

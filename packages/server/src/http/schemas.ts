@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@fastify/type-provider-typebox';
-import { CASE_ACTIONS, CASE_TYPES, RESOLUTIONS, STATUSES } from '@casework/domain';
+import { CASE_ACTIONS, CASE_TYPES, RESOLUTION_REASONS, RESOLUTIONS, STATUSES } from '@casework/domain';
 
 /** A string enum whose static type is the union of its values. */
 export const StringEnum = <const T extends readonly string[]>(values: T, description?: string) =>
@@ -25,6 +25,8 @@ export const CustomerSchema = Type.Object({
 export const CaseSchema = Type.Object({
   id: Type.String(), reference: Type.String(), subject: Type.String(), description: Nullable(Type.String()),
   type: CaseTypeSchema, status: StatusSchema, resolution: Nullable(ResolutionSchema),
+  resolutionReason: Nullable(StringEnum(RESOLUTION_REASONS,
+    '`abandoned`: a chat the customer ended before any agent replied (resolution `unresolved`; never counted as solved).')),
   teamId: Type.String(), teamName: Type.String(), ownerId: Nullable(Type.String()), ownerName: Nullable(Type.String()),
   collaboratorIds: Type.Array(Type.String()), customer: Nullable(CustomerSchema), followUpOf: Nullable(Type.String()),
   rating: Nullable(Type.Object({ stars: Type.Integer(), note: Nullable(Type.String()) })),

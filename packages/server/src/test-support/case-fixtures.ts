@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { sql } from 'kysely';
-import { TYPE_RANK, type CaseType, type Resolution, type Status } from '@casework/domain';
+import { TYPE_RANK, type CaseType, type Resolution, type ResolutionReason, type Status } from '@casework/domain';
 import type { Db } from '../db/connect.ts';
 import { newReference, uuidv7 } from '../ids.ts';
 import { call, listenOnLoopback, makeTeam, makeUser, startTestApp, type DbKind, type TestApp, type TestUser } from './harness.ts';
@@ -11,6 +11,7 @@ export type SeedCase = {
   type?: CaseType;
   status?: Status;
   resolution?: Resolution | null;
+  resolutionReason?: ResolutionReason | null;
   ownerId?: string | null;
   createdAt: Date;
   updatedAt?: Date;
@@ -39,6 +40,7 @@ export async function seedCase(db: Db, c: SeedCase): Promise<string> {
     id, reference: c.reference ?? newReference(), subject: c.subject ?? `Case ${id.slice(-6)}`, description: null,
     type, type_rank: TYPE_RANK[type], status,
     resolution: c.resolution !== undefined ? c.resolution : resolved ? (status === 'canceled' ? 'canceled' : 'completed') : null,
+    resolution_reason: c.resolutionReason ?? null,
     team_id: c.teamId, owner_id: c.ownerId ?? null, customer_id: customerId, follow_up_of: null,
     rating_stars: null, rating_note: null, created_at: c.createdAt, updated_at: c.updatedAt ?? c.createdAt,
     resolved_at: c.resolvedAt ?? (resolved ? c.createdAt : null), wake_at: c.wakeAt ?? null,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, setOrganisation, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
+import { sectionOf } from '@casework/domain';
 import { expectProblem, fingerprint, seedCase, type SeedCase } from '../test-support/case-fixtures.ts';
 
 const at = (iso: string) => new Date(iso);
@@ -165,6 +166,36 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
     expect(w.sections[2].cases[0].wakeAt).toBe('2026-03-12T00:00:00.000Z');
     clock.set(at('2026-03-11T15:00:00Z')); // Tokyo 12 March 00:00: yesterday's solves drop out
     expect((await work(v)).sections[3]).toMatchObject({ key: 'solved_today', count: 0, cases: [] });
+  });
+
+  it('Solved Today leaves out abandoned chats (SPEC §15): My Work and the section page agree with sectionOf', async () => {
+    const tm = await team();
+    const v = await makeUser(t.db, { role: 'agent', teamIds: [tm], timeZone: 'UTC' });
+    const now = at('2026-07-01T12:00:00Z');
+    clock.set(now);
+    const resolvedAt = at('2026-07-01T11:00:00Z');
+    const variants = [
+      { type: 'web_connect', resolution: 'completed', resolutionReason: null },
+      { type: 'web_connect', resolution: 'unresolved', resolutionReason: null },
+      { type: 'web_connect', resolution: 'unresolved', resolutionReason: 'abandoned' },
+      { type: 'support_sdk', resolution: 'unresolved', resolutionReason: 'abandoned' },
+      { type: 'email', resolution: 'unresolved', resolutionReason: null },
+    ] as const;
+    const seeded = [];
+    for (const [i, x] of variants.entries()) {
+      const id = await seed({ teamId: tm, ownerId: v.id, status: 'resolved', resolvedAt, createdAt: at(`2026-06-2${i}T10:00:00Z`), ...x });
+      const facts = { ...x, status: 'resolved' as const, ownerId: v.id, collaboratorIds: [], resolvedAt };
+      seeded.push({ id, want: sectionOf(facts, v.id, 'UTC', now) });
+    }
+    const want = seeded.filter((x) => x.want === 'solved_today').map((x) => x.id).reverse();
+    expect(want).toHaveLength(3);
+    const w = await work(v);
+    expect(w.sections[3]).toMatchObject({ key: 'solved_today', count: 3 });
+    expect(w.sections[3].cases.map((x: { id: string }) => x.id)).toEqual(want);
+    const page = await call(t, v, 'GET', '/api/v1/me/work/sections/solved_today?limit=1');
+    expect(page.data.count).toBe(3);
+    const rest = await call(t, v, 'GET', `/api/v1/me/work/sections/solved_today?limit=5&cursor=${encodeURIComponent(page.data.nextCursor)}`);
+    expect([...page.data.cases, ...rest.data.cases].map((x: { id: string }) => x.id)).toEqual(want);
   });
 
   it('maxOpenPerUser: claims and claim-next refuse with capacity_reached; My Work says so', async () => {

@@ -30,6 +30,7 @@ export async function saveChanges(trx: Kysely<Database>, c: CaseView, changes: C
   const set: Record<string, unknown> = { updated_at: now, last_activity_at: now };
   if (changes.status !== undefined) set.status = changes.status;
   if (changes.resolution !== undefined) set.resolution = changes.resolution;
+  if (changes.resolutionReason !== undefined) set.resolution_reason = changes.resolutionReason;
   if (changes.ownerId !== undefined) set.owner_id = changes.ownerId;
   if (changes.teamId !== undefined) set.team_id = changes.teamId;
   if (changes.resolvedAt !== undefined) set.resolved_at = changes.resolvedAt;

@@ -30,6 +30,8 @@ export type Case = {
   type: CaseType;
   status: CaseStatus;
   resolution: Resolution | null;
+  /** `abandoned`: a chat the customer ended before any agent replied. */
+  resolutionReason?: "abandoned" | null;
   teamId: string;
   teamName?: string | null;
   ownerId: string | null;

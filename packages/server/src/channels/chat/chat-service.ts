@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
-import { transition } from '@casework/domain';
+import { sql, type Kysely } from 'kysely';
+import { transition, type LifecycleEvent } from '@casework/domain';
+import type { Database } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { Problem, notAllowedTransition, notFound, unauthenticated } from '../../errors.ts';
 import { randomToken, sha256, uuidv7 } from '../../ids.ts';
@@ -61,7 +62,10 @@ export async function sendChatMessage(deps: Deps, s: ChatSession, text: string, 
   return sent;
 }
 
-/** The customer ends the chat: the case is resolved (completed), with the rating when given at once. */
+/**
+ * The customer ends the chat: the case is resolved, completed if an agent had replied, else
+ * abandoned (the domain decides), and closed with the rating when one is given at once.
+ */
 export async function endChat(deps: Deps, s: ChatSession, rating: { stars: number; note: string | null } | null): Promise<ChatState> {
   return customerLifecycle(deps, s, { kind: 'customer_ended_chat', rating }, s.endedAt !== null && rating === null, (now) => ({ ended_at: now, ...(rating ? { rated_at: now } : {}) }));
 }
@@ -80,7 +84,8 @@ async function customerLifecycle(deps: Deps, s: ChatSession, event: CustomerEven
   await inTransaction(deps.db, async (trx) => {
     const c = await lockCase(trx, s.caseId);
     if (!c) throw notFound('Chat');
-    const outcome = transition(c, event, now);
+    const full: LifecycleEvent = event.kind === 'customer_ended_chat' ? { ...event, agentReplied: await agentReplied(trx, c.id) } : event;
+    const outcome = transition(c, full, now);
     if (!outcome.ok) {
       if (outcome.code === 'validation_failed') throw new Problem(400, 'validation_failed', 'Invalid request', outcome.detail, { fields: [{ field: 'stars', message: outcome.detail }] });
       throw notAllowedTransition(outcome.detail);
@@ -90,6 +95,14 @@ async function customerLifecycle(deps: Deps, s: ChatSession, event: CustomerEven
     await trx.updateTable('chat_sessions').set(mark(now)).where('id', '=', s.id).execute();
   });
   return chatState(deps, s.id);
+}
+
+/** Whether an agent has answered the customer on this case (a public outbound message). */
+async function agentReplied(trx: Kysely<Database>, caseId: string): Promise<boolean> {
+  const r = await trx.selectFrom('messages').select('id')
+    .where('case_id', '=', caseId).where('direction', '=', 'outbound').where('internal', '=', false)
+    .limit(1).executeTakeFirst();
+  return r !== undefined;
 }
 
 /** What the customer may know about their chat: its case reference and status, never internals. */

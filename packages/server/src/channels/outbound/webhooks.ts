@@ -65,7 +65,7 @@ async function bodyOf(deps: Deps, job: Job): Promise<string> {
     data: {
       ...job.data,
       case: c ? {
-        id: c.id, reference: c.reference, subject: c.subject, type: c.type, status: c.status, resolution: c.resolution,
+        id: c.id, reference: c.reference, subject: c.subject, type: c.type, status: c.status, resolution: c.resolution, resolutionReason: c.resolutionReason,
         teamId: c.teamId, ownerId: c.ownerId, customer: c.customer, followUpOf: c.followUpOf,
         createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
       } : null,

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { CaseFacts, CaseType, Resolution, Status } from '@casework/domain';
+import type { CaseFacts, CaseType, Resolution, ResolutionReason, Status } from '@casework/domain';
 import type { Database } from '../schema.ts';
 
 /** A case as read for presenting: the row plus names and collaborators. */
@@ -18,7 +18,9 @@ export type CaseView = CaseFacts & {
 
 export type CaseViewRow = {
   id: string; reference: string; subject: string; description: string | null; type: string; status: string;
-  resolution: string | null; team_id: string; team_name: string; owner_id: string | null; owner_name: string | null;
+  resolution: string | null;
+  /** Absent from the claim functions' rows: a case they return was just claimed, so it is open. */
+  resolution_reason?: string | null; team_id: string; team_name: string; owner_id: string | null; owner_name: string | null;
   customer_id: string | null; customer_name: string | null; customer_email: string | null; customer_phone: string | null;
   follow_up_of: string | null; rating_stars: number | null; rating_note: string | null;
   created_at: Date; updated_at: Date; resolved_at: Date | null; wake_at: Date | null; last_activity_at: Date;
@@ -35,7 +37,7 @@ export function selectCaseViews(db: Kysely<Database>): SelectQueryBuilder<any, a
     .leftJoin('users as o', 'o.id', 'c.owner_id')
     .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
     .select([
-      'c.id', 'c.reference', 'c.subject', 'c.description', 'c.type', 'c.status', 'c.resolution', 'c.team_id',
+      'c.id', 'c.reference', 'c.subject', 'c.description', 'c.type', 'c.status', 'c.resolution', 'c.resolution_reason', 'c.team_id',
       't.name as team_name', 'c.owner_id', 'o.name as owner_name', 'c.customer_id', 'cu.name as customer_name',
       'cu.email as customer_email', 'cu.phone as customer_phone', 'c.follow_up_of', 'c.rating_stars', 'c.rating_note',
       'c.created_at', 'c.updated_at', 'c.resolved_at', 'c.wake_at', 'c.last_activity_at',
@@ -54,6 +56,7 @@ export function toCaseView(r: CaseViewRow): CaseView {
     type: r.type as CaseType,
     status: r.status as Status,
     resolution: r.resolution as Resolution | null,
+    resolutionReason: (r.resolution_reason ?? null) as ResolutionReason | null,
     teamId: r.team_id,
     teamName: r.team_name,
     ownerId: r.owner_id,

@@ -14,7 +14,7 @@ function sectionWhere(key: SectionKey, userId: string, today: { start: Date; end
     case 'ready': return sql<boolean>`c.owner_id = ${me} AND c.status = 'ready' AND c.type NOT IN ${CHAT}`;
     case 'waiting': return sql<boolean>`c.owner_id = ${me} AND c.status = 'waiting'`;
     case 'solved_today': return sql<boolean>`c.owner_id = ${me} AND c.status = 'resolved'
-      AND c.resolved_at >= ${today.start} AND c.resolved_at < ${today.end}`;
+      AND c.resolved_at >= ${today.start} AND c.resolved_at < ${today.end} AND c.resolution_reason IS DISTINCT FROM 'abandoned'`;
     case 'following': return sql<boolean>`c.id IN (SELECT f.case_id FROM case_collaborators f WHERE f.user_id = ${me})
       AND c.owner_id IS DISTINCT FROM ${me} AND c.status IN ('new','ready','waiting')`;
   }
@@ -54,7 +54,7 @@ export type MyWorkRead = Omit<MyWorkMeta, 'pick'> & {
 };
 
 /**
- * Everything My Work shows in one statement (`casework_my_work`, migration 008): the queue head
+ * Everything My Work shows in one statement (`casework_my_work`, migrations 008 and 012): the queue head
  * of `teamIds` and the queue's size, every section's first page and count, the user's collapsed
  * sections and open-case capacity, all from one snapshot.
  */

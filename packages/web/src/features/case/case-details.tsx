@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import type { Case } from "../../api/types";
 import { ChannelIcon } from "../../components/channel-icon";
 import { StatusChip } from "../../components/status-chip";
+import { resolutionHint, resolutionLabel } from "../../lib/resolution";
 import { formatDateTime } from "../../lib/time";
 
 /** The facts of a case: status, team, owner, channel and the relevant times. */
@@ -10,7 +11,7 @@ export function CaseDetails({ caseItem, timeZone }: { caseItem: Case; timeZone: 
     <dl className="details">
       <Row label="Status">
         <StatusChip status={caseItem.status} />
-        {caseItem.resolution ? <span className="muted"> · {caseItem.resolution}</span> : null}
+        {resolutionLabel(caseItem) ? <span className="muted"> · {resolutionLabel(caseItem)}</span> : null}
       </Row>
       <Row label="Team">{caseItem.teamName ?? "—"}</Row>
       <Row label="Owner">{caseItem.ownerId ? caseItem.ownerName ?? "Assigned" : <span className="muted">Unassigned</span>}</Row>
@@ -20,7 +21,12 @@ export function CaseDetails({ caseItem, timeZone }: { caseItem: Case; timeZone: 
       <Row label="Created">{formatDateTime(caseItem.createdAt, timeZone)}</Row>
       <Row label="Updated">{formatDateTime(caseItem.updatedAt, timeZone)}</Row>
       {caseItem.wakeAt ? <Row label="Wakes">{formatDateTime(caseItem.wakeAt, timeZone)}</Row> : null}
-      {caseItem.resolvedAt ? <Row label="Resolved">{formatDateTime(caseItem.resolvedAt, timeZone)}</Row> : null}
+      {caseItem.resolvedAt ? (
+        <Row label="Resolved">
+          {formatDateTime(caseItem.resolvedAt, timeZone)}
+          {resolutionHint(caseItem) ? <div className="muted">{resolutionHint(caseItem)}</div> : null}
+        </Row>
+      ) : null}
       {caseItem.followUpOf ? (
         <Row label="Follow-up of">
           <Link to={`/cases/${caseItem.followUpOf}`}>Earlier case</Link>

@@ -5,6 +5,7 @@ import { keys } from "../../api/queries";
 import type { Case, SectionPage, WorkSection as Section } from "../../api/types";
 import { Button } from "../../components/button";
 import { CaseCard } from "../../components/case-card";
+import { resolutionLabel } from "../../lib/resolution";
 import { formatWhen } from "../../lib/time";
 import { SECTION_EMPTY, SECTION_TITLES } from "../../lib/labels";
 import { useNow } from "../../lib/use-now";
@@ -107,7 +108,7 @@ function CardExtra({ caseItem, sectionKey, timeZone }: { caseItem: Case; section
     return (
       <span className="muted">
         Resolved {formatWhen(caseItem.resolvedAt, timeZone, now)}
-        {caseItem.resolution ? ` · ${caseItem.resolution}` : ""}
+        {resolutionLabel(caseItem) ? ` · ${resolutionLabel(caseItem)}` : ""}
       </span>
     );
   }
