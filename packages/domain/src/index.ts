@@ -4,3 +4,4 @@ export * from './permissions.ts';
 export * from './time.ts';
 export * from './routing.ts';
 export * from './sections.ts';
+export * from './limits.ts';

@@ -69,7 +69,7 @@ export function canView(user: Actor, c: Subject): boolean {
   return c.ownerId === user.id || c.collaboratorIds.includes(user.id);
 }
 
-const has = (user: Actor, p: Permission) => user.permissions.has(p);
+const has = (user: Pick<Actor, 'permissions'>, p: Permission) => user.permissions.has(p);
 const anyOrOwn = (user: Actor, c: Subject, any: Permission, own: Permission) =>
   has(user, any) || (has(user, own) && c.ownerId === user.id);
 
@@ -106,4 +106,23 @@ export function actionsFor(user: Actor, c: Subject): CaseAction[] {
 
 export function can(user: Actor, action: CaseAction, c: Subject): boolean {
   return canView(user, c) && RULES[action](user, c);
+}
+
+type Creator = Pick<Actor, 'id' | 'permissions' | 'teamIds'>;
+
+/**
+ * May the user create a case on this team? With `case.assign` on any team, otherwise only on
+ * their own teams (SPEC §5). The API refuses, and the New case form offers, by this rule.
+ */
+export function mayCreateOnTeam(user: Creator, teamId: string): boolean {
+  return has(user, 'case.create') && (has(user, 'case.assign') || user.teamIds.includes(teamId));
+}
+
+/**
+ * May the user name this owner on a case they create? Leaving it unowned (the team's queue) is
+ * always allowed; naming someone else takes `case.assign`. Membership of the team is checked
+ * against the database (the owner must be an active member of the case's team).
+ */
+export function mayNameOwner(user: Creator, ownerId: string | null): boolean {
+  return ownerId === null || ownerId === user.id || has(user, 'case.assign');
 }

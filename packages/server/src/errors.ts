@@ -1,3 +1,5 @@
+import { describeFields } from './field-messages.ts';
+
 /** Stable error codes of the API (SPEC §8), plus transport-level ones. */
 export type ProblemCode =
   | 'validation_failed' | 'unauthenticated' | 'forbidden' | 'not_found' | 'already_claimed'
@@ -35,7 +37,7 @@ export const notFound = (what = 'Case') => new Problem(404, 'not_found', `${what
 export const forbidden = (action: string, detail?: string) =>
   new Problem(403, 'forbidden', 'Not allowed', detail ?? `You may not ${action.replace(/_/g, ' ')} here.`, { action });
 export const invalid = (fields: FieldError[], detail?: string) =>
-  new Problem(400, 'validation_failed', 'Invalid request', detail ?? fields.map((f) => `${f.field}: ${f.message}`).join('; '), { fields });
+  new Problem(400, 'validation_failed', 'Invalid request', detail ?? describeFields(fields), { fields });
 export const unauthenticated = (detail = 'Sign in first.') => new Problem(401, 'unauthenticated', 'Not signed in', detail);
 export const notAllowedTransition = (detail: string) => new Problem(409, 'transition_not_allowed', 'Not possible in this status', detail);
 export const conflict = (detail: string, extra: Record<string, unknown> = {}) => new Problem(409, 'conflict', 'Conflict', detail, extra);

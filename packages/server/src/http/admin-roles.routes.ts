@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { LIMITS } from '@casework/domain';
 import { PERMISSION_CATALOGUE } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { problems } from './schemas.ts';
@@ -11,8 +12,8 @@ export const RoleSchema = Type.Object({
 });
 
 const Permissions = Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 });
-const CreateBody = Type.Object({ name: Name(100), permissions: Permissions }, { additionalProperties: false });
-const PatchBody = Type.Object({ name: Type.Optional(Name(100)), permissions: Type.Optional(Permissions) }, { additionalProperties: false });
+const CreateBody = Type.Object({ name: Name(LIMITS.shortName), permissions: Permissions }, { additionalProperties: false });
+const PatchBody = Type.Object({ name: Type.Optional(Name(LIMITS.shortName)), permissions: Type.Optional(Permissions) }, { additionalProperties: false });
 const RoleParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
 
 const PERMISSION_LIST = Object.entries(PERMISSION_CATALOGUE).map(([key, description]) => ({ key, description }));

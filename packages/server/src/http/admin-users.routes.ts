@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { LIMITS } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { IdParams, Id, Nullable, Text, problems } from './schemas.ts';
@@ -12,8 +13,8 @@ export const UserSchema = Type.Object({
   teamIds: Type.Array(Type.String()), active: Type.Boolean(),
 });
 
-const Email = Type.String({ format: 'email', minLength: 3, maxLength: 320 });
-const Password = Text(1000, 8);
+const Email = Type.String({ format: 'email', minLength: 3, maxLength: LIMITS.email });
+const Password = Text(LIMITS.passwordMax, LIMITS.passwordMin);
 const RoleId = Text(64, 1);
 const TeamIds = Type.Array(Id, { maxItems: 500 });
 

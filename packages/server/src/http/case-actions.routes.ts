@@ -1,3 +1,4 @@
+import { LIMITS } from '@casework/domain';
 import { Type } from '@fastify/type-provider-typebox';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
@@ -14,7 +15,7 @@ const Empty = Type.Object({}, { additionalProperties: false });
 const answers = { 200: CaseSchema, ...problems(400, 401, 403, 404, 409) };
 const ResolveBody = Type.Object({
   resolution: Type.Union([Type.Literal('completed'), Type.Literal('unresolved'), Type.Literal('canceled')]),
-  note: Type.Optional(Nullable(Text(20000))),
+  note: Type.Optional(Nullable(Text(LIMITS.actionNote))),
 }, { additionalProperties: false });
 
 export const caseActionRoutes: RouteModule = (app, deps) => {
@@ -84,7 +85,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     config: { permission: 'case:cancel' },
     schema: {
       tags, summary: 'Cancel a case (no messages or surveys go to the customer)', params: IdParams,
-      body: Type.Object({ note: Type.Optional(Nullable(Text(20000))) }, { additionalProperties: false }), response: answers,
+      body: Type.Object({ note: Type.Optional(Nullable(Text(LIMITS.actionNote))) }, { additionalProperties: false }), response: answers,
     },
   }, async (req) => {
     const actor = actorOf(req);

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { canView, isCaseType, isStatus, type CaseType, type Status } from '@casework/domain';
+import { LIMITS, canView, isCaseType, isStatus, type CaseType, type Status } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { caseJson } from './presenters.ts';
@@ -14,17 +14,17 @@ import { withIdempotency } from './idempotency.ts';
 import { parseDateBound } from './date-bounds.ts';
 
 const CustomerInput = Type.Object({
-  name: Type.Optional(Nullable(Text(200))),
-  email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 320 }))),
-  phone: Type.Optional(Nullable(Text(40))),
+  name: Type.Optional(Nullable(Text(LIMITS.customerName))),
+  email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: LIMITS.email }))),
+  phone: Type.Optional(Nullable(Text(LIMITS.phone))),
 }, { additionalProperties: false });
 
 const CreateBody = Type.Object({
-  subject: Text(300, 1),
+  subject: Text(LIMITS.subject, 1),
   type: Type.Optional(CaseTypeSchema),
   teamId: Id,
   ownerId: Type.Optional(Nullable(Id)),
-  description: Type.Optional(Nullable(Text(20000))),
+  description: Type.Optional(Nullable(Text(LIMITS.description))),
   customer: Type.Optional(Nullable(CustomerInput)),
 }, { additionalProperties: false });
 

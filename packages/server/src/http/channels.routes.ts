@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { LIMITS } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { CaseTypeSchema, Id, IdParams, Nullable, Text, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
@@ -18,7 +19,7 @@ export const ChannelSchema = Type.Object({
 });
 
 const CreateBody = Type.Object({
-  type: CaseTypeSchema, name: Text(200, 1), teamId: Id, settings: Type.Optional(Settings), active: Type.Optional(Type.Boolean()),
+  type: CaseTypeSchema, name: Text(LIMITS.name, 1), teamId: Id, settings: Type.Optional(Settings), active: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 const PatchBody = Type.Object({
   name: Type.Optional(Text(200, 1)), teamId: Type.Optional(Id), settings: Type.Optional(Settings), active: Type.Optional(Type.Boolean()),

@@ -1,3 +1,4 @@
+import { LIMITS } from '@casework/domain';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from './route-types.ts';
@@ -65,7 +66,7 @@ export const chatRoutes: RouteModule = (app, deps) => {
     config: { permission: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },
     schema: {
       tags, summary: 'Start a chat: creates a case on the channel\'s team; answers the chat token (shown once)',
-      body: Type.Object({ channelKey: Text(100, 1), name: Text(200, 1), email: Type.String({ format: 'email', maxLength: 320 }), message: Text(10000, 1) }, { additionalProperties: false }),
+      body: Type.Object({ channelKey: Text(100, 1), name: Text(LIMITS.customerName, 1), email: Type.String({ format: 'email', maxLength: LIMITS.email }), message: Text(LIMITS.chatMessage, 1) }, { additionalProperties: false }),
       response: { 201: Type.Intersect([StateJson, Type.Object({ token: Type.String() })]), ...problems(400, 404, 429) },
     },
   }, async (req, reply) => {
@@ -97,7 +98,7 @@ export const chatRoutes: RouteModule = (app, deps) => {
   app.post('/api/v1/chat/sessions/:id/messages', {
     config: { permission: 'public', ...perChat(60) },
     schema: { tags, summary: 'The customer writes (clientMessageId makes a resend idempotent)', params: SessionParams, querystring: TokenQuery,
-      body: Type.Object({ body: Text(10000, 1), clientMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false }),
+      body: Type.Object({ body: Text(LIMITS.chatMessage, 1), clientMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false }),
       response: { 201: MessageJson, ...problems(400, 401, 404, 429) } },
   }, async (req, reply) => {
     const s = await session(deps, req);

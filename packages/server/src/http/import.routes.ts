@@ -1,3 +1,4 @@
+import { LIMITS } from '@casework/domain';
 import { Type } from '@fastify/type-provider-typebox';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
@@ -9,13 +10,13 @@ import { IMPORT_MAX_CASES, importCases } from '../use-cases/import-cases.ts';
 export const IMPORT_BODY_LIMIT = 32 * 1024 * 1024;
 
 const ImportCustomer = Type.Object({
-  name: Type.Optional(Nullable(Text(200))),
-  email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 320 }))),
-  phone: Type.Optional(Nullable(Text(40))),
+  name: Type.Optional(Nullable(Text(LIMITS.customerName))),
+  email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: LIMITS.email }))),
+  phone: Type.Optional(Nullable(Text(LIMITS.phone))),
 }, { additionalProperties: false });
 
 const ImportCase = Type.Object({
-  subject: Text(300, 1),
+  subject: Text(LIMITS.subject, 1),
   type: CaseTypeSchema,
   teamId: Id,
   status: StatusSchema,
@@ -26,7 +27,7 @@ const ImportCase = Type.Object({
   resolution: Type.Optional(Nullable(ResolutionSchema)),
   collaboratorIds: Type.Optional(Type.Array(Id, { maxItems: 100 })),
   customer: Type.Optional(Nullable(ImportCustomer)),
-  description: Type.Optional(Nullable(Text(20000))),
+  description: Type.Optional(Nullable(Text(LIMITS.description))),
 }, { additionalProperties: false });
 
 const ImportBody = Type.Object({

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { canView } from '@casework/domain';
+import { canView, LIMITS } from '@casework/domain';
 import { sql } from 'kysely';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
@@ -76,7 +76,7 @@ export const messageRoutes: RouteModule = (app, deps) => {
     config: { permission: 'case:message', channelToken: true },
     schema: {
       tags: ['conversation'], summary: 'Reply to the customer, or add an internal note (internal: true)', params: IdParams,
-      body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 50000 }), internal: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      body: Type.Object({ body: Type.String({ minLength: 1, maxLength: LIMITS.message }), internal: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: { 201: MessageSchema, ...problems(400, 401, 403, 404) },
     },
   }, async (req, reply) => {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, type FieldError } from '../errors.ts';
+import { describeFields, plainMessage, typeNoun } from '../field-messages.ts';
 import type { App } from './route-types.ts';
 import { UUID_PATTERN } from './schemas.ts';
 import { drainRequest } from './drain-request.ts';
@@ -23,11 +24,11 @@ function fieldsOf(err: FastifyError): FieldError[] {
   return out;
 }
 
-/** What a union accepts, e.g. `"completed" or "unresolved"` or `object or null` (a constant's type is not repeated). */
+/** What a union accepts, e.g. `"completed" or "unresolved"` or `an object or null` (a constant's type is not repeated). */
 function alternatives(branches: Issue[]): string[] {
   const consts = branches.filter((b) => b.keyword === 'const').map((b) => b.params?.allowedValue);
   const types = branches.filter((b) => b.keyword === 'type').map((b) => String(b.params?.type))
-    .filter((t) => !consts.some((c) => typeof c === t));
+    .filter((t) => !consts.some((c) => typeof c === t)).map(typeNoun);
   return [...new Set([...consts.map((c) => JSON.stringify(c)), ...types])];
 }
 
@@ -58,10 +59,7 @@ function collectIssues(list: Issue[], add: (path: string[], message: string) => 
     } else if (v.keyword === 'required') {
       const names = v.params?.requiredProperties ?? v.params?.missingProperty;
       for (const n of [names].flat()) add([...path, String(n)], 'is required');
-    } else if (v.keyword === 'enum') add(path, `must be one of: ${[v.params?.allowedValues].flat().join(', ')}`);
-    // The UUID pattern restates the uuid format (without its urn: form): one message for both.
-    else if (v.keyword === 'pattern' && v.params?.pattern === UUID_PATTERN) add(path, 'must match format "uuid"');
-    else add(path, v.message ?? 'is invalid');
+    } else add(path, plainMessage(v, UUID_PATTERN)); // the UUID pattern restates the uuid format: one message for both
   }
 }
 
@@ -73,7 +71,7 @@ export function toProblem(err: FastifyError | Error): Problem {
   if (e.validation && e.validationContext === 'params') return new Problem(404, 'not_found', 'Not found');
   if (e.validation) {
     const fields = fieldsOf(e);
-    return new Problem(400, 'validation_failed', 'Invalid request', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { fields });
+    return new Problem(400, 'validation_failed', 'Invalid request', describeFields(fields), { fields });
   }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

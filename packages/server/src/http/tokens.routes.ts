@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { LIMITS } from '@casework/domain';
 import type { Kysely } from 'kysely';
 import type { RouteModule } from './route-types.ts';
 import type { AppUser } from '../auth/actor.ts';
@@ -19,7 +20,7 @@ const CreatedSchema = Type.Object({
   token: Type.String({ description: 'Shown once; only its hash is stored' }),
 });
 const CreateBody = Type.Object({
-  name: Name(100),
+  name: Name(LIMITS.shortName),
   userId: Type.Optional(uuid('Mint for another user (needs admin.tokens)')),
   channelId: Type.Optional(uuid('Scope the token to one channel: it creates that channel\'s cases and works only on its team\'s cases (needs admin.tokens or admin.channels)')),
 }, { additionalProperties: false });

@@ -60,7 +60,7 @@ describe.each(DB_KINDS)('bad input and failure (%s)', (kind) => {
     before = await fingerprint(t.db);
     const p = expectProblem(await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, status: 'ready', priority: 1 }), 400, 'validation_failed');
     expect(p.fields).toEqual([{ field: 'status', message: 'is not an allowed field' }, { field: 'priority', message: 'is not an allowed field' }]);
-    expect(p.detail).toBe('status: is not an allowed field; priority: is not an allowed field');
+    expect(p.detail).toBe('Status: is not an allowed field; Priority: is not an allowed field');
     const nested = expectProblem(await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, customer: { nmae: 'Al' } }), 400, 'validation_failed');
     expect(nested.fields).toEqual([{ field: 'customer.nmae', message: 'is not an allowed field' }]);
     const q = expectProblem(await call(t, o.agent, 'GET', '/api/v1/cases?stauts=new'), 400, 'validation_failed');
@@ -72,15 +72,15 @@ describe.each(DB_KINDS)('bad input and failure (%s)', (kind) => {
     before = await fingerprint(t.db);
     const p = expectProblem(await call(t, o.agent, 'POST', '/api/v1/cases', { subject: ['x'], teamId: o.teamA, customer: 'Al', type: 1 }), 400, 'validation_failed');
     expect([...p.fields].sort((a: { field: string }, b: { field: string }) => a.field.localeCompare(b.field))).toEqual([
-      { field: 'customer', message: 'must be object or null' }, { field: 'subject', message: 'must be string' },
-      { field: 'type', message: 'must be string' },
+      { field: 'customer', message: 'must be an object or null' }, { field: 'subject', message: 'must be text' },
+      { field: 'type', message: 'must be text' },
     ]);
     const e = expectProblem(await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, type: 'fax' }), 400, 'validation_failed');
     expect(e.fields).toEqual([{ field: 'type', message: 'must be one of: web_connect, support_sdk, phone, email, sms, platform' }]);
     const r = expectProblem(await call(t, o.supervisor, 'POST', `/api/v1/cases/${caseId}/resolve`, { resolution: true }), 400, 'validation_failed');
     expect(r.fields).toEqual([{ field: 'resolution', message: 'must be "completed" or "unresolved" or "canceled"' }]);
     const w = expectProblem(await call(t, o.supervisor, 'POST', `/api/v1/cases/${caseId}/wait`, { wakeAt: 'soon' }), 400, 'validation_failed');
-    expect(w.fields).toEqual([{ field: 'wakeAt', message: 'must match format "date-time"' }]);
+    expect(w.fields).toEqual([{ field: 'wakeAt', message: 'must be a date and time, like 2026-05-01T09:00:00Z' }]);
     await unchangedAndServing();
   });
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { TYPE_RANK, initialStatus, type CaseType } from '@casework/domain';
+import { TYPE_RANK, initialStatus, mayCreateOnTeam, mayNameOwner, type CaseType } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
@@ -49,14 +49,13 @@ export async function insertCase(trx: Kysely<Database>, input: NewCase & { custo
 }
 
 /**
- * Creates a case (by hand or through the API). Without `case.assign` a user creates cases
- * only on their own teams, and may only name themselves as owner.
+ * Creates a case (by hand or through the API). Who may create on which team and name which
+ * owner is the domain's `mayCreateOnTeam` / `mayNameOwner`.
  */
 export async function createCase(deps: Deps, actor: AppUser, input: NewCase, channel = 'platform'): Promise<CaseView> {
   if (!actor.permissions.has('case.create')) throw forbidden('create');
-  const mayAssign = actor.permissions.has('case.assign');
-  if (!mayAssign && !actor.teamIds.includes(input.teamId)) throw forbidden('create', 'You can only create cases on your own teams.');
-  if (!mayAssign && input.ownerId !== null && input.ownerId !== actor.id) throw forbidden('assign');
+  if (!mayCreateOnTeam(actor, input.teamId)) throw forbidden('create', 'You can only create cases on your own teams.');
+  if (!mayNameOwner(actor, input.ownerId)) throw forbidden('assign', 'You can only name yourself as the owner of a case you create.');
   checkChannelScope(actor, input);
   const now = deps.clock.now();
   const id = await inTransaction(deps.db, async (trx) => {

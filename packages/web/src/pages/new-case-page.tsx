@@ -1,10 +1,12 @@
 import { useId, useMemo, useState, type FormEvent } from "react";
+import { LIMITS, mayCreateOnTeam, mayNameOwner } from "@casework/domain";
 import { useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, randomKey } from "../api/client";
 import { hasPermission, invalidateCaseViews, useMe, useTeams, useUsers } from "../api/queries";
 import type { Case } from "../api/types";
 import { Button } from "../components/button";
+import { CharCount, asSentence } from "../components/char-count";
 import { EmptyState } from "../components/empty-state";
 import { NamedOptions } from "../components/named-options";
 import { useToast } from "../components/toast";
@@ -27,18 +29,27 @@ export function NewCasePage() {
   const [busy, setBusy] = useState(false);
   const idempotencyKey = useMemo(() => randomKey(), []);
 
-  const sortedTeams = [...(teams.data ?? [])].sort((a, b) => Number(me?.teamIds.includes(b.id)) - Number(me?.teamIds.includes(a.id)) || a.name.localeCompare(b.name));
+  // Offer only what the user may do: the same domain rules the API applies.
+  const actor = me ? { id: me.id, teamIds: me.teamIds, permissions: new Set(me.permissions) } : undefined;
+  const sortedTeams = [...(teams.data ?? [])].filter((item) => actor && mayCreateOnTeam(actor, item.id)).sort((a, b) => Number(me?.teamIds.includes(b.id)) - Number(me?.teamIds.includes(a.id)) || a.name.localeCompare(b.name));
   const teamId = form.teamId || sortedTeams[0]?.id || "";
   const team = sortedTeams.find((item) => item.id === teamId);
-  const members = (users.data ?? []).filter((user) => user.active && team && (team.memberIds.includes(user.id) || user.teamIds.includes(team.id)));
+  const members = (users.data ?? []).filter(
+    (user) => user.active && team && (team.memberIds.includes(user.id) || user.teamIds.includes(team.id)) && actor && mayNameOwner(actor, user.id),
+  );
   const set = (key: keyof Form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [key]: event.target.value }));
 
   if (me && !hasPermission(me, "case.create")) return <div className="page"><EmptyState title="You cannot create cases">Your role does not include creating cases.</EmptyState></div>;
+  if (me && teams.isSuccess && sortedTeams.length === 0) {
+    return <div className="page"><EmptyState title="No team to create cases on">You can create cases on your own teams, and you are not on any team yet. Ask an administrator to add you to one.</EmptyState></div>;
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const errors: Record<string, string> = {};
     if (!form.subject.trim()) errors.subject = "Enter a subject.";
+    else if (form.subject.trim().length > LIMITS.subject) errors.subject = `Keep the subject to ${LIMITS.subject} characters or fewer.`;
+    if (form.description.trim().length > LIMITS.description) errors.description = `Keep the description to ${LIMITS.description.toLocaleString("en")} characters or fewer.`;
     if (!teamId) errors.teamId = "Choose a team.";
     setFields(errors);
     if (Object.keys(errors).length) return;
@@ -64,7 +75,13 @@ export function NewCasePage() {
     }
   }
 
-  const error = (key: string) => (fields[key] ? <p className="field-error" id={`${key}-error`}>{fields[key]}</p> : null);
+  const errorId = (key: string) => `${key.replace(".", "-")}-error`;
+  const error = (key: string) => (fields[key] ? <p className="field-error" id={errorId(key)}>{asSentence(fields[key])}</p> : null);
+  /** aria-invalid and aria-describedby for a field with an error and, optionally, a counter. */
+  const described = (key: string, counter?: string) => ({
+    "aria-invalid": fields[key] ? true : undefined,
+    "aria-describedby": [fields[key] ? errorId(key) : "", counter ?? ""].filter(Boolean).join(" ") || undefined,
+  });
 
   return (
     <div className="page page-narrow">
@@ -85,13 +102,16 @@ export function NewCasePage() {
         </fieldset>
         <div className="field">
           <label htmlFor={ids.subject}>Subject</label>
-          <input id={ids.subject} value={form.subject} onChange={set("subject")} required aria-invalid={fields.subject ? true : undefined} aria-describedby={fields.subject ? "subject-error" : undefined} />
-          {error("subject")}
+          <input id={ids.subject} value={form.subject} onChange={set("subject")} required maxLength={LIMITS.subject} {...described("subject", `${ids.subject}-count`)} />
+          <div className="field-foot">
+            {error("subject")}
+            <CharCount id={`${ids.subject}-count`} value={form.subject} max={LIMITS.subject} />
+          </div>
         </div>
         <div className="form-row">
           <div className="field">
             <label htmlFor={ids.team}>Team</label>
-            <select id={ids.team} value={teamId} onChange={(event) => setForm({ ...form, teamId: event.target.value, ownerId: "" })} aria-busy={teams.isPending || undefined}>
+            <select id={ids.team} value={teamId} onChange={(event) => setForm({ ...form, teamId: event.target.value, ownerId: "" })} aria-busy={teams.isPending || undefined} {...described("teamId")}>
               <NamedOptions items={sortedTeams} />
             </select>
             {teams.isError ? <p className="field-error">Teams could not be loaded.</p> : null}
@@ -99,7 +119,7 @@ export function NewCasePage() {
           </div>
           <div className="field">
             <label htmlFor={ids.owner}>Owner (optional)</label>
-            <select id={ids.owner} value={form.ownerId} onChange={set("ownerId")}>
+            <select id={ids.owner} value={form.ownerId} onChange={set("ownerId")} {...described("ownerId")}>
               <option value="">Unassigned (team queue)</option>
               {members.map((user) => (
                 <option key={user.id} value={user.id}>
@@ -112,23 +132,29 @@ export function NewCasePage() {
         </div>
         <div className="field">
           <label htmlFor={ids.description}>{form.type === "phone" ? "Call notes" : "Description"}</label>
-          <textarea id={ids.description} rows={5} value={form.description} onChange={set("description")} />
+          <textarea id={ids.description} rows={5} value={form.description} onChange={set("description")} maxLength={LIMITS.description} {...described("description", `${ids.description}-count`)} />
+          <div className="field-foot">
+            {error("description")}
+            <CharCount id={`${ids.description}-count`} value={form.description} max={LIMITS.description} />
+          </div>
         </div>
         <fieldset className="fieldset">
           <legend>Customer</legend>
           <div className="form-row form-row-3">
             <div className="field">
               <label htmlFor={ids.name}>Name</label>
-              <input id={ids.name} value={form.name} onChange={set("name")} autoComplete="off" />
+              <input id={ids.name} value={form.name} onChange={set("name")} autoComplete="off" maxLength={LIMITS.customerName} {...described("customer.name")} />
+              {error("customer.name")}
             </div>
             <div className="field">
               <label htmlFor={ids.email}>Email</label>
-              <input id={ids.email} type="email" value={form.email} onChange={set("email")} autoComplete="off" />
+              <input id={ids.email} type="email" value={form.email} onChange={set("email")} autoComplete="off" maxLength={LIMITS.email} {...described("customer.email")} />
               {error("customer.email")}
             </div>
             <div className="field">
               <label htmlFor={ids.phone}>Phone</label>
-              <input id={ids.phone} type="tel" value={form.phone} onChange={set("phone")} autoComplete="off" />
+              <input id={ids.phone} type="tel" value={form.phone} onChange={set("phone")} autoComplete="off" maxLength={LIMITS.phone} {...described("customer.phone")} />
+              {error("customer.phone")}
             </div>
           </div>
         </fieldset>

@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { LIMITS } from "@casework/domain";
 import { api } from "../../api/client";
 import { keys, useRoles, useTeams } from "../../api/queries";
 import type { User } from "../../api/types";
@@ -60,19 +61,19 @@ export function UserDialog({ user, onClose }: { user: User | null; onClose: () =
       <div className="form-row">
         <div className="field">
           <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} value={name} onChange={(event) => setName(event.target.value)} required />
+          <input id={`${id}-name`} maxLength={LIMITS.name} value={name} onChange={(event) => setName(event.target.value)} required />
           {error("name")}
         </div>
         <div className="field">
           <label htmlFor={`${id}-email`}>Email</label>
-          <input id={`${id}-email`} type="email" value={email} onChange={(event) => setEmail(event.target.value)} required disabled={Boolean(user)} />
+          <input id={`${id}-email`} type="email" maxLength={LIMITS.email} value={email} onChange={(event) => setEmail(event.target.value)} required disabled={Boolean(user)} />
           {error("email")}
         </div>
       </div>
       <div className="form-row">
         <div className="field">
           <label htmlFor={`${id}-password`}>{user ? "New password (optional)" : "Password"}</label>
-          <input id={`${id}-password`} type="password" autoComplete="new-password" value={password} onChange={(event) => setPassword(event.target.value)} required={!user} />
+          <input id={`${id}-password`} type="password" maxLength={LIMITS.passwordMax} autoComplete="new-password" value={password} onChange={(event) => setPassword(event.target.value)} required={!user} />
           {error("password")}
         </div>
         <div className="field">

@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { LIMITS } from "@casework/domain";
 
 type Resolution = "completed" | "unresolved";
 
@@ -24,7 +25,7 @@ export function ResolveFields({ form, noteLabel }: { form: ReturnType<typeof use
       </div>
       <div className="field">
         <label htmlFor={noteId}>{noteLabel}</label>
-        <textarea id={noteId} rows={3} value={form.note} onChange={(event) => form.setNote(event.target.value)} />
+        <textarea id={noteId} rows={3} maxLength={LIMITS.actionNote} value={form.note} onChange={(event) => form.setNote(event.target.value)} />
       </div>
     </>
   );

@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { LIMITS } from "@casework/domain";
 import { useTimeZone } from "../../api/queries";
 import { Button } from "../../components/button";
 import { Dialog } from "../../components/dialog";
@@ -112,7 +113,7 @@ export function CancelDialog({ caseItem, busy, onCancel, onConfirm }: ActionDial
     >
       <div className="field">
         <label htmlFor={noteId}>Reason (optional)</label>
-        <textarea id={noteId} rows={2} value={note} onChange={(event) => setNote(event.target.value)} />
+        <textarea id={noteId} rows={2} maxLength={LIMITS.actionNote} value={note} onChange={(event) => setNote(event.target.value)} />
       </div>
     </Dialog>
   );

@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { LIMITS } from "@casework/domain";
 import { useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { invalidateCaseViews, keys } from "../../api/queries";
@@ -72,6 +73,7 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
       <textarea
         id={fieldId}
         rows={4}
+        maxLength={LIMITS.message}
         value={body}
         placeholder={internal ? "Write an internal note — only agents see it" : "Write a reply to the customer"}
         onChange={(event) => setBody(event.target.value)}

@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { LIMITS } from "@casework/domain";
 import { api } from "../../api/client";
 import { useTeams } from "../../api/queries";
 import type { CaseType } from "../../api/types";
@@ -96,7 +97,7 @@ export function ChannelDialog({ channel, onClose }: { channel: Channel | null; o
         </div>
         <div className="field">
           <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} value={draft.name} onChange={(event) => set({ name: event.target.value })} placeholder="e.g. Website chat" required aria-invalid={error("name") ? true : undefined} />
+          <input id={`${id}-name`} maxLength={LIMITS.name} value={draft.name} onChange={(event) => set({ name: event.target.value })} placeholder="e.g. Website chat" required aria-invalid={error("name") ? true : undefined} />
           {error("name") ? <p className="field-error">{error("name")}</p> : null}
         </div>
       </div>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from "react";
+import { LIMITS } from "@casework/domain";
 import { api } from "../../api/client";
 import { keys, useMe, useOrganisation } from "../../api/queries";
 import type { Organisation } from "../../api/types";
@@ -54,7 +55,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
       <h2>Organisation</h2>
       <div className="field">
         <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} value={name} onChange={(event) => setName(event.target.value)} required disabled={!canEdit} />
+        <input id={`${id}-name`} maxLength={LIMITS.name} value={name} onChange={(event) => setName(event.target.value)} required disabled={!canEdit} />
         {error("name")}
       </div>
       <div className="field">

@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { LIMITS } from "@casework/domain";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { keys, useRoles } from "../../api/queries";
@@ -121,7 +122,7 @@ function RoleDialog({ editing, onClose, onCopy }: DialogProps) {
     >
       <div className="field">
         <label htmlFor={nameId}>Name</label>
-        <input id={nameId} value={name} onChange={(event) => setName(event.target.value)} readOnly={readOnly} required />
+        <input id={nameId} maxLength={LIMITS.shortName} value={name} onChange={(event) => setName(event.target.value)} readOnly={readOnly} required />
         {fields.name ? <p className="field-error">{fields.name}</p> : null}
       </div>
       {permissions.isPending ? <LoadingState label="Loading permissions…" /> : null}

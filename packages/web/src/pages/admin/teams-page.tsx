@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { LIMITS } from "@casework/domain";
 import { api } from "../../api/client";
 import { keys, useTeams, useUsers } from "../../api/queries";
 import type { Team } from "../../api/types";
@@ -82,7 +83,7 @@ function TeamDialog({ team, onClose }: { team: Team | null; onClose: () => void 
     >
       <div className="field">
         <label htmlFor={nameId}>Name</label>
-        <input id={nameId} value={name} onChange={(event) => setName(event.target.value)} required />
+        <input id={nameId} maxLength={LIMITS.name} value={name} onChange={(event) => setName(event.target.value)} required />
         {fields.name ? <p className="field-error">{fields.name}</p> : null}
       </div>
       <fieldset className="fieldset">

@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { LIMITS } from "@casework/domain";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { keys, useMe, useTimeZone, useUsers } from "../../api/queries";
@@ -148,7 +149,7 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
     >
       <div className="field">
         <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. Billing system" required />
+        <input id={`${id}-name`} maxLength={LIMITS.shortName} value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. Billing system" required />
       </div>
       <div className="field">
         <label htmlFor={`${id}-user`}>Acts as</label>
