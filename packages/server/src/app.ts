@@ -14,6 +14,7 @@ import type { App } from './http/route-types.ts';
 import { installAuth, SESSION_COOKIE } from './http/auth-hook.ts';
 import { frameworkError, installProblems } from './http/problems.ts';
 import { observeRequest } from './http/metrics.ts';
+import { decodeBody, installTextGuard } from './http/text-guard.ts';
 import { ROUTE_MODULES } from './http/routes.ts';
 import { sha256 } from './ids.ts';
 
@@ -35,8 +36,13 @@ export async function buildApp(deps: Deps): Promise<App> {
 
   // JSON bodies: an empty body is "no body"; prototype pollution is refused.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    let text: string;
+    try {
+      text = decodeBody(body);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
@@ -84,6 +90,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   });
   installProblems(app);
   installAuth(app, deps);
+  installTextGuard(app);
   app.addHook('onResponse', async (req, reply) => {
     observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });

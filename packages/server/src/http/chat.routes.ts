@@ -2,6 +2,7 @@ import { LIMITS } from '@casework/domain';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from './route-types.ts';
+import { cleanText } from '../channels/clean-text.ts';
 import { Nullable, Text, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { invalid, notFound } from '../errors.ts';
@@ -96,14 +97,15 @@ export const chatRoutes: RouteModule = (app, deps) => {
   });
 
   app.post('/api/v1/chat/sessions/:id/messages', {
-    config: { permission: 'public', ...perChat(60) },
+    config: { permission: 'public', textInput: 'strip', ...perChat(60) },
     schema: { tags, summary: 'The customer writes (clientMessageId makes a resend idempotent)', params: SessionParams, querystring: TokenQuery,
       body: Type.Object({ body: Text(LIMITS.chatMessage, 1), clientMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false }),
       response: { 201: MessageJson, ...problems(400, 401, 404, 429) } },
   }, async (req, reply) => {
     const s = await session(deps, req);
-    if (!req.body.body.trim()) throw invalid([{ field: 'body', message: 'must not be blank' }]);
-    return reply.status(201).send(await sendChatMessage(deps, s, req.body.body.trim(), req.body.clientMessageId ?? null));
+    const text = cleanText(req.body.body).trim();
+    if (!text) throw invalid([{ field: 'body', message: 'must not be blank' }]);
+    return reply.status(201).send(await sendChatMessage(deps, s, text, req.body.clientMessageId ?? null));
   });
 
   app.post('/api/v1/chat/sessions/:id/end', {

@@ -28,7 +28,7 @@ const schema = (summary: string) => ({ tags: ['channels'], summary, params: Para
 
 export const providerWebhookRoutes: RouteModule = (app, deps) => {
   app.post('/webhooks/sms/:channelId', {
-    config: { permission: 'public' },
+    config: { permission: 'public', textInput: 'strip' },
     schema: schema('Inbound SMS (Twilio-compatible form, signed with X-Twilio-Signature); answers empty TwiML'),
   }, async (req, reply) => {
     const ch = await signedChannel(deps, req, 'sms');
@@ -40,7 +40,7 @@ export const providerWebhookRoutes: RouteModule = (app, deps) => {
   });
 
   app.post('/webhooks/voice/:channelId', {
-    config: { permission: 'public' },
+    config: { permission: 'public', textInput: 'strip' },
     schema: schema('Inbound call (Twilio-compatible voice webhook): creates a phone case, answers TwiML'),
   }, async (req, reply) => {
     const ch = await signedChannel(deps, req, 'phone');
@@ -52,7 +52,7 @@ export const providerWebhookRoutes: RouteModule = (app, deps) => {
   });
 
   app.post('/webhooks/voice/:channelId/status', {
-    config: { permission: 'public' },
+    config: { permission: 'public', textInput: 'strip' },
     schema: schema('Call status callback (CallSid, CallStatus, CallDuration, RecordingUrl): noted on the call\'s case'),
   }, async (req, reply) => {
     const ch = await signedChannel(deps, req, 'phone');

@@ -18,6 +18,8 @@ declare module 'fastify' {
      * Scoped tokens are refused (403) by every route that does not say so.
      */
     channelToken?: boolean;
+    /** `strip`: an inbound channel route whose use case strips NUL and invalid UTF-8 (else refused with 400). */
+    textInput?: 'strip';
   }
 }
 

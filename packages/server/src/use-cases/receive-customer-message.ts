@@ -13,6 +13,7 @@ import type { ChannelRecord } from '../channels/channel-repo.ts';
 import { findCaseByReference, findConversationCase, linkCaseChannel, lockConversation, registerConversation, type ConversationKey } from '../channels/conversations.ts';
 import { storeAttachments, type InboundAttachment } from '../channels/attachments.ts';
 import { backoffMs } from '../channels/config.ts';
+import { cleanDeep, cleanText } from '../channels/clean-text.ts';
 
 /** One customer message as a channel received it; stored as-is before it is processed. */
 export type InboundPayload = {
@@ -50,7 +51,10 @@ type Applied = { caseId: string | null; messageId: string | null; createdCase: b
  * provider's retry is idempotent), then processes it in one transaction. A processing failure
  * leaves the stored message for the retry job: an accepted message is never lost.
  */
-export async function receiveCustomerMessage(deps: Deps, channel: ChannelRecord, providerId: string, payload: InboundPayload): Promise<ReceiveResult> {
+export async function receiveCustomerMessage(deps: Deps, channel: ChannelRecord, rawProviderId: string, rawPayload: InboundPayload): Promise<ReceiveResult> {
+  // NUL and invalid UTF-8 are stripped, never refused: the customer's message is kept (SPEC §15).
+  const providerId = cleanText(rawProviderId);
+  const payload = cleanDeep(rawPayload);
   const now = deps.clock.now();
   const db = deps.db.kysely;
   const inserted = await db.insertInto('inbound_messages').values({
