@@ -9,7 +9,7 @@ export const ADMIN = { email: 'admin@e2e.test', password: 'admin-password-1' };
 
 export type RunningServer = { url: string; stop(): Promise<void>; log(): string };
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -22,9 +22,10 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts `casework serve` as a child process on a free port: an embedded database in a fresh
- * temp folder, or the given PostgreSQL URL (several processes may share one).
+ * temp folder, or the given PostgreSQL URL (several processes may share one). `env` adds to or
+ * overrides its environment (e.g. an SMTP listener port).
  */
-export async function startServer(options: { databaseUrl?: string } = {}): Promise<RunningServer> {
+export async function startServer(options: { databaseUrl?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = options.databaseUrl ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'casework-e2e-'));
   const env: NodeJS.ProcessEnv = {
@@ -39,6 +40,7 @@ export async function startServer(options: { databaseUrl?: string } = {}): Promi
     LOG_LEVEL: 'warn',
     DATABASE_URL: options.databaseUrl ?? '',
     ...(dataDir ? { CASEWORK_DATA_DIR: dataDir } : {}),
+    ...options.env,
   };
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/casework.mjs'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -14,6 +14,7 @@ import "./styles/surfaces.css";
 import "./styles/my-work.css";
 import "./styles/cases.css";
 import "./styles/case-page.css";
+import "./styles/attachments.css";
 import "./styles/admin.css";
 import "./styles/channels.css";
 import "./styles/bulk.css";

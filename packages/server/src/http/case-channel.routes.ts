@@ -4,7 +4,8 @@ import type { RouteModule } from './route-types.ts';
 import type { Deps } from '../deps.ts';
 import type { AppUser } from '../auth/actor.ts';
 import { actorOf } from './auth-hook.ts';
-import { IdParams, Nullable, problems } from './schemas.ts';
+import { IdParams, Nullable, StringEnum, problems } from './schemas.ts';
+import { attachmentResponse } from '../channels/attachments.ts';
 import { pathId } from './ids.ts';
 import { notFound } from '../errors.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
@@ -56,17 +57,25 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
 
   app.get('/api/v1/cases/:id/attachments/:attachmentId', {
     config: { permission: 'authenticated', channelToken: true },
-    schema: { tags: ['channels'], summary: 'Download a received attachment (kept when within the size limit)',
-      params: Type.Object({ id: Type.String({ maxLength: 64 }), attachmentId: Type.String({ maxLength: 64 }) }, { additionalProperties: false }) },
+    schema: {
+      tags: ['channels'],
+      summary: 'Download a received attachment (kept when within the size limit)',
+      description: 'A download (Content-Disposition: attachment). `disposition=inline` shows a PNG, JPEG, GIF or WebP image in place '
+        + '(thumbnails); any other file is still a download, served as application/octet-stream.',
+      params: Type.Object({ id: Type.String({ maxLength: 64 }), attachmentId: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
+      querystring: Type.Object({ disposition: Type.Optional(StringEnum(['attachment', 'inline'] as const)) }, { additionalProperties: false }),
+      response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The file' }), ...problems(400, 401, 404) },
+    },
   }, async (req, reply) => {
     const c = await visibleCase(deps, actorOf(req), req.params.id);
     const a = await deps.db.kysely.selectFrom('message_attachments as a').innerJoin('messages as m', 'm.id', 'a.message_id')
       .select(['a.filename', 'a.content', 'a.content_type']).where('a.id', '=', pathId(req.params.attachmentId, 'Attachment')).where('m.case_id', '=', c.id)
       .executeTakeFirst();
     if (!a || a.content === null) throw notFound('Attachment');
-    const name = (a.filename ?? 'attachment').replace(/[^\w.\- ]/g, '_');
-    // Always a download, never rendered inline: customer-supplied content must not run in the app's origin.
-    return reply.header('content-disposition', `attachment; filename="${name}"`).header('x-content-type-options', 'nosniff')
-      .type('application/octet-stream').send(Buffer.from(a.content));
+    const served = attachmentResponse({ filename: a.filename, contentType: a.content_type }, req.query.disposition === 'inline');
+    // Customer-supplied bytes: never sniffed, never a page that could run in the app's origin.
+    return reply.header('content-disposition', served.disposition).header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox").header('cache-control', 'private, max-age=600')
+      .type(served.contentType).send(Buffer.from(a.content));
   });
 };

@@ -6,15 +6,21 @@ import { actorOf } from './auth-hook.ts';
 import { IdParams, Nullable, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { postAgentMessage, type MessageRow } from '../use-cases/post-message.ts';
+import { attachmentsOf, type AttachmentJson } from '../channels/attachments.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 
+const AttachmentSchema = Type.Object({
+  id: Type.String(), filename: Nullable(Type.String()), contentType: Type.String(), size: Type.Integer(),
+  url: Nullable(Type.String({ description: 'Downloads the file (GET, same credentials); null when it was over the size limit and not kept' })),
+});
 const MessageSchema = Type.Object({
   id: Type.String(), body: Type.String(), internal: Type.Boolean(),
   direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound'), Type.Literal('note')]),
   channel: Type.String(), authorId: Nullable(Type.String()), createdAt: Type.String(),
+  attachments: Type.Array(AttachmentSchema, { description: 'Files that came with the message (email)' }),
 });
 const EventSchema = Type.Object({
   id: Type.String(), type: Type.String(), actorId: Nullable(Type.String()),
@@ -25,9 +31,9 @@ const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
 }, { additionalProperties: false });
 
-const messageJson = (m: MessageRow) => ({
+const messageJson = (m: MessageRow, attachments: AttachmentJson[] = []) => ({
   id: m.id, body: m.body, internal: m.internal, direction: m.direction, channel: m.channel,
-  authorId: m.authorId, createdAt: m.createdAt.toISOString(),
+  authorId: m.authorId, createdAt: m.createdAt.toISOString(), attachments,
 });
 
 async function visibleCase(deps: Deps, actor: AppUser, id: string) {
@@ -63,11 +69,12 @@ export const messageRoutes: RouteModule = (app, deps) => {
     const rows = await q.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const files = await attachmentsOf(deps.db.kysely, c.id, page.map((r) => r.id));
     return {
       messages: page.map((r) => messageJson({
         id: r.id, caseId: r.case_id, body: r.body, internal: r.internal, direction: r.direction as MessageRow['direction'],
         channel: r.channel, authorId: r.author_id, createdAt: new Date(r.created_at),
-      })),
+      }, files.get(r.id))),
       nextCursor: rows.length > limit && last ? encode(new Date(last.created_at), last.id) : null,
     };
   });

@@ -88,6 +88,9 @@ export type SectionPage = {
 /** `total` is exact unless `totalCapped`: then more than `total` cases match (an organisation-wide count stops there). */
 export type CaseList = { cases: Case[]; total: number; totalCapped?: boolean; nextCursor: string | null };
 
+/** A file that came with a message; `url` is null when it was over the size limit and not kept. */
+export type Attachment = { id: string; filename: string | null; contentType: string; size: number; url: string | null };
+
 export type Message = {
   id: string;
   body: string;
@@ -96,6 +99,7 @@ export type Message = {
   channel: string | null;
   authorId?: string | null;
   createdAt: string;
+  attachments?: Attachment[];
 };
 
 export type CaseEvent = {

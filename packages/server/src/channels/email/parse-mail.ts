@@ -47,8 +47,8 @@ export async function parseMail(raw: Buffer, maxAttachmentBytes: number): Promis
   const refs = ids(m.references);
   const lookupIds = [...ids(m.inReplyTo), ...[...refs].reverse()];
   const attachments = capAttachments(m.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, content: a.content })), maxAttachmentBytes);
-  const listing = attachments.map((a) => `[Attachment: ${a.filename ?? 'unnamed'} (${a.contentType}, ${a.size} bytes${a.contentBase64 === null ? ', not kept: over the size limit' : ''})]`);
-  const text = stripQuoted(textOf(m)) || '(empty message)';
+  // Attachments are listed with the message (with download links), not written into its text.
+  const text = stripQuoted(textOf(m)) || (attachments.length > 0 ? '' : '(empty message)');
   const subject = m.subject?.trim() || '(no subject)';
   return {
     providerId: messageId,
@@ -58,7 +58,7 @@ export async function parseMail(raw: Buffer, maxAttachmentBytes: number): Promis
       customer: { name: from?.name || null, email: from?.address ?? null },
       replyTo: replyTo?.address ?? from?.address ?? null,
       subject: subject.replace(REF_IN_SUBJECT, '').replace(/^(re|fwd?|aw):\s*/i, '').trim() || subject,
-      body: [text, ...listing].join('\n\n').slice(0, MAX_BODY),
+      body: text.slice(0, MAX_BODY),
       lookup: [...new Set(lookupIds)].map((id) => ({ kind: 'message_id', id })),
       reference: REF_IN_SUBJECT.exec(subject)?.[1]?.toUpperCase() ?? null,
       register: [{ kind: 'message_id', id: messageId }],

@@ -6,6 +6,7 @@ import { Button } from "../../components/button";
 import { EmptyState, ErrorState } from "../../components/empty-state";
 import { LoadingState } from "../../components/spinner";
 import { formatDateTime } from "../../lib/time";
+import { MessageAttachments } from "./message-attachments";
 
 type MessagePage = { messages: Message[]; nextCursor: string | null };
 
@@ -50,7 +51,8 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
                 {kind === "inbound" && message.channel ? <span className="chip">{message.channel}</span> : null}
                 <time dateTime={message.createdAt}>{formatDateTime(message.createdAt, timeZone)}</time>
               </div>
-              <div className="message-body">{message.body}</div>
+              {message.body ? <div className="message-body">{message.body}</div> : null}
+              <MessageAttachments attachments={message.attachments} />
             </li>
           );
         })}

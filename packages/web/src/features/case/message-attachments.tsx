@@ -1,0 +1,59 @@
+import type { Attachment } from "../../api/types";
+
+// Raster images the server shows in place; anything else (SVG included) is only downloaded.
+const THUMBNAIL_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
+/** Files that came with a message: a download link each, a thumbnail for images. */
+export function MessageAttachments({ attachments }: { attachments: Attachment[] | undefined }) {
+  if (!attachments?.length) return null;
+  return (
+    <ul className="attachments" aria-label="Attachments">
+      {attachments.map((file) => {
+        const name = file.filename || "Unnamed file";
+        const thumbnail = file.url && THUMBNAIL_TYPES.has(file.contentType.toLowerCase());
+        return (
+          <li key={file.id} className={`attachment${file.url ? "" : " attachment-missing"}`}>
+            {thumbnail ? (
+              <a className="attachment-thumb" href={file.url!} download={name} tabIndex={-1} aria-hidden="true">
+                <img src={`${file.url}?disposition=inline`} alt="" loading="lazy" />
+              </a>
+            ) : (
+              <span className="attachment-icon" aria-hidden="true">
+                <FileIcon />
+              </span>
+            )}
+            <span className="attachment-info">
+              {file.url ? (
+                <a className="attachment-name" href={file.url} download={name} aria-label={`Download ${name}`}>
+                  {name}
+                </a>
+              ) : (
+                <span className="attachment-name">{name}</span>
+              )}
+              <span className="attachment-meta">
+                {formatSize(file.size)}
+                {file.url ? "" : " · not kept: over the size limit"}
+              </span>
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** 208 bytes, 14 KB, 2.3 MB. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function FileIcon() {
+  return (
+    <svg viewBox="0 0 20 20" width="20" height="20" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round">
+      <path d="M5 2.5h6.5L15.5 6.5v11H5z" />
+      <path d="M11.5 2.5v4h4" />
+    </svg>
+  );
+}
