@@ -36,6 +36,7 @@ export async function startServer(options: { databaseUrl?: string; env?: NodeJS.
     CASEWORK_ADMIN_EMAIL: ADMIN.email,
     CASEWORK_ADMIN_PASSWORD: ADMIN.password,
     CASEWORK_SMTP_PORT: '0',
+    CASEWORK_OUTBOUND_ALLOW: '127.0.0.0/8,::1', // local provider and webhook stand-ins
     CASEWORK_LOGIN_RATE_LIMIT: '1000',
     LOG_LEVEL: 'warn',
     DATABASE_URL: options.databaseUrl ?? '',

@@ -1,3 +1,5 @@
+import { DEMO_OUTBOUND_ALLOW, outboundAllowList } from './channels/outbound/target-guard.ts';
+
 /** Runtime settings, read once from the environment (SPEC §8). */
 export type Config = {
   port: number;
@@ -23,11 +25,17 @@ export type Config = {
   idempotencyLeaseMs: number;
   /** How long a repeat waits for the first request with its key to finish before 409. */
   idempotencyWaitMs: number;
+  /**
+   * Hosts, addresses and CIDR ranges that admin-configured outbound targets (webhooks, SMS
+   * provider, a channel's SMTP relay) may reach although internal (`CASEWORK_OUTBOUND_ALLOW`;
+   * the demo defaults to loopback). See channels/outbound/target-guard.ts.
+   */
+  outboundAllow: string[];
 };
 
 export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
   const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
-  return {
+  const config: Config = {
     port: num(env.PORT, 3000),
     host: env.HOST ?? '127.0.0.1',
     dataDir: env.CASEWORK_DATA_DIR ?? './data',
@@ -45,6 +53,9 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     secureCookies: env.CASEWORK_SECURE_COOKIES === '1',
     idempotencyLeaseMs: Math.min(60_000, num(env.CASEWORK_IDEMPOTENCY_LEASE_MS, 30_000)),
     idempotencyWaitMs: num(env.CASEWORK_IDEMPOTENCY_WAIT_MS, 5000),
+    outboundAllow: [],
     ...overrides,
   };
+  if (!overrides.outboundAllow) config.outboundAllow = outboundAllowList(env.CASEWORK_OUTBOUND_ALLOW ?? (config.demo ? DEMO_OUTBOUND_ALLOW : ''));
+  return config;
 }

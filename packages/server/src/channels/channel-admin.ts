@@ -2,17 +2,30 @@ import type { Kysely } from 'kysely';
 import type { CaseType } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
+import { conflict, invalid, notFound, type FieldError } from '../errors.ts';
 import { randomToken, uuidv7 } from '../ids.ts';
 import { isUniqueViolation } from '../db/pg-errors.ts';
 import { channelSecrets, findChannel, toChannel, type ChannelRecord } from './channel-repo.ts';
 import { publicSettings, splitSettings } from './channel-settings.ts';
 import { encryptSecret } from './secrets.ts';
+import { targetProblem } from './outbound/target-guard.ts';
 
 export type ChannelInput = { type: CaseType; name: string; teamId: string; settings: Record<string, unknown>; active?: boolean };
 export type ChannelPatch = { name?: string; teamId?: string; settings?: Record<string, unknown>; active?: boolean };
 
 const CHAT_TYPES: readonly CaseType[] = ['web_connect', 'support_sdk'];
+
+/** Submitted provider and relay URLs that point at internal addresses the server may not reach (target-guard.ts). */
+async function targetErrors(deps: Deps, settings: Record<string, unknown> | undefined): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  for (const k of ['apiBaseUrl', 'smtpUrl']) {
+    const v = settings?.[k];
+    if (typeof v !== 'string' || !/^(https?|smtps?):\/\/\S+$/.test(v.trim())) continue; // malformed: splitSettings says so
+    const problem = await targetProblem(v.trim(), deps.config.outboundAllow);
+    if (problem) errors.push({ field: `settings.${k}`, message: problem });
+  }
+  return errors;
+}
 
 /** The channel as the admin API returns it: never a secret, only `hasX` flags; plus its endpoints. */
 export async function channelJson(deps: Deps, ch: ChannelRecord) {
@@ -42,7 +55,8 @@ const addressTaken = (err: unknown) => {
 /** Creates a channel; chat channels get a public key, email channels own their address. */
 export async function createChannel(deps: Deps, input: ChannelInput): Promise<ChannelRecord> {
   const split = splitSettings(input.type, input.settings, { settings: {}, secrets: {} });
-  if (split.errors.length) throw invalid(split.errors);
+  const errors = [...split.errors, ...await targetErrors(deps, input.settings)];
+  if (errors.length) throw invalid(errors);
   const now = deps.clock.now();
   const id = uuidv7(now.getTime());
   try {
@@ -64,6 +78,7 @@ export async function createChannel(deps: Deps, input: ChannelInput): Promise<Ch
 /** Changes a channel's name, team, settings (merged; secrets replaced only when sent) or active flag. */
 export async function updateChannel(deps: Deps, id: string, patch: ChannelPatch): Promise<ChannelRecord> {
   const now = deps.clock.now();
+  const refusedTargets = await targetErrors(deps, patch.settings);
   try {
     await deps.db.kysely.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('channels').selectAll().where('id', '=', id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
@@ -71,7 +86,8 @@ export async function updateChannel(deps: Deps, id: string, patch: ChannelPatch)
       const ch = toChannel(row);
       if (patch.teamId) await checkTeam(trx, patch.teamId);
       const split = splitSettings(ch.type, patch.settings ?? {}, { settings: ch.settings, secrets: await channelSecrets(trx, ch) });
-      if (split.errors.length) throw invalid(split.errors);
+      const errors = [...split.errors, ...refusedTargets];
+      if (errors.length) throw invalid(errors);
       await trx.updateTable('channels').set({
         name: patch.name ?? ch.name, team_id: patch.teamId ?? ch.teamId, active: patch.active ?? ch.active,
         address: ch.type === 'email' ? split.settings.address!.toLowerCase() : null,

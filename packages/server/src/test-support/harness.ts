@@ -20,6 +20,13 @@ export type DbKind = 'pglite' | 'postgres';
 /** Databases the HTTP tests run on (both unless CASEWORK_TEST_DBS narrows it). */
 export const DB_KINDS: DbKind[] = (process.env.CASEWORK_TEST_DBS?.split(',') as DbKind[] | undefined) ?? ['pglite', 'postgres'];
 
+/**
+ * Test receivers (webhook endpoints, SMTP sinks, SMS provider fakes) listen on loopback, which
+ * outbound targets may reach only when allowed (CASEWORK_OUTBOUND_ALLOW): test apps allow it
+ * unless a test passes its own `outboundAllow`.
+ */
+export const LOOPBACK_ALLOW = ['127.0.0.0/8', '::1'];
+
 export const PG_ADMIN_URL = process.env.CASEWORK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let template: Promise<Blob> | undefined;
@@ -89,7 +96,7 @@ export async function startTestApp(kind: DbKind, opts: { clock?: Clock; config?:
   }
   const log = pino({ level: process.env.CASEWORK_TEST_LOG ?? 'silent' });
   const clock = opts.clock ?? systemClock;
-  const config = readConfig({}, { rateLimit: 1_000_000, loginRateLimit: 1000, ...opts.config });
+  const config = readConfig({}, { rateLimit: 1_000_000, loginRateLimit: 1000, outboundAllow: LOOPBACK_ALLOW, ...opts.config });
   const hub = new LiveHub(db, log);
   await hub.start();
   const presence = new Presence(db, () => clock.now());

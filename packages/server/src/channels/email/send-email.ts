@@ -1,9 +1,12 @@
+import net from 'node:net';
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Deps } from '../../deps.ts';
 import { findCaseView } from '../../db/repos/case-views.ts';
 import type { ChannelOptions } from '../config.ts';
 import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
 import { registerConversation } from '../conversations.ts';
+import { resolveTarget } from '../outbound/target-guard.ts';
 
 /** "Re: <subject> [#REF]", without stacking "Re:" or repeating the reference. */
 export function replySubject(subject: string, reference: string): string {
@@ -13,6 +16,28 @@ export function replySubject(subject: string, reference: string): string {
 }
 
 const domainOf = (address: string) => address.split('@')[1] ?? 'casework.local';
+
+/**
+ * Opens the relay connection to the address target-guard approved for the relay's host (resolved
+ * and checked at every connection, then pinned); TLS and STARTTLS still verify the host name.
+ */
+export function guardedSmtpSocket(allow: readonly string[], timeoutMs: number): NonNullable<SMTPTransport.Options['getSocket']> {
+  return (options, callback) => {
+    const host = options.host ?? 'localhost';
+    const port = Number(options.port) || (options.secure ? 465 : 587);
+    resolveTarget(host, allow).then((target) => {
+      const socket = net.connect({ host: target.address, port, family: target.family });
+      const fail = (err: Error) => { socket.destroy(); callback(err, null as never); };
+      socket.setTimeout(timeoutMs, () => fail(new Error(`no connection within ${timeoutMs} ms`)));
+      socket.once('error', fail);
+      socket.once('connect', () => {
+        socket.setTimeout(0);
+        socket.off('error', fail);
+        callback(null, { connection: socket });
+      });
+    }, (err: Error) => callback(err, null as never));
+  };
+}
 
 /**
  * Sends an agent's reply by SMTP: From the channel address, To the customer, threaded with
@@ -41,7 +66,12 @@ export async function sendEmailReply(deps: Deps, opts: ChannelOptions, ch: Chann
   });
   const secrets = await channelSecrets(db, ch);
   const auth = ch.settings.smtpUser ? { user: ch.settings.smtpUser, pass: secrets.smtpPassword ?? '' } : undefined;
-  const transport = nodemailer.createTransport({ url: relay, ...(auth ? { auth } : {}), connectionTimeout: opts.httpTimeoutMs, greetingTimeout: opts.httpTimeoutMs, socketTimeout: opts.httpTimeoutMs });
+  const transport = nodemailer.createTransport({
+    url: relay, ...(auth ? { auth } : {}), connectionTimeout: opts.httpTimeoutMs, greetingTimeout: opts.httpTimeoutMs, socketTimeout: opts.httpTimeoutMs,
+    // A channel's own relay was typed by an admin: guarded like every outbound target. The
+    // operator's CASEWORK_SMTP_URL is trusted.
+    ...(ch.settings.smtpUrl ? { getSocket: guardedSmtpSocket(deps.config.outboundAllow, opts.httpTimeoutMs) } : {}),
+  });
   try {
     await transport.sendMail({
       from: { name: ch.settings.fromName ?? ch.name, address: ch.address! },

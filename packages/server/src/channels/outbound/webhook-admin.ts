@@ -2,10 +2,11 @@ import type { Selectable } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import type { AppUser } from '../../auth/actor.ts';
-import { notFound } from '../../errors.ts';
+import { invalid, notFound } from '../../errors.ts';
 import { uuidv7 } from '../../ids.ts';
 import { encryptSecret } from '../secrets.ts';
 import { kickWebhooks } from './kick.ts';
+import { targetProblem } from './target-guard.ts';
 
 type Row = Selectable<Database['webhooks']>;
 type DeliveryRow = Selectable<Database['webhook_deliveries']>;
@@ -31,8 +32,15 @@ async function row(deps: Deps, id: string): Promise<Row> {
   return r;
 }
 
+/** 400 when the URL points at an internal address the server may not call (target-guard.ts). */
+async function checkUrl(deps: Deps, url: string): Promise<void> {
+  const problem = await targetProblem(url, deps.config.outboundAllow);
+  if (problem) throw invalid([{ field: 'url', message: problem }]);
+}
+
 /** Subscribes a URL to case events; the signing secret is stored encrypted. */
 export async function createWebhook(deps: Deps, actor: AppUser, input: { url: string; events: string[]; secret: string; active?: boolean }): Promise<WebhookJson> {
+  await checkUrl(deps, input.url);
   const now = deps.clock.now();
   const id = uuidv7(now.getTime());
   await deps.db.kysely.insertInto('webhooks').values({
@@ -53,6 +61,7 @@ export async function getWebhook(deps: Deps, id: string): Promise<WebhookJson> {
 
 export async function updateWebhook(deps: Deps, id: string, patch: { url?: string; events?: string[]; secret?: string; active?: boolean }): Promise<WebhookJson> {
   const current = await row(deps, id);
+  if (patch.url !== undefined) await checkUrl(deps, patch.url);
   await deps.db.kysely.updateTable('webhooks').set({
     url: patch.url ?? current.url, events: patch.events ?? current.events, active: patch.active ?? current.active,
     secret: patch.secret ? await encryptSecret(deps.db.kysely, patch.secret) : current.secret, updated_at: deps.clock.now(),

@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { findCaseView } from '../../db/repos/case-views.ts';
 import { backoffMs, type ChannelOptions } from '../config.ts';
 import { decryptSecret } from '../secrets.ts';
+import { outboundRequest } from './outbound-http.ts';
 
 /** Case events an outbound webhook can subscribe to (SPEC §9). */
 export const WEBHOOK_EVENTS = ['case.created', 'case.claimed', 'case.status_changed', 'case.message_created'] as const;
@@ -82,15 +83,14 @@ async function deliverOne(deps: Deps, opts: ChannelOptions, job: Job): Promise<v
   try {
     const body = await bodyOf(deps, job);
     const secret = await decryptSecret(db, job.secret);
-    const res = await fetch(job.url, {
-      method: 'POST', body, redirect: 'manual', signal: AbortSignal.timeout(opts.httpTimeoutMs),
+    const res = await outboundRequest(job.url, {
+      method: 'POST', body, timeoutMs: opts.httpTimeoutMs, allow: deps.config.outboundAllow,
       headers: {
         'content-type': 'application/json', 'user-agent': 'Casework-Webhooks/1',
         'x-casework-signature': signWebhookBody(secret, body), 'x-casework-event': job.event_type, 'x-casework-delivery': job.id,
       },
     });
     status = res.status;
-    await res.arrayBuffer().catch(() => undefined);
     if (!res.ok) error = `HTTP ${res.status}`;
   } catch (err) {
     error = String((err as Error).message).slice(0, 500);

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.ts';
 import type { ChannelOptions } from '../config.ts';
 import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
 import { DEFAULT_PROVIDER_URL } from '../channel-settings.ts';
+import { outboundRequest } from '../outbound/outbound-http.ts';
 
 /**
  * Sends an agent's reply as an SMS through the provider's REST API (Twilio form:
@@ -18,16 +19,15 @@ export async function sendSmsReply(deps: Deps, opts: ChannelOptions, ch: Channel
   const sid = ch.settings.accountSid;
   if (!sid || !authToken) throw new Error('the SMS channel lacks accountSid or authToken');
   const base = (ch.settings.apiBaseUrl ?? DEFAULT_PROVIDER_URL).replace(/\/$/, '');
-  const res = await fetch(`${base}/2010-04-01/Accounts/${encodeURIComponent(sid)}/Messages.json`, {
-    method: 'POST',
+  const res = await outboundRequest(`${base}/2010-04-01/Accounts/${encodeURIComponent(sid)}/Messages.json`, {
+    method: 'POST', timeoutMs: opts.httpTimeoutMs, allow: deps.config.outboundAllow,
     headers: {
       authorization: `Basic ${Buffer.from(`${sid}:${authToken}`).toString('base64')}`,
       'content-type': 'application/x-www-form-urlencoded',
     },
     body: new URLSearchParams({ To: to, From: ch.settings.phoneNumber ?? '', Body: msg.body }).toString(),
-    signal: AbortSignal.timeout(opts.httpTimeoutMs),
   });
-  const text = await res.text();
+  const text = res.text;
   if (!res.ok) throw new Error(`SMS provider answered ${res.status}: ${text.slice(0, 200)}`);
   try { return (JSON.parse(text) as { sid?: string }).sid ?? null; } catch { return null; }
 }
