@@ -5,12 +5,56 @@ import { ROOT } from './server.ts';
 
 export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
-/** Debian's Chromium, headless, never a downloaded browser. */
+/**
+ * Debian's Chromium, headless, never a downloaded browser. Every context it opens records
+ * Content-Security-Policy violations; closing a context (or, for one left open, the browser)
+ * that saw one fails the test.
+ */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CASEWORK_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const contexts: BrowserContext[] = [];
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await watchCsp(context);
+    contexts.push(context);
+    return context;
+  };
+  // A context a test left open is checked when the browser closes (the file's afterAll fails).
+  const close = browser.close.bind(browser);
+  browser.close = async (options) => {
+    const left = contexts.flatMap((c) => cspViolations.get(c) ?? []);
+    await close(options);
+    if (left.length) throw new Error(`Content-Security-Policy violations:\n${[...new Set(left)].join('\n')}`);
+  };
+  return browser;
+}
+
+/** The CSP violations each context has seen (the page's securitypolicyviolation events and the console's reports). */
+export const cspViolations = new WeakMap<BrowserContext, string[]>();
+
+async function watchCsp(context: BrowserContext): Promise<void> {
+  const seen: string[] = [];
+  cspViolations.set(context, seen);
+  await context.exposeBinding('__caseworkCspViolation', (_source, report: string) => { seen.push(report); });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`;
+      (window as unknown as { __caseworkCspViolation(r: string): void }).__caseworkCspViolation(report);
+    }, true);
+  });
+  context.on('console', (m) => {
+    if (/Content[ -]Security[ -]Policy/i.test(m.text())) seen.push(`console: ${m.text()}`);
+  });
+  const close = context.close.bind(context);
+  context.close = async (options) => {
+    await close(options);
+    const reported = seen.splice(0);
+    if (reported.length) throw new Error(`Content-Security-Policy violations:\n${[...new Set(reported)].join('\n')}`);
+  };
 }
 
 export const LAPTOP = { width: 1280, height: 860 };

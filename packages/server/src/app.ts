@@ -14,6 +14,7 @@ import type { App } from './http/route-types.ts';
 import { installAuth, SESSION_COOKIE } from './http/auth-hook.ts';
 import { frameworkError, installProblems } from './http/problems.ts';
 import { observeRequest } from './http/metrics.ts';
+import { installSecurityHeaders } from './http/security-headers.ts';
 import { decodeBody, installTextGuard } from './http/text-guard.ts';
 import { ROUTE_MODULES } from './http/routes.ts';
 import { sha256 } from './ids.ts';
@@ -54,6 +55,7 @@ export async function buildApp(deps: Deps): Promise<App> {
     }
   });
 
+  installSecurityHeaders(app, { hsts: deps.config.secureCookies });
   await app.register(cookie);
   await app.register(formbody);
   await app.register(rateLimit, {

@@ -20,6 +20,8 @@ declare module 'fastify' {
     channelToken?: boolean;
     /** `strip`: an inbound channel route whose use case strips NUL and invalid UTF-8 (else refused with 400). */
     textInput?: 'strip';
+    /** Other sites may embed it (frame it): no `frame-ancestors 'none'` (http/security-headers.ts). */
+    embeddable?: boolean;
   }
 }
 

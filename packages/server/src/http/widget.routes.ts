@@ -6,7 +6,7 @@ import { findChannelByKey, listActiveChatChannel } from '../channels/channel-rep
 
 export const widgetRoutes: RouteModule = (app, deps) => {
   app.get('/widget.js', {
-    config: { permission: 'public' },
+    config: { permission: 'public', embeddable: true },
     schema: { tags: ['chat (public)'], summary: 'The Web Connect widget script: <script src="/widget.js" data-channel="PUBLIC_KEY" async>' },
   }, async (req, reply) => {
     const w = await widgetBundle();
@@ -18,7 +18,7 @@ export const widgetRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/demo/chat', {
-    config: { permission: 'public' },
+    config: { permission: 'public', embeddable: true },
     schema: { tags: ['chat (public)'], summary: 'A sample website with the chat widget', querystring: Type.Object({ key: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }) },
   }, async (req, reply) => {
     const ch = req.query.key ? await findChannelByKey(deps.db.kysely, req.query.key) : await listActiveChatChannel(deps.db.kysely, 'web_connect');
