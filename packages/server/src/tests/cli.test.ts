@@ -4,8 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { acquireDirLock } from '../db/dir-lock.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireDirLock, parseLock, processStart } from '../db/dir-lock.ts';
 
 // The `casework` command as an operator runs it: a separate node process over a data folder.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -215,7 +215,7 @@ describe('serve on a data folder', () => {
     server!.child.kill('SIGKILL');
     await server!.exited;
     await Promise.all(inFlight);
-    expect(fs.readFileSync(path.join(dir, 'casework.lock'), 'utf8')).toBe(String(server!.child.pid));
+    expect(parseLock(fs.readFileSync(path.join(dir, 'casework.lock'), 'utf8'))).toMatchObject({ pid: server!.child.pid });
 
     server = await serve(envFor(dir), await freePort());
     const again = await login(server.base, admin.email, admin.password);
@@ -242,14 +242,60 @@ describe('data folder lock', () => {
     release();
     expect(fs.existsSync(file)).toBe(false);
 
-    fs.writeFileSync(file, String(process.ppid)); // a live process
+    fs.writeFileSync(file, String(process.ppid)); // a live process, in the bare-pid form of earlier versions
     expect(() => acquireDirLock(dir)).toThrow(new RegExp(`pid ${process.ppid}`));
     // Our own pid, left by an earlier process (after a container restart pids repeat): stale.
     fs.writeFileSync(file, String(process.pid));
     const again = acquireDirLock(dir);
-    expect(fs.readFileSync(file, 'utf8')).toBe(String(process.pid));
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ pid: process.pid, start: processStart(process.pid) });
     again();
     fs.writeFileSync(file, ''); // killed between creating and writing the file
     acquireDirLock(dir)();
+    fs.writeFileSync(file, '{"pid": 12'); // cut off mid-write
+    acquireDirLock(dir)();
+  });
+
+  // A lock naming a pid that now belongs to another program (here a `sleep` this test starts).
+  describe.runIf(process.platform === 'linux')('a pid reused by a program that is not Casework', () => {
+    let sleeper: ChildProcess;
+    let pid: number;
+    let start: number;
+    beforeAll(async () => {
+      sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+      children.add(sleeper);
+      await new Promise((r) => sleeper.once('spawn', r));
+      pid = sleeper.pid!;
+      start = processStart(pid)!;
+      // Field 22 is the start time: the sleep started after this test's own process did.
+      expect(start).toBeGreaterThan(processStart(process.pid)!);
+    });
+    afterAll(() => { sleeper.kill('SIGKILL'); });
+
+    it('a lock naming the live sleep with another start time is stale: start-up takes it over', () => {
+      const dir = dataDir();
+      const file = path.join(dir, 'casework.lock');
+      fs.writeFileSync(file, JSON.stringify({ pid, start: start - 1 }));
+      const release = acquireDirLock(dir);
+      expect(parseLock(fs.readFileSync(file, 'utf8'))).toEqual({ pid: process.pid, start: processStart(process.pid) });
+      release();
+    });
+
+    it('a bare pid (earlier versions) written before the sleep started is stale too', () => {
+      const dir = dataDir();
+      const file = path.join(dir, 'casework.lock');
+      fs.writeFileSync(file, String(pid));
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      fs.utimesSync(file, hourAgo, hourAgo);
+      acquireDirLock(dir)();
+    });
+
+    it('the same live process with its own start time still holds the folder', () => {
+      const dir = dataDir();
+      const file = path.join(dir, 'casework.lock');
+      fs.writeFileSync(file, JSON.stringify({ pid, start }));
+      expect(() => acquireDirLock(dir)).toThrow(new RegExp(`in use by another Casework process \\(pid ${pid}\\)`));
+      fs.writeFileSync(file, String(pid)); // a bare pid written now, by a process already running
+      expect(() => acquireDirLock(dir)).toThrow(/in use by another Casework process/);
+    });
   });
 });
