@@ -75,7 +75,7 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
     const served = attachmentResponse({ filename: a.filename, contentType: a.content_type }, req.query.disposition === 'inline');
     // Customer-supplied bytes: never sniffed, never a page that could run in the app's origin.
     return reply.header('content-disposition', served.disposition).header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox").header('cache-control', 'private, max-age=600')
+      .header('content-security-policy', "default-src 'none'; sandbox; frame-ancestors 'none'").header('cache-control', 'private, max-age=600')
       .type(served.contentType).send(Buffer.from(a.content));
   });
 };
