@@ -13,6 +13,7 @@ import type { Deps } from './deps.ts';
 import type { App } from './http/route-types.ts';
 import { installAuth, SESSION_COOKIE } from './http/auth-hook.ts';
 import { frameworkError, installProblems } from './http/problems.ts';
+import { installAnswers } from './http/answers.ts';
 import { observeRequest } from './http/metrics.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { decodeBody, installTextGuard } from './http/text-guard.ts';
@@ -93,6 +94,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   installProblems(app);
   installAuth(app, deps);
   installTextGuard(app);
+  installAnswers(app);
   app.addHook('onResponse', async (req, reply) => {
     observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });

@@ -4,7 +4,7 @@ import type { RouteModule } from './route-types.ts';
 import type { Deps } from '../deps.ts';
 import type { AppUser } from '../auth/actor.ts';
 import { actorOf } from './auth-hook.ts';
-import { IdParams, Nullable, StringEnum, problems } from './schemas.ts';
+import { Content, IdParams, Nullable, StringEnum, problems } from './schemas.ts';
 import { attachmentResponse } from '../channels/attachments.ts';
 import { pathId } from './ids.ts';
 import { notFound } from '../errors.ts';
@@ -64,7 +64,7 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
         + '(thumbnails); any other file is still a download, served as application/octet-stream.',
       params: Type.Object({ id: Type.String({ maxLength: 64 }), attachmentId: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
       querystring: Type.Object({ disposition: Type.Optional(StringEnum(['attachment', 'inline'] as const)) }, { additionalProperties: false }),
-      response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The file' }), ...problems(400, 401, 404) },
+      response: { 200: Content('*/*', 'The file: application/octet-stream, or the image itself with disposition=inline'), ...problems(400, 401, 404) },
     },
   }, async (req, reply) => {
     const c = await visibleCase(deps, actorOf(req), req.params.id);

@@ -3,7 +3,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from './route-types.ts';
 import { cleanText } from '../channels/clean-text.ts';
-import { Nullable, Text, problems } from './schemas.ts';
+import { EventStream, Nullable, Text, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { invalid, notFound } from '../errors.ts';
 import { isUuid } from '../ids.ts';
@@ -127,7 +127,8 @@ export const chatRoutes: RouteModule = (app, deps) => {
 
   app.get('/api/v1/chat/sessions/:id/stream', {
     config: { permission: 'public' },
-    schema: { tags, summary: 'Server-sent events: `message` (agent replies and own messages) and `state`', params: SessionParams, querystring: TokenQuery },
+    schema: { tags, summary: 'Server-sent events: `message` (agent replies and own messages) and `state`', params: SessionParams, querystring: TokenQuery,
+      response: { 200: EventStream, ...problems(401, 404) } },
   }, async (req, reply) => {
     const s = await session(deps, req);
     const lastEventId = req.headers['last-event-id'];

@@ -1,4 +1,5 @@
 import type { RouteModule } from './route-types.ts';
+import { EventStream } from './schemas.ts';
 import { actorOf } from './auth-hook.ts';
 import type { LiveClient, LiveMessage } from '../realtime/hub.ts';
 import { findSessionUser, findTokenUserById } from '../auth/actor.ts';
@@ -12,7 +13,7 @@ const frame = (m: LiveMessage) =>
 export const liveRoutes: RouteModule = (app, deps) => {
   app.get('/api/v1/events', {
     config: { permission: 'authenticated' },
-    schema: { tags: ['live'], summary: 'Server-sent events for every change the user may see (resume with Last-Event-ID)' },
+    schema: { tags: ['live'], summary: 'Server-sent events for every change the user may see (resume with Last-Event-ID)', response: { 200: EventStream } },
   }, async (req, reply) => {
     let actor = actorOf(req);
     reply.hijack();

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from './route-types.ts';
 import type { Deps } from '../deps.ts';
 import { pathId } from './ids.ts';
+import { Content, problems } from './schemas.ts';
 import { Problem, invalid, notFound } from '../errors.ts';
 import { channelSecrets, findChannel, type ChannelRecord } from '../channels/channel-repo.ts';
 import { verifyTwilioSignature, type FormParams } from '../channels/sms/twilio-signature.ts';
@@ -24,7 +25,10 @@ async function signedChannel(deps: Deps, req: FastifyRequest<{ Params: { channel
 }
 
 const form = (req: FastifyRequest) => (req.body && typeof req.body === 'object' ? req.body : {}) as FormParams;
-const schema = (summary: string) => ({ tags: ['channels'], summary, params: Params, hide: false });
+const schema = (summary: string) => ({
+  tags: ['channels'], summary, params: Params, hide: false,
+  response: { 200: Content('text/xml', 'TwiML'), ...problems(403) },
+});
 
 export const providerWebhookRoutes: RouteModule = (app, deps) => {
   app.post('/webhooks/sms/:channelId', {

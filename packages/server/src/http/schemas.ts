@@ -38,5 +38,13 @@ export const ProblemSchema = Type.Object({
   type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.Optional(Type.String()),
 }, { additionalProperties: true });
 
-/** Standard error answers for the OpenAPI document. */
-export const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ProblemSchema]));
+/** Standard error answers for the OpenAPI document: problem+json bodies (common ones are added by answers.ts). */
+export const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, {
+  description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: ProblemSchema } },
+}]));
+
+/** A success answer that is not JSON (a page, a script, a file), by its content type. */
+export const Content = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string' } } } });
+
+/** A server-sent events stream (the OpenAPI document names its content type). */
+export const EventStream = { description: 'Server-sent events', content: { 'text/event-stream': { schema: { type: 'string' } } } };

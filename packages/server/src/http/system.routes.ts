@@ -1,20 +1,25 @@
 import { sql } from 'kysely';
+import { Type } from '@fastify/type-provider-typebox';
 import type { RouteModule } from './route-types.ts';
+import { problems } from './schemas.ts';
 import { renderMetrics } from './metrics.ts';
 import { Problem } from '../errors.ts';
 
 export const systemRoutes: RouteModule = (app, deps) => {
-  app.get('/healthz', { config: { permission: 'public' }, schema: { tags: ['system'], summary: 'Liveness' } },
-    async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { permission: 'public' }, schema: { tags: ['system'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }));
 
-  app.get('/readyz', { config: { permission: 'public' }, schema: { tags: ['system'], summary: 'Readiness: the database answers' } },
+  app.get('/readyz', { config: { permission: 'public' }, schema: {
+    tags: ['system'], summary: 'Readiness: the database answers',
+    response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), ...problems(503) },
+  } },
     async () => {
       try {
         await sql`SELECT 1`.execute(deps.db.kysely);
       } catch {
         throw new Problem(503, 'internal', 'Not ready', 'The database does not answer.');
       }
-      return { status: 'ready', database: deps.db.kind };
+      return { status: 'ready' as const, database: deps.db.kind };
     });
 
   app.get('/metrics', { config: { permission: 'public' }, schema: { tags: ['system'], summary: 'Prometheus metrics', hide: true } },

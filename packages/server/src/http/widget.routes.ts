@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { RouteModule } from './route-types.ts';
+import { Content } from './schemas.ts';
 import { widgetBundle } from '../channels/web-connect/bundle.ts';
 import { demoPage } from '../channels/web-connect/demo-page.ts';
 import { findChannelByKey, listActiveChatChannel } from '../channels/channel-repo.ts';
@@ -7,7 +8,8 @@ import { findChannelByKey, listActiveChatChannel } from '../channels/channel-rep
 export const widgetRoutes: RouteModule = (app, deps) => {
   app.get('/widget.js', {
     config: { permission: 'public', embeddable: true },
-    schema: { tags: ['chat (public)'], summary: 'The Web Connect widget script: <script src="/widget.js" data-channel="PUBLIC_KEY" async>' },
+    schema: { tags: ['chat (public)'], summary: 'The Web Connect widget script: <script src="/widget.js" data-channel="PUBLIC_KEY" async>',
+      response: { 200: Content('application/javascript', 'The script'), 304: { description: 'Not modified (If-None-Match)' } } },
   }, async (req, reply) => {
     const w = await widgetBundle();
     reply.header('cache-control', 'public, max-age=300').header('etag', w.etag).header('vary', 'accept-encoding')
@@ -19,7 +21,8 @@ export const widgetRoutes: RouteModule = (app, deps) => {
 
   app.get('/demo/chat', {
     config: { permission: 'public', embeddable: true },
-    schema: { tags: ['chat (public)'], summary: 'A sample website with the chat widget', querystring: Type.Object({ key: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }) },
+    schema: { tags: ['chat (public)'], summary: 'A sample website with the chat widget', querystring: Type.Object({ key: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
+      response: { 200: Content('text/html', 'The page') } },
   }, async (req, reply) => {
     const ch = req.query.key ? await findChannelByKey(deps.db.kysely, req.query.key) : await listActiveChatChannel(deps.db.kysely, 'web_connect');
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(demoPage(ch?.publicKey ?? null));

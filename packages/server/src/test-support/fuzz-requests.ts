@@ -1,0 +1,113 @@
+import { hostileString, hugeString, mutateBody, oddId, pick, validValue, FUZZ_NUL, type Pools, type Rand, type Schema } from './fuzz-values.ts';
+
+export type Operation = { method: string; path: string; op: Schema };
+export type FuzzRequest = { kind: string; method: string; url: string; payload?: string; contentType?: string; headers?: Record<string, string> };
+
+type Param = { name: string; in: string; required?: boolean; schema?: Schema };
+
+/** Every operation of an OpenAPI document, deletions last (so the others still find what they name). */
+export function operationsOf(doc: Schema): Operation[] {
+  const out: Operation[] = [];
+  for (const [path, item] of Object.entries<Schema>(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries<Schema>(item)) {
+      if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) out.push({ method: method.toUpperCase(), path, op });
+    }
+  }
+  return out.sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+}
+
+const COLLECTIONS: Record<string, string> = {
+  cases: 'cases', teams: 'teams', users: 'users', roles: 'roles', tokens: 'tokens', channels: 'channels', webhooks: 'webhooks', sessions: 'chats',
+};
+
+/** The real values a path parameter can take in the seeded world. */
+function pathPool(path: string, name: string, pools: Pools): string[] {
+  if (name === 'id') {
+    const before = path.split('/{id}')[0]!.split('/').pop()!;
+    return pools[COLLECTIONS[before] ?? ''] ?? [];
+  }
+  if (name === 'userId') return pools.users ?? [];
+  if (name === 'channelId') return pools.providerChannels ?? [];
+  if (name === 'key') return (path.includes('/chat/') ? pools.chatKeys : pools.sections) ?? [];
+  return [];
+}
+
+/** Values a free-text query parameter takes in real use (the schema alone says only "a string"). */
+const QUERY_HINTS: Record<string, string[]> = {
+  status: ['new', 'ready,waiting', 'resolved'], type: ['email', 'platform'], ownerId: ['me', 'none'],
+  createdFrom: ['2026-01-01'], createdTo: ['2026-12-31'], q: ['Printer', 'Cleo'],
+};
+
+function queryValue(p: Param, r: Rand, pools: Pools): string {
+  if (p.name === 'token') return pick(r, pools.chatTokens ?? ['x']);
+  if (QUERY_HINTS[p.name]) return pick(r, QUERY_HINTS[p.name]!);
+  const v = validValue(p.schema ?? { type: 'string' }, r, pools, p.name);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+const qs = (pairs: [string, string][]) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+
+function hostileQuery(r: Rand, params: Param[]): string {
+  const name = params.length ? pick(r, params).name : 'q';
+  return pick(r, [
+    `${name}=${encodeURIComponent(hostileString(r))}`, `${name}=${encodeURIComponent(hugeString(r).slice(0, 6000))}`, `${name}=%ZZ`,
+    `${name}=1&${name}=2`, `${name}[]=a`, `${name}[a]=b`, `unknown=1`, `limit=-5`, `limit=abc`, `limit=99999999999999999999`,
+    `${name}=`, ...(FUZZ_NUL ? [`${name}=%00`, `${name}=a%00b`, `${name}=%ED%A0%80`] : []),
+  ]);
+}
+
+function bodySchema(op: Schema): Schema | undefined {
+  return op.requestBody?.content?.['application/json']?.schema;
+}
+
+/**
+ * `count` requests for one operation: some valid from the schemas with real ids, then odd path
+ * ids, hostile query strings and mutated bodies (wrong types, missing fields, huge and odd text).
+ */
+export function requestsFor(o: Operation, count: number, r: Rand, pools: Pools): FuzzRequest[] {
+  const params = (o.op.parameters ?? []) as Param[];
+  const pathParams = params.filter((p) => p.in === 'path');
+  const queryParams = params.filter((p) => p.in === 'query');
+  const body = bodySchema(o.op);
+  const out: FuzzRequest[] = [];
+  for (let i = 0; i < count; i++) {
+    const kinds = ['valid', 'valid', 'valid', 'path', 'query', 'body', 'body', 'body', 'query', 'path'];
+    let kind = kinds[i % kinds.length]!;
+    if (kind === 'path' && !pathParams.length) kind = 'query';
+    if (kind === 'body' && !body) kind = 'query';
+    const badParam = kind === 'path' ? pick(r, pathParams).name : undefined;
+    let url = o.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      if (name === badParam) return oddId(r);
+      const pool = pathPool(o.path, name, pools);
+      return encodeURIComponent(pool.length ? pick(r, pool) : oddId(r));
+    });
+    // A cursor or message id is only ever one the server handed out: left out of valid requests.
+    const valid = queryParams.filter((p) => p.required || (!['cursor', 'after'].includes(p.name) && r() < 0.5)).map((p) => [p.name, queryValue(p, r, pools)] as [string, string]);
+    const query = kind === 'query' ? [qs(valid), hostileQuery(r, queryParams)].filter(Boolean).join('&') : qs(valid);
+    if (query) url += `?${query}`;
+    const req: FuzzRequest = { kind, method: o.method, url };
+    if (body) {
+      const value = validValue(body, r, pools);
+      if (kind === 'body') {
+        const m = mutateBody(body, value, r);
+        req.payload = m.raw ?? JSON.stringify(m.body);
+        req.contentType = m.contentType ?? 'application/json';
+      } else {
+        req.payload = JSON.stringify(value);
+        req.contentType = 'application/json';
+      }
+    } else if (o.method !== 'GET' && kind === 'query' && r() < 0.3) {
+      // A body the operation does not take.
+      req.payload = pick(r, ['{"unexpected":true}', 'x'.repeat(2 * 1024 * 1024)]);
+      req.contentType = 'application/json';
+    }
+    if (o.path.startsWith('/webhooks/')) {
+      // Provider webhooks are forms signed by the provider: send a form, signed or not.
+      req.payload = `From=%2B15550123&To=%2B15550100&Body=${encodeURIComponent(hostileString(r))}&MessageSid=SM${i}&CallSid=CA${i}`;
+      req.contentType = 'application/x-www-form-urlencoded';
+      req.headers = r() < 0.5 ? { 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' } : {};
+    }
+    out.push(req);
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+import { call, makeTeam, makeUser, type TestApp, type TestUser } from './harness.ts';
+import { seedCase } from './case-fixtures.ts';
+import type { Pools } from './fuzz-values.ts';
+
+/** Who the fuzzer sends each request as. */
+export type FuzzIdentity = { name: string; headers: Record<string, string> };
+
+export type FuzzWorld = { identities: FuzzIdentity[]; pools: Pools; chatToken: string };
+
+async function must(t: TestApp, user: TestUser | null, method: string, url: string, body: unknown): Promise<any> {
+  const res = await call(t, user, method, url, body);
+  if (res.statusCode >= 300) throw new Error(`seeding ${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res.data;
+}
+
+/**
+ * A small organisation with one of everything an operation can name: teams, staff, a custom
+ * role, cases in several states (with messages), channels of each kind, a chat, a webhook and
+ * spare tokens, so generated requests with real ids reach real code paths. The identities the
+ * fuzzer acts as (admin, agent, a channel-scoped token) are kept out of the pools that
+ * destructive operations draw from, so one request cannot lock the others out.
+ */
+export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
+  const teamA = await makeTeam(t.db, 'Fuzz A');
+  const teamB = await makeTeam(t.db, 'Fuzz B');
+  const admin = await makeUser(t.db, { role: 'admin', teamIds: [teamA], name: 'Ada Admin' });
+  const agent = await makeUser(t.db, { role: 'agent', teamIds: [teamA], name: 'Alice Agent' });
+  const spare = await makeUser(t.db, { role: 'agent', teamIds: [teamA, teamB], name: 'Spare Agent' });
+  const viewer = await makeUser(t.db, { role: 'viewer', teamIds: [teamB], name: 'Vera Viewer' });
+  const teamC = await makeTeam(t.db, 'Fuzz C (empty)');
+  const role = await must(t, admin, 'POST', '/api/v1/roles', { name: 'Fuzz role', permissions: [] });
+
+  const now = Date.now();
+  const at = (mins: number) => new Date(now - mins * 60_000);
+  const cases = [
+    await seedCase(t.db, { teamId: teamA, createdAt: at(50), customer: { name: 'Cleo', email: 'cleo@example.com' } }),
+    await seedCase(t.db, { teamId: teamA, createdAt: at(40), ownerId: agent.id }),
+    await seedCase(t.db, { teamId: teamA, createdAt: at(30), ownerId: agent.id, status: 'waiting', wakeAt: new Date(now + 3_600_000) }),
+    await seedCase(t.db, { teamId: teamA, createdAt: at(20), ownerId: spare.id, status: 'resolved' }),
+    await seedCase(t.db, { teamId: teamB, createdAt: at(10) }),
+  ];
+  for (const id of cases.slice(0, 3)) await must(t, admin, 'POST', `/api/v1/cases/${id}/messages`, { body: 'Looking into it' });
+
+  const web = await must(t, admin, 'POST', '/api/v1/channels', { type: 'web_connect', name: 'Site chat', teamId: teamA, settings: { title: 'Help' } });
+  const sms = await must(t, admin, 'POST', '/api/v1/channels', { type: 'sms', name: 'SMS', teamId: teamA, settings: { accountSid: 'AC1', phoneNumber: '+15550100', authToken: 'sms-secret' } });
+  const phone = await must(t, admin, 'POST', '/api/v1/channels', { type: 'phone', name: 'Hotline', teamId: teamA, settings: { authToken: 'voice-secret' } });
+  const email = await must(t, admin, 'POST', '/api/v1/channels', { type: 'email', name: 'Mail', teamId: teamA, settings: { address: 'help@example.com' } });
+  const chat = await must(t, null, 'POST', '/api/v1/chat/sessions', { channelKey: web.publicKey, name: 'Cleo', email: 'cleo@example.com', message: 'Hello?' });
+  const hook = await must(t, admin, 'POST', '/api/v1/webhooks', { url: 'https://example.com/casework-hook', events: ['case.created'], secret: 'fuzz-secret-1' });
+  const tokens = [];
+  for (const name of ['spare one', 'spare two']) tokens.push((await must(t, admin, 'POST', '/api/v1/tokens', { name })).id);
+  const scoped = await must(t, admin, 'POST', '/api/v1/tokens', { name: 'channel bot', channelId: web.id });
+
+  const work = await call(t, agent, 'GET', '/api/v1/me/work');
+  const sections = Array.isArray(work.data?.sections) ? work.data.sections.map((s: { key: string }) => s.key) : [];
+
+  return {
+    chatToken: chat.token,
+    identities: [
+      { name: 'admin', headers: admin.headers },
+      { name: 'agent', headers: agent.headers },
+      { name: 'channel token', headers: { authorization: `Bearer ${scoped.token}` } },
+      { name: 'anonymous', headers: {} },
+    ],
+    pools: {
+      cases: [...cases, chat.caseId], teams: [teamA, teamB, teamC], users: [spare.id, viewer.id, agent.id],
+      roles: [role.id], roleNames: ['agent', 'viewer', role.id], tokens, channels: [web.id, sms.id, phone.id, email.id],
+      providerChannels: [sms.id, phone.id], webhooks: [hook.id], chats: [chat.id], chatKeys: [web.publicKey],
+      chatTokens: [chat.token], sections,
+    },
+  };
+}
