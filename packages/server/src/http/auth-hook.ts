@@ -7,7 +7,6 @@ import type { Deps } from '../deps.ts';
 import { Problem, forbidden, unauthenticated } from '../errors.ts';
 import { sha256 } from '../ids.ts';
 import type { App } from './route-types.ts';
-import { ProblemSchema } from './schemas.ts';
 import { cachedIdentity } from '../auth/identity-cache.ts';
 import { ACCESS_NEUTRAL } from '../db/access-watch.ts';
 
@@ -82,9 +81,7 @@ export function installAuth(app: App, deps: Deps): void {
       throw new Error(`Route ${route.method} ${route.url} declares no permission`);
     }
     const channelToken = route.config?.channelToken === true;
-    // Every signed-in route can refuse a channel-scoped token: the document says so.
-    const response = route.schema?.response as Record<string, unknown> | undefined;
-    if (permission && permission !== 'public' && !channelToken && response && !response[403]) response[403] = ProblemSchema;
+    // That every signed-in route can answer 403 (a channel-scoped token) is declared by answers.ts.
     for (const method of [route.method].flat()) table.push({ method, url: route.url, permission: permission ?? 'public', channelToken });
     // Route-level, so it runs after the rate limiter's own route-level hook.
     route.onRequest = [...[route.onRequest ?? []].flat(), guard] as typeof route.onRequest;

@@ -45,12 +45,15 @@ function queryValue(p: Param, r: Rand, pools: Pools): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-const qs = (pairs: [string, string][]) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Percent-encodes any string; a lone surrogate becomes the bytes a careless client sends for it (invalid UTF-8). */
+const enc = (s: string) => encodeURIComponent(s.replace(LONE_SURROGATE, '\u{10FFFF}')).replace(/%F4%8F%BF%BF/g, '%ED%A0%80');
+const qs = (pairs: [string, string][]) => pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
 
 function hostileQuery(r: Rand, params: Param[]): string {
   const name = params.length ? pick(r, params).name : 'q';
   return pick(r, [
-    `${name}=${encodeURIComponent(hostileString(r))}`, `${name}=${encodeURIComponent(hugeString(r).slice(0, 6000))}`, `${name}=%ZZ`,
+    `${name}=${enc(hostileString(r))}`, `${name}=${enc(hugeString(r).slice(0, 6000))}`, `${name}=%ZZ`,
     `${name}=1&${name}=2`, `${name}[]=a`, `${name}[a]=b`, `unknown=1`, `limit=-5`, `limit=abc`, `limit=99999999999999999999`,
     `${name}=`, ...(FUZZ_NUL ? [`${name}=%00`, `${name}=a%00b`, `${name}=%ED%A0%80`] : []),
   ]);
@@ -79,7 +82,7 @@ export function requestsFor(o: Operation, count: number, r: Rand, pools: Pools):
     let url = o.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
       if (name === badParam) return oddId(r);
       const pool = pathPool(o.path, name, pools);
-      return encodeURIComponent(pool.length ? pick(r, pool) : oddId(r));
+      return pool.length ? enc(pick(r, pool)) : oddId(r);
     });
     // A cursor or message id is only ever one the server handed out: left out of valid requests.
     const valid = queryParams.filter((p) => p.required || (!['cursor', 'after'].includes(p.name) && r() < 0.5)).map((p) => [p.name, queryValue(p, r, pools)] as [string, string]);
@@ -103,7 +106,7 @@ export function requestsFor(o: Operation, count: number, r: Rand, pools: Pools):
     }
     if (o.path.startsWith('/webhooks/')) {
       // Provider webhooks are forms signed by the provider: send a form, signed or not.
-      req.payload = `From=%2B15550123&To=%2B15550100&Body=${encodeURIComponent(hostileString(r))}&MessageSid=SM${i}&CallSid=CA${i}`;
+      req.payload = `From=%2B15550123&To=%2B15550100&Body=${enc(hostileString(r))}&MessageSid=SM${i}&CallSid=CA${i}`;
       req.contentType = 'application/x-www-form-urlencoded';
       req.headers = r() < 0.5 ? { 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' } : {};
     }

@@ -8,10 +8,7 @@ export type Schema = Record<string, any>;
 /** Real ids and keys from the seeded world, by what they name. */
 export type Pools = Record<string, string[]>;
 
-/**
- * Off until NUL characters and lone surrogates answer 400 centrally: with the flag on, the
- * alphabet of hostile strings includes them.
- */
+/** NUL characters and lone surrogates are in the hostile alphabet (CASEWORK_FUZZ_NUL=0 leaves them out). */
 export const FUZZ_NUL = process.env.CASEWORK_FUZZ_NUL !== '0';
 
 export const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
