@@ -21,8 +21,9 @@ export const problemAnswer = (status: number) => ({ ...problems(status)[status],
 
 /**
  * The error statuses any route can answer, from what it is: every route may be rate limited
- * (429) or sent a malformed URL or text (400); a route that needs a user answers 401, and 403
- * (a role without the permission, or a channel-scoped token, which most routes refuse); a path naming something answers 404; a method with a body can be
+ * (429) or sent a malformed URL or text, e.g. a NUL character (400, text-guard.ts); a route that
+ * needs a user answers 401, and 403 (a role without the permission, or a channel-scoped token,
+ * which most routes refuse); a path naming something answers 404; a method with a body can be
  * sent one too large (413) or not JSON (415). Route-specific statuses are declared by the route.
  */
 export function commonAnswers(route: Pick<RouteOptions, 'method' | 'url' | 'config'>): number[] {

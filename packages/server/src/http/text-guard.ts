@@ -2,7 +2,6 @@ import type { FastifyRequest } from 'fastify';
 import { Problem } from '../errors.ts';
 import { hasBadText } from '../channels/clean-text.ts';
 import type { App } from './route-types.ts';
-import { ProblemSchema } from './schemas.ts';
 
 /** Where the first NUL or lone surrogate sits in a parsed value (a field path, keys included), if anywhere. */
 export function findBadText(value: unknown, path: string[] = []): string[] | null {
@@ -42,11 +41,7 @@ export function decodeBody(raw: Buffer | string): string {
  * the provider's signature is checked, so the customer's message is kept.
  */
 export function installTextGuard(app: App): void {
-  // Any route can answer this 400: the document says so.
-  app.addHook('onRoute', (route) => {
-    const response = route.schema?.response as Record<string, unknown> | undefined;
-    if (response && !response[400]) response[400] = ProblemSchema;
-  });
+  // Any route can answer this 400: answers.ts declares it on every operation.
   app.addHook('preValidation', async (req: FastifyRequest) => {
     if (req.routeOptions.config?.textInput === 'strip') return;
     for (const [where, value] of [['params', req.params], ['query', req.query], ['body', req.body]] as const) {
