@@ -5,3 +5,4 @@ export * from './time.ts';
 export * from './routing.ts';
 export * from './sections.ts';
 export * from './limits.ts';
+export * from './delivery.ts';

@@ -9,6 +9,7 @@ import { channelSecrets, findChannel, toChannel, type ChannelRecord } from './ch
 import { publicSettings, splitSettings } from './channel-settings.ts';
 import { encryptSecret } from './secrets.ts';
 import { targetProblem } from './outbound/target-guard.ts';
+import { deliveryFacts } from './outbound/delivery.ts';
 
 export type ChannelInput = { type: CaseType; name: string; teamId: string; settings: Record<string, unknown>; active?: boolean };
 export type ChannelPatch = { name?: string; teamId?: string; settings?: Record<string, unknown>; active?: boolean };
@@ -38,6 +39,7 @@ export async function channelJson(deps: Deps, ch: ChannelRecord) {
   return {
     id: ch.id, type: ch.type, name: ch.name, teamId: ch.teamId, publicKey: ch.publicKey, address: ch.address,
     settings: publicSettings(ch.type, ch.settings, Object.keys(secrets)), active: ch.active, endpoints,
+    ...(await deliveryFacts(deps.db, ch)),
     createdAt: ch.createdAt.toISOString(), updatedAt: ch.updatedAt.toISOString(),
   };
 }

@@ -4,6 +4,7 @@ import { startChannelJobs } from '../jobs/channel-jobs.ts';
 import type { ChannelOptions } from './config.ts';
 import { startSmtpListener } from './email/smtp-listener.ts';
 import { registerReplyKicker } from './outbound/dispatch.ts';
+import { registerSmtpRelay } from './outbound/delivery.ts';
 import { registerWebhookKicker } from './outbound/kick.ts';
 import { WEBHOOK_EVENTS } from './outbound/webhooks.ts';
 
@@ -21,6 +22,7 @@ export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<C
     return null;
   }) : null;
   if (smtp) deps.log.info(`Inbound mail (SMTP) on ${opts.smtp!.host}:${smtp.port}`);
+  registerSmtpRelay(deps.db, opts.smtpUrl);
   const jobs = startChannelJobs(deps, opts);
   registerReplyKicker(deps.db, jobs.replies.kick);
   registerWebhookKicker(deps.db, jobs.webhooks.kick);
@@ -35,6 +37,7 @@ export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<C
     smtpPort: smtp?.port ?? null,
     stop: () => (stopping ??= (async () => {
       registerReplyKicker(deps.db, null);
+      registerSmtpRelay(deps.db, undefined);
       registerWebhookKicker(deps.db, null);
       await unlisten();
       await smtp?.close();

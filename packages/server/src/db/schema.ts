@@ -147,9 +147,9 @@ export type MessageAttachmentTable = {
   id: string; message_id: string; filename: string | null; content_type: string; size: number; content: Uint8Array | null; created_at: Timestamp;
 };
 export type OutboundMessageTable = {
-  id: string; message_id: string; case_id: string; channel_id: string; status: string;
+  id: string; message_id: string; case_id: string; channel_id: string | null; status: string;
   attempts: ColumnType<number, number | undefined, number>; next_attempt_at: Timestamp; last_error: string | null;
-  provider_id: string | null; sent_at: Timestamp | null; created_at: Timestamp;
+  provider_id: string | null; sent_at: Timestamp | null; state_at: Timestamp; created_at: Timestamp;
 };
 export type ChatSessionTable = {
   id: string; channel_id: string; case_id: string; customer_id: string | null; token_hash: string;

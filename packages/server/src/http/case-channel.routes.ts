@@ -9,6 +9,8 @@ import { attachmentResponse } from '../channels/attachments.ts';
 import { pathId } from './ids.ts';
 import { notFound } from '../errors.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
+import { findCaseChannel } from '../channels/channel-repo.ts';
+import { deliveryFacts } from '../channels/outbound/delivery.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -21,6 +23,8 @@ async function visibleCase(deps: Deps, actor: AppUser, id: string) {
 const ChannelInfo = Type.Object({
   channel: Nullable(Type.Object({ id: Type.String(), type: Type.String(), name: Type.String() })),
   customerAddress: Nullable(Type.String()),
+  canDeliver: Type.Boolean({ description: 'Whether a reply on this case can reach the customer' }),
+  deliveryProblem: Nullable(Type.String({ description: 'Why replies cannot reach the customer (null when they can)' })),
   deliveries: Type.Array(Type.Object({
     messageId: Type.String(), status: Type.String(), attempts: Type.Integer(), lastError: Nullable(Type.String()),
     nextAttemptAt: Nullable(Type.String()), sentAt: Nullable(Type.String()),
@@ -40,6 +44,7 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
     const db = deps.db.kysely;
     const link = await db.selectFrom('case_channels as cc').innerJoin('channels as ch', 'ch.id', 'cc.channel_id')
       .select(['ch.id', 'ch.type', 'ch.name', 'cc.customer_address']).where('cc.case_id', '=', c.id).executeTakeFirst();
+    const facts = await deliveryFacts(deps.db, (await findCaseChannel(db, c.id)) ?? null);
     const out = await db.selectFrom('outbound_messages').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute();
     const atts = await db.selectFrom('message_attachments as a').innerJoin('messages as m', 'm.id', 'a.message_id')
       .select(['a.id', 'a.message_id', 'a.filename', 'a.content_type', 'a.size', (eb) => eb('a.content', 'is not', null).as('kept')])
@@ -47,9 +52,10 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
     return {
       channel: link ? { id: link.id, type: link.type, name: link.name } : null,
       customerAddress: link?.customer_address ?? null,
+      ...facts,
       deliveries: out.map((o) => ({
         messageId: o.message_id, status: o.status, attempts: o.attempts, lastError: o.last_error,
-        nextAttemptAt: o.status === 'pending' ? iso(o.next_attempt_at) : null, sentAt: iso(o.sent_at),
+        nextAttemptAt: o.status === 'queued' ? iso(o.next_attempt_at) : null, sentAt: iso(o.sent_at),
       })),
       attachments: atts.map((a) => ({ id: a.id, messageId: a.message_id, filename: a.filename, contentType: a.content_type, size: a.size, kept: Boolean(a.kept) })),
     };

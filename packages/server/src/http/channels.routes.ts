@@ -15,7 +15,10 @@ export const ChannelSchema = Type.Object({
   id: Type.String(), type: CaseTypeSchema, name: Type.String(), teamId: Type.String(),
   publicKey: Nullable(Type.String()), address: Nullable(Type.String()),
   settings: Type.Record(Type.String(), Type.Unknown()), active: Type.Boolean(),
-  endpoints: Type.Record(Type.String(), Type.String()), createdAt: Type.String(), updatedAt: Type.String(),
+  endpoints: Type.Record(Type.String(), Type.String()),
+  canDeliver: Type.Boolean({ description: 'Whether replies through this channel can reach customers' }),
+  deliveryProblem: Nullable(Type.String({ description: 'Why replies through this channel cannot reach customers (null when they can)' })),
+  createdAt: Type.String(), updatedAt: Type.String(),
 });
 
 const CreateBody = Type.Object({

@@ -3,10 +3,13 @@ import { canView, LIMITS } from '@casework/domain';
 import { sql } from 'kysely';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
-import { IdParams, Nullable, problems } from './schemas.ts';
+import { IdParams, Nullable, StringEnum, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { postAgentMessage, type MessageRow } from '../use-cases/post-message.ts';
 import { attachmentsOf, type AttachmentJson } from '../channels/attachments.ts';
+import { retryDelivery } from '../use-cases/retry-delivery.ts';
+import { deliveriesOf, type Delivery } from '../channels/outbound/delivery.ts';
+import { DELIVERY_STATES } from '@casework/domain';
 import { findCaseView } from '../db/repos/case-views.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { AppUser } from '../auth/actor.ts';
@@ -16,12 +19,21 @@ const AttachmentSchema = Type.Object({
   id: Type.String(), filename: Nullable(Type.String()), contentType: Type.String(), size: Type.Integer(),
   url: Nullable(Type.String({ description: 'Downloads the file (GET, same credentials); null when it was over the size limit and not kept' })),
 });
+export const DeliverySchema = Type.Object({
+  state: StringEnum(DELIVERY_STATES, 'queued: waiting to be sent or retried; sent: handed to the provider (chat: in the customer\'s chat); delivered: the provider confirmed it; failed: will not be tried again unless retried'),
+  attempts: Type.Integer({ description: 'Sending attempts made so far' }),
+  lastError: Type.Optional(Type.String({ description: 'Why the last attempt failed (queued or failed only)' })),
+  at: Type.String({ description: 'When the state last changed' }),
+  nextAttemptAt: Type.Optional(Type.String({ description: 'When the next attempt is due (queued only)' })),
+}, { description: 'Delivery to the customer of an outbound message' });
 const MessageSchema = Type.Object({
   id: Type.String(), body: Type.String(), internal: Type.Boolean(),
   direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound'), Type.Literal('note')]),
   channel: Type.String(), authorId: Nullable(Type.String()), createdAt: Type.String(),
   attachments: Type.Array(AttachmentSchema, { description: 'Files that came with the message (email)' }),
+  delivery: Type.Union([DeliverySchema, Type.Null()], { description: 'Outbound messages only; null for customer messages, notes and replies recorded before delivery was tracked (imported history)' }),
 });
+const MessageParams = Type.Object({ id: Type.String({ maxLength: 64 }), messageId: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
 const EventSchema = Type.Object({
   id: Type.String(), type: Type.String(), actorId: Nullable(Type.String()),
   data: Type.Record(Type.String(), Type.Unknown()), createdAt: Type.String(),
@@ -31,9 +43,9 @@ const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
 }, { additionalProperties: false });
 
-const messageJson = (m: MessageRow, attachments: AttachmentJson[] = []) => ({
+const messageJson = (m: MessageRow, delivery: Delivery | null, attachments: AttachmentJson[] = []) => ({
   id: m.id, body: m.body, internal: m.internal, direction: m.direction, channel: m.channel,
-  authorId: m.authorId, createdAt: m.createdAt.toISOString(), attachments,
+  authorId: m.authorId, createdAt: m.createdAt.toISOString(), attachments, delivery,
 });
 
 async function visibleCase(deps: Deps, actor: AppUser, id: string) {
@@ -70,11 +82,12 @@ export const messageRoutes: RouteModule = (app, deps) => {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const files = await attachmentsOf(deps.db.kysely, c.id, page.map((r) => r.id));
+    const deliveries = await deliveriesOf(deps.db.kysely, page.filter((r) => r.direction === 'outbound').map((r) => r.id));
     return {
       messages: page.map((r) => messageJson({
         id: r.id, caseId: r.case_id, body: r.body, internal: r.internal, direction: r.direction as MessageRow['direction'],
         channel: r.channel, authorId: r.author_id, createdAt: new Date(r.created_at),
-      }, files.get(r.id))),
+      }, deliveries.get(r.id) ?? null, files.get(r.id))),
       nextCursor: rows.length > limit && last ? encode(new Date(last.created_at), last.id) : null,
     };
   });
@@ -90,7 +103,20 @@ export const messageRoutes: RouteModule = (app, deps) => {
     const actor = actorOf(req);
     if (!req.body.body.trim()) throw invalid([{ field: 'body', message: 'must not be blank' }]);
     const { message } = await postAgentMessage(deps, actor, pathId(req.params.id), req.body.body, req.body.internal ?? false);
-    return reply.status(201).send(messageJson(message));
+    const deliveries = await deliveriesOf(deps.db.kysely, message.internal ? [] : [message.id]);
+    return reply.status(201).send(messageJson(message, deliveries.get(message.id) ?? null));
+  });
+
+  app.post('/api/v1/cases/:id/messages/:messageId/retry', {
+    config: { permission: 'case:message' },
+    schema: {
+      tags: ['conversation'], summary: 'Send a reply whose delivery failed again (409 unless it failed, or while its channel cannot deliver)',
+      params: MessageParams, response: { 200: Type.Object({ messageId: Type.String(), delivery: DeliverySchema }), ...problems(400, 401, 403, 404, 409) },
+    },
+  }, async (req) => {
+    const messageId = pathId(req.params.messageId, 'Message');
+    const delivery = await retryDelivery(deps, actorOf(req), pathId(req.params.id), messageId);
+    return { messageId, delivery };
   });
 
   app.get('/api/v1/cases/:id/events', {

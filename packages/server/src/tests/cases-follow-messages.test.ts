@@ -148,9 +148,11 @@ describe.each(DB_KINDS)('follow, collaborators, messages and history (%s)', (kin
       const all = (await call(t, o.viewer, 'GET', `/api/v1/cases/${id}/events`)).data;
       expect(all.events.map((e: { type: string; actorId: string }) => [e.type, e.actorId])).toEqual([
         ['case.created', o.agent.id], ['case.claimed', o.agent.id], ['case.status_changed', o.agent.id],
-        ['case.message_created', o.agent.id], ['case.status_changed', o.agent.id],
+        ['case.message_created', o.agent.id], ['case.delivery_changed', null], ['case.status_changed', o.agent.id],
       ]);
-      expect(all.events[4].data).toEqual({ from: 'ready', to: 'resolved', reason: 'resolved' });
+      // The case came in through no channel: the reply cannot reach the customer, and the history says so.
+      expect(all.events[4].data).toMatchObject({ state: 'failed', authorId: o.agent.id });
+      expect(all.events[5].data).toEqual({ from: 'ready', to: 'resolved', reason: 'resolved' });
       const p1 = (await call(t, o.viewer, 'GET', `/api/v1/cases/${id}/events?limit=2`)).data;
       const p2 = (await call(t, o.viewer, 'GET', `/api/v1/cases/${id}/events?limit=2&cursor=${p1.nextCursor}`)).data;
       const p3 = (await call(t, o.viewer, 'GET', `/api/v1/cases/${id}/events?limit=2&cursor=${p2.nextCursor}`)).data;

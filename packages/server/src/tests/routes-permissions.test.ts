@@ -76,6 +76,7 @@ POST /api/v1/cases/:id/claim case:claim
 POST /api/v1/cases/:id/collaborators case:assign
 POST /api/v1/cases/:id/follow case:follow
 POST /api/v1/cases/:id/messages case:message
+POST /api/v1/cases/:id/messages/:messageId/retry case:message
 POST /api/v1/cases/:id/reopen case:reopen
 POST /api/v1/cases/:id/resolve case:resolve
 POST /api/v1/cases/:id/unassign case:unassign

@@ -152,8 +152,11 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
     const msgs = (await call(t, agent, 'GET', `/api/v1/cases/${id}/messages`)).data;
     expect(keysOf(msgs).sort()).toEqual(['messages', 'nextCursor']);
     expect(msgs.messages.map((m: { direction: string; internal: boolean }) => [m.direction, m.internal])).toEqual([['note', true], ['outbound', false], ['note', true]]);
-    expect(keysOf(msgs.messages[1]).sort()).toEqual(['attachments', 'authorId', 'body', 'channel', 'createdAt', 'direction', 'id', 'internal']);
+    expect(keysOf(msgs.messages[1]).sort()).toEqual(['attachments', 'authorId', 'body', 'channel', 'createdAt', 'delivery', 'direction', 'id', 'internal']);
     expect(msgs.messages[1].attachments).toEqual([]);
+    // §15: every outbound message carries its delivery (this case has no channel: it failed at once, with the reason).
+    expect(keysOf(msgs.messages[1].delivery).sort()).toEqual(['at', 'attempts', 'lastError', 'state']);
+    expect(msgs.messages[0].delivery).toBeNull();
     const ev = (await call(t, agent, 'GET', `/api/v1/cases/${id}/events`)).data;
     expect(keysOf(ev).sort()).toEqual(['events', 'nextCursor']);
     expect(keysOf(ev.events[0]).sort()).toEqual(['actorId', 'createdAt', 'data', 'id', 'type']);

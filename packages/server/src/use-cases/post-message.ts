@@ -53,7 +53,7 @@ export async function postAgentMessage(
       body, internal, direction: internal ? 'note' : 'outbound', channel: internal ? 'note' : c.type,
       authorId: actor.id, createdAt: now,
     }, now);
-    const queued = !internal && await enqueueReply(trx, c, message.id, now);
+    const queued = !internal && await enqueueReply(trx, deps.db, c, message, now);
     return { message, view: { ...c, updatedAt: now, lastActivityAt: now }, queued };
   });
   if (result.queued) kickReplies(deps); // after commit: send now instead of at the next poll

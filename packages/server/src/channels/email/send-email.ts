@@ -7,6 +7,7 @@ import type { ChannelOptions } from '../config.ts';
 import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
 import { registerConversation } from '../conversations.ts';
 import { resolveTarget } from '../outbound/target-guard.ts';
+import { PermanentDeliveryError, smtpRelayOf } from '../outbound/delivery.ts';
 
 /** "Re: <subject> [#REF]", without stacking "Re:" or repeating the reference. */
 export function replySubject(subject: string, reference: string): string {
@@ -46,13 +47,13 @@ export function guardedSmtpSocket(allow: readonly string[], timeoutMs: number): 
  */
 export async function sendEmailReply(deps: Deps, opts: ChannelOptions, ch: ChannelRecord & { customerAddress: string | null }, caseId: string, messageId: string): Promise<string> {
   const db = deps.db.kysely;
-  const relay = ch.settings.smtpUrl ?? opts.smtpUrl;
-  if (!relay) throw new Error('No SMTP relay configured (set CASEWORK_SMTP_URL)');
+  const relay = ch.settings.smtpUrl ?? smtpRelayOf(deps.db);
+  if (!relay) throw new PermanentDeliveryError('No SMTP relay configured (set CASEWORK_SMTP_URL)');
   const c = await findCaseView(db, caseId);
   const msg = await db.selectFrom('messages').select(['body']).where('id', '=', messageId).executeTakeFirst();
-  if (!c || !msg) throw new Error('the case or message is gone');
+  if (!c || !msg) throw new PermanentDeliveryError('The case or the message is gone.');
   const to = ch.customerAddress ?? c.customer?.email;
-  if (!to) throw new Error('the customer has no email address');
+  if (!to) throw new PermanentDeliveryError('The customer has no email address.');
   const last = await db.selectFrom('message_channel_refs').select(['external_id', 'refs'])
     .where('case_id', '=', caseId).where('direction', '=', 'inbound').where('external_id', 'is not', null)
     .orderBy('created_at', 'desc').limit(1).executeTakeFirst();

@@ -1,32 +1,39 @@
 import { sql, type Kysely } from 'kysely';
+import { afterFailedAttempt, CHAT_CHANNELS, type DeliveryState } from '@casework/domain';
 import type { Database } from '../../db/schema.ts';
+import type { Db } from '../../db/connect.ts';
 import type { Deps } from '../../deps.ts';
-import type { CaseView } from '../../db/repos/case-views.ts';
+import { findCaseView, type CaseView } from '../../db/repos/case-views.ts';
+import { inTransaction } from '../../db/repos/case-events.ts';
 import { uuidv7 } from '../../ids.ts';
 import { backoffMs, type ChannelOptions } from '../config.ts';
 import { findCaseChannel } from '../channel-repo.ts';
 import { sendEmailReply } from '../email/send-email.ts';
 import { sendSmsReply } from '../sms/send-sms.ts';
-
-/** Channels whose replies leave through a provider (chat replies reach the customer's live stream instead). */
-const SENT_BY_PROVIDER = new Set(['email', 'sms']);
+import { channelDeliveryProblem, PermanentDeliveryError, recordDeliveryChange } from './delivery.ts';
+import { TargetNotAllowed } from './target-guard.ts';
 
 /**
- * Queues an agent's public reply for delivery through the case's channel, inside the reply's
- * transaction: if the reply commits, its delivery is recorded and will be attempted until it succeeds.
+ * Records the delivery of an agent's public reply, inside the reply's transaction. Chat replies
+ * reach the customer's open chat and are `sent` at once; email and SMS replies are `queued` for
+ * the sender; a reply whose channel can never deliver it (no relay, no provider, no channel)
+ * fails at once with the reason. Returns whether the sender has work.
  */
-export async function enqueueReply(trx: Kysely<Database>, c: CaseView, messageId: string, now: Date): Promise<boolean> {
-  const link = await trx.selectFrom('case_channels as cc').innerJoin('channels as ch', 'ch.id', 'cc.channel_id')
-    .select(['ch.id', 'ch.type']).where('cc.case_id', '=', c.id).executeTakeFirst();
-  if (!link || !SENT_BY_PROVIDER.has(link.type)) return false;
+export async function enqueueReply(trx: Kysely<Database>, db: Db, c: CaseView, message: { id: string; authorId: string | null }, now: Date): Promise<boolean> {
+  const ch = (await findCaseChannel(trx, c.id)) ?? null;
+  const problem = await channelDeliveryProblem(db, ch, trx);
+  const state: DeliveryState = problem ? 'failed' : ch && CHAT_CHANNELS.includes(ch.type) ? 'sent' : 'queued';
   await trx.insertInto('outbound_messages').values({
-    id: uuidv7(now.getTime()), message_id: messageId, case_id: c.id, channel_id: link.id, status: 'pending',
-    next_attempt_at: now, created_at: now,
+    id: uuidv7(now.getTime()), message_id: message.id, case_id: c.id, channel_id: ch?.id ?? null, status: state,
+    last_error: problem, next_attempt_at: now, state_at: now, sent_at: state === 'sent' ? now : null, created_at: now,
   }).execute();
-  return true;
+  if (state === 'failed') {
+    await recordDeliveryChange(trx, c, { messageId: message.id, authorId: message.authorId, state, attempts: 0, lastError: problem }, null, now);
+  }
+  return state === 'queued';
 }
 
-type Job = { id: string; message_id: string; case_id: string; channel_id: string; attempts: number };
+type Job = { id: string; message_id: string; case_id: string; channel_id: string | null; attempts: number };
 
 /** How long a claimed reply stays ours: far longer than one send may take (its timeouts). */
 export const replyLeaseMs = (opts: Pick<ChannelOptions, 'httpTimeoutMs'>) => Math.max(60_000, 4 * opts.httpTimeoutMs);
@@ -41,7 +48,7 @@ export async function deliverDueReplies(deps: Deps, opts: ChannelOptions, limit 
   const now = deps.clock.now();
   const jobs = await sql<Job>`WITH claimed AS (
       UPDATE outbound_messages SET attempts = attempts + 1, next_attempt_at = ${new Date(now.getTime() + replyLeaseMs(opts))}
-      WHERE id IN (SELECT id FROM outbound_messages WHERE status = 'pending' AND next_attempt_at <= ${now}
+      WHERE id IN (SELECT id FROM outbound_messages WHERE status = 'queued' AND next_attempt_at <= ${now}
                    ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING id, message_id, case_id, channel_id, attempts, created_at)
     SELECT id::text AS id, message_id::text AS message_id, case_id::text AS case_id, channel_id::text AS channel_id, attempts
@@ -52,30 +59,49 @@ export async function deliverDueReplies(deps: Deps, opts: ChannelOptions, limit 
   return jobs.rows.length;
 }
 
-/** Extends this attempt's lease if the job is still ours (same attempt, still pending). */
+/** Extends this attempt's lease if the job is still ours (same attempt, still queued). */
 async function renewLease(deps: Deps, opts: ChannelOptions, job: Job): Promise<boolean> {
   const r = await deps.db.kysely.updateTable('outbound_messages')
     .set({ next_attempt_at: new Date(deps.clock.now().getTime() + replyLeaseMs(opts)) })
-    .where('id', '=', job.id).where('attempts', '=', job.attempts).where('status', '=', 'pending').executeTakeFirst();
+    .where('id', '=', job.id).where('attempts', '=', job.attempts).where('status', '=', 'queued').executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
 
+/** SMTP 5xx answers (mailbox unknown, message refused) and targets the server may not reach will not change on a later try. */
+const isPermanent = (err: unknown) => err instanceof PermanentDeliveryError || err instanceof TargetNotAllowed
+  || (typeof (err as { responseCode?: unknown }).responseCode === 'number' && (err as { responseCode: number }).responseCode >= 500);
+
 async function deliverOne(deps: Deps, opts: ChannelOptions, job: Job): Promise<void> {
-  const db = deps.db.kysely;
   try {
-    const ch = await findCaseChannel(db, job.case_id);
-    if (!ch) throw new Error('the case has no channel');
+    const ch = (await findCaseChannel(deps.db.kysely, job.case_id)) ?? null;
+    const problem = await channelDeliveryProblem(deps.db, ch);
+    if (problem || !ch) throw new PermanentDeliveryError(problem ?? 'The case has no channel.');
     const providerId = ch.type === 'email'
       ? await sendEmailReply(deps, opts, ch, job.case_id, job.message_id)
       : await sendSmsReply(deps, opts, ch, job.case_id, job.message_id);
-    await db.updateTable('outbound_messages').set({ status: 'sent', sent_at: deps.clock.now(), provider_id: providerId, last_error: null })
-      .where('id', '=', job.id).where('attempts', '=', job.attempts).execute();
+    await settle(deps, job, 'sent', { provider_id: providerId, last_error: null });
   } catch (err) {
-    const failed = job.attempts >= opts.maxAttempts;
-    deps.log.warn({ err: (err as Error).message, messageId: job.message_id, attempt: job.attempts }, failed ? 'reply delivery failed for good' : 'reply delivery failed; will retry');
-    await db.updateTable('outbound_messages').set({
-      status: failed ? 'failed' : 'pending', last_error: String((err as Error).message).slice(0, 1000),
-      next_attempt_at: new Date(deps.clock.now().getTime() + backoffMs(opts, job.attempts)),
-    }).where('id', '=', job.id).where('attempts', '=', job.attempts).execute(); // a later attempt (lease taken over) owns the row
+    const state = afterFailedAttempt(job.attempts, opts.maxAttempts, isPermanent(err));
+    const message = String((err as Error).message).slice(0, 1000);
+    deps.log.warn({ err: message, messageId: job.message_id, attempt: job.attempts }, state === 'failed' ? 'reply delivery failed for good' : 'reply delivery failed; will retry');
+    await settle(deps, job, state, { last_error: message, next_attempt_at: new Date(deps.clock.now().getTime() + backoffMs(opts, job.attempts)) });
   }
+}
+
+/**
+ * Stores an attempt's outcome if this attempt still owns the row (a later attempt that took over
+ * an expired lease owns it otherwise); a reply that is now sent or failed gets a history entry.
+ */
+async function settle(deps: Deps, job: Job, state: DeliveryState, set: { provider_id?: string | null; last_error: string | null; next_attempt_at?: Date }): Promise<void> {
+  const now = deps.clock.now();
+  await inTransaction(deps.db, async (trx) => {
+    const r = await trx.updateTable('outbound_messages')
+      .set({ status: state, ...set, ...(state === 'queued' ? {} : { state_at: now }), ...(state === 'sent' ? { sent_at: now } : {}) })
+      .where('id', '=', job.id).where('attempts', '=', job.attempts).where('status', '=', 'queued').executeTakeFirst();
+    if (r.numUpdatedRows === 0n || state === 'queued') return;
+    const c = await findCaseView(trx, job.case_id);
+    const m = await trx.selectFrom('messages').select('author_id').where('id', '=', job.message_id).executeTakeFirst();
+    if (!c) return;
+    await recordDeliveryChange(trx, c, { messageId: job.message_id, authorId: m?.author_id ?? null, state, attempts: job.attempts, lastError: set.last_error }, null, now);
+  });
 }

@@ -3,6 +3,7 @@ import type { ChannelOptions } from '../config.ts';
 import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
 import { DEFAULT_PROVIDER_URL } from '../channel-settings.ts';
 import { outboundRequest } from '../outbound/outbound-http.ts';
+import { PermanentDeliveryError } from '../outbound/delivery.ts';
 
 /**
  * Sends an agent's reply as an SMS through the provider's REST API (Twilio form:
@@ -11,13 +12,13 @@ import { outboundRequest } from '../outbound/outbound-http.ts';
 export async function sendSmsReply(deps: Deps, opts: ChannelOptions, ch: ChannelRecord & { customerAddress: string | null }, caseId: string, messageId: string): Promise<string | null> {
   const db = deps.db.kysely;
   const msg = await db.selectFrom('messages').select(['body']).where('id', '=', messageId).executeTakeFirst();
-  if (!msg) throw new Error('the message is gone');
+  if (!msg) throw new PermanentDeliveryError('The message is gone.');
   const to = ch.customerAddress ?? (await db.selectFrom('cases as c').innerJoin('customers as cu', 'cu.id', 'c.customer_id')
     .select('cu.phone').where('c.id', '=', caseId).executeTakeFirst())?.phone;
-  if (!to) throw new Error('the customer has no phone number');
+  if (!to) throw new PermanentDeliveryError('The customer has no phone number.');
   const { authToken } = await channelSecrets(db, ch);
   const sid = ch.settings.accountSid;
-  if (!sid || !authToken) throw new Error('the SMS channel lacks accountSid or authToken');
+  if (!sid || !authToken) throw new PermanentDeliveryError('The SMS channel lacks an account SID or auth token.');
   const base = (ch.settings.apiBaseUrl ?? DEFAULT_PROVIDER_URL).replace(/\/$/, '');
   const res = await outboundRequest(`${base}/2010-04-01/Accounts/${encodeURIComponent(sid)}/Messages.json`, {
     method: 'POST', timeoutMs: opts.httpTimeoutMs, allow: deps.config.outboundAllow,
@@ -28,6 +29,10 @@ export async function sendSmsReply(deps: Deps, opts: ChannelOptions, ch: Channel
     body: new URLSearchParams({ To: to, From: ch.settings.phoneNumber ?? '', Body: msg.body }).toString(),
   });
   const text = res.text;
-  if (!res.ok) throw new Error(`SMS provider answered ${res.status}: ${text.slice(0, 200)}`);
+  if (!res.ok) {
+    // A refusal (bad number, bad credentials) stays a refusal; rate limits and server errors may pass later.
+    const Err = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429 ? PermanentDeliveryError : Error;
+    throw new Err(`The SMS provider answered ${res.status}: ${text.slice(0, 200)}`);
+  }
   try { return (JSON.parse(text) as { sid?: string }).sid ?? null; } catch { return null; }
 }

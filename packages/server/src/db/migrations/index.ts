@@ -7,6 +7,7 @@ import * as claimNext from './007-claim-next.ts';
 import * as myWork from './008-my-work.ts';
 import * as accessNotify from './009-access-notify.ts';
 import * as claimNextBatch from './010-claim-next-batch.ts';
+import * as deliveryStatus from './011-delivery-status.ts';
 import * as abandonedChats from './012-abandoned-chats.ts';
 import * as idempotencyLease from './013-idempotency-lease.ts';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '008-my-work', up: myWork.up },
   { name: '009-access-notify', up: accessNotify.up },
   { name: '010-claim-next-batch', up: claimNextBatch.up },
+  { name: '011-delivery-status', up: deliveryStatus.up },
   { name: '012-abandoned-chats', up: abandonedChats.up },
   { name: '013-idempotency-lease', up: idempotencyLease.up },
 ];
