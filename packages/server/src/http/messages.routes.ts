@@ -108,7 +108,7 @@ export const messageRoutes: RouteModule = (app, deps) => {
   });
 
   app.post('/api/v1/cases/:id/messages/:messageId/retry', {
-    config: { permission: 'case:message' },
+    config: { permission: 'case:message', channelToken: true },
     schema: {
       tags: ['conversation'], summary: 'Send a reply whose delivery failed again (409 unless it failed, or while its channel cannot deliver)',
       params: MessageParams, response: { 200: Type.Object({ messageId: Type.String(), delivery: DeliverySchema }), ...problems(400, 401, 403, 404, 409) },

@@ -20,6 +20,7 @@ GET /api/v1/me
 POST /api/v1/cases
 POST /api/v1/cases/:id/follow
 POST /api/v1/cases/:id/messages
+POST /api/v1/cases/:id/messages/:messageId/retry
 `.trim().split('\n');
 
 const refusedAsChannelToken = (r: { statusCode: number; headers: Record<string, unknown>; data: any }) =>
