@@ -100,6 +100,19 @@ export type Message = {
   authorId?: string | null;
   createdAt: string;
   attachments?: Attachment[];
+  /** Outbound messages only (null for customer messages, notes and imported history). */
+  delivery?: Delivery | null;
+};
+
+export type DeliveryState = "queued" | "sent" | "delivered" | "failed";
+
+/** Where a reply to the customer stands (SPEC §15). */
+export type Delivery = {
+  state: DeliveryState;
+  attempts: number;
+  lastError?: string;
+  at: string;
+  nextAttemptAt?: string;
 };
 
 export type CaseEvent = {

@@ -1,11 +1,14 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
+import { Link } from "react-router";
 import { describeError } from "../api/client";
 
 type Tone = "info" | "success" | "error";
-type Toast = { id: number; tone: Tone; title: string; detail?: string };
+/** `link`: a place in the app the notice is about ("Open case"). */
+type ToastLink = { to: string; label: string };
+type Toast = { id: number; tone: Tone; title: string; detail?: string; link?: ToastLink };
 
 type ToastApi = {
-  show: (tone: Tone, title: string, detail?: string) => void;
+  show: (tone: Tone, title: string, detail?: string, link?: ToastLink) => void;
   success: (title: string, detail?: string) => void;
   error: (error: unknown) => void;
 };
@@ -20,10 +23,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((toast) => toast.id !== id)), []);
 
   const show = useCallback(
-    (tone: Tone, title: string, detail?: string) => {
+    (tone: Tone, title: string, detail?: string, link?: ToastLink) => {
       const id = nextId.current++;
-      setToasts((all) => [...all.slice(-3), { id, tone, title, detail }]);
-      window.setTimeout(() => dismiss(id), tone === "error" ? 9000 : 5000);
+      setToasts((all) => [...all.slice(-3), { id, tone, title, detail, link }]);
+      window.setTimeout(() => dismiss(id), link ? 15000 : tone === "error" ? 9000 : 5000);
     },
     [dismiss],
   );
@@ -46,6 +49,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
         <div className="toast-text">
           <strong>{toast.title}</strong>
           {toast.detail ? <span>{toast.detail}</span> : null}
+          {toast.link ? (
+            <Link to={toast.link.to} className="toast-link" onClick={() => dismiss(toast.id)}>
+              {toast.link.label}
+            </Link>
+          ) : null}
         </div>
         <button type="button" className="icon-btn" aria-label="Dismiss notification" onClick={() => dismiss(toast.id)}>
           <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">

@@ -18,12 +18,17 @@ export const CASE_EVENTS = [
   "case.imported",
   "case.updated",
   "case.viewers_changed",
+  "case.delivery_changed",
 ] as const;
 
 /** Events that say nothing about the case's content (presence): no list refetch, no collision. */
 export const PRESENCE_EVENTS = new Set(["case.viewers_changed"]);
 
-export type LiveEvent = { type: string; caseId?: string; at?: string };
+/** A reply's delivery moved on (sent, failed, retried): the case's conversation changes, nobody edited the case. */
+export const DELIVERY_EVENT = "case.delivery_changed";
+
+/** `id` is the history event's id (SSE `id:`) for case events. */
+export type LiveEvent = { type: string; caseId?: string; at?: string; id?: string };
 type LiveListener = (event: LiveEvent) => void;
 export type LiveStatus = "connecting" | "open" | "reconnecting";
 
@@ -61,6 +66,9 @@ const handlers: Record<string, (client: QueryClient, event: LiveEvent) => void> 
   "case.viewers_changed": (client, event) => {
     if (event.caseId) void client.invalidateQueries({ queryKey: ["case", event.caseId, "viewers"] });
   },
+  [DELIVERY_EVENT]: (client, event) => {
+    if (event.caseId) void client.invalidateQueries({ queryKey: keys.case(event.caseId) });
+  },
 };
 
 function handleCaseEvent(client: QueryClient, event: LiveEvent) {
@@ -91,7 +99,7 @@ export function useLiveEvents(enabled: boolean): void {
     let retry: number | undefined;
     let wasOpen = false;
     const dispatch = (name: string) => (message: MessageEvent<string>) => {
-      const event = parse(name, message.data);
+      const event = { ...parse(name, message.data), ...(message.lastEventId ? { id: message.lastEventId } : {}) };
       const handler = handlers[event.type] ?? (event.type.startsWith("case.") ? handleCaseEvent : undefined);
       handler?.(client, event);
       listeners.forEach((listener) => listener(event));

@@ -7,6 +7,7 @@ import { EmptyState, ErrorState } from "../../components/empty-state";
 import { LoadingState } from "../../components/spinner";
 import { formatDateTime } from "../../lib/time";
 import { MessageAttachments } from "./message-attachments";
+import { DeliveryStatus } from "../delivery/delivery-status";
 
 type MessagePage = { messages: Message[]; nextCursor: string | null };
 
@@ -53,6 +54,16 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
               </div>
               {message.body ? <div className="message-body">{message.body}</div> : null}
               <MessageAttachments attachments={message.attachments} />
+              {kind === "outbound" && message.delivery ? (
+                <DeliveryStatus
+                  caseId={caseItem.id}
+                  messageId={message.id}
+                  channel={message.channel}
+                  delivery={message.delivery}
+                  canRetry={caseItem.actions.includes("message")}
+                  timeZone={timeZone}
+                />
+              ) : null}
             </li>
           );
         })}

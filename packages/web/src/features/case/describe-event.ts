@@ -79,6 +79,16 @@ export function describeEvent(event: CaseEvent, names: Names): string {
       if (direction === "note" || pick(data, "internal") === true) return `${actor} added an internal note`;
       return `${actor} replied to the customer`;
     }
+    case "delivery_changed": {
+      const state = text(pick(data, "state"));
+      if (state === "failed") {
+        const reason = text(pick(data, "lastError"));
+        return reason ? `A reply was not delivered: ${reason}` : "A reply was not delivered";
+      }
+      if (state === "queued") return `${actor} retried sending a reply`;
+      if (state === "delivered") return "A reply was delivered";
+      return "A reply was sent";
+    }
     case "woken":
     case "woke":
       return "The case woke up";

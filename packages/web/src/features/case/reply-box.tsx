@@ -3,7 +3,8 @@ import { LIMITS } from "@casework/domain";
 import { useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { invalidateCaseViews, keys } from "../../api/queries";
-import type { Case } from "../../api/types";
+import type { Case, Message } from "../../api/types";
+import { markFailureShown, useCaseChannel } from "../delivery/delivery-api";
 import { Button } from "../../components/button";
 import { Dialog } from "../../components/dialog";
 import { useToast } from "../../components/toast";
@@ -24,16 +25,26 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
   const client = useQueryClient();
   const toast = useToast();
   const fieldId = useId();
+  const warningId = useId();
+  const channel = useCaseChannel(caseItem.id);
+  const problem = channel.data && !channel.data.canDeliver ? channel.data.deliveryProblem : null;
+  const warn = !internal && problem;
 
   async function send() {
     setConfirming(false);
     setBusy(true);
     markOwn("start");
     try {
-      await api.post(`/cases/${caseItem.id}/messages`, { body: body.trim(), internal });
+      const message = await api.post<Message>(`/cases/${caseItem.id}/messages`, { body: body.trim(), internal });
       setBody("");
       onSent();
-      toast.success(internal ? "Internal note added" : "Reply sent");
+      const delivery = message.delivery;
+      if (internal) toast.success("Internal note added");
+      else if (delivery?.state === "failed") {
+        markFailureShown(message.id);
+        toast.show("error", "Reply not delivered", delivery.lastError ?? "It is kept on the case.");
+      } else if (delivery?.state === "queued") toast.success("Reply queued", "It goes out in a moment; its status shows beside it.");
+      else toast.success("Reply sent");
     } catch (error) {
       toast.error(error);
     } finally {
@@ -67,6 +78,17 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
           Internal note
         </button>
       </div>
+      {warn ? (
+        <div className="reply-warning" id={warningId} role="note">
+          <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
+            <path d="M10 2.5l8 14H2z" fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinejoin="round" />
+            <path d="M10 8v4M10 14.4v.3" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+          </svg>
+          <span>
+            <strong>Replies on this case cannot reach the customer.</strong> {problem} A reply is kept on the case and marked not delivered.
+          </span>
+        </div>
+      ) : null}
       <label htmlFor={fieldId} className="visually-hidden">
         {internal ? "Internal note (only agents see it)" : "Reply to the customer"}
       </label>
@@ -75,6 +97,7 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
         rows={4}
         maxLength={LIMITS.message}
         value={body}
+        aria-describedby={warn ? warningId : undefined}
         placeholder={internal ? "Write an internal note — only agents see it" : "Write a reply to the customer"}
         onChange={(event) => setBody(event.target.value)}
         onKeyDown={(event) => {
@@ -85,7 +108,7 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
         }}
       />
       <div className="reply-actions">
-        <span className="muted">{internal ? "Visible to agents only." : "The customer will receive this."} Ctrl+Enter sends.</span>
+        <span className="muted">{internal ? "Visible to agents only." : warn ? "Not sent to the customer." : channel.data?.canDeliver ? "The customer will receive this." : ""} Ctrl+Enter sends.</span>
         <Button type="submit" variant={internal ? "secondary" : "primary"} busy={busy} disabled={!body.trim()}>
           {internal ? "Add note" : "Send reply"}
         </Button>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { PRESENCE_EVENTS, subscribeLive } from "../../live/live-events";
+import { DELIVERY_EVENT, PRESENCE_EVENTS, subscribeLive } from "../../live/live-events";
 import { useCaseActions } from "../case-actions/case-actions-provider";
 
 /** After one of our own changes, events for the case within this window are ours. */
@@ -40,7 +40,7 @@ export function useCollision(caseId: string | undefined) {
   useEffect(
     () =>
       subscribeLive((event) => {
-        if (!caseId || event.caseId !== caseId || PRESENCE_EVENTS.has(event.type)) return;
+        if (!caseId || event.caseId !== caseId || PRESENCE_EVENTS.has(event.type) || event.type === DELIVERY_EVENT) return;
         if (inFlight.current > 0 || Date.now() < ownUntil.current) return;
         setChanged(true);
       }),

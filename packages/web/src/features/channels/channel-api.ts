@@ -14,6 +14,9 @@ export type Channel = {
   active: boolean;
   /** Server-built addresses: `snippet` (web_connect), `inbound` and `status` (sms/phone). */
   endpoints?: Record<string, string>;
+  /** Whether replies through this channel can reach customers, and why not. */
+  canDeliver?: boolean;
+  deliveryProblem?: string | null;
   createdAt: string;
   updatedAt: string;
 };

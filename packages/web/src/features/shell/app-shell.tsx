@@ -9,11 +9,13 @@ import { LoadingState } from "../../components/spinner";
 import { useToast } from "../../components/toast";
 import { useLiveEvents, useLiveStatus } from "../../live/live-events";
 import { TimeZoneDialog } from "./time-zone-dialog";
+import { useDeliveryNotices } from "../delivery/use-delivery-notices";
 
 /** Signed-in layout: skip link, header with navigation and the user, then the page. */
 export function AppShell() {
   const me = useMe();
   useLiveEvents(me.isSuccess);
+  useDeliveryNotices(me.data?.id);
 
   if (me.isPending || (me.isError && me.error instanceof ApiError && me.error.status === 401)) {
     return <LoadingState label="Loading Casework…" />;

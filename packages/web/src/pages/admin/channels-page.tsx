@@ -78,6 +78,11 @@ function ChannelItem({ channel, onEdit, onRemove }: { channel: Channel; onEdit: 
       onEdit={onEdit}
       onRemove={onRemove}
     >
+      {channel.canDeliver === false ? (
+        <p className="channel-delivery-problem" role="note">
+          <strong>Replies cannot reach customers.</strong> {channel.deliveryProblem}
+        </p>
+      ) : null}
       <dl className="channel-meta">
         <div>
           <dt>Team</dt>
