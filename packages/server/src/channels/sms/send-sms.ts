@@ -32,7 +32,16 @@ export async function sendSmsReply(deps: Deps, opts: ChannelOptions, ch: Channel
   if (!res.ok) {
     // A refusal (bad number, bad credentials) stays a refusal; rate limits and server errors may pass later.
     const Err = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429 ? PermanentDeliveryError : Error;
-    throw new Err(`The SMS provider answered ${res.status}: ${text.slice(0, 200)}`);
+    throw new Err(`The SMS provider answered ${res.status}: ${providerMessage(text)}`);
   }
   try { return (JSON.parse(text) as { sid?: string }).sid ?? null; } catch { return null; }
+}
+
+/** The provider's own words for a refusal (Twilio answers `{"message": …}`), else the start of its answer. */
+function providerMessage(text: string): string {
+  try {
+    const m = (JSON.parse(text) as { message?: unknown }).message;
+    if (typeof m === 'string' && m) return m.slice(0, 200);
+  } catch { /* not JSON */ }
+  return text.slice(0, 200);
 }
