@@ -40,9 +40,10 @@ describe('delivery status on the case page', () => {
     provider = await smsProvider();
     // No mail relay: email cannot be delivered. The provider stub lives on loopback, which outbound calls may reach here.
     server = await startServer({ env: { CASEWORK_SMTP_URL: '', CASEWORK_OUTBOUND_ALLOW: '127.0.0.0/8,::1', CASEWORK_CHANNEL_POLL_MS: '200', CASEWORK_RETRY_BASE_MS: '200' } });
-    const admin = strict(await apiSession(server.url, ADMIN.email, ADMIN.password));
-    org = await seedOrg(admin);
-    [bare] = await createCases(await apiSession(server.url, ADMIN.email, ADMIN.password), org.supportId, ['Phoned in, no channel']);
+    const session = await apiSession(server.url, ADMIN.email, ADMIN.password);
+    const admin = strict(session);
+    org = await seedOrg(session);
+    bare = (await createCases(session, org.supportId, ['Phoned in, no channel']))[0]!;
     await admin('POST', '/channels', { type: 'email', name: 'Support mailbox', teamId: org.supportId, settings: { address: 'help@e2e.test' } });
     const sms = await admin<{ id: string }>('POST', '/channels', {
       type: 'sms', name: 'Support SMS', teamId: org.supportId,
@@ -67,7 +68,7 @@ describe('delivery status on the case page', () => {
 
   it('the reply box says up front when a reply cannot reach the customer, and the reply shows Not delivered', async () => {
     const { page, context, errors } = await signedIn(browser, server.url, org.users.alice);
-    await page.goto(`${server.url}/cases/${bare!.id}`);
+    await page.goto(`${server.url}/cases/${bare.id}`);
     const warning = page.locator('.reply-warning');
     await warning.waitFor();
     expect(await warning.textContent()).toContain('cannot reach the customer');

@@ -19,10 +19,11 @@ import { providerWebhookRoutes } from './provider-webhooks.routes.ts';
 import { chatRoutes } from './chat.routes.ts';
 import { widgetRoutes } from './widget.routes.ts';
 import { caseChannelRoutes } from './case-channel.routes.ts';
+import { demoRoutes } from './demo.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
   systemRoutes, authRoutes, myWorkRoutes, caseRoutes, caseActionRoutes, messageRoutes, liveRoutes, presenceRoutes,
   adminTeamRoutes, adminUserRoutes, adminRoleRoutes, tokenRoutes, organisationRoutes, importRoutes,
-  channelRoutes, webhookRoutes, providerWebhookRoutes, chatRoutes, widgetRoutes, caseChannelRoutes,
+  channelRoutes, webhookRoutes, providerWebhookRoutes, chatRoutes, widgetRoutes, caseChannelRoutes, demoRoutes,
 ];

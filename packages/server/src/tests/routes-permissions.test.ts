@@ -55,6 +55,7 @@ GET /api/v1/webhooks admin.channels
 GET /api/v1/webhooks/:id admin.channels
 GET /api/v1/webhooks/:id/deliveries admin.channels
 GET /demo/chat public
+GET /demo/outbox public
 GET /healthz public
 GET /metrics public
 GET /readyz public

@@ -1,0 +1,15 @@
+import type { RouteModule } from './route-types.ts';
+import { demoOutboxOf } from '../demo/demo-outbox.ts';
+import { outboxPage } from '../demo/outbox-page.ts';
+
+/** The demo's outbox page: what the demo's stand-in mail relay and SMS provider received. */
+export const demoRoutes: RouteModule = (app, deps) => {
+  app.get('/demo/outbox', {
+    config: { permission: 'public' },
+    schema: { tags: ['demo'], summary: 'What the demo delivered by email and SMS (only while running the demo)' },
+  }, async (_req, reply) => {
+    const outbox = demoOutboxOf(deps.db);
+    return reply.status(outbox ? 200 : 404).type('text/html; charset=utf-8').header('cache-control', 'no-store')
+      .send(outboxPage(outbox?.items ?? [], Boolean(outbox)));
+  });
+};
