@@ -13,7 +13,8 @@ import { loadDemo } from './demo/load-demo.ts';
 import type { Deps } from './deps.ts';
 import { startChannels } from './channels/runtime.ts';
 import { readChannelOptions } from './channels/config.ts';
-import { seedDemoChannels } from './channels/demo-channels.ts';
+import { pointDemoChannelsAt, seedDemoChannels } from './channels/demo-channels.ts';
+import { DemoOutbox, registerDemoOutbox } from './demo/demo-outbox.ts';
 import { announcementsSettled } from './realtime/announcer.ts';
 
 /** Starts the server: database, migrations, first admin or demo, live hub, timers, HTTP. */
@@ -45,16 +46,27 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   const timers = startTimers(deps);
   await analyzeNeverAnalyzed(deps);
   const maintenance = startMaintenance(deps);
+  // The demo delivers replies somewhere real: a mail relay and an SMS provider inside this process.
+  const outbox = config.demo ? new DemoOutbox() : null;
+  if (outbox) {
+    await outbox.start();
+    registerDemoOutbox(db, outbox);
+  }
   if (demoLoaded) await seedDemoChannels(deps);
-  const channels = await startChannels(deps, readChannelOptions(process.env, config.host));
+  if (outbox) await pointDemoChannelsAt(deps, outbox.smsApiBaseUrl);
+  const relay = outbox && !process.env.CASEWORK_SMTP_URL ? { smtpUrl: outbox.smtpUrl } : {};
+  const channels = await startChannels(deps, readChannelOptions(process.env, config.host, relay));
   await app.listen({ port: config.port, host: config.host });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   log.info(`Casework is serving at ${url} (database: ${db.kind})`);
+  if (outbox) log.info(`Demo outbox (replies sent by email and SMS): ${url}/demo/outbox`);
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= (async () => {
     await timers.stop();
     await maintenance.stop();
     await channels.stop();
+    registerDemoOutbox(db, null);
+    await outbox?.stop();
     await hub.stop();
     await presence.stop();
     await app.close();

@@ -167,6 +167,34 @@ describe('casework command line', () => {
         if (overdue) await new Promise((r) => setTimeout(r, 200));
       }
       expect(overdue).toBe(0);
+
+      // Replies are delivered somewhere real: the demo's own mail relay and SMS provider, shown at /demo/outbox.
+      expect(p.output()).toContain('/demo/outbox');
+      const sent: string[] = [];
+      for (const type of ['email', 'sms']) {
+        const open = await api(base, agent.cookie, 'GET', `/api/v1/cases?type=${type}&status=new,ready&limit=1`);
+        const c = open.data.cases[0];
+        expect((await api(base, agent.cookie, 'GET', `/api/v1/cases/${c.id}/channel`)).data).toMatchObject({ canDeliver: true });
+        const body = `Reply by ${type} <script>alert(1)</script> & "quotes"`;
+        const reply = await api(base, agent.cookie, 'POST', `/api/v1/cases/${c.id}/messages`, { body });
+        expect(reply.status).toBe(201);
+        let state = reply.data.delivery.state;
+        while (state === 'queued' && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+          const msgs = await api(base, agent.cookie, 'GET', `/api/v1/cases/${c.id}/messages?limit=500`);
+          state = msgs.data.messages.find((m: { id: string }) => m.id === reply.data.id).delivery.state;
+        }
+        expect(state).toBe('sent');
+        sent.push(type);
+      }
+      expect(sent).toEqual(['email', 'sms']);
+      const outbox = await fetch(`${base}/demo/outbox`);
+      expect(outbox.status).toBe(200);
+      const page = await outbox.text();
+      expect(page).toContain('Reply by email &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;quotes&#34;');
+      expect(page).toContain('Reply by sms &#60;script&#62;');
+      expect(page).not.toContain('<script>alert');
+      expect(await (await fetch(`${base}/demo/chat`)).text()).toContain('href="/demo/outbox"');
     } finally {
       await stop(p);
     }

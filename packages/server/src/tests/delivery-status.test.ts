@@ -10,6 +10,8 @@ import { readChannelOptions, type ChannelOptions } from '../channels/config.ts';
 import { deliverDueReplies } from '../channels/outbound/replies.ts';
 import { registerSmtpRelay } from '../channels/outbound/delivery.ts';
 import { eventually } from '../test-support/channel-harness.ts';
+import nodemailer from 'nodemailer';
+import { DemoOutbox, registerDemoOutbox } from '../demo/demo-outbox.ts';
 
 /** A local SMTP relay that keeps every mail it is given. */
 async function smtpSink(): Promise<{ url: string; mails: ParsedMail[]; close(): Promise<void> }> {
@@ -175,6 +177,35 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
       expect(sent.detail).toMatch(/sent/);
       expect((await deliveryEvents(id)).map((e: any) => [e.data.state, e.actorId])).toEqual([['failed', null], ['queued', o.agent2.id], ['sent', null]]);
     });
+  });
+
+  it('the demo outbox shows, escaped, what its mail relay and SMS provider received; without the demo there is none', async () => {
+    expect((await call(t, null, 'GET', '/demo/outbox')).statusCode).toBe(404);
+    const outbox = new DemoOutbox();
+    await outbox.start();
+    registerDemoOutbox(t.db, outbox);
+    try {
+      const mailer = nodemailer.createTransport({ url: outbox.smtpUrl });
+      await mailer.sendMail({ from: 'help@acme.test', to: 'ann@cust.test', subject: 'Re: <b>Printer</b>', text: 'Unplug it & wait <script>x</script>' });
+      mailer.close();
+      const sms = await fetch(`${outbox.smsApiBaseUrl}/2010-04-01/Accounts/ACdemo/Messages.json`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ To: '+491700000001', From: '+15550100', Body: 'Ships "today"' }).toString(),
+      });
+      expect(sms.status).toBe(201);
+      expect(((await sms.json()) as { sid: string }).sid).toMatch(/^SM/);
+      const page = await call(t, null, 'GET', '/demo/outbox');
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.body).toContain('Re: &#60;b&#62;Printer&#60;/b&#62;');
+      expect(page.body).toContain('Unplug it &#38; wait &#60;script&#62;x&#60;/script&#62;');
+      expect(page.body).toContain('Ships &#34;today&#34;');
+      expect(page.body).not.toMatch(/<script|<b>/);
+      expect(page.body.indexOf('Ships')).toBeLessThan(page.body.indexOf('Unplug')); // newest first
+    } finally {
+      registerDemoOutbox(t.db, null);
+      await outbox.stop();
+    }
   });
 
   it('a failed delivery is announced live to those who may see the case (author, owner), not to others', async () => {

@@ -35,7 +35,7 @@ export function demoPage(publicKey: string | null): string {
   <p>Use the <strong>Chat with us</strong> button in the corner: a member of our support team answers live.</p>
   <p>The widget is added with one tag: <code>${esc(embed || '<script src="/widget.js" data-channel="PUBLIC_KEY" async></script>')}</code></p>
 </main>
-<footer>Demo page served by Casework at /demo/chat.</footer>
+<footer>Demo page served by Casework at /demo/chat. Replies the demo sent by email and SMS: <a href="/demo/outbox">the demo outbox</a>.</footer>
 ${embed}
 </body></html>`;
 }
