@@ -27,6 +27,7 @@ async function smsProvider() {
 }
 
 const TOKEN = 'e2e-sms-token';
+const DESKTOP = { width: 1280, height: 800 };
 
 describe('delivery status on the case page', () => {
   let server: RunningServer;
@@ -67,7 +68,7 @@ describe('delivery status on the case page', () => {
   });
 
   it('the reply box says up front when a reply cannot reach the customer, and the reply shows Not delivered', async () => {
-    const { page, context, errors } = await signedIn(browser, server.url, org.users.alice);
+    const { page, context, errors } = await signedIn(browser, server.url, org.users.alice, DESKTOP);
     await page.goto(`${server.url}/cases/${bare.id}`);
     const warning = page.locator('.reply-warning');
     await warning.waitFor();
@@ -85,7 +86,7 @@ describe('delivery status on the case page', () => {
   });
 
   it('a refused SMS shows red with Retry; once the provider accepts, Retry sends it and the badge turns to Sent', async () => {
-    const { page, context, errors } = await signedIn(browser, server.url, org.users.alice);
+    const { page, context, errors } = await signedIn(browser, server.url, org.users.alice, DESKTOP);
     await page.goto(`${server.url}/cases/${smsCaseId}`);
     await page.locator('.message-inbound', { hasText: 'Where is my parcel?' }).waitFor();
     expect(await page.locator('.reply-warning').count()).toBe(0);
@@ -99,7 +100,7 @@ describe('delivery status on the case page', () => {
     await shot(page, 'delivery-failed-laptop');
     await page.setViewportSize(PHONE);
     await shot(page, 'delivery-failed-phone');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize(DESKTOP);
 
     provider.state.accept = true;
     await reply.getByRole('button', { name: 'Retry sending this reply' }).click();
@@ -112,7 +113,7 @@ describe('delivery status on the case page', () => {
   });
 
   it('the channels page says which channel cannot deliver', async () => {
-    const { page, context } = await signedIn(browser, server.url, { email: ADMIN.email, password: ADMIN.password });
+    const { page, context } = await signedIn(browser, server.url, { email: ADMIN.email, password: ADMIN.password }, DESKTOP);
     await page.goto(`${server.url}/admin/channels`);
     const mail = page.locator('.channel-item', { hasText: 'Support mailbox' });
     await mail.locator('.channel-delivery-problem').waitFor();
