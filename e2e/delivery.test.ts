@@ -112,6 +112,31 @@ describe('delivery status on the case page', () => {
     await context.close();
   });
 
+  it('the case owner is told live when a colleague\'s reply on their case was not delivered; others on the team are not', async () => {
+    provider.state.accept = false;
+    const bobApi = strict(await apiSession(server.url, org.users.bob.email, org.users.bob.password));
+    const aliceApi = strict(await apiSession(server.url, org.users.alice.email, org.users.alice.password));
+    await bobApi('POST', `/cases/${smsCaseId}/claim`);
+    const bob = await signedIn(browser, server.url, org.users.bob, DESKTOP);
+    const vic = await signedIn(browser, server.url, org.users.vic, DESKTOP);
+    await Promise.all([bob, vic].map(async ({ page }) => {
+      await page.goto(`${server.url}/cases`);
+      await expect.poll(() => page.locator('.live-open').count()).toBe(1);
+    }));
+    await aliceApi('POST', `/cases/${smsCaseId}/messages`, { body: 'One more thing.', internal: false });
+    const notice = bob.page.getByRole('alert').getByText(/A reply on your case .* was not delivered/);
+    await notice.waitFor({ timeout: 15_000 });
+    await shot(bob.page, 'delivery-owner-notice');
+    await bob.page.getByRole('alert').getByRole('link', { name: 'Open the case' }).click();
+    await bob.page.locator('.message-outbound', { hasText: 'One more thing.' }).locator('.delivery-failed').waitFor();
+    // Vic sees the case (same team) but neither wrote the reply nor owns the case: no notice.
+    await vic.page.waitForTimeout(1000);
+    expect(await vic.page.getByText(/was not delivered/).count()).toBe(0);
+    expect([...bob.errors, ...vic.errors]).toEqual([]);
+    await bob.context.close();
+    await vic.context.close();
+  });
+
   it('the channels page says which channel cannot deliver', async () => {
     const { page, context } = await signedIn(browser, server.url, { email: ADMIN.email, password: ADMIN.password }, DESKTOP);
     await page.goto(`${server.url}/admin/channels`);
