@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from './server.ts';
+import { expectAccessible } from './a11y.ts';
 
 export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
@@ -74,7 +75,9 @@ export async function signedIn(browser: Browser, base: string, user: { email: st
   return { context, page, errors };
 }
 
+/** A full-page screenshot of what the test sees, after checking the page is accessible (axe). */
 export async function shot(page: Page, name: string): Promise<string> {
+  await expectAccessible(page, name);
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });

@@ -18,7 +18,7 @@ function prng(seed: number) {
 // Written here from SPEC §1 on purpose, not imported.
 const RANK: Record<CaseType, number> = { web_connect: 1, support_sdk: 2, phone: 3, email: 4, sms: 5, platform: 6 };
 const LABEL: Record<CaseType, string> = {
-  web_connect: 'Web Connect', support_sdk: 'Support SDK', phone: 'Phone', email: 'Email', sms: 'SMS', platform: 'Platform',
+  web_connect: 'Web chat', support_sdk: 'In-app chat', phone: 'Phone', email: 'Email', sms: 'SMS', platform: 'Platform',
 };
 const TYPES = Object.keys(RANK) as CaseType[];
 

@@ -29,7 +29,7 @@ describe('SPEC §3.1 example (Europe/Berlin)', () => {
 
   it('next morning 08:00 local, nothing new today: the web_connect case from two days ago', () => {
     expect(pickNext(cases, 'Europe/Berlin', new Date('2026-03-11T07:00:00Z'))).toEqual({
-      case: cases[2], reason: 'Web Connect · oldest of 3 waiting, none created today', createdToday: false,
+      case: cases[2], reason: 'Web chat · oldest of 3 waiting, none created today', createdToday: false,
     });
   });
 });
@@ -100,7 +100,7 @@ describe('"today" is the viewing user\'s local day', () => {
     const cs = [cand('chat', 'web_connect', '2026-03-09T12:00:00Z'), cand('mail', 'email', '2026-03-10T10:15:00Z')];
     const now = new Date('2026-03-10T10:30:00Z'); // Kiritimati: 11th 00:30; Pago Pago: 9th 23:30
     expect(pickNext(cs, 'Pacific/Kiritimati', now)).toMatchObject({ case: { id: 'mail' }, reason: 'Email · newest of 1 created today' });
-    expect(pickNext(cs, 'Pacific/Pago_Pago', now)).toMatchObject({ case: { id: 'chat' }, reason: 'Web Connect · newest of 2 created today' });
+    expect(pickNext(cs, 'Pacific/Pago_Pago', now)).toMatchObject({ case: { id: 'chat' }, reason: 'Web chat · newest of 2 created today' });
     expect(pickNext(cs, 'UTC', now)).toMatchObject({ case: { id: 'mail' }, createdToday: true });
   });
 });
@@ -145,8 +145,8 @@ describe('result shape and reasons', () => {
   });
 
   it.each([
-    ['web_connect', true, 3, 'Web Connect · newest of 3 created today'],
-    ['support_sdk', true, 1, 'Support SDK · newest of 1 created today'],
+    ['web_connect', true, 3, 'Web chat · newest of 3 created today'],
+    ['support_sdk', true, 1, 'In-app chat · newest of 1 created today'],
     ['phone', false, 2, 'Phone · oldest of 2 waiting, none created today'],
     ['email', false, 7, 'Email · oldest of 7 waiting, none created today'],
     ['sms', true, 4, 'SMS · newest of 4 created today'],

@@ -28,7 +28,7 @@ export function pickNext<C extends Candidate>(candidates: readonly C[], zone: st
   return { case: best, reason: nextReason(best.type, createdToday, createdToday ? today.length : candidates.length), createdToday };
 }
 
-/** The short explanation shown beside the next case, e.g. "Web Connect · newest of 3 created today". */
+/** The short explanation shown beside the next case, e.g. "Web chat · newest of 3 created today". */
 export function nextReason(type: CaseType, createdToday: boolean, poolSize: number): string {
   return createdToday
     ? `${TYPE_LABEL[type]} · newest of ${poolSize} created today`

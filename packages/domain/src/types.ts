@@ -25,9 +25,10 @@ export const TYPE_RANK = {
   platform: 6,
 } as const satisfies Record<CaseType, number>;
 
+/** Case types (channels) as people name them: in the next-case reason and everywhere in the web app. */
 export const TYPE_LABEL = {
-  web_connect: 'Web Connect',
-  support_sdk: 'Support SDK',
+  web_connect: 'Web chat',
+  support_sdk: 'In-app chat',
   phone: 'Phone',
   email: 'Email',
   sms: 'SMS',

@@ -33,7 +33,7 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
     const chat = await seed({ teamId: tm, type: 'web_connect', createdAt: at('2026-03-09T11:00:00Z') });
     expect(await next(v)).toEqual({ id: email, reason: 'Email · newest of 2 created today', count: 3 });
     clock.set(at('2026-03-11T07:00:00Z')); // 08:00 next morning
-    expect(await next(v)).toEqual({ id: chat, reason: 'Web Connect · oldest of 3 waiting, none created today', count: 3 });
+    expect(await next(v)).toEqual({ id: chat, reason: 'Web chat · oldest of 3 waiting, none created today', count: 3 });
   });
 
   it('a user without a zone of their own follows the organisation\'s zone', async () => {
@@ -68,7 +68,7 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
     const hiId = await seed({ id: '00000000-0000-4000-8000-00000000000b', teamId: tm, type: 'support_sdk', createdAt: same });
     await seed({ teamId: tm, type: 'support_sdk', createdAt: at('2026-04-02T08:59:59Z') });
     await seed({ teamId: tm, type: 'web_connect', createdAt: at('2026-04-01T23:59:59Z') });
-    expect(await next(v)).toEqual({ id: hiId, reason: 'Support SDK · newest of 5 created today', count: 6 });
+    expect(await next(v)).toEqual({ id: hiId, reason: 'In-app chat · newest of 5 created today', count: 6 });
     clock.set(at('2026-04-03T06:00:00Z'));
     const tm2 = await team();
     const w = await makeUser(t.db, { role: 'agent', teamIds: [tm2], timeZone: 'UTC' });
@@ -110,7 +110,7 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
     expect(await next(kiri)).toEqual({ id: sms, reason: 'SMS · newest of 1 created today', count: 3 });
     expect(await next(pago)).toEqual({ id: email, reason: 'Email · newest of 2 created today', count: 3 });
     clock.set(at('2026-03-10T11:05:00Z')); // Pago Pago has just started 10 March
-    expect(await next(pago)).toEqual({ id: chat, reason: 'Web Connect · oldest of 3 waiting, none created today', count: 3 });
+    expect(await next(pago)).toEqual({ id: chat, reason: 'Web chat · oldest of 3 waiting, none created today', count: 3 });
     expect((await next(kiri))!.id).toBe(sms);
     const claimed = await call(t, pago, 'POST', '/api/v1/me/work/claim-next');
     expect(claimed.data).toMatchObject({ id: chat, ownerId: pago.id, status: 'ready' });

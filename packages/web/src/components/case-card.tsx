@@ -12,10 +12,13 @@ type CaseCardProps = {
   extra?: ReactNode;
   /** Leading content, e.g. a selection checkbox. */
   leading?: ReactNode;
+  /** The title's heading level: one below the heading the card sits under (no skipped levels). */
+  headingLevel?: 2 | 3;
 };
 
 /** A case at a glance. The whole card links to the case; the menu sits above the link. */
-export function CaseCard({ caseItem, extra, leading }: CaseCardProps) {
+export function CaseCard({ caseItem, extra, leading, headingLevel = 3 }: CaseCardProps) {
+  const Title = headingLevel === 2 ? "h2" : "h3";
   const customer = caseItem.customer?.name || caseItem.customer?.email || caseItem.customer?.phone || "Unknown customer";
   return (
     <article className={`case-card status-${caseItem.status}`} aria-labelledby={`case-${caseItem.id}-title`}>
@@ -27,11 +30,11 @@ export function CaseCard({ caseItem, extra, leading }: CaseCardProps) {
           <StatusChip status={caseItem.status} />
           <AgeBadge createdAt={caseItem.createdAt} status={caseItem.status} />
         </div>
-        <h3 className="case-card-title" id={`case-${caseItem.id}-title`}>
+        <Title className="case-card-title" id={`case-${caseItem.id}-title`}>
           <Link to={`/cases/${caseItem.id}`} className="case-card-link" data-case-card="">
             {caseItem.subject || "(no subject)"}
           </Link>
-        </h3>
+        </Title>
         <dl className="case-card-meta">
           <div>
             <dt>Customer</dt>

@@ -1,13 +1,14 @@
+import { TYPE_LABEL } from "@casework/domain";
 import type { CaseAction, CaseStatus, CaseType, SectionKey } from "../api/types";
 
-export const TYPE_LABELS: Record<CaseType, string> = {
-  web_connect: "Web Connect",
-  support_sdk: "Support SDK",
-  phone: "Phone",
-  email: "Email",
-  sms: "SMS",
-  platform: "Platform",
-};
+/** Channels as people name them (never the raw type id): the domain's one table. */
+export const TYPE_LABELS: Record<CaseType, string> = TYPE_LABEL;
+
+/** A message's channel (a case type, or "note") in words; an unknown one is not shown raw. */
+export function channelLabel(channel: string): string {
+  if (channel === "note") return "Internal note";
+  return TYPE_LABELS[channel as CaseType] ?? "Other channel";
+}
 
 export const STATUS_LABELS: Record<CaseStatus, string> = {
   new: "New",
@@ -69,6 +70,11 @@ export const SECTION_EMPTY: Record<SectionKey, string> = {
   solved_today: "Nothing solved yet today.",
   following: "You're not following any open cases.",
 };
+
+/** What an empty section says: only someone who may claim is pointed at the claim button. */
+export function sectionEmpty(key: SectionKey, canClaim: boolean): string {
+  return key === "ready" && !canClaim ? "Nothing ready to solve." : SECTION_EMPTY[key];
+}
 
 export function menuActions(actions: CaseAction[]): CaseAction[] {
   return ACTION_ORDER.filter((action) => actions.includes(action));

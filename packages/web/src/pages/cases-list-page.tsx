@@ -97,7 +97,7 @@ export function CasesListPage() {
         <ul className="card-grid card-grid-list">
           {cases.map((item) => (
             <li key={item.id} className={bulk.selected.has(item.id) ? "is-selected" : undefined}>
-              <CaseCard caseItem={item} leading={<SelectCase caseItem={item} checked={bulk.selected.has(item.id)} onToggle={bulk.toggle} disabled={bulk.running} />} />
+              <CaseCard caseItem={item} headingLevel={2} leading={<SelectCase caseItem={item} checked={bulk.selected.has(item.id)} onToggle={bulk.toggle} disabled={bulk.running} />} />
             </li>
           ))}
         </ul>

@@ -1,7 +1,7 @@
 import { useCallback, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
-import { keys, useMe, useTimeZone } from "../api/queries";
+import { hasPermission, keys, useMe, useTimeZone } from "../api/queries";
 import type { SectionKey, Work } from "../api/types";
 import { ErrorState } from "../components/empty-state";
 import { LoadingState } from "../components/spinner";
@@ -70,12 +70,12 @@ export function MyWorkPage() {
           <NextCasePanel work={work.data} me={me} claimSignal={claimSignal} />
           <div className="work-sections">
             {sortSections(work.data).map((section) => (
-              <WorkSection key={section.key} section={section} timeZone={timeZone} onToggle={onToggle} />
+              <WorkSection key={section.key} section={section} timeZone={timeZone} canClaim={hasPermission(me, "case.claim")} onToggle={onToggle} />
             ))}
           </div>
         </>
       ) : null}
-      {help ? <ShortcutsDialog onClose={() => setHelp(false)} /> : null}
+      {help ? <ShortcutsDialog canClaim={hasPermission(me, "case.claim")} onClose={() => setHelp(false)} /> : null}
     </div>
   );
 }

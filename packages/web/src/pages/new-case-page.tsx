@@ -39,9 +39,15 @@ export function NewCasePage() {
   );
   const set = (key: keyof Form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [key]: event.target.value }));
 
-  if (me && !hasPermission(me, "case.create")) return <div className="page"><EmptyState title="You cannot create cases">Your role does not include creating cases.</EmptyState></div>;
+  const refusal = (title: string, text: string) => (
+    <div className="page page-narrow">
+      <div className="page-header"><h1>New case</h1></div>
+      <EmptyState title={title}>{text}</EmptyState>
+    </div>
+  );
+  if (me && !hasPermission(me, "case.create")) return refusal("You cannot create cases", "Your role does not include creating cases.");
   if (me && teams.isSuccess && sortedTeams.length === 0) {
-    return <div className="page"><EmptyState title="No team to create cases on">You can create cases on your own teams, and you are not on any team yet. Ask an administrator to add you to one.</EmptyState></div>;
+    return refusal("No team to create cases on", "You can create cases on your own teams, and you are not on any team yet. Ask an administrator to add you to one.");
   }
 
   async function submit(event: FormEvent) {

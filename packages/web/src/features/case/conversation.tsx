@@ -8,6 +8,7 @@ import { LoadingState } from "../../components/spinner";
 import { formatDateTime } from "../../lib/time";
 import { MessageAttachments } from "./message-attachments";
 import { DeliveryStatus } from "../delivery/delivery-status";
+import { channelLabel } from "../../lib/labels";
 
 type MessagePage = { messages: Message[]; nextCursor: string | null };
 
@@ -48,8 +49,8 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
               <div className="message-meta">
                 <span className="message-author">{author}</span>
                 {kind === "note" ? <span className="chip chip-note">Internal note</span> : null}
-                {kind === "outbound" ? <span className="chip chip-outbound">Reply{message.channel ? ` · ${message.channel}` : ""}</span> : null}
-                {kind === "inbound" && message.channel ? <span className="chip">{message.channel}</span> : null}
+                {kind === "outbound" ? <span className="chip chip-outbound">Reply{message.channel ? ` · ${channelLabel(message.channel)}` : ""}</span> : null}
+                {kind === "inbound" && message.channel ? <span className="chip">{channelLabel(message.channel)}</span> : null}
                 <time dateTime={message.createdAt}>{formatDateTime(message.createdAt, timeZone)}</time>
               </div>
               {message.body ? <div className="message-body">{message.body}</div> : null}

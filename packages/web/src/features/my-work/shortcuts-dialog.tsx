@@ -9,7 +9,8 @@ const SHORTCUTS: [string, string][] = [
   ["?", "Show this help"],
 ];
 
-export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+/** The My Work keys; `c` is listed only for someone who may claim. */
+export function ShortcutsDialog({ canClaim, onClose }: { canClaim: boolean; onClose: () => void }) {
   return (
     <Dialog
       title="Keyboard shortcuts"
@@ -22,7 +23,7 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
       }
     >
       <dl className="shortcuts">
-        {SHORTCUTS.map(([key, text]) => (
+        {SHORTCUTS.filter(([key]) => canClaim || key !== "c").map(([key, text]) => (
           <div key={key}>
             <dt>
               <kbd>{key}</kbd>

@@ -7,16 +7,16 @@ import { Button } from "../../components/button";
 import { CaseCard } from "../../components/case-card";
 import { resolutionLabel } from "../../lib/resolution";
 import { formatWhen } from "../../lib/time";
-import { SECTION_EMPTY, SECTION_TITLES } from "../../lib/labels";
+import { SECTION_TITLES, sectionEmpty } from "../../lib/labels";
 import { useNow } from "../../lib/use-now";
 
-type Props = { section: Section; timeZone: string; onToggle: (key: Section["key"], collapsed: boolean) => void };
+type Props = { section: Section; timeZone: string; canClaim: boolean; onToggle: (key: Section["key"], collapsed: boolean) => void };
 
 /**
  * One My Work section. The first page comes with GET /me/work; "Load more" switches to a
  * paged query of the section that react-query refetches page by page on live events.
  */
-export function WorkSection({ section, timeZone, onToggle }: Props) {
+export function WorkSection({ section, timeZone, canClaim, onToggle }: Props) {
   const [pagesWanted, setPagesWanted] = useState(1);
   const paged = useInfiniteQuery({
     queryKey: keys.workSection(section.key),
@@ -58,7 +58,7 @@ export function WorkSection({ section, timeZone, onToggle }: Props) {
       </h2>
       <div id={bodyId} className="work-section-body" hidden={collapsed}>
         {cases.length === 0 ? (
-          <p className="section-empty">{SECTION_EMPTY[section.key]}</p>
+          <p className="section-empty">{sectionEmpty(section.key, canClaim)}</p>
         ) : (
           <ul className="card-grid">
             {cases.map((item) => (

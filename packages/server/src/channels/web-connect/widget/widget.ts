@@ -36,7 +36,7 @@ function mount(info: ChannelInfo): void {
   const body = h('div', { class: 'body' });
   const close = h('button', { class: 'x', type: 'button', 'aria-label': 'Close chat window' }, '×');
   const panel = h('section', { class: 'panel', role: 'dialog', 'aria-label': info.title, hidden: '' },
-    h('header', {}, h('strong', {}, info.title), close), body);
+    h('div', { class: 'head' }, h('strong', {}, info.title), close), body);
   root.append(panel, toggle);
   document.body.append(host);
   const show = (open: boolean) => {
