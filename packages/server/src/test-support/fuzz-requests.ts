@@ -1,7 +1,7 @@
 import { hostileString, hugeString, mutateBody, oddId, pick, validValue, FUZZ_NUL, type Pools, type Rand, type Schema } from './fuzz-values.ts';
 
 export type Operation = { method: string; path: string; op: Schema };
-export type FuzzRequest = { kind: string; method: string; url: string; payload?: string; contentType?: string; headers?: Record<string, string> };
+export type FuzzRequest = { kind: string; method: string; url: string; payload?: string; contentType?: string; headers?: Record<string, string>; sign?: boolean };
 
 type Param = { name: string; in: string; required?: boolean; schema?: Schema };
 
@@ -27,6 +27,9 @@ function pathPool(path: string, name: string, pools: Pools): string[] {
     return pools[COLLECTIONS[before] ?? ''] ?? [];
   }
   if (name === 'userId') return pools.users ?? [];
+  if (name === 'messageId') return pools.messages ?? [];
+  if (name === 'attachmentId') return pools.attachments ?? [];
+  if (name === 'deliveryId') return pools.deliveries ?? [];
   if (name === 'channelId') return pools.providerChannels ?? [];
   if (name === 'key') return (path.includes('/chat/') ? pools.chatKeys : pools.sections) ?? [];
   return [];
@@ -59,6 +62,17 @@ function hostileQuery(r: Rand, params: Param[]): string {
   ]);
 }
 
+/** Headers the server reads, with values a client can send but should not. */
+function hostileHeaders(r: Rand): Record<string, string> {
+  const huge = 'k'.repeat(pick(r, [201, 4000]));
+  return pick<Record<string, string>>(r, [
+    { 'idempotency-key': pick(r, ['', huge, 'ÿÿ', 'same-key', ' ']) }, { 'last-event-id': pick(r, ['99999999999999999999', '-1', 'abc', '1']) },
+    { 'x-chat-token': pick(r, ['', huge, 'tok']) }, { authorization: pick(r, ['Bearer', 'Basic dXNlcjpwYXNz', `Bearer ${huge}`, 'Bearer a b']) },
+    { cookie: pick(r, ['casework_session=', `casework_session=${huge}`, 'casework_session=%ZZ']) }, { 'if-none-match': '*' },
+    { 'accept-encoding': 'gzip, br' }, { 'content-type': 'application/json; charset=latin1' },
+  ]);
+}
+
 function bodySchema(op: Schema): Schema | undefined {
   return op.requestBody?.content?.['application/json']?.schema;
 }
@@ -74,7 +88,7 @@ export function requestsFor(o: Operation, count: number, r: Rand, pools: Pools):
   const body = bodySchema(o.op);
   const out: FuzzRequest[] = [];
   for (let i = 0; i < count; i++) {
-    const kinds = ['valid', 'valid', 'valid', 'path', 'query', 'body', 'body', 'body', 'query', 'path'];
+    const kinds = ['valid', 'path', 'body', 'valid', 'query', 'headers', 'body', 'valid', 'path', 'body'];
     let kind = kinds[i % kinds.length]!;
     if (kind === 'path' && !pathParams.length) kind = 'query';
     if (kind === 'body' && !body) kind = 'query';
@@ -88,7 +102,7 @@ export function requestsFor(o: Operation, count: number, r: Rand, pools: Pools):
     const valid = queryParams.filter((p) => p.required || (!['cursor', 'after'].includes(p.name) && r() < 0.5)).map((p) => [p.name, queryValue(p, r, pools)] as [string, string]);
     const query = kind === 'query' ? [qs(valid), hostileQuery(r, queryParams)].filter(Boolean).join('&') : qs(valid);
     if (query) url += `?${query}`;
-    const req: FuzzRequest = { kind, method: o.method, url };
+    const req: FuzzRequest = { kind, method: o.method, url, headers: kind === 'headers' ? hostileHeaders(r) : undefined };
     if (body) {
       const value = validValue(body, r, pools);
       if (kind === 'body') {
@@ -108,7 +122,8 @@ export function requestsFor(o: Operation, count: number, r: Rand, pools: Pools):
       // Provider webhooks are forms signed by the provider: send a form, signed or not.
       req.payload = `From=%2B15550123&To=%2B15550100&Body=${enc(hostileString(r))}&MessageSid=SM${i}&CallSid=CA${i}`;
       req.contentType = 'application/x-www-form-urlencoded';
-      req.headers = r() < 0.5 ? { 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' } : {};
+      if (r() < 0.3) req.headers = { 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' };
+      else req.sign = true;
     }
     out.push(req);
   }

@@ -38,7 +38,7 @@ export function oddId(r: Rand): string {
 /** The pool a named field draws real values from, if any. */
 export function poolFor(name: string | undefined, pools: Pools): string[] | undefined {
   if (!name) return undefined;
-  const key = ({ teamId: 'teams', teamIds: 'teams', ownerId: 'users', userId: 'users', collaboratorIds: 'users', channelId: 'channels', caseId: 'cases', role: 'roleNames', channelKey: 'chatKeys' } as Record<string, string>)[name];
+  const key = ({ teamId: 'teams', teamIds: 'teams', ownerId: 'users', userId: 'users', collaboratorIds: 'users', channelId: 'channels', caseId: 'cases', role: 'roleNames', channelKey: 'chatKeys', email: 'emails', password: 'passwords' } as Record<string, string>)[name];
   const pool = key ? pools[key] : undefined;
   return pool?.length ? pool : undefined;
 }

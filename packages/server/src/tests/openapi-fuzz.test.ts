@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, startTestApp, type TestApp } from '../test-support/harness.ts';
 import { prng } from '../test-support/case-fixtures.ts';
-import { seedFuzzWorld, type FuzzIdentity, type FuzzWorld } from '../test-support/fuzz-world.ts';
+import { seedFuzzWorld, signWebhook, type FuzzIdentity, type FuzzWorld } from '../test-support/fuzz-world.ts';
 import { operationsOf, requestsFor, type FuzzRequest, type Operation } from '../test-support/fuzz-requests.ts';
 import { checkAnswer } from '../test-support/fuzz-check.ts';
 import type { Schema } from '../test-support/fuzz-values.ts';
@@ -13,7 +13,7 @@ const SEED = Number(process.env.CASEWORK_FUZZ_SEED ?? 12);
 /** A file prefix to write every request and answer to (tab-separated), to see what the fuzzer reaches. */
 const TRACE = process.env.CASEWORK_FUZZ_TRACE;
 /** Requests per operation and identity (four identities: admin, agent, channel token, anonymous). */
-const PER_OPERATION = Number(process.env.CASEWORK_FUZZ_COUNT ?? 8);
+const PER_OPERATION = Number(process.env.CASEWORK_FUZZ_COUNT ?? 10);
 
 type Answer = { status: number; contentType?: string; body: string };
 
@@ -22,17 +22,21 @@ const streams = (o: Operation) => Object.values<Schema>(o.op.responses ?? {}).so
 /** A stream never ends: over a real socket, read the status and headers and hang up. */
 async function sendStreaming(base: string, req: FuzzRequest, who: FuzzIdentity): Promise<Answer> {
   const abort = new AbortController();
-  const res = await fetch(base + req.url, { method: req.method, headers: who.headers, signal: abort.signal });
+  const res = await fetch(base + req.url, { method: req.method, headers: { ...who.headers, ...req.headers }, signal: abort.signal });
   const contentType = res.headers.get('content-type') ?? undefined;
   const body = contentType?.startsWith('text/event-stream') ? '' : await res.text();
   abort.abort();
   return { status: res.status, contentType, body };
 }
 
-async function send(t: TestApp, req: FuzzRequest, who: FuzzIdentity): Promise<Answer> {
+async function send(t: TestApp, world: FuzzWorld, req: FuzzRequest, who: FuzzIdentity): Promise<Answer> {
+  const signature = req.sign && req.payload !== undefined ? signWebhook(world, req.url, req.payload) : undefined;
   const res = await t.app.inject({
     method: req.method as 'GET', url: req.url, payload: req.payload,
-    headers: { ...who.headers, ...req.headers, ...(req.contentType ? { 'content-type': req.contentType } : {}) },
+    headers: {
+      ...who.headers, ...(req.contentType ? { 'content-type': req.contentType } : {}), ...req.headers,
+      ...(signature ? { 'x-twilio-signature': signature } : {}),
+    },
   });
   return { status: res.statusCode, contentType: res.headers['content-type'] as string | undefined, body: res.body };
 }
@@ -82,7 +86,7 @@ describe.each(DB_KINDS)('OpenAPI fuzz (%s)', (kind) => {
     for (const o of operationsOf(doc)) {
       for (const req of requestsFor(o, PER_OPERATION, rand, world.pools)) {
         for (const who of world.identities) {
-          const answer = streams(o) ? await sendStreaming(base, req, who) : await send(t, req, who);
+          const answer = streams(o) ? await sendStreaming(base, req, who) : await send(t, world, req, who);
           sent++;
           trace.push(`${who.name}\t${req.kind}\t${o.method} ${o.path}\t${answer.status}\t${answer.body.slice(0, 150).replace(/\s+/g, ' ')}`);
           const wrong = checkAnswer(o.op, answer.status, answer.contentType, answer.body);
