@@ -110,6 +110,13 @@ export function mutateBody(s: Schema, body: unknown, r: Rand): { body?: unknown;
   const names = Object.keys(props);
   const obj = (body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as object) } : {}) as Record<string, unknown>;
   const field = names.length ? pick(r, names) : 'field';
+  // Sometimes the change goes one level down, into a nested object (a customer, a channel's settings).
+  const sub = objectSchema(props[field]);
+  const inner = obj[field];
+  if (sub && inner && typeof inner === 'object' && !Array.isArray(inner) && r() < 0.4) {
+    const m = mutateBody(sub, inner, r);
+    if (m.body !== undefined && m.raw === undefined) return { body: { ...obj, [field]: m.body } };
+  }
   switch (int(r, 0, 9)) {
     case 0: return { body: { ...obj, [field]: wrongType(props[field] ?? {}, r) } };
     case 1: { const required = (s.required ?? []) as string[]; if (required.length) delete obj[pick(r, required)]; return { body: obj }; }
@@ -122,6 +129,13 @@ export function mutateBody(s: Schema, body: unknown, r: Rand): { body?: unknown;
     case 8: return { body: { ...obj, [field]: deepNest(40) } };
     default: return { body: { ...obj, [field]: pick(r, [-1, 0, 2 ** 31, 1e308, '', ' ', [], {}]) } };
   }
+}
+
+/** The object schema a field holds, also when it may be null. */
+function objectSchema(s: Schema | undefined): Schema | undefined {
+  if (!s) return undefined;
+  if (s.properties) return s;
+  return ((s.anyOf ?? s.oneOf ?? []) as Schema[]).find((b) => b.properties);
 }
 
 const deepNest = (n: number): unknown => (n === 0 ? 'bottom' : { a: deepNest(n - 1) });
