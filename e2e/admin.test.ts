@@ -31,7 +31,10 @@ describe('administration', () => {
     await page.getByRole('link', { name: 'Roles' }).click();
     await page.getByRole('row', { name: /Agent/ }).first().getByRole('button', { name: 'Make a copy' }).click();
     await page.getByRole('dialog').getByLabel('Name').fill('Senior agent');
-    await page.getByRole('dialog').getByLabel(/case\.cancel/).check();
+    await page
+      .getByRole('dialog')
+      .getByLabel(/case\.cancel/)
+      .check();
     await page.getByRole('dialog').getByRole('button', { name: 'Create role' }).click();
     await page.getByRole('row', { name: /Senior agent/ }).waitFor();
 
@@ -52,7 +55,13 @@ describe('administration', () => {
     await page.getByLabel('Maximum open cases per user').fill('25');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect
-      .poll(async () => (await strict(await apiSession(app.server.url, ADMIN.email, ADMIN.password))<{ timeZone: string; maxOpenPerUser: number }>('GET', '/organisation')))
+      .poll(
+        async () =>
+          await strict(await apiSession(app.server.url, ADMIN.email, ADMIN.password))<{ timeZone: string; maxOpenPerUser: number }>(
+            'GET',
+            '/organisation',
+          ),
+      )
       .toMatchObject({ timeZone: 'Europe/Paris', maxOpenPerUser: 25 });
     expect(errors).toEqual([]);
     await context.close();

@@ -18,7 +18,12 @@ describe('case page attachments', () => {
     server = await startServer({ env: { CASEWORK_SMTP_PORT: String(smtpPort) } });
     const admin = strict(await apiSession(server.url, ADMIN.email, ADMIN.password));
     org = await seedOrg(await apiSession(server.url, ADMIN.email, ADMIN.password));
-    await admin('POST', '/channels', { type: 'email', name: 'Support mail', teamId: org.supportId, settings: { address: 'support@e2e.test' } });
+    await admin('POST', '/channels', {
+      type: 'email',
+      name: 'Support mail',
+      teamId: org.supportId,
+      settings: { address: 'support@e2e.test' },
+    });
     browser = await launchBrowser();
 
     // A real picture to attach: a screenshot of a small drawing.
@@ -30,7 +35,9 @@ describe('case page attachments', () => {
 
     const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
     await mailer.sendMail({
-      from: 'Carla Kunde <carla@cust.test>', to: 'support@e2e.test', subject: 'My parcel arrived damaged',
+      from: 'Carla Kunde <carla@cust.test>',
+      to: 'support@e2e.test',
+      subject: 'My parcel arrived damaged',
       text: 'Hello, the box was dented and the mug inside is broken. Photo and receipt attached.',
       attachments: [
         { filename: 'dented-box.png', content: photo, contentType: 'image/png' },

@@ -11,7 +11,10 @@ const app = e2eApp(async (admin) => {
   const seeded = await orgWithCases(['Printer on fire'])(admin);
   const start = Date.parse('2026-01-05T09:00:00Z');
   const cases = Array.from({ length: BILLING_CASES }, (_, i) => ({
-    subject: `Refund request ${i + 1}`, type: 'email', teamId: seeded.org.billingId, status: 'new',
+    subject: `Refund request ${i + 1}`,
+    type: 'email',
+    teamId: seeded.org.billingId,
+    status: 'new',
     createdAt: new Date(start + i * 60_000).toISOString(),
   }));
   await strict(admin)('POST', '/import/cases', { cases });

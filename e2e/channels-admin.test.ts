@@ -106,7 +106,10 @@ describe('administration of channels and webhooks', () => {
     await page.getByRole('button', { name: 'Delete channel Old mailbox' }).click();
     await page.getByRole('dialog', { name: 'Delete Old mailbox?' }).getByRole('button', { name: 'Delete channel' }).click();
     await page.getByRole('heading', { name: 'Old mailbox', exact: true }).waitFor({ state: 'detached' });
-    expect((await strict(app.admin)<{ channels: ChannelJson[] }>('GET', '/channels')).channels.map((c) => c.name)).toEqual(['Website chat', 'Support SMS']);
+    expect((await strict(app.admin)<{ channels: ChannelJson[] }>('GET', '/channels')).channels.map((c) => c.name)).toEqual([
+      'Website chat',
+      'Support SMS',
+    ]);
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
     await context.close();
@@ -124,7 +127,8 @@ describe('administration of channels and webhooks', () => {
     await shot(page, 'webhooks-form');
     await dialog.getByRole('button', { name: 'Add webhook' }).click();
     await page.getByRole('heading', { name: receiverUrl }).waitFor();
-    const [hook] = (await strict(app.admin)<{ webhooks: { id: string; events: string[]; hasSecret: boolean }[] }>('GET', '/webhooks')).webhooks;
+    const [hook] = (await strict(app.admin)<{ webhooks: { id: string; events: string[]; hasSecret: boolean }[] }>('GET', '/webhooks'))
+      .webhooks;
     expect(hook).toMatchObject({ events: ['case.created', 'case.claimed', 'case.status_changed'], hasSecret: true });
     expect(JSON.stringify(hook)).not.toContain('e2e-webhook-secret-1');
     await shot(page, 'webhooks-list');
@@ -135,10 +139,15 @@ describe('administration of channels and webhooks', () => {
     await page.getByRole('link', { name: `Deliveries of ${receiverUrl}` }).click();
     await page.getByRole('heading', { name: 'Deliveries' }).waitFor();
     const row = page.getByRole('row').filter({ hasText: 'Case created' });
-    await expect.poll(async () => {
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      return row.textContent();
-    }, { timeout: 15_000 }).toContain('Delivered');
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return row.textContent();
+        },
+        { timeout: 15_000 },
+      )
+      .toContain('Delivered');
     expect(await row.textContent()).toContain('HTTP 200');
     await shot(page, 'webhooks-deliveries');
 
@@ -157,7 +166,13 @@ describe('administration of channels and webhooks', () => {
 
 describe('bulk actions on the Cases list', () => {
   it('claims every selected case the agent may claim, with progress and a summary', async () => {
-    const cases: CaseJson[] = await createCases(app.admin, app.org.supportId, ['Bulk one', 'Bulk two', 'Bulk three', 'Bulk four', 'Bulk taken']);
+    const cases: CaseJson[] = await createCases(app.admin, app.org.supportId, [
+      'Bulk one',
+      'Bulk two',
+      'Bulk three',
+      'Bulk four',
+      'Bulk taken',
+    ]);
     const bob = strict(await apiSession(app.server.url, app.org.users.bob.email, app.org.users.bob.password));
     await bob('POST', `/cases/${cases[4]!.id}/claim`, {});
 
@@ -176,7 +191,10 @@ describe('bulk actions on the Cases list', () => {
     await shot(page, 'cases-bulk-selected');
 
     await bar.getByRole('button', { name: /^Claim 4 of 5 selected/ }).click();
-    await bar.getByRole('status').filter({ hasText: /Claiming [1-4] of 4…/ }).waitFor();
+    await bar
+      .getByRole('status')
+      .filter({ hasText: /Claiming [1-4] of 4…/ })
+      .waitFor();
     await shot(page, 'cases-bulk-progress');
     const summary = page.locator('.bulk-summary');
     await summary.waitFor();
@@ -185,7 +203,12 @@ describe('bulk actions on the Cases list', () => {
     await shot(page, 'cases-bulk-summary');
 
     const mine = await strict(app.admin)<{ cases: CaseJson[] }>('GET', `/cases?q=Bulk&ownerId=${app.org.users.alice.id}`);
-    expect(mine.cases.map((c) => c.reference).sort()).toEqual(cases.slice(0, 4).map((c) => c.reference).sort());
+    expect(mine.cases.map((c) => c.reference).sort()).toEqual(
+      cases
+        .slice(0, 4)
+        .map((c) => c.reference)
+        .sort(),
+    );
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -197,12 +220,18 @@ describe('bulk actions on the Cases list', () => {
     await page.getByRole('region', { name: 'Bulk actions' }).waitFor();
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0);
     await shot(page, 'phone-cases-bulk');
-    await page.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: /^Follow/ }).click();
+    await page
+      .getByRole('region', { name: 'Bulk actions' })
+      .getByRole('button', { name: /^Follow/ })
+      .click();
     await page.locator('.bulk-summary').waitFor();
     expect(await page.locator('.bulk-summary').textContent()).toMatch(/Now following 5 of 5 cases\./);
 
     await page.getByLabel(/Select all \d+ shown/).check();
-    await page.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: /^Assign/ }).click();
+    await page
+      .getByRole('region', { name: 'Bulk actions' })
+      .getByRole('button', { name: /^Assign/ })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Assign 5 cases' });
     await dialog.getByLabel('Owner').selectOption({ label: 'Bob Agent' });
     await shot(page, 'phone-cases-bulk-assign');

@@ -9,15 +9,27 @@ const app = e2eApp(orgWithCases());
 describe('abandoned chat', () => {
   it('the case page says "Abandoned" and why; My Work does not list it under Solved Today', async () => {
     const admin = strict(app.admin);
-    const channel = await admin<{ publicKey: string }>('POST', '/channels', { type: 'web_connect', name: 'Site chat', teamId: app.org.supportId, settings: {} });
+    const channel = await admin<{ publicKey: string }>('POST', '/channels', {
+      type: 'web_connect',
+      name: 'Site chat',
+      teamId: app.org.supportId,
+      settings: {},
+    });
     const post = async (path: string, body: unknown, token?: string) => {
       const r = await fetch(`${app.server.url}/api/v1${path}`, {
-        method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(token ? { 'x-chat-token': token } : {}) },
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...(token ? { 'x-chat-token': token } : {}) },
       });
       expect(r.status).toBeLessThan(300);
       return r.json() as Promise<{ id: string; token: string; caseId: string }>;
     };
-    const chat = await post('/chat/sessions', { channelKey: channel.publicKey, name: 'Carla Kunde', email: 'carla@cust.test', message: 'Is anyone there?' });
+    const chat = await post('/chat/sessions', {
+      channelKey: channel.publicKey,
+      name: 'Carla Kunde',
+      email: 'carla@cust.test',
+      message: 'Is anyone there?',
+    });
 
     const { page, context, errors } = await signedIn(app.browser, app.server.url, app.org.users.alice, { width: 1280, height: 800 });
     await page.goto(`${app.server.url}/cases/${chat.caseId}`);

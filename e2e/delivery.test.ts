@@ -15,7 +15,9 @@ async function smsProvider() {
     req.on('data', (c) => (body += String(c)));
     req.on('end', () => {
       if (!state.accept) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The number is not a valid phone number' }));
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: 'The number is not a valid phone number' }));
         return;
       }
       state.sent.push(new URLSearchParams(body).get('Body') ?? '');
@@ -23,7 +25,11 @@ async function smsProvider() {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    state,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 const TOKEN = 'e2e-sms-token';
@@ -40,20 +46,35 @@ describe('delivery status on the case page', () => {
   beforeAll(async () => {
     provider = await smsProvider();
     // No mail relay: email cannot be delivered. The provider stub lives on loopback, which outbound calls may reach here.
-    server = await startServer({ env: { CASEWORK_SMTP_URL: '', CASEWORK_OUTBOUND_ALLOW: '127.0.0.0/8,::1', CASEWORK_CHANNEL_POLL_MS: '200', CASEWORK_RETRY_BASE_MS: '200' } });
+    server = await startServer({
+      env: {
+        CASEWORK_SMTP_URL: '',
+        CASEWORK_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
+        CASEWORK_CHANNEL_POLL_MS: '200',
+        CASEWORK_RETRY_BASE_MS: '200',
+      },
+    });
     const session = await apiSession(server.url, ADMIN.email, ADMIN.password);
     const admin = strict(session);
     org = await seedOrg(session);
     bare = (await createCases(session, org.supportId, ['Phoned in, no channel']))[0]!;
-    await admin('POST', '/channels', { type: 'email', name: 'Support mailbox', teamId: org.supportId, settings: { address: 'help@e2e.test' } });
+    await admin('POST', '/channels', {
+      type: 'email',
+      name: 'Support mailbox',
+      teamId: org.supportId,
+      settings: { address: 'help@e2e.test' },
+    });
     const sms = await admin<{ id: string }>('POST', '/channels', {
-      type: 'sms', name: 'Support SMS', teamId: org.supportId,
+      type: 'sms',
+      name: 'Support SMS',
+      teamId: org.supportId,
       settings: { accountSid: 'ACe2e', phoneNumber: '+15550100', authToken: TOKEN, apiBaseUrl: provider.url },
     });
     const url = `${server.url}/webhooks/sms/${sms.id}`;
     const params = { MessageSid: 'SMin1', From: '+491701234567', To: '+15550100', Body: 'Where is my parcel?' };
     const res = await fetch(url, {
-      method: 'POST', body: new URLSearchParams(params).toString(),
+      method: 'POST',
+      body: new URLSearchParams(params).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TOKEN, url, params) },
     });
     expect(res.status).toBe(200);
@@ -112,17 +133,19 @@ describe('delivery status on the case page', () => {
     await context.close();
   });
 
-  it('the case owner is told live when a colleague\'s reply on their case was not delivered; others on the team are not', async () => {
+  it("the case owner is told live when a colleague's reply on their case was not delivered; others on the team are not", async () => {
     provider.state.accept = false;
     const bobApi = strict(await apiSession(server.url, org.users.bob.email, org.users.bob.password));
     const aliceApi = strict(await apiSession(server.url, org.users.alice.email, org.users.alice.password));
     await bobApi('POST', `/cases/${smsCaseId}/claim`);
     const bob = await signedIn(browser, server.url, org.users.bob, DESKTOP);
     const vic = await signedIn(browser, server.url, org.users.vic, DESKTOP);
-    await Promise.all([bob, vic].map(async ({ page }) => {
-      await page.goto(`${server.url}/cases`);
-      await expect.poll(() => page.locator('.live-open').count()).toBe(1);
-    }));
+    await Promise.all(
+      [bob, vic].map(async ({ page }) => {
+        await page.goto(`${server.url}/cases`);
+        await expect.poll(() => page.locator('.live-open').count()).toBe(1);
+      }),
+    );
     await aliceApi('POST', `/cases/${smsCaseId}/messages`, { body: 'One more thing.', internal: false });
     const notice = bob.page.getByRole('alert').getByText(/A reply on your case .* was not delivered/);
     await notice.waitFor({ timeout: 15_000 });

@@ -7,7 +7,12 @@ import { e2eApp } from './support/app.ts';
 
 const app = e2eApp(async (admin) => {
   const org: Org = await seedOrg(admin);
-  const channel = await strict(admin)<{ publicKey: string }>('POST', '/channels', { type: 'web_connect', name: 'Website', teamId: org.supportId, settings: {} });
+  const channel = await strict(admin)<{ publicKey: string }>('POST', '/channels', {
+    type: 'web_connect',
+    name: 'Website',
+    teamId: org.supportId,
+    settings: {},
+  });
   return { org, channelKey: channel.publicKey };
 });
 
@@ -27,12 +32,13 @@ describe('forms offer only what the user may do, and say it plainly', () => {
     await sue.page.goto(`${app.server.url}/cases/new`);
     await expect.poll(async () => (await optionTexts(sue.page, 'Team')).sort()).toEqual(['Billing', 'Support']);
     await sue.page.getByLabel('Team').selectOption({ label: 'Support' });
-    await expect.poll(async () => (await optionTexts(sue.page, 'Owner (optional)')).sort())
+    await expect
+      .poll(async () => (await optionTexts(sue.page, 'Owner (optional)')).sort())
       .toEqual(['Alice Agent', 'Bob Agent', 'Sue Supervisor (me)', 'Unassigned (team queue)', 'Vic Viewer']);
     await sue.context.close();
   });
 
-  it('a wrong email gets a plain message beside the field, not the validator\'s words', async () => {
+  it("a wrong email gets a plain message beside the field, not the validator's words", async () => {
     const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.bob);
     await page.goto(`${app.server.url}/cases/new`);
     await page.getByLabel('Subject').fill('Parcel lost');
@@ -66,9 +72,10 @@ describe('forms offer only what the user may do, and say it plainly', () => {
 describe('text agrees with itself and shows no raw ids', () => {
   it('a viewer is told they cannot claim and is not told to claim', async () => {
     const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.vic);
-    await strict(await apiSession(app.server.url, app.org.users.sue.email, app.org.users.sue.password))(
-      'POST', '/cases', { subject: 'Queue for the viewer', teamId: app.org.supportId },
-    );
+    await strict(await apiSession(app.server.url, app.org.users.sue.email, app.org.users.sue.password))('POST', '/cases', {
+      subject: 'Queue for the viewer',
+      teamId: app.org.supportId,
+    });
     await page.goto(`${app.server.url}/`);
     await page.locator('.next-panel .case-card').waitFor();
     const text = (await page.locator('main, body').first().textContent()) ?? '';
@@ -88,7 +95,8 @@ describe('text agrees with itself and shows no raw ids', () => {
 
   it('a web chat case shows the channel by name ("Web chat"), never the raw type id', async () => {
     const started = await fetch(`${app.server.url}/api/v1/chat/sessions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ channelKey: app.channelKey, name: 'Carla Kunde', email: 'carla@cust.test', message: 'Where is my parcel?' }),
     });
     expect(started.status).toBe(201);

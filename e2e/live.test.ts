@@ -42,7 +42,7 @@ async function claimShowsOnOtherPage(alicesServer: string, bobsServer: string, l
 }
 
 describe('live updates', () => {
-  it('a claim in one browser changes the other user\'s Next Unassigned Case without reload', async () => {
+  it("a claim in one browser changes the other user's Next Unassigned Case without reload", async () => {
     const server = await startServer();
     try {
       await claimShowsOnOtherPage(server.url, server.url, 'one-process');

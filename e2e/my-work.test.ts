@@ -31,7 +31,16 @@ describe('My Work', () => {
     await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
     await toggle.click();
     await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
-    await expect.poll(async () => (await strict(await apiSession(app.server.url, app.org.users.alice.email, app.org.users.alice.password))<{ collapsedSections: string[] }>('GET', '/me/preferences')).collapsedSections).toContain('waiting');
+    await expect
+      .poll(
+        async () =>
+          (
+            await strict(await apiSession(app.server.url, app.org.users.alice.email, app.org.users.alice.password))<{
+              collapsedSections: string[];
+            }>('GET', '/me/preferences')
+          ).collapsedSections,
+      )
+      .toContain('waiting');
     await page.reload();
     await expect.poll(() => page.locator('#section-waiting-heading button').getAttribute('aria-expanded')).toBe('false');
     expect(await page.locator('#section-waiting').isHidden()).toBe(true);

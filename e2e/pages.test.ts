@@ -17,9 +17,17 @@ const app = e2eApp(async (admin, server) => {
 });
 
 describe('every page renders at laptop and phone widths', () => {
-  for (const [label, viewport] of [['laptop', LAPTOP], ['phone', PHONE]] as const) {
+  for (const [label, viewport] of [
+    ['laptop', LAPTOP],
+    ['phone', PHONE],
+  ] as const) {
     it(`walks the app as a supervisor with admin rights (${label})`, async () => {
-      const { page, context, errors } = await signedIn(app.browser, app.server.url, { email: ADMIN.email, password: ADMIN.password }, viewport);
+      const { page, context, errors } = await signedIn(
+        app.browser,
+        app.server.url,
+        { email: ADMIN.email, password: ADMIN.password },
+        viewport,
+      );
       const pages: [string, string, string][] = [
         ['my-work', '/', 'My Work'],
         ['cases', '/cases', 'Cases'],

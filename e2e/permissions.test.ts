@@ -20,7 +20,8 @@ describe('permissions in the UI match the API', () => {
     const target = app.cases[0]!;
     const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.vic);
     const items = await menuItemsFor(page, target.reference);
-    for (const forbidden of ['Claim', 'Assign…', 'Unassign', 'Set waiting…', 'Resolve…', 'Cancel case']) expect(items).not.toContain(forbidden);
+    for (const forbidden of ['Claim', 'Assign…', 'Unassign', 'Set waiting…', 'Resolve…', 'Cancel case'])
+      expect(items).not.toContain(forbidden);
     expect(await page.getByRole('link', { name: 'New case' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
     await page.goto(`${app.server.url}/`);

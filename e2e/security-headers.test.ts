@@ -27,11 +27,19 @@ describe('Content-Security-Policy in the browser', () => {
     const context = await app.browser.newContext({ viewport: LAPTOP });
     const page = await context.newPage();
     // A page on another origin (about:blank with content) framing the app and the demo page.
-    await page.setContent(`<iframe id="app" src="${app.server.url}/login"></iframe><iframe id="demo" src="${app.server.url}/demo/chat"></iframe>`);
+    await page.setContent(
+      `<iframe id="app" src="${app.server.url}/login"></iframe><iframe id="demo" src="${app.server.url}/demo/chat"></iframe>`,
+    );
     const demo = page.frameLocator('#demo');
     await demo.locator('h1', { hasText: 'Northwind Outdoor Gear' }).waitFor();
     const appFrame = page.frames().find((f) => f.url().endsWith('/login'));
-    const appLoaded = appFrame ? await appFrame.locator('body').innerText().then((t) => t.includes('Sign in')).catch(() => false) : false;
+    const appLoaded = appFrame
+      ? await appFrame
+          .locator('body')
+          .innerText()
+          .then((t) => t.includes('Sign in'))
+          .catch(() => false)
+      : false;
     expect(appLoaded).toBe(false);
     // The refusal is the policy working: not a violation of ours to fail on.
     cspViolations.get(context)!.length = 0;

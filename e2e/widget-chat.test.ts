@@ -10,7 +10,12 @@ describe('web chat widget (customer in one browser, agent in another)', () => {
   it('the customer chats through the widget on the demo site, the agent answers live, the customer ends and rates', async () => {
     const admin = await apiSession(app.server.url, ADMIN.email, ADMIN.password);
     const org = await seedOrg(admin);
-    const channel = await strict(admin)<{ publicKey: string }>('POST', '/channels', { type: 'web_connect', name: 'Website', teamId: org.supportId, settings: { title: 'Northwind help' } });
+    const channel = await strict(admin)<{ publicKey: string }>('POST', '/channels', {
+      type: 'web_connect',
+      name: 'Website',
+      teamId: org.supportId,
+      settings: { title: 'Northwind help' },
+    });
 
     const customerContext = await app.browser.newContext({ viewport: LAPTOP });
     const customer = await customerContext.newPage();
@@ -29,7 +34,10 @@ describe('web chat widget (customer in one browser, agent in another)', () => {
     await customer.getByRole('button', { name: 'Start chat' }).click();
     await customer.locator('li.customer', { hasText: 'Hello, where is my parcel?' }).waitFor();
 
-    const cases = await strict(admin)<{ cases: { id: string; type: string; status: string; teamId: string }[] }>('GET', '/cases?type=web_connect');
+    const cases = await strict(admin)<{ cases: { id: string; type: string; status: string; teamId: string }[] }>(
+      'GET',
+      '/cases?type=web_connect',
+    );
     expect(cases.cases).toHaveLength(1);
     expect(cases.cases[0]).toMatchObject({ type: 'web_connect', status: 'new', teamId: org.supportId });
     const caseId = cases.cases[0]!.id;

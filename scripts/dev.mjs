@@ -15,7 +15,13 @@ const children = [
   spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'packages/server/src/cli.ts', 'serve'], { cwd: root, stdio: 'inherit', env }),
   spawn('npm', ['run', 'dev', '-w', '@casework/web'], { cwd: root, stdio: 'inherit', env }),
 ];
-const stop = () => { for (const c of children) c.kill('SIGTERM'); };
+const stop = () => {
+  for (const c of children) c.kill('SIGTERM');
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-for (const c of children) c.on('exit', (code) => { stop(); process.exitCode = code ?? 0; });
+for (const c of children)
+  c.on('exit', (code) => {
+    stop();
+    process.exitCode = code ?? 0;
+  });

@@ -13,18 +13,26 @@ const args = process.argv.slice(2);
 function pgAnswers(url) {
   const u = new URL(url);
   return new Promise((resolve) => {
-    const s = net.connect({ host: u.hostname || '127.0.0.1', port: Number(u.port || 5432) }, () => { s.end(); resolve(true); });
+    const s = net.connect({ host: u.hostname || '127.0.0.1', port: Number(u.port || 5432) }, () => {
+      s.end();
+      resolve(true);
+    });
     s.on('error', () => resolve(false));
-    s.setTimeout(2000, () => { s.destroy(); resolve(false); });
+    s.setTimeout(2000, () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 
 const pgUrl = process.env.CASEWORK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbs = process.env.CASEWORK_TEST_DBS ?? 'pglite,postgres';
 if (dbs.includes('postgres') && !(await pgAnswers(pgUrl))) {
-  console.error(`PostgreSQL does not answer at ${pgUrl}.\n` +
-    'Start one (or run `bash .ci/run`, which installs and starts it), set CASEWORK_TEST_PG_URL, ' +
-    'or run the embedded-database suites only with CASEWORK_TEST_DBS=pglite.');
+  console.error(
+    `PostgreSQL does not answer at ${pgUrl}.\n` +
+      'Start one (or run `bash .ci/run`, which installs and starts it), set CASEWORK_TEST_PG_URL, ' +
+      'or run the embedded-database suites only with CASEWORK_TEST_DBS=pglite.',
+  );
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
@@ -32,8 +40,10 @@ if (dbs.includes('postgres') && !(await pgAnswers(pgUrl))) {
 const chromium = process.env.CASEWORK_CHROMIUM ?? '/usr/bin/chromium';
 const withBrowser = !args.includes('--no-e2e');
 if (withBrowser && !fs.existsSync(chromium)) {
-  console.error(`Chromium is not installed at ${chromium} (Debian: apt-get install chromium), needed for the browser tests.\n` +
-    'Run `bash .ci/run` to install it, or `npm test -- --no-e2e` to skip the browser suite.');
+  console.error(
+    `Chromium is not installed at ${chromium} (Debian: apt-get install chromium), needed for the browser tests.\n` +
+      'Run `bash .ci/run` to install it, or `npm test -- --no-e2e` to skip the browser suite.',
+  );
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
@@ -49,10 +59,23 @@ if (withBrowser) {
 
 const report = path.join(os.tmpdir(), `casework-vitest-${process.pid}.json`);
 const projects = ['domain', 'server', ...(withBrowser ? ['e2e'] : [])].flatMap((p) => ['--project', p]);
-const run = spawnSync('npx', ['vitest', 'run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`,
-  ...args.filter((a) => a !== '--no-e2e')], {
-  cwd: root, stdio: 'inherit', env: { ...process.env, CASEWORK_TEST_DBS: dbs, CASEWORK_CHROMIUM: chromium },
-});
+const run = spawnSync(
+  'npx',
+  [
+    'vitest',
+    'run',
+    ...projects,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...args.filter((a) => a !== '--no-e2e'),
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, CASEWORK_TEST_DBS: dbs, CASEWORK_CHROMIUM: chromium },
+  },
+);
 
 let passed = 0;
 let failed = 0;

@@ -11,7 +11,10 @@ export type AxeFinding = { id: string; impact: string; help: string; nodes: numb
 export async function axeViolations(page: Page): Promise<AxeFinding[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   return result.violations.map((v) => ({
-    id: v.id, impact: v.impact ?? 'unknown', help: v.help, nodes: v.nodes.length,
+    id: v.id,
+    impact: v.impact ?? 'unknown',
+    help: v.help,
+    nodes: v.nodes.length,
     targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
   }));
 }

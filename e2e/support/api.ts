@@ -8,7 +8,10 @@ export async function apiSession(base: string, email: string, password: string):
     body: JSON.stringify({ email, password }),
   });
   if (!login.ok) throw new Error(`login ${email}: ${login.status} ${await login.text()}`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return async (method, path, body) => {
     const res = await fetch(`${base}/api/v1${path}`, {
       method,
@@ -44,7 +47,14 @@ export async function seedOrg(admin: Api): Promise<Org> {
   const billing = await call<{ id: string }>('POST', '/teams', { name: 'Billing' });
   const make = async (key: string, name: string, role: string, teamIds: string[], timeZone?: string) => {
     const email = `${key}@e2e.test`;
-    const u = await call<{ id: string }>('POST', '/users', { email, name, password: PASSWORD, role, teamIds, ...(timeZone ? { timeZone } : {}) });
+    const u = await call<{ id: string }>('POST', '/users', {
+      email,
+      name,
+      password: PASSWORD,
+      role,
+      teamIds,
+      ...(timeZone ? { timeZone } : {}),
+    });
     return { id: u.id, email, password: PASSWORD, name };
   };
   return {
@@ -65,7 +75,14 @@ export async function createCases(admin: Api, teamId: string, subjects: string[]
   const call = strict(admin);
   const out: CaseJson[] = [];
   for (const subject of subjects) {
-    out.push(await call<CaseJson>('POST', '/cases', { subject, type, teamId, customer: { name: `Customer of ${subject}`, email: `c${out.length}@mail.test` } }));
+    out.push(
+      await call<CaseJson>('POST', '/cases', {
+        subject,
+        type,
+        teamId,
+        customer: { name: `Customer of ${subject}`, email: `c${out.length}@mail.test` },
+      }),
+    );
   }
   return out;
 }

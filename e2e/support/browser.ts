@@ -14,7 +14,15 @@ export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: process.env.CASEWORK_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const contexts: BrowserContext[] = [];
   const newContext = browser.newContext.bind(browser);
@@ -40,12 +48,18 @@ export const cspViolations = new WeakMap<BrowserContext, string[]>();
 async function watchCsp(context: BrowserContext): Promise<void> {
   const seen: string[] = [];
   cspViolations.set(context, seen);
-  await context.exposeBinding('__caseworkCspViolation', (_source, report: string) => { seen.push(report); });
+  await context.exposeBinding('__caseworkCspViolation', (_source, report: string) => {
+    seen.push(report);
+  });
   await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      const report = `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`;
-      (window as unknown as { __caseworkCspViolation(r: string): void }).__caseworkCspViolation(report);
-    }, true);
+    document.addEventListener(
+      'securitypolicyviolation',
+      (e) => {
+        const report = `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`;
+        (window as unknown as { __caseworkCspViolation(r: string): void }).__caseworkCspViolation(report);
+      },
+      true,
+    );
   });
   context.on('console', (m) => {
     if (/Content[ -]Security[ -]Policy/i.test(m.text())) seen.push(`console: ${m.text()}`);

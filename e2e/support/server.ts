@@ -43,7 +43,11 @@ export async function startServer(options: { databaseUrl?: string; env?: NodeJS.
     ...(dataDir ? { CASEWORK_DATA_DIR: dataDir } : {}),
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/casework.mjs'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/casework.mjs'), 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += String(chunk)));
   child.stderr?.on('data', (chunk) => (output += String(chunk)));

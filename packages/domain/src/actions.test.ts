@@ -16,30 +16,40 @@ const MANAGER: Table = {
   owner: {
     ready: 'assign unassign set_waiting resolve cancel follow open_chat message',
     waiting: 'assign unassign wake resolve cancel follow open_chat message',
-    resolved: 'reopen follow message', closed: '', canceled: 'reopen follow',
+    resolved: 'reopen follow message',
+    closed: '',
+    canceled: 'reopen follow',
   },
   'team, unowned': {
     new: 'claim assign set_waiting resolve cancel follow open_chat message',
     ready: 'claim assign set_waiting resolve cancel follow open_chat message',
     waiting: 'claim assign wake resolve cancel follow open_chat message',
-    resolved: 'reopen follow message', closed: '', canceled: 'reopen follow',
+    resolved: 'reopen follow message',
+    closed: '',
+    canceled: 'reopen follow',
   },
   'team, other owner': {
     ready: 'assign unassign set_waiting resolve cancel follow open_chat message',
     waiting: 'assign unassign wake resolve cancel follow open_chat message',
-    resolved: 'reopen follow message', closed: '', canceled: 'reopen follow',
+    resolved: 'reopen follow message',
+    closed: '',
+    canceled: 'reopen follow',
   },
   'follower only': {
     new: 'assign set_waiting resolve cancel unfollow open_chat message',
     ready: 'assign unassign set_waiting resolve cancel unfollow open_chat message',
     waiting: 'assign unassign wake resolve cancel unfollow open_chat message',
-    resolved: 'reopen unfollow message', closed: 'unfollow', canceled: 'reopen unfollow',
+    resolved: 'reopen unfollow message',
+    closed: 'unfollow',
+    canceled: 'reopen unfollow',
   },
   outsider: {
     new: 'assign set_waiting resolve cancel follow open_chat message',
     ready: 'assign unassign set_waiting resolve cancel follow open_chat message',
     waiting: 'assign unassign wake resolve cancel follow open_chat message',
-    resolved: 'reopen follow message', closed: '', canceled: 'reopen follow',
+    resolved: 'reopen follow message',
+    closed: '',
+    canceled: 'reopen follow',
   },
 };
 
@@ -50,20 +60,32 @@ const EXPECTED: Record<BuiltInRoleId, Table> = {
     owner: {
       ready: 'unassign set_waiting resolve follow open_chat message',
       waiting: 'unassign wake resolve follow open_chat message',
-      resolved: 'reopen follow message', closed: '', canceled: 'reopen follow',
+      resolved: 'reopen follow message',
+      closed: '',
+      canceled: 'reopen follow',
     },
     'team, unowned': {
       new: 'claim follow open_chat message',
       ready: 'claim follow open_chat message',
       waiting: 'claim follow open_chat message',
-      resolved: 'follow message', closed: '', canceled: 'follow',
+      resolved: 'follow message',
+      closed: '',
+      canceled: 'follow',
     },
     'team, other owner': {
-      ready: 'follow open_chat message', waiting: 'follow open_chat message',
-      resolved: 'follow message', closed: '', canceled: 'follow',
+      ready: 'follow open_chat message',
+      waiting: 'follow open_chat message',
+      resolved: 'follow message',
+      closed: '',
+      canceled: 'follow',
     },
     'follower only': {
-      new: 'unfollow', ready: 'unfollow', waiting: 'unfollow', resolved: 'unfollow', closed: 'unfollow', canceled: 'unfollow',
+      new: 'unfollow',
+      ready: 'unfollow',
+      waiting: 'unfollow',
+      resolved: 'unfollow',
+      closed: 'unfollow',
+      canceled: 'unfollow',
     },
     outsider: { new: '', ready: '', waiting: '', resolved: '', closed: '', canceled: '' },
   },
@@ -72,7 +94,12 @@ const EXPECTED: Record<BuiltInRoleId, Table> = {
     'team, unowned': { new: 'follow', ready: 'follow', waiting: 'follow', resolved: 'follow', closed: '', canceled: 'follow' },
     'team, other owner': { ready: 'follow', waiting: 'follow', resolved: 'follow', closed: '', canceled: 'follow' },
     'follower only': {
-      new: 'unfollow', ready: 'unfollow', waiting: 'unfollow', resolved: 'unfollow', closed: 'unfollow', canceled: 'unfollow',
+      new: 'unfollow',
+      ready: 'unfollow',
+      waiting: 'unfollow',
+      resolved: 'unfollow',
+      closed: 'unfollow',
+      canceled: 'unfollow',
     },
     outsider: { new: '', ready: '', waiting: '', resolved: '', closed: '', canceled: '' },
   },
@@ -80,23 +107,33 @@ const EXPECTED: Record<BuiltInRoleId, Table> = {
 
 const ME = 'me';
 const actorOf = (role: BuiltInRoleId): Actor => ({
-  id: ME, permissions: new Set(BUILT_IN_ROLES[role].permissions), teamIds: ['t-mine', 't-second'], timeZone: 'UTC',
+  id: ME,
+  permissions: new Set(BUILT_IN_ROLES[role].permissions),
+  teamIds: ['t-mine', 't-second'],
+  timeZone: 'UTC',
 });
 
 function caseFor(relation: Relation, status: Status): Pick<CaseFacts, 'type' | 'status' | 'teamId' | 'ownerId' | 'collaboratorIds'> {
   const other = status === 'new' ? null : 'someone';
   switch (relation) {
-    case 'owner': return { type: 'web_connect', status, teamId: 't-mine', ownerId: ME, collaboratorIds: ['x'] };
-    case 'team, unowned': return { type: 'web_connect', status, teamId: 't-second', ownerId: null, collaboratorIds: [] };
-    case 'team, other owner': return { type: 'web_connect', status, teamId: 't-mine', ownerId: 'someone', collaboratorIds: ['x'] };
-    case 'follower only': return { type: 'web_connect', status, teamId: 't-other', ownerId: other, collaboratorIds: ['x', ME] };
-    case 'outsider': return { type: 'web_connect', status, teamId: 't-other', ownerId: other, collaboratorIds: ['x'] };
+    case 'owner':
+      return { type: 'web_connect', status, teamId: 't-mine', ownerId: ME, collaboratorIds: ['x'] };
+    case 'team, unowned':
+      return { type: 'web_connect', status, teamId: 't-second', ownerId: null, collaboratorIds: [] };
+    case 'team, other owner':
+      return { type: 'web_connect', status, teamId: 't-mine', ownerId: 'someone', collaboratorIds: ['x'] };
+    case 'follower only':
+      return { type: 'web_connect', status, teamId: 't-other', ownerId: other, collaboratorIds: ['x', ME] };
+    case 'outsider':
+      return { type: 'web_connect', status, teamId: 't-other', ownerId: other, collaboratorIds: ['x'] };
   }
 }
 
 const rows = (Object.keys(EXPECTED) as BuiltInRoleId[]).flatMap((role) =>
   (Object.keys(EXPECTED[role]) as Relation[]).flatMap((relation) =>
-    Object.entries(EXPECTED[role][relation]).map(([status, want]) => ({ role, relation, status: status as Status, want }))));
+    Object.entries(EXPECTED[role][relation]).map(([status, want]) => ({ role, relation, status: status as Status, want })),
+  ),
+);
 
 const split = (s: string) => (s === '' ? [] : s.split(' ')) as CaseAction[];
 

@@ -17,8 +17,17 @@ describe('claiming a queued case (claim-next in one statement)', () => {
   const cases = CASE_TYPES.flatMap((type) => variants.map((v) => ({ type, v })));
   it.each(cases)('a queued $type case claims exactly as the lifecycle says (%#)', ({ type, v }) => {
     const facts: CaseFacts = {
-      id: 'c1', type, teamId: 'team-a', resolution: null, resolutionReason: null, collaboratorIds: [], createdAt: now, resolvedAt: null, wakeAt: null,
-      ...v, ...QUEUED,
+      id: 'c1',
+      type,
+      teamId: 'team-a',
+      resolution: null,
+      resolutionReason: null,
+      collaboratorIds: [],
+      createdAt: now,
+      resolvedAt: null,
+      wakeAt: null,
+      ...v,
+      ...QUEUED,
     };
     expect(claimQueued('agent-1', now)).toEqual(transition(facts, { kind: 'claim', actorId: 'agent-1' }, now));
   });

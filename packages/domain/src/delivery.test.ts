@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { afterFailedAttempt, deliveryProblem, type DeliveryRoute } from './delivery.ts';
 import type { CaseType } from './types.ts';
 
-const route = (type: CaseType | null, settings: Record<string, string> = {}, secretNames: string[] = [], smtpRelay: string | null = null): DeliveryRoute =>
-  ({ channel: type ? { type, settings, secretNames } : null, smtpRelay });
+const route = (
+  type: CaseType | null,
+  settings: Record<string, string> = {},
+  secretNames: string[] = [],
+  smtpRelay: string | null = null,
+): DeliveryRoute => ({ channel: type ? { type, settings, secretNames } : null, smtpRelay });
 
 describe('deliveryProblem', () => {
   it.each([

@@ -25,11 +25,13 @@ export function deliveryProblem(r: DeliveryRoute): string | null {
   if (!ch) return 'This case did not come in through a channel, so there is no address to send a reply to.';
   if (CHAT_CHANNELS.includes(ch.type)) return null;
   if (ch.type === 'email') {
-    return ch.settings.smtpUrl || r.smtpRelay ? null
+    return ch.settings.smtpUrl || r.smtpRelay
+      ? null
       : 'No outgoing mail server is configured: set CASEWORK_SMTP_URL on the server or an SMTP URL on this channel.';
   }
   if (ch.type === 'sms') {
-    return ch.settings.accountSid && ch.secretNames.includes('authToken') ? null
+    return ch.settings.accountSid && ch.secretNames.includes('authToken')
+      ? null
       : 'No SMS provider account is configured: set the account SID and auth token on this channel.';
   }
   if (ch.type === 'phone') return 'Phone calls cannot carry written replies: call the customer back.';

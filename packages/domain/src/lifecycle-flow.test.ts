@@ -12,8 +12,18 @@ const later = (ms: number) => new Date(NOW.getTime() + ms);
 
 function aCase(over: Partial<CaseFacts> = {}): CaseFacts {
   return {
-    id: 'c1', type: 'web_connect', status: 'ready', resolution: null, resolutionReason: null, teamId: 't1', ownerId: 'u1',
-    collaboratorIds: [], createdAt: ago(DAY), resolvedAt: null, wakeAt: null, ...over,
+    id: 'c1',
+    type: 'web_connect',
+    status: 'ready',
+    resolution: null,
+    resolutionReason: null,
+    teamId: 't1',
+    ownerId: 'u1',
+    collaboratorIds: [],
+    createdAt: ago(DAY),
+    resolvedAt: null,
+    wakeAt: null,
+    ...over,
   };
 }
 const run = (c: CaseFacts, e: LifecycleEvent) => transition(c, e, NOW);
@@ -23,7 +33,9 @@ describe('set waiting', () => {
   it.each(['new', 'ready'] as const)('%s → waiting with the wake time', (status) => {
     const wakeAt = later(2 * DAY);
     expect(run(aCase({ status, ownerId: status === 'new' ? null : 'u1' }), { kind: 'set_waiting', wakeAt })).toEqual({
-      ok: true, changes: { status: 'waiting', wakeAt }, events: [statusEvent(status, 'waiting', 'set_waiting')],
+      ok: true,
+      changes: { status: 'waiting', wakeAt },
+      events: [statusEvent(status, 'waiting', 'set_waiting')],
     });
   });
 
@@ -47,7 +59,9 @@ describe('set waiting', () => {
     const c = aCase({ status: 'waiting', wakeAt: later(DAY) });
     for (const wakeAt of [null, later(3 * DAY), ago(DAY)]) {
       expect(run(c, { kind: 'set_waiting', wakeAt })).toEqual({
-        ok: true, changes: { status: 'ready', wakeAt: null }, events: [statusEvent('waiting', 'ready', 'set_waiting_again')],
+        ok: true,
+        changes: { status: 'ready', wakeAt: null },
+        events: [statusEvent('waiting', 'ready', 'set_waiting_again')],
       });
     }
   });
@@ -56,7 +70,9 @@ describe('set waiting', () => {
 describe('wake', () => {
   it('a waiting case woken by hand → ready, never new (even without owner)', () => {
     expect(run(aCase({ status: 'waiting', ownerId: null, wakeAt: later(DAY) }), { kind: 'wake' })).toEqual({
-      ok: true, changes: { status: 'ready', wakeAt: null }, events: [statusEvent('waiting', 'ready', 'woken')],
+      ok: true,
+      changes: { status: 'ready', wakeAt: null },
+      events: [statusEvent('waiting', 'ready', 'woken')],
     });
   });
 
@@ -65,7 +81,9 @@ describe('wake', () => {
     { when: 'after the wake time (server was down)', wakeAt: ago(3 * DAY) },
   ])('the timer $when → ready', ({ wakeAt }) => {
     expect(run(aCase({ status: 'waiting', wakeAt }), { kind: 'timer_wake' })).toEqual({
-      ok: true, changes: { status: 'ready', wakeAt: null }, events: [statusEvent('waiting', 'ready', 'wake_time_reached')],
+      ok: true,
+      changes: { status: 'ready', wakeAt: null },
+      events: [statusEvent('waiting', 'ready', 'wake_time_reached')],
     });
   });
 
@@ -109,39 +127,51 @@ describe('the customer ends a chat', () => {
     { type: 'web_connect', status: 'ready', agentReplied: false, want: abandoned, reason: 'abandoned' },
     { type: 'support_sdk', status: 'ready', agentReplied: false, want: abandoned, reason: 'abandoned' },
     { type: 'support_sdk', status: 'waiting', agentReplied: false, want: abandoned, reason: 'abandoned' },
-  ] as const)('$type, $status, agent replied: $agentReplied, no rating → resolved $want.resolution', ({ type, status, agentReplied, want, reason }) => {
-    const c = aCase({ type, status, ownerId: status === 'new' ? null : 'u1' });
-    expect(run(c, { kind: 'customer_ended_chat', agentReplied, rating: null })).toEqual({
-      ok: true,
-      changes: { status: 'resolved', ...want, resolvedAt: NOW, wakeAt: null },
-      events: [statusEvent(status, 'resolved', reason)],
-    });
-  });
+  ] as const)(
+    '$type, $status, agent replied: $agentReplied, no rating → resolved $want.resolution',
+    ({ type, status, agentReplied, want, reason }) => {
+      const c = aCase({ type, status, ownerId: status === 'new' ? null : 'u1' });
+      expect(run(c, { kind: 'customer_ended_chat', agentReplied, rating: null })).toEqual({
+        ok: true,
+        changes: { status: 'resolved', ...want, resolvedAt: NOW, wakeAt: null },
+        events: [statusEvent(status, 'resolved', reason)],
+      });
+    },
+  );
 
   it.each([
     { status: 'new', agentReplied: false, want: abandoned },
     { status: 'ready', agentReplied: true, want: answered },
     { status: 'ready', agentReplied: false, want: abandoned },
     { status: 'waiting', agentReplied: true, want: answered },
-  ] as const)('$status chat with a rating, agent replied: $agentReplied → closed, rating stored, $want.resolution', ({ status, agentReplied, want }) => {
-    const c = aCase({ status, ownerId: status === 'new' ? null : 'u1' });
-    expect(run(c, { kind: 'customer_ended_chat', agentReplied, rating })).toEqual({
-      ok: true,
-      changes: { status: 'closed', ...want, resolvedAt: NOW, wakeAt: null, rating },
-      events: [{ type: 'case.rated', data: { stars: 5, note: 'Quick and kind' } }, statusEvent(status, 'closed', 'rated')],
-    });
-  });
+  ] as const)(
+    '$status chat with a rating, agent replied: $agentReplied → closed, rating stored, $want.resolution',
+    ({ status, agentReplied, want }) => {
+      const c = aCase({ status, ownerId: status === 'new' ? null : 'u1' });
+      expect(run(c, { kind: 'customer_ended_chat', agentReplied, rating })).toEqual({
+        ok: true,
+        changes: { status: 'closed', ...want, resolvedAt: NOW, wakeAt: null, rating },
+        events: [{ type: 'case.rated', data: { stars: 5, note: 'Quick and kind' } }, statusEvent(status, 'closed', 'rated')],
+      });
+    },
+  );
 
   it.each([0, 6, 2.5, -1, Number.NaN])('a rating of %s stars → validation_failed', (stars) => {
     for (const agentReplied of [true, false]) {
-      expect(run(aCase(), { kind: 'customer_ended_chat', agentReplied, rating: { stars, note: null } })).toMatchObject({ ok: false, code: 'validation_failed' });
+      expect(run(aCase(), { kind: 'customer_ended_chat', agentReplied, rating: { stars, note: null } })).toMatchObject({
+        ok: false,
+        code: 'validation_failed',
+      });
     }
   });
 
   it.each(['phone', 'email', 'sms', 'platform'] as const)('a %s case cannot be ended (with or without rating)', (type) => {
     for (const r of [null, rating]) {
       for (const agentReplied of [true, false]) {
-        expect(run(aCase({ type }), { kind: 'customer_ended_chat', agentReplied, rating: r })).toMatchObject({ ok: false, code: 'transition_not_allowed' });
+        expect(run(aCase({ type }), { kind: 'customer_ended_chat', agentReplied, rating: r })).toMatchObject({
+          ok: false,
+          code: 'transition_not_allowed',
+        });
       }
     }
   });
@@ -149,7 +179,10 @@ describe('the customer ends a chat', () => {
   it('an agent resolving an abandoned chat again is refused; reopening clears the reason', () => {
     const c = aCase({ status: 'resolved', resolution: 'unresolved', resolutionReason: 'abandoned', resolvedAt: ago(HOUR) });
     expect(run(c, { kind: 'resolve', resolution: 'completed' })).toMatchObject({ ok: false });
-    expect(run(c, { kind: 'reopen' })).toMatchObject({ ok: true, changes: { status: 'ready', resolution: null, resolutionReason: null, resolvedAt: null } });
+    expect(run(c, { kind: 'reopen' })).toMatchObject({
+      ok: true,
+      changes: { status: 'ready', resolution: null, resolutionReason: null, resolvedAt: null },
+    });
   });
 });
 
@@ -159,30 +192,47 @@ describe('the customer rates a resolved chat', () => {
   it.each([1, 2, 3, 4, 5])('%s stars → closed, rating stored, resolution and resolvedAt kept', (stars) => {
     expect(run(resolved, { kind: 'customer_rated', rating: { stars, note: null } })).toEqual({
       ok: true,
-      changes: { status: 'closed', resolution: 'unresolved', resolutionReason: null, resolvedAt: ago(HOUR), wakeAt: null, rating: { stars, note: null } },
+      changes: {
+        status: 'closed',
+        resolution: 'unresolved',
+        resolutionReason: null,
+        resolvedAt: ago(HOUR),
+        wakeAt: null,
+        rating: { stars, note: null },
+      },
       events: [{ type: 'case.rated', data: { stars, note: null } }, statusEvent('resolved', 'closed', 'rated')],
     });
   });
 
   it('out-of-range stars → validation_failed', () => {
-    expect(run(resolved, { kind: 'customer_rated', rating: { stars: 0, note: null } })).toMatchObject({ ok: false, code: 'validation_failed' });
+    expect(run(resolved, { kind: 'customer_rated', rating: { stars: 0, note: null } })).toMatchObject({
+      ok: false,
+      code: 'validation_failed',
+    });
   });
 
   it('a resolved non-chat case cannot be rated', () => {
     const c = { ...resolved, type: 'email' as const };
-    expect(run(c, { kind: 'customer_rated', rating: { stars: 3, note: null } })).toMatchObject({ ok: false, code: 'transition_not_allowed' });
+    expect(run(c, { kind: 'customer_rated', rating: { stars: 3, note: null } })).toMatchObject({
+      ok: false,
+      code: 'transition_not_allowed',
+    });
   });
 
   it('rating an abandoned chat keeps it abandoned', () => {
     const c = { ...resolved, resolutionReason: 'abandoned' as const };
     expect(run(c, { kind: 'customer_rated', rating: { stars: 2, note: null } })).toMatchObject({
-      ok: true, changes: { status: 'closed', resolution: 'unresolved', resolutionReason: 'abandoned' },
+      ok: true,
+      changes: { status: 'closed', resolution: 'unresolved', resolutionReason: 'abandoned' },
     });
   });
 
   it('a closed chat cannot be rated twice', () => {
     const c = { ...resolved, status: 'closed' as const };
-    expect(run(c, { kind: 'customer_rated', rating: { stars: 3, note: null } })).toMatchObject({ ok: false, code: 'transition_not_allowed' });
+    expect(run(c, { kind: 'customer_rated', rating: { stars: 3, note: null } })).toMatchObject({
+      ok: false,
+      code: 'transition_not_allowed',
+    });
   });
 });
 
@@ -197,14 +247,18 @@ describe('reopen and customer messages', () => {
   ] as const)('$kind on $from (owner $owner) → $to, resolution cleared', ({ from, owner, kind, to, reason }) => {
     const c = aCase({ status: from, ownerId: owner, resolution: from === 'canceled' ? 'canceled' : 'completed', resolvedAt: ago(HOUR) });
     expect(run(c, { kind })).toEqual({
-      ok: true, changes: { status: to, resolution: null, resolutionReason: null, resolvedAt: null }, events: [statusEvent(from, to, reason)],
+      ok: true,
+      changes: { status: to, resolution: null, resolutionReason: null, resolvedAt: null },
+      events: [statusEvent(from, to, reason)],
     });
   });
 
   it('a customer message on a waiting case → ready (never new, even unowned)', () => {
     for (const ownerId of ['u1', null]) {
       expect(run(aCase({ status: 'waiting', ownerId, wakeAt: later(DAY) }), { kind: 'customer_message' })).toEqual({
-        ok: true, changes: { status: 'ready', wakeAt: null }, events: [statusEvent('waiting', 'ready', 'customer_message')],
+        ok: true,
+        changes: { status: 'ready', wakeAt: null },
+        events: [statusEvent('waiting', 'ready', 'customer_message')],
       });
     }
   });

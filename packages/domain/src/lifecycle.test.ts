@@ -14,7 +14,12 @@ const later = (ms: number) => new Date(NOW.getTime() + ms);
 function caseIn(status: Status, over: Partial<CaseFacts> = {}): CaseFacts {
   const done = status === 'resolved' || status === 'closed' || status === 'canceled';
   return {
-    id: 'c1', type: 'web_connect', status, teamId: 't1', ownerId: null, collaboratorIds: [],
+    id: 'c1',
+    type: 'web_connect',
+    status,
+    teamId: 't1',
+    ownerId: null,
+    collaboratorIds: [],
     createdAt: ago(2 * DAY),
     resolution: status === 'canceled' ? 'canceled' : done ? 'completed' : null,
     resolutionReason: null,
@@ -51,34 +56,82 @@ const FOLLOW_UP: Cell = 'follow_up';
  */
 const CHAT: Record<Status, Record<LifecycleEventKind, readonly [Cell, Cell | null]>> = {
   new: {
-    claim: ['ready', null], assign: ['ready', null], set_waiting: ['waiting', null], wake: [NO, null],
-    timer_wake: [NO, null], resolve: ['resolved', null], reopen: [NO, null], customer_message: ['new', null],
-    customer_ended_chat: ['resolved', null], customer_rated: [NO, null], auto_close: [NO, null],
+    claim: ['ready', null],
+    assign: ['ready', null],
+    set_waiting: ['waiting', null],
+    wake: [NO, null],
+    timer_wake: [NO, null],
+    resolve: ['resolved', null],
+    reopen: [NO, null],
+    customer_message: ['new', null],
+    customer_ended_chat: ['resolved', null],
+    customer_rated: [NO, null],
+    auto_close: [NO, null],
   },
   ready: {
-    claim: ['ready', TAKEN], assign: ['ready', 'ready'], set_waiting: ['waiting', 'waiting'], wake: [NO, NO],
-    timer_wake: [NO, NO], resolve: ['resolved', 'resolved'], reopen: [NO, NO], customer_message: ['ready', 'ready'],
-    customer_ended_chat: ['resolved', 'resolved'], customer_rated: [NO, NO], auto_close: [NO, NO],
+    claim: ['ready', TAKEN],
+    assign: ['ready', 'ready'],
+    set_waiting: ['waiting', 'waiting'],
+    wake: [NO, NO],
+    timer_wake: [NO, NO],
+    resolve: ['resolved', 'resolved'],
+    reopen: [NO, NO],
+    customer_message: ['ready', 'ready'],
+    customer_ended_chat: ['resolved', 'resolved'],
+    customer_rated: [NO, NO],
+    auto_close: [NO, NO],
   },
   waiting: {
-    claim: ['waiting', TAKEN], assign: ['waiting', 'waiting'], set_waiting: ['ready', 'ready'], wake: ['ready', 'ready'],
-    timer_wake: ['ready', 'ready'], resolve: ['resolved', 'resolved'], reopen: [NO, NO], customer_message: ['ready', 'ready'],
-    customer_ended_chat: ['resolved', 'resolved'], customer_rated: [NO, NO], auto_close: [NO, NO],
+    claim: ['waiting', TAKEN],
+    assign: ['waiting', 'waiting'],
+    set_waiting: ['ready', 'ready'],
+    wake: ['ready', 'ready'],
+    timer_wake: ['ready', 'ready'],
+    resolve: ['resolved', 'resolved'],
+    reopen: [NO, NO],
+    customer_message: ['ready', 'ready'],
+    customer_ended_chat: ['resolved', 'resolved'],
+    customer_rated: [NO, NO],
+    auto_close: [NO, NO],
   },
   resolved: {
-    claim: [NO, NO], assign: [NO, NO], set_waiting: [NO, NO], wake: [NO, NO],
-    timer_wake: [NO, NO], resolve: [NO, NO], reopen: ['new', 'ready'], customer_message: ['new', 'ready'],
-    customer_ended_chat: [NO, NO], customer_rated: ['closed', 'closed'], auto_close: ['closed', 'closed'],
+    claim: [NO, NO],
+    assign: [NO, NO],
+    set_waiting: [NO, NO],
+    wake: [NO, NO],
+    timer_wake: [NO, NO],
+    resolve: [NO, NO],
+    reopen: ['new', 'ready'],
+    customer_message: ['new', 'ready'],
+    customer_ended_chat: [NO, NO],
+    customer_rated: ['closed', 'closed'],
+    auto_close: ['closed', 'closed'],
   },
   closed: {
-    claim: [NO, NO], assign: [NO, NO], set_waiting: [NO, NO], wake: [NO, NO],
-    timer_wake: [NO, NO], resolve: [NO, NO], reopen: [NO, NO], customer_message: [FOLLOW_UP, FOLLOW_UP],
-    customer_ended_chat: [NO, NO], customer_rated: [NO, NO], auto_close: [NO, NO],
+    claim: [NO, NO],
+    assign: [NO, NO],
+    set_waiting: [NO, NO],
+    wake: [NO, NO],
+    timer_wake: [NO, NO],
+    resolve: [NO, NO],
+    reopen: [NO, NO],
+    customer_message: [FOLLOW_UP, FOLLOW_UP],
+    customer_ended_chat: [NO, NO],
+    customer_rated: [NO, NO],
+    auto_close: [NO, NO],
   },
   canceled: {
-    claim: [NO, NO], assign: [NO, NO], set_waiting: [NO, NO], wake: [NO, NO],
-    timer_wake: [NO, NO], resolve: [NO, NO], reopen: ['new', 'ready'], customer_message: [FOLLOW_UP, FOLLOW_UP],
-    customer_ended_chat: [NO, NO], customer_rated: [NO, NO], auto_close: [NO, NO],
+    claim: [NO, NO],
+    assign: [NO, NO],
+    set_waiting: [NO, NO],
+    wake: [NO, NO],
+    timer_wake: [NO, NO],
+    resolve: [NO, NO],
+    reopen: ['new', 'ready'],
+    customer_message: [FOLLOW_UP, FOLLOW_UP],
+    customer_ended_chat: [NO, NO],
+    customer_rated: [NO, NO],
+    auto_close: [NO, NO],
   },
 };
 
@@ -96,10 +149,15 @@ function actual(c: CaseFacts, o: Outcome): Cell {
 }
 
 const pairs = (['web_connect', 'email'] as const).flatMap((type) =>
-  STATUSES.flatMap((status) => LIFECYCLE_EVENT_KINDS.flatMap((kind) => [false, true].flatMap((owned) => {
-    const want = expectedFor(type, status, kind, owned);
-    return want === null ? [] : [{ type, status, kind, owner: owned ? 'u1' : 'none', want }];
-  }))));
+  STATUSES.flatMap((status) =>
+    LIFECYCLE_EVENT_KINDS.flatMap((kind) =>
+      [false, true].flatMap((owned) => {
+        const want = expectedFor(type, status, kind, owned);
+        return want === null ? [] : [{ type, status, kind, owner: owned ? 'u1' : 'none', want }];
+      }),
+    ),
+  ),
+);
 
 describe('LIFECYCLE table: every status × event kind', () => {
   it('has exactly one rule per status and event kind', () => {

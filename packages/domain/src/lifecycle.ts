@@ -18,8 +18,17 @@ export type LifecycleEvent =
 
 export type LifecycleEventKind = LifecycleEvent['kind'];
 export const LIFECYCLE_EVENT_KINDS = [
-  'claim', 'assign', 'set_waiting', 'wake', 'timer_wake', 'resolve', 'reopen',
-  'customer_message', 'customer_ended_chat', 'customer_rated', 'auto_close',
+  'claim',
+  'assign',
+  'set_waiting',
+  'wake',
+  'timer_wake',
+  'resolve',
+  'reopen',
+  'customer_message',
+  'customer_ended_chat',
+  'customer_rated',
+  'auto_close',
 ] as const satisfies readonly LifecycleEventKind[];
 
 export type CaseChanges = Partial<{
@@ -61,18 +70,18 @@ const claim = (c: CaseFacts, e: { actorId: string }): Outcome => {
     return { ok: false, code: 'already_claimed', detail: 'The case already has an owner.' };
   }
   const status = c.status === 'new' ? 'ready' : c.status;
-  return change(c, { ownerId: e.actorId, status }, 'claimed', [
-    { type: 'case.claimed', data: { ownerId: e.actorId } },
-  ]);
+  return change(c, { ownerId: e.actorId, status }, 'claimed', [{ type: 'case.claimed', data: { ownerId: e.actorId } }]);
 };
 
 const assign = (c: CaseFacts, e: { teamId: string; ownerId: string | null }): Outcome => {
   const extra: DomainEvent[] = [];
   if (e.teamId !== c.teamId) extra.push({ type: 'case.team_changed', data: { from: c.teamId, to: e.teamId } });
   if (e.ownerId !== c.ownerId) {
-    extra.push(e.ownerId === null
-      ? { type: 'case.unassigned', data: { from: c.ownerId } }
-      : { type: 'case.assigned', data: { from: c.ownerId, to: e.ownerId } });
+    extra.push(
+      e.ownerId === null
+        ? { type: 'case.unassigned', data: { from: c.ownerId } }
+        : { type: 'case.assigned', data: { from: c.ownerId, to: e.ownerId } },
+    );
   }
   if (extra.length === 0) return { ok: true, changes: {}, events: [] };
   let status: Status = c.status;
@@ -92,8 +101,10 @@ const setWaiting = (c: CaseFacts, e: { wakeAt: Date | null }, now: Date): Outcom
   return change(c, { status: 'waiting', wakeAt: e.wakeAt }, 'set_waiting');
 };
 
-const wakeUp = (reason: string) => (c: CaseFacts): Outcome =>
-  change(c, { status: 'ready', wakeAt: null }, reason);
+const wakeUp =
+  (reason: string) =>
+  (c: CaseFacts): Outcome =>
+    change(c, { status: 'ready', wakeAt: null }, reason);
 
 /** A wake timer acts only once the case's own wake time has passed: a stale or early job must not wake it. */
 const timerWake = (c: CaseFacts, _e: unknown, now: Date): Outcome => {
@@ -102,17 +113,23 @@ const timerWake = (c: CaseFacts, _e: unknown, now: Date): Outcome => {
 };
 
 const resolve = (c: CaseFacts, e: { resolution: Resolution; reason?: ResolutionReason }, now: Date): Outcome =>
-  change(c, {
-    status: e.resolution === 'canceled' ? 'canceled' : 'resolved',
-    resolution: e.resolution,
-    resolutionReason: e.reason ?? null,
-    resolvedAt: now,
-    wakeAt: null,
-  }, e.reason ?? (e.resolution === 'canceled' ? 'canceled' : 'resolved'));
+  change(
+    c,
+    {
+      status: e.resolution === 'canceled' ? 'canceled' : 'resolved',
+      resolution: e.resolution,
+      resolutionReason: e.reason ?? null,
+      resolvedAt: now,
+      wakeAt: null,
+    },
+    e.reason ?? (e.resolution === 'canceled' ? 'canceled' : 'resolved'),
+  );
 
 const reopenTo = (c: CaseFacts): Status => (c.ownerId === null ? 'new' : 'ready');
-const reopen = (reason: string) => (c: CaseFacts): Outcome =>
-  change(c, { status: reopenTo(c), resolution: null, resolutionReason: null, resolvedAt: null }, reason);
+const reopen =
+  (reason: string) =>
+  (c: CaseFacts): Outcome =>
+    change(c, { status: reopenTo(c), resolution: null, resolutionReason: null, resolvedAt: null }, reason);
 
 /**
  * The customer ends the chat. Answered, it is solved (completed); ended before any agent replied,
@@ -120,9 +137,7 @@ const reopen = (reason: string) => (c: CaseFacts): Outcome =>
  */
 const endChat = (c: CaseFacts, e: { agentReplied: boolean; rating: { stars: number; note: string | null } | null }, now: Date): Outcome => {
   if (!isChatType(c.type)) return refuse('Only chat cases can be ended by the customer.');
-  const ended = e.agentReplied
-    ? { resolution: 'completed' as const }
-    : { resolution: 'unresolved' as const, reason: 'abandoned' as const };
+  const ended = e.agentReplied ? { resolution: 'completed' as const } : { resolution: 'unresolved' as const, reason: 'abandoned' as const };
   if (e.rating === null) return resolve(c, ended, now);
   return rate({ ...c, resolution: ended.resolution, resolutionReason: ended.reason ?? null }, { rating: e.rating }, now);
 };
@@ -133,10 +148,19 @@ const rate = (c: CaseFacts, e: { rating: { stars: number; note: string | null } 
   if (!Number.isInteger(stars) || stars < 1 || stars > 5) {
     return { ok: false, code: 'validation_failed', detail: 'A rating is 1 to 5 stars.' };
   }
-  return change(c, {
-    status: 'closed', resolution: c.resolution ?? 'completed', resolutionReason: c.resolutionReason, resolvedAt: c.resolvedAt ?? now,
-    wakeAt: null, rating: e.rating,
-  }, 'rated', [{ type: 'case.rated', data: { stars, note: e.rating.note } }]);
+  return change(
+    c,
+    {
+      status: 'closed',
+      resolution: c.resolution ?? 'completed',
+      resolutionReason: c.resolutionReason,
+      resolvedAt: c.resolvedAt ?? now,
+      wakeAt: null,
+      rating: e.rating,
+    },
+    'rated',
+    [{ type: 'case.rated', data: { stars, note: e.rating.note } }],
+  );
 };
 
 const autoClose = (c: CaseFacts, e: { autoCloseDays: number; lastActivityAt: Date }, now: Date): Outcome => {
@@ -147,7 +171,10 @@ const autoClose = (c: CaseFacts, e: { autoCloseDays: number; lastActivityAt: Dat
 
 const followUp: Rule = () => ({ ok: true, followUp: true, changes: {}, events: [] });
 const unchanged: Rule = () => ({ ok: true, changes: {}, events: [] });
-const not = (detail: string): Rule => () => refuse(detail);
+const not =
+  (detail: string): Rule =>
+  () =>
+    refuse(detail);
 
 const openRow = (status: 'new' | 'ready' | 'waiting'): Row => ({
   claim: claim as Rule,

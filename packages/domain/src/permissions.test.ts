@@ -58,11 +58,20 @@ describe('built-in roles (SPEC §5 matrix)', () => {
 });
 
 const actorOf = (role: BuiltInRoleId, over: Partial<Actor> = {}): Actor => ({
-  id: 'me', permissions: new Set(BUILT_IN_ROLES[role].permissions), teamIds: ['t-mine'], timeZone: 'UTC', ...over,
+  id: 'me',
+  permissions: new Set(BUILT_IN_ROLES[role].permissions),
+  teamIds: ['t-mine'],
+  timeZone: 'UTC',
+  ...over,
 });
 type Subject = Pick<CaseFacts, 'type' | 'status' | 'teamId' | 'ownerId' | 'collaboratorIds'>;
 const subject = (over: Partial<Subject> = {}): Subject => ({
-  type: 'email', status: 'ready', teamId: 't-other', ownerId: 'someone', collaboratorIds: [], ...over,
+  type: 'email',
+  status: 'ready',
+  teamId: 't-other',
+  ownerId: 'someone',
+  collaboratorIds: [],
+  ...over,
 });
 
 /** Relations of V ("me") to a case, all for a case on another team unless said. */
@@ -89,7 +98,9 @@ const VISIBLE: Record<Relation, readonly [boolean, boolean, boolean, boolean]> =
 };
 
 describe('canView', () => {
-  const cells = ROLES.flatMap((role, i) => (Object.keys(RELATIONS) as Relation[]).map((relation) => ({ role, relation, visible: VISIBLE[relation][i] })));
+  const cells = ROLES.flatMap((role, i) =>
+    (Object.keys(RELATIONS) as Relation[]).map((relation) => ({ role, relation, visible: VISIBLE[relation][i] })),
+  );
   it.each(cells)('$role, $relation → $visible (every status)', ({ role, relation, visible }) => {
     for (const status of STATUSES) expect(canView(actorOf(role), { ...RELATIONS[relation], status })).toBe(visible);
   });

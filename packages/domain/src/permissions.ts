@@ -17,7 +17,7 @@ export const PERMISSION_CATALOGUE = {
   'case.cancel': 'Cancel cases',
   'case.follow': 'Follow cases you can see',
   'case.message': 'Reply and add notes on any case you can see',
-  'case.message.team': 'Reply and add notes on your own and your teams\' cases',
+  'case.message.team': "Reply and add notes on your own and your teams' cases",
   'case.import': 'Import cases from another helpdesk',
   'admin.users': 'Manage users',
   'admin.teams': 'Manage teams and members',
@@ -42,8 +42,14 @@ export const BUILT_IN_ROLES = {
   agent: {
     name: 'Agent',
     permissions: [
-      'case.view_team', 'case.create', 'case.claim', 'case.unassign.own', 'case.set_waiting.own',
-      'case.resolve.own', 'case.follow', 'case.message.team',
+      'case.view_team',
+      'case.create',
+      'case.claim',
+      'case.unassign.own',
+      'case.set_waiting.own',
+      'case.resolve.own',
+      'case.follow',
+      'case.message.team',
     ],
   },
   viewer: { name: 'Viewer', permissions: ['case.view_team', 'case.follow'] },
@@ -52,8 +58,18 @@ export type BuiltInRoleId = keyof typeof BUILT_IN_ROLES;
 
 /** Actions that can appear in a case's menu (and that the API checks). */
 export const CASE_ACTIONS = [
-  'claim', 'assign', 'unassign', 'set_waiting', 'wake', 'resolve', 'cancel', 'reopen',
-  'follow', 'unfollow', 'open_chat', 'message',
+  'claim',
+  'assign',
+  'unassign',
+  'set_waiting',
+  'wake',
+  'resolve',
+  'cancel',
+  'reopen',
+  'follow',
+  'unfollow',
+  'open_chat',
+  'message',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -70,8 +86,7 @@ export function canView(user: Actor, c: Subject): boolean {
 }
 
 const has = (user: Pick<Actor, 'permissions'>, p: Permission) => user.permissions.has(p);
-const anyOrOwn = (user: Actor, c: Subject, any: Permission, own: Permission) =>
-  has(user, any) || (has(user, own) && c.ownerId === user.id);
+const anyOrOwn = (user: Actor, c: Subject, any: Permission, own: Permission) => has(user, any) || (has(user, own) && c.ownerId === user.id);
 
 /** May the user write messages on the case (reply to the customer, internal note)? */
 export function canMessage(user: Actor, c: Subject): boolean {

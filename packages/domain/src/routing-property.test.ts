@@ -18,7 +18,12 @@ function prng(seed: number) {
 // Written here from SPEC §1 on purpose, not imported.
 const RANK: Record<CaseType, number> = { web_connect: 1, support_sdk: 2, phone: 3, email: 4, sms: 5, platform: 6 };
 const LABEL: Record<CaseType, string> = {
-  web_connect: 'Web chat', support_sdk: 'In-app chat', phone: 'Phone', email: 'Email', sms: 'SMS', platform: 'Platform',
+  web_connect: 'Web chat',
+  support_sdk: 'In-app chat',
+  phone: 'Phone',
+  email: 'Email',
+  sms: 'SMS',
+  platform: 'Platform',
 };
 const TYPES = Object.keys(RANK) as CaseType[];
 
@@ -49,13 +54,30 @@ function reference(cs: readonly Candidate[], zone: string, now: Date) {
 }
 
 const ZONES = [
-  'UTC', 'Europe/Berlin', 'America/New_York', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Kolkata',
-  'Australia/Lord_Howe', 'America/Santiago', 'America/Havana', 'Asia/Kathmandu',
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'Pacific/Kiritimati',
+  'Pacific/Pago_Pago',
+  'Asia/Kolkata',
+  'Australia/Lord_Howe',
+  'America/Santiago',
+  'America/Havana',
+  'Asia/Kathmandu',
 ];
 // Days around which clocks change in these zones (2026), plus ordinary ones.
 const AROUND = [
-  '2026-03-08', '2026-03-29', '2026-04-04', '2026-04-05', '2026-09-06', '2026-10-04', '2026-10-25', '2026-11-01',
-  '2026-01-01', '2026-06-15', '2026-12-31',
+  '2026-03-08',
+  '2026-03-29',
+  '2026-04-04',
+  '2026-04-05',
+  '2026-09-06',
+  '2026-10-04',
+  '2026-10-25',
+  '2026-11-01',
+  '2026-01-01',
+  '2026-06-15',
+  '2026-12-31',
 ].map((d) => Date.parse(`${d}T12:00:00Z`));
 const HOUR = 3_600_000;
 
@@ -82,12 +104,15 @@ function scenario(rand: () => number) {
   const ids = new Set<string>();
   const cs: Candidate[] = [];
   while (cs.length < n) {
-    const id = Math.floor(rand() * 0xffff).toString(16).padStart(4, '0');
+    const id = Math.floor(rand() * 0xffff)
+      .toString(16)
+      .padStart(4, '0');
     if (ids.has(id)) continue;
     ids.add(id);
     const r = rand();
     let t: number;
-    if (r < 0.25 && cs.length > 0) t = pick(cs).createdAt.getTime(); // a tie on createdAt
+    if (r < 0.25 && cs.length > 0)
+      t = pick(cs).createdAt.getTime(); // a tie on createdAt
     else if (r < 0.55 && midnights.length > 0) t = pick(midnights) + pick([-1, 0, 1]);
     else t = now.getTime() - Math.floor(rand() * 72 * HOUR);
     cs.push({ id, type: pick(TYPES), createdAt: new Date(t) });

@@ -21,15 +21,19 @@ describe('SPEC §3.1 example (Europe/Berlin)', () => {
     cand('chat-yesterday', 'web_connect', '2026-03-09T10:00:00Z'),
   ];
 
-  it('at 15:00 local: today has candidates, email (4) beats SMS (5), yesterday\'s chat is not considered', () => {
+  it("at 15:00 local: today has candidates, email (4) beats SMS (5), yesterday's chat is not considered", () => {
     expect(pickNext(cases, 'Europe/Berlin', new Date('2026-03-10T14:00:00Z'))).toEqual({
-      case: cases[0], reason: 'Email · newest of 2 created today', createdToday: true,
+      case: cases[0],
+      reason: 'Email · newest of 2 created today',
+      createdToday: true,
     });
   });
 
   it('next morning 08:00 local, nothing new today: the web_connect case from two days ago', () => {
     expect(pickNext(cases, 'Europe/Berlin', new Date('2026-03-11T07:00:00Z'))).toEqual({
-      case: cases[2], reason: 'Web chat · oldest of 3 waiting, none created today', createdToday: false,
+      case: cases[2],
+      reason: 'Web chat · oldest of 3 waiting, none created today',
+      createdToday: false,
     });
   });
 });
@@ -51,15 +55,19 @@ describe('within one type', () => {
   const NOW = '2026-03-10T18:00:00Z';
   it('today: the newest', () => {
     const cs = [
-      cand('a', 'email', '2026-03-10T09:00:00Z'), cand('b', 'email', '2026-03-10T11:00:00Z'),
-      cand('c', 'email', '2026-03-10T10:00:00Z'), cand('d', 'email', '2026-03-09T23:00:00Z'),
+      cand('a', 'email', '2026-03-10T09:00:00Z'),
+      cand('b', 'email', '2026-03-10T11:00:00Z'),
+      cand('c', 'email', '2026-03-10T10:00:00Z'),
+      cand('d', 'email', '2026-03-09T23:00:00Z'),
     ];
     expect(pickId(cs, 'UTC', NOW)).toBe('b');
   });
 
   it('none today: the oldest', () => {
     const cs = [
-      cand('a', 'phone', '2026-03-08T09:00:00Z'), cand('b', 'phone', '2026-03-07T09:00:00Z'), cand('c', 'phone', '2026-03-09T09:00:00Z'),
+      cand('a', 'phone', '2026-03-08T09:00:00Z'),
+      cand('b', 'phone', '2026-03-07T09:00:00Z'),
+      cand('c', 'phone', '2026-03-09T09:00:00Z'),
     ];
     expect(pickId(cs, 'UTC', NOW)).toBe('b');
   });
@@ -135,8 +143,11 @@ describe('result shape and reasons', () => {
     expect(pickNext([], 'Europe/Berlin', new Date('2026-03-10T12:00:00Z'))).toBeNull();
   });
 
-  it('returns the caller\'s own object and leaves the input order alone', () => {
-    const cs = [{ ...cand('b', 'sms', '2026-03-01T00:00:00Z'), subject: 'B' }, { ...cand('a', 'phone', '2026-03-02T00:00:00Z'), subject: 'A' }];
+  it("returns the caller's own object and leaves the input order alone", () => {
+    const cs = [
+      { ...cand('b', 'sms', '2026-03-01T00:00:00Z'), subject: 'B' },
+      { ...cand('a', 'phone', '2026-03-02T00:00:00Z'), subject: 'A' },
+    ];
     const copy = [...cs];
     const pick = pickNext(cs, 'UTC', new Date('2026-03-10T12:00:00Z'));
     expect(pick?.case).toBe(cs[1]);
@@ -157,8 +168,10 @@ describe('result shape and reasons', () => {
 
   it('the reason counts the whole pool of the rule that applied (all types)', () => {
     const cs = [
-      cand('a', 'sms', '2026-03-10T09:00:00Z'), cand('b', 'phone', '2026-03-10T08:00:00Z'),
-      cand('c', 'platform', '2026-03-10T07:00:00Z'), cand('d', 'web_connect', '2026-03-01T07:00:00Z'),
+      cand('a', 'sms', '2026-03-10T09:00:00Z'),
+      cand('b', 'phone', '2026-03-10T08:00:00Z'),
+      cand('c', 'platform', '2026-03-10T07:00:00Z'),
+      cand('d', 'web_connect', '2026-03-01T07:00:00Z'),
     ];
     expect(pickNext(cs, 'UTC', new Date('2026-03-10T12:00:00Z'))?.reason).toBe('Phone · newest of 3 created today');
   });

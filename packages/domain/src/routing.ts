@@ -46,7 +46,16 @@ export const QUEUED = { status: 'new', ownerId: null } as const satisfies Pick<C
  */
 export function claimQueued(actorId: string, now: Date): Extract<Outcome, { ok: true }> {
   const facts: CaseFacts = {
-    ...QUEUED, id: '', type: 'platform', teamId: '', resolution: null, resolutionReason: null, collaboratorIds: [], createdAt: now, resolvedAt: null, wakeAt: null,
+    ...QUEUED,
+    id: '',
+    type: 'platform',
+    teamId: '',
+    resolution: null,
+    resolutionReason: null,
+    collaboratorIds: [],
+    createdAt: now,
+    resolvedAt: null,
+    wakeAt: null,
   };
   const outcome = transition(facts, { kind: 'claim', actorId }, now);
   if (!outcome.ok) throw new Error(`The lifecycle refuses to claim a queued case: ${outcome.detail}`);

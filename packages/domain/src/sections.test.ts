@@ -14,7 +14,8 @@ const shift = (d: Date, ms: number) => new Date(d.getTime() + ms);
 type Facts = Pick<CaseFacts, 'type' | 'status' | 'ownerId' | 'collaboratorIds' | 'resolvedAt' | 'resolutionReason'>;
 const done = (s: Status) => s === 'resolved' || s === 'closed' || s === 'canceled';
 const facts = (status: Status, type: CaseType, relation: Relation, resolvedAt: Date | null = null): Facts => ({
-  type, status,
+  type,
+  status,
   ownerId: relation === 'owner' || relation === 'owner and follower' ? V : status === 'new' ? null : 'someone',
   collaboratorIds: relation === 'follower' || relation === 'owner and follower' ? ['x', V] : ['x'],
   resolvedAt: resolvedAt ?? (done(status) ? shift(NOW, -3_600_000) : null),
@@ -49,7 +50,9 @@ const rows = (Object.keys(EXPECTED) as Relation[]).flatMap((relation) =>
     STATUSES.filter((status) => !(status === 'new' && relation.startsWith('owner'))).map((status) => {
       const chat = type === 'web_connect' || type === 'support_sdk';
       return { relation, type, status, want: EXPECTED[relation][chat ? 'chat' : 'other'][status] };
-    })));
+    }),
+  ),
+);
 
 describe('sectionOf: status × type × relation', () => {
   it.each(rows)('$relation, $type, $status → $want', ({ relation, type, status, want }) => {
@@ -99,7 +102,7 @@ describe('solved_today', () => {
     expect(sectionOf(c, V, 'UTC', now)).toBe('solved_today');
   });
 
-  it('on Berlin\'s 23-hour day the bounds are 23:00Z → 22:00Z', () => {
+  it("on Berlin's 23-hour day the bounds are 23:00Z → 22:00Z", () => {
     const now = new Date('2026-03-29T20:00:00Z');
     expect(sectionOf(facts('resolved', 'sms', 'owner', new Date('2026-03-28T23:00:00Z')), V, ZONE, now)).toBe('solved_today');
     expect(sectionOf(facts('resolved', 'sms', 'owner', new Date('2026-03-28T22:59:59.999Z')), V, ZONE, now)).toBeNull();
@@ -119,7 +122,9 @@ describe('a case is in at most one section', () => {
   it('for every status, type, relation and resolution time, sectionOf is the single matching definition', () => {
     for (const { relation, type, status } of rows) {
       for (const [at, today, reason] of [
-        [shift(NOW, -1000), true, null], [shift(TODAY_START, -1), false, null], [shift(NOW, -1000), true, 'abandoned'],
+        [shift(NOW, -1000), true, null],
+        [shift(TODAY_START, -1), false, null],
+        [shift(NOW, -1000), true, 'abandoned'],
       ] as const) {
         const c = { ...facts(status, type, relation, at), resolutionReason: reason };
         const matching = SECTION_KEYS.filter((k) => defs[k](c, today));
@@ -142,9 +147,13 @@ describe('section list and ordering', () => {
     expect(SECTION_KEYS).toEqual(['active_chats', 'ready', 'waiting', 'solved_today', 'following']);
   });
 
-  it.each([['ready', true], ['following', true], ['next', false], ['', false], ['Ready', false]] as const)(
-    'isSectionKey(%j) = %s', (key, want) => expect(isSectionKey(key)).toBe(want),
-  );
+  it.each([
+    ['ready', true],
+    ['following', true],
+    ['next', false],
+    ['', false],
+    ['Ready', false],
+  ] as const)('isSectionKey(%j) = %s', (key, want) => expect(isSectionKey(key)).toBe(want));
 
   it('compareNewestFirst: newest created first, equal times by id descending', () => {
     const at = (iso: string) => new Date(iso);
@@ -156,7 +165,12 @@ describe('section list and ordering', () => {
       { id: 'z', createdAt: at('2026-03-01T00:00:00Z') },
     ];
     expect([...items].sort(compareNewestFirst).map((i) => i.id)).toEqual(['a', 'c', 'b', 'a2', 'z']);
-    expect([...items].reverse().sort(compareNewestFirst).map((i) => i.id)).toEqual(['a', 'c', 'b', 'a2', 'z']);
+    expect(
+      [...items]
+        .reverse()
+        .sort(compareNewestFirst)
+        .map((i) => i.id),
+    ).toEqual(['a', 'c', 'b', 'a2', 'z']);
   });
 
   it('compareNewestFirst: sign and equality', () => {

@@ -73,10 +73,20 @@ const dateIn = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zo
 
 describe('dayBounds over a whole year', () => {
   const zones = [
-    'UTC', 'Europe/Berlin', 'America/New_York', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Kolkata',
-    'Australia/Lord_Howe', 'America/Santiago', 'America/Havana', 'Asia/Kathmandu', 'Pacific/Chatham', 'Africa/Casablanca',
+    'UTC',
+    'Europe/Berlin',
+    'America/New_York',
+    'Pacific/Kiritimati',
+    'Pacific/Pago_Pago',
+    'Asia/Kolkata',
+    'Australia/Lord_Howe',
+    'America/Santiago',
+    'America/Havana',
+    'Asia/Kathmandu',
+    'Pacific/Chatham',
+    'Africa/Casablanca',
   ];
-  it.each(zones)('%s: every day of 2026 runs from its first instant to the next day\'s, 23–25 h long', (zone) => {
+  it.each(zones)("%s: every day of 2026 runs from its first instant to the next day's, 23–25 h long", (zone) => {
     const f = dateIn(zone);
     for (let t = Date.UTC(2026, 0, 1, 12); t < Date.UTC(2027, 0, 1); t += 24 * HOUR) {
       const { start, end } = dayBounds(new Date(t), zone);
@@ -106,11 +116,13 @@ describe('localParts and localDate', () => {
 
 describe('isValidTimeZone', () => {
   it.each(['Europe/Berlin', 'UTC', 'America/Argentina/Buenos_Aires', 'Pacific/Kiritimati', 'Asia/Kolkata', 'Etc/GMT+5'])(
-    '%s is valid', (zone) => expect(isValidTimeZone(zone)).toBe(true),
+    '%s is valid',
+    (zone) => expect(isValidTimeZone(zone)).toBe(true),
   );
 
   it.each(['', 'Mars/Olympus', 'Europe/Berln', 'Berlin', 'not a zone', 'x'.repeat(65), 'UTC; DROP TABLE users'])(
-    '%j is not valid', (zone) => expect(isValidTimeZone(zone)).toBe(false),
+    '%j is not valid',
+    (zone) => expect(isValidTimeZone(zone)).toBe(false),
   );
 
   it('non-strings are not valid', () => {

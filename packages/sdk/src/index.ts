@@ -14,7 +14,12 @@ export type ClientOptions = {
 
 export type ChatMessage = { id: string; body: string; from: 'customer' | 'agent'; authorName: string | null; createdAt: string };
 export type ChatState = {
-  id: string; caseId: string; reference: string; status: string; ended: boolean; rated: boolean;
+  id: string;
+  caseId: string;
+  reference: string;
+  status: string;
+  ended: boolean;
+  rated: boolean;
   rating: { stars: number; note: string | null } | null;
 };
 export type ChannelInfo = { type: string; name: string; title: string; greeting: string | null; color: string | null };
@@ -24,7 +29,11 @@ export type ChatCredentials = { id: string; token: string };
 
 /** An error answered by Casework (problem+json): `status` and a stable `code`. */
 export class CaseworkError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'CaseworkError';
   }
@@ -39,10 +48,15 @@ function requester(opts: ClientOptions): Request {
     const headers: Record<string, string> = {};
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     if (init.token) headers['x-chat-token'] = init.token;
-    const res = await f(`${base}/api/v1/chat${path}`, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    const res = await f(`${base}/api/v1/chat${path}`, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
     const text = await res.text();
-    const data = text ? JSON.parse(text) as Record<string, unknown> : {};
-    if (!res.ok) throw new CaseworkError(res.status, String(data.code ?? 'error'), String(data.detail ?? data.title ?? `HTTP ${res.status}`));
+    const data = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    if (!res.ok)
+      throw new CaseworkError(res.status, String(data.code ?? 'error'), String(data.detail ?? data.title ?? `HTTP ${res.status}`));
     return data;
   };
 }
@@ -60,13 +74,15 @@ export type CaseworkClient = {
 export function createClient(opts: ClientOptions): CaseworkClient {
   const request = requester(opts);
   return {
-    channel: async () => await request(`/channels/${encodeURIComponent(opts.channelKey)}`) as ChannelInfo,
+    channel: async () => (await request(`/channels/${encodeURIComponent(opts.channelKey)}`)) as ChannelInfo,
     async startChat(input) {
-      const r = await request('/sessions', { method: 'POST', body: { channelKey: opts.channelKey, ...input } }) as ChatState & { token: string };
+      const r = (await request('/sessions', { method: 'POST', body: { channelKey: opts.channelKey, ...input } })) as ChatState & {
+        token: string;
+      };
       return new Chat(opts, request, { id: r.id, token: r.token }, r);
     },
     async resumeChat(credentials) {
-      const r = await request(`/sessions/${credentials.id}`, { token: credentials.token }) as ChatState;
+      const r = (await request(`/sessions/${credentials.id}`, { token: credentials.token })) as ChatState;
       return new Chat(opts, request, credentials, r);
     },
   };
@@ -87,7 +103,12 @@ export class Chat {
   #lastId: string | null = null;
   #abort: AbortController | null = null;
 
-  constructor(private readonly opts: ClientOptions, private readonly request: Request, credentials: ChatCredentials, state: ChatState) {
+  constructor(
+    private readonly opts: ClientOptions,
+    private readonly request: Request,
+    credentials: ChatCredentials,
+    state: ChatState,
+  ) {
     this.id = credentials.id;
     this.token = credentials.token;
     this.reference = state.reference;
@@ -101,7 +122,11 @@ export class Chat {
 
   /** Sends a customer message (retried sends with the same clientMessageId are stored once). */
   async send(text: string, clientMessageId: string = randomId()): Promise<ChatMessage> {
-    return await this.request(`/sessions/${this.id}/messages`, { method: 'POST', token: this.token, body: { body: text, clientMessageId } }) as ChatMessage;
+    return (await this.request(`/sessions/${this.id}/messages`, {
+      method: 'POST',
+      token: this.token,
+      body: { body: text, clientMessageId },
+    })) as ChatMessage;
   }
 
   /** Every message of the conversation so far, oldest first. */
@@ -116,24 +141,36 @@ export class Chat {
   onMessage(cb: Listener<ChatMessage>): () => void {
     this.#messageListeners.add(cb);
     this.#startStream();
-    return () => { this.#messageListeners.delete(cb); this.#maybeStop(); };
+    return () => {
+      this.#messageListeners.delete(cb);
+      this.#maybeStop();
+    };
   }
 
   /** Calls `cb` when the chat's state changes (an agent resolved it, it was ended or rated). */
   onStateChange(cb: Listener<ChatState>): () => void {
     this.#stateListeners.add(cb);
     this.#startStream();
-    return () => { this.#stateListeners.delete(cb); this.#maybeStop(); };
+    return () => {
+      this.#stateListeners.delete(cb);
+      this.#maybeStop();
+    };
   }
 
   /** Ends the chat (the case is resolved). */
   async end(): Promise<ChatState> {
-    return this.#setState(await this.request(`/sessions/${this.id}/end`, { method: 'POST', token: this.token, body: {} }) as ChatState);
+    return this.#setState((await this.request(`/sessions/${this.id}/end`, { method: 'POST', token: this.token, body: {} })) as ChatState);
   }
 
   /** Rates the ended chat with 1–5 stars and an optional note (the case is closed). */
   async rate(stars: number, note?: string): Promise<ChatState> {
-    return this.#setState(await this.request(`/sessions/${this.id}/rating`, { method: 'POST', token: this.token, body: { stars, note: note ?? null } }) as ChatState);
+    return this.#setState(
+      (await this.request(`/sessions/${this.id}/rating`, {
+        method: 'POST',
+        token: this.token,
+        body: { stars, note: note ?? null },
+      })) as ChatState,
+    );
   }
 
   /** Stops live updates. */
@@ -166,11 +203,17 @@ export class Chat {
     while (!signal.aborted) {
       try {
         const res = await f(`${base}/api/v1/chat/sessions/${this.id}/stream`, {
-          headers: { 'x-chat-token': this.token, accept: 'text/event-stream', ...(this.#lastId ? { 'last-event-id': this.#lastId } : {}) }, signal,
+          headers: { 'x-chat-token': this.token, accept: 'text/event-stream', ...(this.#lastId ? { 'last-event-id': this.#lastId } : {}) },
+          signal,
         });
-        if (res.status === 401 || res.status === 404) { this.close(); return; }
+        if (res.status === 401 || res.status === 404) {
+          this.close();
+          return;
+        }
         if (res.ok && res.body) await this.#read(res.body, signal);
-      } catch { /* reconnect below */ }
+      } catch {
+        /* reconnect below */
+      }
       if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000));
     }
   }

@@ -69,7 +69,8 @@ export async function buildApp(deps: Deps): Promise<App> {
       const s = req.cookies?.[SESSION_COOKIE];
       return s ? `s:${sha256(s)}` : `ip:${req.ip}`;
     },
-    errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`Rate limit exceeded: retry in ${Math.ceil(ctx.ttl / 1000)} s.`), { statusCode: 429 }),
+    errorResponseBuilder: (_req, ctx) =>
+      Object.assign(new Error(`Rate limit exceeded: retry in ${Math.ceil(ctx.ttl / 1000)} s.`), { statusCode: 429 }),
   });
   await app.register(swagger, {
     openapi: {
@@ -113,7 +114,10 @@ async function serveWebApp(app: App, deps: Deps): Promise<void> {
   app.get('/*', { config: { permission: 'public' }, schema: { hide: true } }, async (req, reply) => {
     const url = req.url.split('?')[0]!;
     if (url.startsWith('/api/') || url.startsWith('/webhooks/')) {
-      return reply.status(404).type('application/problem+json').send({ type: 'urn:casework:problem:not_found', title: 'Not found', status: 404, code: 'not_found' });
+      return reply
+        .status(404)
+        .type('application/problem+json')
+        .send({ type: 'urn:casework:problem:not_found', title: 'Not found', status: 404, code: 'not_found' });
     }
     const file = path.join(dist, path.normalize(url).replace(/^(\.\.[/\\])+/, ''));
     if (url !== '/' && file.startsWith(dist) && fs.existsSync(file) && fs.statSync(file).isFile()) {

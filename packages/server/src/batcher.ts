@@ -26,7 +26,10 @@ export class Batcher<I, O> {
       this.#waiting.push({ item, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => { this.#scheduled = false; this.#pump(); });
+        setImmediate(() => {
+          this.#scheduled = false;
+          this.#pump();
+        });
       }
     });
   }

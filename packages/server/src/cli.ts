@@ -39,7 +39,12 @@ async function main(argv: string[]): Promise<number> {
       const demoEnv = process.env.CASEWORK_DEMO;
       const demo = demoEnv === '0' ? false : demoEnv === '1' ? true : Boolean(values.demo);
       const server = await serve({ demo, ...(values.port ? { port: Number(values.port) } : {}) });
-      const stop = () => { server.close().then(() => process.exit(0), () => process.exit(1)); };
+      const stop = () => {
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       return -1;
@@ -50,7 +55,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'create-admin': {
-      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+      });
       if (!values.email || !values.password) {
         console.error('create-admin needs --email and --password');
         return 2;
@@ -70,7 +78,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
-    case 'help': case '--help': case '-h':
+    case 'help':
+    case '--help':
+    case '-h':
       console.log(HELP);
       return 0;
     default:
@@ -79,7 +89,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { if (code >= 0) process.exit(code); }, (err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  },
+);

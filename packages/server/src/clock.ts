@@ -6,7 +6,11 @@ export function fixedClock(start: Date): Clock & { set(d: Date): void; advance(m
   let t = start.getTime();
   return {
     now: () => new Date(t),
-    set: (d) => { t = d.getTime(); },
-    advance: (ms) => { t += ms; },
+    set: (d) => {
+      t = d.getTime();
+    },
+    advance: (ms) => {
+      t += ms;
+    },
   };
 }

@@ -56,6 +56,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     outboundAllow: [],
     ...overrides,
   };
-  if (!overrides.outboundAllow) config.outboundAllow = outboundAllowList(env.CASEWORK_OUTBOUND_ALLOW ?? (config.demo ? DEMO_OUTBOUND_ALLOW : ''));
+  if (!overrides.outboundAllow)
+    config.outboundAllow = outboundAllowList(env.CASEWORK_OUTBOUND_ALLOW ?? (config.demo ? DEMO_OUTBOUND_ALLOW : ''));
   return config;
 }

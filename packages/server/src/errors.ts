@@ -2,9 +2,20 @@ import { describeFields } from './field-messages.ts';
 
 /** Stable error codes of the API (SPEC §8), plus transport-level ones. */
 export type ProblemCode =
-  | 'validation_failed' | 'unauthenticated' | 'forbidden' | 'not_found' | 'already_claimed'
-  | 'queue_empty' | 'transition_not_allowed' | 'capacity_reached' | 'conflict' | 'rate_limited'
-  | 'payload_too_large' | 'unsupported_media_type' | 'method_not_allowed' | 'internal';
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'already_claimed'
+  | 'queue_empty'
+  | 'transition_not_allowed'
+  | 'capacity_reached'
+  | 'conflict'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'method_not_allowed'
+  | 'internal';
 
 export type FieldError = { field: string; message: string };
 

@@ -42,31 +42,54 @@ const count = (n: unknown, one: string, many: string) => `${Number(n).toLocaleSt
 export function plainMessage(issue: ValidatorIssue, uuidPattern?: string): string {
   const p = issue.params ?? {};
   switch (issue.keyword) {
-    case 'format': return FORMATS[String(p.format)] ?? `must be a valid ${String(p.format)}`;
-    case 'maxLength': return `must be at most ${count(p.limit, 'character', 'characters')}`;
-    case 'minLength': return Number(p.limit) <= 1 ? 'must not be empty' : `must be at least ${count(p.limit, 'character', 'characters')}`;
-    case 'maximum': return `must be at most ${String(p.limit)}`;
-    case 'minimum': return `must be at least ${String(p.limit)}`;
-    case 'exclusiveMaximum': return `must be less than ${String(p.limit)}`;
-    case 'exclusiveMinimum': return `must be more than ${String(p.limit)}`;
-    case 'maxItems': return `must have at most ${count(p.limit, 'entry', 'entries')}`;
-    case 'minItems': return `must have at least ${count(p.limit, 'entry', 'entries')}`;
-    case 'maxProperties': return `must have at most ${count(p.limit, 'entry', 'entries')}`;
-    case 'type': return `must be ${typeNoun(String(p.type))}`;
-    case 'const': return `must be ${JSON.stringify(p.allowedValue)}`;
-    case 'enum': return `must be one of: ${[p.allowedValues].flat().join(', ')}`;
-    case 'required': return 'is required';
+    case 'format':
+      return FORMATS[String(p.format)] ?? `must be a valid ${String(p.format)}`;
+    case 'maxLength':
+      return `must be at most ${count(p.limit, 'character', 'characters')}`;
+    case 'minLength':
+      return Number(p.limit) <= 1 ? 'must not be empty' : `must be at least ${count(p.limit, 'character', 'characters')}`;
+    case 'maximum':
+      return `must be at most ${String(p.limit)}`;
+    case 'minimum':
+      return `must be at least ${String(p.limit)}`;
+    case 'exclusiveMaximum':
+      return `must be less than ${String(p.limit)}`;
+    case 'exclusiveMinimum':
+      return `must be more than ${String(p.limit)}`;
+    case 'maxItems':
+      return `must have at most ${count(p.limit, 'entry', 'entries')}`;
+    case 'minItems':
+      return `must have at least ${count(p.limit, 'entry', 'entries')}`;
+    case 'maxProperties':
+      return `must have at most ${count(p.limit, 'entry', 'entries')}`;
+    case 'type':
+      return `must be ${typeNoun(String(p.type))}`;
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'enum':
+      return `must be one of: ${[p.allowedValues].flat().join(', ')}`;
+    case 'required':
+      return 'is required';
     case 'pattern':
       if (uuidPattern !== undefined && p.pattern === uuidPattern) return FORMATS.uuid!;
       return PATTERNS[String(p.pattern)] ?? 'is not in the expected form';
-    default: return 'is not valid';
+    default:
+      return 'is not valid';
   }
 }
 
 const LABELS: Record<string, string> = {
-  teamId: 'Team', ownerId: 'Owner', userId: 'User', roleId: 'Role', channelId: 'Channel',
-  'customer.email': 'Customer email', 'customer.name': 'Customer name', 'customer.phone': 'Customer phone',
-  wakeAt: 'Wake time', timeZone: 'Time zone', querystring: 'Query',
+  teamId: 'Team',
+  ownerId: 'Owner',
+  userId: 'User',
+  roleId: 'Role',
+  channelId: 'Channel',
+  'customer.email': 'Customer email',
+  'customer.name': 'Customer name',
+  'customer.phone': 'Customer phone',
+  wakeAt: 'Wake time',
+  timeZone: 'Time zone',
+  querystring: 'Query',
 };
 
 /** A field path as a person reads it: `customer.email` → "Customer email", `teamId` → "Team". */
@@ -74,7 +97,16 @@ export function fieldLabel(field: string): string {
   const known = LABELS[field];
   if (known) return known;
   const where = field.startsWith('querystring.') ? ' (in the query)' : '';
-  const last = field.replace(/^querystring\./, '').split('.').map((s) => s.replace(/Id$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()).join(' ');
+  const last = field
+    .replace(/^querystring\./, '')
+    .split('.')
+    .map((s) =>
+      s
+        .replace(/Id$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toLowerCase(),
+    )
+    .join(' ');
   return `${last.charAt(0).toUpperCase()}${last.slice(1)}${where}`;
 }
 

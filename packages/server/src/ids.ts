@@ -6,7 +6,10 @@ let seq = 0;
 /** A UUIDv7: time-ordered, so new rows land at the end of indexes. */
 export function uuidv7(now = Date.now()): string {
   if (now === lastMs) seq = (seq + 1) & 0xfff;
-  else { lastMs = now; seq = randomBytes(2).readUInt16BE() & 0x7ff; }
+  else {
+    lastMs = now;
+    seq = randomBytes(2).readUInt16BE() & 0x7ff;
+  }
   const b = randomBytes(16);
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (seq >> 8);
@@ -23,7 +26,10 @@ export function uuidv7Many(times: readonly number[]): string[] {
   for (let i = 0, o = 0; i < n; i++, o += 16) {
     const now = times[i]!;
     if (now === lastMs) seq = (seq + 1) & 0xfff;
-    else { lastMs = now; seq = ((b[o + 6]! << 8) | b[o + 7]!) & 0x7ff; }
+    else {
+      lastMs = now;
+      seq = ((b[o + 6]! << 8) | b[o + 7]!) & 0x7ff;
+    }
     b.writeUIntBE(now, o, 6);
     b[o + 6] = 0x70 | (seq >> 8);
     b[o + 7] = seq & 0xff;
@@ -32,7 +38,8 @@ export function uuidv7Many(times: readonly number[]): string[] {
   const h = b.toString('hex');
   const out = new Array<string>(n);
   for (let i = 0, p = 0; i < n; i++, p += 32) {
-    out[i] = `${h.slice(p, p + 8)}-${h.slice(p + 8, p + 12)}-${h.slice(p + 12, p + 16)}-${h.slice(p + 16, p + 20)}-${h.slice(p + 20, p + 32)}`;
+    out[i] =
+      `${h.slice(p, p + 8)}-${h.slice(p + 8, p + 12)}-${h.slice(p + 12, p + 16)}-${h.slice(p + 16, p + 20)}-${h.slice(p + 20, p + 32)}`;
   }
   return out;
 }

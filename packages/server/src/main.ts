@@ -61,18 +61,19 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   log.info(`Casework is serving at ${url} (database: ${db.kind})`);
   if (outbox) log.info(`Demo outbox (replies sent by email and SMS): ${url}/demo/outbox`);
   let closing: Promise<void> | null = null;
-  const close = () => (closing ??= (async () => {
-    await timers.stop();
-    await maintenance.stop();
-    await channels.stop();
-    registerDemoOutbox(db, null);
-    await outbox?.stop();
-    await hub.stop();
-    await presence.stop();
-    await app.close();
-    await announcementsSettled(db);
-    await db.close();
-  })());
+  const close = () =>
+    (closing ??= (async () => {
+      await timers.stop();
+      await maintenance.stop();
+      await channels.stop();
+      registerDemoOutbox(db, null);
+      await outbox?.stop();
+      await hub.stop();
+      await presence.stop();
+      await app.close();
+      await announcementsSettled(db);
+      await db.close();
+    })());
   return { close, url };
 }
 

@@ -1,24 +1,24 @@
-import { useEffect } from "react";
-import { Navigate, Route, Routes, useNavigate } from "react-router";
-import { setUnauthorizedHandler } from "./api/client";
-import { ToastProvider } from "./components/toast";
-import { CaseActionsProvider } from "./features/case-actions/case-actions-provider";
-import { AppShell } from "./features/shell/app-shell";
-import { AdminLayout, AdminIndex } from "./pages/admin/admin-layout";
-import { ChannelsPage } from "./pages/admin/channels-page";
-import { OrganisationPage } from "./pages/admin/organisation-page";
-import { RolesPage } from "./pages/admin/roles-page";
-import { TeamsPage } from "./pages/admin/teams-page";
-import { TokensPage } from "./pages/admin/tokens-page";
-import { UsersPage } from "./pages/admin/users-page";
-import { WebhookDeliveriesPage } from "./pages/admin/webhook-deliveries-page";
-import { WebhooksPage } from "./pages/admin/webhooks-page";
-import { CasePage } from "./pages/case-page";
-import { CasesListPage } from "./pages/cases-list-page";
-import { LoginPage } from "./pages/login-page";
-import { MyWorkPage } from "./pages/my-work-page";
-import { NewCasePage } from "./pages/new-case-page";
-import { NotFoundPage } from "./pages/not-found-page";
+import { useEffect } from 'react';
+import { Navigate, Route, Routes, useNavigate } from 'react-router';
+import { setUnauthorizedHandler } from './api/client';
+import { ToastProvider } from './components/toast';
+import { CaseActionsProvider } from './features/case-actions/case-actions-provider';
+import { AppShell } from './features/shell/app-shell';
+import { AdminLayout, AdminIndex } from './pages/admin/admin-layout';
+import { ChannelsPage } from './pages/admin/channels-page';
+import { OrganisationPage } from './pages/admin/organisation-page';
+import { RolesPage } from './pages/admin/roles-page';
+import { TeamsPage } from './pages/admin/teams-page';
+import { TokensPage } from './pages/admin/tokens-page';
+import { UsersPage } from './pages/admin/users-page';
+import { WebhookDeliveriesPage } from './pages/admin/webhook-deliveries-page';
+import { WebhooksPage } from './pages/admin/webhooks-page';
+import { CasePage } from './pages/case-page';
+import { CasesListPage } from './pages/cases-list-page';
+import { LoginPage } from './pages/login-page';
+import { MyWorkPage } from './pages/my-work-page';
+import { NewCasePage } from './pages/new-case-page';
+import { NotFoundPage } from './pages/not-found-page';
 
 /** Sends the user to the login page when the session ends, remembering where they were. */
 function UnauthorizedRedirect() {
@@ -26,7 +26,7 @@ function UnauthorizedRedirect() {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       const { pathname, search, hash } = window.location;
-      if (pathname.startsWith("/login")) return;
+      if (pathname.startsWith('/login')) return;
       navigate(`/login?next=${encodeURIComponent(pathname + search + hash)}`, { replace: true });
     });
   }, [navigate]);

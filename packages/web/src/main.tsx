@@ -1,23 +1,23 @@
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { BrowserRouter } from "react-router";
-import { ApiError } from "./api/client";
-import { App } from "./app";
-import "./styles/base.css";
-import "./styles/shell.css";
-import "./styles/controls.css";
-import "./styles/kit.css";
-import "./styles/overlays.css";
-import "./styles/case-card.css";
-import "./styles/surfaces.css";
-import "./styles/my-work.css";
-import "./styles/cases.css";
-import "./styles/case-page.css";
-import "./styles/attachments.css";
-import "./styles/admin.css";
-import "./styles/channels.css";
-import "./styles/bulk.css";
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter } from 'react-router';
+import { ApiError } from './api/client';
+import { App } from './app';
+import './styles/base.css';
+import './styles/shell.css';
+import './styles/controls.css';
+import './styles/kit.css';
+import './styles/overlays.css';
+import './styles/case-card.css';
+import './styles/surfaces.css';
+import './styles/my-work.css';
+import './styles/cases.css';
+import './styles/case-page.css';
+import './styles/attachments.css';
+import './styles/admin.css';
+import './styles/channels.css';
+import './styles/bulk.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -30,8 +30,8 @@ const queryClient = new QueryClient({
   },
 });
 
-const root = document.getElementById("root");
-if (!root) throw new Error("Missing #root");
+const root = document.getElementById('root');
+if (!root) throw new Error('Missing #root');
 
 createRoot(root).render(
   <StrictMode>

@@ -30,9 +30,18 @@ const CHANNEL_TOKEN_PERMISSIONS: [string, string[]][] = [
 ];
 
 type ActorRow = {
-  id: string; email: string; name: string; role_id: string; time_zone: string | null;
-  permissions: string[]; team_ids: string[]; org_zone: string; credential_id: string;
-  scope_channel_id?: string | null; scope_team_id?: string | null; scope_type?: string | null;
+  id: string;
+  email: string;
+  name: string;
+  role_id: string;
+  time_zone: string | null;
+  permissions: string[];
+  team_ids: string[];
+  org_zone: string;
+  credential_id: string;
+  scope_channel_id?: string | null;
+  scope_team_id?: string | null;
+  scope_type?: string | null;
   expires_at?: Date | string | null;
 };
 

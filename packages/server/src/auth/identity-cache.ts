@@ -16,14 +16,18 @@ const MAX_ENTRIES = 50_000;
 const caches = new WeakMap<Db, Map<string, Entry>>();
 
 export async function cachedIdentity(
-  db: Db, key: string, now: Date, read: () => Promise<AppUser | undefined>,
+  db: Db,
+  key: string,
+  now: Date,
+  read: () => Promise<AppUser | undefined>,
 ): Promise<AppUser | undefined> {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
   const version = db.accessVersion();
   const t = performance.now();
   const hit = cache.get(key);
-  if (hit && version !== null && hit.version === version && t < hit.until && (!hit.user.expiresAt || now < hit.user.expiresAt)) return hit.user;
+  if (hit && version !== null && hit.version === version && t < hit.until && (!hit.user.expiresAt || now < hit.user.expiresAt))
+    return hit.user;
   if (hit) cache.delete(key);
   const user = await read();
   if (user && version !== null && db.accessVersion() === version) {

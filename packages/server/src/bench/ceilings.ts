@@ -46,10 +46,18 @@ export async function measureHttpCeiling(t: Target, clients: number, seconds: nu
  * clients). Claims are counted from the history afterwards, so calls that found the queue empty do
  * not count.
  */
-export async function measureSqlClaims(db: Db, databaseUrl: string, org: Org, claimers: number[], seconds: number): Promise<Ceilings['sqlClaims']> {
+export async function measureSqlClaims(
+  db: Db,
+  databaseUrl: string,
+  org: Org,
+  claimers: number[],
+  seconds: number,
+): Promise<Ceilings['sqlClaims']> {
   const bin = findPgbench();
   if (!bin) return { skipped: 'pgbench not found' };
-  await sql`CREATE TABLE IF NOT EXISTS bench_claimers (n int PRIMARY KEY, user_id uuid NOT NULL, team_ids uuid[] NOT NULL)`.execute(db.kysely);
+  await sql`CREATE TABLE IF NOT EXISTS bench_claimers (n int PRIMARY KEY, user_id uuid NOT NULL, team_ids uuid[] NOT NULL)`.execute(
+    db.kysely,
+  );
   await sql`TRUNCATE bench_claimers`.execute(db.kysely);
   const rows = claimers.map((i, n) => ({ n, user: org.agents[i]!.id, teams: `{${org.agents[i]!.teamIds.join(',')}}` }));
   for (const r of rows) await sql`INSERT INTO bench_claimers VALUES (${r.n}, ${r.user}::uuid, ${r.teams}::uuid[])`.execute(db.kysely);
@@ -79,19 +87,52 @@ SELECT count(*) FROM casework_claim_next_batch((SELECT jsonb_agg(jsonb_build_obj
   }
 }
 
-async function pgbenchClaims(db: Db, bin: string, databaseUrl: string, script: string, perCall: number, clients: number, seconds: number): Promise<SqlClaims | { skipped: string }> {
+async function pgbenchClaims(
+  db: Db,
+  bin: string,
+  databaseUrl: string,
+  script: string,
+  perCall: number,
+  clients: number,
+  seconds: number,
+): Promise<SqlClaims | { skipped: string }> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'casework-claim-sql-')), 'claim.sql');
   fs.writeFileSync(file, script);
   const since = await sql<{ id: string }>`SELECT coalesce(max(id), 0)::text AS id FROM case_events`.execute(db.kysely);
   const u = new URL(databaseUrl);
-  const run = spawnSync(bin, ['-n', '-c', String(clients), '-j', String(Math.min(2, clients)), '-T', String(Math.max(1, Math.round(seconds))), '-f', file,
-    '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)],
-  // The server's connections run with JIT off (db/connect.ts); with it on, PostgreSQL compiles the
-  // function's larger statements on every call and the SQL figure is a third of what it should be.
-  { encoding: 'utf8', env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGOPTIONS: '-c jit=off' }, timeout: (seconds + 120) * 1000 });
+  const run = spawnSync(
+    bin,
+    [
+      '-n',
+      '-c',
+      String(clients),
+      '-j',
+      String(Math.min(2, clients)),
+      '-T',
+      String(Math.max(1, Math.round(seconds))),
+      '-f',
+      file,
+      '-h',
+      u.hostname,
+      '-p',
+      u.port || '5432',
+      '-U',
+      decodeURIComponent(u.username || 'postgres'),
+      u.pathname.slice(1),
+    ],
+    // The server's connections run with JIT off (db/connect.ts); with it on, PostgreSQL compiles the
+    // function's larger statements on every call and the SQL figure is a third of what it should be.
+    {
+      encoding: 'utf8',
+      env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGOPTIONS: '-c jit=off' },
+      timeout: (seconds + 120) * 1000,
+    },
+  );
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
   if (run.status !== 0) return { skipped: `pgbench failed: ${(run.stderr || run.stdout).slice(0, 300)}` };
-  const claimed = await sql<{ n: number }>`SELECT count(*)::int AS n FROM case_events WHERE id > ${since.rows[0]!.id}::bigint AND type = 'case.claimed'`.execute(db.kysely);
+  const claimed = await sql<{
+    n: number;
+  }>`SELECT count(*)::int AS n FROM case_events WHERE id > ${since.rows[0]!.id}::bigint AND type = 'case.claimed'`.execute(db.kysely);
   const calls = Number(/number of transactions actually processed: (\d+)/.exec(run.stdout)?.[1] ?? NaN);
   const claims = claimed.rows[0]!.n;
   return { perSecond: Math.round(claims / seconds), clients, seconds, emptyAnswers: Math.max(0, calls * perCall - claims) };

@@ -7,7 +7,13 @@ import { lanes, Rng } from './stats.ts';
 import type { CpuSplit } from './server.ts';
 
 export type ClaimNextResult = {
-  claims: number; perSecond: number; seconds: number; emptyQueue: number; fivexx: number; otherErrors: number; duplicateAnswers: number;
+  claims: number;
+  perSecond: number;
+  seconds: number;
+  emptyQueue: number;
+  fivexx: number;
+  otherErrors: number;
+  duplicateAnswers: number;
   /** CPU time per successful claim, in ms: serving process (HTTP, auth, database client, JSON), PostgreSQL's processes, load generator. */
   cpuMsPerClaim?: CpuSplit;
 };
@@ -26,7 +32,13 @@ export function pickClaimers(org: Org, n: number, seed: number): number[] {
  * `claimers` agents call POST /me/work/claim-next in a loop (one request in flight each)
  * for `seconds` or until their queues are empty. Throughput counts successful claims.
  */
-export async function measureClaimNext(t: Target, org: Org, claimers: number[], seconds: number, ledger: ClaimLedger): Promise<ClaimNextResult> {
+export async function measureClaimNext(
+  t: Target,
+  org: Org,
+  claimers: number[],
+  seconds: number,
+  ledger: ClaimLedger,
+): Promise<ClaimNextResult> {
   const r: ClaimNextResult = { claims: 0, perSecond: 0, seconds: 0, emptyQueue: 0, fivexx: 0, otherErrors: 0, duplicateAnswers: 0 };
   const start = Date.now();
   await lanes(claimers.length, start + seconds * 1000, async (lane) => {
@@ -39,8 +51,12 @@ export async function measureClaimNext(t: Target, org: Org, claimers: number[], 
       r.claims++;
       return true;
     }
-    if (res.status === 404) { r.emptyQueue++; return false; }
-    if (res.status >= 500) r.fivexx++; else r.otherErrors++;
+    if (res.status === 404) {
+      r.emptyQueue++;
+      return false;
+    }
+    if (res.status >= 500) r.fivexx++;
+    else r.otherErrors++;
     return true;
   });
   r.seconds = (Date.now() - start) / 1000;
@@ -48,14 +64,30 @@ export async function measureClaimNext(t: Target, org: Org, claimers: number[], 
   return r;
 }
 
-export type StormResult = { cases: number; requests: number; wins: number; conflicts: number; fivexx: number; other: number; multipleWinners: number };
+export type StormResult = {
+  cases: number;
+  requests: number;
+  wins: number;
+  conflicts: number;
+  fivexx: number;
+  other: number;
+  multipleWinners: number;
+};
 
 /** Many agents of a team claim the same case at the same moment: one 200, the rest 409 already_claimed. */
-export async function measureStorm(t: Target, org: Org, cases: { id: string; teamId: string }[], perCase: number, ledger: ClaimLedger): Promise<StormResult> {
+export async function measureStorm(
+  t: Target,
+  org: Org,
+  cases: { id: string; teamId: string }[],
+  perCase: number,
+  ledger: ClaimLedger,
+): Promise<StormResult> {
   const r: StormResult = { cases: cases.length, requests: 0, wins: 0, conflicts: 0, fivexx: 0, other: 0, multipleWinners: 0 };
   for (const c of cases) {
     const team = org.members.get(c.teamId)!.slice(0, perCase);
-    const answers = await Promise.all(team.map((i) => request(t.agent, t.base, 'POST', `/api/v1/cases/${c.id}/claim`, org.agents[i]!.token)));
+    const answers = await Promise.all(
+      team.map((i) => request(t.agent, t.base, 'POST', `/api/v1/cases/${c.id}/claim`, org.agents[i]!.token)),
+    );
     r.requests += answers.length;
     const winners = answers.filter((a) => a.status === 200);
     r.wins += winners.length;
@@ -82,7 +114,10 @@ export async function verifyClaims(db: Db, ledger: ClaimLedger): Promise<Verific
     const twice = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT case_id FROM case_events
       WHERE type = 'case.claimed' AND case_id = ANY(${part}::uuid[]) GROUP BY case_id HAVING count(*) > 1) x`.execute(db.kysely);
     claimedTwice += twice.rows[0]!.n;
-    const owners = await sql<{ id: string; owner_id: string | null }>`SELECT id::text AS id, owner_id::text AS owner_id FROM cases WHERE id = ANY(${part}::uuid[])`.execute(db.kysely);
+    const owners = await sql<{
+      id: string;
+      owner_id: string | null;
+    }>`SELECT id::text AS id, owner_id::text AS owner_id FROM cases WHERE id = ANY(${part}::uuid[])`.execute(db.kysely);
     for (const o of owners.rows) if (o.owner_id !== ledger.get(o.id)) ownerMismatch++;
   }
   return { checked: ids.length, claimedTwice, ownerMismatch };

@@ -9,7 +9,13 @@ import type { ClaimLedger } from './claims.ts';
  * on process B (the same process on the embedded database) receives `case.claimed`.
  * Measured from sending the claim to the event's arrival.
  */
-export async function measureLive(a: Target, b: Target, org: Org, cases: { id: string; teamId: string }[], ledger: ClaimLedger): Promise<Latency & { missed: number }> {
+export async function measureLive(
+  a: Target,
+  b: Target,
+  org: Org,
+  cases: { id: string; teamId: string }[],
+  ledger: ClaimLedger,
+): Promise<Latency & { missed: number }> {
   const samples: number[] = [];
   let missed = 0;
   const waiting = new Map<string, (e: SseEvent) => void>();
@@ -21,9 +27,12 @@ export async function measureLive(a: Target, b: Target, org: Org, cases: { id: s
       const [listenerIdx, claimerIdx] = [members[0]!, members[1]!];
       const listener = org.agents[listenerIdx]!;
       if (!streams.has(listener.id)) {
-        streams.set(listener.id, await openEvents(b.base, listener.token, (e) => {
-          if (e.event === 'case.claimed') waiting.get(String(e.data.caseId))?.(e);
-        }));
+        streams.set(
+          listener.id,
+          await openEvents(b.base, listener.token, (e) => {
+            if (e.event === 'case.claimed') waiting.get(String(e.data.caseId))?.(e);
+          }),
+        );
       }
       const got = new Promise<bigint | null>((resolve) => {
         waiting.set(c.id, (e) => resolve(e.at));

@@ -24,7 +24,12 @@ function* history(org: Org, o: BenchOptions, nowMs: number, size: number): Gener
 /** Teams with at least `min` members, up to `n` of them, with `per` fresh new cases each. */
 function freshCases(org: Org, rng: Rng, n: number, per: number, min: number, nowMs: number): ImportItem[] {
   const teams = org.teams.filter((t) => org.members.get(t)!.length >= min).slice(0, n);
-  return generateQueue(rng, teams.flatMap((t) => Array<string>(per).fill(t)), teams.length * per, nowMs);
+  return generateQueue(
+    rng,
+    teams.flatMap((t) => Array<string>(per).fill(t)),
+    teams.length * per,
+    nowMs,
+  );
 }
 
 /** Seconds of each of the two SQL claim phases. */
@@ -42,7 +47,11 @@ async function timedImport(a: Target, org: Org, o: BenchOptions): Promise<Figure
   const ids = await importAll(a, org.adminToken, history(org, o, Date.now(), size), o.db === 'postgres' ? 2 : 1);
   const seconds = (Date.now() - t0) / 1000;
   return {
-    cases: ids.length, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(ids.length / seconds), messages: 0, ids,
+    cases: ids.length,
+    seconds: Math.round(seconds * 10) / 10,
+    perSecond: Math.round(ids.length / seconds),
+    messages: 0,
+    ids,
     cpuUsPerCase: cpuPer(cpu(), ids.length, 1000, 1),
   };
 }
@@ -58,8 +67,12 @@ async function references(a: Target, token: string, ids: string[]): Promise<stri
 
 type Env = { dataDir?: string; databaseUrl?: string; logFile: string };
 type Loaded = {
-  org: Org; imported: Figures['import'] & { ids: string[] }; claimers: number[]; queueSize: number;
-  probe: { references: string[] }; rng: Rng;
+  org: Org;
+  imported: Figures['import'] & { ids: string[] };
+  claimers: number[];
+  queueSize: number;
+  probe: { references: string[] };
+  rng: Rng;
 };
 
 /** Seeds the organisation, imports the history and a fresh queue for the claimers over HTTP. */
@@ -74,7 +87,9 @@ async function load(o: BenchOptions, store: Store, servers: Server[], env: Env):
   say(`importing ${o.cases} cases through POST /api/v1/import/cases`);
   const imported = await timedImport(a, org, o);
   const c = imported.cpuUsPerCase;
-  say(`imported at ${imported.perSecond} cases/s (CPU per case: server ${c?.server} µs, database ${c?.database ?? 'in the server'} µs, generator ${c?.generator} µs)`);
+  say(
+    `imported at ${imported.perSecond} cases/s (CPU per case: server ${c?.server} µs, database ${c?.database ?? 'in the server'} µs, generator ${c?.generator} µs)`,
+  );
   const rng = new Rng(o.seed + 2);
   const claimers = pickClaimers(org, o.claimers, o.seed + 3);
   const claimerTeams = [...new Set(claimers.flatMap((i) => org.agents[i]!.teamIds))];
@@ -87,7 +102,13 @@ async function load(o: BenchOptions, store: Store, servers: Server[], env: Env):
 }
 
 /** Adds messages with the server stopped, then cold-starts process A (and B on PostgreSQL). */
-async function restart(o: BenchOptions, store: Store, servers: Server[], env: Env, L: Loaded): Promise<{ a: Target; b: Target; coldStartMs: number }> {
+async function restart(
+  o: BenchOptions,
+  store: Store,
+  servers: Server[],
+  env: Env,
+  L: Loaded,
+): Promise<{ a: Target; b: Target; coldStartMs: number }> {
   say('adding messages and refreshing statistics (server stopped)');
   const db = await store.open();
   L.imported.messages = await addMessages(db, o.messagesPerCase);
@@ -155,12 +176,22 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
   if (o.db === 'postgres') say('claims in SQL only (pgbench)');
   const sqlClaims = o.db === 'postgres' ? await measureSqlClaims(db, store.databaseUrl!, L.org, L.claimers, sqlSeconds(o)) : null;
   await db.close();
-  const pgbench = o.db === 'postgres' ? await runPgbench(o.pgUrl, o.claimers, o.smoke ? 2 : Math.min(30, o.duration), o.smoke ? 1 : 10) : null;
+  const pgbench =
+    o.db === 'postgres' ? await runPgbench(o.pgUrl, o.claimers, o.smoke ? 2 : Math.min(30, o.duration), o.smoke ? 1 : 10) : null;
   const { ids: _ids, ...importFigures } = L.imported;
   const lat = (t: typeof m.myWork) => ({ ...t.latency, errors: t.errors });
   const figures: Figures = {
-    import: importFigures, coldStartMs, myWork: lat(m.myWork), list: lat(m.list), search: lat(m.search),
-    claimNext: m.claimNext, pgbench, storm: m.storm, verification, live: m.live, rssMb: m.rssMb,
+    import: importFigures,
+    coldStartMs,
+    myWork: lat(m.myWork),
+    list: lat(m.list),
+    search: lat(m.search),
+    claimNext: m.claimNext,
+    pgbench,
+    storm: m.storm,
+    verification,
+    live: m.live,
+    rssMb: m.rssMb,
     ceilings: { httpHealthzPerSecond: m.httpCeiling, sqlClaims },
   };
   const { file, failed } = report(o, figures, {
@@ -169,7 +200,10 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
   });
   say(`wrote ${file}`);
   if (m.myWork.errors + m.list.errors + m.search.errors > 0) failed.push('errors in the latency phases');
-  if (failed.length) { say(`FAILED: ${failed.join(', ')}`); return 1; }
+  if (failed.length) {
+    say(`FAILED: ${failed.join(', ')}`);
+    return 1;
+  }
   return 0;
 }
 
@@ -193,7 +227,13 @@ async function main(): Promise<number> {
   fs.mkdirSync(o.outDir, { recursive: true });
   const store = await createStore(o);
   const servers: Server[] = [];
-  const guard = setTimeout(() => { say('time limit reached: stopping'); process.exit(2); }, (o.smoke ? 300 : 3 * 3600) * 1000);
+  const guard = setTimeout(
+    () => {
+      say('time limit reached: stopping');
+      process.exit(2);
+    },
+    (o.smoke ? 300 : 3 * 3600) * 1000,
+  );
   guard.unref();
   try {
     return await run(o, store, servers);
@@ -204,4 +244,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err: Error) => { say(`error: ${err.stack ?? err.message}`); process.exit(1); });
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    say(`error: ${err.stack ?? err.message}`);
+    process.exit(1);
+  },
+);

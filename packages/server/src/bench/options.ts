@@ -45,13 +45,26 @@ export function readOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      db: { type: 'string' }, cases: { type: 'string' }, teams: { type: 'string' }, agents: { type: 'string' },
-      duration: { type: 'string' }, concurrency: { type: 'string' }, claimers: { type: 'string' }, messages: { type: 'string' },
-      smoke: { type: 'boolean' }, seed: { type: 'string' }, 'pg-url': { type: 'string' }, out: { type: 'string' },
-      keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      db: { type: 'string' },
+      cases: { type: 'string' },
+      teams: { type: 'string' },
+      agents: { type: 'string' },
+      duration: { type: 'string' },
+      concurrency: { type: 'string' },
+      claimers: { type: 'string' },
+      messages: { type: 'string' },
+      smoke: { type: 'boolean' },
+      seed: { type: 'string' },
+      'pg-url': { type: 'string' },
+      out: { type: 'string' },
+      keep: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) { process.stdout.write(HELP); process.exit(0); }
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
   const db = (values.db ?? 'pglite') as DbKind;
   if (db !== 'pglite' && db !== 'postgres') throw new Error(`--db must be pglite or postgres, not ${db}`);
   const smoke = Boolean(values.smoke);

@@ -14,7 +14,17 @@ export type Agent = { id: string; token: string; teamIds: string[]; zone: string
 export type Org = { teams: string[]; agents: Agent[]; members: Map<string, number[]>; adminToken: string };
 export type Store = { dataDir?: string; databaseUrl?: string; drop(): Promise<void>; open(): Promise<Db> };
 
-const ZONES = [null, 'UTC', 'Europe/Berlin', 'Europe/London', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Asia/Kolkata', 'Australia/Sydney'];
+const ZONES = [
+  null,
+  'UTC',
+  'Europe/Berlin',
+  'Europe/London',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+  'Asia/Kolkata',
+  'Australia/Sydney',
+];
 
 /** A fresh database for the run: a temporary folder (embedded) or a new PostgreSQL database. */
 export async function createStore(o: BenchOptions): Promise<Store> {
@@ -23,7 +33,9 @@ export async function createStore(o: BenchOptions): Promise<Store> {
     return {
       dataDir: dir,
       open: () => openPGlite({ dataDir: dir }),
-      drop: async () => { if (!o.keep) fs.rmSync(dir, { recursive: true, force: true }); },
+      drop: async () => {
+        if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
+      },
     };
   }
   const name = `casework_bench_${uuidv7().replace(/-/g, '').slice(-12)}`;
@@ -33,14 +45,20 @@ export async function createStore(o: BenchOptions): Promise<Store> {
   return {
     databaseUrl: url.toString(),
     open: () => openPostgres(url.toString(), 4),
-    drop: async () => { if (!o.keep) await adminQuery(o.pgUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); },
+    drop: async () => {
+      if (!o.keep) await adminQuery(o.pgUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
   };
 }
 
 export async function adminQuery(adminUrl: string, text: string): Promise<void> {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
-  try { await c.query(text); } finally { await c.end(); }
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
 }
 
 async function bulk(db: Db, table: string, cols: Record<string, { type: string; values: unknown[] }>): Promise<void> {
@@ -64,25 +82,39 @@ export async function seedOrg(db: Db, o: BenchOptions): Promise<Org> {
   const teams = Array.from({ length: o.teams }, () => uuidv7());
   await bulk(db, 'teams', { id: { type: 'uuid', values: teams }, name: { type: 'text', values: teams.map((_, i) => `Team ${i + 1}`) } });
   const agents: Agent[] = Array.from({ length: o.agents }, (_, i) => {
-    const k = rng.weighted([[1, 50], [2, 35], [3, 15]] as const);
+    const k = rng.weighted([
+      [1, 50],
+      [2, 35],
+      [3, 15],
+    ] as const);
     const own = new Set<string>([teams[i % teams.length]!]); // every team gets members
     while (own.size < Math.min(k, teams.length)) own.add(rng.pick(teams));
     return { id: uuidv7(), token: randomToken('cw_'), teamIds: [...own], zone: rng.pick(ZONES) };
   });
   const adminId = uuidv7();
   const adminToken = randomToken('cw_');
-  const people = [...agents.map((a, i) => ({ ...a, email: `agent${i + 1}@bench.test`, role: i % 20 === 0 ? 'supervisor' : 'agent' })),
-    { id: adminId, token: adminToken, teamIds: [], zone: null, email: 'bench-importer@bench.test', role: 'admin' }];
+  const people = [
+    ...agents.map((a, i) => ({ ...a, email: `agent${i + 1}@bench.test`, role: i % 20 === 0 ? 'supervisor' : 'agent' })),
+    { id: adminId, token: adminToken, teamIds: [], zone: null, email: 'bench-importer@bench.test', role: 'admin' },
+  ];
   await bulk(db, 'users', {
-    id: { type: 'uuid', values: people.map((p) => p.id) }, email: { type: 'text', values: people.map((p) => p.email) },
-    name: { type: 'text', values: people.map((p) => p.email.split('@')[0]) }, role_id: { type: 'text', values: people.map((p) => p.role) },
-    time_zone: { type: 'text', values: people.map((p) => p.zone) }, updated_at: { type: 'timestamptz', values: people.map(() => new Date().toISOString()) },
+    id: { type: 'uuid', values: people.map((p) => p.id) },
+    email: { type: 'text', values: people.map((p) => p.email) },
+    name: { type: 'text', values: people.map((p) => p.email.split('@')[0]) },
+    role_id: { type: 'text', values: people.map((p) => p.role) },
+    time_zone: { type: 'text', values: people.map((p) => p.zone) },
+    updated_at: { type: 'timestamptz', values: people.map(() => new Date().toISOString()) },
   });
   const pairs = agents.flatMap((a) => a.teamIds.map((t) => [t, a.id] as const));
-  await bulk(db, 'team_members', { team_id: { type: 'uuid', values: pairs.map((p) => p[0]) }, user_id: { type: 'uuid', values: pairs.map((p) => p[1]) } });
+  await bulk(db, 'team_members', {
+    team_id: { type: 'uuid', values: pairs.map((p) => p[0]) },
+    user_id: { type: 'uuid', values: pairs.map((p) => p[1]) },
+  });
   await bulk(db, 'api_tokens', {
-    id: { type: 'uuid', values: people.map(() => uuidv7()) }, user_id: { type: 'uuid', values: people.map((p) => p.id) },
-    name: { type: 'text', values: people.map(() => 'bench') }, token_hash: { type: 'text', values: people.map((p) => sha256(p.token)) },
+    id: { type: 'uuid', values: people.map(() => uuidv7()) },
+    user_id: { type: 'uuid', values: people.map((p) => p.id) },
+    name: { type: 'text', values: people.map(() => 'bench') },
+    token_hash: { type: 'text', values: people.map((p) => sha256(p.token)) },
   });
   const members = new Map<string, number[]>(teams.map((t) => [t, []]));
   agents.forEach((a, i) => a.teamIds.forEach((t) => members.get(t)!.push(i)));

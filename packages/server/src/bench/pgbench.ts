@@ -3,14 +3,23 @@ import fs from 'node:fs';
 import { adminQuery } from './org.ts';
 import { childrenCpuMs, cpuMsOf, untilNoProcessNames } from './server.ts';
 
-export type PgbenchResult = {
-  tps: number; clients: number; seconds: number;
-  /** CPU per transaction in ms: PostgreSQL's processes, and pgbench itself (the client). */
-  cpuMsPerTransaction?: { database: number | null; client: number | null };
-} | { skipped: string };
+export type PgbenchResult =
+  | {
+      tps: number;
+      clients: number;
+      seconds: number;
+      /** CPU per transaction in ms: PostgreSQL's processes, and pgbench itself (the client). */
+      cpuMsPerTransaction?: { database: number | null; client: number | null };
+    }
+  | { skipped: string };
 
 export function findPgbench(): string | null {
-  for (const p of ['/usr/lib/postgresql/15/bin/pgbench', '/usr/lib/postgresql/18/bin/pgbench', '/usr/lib/postgresql/16/bin/pgbench', '/usr/lib/postgresql/17/bin/pgbench']) {
+  for (const p of [
+    '/usr/lib/postgresql/15/bin/pgbench',
+    '/usr/lib/postgresql/18/bin/pgbench',
+    '/usr/lib/postgresql/16/bin/pgbench',
+    '/usr/lib/postgresql/17/bin/pgbench',
+  ]) {
     if (fs.existsSync(p)) return p;
   }
   const which = spawnSync('sh', ['-c', 'command -v pgbench'], { encoding: 'utf8' });
@@ -39,8 +48,11 @@ export function runPgbench(adminUrl: string, clients: number, seconds: number, s
       await untilNoProcessNames(name);
       const db0 = cpuMsOf('postgres');
       const client0 = childrenCpuMs();
-      const run = spawnSync(bin, ['-N', '-c', String(clients), '-j', '2', '-T', String(Math.max(1, Math.round(seconds))), ...conn, name],
-        { encoding: 'utf8', env, timeout: (seconds + 120) * 1000 });
+      const run = spawnSync(bin, ['-N', '-c', String(clients), '-j', '2', '-T', String(Math.max(1, Math.round(seconds))), ...conn, name], {
+        encoding: 'utf8',
+        env,
+        timeout: (seconds + 120) * 1000,
+      });
       await untilNoProcessNames(name);
       const db = cpuMsOf('postgres') - db0;
       const client = childrenCpuMs() - client0;

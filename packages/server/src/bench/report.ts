@@ -10,7 +10,10 @@ import type { CpuSplit } from './server.ts';
 
 export type Figures = {
   import: {
-    cases: number; seconds: number; perSecond: number; messages: number;
+    cases: number;
+    seconds: number;
+    perSecond: number;
+    messages: number;
     /** CPU per imported case in µs: serving process, PostgreSQL's processes (null on the embedded database), load generator. */
     cpuUsPerCase?: CpuSplit;
   };
@@ -34,12 +37,14 @@ const mb = (b: number) => Math.round(b / 1048576);
 function sqlClaims(c: Ceilings['sqlClaims'], tps: number | null): string {
   if (!c) return 'not run';
   if ('skipped' in c) return c.skipped;
-  const pct = (n: number) => (tps ? ` = ${Math.round(n / tps * 100)}%` : '');
+  const pct = (n: number) => (tps ? ` = ${Math.round((n / tps) * 100)}%` : '');
   // Claims that found the queue empty make a run look slower than the claim is: say so.
   const dry = (n: number) => (n > 0 ? `, ${n} found the queue empty` : '');
   const b = c.batched;
-  const batched = 'skipped' in b ? `batched: ${b.skipped}`
-    : `${b.perSecond}/s${pct(b.perSecond)} batched (${b.perCall} per call, ${b.clients} clients${dry(b.emptyAnswers)})`;
+  const batched =
+    'skipped' in b
+      ? `batched: ${b.skipped}`
+      : `${b.perSecond}/s${pct(b.perSecond)} batched (${b.perCall} per call, ${b.clients} clients${dry(b.emptyAnswers)})`;
   return `${c.perSecond}/s${pct(c.perSecond)} one per call (pgbench, casework_claim_next, ${c.clients} clients${dry(c.emptyAnswers)}); ${batched}`;
 }
 
@@ -49,8 +54,15 @@ function sqlClaims(c: Ceilings['sqlClaims'], tps: number | null): string {
  */
 function cpuSplit(c: CpuSplit | undefined, per: string, unit: string, pg: boolean): string {
   if (!c) return '';
-  const parts = ([[pg ? 'server' : 'server with the database', c.server], ['PostgreSQL', c.database], ['generator', c.generator]] as const)
-    .filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v} ${unit}`);
+  const parts = (
+    [
+      [pg ? 'server' : 'server with the database', c.server],
+      ['PostgreSQL', c.database],
+      ['generator', c.generator],
+    ] as const
+  )
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k} ${v} ${unit}`);
   return parts.length ? `; CPU per ${per}: ${parts.join(', ')}` : '';
 }
 
@@ -66,7 +78,9 @@ function cpuBound(f: Figures): string {
   const txn = t.database + (t.client ?? 0);
   const claim = (c.server ?? 0) + (c.database ?? 0) + (c.generator ?? 0);
   const line = `; CPU per transaction: PostgreSQL ${t.database} ms, pgbench ${t.client ?? '?'} ms`;
-  return claim > 0 ? `${line}; a claim takes ${(claim / txn).toFixed(1)}× that (at most ${Math.round(txn / claim * 100)}% of tps on the same cores)` : line;
+  return claim > 0
+    ? `${line}; a claim takes ${(claim / txn).toFixed(1)}× that (at most ${Math.round((txn / claim) * 100)}% of tps on the same cores)`
+    : line;
 }
 
 function rows(o: BenchOptions, f: Figures): Row[] {
@@ -77,27 +91,90 @@ function rows(o: BenchOptions, f: Figures): Row[] {
   const fivexx = f.claimNext.fivexx + f.storm.fivexx;
   const lat = (l: Latency) => `p50 ${l.p50} / p95 ${l.p95} / p99 ${l.p99} ms`;
   return [
-    { figure: 'import', value: `${f.import.perSecond} cases/s (${f.import.cases} in ${f.import.seconds} s${cpuSplit(f.import.cpuUsPerCase, 'case', 'µs', pg)})`, target: pg ? '≥ 20000/s' : '≥ 5000/s', ok: f.import.perSecond >= (pg ? 20000 : 5000) },
+    {
+      figure: 'import',
+      value: `${f.import.perSecond} cases/s (${f.import.cases} in ${f.import.seconds} s${cpuSplit(f.import.cpuUsPerCase, 'case', 'µs', pg)})`,
+      target: pg ? '≥ 20000/s' : '≥ 5000/s',
+      ok: f.import.perSecond >= (pg ? 20000 : 5000),
+    },
     { figure: 'cold start to /readyz', value: `${f.coldStartMs} ms`, target: '—', ok: null },
-    { figure: 'My Work', value: lat(f.myWork), target: pg ? 'p99 ≤ 15 ms' : 'p99 ≤ 30 ms', ok: f.myWork.p99 <= (pg ? 15 : 30) && f.myWork.errors === 0 },
-    { figure: 'case list (filters)', value: lat(f.list), target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms', ok: f.list.p99 <= (pg ? 50 : 100) && f.list.errors === 0 },
-    { figure: 'case search (q)', value: lat(f.search), target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms', ok: f.search.p99 <= (pg ? 50 : 100) && f.search.errors === 0 },
-    { figure: `claim-next, ${o.claimers} agents`, value: `${f.claimNext.perSecond} claims/s (${f.claimNext.claims} in ${f.claimNext.seconds.toFixed(1)} s${cpuSplit(f.claimNext.cpuMsPerClaim, 'claim', 'ms', pg)})`, target: pg ? '≥ 50% of pgbench -N' : '≥ 500/s', ok: pg ? (ratio === null ? null : ratio >= 0.5) : f.claimNext.perSecond >= 500 },
-    ...(pg ? [{ figure: `pgbench -N, ${o.claimers} clients`, value: tps ? `${tps} tps → claims = ${Math.round(ratio! * 100)}%${cpuBound(f)}` : (f.pgbench as { skipped: string })?.skipped ?? 'not run', target: '—', ok: null }] : []),
-    { figure: `HTTP ceiling, ${o.claimers} clients`, value: `${f.ceilings.httpHealthzPerSecond} req/s on GET /healthz (no database)${tps ? ` = ${Math.round(f.ceilings.httpHealthzPerSecond / tps * 100)}% of pgbench -N` : ''}`, target: '—', ok: null },
+    {
+      figure: 'My Work',
+      value: lat(f.myWork),
+      target: pg ? 'p99 ≤ 15 ms' : 'p99 ≤ 30 ms',
+      ok: f.myWork.p99 <= (pg ? 15 : 30) && f.myWork.errors === 0,
+    },
+    {
+      figure: 'case list (filters)',
+      value: lat(f.list),
+      target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms',
+      ok: f.list.p99 <= (pg ? 50 : 100) && f.list.errors === 0,
+    },
+    {
+      figure: 'case search (q)',
+      value: lat(f.search),
+      target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms',
+      ok: f.search.p99 <= (pg ? 50 : 100) && f.search.errors === 0,
+    },
+    {
+      figure: `claim-next, ${o.claimers} agents`,
+      value: `${f.claimNext.perSecond} claims/s (${f.claimNext.claims} in ${f.claimNext.seconds.toFixed(1)} s${cpuSplit(f.claimNext.cpuMsPerClaim, 'claim', 'ms', pg)})`,
+      target: pg ? '≥ 50% of pgbench -N' : '≥ 500/s',
+      ok: pg ? (ratio === null ? null : ratio >= 0.5) : f.claimNext.perSecond >= 500,
+    },
+    ...(pg
+      ? [
+          {
+            figure: `pgbench -N, ${o.claimers} clients`,
+            value: tps
+              ? `${tps} tps → claims = ${Math.round(ratio! * 100)}%${cpuBound(f)}`
+              : ((f.pgbench as { skipped: string })?.skipped ?? 'not run'),
+            target: '—',
+            ok: null,
+          },
+        ]
+      : []),
+    {
+      figure: `HTTP ceiling, ${o.claimers} clients`,
+      value: `${f.ceilings.httpHealthzPerSecond} req/s on GET /healthz (no database)${tps ? ` = ${Math.round((f.ceilings.httpHealthzPerSecond / tps) * 100)}% of pgbench -N` : ''}`,
+      target: '—',
+      ok: null,
+    },
     ...(pg ? [{ figure: 'claim in SQL only', value: sqlClaims(f.ceilings.sqlClaims, tps), target: '—', ok: null }] : []),
-    { figure: 'claim storm', value: `${f.storm.cases} cases × ${Math.round(f.storm.requests / Math.max(1, f.storm.cases))} agents: ${f.storm.wins} won, ${f.storm.conflicts} × 409`, target: '1 winner per case', ok: f.storm.wins === f.storm.cases && f.storm.other === 0 },
-    { figure: 'double claims / 5xx', value: `${bad} / ${fivexx} (${f.verification.checked} claims checked in the database)`, target: '0 / 0', ok: bad === 0 && fivexx === 0 },
-    { figure: f.live.crossProcess ? 'live update A → B' : 'live update (one process)', value: `${lat(f.live)} (${f.live.missed} missed)`, target: pg ? 'p99 ≤ 250 ms' : 'p99 ≤ 100 ms', ok: f.live.p99 <= (pg ? 250 : 100) && f.live.missed === 0 },
-    { figure: 'server RSS at the end', value: `${f.rssMb.a} MB${f.rssMb.b !== null ? ` (process B: ${f.rssMb.b} MB)` : ''}`, target: pg ? '≤ 500 MB' : '≤ 800 MB', ok: f.rssMb.a <= (pg ? 500 : 800) },
+    {
+      figure: 'claim storm',
+      value: `${f.storm.cases} cases × ${Math.round(f.storm.requests / Math.max(1, f.storm.cases))} agents: ${f.storm.wins} won, ${f.storm.conflicts} × 409`,
+      target: '1 winner per case',
+      ok: f.storm.wins === f.storm.cases && f.storm.other === 0,
+    },
+    {
+      figure: 'double claims / 5xx',
+      value: `${bad} / ${fivexx} (${f.verification.checked} claims checked in the database)`,
+      target: '0 / 0',
+      ok: bad === 0 && fivexx === 0,
+    },
+    {
+      figure: f.live.crossProcess ? 'live update A → B' : 'live update (one process)',
+      value: `${lat(f.live)} (${f.live.missed} missed)`,
+      target: pg ? 'p99 ≤ 250 ms' : 'p99 ≤ 100 ms',
+      ok: f.live.p99 <= (pg ? 250 : 100) && f.live.missed === 0,
+    },
+    {
+      figure: 'server RSS at the end',
+      value: `${f.rssMb.a} MB${f.rssMb.b !== null ? ` (process B: ${f.rssMb.b} MB)` : ''}`,
+      target: pg ? '≤ 500 MB' : '≤ 800 MB',
+      ok: f.rssMb.a <= (pg ? 500 : 800),
+    },
   ];
 }
 
 /** Per-scenario latency of the list and search phases (which filter or query makes the tail). */
 export function scenarioTable(phases: Record<string, Record<string, Latency>>): string[] {
-  const rowsOut = Object.entries(phases).flatMap(([phase, byName]) => Object.entries(byName)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, l]) => [`${phase}: ${name}`, String(l.n), String(l.p50), String(l.p95), String(l.p99), String(l.max)]));
+  const rowsOut = Object.entries(phases).flatMap(([phase, byName]) =>
+    Object.entries(byName)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, l]) => [`${phase}: ${name}`, String(l.n), String(l.p50), String(l.p95), String(l.p99), String(l.max)]),
+  );
   if (!rowsOut.length) return [];
   const head = ['scenario', 'n', 'p50', 'p95', 'p99', 'max'];
   const w = head.map((h, i) => Math.max(h.length, ...rowsOut.map((r) => r[i]!.length)));
@@ -108,12 +185,19 @@ export function scenarioTable(phases: Record<string, Record<string, Latency>>): 
 /** Prints the one table of a run and writes it, with every raw figure, as JSON under `outDir`. */
 export function report(o: BenchOptions, f: Figures, extra: Record<string, unknown>): { file: string; failed: string[] } {
   const table = rows(o, f);
-  const w = [Math.max(...table.map((r) => r.figure.length)), Math.max(...table.map((r) => r.value.length)), Math.max(...table.map((r) => r.target.length))];
+  const w = [
+    Math.max(...table.map((r) => r.figure.length)),
+    Math.max(...table.map((r) => r.value.length)),
+    Math.max(...table.map((r) => r.target.length)),
+  ];
   const line = (a: string, b: string, c: string, d: string) => `| ${a.padEnd(w[0]!)} | ${b.padEnd(w[1]!)} | ${c.padEnd(w[2]!)} | ${d} |`;
   const out = [
-    '', `Casework benchmark — ${o.db}, ${o.cases} cases, ${o.teams} teams, ${o.agents} agents, ${os.cpus().length} cores${o.smoke ? ' (smoke)' : ''}`,
-    line('figure', 'value', 'target', 'ok'), line('-'.repeat(w[0]!), '-'.repeat(w[1]!), '-'.repeat(w[2]!), '--'),
-    ...table.map((r) => line(r.figure, r.value, r.target, r.ok === null ? '' : r.ok ? 'yes' : 'NO')), '',
+    '',
+    `Casework benchmark — ${o.db}, ${o.cases} cases, ${o.teams} teams, ${o.agents} agents, ${os.cpus().length} cores${o.smoke ? ' (smoke)' : ''}`,
+    line('figure', 'value', 'target', 'ok'),
+    line('-'.repeat(w[0]!), '-'.repeat(w[1]!), '-'.repeat(w[2]!), '--'),
+    ...table.map((r) => line(r.figure, r.value, r.target, r.ok === null ? '' : r.ok ? 'yes' : 'NO')),
+    '',
     ...scenarioTable((extra.scenarios ?? {}) as Record<string, Record<string, Latency>>),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
@@ -121,11 +205,30 @@ export function report(o: BenchOptions, f: Figures, extra: Record<string, unknow
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = path.join(o.outDir, `bench-${o.db}-${o.cases}-${stamp}.json`);
   const { pgUrl: _url, ...options } = o;
-  fs.writeFileSync(file, `${JSON.stringify({
-    at: new Date().toISOString(), machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverageAtEnd: os.loadavg() },
-    options, figures: f, table, ...extra,
-  }, null, 2)}\n`);
-  const failed = table.filter((r) => r.figure === 'double claims / 5xx' || r.figure === 'claim storm').filter((r) => r.ok === false).map((r) => r.figure);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine: {
+          cpus: os.cpus().length,
+          memoryGb: Math.round(os.totalmem() / 2 ** 30),
+          node: process.version,
+          loadAverageAtEnd: os.loadavg(),
+        },
+        options,
+        figures: f,
+        table,
+        ...extra,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const failed = table
+    .filter((r) => r.figure === 'double claims / 5xx' || r.figure === 'claim storm')
+    .filter((r) => r.ok === false)
+    .map((r) => r.figure);
   return { file, failed };
 }
 

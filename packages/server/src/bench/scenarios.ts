@@ -8,7 +8,12 @@ import { WORDS } from './generate.ts';
 export type Target = { base: string; agent: http.Agent; pid?: number };
 
 /** Posts items to the import endpoint in requests of `size`, `parallel` at a time; returns the ids in order. */
-export async function importAll(t: Target, token: string, batches: AsyncIterable<ImportItem[]> | Iterable<ImportItem[]>, parallel: number): Promise<string[]> {
+export async function importAll(
+  t: Target,
+  token: string,
+  batches: AsyncIterable<ImportItem[]> | Iterable<ImportItem[]>,
+  parallel: number,
+): Promise<string[]> {
   const ids: string[][] = [];
   const inflight = new Set<Promise<void>>();
   let n = 0;
@@ -49,12 +54,16 @@ async function timed(seconds: number, clients: number, cap: number, one: (rng: R
     }
     return true;
   });
-  const errors = Object.entries(statuses).filter(([s]) => s !== '200').reduce((a, [, n]) => a + n, 0);
+  const errors = Object.entries(statuses)
+    .filter(([s]) => s !== '200')
+    .reduce((a, [, n]) => a + n, 0);
   const scenarios = Object.fromEntries([...byScenario].map(([k, v]) => [k, latency(v)]));
   return { latency: latency(samples), errors, statuses, scenarios };
 }
 
-const labelled = (scenario: string) => (r: { status: number; ms: number }): Sent => ({ status: r.status, ms: r.ms, scenario });
+const labelled =
+  (scenario: string) =>
+  (r: { status: number; ms: number }): Sent => ({ status: r.status, ms: r.ms, scenario });
 
 /** GET /api/v1/me/work for random agents. */
 export function measureMyWork(t: Target, org: Org, seconds: number, clients: number, cap: number): Promise<Timed> {
@@ -64,31 +73,54 @@ export function measureMyWork(t: Target, org: Org, seconds: number, clients: num
 export type ListProbe = { references: string[] };
 
 const LIST_FILTERS = [
-  'status=new&teamId={team}', 'ownerId=me', 'ownerId=me&status=ready,waiting', 'teamId={team}&sort=updated',
-  'status=new,ready,waiting&type=email', 'following=true', 'teamId={team}&ownerId=none&status=new,ready', '',
+  'status=new&teamId={team}',
+  'ownerId=me',
+  'ownerId=me&status=ready,waiting',
+  'teamId={team}&sort=updated',
+  'status=new,ready,waiting&type=email',
+  'following=true',
+  'teamId={team}&ownerId=none&status=new,ready',
+  '',
 ];
 
 /** The Cases list as agents use it: queue of a team, mine, open statuses, by type, following, sorted by update. */
 export function measureList(t: Target, org: Org, seconds: number, clients: number, cap: number): Promise<Timed> {
-  return timed(seconds, clients, cap, (rng) => {
-    const a = rng.pick(org.agents);
-    const team = rng.pick(a.teamIds);
-    // The scenario's name is its query with the team written as {team}.
-    const q = rng.pick(LIST_FILTERS);
-    return request(t.agent, t.base, 'GET', `/api/v1/cases?${q.replace('{team}', team)}&limit=25`, a.token).then(labelled(q || '(everything visible)'));
-  }, 2);
+  return timed(
+    seconds,
+    clients,
+    cap,
+    (rng) => {
+      const a = rng.pick(org.agents);
+      const team = rng.pick(a.teamIds);
+      // The scenario's name is its query with the team written as {team}.
+      const q = rng.pick(LIST_FILTERS);
+      return request(t.agent, t.base, 'GET', `/api/v1/cases?${q.replace('{team}', team)}&limit=25`, a.token).then(
+        labelled(q || '(everything visible)'),
+      );
+    },
+    2,
+  );
 }
 
 /** Text search over subject, reference and customer, by agents (their visibility) and an admin (everything). */
 export function measureSearch(t: Target, org: Org, probe: ListProbe, seconds: number, clients: number, cap: number): Promise<Timed> {
-  return timed(seconds, clients, cap, (rng) => {
-    const admin = rng.int(4) === 0;
-    const token = admin ? org.adminToken : rng.pick(org.agents).token;
-    const [kind, q] = rng.weighted([
-      [['word', rng.pick(WORDS)], 4], [['order number', String(100000 + rng.int(900000))], 2], [['email fragment', `customer${rng.int(1000)}@`], 2],
-      [['reference', probe.references.length ? rng.pick(probe.references) : 'ZZZZZZ'], 2],
-    ] as const);
-    return request(t.agent, t.base, 'GET', `/api/v1/cases?q=${encodeURIComponent(q)}&limit=25`, token)
-      .then(labelled(`${admin ? 'admin' : 'agent'}: ${kind}`));
-  }, 3);
+  return timed(
+    seconds,
+    clients,
+    cap,
+    (rng) => {
+      const admin = rng.int(4) === 0;
+      const token = admin ? org.adminToken : rng.pick(org.agents).token;
+      const [kind, q] = rng.weighted([
+        [['word', rng.pick(WORDS)], 4],
+        [['order number', String(100000 + rng.int(900000))], 2],
+        [['email fragment', `customer${rng.int(1000)}@`], 2],
+        [['reference', probe.references.length ? rng.pick(probe.references) : 'ZZZZZZ'], 2],
+      ] as const);
+      return request(t.agent, t.base, 'GET', `/api/v1/cases?q=${encodeURIComponent(q)}&limit=25`, token).then(
+        labelled(`${admin ? 'admin' : 'agent'}: ${kind}`),
+      );
+    },
+    3,
+  );
 }

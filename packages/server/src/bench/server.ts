@@ -26,7 +26,10 @@ async function waitReady(base: string, child: ChildProcess, limitMs: number): Pr
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it was ready`);
-    const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(25);
   }
@@ -48,9 +51,15 @@ export async function startServer(env: ServerEnv): Promise<Server> {
     cwd: ROOT,
     stdio: ['ignore', log, log],
     env: {
-      ...process.env, PORT: String(port), HOST: '127.0.0.1', CASEWORK_DEMO: '0', LOG_LEVEL: 'warn',
-      CASEWORK_ADMIN_EMAIL: ADMIN.email, CASEWORK_ADMIN_PASSWORD: ADMIN.password,
-      CASEWORK_RATE_LIMIT: '100000000', CASEWORK_SMTP_PORT: '0',
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CASEWORK_DEMO: '0',
+      LOG_LEVEL: 'warn',
+      CASEWORK_ADMIN_EMAIL: ADMIN.email,
+      CASEWORK_ADMIN_PASSWORD: ADMIN.password,
+      CASEWORK_RATE_LIMIT: '100000000',
+      CASEWORK_SMTP_PORT: '0',
       ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : { DATABASE_URL: '', CASEWORK_DATA_DIR: env.dataDir }),
     },
   });
@@ -66,7 +75,10 @@ export async function startServer(env: ServerEnv): Promise<Server> {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(20_000)]);
-    if (child.exitCode === null) { child.kill('SIGKILL'); await exited; }
+    if (child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
     fs.closeSync(log);
   };
   return { base, pid: child.pid!, startMs, stop };
@@ -128,7 +140,7 @@ export function cpuMeter(serverPid: number | undefined, postgres: boolean): () =
 /** A CpuSplit divided by a count, in `unit`s (1 for ms, 1000 for µs), to `digits` decimals. */
 export function cpuPer(c: CpuSplit, count: number, unit: number, digits: number): CpuSplit {
   const f = 10 ** digits;
-  const per = (x: number | null) => (x === null ? null : Math.round((x * unit) / Math.max(1, count) * f) / f);
+  const per = (x: number | null) => (x === null ? null : Math.round(((x * unit) / Math.max(1, count)) * f) / f);
   return { server: per(c.server), database: per(c.database), generator: per(c.generator) };
 }
 
@@ -157,8 +169,13 @@ export function cpuMsOf(name: string): number {
   for (const d of pids) {
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')) === name) { total += statCpuMs(stat, true); found = true; }
-    } catch { /* ended meanwhile */ }
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')) === name) {
+        total += statCpuMs(stat, true);
+        found = true;
+      }
+    } catch {
+      /* ended meanwhile */
+    }
   }
   return found ? total : NaN;
 }
@@ -169,8 +186,13 @@ export function cpuMsOf(name: string): number {
  */
 export async function untilNoProcessNames(text: string, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
-  const named = () => (processIds() ?? []).some((d) => {
-    try { return fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text); } catch { return false; }
-  });
+  const named = () =>
+    (processIds() ?? []).some((d) => {
+      try {
+        return fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    });
   while (named() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
 }

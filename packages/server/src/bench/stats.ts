@@ -1,20 +1,28 @@
 /** Small deterministic random numbers (mulberry32), so two runs generate the same organisation. */
 export class Rng {
   #s: number;
-  constructor(seed: number) { this.#s = seed >>> 0; }
+  constructor(seed: number) {
+    this.#s = seed >>> 0;
+  }
   next(): number {
     let t = (this.#s = (this.#s + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
-  int(n: number): number { return Math.floor(this.next() * n); }
-  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]!; }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)]!;
+  }
   /** Picks by weight: `[[value, weight], …]`. */
   weighted<T>(table: readonly (readonly [T, number])[]): T {
     const total = table.reduce((s, [, w]) => s + w, 0);
     let x = this.next() * total;
-    for (const [v, w] of table) { if ((x -= w) < 0) return v; }
+    for (const [v, w] of table) {
+      if ((x -= w) < 0) return v;
+    }
     return table[table.length - 1]![0];
   }
 }
@@ -33,11 +41,13 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `worker` on `n` parallel lanes until `until()` is false or `deadline` passes. */
 export async function lanes(n: number, deadline: number, worker: (lane: number) => Promise<boolean>): Promise<void> {
-  await Promise.all(Array.from({ length: n }, async (_, lane) => {
-    while (Date.now() < deadline) {
-      if (!(await worker(lane))) return;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async (_, lane) => {
+      while (Date.now() < deadline) {
+        if (!(await worker(lane))) return;
+      }
+    }),
+  );
 }
 
 export const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

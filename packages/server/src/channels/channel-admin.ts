@@ -34,13 +34,24 @@ export async function channelJson(deps: Deps, ch: ChannelRecord) {
   const base = deps.config.publicUrl?.replace(/\/$/, '') ?? '';
   const endpoints: Record<string, string> = {};
   if (ch.type === 'sms') endpoints.inbound = `${base}/webhooks/sms/${ch.id}`;
-  if (ch.type === 'phone') { endpoints.inbound = `${base}/webhooks/voice/${ch.id}`; endpoints.status = `${base}/webhooks/voice/${ch.id}/status`; }
+  if (ch.type === 'phone') {
+    endpoints.inbound = `${base}/webhooks/voice/${ch.id}`;
+    endpoints.status = `${base}/webhooks/voice/${ch.id}/status`;
+  }
   if (ch.type === 'web_connect') endpoints.snippet = `<script src="${base}/widget.js" data-channel="${ch.publicKey}" async></script>`;
   return {
-    id: ch.id, type: ch.type, name: ch.name, teamId: ch.teamId, publicKey: ch.publicKey, address: ch.address,
-    settings: publicSettings(ch.type, ch.settings, Object.keys(secrets)), active: ch.active, endpoints,
+    id: ch.id,
+    type: ch.type,
+    name: ch.name,
+    teamId: ch.teamId,
+    publicKey: ch.publicKey,
+    address: ch.address,
+    settings: publicSettings(ch.type, ch.settings, Object.keys(secrets)),
+    active: ch.active,
+    endpoints,
     ...(await deliveryFacts(deps.db, ch)),
-    createdAt: ch.createdAt.toISOString(), updatedAt: ch.updatedAt.toISOString(),
+    createdAt: ch.createdAt.toISOString(),
+    updatedAt: ch.updatedAt.toISOString(),
   };
 }
 
@@ -57,23 +68,33 @@ const addressTaken = (err: unknown) => {
 /** Creates a channel; chat channels get a public key, email channels own their address. */
 export async function createChannel(deps: Deps, input: ChannelInput): Promise<ChannelRecord> {
   const split = splitSettings(input.type, input.settings, { settings: {}, secrets: {} });
-  const errors = [...split.errors, ...await targetErrors(deps, input.settings)];
+  const errors = [...split.errors, ...(await targetErrors(deps, input.settings))];
   if (errors.length) throw invalid(errors);
   const now = deps.clock.now();
   const id = uuidv7(now.getTime());
   try {
     await deps.db.kysely.transaction().execute(async (trx) => {
       await checkTeam(trx, input.teamId);
-      await trx.insertInto('channels').values({
-        id, type: input.type, name: input.name, team_id: input.teamId,
-        public_key: CHAT_TYPES.includes(input.type) ? randomToken('pk_', 18) : null,
-        address: input.type === 'email' ? split.settings.address!.toLowerCase() : null,
-        settings: JSON.stringify(split.settings),
-        secrets: Object.keys(split.secrets).length ? await encryptSecret(trx, JSON.stringify(split.secrets)) : null,
-        active: input.active ?? true, created_at: now, updated_at: now,
-      }).execute();
+      await trx
+        .insertInto('channels')
+        .values({
+          id,
+          type: input.type,
+          name: input.name,
+          team_id: input.teamId,
+          public_key: CHAT_TYPES.includes(input.type) ? randomToken('pk_', 18) : null,
+          address: input.type === 'email' ? split.settings.address!.toLowerCase() : null,
+          settings: JSON.stringify(split.settings),
+          secrets: Object.keys(split.secrets).length ? await encryptSecret(trx, JSON.stringify(split.secrets)) : null,
+          active: input.active ?? true,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
     });
-  } catch (err) { throw addressTaken(err); }
+  } catch (err) {
+    throw addressTaken(err);
+  }
   return (await findChannel(deps.db.kysely, id))!;
 }
 
@@ -83,30 +104,48 @@ export async function updateChannel(deps: Deps, id: string, patch: ChannelPatch)
   const refusedTargets = await targetErrors(deps, patch.settings);
   try {
     await deps.db.kysely.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('channels').selectAll().where('id', '=', id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+      const row = await trx
+        .selectFrom('channels')
+        .selectAll()
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .forUpdate()
+        .executeTakeFirst();
       if (!row) throw notFound('Channel');
       const ch = toChannel(row);
       if (patch.teamId) await checkTeam(trx, patch.teamId);
       const split = splitSettings(ch.type, patch.settings ?? {}, { settings: ch.settings, secrets: await channelSecrets(trx, ch) });
       const errors = [...split.errors, ...refusedTargets];
       if (errors.length) throw invalid(errors);
-      await trx.updateTable('channels').set({
-        name: patch.name ?? ch.name, team_id: patch.teamId ?? ch.teamId, active: patch.active ?? ch.active,
-        address: ch.type === 'email' ? split.settings.address!.toLowerCase() : null,
-        settings: JSON.stringify(split.settings),
-        secrets: Object.keys(split.secrets).length ? await encryptSecret(trx, JSON.stringify(split.secrets)) : null,
-        updated_at: now,
-      }).where('id', '=', id).execute();
+      await trx
+        .updateTable('channels')
+        .set({
+          name: patch.name ?? ch.name,
+          team_id: patch.teamId ?? ch.teamId,
+          active: patch.active ?? ch.active,
+          address: ch.type === 'email' ? split.settings.address!.toLowerCase() : null,
+          settings: JSON.stringify(split.settings),
+          secrets: Object.keys(split.secrets).length ? await encryptSecret(trx, JSON.stringify(split.secrets)) : null,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .execute();
     });
-  } catch (err) { throw addressTaken(err); }
+  } catch (err) {
+    throw addressTaken(err);
+  }
   return (await findChannel(deps.db.kysely, id))!;
 }
 
 /** Removes a channel: it stops receiving at once; its cases and history stay. */
 export async function deleteChannel(deps: Deps, id: string): Promise<void> {
   const now = deps.clock.now();
-  const r = await deps.db.kysely.updateTable('channels').set({ deleted_at: now, active: false, updated_at: now, public_key: null })
-    .where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  const r = await deps.db.kysely
+    .updateTable('channels')
+    .set({ deleted_at: now, active: false, updated_at: now, public_key: null })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) throw notFound('Channel');
 }
 
@@ -117,4 +156,3 @@ export async function listChannels(db: Kysely<Database>, type?: CaseType): Promi
   const rows = await q.orderBy('created_at').orderBy('id').execute();
   return rows.map(toChannel);
 }
-

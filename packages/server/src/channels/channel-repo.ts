@@ -5,17 +5,34 @@ import { decryptSecret } from './secrets.ts';
 
 /** A configured channel as the server uses it (secrets stay encrypted until asked for). */
 export type ChannelRecord = {
-  id: string; type: CaseType; name: string; teamId: string; publicKey: string | null; address: string | null;
-  settings: Record<string, string>; secrets: string | null; active: boolean; createdAt: Date; updatedAt: Date;
+  id: string;
+  type: CaseType;
+  name: string;
+  teamId: string;
+  publicKey: string | null;
+  address: string | null;
+  settings: Record<string, string>;
+  secrets: string | null;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
 };
 
 type Row = Selectable<Database['channels']>;
 
 export function toChannel(r: Row): ChannelRecord {
   return {
-    id: r.id, type: r.type as CaseType, name: r.name, teamId: r.team_id, publicKey: r.public_key, address: r.address,
-    settings: (r.settings ?? {}) as Record<string, string>, secrets: r.secrets, active: r.active,
-    createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+    id: r.id,
+    type: r.type as CaseType,
+    name: r.name,
+    teamId: r.team_id,
+    publicKey: r.public_key,
+    address: r.address,
+    settings: (r.settings ?? {}) as Record<string, string>,
+    secrets: r.secrets,
+    active: r.active,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
   };
 }
 
@@ -35,15 +52,26 @@ export async function findChannelByKey(db: Kysely<Database>, key: string): Promi
 
 /** The active email channel receiving mail for an address (case-insensitive). */
 export async function findEmailChannel(db: Kysely<Database>, address: string): Promise<ChannelRecord | undefined> {
-  const r = await live(db).where('type', '=', 'email').where('active', '=', true)
-    .where(sql`lower(address)`, '=', address.trim().toLowerCase()).executeTakeFirst();
+  const r = await live(db)
+    .where('type', '=', 'email')
+    .where('active', '=', true)
+    .where(sql`lower(address)`, '=', address.trim().toLowerCase())
+    .executeTakeFirst();
   return r && toChannel(r);
 }
 
 /** The channel a case talks through, if it came in through one. */
-export async function findCaseChannel(db: Kysely<Database>, caseId: string): Promise<(ChannelRecord & { customerAddress: string | null }) | undefined> {
-  const r = await db.selectFrom('case_channels as cc').innerJoin('channels as ch', 'ch.id', 'cc.channel_id')
-    .selectAll('ch').select('cc.customer_address').where('cc.case_id', '=', caseId).executeTakeFirst();
+export async function findCaseChannel(
+  db: Kysely<Database>,
+  caseId: string,
+): Promise<(ChannelRecord & { customerAddress: string | null }) | undefined> {
+  const r = await db
+    .selectFrom('case_channels as cc')
+    .innerJoin('channels as ch', 'ch.id', 'cc.channel_id')
+    .selectAll('ch')
+    .select('cc.customer_address')
+    .where('cc.case_id', '=', caseId)
+    .executeTakeFirst();
   return r && { ...toChannel(r), customerAddress: r.customer_address };
 }
 

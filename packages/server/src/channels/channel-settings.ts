@@ -8,7 +8,11 @@ export const SETTINGS_SPEC = {
   web_connect: { fields: ['title', 'greeting', 'color'], secrets: [], required: [] },
   support_sdk: { fields: ['title', 'greeting'], secrets: [], required: [] },
   email: { fields: ['address', 'fromName', 'smtpUrl', 'smtpUser'], secrets: ['smtpPassword'], required: ['address'] },
-  sms: { fields: ['accountSid', 'phoneNumber', 'apiBaseUrl'], secrets: ['authToken'], required: ['accountSid', 'phoneNumber', 'authToken'] },
+  sms: {
+    fields: ['accountSid', 'phoneNumber', 'apiBaseUrl'],
+    secrets: ['authToken'],
+    required: ['accountSid', 'phoneNumber', 'authToken'],
+  },
   phone: { fields: ['accountSid', 'phoneNumber', 'greeting'], secrets: ['authToken'], required: ['authToken'] },
   platform: { fields: ['description'], secrets: [], required: [] },
 } as const satisfies Record<CaseType, Spec>;
@@ -23,7 +27,9 @@ export type SplitSettings = { settings: Record<string, string>; secrets: Record<
  * (PATCH keeps what is not sent; `null` removes a value). Unknown keys and bad values are errors.
  */
 export function splitSettings(
-  type: CaseType, input: Record<string, unknown>, current: { settings: Record<string, string>; secrets: Record<string, string> },
+  type: CaseType,
+  input: Record<string, unknown>,
+  current: { settings: Record<string, string>; secrets: Record<string, string> },
 ): SplitSettings {
   const spec: Spec = SETTINGS_SPEC[type];
   const settings = { ...current.settings };
@@ -31,20 +37,32 @@ export function splitSettings(
   const errors: FieldError[] = [];
   for (const [k, v] of Object.entries(input)) {
     const isSecret = spec.secrets.includes(k);
-    if (!isSecret && !spec.fields.includes(k)) { errors.push({ field: `settings.${k}`, message: `is not a ${type} setting` }); continue; }
+    if (!isSecret && !spec.fields.includes(k)) {
+      errors.push({ field: `settings.${k}`, message: `is not a ${type} setting` });
+      continue;
+    }
     const target = isSecret ? secrets : settings;
-    if (v === null) { delete target[k]; continue; }
-    if (typeof v !== 'string' || v.length > 2000) { errors.push({ field: `settings.${k}`, message: 'must be a string of at most 2000 characters' }); continue; }
+    if (v === null) {
+      delete target[k];
+      continue;
+    }
+    if (typeof v !== 'string' || v.length > 2000) {
+      errors.push({ field: `settings.${k}`, message: 'must be a string of at most 2000 characters' });
+      continue;
+    }
     target[k] = v.trim();
   }
   for (const k of spec.required) {
     if (!settings[k] && !secrets[k]) errors.push({ field: `settings.${k}`, message: 'is required' });
   }
-  if (settings.address !== undefined && !EMAIL_RE.test(settings.address)) errors.push({ field: 'settings.address', message: 'must be an email address' });
+  if (settings.address !== undefined && !EMAIL_RE.test(settings.address))
+    errors.push({ field: 'settings.address', message: 'must be an email address' });
   for (const k of ['apiBaseUrl', 'smtpUrl'] as const) {
-    if (settings[k] !== undefined && !/^(https?|smtps?):\/\/[^\s]+$/.test(settings[k]!)) errors.push({ field: `settings.${k}`, message: 'must be a URL' });
+    if (settings[k] !== undefined && !/^(https?|smtps?):\/\/[^\s]+$/.test(settings[k]!))
+      errors.push({ field: `settings.${k}`, message: 'must be a URL' });
   }
-  if (settings.color !== undefined && !/^#[0-9a-fA-F]{3,8}$/.test(settings.color)) errors.push({ field: 'settings.color', message: 'must be a hex colour like #2563eb' });
+  if (settings.color !== undefined && !/^#[0-9a-fA-F]{3,8}$/.test(settings.color))
+    errors.push({ field: 'settings.color', message: 'must be a hex colour like #2563eb' });
   return { settings, secrets, errors };
 }
 

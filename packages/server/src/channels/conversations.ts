@@ -39,7 +39,13 @@ export async function findCaseByReference(trx: Kysely<Database>, channelId: stri
 }
 
 /** Points conversation keys at a case (a follow-up case takes over its predecessor's keys). */
-export async function registerConversation(trx: Kysely<Database>, channelId: string, caseId: string, keys: { kind: string; id: string }[], now: Date): Promise<void> {
+export async function registerConversation(
+  trx: Kysely<Database>,
+  channelId: string,
+  caseId: string,
+  keys: { kind: string; id: string }[],
+  now: Date,
+): Promise<void> {
   for (const k of keys) {
     await sql`INSERT INTO channel_conversations (channel_id, kind, external_id, case_id, created_at, updated_at)
       VALUES (${channelId}::uuid, ${k.kind}, ${k.id}, ${caseId}::uuid, ${now}, ${now})
@@ -48,8 +54,16 @@ export async function registerConversation(trx: Kysely<Database>, channelId: str
 }
 
 /** Remembers which channel a case talks through and where replies go. */
-export async function linkCaseChannel(trx: Kysely<Database>, caseId: string, channelId: string, customerAddress: string | null, now: Date): Promise<void> {
+export async function linkCaseChannel(
+  trx: Kysely<Database>,
+  caseId: string,
+  channelId: string,
+  customerAddress: string | null,
+  now: Date,
+): Promise<void> {
   await sql`INSERT INTO case_channels (case_id, channel_id, customer_address, created_at)
     VALUES (${caseId}::uuid, ${channelId}::uuid, ${customerAddress}, ${now})
-    ON CONFLICT (case_id) DO UPDATE SET customer_address = COALESCE(EXCLUDED.customer_address, case_channels.customer_address)`.execute(trx);
+    ON CONFLICT (case_id) DO UPDATE SET customer_address = COALESCE(EXCLUDED.customer_address, case_channels.customer_address)`.execute(
+    trx,
+  );
 }

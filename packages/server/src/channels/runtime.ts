@@ -15,33 +15,42 @@ export type ChannelRuntime = { smtpPort: number | null; stop(): Promise<void> };
  * Committed case events (from any process) wake the webhook sender at once.
  */
 export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<ChannelRuntime> {
-  const smtp = opts.smtp ? await startSmtpListener(deps, opts, opts.smtp).catch((err: NodeJS.ErrnoException) => {
-    // Several server processes on one host: one of them listens, the others still serve HTTP and run the queues.
-    if (err.code !== 'EADDRINUSE') throw err;
-    deps.log.warn(`SMTP port ${opts.smtp!.port} is in use: this process does not receive mail`);
-    return null;
-  }) : null;
+  const smtp = opts.smtp
+    ? await startSmtpListener(deps, opts, opts.smtp).catch((err: NodeJS.ErrnoException) => {
+        // Several server processes on one host: one of them listens, the others still serve HTTP and run the queues.
+        if (err.code !== 'EADDRINUSE') throw err;
+        deps.log.warn(`SMTP port ${opts.smtp!.port} is in use: this process does not receive mail`);
+        return null;
+      })
+    : null;
   if (smtp) deps.log.info(`Inbound mail (SMTP) on ${opts.smtp!.host}:${smtp.port}`);
   registerSmtpRelay(deps.db, opts.smtpUrl);
   const jobs = startChannelJobs(deps, opts);
   registerReplyKicker(deps.db, jobs.replies.kick);
   registerWebhookKicker(deps.db, jobs.webhooks.kick);
-  const unlisten = await deps.db.listen(EVENTS_CHANNEL, (payload) => {
-    try {
-      const n = JSON.parse(payload) as LiveNotice;
-      if (n.types.some((t) => (WEBHOOK_EVENTS as readonly string[]).includes(t))) jobs.webhooks.kick();
-    } catch { /* not ours to judge */ }
-  }, () => jobs.webhooks.kick());
+  const unlisten = await deps.db.listen(
+    EVENTS_CHANNEL,
+    (payload) => {
+      try {
+        const n = JSON.parse(payload) as LiveNotice;
+        if (n.types.some((t) => (WEBHOOK_EVENTS as readonly string[]).includes(t))) jobs.webhooks.kick();
+      } catch {
+        /* not ours to judge */
+      }
+    },
+    () => jobs.webhooks.kick(),
+  );
   let stopping: Promise<void> | null = null;
   return {
     smtpPort: smtp?.port ?? null,
-    stop: () => (stopping ??= (async () => {
-      registerReplyKicker(deps.db, null);
-      registerSmtpRelay(deps.db, undefined);
-      registerWebhookKicker(deps.db, null);
-      await unlisten();
-      await smtp?.close();
-      await Promise.all([jobs.replies.stop(), jobs.webhooks.stop(), jobs.inbound.stop()]);
-    })()),
+    stop: () =>
+      (stopping ??= (async () => {
+        registerReplyKicker(deps.db, null);
+        registerSmtpRelay(deps.db, undefined);
+        registerWebhookKicker(deps.db, null);
+        await unlisten();
+        await smtp?.close();
+        await Promise.all([jobs.replies.stop(), jobs.webhooks.stop(), jobs.inbound.stop()]);
+      })()),
   };
 }

@@ -45,7 +45,9 @@ async function keyById(db: Kysely<Database>, id: string): Promise<Buffer> {
   }
   let row = await db.selectFrom('secret_keys').select('key').where('id', '=', id).executeTakeFirst();
   if (!row) {
-    await sql`INSERT INTO secret_keys (id, key) VALUES (${id}, ${randomBytes(32).toString('base64')}) ON CONFLICT (id) DO NOTHING`.execute(db);
+    await sql`INSERT INTO secret_keys (id, key) VALUES (${id}, ${randomBytes(32).toString('base64')}) ON CONFLICT (id) DO NOTHING`.execute(
+      db,
+    );
     row = await db.selectFrom('secret_keys').select('key').where('id', '=', id).executeTakeFirstOrThrow();
   }
   return Buffer.from(row.key, 'base64');

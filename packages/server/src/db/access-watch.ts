@@ -38,7 +38,9 @@ export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
   const watch = (self: DatabaseConnection, q: CompiledQuery) => {
     const watched = writesAccess(q.sql);
     if (watched && inTx.has(self)) dirty.add(self);
-    return () => { if (watched && !inTx.has(self)) onChange(); };
+    return () => {
+      if (watched && !inTx.has(self)) onChange();
+    };
   };
   const wrap = (conn: DatabaseConnection): DatabaseConnection => {
     const self: DatabaseConnection = {

@@ -6,12 +6,24 @@ import { uuidv7 } from '../ids.ts';
 
 /** Makes sure the organisation row and the built-in roles exist and match the code. */
 export async function ensureBaseline(db: Db, opts: { orgName?: string; timeZone?: string } = {}): Promise<void> {
-  await db.kysely.insertInto('organisation')
-    .values({ id: 1, name: opts.orgName ?? 'Casework', time_zone: opts.timeZone ?? 'UTC', auto_close_days: 14, max_open_per_user: null, updated_at: new Date() })
-    .onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db.kysely
+    .insertInto('organisation')
+    .values({
+      id: 1,
+      name: opts.orgName ?? 'Casework',
+      time_zone: opts.timeZone ?? 'UTC',
+      auto_close_days: 14,
+      max_open_per_user: null,
+      updated_at: new Date(),
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
   for (const [id, role] of Object.entries(BUILT_IN_ROLES)) {
-    await db.kysely.insertInto('roles').values({ id, name: role.name, permissions: [...role.permissions], built_in: true })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ name: role.name, permissions: [...role.permissions], built_in: true })).execute();
+    await db.kysely
+      .insertInto('roles')
+      .values({ id, name: role.name, permissions: [...role.permissions], built_in: true })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ name: role.name, permissions: [...role.permissions], built_in: true }))
+      .execute();
   }
 }
 
@@ -26,8 +38,18 @@ export async function createAdmin(db: Db, email: string, password: string, name 
   const existing = await db.kysely.selectFrom('users').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
   if (existing) throw new Error(`A user with email ${email} already exists.`);
   const id = uuidv7();
-  await db.kysely.insertInto('users').values({
-    id, email, name, password_hash: await hashPassword(password), role_id: 'admin', time_zone: null, active: true, updated_at: new Date(),
-  }).execute();
+  await db.kysely
+    .insertInto('users')
+    .values({
+      id,
+      email,
+      name,
+      password_hash: await hashPassword(password),
+      role_id: 'admin',
+      time_zone: null,
+      active: true,
+      updated_at: new Date(),
+    })
+    .execute();
   return id;
 }

@@ -109,26 +109,35 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
   // driver sees them by their SQL; the access triggers' notices (migration 009) also catch what
   // SQL text alone would not show (a function's writes, a schema-qualified name).
   let accessVersion = 0;
-  const kysely = new Kysely<Database>({ dialect: new SerialisedPGliteDialect(pglite, mutex, () => { accessVersion++; }) });
-  await pglite.listen(ACCESS_CHANNEL, () => { accessVersion++; });
+  const kysely = new Kysely<Database>({
+    dialect: new SerialisedPGliteDialect(pglite, mutex, () => {
+      accessVersion++;
+    }),
+  });
+  await pglite.listen(ACCESS_CHANNEL, () => {
+    accessVersion++;
+  });
   return {
     kind: 'pglite',
     kysely,
-    execScript: (script) => mutex.run(async () => {
-      try {
-        await pglite.exec(`BEGIN;\n${script}\nCOMMIT;`);
-      } catch (err) {
-        await pglite.exec('ROLLBACK;').catch(() => {});
-        throw err;
-      } finally {
-        accessVersion++;
-      }
-    }),
+    execScript: (script) =>
+      mutex.run(async () => {
+        try {
+          await pglite.exec(`BEGIN;\n${script}\nCOMMIT;`);
+        } catch (err) {
+          await pglite.exec('ROLLBACK;').catch(() => {});
+          throw err;
+        } finally {
+          accessVersion++;
+        }
+      }),
     accessVersion: () => accessVersion,
     dump: () => mutex.run(() => pglite.dumpDataDir('none') as Promise<Blob>),
     async listen(channel, onPayload) {
       const stop = await pglite.listen(channel, onPayload);
-      return async () => { if (!pglite.closed) await stop(); };
+      return async () => {
+        if (!pglite.closed) await stop();
+      };
     },
     async close() {
       await kysely.destroy();
@@ -141,14 +150,30 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
 export async function openPostgres(url: string, poolSize = Number(process.env.CASEWORK_DB_POOL ?? 10)): Promise<Db> {
   // JIT compiling costs more than these short queries take (hundreds of ms on a busy 2-core machine).
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c jit=off' });
-  pool.on('error', () => { /* idle client lost; the pool replaces it */ });
+  pool.on('error', () => {
+    /* idle client lost; the pool replaces it */
+  });
   // This process's writes count at once (after their commit); other processes' arrive by NOTIFY
   // (migration 009). While that connection is down, nothing counts as unchanged.
   let accessVersion = 0;
   let hearing = false;
-  const changed = () => { accessVersion++; };
+  const changed = () => {
+    accessVersion++;
+  };
   const kysely = new Kysely<Database>({ dialect: new WatchedPostgresDialect(pool, changed) });
-  const stopHearing = await listenPostgres(url, ACCESS_CHANNEL, changed, () => { changed(); hearing = true; }, () => { hearing = false; changed(); });
+  const stopHearing = await listenPostgres(
+    url,
+    ACCESS_CHANNEL,
+    changed,
+    () => {
+      changed();
+      hearing = true;
+    },
+    () => {
+      hearing = false;
+      changed();
+    },
+  );
   hearing = true;
   return {
     kind: 'postgres',
@@ -182,20 +207,32 @@ export function openFromEnv(env: NodeJS.ProcessEnv): Promise<Db> {
 }
 
 /** A dedicated LISTEN connection that reconnects by itself (reporting the gap). */
-async function listenPostgres(url: string, channel: string, onPayload: (p: string) => void, onGap: () => void, onLost: () => void = () => {}) {
+async function listenPostgres(
+  url: string,
+  channel: string,
+  onPayload: (p: string) => void,
+  onGap: () => void,
+  onLost: () => void = () => {},
+) {
   let client: pg.Client | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const connect = async (): Promise<void> => {
     // Keep-alive probes notice a connection dropped silently (it is idle between notices).
     const c = new pg.Client({ connectionString: url, keepAlive: true });
-    c.on('notification', (n) => { if (n.channel === channel && n.payload) onPayload(n.payload); });
-    c.on('error', () => { /* 'end' follows */ });
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload) onPayload(n.payload);
+    });
+    c.on('error', () => {
+      /* 'end' follows */
+    });
     c.on('end', () => {
       if (stopped) return;
       client = null;
       onLost();
-      timer = setTimeout(() => { connect().then(onGap, () => {}); }, 1000);
+      timer = setTimeout(() => {
+        connect().then(onGap, () => {});
+      }, 1000);
     });
     try {
       await c.connect();

@@ -3,8 +3,10 @@ import path from 'node:path';
 
 export class DataDirLockedError extends Error {
   constructor(dir: string, pid: number) {
-    super(`The data folder ${dir} is in use by another Casework process (pid ${pid}). ` +
-      'Stop that process first, or set CASEWORK_DATA_DIR to another folder, or use DATABASE_URL for PostgreSQL.');
+    super(
+      `The data folder ${dir} is in use by another Casework process (pid ${pid}). ` +
+        'Stop that process first, or set CASEWORK_DATA_DIR to another folder, or use DATABASE_URL for PostgreSQL.',
+    );
   }
 }
 
@@ -111,7 +113,11 @@ export function acquireDirLock(dir: string): () => void {
         released = true;
         held.delete(file);
         process.off('exit', release);
-        try { fs.unlinkSync(file); } catch { /* already gone */ }
+        try {
+          fs.unlinkSync(file);
+        } catch {
+          /* already gone */
+        }
       };
       process.on('exit', release);
       return release;

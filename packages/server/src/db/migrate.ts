@@ -7,23 +7,27 @@ import { MIGRATIONS } from './migrations/index.ts';
  * lets several starting processes migrate one database safely.
  */
 export async function migrate(db: Db): Promise<string[]> {
-  await db.execScript(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());`);
+  await db.execScript(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());`,
+  );
   const applied: string[] = [];
   for (const m of MIGRATIONS) {
     const lock = db.kind === 'postgres' ? `SELECT pg_advisory_xact_lock(424242);` : '';
     const done = await sql<{ n: number }>`SELECT count(*)::int AS n FROM schema_migrations WHERE name = ${m.name}`.execute(db.kysely);
     if (done.rows[0]!.n > 0) continue;
     const name = m.name.replace(/'/g, "''");
-    await db.execScript(`${lock}
+    await db
+      .execScript(`${lock}
       DO $migration$ BEGIN
         IF EXISTS (SELECT 1 FROM schema_migrations WHERE name = '${name}') THEN
           RAISE EXCEPTION 'casework:already-applied';
         END IF;
       END $migration$;
       ${m.up}
-      INSERT INTO schema_migrations (name) VALUES ('${name}');`).catch((err: Error) => {
-      if (!String(err.message).includes('casework:already-applied')) throw err;
-    });
+      INSERT INTO schema_migrations (name) VALUES ('${name}');`)
+      .catch((err: Error) => {
+        if (!String(err.message).includes('casework:already-applied')) throw err;
+      });
     applied.push(m.name);
   }
   return applied;

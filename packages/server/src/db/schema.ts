@@ -126,44 +126,109 @@ export type IdempotencyTable = {
 
 // Channels (migration 002).
 export type ChannelTable = {
-  id: string; type: string; name: string; team_id: string; public_key: string | null; address: string | null;
-  settings: ColumnType<Record<string, unknown>, string, string>; secrets: string | null; active: boolean;
-  deleted_at: Timestamp | null; created_at: Timestamp; updated_at: Timestamp;
+  id: string;
+  type: string;
+  name: string;
+  team_id: string;
+  public_key: string | null;
+  address: string | null;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  secrets: string | null;
+  active: boolean;
+  deleted_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 };
 export type SecretKeyTable = { id: string; key: string; created_at: CreatedAt };
 export type CaseChannelTable = { case_id: string; channel_id: string; customer_address: string | null; created_at: Timestamp };
 export type ChannelConversationTable = {
-  channel_id: string; kind: string; external_id: string; case_id: string; created_at: Timestamp; updated_at: Timestamp;
+  channel_id: string;
+  kind: string;
+  external_id: string;
+  case_id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 };
 export type InboundMessageTable = {
-  id: string; channel_id: string; provider_id: string; payload: ColumnType<Record<string, unknown>, string, string>;
-  received_at: Timestamp; processed_at: Timestamp | null; case_id: string | null; message_id: string | null;
-  attempts: ColumnType<number, number | undefined, number>; next_attempt_at: Timestamp; last_error: string | null;
+  id: string;
+  channel_id: string;
+  provider_id: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  received_at: Timestamp;
+  processed_at: Timestamp | null;
+  case_id: string | null;
+  message_id: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
 };
 export type MessageChannelRefTable = {
-  message_id: string; case_id: string; channel_id: string; external_id: string | null; refs: string[]; direction: string; created_at: Timestamp;
+  message_id: string;
+  case_id: string;
+  channel_id: string;
+  external_id: string | null;
+  refs: string[];
+  direction: string;
+  created_at: Timestamp;
 };
 export type MessageAttachmentTable = {
-  id: string; message_id: string; filename: string | null; content_type: string; size: number; content: Uint8Array | null; created_at: Timestamp;
+  id: string;
+  message_id: string;
+  filename: string | null;
+  content_type: string;
+  size: number;
+  content: Uint8Array | null;
+  created_at: Timestamp;
 };
 export type OutboundMessageTable = {
-  id: string; message_id: string; case_id: string; channel_id: string | null; status: string;
-  attempts: ColumnType<number, number | undefined, number>; next_attempt_at: Timestamp; last_error: string | null;
-  provider_id: string | null; sent_at: Timestamp | null; state_at: Timestamp; created_at: Timestamp;
+  id: string;
+  message_id: string;
+  case_id: string;
+  channel_id: string | null;
+  status: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  provider_id: string | null;
+  sent_at: Timestamp | null;
+  state_at: Timestamp;
+  created_at: Timestamp;
 };
 export type ChatSessionTable = {
-  id: string; channel_id: string; case_id: string; customer_id: string | null; token_hash: string;
-  ended_at: Timestamp | null; rated_at: Timestamp | null; created_at: Timestamp;
+  id: string;
+  channel_id: string;
+  case_id: string;
+  customer_id: string | null;
+  token_hash: string;
+  ended_at: Timestamp | null;
+  rated_at: Timestamp | null;
+  created_at: Timestamp;
 };
 export type WebhookTable = {
-  id: string; url: string; events: string[]; secret: string; active: boolean; created_by: string | null;
-  created_at: Timestamp; updated_at: Timestamp;
+  id: string;
+  url: string;
+  events: string[];
+  secret: string;
+  active: boolean;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 };
 export type WebhookDeliveryTable = {
-  id: string; webhook_id: string; event_id: ColumnType<string, string | number, never>; event_type: string; case_id: string;
-  data: ColumnType<Record<string, unknown>, string, string>; body: string | null; status: string;
-  attempts: ColumnType<number, number | undefined, number>; next_attempt_at: Timestamp; response_status: number | null;
-  last_error: string | null; delivered_at: Timestamp | null; created_at: Timestamp;
+  id: string;
+  webhook_id: string;
+  event_id: ColumnType<string, string | number, never>;
+  event_type: string;
+  case_id: string;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  body: string | null;
+  status: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  response_status: number | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  created_at: Timestamp;
 };
 
 export type Database = {

@@ -16,8 +16,12 @@ export type BuiltCase = {
 };
 
 export type BuildContext = {
-  rng: Rng; now: Date; userIds: Record<string, string>; teamIds: Record<string, string>;
-  customers: (DemoCustomer & { id: string })[]; reference(): string;
+  rng: Rng;
+  now: Date;
+  userIds: Record<string, string>;
+  teamIds: Record<string, string>;
+  customers: (DemoCustomer & { id: string })[];
+  reference(): string;
 };
 
 /** Writes a case's rows as its story unfolds; lifecycle changes go through the domain's `transition`. */
@@ -28,7 +32,10 @@ class CaseRecorder {
   updated: Date;
   readonly out: Omit<BuiltCase, 'row'> = { messages: [], events: [], collaborators: [] };
 
-  constructor(readonly spec: CaseSpec, facts: CaseFacts) {
+  constructor(
+    readonly spec: CaseSpec,
+    facts: CaseFacts,
+  ) {
     this.facts = facts;
     this.lastActivity = facts.createdAt;
     this.updated = facts.createdAt;
@@ -42,8 +49,14 @@ class CaseRecorder {
   message(direction: 'inbound' | 'outbound' | 'note', body: string, author: string | null, at: Date): void {
     const id = uuidv7(at.getTime());
     this.out.messages.push({
-      id, case_id: this.facts.id, body, internal: direction === 'note', direction,
-      channel: direction === 'note' ? 'note' : this.spec.type, author_id: author, created_at: at,
+      id,
+      case_id: this.facts.id,
+      body,
+      internal: direction === 'note',
+      direction,
+      channel: direction === 'note' ? 'note' : this.spec.type,
+      author_id: author,
+      created_at: at,
     });
     this.event('case.message_created', author, { messageId: id, direction, internal: direction === 'note' }, at);
     this.lastActivity = at;
@@ -85,8 +98,9 @@ function sees(key: string, team: TeamKey): boolean {
 
 /** The customer from the spec's starting point who fits the case: reachable on its channel, a business for Enterprise. */
 function customerFor<C extends DemoCustomer>(spec: CaseSpec, customers: C[]): C {
-  const fits = (c: C) => (spec.team === 'enterprise') === (c.company !== null)
-    && (spec.type === 'phone' || spec.type === 'sms' ? c.phone !== null : c.email !== null);
+  const fits = (c: C) =>
+    (spec.team === 'enterprise') === (c.company !== null) &&
+    (spec.type === 'phone' || spec.type === 'sms' ? c.phone !== null : c.email !== null);
   for (let i = 0; i < customers.length; i++) {
     const c = customers[(spec.customer + i) % customers.length]!;
     if (fits(c)) return c;
@@ -106,11 +120,25 @@ export function buildCase(spec: CaseSpec, ctx: BuildContext): BuiltCase {
   const ownerId = uid(spec.owner);
   const startOwner = spec.byOwner ? ownerId : null;
   const r = new CaseRecorder(spec, {
-    id: uuidv7(spec.createdAt.getTime()), type: spec.type, status: initialStatus(startOwner), resolution: null, resolutionReason: null, teamId,
-    ownerId: startOwner, collaboratorIds: [], createdAt: spec.createdAt, resolvedAt: null, wakeAt: null,
+    id: uuidv7(spec.createdAt.getTime()),
+    type: spec.type,
+    status: initialStatus(startOwner),
+    resolution: null,
+    resolutionReason: null,
+    teamId,
+    ownerId: startOwner,
+    collaboratorIds: [],
+    createdAt: spec.createdAt,
+    resolvedAt: null,
+    wakeAt: null,
   });
   const orderNo = rng.int(100_000, 999_999);
-  r.event('case.created', startOwner, { type: spec.type, teamId, ownerId: startOwner, status: r.facts.status, channel: spec.type }, spec.createdAt);
+  r.event(
+    'case.created',
+    startOwner,
+    { type: spec.type, teamId, ownerId: startOwner, status: r.facts.status, channel: spec.type },
+    spec.createdAt,
+  );
   r.message('inbound', fill(firstMessage(spec.type, spec.topic, customer, rng), customer.name, orderNo), null, spec.createdAt);
   const steps = stepsOf(spec, customer.name, orderNo, rng);
   const times = timesBetween(spec.createdAt, spec.endAt, steps.length, rng);
@@ -129,12 +157,25 @@ export function buildCase(spec: CaseSpec, ctx: BuildContext): BuiltCase {
   return {
     ...r.out,
     row: {
-      id: f.id, reference: ctx.reference(), subject: fill(spec.topic.subject, customer.name, orderNo),
+      id: f.id,
+      reference: ctx.reference(),
+      subject: fill(spec.topic.subject, customer.name, orderNo),
       description: isChatType(spec.type) || spec.type === 'sms' ? null : fill(spec.topic.text, customer.name, orderNo),
-      type: spec.type, type_rank: TYPE_RANK[spec.type], status: f.status, resolution: f.resolution,
-      team_id: teamId, owner_id: f.ownerId, customer_id: customer.id, follow_up_of: null,
-      rating_stars: r.rating?.stars ?? null, rating_note: r.rating?.note ?? null,
-      created_at: spec.createdAt, updated_at: r.updated, resolved_at: f.resolvedAt, wake_at: f.wakeAt, last_activity_at: r.lastActivity,
+      type: spec.type,
+      type_rank: TYPE_RANK[spec.type],
+      status: f.status,
+      resolution: f.resolution,
+      team_id: teamId,
+      owner_id: f.ownerId,
+      customer_id: customer.id,
+      follow_up_of: null,
+      rating_stars: r.rating?.stars ?? null,
+      rating_note: r.rating?.note ?? null,
+      created_at: spec.createdAt,
+      updated_at: r.updated,
+      resolved_at: f.resolvedAt,
+      wake_at: f.wakeAt,
+      last_activity_at: r.lastActivity,
     },
   };
 }

@@ -23,11 +23,25 @@ export class DemoOutbox {
 
   async start(): Promise<void> {
     this.#smtp = new SMTPServer({
-      authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'], logger: false, size: 10 * 1024 * 1024,
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      size: 10 * 1024 * 1024,
       onData: (stream, _session, cb) => {
         simpleParser(stream).then((m) => {
-          const to = [m.to].flat().flatMap((a) => a?.value ?? []).map((a) => a.address ?? '').join(', ');
-          this.#add({ kind: 'email', at: new Date(), from: m.from?.text ?? '', to, subject: m.subject ?? null, body: (m.text ?? '').trim() });
+          const to = [m.to]
+            .flat()
+            .flatMap((a) => a?.value ?? [])
+            .map((a) => a.address ?? '')
+            .join(', ');
+          this.#add({
+            kind: 'email',
+            at: new Date(),
+            from: m.from?.text ?? '',
+            to,
+            subject: m.subject ?? null,
+            body: (m.text ?? '').trim(),
+          });
           cb();
         }, cb);
       },
@@ -45,7 +59,12 @@ export class DemoOutbox {
   async stop(): Promise<void> {
     await Promise.all([
       this.#smtp ? new Promise<void>((r) => this.#smtp!.close(() => r())) : null,
-      this.#sms ? new Promise<void>((r) => { this.#sms!.closeAllConnections(); this.#sms!.close(() => r()); }) : null,
+      this.#sms
+        ? new Promise<void>((r) => {
+            this.#sms!.closeAllConnections();
+            this.#sms!.close(() => r());
+          })
+        : null,
     ]);
   }
 
@@ -58,7 +77,9 @@ export class DemoOutbox {
   #onSms(req: http.IncomingMessage, res: http.ServerResponse): void {
     let body = '';
     req.setEncoding('utf8');
-    req.on('data', (chunk: string) => { if (body.length < 100_000) body += chunk; });
+    req.on('data', (chunk: string) => {
+      if (body.length < 100_000) body += chunk;
+    });
     req.on('end', () => {
       if (req.method !== 'POST' || !/^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(req.url ?? '')) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not found' }));
@@ -66,7 +87,14 @@ export class DemoOutbox {
       }
       const form = new URLSearchParams(body);
       const sid = `SMdemo${Date.now().toString(36)}${this.items.length}`;
-      this.#add({ kind: 'sms', at: new Date(), from: form.get('From') ?? '', to: form.get('To') ?? '', subject: null, body: form.get('Body') ?? '' });
+      this.#add({
+        kind: 'sms',
+        at: new Date(),
+        from: form.get('From') ?? '',
+        to: form.get('To') ?? '',
+        subject: null,
+        body: form.get('Body') ?? '',
+      });
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid, status: 'queued' }));
     });
   }

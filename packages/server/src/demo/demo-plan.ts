@@ -39,7 +39,13 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
 /** Times relative to the demo's "now", in the organisation's zone. */
-export type DemoTime = { now: Date; todayStart: Date; ago(ms: number): Date; today(frac: number): Date; onDay(daysAgo: number, frac: number): Date };
+export type DemoTime = {
+  now: Date;
+  todayStart: Date;
+  ago(ms: number): Date;
+  today(frac: number): Date;
+  onDay(daysAgo: number, frac: number): Date;
+};
 
 export function demoTime(now: Date): DemoTime {
   const zone = DEMO_ORG.timeZone;
@@ -48,7 +54,8 @@ export function demoTime(now: Date): DemoTime {
   // Today's cases stay ten minutes clear of now, so their stories (a few seconds at least) end in the past.
   const span = Math.max(0, now.getTime() - todayStart.getTime() - 10 * MIN);
   return {
-    now, todayStart,
+    now,
+    todayStart,
     ago: (ms) => new Date(now.getTime() - ms),
     today: (frac) => new Date(todayStart.getTime() + Math.floor(span * frac)),
     // A past local day, during business hours (07:30–19:30).
@@ -79,23 +86,62 @@ function ownerFor(team: TeamKey, rng: Rng): string {
 }
 
 function endingFor(daysAgo: number, type: CaseType, rng: Rng, t: DemoTime): Ending {
-  const table: [Ending['status'], number][] = daysAgo === 0
-    ? [['new', 38], ['ready', 27], ['waiting', 11], ['resolved', 19], ['canceled', 5]]
-    : daysAgo <= 2
-      ? [['new', 10], ['ready', 22], ['waiting', 24], ['resolved', 37], ['canceled', 7]]
-      : daysAgo <= 9
-        ? [['new', 4], ['ready', 9], ['waiting', 14], ['resolved', 63], ['canceled', 10]]
-        : [['new', 2], ['ready', 4], ['waiting', 5], ['resolved', 78], ['canceled', 11]];
+  const table: [Ending['status'], number][] =
+    daysAgo === 0
+      ? [
+          ['new', 38],
+          ['ready', 27],
+          ['waiting', 11],
+          ['resolved', 19],
+          ['canceled', 5],
+        ]
+      : daysAgo <= 2
+        ? [
+            ['new', 10],
+            ['ready', 22],
+            ['waiting', 24],
+            ['resolved', 37],
+            ['canceled', 7],
+          ]
+        : daysAgo <= 9
+          ? [
+              ['new', 4],
+              ['ready', 9],
+              ['waiting', 14],
+              ['resolved', 63],
+              ['canceled', 10],
+            ]
+          : [
+              ['new', 2],
+              ['ready', 4],
+              ['waiting', 5],
+              ['resolved', 78],
+              ['canceled', 11],
+            ];
   let status = rng.weighted(table);
   // Chats are answered live: one from an earlier day is finished by now.
   if (isChatType(type) && daysAgo > 0 && (status === 'ready' || status === 'waiting')) status = 'resolved';
   switch (status) {
-    case 'new': return { status };
-    case 'ready': return { status };
-    case 'waiting': return { status, wakeAt: wakeTime(daysAgo, rng, t) };
-    case 'canceled': return { status, claimedFirst: rng.chance(0.4) };
+    case 'new':
+      return { status };
+    case 'ready':
+      return { status };
+    case 'waiting':
+      return { status, wakeAt: wakeTime(daysAgo, rng, t) };
+    case 'canceled':
+      return { status, claimedFirst: rng.chance(0.4) };
     default:
-      if (isChatType(type) && rng.chance(0.55)) return { status: 'rated', stars: rng.weighted([[5, 55], [4, 25], [3, 10], [2, 5], [1, 5]]) };
+      if (isChatType(type) && rng.chance(0.55))
+        return {
+          status: 'rated',
+          stars: rng.weighted([
+            [5, 55],
+            [4, 25],
+            [3, 10],
+            [2, 5],
+            [1, 5],
+          ]),
+        };
       return { status: 'resolved', resolution: rng.chance(0.88) ? 'completed' : 'unresolved' };
   }
 }
@@ -126,7 +172,13 @@ export function randomSpec(rng: Rng, t: DemoTime, customers: number): CaseSpec {
     followers.push(rng.pick(candidates));
   }
   return {
-    team, type, createdAt, endAt, owner, ending, followers,
+    team,
+    type,
+    createdAt,
+    endAt,
+    owner,
+    ending,
+    followers,
     assignedBy: owner && rng.chance(0.15) ? supervisorOf(team).key : null,
     byOwner: owner !== null && type === 'platform' && rng.chance(0.5),
     customer: rng.int(0, customers - 1),

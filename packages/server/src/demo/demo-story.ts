@@ -1,7 +1,15 @@
 import { isChatType, type LifecycleEvent } from '@casework/domain';
 import { supervisorOf } from './demo-org.ts';
 import {
-  CANCEL_NOTES, CUSTOMER_FOLLOW_UPS, FIRST_REPLIES, MIDDLE_REPLIES, NOTES, RATING_NOTES, SIGN_OFFS, WAITING_ASKS, fill,
+  CANCEL_NOTES,
+  CUSTOMER_FOLLOW_UPS,
+  FIRST_REPLIES,
+  MIDDLE_REPLIES,
+  NOTES,
+  RATING_NOTES,
+  SIGN_OFFS,
+  WAITING_ASKS,
+  fill,
 } from './demo-texts.ts';
 import type { CaseSpec } from './demo-plan.ts';
 import type { Rng } from './demo-rng.ts';
@@ -22,7 +30,12 @@ type Voice = {
 
 function voices(spec: CaseSpec, customerName: string, orderNo: number, rng: Rng): Voice {
   const say = (pool: readonly string[]) => fill(rng.pick(pool), customerName, orderNo);
-  const msg = (direction: 'inbound' | 'outbound' | 'note', body: string, author: string | null): Step => ({ kind: 'message', direction, body, author });
+  const msg = (direction: 'inbound' | 'outbound' | 'note', body: string, author: string | null): Step => ({
+    kind: 'message',
+    direction,
+    body,
+    author,
+  });
   return {
     inbound: () => msg('inbound', say(CUSTOMER_FOLLOW_UPS), null),
     outbound: (pool) => msg('outbound', say(pool), spec.owner),
@@ -37,9 +50,11 @@ const claimed = (spec: CaseSpec) => spec.owner !== null && !(spec.ending.status 
 function ownership(spec: CaseSpec): Step[] {
   const steps: Step[] = [];
   if (claimed(spec) && !spec.byOwner) {
-    steps.push(spec.assignedBy
-      ? { kind: 'lifecycle', event: ({ ownerId, teamId }) => ({ kind: 'assign', teamId, ownerId }), actor: spec.assignedBy }
-      : { kind: 'lifecycle', event: ({ ownerId }) => ({ kind: 'claim', actorId: ownerId! }), actor: spec.owner });
+    steps.push(
+      spec.assignedBy
+        ? { kind: 'lifecycle', event: ({ ownerId, teamId }) => ({ kind: 'assign', teamId, ownerId }), actor: spec.assignedBy }
+        : { kind: 'lifecycle', event: ({ ownerId }) => ({ kind: 'claim', actorId: ownerId! }), actor: spec.owner },
+    );
   }
   for (const user of spec.followers) steps.push({ kind: 'follow', user });
   return steps;
@@ -61,13 +76,24 @@ function ending(spec: CaseSpec, v: Voice, rng: Rng): Step[] {
   const e = spec.ending;
   const life = (actor: string | null, event: LifecycleEvent): Step => ({ kind: 'lifecycle', actor, event: () => event });
   switch (e.status) {
-    case 'new': case 'ready': return [];
-    case 'waiting': return [v.outbound(WAITING_ASKS), life(spec.owner, { kind: 'set_waiting', wakeAt: e.wakeAt })];
+    case 'new':
+    case 'ready':
+      return [];
+    case 'waiting':
+      return [v.outbound(WAITING_ASKS), life(spec.owner, { kind: 'set_waiting', wakeAt: e.wakeAt })];
     // Chats end after the agent's solution (v.solved), so an agent has always replied.
-    case 'resolved': return [v.solved(), isChatType(spec.type) && e.resolution === 'completed'
-      ? life(null, { kind: 'customer_ended_chat', agentReplied: true, rating: null })
-      : life(spec.owner, { kind: 'resolve', resolution: e.resolution })];
-    case 'rated': return [v.solved(), life(null, { kind: 'customer_ended_chat', agentReplied: true, rating: { stars: e.stars, note: rng.pick(RATING_NOTES) } })];
+    case 'resolved':
+      return [
+        v.solved(),
+        isChatType(spec.type) && e.resolution === 'completed'
+          ? life(null, { kind: 'customer_ended_chat', agentReplied: true, rating: null })
+          : life(spec.owner, { kind: 'resolve', resolution: e.resolution }),
+      ];
+    case 'rated':
+      return [
+        v.solved(),
+        life(null, { kind: 'customer_ended_chat', agentReplied: true, rating: { stars: e.stars, note: rng.pick(RATING_NOTES) } }),
+      ];
     case 'canceled': {
       const sup = supervisorOf(spec.team).key;
       return [v.note(sup, CANCEL_NOTES), life(sup, { kind: 'resolve', resolution: 'canceled' })];

@@ -46,15 +46,33 @@ export async function loadDemo(deps: { db: Db; clock: Clock; log: Logger }): Pro
   await deps.db.kysely.transaction().execute(async (trx) => {
     await refuseNonEmpty(trx);
     const since = new Date(now.getTime() - 90 * DAY);
-    await trx.updateTable('organisation')
+    await trx
+      .updateTable('organisation')
       .set({ name: DEMO_ORG.name, time_zone: DEMO_ORG.timeZone, auto_close_days: DEMO_ORG.autoCloseDays, updated_at: now })
-      .where('id', '=', 1).execute();
-    await trx.insertInto('teams').values(TEAM_KEYS.map((k) => ({ id: teamIds[k]!, name: TEAMS[k].name, created_at: since }))).execute();
-    await trx.insertInto('users').values(USERS.map((u) => ({
-      id: userIds[u.key]!, email: u.email, name: u.name, password_hash: passwordHash, role_id: u.role,
-      time_zone: u.timeZone, active: true, created_at: since, updated_at: since,
-    }))).execute();
-    await trx.insertInto('team_members')
+      .where('id', '=', 1)
+      .execute();
+    await trx
+      .insertInto('teams')
+      .values(TEAM_KEYS.map((k) => ({ id: teamIds[k]!, name: TEAMS[k].name, created_at: since })))
+      .execute();
+    await trx
+      .insertInto('users')
+      .values(
+        USERS.map((u) => ({
+          id: userIds[u.key]!,
+          email: u.email,
+          name: u.name,
+          password_hash: passwordHash,
+          role_id: u.role,
+          time_zone: u.timeZone,
+          active: true,
+          created_at: since,
+          updated_at: since,
+        })),
+      )
+      .execute();
+    await trx
+      .insertInto('team_members')
       .values(USERS.flatMap((u) => u.teams.map((k) => ({ team_id: teamIds[k]!, user_id: userIds[u.key]!, created_at: since }))))
       .execute();
     await insertContent(trx, built, customers);
@@ -67,23 +85,44 @@ export async function loadDemo(deps: { db: Db; clock: Clock; log: Logger }): Pro
 }
 
 async function refuseNonEmpty(trx: Kysely<Database>): Promise<void> {
-  const r = await sql<{ n: number }>`SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM cases) + (SELECT count(*) FROM teams) AS n`.execute(trx);
+  const r = await sql<{
+    n: number;
+  }>`SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM cases) + (SELECT count(*) FROM teams) AS n`.execute(trx);
   if (Number(r.rows[0]!.n) > 0) throw new Error('The demo loads only into an empty database (it already has users, teams or cases).');
 }
 
 /** Customers (those with cases), cases, collaborators, messages and history, in chunks. */
-async function insertContent(trx: Kysely<Database>, built: BuiltCase[], customers: { id: string; name: string; email: string | null; phone: string | null }[]): Promise<void> {
+async function insertContent(
+  trx: Kysely<Database>,
+  built: BuiltCase[],
+  customers: { id: string; name: string; email: string | null; phone: string | null }[],
+): Promise<void> {
   const firstSeen = new Map<string, Date>();
   for (const b of built) {
     const id = b.row.customer_id!;
     const at = new Date(b.row.created_at);
     if (!firstSeen.has(id) || at < firstSeen.get(id)!) firstSeen.set(id, at);
   }
-  await chunks(customers.filter((c) => firstSeen.has(c.id)), (rows) => trx.insertInto('customers')
-    .values(rows.map((c) => ({ id: c.id, name: c.name, email: c.email, phone: c.phone, created_at: firstSeen.get(c.id)! }))).execute());
-  await chunks(built.map((b) => b.row), (rows) => trx.insertInto('cases').values(rows).execute());
-  await chunks(built.flatMap((b) => b.collaborators), (rows) => trx.insertInto('case_collaborators').values(rows).execute());
-  await chunks(built.flatMap((b) => b.messages), (rows) => trx.insertInto('messages').values(rows).execute());
+  await chunks(
+    customers.filter((c) => firstSeen.has(c.id)),
+    (rows) =>
+      trx
+        .insertInto('customers')
+        .values(rows.map((c) => ({ id: c.id, name: c.name, email: c.email, phone: c.phone, created_at: firstSeen.get(c.id)! })))
+        .execute(),
+  );
+  await chunks(
+    built.map((b) => b.row),
+    (rows) => trx.insertInto('cases').values(rows).execute(),
+  );
+  await chunks(
+    built.flatMap((b) => b.collaborators),
+    (rows) => trx.insertInto('case_collaborators').values(rows).execute(),
+  );
+  await chunks(
+    built.flatMap((b) => b.messages),
+    (rows) => trx.insertInto('messages').values(rows).execute(),
+  );
   // History ids follow time, as if every event had been appended when it happened (stable sort keeps a case's order).
   const events = built.flatMap((b) => b.events).sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
   await chunks(events, (rows) => trx.insertInto('case_events').values(rows).execute());

@@ -4,7 +4,9 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** The demo's outbox: every reply that left through the demo's mail relay or SMS provider, newest first. */
 export function outboxPage(items: readonly OutboxItem[], running: boolean): string {
-  const rows = items.map((m) => `
+  const rows = items
+    .map(
+      (m) => `
     <li class="item">
       <div class="meta">
         <span class="kind kind-${m.kind}">${m.kind === 'email' ? 'Email' : 'SMS'}</span>
@@ -14,7 +16,9 @@ export function outboxPage(items: readonly OutboxItem[], running: boolean): stri
       </div>
       ${m.subject !== null ? `<h2>${esc(m.subject || '(no subject)')}</h2>` : ''}
       <pre>${esc(m.body)}</pre>
-    </li>`).join('');
+    </li>`,
+    )
+    .join('');
   const empty = running
     ? '<p class="empty">Nothing sent yet. Reply to an email or SMS case in the agent app: the message appears here, as the customer would receive it.</p>'
     : '<p class="empty">This server is not running the demo, so it keeps no outbox: replies go to the configured mail relay and SMS provider.</p>';

@@ -34,7 +34,8 @@ function touchToken(deps: Deps, tokenId: string): void {
   if (touched.size > 100_000) touched.clear();
   touched.set(tokenId, now.getTime());
   void sql`UPDATE api_tokens SET last_used_at = ${now} WHERE id = ${tokenId}::uuid ${sql.raw(ACCESS_NEUTRAL)}`
-    .execute(deps.db.kysely).catch(() => {});
+    .execute(deps.db.kysely)
+    .catch(() => {});
 }
 
 async function identify(req: FastifyRequest, deps: Deps): Promise<AppUser | null> {
@@ -114,8 +115,10 @@ async function authorize(req: FastifyRequest, deps: Deps): Promise<void> {
  * Channel-scoped tokens are default-deny: they act only as their channel (its cases), never on
  * their owner's account, preferences or the staff list.
  */
-const channelTokenRefused = () => new Problem(403, 'forbidden', 'Not allowed',
-  'A channel-scoped API token can only work with its channel\'s cases.', { action: 'channel_token' });
+const channelTokenRefused = () =>
+  new Problem(403, 'forbidden', 'Not allowed', "A channel-scoped API token can only work with its channel's cases.", {
+    action: 'channel_token',
+  });
 
 /**
  * API request bodies are JSON only. Forms (which any web page can post cross-site with the

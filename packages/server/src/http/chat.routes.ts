@@ -13,10 +13,24 @@ import { ChatStreams, type ChatListener } from '../channels/chat/chat-stream.ts'
 
 const tags = ['chat (public)'];
 const SessionParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
-const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })), after: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false });
-const MessageJson = Type.Object({ id: Type.String(), body: Type.String(), from: Type.String(), authorName: Nullable(Type.String()), createdAt: Type.String() });
+const TokenQuery = Type.Object(
+  { token: Type.Optional(Type.String({ maxLength: 200 })), after: Type.Optional(Type.String({ maxLength: 64 })) },
+  { additionalProperties: false },
+);
+const MessageJson = Type.Object({
+  id: Type.String(),
+  body: Type.String(),
+  from: Type.String(),
+  authorName: Nullable(Type.String()),
+  createdAt: Type.String(),
+});
 const StateJson = Type.Object({
-  id: Type.String(), caseId: Type.String(), reference: Type.String(), status: Type.String(), ended: Type.Boolean(), rated: Type.Boolean(),
+  id: Type.String(),
+  caseId: Type.String(),
+  reference: Type.String(),
+  status: Type.String(),
+  ended: Type.Boolean(),
+  rated: Type.Boolean(),
   rating: Nullable(Type.Object({ stars: Type.Integer(), note: Nullable(Type.String()) })),
 });
 const Rating = { stars: Type.Integer({ minimum: 1, maximum: 5 }), note: Type.Optional(Nullable(Text(2000))) };
@@ -33,7 +47,9 @@ const afterOf = (after: string | undefined) => {
 };
 
 /** Per chat (or per address before a chat exists): a customer cannot flood agents. */
-const perChat = (max: number) => ({ rateLimit: { max, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `chat:${(req.params as { id?: string }).id ?? req.ip}` } });
+const perChat = (max: number) => ({
+  rateLimit: { max, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `chat:${(req.params as { id?: string }).id ?? req.ip}` },
+});
 
 /**
  * The public chat API behind the web widget and the SDK: authenticated by the channel's public
@@ -51,101 +67,219 @@ export const chatRoutes: RouteModule = (app, deps) => {
       reply.header('access-control-max-age', '600');
     }
   });
-  app.options('/api/v1/chat/*', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.status(204).send());
+  app.options('/api/v1/chat/*', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.status(204).send(),
+  );
 
-  app.get('/api/v1/chat/channels/:key', {
-    config: { permission: 'public' },
-    schema: { tags, summary: 'What a chat widget shows for a channel key', params: Type.Object({ key: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ type: Type.String(), name: Type.String(), title: Type.String(), greeting: Nullable(Type.String()), color: Nullable(Type.String()) }), ...problems(404) } },
-  }, async (req) => {
-    const ch = await findChannelByKey(deps.db.kysely, req.params.key);
-    if (!ch || (ch.type !== 'web_connect' && ch.type !== 'support_sdk')) throw notFound('Chat channel');
-    return { type: ch.type, name: ch.name, title: ch.settings.title ?? ch.name, greeting: ch.settings.greeting ?? null, color: ch.settings.color ?? null };
-  });
-
-  app.post('/api/v1/chat/sessions', {
-    config: { permission: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },
-    schema: {
-      tags, summary: 'Start a chat: creates a case on the channel\'s team; answers the chat token (shown once)',
-      body: Type.Object({ channelKey: Text(100, 1), name: Text(LIMITS.customerName, 1), email: Type.String({ format: 'email', maxLength: LIMITS.email }), message: Text(LIMITS.chatMessage, 1) }, { additionalProperties: false }),
-      response: { 201: Type.Intersect([StateJson, Type.Object({ token: Type.String() })]), ...problems(400, 404, 429) },
+  app.get(
+    '/api/v1/chat/channels/:key',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: 'What a chat widget shows for a channel key',
+        params: Type.Object({ key: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            type: Type.String(),
+            name: Type.String(),
+            title: Type.String(),
+            greeting: Nullable(Type.String()),
+            color: Nullable(Type.String()),
+          }),
+          ...problems(404),
+        },
+      },
     },
-  }, async (req, reply) => {
-    const b = req.body;
-    if (!b.name.trim() || !b.message.trim()) throw invalid([{ field: !b.name.trim() ? 'name' : 'message', message: 'must not be blank' }]);
-    const chat = await startChat(deps, b.channelKey, { name: b.name.trim(), email: b.email.trim(), message: b.message.trim() });
-    return reply.status(201).send(chat);
-  });
+    async (req) => {
+      const ch = await findChannelByKey(deps.db.kysely, req.params.key);
+      if (!ch || (ch.type !== 'web_connect' && ch.type !== 'support_sdk')) throw notFound('Chat channel');
+      return {
+        type: ch.type,
+        name: ch.name,
+        title: ch.settings.title ?? ch.name,
+        greeting: ch.settings.greeting ?? null,
+        color: ch.settings.color ?? null,
+      };
+    },
+  );
 
-  app.get('/api/v1/chat/sessions/:id', {
-    config: { permission: 'public' },
-    schema: { tags, summary: 'The chat\'s state and messages', params: SessionParams, querystring: TokenQuery,
-      response: { 200: Type.Intersect([StateJson, Type.Object({ messages: Type.Array(MessageJson) })]), ...problems(401, 404) } },
-  }, async (req) => {
-    const s = await session(deps, req);
-    const state = await chatState(deps, s.id);
-    return { ...state, messages: await chatMessages(deps, state.caseId, afterOf(req.query.after)) };
-  });
+  app.post(
+    '/api/v1/chat/sessions',
+    {
+      config: { permission: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },
+      schema: {
+        tags,
+        summary: "Start a chat: creates a case on the channel's team; answers the chat token (shown once)",
+        body: Type.Object(
+          {
+            channelKey: Text(100, 1),
+            name: Text(LIMITS.customerName, 1),
+            email: Type.String({ format: 'email', maxLength: LIMITS.email }),
+            message: Text(LIMITS.chatMessage, 1),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Intersect([StateJson, Type.Object({ token: Type.String() })]), ...problems(400, 404, 429) },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      if (!b.name.trim() || !b.message.trim())
+        throw invalid([{ field: !b.name.trim() ? 'name' : 'message', message: 'must not be blank' }]);
+      const chat = await startChat(deps, b.channelKey, { name: b.name.trim(), email: b.email.trim(), message: b.message.trim() });
+      return reply.status(201).send(chat);
+    },
+  );
 
-  app.get('/api/v1/chat/sessions/:id/messages', {
-    config: { permission: 'public' },
-    schema: { tags, summary: 'Messages after a given one (polling alternative to the stream)', params: SessionParams, querystring: TokenQuery,
-      response: { 200: Type.Object({ messages: Type.Array(MessageJson) }), ...problems(400, 401, 404) } },
-  }, async (req) => {
-    const s = await session(deps, req);
-    return { messages: await chatMessages(deps, (await chatState(deps, s.id)).caseId, afterOf(req.query.after)) };
-  });
+  app.get(
+    '/api/v1/chat/sessions/:id',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: "The chat's state and messages",
+        params: SessionParams,
+        querystring: TokenQuery,
+        response: { 200: Type.Intersect([StateJson, Type.Object({ messages: Type.Array(MessageJson) })]), ...problems(401, 404) },
+      },
+    },
+    async (req) => {
+      const s = await session(deps, req);
+      const state = await chatState(deps, s.id);
+      return { ...state, messages: await chatMessages(deps, state.caseId, afterOf(req.query.after)) };
+    },
+  );
 
-  app.post('/api/v1/chat/sessions/:id/messages', {
-    config: { permission: 'public', textInput: 'strip', ...perChat(60) },
-    schema: { tags, summary: 'The customer writes (clientMessageId makes a resend idempotent)', params: SessionParams, querystring: TokenQuery,
-      body: Type.Object({ body: Text(LIMITS.chatMessage, 1), clientMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false }),
-      response: { 201: MessageJson, ...problems(400, 401, 404, 429) } },
-  }, async (req, reply) => {
-    const s = await session(deps, req);
-    const text = cleanText(req.body.body).trim();
-    if (!text) throw invalid([{ field: 'body', message: 'must not be blank' }]);
-    return reply.status(201).send(await sendChatMessage(deps, s, text, req.body.clientMessageId ?? null));
-  });
+  app.get(
+    '/api/v1/chat/sessions/:id/messages',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: 'Messages after a given one (polling alternative to the stream)',
+        params: SessionParams,
+        querystring: TokenQuery,
+        response: { 200: Type.Object({ messages: Type.Array(MessageJson) }), ...problems(400, 401, 404) },
+      },
+    },
+    async (req) => {
+      const s = await session(deps, req);
+      return { messages: await chatMessages(deps, (await chatState(deps, s.id)).caseId, afterOf(req.query.after)) };
+    },
+  );
 
-  app.post('/api/v1/chat/sessions/:id/end', {
-    config: { permission: 'public', ...perChat(20) },
-    schema: { tags, summary: 'The customer ends the chat (case resolved, completed); a rating may come along', params: SessionParams, querystring: TokenQuery,
-      body: Type.Object({ stars: Type.Optional(Rating.stars), note: Rating.note }, { additionalProperties: false }),
-      response: { 200: StateJson, ...problems(400, 401, 404, 409) } },
-  }, async (req) => {
-    const s = await session(deps, req);
-    const stars = req.body.stars;
-    return endChat(deps, s, stars === undefined ? null : { stars, note: req.body.note ?? null });
-  });
+  app.post(
+    '/api/v1/chat/sessions/:id/messages',
+    {
+      config: { permission: 'public', textInput: 'strip', ...perChat(60) },
+      schema: {
+        tags,
+        summary: 'The customer writes (clientMessageId makes a resend idempotent)',
+        params: SessionParams,
+        querystring: TokenQuery,
+        body: Type.Object(
+          { body: Text(LIMITS.chatMessage, 1), clientMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+          { additionalProperties: false },
+        ),
+        response: { 201: MessageJson, ...problems(400, 401, 404, 429) },
+      },
+    },
+    async (req, reply) => {
+      const s = await session(deps, req);
+      const text = cleanText(req.body.body).trim();
+      if (!text) throw invalid([{ field: 'body', message: 'must not be blank' }]);
+      return reply.status(201).send(await sendChatMessage(deps, s, text, req.body.clientMessageId ?? null));
+    },
+  );
 
-  app.post('/api/v1/chat/sessions/:id/rating', {
-    config: { permission: 'public', ...perChat(20) },
-    schema: { tags, summary: 'The customer rates the ended chat 1–5 (case closed with the rating)', params: SessionParams, querystring: TokenQuery,
-      body: Type.Object(Rating, { additionalProperties: false }), response: { 200: StateJson, ...problems(400, 401, 404, 409) } },
-  }, async (req) => rateChat(deps, await session(deps, req), { stars: req.body.stars, note: req.body.note ?? null }));
+  app.post(
+    '/api/v1/chat/sessions/:id/end',
+    {
+      config: { permission: 'public', ...perChat(20) },
+      schema: {
+        tags,
+        summary: 'The customer ends the chat (case resolved, completed); a rating may come along',
+        params: SessionParams,
+        querystring: TokenQuery,
+        body: Type.Object({ stars: Type.Optional(Rating.stars), note: Rating.note }, { additionalProperties: false }),
+        response: { 200: StateJson, ...problems(400, 401, 404, 409) },
+      },
+    },
+    async (req) => {
+      const s = await session(deps, req);
+      const stars = req.body.stars;
+      return endChat(deps, s, stars === undefined ? null : { stars, note: req.body.note ?? null });
+    },
+  );
 
-  app.get('/api/v1/chat/sessions/:id/stream', {
-    config: { permission: 'public' },
-    schema: { tags, summary: 'Server-sent events: `message` (agent replies and own messages) and `state`', params: SessionParams, querystring: TokenQuery,
-      response: { 200: EventStream, ...problems(401, 404) } },
-  }, async (req, reply) => {
-    const s = await session(deps, req);
-    const lastEventId = req.headers['last-event-id'];
-    const after = afterOf(typeof lastEventId === 'string' && lastEventId ? lastEventId : req.query.after);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'access-control-allow-origin': '*', 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('retry: 1500\n: connected\n\n');
-    const listener: ChatListener = {
-      sessionId: s.id, caseId: s.caseId, lastMessageId: after,
-      send: (event, data) => { res.write(`${event === 'message' ? `id: ${(data as { id: string }).id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`); },
-      close: () => res.end(),
-    };
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
-    let remove: (() => void) | null = null;
-    req.raw.on('close', () => { clearInterval(heartbeat); remove?.(); remove = () => {}; });
-    const r = await streams.add(listener).catch((err) => { req.log.warn({ err }, 'chat stream failed'); res.end(); return null; });
-    if (remove) r?.(); else remove = r;
-  });
+  app.post(
+    '/api/v1/chat/sessions/:id/rating',
+    {
+      config: { permission: 'public', ...perChat(20) },
+      schema: {
+        tags,
+        summary: 'The customer rates the ended chat 1–5 (case closed with the rating)',
+        params: SessionParams,
+        querystring: TokenQuery,
+        body: Type.Object(Rating, { additionalProperties: false }),
+        response: { 200: StateJson, ...problems(400, 401, 404, 409) },
+      },
+    },
+    async (req) => rateChat(deps, await session(deps, req), { stars: req.body.stars, note: req.body.note ?? null }),
+  );
+
+  app.get(
+    '/api/v1/chat/sessions/:id/stream',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: 'Server-sent events: `message` (agent replies and own messages) and `state`',
+        params: SessionParams,
+        querystring: TokenQuery,
+        response: { 200: EventStream, ...problems(401, 404) },
+      },
+    },
+    async (req, reply) => {
+      const s = await session(deps, req);
+      const lastEventId = req.headers['last-event-id'];
+      const after = afterOf(typeof lastEventId === 'string' && lastEventId ? lastEventId : req.query.after);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'access-control-allow-origin': '*',
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 1500\n: connected\n\n');
+      const listener: ChatListener = {
+        sessionId: s.id,
+        caseId: s.caseId,
+        lastMessageId: after,
+        send: (event, data) => {
+          res.write(
+            `${event === 'message' ? `id: ${(data as { id: string }).id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
+          );
+        },
+        close: () => res.end(),
+      };
+      const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+      let remove: (() => void) | null = null;
+      req.raw.on('close', () => {
+        clearInterval(heartbeat);
+        remove?.();
+        remove = () => {};
+      });
+      const r = await streams.add(listener).catch((err) => {
+        req.log.warn({ err }, 'chat stream failed');
+        res.end();
+        return null;
+      });
+      if (remove) r?.();
+      else remove = r;
+    },
+  );
 };

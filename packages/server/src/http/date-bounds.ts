@@ -5,7 +5,13 @@ import type { FieldError } from '../errors.ts';
  * A list filter bound: a full timestamp is taken as is; a plain date (YYYY-MM-DD) means that
  * whole day in the user's zone, so "created up to today" includes all of today.
  */
-export function parseDateBound(v: string | undefined, side: 'start' | 'end', zone: string, field: string, errors: FieldError[]): Date | undefined {
+export function parseDateBound(
+  v: string | undefined,
+  side: 'start' | 'end',
+  zone: string,
+  field: string,
+  errors: FieldError[],
+): Date | undefined {
   if (v === undefined || v === '') return undefined;
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   if (day) {

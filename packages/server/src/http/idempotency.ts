@@ -17,7 +17,12 @@ type Answer<T> = { status: number; body: T };
  * request once. Only answers stored after the work committed are ever replayed; a request that
  * failed releases its key.
  */
-export async function withIdempotency<T>(deps: Deps, req: FastifyRequest, reply: FastifyReply, run: () => Promise<Answer<T>>): Promise<Answer<T>> {
+export async function withIdempotency<T>(
+  deps: Deps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  run: () => Promise<Answer<T>>,
+): Promise<Answer<T>> {
   const raw = req.headers['idempotency-key'];
   if (raw === undefined) return run();
   const key = Array.isArray(raw) ? raw[0]! : raw;
@@ -28,45 +33,77 @@ export async function withIdempotency<T>(deps: Deps, req: FastifyRequest, reply:
   const leaseEnd = () => new Date(deps.clock.now().getTime() + deps.config.idempotencyLeaseMs);
   const thisKey = db.updateTable('idempotency_keys').where('scope', '=', scope).where('key', '=', key);
 
-  const reserve = async () => Boolean(await db.insertInto('idempotency_keys')
-    .values({ scope, key, status_code: 0, body: 'null', holder, lease_until: leaseEnd() })
-    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-    .returning('key').executeTakeFirst());
+  const reserve = async () =>
+    Boolean(
+      await db
+        .insertInto('idempotency_keys')
+        .values({ scope, key, status_code: 0, body: 'null', holder, lease_until: leaseEnd() })
+        .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+        .returning('key')
+        .executeTakeFirst(),
+    );
   // Takes over a reservation whose lease ran out; the row lock makes concurrent takeovers queue,
   // and each re-checks the lease, so only the first succeeds.
-  const takeOver = async () => Boolean(await thisKey.set({ holder, lease_until: leaseEnd() })
-    .where('status_code', '=', 0).where('lease_until', '<=', deps.clock.now())
-    .returning('key').executeTakeFirst());
+  const takeOver = async () =>
+    Boolean(
+      await thisKey
+        .set({ holder, lease_until: leaseEnd() })
+        .where('status_code', '=', 0)
+        .where('lease_until', '<=', deps.clock.now())
+        .returning('key')
+        .executeTakeFirst(),
+    );
 
   if (!(await reserve())) {
     const giveUpAt = Date.now() + deps.config.idempotencyWaitMs;
     for (;;) {
-      const seen = await db.selectFrom('idempotency_keys').select(['status_code', 'body', 'lease_until'])
-        .where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+      const seen = await db
+        .selectFrom('idempotency_keys')
+        .select(['status_code', 'body', 'lease_until'])
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .executeTakeFirst();
       if (seen && seen.status_code !== 0) {
         reply.header('idempotent-replayed', 'true');
         return { status: seen.status_code, body: seen.body as T };
       }
-      if (!seen ? await reserve() : new Date(seen.lease_until) <= deps.clock.now() && await takeOver()) break;
+      if (!seen ? await reserve() : new Date(seen.lease_until) <= deps.clock.now() && (await takeOver())) break;
       if (Date.now() >= giveUpAt) throw conflict('A request with this Idempotency-Key is still being processed.');
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
   // While the work runs, keep the lease ours so a slow request is not taken for a dead one.
-  const renew = setInterval(() => {
-    void thisKey.set({ lease_until: leaseEnd() }).where('holder', '=', holder).where('status_code', '=', 0).execute().catch(() => {});
-  }, Math.max(100, Math.floor(deps.config.idempotencyLeaseMs / 3)));
+  const renew = setInterval(
+    () => {
+      void thisKey
+        .set({ lease_until: leaseEnd() })
+        .where('holder', '=', holder)
+        .where('status_code', '=', 0)
+        .execute()
+        .catch(() => {});
+    },
+    Math.max(100, Math.floor(deps.config.idempotencyLeaseMs / 3)),
+  );
   renew.unref();
   try {
     const answer = await run();
     clearInterval(renew);
-    await thisKey.set({ status_code: answer.status, body: JSON.stringify(answer.body) }).where('holder', '=', holder).execute();
+    await thisKey
+      .set({ status_code: answer.status, body: JSON.stringify(answer.body) })
+      .where('holder', '=', holder)
+      .execute();
     return answer;
   } catch (err) {
     clearInterval(renew);
-    await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key)
-      .where('holder', '=', holder).where('status_code', '=', 0).execute().catch(() => {});
+    await db
+      .deleteFrom('idempotency_keys')
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .where('holder', '=', holder)
+      .where('status_code', '=', 0)
+      .execute()
+      .catch(() => {});
     throw err;
   }
 }

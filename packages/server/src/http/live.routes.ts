@@ -7,53 +7,67 @@ import { findSessionUser, findTokenUserById } from '../auth/actor.ts';
 const HEARTBEAT_MS = 15_000;
 const RECHECK_MS = 30_000;
 
-const frame = (m: LiveMessage) =>
-  `${m.id ? `id: ${m.id}\n` : ''}event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`;
+const frame = (m: LiveMessage) => `${m.id ? `id: ${m.id}\n` : ''}event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`;
 
 export const liveRoutes: RouteModule = (app, deps) => {
-  app.get('/api/v1/events', {
-    config: { permission: 'authenticated' },
-    schema: { tags: ['live'], summary: 'Server-sent events for every change the user may see (resume with Last-Event-ID)', response: { 200: EventStream } },
-  }, async (req, reply) => {
-    let actor = actorOf(req);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write(`retry: 2000\n: connected\n\n`);
-    // Permissions and teams can change while connected: re-read the user, and stop if signed out.
-    const reload = async () => {
-      const fresh = actor.via === 'token'
-        ? await findTokenUserById(deps.db.kysely, actor.credentialId).catch(() => undefined)
-        : await findSessionUser(deps.db.kysely, actor.credentialId, deps.clock.now()).catch(() => undefined);
-      if (!fresh) res.end();
-      else actor = fresh;
-    };
-    const client: LiveClient = {
-      get actor() { return actor; },
-      send: (m) => { if (!res.writableEnded) res.write(frame(m)); },
-      close: () => res.end(),
-      reload,
-    };
-    const remove = deps.hub.add(client);
-    const lastId = req.headers['last-event-id'];
-    if (typeof lastId === 'string' && /^\d{1,18}$/.test(lastId)) {
-      const missed = await deps.hub.missedSince(actor, lastId);
-      if (missed === null) client.send({ event: 'resync', data: { type: 'resync' } });
-      else for (const m of missed) client.send(m);
-    }
-    client.send({ event: 'ready', data: { type: 'ready' } });
-    const heartbeat = setInterval(() => { if (!res.writableEnded) res.write(': ping\n\n'); }, HEARTBEAT_MS);
-    // Team and role changes are announced (the hub reloads at once); this also catches expiry and revocation.
-    const recheck = setInterval(() => void reload(), RECHECK_MS);
-    req.raw.on('close', () => {
-      clearInterval(heartbeat);
-      clearInterval(recheck);
-      remove();
-    });
-  });
+  app.get(
+    '/api/v1/events',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags: ['live'],
+        summary: 'Server-sent events for every change the user may see (resume with Last-Event-ID)',
+        response: { 200: EventStream },
+      },
+    },
+    async (req, reply) => {
+      let actor = actorOf(req);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(`retry: 2000\n: connected\n\n`);
+      // Permissions and teams can change while connected: re-read the user, and stop if signed out.
+      const reload = async () => {
+        const fresh =
+          actor.via === 'token'
+            ? await findTokenUserById(deps.db.kysely, actor.credentialId).catch(() => undefined)
+            : await findSessionUser(deps.db.kysely, actor.credentialId, deps.clock.now()).catch(() => undefined);
+        if (!fresh) res.end();
+        else actor = fresh;
+      };
+      const client: LiveClient = {
+        get actor() {
+          return actor;
+        },
+        send: (m) => {
+          if (!res.writableEnded) res.write(frame(m));
+        },
+        close: () => res.end(),
+        reload,
+      };
+      const remove = deps.hub.add(client);
+      const lastId = req.headers['last-event-id'];
+      if (typeof lastId === 'string' && /^\d{1,18}$/.test(lastId)) {
+        const missed = await deps.hub.missedSince(actor, lastId);
+        if (missed === null) client.send({ event: 'resync', data: { type: 'resync' } });
+        else for (const m of missed) client.send(m);
+      }
+      client.send({ event: 'ready', data: { type: 'ready' } });
+      const heartbeat = setInterval(() => {
+        if (!res.writableEnded) res.write(': ping\n\n');
+      }, HEARTBEAT_MS);
+      // Team and role changes are announced (the hub reloads at once); this also catches expiry and revocation.
+      const recheck = setInterval(() => void reload(), RECHECK_MS);
+      req.raw.on('close', () => {
+        clearInterval(heartbeat);
+        clearInterval(recheck);
+        remove();
+      });
+    },
+  );
 };

@@ -16,36 +16,70 @@ import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 
 const AttachmentSchema = Type.Object({
-  id: Type.String(), filename: Nullable(Type.String()), contentType: Type.String(), size: Type.Integer(),
-  url: Nullable(Type.String({ description: 'Downloads the file (GET, same credentials); null when it was over the size limit and not kept' })),
+  id: Type.String(),
+  filename: Nullable(Type.String()),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  url: Nullable(
+    Type.String({ description: 'Downloads the file (GET, same credentials); null when it was over the size limit and not kept' }),
+  ),
 });
-export const DeliverySchema = Type.Object({
-  state: StringEnum(DELIVERY_STATES, 'queued: waiting to be sent or retried; sent: handed to the provider (chat: in the customer\'s chat); delivered: the provider confirmed it; failed: will not be tried again unless retried'),
-  attempts: Type.Integer({ description: 'Sending attempts made so far' }),
-  lastError: Type.Optional(Type.String({ description: 'Why the last attempt failed (queued or failed only)' })),
-  at: Type.String({ description: 'When the state last changed' }),
-  nextAttemptAt: Type.Optional(Type.String({ description: 'When the next attempt is due (queued only)' })),
-}, { description: 'Delivery to the customer of an outbound message' });
+export const DeliverySchema = Type.Object(
+  {
+    state: StringEnum(
+      DELIVERY_STATES,
+      "queued: waiting to be sent or retried; sent: handed to the provider (chat: in the customer's chat); delivered: the provider confirmed it; failed: will not be tried again unless retried",
+    ),
+    attempts: Type.Integer({ description: 'Sending attempts made so far' }),
+    lastError: Type.Optional(Type.String({ description: 'Why the last attempt failed (queued or failed only)' })),
+    at: Type.String({ description: 'When the state last changed' }),
+    nextAttemptAt: Type.Optional(Type.String({ description: 'When the next attempt is due (queued only)' })),
+  },
+  { description: 'Delivery to the customer of an outbound message' },
+);
 const MessageSchema = Type.Object({
-  id: Type.String(), body: Type.String(), internal: Type.Boolean(),
+  id: Type.String(),
+  body: Type.String(),
+  internal: Type.Boolean(),
   direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound'), Type.Literal('note')]),
-  channel: Type.String(), authorId: Nullable(Type.String()), createdAt: Type.String(),
+  channel: Type.String(),
+  authorId: Nullable(Type.String()),
+  createdAt: Type.String(),
   attachments: Type.Array(AttachmentSchema, { description: 'Files that came with the message (email)' }),
-  delivery: Type.Union([DeliverySchema, Type.Null()], { description: 'Outbound messages only; null for customer messages, notes and replies recorded before delivery was tracked (imported history)' }),
+  delivery: Type.Union([DeliverySchema, Type.Null()], {
+    description:
+      'Outbound messages only; null for customer messages, notes and replies recorded before delivery was tracked (imported history)',
+  }),
 });
-const MessageParams = Type.Object({ id: Type.String({ maxLength: 64 }), messageId: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
+const MessageParams = Type.Object(
+  { id: Type.String({ maxLength: 64 }), messageId: Type.String({ maxLength: 64 }) },
+  { additionalProperties: false },
+);
 const EventSchema = Type.Object({
-  id: Type.String(), type: Type.String(), actorId: Nullable(Type.String()),
-  data: Type.Record(Type.String(), Type.Unknown()), createdAt: Type.String(),
+  id: Type.String(),
+  type: Type.String(),
+  actorId: Nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: Type.String(),
 });
-const PageQuery = Type.Object({
-  cursor: Type.Optional(Type.String({ maxLength: 100 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-}, { additionalProperties: false });
+const PageQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
 
 const messageJson = (m: MessageRow, delivery: Delivery | null, attachments: AttachmentJson[] = []) => ({
-  id: m.id, body: m.body, internal: m.internal, direction: m.direction, channel: m.channel,
-  authorId: m.authorId, createdAt: m.createdAt.toISOString(), attachments, delivery,
+  id: m.id,
+  body: m.body,
+  internal: m.internal,
+  direction: m.direction,
+  channel: m.channel,
+  authorId: m.authorId,
+  createdAt: m.createdAt.toISOString(),
+  attachments,
+  delivery,
 });
 
 async function visibleCase(deps: Deps, actor: AppUser, id: string) {
@@ -64,80 +98,137 @@ const decode = (s: string | undefined) => {
 const encode = (t: Date, id: string) => Buffer.from(`${t.toISOString()}|${id}`).toString('base64url');
 
 export const messageRoutes: RouteModule = (app, deps) => {
-  app.get('/api/v1/cases/:id/messages', {
-    config: { permission: 'authenticated', channelToken: true },
-    schema: {
-      tags: ['conversation'], summary: 'The conversation: customer messages, replies and internal notes, oldest first',
-      params: IdParams, querystring: PageQuery,
-      response: { 200: Type.Object({ messages: Type.Array(MessageSchema), nextCursor: Nullable(Type.String()) }), ...problems(401, 404) },
+  app.get(
+    '/api/v1/cases/:id/messages',
+    {
+      config: { permission: 'authenticated', channelToken: true },
+      schema: {
+        tags: ['conversation'],
+        summary: 'The conversation: customer messages, replies and internal notes, oldest first',
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: Type.Object({ messages: Type.Array(MessageSchema), nextCursor: Nullable(Type.String()) }), ...problems(401, 404) },
+      },
     },
-  }, async (req) => {
-    const c = await visibleCase(deps, actorOf(req), req.params.id);
-    const limit = req.query.limit ?? 100;
-    const cur = decode(req.query.cursor);
-    if (cur && !/^[0-9a-f-]{36}$/.test(cur.id)) throw invalid([{ field: 'cursor', message: 'is not a cursor from this list' }]);
-    let q = deps.db.kysely.selectFrom('messages').selectAll().where('case_id', '=', c.id);
-    if (cur) q = q.where(sql<boolean>`(created_at, id) > (${cur.t}, ${cur.id}::uuid)`);
-    const rows = await q.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const files = await attachmentsOf(deps.db.kysely, c.id, page.map((r) => r.id));
-    const deliveries = await deliveriesOf(deps.db.kysely, page.filter((r) => r.direction === 'outbound').map((r) => r.id));
-    return {
-      messages: page.map((r) => messageJson({
-        id: r.id, caseId: r.case_id, body: r.body, internal: r.internal, direction: r.direction as MessageRow['direction'],
-        channel: r.channel, authorId: r.author_id, createdAt: new Date(r.created_at),
-      }, deliveries.get(r.id) ?? null, files.get(r.id))),
-      nextCursor: rows.length > limit && last ? encode(new Date(last.created_at), last.id) : null,
-    };
-  });
+    async (req) => {
+      const c = await visibleCase(deps, actorOf(req), req.params.id);
+      const limit = req.query.limit ?? 100;
+      const cur = decode(req.query.cursor);
+      if (cur && !/^[0-9a-f-]{36}$/.test(cur.id)) throw invalid([{ field: 'cursor', message: 'is not a cursor from this list' }]);
+      let q = deps.db.kysely.selectFrom('messages').selectAll().where('case_id', '=', c.id);
+      if (cur) q = q.where(sql<boolean>`(created_at, id) > (${cur.t}, ${cur.id}::uuid)`);
+      const rows = await q
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      const files = await attachmentsOf(
+        deps.db.kysely,
+        c.id,
+        page.map((r) => r.id),
+      );
+      const deliveries = await deliveriesOf(
+        deps.db.kysely,
+        page.filter((r) => r.direction === 'outbound').map((r) => r.id),
+      );
+      return {
+        messages: page.map((r) =>
+          messageJson(
+            {
+              id: r.id,
+              caseId: r.case_id,
+              body: r.body,
+              internal: r.internal,
+              direction: r.direction as MessageRow['direction'],
+              channel: r.channel,
+              authorId: r.author_id,
+              createdAt: new Date(r.created_at),
+            },
+            deliveries.get(r.id) ?? null,
+            files.get(r.id),
+          ),
+        ),
+        nextCursor: rows.length > limit && last ? encode(new Date(last.created_at), last.id) : null,
+      };
+    },
+  );
 
-  app.post('/api/v1/cases/:id/messages', {
-    config: { permission: 'case:message', channelToken: true },
-    schema: {
-      tags: ['conversation'], summary: 'Reply to the customer, or add an internal note (internal: true)', params: IdParams,
-      body: Type.Object({ body: Type.String({ minLength: 1, maxLength: LIMITS.message }), internal: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-      response: { 201: MessageSchema, ...problems(400, 401, 403, 404) },
+  app.post(
+    '/api/v1/cases/:id/messages',
+    {
+      config: { permission: 'case:message', channelToken: true },
+      schema: {
+        tags: ['conversation'],
+        summary: 'Reply to the customer, or add an internal note (internal: true)',
+        params: IdParams,
+        body: Type.Object(
+          { body: Type.String({ minLength: 1, maxLength: LIMITS.message }), internal: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: { 201: MessageSchema, ...problems(400, 401, 403, 404) },
+      },
     },
-  }, async (req, reply) => {
-    const actor = actorOf(req);
-    if (!req.body.body.trim()) throw invalid([{ field: 'body', message: 'must not be blank' }]);
-    const { message } = await postAgentMessage(deps, actor, pathId(req.params.id), req.body.body, req.body.internal ?? false);
-    const deliveries = await deliveriesOf(deps.db.kysely, message.internal ? [] : [message.id]);
-    return reply.status(201).send(messageJson(message, deliveries.get(message.id) ?? null));
-  });
+    async (req, reply) => {
+      const actor = actorOf(req);
+      if (!req.body.body.trim()) throw invalid([{ field: 'body', message: 'must not be blank' }]);
+      const { message } = await postAgentMessage(deps, actor, pathId(req.params.id), req.body.body, req.body.internal ?? false);
+      const deliveries = await deliveriesOf(deps.db.kysely, message.internal ? [] : [message.id]);
+      return reply.status(201).send(messageJson(message, deliveries.get(message.id) ?? null));
+    },
+  );
 
-  app.post('/api/v1/cases/:id/messages/:messageId/retry', {
-    config: { permission: 'case:message', channelToken: true },
-    schema: {
-      tags: ['conversation'], summary: 'Send a reply whose delivery failed again (409 unless it failed, or while its channel cannot deliver)',
-      params: MessageParams, response: { 200: Type.Object({ messageId: Type.String(), delivery: DeliverySchema }), ...problems(400, 401, 403, 404, 409) },
+  app.post(
+    '/api/v1/cases/:id/messages/:messageId/retry',
+    {
+      config: { permission: 'case:message', channelToken: true },
+      schema: {
+        tags: ['conversation'],
+        summary: 'Send a reply whose delivery failed again (409 unless it failed, or while its channel cannot deliver)',
+        params: MessageParams,
+        response: { 200: Type.Object({ messageId: Type.String(), delivery: DeliverySchema }), ...problems(400, 401, 403, 404, 409) },
+      },
     },
-  }, async (req) => {
-    const messageId = pathId(req.params.messageId, 'Message');
-    const delivery = await retryDelivery(deps, actorOf(req), pathId(req.params.id), messageId);
-    return { messageId, delivery };
-  });
+    async (req) => {
+      const messageId = pathId(req.params.messageId, 'Message');
+      const delivery = await retryDelivery(deps, actorOf(req), pathId(req.params.id), messageId);
+      return { messageId, delivery };
+    },
+  );
 
-  app.get('/api/v1/cases/:id/events', {
-    config: { permission: 'authenticated', channelToken: true },
-    schema: {
-      tags: ['conversation'], summary: 'The case history (append-only), oldest first', params: IdParams, querystring: PageQuery,
-      response: { 200: Type.Object({ events: Type.Array(EventSchema), nextCursor: Nullable(Type.String()) }), ...problems(401, 404) },
+  app.get(
+    '/api/v1/cases/:id/events',
+    {
+      config: { permission: 'authenticated', channelToken: true },
+      schema: {
+        tags: ['conversation'],
+        summary: 'The case history (append-only), oldest first',
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: Type.Object({ events: Type.Array(EventSchema), nextCursor: Nullable(Type.String()) }), ...problems(401, 404) },
+      },
     },
-  }, async (req) => {
-    const c = await visibleCase(deps, actorOf(req), req.params.id);
-    const limit = req.query.limit ?? 200;
-    const after = req.query.cursor;
-    if (after !== undefined && !/^\d{1,18}$/.test(after)) throw invalid([{ field: 'cursor', message: 'is not a cursor from this list' }]);
-    const rows = await sql<{ id: string; type: string; actor_id: string | null; data: Record<string, unknown>; created_at: Date }>`
+    async (req) => {
+      const c = await visibleCase(deps, actorOf(req), req.params.id);
+      const limit = req.query.limit ?? 200;
+      const after = req.query.cursor;
+      if (after !== undefined && !/^\d{1,18}$/.test(after)) throw invalid([{ field: 'cursor', message: 'is not a cursor from this list' }]);
+      const rows = await sql<{ id: string; type: string; actor_id: string | null; data: Record<string, unknown>; created_at: Date }>`
       SELECT id::text AS id, type, actor_id::text AS actor_id, data, created_at FROM case_events
       WHERE case_id = ${c.id}::uuid ${after ? sql`AND id > ${after}::bigint` : sql``}
       ORDER BY id LIMIT ${limit + 1}`.execute(deps.db.kysely);
-    const page = rows.rows.slice(0, limit);
-    return {
-      events: page.map((e) => ({ id: e.id, type: e.type, actorId: e.actor_id, data: e.data, createdAt: new Date(e.created_at).toISOString() })),
-      nextCursor: rows.rows.length > limit ? page[page.length - 1]!.id : null,
-    };
-  });
+      const page = rows.rows.slice(0, limit);
+      return {
+        events: page.map((e) => ({
+          id: e.id,
+          type: e.type,
+          actorId: e.actor_id,
+          data: e.data,
+          createdAt: new Date(e.created_at).toISOString(),
+        })),
+        nextCursor: rows.rows.length > limit ? page[page.length - 1]!.id : null,
+      };
+    },
+  );
 };

@@ -14,7 +14,9 @@ export function observeRequest(method: string, route: string, status: number, se
   if (!s) durations.set(dk, (s = { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
   s.count++;
   s.sum += seconds;
-  BUCKETS.forEach((b, i) => { if (seconds <= b) s!.buckets[i]!++; });
+  BUCKETS.forEach((b, i) => {
+    if (seconds <= b) s!.buckets[i]!++;
+  });
 }
 
 export function incCounter(name: string, by = 1): void {

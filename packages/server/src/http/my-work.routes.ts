@@ -11,102 +11,154 @@ import { invalid, notFound } from '../errors.ts';
 import { notifyUser } from '../realtime/hub.ts';
 
 const SectionSchema = Type.Object({
-  key: Type.String(), title: Type.String(), count: Type.Integer(), collapsed: Type.Boolean(),
-  cases: Type.Array(CaseSchema), nextCursor: Nullable(Type.String()),
+  key: Type.String(),
+  title: Type.String(),
+  count: Type.Integer(),
+  collapsed: Type.Boolean(),
+  cases: Type.Array(CaseSchema),
+  nextCursor: Nullable(Type.String()),
 });
 
 export const myWorkRoutes: RouteModule = (app, deps) => {
   const tags = ['my work'];
 
-  app.get('/api/v1/me/work', {
-    config: { permission: 'authenticated' },
-    schema: {
-      tags, summary: 'The My Work view: next unassigned case, its reason, the queue count and the five sections',
-      response: {
-        200: Type.Object({
-          next: Nullable(Type.Object({ case: CaseSchema, reason: Type.String() })),
-          unassignedCount: Type.Integer(),
-          capacityReached: Type.Boolean(),
-          maxOpenPerUser: Nullable(Type.Integer()),
-          sections: Type.Array(SectionSchema),
-        }),
-        ...problems(401),
+  app.get(
+    '/api/v1/me/work',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The My Work view: next unassigned case, its reason, the queue count and the five sections',
+        response: {
+          200: Type.Object({
+            next: Nullable(Type.Object({ case: CaseSchema, reason: Type.String() })),
+            unassignedCount: Type.Integer(),
+            capacityReached: Type.Boolean(),
+            maxOpenPerUser: Nullable(Type.Integer()),
+            sections: Type.Array(SectionSchema),
+          }),
+          ...problems(401),
+        },
       },
     },
-  }, async (req) => {
-    const actor = actorOf(req);
-    const w = await getMyWork(deps, actor);
-    return {
-      next: w.next && { case: caseJson(w.next.case, actor), reason: w.next.reason },
-      unassignedCount: w.unassignedCount,
-      capacityReached: w.capacityReached,
-      maxOpenPerUser: w.maxOpenPerUser,
-      sections: w.sections.map((s) => ({
-        key: s.key, title: s.title, count: s.count, collapsed: s.collapsed,
-        cases: s.cases.map((c) => caseJson(c, actor)), nextCursor: s.nextCursor,
-      })),
-    };
-  });
+    async (req) => {
+      const actor = actorOf(req);
+      const w = await getMyWork(deps, actor);
+      return {
+        next: w.next && { case: caseJson(w.next.case, actor), reason: w.next.reason },
+        unassignedCount: w.unassignedCount,
+        capacityReached: w.capacityReached,
+        maxOpenPerUser: w.maxOpenPerUser,
+        sections: w.sections.map((s) => ({
+          key: s.key,
+          title: s.title,
+          count: s.count,
+          collapsed: s.collapsed,
+          cases: s.cases.map((c) => caseJson(c, actor)),
+          nextCursor: s.nextCursor,
+        })),
+      };
+    },
+  );
 
-  app.get('/api/v1/me/work/sections/:key', {
-    config: { permission: 'authenticated' },
-    schema: {
-      tags, summary: 'The next page of one My Work section',
-      params: Type.Object({ key: Type.String({ maxLength: 40 }) }),
-      querystring: Type.Object({
-        cursor: Type.Optional(Type.String({ maxLength: 400 })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-      }, { additionalProperties: false }),
-      response: {
-        200: Type.Object({ key: Type.String(), count: Type.Integer(), cases: Type.Array(CaseSchema), nextCursor: Nullable(Type.String()) }),
-        ...problems(400, 401, 404),
+  app.get(
+    '/api/v1/me/work/sections/:key',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The next page of one My Work section',
+        params: Type.Object({ key: Type.String({ maxLength: 40 }) }),
+        querystring: Type.Object(
+          {
+            cursor: Type.Optional(Type.String({ maxLength: 400 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            key: Type.String(),
+            count: Type.Integer(),
+            cases: Type.Array(CaseSchema),
+            nextCursor: Nullable(Type.String()),
+          }),
+          ...problems(400, 401, 404),
+        },
       },
     },
-  }, async (req) => {
-    const actor = actorOf(req);
-    const { key } = req.params;
-    if (!isSectionKey(key)) throw notFound('Section');
-    const cursor = req.query.cursor ? decodeCursor(req.query.cursor) : null;
-    if (req.query.cursor && !cursor) throw invalid([{ field: 'cursor', message: 'is not a cursor from this section' }]);
-    const page = await getSectionPage(deps, actor, key, cursor, req.query.limit);
-    return { key: page.key, count: page.count, cases: page.cases.map((c) => caseJson(c, actor)), nextCursor: page.nextCursor };
-  });
-
-  app.post('/api/v1/me/work/claim-next', {
-    config: { permission: 'case.claim' },
-    schema: {
-      tags, summary: 'Pick the next unassigned case and claim it in one step',
-      body: Type.Object({}, { additionalProperties: false }),
-      response: { 200: CaseSchema, ...problems(401, 403, 404, 409) },
+    async (req) => {
+      const actor = actorOf(req);
+      const { key } = req.params;
+      if (!isSectionKey(key)) throw notFound('Section');
+      const cursor = req.query.cursor ? decodeCursor(req.query.cursor) : null;
+      if (req.query.cursor && !cursor) throw invalid([{ field: 'cursor', message: 'is not a cursor from this section' }]);
+      const page = await getSectionPage(deps, actor, key, cursor, req.query.limit);
+      return { key: page.key, count: page.count, cases: page.cases.map((c) => caseJson(c, actor)), nextCursor: page.nextCursor };
     },
-  }, async (req) => {
-    const actor = actorOf(req);
-    return caseJson((await claimNext(deps, actor)).view, actor);
-  });
+  );
 
-  const Prefs = Type.Object({ collapsedSections: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }) }, { additionalProperties: false });
+  app.post(
+    '/api/v1/me/work/claim-next',
+    {
+      config: { permission: 'case.claim' },
+      schema: {
+        tags,
+        summary: 'Pick the next unassigned case and claim it in one step',
+        body: Type.Object({}, { additionalProperties: false }),
+        response: { 200: CaseSchema, ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      return caseJson((await claimNext(deps, actor)).view, actor);
+    },
+  );
 
-  app.get('/api/v1/me/preferences', {
-    config: { permission: 'authenticated' },
-    schema: { tags, summary: 'The user\'s saved view preferences', response: { 200: Prefs, ...problems(401) } },
-  }, async (req) => {
-    const actor = actorOf(req);
-    const row = await deps.db.kysely.selectFrom('user_preferences').select('collapsed_sections').where('user_id', '=', actor.id).executeTakeFirst();
-    return { collapsedSections: row?.collapsed_sections ?? [] };
-  });
+  const Prefs = Type.Object(
+    { collapsedSections: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }) },
+    { additionalProperties: false },
+  );
 
-  app.put('/api/v1/me/preferences', {
-    config: { permission: 'authenticated' },
-    schema: { tags, summary: 'Save which My Work sections are collapsed', body: Prefs, response: { 200: Prefs, ...problems(400, 401) } },
-  }, async (req) => {
-    const actor = actorOf(req);
-    const keys = [...new Set(req.body.collapsedSections)];
-    const unknown = keys.filter((k) => !isSectionKey(k));
-    if (unknown.length) throw invalid([{ field: 'collapsedSections', message: `unknown sections: ${unknown.join(', ')} (known: ${SECTION_KEYS.join(', ')})` }]);
-    const now = deps.clock.now();
-    await deps.db.kysely.insertInto('user_preferences').values({ user_id: actor.id, collapsed_sections: keys, updated_at: now })
-      .onConflict((oc) => oc.column('user_id').doUpdateSet({ collapsed_sections: keys, updated_at: now })).execute();
-    await notifyUser(deps.db, actor.id, 'preferences.updated', now);
-    return { collapsedSections: keys };
-  });
+  app.get(
+    '/api/v1/me/preferences',
+    {
+      config: { permission: 'authenticated' },
+      schema: { tags, summary: "The user's saved view preferences", response: { 200: Prefs, ...problems(401) } },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      const row = await deps.db.kysely
+        .selectFrom('user_preferences')
+        .select('collapsed_sections')
+        .where('user_id', '=', actor.id)
+        .executeTakeFirst();
+      return { collapsedSections: row?.collapsed_sections ?? [] };
+    },
+  );
+
+  app.put(
+    '/api/v1/me/preferences',
+    {
+      config: { permission: 'authenticated' },
+      schema: { tags, summary: 'Save which My Work sections are collapsed', body: Prefs, response: { 200: Prefs, ...problems(400, 401) } },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      const keys = [...new Set(req.body.collapsedSections)];
+      const unknown = keys.filter((k) => !isSectionKey(k));
+      if (unknown.length)
+        throw invalid([
+          { field: 'collapsedSections', message: `unknown sections: ${unknown.join(', ')} (known: ${SECTION_KEYS.join(', ')})` },
+        ]);
+      const now = deps.clock.now();
+      await deps.db.kysely
+        .insertInto('user_preferences')
+        .values({ user_id: actor.id, collapsed_sections: keys, updated_at: now })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ collapsed_sections: keys, updated_at: now }))
+        .execute();
+      await notifyUser(deps.db, actor.id, 'preferences.updated', now);
+      return { collapsedSections: keys };
+    },
+  );
 };

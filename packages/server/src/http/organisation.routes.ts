@@ -8,19 +8,30 @@ import { Name, ZoneInput } from './admin-schemas.ts';
 import { invalid } from '../errors.ts';
 
 const OrganisationSchema = Type.Object({
-  name: Type.String(), timeZone: Type.String(), autoCloseDays: Type.Integer(), maxOpenPerUser: Nullable(Type.Integer()),
+  name: Type.String(),
+  timeZone: Type.String(),
+  autoCloseDays: Type.Integer(),
+  maxOpenPerUser: Nullable(Type.Integer()),
 });
 
-const PatchBody = Type.Object({
-  name: Type.Optional(Name()),
-  timeZone: Type.Optional(ZoneInput),
-  autoCloseDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: 'Resolved cases close after this many days without activity' })),
-  maxOpenPerUser: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000, description: 'null: no limit' }))),
-}, { additionalProperties: false });
+const PatchBody = Type.Object(
+  {
+    name: Type.Optional(Name()),
+    timeZone: Type.Optional(ZoneInput),
+    autoCloseDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 365, description: 'Resolved cases close after this many days without activity' }),
+    ),
+    maxOpenPerUser: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000, description: 'null: no limit' }))),
+  },
+  { additionalProperties: false },
+);
 
 async function readOrganisation(db: Kysely<Database>) {
-  const o = await db.selectFrom('organisation').select(['name', 'time_zone', 'auto_close_days', 'max_open_per_user'])
-    .where('id', '=', 1).executeTakeFirstOrThrow();
+  const o = await db
+    .selectFrom('organisation')
+    .select(['name', 'time_zone', 'auto_close_days', 'max_open_per_user'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
   return { name: o.name, timeZone: o.time_zone, autoCloseDays: o.auto_close_days, maxOpenPerUser: o.max_open_per_user };
 }
 
@@ -28,28 +39,42 @@ export const organisationRoutes: RouteModule = (app, deps) => {
   const tags = ['organisation'];
   const db = deps.db.kysely;
 
-  app.get('/api/v1/organisation', {
-    config: { permission: 'authenticated' },
-    schema: { tags, summary: 'The organisation\'s settings', response: { 200: OrganisationSchema, ...problems(401) } },
-  }, async () => readOrganisation(db));
-
-  app.patch('/api/v1/organisation', {
-    config: { permission: 'admin.users' },
-    schema: {
-      tags, summary: 'Change the organisation\'s name, default time zone, auto-close delay or open-case limit (admins)',
-      body: PatchBody, response: { 200: OrganisationSchema, ...problems(400, 401, 403) },
+  app.get(
+    '/api/v1/organisation',
+    {
+      config: { permission: 'authenticated' },
+      schema: { tags, summary: "The organisation's settings", response: { 200: OrganisationSchema, ...problems(401) } },
     },
-  }, async (req) => {
-    const b = req.body;
-    const zone = b.timeZone === undefined ? undefined : canonicalTimeZone(b.timeZone);
-    if (zone === null) throw invalid([{ field: 'timeZone', message: 'is not an IANA time zone' }]);
-    await db.updateTable('organisation').set({
-      updated_at: deps.clock.now(),
-      ...(b.name !== undefined ? { name: b.name.trim() } : {}),
-      ...(zone !== undefined ? { time_zone: zone } : {}),
-      ...(b.autoCloseDays !== undefined ? { auto_close_days: b.autoCloseDays } : {}),
-      ...(b.maxOpenPerUser !== undefined ? { max_open_per_user: b.maxOpenPerUser } : {}),
-    }).where('id', '=', 1).execute();
-    return readOrganisation(db);
-  });
+    async () => readOrganisation(db),
+  );
+
+  app.patch(
+    '/api/v1/organisation',
+    {
+      config: { permission: 'admin.users' },
+      schema: {
+        tags,
+        summary: "Change the organisation's name, default time zone, auto-close delay or open-case limit (admins)",
+        body: PatchBody,
+        response: { 200: OrganisationSchema, ...problems(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const zone = b.timeZone === undefined ? undefined : canonicalTimeZone(b.timeZone);
+      if (zone === null) throw invalid([{ field: 'timeZone', message: 'is not an IANA time zone' }]);
+      await db
+        .updateTable('organisation')
+        .set({
+          updated_at: deps.clock.now(),
+          ...(b.name !== undefined ? { name: b.name.trim() } : {}),
+          ...(zone !== undefined ? { time_zone: zone } : {}),
+          ...(b.autoCloseDays !== undefined ? { auto_close_days: b.autoCloseDays } : {}),
+          ...(b.maxOpenPerUser !== undefined ? { max_open_per_user: b.maxOpenPerUser } : {}),
+        })
+        .where('id', '=', 1)
+        .execute();
+      return readOrganisation(db);
+    },
+  );
 };

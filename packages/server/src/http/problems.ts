@@ -9,7 +9,11 @@ const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
 type Issue = { keyword: string; instancePath?: string; schemaPath?: string; params?: Record<string, unknown>; message?: string };
 
-const segments = (pointer = '') => pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+const segments = (pointer = '') =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 const isUnknownField = (v: Issue) => v.keyword === 'boolean' && (v.schemaPath ?? '').endsWith('/additionalProperties');
 
 /** One entry per offending field: unknown fields by name, required ones by name, unions summarised once. */
@@ -27,8 +31,11 @@ function fieldsOf(err: FastifyError): FieldError[] {
 /** What a union accepts, e.g. `"completed" or "unresolved"` or `an object or null` (a constant's type is not repeated). */
 function alternatives(branches: Issue[]): string[] {
   const consts = branches.filter((b) => b.keyword === 'const').map((b) => b.params?.allowedValue);
-  const types = branches.filter((b) => b.keyword === 'type').map((b) => String(b.params?.type))
-    .filter((t) => !consts.some((c) => typeof c === t)).map(typeNoun);
+  const types = branches
+    .filter((b) => b.keyword === 'type')
+    .map((b) => String(b.params?.type))
+    .filter((t) => !consts.some((c) => typeof c === t))
+    .map(typeNoun);
   return [...new Set([...consts.map((c) => JSON.stringify(c)), ...types])];
 }
 
@@ -76,7 +83,9 @@ export function toProblem(err: FastifyError | Error): Problem {
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new Problem(400, 'validation_failed', 'Malformed JSON', e.message, { fields: [{ field: 'body', message: 'is not valid JSON' }] });
+      return new Problem(400, 'validation_failed', 'Malformed JSON', e.message, {
+        fields: [{ field: 'body', message: 'is not valid JSON' }],
+      });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new Problem(413, 'payload_too_large', 'Request body too large', e.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -84,7 +93,9 @@ export function toProblem(err: FastifyError | Error): Problem {
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return new Problem(404, 'not_found', 'Not found');
     case 'FST_ERR_BAD_URL':
-      return new Problem(400, 'validation_failed', 'Malformed URL', 'The URL is not validly encoded.', { fields: [{ field: 'url', message: 'is not validly encoded' }] });
+      return new Problem(400, 'validation_failed', 'Malformed URL', 'The URL is not validly encoded.', {
+        fields: [{ field: 'url', message: 'is not validly encoded' }],
+      });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new Problem(400, 'validation_failed', 'Invalid Content-Length', e.message, { fields: [] });
   }
@@ -117,5 +128,7 @@ export function installProblems(app: App): void {
     }
     return sendProblem(reply, req, p);
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, new Problem(404, 'not_found', 'Not found', `No route for ${req.method} ${req.url.split('?')[0]}`)));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, req, new Problem(404, 'not_found', 'Not found', `No route for ${req.method} ${req.url.split('?')[0]}`)),
+  );
 }

@@ -23,7 +23,25 @@ import { demoRoutes } from './demo.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
-  systemRoutes, authRoutes, myWorkRoutes, caseRoutes, caseActionRoutes, messageRoutes, liveRoutes, presenceRoutes,
-  adminTeamRoutes, adminUserRoutes, adminRoleRoutes, tokenRoutes, organisationRoutes, importRoutes,
-  channelRoutes, webhookRoutes, providerWebhookRoutes, chatRoutes, widgetRoutes, caseChannelRoutes, demoRoutes,
+  systemRoutes,
+  authRoutes,
+  myWorkRoutes,
+  caseRoutes,
+  caseActionRoutes,
+  messageRoutes,
+  liveRoutes,
+  presenceRoutes,
+  adminTeamRoutes,
+  adminUserRoutes,
+  adminRoleRoutes,
+  tokenRoutes,
+  organisationRoutes,
+  importRoutes,
+  channelRoutes,
+  webhookRoutes,
+  providerWebhookRoutes,
+  chatRoutes,
+  widgetRoutes,
+  caseChannelRoutes,
+  demoRoutes,
 ];

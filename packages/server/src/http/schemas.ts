@@ -18,30 +18,64 @@ export const DateTime = Type.String({ format: 'date-time' });
 export const Text = (max: number, min = 0) => Type.String({ minLength: min, maxLength: max });
 
 export const CustomerSchema = Type.Object({
-  id: Type.String(), name: Nullable(Type.String()), email: Nullable(Type.String()), phone: Nullable(Type.String()),
+  id: Type.String(),
+  name: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
 });
 
 /** A case as every endpoint returns it (SPEC §8 plus names for display). */
 export const CaseSchema = Type.Object({
-  id: Type.String(), reference: Type.String(), subject: Type.String(), description: Nullable(Type.String()),
-  type: CaseTypeSchema, status: StatusSchema, resolution: Nullable(ResolutionSchema),
-  resolutionReason: Nullable(StringEnum(RESOLUTION_REASONS,
-    '`abandoned`: a chat the customer ended before any agent replied (resolution `unresolved`; never counted as solved).')),
-  teamId: Type.String(), teamName: Type.String(), ownerId: Nullable(Type.String()), ownerName: Nullable(Type.String()),
-  collaboratorIds: Type.Array(Type.String()), customer: Nullable(CustomerSchema), followUpOf: Nullable(Type.String()),
+  id: Type.String(),
+  reference: Type.String(),
+  subject: Type.String(),
+  description: Nullable(Type.String()),
+  type: CaseTypeSchema,
+  status: StatusSchema,
+  resolution: Nullable(ResolutionSchema),
+  resolutionReason: Nullable(
+    StringEnum(
+      RESOLUTION_REASONS,
+      '`abandoned`: a chat the customer ended before any agent replied (resolution `unresolved`; never counted as solved).',
+    ),
+  ),
+  teamId: Type.String(),
+  teamName: Type.String(),
+  ownerId: Nullable(Type.String()),
+  ownerName: Nullable(Type.String()),
+  collaboratorIds: Type.Array(Type.String()),
+  customer: Nullable(CustomerSchema),
+  followUpOf: Nullable(Type.String()),
   rating: Nullable(Type.Object({ stars: Type.Integer(), note: Nullable(Type.String()) })),
-  createdAt: Type.String(), updatedAt: Type.String(), resolvedAt: Nullable(Type.String()), wakeAt: Nullable(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  resolvedAt: Nullable(Type.String()),
+  wakeAt: Nullable(Type.String()),
   actions: Type.Array(StringEnum(CASE_ACTIONS)),
 });
 
-export const ProblemSchema = Type.Object({
-  type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.Optional(Type.String()),
-}, { additionalProperties: true });
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
 
 /** Standard error answers for the OpenAPI document: problem+json bodies (common ones are added by answers.ts). */
-export const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, {
-  description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: ProblemSchema } },
-}]));
+export const problems = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [
+      c,
+      {
+        description: 'A problem (RFC 9457)',
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
+    ]),
+  );
 
 /** A success answer that is not JSON (a page, a script, a file), by its content type. */
 export const Content = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string' } } } });

@@ -7,8 +7,15 @@ import type { App } from './route-types.ts';
  * style), images also from data:/blob: URLs, no plugins, forms and <base> kept on this origin.
  */
 const POLICY = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-  "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
 ];
 
 /** Pages no other site may frame (everything but the embeddable ones): clickjacking defence. */

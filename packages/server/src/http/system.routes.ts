@@ -6,13 +6,25 @@ import { renderMetrics } from './metrics.ts';
 import { Problem } from '../errors.ts';
 
 export const systemRoutes: RouteModule = (app, deps) => {
-  app.get('/healthz', { config: { permission: 'public' }, schema: { tags: ['system'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
-    async () => ({ status: 'ok' as const }));
+  app.get(
+    '/healthz',
+    {
+      config: { permission: 'public' },
+      schema: { tags: ['system'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
 
-  app.get('/readyz', { config: { permission: 'public' }, schema: {
-    tags: ['system'], summary: 'Readiness: the database answers',
-    response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), ...problems(503) },
-  } },
+  app.get(
+    '/readyz',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'Readiness: the database answers',
+        response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), ...problems(503) },
+      },
+    },
     async () => {
       try {
         await sql`SELECT 1`.execute(deps.db.kysely);
@@ -20,9 +32,12 @@ export const systemRoutes: RouteModule = (app, deps) => {
         throw new Problem(503, 'internal', 'Not ready', 'The database does not answer.');
       }
       return { status: 'ready' as const, database: deps.db.kind };
-    });
+    },
+  );
 
-  app.get('/metrics', { config: { permission: 'public' }, schema: { tags: ['system'], summary: 'Prometheus metrics', hide: true } },
+  app.get(
+    '/metrics',
+    { config: { permission: 'public' }, schema: { tags: ['system'], summary: 'Prometheus metrics', hide: true } },
     async (_req, reply) => {
       const mem = process.memoryUsage();
       reply.type('text/plain; version=0.0.4');
@@ -32,5 +47,6 @@ export const systemRoutes: RouteModule = (app, deps) => {
         nodejs_heap_used_bytes: mem.heapUsed,
         process_uptime_seconds: Math.round(process.uptime()),
       });
-    });
+    },
+  );
 };

@@ -20,8 +20,10 @@ export function findBadText(value: unknown, path: string[] = []): string[] | nul
   return null;
 }
 
-const refused = (field: string) => new Problem(400, 'validation_failed', 'Invalid characters',
-  `${field}: must not contain NUL characters or invalid UTF-8`, { fields: [{ field, message: 'must not contain NUL characters or invalid UTF-8' }] });
+const refused = (field: string) =>
+  new Problem(400, 'validation_failed', 'Invalid characters', `${field}: must not contain NUL characters or invalid UTF-8`, {
+    fields: [{ field, message: 'must not contain NUL characters or invalid UTF-8' }],
+  });
 
 /** Strictly decodes a UTF-8 body: invalid bytes are refused rather than silently replaced. */
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -44,7 +46,11 @@ export function installTextGuard(app: App): void {
   // Any route can answer this 400: answers.ts declares it on every operation.
   app.addHook('preValidation', async (req: FastifyRequest) => {
     if (req.routeOptions.config?.textInput === 'strip') return;
-    for (const [where, value] of [['params', req.params], ['query', req.query], ['body', req.body]] as const) {
+    for (const [where, value] of [
+      ['params', req.params],
+      ['query', req.query],
+      ['body', req.body],
+    ] as const) {
       const at = findBadText(value);
       if (at) throw refused([...(where === 'body' ? [] : [where]), ...at].join('.') || where);
     }

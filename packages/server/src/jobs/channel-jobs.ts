@@ -16,10 +16,15 @@ export function startWorker(deps: Deps, name: string, pollMs: number, drain: () 
   let stopped = false;
   const run = (): void => {
     if (stopped) return;
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     running = (async () => {
       try {
-        do { again = false; } while ((await drain()) > 0 && !stopped);
+        do {
+          again = false;
+        } while ((await drain()) > 0 && !stopped);
       } catch (err) {
         deps.log.error({ err }, `${name} failed`);
       }

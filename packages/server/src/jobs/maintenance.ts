@@ -2,7 +2,18 @@ import { sql } from 'kysely';
 import type { Deps } from '../deps.ts';
 
 /** The tables whose rows change all day: their dead rows pile up and their statistics drift. */
-const BUSY_TABLES = ['cases', 'case_events', 'case_collaborators', 'messages', 'customers', 'webhook_deliveries', 'outbound_messages', 'chat_sessions', 'sessions', 'idempotency_keys'] as const;
+const BUSY_TABLES = [
+  'cases',
+  'case_events',
+  'case_collaborators',
+  'messages',
+  'customers',
+  'webhook_deliveries',
+  'outbound_messages',
+  'chat_sessions',
+  'sessions',
+  'idempotency_keys',
+] as const;
 
 /**
  * What PostgreSQL's autovacuum does, for a database without it (the embedded one; a server with
@@ -31,7 +42,9 @@ export async function analyzeNeverAnalyzed(deps: Pick<Deps, 'db' | 'log'>): Prom
   if (!(await needsOwnMaintenance(deps))) return [];
   const never = await sql<{ name: string }>`SELECT c.relname AS name FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.reltuples < 0 AND c.relname = ANY(${[...BUSY_TABLES]}::text[])`.execute(deps.db.kysely);
+    WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.reltuples < 0 AND c.relname = ANY(${[...BUSY_TABLES]}::text[])`.execute(
+    deps.db.kysely,
+  );
   for (const { name } of never.rows) await sql`ANALYZE ${sql.table(name)}`.execute(deps.db.kysely);
   return never.rows.map((r) => r.name);
 }
@@ -55,8 +68,12 @@ export function startMaintenance(deps: Pick<Deps, 'db' | 'log'>, intervalMs = 15
     if (running || stopped) return;
     running = (needed ??= needsOwnMaintenance(deps))
       .then((yes) => (yes && !stopped ? vacuumBusyTables(deps) : 0))
-      .catch((err: unknown) => { if (!stopped) deps.log.error({ err }, 'database maintenance failed'); })
-      .finally(() => { running = null; });
+      .catch((err: unknown) => {
+        if (!stopped) deps.log.error({ err }, 'database maintenance failed');
+      })
+      .finally(() => {
+        running = null;
+      });
   };
   const first = setTimeout(tick, Math.min(60_000, intervalMs));
   const every = setInterval(tick, intervalMs);

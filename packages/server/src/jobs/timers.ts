@@ -13,7 +13,11 @@ type Due = { id: string };
  * SKIP LOCKED and re-checked by the domain rule, so two server processes never fire the same
  * timer twice, and a server that was down catches up on start.
  */
-async function fire(deps: Deps, findDue: (limit: number, now: Date) => ReturnType<typeof sql<Due>>, eventFor: (now: Date, autoCloseDays: number, lastActivityAt: Date) => LifecycleEvent): Promise<number> {
+async function fire(
+  deps: Deps,
+  findDue: (limit: number, now: Date) => ReturnType<typeof sql<Due>>,
+  eventFor: (now: Date, autoCloseDays: number, lastActivityAt: Date) => LifecycleEvent,
+): Promise<number> {
   let fired = 0;
   for (;;) {
     const now = deps.clock.now();
@@ -39,11 +43,13 @@ async function fire(deps: Deps, findDue: (limit: number, now: Date) => ReturnTyp
 
 /** Wakes waiting cases whose wake time has come. Returns how many woke. */
 export function wakeDueCases(deps: Deps): Promise<number> {
-  return fire(deps,
+  return fire(
+    deps,
     (limit, now) => sql<Due>`SELECT id::text AS id FROM cases
       WHERE status = 'waiting' AND wake_at IS NOT NULL AND wake_at <= ${now}
       ORDER BY wake_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
-    () => ({ kind: 'timer_wake' }));
+    () => ({ kind: 'timer_wake' }),
+  );
 }
 
 /**
@@ -52,12 +58,14 @@ export function wakeDueCases(deps: Deps): Promise<number> {
  * time zone and disagree with it by an hour across a daylight-saving switch.
  */
 export function closeInactiveCases(deps: Deps): Promise<number> {
-  return fire(deps,
+  return fire(
+    deps,
     (limit, now) => sql<Due>`SELECT c.id::text AS id FROM cases c
       WHERE c.status = 'resolved'
         AND c.last_activity_at <= ${now}::timestamptz - make_interval(hours => 24 * (SELECT auto_close_days FROM organisation WHERE id = 1))
       ORDER BY c.last_activity_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
-    (_now, autoCloseDays, lastActivityAt) => ({ kind: 'auto_close', autoCloseDays, lastActivityAt }));
+    (_now, autoCloseDays, lastActivityAt) => ({ kind: 'auto_close', autoCloseDays, lastActivityAt }),
+  );
 }
 
 /** Runs every timer once (tests call this directly with a controlled clock). */

@@ -17,7 +17,10 @@ class Announcer {
   #queue: { channel: string; payload: string }[] = [];
   #sending: Promise<void> | null = null;
 
-  constructor(private readonly db: Db, private readonly onError: (err: unknown) => void) {}
+  constructor(
+    private readonly db: Db,
+    private readonly onError: (err: unknown) => void,
+  ) {}
 
   announce(channel: string, payloads: string[]): void {
     for (const payload of payloads) this.#queue.push({ channel, payload });
@@ -35,7 +38,9 @@ class Announcer {
         const batch = this.#queue.splice(0, 500);
         try {
           await sql`SELECT pg_notify(n.channel, n.payload)
-            FROM unnest(${batch.map((b) => b.channel)}::text[], ${batch.map((b) => b.payload)}::text[]) AS n(channel, payload)`.execute(this.db.kysely);
+            FROM unnest(${batch.map((b) => b.channel)}::text[], ${batch.map((b) => b.payload)}::text[]) AS n(channel, payload)`.execute(
+            this.db.kysely,
+          );
         } catch (err) {
           this.onError(err);
         }

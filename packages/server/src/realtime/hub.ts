@@ -35,10 +35,17 @@ export class LiveHub {
   readonly #held = new Map<LiveClient, { notices: Notice[]; again: boolean }>();
   #stop: (() => Promise<void>) | null = null;
 
-  constructor(private readonly db: Db, private readonly log: Logger) {}
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
 
   async start(): Promise<void> {
-    this.#stop = await this.db.listen(EVENTS_CHANNEL, (p) => this.#dispatch(p), () => this.#resyncAll());
+    this.#stop = await this.db.listen(
+      EVENTS_CHANNEL,
+      (p) => this.#dispatch(p),
+      () => this.#resyncAll(),
+    );
   }
 
   async stop(): Promise<void> {
@@ -123,13 +130,24 @@ export class LiveHub {
       WHERE e.id > ${lastId}::bigint AND ${visibleTo(actor)}
       ORDER BY e.id LIMIT ${limit + 1}`.execute(this.db.kysely);
     if (r.rows.length > limit) return null; // too far behind: the client should refetch everything
-    return r.rows.map((e) => ({ id: e.id, event: e.type, data: { type: e.type, caseId: e.case_id, at: new Date(e.created_at).toISOString() } }));
+    return r.rows.map((e) => ({
+      id: e.id,
+      event: e.type,
+      data: { type: e.type, caseId: e.case_id, at: new Date(e.created_at).toISOString() },
+    }));
   }
 }
 
 /** Announces a change that concerns one user only (e.g. their preferences), on every process. */
 export async function notifyUser(db: Db, userId: string, type: string, at: Date): Promise<void> {
-  const notice: Notice = { caseId: '', ids: [''], types: [type], audience: { teamIds: [], userIds: [userId] }, at: at.toISOString(), personal: true };
+  const notice: Notice = {
+    caseId: '',
+    ids: [''],
+    types: [type],
+    audience: { teamIds: [], userIds: [userId] },
+    at: at.toISOString(),
+    personal: true,
+  };
   await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(db.kysely);
 }
 
@@ -142,8 +160,13 @@ export async function notifyAccessChanged(trx: Kysely<Database>, userIds: string
   // A NOTIFY payload holds 8 kB: many users at once are announced as "everyone re-reads".
   const all = userIds === 'all' || userIds.length > 100;
   const notice: Notice = {
-    caseId: '', ids: [''], types: [ACCESS_CHANGED], at: at.toISOString(), personal: true,
-    audience: { teamIds: [], userIds: all ? [] : [...new Set(userIds)] }, ...(all ? { all: true as const } : {}),
+    caseId: '',
+    ids: [''],
+    types: [ACCESS_CHANGED],
+    at: at.toISOString(),
+    personal: true,
+    audience: { teamIds: [], userIds: all ? [] : [...new Set(userIds)] },
+    ...(all ? { all: true as const } : {}),
   };
   await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
 }

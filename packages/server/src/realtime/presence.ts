@@ -17,10 +17,17 @@ export class Presence {
   readonly #cases = new Map<string, Map<string, { name: string; since: number; seen: number }>>();
   #stop: (() => Promise<void>) | null = null;
 
-  constructor(private readonly db: Db, private readonly now: () => Date) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
 
   async start(): Promise<void> {
-    this.#stop = await this.db.listen(PRESENCE_CHANNEL, (p) => this.#apply(JSON.parse(p) as Beat), () => {});
+    this.#stop = await this.db.listen(
+      PRESENCE_CHANNEL,
+      (p) => this.#apply(JSON.parse(p) as Beat),
+      () => {},
+    );
   }
 
   async stop(): Promise<void> {

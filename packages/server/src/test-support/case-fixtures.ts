@@ -30,22 +30,44 @@ export async function seedCase(db: Db, c: SeedCase): Promise<string> {
   let customerId: string | null = null;
   if (c.customer) {
     customerId = uuidv7();
-    await db.kysely.insertInto('customers').values({
-      id: customerId, name: c.customer.name ?? null, email: c.customer.email ?? null, phone: c.customer.phone ?? null, created_at: c.createdAt,
-    }).execute();
+    await db.kysely
+      .insertInto('customers')
+      .values({
+        id: customerId,
+        name: c.customer.name ?? null,
+        email: c.customer.email ?? null,
+        phone: c.customer.phone ?? null,
+        created_at: c.createdAt,
+      })
+      .execute();
   }
   const status = c.status ?? (c.ownerId ? 'ready' : 'new');
   const resolved = status === 'resolved' || status === 'closed' || status === 'canceled';
-  await db.kysely.insertInto('cases').values({
-    id, reference: c.reference ?? newReference(), subject: c.subject ?? `Case ${id.slice(-6)}`, description: null,
-    type, type_rank: TYPE_RANK[type], status,
-    resolution: c.resolution !== undefined ? c.resolution : resolved ? (status === 'canceled' ? 'canceled' : 'completed') : null,
-    resolution_reason: c.resolutionReason ?? null,
-    team_id: c.teamId, owner_id: c.ownerId ?? null, customer_id: customerId, follow_up_of: null,
-    rating_stars: null, rating_note: null, created_at: c.createdAt, updated_at: c.updatedAt ?? c.createdAt,
-    resolved_at: c.resolvedAt ?? (resolved ? c.createdAt : null), wake_at: c.wakeAt ?? null,
-    last_activity_at: c.updatedAt ?? c.createdAt,
-  }).execute();
+  await db.kysely
+    .insertInto('cases')
+    .values({
+      id,
+      reference: c.reference ?? newReference(),
+      subject: c.subject ?? `Case ${id.slice(-6)}`,
+      description: null,
+      type,
+      type_rank: TYPE_RANK[type],
+      status,
+      resolution: c.resolution !== undefined ? c.resolution : resolved ? (status === 'canceled' ? 'canceled' : 'completed') : null,
+      resolution_reason: c.resolutionReason ?? null,
+      team_id: c.teamId,
+      owner_id: c.ownerId ?? null,
+      customer_id: customerId,
+      follow_up_of: null,
+      rating_stars: null,
+      rating_note: null,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt ?? c.createdAt,
+      resolved_at: c.resolvedAt ?? (resolved ? c.createdAt : null),
+      wake_at: c.wakeAt ?? null,
+      last_activity_at: c.updatedAt ?? c.createdAt,
+    })
+    .execute();
   for (const u of c.collaboratorIds ?? []) {
     await db.kysely.insertInto('case_collaborators').values({ case_id: id, user_id: u, created_at: c.createdAt }).execute();
   }
@@ -62,7 +84,13 @@ export function expectProblem(res: { statusCode: number; headers: Record<string,
 
 /** Sends a request that must be refused with this problem, and checks it changed nothing. */
 export async function expectRefused(
-  t: TestApp, user: TestUser | null, method: string, url: string, body: unknown, status: number, code: string,
+  t: TestApp,
+  user: TestUser | null,
+  method: string,
+  url: string,
+  body: unknown,
+  status: number,
+  code: string,
 ): Promise<any> {
   const before = await fingerprint(t.db);
   const p = expectProblem(await call(t, user, method, url, body), status, code);
@@ -76,14 +104,21 @@ export async function fingerprint(db: Db): Promise<string> {
       (SELECT md5(coalesce(string_agg(row(id, status, resolution, team_id, owner_id, updated_at, resolved_at, wake_at, subject)::text, ',' ORDER BY id), '')) FROM cases),
       (SELECT count(*) FROM case_collaborators), (SELECT count(*) FROM messages), (SELECT count(*) FROM case_events),
       (SELECT count(*) FROM customers), (SELECT count(*) FROM teams), (SELECT count(*) FROM users),
-      (SELECT md5(coalesce(string_agg(row(user_id, collapsed_sections)::text, ',' ORDER BY user_id), '')) FROM user_preferences)) AS f`
-    .execute(db.kysely);
+      (SELECT md5(coalesce(string_agg(row(user_id, collapsed_sections)::text, ',' ORDER BY user_id), '')) FROM user_preferences)) AS f`.execute(
+    db.kysely,
+  );
   return r.rows[0]!.f;
 }
 
 export type Org = {
-  teamA: string; teamB: string;
-  admin: TestUser; supervisor: TestUser; agent: TestUser; agent2: TestUser; agentB: TestUser; viewer: TestUser;
+  teamA: string;
+  teamB: string;
+  admin: TestUser;
+  supervisor: TestUser;
+  agent: TestUser;
+  agent2: TestUser;
+  agentB: TestUser;
+  viewer: TestUser;
 };
 
 /** Two teams and one user of each role (agentB alone on team B; admin and supervisor on team A). */
@@ -91,7 +126,8 @@ export async function makeOrg(t: TestApp): Promise<Org> {
   const teamA = await makeTeam(t.db, `Team A ${uuidv7().slice(-6)}`);
   const teamB = await makeTeam(t.db, `Team B ${uuidv7().slice(-6)}`);
   return {
-    teamA, teamB,
+    teamA,
+    teamB,
     admin: await makeUser(t.db, { role: 'admin', teamIds: [teamA], name: 'Ada Admin' }),
     supervisor: await makeUser(t.db, { role: 'supervisor', teamIds: [teamA], name: 'Sam Supervisor' }),
     agent: await makeUser(t.db, { role: 'agent', teamIds: [teamA], name: 'Alice Agent' }),

@@ -9,16 +9,29 @@ import { twilioSignature } from '../channels/sms/twilio-signature.ts';
 export type ChannelServer = TestApp & { base: string; smtpPort: number; runtime: ChannelRuntime; options: ChannelOptions };
 
 /** The real app listening on 127.0.0.1 (random port) with the SMTP listener and channel workers running. */
-export async function startChannelServer(kind: DbKind, opts: { channel?: Partial<ChannelOptions>; config?: Partial<Config>; clock?: Clock } = {}): Promise<ChannelServer> {
+export async function startChannelServer(
+  kind: DbKind,
+  opts: { channel?: Partial<ChannelOptions>; config?: Partial<Config>; clock?: Clock } = {},
+): Promise<ChannelServer> {
   const t = await startTestApp(kind, { config: opts.config, clock: opts.clock });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (t.app.server.address() as AddressInfo).port;
   const options = readChannelOptions({}, '127.0.0.1', {
-    smtp: { port: 0, host: '127.0.0.1' }, pollMs: 100, retryBaseMs: 50, retryMaxMs: 400, maxAttempts: 6, httpTimeoutMs: 3000, ...opts.channel,
+    smtp: { port: 0, host: '127.0.0.1' },
+    pollMs: 100,
+    retryBaseMs: 50,
+    retryMaxMs: 400,
+    maxAttempts: 6,
+    httpTimeoutMs: 3000,
+    ...opts.channel,
   });
   const runtime = await startChannels(t.deps, options);
   return {
-    ...t, base: `http://127.0.0.1:${port}`, smtpPort: runtime.smtpPort ?? 0, runtime, options,
+    ...t,
+    base: `http://127.0.0.1:${port}`,
+    smtpPort: runtime.smtpPort ?? 0,
+    runtime,
+    options,
     async close() {
       await runtime.stop();
       await t.close();
@@ -29,23 +42,42 @@ export async function startChannelServer(kind: DbKind, opts: { channel?: Partial
 export type Res = { status: number; headers: Headers; data: any; text: string };
 
 /** A JSON request over real HTTP. */
-export async function http(base: string, user: TestUser | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+export async function http(
+  base: string,
+  user: TestUser | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Res> {
   const res = await fetch(`${base}${path}`, {
-    method, headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    method,
+    headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   let data: unknown = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = text;
+  }
   return { status: res.status, headers: res.headers, data, text };
 }
 
 /** Posts a provider form, signed like Twilio does (or with the given signature, or none). */
-export async function postSigned(base: string, path: string, params: Record<string, string>, authToken: string | null, signature?: string): Promise<Res> {
+export async function postSigned(
+  base: string,
+  path: string,
+  params: Record<string, string>,
+  authToken: string | null,
+  signature?: string,
+): Promise<Res> {
   const url = `${base}${path}`;
   const sig = signature ?? (authToken ? twilioSignature(authToken, url, params) : undefined);
   const res = await fetch(url, {
-    method: 'POST', body: new URLSearchParams(params).toString(),
+    method: 'POST',
+    body: new URLSearchParams(params).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(sig ? { 'x-twilio-signature': sig } : {}) },
   });
   const text = await res.text();

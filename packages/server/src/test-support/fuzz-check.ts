@@ -26,7 +26,8 @@ export function checkAnswer(op: Schema, status: number, contentType: string | un
   if (status >= 500) return `answered ${status}: ${body.slice(0, 300)}`;
   const responses = (op.responses ?? {}) as Record<string, Schema>;
   const declared = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
-  if (!declared) return `answered ${status}, which the document does not declare (declared: ${Object.keys(responses).join(', ')}): ${body.slice(0, 200)}`;
+  if (!declared)
+    return `answered ${status}, which the document does not declare (declared: ${Object.keys(responses).join(', ')}): ${body.slice(0, 200)}`;
   const content = declared.content as Record<string, { schema?: Schema }> | undefined;
   if (!content || !body) return undefined;
   const type = mediaType(contentType);

@@ -1,7 +1,26 @@
-import { hostileString, hugeString, mutateBody, oddId, pick, validValue, FUZZ_NUL, type Pools, type Rand, type Schema } from './fuzz-values.ts';
+import {
+  hostileString,
+  hugeString,
+  mutateBody,
+  oddId,
+  pick,
+  validValue,
+  FUZZ_NUL,
+  type Pools,
+  type Rand,
+  type Schema,
+} from './fuzz-values.ts';
 
 export type Operation = { method: string; path: string; op: Schema };
-export type FuzzRequest = { kind: string; method: string; url: string; payload?: string; contentType?: string; headers?: Record<string, string>; sign?: boolean };
+export type FuzzRequest = {
+  kind: string;
+  method: string;
+  url: string;
+  payload?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  sign?: boolean;
+};
 
 type Param = { name: string; in: string; required?: boolean; schema?: Schema };
 
@@ -17,7 +36,14 @@ export function operationsOf(doc: Schema): Operation[] {
 }
 
 const COLLECTIONS: Record<string, string> = {
-  cases: 'cases', teams: 'teams', users: 'users', roles: 'roles', tokens: 'tokens', channels: 'channels', webhooks: 'webhooks', sessions: 'chats',
+  cases: 'cases',
+  teams: 'teams',
+  users: 'users',
+  roles: 'roles',
+  tokens: 'tokens',
+  channels: 'channels',
+  webhooks: 'webhooks',
+  sessions: 'chats',
 };
 
 /** The real values a path parameter can take in the seeded world. */
@@ -37,8 +63,12 @@ function pathPool(path: string, name: string, pools: Pools): string[] {
 
 /** Values a free-text query parameter takes in real use (the schema alone says only "a string"). */
 const QUERY_HINTS: Record<string, string[]> = {
-  status: ['new', 'ready,waiting', 'resolved'], type: ['email', 'platform'], ownerId: ['me', 'none'],
-  createdFrom: ['2026-01-01'], createdTo: ['2026-12-31'], q: ['Printer', 'Cleo'],
+  status: ['new', 'ready,waiting', 'resolved'],
+  type: ['email', 'platform'],
+  ownerId: ['me', 'none'],
+  createdFrom: ['2026-01-01'],
+  createdTo: ['2026-12-31'],
+  q: ['Printer', 'Cleo'],
 };
 
 function queryValue(p: Param, r: Rand, pools: Pools): string {
@@ -56,9 +86,18 @@ const qs = (pairs: [string, string][]) => pairs.map(([k, v]) => `${enc(k)}=${enc
 function hostileQuery(r: Rand, params: Param[]): string {
   const name = params.length ? pick(r, params).name : 'q';
   return pick(r, [
-    `${name}=${enc(hostileString(r))}`, `${name}=${enc(hugeString(r).slice(0, 6000))}`, `${name}=%ZZ`,
-    `${name}=1&${name}=2`, `${name}[]=a`, `${name}[a]=b`, `unknown=1`, `limit=-5`, `limit=abc`, `limit=99999999999999999999`,
-    `${name}=`, ...(FUZZ_NUL ? [`${name}=%00`, `${name}=a%00b`, `${name}=%ED%A0%80`] : []),
+    `${name}=${enc(hostileString(r))}`,
+    `${name}=${enc(hugeString(r).slice(0, 6000))}`,
+    `${name}=%ZZ`,
+    `${name}=1&${name}=2`,
+    `${name}[]=a`,
+    `${name}[a]=b`,
+    `unknown=1`,
+    `limit=-5`,
+    `limit=abc`,
+    `limit=99999999999999999999`,
+    `${name}=`,
+    ...(FUZZ_NUL ? [`${name}=%00`, `${name}=a%00b`, `${name}=%ED%A0%80`] : []),
   ]);
 }
 
@@ -66,10 +105,14 @@ function hostileQuery(r: Rand, params: Param[]): string {
 function hostileHeaders(r: Rand): Record<string, string> {
   const huge = 'k'.repeat(pick(r, [201, 4000]));
   return pick<Record<string, string>>(r, [
-    { 'idempotency-key': pick(r, ['', huge, 'ÿÿ', 'same-key', ' ']) }, { 'last-event-id': pick(r, ['99999999999999999999', '-1', 'abc', '1']) },
-    { 'x-chat-token': pick(r, ['', huge, 'tok']) }, { authorization: pick(r, ['Bearer', 'Basic dXNlcjpwYXNz', `Bearer ${huge}`, 'Bearer a b']) },
-    { cookie: pick(r, ['casework_session=', `casework_session=${huge}`, 'casework_session=%ZZ']) }, { 'if-none-match': '*' },
-    { 'accept-encoding': 'gzip, br' }, { 'content-type': 'application/json; charset=latin1' },
+    { 'idempotency-key': pick(r, ['', huge, 'ÿÿ', 'same-key', ' ']) },
+    { 'last-event-id': pick(r, ['99999999999999999999', '-1', 'abc', '1']) },
+    { 'x-chat-token': pick(r, ['', huge, 'tok']) },
+    { authorization: pick(r, ['Bearer', 'Basic dXNlcjpwYXNz', `Bearer ${huge}`, 'Bearer a b']) },
+    { cookie: pick(r, ['casework_session=', `casework_session=${huge}`, 'casework_session=%ZZ']) },
+    { 'if-none-match': '*' },
+    { 'accept-encoding': 'gzip, br' },
+    { 'content-type': 'application/json; charset=latin1' },
   ]);
 }
 
@@ -99,7 +142,9 @@ export function requestsFor(o: Operation, count: number, r: Rand, pools: Pools):
       return pool.length ? enc(pick(r, pool)) : oddId(r);
     });
     // A cursor or message id is only ever one the server handed out: left out of valid requests.
-    const valid = queryParams.filter((p) => p.required || (!['cursor', 'after'].includes(p.name) && r() < 0.5)).map((p) => [p.name, queryValue(p, r, pools)] as [string, string]);
+    const valid = queryParams
+      .filter((p) => p.required || (!['cursor', 'after'].includes(p.name) && r() < 0.5))
+      .map((p) => [p.name, queryValue(p, r, pools)] as [string, string]);
     const query = kind === 'query' ? [qs(valid), hostileQuery(r, queryParams)].filter(Boolean).join('&') : qs(valid);
     if (query) url += `?${query}`;
     const req: FuzzRequest = { kind, method: o.method, url, headers: kind === 'headers' ? hostileHeaders(r) : undefined };

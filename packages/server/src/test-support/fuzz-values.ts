@@ -19,7 +19,18 @@ const NUL = ['a\u0000b', '\u0000', 'lone \ud800 high', 'lone \udfff low'];
 
 /** Strings a careless server trips over. */
 export function hostileString(r: Rand): string {
-  const options = [...UNICODE, '', ' ', '   \n\t', "'; DROP TABLE cases; --", '<script>alert(1)</script>', '../../etc/passwd', '%00', '${jndi:x}', ...(FUZZ_NUL ? NUL : [])];
+  const options = [
+    ...UNICODE,
+    '',
+    ' ',
+    '   \n\t',
+    "'; DROP TABLE cases; --",
+    '<script>alert(1)</script>',
+    '../../etc/passwd',
+    '%00',
+    '${jndi:x}',
+    ...(FUZZ_NUL ? NUL : []),
+  ];
   return pick(r, options);
 }
 
@@ -29,8 +40,19 @@ export const hugeString = (r: Rand) => 'x'.repeat(pick(r, [301, 5_000, 70_000]))
 /** Path ids a client might send: unknown, malformed, oversized, encoded. */
 export function oddId(r: Rand): string {
   return pick(r, [
-    '01890000-0000-7000-8000-000000000000', 'not-an-id', '0', '-1', 'null', 'urn:uuid:01890000-0000-7000-8000-000000000000',
-    'x'.repeat(65), '%E2%9C%93', '%ZZ', '..%2F..%2Fetc', '00000000-0000-0000-0000-000000000000', '1e9', '%20',
+    '01890000-0000-7000-8000-000000000000',
+    'not-an-id',
+    '0',
+    '-1',
+    'null',
+    'urn:uuid:01890000-0000-7000-8000-000000000000',
+    'x'.repeat(65),
+    '%E2%9C%93',
+    '%ZZ',
+    '..%2F..%2Fetc',
+    '00000000-0000-0000-0000-000000000000',
+    '1e9',
+    '%20',
     ...(FUZZ_NUL ? ['%00', 'a%00b', '%ED%A0%80'] : []),
   ]);
 }
@@ -38,7 +60,21 @@ export function oddId(r: Rand): string {
 /** The pool a named field draws real values from, if any. */
 export function poolFor(name: string | undefined, pools: Pools): string[] | undefined {
   if (!name) return undefined;
-  const key = ({ teamId: 'teams', teamIds: 'teams', ownerId: 'users', userId: 'users', collaboratorIds: 'users', channelId: 'channels', caseId: 'cases', role: 'roleNames', channelKey: 'chatKeys', email: 'emails', password: 'passwords' } as Record<string, string>)[name];
+  const key = (
+    {
+      teamId: 'teams',
+      teamIds: 'teams',
+      ownerId: 'users',
+      userId: 'users',
+      collaboratorIds: 'users',
+      channelId: 'channels',
+      caseId: 'cases',
+      role: 'roleNames',
+      channelKey: 'chatKeys',
+      email: 'emails',
+      password: 'passwords',
+    } as Record<string, string>
+  )[name];
   const pool = key ? pools[key] : undefined;
   return pool?.length ? pool : undefined;
 }
@@ -48,10 +84,14 @@ function validString(s: Schema, r: Rand, name: string | undefined, pools: Pools)
   if (pool) return pick(r, pool);
   if (s.enum) return pick(r, s.enum);
   switch (s.format) {
-    case 'email': return `fuzz${int(r, 1, 9999)}@example.com`;
-    case 'uuid': return pick(r, pools.cases ?? ['01890000-0000-7000-8000-000000000000']);
-    case 'date-time': return new Date(Date.UTC(2026, int(r, 0, 11), int(r, 1, 28), int(r, 0, 23))).toISOString();
-    case 'uri': return `https://example.com/fuzz/${int(r, 1, 999)}`;
+    case 'email':
+      return `fuzz${int(r, 1, 9999)}@example.com`;
+    case 'uuid':
+      return pick(r, pools.cases ?? ['01890000-0000-7000-8000-000000000000']);
+    case 'date-time':
+      return new Date(Date.UTC(2026, int(r, 0, 11), int(r, 1, 28), int(r, 0, 23))).toISOString();
+    case 'uri':
+      return `https://example.com/fuzz/${int(r, 1, 999)}`;
   }
   if (s.pattern === '^https?://' || name === 'url') return `https://example.com/hook/${int(r, 1, 999)}`;
   if (name === 'timeZone') return pick(r, ['Europe/Berlin', 'UTC', 'America/New_York']);
@@ -75,17 +115,23 @@ export function validValue(s: Schema, r: Rand, pools: Pools, name?: string, dept
   if (s.enum) return pick(r, s.enum);
   const type = Array.isArray(s.type) ? pick(r, s.type) : s.type;
   switch (type) {
-    case 'string': return validString(s, r, name, pools);
-    case 'integer': return int(r, s.minimum ?? 0, Math.min(s.maximum ?? 100, (s.minimum ?? 0) + 100));
-    case 'number': return (s.minimum ?? 0) + r() * 10;
-    case 'boolean': return r() < 0.5;
-    case 'null': return null;
+    case 'string':
+      return validString(s, r, name, pools);
+    case 'integer':
+      return int(r, s.minimum ?? 0, Math.min(s.maximum ?? 100, (s.minimum ?? 0) + 100));
+    case 'number':
+      return (s.minimum ?? 0) + r() * 10;
+    case 'boolean':
+      return r() < 0.5;
+    case 'null':
+      return null;
     case 'array': {
       const n = Math.max(s.minItems ?? 0, Math.min(s.maxItems ?? 3, int(r, 0, 3)));
       const items = Array.from({ length: n }, () => validValue(s.items ?? {}, r, pools, name, depth + 1));
       return s.uniqueItems ? [...new Set(items.map((i) => JSON.stringify(i)))].map((i) => JSON.parse(i)) : items;
     }
-    case 'object': case undefined: {
+    case 'object':
+    case undefined: {
       if (!s.properties) return {};
       const out: Record<string, unknown> = {};
       for (const [k, sub] of Object.entries<Schema>(s.properties)) {
@@ -100,7 +146,16 @@ export function validValue(s: Schema, r: Rand, pools: Pools, name?: string, dept
 /** A value of the wrong kind for the schema. */
 export function wrongType(s: Schema, r: Rand): unknown {
   const t = Array.isArray(s.type) ? s.type[0] : s.type;
-  const choices: unknown[] = t === 'string' ? [42, true, [], {}, null] : t === 'integer' || t === 'number' ? ['7', 1.5, -1e20, Number.MAX_SAFE_INTEGER * 10, true, null] : t === 'boolean' ? ['true', 1, null] : t === 'array' ? ['a,b', {}, 3, null] : ['x', 3, [], null];
+  const choices: unknown[] =
+    t === 'string'
+      ? [42, true, [], {}, null]
+      : t === 'integer' || t === 'number'
+        ? ['7', 1.5, -1e20, Number.MAX_SAFE_INTEGER * 10, true, null]
+        : t === 'boolean'
+          ? ['true', 1, null]
+          : t === 'array'
+            ? ['a,b', {}, 3, null]
+            : ['x', 3, [], null];
   return pick(r, choices);
 }
 
@@ -118,16 +173,29 @@ export function mutateBody(s: Schema, body: unknown, r: Rand): { body?: unknown;
     if (m.body !== undefined && m.raw === undefined) return { body: { ...obj, [field]: m.body } };
   }
   switch (int(r, 0, 9)) {
-    case 0: return { body: { ...obj, [field]: wrongType(props[field] ?? {}, r) } };
-    case 1: { const required = (s.required ?? []) as string[]; if (required.length) delete obj[pick(r, required)]; return { body: obj }; }
-    case 2: return { body: { ...obj, [field]: hugeString(r) } };
-    case 3: return { body: { ...obj, [field]: hostileString(r) } };
-    case 4: return { body: { ...obj, unexpected: 'field', __proto__x: 1 } };
-    case 5: return { body: pick(r, [[], 'text', 12, null, true]) };
-    case 6: return { raw: pick(r, ['{"subject":', '{bad json}', '\u0000', '{"__proto__":{"admin":true}}', '[1,2', 'null']) };
-    case 7: return { raw: 'subject=hi&teamId=1', contentType: pick(r, ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) };
-    case 8: return { body: { ...obj, [field]: deepNest(40) } };
-    default: return { body: { ...obj, [field]: pick(r, [-1, 0, 2 ** 31, 1e308, '', ' ', [], {}]) } };
+    case 0:
+      return { body: { ...obj, [field]: wrongType(props[field] ?? {}, r) } };
+    case 1: {
+      const required = (s.required ?? []) as string[];
+      if (required.length) delete obj[pick(r, required)];
+      return { body: obj };
+    }
+    case 2:
+      return { body: { ...obj, [field]: hugeString(r) } };
+    case 3:
+      return { body: { ...obj, [field]: hostileString(r) } };
+    case 4:
+      return { body: { ...obj, unexpected: 'field', __proto__x: 1 } };
+    case 5:
+      return { body: pick(r, [[], 'text', 12, null, true]) };
+    case 6:
+      return { raw: pick(r, ['{"subject":', '{bad json}', '\u0000', '{"__proto__":{"admin":true}}', '[1,2', 'null']) };
+    case 7:
+      return { raw: 'subject=hi&teamId=1', contentType: pick(r, ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) };
+    case 8:
+      return { body: { ...obj, [field]: deepNest(40) } };
+    default:
+      return { body: { ...obj, [field]: pick(r, [-1, 0, 2 ** 31, 1e308, '', ' ', [], {}]) } };
   }
 }
 

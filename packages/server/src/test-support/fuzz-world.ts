@@ -44,26 +44,76 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   ];
   for (const id of cases.slice(0, 3)) await must(t, admin, 'POST', `/api/v1/cases/${id}/messages`, { body: 'Looking into it' });
 
-  const web = await must(t, admin, 'POST', '/api/v1/channels', { type: 'web_connect', name: 'Site chat', teamId: teamA, settings: { title: 'Help' } });
-  const sms = await must(t, admin, 'POST', '/api/v1/channels', { type: 'sms', name: 'SMS', teamId: teamA, settings: { accountSid: 'AC1', phoneNumber: '+15550100', authToken: 'sms-secret' } });
-  const phone = await must(t, admin, 'POST', '/api/v1/channels', { type: 'phone', name: 'Hotline', teamId: teamA, settings: { authToken: 'voice-secret' } });
-  const email = await must(t, admin, 'POST', '/api/v1/channels', { type: 'email', name: 'Mail', teamId: teamA, settings: { address: 'help@example.com' } });
-  const spareSms = await must(t, admin, 'POST', '/api/v1/channels', { type: 'sms', name: 'Spare SMS', teamId: teamB, settings: { accountSid: 'AC2', phoneNumber: '+15550199', authToken: 'spare-secret' } });
-  const chat = await must(t, null, 'POST', '/api/v1/chat/sessions', { channelKey: web.publicKey, name: 'Cleo', email: 'cleo@example.com', message: 'Hello?' });
-  const hook = await must(t, admin, 'POST', '/api/v1/webhooks', { url: 'https://example.com/casework-hook', events: ['case.created'], secret: 'fuzz-secret-1' });
+  const web = await must(t, admin, 'POST', '/api/v1/channels', {
+    type: 'web_connect',
+    name: 'Site chat',
+    teamId: teamA,
+    settings: { title: 'Help' },
+  });
+  const sms = await must(t, admin, 'POST', '/api/v1/channels', {
+    type: 'sms',
+    name: 'SMS',
+    teamId: teamA,
+    settings: { accountSid: 'AC1', phoneNumber: '+15550100', authToken: 'sms-secret' },
+  });
+  const phone = await must(t, admin, 'POST', '/api/v1/channels', {
+    type: 'phone',
+    name: 'Hotline',
+    teamId: teamA,
+    settings: { authToken: 'voice-secret' },
+  });
+  const email = await must(t, admin, 'POST', '/api/v1/channels', {
+    type: 'email',
+    name: 'Mail',
+    teamId: teamA,
+    settings: { address: 'help@example.com' },
+  });
+  const spareSms = await must(t, admin, 'POST', '/api/v1/channels', {
+    type: 'sms',
+    name: 'Spare SMS',
+    teamId: teamB,
+    settings: { accountSid: 'AC2', phoneNumber: '+15550199', authToken: 'spare-secret' },
+  });
+  const chat = await must(t, null, 'POST', '/api/v1/chat/sessions', {
+    channelKey: web.publicKey,
+    name: 'Cleo',
+    email: 'cleo@example.com',
+    message: 'Hello?',
+  });
+  const hook = await must(t, admin, 'POST', '/api/v1/webhooks', {
+    url: 'https://example.com/casework-hook',
+    events: ['case.created'],
+    secret: 'fuzz-secret-1',
+  });
   const tokens = [];
   for (const name of ['spare one', 'spare two']) tokens.push((await must(t, admin, 'POST', '/api/v1/tokens', { name })).id);
   const scoped = await must(t, admin, 'POST', '/api/v1/tokens', { name: 'channel bot', channelId: web.id });
 
-  await must(t, admin, 'POST', '/api/v1/users', { email: 'login@example.com', name: 'Lou Login', password: 'correct horse battery', role: 'agent', teamIds: [teamA] });
-  const messages = (await t.db.kysely.selectFrom('messages').select('id').where('case_id', 'in', cases.slice(0, 3)).execute()).map((m) => m.id);
+  await must(t, admin, 'POST', '/api/v1/users', {
+    email: 'login@example.com',
+    name: 'Lou Login',
+    password: 'correct horse battery',
+    role: 'agent',
+    teamIds: [teamA],
+  });
+  const messages = (await t.db.kysely.selectFrom('messages').select('id').where('case_id', 'in', cases.slice(0, 3)).execute()).map(
+    (m) => m.id,
+  );
   const attachments = [];
   for (const [i, messageId] of messages.slice(0, 2).entries()) {
     const id = uuidv7();
-    await t.db.kysely.insertInto('message_attachments').values({
-      id, message_id: messageId, filename: i ? 'photo.png' : 'notes ünïcode.txt', content_type: i ? 'image/png' : 'text/plain',
-      size: 5, content: Buffer.from('hello'), created_at: new Date(),
-    }).execute();
+    await t.db.kysely
+      .insertInto('message_attachments')
+      .values({
+        id,
+        message_id: messageId,
+        filename: i ? 'photo.png' : 'notes ünïcode.txt',
+        content_type: i ? 'image/png' : 'text/plain',
+        size: 5,
+        content: Buffer.from('hello'),
+        created_at: new Date(),
+      })
+      .execute();
     attachments.push(id);
   }
   await must(t, admin, 'POST', '/api/v1/cases', { subject: 'After the webhook', teamId: teamA });
@@ -81,11 +131,24 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
       { name: 'anonymous', headers: {} },
     ],
     pools: {
-      cases: [...cases, chat.caseId], teams: [teamA, teamB, teamC], users: [spare.id, viewer.id, agent.id],
-      roles: [role.id], roleNames: ['agent', 'viewer', role.id], tokens, channels: [email.id, spareSms.id],
-      providerChannels: [sms.id, phone.id], webhooks: [hook.id], chats: [chat.id], chatKeys: [web.publicKey],
-      chatTokens: [chat.token], sections, messages, attachments, deliveries,
-      emails: ['login@example.com'], passwords: ['correct horse battery'],
+      cases: [...cases, chat.caseId],
+      teams: [teamA, teamB, teamC],
+      users: [spare.id, viewer.id, agent.id],
+      roles: [role.id],
+      roleNames: ['agent', 'viewer', role.id],
+      tokens,
+      channels: [email.id, spareSms.id],
+      providerChannels: [sms.id, phone.id],
+      webhooks: [hook.id],
+      chats: [chat.id],
+      chatKeys: [web.publicKey],
+      chatTokens: [chat.token],
+      sections,
+      messages,
+      attachments,
+      deliveries,
+      emails: ['login@example.com'],
+      passwords: ['correct horse battery'],
     },
   };
 }

@@ -76,7 +76,10 @@ export type TestApp = {
 };
 
 /** Builds the real app over a fresh database of the given kind. */
-export async function startTestApp(kind: DbKind, opts: { clock?: Clock; config?: Partial<Config>; poolSize?: number; attachTo?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: DbKind,
+  opts: { clock?: Clock; config?: Partial<Config>; poolSize?: number; attachTo?: string } = {},
+): Promise<TestApp> {
   let db: Db;
   let drop = async () => {};
   let databaseUrl: string | undefined;
@@ -105,7 +108,12 @@ export async function startTestApp(kind: DbKind, opts: { clock?: Clock; config?:
   const app = await buildApp(deps);
   await app.ready();
   return {
-    kind, app, deps, db, clock, databaseUrl,
+    kind,
+    app,
+    deps,
+    db,
+    clock,
+    databaseUrl,
     async close() {
       await hub.stop();
       await presence.stop();
@@ -127,32 +135,61 @@ export async function makeTeam(db: Db, name: string): Promise<string> {
 }
 
 /** Creates a user with a role, teams and zone, and an API token to act as them. */
-export async function makeUser(db: Db, opts: { role: string; teamIds?: string[]; timeZone?: string | null; name?: string; email?: string }): Promise<TestUser> {
+export async function makeUser(
+  db: Db,
+  opts: { role: string; teamIds?: string[]; timeZone?: string | null; name?: string; email?: string },
+): Promise<TestUser> {
   const id = uuidv7();
   const email = opts.email ?? `${opts.role}-${id.slice(-8)}@example.test`;
-  await db.kysely.insertInto('users').values({
-    id, email, name: opts.name ?? `${opts.role} ${id.slice(-4)}`, password_hash: null, role_id: opts.role,
-    time_zone: opts.timeZone ?? null, active: true, updated_at: new Date(),
-  }).execute();
+  await db.kysely
+    .insertInto('users')
+    .values({
+      id,
+      email,
+      name: opts.name ?? `${opts.role} ${id.slice(-4)}`,
+      password_hash: null,
+      role_id: opts.role,
+      time_zone: opts.timeZone ?? null,
+      active: true,
+      updated_at: new Date(),
+    })
+    .execute();
   for (const t of opts.teamIds ?? []) await db.kysely.insertInto('team_members').values({ team_id: t, user_id: id }).execute();
   const token = randomToken('cw_');
-  await db.kysely.insertInto('api_tokens').values({ id: uuidv7(), user_id: id, name: 'test', token_hash: sha256(token) }).execute();
+  await db.kysely
+    .insertInto('api_tokens')
+    .values({ id: uuidv7(), user_id: id, name: 'test', token_hash: sha256(token) })
+    .execute();
   return { id, email, token, headers: { authorization: `Bearer ${token}` } };
 }
 
-export async function setOrganisation(db: Db, set: { time_zone?: string; max_open_per_user?: number | null; auto_close_days?: number }): Promise<void> {
+export async function setOrganisation(
+  db: Db,
+  set: { time_zone?: string; max_open_per_user?: number | null; auto_close_days?: number },
+): Promise<void> {
   await db.kysely.updateTable('organisation').set(set).where('id', '=', 1).execute();
 }
 
 /** Shorthand for JSON requests through the app without a network. */
-export async function call(t: TestApp, user: TestUser | null, method: string, url: string, body?: unknown): Promise<LightMyRequestResponse & { data: any }> {
+export async function call(
+  t: TestApp,
+  user: TestUser | null,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<LightMyRequestResponse & { data: any }> {
   const res = await t.app.inject({
-    method: method as 'GET', url,
+    method: method as 'GET',
+    url,
     headers: { ...(user?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     payload: body === undefined ? undefined : JSON.stringify(body),
   });
   let data: unknown = null;
-  try { data = res.body ? JSON.parse(res.body) : null; } catch { data = res.body; }
+  try {
+    data = res.body ? JSON.parse(res.body) : null;
+  } catch {
+    data = res.body;
+  }
   return Object.assign(res, { data });
 }
 

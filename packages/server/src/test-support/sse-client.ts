@@ -70,6 +70,8 @@ export function openSse(url: string, headers: Record<string, string>): SseStream
         if (!check()) listeners.add(check);
       });
     },
-    close: () => { req.destroy(); },
+    close: () => {
+      req.destroy();
+    },
   };
 }

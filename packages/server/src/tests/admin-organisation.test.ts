@@ -43,7 +43,12 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
   });
 
   it('saves changes; the zone is stored canonical and users without their own zone follow it', async () => {
-    const r = await call(t, admin, 'PATCH', '/api/v1/organisation', { name: 'Acme Support', timeZone: 'america/new_york', autoCloseDays: 30, maxOpenPerUser: 5 });
+    const r = await call(t, admin, 'PATCH', '/api/v1/organisation', {
+      name: 'Acme Support',
+      timeZone: 'america/new_york',
+      autoCloseDays: 30,
+      maxOpenPerUser: 5,
+    });
     expect(r.statusCode).toBe(200);
     expect(r.data).toEqual({ name: 'Acme Support', timeZone: 'America/New_York', autoCloseDays: 30, maxOpenPerUser: 5 });
     expect((await call(t, agent, 'GET', '/api/v1/organisation')).data).toEqual(r.data);

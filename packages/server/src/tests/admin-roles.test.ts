@@ -17,8 +17,11 @@ describe.each(DB_KINDS)('roles administration (%s)', (kind) => {
 
   it('answers 401 without credentials on every endpoint', async () => {
     for (const [method, url, body] of [
-      ['GET', '/api/v1/permissions'], ['GET', '/api/v1/roles'], ['POST', '/api/v1/roles', { name: 'X', permissions: [] }],
-      ['PATCH', '/api/v1/roles/agent', { name: 'X' }], ['DELETE', '/api/v1/roles/agent'],
+      ['GET', '/api/v1/permissions'],
+      ['GET', '/api/v1/roles'],
+      ['POST', '/api/v1/roles', { name: 'X', permissions: [] }],
+      ['PATCH', '/api/v1/roles/agent', { name: 'X' }],
+      ['DELETE', '/api/v1/roles/agent'],
     ] as const) {
       expectProblem(await call(t, null, method, url, body), 401, 'unauthenticated');
     }
@@ -32,7 +35,13 @@ describe.each(DB_KINDS)('roles administration (%s)', (kind) => {
     const roles = await call(t, agent, 'GET', '/api/v1/roles');
     expect(roles.statusCode).toBe(200);
     const agentRole = roles.data.roles.find((r: { id: string }) => r.id === 'agent');
-    expect(agentRole).toEqual({ id: 'agent', name: 'Agent', permissions: [...BUILT_IN_ROLES.agent.permissions], builtIn: true, builtin: true });
+    expect(agentRole).toEqual({
+      id: 'agent',
+      name: 'Agent',
+      permissions: [...BUILT_IN_ROLES.agent.permissions],
+      builtIn: true,
+      builtin: true,
+    });
     expect(roles.data.roles.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['admin', 'supervisor', 'agent', 'viewer']));
   });
 
@@ -66,17 +75,35 @@ describe.each(DB_KINDS)('roles administration (%s)', (kind) => {
   });
 
   it('creates, edits and deletes a custom role whose permissions take effect', async () => {
-    const created = await call(t, admin, 'POST', '/api/v1/roles', { name: ' Night Shift ', permissions: ['case.view_all', 'case.follow', 'case.follow'] });
+    const created = await call(t, admin, 'POST', '/api/v1/roles', {
+      name: ' Night Shift ',
+      permissions: ['case.view_all', 'case.follow', 'case.follow'],
+    });
     expect(created.statusCode).toBe(201);
-    expect(created.data).toEqual({ id: 'night-shift', name: 'Night Shift', permissions: ['case.view_all', 'case.follow'], builtIn: false, builtin: false });
+    expect(created.data).toEqual({
+      id: 'night-shift',
+      name: 'Night Shift',
+      permissions: ['case.view_all', 'case.follow'],
+      builtIn: false,
+      builtin: false,
+    });
     expectProblem(await call(t, admin, 'POST', '/api/v1/roles', { name: 'night shift!', permissions: [] }), 409, 'conflict');
     expectProblem(await call(t, admin, 'POST', '/api/v1/roles', { name: 'Night Shift', permissions: [] }), 409, 'conflict');
 
     const user = await makeUser(t.db, { role: 'night-shift' });
     expect((await call(t, user, 'GET', '/api/v1/me')).data.permissions).toEqual(['case.follow', 'case.view_all']);
 
-    const patched = await call(t, admin, 'PATCH', '/api/v1/roles/night-shift', { name: 'Late shift', permissions: ['case.view_team', 'case.claim'] });
-    expect(patched.data).toEqual({ id: 'night-shift', name: 'Late shift', permissions: ['case.view_team', 'case.claim'], builtIn: false, builtin: false });
+    const patched = await call(t, admin, 'PATCH', '/api/v1/roles/night-shift', {
+      name: 'Late shift',
+      permissions: ['case.view_team', 'case.claim'],
+    });
+    expect(patched.data).toEqual({
+      id: 'night-shift',
+      name: 'Late shift',
+      permissions: ['case.view_team', 'case.claim'],
+      builtIn: false,
+      builtin: false,
+    });
     expect((await call(t, user, 'GET', '/api/v1/me')).data.permissions).toEqual(['case.claim', 'case.view_team']);
     expectInvalid(await call(t, admin, 'PATCH', '/api/v1/roles/night-shift', { permissions: ['nope'] }), 'permissions');
     expectProblem(await call(t, admin, 'PATCH', '/api/v1/roles/night-shift', { name: 'Agent' }), 409, 'conflict');

@@ -14,7 +14,10 @@ export function expectProblem(res: Res, status: number, code: string): any {
 export function expectInvalid(res: Res, field: string): void {
   const body = expectProblem(res, 400, 'validation_failed');
   const names = (body.fields as { field: string }[]).map((f) => f.field);
-  expect(names.some((n) => n === field || n.startsWith(`${field}.`)), `fields ${JSON.stringify(names)} should name ${field}`).toBe(true);
+  expect(
+    names.some((n) => n === field || n.startsWith(`${field}.`)),
+    `fields ${JSON.stringify(names)} should name ${field}`,
+  ).toBe(true);
 }
 
 /** Asserts 403 forbidden naming the refused action. */

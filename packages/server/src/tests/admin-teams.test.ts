@@ -18,8 +18,11 @@ describe.each(DB_KINDS)('teams administration (%s)', (kind) => {
 
   it('answers 401 without credentials on every endpoint', async () => {
     for (const [method, url, body] of [
-      ['GET', '/api/v1/teams'], ['GET', `/api/v1/teams/${existing}`], ['POST', '/api/v1/teams', { name: 'X' }],
-      ['PATCH', `/api/v1/teams/${existing}`, { name: 'X' }], ['DELETE', `/api/v1/teams/${existing}`],
+      ['GET', '/api/v1/teams'],
+      ['GET', `/api/v1/teams/${existing}`],
+      ['POST', '/api/v1/teams', { name: 'X' }],
+      ['PATCH', `/api/v1/teams/${existing}`, { name: 'X' }],
+      ['DELETE', `/api/v1/teams/${existing}`],
     ] as const) {
       expectProblem(await call(t, null, method, url, body), 401, 'unauthenticated');
     }
@@ -65,7 +68,10 @@ describe.each(DB_KINDS)('teams administration (%s)', (kind) => {
     expect(created.data).toEqual({ id: expect.any(String), name: 'Escalations', memberIds: [] });
     const id = created.data.id;
 
-    const patched = await call(t, admin, 'PATCH', `/api/v1/teams/${id}`, { name: 'Tier 2', memberIds: [agent.id, admin.id, agent.id.toUpperCase()] });
+    const patched = await call(t, admin, 'PATCH', `/api/v1/teams/${id}`, {
+      name: 'Tier 2',
+      memberIds: [agent.id, admin.id, agent.id.toUpperCase()],
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.data.name).toBe('Tier 2');
     expect([...patched.data.memberIds].sort()).toEqual([admin.id, agent.id].sort());

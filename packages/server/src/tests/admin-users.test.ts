@@ -17,7 +17,12 @@ describe.each(DB_KINDS)('users administration (%s)', (kind) => {
   let teamA: string;
   let teamB: string;
   const valid = (over: Record<string, unknown> = {}) => ({
-    email: `new-${Math.random().toString(36).slice(2, 8)}@example.test`, name: 'New Person', password: 'correct horse', role: 'agent', teamIds: [teamA], ...over,
+    email: `new-${Math.random().toString(36).slice(2, 8)}@example.test`,
+    name: 'New Person',
+    password: 'correct horse',
+    role: 'agent',
+    teamIds: [teamA],
+    ...over,
   });
 
   beforeAll(async () => {
@@ -31,17 +36,27 @@ describe.each(DB_KINDS)('users administration (%s)', (kind) => {
 
   it('answers 401 without credentials on every endpoint', async () => {
     for (const [method, url, body] of [
-      ['GET', '/api/v1/users'], ['GET', `/api/v1/users/${agent.id}`], ['POST', '/api/v1/users', valid()],
+      ['GET', '/api/v1/users'],
+      ['GET', `/api/v1/users/${agent.id}`],
+      ['POST', '/api/v1/users', valid()],
       ['PATCH', `/api/v1/users/${agent.id}`, { name: 'X' }],
     ] as const) {
       expectProblem(await call(t, null, method, url, body), 401, 'unauthenticated');
     }
   });
 
-  it('lets agents read the user list (colleagues\' names) but not change it', async () => {
+  it("lets agents read the user list (colleagues' names) but not change it", async () => {
     const list = await call(t, agent, 'GET', '/api/v1/users');
     expect(list.statusCode).toBe(200);
-    expect(list.data.users).toContainEqual({ id: admin.id, email: admin.email, name: 'Ada Admin', role: 'admin', timeZone: null, teamIds: [], active: true });
+    expect(list.data.users).toContainEqual({
+      id: admin.id,
+      email: admin.email,
+      name: 'Ada Admin',
+      role: 'admin',
+      timeZone: null,
+      teamIds: [],
+      active: true,
+    });
     const one = await call(t, agent, 'GET', `/api/v1/users/${agent.id}`);
     expect(one.data).toMatchObject({ id: agent.id, role: 'agent', teamIds: [teamA], active: true });
     expectForbidden(await call(t, agent, 'POST', '/api/v1/users', valid()), 'admin.users');
@@ -70,11 +85,22 @@ describe.each(DB_KINDS)('users administration (%s)', (kind) => {
   });
 
   it('creates a user who can sign in, with a canonical zone and a lowercase email', async () => {
-    const r = await call(t, admin, 'POST', '/api/v1/users', valid({ email: 'Grace.Hopper@Example.TEST', name: ' Grace ', timeZone: 'europe/berlin', teamIds: [teamA, teamB] }));
+    const r = await call(
+      t,
+      admin,
+      'POST',
+      '/api/v1/users',
+      valid({ email: 'Grace.Hopper@Example.TEST', name: ' Grace ', timeZone: 'europe/berlin', teamIds: [teamA, teamB] }),
+    );
     expect(r.statusCode).toBe(201);
     expect(r.data).toEqual({
-      id: expect.any(String), email: 'grace.hopper@example.test', name: 'Grace', role: 'agent', timeZone: 'Europe/Berlin',
-      teamIds: [teamA, teamB].sort(), active: true,
+      id: expect.any(String),
+      email: 'grace.hopper@example.test',
+      name: 'Grace',
+      role: 'agent',
+      timeZone: 'Europe/Berlin',
+      teamIds: [teamA, teamB].sort(),
+      active: true,
     });
     const session = await signIn(t, 'GRACE.hopper@example.test', 'correct horse');
     expect(session?.id).toBe(r.data.id);
@@ -86,10 +112,23 @@ describe.each(DB_KINDS)('users administration (%s)', (kind) => {
   it('changes a user: name, email, role, zone, teams and password', async () => {
     const u = (await call(t, admin, 'POST', '/api/v1/users', valid({ timeZone: 'Asia/Tokyo' }))).data;
     const r = await call(t, admin, 'PATCH', `/api/v1/users/${u.id}`, {
-      name: 'Renamed', email: 'Renamed@Example.test', role: 'supervisor', timeZone: null, teamIds: [teamB], password: 'a new password',
+      name: 'Renamed',
+      email: 'Renamed@Example.test',
+      role: 'supervisor',
+      timeZone: null,
+      teamIds: [teamB],
+      password: 'a new password',
     });
     expect(r.statusCode).toBe(200);
-    expect(r.data).toEqual({ id: u.id, email: 'renamed@example.test', name: 'Renamed', role: 'supervisor', timeZone: null, teamIds: [teamB], active: true });
+    expect(r.data).toEqual({
+      id: u.id,
+      email: 'renamed@example.test',
+      name: 'Renamed',
+      role: 'supervisor',
+      timeZone: null,
+      teamIds: [teamB],
+      active: true,
+    });
     expect(await signIn(t, 'renamed@example.test', 'correct horse')).toBeNull();
     const session = await signIn(t, 'renamed@example.test', 'a new password');
     const me = await call(t, session, 'GET', '/api/v1/me');
@@ -110,7 +149,7 @@ describe.each(DB_KINDS)('users administration (%s)', (kind) => {
     expect(still.data).toMatchObject({ email: agent.email, role: 'agent', teamIds: [teamA] });
   });
 
-  it('deactivating ends the user\'s sessions and makes their tokens stop working', async () => {
+  it("deactivating ends the user's sessions and makes their tokens stop working", async () => {
     const u = (await call(t, admin, 'POST', '/api/v1/users', valid({ password: 'let me in please' }))).data;
     const session = await signIn(t, u.email, 'let me in please');
     const minted = await call(t, session, 'POST', '/api/v1/tokens', { name: 'script' });
@@ -135,7 +174,9 @@ describe.each(DB_KINDS)('users administration (%s)', (kind) => {
     expect((await call(t, laptop, 'GET', '/api/v1/me')).statusCode).toBe(200);
     expectInvalid(await call(t, here, 'PATCH', '/api/v1/me', { password: 'second password', currentPassword: 'wrong' }), 'currentPassword');
     expect((await call(t, laptop, 'GET', '/api/v1/me')).statusCode, 'a refused change ends nothing').toBe(200);
-    expect((await call(t, here, 'PATCH', '/api/v1/me', { password: 'second password', currentPassword: 'first password' })).statusCode).toBe(200);
+    expect(
+      (await call(t, here, 'PATCH', '/api/v1/me', { password: 'second password', currentPassword: 'first password' })).statusCode,
+    ).toBe(200);
     expect((await call(t, here, 'GET', '/api/v1/me')).statusCode).toBe(200);
     expect((await call(t, laptop, 'GET', '/api/v1/me')).statusCode).toBe(401);
     expect(await signIn(t, u.email, 'first password')).toBeNull();

@@ -15,14 +15,28 @@ describe.each(DB_KINDS)('changes are announced after commit, never before or for
     t = await startTestApp(kind);
     const team = await makeTeam(t.db, 'Announcements');
     caseId = await seedCase(t.db, { teamId: team, createdAt: new Date('2026-05-01T10:00:00Z') });
-    stop = await t.db.listen(EVENTS_CHANNEL, (p) => heard.push(JSON.parse(p) as LiveNotice), () => {});
+    stop = await t.db.listen(
+      EVENTS_CHANNEL,
+      (p) => heard.push(JSON.parse(p) as LiveNotice),
+      () => {},
+    );
   });
-  afterAll(async () => { await stop(); await t.close(); });
+  afterAll(async () => {
+    await stop();
+    await t.close();
+  });
 
-  const record = (trx: Parameters<typeof appendEvents>[0], type: string) => appendEvents(trx, {
-    caseId, actorId: null, at: new Date('2026-05-01T11:00:00Z'), audience: { teamIds: [], userIds: [] },
-    events: [{ type, data: { n: 1 } }, { type: `${type}.second`, data: {} }],
-  });
+  const record = (trx: Parameters<typeof appendEvents>[0], type: string) =>
+    appendEvents(trx, {
+      caseId,
+      actorId: null,
+      at: new Date('2026-05-01T11:00:00Z'),
+      audience: { teamIds: [], userIds: [] },
+      events: [
+        { type, data: { n: 1 } },
+        { type: `${type}.second`, data: {} },
+      ],
+    });
 
   it('refuses to record outside a transaction that announces on commit', async () => {
     await expect(record(t.db.kysely, 'test.outside')).rejects.toThrow(/inTransaction/);
@@ -31,10 +45,12 @@ describe.each(DB_KINDS)('changes are announced after commit, never before or for
   });
 
   it('a rolled-back change is never announced; a committed one is, with its history ids in order', async () => {
-    await expect(inTransaction(t.db, async (trx) => {
-      await record(trx, 'test.rolled_back');
-      throw new Error('changed my mind');
-    })).rejects.toThrow('changed my mind');
+    await expect(
+      inTransaction(t.db, async (trx) => {
+        await record(trx, 'test.rolled_back');
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
     const stored = await inTransaction(t.db, (trx) => record(trx, 'test.committed'));
     // Announcements leave in commit order: once the later one is heard, the earlier would have been.
     const notice = await eventually(() => {
@@ -51,7 +67,10 @@ describe.each(DB_KINDS)('changes are announced after commit, never before or for
     const before = heard.length;
     await Promise.all(Array.from({ length: 25 }, (_, i) => inTransaction(t.db, (trx) => record(trx, `test.burst${i}`))));
     await eventually(() => expect(heard.length - before).toBe(25));
-    const types = heard.slice(before).map((h) => h.types[0]).sort();
+    const types = heard
+      .slice(before)
+      .map((h) => h.types[0])
+      .sort();
     expect(new Set(types).size).toBe(25);
   });
 });

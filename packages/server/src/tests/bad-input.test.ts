@@ -13,8 +13,17 @@ describe.each(DB_KINDS)('bad input and failure (%s)', (kind) => {
   let before: string;
   /** A raw request (any payload, any headers) that must be refused with a problem and change nothing. */
   const raw = (method: string, url: string, payload: string | Buffer | undefined, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: method as 'POST', url, payload, headers: { ...o.agent.headers, ...headers } })
-      .then((r) => Object.assign(r, { data: (() => { try { return r.json(); } catch { return r.body; } })() }));
+    t.app.inject({ method: method as 'POST', url, payload, headers: { ...o.agent.headers, ...headers } }).then((r) =>
+      Object.assign(r, {
+        data: (() => {
+          try {
+            return r.json();
+          } catch {
+            return r.body;
+          }
+        })(),
+      }),
+    );
   const json = { 'content-type': 'application/json' };
 
   beforeAll(async () => {
@@ -58,10 +67,21 @@ describe.each(DB_KINDS)('bad input and failure (%s)', (kind) => {
 
   it('unknown fields are named as not allowed, once each', async () => {
     before = await fingerprint(t.db);
-    const p = expectProblem(await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, status: 'ready', priority: 1 }), 400, 'validation_failed');
-    expect(p.fields).toEqual([{ field: 'status', message: 'is not an allowed field' }, { field: 'priority', message: 'is not an allowed field' }]);
+    const p = expectProblem(
+      await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, status: 'ready', priority: 1 }),
+      400,
+      'validation_failed',
+    );
+    expect(p.fields).toEqual([
+      { field: 'status', message: 'is not an allowed field' },
+      { field: 'priority', message: 'is not an allowed field' },
+    ]);
     expect(p.detail).toBe('Status: is not an allowed field; Priority: is not an allowed field');
-    const nested = expectProblem(await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, customer: { nmae: 'Al' } }), 400, 'validation_failed');
+    const nested = expectProblem(
+      await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, customer: { nmae: 'Al' } }),
+      400,
+      'validation_failed',
+    );
     expect(nested.fields).toEqual([{ field: 'customer.nmae', message: 'is not an allowed field' }]);
     const q = expectProblem(await call(t, o.agent, 'GET', '/api/v1/cases?stauts=new'), 400, 'validation_failed');
     expect(q.fields).toEqual([{ field: 'querystring.stauts', message: 'is not an allowed field' }]);
@@ -70,16 +90,33 @@ describe.each(DB_KINDS)('bad input and failure (%s)', (kind) => {
 
   it('wrong types name the field and what it must be', async () => {
     before = await fingerprint(t.db);
-    const p = expectProblem(await call(t, o.agent, 'POST', '/api/v1/cases', { subject: ['x'], teamId: o.teamA, customer: 'Al', type: 1 }), 400, 'validation_failed');
+    const p = expectProblem(
+      await call(t, o.agent, 'POST', '/api/v1/cases', { subject: ['x'], teamId: o.teamA, customer: 'Al', type: 1 }),
+      400,
+      'validation_failed',
+    );
     expect([...p.fields].sort((a: { field: string }, b: { field: string }) => a.field.localeCompare(b.field))).toEqual([
-      { field: 'customer', message: 'must be an object or null' }, { field: 'subject', message: 'must be text' },
+      { field: 'customer', message: 'must be an object or null' },
+      { field: 'subject', message: 'must be text' },
       { field: 'type', message: 'must be text' },
     ]);
-    const e = expectProblem(await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, type: 'fax' }), 400, 'validation_failed');
+    const e = expectProblem(
+      await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, type: 'fax' }),
+      400,
+      'validation_failed',
+    );
     expect(e.fields).toEqual([{ field: 'type', message: 'must be one of: web_connect, support_sdk, phone, email, sms, platform' }]);
-    const r = expectProblem(await call(t, o.supervisor, 'POST', `/api/v1/cases/${caseId}/resolve`, { resolution: true }), 400, 'validation_failed');
+    const r = expectProblem(
+      await call(t, o.supervisor, 'POST', `/api/v1/cases/${caseId}/resolve`, { resolution: true }),
+      400,
+      'validation_failed',
+    );
     expect(r.fields).toEqual([{ field: 'resolution', message: 'must be "completed" or "unresolved" or "canceled"' }]);
-    const w = expectProblem(await call(t, o.supervisor, 'POST', `/api/v1/cases/${caseId}/wait`, { wakeAt: 'soon' }), 400, 'validation_failed');
+    const w = expectProblem(
+      await call(t, o.supervisor, 'POST', `/api/v1/cases/${caseId}/wait`, { wakeAt: 'soon' }),
+      400,
+      'validation_failed',
+    );
     expect(w.fields).toEqual([{ field: 'wakeAt', message: 'must be a date and time, like 2026-05-01T09:00:00Z' }]);
     await unchangedAndServing();
   });
@@ -113,13 +150,30 @@ describe.each(DB_KINDS)('bad input and failure (%s)', (kind) => {
     const user = o.agent.id;
     const expired = randomToken('');
     const valid = randomToken('');
-    await t.db.kysely.insertInto('sessions').values([
-      { id: sha256(expired), user_id: user, created_at: new Date('2026-04-01T00:00:00Z'), expires_at: new Date('2026-05-04T09:59:59Z'), last_seen_at: NOW },
-      { id: sha256(valid), user_id: user, created_at: new Date('2026-04-01T00:00:00Z'), expires_at: new Date('2026-05-05T00:00:00Z'), last_seen_at: NOW },
-    ]).execute();
+    await t.db.kysely
+      .insertInto('sessions')
+      .values([
+        {
+          id: sha256(expired),
+          user_id: user,
+          created_at: new Date('2026-04-01T00:00:00Z'),
+          expires_at: new Date('2026-05-04T09:59:59Z'),
+          last_seen_at: NOW,
+        },
+        {
+          id: sha256(valid),
+          user_id: user,
+          created_at: new Date('2026-04-01T00:00:00Z'),
+          expires_at: new Date('2026-05-05T00:00:00Z'),
+          last_seen_at: NOW,
+        },
+      ])
+      .execute();
     before = await fingerprint(t.db);
     const withCookie = (v: string, method: string, url: string) =>
-      t.app.inject({ method: method as 'GET', url, headers: { cookie: `${SESSION_COOKIE}=${v}` } }).then((r) => Object.assign(r, { data: r.json() }));
+      t.app
+        .inject({ method: method as 'GET', url, headers: { cookie: `${SESSION_COOKIE}=${v}` } })
+        .then((r) => Object.assign(r, { data: r.json() }));
     const p = expectProblem(await withCookie(expired, 'GET', '/api/v1/me'), 401, 'unauthenticated');
     expect(p.detail).toMatch(/session has expired/i);
     expectProblem(await withCookie(expired, 'POST', `/api/v1/cases/${caseId}/claim`), 401, 'unauthenticated');
@@ -136,7 +190,9 @@ describe.each(DB_KINDS)('bad input and failure (%s)', (kind) => {
     before = await fingerprint(t.db);
     expectProblem(await call(t, o.supervisor, 'POST', `/api/v1/cases/${caseId}/wake`), 409, 'transition_not_allowed');
     expectProblem(await call(t, o.supervisor, 'POST', `/api/v1/cases/${caseId}/reopen`), 409, 'transition_not_allowed');
-    expect(expectProblem(await call(t, o.agentB, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA }), 403, 'forbidden').action).toBe('create');
+    expect(
+      expectProblem(await call(t, o.agentB, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA }), 403, 'forbidden').action,
+    ).toBe('create');
     expectProblem(await call(t, o.agentB, 'POST', `/api/v1/cases/${caseId}/claim`), 404, 'not_found');
     expect((await call(t, o.agentB, 'GET', `/api/v1/cases?teamId=${o.teamA}`)).data).toMatchObject({ cases: [], total: 0 });
     await unchangedAndServing();
@@ -145,7 +201,9 @@ describe.each(DB_KINDS)('bad input and failure (%s)', (kind) => {
 
 describe.each(DB_KINDS)('sign-in attempts are limited per address and email (%s)', (kind) => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(kind, { config: { loginRateLimit: 3 } }); });
+  beforeAll(async () => {
+    t = await startTestApp(kind, { config: { loginRateLimit: 3 } });
+  });
   afterAll(() => t.close());
 
   it('429 with Retry-After after too many attempts for one email; another email still gets its answer', async () => {

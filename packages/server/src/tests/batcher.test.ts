@@ -4,9 +4,10 @@ import { Batcher } from '../batcher.ts';
 /** A run whose batches finish only when the test says so. */
 function controlled() {
   const batches: { items: number[]; finish: (fail?: Error) => void }[] = [];
-  const run = (items: number[]) => new Promise<string[]>((resolve, reject) => {
-    batches.push({ items, finish: (fail) => (fail ? reject(fail) : resolve(items.map((i) => `answer ${i}`))) });
-  });
+  const run = (items: number[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      batches.push({ items, finish: (fail) => (fail ? reject(fail) : resolve(items.map((i) => `answer ${i}`))) });
+    });
   return { batches, run };
 }
 const tick = () => new Promise((r) => setImmediate(r));
@@ -56,8 +57,15 @@ describe('Batcher', () => {
     const b = new Batcher(c.run, { maxInFlight: 1, maxBatch: 3 });
     const answers = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => b.submit(i));
     await tick();
-    for (let k = 0; k < 2; k++) { c.batches[k]!.finish(); await tick(); }
-    expect(c.batches.map((x) => x.items)).toEqual([[1, 2, 3], [4, 5, 6], [7, 8]]);
+    for (let k = 0; k < 2; k++) {
+      c.batches[k]!.finish();
+      await tick();
+    }
+    expect(c.batches.map((x) => x.items)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8],
+    ]);
     c.batches[2]!.finish();
     expect(await Promise.all(answers)).toHaveLength(8);
   });

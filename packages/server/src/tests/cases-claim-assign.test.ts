@@ -11,7 +11,8 @@ describe.each(DB_KINDS)('claim, assign and unassign (%s)', (kind) => {
   let both: TestUser;
   const seed = (c: Partial<Parameters<typeof seedCase>[1]> = {}) => seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER, ...c });
   const get = async (user: TestUser, id: string) => (await call(t, user, 'GET', `/api/v1/cases/${id}`)).data;
-  const eventTypes = async (id: string) => (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events.map((e: { type: string }) => e.type);
+  const eventTypes = async (id: string) =>
+    (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events.map((e: { type: string }) => e.type);
   /** Runs a refused request and checks it changed nothing. */
   const refused = (user: TestUser | null, method: string, url: string, body: unknown, status: number, code: string) =>
     expectRefused(t, user, method, url, body, status, code);
@@ -24,7 +25,7 @@ describe.each(DB_KINDS)('claim, assign and unassign (%s)', (kind) => {
   afterAll(() => t.close());
 
   describe('POST /cases/:id/claim', () => {
-    it('401, 404 for another team\'s or an unknown case, 403 for a viewer', async () => {
+    it("401, 404 for another team's or an unknown case, 403 for a viewer", async () => {
       const id = await seed();
       await refused(null, 'POST', `/api/v1/cases/${id}/claim`, {}, 401, 'unauthenticated');
       await refused(o.agentB, 'POST', `/api/v1/cases/${id}/claim`, {}, 404, 'not_found');
@@ -71,15 +72,25 @@ describe.each(DB_KINDS)('claim, assign and unassign (%s)', (kind) => {
       const id = await seed();
       await refused(null, 'POST', `/api/v1/cases/${id}/assign`, { ownerId: o.agent.id }, 401, 'unauthenticated');
       await refused(o.agentB, 'POST', `/api/v1/cases/${id}/assign`, { ownerId: o.agentB.id }, 404, 'not_found');
-      expect((await refused(o.agent, 'POST', `/api/v1/cases/${id}/assign`, { ownerId: o.agent2.id }, 403, 'forbidden')).action).toBe('assign');
+      expect((await refused(o.agent, 'POST', `/api/v1/cases/${id}/assign`, { ownerId: o.agent2.id }, 403, 'forbidden')).action).toBe(
+        'assign',
+      );
       expect((await refused(o.viewer, 'POST', `/api/v1/cases/${id}/assign`, { teamId: o.teamB }, 403, 'forbidden')).action).toBe('assign');
       const cases: [unknown, string][] = [
-        [{}, 'teamId'], [{ ownerId: 'bob' }, 'ownerId'], [{ teamId: 5 }, 'teamId'], [{ owner: o.agent.id }, 'owner'],
-        [{ ownerId: o.agentB.id }, 'ownerId'], [{ teamId: UNKNOWN_ID }, 'teamId'], [{ teamId: o.teamB, ownerId: o.agent.id }, 'ownerId'],
+        [{}, 'teamId'],
+        [{ ownerId: 'bob' }, 'ownerId'],
+        [{ teamId: 5 }, 'teamId'],
+        [{ owner: o.agent.id }, 'owner'],
+        [{ ownerId: o.agentB.id }, 'ownerId'],
+        [{ teamId: UNKNOWN_ID }, 'teamId'],
+        [{ teamId: o.teamB, ownerId: o.agent.id }, 'ownerId'],
       ];
       for (const [body, field] of cases) {
         const p = await refused(o.supervisor, 'POST', `/api/v1/cases/${id}/assign`, body, 400, 'validation_failed');
-        expect(p.fields.map((f: { field: string }) => f.field), JSON.stringify(body)).toEqual([field]);
+        expect(
+          p.fields.map((f: { field: string }) => f.field),
+          JSON.stringify(body),
+        ).toEqual([field]);
       }
     });
 
@@ -105,17 +116,27 @@ describe.each(DB_KINDS)('claim, assign and unassign (%s)', (kind) => {
 
     it('moving an owned case: the owner stays only if a member of the new team; else it is new there', async () => {
       const kept = await seed({ ownerId: both.id });
-      expect((await call(t, o.admin, 'POST', `/api/v1/cases/${kept}/assign`, { teamId: o.teamB })).data)
-        .toMatchObject({ teamId: o.teamB, ownerId: both.id, status: 'ready' });
+      expect((await call(t, o.admin, 'POST', `/api/v1/cases/${kept}/assign`, { teamId: o.teamB })).data).toMatchObject({
+        teamId: o.teamB,
+        ownerId: both.id,
+        status: 'ready',
+      });
       const dropped = await seed({ ownerId: o.agent.id, status: 'waiting' });
-      expect((await call(t, o.admin, 'POST', `/api/v1/cases/${dropped}/assign`, { teamId: o.teamB })).data)
-        .toMatchObject({ teamId: o.teamB, ownerId: null, status: 'new' });
+      expect((await call(t, o.admin, 'POST', `/api/v1/cases/${dropped}/assign`, { teamId: o.teamB })).data).toMatchObject({
+        teamId: o.teamB,
+        ownerId: null,
+        status: 'new',
+      });
       const explicit = await seed({ ownerId: both.id });
-      expect((await call(t, o.admin, 'POST', `/api/v1/cases/${explicit}/assign`, { teamId: o.teamB, ownerId: null })).data)
-        .toMatchObject({ teamId: o.teamB, ownerId: null, status: 'new' });
+      expect((await call(t, o.admin, 'POST', `/api/v1/cases/${explicit}/assign`, { teamId: o.teamB, ownerId: null })).data).toMatchObject({
+        teamId: o.teamB,
+        ownerId: null,
+        status: 'new',
+      });
       const handed = await seed({ ownerId: o.agent.id });
-      expect((await call(t, o.admin, 'POST', `/api/v1/cases/${handed}/assign`, { teamId: o.teamB, ownerId: o.agentB.id })).data)
-        .toMatchObject({ teamId: o.teamB, ownerId: o.agentB.id, status: 'ready' });
+      expect(
+        (await call(t, o.admin, 'POST', `/api/v1/cases/${handed}/assign`, { teamId: o.teamB, ownerId: o.agentB.id })).data,
+      ).toMatchObject({ teamId: o.teamB, ownerId: o.agentB.id, status: 'ready' });
     });
 
     it('409 transition_not_allowed on resolved, closed and canceled cases', async () => {
@@ -137,11 +158,13 @@ describe.each(DB_KINDS)('claim, assign and unassign (%s)', (kind) => {
         expect(await eventTypes(id)).toEqual(['case.unassigned']);
       }
       const viaAssign = await seed({ ownerId: o.agent.id });
-      expect((await call(t, o.agent, 'POST', `/api/v1/cases/${viaAssign}/assign`, { ownerId: null })).data)
-        .toMatchObject({ status: 'ready', ownerId: null });
+      expect((await call(t, o.agent, 'POST', `/api/v1/cases/${viaAssign}/assign`, { ownerId: null })).data).toMatchObject({
+        status: 'ready',
+        ownerId: null,
+      });
     });
 
-    it('401, 404, 403 for someone else\'s case (agent, viewer), 409 when closed, 400 for a body', async () => {
+    it("401, 404, 403 for someone else's case (agent, viewer), 409 when closed, 400 for a body", async () => {
       const id = await seed({ ownerId: o.agent2.id });
       await refused(null, 'POST', `/api/v1/cases/${id}/unassign`, {}, 401, 'unauthenticated');
       await refused(o.agentB, 'POST', `/api/v1/cases/${id}/unassign`, {}, 404, 'not_found');

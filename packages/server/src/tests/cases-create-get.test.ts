@@ -21,13 +21,26 @@ describe.each(DB_KINDS)('POST /api/v1/cases and GET /api/v1/cases/:id (%s)', (ki
 
   it('an agent creates an unowned case on their team: new, platform, with its customer and actions', async () => {
     const r = await call(t, o.agent, 'POST', '/api/v1/cases', {
-      subject: '  Printer jams  ', teamId: o.teamA, description: 'Paper everywhere',
+      subject: '  Printer jams  ',
+      teamId: o.teamA,
+      description: 'Paper everywhere',
       customer: { name: 'Carla Customer', email: 'carla@example.com', phone: '+4930123' },
     });
     expect(r.statusCode).toBe(201);
     expect(r.data).toMatchObject({
-      subject: 'Printer jams', description: 'Paper everywhere', type: 'platform', status: 'new', resolution: null,
-      teamId: o.teamA, ownerId: null, ownerName: null, collaboratorIds: [], resolvedAt: null, wakeAt: null, followUpOf: null, rating: null,
+      subject: 'Printer jams',
+      description: 'Paper everywhere',
+      type: 'platform',
+      status: 'new',
+      resolution: null,
+      teamId: o.teamA,
+      ownerId: null,
+      ownerName: null,
+      collaboratorIds: [],
+      resolvedAt: null,
+      wakeAt: null,
+      followUpOf: null,
+      rating: null,
       customer: { name: 'Carla Customer', email: 'carla@example.com', phone: '+4930123' },
     });
     expect(r.data.reference).toMatch(/^[A-Z2-9]{6}$/);
@@ -35,22 +48,39 @@ describe.each(DB_KINDS)('POST /api/v1/cases and GET /api/v1/cases/:id (%s)', (ki
     expect(r.data.actions).toEqual(['claim', 'follow', 'message']);
     const events = await call(t, o.agent, 'GET', `/api/v1/cases/${r.data.id}/events`);
     expect(events.data.events.map((e: { type: string }) => e.type)).toEqual(['case.created']);
-    expect(events.data.events[0]).toMatchObject({ actorId: o.agent.id, data: { teamId: o.teamA, ownerId: null, status: 'new', type: 'platform' } });
+    expect(events.data.events[0]).toMatchObject({
+      actorId: o.agent.id,
+      data: { teamId: o.teamA, ownerId: null, status: 'new', type: 'platform' },
+    });
   });
 
   it('a second case for the same email reuses the customer', async () => {
-    const a = await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'One', teamId: o.teamA, customer: { email: 'same@example.com', name: 'Sue' } });
+    const a = await call(t, o.agent, 'POST', '/api/v1/cases', {
+      subject: 'One',
+      teamId: o.teamA,
+      customer: { email: 'same@example.com', name: 'Sue' },
+    });
     const b = await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'Two', teamId: o.teamA, customer: { email: 'SAME@example.com' } });
     expect(b.data.customer.id).toBe(a.data.customer.id);
     expect(b.data.customer.name).toBe('Sue');
   });
 
   it('a case created with an owner starts ready; a phone case keeps its type', async () => {
-    const r = await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'Call back', teamId: o.teamA, type: 'phone', ownerId: o.agent.id });
+    const r = await call(t, o.agent, 'POST', '/api/v1/cases', {
+      subject: 'Call back',
+      teamId: o.teamA,
+      type: 'phone',
+      ownerId: o.agent.id,
+    });
     expect(r.statusCode).toBe(201);
     expect(r.data).toMatchObject({ status: 'ready', ownerId: o.agent.id, ownerName: 'Alice Agent', type: 'phone' });
     expect(r.data.actions).toEqual(['unassign', 'set_waiting', 'resolve', 'follow', 'message']);
-    const s = await call(t, o.supervisor, 'POST', '/api/v1/cases', { subject: 'For Arthur', teamId: o.teamA, type: 'web_connect', ownerId: o.agent2.id });
+    const s = await call(t, o.supervisor, 'POST', '/api/v1/cases', {
+      subject: 'For Arthur',
+      teamId: o.teamA,
+      type: 'web_connect',
+      ownerId: o.agent2.id,
+    });
     expect(s.data).toMatchObject({ status: 'ready', ownerId: o.agent2.id });
     expect(s.data.actions).toEqual(['assign', 'unassign', 'set_waiting', 'resolve', 'cancel', 'follow', 'open_chat', 'message']);
   });
@@ -61,7 +91,11 @@ describe.each(DB_KINDS)('POST /api/v1/cases and GET /api/v1/cases/:id (%s)', (ki
     expect(v.action).toBe('case.create');
     const foreign = expectProblem(await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamB }), 403, 'forbidden');
     expect(foreign.action).toBe('create');
-    const other = expectProblem(await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, ownerId: o.agent2.id }), 403, 'forbidden');
+    const other = expectProblem(
+      await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, ownerId: o.agent2.id }),
+      403,
+      'forbidden',
+    );
     expect(other.action).toBe('assign');
     expect(await fingerprint(t.db)).toBe(before);
   });
@@ -83,16 +117,23 @@ describe.each(DB_KINDS)('POST /api/v1/cases and GET /api/v1/cases/:id (%s)', (ki
       const p = expectProblem(await call(t, o.admin, 'POST', '/api/v1/cases', body), 400, 'validation_failed');
       expect(p.fields.map((f: { field: string }) => f.field).sort(), JSON.stringify(body)).toEqual(fields.sort());
     }
-    const notMember = expectProblem(await call(t, o.admin, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, ownerId: o.agentB.id }), 400, 'validation_failed');
+    const notMember = expectProblem(
+      await call(t, o.admin, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, ownerId: o.agentB.id }),
+      400,
+      'validation_failed',
+    );
     expect(notMember.fields).toEqual([{ field: 'ownerId', message: expect.stringContaining('member') }]);
     expect(await fingerprint(t.db)).toBe(before);
   });
 
   it('an Idempotency-Key repeat returns the first answer instead of creating twice', async () => {
-    const send = () => t.app.inject({
-      method: 'POST', url: '/api/v1/cases', payload: { subject: 'Once', teamId: o.teamA },
-      headers: { ...o.agent.headers, 'idempotency-key': 'create-once-1' },
-    });
+    const send = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        payload: { subject: 'Once', teamId: o.teamA },
+        headers: { ...o.agent.headers, 'idempotency-key': 'create-once-1' },
+      });
     const first = await send();
     const before = await fingerprint(t.db);
     const second = await send();

@@ -36,11 +36,12 @@ describe.each(DB_KINDS)('follow, collaborators, messages and history (%s)', (kin
       expect((await call(t, o.viewer, 'DELETE', `/api/v1/cases/${id}/follow`)).statusCode).toBe(200);
       const events = (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events;
       expect(events.map((e: { type: string; data: unknown }) => [e.type, e.data])).toEqual([
-        ['case.collaborator_added', { userId: o.viewer.id }], ['case.collaborator_removed', { userId: o.viewer.id }],
+        ['case.collaborator_added', { userId: o.viewer.id }],
+        ['case.collaborator_removed', { userId: o.viewer.id }],
       ]);
     });
 
-    it('401, 404 for another team\'s case, 403 follow on a closed case, 400 for a body', async () => {
+    it("401, 404 for another team's case, 403 follow on a closed case, 400 for a body", async () => {
       const id = await seed();
       await refused(null, 'POST', `/api/v1/cases/${id}/follow`, undefined, 401, 'unauthenticated');
       await refused(null, 'DELETE', `/api/v1/cases/${id}/follow`, undefined, 401, 'unauthenticated');
@@ -67,9 +68,15 @@ describe.each(DB_KINDS)('follow, collaborators, messages and history (%s)', (kin
 
     it('anyone may add themselves (follow); adding others needs assign', async () => {
       const id = await seed();
-      expect((await call(t, o.agent, 'POST', `/api/v1/cases/${id}/collaborators`, { userId: o.agent.id })).data.collaboratorIds).toEqual([o.agent.id]);
-      expect((await refused(o.agent, 'POST', `/api/v1/cases/${id}/collaborators`, { userId: o.agent2.id }, 403, 'forbidden')).action).toBe('assign');
-      expect((await refused(o.agent, 'DELETE', `/api/v1/cases/${id}/collaborators/${o.agent2.id}`, undefined, 403, 'forbidden')).action).toBe('assign');
+      expect((await call(t, o.agent, 'POST', `/api/v1/cases/${id}/collaborators`, { userId: o.agent.id })).data.collaboratorIds).toEqual([
+        o.agent.id,
+      ]);
+      expect((await refused(o.agent, 'POST', `/api/v1/cases/${id}/collaborators`, { userId: o.agent2.id }, 403, 'forbidden')).action).toBe(
+        'assign',
+      );
+      expect(
+        (await refused(o.agent, 'DELETE', `/api/v1/cases/${id}/collaborators/${o.agent2.id}`, undefined, 403, 'forbidden')).action,
+      ).toBe('assign');
       expect((await call(t, o.agent, 'DELETE', `/api/v1/cases/${id}/collaborators/${o.agent.id}`)).data.collaboratorIds).toEqual([]);
     });
 
@@ -78,7 +85,12 @@ describe.each(DB_KINDS)('follow, collaborators, messages and history (%s)', (kin
       await refused(null, 'POST', `/api/v1/cases/${id}/collaborators`, { userId: o.agent.id }, 401, 'unauthenticated');
       await refused(o.agentB, 'POST', `/api/v1/cases/${id}/collaborators`, { userId: o.agentB.id }, 404, 'not_found');
       await refused(o.supervisor, 'DELETE', `/api/v1/cases/${id}/collaborators/nobody`, undefined, 404, 'not_found');
-      const cases: [unknown, string][] = [[{ userId: UNKNOWN_ID }, 'userId'], [{ userId: 'x' }, 'userId'], [{}, 'userId'], [{ userId: o.agent.id, role: 'cc' }, 'role']];
+      const cases: [unknown, string][] = [
+        [{ userId: UNKNOWN_ID }, 'userId'],
+        [{ userId: 'x' }, 'userId'],
+        [{}, 'userId'],
+        [{ userId: o.agent.id, role: 'cc' }, 'role'],
+      ];
       for (const [body, field] of cases) {
         const p = await refused(o.supervisor, 'POST', `/api/v1/cases/${id}/collaborators`, body, 400, 'validation_failed');
         expect(p.fields.map((f: { field: string }) => f.field)).toEqual([field]);
@@ -87,11 +99,18 @@ describe.each(DB_KINDS)('follow, collaborators, messages and history (%s)', (kin
   });
 
   describe('messages', () => {
-    it('a reply goes out on the case\'s channel, a note stays internal; both are listed oldest first', async () => {
+    it("a reply goes out on the case's channel, a note stays internal; both are listed oldest first", async () => {
       const id = await seed({ type: 'sms' });
       const reply = await call(t, o.agent, 'POST', `/api/v1/cases/${id}/messages`, { body: 'We are on it.' });
       expect(reply.statusCode).toBe(201);
-      expect(reply.data).toMatchObject({ body: 'We are on it.', internal: false, direction: 'outbound', channel: 'sms', authorId: o.agent.id, createdAt: NOW.toISOString() });
+      expect(reply.data).toMatchObject({
+        body: 'We are on it.',
+        internal: false,
+        direction: 'outbound',
+        channel: 'sms',
+        authorId: o.agent.id,
+        createdAt: NOW.toISOString(),
+      });
       clock.advance(1000);
       const note = await call(t, o.agent, 'POST', `/api/v1/cases/${id}/messages`, { body: 'Customer sounds upset', internal: true });
       expect(note.data).toMatchObject({ internal: true, direction: 'note', channel: 'note' });
@@ -128,8 +147,16 @@ describe.each(DB_KINDS)('follow, collaborators, messages and history (%s)', (kin
       await refused(o.agentB, 'GET', `/api/v1/cases/${id}/messages`, undefined, 404, 'not_found');
       expect((await refused(o.viewer, 'POST', `/api/v1/cases/${id}/messages`, { body: 'hi' }, 403, 'forbidden')).action).toBe('message');
       const canceled = await seed({ status: 'canceled' });
-      expect((await refused(o.supervisor, 'POST', `/api/v1/cases/${canceled}/messages`, { body: 'hi' }, 403, 'forbidden')).action).toBe('message');
-      const bad: [unknown, string][] = [[{}, 'body'], [{ body: '' }, 'body'], [{ body: '   ' }, 'body'], [{ body: 'x', internal: 'yes' }, 'internal'], [{ body: 'x', to: 'a@b.c' }, 'to']];
+      expect((await refused(o.supervisor, 'POST', `/api/v1/cases/${canceled}/messages`, { body: 'hi' }, 403, 'forbidden')).action).toBe(
+        'message',
+      );
+      const bad: [unknown, string][] = [
+        [{}, 'body'],
+        [{ body: '' }, 'body'],
+        [{ body: '   ' }, 'body'],
+        [{ body: 'x', internal: 'yes' }, 'internal'],
+        [{ body: 'x', to: 'a@b.c' }, 'to'],
+      ];
       for (const [body, field] of bad) {
         const p = await refused(o.agent, 'POST', `/api/v1/cases/${id}/messages`, body, 400, 'validation_failed');
         expect(p.fields.map((f: { field: string }) => f.field)).toEqual([field]);
@@ -147,8 +174,12 @@ describe.each(DB_KINDS)('follow, collaborators, messages and history (%s)', (kin
       await call(t, o.agent, 'POST', `/api/v1/cases/${id}/resolve`, { resolution: 'completed' });
       const all = (await call(t, o.viewer, 'GET', `/api/v1/cases/${id}/events`)).data;
       expect(all.events.map((e: { type: string; actorId: string }) => [e.type, e.actorId])).toEqual([
-        ['case.created', o.agent.id], ['case.claimed', o.agent.id], ['case.status_changed', o.agent.id],
-        ['case.message_created', o.agent.id], ['case.delivery_changed', null], ['case.status_changed', o.agent.id],
+        ['case.created', o.agent.id],
+        ['case.claimed', o.agent.id],
+        ['case.status_changed', o.agent.id],
+        ['case.message_created', o.agent.id],
+        ['case.delivery_changed', null],
+        ['case.status_changed', o.agent.id],
       ]);
       // The case came in through no channel: the reply cannot reach the customer, and the history says so.
       expect(all.events[4].data).toMatchObject({ state: 'failed', authorId: o.agent.id });

@@ -44,7 +44,14 @@ describe.each(DB_KINDS)('GET /api/v1/cases totals past the cap (%s)', (kind) => 
     agentBoth = await makeUser(t.db, { role: 'agent', teamIds: [big, small] });
     agentSmall = await makeUser(t.db, { role: 'agent', teamIds: [small] });
     const base = new Date('2026-03-01T00:00:00Z');
-    await bulkCases(t, big, BIG, 'B', (g) => sql`CASE WHEN ${sql.raw(g)} % 10 = 0 THEN 'Printer jam ' ELSE 'Refund request ' END || ${sql.raw(g)}`, base);
+    await bulkCases(
+      t,
+      big,
+      BIG,
+      'B',
+      (g) => sql`CASE WHEN ${sql.raw(g)} % 10 = 0 THEN 'Printer jam ' ELSE 'Refund request ' END || ${sql.raw(g)}`,
+      base,
+    );
     await bulkCases(t, small, SMALL, 'S', (g) => sql`'Refund overdue ' || ${sql.raw(g)}`, base);
     await bulkCases(t, other, 5, 'O', (g) => sql`'Nothing to see ' || ${sql.raw(g)}`, base);
   });
@@ -53,7 +60,12 @@ describe.each(DB_KINDS)('GET /api/v1/cases totals past the cap (%s)', (kind) => 
   const get = async (user: TestUser, query: string) => {
     const r = await call(t, user, 'GET', `/api/v1/cases?${query}`);
     expect(r.statusCode, r.body).toBe(200);
-    return r.data as { cases: { id: string; teamId: string; subject: string }[]; total: number; totalCapped: boolean; nextCursor: string | null };
+    return r.data as {
+      cases: { id: string; teamId: string; subject: string }[];
+      total: number;
+      totalCapped: boolean;
+      nextCursor: string | null;
+    };
   };
 
   it('an organisation-wide list or search past the cap answers total = cap, totalCapped = true', async () => {
@@ -70,11 +82,14 @@ describe.each(DB_KINDS)('GET /api/v1/cases totals past the cap (%s)', (kind) => 
     expect(await get(admin, 'q=B00042')).toMatchObject({ total: 1, totalCapped: false });
   });
 
-  it('counts within the user\'s own teams stay exact past the cap (agents; a supervisor filtering to own teams)', async () => {
+  it("counts within the user's own teams stay exact past the cap (agents; a supervisor filtering to own teams)", async () => {
     expect(await get(agentBig, 'limit=5')).toMatchObject({ total: BIG, totalCapped: false });
     expect(await get(agentBoth, 'limit=5')).toMatchObject({ total: BIG + SMALL, totalCapped: false });
     expect(await get(agentBoth, 'q=refund&limit=5')).toMatchObject({ total: refundsIn.big + refundsIn.small, totalCapped: false });
-    expect(await get(agentBoth, 'q=REFUND&sort=updated&limit=5')).toMatchObject({ total: refundsIn.big + refundsIn.small, totalCapped: false });
+    expect(await get(agentBoth, 'q=REFUND&sort=updated&limit=5')).toMatchObject({
+      total: refundsIn.big + refundsIn.small,
+      totalCapped: false,
+    });
     expect(await get(supervisor, `teamId=${big}&limit=5`)).toMatchObject({ total: BIG, totalCapped: false });
     expect(await get(supervisor, `teamId=${big}&q=refund&limit=5`)).toMatchObject({ total: refundsIn.big, totalCapped: false });
   });
@@ -84,7 +99,10 @@ describe.each(DB_KINDS)('GET /api/v1/cases totals past the cap (%s)', (kind) => 
     expect(small1).toMatchObject({ total: SMALL, totalCapped: false });
     const mine = await allPages(t, agentSmall, 'q=refund');
     expect(mine).toHaveLength(SMALL);
-    const subjects = await sql<{ id: string; team_id: string }>`SELECT id::text, team_id::text FROM cases WHERE id = ANY(${mine}::uuid[])`.execute(t.db.kysely);
+    const subjects = await sql<{
+      id: string;
+      team_id: string;
+    }>`SELECT id::text, team_id::text FROM cases WHERE id = ANY(${mine}::uuid[])`.execute(t.db.kysely);
     expect(new Set(subjects.rows.map((r) => r.team_id))).toEqual(new Set([small]));
     expect(await get(agentSmall, 'q=printer')).toMatchObject({ cases: [], total: 0, totalCapped: false });
     expect(await get(agentBig, 'q=nothing')).toMatchObject({ cases: [], total: 0, totalCapped: false });
@@ -94,17 +112,21 @@ describe.each(DB_KINDS)('GET /api/v1/cases totals past the cap (%s)', (kind) => 
     const ids = await allPages(t, admin, 'q=refund');
     expect(ids).toHaveLength(refundsIn.big + refundsIn.small);
     expect(new Set(ids).size).toBe(ids.length);
-    const want = await sql<{ id: string }>`SELECT id::text FROM cases WHERE subject ILIKE '%refund%' ORDER BY created_at DESC, id DESC`.execute(t.db.kysely);
+    const want = await sql<{
+      id: string;
+    }>`SELECT id::text FROM cases WHERE subject ILIKE '%refund%' ORDER BY created_at DESC, id DESC`.execute(t.db.kysely);
     expect(ids).toEqual(want.rows.map((r) => r.id));
     const everything = await allPages(t, admin, 'sort=updated');
     expect(everything).toHaveLength(BIG + SMALL + 5);
   });
 
-  it('an agent\'s search pages (created and updated order) match the exact total and the model', async () => {
+  it("an agent's search pages (created and updated order) match the exact total and the model", async () => {
     for (const sort of ['created', 'updated'] as const) {
       const ids = await allPages(t, agentBoth, `q=refund&sort=${sort}`);
       const col = sql.ref(sort === 'created' ? 'created_at' : 'updated_at');
-      const want = await sql<{ id: string }>`SELECT id::text FROM cases WHERE subject ILIKE '%refund%' AND team_id = ANY(${[big, small]}::uuid[])
+      const want = await sql<{
+        id: string;
+      }>`SELECT id::text FROM cases WHERE subject ILIKE '%refund%' AND team_id = ANY(${[big, small]}::uuid[])
         ORDER BY ${col} DESC, id DESC`.execute(t.db.kysely);
       expect(ids, sort).toEqual(want.rows.map((r) => r.id));
     }

@@ -9,8 +9,17 @@ const WORDS = ['printer', 'invoice', 'login', 'refund', 'delivery', 'password'];
 const NAMES = ['Nora Quist', 'Omar Fields', 'Petra Lund', null];
 
 type Model = {
-  id: string; reference: string; subject: string; teamId: string; ownerId: string | null; status: Status; type: CaseType;
-  createdAt: Date; updatedAt: Date; collaboratorIds: string[]; customer: { name: string | null; email: string | null } | null;
+  id: string;
+  reference: string;
+  subject: string;
+  teamId: string;
+  ownerId: string | null;
+  status: Status;
+  type: CaseType;
+  createdAt: Date;
+  updatedAt: Date;
+  collaboratorIds: string[];
+  customer: { name: string | null; email: string | null } | null;
 };
 
 async function fetchAll(t: TestApp, user: TestUser, query: string, limit = 7) {
@@ -55,8 +64,15 @@ describe.each(DB_KINDS)('GET /api/v1/cases (%s)', (kind) => {
       const ownerId = status === 'new' ? null : rand() < 0.25 ? null : pick(owners);
       const name = pick(NAMES);
       const m: Model = {
-        id: seededUuid(rand), reference: `R${String(i).padStart(2, '0')}${'XYZW'[i % 4]}QK`, subject: `${pick(WORDS)} issue ${i}`,
-        teamId, ownerId, status, type: pick(CASE_TYPES), createdAt: pick(times), updatedAt: new Date(0),
+        id: seededUuid(rand),
+        reference: `R${String(i).padStart(2, '0')}${'XYZW'[i % 4]}QK`,
+        subject: `${pick(WORDS)} issue ${i}`,
+        teamId,
+        ownerId,
+        status,
+        type: pick(CASE_TYPES),
+        createdAt: pick(times),
+        updatedAt: new Date(0),
         collaboratorIds: rand() < 0.2 ? [me.id] : rand() < 0.2 ? [mate.id] : [],
         customer: name ? { name, email: `${name.split(' ')[0]!.toLowerCase()}${i % 3}@shop.example` } : null,
       };
@@ -70,8 +86,10 @@ describe.each(DB_KINDS)('GET /api/v1/cases (%s)', (kind) => {
   const visible = (c: Model) => [teamA, teamC].includes(c.teamId) || c.ownerId === me.id || c.collaboratorIds.includes(me.id);
   const expected = (keep: (c: Model) => boolean, sort: 'created' | 'updated' = 'created') => {
     const key = (c: Model) => (sort === 'created' ? c.createdAt : c.updatedAt).getTime();
-    return cases.filter((c) => visible(c) && keep(c))
-      .sort((a, b) => key(b) - key(a) || (a.id < b.id ? 1 : -1)).map((c) => c.id);
+    return cases
+      .filter((c) => visible(c) && keep(c))
+      .sort((a, b) => key(b) - key(a) || (a.id < b.id ? 1 : -1))
+      .map((c) => c.id);
   };
   const check = async (query: string, keep: (c: Model) => boolean, sort: 'created' | 'updated' = 'created') => {
     const want = expected(keep, sort);
@@ -109,8 +127,11 @@ describe.each(DB_KINDS)('GET /api/v1/cases (%s)', (kind) => {
     await check('type=web_connect,sms', (c) => c.type === 'web_connect' || c.type === 'sms');
     expect(await check('following=true', (c) => c.collaboratorIds.includes(me.id))).toBeGreaterThan(0);
     await check('following=false', () => true);
-    await check(`status=new&ownerId=none&teamId=${teamA}&type=email,phone&sort=updated`,
-      (c) => c.status === 'new' && c.ownerId === null && c.teamId === teamA && ['email', 'phone'].includes(c.type), 'updated');
+    await check(
+      `status=new&ownerId=none&teamId=${teamA}&type=email,phone&sort=updated`,
+      (c) => c.status === 'new' && c.ownerId === null && c.teamId === teamA && ['email', 'phone'].includes(c.type),
+      'updated',
+    );
   });
 
   it('searches subject, reference, customer name and email (case-insensitive), never beyond visibility', async () => {
@@ -124,11 +145,14 @@ describe.each(DB_KINDS)('GET /api/v1/cases (%s)', (kind) => {
     expect((await call(t, me, 'GET', `/api/v1/cases?q=${hidden.reference}`)).data).toMatchObject({ cases: [], total: 0 });
     expect((await call(t, admin, 'GET', `/api/v1/cases?q=${hidden.reference}`)).data.total).toBe(1);
     const strangers = await fetchAll(t, stranger, 'q=issue');
-    expect(strangers.ids.every((id) => cases.find((c) => c.id === id)!.teamId === teamB
-      || cases.find((c) => c.id === id)!.ownerId === stranger.id)).toBe(true);
+    expect(
+      strangers.ids.every(
+        (id) => cases.find((c) => c.id === id)!.teamId === teamB || cases.find((c) => c.id === id)!.ownerId === stranger.id,
+      ),
+    ).toBe(true);
   });
 
-  it('created range: plain dates are whole days in the user\'s zone; timestamps are exact bounds', async () => {
+  it("created range: plain dates are whole days in the user's zone; timestamps are exact bounds", async () => {
     const day = (c: Model) => localDate(c.createdAt, ZONE);
     expect(await check('createdFrom=2026-03-08&createdTo=2026-03-08', (c) => day(c) === '2026-03-08')).toBeGreaterThan(0);
     await check('createdFrom=2026-03-09', (c) => day(c) >= '2026-03-09');
@@ -151,14 +175,26 @@ describe.each(DB_KINDS)('GET /api/v1/cases (%s)', (kind) => {
   it('400 validation_failed naming each bad parameter; nothing changes', async () => {
     const before = await fingerprint(t.db);
     const bad: [string, string][] = [
-      ['status=open', 'status'], ['type=fax', 'type'], ['ownerId=someone', 'ownerId'], [`teamId=${teamA},x`, 'teamId'],
-      ['createdFrom=yesterday', 'createdFrom'], ['createdTo=2026-02-30', 'createdTo'], ['cursor=bm9wZQ', 'cursor'],
-      ['limit=0', 'querystring.limit'], ['limit=201', 'querystring.limit'], ['limit=ten', 'querystring.limit'],
-      ['sort=priority', 'querystring.sort'], ['following=yes', 'querystring.following'], ['colour=red', 'querystring.colour'],
+      ['status=open', 'status'],
+      ['type=fax', 'type'],
+      ['ownerId=someone', 'ownerId'],
+      [`teamId=${teamA},x`, 'teamId'],
+      ['createdFrom=yesterday', 'createdFrom'],
+      ['createdTo=2026-02-30', 'createdTo'],
+      ['cursor=bm9wZQ', 'cursor'],
+      ['limit=0', 'querystring.limit'],
+      ['limit=201', 'querystring.limit'],
+      ['limit=ten', 'querystring.limit'],
+      ['sort=priority', 'querystring.sort'],
+      ['following=yes', 'querystring.following'],
+      ['colour=red', 'querystring.colour'],
     ];
     for (const [query, field] of bad) {
       const p = expectProblem(await call(t, me, 'GET', `/api/v1/cases?${query}`), 400, 'validation_failed');
-      expect(p.fields.map((f: { field: string }) => f.field), query).toEqual([field]);
+      expect(
+        p.fields.map((f: { field: string }) => f.field),
+        query,
+      ).toEqual([field]);
     }
     expect(await fingerprint(t.db)).toBe(before);
   });

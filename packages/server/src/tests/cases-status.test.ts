@@ -10,8 +10,10 @@ describe.each(DB_KINDS)('wait, wake, resolve, cancel, reopen (%s)', (kind) => {
   let t: TestApp;
   let o: Org;
   const seed = (c: Partial<Parameters<typeof seedCase>[1]> = {}) => seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER, ...c });
-  const act = (user: TestUser | null, id: string, action: string, body?: unknown) => call(t, user, 'POST', `/api/v1/cases/${id}/${action}`, body);
-  const eventTypes = async (id: string) => (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events.map((e: { type: string }) => e.type);
+  const act = (user: TestUser | null, id: string, action: string, body?: unknown) =>
+    call(t, user, 'POST', `/api/v1/cases/${id}/${action}`, body);
+  const eventTypes = async (id: string) =>
+    (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events.map((e: { type: string }) => e.type);
   const refused = (user: TestUser | null, id: string, action: string, body: unknown, status: number, code: string) =>
     expectRefused(t, user, 'POST', `/api/v1/cases/${id}/${action}`, body, status, code);
   /** 401 without credentials, 404 for a user of another team, 403 (naming the action) for a viewer and a non-owner agent. */
@@ -44,7 +46,8 @@ describe.each(DB_KINDS)('wait, wake, resolve, cancel, reopen (%s)', (kind) => {
       expect(await eventTypes(id)).toEqual(['case.status_changed', 'case.status_changed']);
       const history = (await call(t, o.agent, 'GET', `/api/v1/cases/${id}/events`)).data.events;
       expect(history.map((e: { data: unknown }) => e.data)).toEqual([
-        { from: 'ready', to: 'waiting', reason: 'set_waiting' }, { from: 'waiting', to: 'ready', reason: 'set_waiting_again' },
+        { from: 'ready', to: 'waiting', reason: 'set_waiting' },
+        { from: 'waiting', to: 'ready', reason: 'set_waiting_again' },
       ]);
     });
 
@@ -108,7 +111,10 @@ describe.each(DB_KINDS)('wait, wake, resolve, cancel, reopen (%s)', (kind) => {
       for (const body of [{}, { resolution: 'fixed' }, { resolution: 'completed', note: 3 }, { resolution: 'completed', rating: 5 }]) {
         await refused(o.agent, open, 'resolve', body, 400, 'validation_failed');
       }
-      expect((await act(o.supervisor, open, 'resolve', { resolution: 'canceled' })).data).toMatchObject({ status: 'canceled', resolution: 'canceled' });
+      expect((await act(o.supervisor, open, 'resolve', { resolution: 'canceled' })).data).toMatchObject({
+        status: 'canceled',
+        resolution: 'canceled',
+      });
     });
   });
 
@@ -141,7 +147,12 @@ describe.each(DB_KINDS)('wait, wake, resolve, cancel, reopen (%s)', (kind) => {
 
     it('a resolved or canceled case reopens to ready if owned, else new', async () => {
       const owned = await seed({ ownerId: o.agent.id, status: 'resolved' });
-      expect((await act(o.agent, owned, 'reopen')).data).toMatchObject({ status: 'ready', resolution: null, resolvedAt: null, ownerId: o.agent.id });
+      expect((await act(o.agent, owned, 'reopen')).data).toMatchObject({
+        status: 'ready',
+        resolution: null,
+        resolvedAt: null,
+        ownerId: o.agent.id,
+      });
       const unowned = await seed({ status: 'canceled' });
       const r = await act(o.supervisor, unowned, 'reopen');
       expect(r.data).toMatchObject({ status: 'new', resolution: null, resolvedAt: null });
@@ -151,8 +162,15 @@ describe.each(DB_KINDS)('wait, wake, resolve, cancel, reopen (%s)', (kind) => {
     it('409 for open and closed cases: a closed case refuses every change', async () => {
       await refused(o.agent, await seed({ ownerId: o.agent.id }), 'reopen', {}, 409, 'transition_not_allowed');
       const closed = await seed({ ownerId: o.agent.id, status: 'closed' });
-      const tries: [string, unknown][] = [['reopen', {}], ['claim', {}], ['wait', {}], ['wake', {}], ['resolve', { resolution: 'completed' }],
-        ['unassign', {}], ['assign', { ownerId: o.agent2.id }]];
+      const tries: [string, unknown][] = [
+        ['reopen', {}],
+        ['claim', {}],
+        ['wait', {}],
+        ['wake', {}],
+        ['resolve', { resolution: 'completed' }],
+        ['unassign', {}],
+        ['assign', { ownerId: o.agent2.id }],
+      ];
       for (const [action, body] of tries) await refused(o.supervisor, closed, action, body, 409, 'transition_not_allowed');
       expect((await call(t, o.supervisor, 'GET', `/api/v1/cases/${closed}`)).data.actions).toEqual([]);
     });

@@ -13,18 +13,32 @@ function providerStub(failFirst = 0): Promise<{ url: string; sent: Sent[]; close
   let calls = 0;
   const server = http.createServer((rq, rs) => {
     let body = '';
-    rq.on('data', (c) => { body += c; });
+    rq.on('data', (c) => {
+      body += c;
+    });
     rq.on('end', () => {
       calls++;
-      if (calls <= failFirst) { rs.writeHead(503).end('{"message":"try later"}'); return; }
+      if (calls <= failFirst) {
+        rs.writeHead(503).end('{"message":"try later"}');
+        return;
+      }
       sent.push({ path: rq.url ?? '', auth: rq.headers.authorization, form: new URLSearchParams(body) });
       rs.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: `SM${calls}` }));
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sent,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        sent,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      }),
+    ),
+  );
 }
 
 describe.each(DB_KINDS)('SMS and voice channels (%s)', (kind) => {
@@ -48,14 +62,27 @@ describe.each(DB_KINDS)('SMS and voice channels (%s)', (kind) => {
     admin = await makeUser(s.db, { role: 'admin' });
     agent = await makeUser(s.db, { role: 'agent', teamIds: [team], timeZone: 'Europe/Berlin' });
     outsider = await makeUser(s.db, { role: 'agent', teamIds: [otherTeam] });
-    const a = await req(s.base, admin, 'POST', '/api/v1/channels', { type: 'sms', name: 'SMS', teamId: team, settings: { accountSid: 'AC123', phoneNumber: '+15550000', authToken: TOKEN, apiBaseUrl: stub.url } });
+    const a = await req(s.base, admin, 'POST', '/api/v1/channels', {
+      type: 'sms',
+      name: 'SMS',
+      teamId: team,
+      settings: { accountSid: 'AC123', phoneNumber: '+15550000', authToken: TOKEN, apiBaseUrl: stub.url },
+    });
     expect(a.status).toBe(201);
     sms = a.data;
-    const b = await req(s.base, admin, 'POST', '/api/v1/channels', { type: 'phone', name: 'Hotline', teamId: team, settings: { authToken: VOICE_TOKEN, greeting: 'Hello & welcome' } });
+    const b = await req(s.base, admin, 'POST', '/api/v1/channels', {
+      type: 'phone',
+      name: 'Hotline',
+      teamId: team,
+      settings: { authToken: VOICE_TOKEN, greeting: 'Hello & welcome' },
+    });
     expect(b.status).toBe(201);
     phone = b.data;
   });
-  afterAll(async () => { await s.close(); await stub.close(); });
+  afterAll(async () => {
+    await s.close();
+    await stub.close();
+  });
 
   const smsPath = () => `/webhooks/sms/${sms.id}`;
   const casesOf = async (q: string) => (await req(s.base, admin, 'GET', `/api/v1/cases?${q}`)).data.cases as any[];
@@ -92,7 +119,9 @@ describe.each(DB_KINDS)('SMS and voice channels (%s)', (kind) => {
     const [c] = await casesOf('type=sms');
     expect((await req(s.base, admin, 'GET', `/api/v1/cases/${c.id}/messages`)).data.messages).toHaveLength(2);
     expect((await req(s.base, agent, 'POST', `/api/v1/cases/${c.id}/claim`)).status).toBe(200);
-    expect((await req(s.base, agent, 'POST', `/api/v1/cases/${c.id}/messages`, { body: 'internal only', internal: true })).status).toBe(201);
+    expect((await req(s.base, agent, 'POST', `/api/v1/cases/${c.id}/messages`, { body: 'internal only', internal: true })).status).toBe(
+      201,
+    );
     expect((await req(s.base, agent, 'POST', `/api/v1/cases/${c.id}/messages`, { body: 'It ships today.' })).status).toBe(201);
     const sent = await eventually(async () => stub.sent.length > 0 && stub.sent, 'the SMS reply');
     expect(sent).toHaveLength(1);
@@ -117,7 +146,11 @@ describe.each(DB_KINDS)('SMS and voice channels (%s)', (kind) => {
     expect((await req(s.base, agent, 'POST', `/api/v1/cases/${c.id}/resolve`, { resolution: 'completed' })).status).toBe(200);
     await postSigned(s.base, smsPath(), { MessageSid: 'SM0004', From: '+491700000001', Body: 'not fixed' }, TOKEN);
     expect((await req(s.base, admin, 'GET', `/api/v1/cases/${c.id}`)).data.status).toBe('ready');
-    await s.db.kysely.updateTable('cases').set({ status: 'closed', resolution: 'completed', resolved_at: new Date() }).where('id', '=', c.id).execute();
+    await s.db.kysely
+      .updateTable('cases')
+      .set({ status: 'closed', resolution: 'completed', resolved_at: new Date() })
+      .where('id', '=', c.id)
+      .execute();
     await postSigned(s.base, smsPath(), { MessageSid: 'SM0005', From: '+491700000001', Body: 'me again' }, TOKEN);
     const all = await casesOf('type=sms');
     expect(all).toHaveLength(2);
@@ -125,7 +158,10 @@ describe.each(DB_KINDS)('SMS and voice channels (%s)', (kind) => {
     expect(follow).toMatchObject({ followUpOf: c.id, status: 'new', ownerId: null, teamId: team, customer: { id: c.customer.id } });
     expect((await req(s.base, admin, 'GET', `/api/v1/cases/${c.id}`)).data.status).toBe('closed');
     await postSigned(s.base, smsPath(), { MessageSid: 'SM0006', From: '+491700000001', Body: 'and more' }, TOKEN);
-    expect((await req(s.base, admin, 'GET', `/api/v1/cases/${follow.id}/messages`)).data.messages.map((m: any) => m.body)).toEqual(['me again', 'and more']);
+    expect((await req(s.base, admin, 'GET', `/api/v1/cases/${follow.id}/messages`)).data.messages.map((m: any) => m.body)).toEqual([
+      'me again',
+      'and more',
+    ]);
   });
 
   it('a signed call creates a phone case and answers TwiML; status callbacks note duration and recording', async () => {
@@ -147,10 +183,14 @@ describe.each(DB_KINDS)('SMS and voice channels (%s)', (kind) => {
     expect((await postSigned(s.base, `${path}/status`, status, VOICE_TOKEN)).status).toBe(200);
     const msgs = (await req(s.base, admin, 'GET', `/api/v1/cases/${cases[0].id}/messages`)).data.messages;
     expect(msgs).toHaveLength(2);
-    expect(msgs[1]).toMatchObject({ internal: true, direction: 'note', body: 'Call completed · duration 42 s · recording: https://recordings.example/RE1.' });
+    expect(msgs[1]).toMatchObject({
+      internal: true,
+      direction: 'note',
+      body: 'Call completed · duration 42 s · recording: https://recordings.example/RE1.',
+    });
   });
 
-  it('new channel cases land in the channel team\'s Next Unassigned by type rank (phone before sms today)', async () => {
+  it("new channel cases land in the channel team's Next Unassigned by type rank (phone before sms today)", async () => {
     await postSigned(s.base, smsPath(), { MessageSid: 'SM0100', From: '+491700000077', Body: 'new sms' }, TOKEN);
     const work = await req(s.base, agent, 'GET', '/api/v1/me/work');
     expect(work.status).toBe(200);

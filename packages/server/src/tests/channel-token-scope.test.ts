@@ -21,10 +21,16 @@ POST /api/v1/cases
 POST /api/v1/cases/:id/follow
 POST /api/v1/cases/:id/messages
 POST /api/v1/cases/:id/messages/:messageId/retry
-`.trim().split('\n');
+`
+  .trim()
+  .split('\n');
 
-const refusedAsChannelToken = (r: { statusCode: number; headers: Record<string, unknown>; data: any }) =>
-  [r.statusCode, String(r.headers['content-type']).split(';')[0], r.data?.code, r.data?.action];
+const refusedAsChannelToken = (r: { statusCode: number; headers: Record<string, unknown>; data: any }) => [
+  r.statusCode,
+  String(r.headers['content-type']).split(';')[0],
+  r.data?.code,
+  r.data?.action,
+];
 const REFUSED = [403, 'application/problem+json', 'forbidden', 'channel_token'];
 
 const bearer = (token: string): TestUser => ({ id: '', email: '', token, headers: { authorization: `Bearer ${token}` } });
@@ -45,7 +51,12 @@ describe.each(DB_KINDS)('API tokens scoped to a channel (%s)', (kind) => {
     billing = await makeTeam(t.db, 'Billing');
     admin = await makeUser(t.db, { role: 'admin', teamIds: [care, billing] });
     agent = await makeUser(t.db, { role: 'agent', teamIds: [care] });
-    const ch = await call(t, admin, 'POST', '/api/v1/channels', { type: 'email', name: 'Care mail', teamId: care, settings: { address: 'care@shop.test' } });
+    const ch = await call(t, admin, 'POST', '/api/v1/channels', {
+      type: 'email',
+      name: 'Care mail',
+      teamId: care,
+      settings: { address: 'care@shop.test' },
+    });
     expect(ch.statusCode).toBe(201);
     channelId = ch.data.id;
     const minted = await call(t, admin, 'POST', '/api/v1/tokens', { name: 'Shop integration', channelId });
@@ -67,11 +78,19 @@ describe.each(DB_KINDS)('API tokens scoped to a channel (%s)', (kind) => {
     expect(listed.data.tokens.find((x: { id: string }) => x.id === tokenId).channelId).toBe(channelId);
   });
 
-  it('creates its channel\'s cases on its team, linked to the channel for replies', async () => {
-    const r = await call(t, scoped, 'POST', '/api/v1/cases', { subject: 'Order 1234 late', teamId: care, customer: { email: 'ann@buyer.test' } });
+  it("creates its channel's cases on its team, linked to the channel for replies", async () => {
+    const r = await call(t, scoped, 'POST', '/api/v1/cases', {
+      subject: 'Order 1234 late',
+      teamId: care,
+      customer: { email: 'ann@buyer.test' },
+    });
     expect(r.statusCode).toBe(201);
     expect(r.data).toMatchObject({ type: 'email', teamId: care, status: 'new' });
-    const link = await t.db.kysely.selectFrom('case_channels').select(['channel_id', 'customer_address']).where('case_id', '=', r.data.id).executeTakeFirst();
+    const link = await t.db.kysely
+      .selectFrom('case_channels')
+      .select(['channel_id', 'customer_address'])
+      .where('case_id', '=', r.data.id)
+      .executeTakeFirst();
     expect(link).toEqual({ channel_id: channelId, customer_address: 'ann@buyer.test' });
     const otherTeam = await call(t, scoped, 'POST', '/api/v1/cases', { subject: 'x', teamId: billing });
     expect(otherTeam.statusCode).toBe(403);
@@ -80,7 +99,7 @@ describe.each(DB_KINDS)('API tokens scoped to a channel (%s)', (kind) => {
     expect(otherType.data.fields[0].field).toBe('type');
   });
 
-  it('acts only within its channel\'s team, whatever its user may do', async () => {
+  it("acts only within its channel's team, whatever its user may do", async () => {
     const billingCase = await call(t, admin, 'POST', '/api/v1/cases', { subject: 'Invoice', teamId: billing });
     expect((await call(t, scoped, 'GET', `/api/v1/cases/${billingCase.data.id}`)).statusCode).toBe(404);
     const list = await call(t, scoped, 'GET', '/api/v1/cases');
@@ -94,18 +113,31 @@ describe.each(DB_KINDS)('API tokens scoped to a channel (%s)', (kind) => {
   it('cannot rename its owner, change their time zone or password, or sign out their sessions', async () => {
     const session = sha256(`session-${kind}`);
     const now = new Date();
-    await t.db.kysely.insertInto('sessions').values({ id: session, user_id: admin.id, created_at: now, expires_at: new Date(now.getTime() + 86_400_000), last_seen_at: now }).execute();
-    const before = await t.db.kysely.selectFrom('users').select(['name', 'time_zone', 'password_hash']).where('id', '=', admin.id).executeTakeFirstOrThrow();
+    await t.db.kysely
+      .insertInto('sessions')
+      .values({ id: session, user_id: admin.id, created_at: now, expires_at: new Date(now.getTime() + 86_400_000), last_seen_at: now })
+      .execute();
+    const before = await t.db.kysely
+      .selectFrom('users')
+      .select(['name', 'time_zone', 'password_hash'])
+      .where('id', '=', admin.id)
+      .executeTakeFirstOrThrow();
     for (const body of [{ name: 'Hijacked' }, { timeZone: 'Pacific/Kiritimati' }, { password: 'new-password-1', currentPassword: 'x' }]) {
       expect(refusedAsChannelToken(await call(t, scoped, 'PATCH', '/api/v1/me', body)), JSON.stringify(body)).toEqual(REFUSED);
     }
-    expect(await t.db.kysely.selectFrom('users').select(['name', 'time_zone', 'password_hash']).where('id', '=', admin.id).executeTakeFirstOrThrow()).toEqual(before);
+    expect(
+      await t.db.kysely
+        .selectFrom('users')
+        .select(['name', 'time_zone', 'password_hash'])
+        .where('id', '=', admin.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(before);
     expect(await t.db.kysely.selectFrom('sessions').select('id').where('id', '=', session).executeTakeFirst()).toEqual({ id: session });
     expect(refusedAsChannelToken(await call(t, scoped, 'PUT', '/api/v1/me/preferences', {}))).toEqual(REFUSED);
     expect(refusedAsChannelToken(await call(t, scoped, 'GET', '/api/v1/me/preferences'))).toEqual(REFUSED);
   });
 
-  it('cannot list staff or read a colleague\'s profile', async () => {
+  it("cannot list staff or read a colleague's profile", async () => {
     const users = await call(t, scoped, 'GET', '/api/v1/users');
     expect(refusedAsChannelToken(users)).toEqual(REFUSED);
     expect(users.body).not.toContain(agent.email);
@@ -117,7 +149,12 @@ describe.each(DB_KINDS)('API tokens scoped to a channel (%s)', (kind) => {
 
   it('every signed-in route refuses it unless the route serves the channel (default deny)', async () => {
     const table = routePermissions(t.app).filter((r) => r.method !== 'HEAD');
-    expect(table.filter((r) => r.channelToken).map((r) => `${r.method} ${r.url}`).sort()).toEqual(CHANNEL_ROUTES);
+    expect(
+      table
+        .filter((r) => r.channelToken)
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+    ).toEqual(CHANNEL_ROUTES);
     const closed = table.filter((r) => r.permission !== 'public' && !r.channelToken);
     expect(closed.length).toBeGreaterThan(40);
     for (const r of closed) {

@@ -13,19 +13,34 @@ function receiver(failures: number): Promise<{ url: string; hits: Hit[]; ok: Hit
   const ok: Hit[] = [];
   const server = http.createServer((rq, rs) => {
     let body = '';
-    rq.on('data', (c) => { body += c; });
+    rq.on('data', (c) => {
+      body += c;
+    });
     rq.on('end', () => {
       const hit = { headers: rq.headers, body };
       hits.push(hit);
-      if (hits.length <= failures) { rs.writeHead(500).end('nope'); return; }
+      if (hits.length <= failures) {
+        rs.writeHead(500).end('nope');
+        return;
+      }
       ok.push(hit);
       rs.writeHead(204).end();
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, hits, ok,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        hits,
+        ok,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      }),
+    ),
+  );
 }
 
 describe.each(DB_KINDS)('outbound webhooks (%s)', (kind) => {
@@ -47,10 +62,18 @@ describe.each(DB_KINDS)('outbound webhooks (%s)', (kind) => {
     admin = await makeUser(s.db, { role: 'admin', teamIds: [team] });
     agent = await makeUser(s.db, { role: 'agent', teamIds: [team] });
   });
-  afterAll(async () => { await s.close(); await flaky.close(); await dead.close(); });
+  afterAll(async () => {
+    await s.close();
+    await flaky.close();
+    await dead.close();
+  });
 
   it('is admin-only and validates its input; the secret is never returned', async () => {
-    const body = { url: flaky.url, events: ['case.created', 'case.claimed', 'case.status_changed', 'case.message_created'], secret: SECRET };
+    const body = {
+      url: flaky.url,
+      events: ['case.created', 'case.claimed', 'case.status_changed', 'case.message_created'],
+      secret: SECRET,
+    };
     expect((await req(s.base, null, 'POST', '/api/v1/webhooks', body)).status).toBe(401);
     expect((await req(s.base, agent, 'POST', '/api/v1/webhooks', body)).status).toBe(403);
     const bad = await req(s.base, admin, 'POST', '/api/v1/webhooks', { ...body, events: ['case.exploded'] });
@@ -76,12 +99,22 @@ describe.each(DB_KINDS)('outbound webhooks (%s)', (kind) => {
     const expected = `sha256=${createHmac('sha256', SECRET).update(hit!.body).digest('hex')}`;
     expect(hit!.headers['x-casework-signature']).toBe(expected);
     const body = JSON.parse(hit!.body);
-    expect(body).toMatchObject({ type: 'case.created', data: { caseId: c.data.id, case: { id: c.data.id, reference: c.data.reference, type: 'platform', status: 'new' } } });
+    expect(body).toMatchObject({
+      type: 'case.created',
+      data: { caseId: c.data.id, case: { id: c.data.id, reference: c.data.reference, type: 'platform', status: 'new' } },
+    });
     expect(typeof body.id).toBe('string');
     expect(new Date(body.createdAt).toISOString()).toBe(body.createdAt);
     const log = await req(s.base, admin, 'GET', `/api/v1/webhooks/${hook.id}/deliveries`);
     expect(log.status).toBe(200);
-    expect(log.data.deliveries[0]).toMatchObject({ id: body.id, eventType: 'case.created', caseId: c.data.id, status: 'delivered', attempts: 3, responseStatus: 204 });
+    expect(log.data.deliveries[0]).toMatchObject({
+      id: body.id,
+      eventType: 'case.created',
+      caseId: c.data.id,
+      status: 'delivered',
+      attempts: 3,
+      responseStatus: 204,
+    });
   });
 
   it('claims, status changes and messages are delivered to subscribers only; a dead receiver ends failed and can be retried', async () => {
@@ -89,7 +122,11 @@ describe.each(DB_KINDS)('outbound webhooks (%s)', (kind) => {
     expect((await req(s.base, agent, 'POST', `/api/v1/cases/${c.data.id}/claim`)).status).toBe(200);
     expect((await req(s.base, agent, 'POST', `/api/v1/cases/${c.data.id}/messages`, { body: 'hello', internal: true })).status).toBe(201);
     const types = await eventually(async () => {
-      const t = flaky.ok.map((h) => JSON.parse(h.body)).filter((b) => b.data.caseId === c.data.id).map((b) => b.type).sort();
+      const t = flaky.ok
+        .map((h) => JSON.parse(h.body))
+        .filter((b) => b.data.caseId === c.data.id)
+        .map((b) => b.type)
+        .sort();
       return t.length === 4 && t;
     }, 'four deliveries');
     expect(types).toEqual(['case.claimed', 'case.created', 'case.message_created', 'case.status_changed']);

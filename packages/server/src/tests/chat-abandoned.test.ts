@@ -17,12 +17,18 @@ describe.each(DB_KINDS)('abandoned chats (%s)', (kind) => {
     const team = await makeTeam(s.db, 'Chat team');
     admin = await makeUser(s.db, { role: 'admin' });
     agent = await makeUser(s.db, { role: 'agent', teamIds: [team], timeZone: 'UTC' });
-    web = (await req(s.base, admin, 'POST', '/api/v1/channels', { type: 'web_connect', name: 'Site chat', teamId: team, settings: {} })).data;
+    web = (await req(s.base, admin, 'POST', '/api/v1/channels', { type: 'web_connect', name: 'Site chat', teamId: team, settings: {} }))
+      .data;
   });
   afterAll(() => s.close());
 
   const startChat = async (message: string) => {
-    const r = await req(s.base, null, 'POST', '/api/v1/chat/sessions', { channelKey: web.publicKey, name: 'Carla Kunde', email: 'carla@cust.test', message });
+    const r = await req(s.base, null, 'POST', '/api/v1/chat/sessions', {
+      channelKey: web.publicKey,
+      name: 'Carla Kunde',
+      email: 'carla@cust.test',
+      message,
+    });
     expect(r.status).toBe(201);
     return r.data as { id: string; token: string; caseId: string };
   };
@@ -45,7 +51,9 @@ describe.each(DB_KINDS)('abandoned chats (%s)', (kind) => {
     const before = await solvedToday();
     const chat = await startChat('Is anyone there?');
     expect((await req(s.base, agent, 'POST', `/api/v1/cases/${chat.caseId}/claim`)).status).toBe(200);
-    expect((await req(s.base, agent, 'POST', `/api/v1/cases/${chat.caseId}/messages`, { body: 'looking', internal: true })).status).toBe(201);
+    expect((await req(s.base, agent, 'POST', `/api/v1/cases/${chat.caseId}/messages`, { body: 'looking', internal: true })).status).toBe(
+      201,
+    );
     expect(await endChat(chat)).toMatchObject({ status: 'resolved', ended: true });
 
     const c = await getCase(chat.caseId);
@@ -55,7 +63,9 @@ describe.each(DB_KINDS)('abandoned chats (%s)', (kind) => {
     expect(after).toEqual(before);
     expect(after.work).not.toContain(chat.caseId);
     expect(after.page).not.toContain(chat.caseId);
-    const listed = (await req(s.base, agent, 'GET', `/api/v1/cases?status=resolved&ownerId=me`)).data.cases.find((x: { id: string }) => x.id === chat.caseId);
+    const listed = (await req(s.base, agent, 'GET', `/api/v1/cases?status=resolved&ownerId=me`)).data.cases.find(
+      (x: { id: string }) => x.id === chat.caseId,
+    );
     expect(listed).toMatchObject({ resolution: 'unresolved', resolutionReason: 'abandoned' });
     const history = (await req(s.base, agent, 'GET', `/api/v1/cases/${chat.caseId}/events`)).data;
     expect(JSON.stringify(history)).toContain('abandoned');
@@ -79,7 +89,11 @@ describe.each(DB_KINDS)('abandoned chats (%s)', (kind) => {
     const chat = await startChat('Hello?');
     await endChat(chat, { stars: 2, note: 'Nobody came' });
     expect(await getCase(chat.caseId)).toMatchObject({
-      status: 'closed', resolution: 'unresolved', resolutionReason: 'abandoned', ownerId: null, rating: { stars: 2, note: 'Nobody came' },
+      status: 'closed',
+      resolution: 'unresolved',
+      resolutionReason: 'abandoned',
+      ownerId: null,
+      rating: { stars: 2, note: 'Nobody came' },
     });
   });
 

@@ -30,7 +30,12 @@ describe.each(DB_KINDS)('claims batched in one statement (%s)', (kind) => {
     return claimFromQueue(t.db.kysely, {
       now,
       status: claimQueued('x', now).changes.status!,
-      requests: requests.map((q) => ({ actorId: q.user.id, teamIds: q.teams, today: dayBounds(now, 'UTC'), events: claimQueued(q.user.id, now).events })),
+      requests: requests.map((q) => ({
+        actorId: q.user.id,
+        teamIds: q.teams,
+        today: dayBounds(now, 'UTC'),
+        events: claimQueued(q.user.id, now).events,
+      })),
     });
   }
 
@@ -44,8 +49,11 @@ describe.each(DB_KINDS)('claims batched in one statement (%s)', (kind) => {
     // The first request gets what My Work offers as next; the others the rest of the queue.
     const next = (await call(t, admin, 'GET', '/api/v1/me/work')).data.next.case.id;
     const answers = await batch([
-      { user: agents[0]!, teams: [support] }, { user: agents[1]!, teams: [support] }, { user: agents[2]!, teams: [billing] },
-      { user: agents[3]!, teams: [support] }, { user: agents[0]!, teams: [support] },
+      { user: agents[0]!, teams: [support] },
+      { user: agents[1]!, teams: [support] },
+      { user: agents[2]!, teams: [billing] },
+      { user: agents[3]!, teams: [support] },
+      { user: agents[0]!, teams: [support] },
     ]);
     expect(answers.map((a) => a.kind)).toEqual(['claimed', 'claimed', 'empty', 'claimed', 'empty']);
     const claimed = answers.flatMap((a) => (a.kind === 'claimed' ? [a.row] : []));

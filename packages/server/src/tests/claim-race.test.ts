@@ -36,22 +36,31 @@ describe.each(DB_KINDS)('claims cannot race (%s)', (kind) => {
 
   it('20 agents calling claim-next over 200 cases: 200 distinct claims, none twice, no 5xx', async () => {
     for (let i = 0; i < 200; i++) {
-      const r = await call(t, creator, 'POST', '/api/v1/cases', { subject: `Case ${i}`, teamId: team, type: (['web_connect', 'email', 'sms', 'phone'] as const)[i % 4] });
+      const r = await call(t, creator, 'POST', '/api/v1/cases', {
+        subject: `Case ${i}`,
+        teamId: team,
+        type: (['web_connect', 'email', 'sms', 'phone'] as const)[i % 4],
+      });
       expect(r.statusCode).toBe(201);
     }
     const pullers = agents.slice(0, 20);
     const claimed: string[] = [];
     const statuses: number[] = [];
-    await Promise.all(pullers.map(async (a) => {
-      for (;;) {
-        const r = await call(t, a, 'POST', '/api/v1/me/work/claim-next');
-        statuses.push(r.statusCode);
-        if (r.statusCode === 404) { expect(r.data.code).toBe('queue_empty'); return; }
-        expect(r.statusCode).toBe(200);
-        expect(r.data.ownerId).toBe(a.id);
-        claimed.push(r.data.id);
-      }
-    }));
+    await Promise.all(
+      pullers.map(async (a) => {
+        for (;;) {
+          const r = await call(t, a, 'POST', '/api/v1/me/work/claim-next');
+          statuses.push(r.statusCode);
+          if (r.statusCode === 404) {
+            expect(r.data.code).toBe('queue_empty');
+            return;
+          }
+          expect(r.statusCode).toBe(200);
+          expect(r.data.ownerId).toBe(a.id);
+          claimed.push(r.data.id);
+        }
+      }),
+    );
     expect(statuses.filter((s) => s >= 500)).toHaveLength(0);
     expect(claimed).toHaveLength(200);
     expect(new Set(claimed).size).toBe(200);

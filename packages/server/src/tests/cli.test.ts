@@ -31,7 +31,14 @@ function freePort(): Promise<number> {
 }
 
 function envFor(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CASEWORK_DATA_DIR: dir, HOST: '127.0.0.1', LOG_LEVEL: 'warn', CASEWORK_DEMO: '0', CASEWORK_SMTP_PORT: '0' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CASEWORK_DATA_DIR: dir,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    CASEWORK_DEMO: '0',
+    CASEWORK_SMTP_PORT: '0',
+  };
   delete env.DATABASE_URL;
   delete env.CASEWORK_ADMIN_EMAIL;
   delete env.CASEWORK_ADMIN_PASSWORD;
@@ -44,14 +51,20 @@ function launch(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Proc
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    out += d;
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    clearTimeout(timer);
-    children.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve(code);
+    }),
+  );
   return { child, output: () => out, exited };
 }
 
@@ -69,10 +82,15 @@ async function serve(env: NodeJS.ProcessEnv, port: number): Promise<Server> {
   const p = launch(['serve'], { ...env, PORT: String(port) }, 300_000);
   const base = `http://127.0.0.1:${port}`;
   let ended = false;
-  void p.exited.then(() => { ended = true; });
+  void p.exited.then(() => {
+    ended = true;
+  });
   const deadline = Date.now() + 110_000;
   while (!ended && Date.now() < deadline) {
-    const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { ...p, base };
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -87,14 +105,17 @@ async function stop(s: Proc): Promise<void> {
 
 async function login(base: string, email: string, password: string): Promise<{ status: number; cookie: string }> {
   const r = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
   });
   return { status: r.status, cookie: (r.headers.get('set-cookie') ?? '').split(';')[0]! };
 }
 
 async function api(base: string, cookie: string, method: string, url: string, body?: unknown): Promise<{ status: number; data: any }> {
   const r = await fetch(`${base}${url}`, {
-    method, headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    method,
+    headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await r.text();
@@ -153,7 +174,14 @@ describe('casework command line', () => {
     try {
       const base = `http://127.0.0.1:${/--port (\d+)/.exec(p.child.spawnargs.join(' '))![1]}`;
       const deadline = Date.now() + 110_000;
-      while (Date.now() < deadline && !(await fetch(`${base}/readyz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 100));
+      while (
+        Date.now() < deadline &&
+        !(await fetch(`${base}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      )
+        await new Promise((r) => setTimeout(r, 100));
       expect(p.output()).toContain('agent@northwind.example');
       const agent = await login(base, 'agent@northwind.example', 'casework-demo');
       expect(agent.status).toBe(200);
@@ -206,7 +234,9 @@ describe('serve on a data folder', () => {
   const admin = { email: 'first@example.test', password: 'first-admin-secret' };
   let server: Server | undefined;
 
-  afterAll(async () => { if (server) await stop(server); });
+  afterAll(async () => {
+    if (server) await stop(server);
+  });
 
   it('creates the first admin from the environment on an empty folder and answers /readyz', async () => {
     server = await serve(envFor(dir, { CASEWORK_ADMIN_EMAIL: admin.email, CASEWORK_ADMIN_PASSWORD: admin.password }), await freePort());
@@ -228,7 +258,8 @@ describe('serve on a data folder', () => {
     const { cookie } = await login(server!.base, admin.email, admin.password);
     const team = await api(server!.base, cookie, 'POST', '/api/v1/teams', { name: 'Durable' });
     expect(team.status).toBe(201);
-    const create = (n: number) => api(server!.base, cookie, 'POST', '/api/v1/cases', { subject: `Durable ${n}`, teamId: team.data.id, type: 'email' });
+    const create = (n: number) =>
+      api(server!.base, cookie, 'POST', '/api/v1/cases', { subject: `Durable ${n}`, teamId: team.data.id, type: 'email' });
     const acknowledged: string[] = [];
     for (let n = 0; n < 20; n++) {
       const r = await create(n);
@@ -236,9 +267,16 @@ describe('serve on a data folder', () => {
       acknowledged.push(r.data.id);
     }
     // Then many at once, and kill -9 while some are still in flight: no graceful shutdown, no flush.
-    const inFlight = Array.from({ length: 80 }, (_, i) => create(100 + i).then((r) => {
-      if (r.status === 201) acknowledged.push(r.data.id);
-    }, () => { /* cut off by the kill: not acknowledged */ }));
+    const inFlight = Array.from({ length: 80 }, (_, i) =>
+      create(100 + i).then(
+        (r) => {
+          if (r.status === 201) acknowledged.push(r.data.id);
+        },
+        () => {
+          /* cut off by the kill: not acknowledged */
+        },
+      ),
+    );
     while (acknowledged.length < 60) await new Promise((r) => setTimeout(r, 2));
     server!.child.kill('SIGKILL');
     await server!.exited;
@@ -257,7 +295,9 @@ describe('serve on a data folder', () => {
     const list = await api(server.base, again.cookie, 'GET', `/api/v1/cases?teamId=${team.data.id}&limit=5`);
     expect(list.data.total).toBeGreaterThanOrEqual(acknowledged.length);
     // The restarted server works normally: it takes new writes.
-    expect((await api(server.base, again.cookie, 'POST', '/api/v1/cases', { subject: 'After the crash', teamId: team.data.id })).status).toBe(201);
+    expect(
+      (await api(server.base, again.cookie, 'POST', '/api/v1/cases', { subject: 'After the crash', teamId: team.data.id })).status,
+    ).toBe(201);
   }, 300_000);
 });
 
@@ -297,7 +337,9 @@ describe('data folder lock', () => {
       // Field 22 is the start time: the sleep started after this test's own process did.
       expect(start).toBeGreaterThan(processStart(process.pid)!);
     });
-    afterAll(() => { sleeper.kill('SIGKILL'); });
+    afterAll(() => {
+      sleeper.kill('SIGKILL');
+    });
 
     it('a lock naming the live sleep with another start time is stale: start-up takes it over', () => {
       const dir = dataDir();

@@ -17,8 +17,15 @@ import { DemoOutbox, registerDemoOutbox } from '../demo/demo-outbox.ts';
 async function smtpSink(): Promise<{ url: string; mails: ParsedMail[]; close(): Promise<void> }> {
   const mails: ParsedMail[] = [];
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'], logger: false,
-    onData(stream, _s, cb) { simpleParser(stream).then((m) => { mails.push(m); cb(); }, cb); },
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, _s, cb) {
+      simpleParser(stream).then((m) => {
+        mails.push(m);
+        cb();
+      }, cb);
+    },
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.server.address() as AddressInfo).port;
@@ -43,7 +50,13 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
   let base: string;
   let sink: Awaited<ReturnType<typeof smtpSink>>;
   let emailChannel: string;
-  const opts: ChannelOptions = readChannelOptions({}, '127.0.0.1', { smtp: null, retryBaseMs: 60_000, retryMaxMs: 600_000, maxAttempts: MAX_ATTEMPTS, httpTimeoutMs: 3000 });
+  const opts: ChannelOptions = readChannelOptions({}, '127.0.0.1', {
+    smtp: null,
+    retryBaseMs: 60_000,
+    retryMaxMs: 600_000,
+    maxAttempts: MAX_ATTEMPTS,
+    httpTimeoutMs: 3000,
+  });
 
   beforeAll(async () => {
     t = await startTestApp(kind, { clock });
@@ -51,7 +64,12 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
     base = await listenOnLoopback(t);
     sink = await smtpSink();
     registerSmtpRelay(t.db, null);
-    const ch = await call(t, o.admin, 'POST', '/api/v1/channels', { type: 'email', name: 'Support mail', teamId: o.teamA, settings: { address: 'support@acme.test' } });
+    const ch = await call(t, o.admin, 'POST', '/api/v1/channels', {
+      type: 'email',
+      name: 'Support mail',
+      teamId: o.teamA,
+      settings: { address: 'support@acme.test' },
+    });
     expect(ch.statusCode).toBe(201);
     emailChannel = ch.data.id;
   });
@@ -63,8 +81,18 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
 
   /** An email case of team A owned by the agent, linked to a channel (or none). */
   async function emailCase(channelId: string | null = emailChannel, ownerId: string = o.agent.id): Promise<string> {
-    const id = await seedCase(t.db, { teamId: o.teamA, type: 'email', ownerId, createdAt: clock.now(), customer: { name: 'Ann', email: 'ann@cust.test', phone: '+491700000001' } });
-    if (channelId) await t.db.kysely.insertInto('case_channels').values({ case_id: id, channel_id: channelId, customer_address: null, created_at: clock.now() }).execute();
+    const id = await seedCase(t.db, {
+      teamId: o.teamA,
+      type: 'email',
+      ownerId,
+      createdAt: clock.now(),
+      customer: { name: 'Ann', email: 'ann@cust.test', phone: '+491700000001' },
+    });
+    if (channelId)
+      await t.db.kysely
+        .insertInto('case_channels')
+        .values({ case_id: id, channel_id: channelId, customer_address: null, created_at: clock.now() })
+        .execute();
     return id;
   }
   const reply = async (user: TestUser, caseId: string, body = 'We are on it.') => {
@@ -78,7 +106,11 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
     (await call(t, o.admin, 'GET', `/api/v1/cases/${caseId}/events`)).data.events.filter((e: any) => e.type === 'case.delivery_changed');
   const withRelay = async <T>(url: string | null, work: () => Promise<T>) => {
     registerSmtpRelay(t.db, url);
-    try { return await work(); } finally { registerSmtpRelay(t.db, null); }
+    try {
+      return await work();
+    } finally {
+      registerSmtpRelay(t.db, null);
+    }
   };
 
   it('without a mail relay an email reply fails at once with the reason, and the channel says so up front', async () => {
@@ -89,15 +121,34 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
     expect(caseChannel.data).toMatchObject({ canDeliver: false, deliveryProblem: expect.stringMatching(/CASEWORK_SMTP_URL/) });
 
     const m = await reply(o.agent, id);
-    expect(m.delivery).toEqual({ state: 'failed', attempts: 0, lastError: expect.stringMatching(/CASEWORK_SMTP_URL/), at: expect.any(String) });
+    expect(m.delivery).toEqual({
+      state: 'failed',
+      attempts: 0,
+      lastError: expect.stringMatching(/CASEWORK_SMTP_URL/),
+      at: expect.any(String),
+    });
     expect((await messageOf(id, m.id)).delivery).toEqual(m.delivery);
     expect(await deliverDueReplies(t.deps, opts)).toBe(0); // nothing left to retry forever
     const [event] = await deliveryEvents(id);
-    expect(event).toMatchObject({ actorId: null, data: { messageId: m.id, state: 'failed', authorId: o.agent.id, ownerId: o.agent.id, lastError: expect.stringMatching(/CASEWORK_SMTP_URL/) } });
+    expect(event).toMatchObject({
+      actorId: null,
+      data: {
+        messageId: m.id,
+        state: 'failed',
+        authorId: o.agent.id,
+        ownerId: o.agent.id,
+        lastError: expect.stringMatching(/CASEWORK_SMTP_URL/),
+      },
+    });
   });
 
   it('an SMS channel without a provider account and a case without any channel fail at once too; chat replies are sent', async () => {
-    const created = await call(t, o.admin, 'POST', '/api/v1/channels', { type: 'sms', name: 'Texts', teamId: o.teamA, settings: { phoneNumber: '+15550000', accountSid: 'AC1', authToken: 'secret' } });
+    const created = await call(t, o.admin, 'POST', '/api/v1/channels', {
+      type: 'sms',
+      name: 'Texts',
+      teamId: o.teamA,
+      settings: { phoneNumber: '+15550000', accountSid: 'AC1', authToken: 'secret' },
+    });
     expect(created.data).toMatchObject({ canDeliver: true, deliveryProblem: null });
     // A channel stored without its provider account (configured before the account was required, or edited in the database).
     await sql`UPDATE channels SET settings = settings - 'accountSid' WHERE id = ${created.data.id}::uuid`.execute(t.db.kysely);
@@ -108,7 +159,10 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
 
     const bare = await emailCase(null);
     expect((await call(t, o.agent, 'GET', `/api/v1/cases/${bare}/channel`)).data).toMatchObject({ channel: null, canDeliver: false });
-    expect((await reply(o.agent, bare)).delivery).toMatchObject({ state: 'failed', lastError: expect.stringMatching(/did not come in through a channel/) });
+    expect((await reply(o.agent, bare)).delivery).toMatchObject({
+      state: 'failed',
+      lastError: expect.stringMatching(/did not come in through a channel/),
+    });
 
     const chat = await call(t, o.admin, 'POST', '/api/v1/channels', { type: 'web_connect', name: 'Chat', teamId: o.teamA });
     expect(chat.data).toMatchObject({ canDeliver: true, deliveryProblem: null });
@@ -121,7 +175,10 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
 
   it('with the relay up the reply is queued, then sent to the relay', async () => {
     await withRelay(sink.url, async () => {
-      expect((await call(t, o.admin, 'GET', `/api/v1/channels/${emailChannel}`)).data).toMatchObject({ canDeliver: true, deliveryProblem: null });
+      expect((await call(t, o.admin, 'GET', `/api/v1/channels/${emailChannel}`)).data).toMatchObject({
+        canDeliver: true,
+        deliveryProblem: null,
+      });
       const id = await emailCase();
       const m = await reply(o.agent, id, 'Sent through the sink.');
       expect(m.delivery).toMatchObject({ state: 'queued', attempts: 0, nextAttemptAt: expect.any(String) });
@@ -145,7 +202,11 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
         clock.set(new Date(d.nextAttemptAt));
       }
       expect(await deliverDueReplies(t.deps, opts)).toBe(1);
-      expect((await messageOf(id, m.id)).delivery).toMatchObject({ state: 'failed', attempts: MAX_ATTEMPTS, lastError: expect.any(String) });
+      expect((await messageOf(id, m.id)).delivery).toMatchObject({
+        state: 'failed',
+        attempts: MAX_ATTEMPTS,
+        lastError: expect.any(String),
+      });
       expect((await deliveryEvents(id)).map((e: any) => e.data.state)).toEqual(['failed']);
       clock.advance(24 * 3_600_000);
       expect(await deliverDueReplies(t.deps, opts)).toBe(0);
@@ -169,13 +230,20 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
     await withRelay(sink.url, async () => {
       const r = await call(t, o.agent2, 'POST', url);
       expect(r.statusCode).toBe(200);
-      expect(r.data).toEqual({ messageId: failed.id, delivery: { state: 'queued', attempts: 0, at: expect.any(String), nextAttemptAt: expect.any(String) } });
+      expect(r.data).toEqual({
+        messageId: failed.id,
+        delivery: { state: 'queued', attempts: 0, at: expect.any(String), nextAttemptAt: expect.any(String) },
+      });
       expectProblem(await call(t, o.agent, 'POST', url), 409, 'conflict'); // queued, not failed
       expect(await deliverDueReplies(t.deps, opts)).toBe(1);
       expect((await messageOf(id, failed.id)).delivery).toMatchObject({ state: 'sent', attempts: 1 });
       const sent = expectProblem(await call(t, o.agent, 'POST', url), 409, 'conflict');
       expect(sent.detail).toMatch(/sent/);
-      expect((await deliveryEvents(id)).map((e: any) => [e.data.state, e.actorId])).toEqual([['failed', null], ['queued', o.agent2.id], ['sent', null]]);
+      expect((await deliveryEvents(id)).map((e: any) => [e.data.state, e.actorId])).toEqual([
+        ['failed', null],
+        ['queued', o.agent2.id],
+        ['sent', null],
+      ]);
     });
   });
 
@@ -186,10 +254,16 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
     registerDemoOutbox(t.db, outbox);
     try {
       const mailer = nodemailer.createTransport({ url: outbox.smtpUrl });
-      await mailer.sendMail({ from: 'help@acme.test', to: 'ann@cust.test', subject: 'Re: <b>Printer</b>', text: 'Unplug it & wait <script>x</script>' });
+      await mailer.sendMail({
+        from: 'help@acme.test',
+        to: 'ann@cust.test',
+        subject: 'Re: <b>Printer</b>',
+        text: 'Unplug it & wait <script>x</script>',
+      });
       mailer.close();
       const sms = await fetch(`${outbox.smsApiBaseUrl}/2010-04-01/Accounts/ACdemo/Messages.json`, {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ To: '+491700000001', From: '+15550100', Body: 'Ships "today"' }).toString(),
       });
       expect(sms.status).toBe(201);
@@ -215,14 +289,20 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
       const id = await emailCase(emailChannel, o.agent2.id);
       const m = await reply(o.agent, id);
       const isFailure = (e: any) => e.event === 'case.delivery_changed' && e.data?.caseId === id;
-      const [author, owner] = await Promise.all([streams[0]!.next(isFailure, 'the failure at the author'), streams[1]!.next(isFailure, 'the failure at the owner')]);
+      const [author, owner] = await Promise.all([
+        streams[0]!.next(isFailure, 'the failure at the author'),
+        streams[1]!.next(isFailure, 'the failure at the owner'),
+      ]);
       expect(author.id).toBe(owner.id);
       const [event] = await deliveryEvents(id);
-      expect(event).toMatchObject({ id: author.id, data: { messageId: m.id, state: 'failed', authorId: o.agent.id, ownerId: o.agent2.id } });
+      expect(event).toMatchObject({
+        id: author.id,
+        data: { messageId: m.id, state: 'failed', authorId: o.agent.id, ownerId: o.agent2.id },
+      });
       // The outsider's stream heard nothing of the case, though it is open and hears its own team.
       const ownCase = await seedCase(t.db, { teamId: o.teamB, type: 'email', ownerId: o.agentB.id, createdAt: clock.now() });
       await reply(o.agentB, ownCase);
-      await streams[2]!.next((e) => e.event === 'case.delivery_changed' && e.data?.caseId === ownCase, 'its own team\'s failure');
+      await streams[2]!.next((e) => e.event === 'case.delivery_changed' && e.data?.caseId === ownCase, "its own team's failure");
       expect(streams[2]!.events.filter((e) => e.data?.caseId === id)).toEqual([]);
     } finally {
       streams.forEach((s) => s.close());

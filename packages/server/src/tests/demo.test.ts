@@ -21,11 +21,14 @@ const sectionsOf = (work: Row) => Object.fromEntries((work.sections as Row[]).ma
 
 /** Every rule a real case keeps, checked on every demo case. */
 async function expectCaseRules(t: TestApp, now: Date): Promise<void> {
-  const cases = await rows(t, sql`SELECT c.*, (SELECT count(*)::int FROM messages m WHERE m.case_id = c.id) AS messages,
+  const cases = await rows(
+    t,
+    sql`SELECT c.*, (SELECT count(*)::int FROM messages m WHERE m.case_id = c.id) AS messages,
     EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = c.team_id AND tm.user_id = c.owner_id) AS owner_in_team,
     (SELECT count(*)::int FROM customers cu WHERE cu.id = c.customer_id
       AND CASE WHEN c.type IN ('phone', 'sms') THEN cu.phone IS NOT NULL ELSE cu.email IS NOT NULL END) AS reachable
-    FROM cases c`);
+    FROM cases c`,
+  );
   const refs = new Set(cases.map((c) => c.reference));
   expect(refs.size).toBe(cases.length);
   for (const c of cases) {
@@ -42,7 +45,7 @@ async function expectCaseRules(t: TestApp, now: Date): Promise<void> {
       c.type_rank !== TYPE_RANK[c.type as keyof typeof TYPE_RANK] && 'type_rank',
       !/^[A-Z2-9]{6}$/.test(c.reference) && 'reference',
       (c.messages < 1 || c.messages > 6) && `messages ${c.messages}`,
-      c.reachable !== 1 && 'customer not reachable on the case\'s channel',
+      c.reachable !== 1 && "customer not reachable on the case's channel",
       c.created_at > now && 'created in the future',
       c.updated_at > now && 'updated in the future',
       c.resolved_at !== null && c.resolved_at < c.created_at && 'resolved before created',
@@ -56,10 +59,17 @@ async function expectCaseRules(t: TestApp, now: Date): Promise<void> {
 /** The history replays to each case's status, owner, collaborators and message count. */
 async function expectHistoryMatches(t: TestApp): Promise<void> {
   const events = await rows(t, sql`SELECT e.case_id, e.type, e.actor_id, e.data, e.created_at FROM case_events e ORDER BY e.id`);
-  const cases = new Map((await rows(t, sql`SELECT c.id, c.status, c.owner_id, c.created_at,
+  const cases = new Map(
+    (
+      await rows(
+        t,
+        sql`SELECT c.id, c.status, c.owner_id, c.created_at,
     (SELECT count(*)::int FROM messages m WHERE m.case_id = c.id) AS messages,
     array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.user_id) AS collaborators
-    FROM cases c`)).map((c) => [c.id, c]));
+    FROM cases c`,
+      )
+    ).map((c) => [c.id, c]),
+  );
   const replay = new Map<string, { status: string; owner: string | null; collaborators: string[]; messages: number; last: Date }>();
   for (const e of events) {
     let s = replay.get(e.case_id);
@@ -86,8 +96,12 @@ async function expectHistoryMatches(t: TestApp): Promise<void> {
   expect(replay.size).toBe(cases.size);
   for (const [id, s] of replay) {
     const c = cases.get(id)!;
-    expect({ status: s.status, owner: s.owner, collaborators: s.collaborators.sort(), messages: s.messages })
-      .toEqual({ status: c.status, owner: c.owner_id, collaborators: c.collaborators, messages: c.messages });
+    expect({ status: s.status, owner: s.owner, collaborators: s.collaborators.sort(), messages: s.messages }).toEqual({
+      status: c.status,
+      owner: c.owner_id,
+      collaborators: c.collaborators,
+      messages: c.messages,
+    });
   }
 }
 
@@ -107,16 +121,30 @@ describe.each(DB_KINDS)('demo organisation (%s)', (kind) => {
     const [org] = await rows(t, sql`SELECT name, time_zone, auto_close_days FROM organisation`);
     expect(org).toEqual({ name: 'Northwind Support', time_zone: 'Europe/Berlin', auto_close_days: 14 });
     const roles = await rows(t, sql`SELECT role_id, count(*)::int AS n FROM users GROUP BY role_id ORDER BY role_id`);
-    expect(roles).toEqual([{ role_id: 'admin', n: 1 }, { role_id: 'agent', n: 8 }, { role_id: 'supervisor', n: 2 }, { role_id: 'viewer', n: 1 }]);
-    const teams = await rows(t, sql`SELECT t.name, count(*) FILTER (WHERE u.role_id = 'agent')::int AS agents
-      FROM teams t JOIN team_members tm ON tm.team_id = t.id JOIN users u ON u.id = tm.user_id GROUP BY t.name ORDER BY t.name`);
+    expect(roles).toEqual([
+      { role_id: 'admin', n: 1 },
+      { role_id: 'agent', n: 8 },
+      { role_id: 'supervisor', n: 2 },
+      { role_id: 'viewer', n: 1 },
+    ]);
+    const teams = await rows(
+      t,
+      sql`SELECT t.name, count(*) FILTER (WHERE u.role_id = 'agent')::int AS agents
+      FROM teams t JOIN team_members tm ON tm.team_id = t.id JOIN users u ON u.id = tm.user_id GROUP BY t.name ORDER BY t.name`,
+    );
     expect(teams.map((r) => r.name)).toEqual(['Billing', 'Customer Care', 'Enterprise', 'Technical Support']);
     expect(teams.every((r) => r.agents >= 3)).toBe(true);
-    const agentTeams = await rows(t, sql`SELECT u.id, count(tm.team_id)::int AS n FROM users u LEFT JOIN team_members tm ON tm.user_id = u.id
-      WHERE u.role_id = 'agent' GROUP BY u.id`);
+    const agentTeams = await rows(
+      t,
+      sql`SELECT u.id, count(tm.team_id)::int AS n FROM users u LEFT JOIN team_members tm ON tm.user_id = u.id
+      WHERE u.role_id = 'agent' GROUP BY u.id`,
+    );
     expect(agentTeams.every((r) => r.n >= 1 && r.n <= 2)).toBe(true);
-    const [users] = await rows(t, sql`SELECT count(*) FILTER (WHERE password_hash LIKE '$argon2id$%')::int AS hashed,
-      count(DISTINCT time_zone)::int AS zones, count(*)::int AS n FROM users`);
+    const [users] = await rows(
+      t,
+      sql`SELECT count(*) FILTER (WHERE password_hash LIKE '$argon2id$%')::int AS hashed,
+      count(DISTINCT time_zone)::int AS zones, count(*)::int AS n FROM users`,
+    );
     expect(users!.hashed).toBe(users!.n);
     expect(users!.zones).toBeGreaterThanOrEqual(5);
     expect(logins.map((l) => l.role)).toEqual(['admin', 'supervisor', 'agent', 'viewer']);
@@ -132,8 +160,11 @@ describe.each(DB_KINDS)('demo organisation (%s)', (kind) => {
     const isToday = (d: Date | null) => d !== null && d >= today.start && d < today.end;
     expect(cases.filter((c) => isToday(c.created_at)).length).toBeGreaterThanOrEqual(30);
     expect(cases.some((c) => now.getTime() - c.created_at.getTime() > 18 * 86_400_000)).toBe(true);
-    const newToday = await rows(t, sql`SELECT t.name, count(c.id)::int AS n FROM teams t LEFT JOIN cases c ON c.team_id = t.id
-      AND c.status = 'new' AND c.created_at >= ${today.start} GROUP BY t.name`);
+    const newToday = await rows(
+      t,
+      sql`SELECT t.name, count(c.id)::int AS n FROM teams t LEFT JOIN cases c ON c.team_id = t.id
+      AND c.status = 'new' AND c.created_at >= ${today.start} GROUP BY t.name`,
+    );
     expect(newToday.every((r) => r.n >= 3)).toBe(true);
     expect(cases.some((c) => c.status === 'new' && !isToday(c.created_at))).toBe(true);
     expect(cases.some((c) => c.status === 'waiting' && c.wake_at > now)).toBe(true);
@@ -141,11 +172,14 @@ describe.each(DB_KINDS)('demo organisation (%s)', (kind) => {
     expect(cases.some((c) => c.status === 'resolved' && isToday(c.resolved_at))).toBe(true);
     expect(cases.some((c) => c.status === 'resolved' && !isToday(c.resolved_at))).toBe(true);
     expect(cases.some((c) => c.status === 'closed' && c.rating_stars !== null)).toBe(true);
-    const [more] = await rows(t, sql`SELECT
+    const [more] = await rows(
+      t,
+      sql`SELECT
       (SELECT count(*)::int FROM case_collaborators) AS collaborators,
       (SELECT count(DISTINCT customer_id)::int FROM cases) AS customers,
       (SELECT count(*)::int FROM messages WHERE direction = 'note') AS notes,
-      (SELECT count(*)::int FROM messages WHERE direction = 'outbound') AS replies`);
+      (SELECT count(*)::int FROM messages WHERE direction = 'outbound') AS replies`,
+    );
     expect(more).toMatchObject({ collaborators: expect.any(Number), customers: expect.any(Number) });
     expect(more!.collaborators).toBeGreaterThan(20);
     expect(more!.customers).toBeGreaterThan(80);
@@ -155,7 +189,7 @@ describe.each(DB_KINDS)('demo organisation (%s)', (kind) => {
 
   it('keeps every rule a real case keeps', () => expectCaseRules(t, clock.now()));
 
-  it('has a history that replays to each case\'s status, owner and collaborators', () => expectHistoryMatches(t));
+  it("has a history that replays to each case's status, owner and collaborators", () => expectHistoryMatches(t));
 
   it('gives the main agent a full My Work page, with a next case from today in her teams', async () => {
     const agent = logins.find((l) => l.role === 'agent')!;
@@ -166,7 +200,9 @@ describe.each(DB_KINDS)('demo organisation (%s)', (kind) => {
     expect(work.data.next).not.toBeNull();
     expect(me.me.teamIds).toContain(work.data.next.case.teamId);
     expect(work.data.next.case.status).toBe('new');
-    expect(new Date(work.data.next.case.createdAt).getTime()).toBeGreaterThanOrEqual(dayBounds(clock.now(), 'Europe/Berlin').start.getTime());
+    expect(new Date(work.data.next.case.createdAt).getTime()).toBeGreaterThanOrEqual(
+      dayBounds(clock.now(), 'Europe/Berlin').start.getTime(),
+    );
     expect(work.data.next.case.actions).toContain('claim');
     expect(work.data.unassignedCount).toBeGreaterThanOrEqual(8);
     const sections = sectionsOf(work.data);
@@ -210,9 +246,12 @@ describe('demo loaded just after midnight (pglite)', () => {
     const agent = logins.find((l) => l.role === 'agent')!;
     const me = await login(t, agent.email, agent.password);
     const work = await call(t, me, 'GET', '/api/v1/me/work');
-    expect(new Date(work.data.next.case.createdAt).getTime()).toBeGreaterThanOrEqual(dayBounds(clock.now(), 'Europe/Berlin').start.getTime());
+    expect(new Date(work.data.next.case.createdAt).getTime()).toBeGreaterThanOrEqual(
+      dayBounds(clock.now(), 'Europe/Berlin').start.getTime(),
+    );
     const sections = sectionsOf(work.data);
-    for (const key of ['active_chats', 'ready', 'waiting', 'solved_today', 'following']) expect(sections[key]!.count, key).toBeGreaterThan(0);
+    for (const key of ['active_chats', 'ready', 'waiting', 'solved_today', 'following'])
+      expect(sections[key]!.count, key).toBeGreaterThan(0);
   });
 
   it('keeps every rule and a matching history even when today is minutes old', async () => {

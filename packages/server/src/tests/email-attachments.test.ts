@@ -29,11 +29,19 @@ describe.each(DB_KINDS)('email attachments (%s)', (kind) => {
     admin = await makeUser(s.db, { role: 'admin' });
     agent = await makeUser(s.db, { role: 'agent', teamIds: [team] });
     outsider = await makeUser(s.db, { role: 'agent', teamIds: [otherTeam] });
-    const ch = await req(s.base, admin, 'POST', '/api/v1/channels', { type: 'email', name: 'Support mail', teamId: team, settings: { address: 'support@acme.test' } });
+    const ch = await req(s.base, admin, 'POST', '/api/v1/channels', {
+      type: 'email',
+      name: 'Support mail',
+      teamId: team,
+      settings: { address: 'support@acme.test' },
+    });
     expect(ch.status).toBe(201);
     mailer = nodemailer.createTransport({ host: '127.0.0.1', port: s.smtpPort, secure: false, ignoreTLS: true });
   });
-  afterAll(async () => { mailer.close(); await s.close(); });
+  afterAll(async () => {
+    mailer.close();
+    await s.close();
+  });
 
   /** Sends a mail and waits for its case; returns the case id and its first message. */
   const receive = async (subject: string, attachments: SendMailOptions['attachments'], text = 'Please see the attached files.') => {
@@ -62,7 +70,9 @@ describe.each(DB_KINDS)('email attachments (%s)', (kind) => {
     expect(message.body).toBe('Please see the attached files.');
     expect(message.body).not.toContain('[Attachment');
     expect(message.attachments.map((a) => [a.filename, a.contentType, a.size])).toEqual([
-      ['damage.png', 'image/png', PIXEL.length], ['Rechnung März.pdf', 'application/pdf', 13], ['big.bin', 'application/octet-stream', 5000],
+      ['damage.png', 'image/png', PIXEL.length],
+      ['Rechnung März.pdf', 'application/pdf', 13],
+      ['big.bin', 'application/octet-stream', 5000],
     ]);
     const png = byName(message, 'damage.png');
     expect(png.url).toBe(`/api/v1/cases/${caseId}/attachments/${png.id}`);
@@ -82,7 +92,9 @@ describe.each(DB_KINDS)('email attachments (%s)', (kind) => {
     const pdf = await download(byName(message, 'Rechnung März.pdf').url!, agent);
     expect(pdf.headers.get('content-type')).toBe('application/octet-stream');
     // An ASCII fallback for old clients, the real name in RFC 8187 form.
-    expect(pdf.headers.get('content-disposition')).toBe(`attachment; filename="Rechnung M?rz.pdf"; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf`);
+    expect(pdf.headers.get('content-disposition')).toBe(
+      `attachment; filename="Rechnung M?rz.pdf"; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf`,
+    );
     expect(disposition(pdf)).toEqual({ type: 'attachment', filename: 'Rechnung März.pdf' });
     expect(await pdf.text()).toBe('%PDF-1.4 tiny');
 
@@ -93,10 +105,17 @@ describe.each(DB_KINDS)('email attachments (%s)', (kind) => {
   it('customer-supplied HTML, SVG and path-like names are never served to run in the app: octet-stream, attachment, plain name', async () => {
     const { message } = await receive('Strange files', [
       { filename: '../../etc/pass"wd.html', content: '<script>alert(1)</script>', contentType: 'text/html' },
-      { filename: 'logo.svg', content: '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', contentType: 'image/svg+xml' },
+      {
+        filename: 'logo.svg',
+        content: '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        contentType: 'image/svg+xml',
+      },
     ]);
     const [html, svg] = message.attachments;
-    for (const [a, name] of [[html!, 'passwd.html'], [svg!, 'logo.svg']] as const) {
+    for (const [a, name] of [
+      [html!, 'passwd.html'],
+      [svg!, 'logo.svg'],
+    ] as const) {
       for (const query of ['', '?disposition=inline']) {
         const r = await download(`${a.url}${query}`, agent);
         expect(r.status).toBe(200);
@@ -108,7 +127,7 @@ describe.each(DB_KINDS)('email attachments (%s)', (kind) => {
     }
   });
 
-  it('visibility: another team\'s agent gets 404, no credentials 401, an attachment of another case 404, a bad disposition 400', async () => {
+  it("visibility: another team's agent gets 404, no credentials 401, an attachment of another case 404, a bad disposition 400", async () => {
     const first = await receive('Visible only to the mail team', [{ filename: 'a.png', content: PIXEL, contentType: 'image/png' }]);
     const second = await receive('Another case', [{ filename: 'b.png', content: PIXEL, contentType: 'image/png' }]);
     const url = first.message.attachments[0]!.url!;

@@ -16,15 +16,28 @@ describe.each(DB_KINDS)('Idempotency-Key lease: a reservation left by a dead req
   afterAll(() => t.close());
 
   /** The row a process leaves when it dies after reserving the key and before answering. */
-  const leaveDeadReservation = (key: string, leaseUntil: Date) => t.db.kysely.insertInto('idempotency_keys').values({
-    scope: `${o.agent.id}:/api/v1/cases`, key, status_code: 0, body: 'null', holder: 'a-process-that-died', lease_until: leaseUntil,
-  }).execute();
+  const leaveDeadReservation = (key: string, leaseUntil: Date) =>
+    t.db.kysely
+      .insertInto('idempotency_keys')
+      .values({
+        scope: `${o.agent.id}:/api/v1/cases`,
+        key,
+        status_code: 0,
+        body: 'null',
+        holder: 'a-process-that-died',
+        lease_until: leaseUntil,
+      })
+      .execute();
 
-  const create = (key: string, subject: string) => t.app.inject({
-    method: 'POST', url: '/api/v1/cases', payload: { subject, teamId: o.teamA },
-    headers: { ...o.agent.headers, 'content-type': 'application/json', 'idempotency-key': key },
-  });
-  const casesNamed = async (subject: string) => (await t.db.kysely.selectFrom('cases').select('id').where('subject', '=', subject).execute()).map((r) => r.id);
+  const create = (key: string, subject: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/cases',
+      payload: { subject, teamId: o.teamA },
+      headers: { ...o.agent.headers, 'content-type': 'application/json', 'idempotency-key': key },
+    });
+  const casesNamed = async (subject: string) =>
+    (await t.db.kysely.selectFrom('cases').select('id').where('subject', '=', subject).execute()).map((r) => r.id);
   const answer = (res: Awaited<ReturnType<typeof create>>) => ({ statusCode: res.statusCode, headers: res.headers, data: res.json() });
 
   it('before the lease ends a repeat gets 409 and nothing is created; after it, the repeat runs once and its answer is kept', async () => {
@@ -59,7 +72,9 @@ describe.each(DB_KINDS)('Idempotency-Key lease: a reservation left by a dead req
 
   it('a request that is refused releases its key, and the repeat runs afresh', async () => {
     const bad = await t.app.inject({
-      method: 'POST', url: '/api/v1/cases', payload: { subject: 'Lease four', teamId: o.teamB },
+      method: 'POST',
+      url: '/api/v1/cases',
+      payload: { subject: 'Lease four', teamId: o.teamB },
       headers: { ...o.agent.headers, 'content-type': 'application/json', 'idempotency-key': 'fails-1' },
     });
     expect(bad.statusCode).toBe(403);

@@ -43,7 +43,9 @@ function versionMoves(db: Db, from = db.accessVersion(), steps = 1): Promise<voi
 describe.each(DB_KINDS)('cached identities follow every access change (%s)', (kind) => {
   let t: TestApp;
   const clock = fixedClock(new Date('2026-03-02T09:00:00Z'));
-  beforeAll(async () => { t = await startTestApp(kind, { clock }); });
+  beforeAll(async () => {
+    t = await startTestApp(kind, { clock });
+  });
   afterAll(() => t.close());
 
   it('moves the access version after a committed write, never for a rolled-back one or a last-use stamp', async () => {
@@ -58,10 +60,13 @@ describe.each(DB_KINDS)('cached identities follow every access change (%s)', (ki
     // On PostgreSQL the process also hears its own change announced; wait for that too.
     if (kind === 'postgres') await versionMoves(t.db, v, 2);
     v = t.db.accessVersion();
-    await t.db.kysely.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ name: 'Never' }).where('id', '=', agent.id).execute();
-      throw new Error('roll back');
-    }).catch(() => {});
+    await t.db.kysely
+      .transaction()
+      .execute(async (trx) => {
+        await trx.updateTable('users').set({ name: 'Never' }).where('id', '=', agent.id).execute();
+        throw new Error('roll back');
+      })
+      .catch(() => {});
     expect(t.db.accessVersion()).toBe(v);
     await sql`UPDATE api_tokens SET last_used_at = now() WHERE user_id = ${agent.id}::uuid ${sql.raw(ACCESS_NEUTRAL)}`.execute(t.db.kysely);
     await t.db.kysely.selectFrom('users').selectAll().execute();
@@ -101,9 +106,16 @@ describe.each(DB_KINDS)('cached identities follow every access change (%s)', (ki
     // A session row as sign-in makes it (the cookie's hash is the id).
     const { sha256 } = await import('../ids.ts');
     const cookie = `session-${kind}`;
-    await t.db.kysely.insertInto('sessions').values({
-      id: sha256(cookie), user_id: user.id, created_at: clock.now(), expires_at: new Date(clock.now().getTime() + 60_000), last_seen_at: clock.now(),
-    }).execute();
+    await t.db.kysely
+      .insertInto('sessions')
+      .values({
+        id: sha256(cookie),
+        user_id: user.id,
+        created_at: clock.now(),
+        expires_at: new Date(clock.now().getTime() + 60_000),
+        last_seen_at: clock.now(),
+      })
+      .execute();
     const asSession = () => t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { casework_session: cookie } });
     expect((await asSession()).statusCode).toBe(200);
     expect((await asSession()).statusCode).toBe(200);
@@ -145,7 +157,9 @@ describe('a change committed by another server process reaches this one (postgre
     listener.on('notification', (n) => heard.push(n.payload ?? ''));
     await listener.query('LISTEN casework_access');
     const sentinel = (name: string) => sql`SELECT pg_notify('casework_access', ${name})`.execute(b.db.kysely);
-    const until = async (name: string) => { while (!heard.includes(name)) await new Promise((r) => setTimeout(r, 5)); };
+    const until = async (name: string) => {
+      while (!heard.includes(name)) await new Promise((r) => setTimeout(r, 5));
+    };
     try {
       await sql`UPDATE api_tokens SET last_used_at = now() WHERE user_id = ${agent.id}::uuid`.execute(b.db.kysely);
       await sql`UPDATE users SET updated_at = now() WHERE id = ${agent.id}::uuid`.execute(b.db.kysely);

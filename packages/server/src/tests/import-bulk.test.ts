@@ -34,24 +34,40 @@ describe.each(DB_KINDS)('importing in bulk (%s)', (kind) => {
   afterAll(() => t.close());
 
   const referencesOf = async (ids: string[]) =>
-    (await sql<{ id: string; reference: string }>`SELECT id::text AS id, reference FROM cases WHERE id = ANY(${ids}::uuid[])`.execute(t.db.kysely)).rows;
+    (
+      await sql<{ id: string; reference: string }>`SELECT id::text AS id, reference FROM cases WHERE id = ANY(${ids}::uuid[])`.execute(
+        t.db.kysely,
+      )
+    ).rows;
   const count = async (table: 'cases' | 'case_events' | 'case_collaborators') =>
     (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.db.kysely)).rows[0]!.n;
 
   it('a drawn reference that is taken (by an older case or within the request) is drawn again', async () => {
     forced.refs.push('KKKKKK');
-    const first = await call(t, o.admin, 'POST', URL, { cases: [{ subject: 'Holds KKKKKK', type: 'email', teamId: o.teamA, status: 'new', createdAt: at(0) }] });
+    const first = await call(t, o.admin, 'POST', URL, {
+      cases: [{ subject: 'Holds KKKKKK', type: 'email', teamId: o.teamA, status: 'new', createdAt: at(0) }],
+    });
     expect(first.statusCode).toBe(201);
     expect((await referencesOf(first.data.ids))[0]!.reference).toBe('KKKKKK');
 
     const before = { cases: await count('cases'), events: await count('case_events'), followers: await count('case_collaborators') };
     forced.refs.push('KKKKKK', 'MMMMMM', 'MMMMMM', 'NNNNNN');
-    const r = await call(t, o.admin, 'POST', URL, { cases: [
-      { subject: 'Taken before', type: 'email', teamId: o.teamA, status: 'ready', ownerId: o.agent.id, createdAt: at(1), collaboratorIds: [o.agent2.id] },
-      { subject: 'First of two', type: 'sms', teamId: o.teamA, status: 'new', createdAt: at(2) },
-      { subject: 'Second of two', type: 'phone', teamId: o.teamB, status: 'closed', ownerId: o.agentB.id, createdAt: at(3) },
-      { subject: 'Free', type: 'email', teamId: o.teamB, status: 'new', createdAt: at(4) },
-    ] });
+    const r = await call(t, o.admin, 'POST', URL, {
+      cases: [
+        {
+          subject: 'Taken before',
+          type: 'email',
+          teamId: o.teamA,
+          status: 'ready',
+          ownerId: o.agent.id,
+          createdAt: at(1),
+          collaboratorIds: [o.agent2.id],
+        },
+        { subject: 'First of two', type: 'sms', teamId: o.teamA, status: 'new', createdAt: at(2) },
+        { subject: 'Second of two', type: 'phone', teamId: o.teamB, status: 'closed', ownerId: o.agentB.id, createdAt: at(3) },
+        { subject: 'Free', type: 'email', teamId: o.teamB, status: 'new', createdAt: at(4) },
+      ],
+    });
     expect(r.statusCode).toBe(201);
     const ids: string[] = r.data.ids;
     expect(ids).toHaveLength(4);
@@ -72,16 +88,29 @@ describe.each(DB_KINDS)('importing in bulk (%s)', (kind) => {
   });
 
   it('keeps any text as given: quotes, backslashes, commas, braces, line breaks, the word NULL, empty and missing', async () => {
-    const odd = ['He said "hi", then {left}', 'back\\slash \\" and \\\\ twice', 'NULL', 'line one\nline two\ttab', 'émoji 👋 — ünïcödé', ' padded '];
-    const r = await call(t, o.admin, 'POST', URL, { cases: [
-      ...odd.map((s, i) => ({ subject: s, description: s, type: 'email', teamId: o.teamA, status: 'new', createdAt: at(30 + i) })),
-      { subject: 'No description', description: null, type: 'email', teamId: o.teamA, status: 'new', createdAt: at(40) },
-      { subject: 'Empty description', description: '', type: 'email', teamId: o.teamA, status: 'new', createdAt: at(41) },
-    ] });
+    const odd = [
+      'He said "hi", then {left}',
+      'back\\slash \\" and \\\\ twice',
+      'NULL',
+      'line one\nline two\ttab',
+      'émoji 👋 — ünïcödé',
+      ' padded ',
+    ];
+    const r = await call(t, o.admin, 'POST', URL, {
+      cases: [
+        ...odd.map((s, i) => ({ subject: s, description: s, type: 'email', teamId: o.teamA, status: 'new', createdAt: at(30 + i) })),
+        { subject: 'No description', description: null, type: 'email', teamId: o.teamA, status: 'new', createdAt: at(40) },
+        { subject: 'Empty description', description: '', type: 'email', teamId: o.teamA, status: 'new', createdAt: at(41) },
+      ],
+    });
     expect(r.statusCode).toBe(201);
     const ids: string[] = r.data.ids;
-    const rows = new Map((await sql<{ id: string; subject: string; description: string | null }>`SELECT id::text AS id, subject, description
-      FROM cases WHERE id = ANY(${ids}::uuid[])`.execute(t.db.kysely)).rows.map((x) => [x.id, x]));
+    const rows = new Map(
+      (
+        await sql<{ id: string; subject: string; description: string | null }>`SELECT id::text AS id, subject, description
+      FROM cases WHERE id = ANY(${ids}::uuid[])`.execute(t.db.kysely)
+      ).rows.map((x) => [x.id, x]),
+    );
     expect(ids.map((id) => rows.get(id)!.subject)).toEqual([...odd.slice(0, 5), 'padded', 'No description', 'Empty description']);
     expect(ids.map((id) => rows.get(id)!.description)).toEqual([...odd, null, '']);
   });
@@ -91,14 +120,37 @@ describe.each(DB_KINDS)('importing in bulk (%s)', (kind) => {
     await sql`UPDATE users SET active = false WHERE id = ${inactive}::uuid`.execute(t.db.kysely);
     try {
       const before = await count('cases');
-      const r = await call(t, o.admin, 'POST', URL, { cases: [
-        { subject: 'Fine', type: 'email', teamId: o.teamA, status: 'ready', ownerId: o.agent.id, createdAt: at(10) },
-        { subject: 'Unknown owner', type: 'email', teamId: o.teamA, status: 'ready', ownerId: '01890000-0000-7000-8000-0000000000aa', createdAt: at(11) },
-        { subject: 'Inactive owner', type: 'email', teamId: o.teamA, status: 'waiting', ownerId: inactive.toUpperCase(), createdAt: at(12) },
-        { subject: 'Other team', type: 'email', teamId: o.teamB, status: 'ready', ownerId: o.agent.id, createdAt: at(13) },
-        { subject: 'Unknown team', type: 'email', teamId: '01890000-0000-7000-8000-0000000000bb', status: 'new', createdAt: at(14) },
-        { subject: 'Fine follower', type: 'email', teamId: o.teamB, status: 'new', createdAt: at(15), collaboratorIds: [inactive, o.agent.id] },
-      ] });
+      const r = await call(t, o.admin, 'POST', URL, {
+        cases: [
+          { subject: 'Fine', type: 'email', teamId: o.teamA, status: 'ready', ownerId: o.agent.id, createdAt: at(10) },
+          {
+            subject: 'Unknown owner',
+            type: 'email',
+            teamId: o.teamA,
+            status: 'ready',
+            ownerId: '01890000-0000-7000-8000-0000000000aa',
+            createdAt: at(11),
+          },
+          {
+            subject: 'Inactive owner',
+            type: 'email',
+            teamId: o.teamA,
+            status: 'waiting',
+            ownerId: inactive.toUpperCase(),
+            createdAt: at(12),
+          },
+          { subject: 'Other team', type: 'email', teamId: o.teamB, status: 'ready', ownerId: o.agent.id, createdAt: at(13) },
+          { subject: 'Unknown team', type: 'email', teamId: '01890000-0000-7000-8000-0000000000bb', status: 'new', createdAt: at(14) },
+          {
+            subject: 'Fine follower',
+            type: 'email',
+            teamId: o.teamB,
+            status: 'new',
+            createdAt: at(15),
+            collaboratorIds: [inactive, o.agent.id],
+          },
+        ],
+      });
       expect(r.statusCode).toBe(400);
       expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(r.data.fields).toEqual([
@@ -123,12 +175,16 @@ describe.each(DB_KINDS)('importing in bulk (%s)', (kind) => {
     };
     const teamA = await listen(o.agent);
     const teamB = await listen(o.agentB);
-    const refused = await call(t, o.admin, 'POST', URL, { cases: [
-      { subject: 'Refused', type: 'email', teamId: o.teamB, status: 'new', createdAt: at(20) },
-      { subject: 'Bad', type: 'email', teamId: o.teamB, status: 'new', ownerId: o.agentB.id, createdAt: at(21) },
-    ] });
+    const refused = await call(t, o.admin, 'POST', URL, {
+      cases: [
+        { subject: 'Refused', type: 'email', teamId: o.teamB, status: 'new', createdAt: at(20) },
+        { subject: 'Bad', type: 'email', teamId: o.teamB, status: 'new', ownerId: o.agentB.id, createdAt: at(21) },
+      ],
+    });
     expect(refused.statusCode).toBe(400);
-    const r = await call(t, o.admin, 'POST', URL, { cases: [{ subject: 'For A', type: 'email', teamId: o.teamA, status: 'new', createdAt: at(22) }] });
+    const r = await call(t, o.admin, 'POST', URL, {
+      cases: [{ subject: 'For A', type: 'email', teamId: o.teamA, status: 'new', createdAt: at(22) }],
+    });
     expect(r.statusCode).toBe(201);
     const heard = await teamA.next((e) => e.event === 'case.imported', 'case.imported for team A');
     expect(heard.data).toMatchObject({ type: 'case.imported', caseId: null });

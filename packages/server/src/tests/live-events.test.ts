@@ -1,7 +1,16 @@
 import pino from 'pino';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, PG_ADMIN_URL, call, startTestApp, type DbKind, type TestApp, type TestUser, listenOnLoopback } from '../test-support/harness.ts';
+import {
+  DB_KINDS,
+  PG_ADMIN_URL,
+  call,
+  startTestApp,
+  type DbKind,
+  type TestApp,
+  type TestUser,
+  listenOnLoopback,
+} from '../test-support/harness.ts';
 import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
 import { openSse, type SseEvent, type SseStream } from '../test-support/sse-client.ts';
 import { openPostgres } from '../db/connect.ts';
@@ -31,7 +40,9 @@ function liveRig(kind: DbKind) {
     rig.o = await makeOrg(rig.t);
     rig.base = await listenOnLoopback(rig.t);
   });
-  afterEach(() => { for (const s of streams.splice(0)) s.close(); });
+  afterEach(() => {
+    for (const s of streams.splice(0)) s.close();
+  });
   afterAll(() => rig.t.close());
   return { rig, listen, connected, create };
 }
@@ -42,14 +53,16 @@ describe.each(DB_KINDS)('live events over SSE (%s)', (kind) => {
   const { rig, listen, connected, create } = liveRig(kind);
   let t: TestApp;
   let o: Org;
-  beforeAll(() => { ({ t, o } = rig); });
+  beforeAll(() => {
+    ({ t, o } = rig);
+  });
 
   it('401 without credentials', async () => {
     const s = await listen(null);
     expect(await s.status).toBe(401);
   });
 
-  it('a user hears of their team\'s cases (created, claimed) and never of another team\'s', async () => {
+  it("a user hears of their team's cases (created, claimed) and never of another team's", async () => {
     const a = await connected(o.agent);
     const b = await connected(o.agentB);
     const mine = await create(o.teamA, 'For team A');
@@ -91,7 +104,11 @@ describe.each(DB_KINDS)('live events over SSE (%s)', (kind) => {
     const hidden = await create(o.teamB, 'Not for A');
     const again = await connected(o.agent, last.id);
     const replayed = again.events.filter((e) => e.event !== 'ready').map((e) => [e.event, e.data.caseId]);
-    expect(replayed).toEqual([['case.created', missed], ['case.claimed', missed], ['case.status_changed', missed]]);
+    expect(replayed).toEqual([
+      ['case.created', missed],
+      ['case.claimed', missed],
+      ['case.status_changed', missed],
+    ]);
     expect(again.events.filter(about(hidden))).toEqual([]);
     expect(again.events.slice(0, 3).every((e) => BigInt(e.id!) > BigInt(last.id!))).toBe(true);
   });

@@ -21,7 +21,14 @@ describe.each(DB_KINDS)('My Work endpoints (%s)', (kind) => {
     stranger = await makeUser(t.db, { role: 'agent', teamIds: [other] });
     // 30 owned ready cases, two per second so that equal times are paged by id.
     for (let i = 0; i < 30; i++) {
-      readyIds.push(await seedCase(t.db, { teamId: team, ownerId: v.id, type: 'email', createdAt: new Date(Date.parse('2026-06-01T00:00:00Z') + Math.floor(i / 2) * 1000) }));
+      readyIds.push(
+        await seedCase(t.db, {
+          teamId: team,
+          ownerId: v.id,
+          type: 'email',
+          createdAt: new Date(Date.parse('2026-06-01T00:00:00Z') + Math.floor(i / 2) * 1000),
+        }),
+      );
     }
     readyIds.reverse();
   });
@@ -37,7 +44,8 @@ describe.each(DB_KINDS)('My Work endpoints (%s)', (kind) => {
     expect(ready.cases.map((c: { id: string }) => c.id)).toEqual(readyIds.slice(0, 25));
     expect(ready.cases[0].actions).toEqual(['unassign', 'set_waiting', 'resolve', 'follow', 'message']);
     expect(typeof ready.nextCursor).toBe('string');
-    for (const s of w.sections.filter((x: { key: string }) => x.key !== 'ready')) expect(s).toMatchObject({ count: 0, cases: [], nextCursor: null });
+    for (const s of w.sections.filter((x: { key: string }) => x.key !== 'ready'))
+      expect(s).toMatchObject({ count: 0, cases: [], nextCursor: null });
   });
 
   it('GET /me/work/sections/:key pages on without duplicates or gaps', async () => {
@@ -55,7 +63,12 @@ describe.each(DB_KINDS)('My Work endpoints (%s)', (kind) => {
       cursor = page.nextCursor;
     }
     expect(small).toEqual(readyIds);
-    expect((await call(t, v, 'GET', '/api/v1/me/work/sections/following')).data).toEqual({ key: 'following', count: 0, cases: [], nextCursor: null });
+    expect((await call(t, v, 'GET', '/api/v1/me/work/sections/following')).data).toEqual({
+      key: 'following',
+      count: 0,
+      cases: [],
+      nextCursor: null,
+    });
   });
 
   it('GET /me/work/sections/:key: 401, 404 for an unknown section, 400 for bad cursors and limits', async () => {
@@ -66,7 +79,7 @@ describe.each(DB_KINDS)('My Work endpoints (%s)', (kind) => {
     }
   });
 
-  it('a user only ever sees their own sections (another user\'s cases never appear)', async () => {
+  it("a user only ever sees their own sections (another user's cases never appear)", async () => {
     const w = (await call(t, stranger, 'GET', '/api/v1/me/work')).data;
     expect(w.sections.every((s: { count: number }) => s.count === 0)).toBe(true);
     const viewerWork = (await call(t, viewer, 'GET', '/api/v1/me/work')).data;
@@ -89,7 +102,14 @@ describe.each(DB_KINDS)('My Work endpoints (%s)', (kind) => {
     expect(w.unassignedCount).toBe(2);
     const r = await call(t, v, 'POST', '/api/v1/me/work/claim-next');
     expect(r.statusCode).toBe(200);
-    expect(r.data).toMatchObject({ id: today, status: 'ready', ownerId: v.id, ownerName: expect.stringMatching(/^agent /), teamId: team, updatedAt: NOW.toISOString() });
+    expect(r.data).toMatchObject({
+      id: today,
+      status: 'ready',
+      ownerId: v.id,
+      ownerName: expect.stringMatching(/^agent /),
+      teamId: team,
+      updatedAt: NOW.toISOString(),
+    });
     expect(r.data.actions).toContain('resolve');
     // The history holds the domain's claim of a queued case, in its order, by the claimer.
     const history = (await call(t, v, 'GET', `/api/v1/cases/${today}/events`)).data;
@@ -123,12 +143,18 @@ describe.each(DB_KINDS)('My Work endpoints (%s)', (kind) => {
     await call(t, v, 'PUT', '/api/v1/me/preferences', { collapsedSections: ['ready'] });
     const before = await fingerprint(t.db);
     const bad: [unknown, string][] = [
-      [{ collapsedSections: ['ready', 'inbox'] }, 'collapsedSections'], [{ collapsedSections: 'ready' }, 'collapsedSections'],
-      [{ collapsedSections: [1] }, 'collapsedSections.0'], [{}, 'collapsedSections'], [{ collapsedSections: [], theme: 'dark' }, 'theme'],
+      [{ collapsedSections: ['ready', 'inbox'] }, 'collapsedSections'],
+      [{ collapsedSections: 'ready' }, 'collapsedSections'],
+      [{ collapsedSections: [1] }, 'collapsedSections.0'],
+      [{}, 'collapsedSections'],
+      [{ collapsedSections: [], theme: 'dark' }, 'theme'],
     ];
     for (const [body, field] of bad) {
       const p = expectProblem(await call(t, v, 'PUT', '/api/v1/me/preferences', body), 400, 'validation_failed');
-      expect(p.fields.map((f: { field: string }) => f.field), JSON.stringify(body)).toEqual([field]);
+      expect(
+        p.fields.map((f: { field: string }) => f.field),
+        JSON.stringify(body),
+      ).toEqual([field]);
     }
     expect(await fingerprint(t.db)).toBe(before);
     expect((await call(t, v, 'GET', '/api/v1/me/preferences')).data).toEqual({ collapsedSections: ['ready'] });

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, call, fixedClock, makeTeam, makeUser, setOrganisation, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
+import {
+  DB_KINDS,
+  call,
+  fixedClock,
+  makeTeam,
+  makeUser,
+  setOrganisation,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from '../test-support/harness.ts';
 import { sectionOf } from '@casework/domain';
 import { expectProblem, fingerprint, seedCase, type SeedCase } from '../test-support/case-fixtures.ts';
 
@@ -21,10 +31,12 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
     return w.next && { id: w.next.case.id, reason: w.next.reason, count: w.unassignedCount };
   };
 
-  beforeAll(async () => { t = await startTestApp(kind, { clock }); });
+  beforeAll(async () => {
+    t = await startTestApp(kind, { clock });
+  });
   afterAll(() => t.close());
 
-  it('the Berlin example: today\'s best channel, newest; next morning the oldest of the best channel', async () => {
+  it("the Berlin example: today's best channel, newest; next morning the oldest of the best channel", async () => {
     const tm = await team();
     const v = await makeUser(t.db, { role: 'agent', teamIds: [tm], timeZone: 'Europe/Berlin' });
     clock.set(at('2026-03-10T14:00:00Z')); // 15:00 in Berlin
@@ -36,7 +48,7 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
     expect(await next(v)).toEqual({ id: chat, reason: 'Web chat · oldest of 3 waiting, none created today', count: 3 });
   });
 
-  it('a user without a zone of their own follows the organisation\'s zone', async () => {
+  it("a user without a zone of their own follows the organisation's zone", async () => {
     const tm = await team();
     const v = await makeUser(t.db, { role: 'agent', teamIds: [tm], timeZone: null });
     clock.set(at('2026-03-10T10:30:00Z'));
@@ -80,7 +92,7 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
     expect(await next(w)).toEqual({ id: loId, reason: 'Phone · oldest of 4 waiting, none created today', count: 4 });
   });
 
-  it('only new, unowned cases of the user\'s own teams are candidates', async () => {
+  it("only new, unowned cases of the user's own teams are candidates", async () => {
     const [mine, other] = [await team(), await team()];
     const v = await makeUser(t.db, { role: 'agent', teamIds: [mine], timeZone: 'UTC' });
     const mate = await makeUser(t.db, { role: 'agent', teamIds: [mine, other] });
@@ -132,7 +144,7 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
     expect(list.data.cases.map((x: { id: string }) => x.id)).toContain(w.next.case.id);
   });
 
-  it('sections: chats, ready, waiting, solved today (user\'s zone), following; each case once, newest first', async () => {
+  it("sections: chats, ready, waiting, solved today (user's zone), following; each case once, newest first", async () => {
     const tm = await team();
     const v = await makeUser(t.db, { role: 'agent', teamIds: [tm], timeZone: 'Asia/Tokyo' });
     const mate = await makeUser(t.db, { role: 'agent', teamIds: [tm] });
@@ -143,7 +155,12 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
     const ready1 = await c('2026-03-03T00:00:00Z', { type: 'email', ownerId: v.id });
     const tieLo = await c('2026-03-04T00:00:00Z', { id: '00000000-0000-4000-8000-000000000001', type: 'phone', ownerId: v.id });
     const tieHi = await c('2026-03-04T00:00:00Z', { id: '00000000-0000-4000-8000-000000000002', type: 'sms', ownerId: v.id });
-    const waitChat = await c('2026-03-05T00:00:00Z', { type: 'web_connect', ownerId: v.id, status: 'waiting', wakeAt: at('2026-03-12T00:00:00Z') });
+    const waitChat = await c('2026-03-05T00:00:00Z', {
+      type: 'web_connect',
+      ownerId: v.id,
+      status: 'waiting',
+      wakeAt: at('2026-03-12T00:00:00Z'),
+    });
     const solved = await c('2026-03-06T00:00:00Z', { ownerId: v.id, status: 'resolved', resolvedAt: at('2026-03-10T15:30:00Z') });
     await c('2026-03-06T00:00:00Z', { ownerId: v.id, status: 'resolved', resolvedAt: at('2026-03-10T14:59:59Z') }); // Tokyo yesterday
     await c('2026-03-06T00:00:00Z', { ownerId: v.id, status: 'closed', resolvedAt: at('2026-03-10T15:30:00Z') });
@@ -154,14 +171,22 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
     const ownedFollowed = await c('2026-03-09T00:00:00Z', { ownerId: v.id, type: 'platform', collaboratorIds: [v.id] });
     await c('2026-03-09T00:00:00Z', { ownerId: mate.id });
     const w = await work(v);
-    const got = Object.fromEntries(w.sections.map((s: { key: string; count: number; cases: { id: string }[] }) => [s.key, [s.count, s.cases.map((x) => x.id)]]));
+    const got = Object.fromEntries(
+      w.sections.map((s: { key: string; count: number; cases: { id: string }[] }) => [s.key, [s.count, s.cases.map((x) => x.id)]]),
+    );
     expect(w.sections.map((s: { key: string; title: string }) => [s.key, s.title])).toEqual([
-      ['active_chats', 'Active Chat Sessions'], ['ready', 'Ready To Solve'], ['waiting', 'Waiting For Updates'],
-      ['solved_today', 'Solved Today'], ['following', "Open Cases I'm Following"],
+      ['active_chats', 'Active Chat Sessions'],
+      ['ready', 'Ready To Solve'],
+      ['waiting', 'Waiting For Updates'],
+      ['solved_today', 'Solved Today'],
+      ['following', "Open Cases I'm Following"],
     ]);
     expect(got).toEqual({
-      active_chats: [2, [chat2, chat1]], ready: [4, [ownedFollowed, tieHi, tieLo, ready1]], waiting: [1, [waitChat]],
-      solved_today: [1, [solved]], following: [2, [followWaiting, followNew]],
+      active_chats: [2, [chat2, chat1]],
+      ready: [4, [ownedFollowed, tieHi, tieLo, ready1]],
+      waiting: [1, [waitChat]],
+      solved_today: [1, [solved]],
+      following: [2, [followWaiting, followNew]],
     });
     expect(w.sections[2].cases[0].wakeAt).toBe('2026-03-12T00:00:00.000Z');
     clock.set(at('2026-03-11T15:00:00Z')); // Tokyo 12 March 00:00: yesterday's solves drop out
@@ -187,14 +212,22 @@ describe.each(DB_KINDS)('My Work rules of SPEC §3 through the API (%s)', (kind)
       const facts = { ...x, status: 'resolved' as const, ownerId: v.id, collaboratorIds: [], resolvedAt };
       seeded.push({ id, want: sectionOf(facts, v.id, 'UTC', now) });
     }
-    const want = seeded.filter((x) => x.want === 'solved_today').map((x) => x.id).reverse();
+    const want = seeded
+      .filter((x) => x.want === 'solved_today')
+      .map((x) => x.id)
+      .reverse();
     expect(want).toHaveLength(3);
     const w = await work(v);
     expect(w.sections[3]).toMatchObject({ key: 'solved_today', count: 3 });
     expect(w.sections[3].cases.map((x: { id: string }) => x.id)).toEqual(want);
     const page = await call(t, v, 'GET', '/api/v1/me/work/sections/solved_today?limit=1');
     expect(page.data.count).toBe(3);
-    const rest = await call(t, v, 'GET', `/api/v1/me/work/sections/solved_today?limit=5&cursor=${encodeURIComponent(page.data.nextCursor)}`);
+    const rest = await call(
+      t,
+      v,
+      'GET',
+      `/api/v1/me/work/sections/solved_today?limit=5&cursor=${encodeURIComponent(page.data.nextCursor)}`,
+    );
     expect([...page.data.cases, ...rest.data.cases].map((x: { id: string }) => x.id)).toEqual(want);
   });
 

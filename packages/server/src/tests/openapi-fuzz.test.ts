@@ -32,17 +32,26 @@ async function sendStreaming(base: string, req: FuzzRequest, who: FuzzIdentity):
 async function send(t: TestApp, world: FuzzWorld, req: FuzzRequest, who: FuzzIdentity): Promise<Answer> {
   const signature = req.sign && req.payload !== undefined ? signWebhook(world, req.url, req.payload) : undefined;
   const res = await t.app.inject({
-    method: req.method as 'GET', url: req.url, payload: req.payload,
+    method: req.method as 'GET',
+    url: req.url,
+    payload: req.payload,
     headers: {
-      ...who.headers, ...(req.contentType ? { 'content-type': req.contentType } : {}), ...req.headers,
+      ...who.headers,
+      ...(req.contentType ? { 'content-type': req.contentType } : {}),
+      ...req.headers,
       ...(signature ? { 'x-twilio-signature': signature } : {}),
     },
   });
   return { status: res.statusCode, contentType: res.headers['content-type'] as string | undefined, body: res.body };
 }
 
-describe('the fuzzer\'s checker', () => {
-  const op = { responses: { 200: { content: { 'application/json': { schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } } } }, 404: { description: 'x' } } };
+describe("the fuzzer's checker", () => {
+  const op = {
+    responses: {
+      200: { content: { 'application/json': { schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } } } },
+      404: { description: 'x' },
+    },
+  };
   it('accepts a declared status with a body of the declared shape', () => {
     expect(checkAnswer(op, 200, 'application/json; charset=utf-8', '{"id":"a"}')).toBeUndefined();
     expect(checkAnswer(op, 404, 'application/problem+json', '{"anything":1}')).toBeUndefined();
@@ -72,7 +81,9 @@ describe.each(DB_KINDS)('OpenAPI fuzz (%s)', (kind) => {
 
   it('declares the statuses seen undeclared before: 404 on provider webhooks, 429 on chat rating, problem+json bodies', () => {
     const responses = (method: string, path: string) => Object.keys(doc.paths[path][method].responses);
-    expect(responses('post', '/webhooks/sms/{channelId}')).toEqual(expect.arrayContaining(['200', '400', '403', '404', '413', '415', '429']));
+    expect(responses('post', '/webhooks/sms/{channelId}')).toEqual(
+      expect.arrayContaining(['200', '400', '403', '404', '413', '415', '429']),
+    );
     expect(responses('post', '/api/v1/chat/sessions/{id}/rating')).toEqual(expect.arrayContaining(['400', '401', '404', '409', '429']));
     expect(responses('get', '/api/v1/cases/{id}')).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '429']));
     expect(doc.paths['/api/v1/cases/{id}'].get.responses['404'].content).toHaveProperty(['application/problem+json']);
@@ -88,10 +99,13 @@ describe.each(DB_KINDS)('OpenAPI fuzz (%s)', (kind) => {
         for (const who of world.identities) {
           const answer = streams(o) ? await sendStreaming(base, req, who) : await send(t, world, req, who);
           sent++;
-          trace.push(`${who.name}\t${req.kind}\t${o.method} ${o.path}\t${answer.status}\t${answer.body.slice(0, 150).replace(/\s+/g, ' ')}`);
+          trace.push(
+            `${who.name}\t${req.kind}\t${o.method} ${o.path}\t${answer.status}\t${answer.body.slice(0, 150).replace(/\s+/g, ' ')}`,
+          );
           const wrong = checkAnswer(o.op, answer.status, answer.contentType, answer.body);
           const key = `${o.method} ${o.path} → ${answer.status}`;
-          if (wrong && !failures.has(key)) failures.set(key, `${key} as ${who.name} [${req.kind}] ${req.method} ${req.url.slice(0, 160)}: ${wrong}`);
+          if (wrong && !failures.has(key))
+            failures.set(key, `${key} as ${who.name} [${req.kind}] ${req.method} ${req.url.slice(0, 160)}: ${wrong}`);
         }
       }
     }

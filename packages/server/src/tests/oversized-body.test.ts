@@ -12,21 +12,37 @@ type Answer = { status: number; type: string; body: string; sent: boolean; error
 function post(base: string, path: string, size: number, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve) => {
     const url = new URL(path, base);
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: {
-      'content-type': 'application/json', 'content-length': String(size), ...headers,
-    } });
+    const req = http.request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(size),
+        ...headers,
+      },
+    });
     const answer: Answer = { status: 0, type: '', body: '', sent: false };
     let read = false;
-    req.on('finish', () => { answer.sent = true; });
+    req.on('finish', () => {
+      answer.sent = true;
+    });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        Object.assign(answer, { status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks).toString('utf8') });
+        Object.assign(answer, {
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type']),
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         read = true;
       });
     });
-    req.on('error', (err) => { answer.error ??= (err as NodeJS.ErrnoException).code ?? err.message; });
+    req.on('error', (err) => {
+      answer.error ??= (err as NodeJS.ErrnoException).code ?? err.message;
+    });
     req.on('close', () => setImmediate(() => resolve(read ? answer : { ...answer, error: answer.error ?? 'no answer' })));
     const prefix = '{"email":"';
     const suffix = '","password":"x"}';
@@ -37,7 +53,10 @@ function post(base: string, path: string, size: number, headers: Record<string, 
       while (left > 0) {
         const n = Math.min(left, chunk.length);
         left -= n;
-        if (!req.write(chunk.subarray(0, n))) { req.once('drain', pump); return; }
+        if (!req.write(chunk.subarray(0, n))) {
+          req.once('drain', pump);
+          return;
+        }
       }
       req.end(suffix);
     };

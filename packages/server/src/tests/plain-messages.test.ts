@@ -25,8 +25,14 @@ describe('field messages in plain language (unit)', () => {
   });
 
   it('names fields as a person reads them', () => {
-    expect(['customer.email', 'teamId', 'subject', 'wakeAt', 'querystring.createdFrom', 'autoCloseDays'].map(fieldLabel))
-      .toEqual(['Customer email', 'Team', 'Subject', 'Wake time', 'Created from (in the query)', 'Auto close days']);
+    expect(['customer.email', 'teamId', 'subject', 'wakeAt', 'querystring.createdFrom', 'autoCloseDays'].map(fieldLabel)).toEqual([
+      'Customer email',
+      'Team',
+      'Subject',
+      'Wake time',
+      'Created from (in the query)',
+      'Auto close days',
+    ]);
   });
 });
 
@@ -43,28 +49,84 @@ describe.each(DB_KINDS)('plain messages and limits over HTTP (%s)', (kind) => {
   afterAll(() => t.close());
 
   it('a bad email is named in plain words, in the field and the detail', async () => {
-    const p = await expectRefused(t, o.agent, 'POST', '/api/v1/cases', { subject: 'Printer', teamId: o.teamA, customer: { email: 'not-an-address' } }, 400, 'validation_failed');
+    const p = await expectRefused(
+      t,
+      o.agent,
+      'POST',
+      '/api/v1/cases',
+      { subject: 'Printer', teamId: o.teamA, customer: { email: 'not-an-address' } },
+      400,
+      'validation_failed',
+    );
     expect(p.fields).toEqual([{ field: 'customer.email', message: 'must be an email address, like name@example.com' }]);
     expect(p.detail).toBe('Customer email: must be an email address, like name@example.com');
   });
 
   it('the subject limit is the shared one: at the limit it is accepted, one over it is refused plainly', async () => {
-    const p = await expectRefused(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x'.repeat(1127), teamId: o.teamA }, 400, 'validation_failed');
+    const p = await expectRefused(
+      t,
+      o.agent,
+      'POST',
+      '/api/v1/cases',
+      { subject: 'x'.repeat(1127), teamId: o.teamA },
+      400,
+      'validation_failed',
+    );
     expect(p.fields).toEqual([{ field: 'subject', message: `must be at most ${LIMITS.subject} characters` }]);
     expect(p.detail).toBe(`Subject: must be at most ${LIMITS.subject} characters`);
-    await expectRefused(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x'.repeat(LIMITS.subject + 1), teamId: o.teamA }, 400, 'validation_failed');
+    await expectRefused(
+      t,
+      o.agent,
+      'POST',
+      '/api/v1/cases',
+      { subject: 'x'.repeat(LIMITS.subject + 1), teamId: o.teamA },
+      400,
+      'validation_failed',
+    );
     const ok = await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x'.repeat(LIMITS.subject), teamId: o.teamA });
     expect(ok.statusCode).toBe(201);
   });
 
   it('other limits come from the same table (description, customer name, reply, status note)', async () => {
-    const d = await expectRefused(t, o.agent, 'POST', '/api/v1/cases', { subject: 's', teamId: o.teamA, description: 'd'.repeat(LIMITS.description + 1) }, 400, 'validation_failed');
+    const d = await expectRefused(
+      t,
+      o.agent,
+      'POST',
+      '/api/v1/cases',
+      { subject: 's', teamId: o.teamA, description: 'd'.repeat(LIMITS.description + 1) },
+      400,
+      'validation_failed',
+    );
     expect(d.fields).toEqual([{ field: 'description', message: `must be at most ${LIMITS.description.toLocaleString('en')} characters` }]);
-    const n = await expectRefused(t, o.agent, 'POST', '/api/v1/cases', { subject: 's', teamId: o.teamA, customer: { name: 'n'.repeat(LIMITS.customerName + 1) } }, 400, 'validation_failed');
+    const n = await expectRefused(
+      t,
+      o.agent,
+      'POST',
+      '/api/v1/cases',
+      { subject: 's', teamId: o.teamA, customer: { name: 'n'.repeat(LIMITS.customerName + 1) } },
+      400,
+      'validation_failed',
+    );
     expect(n.fields).toEqual([{ field: 'customer.name', message: `must be at most ${LIMITS.customerName} characters` }]);
-    const m = await expectRefused(t, o.agent, 'POST', `/api/v1/cases/${caseId}/messages`, { body: 'm'.repeat(LIMITS.message + 1) }, 400, 'validation_failed');
+    const m = await expectRefused(
+      t,
+      o.agent,
+      'POST',
+      `/api/v1/cases/${caseId}/messages`,
+      { body: 'm'.repeat(LIMITS.message + 1) },
+      400,
+      'validation_failed',
+    );
     expect(m.fields).toEqual([{ field: 'body', message: `must be at most ${LIMITS.message.toLocaleString('en')} characters` }]);
-    const w = await expectRefused(t, o.agent, 'POST', `/api/v1/cases/${caseId}/resolve`, { resolution: 'completed', note: 'n'.repeat(LIMITS.actionNote + 1) }, 400, 'validation_failed');
+    const w = await expectRefused(
+      t,
+      o.agent,
+      'POST',
+      `/api/v1/cases/${caseId}/resolve`,
+      { resolution: 'completed', note: 'n'.repeat(LIMITS.actionNote + 1) },
+      400,
+      'validation_failed',
+    );
     expect(w.fields).toEqual([{ field: 'note', message: `must be at most ${LIMITS.actionNote.toLocaleString('en')} characters` }]);
   });
 
@@ -87,14 +149,23 @@ describe.each(DB_KINDS)('plain messages and limits over HTTP (%s)', (kind) => {
     }
     const empty = await call(t, o.agent, 'POST', '/api/v1/cases', { subject: '', teamId: 'abc' });
     expect([...empty.data.fields].sort((a, b) => a.field.localeCompare(b.field))).toEqual([
-      { field: 'subject', message: 'must not be empty' }, { field: 'teamId', message: 'must be an id (a UUID)' },
+      { field: 'subject', message: 'must not be empty' },
+      { field: 'teamId', message: 'must be an id (a UUID)' },
     ]);
   });
 
   it('an agent may create only on their own teams and name only themselves (the domain rules), in plain words', async () => {
     const team = await expectRefused(t, o.agent, 'POST', '/api/v1/cases', { subject: 's', teamId: o.teamB }, 403, 'forbidden');
     expect(team.detail).toBe('You can only create cases on your own teams.');
-    const owner = await expectRefused(t, o.agent, 'POST', '/api/v1/cases', { subject: 's', teamId: o.teamA, ownerId: o.agent2.id }, 403, 'forbidden');
+    const owner = await expectRefused(
+      t,
+      o.agent,
+      'POST',
+      '/api/v1/cases',
+      { subject: 's', teamId: o.teamA, ownerId: o.agent2.id },
+      403,
+      'forbidden',
+    );
     expect(owner.detail).toBe('You can only name yourself as the owner of a case you create.');
     const self = await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 's', teamId: o.teamA, ownerId: o.agent.id });
     expect(self.statusCode).toBe(201);

@@ -16,7 +16,9 @@ describe.each(DB_KINDS)('nothing leaks about cases a user may not see (%s)', (ki
   beforeAll(async () => {
     ({ t, o, base } = await startOrgOnLoopback(kind));
   });
-  afterEach(() => { for (const s of streams.splice(0)) s.close(); });
+  afterEach(() => {
+    for (const s of streams.splice(0)) s.close();
+  });
   afterAll(() => t.close());
 
   const connected = async (user: TestUser) => {
@@ -39,7 +41,7 @@ describe.each(DB_KINDS)('nothing leaks about cases a user may not see (%s)', (ki
     return r.data.id as string;
   };
 
-  it('a role without case.view_team gets no Next case, count or claim-next from its teams\' queue', async () => {
+  it("a role without case.view_team gets no Next case, count or claim-next from its teams' queue", async () => {
     const team = await makeTeam(t.db, 'Blind team');
     const blind = await makeUser(t.db, { role: await role('Claim only', ['case.claim', 'case.follow']), teamIds: [team] });
     const hidden = await create(team, 'Secret queue case');
@@ -50,7 +52,7 @@ describe.each(DB_KINDS)('nothing leaks about cases a user may not see (%s)', (ki
     expect((await call(t, o.admin, 'GET', `/api/v1/cases/${hidden}`)).data.ownerId).toBeNull();
   });
 
-  it('another user\'s preferences event reaches only them, not users who see every case', async () => {
+  it("another user's preferences event reaches only them, not users who see every case", async () => {
     const boss = await connected(o.supervisor);
     const mine = await connected(o.agent2);
     await sentinel(o.agent2, mine);
@@ -71,7 +73,7 @@ describe.each(DB_KINDS)('nothing leaks about cases a user may not see (%s)', (ki
     expect(s.events.some((e) => e.event === 'resync')).toBe(true);
   });
 
-  it('a team\'s new membership applies to connected users at once', async () => {
+  it("a team's new membership applies to connected users at once", async () => {
     const team = await makeTeam(t.db, 'Rotating');
     const member = await makeUser(t.db, { role: 'agent', teamIds: [team] });
     const s = await connected(member);
@@ -95,7 +97,13 @@ describe.each(DB_KINDS)('nothing leaks about cases a user may not see (%s)', (ki
 
   it('public chat: a token opens only its own chat, internal notes never reach the customer, a long chat still answers', async () => {
     const ch = await call(t, o.admin, 'POST', '/api/v1/channels', { type: 'web_connect', name: 'Site', teamId: o.teamA, settings: {} });
-    const start = (name: string) => call(t, null, 'POST', '/api/v1/chat/sessions', { channelKey: ch.data.publicKey, name, email: `${name}@x.test`, message: `Hi from ${name}` });
+    const start = (name: string) =>
+      call(t, null, 'POST', '/api/v1/chat/sessions', {
+        channelKey: ch.data.publicKey,
+        name,
+        email: `${name}@x.test`,
+        message: `Hi from ${name}`,
+      });
     const a = (await start('ann')).data;
     const b = (await start('bob')).data;
     expectProblem(await call(t, null, 'GET', `/api/v1/chat/sessions/${a.id}?token=${b.token}`), 401, 'unauthenticated');
@@ -106,10 +114,27 @@ describe.each(DB_KINDS)('nothing leaks about cases a user may not see (%s)', (ki
     const seen = await call(t, null, 'GET', `/api/v1/chat/sessions/${a.id}?token=${a.token}`);
     expect(seen.data.messages.map((m: { body: string }) => m.body)).toEqual(['Hi from ann', 'Public answer']);
     const base0 = Date.now() - 3_600_000;
-    await t.db.kysely.insertInto('messages').values(Array.from({ length: 210 }, (_, i) => ({
-      id: uuidv7(base0 + i), case_id: a.caseId, body: `old ${i}`, internal: false, direction: 'outbound', channel: 'web_connect', author_id: o.agent.id, created_at: new Date(base0 + i),
-    }))).execute();
-    const sent = await t.app.inject({ method: 'POST', url: `/api/v1/chat/sessions/${a.id}/messages`, headers: { 'content-type': 'application/json', 'x-chat-token': a.token }, payload: { body: 'Message 212' } });
+    await t.db.kysely
+      .insertInto('messages')
+      .values(
+        Array.from({ length: 210 }, (_, i) => ({
+          id: uuidv7(base0 + i),
+          case_id: a.caseId,
+          body: `old ${i}`,
+          internal: false,
+          direction: 'outbound',
+          channel: 'web_connect',
+          author_id: o.agent.id,
+          created_at: new Date(base0 + i),
+        })),
+      )
+      .execute();
+    const sent = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/chat/sessions/${a.id}/messages`,
+      headers: { 'content-type': 'application/json', 'x-chat-token': a.token },
+      payload: { body: 'Message 212' },
+    });
     expect(sent.statusCode).toBe(201);
     expect(sent.json()).toMatchObject({ body: 'Message 212', from: 'customer' });
   });
@@ -118,9 +143,16 @@ describe.each(DB_KINDS)('nothing leaks about cases a user may not see (%s)', (ki
     const ch = await call(t, o.admin, 'POST', '/api/v1/channels', { type: 'platform', name: 'Shop API', teamId: o.teamA, settings: {} });
     expect(ch.statusCode).toBe(201);
     const minted = await call(t, o.admin, 'POST', '/api/v1/tokens', { name: 'shop', channelId: ch.data.id });
-    const scoped: TestUser = { id: o.admin.id, email: '', token: minted.data.token, headers: { authorization: `Bearer ${minted.data.token}` } };
+    const scoped: TestUser = {
+      id: o.admin.id,
+      email: '',
+      token: minted.data.token,
+      headers: { authorization: `Bearer ${minted.data.token}` },
+    };
     // Refused centrally: token routes do not serve a channel (channel-token-scope.test.ts).
-    expect(expectProblem(await call(t, scoped, 'POST', '/api/v1/tokens', { name: 'escape' }), 403, 'forbidden').action).toBe('channel_token');
+    expect(expectProblem(await call(t, scoped, 'POST', '/api/v1/tokens', { name: 'escape' }), 403, 'forbidden').action).toBe(
+      'channel_token',
+    );
     expectProblem(await call(t, scoped, 'GET', '/api/v1/tokens'), 403, 'forbidden');
     expectProblem(await call(t, scoped, 'DELETE', `/api/v1/tokens/${minted.data.id}`), 403, 'forbidden');
     expect((await call(t, scoped, 'GET', '/api/v1/me')).statusCode).toBe(200);

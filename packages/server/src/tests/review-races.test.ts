@@ -1,7 +1,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, call, fixedClock, makeTeam, makeUser, setOrganisation, sql, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
+import {
+  DB_KINDS,
+  call,
+  fixedClock,
+  makeTeam,
+  makeUser,
+  setOrganisation,
+  sql,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from '../test-support/harness.ts';
 import { twilioSignature } from '../channels/sms/twilio-signature.ts';
 import { readChannelOptions } from '../channels/config.ts';
 import { deliverDueReplies } from '../channels/outbound/replies.ts';
@@ -26,22 +37,41 @@ function holdingProvider() {
   const bodies: string[] = [];
   let release!: () => void;
   let seen!: () => void;
-  const released = new Promise<void>((r) => { release = r; });
-  const firstSeen = new Promise<void>((r) => { seen = r; });
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  const firstSeen = new Promise<void>((r) => {
+    seen = r;
+  });
   const server = http.createServer((rq, rs) => {
     let b = '';
-    rq.on('data', (c) => { b += c; });
+    rq.on('data', (c) => {
+      b += c;
+    });
     rq.on('end', async () => {
       bodies.push(new URLSearchParams(b).get('Body') ?? '');
-      if (bodies.length === 1) { seen(); await released; }
+      if (bodies.length === 1) {
+        seen();
+        await released;
+      }
       rs.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: `SM${bodies.length}` }));
     });
   });
   return new Promise<{ url: string; bodies: string[]; firstSeen: Promise<void>; release(): void; close(): Promise<void> }>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies, firstSeen, release,
-      close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-    })));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        bodies,
+        firstSeen,
+        release,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      }),
+    ),
+  );
 }
 
 describe.each(DB_KINDS)('races and lost writes (%s)', (kind) => {
@@ -79,12 +109,20 @@ describe.each(DB_KINDS)('races and lost writes (%s)', (kind) => {
 
   it('a customer message arriving while its case moves team joins that case (no second case)', async () => {
     const ch = await call(t, admin, 'POST', '/api/v1/channels', { type: 'web_connect', name: 'Chat', teamId: teamA, settings: {} });
-    const chat = await call(t, null, 'POST', '/api/v1/chat/sessions', { channelKey: ch.data.publicKey, name: 'Ann', email: 'ann@x.test', message: 'Hi' });
-    expect(chat.statusCode).toBe(201);
-    const send = () => t.app.inject({
-      method: 'POST', url: `/api/v1/chat/sessions/${chat.data.id}/messages`,
-      headers: { 'content-type': 'application/json', 'x-chat-token': chat.data.token }, payload: JSON.stringify({ body: 'Still there?' }),
+    const chat = await call(t, null, 'POST', '/api/v1/chat/sessions', {
+      channelKey: ch.data.publicKey,
+      name: 'Ann',
+      email: 'ann@x.test',
+      message: 'Hi',
     });
+    expect(chat.statusCode).toBe(201);
+    const send = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/chat/sessions/${chat.data.id}/messages`,
+        headers: { 'content-type': 'application/json', 'x-chat-token': chat.data.token },
+        payload: JSON.stringify({ body: 'Still there?' }),
+      });
     clock.advance(1000);
     const r = await moveTeamWhile(chat.data.caseId, teamB, send);
     expect(r.statusCode).toBe(201);
@@ -104,17 +142,27 @@ describe.each(DB_KINDS)('races and lost writes (%s)', (kind) => {
 
   it('ten SMS from a new number arriving at once open one case, not several', async () => {
     const ch = await call(t, admin, 'POST', '/api/v1/channels', {
-      type: 'sms', name: 'SMS', teamId: teamA, settings: { accountSid: 'AC1', phoneNumber: '+15550000', authToken: 'tok-123456' },
+      type: 'sms',
+      name: 'SMS',
+      teamId: teamA,
+      settings: { accountSid: 'AC1', phoneNumber: '+15550000', authToken: 'tok-123456' },
     });
     const path = `/webhooks/sms/${ch.data.id}`;
     const from = '+491700009999';
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => {
-      const form = { MessageSid: `SMrace${i}`, From: from, To: '+15550000', Body: `part ${i}` };
-      return t.app.inject({
-        method: 'POST', url: path, payload: new URLSearchParams(form).toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature('tok-123456', `${PUBLIC_URL}${path}`, form) },
-      });
-    }));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => {
+        const form = { MessageSid: `SMrace${i}`, From: from, To: '+15550000', Body: `part ${i}` };
+        return t.app.inject({
+          method: 'POST',
+          url: path,
+          payload: new URLSearchParams(form).toString(),
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilioSignature('tok-123456', `${PUBLIC_URL}${path}`, form),
+          },
+        });
+      }),
+    );
     expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(200));
     const cases = await call(t, admin, 'GET', `/api/v1/cases?type=sms&q=${encodeURIComponent(from)}`);
     expect(cases.data.total).toBe(1);
@@ -144,10 +192,13 @@ describe.each(DB_KINDS)('races and lost writes (%s)', (kind) => {
   });
 
   it('ten concurrent creates with one Idempotency-Key make one case and all answer it', async () => {
-    const send = () => t.app.inject({
-      method: 'POST', url: '/api/v1/cases', payload: JSON.stringify({ subject: 'Once only', teamId: teamA }),
-      headers: { ...agent.headers, 'content-type': 'application/json', 'idempotency-key': 'race-key-1' },
-    });
+    const send = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        payload: JSON.stringify({ subject: 'Once only', teamId: teamA }),
+        headers: { ...agent.headers, 'content-type': 'application/json', 'idempotency-key': 'race-key-1' },
+      });
     const answers = await Promise.all(Array.from({ length: 10 }, send));
     expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(201));
     expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
@@ -159,7 +210,10 @@ describe.each(DB_KINDS)('races and lost writes (%s)', (kind) => {
     const provider = await holdingProvider();
     try {
       const ch = await call(t, admin, 'POST', '/api/v1/channels', {
-        type: 'sms', name: 'Outbound SMS', teamId: teamA, settings: { accountSid: 'AC2', phoneNumber: '+15551111', authToken: 'tok-abcdef', apiBaseUrl: provider.url },
+        type: 'sms',
+        name: 'Outbound SMS',
+        teamId: teamA,
+        settings: { accountSid: 'AC2', phoneNumber: '+15551111', authToken: 'tok-abcdef', apiBaseUrl: provider.url },
       });
       const minted = await call(t, admin, 'POST', '/api/v1/tokens', { name: 'sms integration', channelId: ch.data.id });
       const scoped = { id: admin.id, email: '', token: minted.data.token, headers: { authorization: `Bearer ${minted.data.token}` } };
@@ -179,8 +233,15 @@ describe.each(DB_KINDS)('races and lost writes (%s)', (kind) => {
       const held = provider.bodies[0]!;
       const other = held === 'reply one' ? 'reply two' : 'reply one';
       expect(provider.bodies.filter((b) => b === other)).toEqual([other]);
-      const rows = await t.db.kysely.selectFrom('outbound_messages').select(['status', 'attempts']).where('case_id', '=', c.data.id).execute();
-      expect(rows).toEqual([{ status: 'sent', attempts: 2 }, { status: 'sent', attempts: 2 }]);
+      const rows = await t.db.kysely
+        .selectFrom('outbound_messages')
+        .select(['status', 'attempts'])
+        .where('case_id', '=', c.data.id)
+        .execute();
+      expect(rows).toEqual([
+        { status: 'sent', attempts: 2 },
+        { status: 'sent', attempts: 2 },
+      ]);
     } finally {
       await provider.close();
     }

@@ -101,10 +101,20 @@ POST /webhooks/sms/:channelId public
 POST /webhooks/voice/:channelId public
 POST /webhooks/voice/:channelId/status public
 PUT /api/v1/me/preferences authenticated
-`.trim().split('\n');
+`
+  .trim()
+  .split('\n');
 
 /** Served by the documentation plugins, registered before the guard: public by design. */
-const DOCS = ['/api/docs', '/api/docs*', '/api/docs/json', '/api/docs/static/index.html', '/api/docs/static/swagger-initializer.js', '/api/docs/yaml', '/api/v1/openapi.json'];
+const DOCS = [
+  '/api/docs',
+  '/api/docs*',
+  '/api/docs/json',
+  '/api/docs/static/index.html',
+  '/api/docs/static/swagger-initializer.js',
+  '/api/docs/yaml',
+  '/api/v1/openapi.json',
+];
 /** The tree prints a wildcard route `/x/*` as `/x*`: compare in that spelling. */
 const spelled = (route: string) => route.replace(/\/\*$/, '*');
 
@@ -125,14 +135,18 @@ function printedRoutes(tree: string): string[] {
 
 /** Valid bodies for case routes, so that only visibility decides the answer. */
 const BODIES: Record<string, unknown> = {
-  '/api/v1/cases/:id/assign': { ownerId: UNKNOWN_ID }, '/api/v1/cases/:id/resolve': { resolution: 'completed' },
-  '/api/v1/cases/:id/messages': { body: 'Hello' }, '/api/v1/cases/:id/collaborators': { userId: UNKNOWN_ID },
+  '/api/v1/cases/:id/assign': { ownerId: UNKNOWN_ID },
+  '/api/v1/cases/:id/resolve': { resolution: 'completed' },
+  '/api/v1/cases/:id/messages': { body: 'Hello' },
+  '/api/v1/cases/:id/collaborators': { userId: UNKNOWN_ID },
 };
 
 const validPermission = (p: string) =>
-  p === 'public' || p === 'authenticated' || isPermission(p)
-  || (p.startsWith('case:') && (CASE_ACTIONS as readonly string[]).includes(p.slice(5)))
-  || (p.startsWith('any:') && p.slice(4).split('|').every(isPermission));
+  p === 'public' ||
+  p === 'authenticated' ||
+  isPermission(p) ||
+  (p.startsWith('case:') && (CASE_ACTIONS as readonly string[]).includes(p.slice(5))) ||
+  (p.startsWith('any:') && p.slice(4).split('|').every(isPermission));
 
 describe.each(DB_KINDS)('route permissions (%s)', (kind) => {
   let t: TestApp;
@@ -152,7 +166,11 @@ describe.each(DB_KINDS)('route permissions (%s)', (kind) => {
   });
 
   it('the full table of routes and their declared permissions', () => {
-    expect(table().map((r) => `${r.method} ${r.url} ${r.permission}`).sort()).toEqual([...EXPECTED].sort());
+    expect(
+      table()
+        .map((r) => `${r.method} ${r.url} ${r.permission}`)
+        .sort(),
+    ).toEqual([...EXPECTED].sort());
     expect(table().filter((r) => !validPermission(r.permission))).toEqual([]);
   });
 
@@ -164,7 +182,9 @@ describe.each(DB_KINDS)('route permissions (%s)', (kind) => {
 
   it('a route without a permission makes buildApp fail', async () => {
     for (const config of [undefined, {}, { permission: '' }]) {
-      const bad: RouteModule = (app) => { app.get('/api/v1/unguarded', { config: config as never }, async () => ({ ok: true })); };
+      const bad: RouteModule = (app) => {
+        app.get('/api/v1/unguarded', { config: config as never }, async () => ({ ok: true }));
+      };
       ROUTE_MODULES.push(bad);
       try {
         await expect(buildApp(t.deps)).rejects.toThrow(/GET \/api\/v1\/unguarded declares no permission/);
@@ -193,18 +213,23 @@ describe.each(DB_KINDS)('route permissions (%s)', (kind) => {
   });
 
   it('every route of a case answers 404 to a user who may not see it, as for a case that does not exist', async () => {
-    const teams = await Promise.all(['Mine', 'Theirs'].map(async (name) => {
-      const id = uuidv7();
-      await t.db.kysely.insertInto('teams').values({ id, name: `${name} ${id.slice(-6)}` }).execute();
-      return id;
-    }));
+    const teams = await Promise.all(
+      ['Mine', 'Theirs'].map(async (name) => {
+        const id = uuidv7();
+        await t.db.kysely
+          .insertInto('teams')
+          .values({ id, name: `${name} ${id.slice(-6)}` })
+          .execute();
+        return id;
+      }),
+    );
     const admin = await makeUser(t.db, { role: 'admin', teamIds: [teams[0]!] });
     const outsider = await makeUser(t.db, { role: 'agent', teamIds: [teams[1]!] });
     const hidden = (await call(t, admin, 'POST', '/api/v1/cases', { subject: 'Hidden', teamId: teams[0] })).data.id;
     for (const r of table().filter((x) => x.url.startsWith('/api/v1/cases/:id'))) {
       for (const id of [hidden, UNKNOWN_ID]) {
         const url = r.url.replace(':id', id).replace(/:[A-Za-z]+/g, outsider.id);
-        const res = await call(t, outsider, r.method, url, r.method === 'GET' || r.method === 'DELETE' ? undefined : BODIES[r.url] ?? {});
+        const res = await call(t, outsider, r.method, url, r.method === 'GET' || r.method === 'DELETE' ? undefined : (BODIES[r.url] ?? {}));
         expect([res.statusCode, res.data?.code], `${r.method} ${r.url}`).toEqual([404, 'not_found']);
       }
     }

@@ -47,7 +47,10 @@ describe.each(DB_KINDS)('browser security headers (%s)', (kind) => {
 
   beforeAll(async () => {
     fs.mkdirSync(path.join(webDist, 'assets'));
-    fs.writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>Casework</title><div id="root"></div><script type="module" src="/assets/app.js"></script>');
+    fs.writeFileSync(
+      path.join(webDist, 'index.html'),
+      '<!doctype html><title>Casework</title><div id="root"></div><script type="module" src="/assets/app.js"></script>',
+    );
     fs.writeFileSync(path.join(webDist, 'assets', 'app.js'), 'console.log(1)');
     t = await startTestApp(kind, { config: { webDist } });
     const team = await makeTeam(t.db, 'Care');
@@ -119,7 +122,9 @@ describe.each(DB_KINDS)('browser security headers (%s)', (kind) => {
     const secure = await startTestApp(kind, { config: { webDist, secureCookies: true } });
     try {
       for (const url of ['/', '/api/v1/me', '/demo/chat']) {
-        expect((await call(secure, null, 'GET', url)).headers['strict-transport-security'], url).toBe('max-age=31536000; includeSubDomains');
+        expect((await call(secure, null, 'GET', url)).headers['strict-transport-security'], url).toBe(
+          'max-age=31536000; includeSubDomains',
+        );
       }
     } finally {
       await secure.close();

@@ -13,23 +13,62 @@ import { twilioSignature } from '../channels/sms/twilio-signature.ts';
 import { deliverDueWebhooks } from '../channels/outbound/webhooks.ts';
 
 // SPEC §8–§9 pinned through the public API: a renamed path, field or code breaks a test here.
-const CASE_FIELDS = ['id', 'reference', 'subject', 'type', 'status', 'resolution', 'teamId', 'ownerId', 'collaboratorIds',
-  'customer', 'createdAt', 'updatedAt', 'resolvedAt', 'wakeAt', 'actions', 'followUpOf', 'rating'];
+const CASE_FIELDS = [
+  'id',
+  'reference',
+  'subject',
+  'type',
+  'status',
+  'resolution',
+  'teamId',
+  'ownerId',
+  'collaboratorIds',
+  'customer',
+  'createdAt',
+  'updatedAt',
+  'resolvedAt',
+  'wakeAt',
+  'actions',
+  'followUpOf',
+  'rating',
+];
 const PUBLIC_URL = 'https://help.example.test';
 const keysOf = (o: object) => Object.keys(o);
 /** SPEC §9 in our own words: HMAC-SHA1 (base64) over the full URL, then each sorted POST name and value. */
 const signTwilio = (token: string, url: string, p: Record<string, string>) =>
-  createHmac('sha1', token).update(url + Object.keys(p).sort().map((k) => k + p[k]).join('')).digest('base64');
+  createHmac('sha1', token)
+    .update(
+      url +
+        Object.keys(p)
+          .sort()
+          .map((k) => k + p[k])
+          .join(''),
+    )
+    .digest('base64');
 
 describe('SPEC §8 configuration names', () => {
   it('reads PORT, HOST, CASEWORK_DATA_DIR, DATABASE_URL, CASEWORK_ADMIN_*, CASEWORK_DEMO, CASEWORK_PUBLIC_URL', () => {
     expect(readConfig({})).toMatchObject({ port: 3000, dataDir: './data', databaseUrl: null, demo: false, publicUrl: null });
-    expect(readConfig({
-      PORT: '4100', HOST: '0.0.0.0', CASEWORK_DATA_DIR: '/var/cw', DATABASE_URL: 'postgres://db/cw', CASEWORK_ADMIN_EMAIL: 'a@b.test',
-      CASEWORK_ADMIN_PASSWORD: 'secret-123', CASEWORK_DEMO: '1', CASEWORK_PUBLIC_URL: PUBLIC_URL,
-    })).toMatchObject({
-      port: 4100, host: '0.0.0.0', dataDir: '/var/cw', databaseUrl: 'postgres://db/cw', adminEmail: 'a@b.test',
-      adminPassword: 'secret-123', demo: true, publicUrl: PUBLIC_URL,
+    expect(
+      readConfig({
+        PORT: '4100',
+        HOST: '0.0.0.0',
+        CASEWORK_DATA_DIR: '/var/cw',
+        DATABASE_URL: 'postgres://db/cw',
+        CASEWORK_ADMIN_EMAIL: 'a@b.test',
+        CASEWORK_ADMIN_PASSWORD: 'secret-123',
+        CASEWORK_DEMO: '1',
+        CASEWORK_PUBLIC_URL: PUBLIC_URL,
+      }),
+    ).toMatchObject({
+      port: 4100,
+      host: '0.0.0.0',
+      dataDir: '/var/cw',
+      databaseUrl: 'postgres://db/cw',
+      adminEmail: 'a@b.test',
+      adminPassword: 'secret-123',
+      demo: true,
+      publicUrl: PUBLIC_URL,
     });
     const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../../package.json'), 'utf8'));
     expect(pkg.scripts.start).toMatch(/serve --demo/);
@@ -37,7 +76,10 @@ describe('SPEC §8 configuration names', () => {
 
   it('reads CASEWORK_SMTP_PORT (default 2525, 0 disables) and CASEWORK_SMTP_URL', () => {
     expect(readChannelOptions({}, '127.0.0.1')).toMatchObject({ smtp: { port: 2525, host: '127.0.0.1' }, smtpUrl: null });
-    expect(readChannelOptions({ CASEWORK_SMTP_PORT: '0', CASEWORK_SMTP_URL: 'smtp://127.0.0.1:2526' }, 'h')).toMatchObject({ smtp: null, smtpUrl: 'smtp://127.0.0.1:2526' });
+    expect(readChannelOptions({ CASEWORK_SMTP_PORT: '0', CASEWORK_SMTP_URL: 'smtp://127.0.0.1:2526' }, 'h')).toMatchObject({
+      smtp: null,
+      smtpUrl: 'smtp://127.0.0.1:2526',
+    });
   });
 
   it('signs provider webhooks exactly as Twilio documents (published test vector)', () => {
@@ -71,16 +113,38 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
   it('users, teams, login, /me, logout and tokens', async () => {
     const teamRes = await call(t, admin, 'POST', '/api/v1/teams', { name: 'Contract two' });
     expect(teamRes.data).toMatchObject({ id: expect.any(String), name: 'Contract two' });
-    const user = await call(t, admin, 'POST', '/api/v1/users', { email: 'pat@contract.test', name: 'Pat', password: 'pat-password', role: 'agent', timeZone: 'Europe/Berlin', teamIds: [team] });
+    const user = await call(t, admin, 'POST', '/api/v1/users', {
+      email: 'pat@contract.test',
+      name: 'Pat',
+      password: 'pat-password',
+      role: 'agent',
+      timeZone: 'Europe/Berlin',
+      teamIds: [team],
+    });
     expect(user.data).toMatchObject({ id: expect.any(String), email: 'pat@contract.test', role: 'agent', teamIds: [team] });
-    expectProblem(await call(t, null, 'POST', '/api/v1/auth/login', { email: 'pat@contract.test', password: 'wrong-one' }), 401, 'unauthenticated');
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'pat@contract.test', password: 'pat-password' } });
+    expectProblem(
+      await call(t, null, 'POST', '/api/v1/auth/login', { email: 'pat@contract.test', password: 'wrong-one' }),
+      401,
+      'unauthenticated',
+    );
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'pat@contract.test', password: 'pat-password' },
+    });
     expect(login.statusCode).toBe(200);
     const cookie = login.cookies[0]!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
     const session = { cookie: `${cookie.name}=${cookie.value}` };
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session });
-    expect(me.json()).toMatchObject({ id: user.data.id, email: 'pat@contract.test', name: 'Pat', role: 'agent', timeZone: 'Europe/Berlin', teamIds: [team] });
+    expect(me.json()).toMatchObject({
+      id: user.data.id,
+      email: 'pat@contract.test',
+      name: 'Pat',
+      role: 'agent',
+      timeZone: 'Europe/Berlin',
+      teamIds: [team],
+    });
     expect(me.json().permissions).toContain('case.claim');
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: session })).statusCode).toBeLessThan(300);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session })).statusCode).toBe(401);
@@ -94,7 +158,14 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
   it('cases: create, get, list with every §8 query name', async () => {
     const c = await newCase({ type: 'email', description: 'Details', customer: { name: 'Cy', email: 'cy@x.test', phone: '+4930' } });
     expect(keysOf(c)).toEqual(expect.arrayContaining(CASE_FIELDS));
-    expect(c).toMatchObject({ type: 'email', status: 'new', resolution: null, ownerId: null, collaboratorIds: [], customer: { name: 'Cy', email: 'cy@x.test', phone: '+4930' } });
+    expect(c).toMatchObject({
+      type: 'email',
+      status: 'new',
+      resolution: null,
+      ownerId: null,
+      collaboratorIds: [],
+      customer: { name: 'Cy', email: 'cy@x.test', phone: '+4930' },
+    });
     const got = await call(t, agent, 'GET', `/api/v1/cases/${c.id}`);
     expect(keysOf(got.data)).toEqual(expect.arrayContaining(CASE_FIELDS));
     expect(got.data.actions).toContain('claim');
@@ -107,29 +178,48 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
     expect(first.data.total).toBe(2);
     const page2 = await call(t, agent, 'GET', `/api/v1/cases?${q}&cursor=${first.data.nextCursor}`);
     expect(page2.data.cases.map((x: { id: string }) => x.id)).not.toContain(first.data.cases[0].id);
-    const repeat = () => t.app.inject({ method: 'POST', url: '/api/v1/cases', headers: { ...agent.headers, 'content-type': 'application/json', 'idempotency-key': 'contract-1' }, payload: { subject: 'Once', teamId: team } });
+    const repeat = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        headers: { ...agent.headers, 'content-type': 'application/json', 'idempotency-key': 'contract-1' },
+        payload: { subject: 'Once', teamId: team },
+      });
     expect((await repeat()).json().id).toBe((await repeat()).json().id);
   });
 
   it('claim: 200, then 409 already_claimed naming the owner; claim-next: 200, then 404 queue_empty', async () => {
     const c = await newCase();
-    expect((await call(t, agent, 'POST', `/api/v1/cases/${c.id}/claim`)).data).toMatchObject({ id: c.id, ownerId: agent.id, status: 'ready' });
+    expect((await call(t, agent, 'POST', `/api/v1/cases/${c.id}/claim`)).data).toMatchObject({
+      id: c.id,
+      ownerId: agent.id,
+      status: 'ready',
+    });
     expect(expectProblem(await call(t, rival, 'POST', `/api/v1/cases/${c.id}/claim`), 409, 'already_claimed').ownerId).toBe(agent.id);
     await newCase({ type: 'sms' });
     for (;;) {
       const r = await call(t, rival, 'POST', '/api/v1/me/work/claim-next');
-      if (r.statusCode === 404) { expectProblem(r, 404, 'queue_empty'); break; }
+      if (r.statusCode === 404) {
+        expectProblem(r, 404, 'queue_empty');
+        break;
+      }
       expect(r.data.ownerId).toBe(rival.id);
     }
   });
 
   it('My Work: shape, section order, one section page, preferences', async () => {
     await newCase({ type: 'web_connect' });
-    expect((await call(t, agent, 'PUT', '/api/v1/me/preferences', { collapsedSections: ['waiting'] })).data).toEqual({ collapsedSections: ['waiting'] });
+    expect((await call(t, agent, 'PUT', '/api/v1/me/preferences', { collapsedSections: ['waiting'] })).data).toEqual({
+      collapsedSections: ['waiting'],
+    });
     const w = (await call(t, agent, 'GET', '/api/v1/me/work')).data;
-    expect(w).toMatchObject({ next: { case: expect.objectContaining({ type: 'web_connect' }), reason: expect.any(String) }, unassignedCount: expect.any(Number) });
+    expect(w).toMatchObject({
+      next: { case: expect.objectContaining({ type: 'web_connect' }), reason: expect.any(String) },
+      unassignedCount: expect.any(Number),
+    });
     expect(w.sections.map((s: { key: string }) => s.key)).toEqual(['active_chats', 'ready', 'waiting', 'solved_today', 'following']);
-    for (const s of w.sections) expect(keysOf(s)).toEqual(expect.arrayContaining(['key', 'title', 'count', 'collapsed', 'cases', 'nextCursor']));
+    for (const s of w.sections)
+      expect(keysOf(s)).toEqual(expect.arrayContaining(['key', 'title', 'count', 'collapsed', 'cases', 'nextCursor']));
     expect(w.sections.find((s: { key: string }) => s.key === 'waiting').collapsed).toBe(true);
     const page = (await call(t, agent, 'GET', '/api/v1/me/work/sections/ready')).data;
     expect(keysOf(page).sort()).toEqual(['cases', 'count', 'key', 'nextCursor']);
@@ -141,9 +231,16 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
     const post = (p: string, body?: unknown) => call(t, admin, 'POST', `/api/v1/cases/${id}/${p}`, body);
     expect((await post('assign', { ownerId: agent.id })).data.ownerId).toBe(agent.id);
     expect((await post('assign', { ownerId: null })).data).toMatchObject({ ownerId: null, status: 'ready' });
-    expect((await post('wait', { wakeAt: '2999-01-01T00:00:00.000Z' })).data).toMatchObject({ status: 'waiting', wakeAt: '2999-01-01T00:00:00.000Z' });
+    expect((await post('wait', { wakeAt: '2999-01-01T00:00:00.000Z' })).data).toMatchObject({
+      status: 'waiting',
+      wakeAt: '2999-01-01T00:00:00.000Z',
+    });
     expect((await post('wake')).data.status).toBe('ready');
-    expect((await post('resolve', { resolution: 'completed', note: 'Done' })).data).toMatchObject({ status: 'resolved', resolution: 'completed', resolvedAt: expect.any(String) });
+    expect((await post('resolve', { resolution: 'completed', note: 'Done' })).data).toMatchObject({
+      status: 'resolved',
+      resolution: 'completed',
+      resolvedAt: expect.any(String),
+    });
     expect((await post('reopen')).data.status).toBe('new');
     expect((await call(t, agent, 'POST', `/api/v1/cases/${id}/follow`)).data.collaboratorIds).toEqual([agent.id]);
     expect((await call(t, agent, 'DELETE', `/api/v1/cases/${id}/follow`)).data.collaboratorIds).toEqual([]);
@@ -151,8 +248,22 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
     expect((await post('messages', { body: 'Psst', internal: true })).statusCode).toBe(201);
     const msgs = (await call(t, agent, 'GET', `/api/v1/cases/${id}/messages`)).data;
     expect(keysOf(msgs).sort()).toEqual(['messages', 'nextCursor']);
-    expect(msgs.messages.map((m: { direction: string; internal: boolean }) => [m.direction, m.internal])).toEqual([['note', true], ['outbound', false], ['note', true]]);
-    expect(keysOf(msgs.messages[1]).sort()).toEqual(['attachments', 'authorId', 'body', 'channel', 'createdAt', 'delivery', 'direction', 'id', 'internal']);
+    expect(msgs.messages.map((m: { direction: string; internal: boolean }) => [m.direction, m.internal])).toEqual([
+      ['note', true],
+      ['outbound', false],
+      ['note', true],
+    ]);
+    expect(keysOf(msgs.messages[1]).sort()).toEqual([
+      'attachments',
+      'authorId',
+      'body',
+      'channel',
+      'createdAt',
+      'delivery',
+      'direction',
+      'id',
+      'internal',
+    ]);
     expect(msgs.messages[1].attachments).toEqual([]);
     // §15: every outbound message carries its delivery (this case has no channel: it failed at once, with the reason).
     expect(keysOf(msgs.messages[1].delivery).sort()).toEqual(['at', 'attempts', 'lastError', 'state']);
@@ -164,18 +275,35 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
   });
 
   it('import keeps the given times and answers {ids}', async () => {
-    const r = await call(t, admin, 'POST', '/api/v1/import/cases', { cases: [{
-      subject: 'Old', type: 'email', teamId: team, status: 'resolved', ownerId: agent.id, createdAt: '2020-01-01T00:00:00.000Z',
-      resolvedAt: '2020-01-02T00:00:00.000Z', collaboratorIds: [rival.id], customer: { email: 'old@x.test' },
-    }] });
+    const r = await call(t, admin, 'POST', '/api/v1/import/cases', {
+      cases: [
+        {
+          subject: 'Old',
+          type: 'email',
+          teamId: team,
+          status: 'resolved',
+          ownerId: agent.id,
+          createdAt: '2020-01-01T00:00:00.000Z',
+          resolvedAt: '2020-01-02T00:00:00.000Z',
+          collaboratorIds: [rival.id],
+          customer: { email: 'old@x.test' },
+        },
+      ],
+    });
     expect(keysOf(r.data)).toEqual(['ids']);
-    expect((await call(t, admin, 'GET', `/api/v1/cases/${r.data.ids[0]}`)).data).toMatchObject({ createdAt: '2020-01-01T00:00:00.000Z', resolvedAt: '2020-01-02T00:00:00.000Z', status: 'resolved' });
+    expect((await call(t, admin, 'GET', `/api/v1/cases/${r.data.ids[0]}`)).data).toMatchObject({
+      createdAt: '2020-01-01T00:00:00.000Z',
+      resolvedAt: '2020-01-02T00:00:00.000Z',
+      status: 'resolved',
+    });
   });
 
   it('organisation settings; problem codes with action and fields', async () => {
     const org = (await call(t, agent, 'GET', '/api/v1/organisation')).data;
     expect(keysOf(org).sort()).toEqual(['autoCloseDays', 'maxOpenPerUser', 'name', 'timeZone']);
-    expect(expectProblem(await call(t, agent, 'PATCH', '/api/v1/organisation', { maxOpenPerUser: 1 }), 403, 'forbidden').action).toEqual(expect.any(String));
+    expect(expectProblem(await call(t, agent, 'PATCH', '/api/v1/organisation', { maxOpenPerUser: 1 }), 403, 'forbidden').action).toEqual(
+      expect.any(String),
+    );
     expect((await call(t, admin, 'PATCH', '/api/v1/organisation', { maxOpenPerUser: 1 })).data.maxOpenPerUser).toBe(1);
     const free = await newCase();
     const other = await makeUser(t.db, { role: 'agent', teamIds: [team] });
@@ -186,7 +314,9 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
     expect(bad.fields).toEqual([{ field: 'subject', message: expect.any(String) }]);
     expectProblem(await call(t, null, 'GET', '/api/v1/cases'), 401, 'unauthenticated');
     expectProblem(await call(t, agent, 'GET', '/api/v1/cases/01890000-0000-7000-8000-000000000000'), 404, 'not_found');
-    expect(expectProblem(await call(t, agent, 'POST', `/api/v1/cases/${free.id}/resolve`, { resolution: 'completed' }), 403, 'forbidden').action).toBe('resolve');
+    expect(
+      expectProblem(await call(t, agent, 'POST', `/api/v1/cases/${free.id}/resolve`, { resolution: 'completed' }), 403, 'forbidden').action,
+    ).toBe('resolve');
     expectProblem(await call(t, admin, 'POST', `/api/v1/cases/${free.id}/reopen`), 409, 'transition_not_allowed');
     expectProblem(await call(t, admin, 'POST', '/api/v1/teams', { name: 'Contract' }), 409, 'conflict');
     let last;
@@ -209,26 +339,51 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
   });
 
   it('§9 channels: configure (secrets write-only), SMS and voice webhooks with the Twilio signature', async () => {
-    const ch = await call(t, admin, 'POST', '/api/v1/channels', { type: 'sms', name: 'Texts', teamId: team, settings: { accountSid: 'AC9', phoneNumber: '+1555', authToken: 'sms-token-9' } });
+    const ch = await call(t, admin, 'POST', '/api/v1/channels', {
+      type: 'sms',
+      name: 'Texts',
+      teamId: team,
+      settings: { accountSid: 'AC9', phoneNumber: '+1555', authToken: 'sms-token-9' },
+    });
     expect(ch.data).toMatchObject({ id: expect.any(String), type: 'sms', teamId: team });
     expect(JSON.stringify((await call(t, admin, 'GET', `/api/v1/channels/${ch.data.id}`)).data)).not.toContain('sms-token-9');
     const url = `/webhooks/sms/${ch.data.id}`;
     const form = { MessageSid: 'SMc1', From: '+4917011', To: '+1555', Body: 'Hi there' };
-    const send = (sig: string | null) => t.app.inject({ method: 'POST', url, payload: new URLSearchParams(form).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(sig ? { 'x-twilio-signature': sig } : {}) } });
+    const send = (sig: string | null) =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        payload: new URLSearchParams(form).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(sig ? { 'x-twilio-signature': sig } : {}) },
+      });
     expect((await send(null)).statusCode).toBe(403);
     expect((await send(signTwilio('wrong', PUBLIC_URL + url, form))).statusCode).toBe(403);
     const ok = await send(signTwilio('sms-token-9', PUBLIC_URL + url, form));
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('<Response/>');
-    const phone = await call(t, admin, 'POST', '/api/v1/channels', { type: 'phone', name: 'Line', teamId: team, settings: { authToken: 'voice-token-9' } });
+    const phone = await call(t, admin, 'POST', '/api/v1/channels', {
+      type: 'phone',
+      name: 'Line',
+      teamId: team,
+      settings: { authToken: 'voice-token-9' },
+    });
     const vurl = `/webhooks/voice/${phone.data.id}`;
     const call1 = { CallSid: 'CAc1', From: '+4917022', To: '+1555', CallStatus: 'ringing' };
-    const voice = await t.app.inject({ method: 'POST', url: vurl, payload: new URLSearchParams(call1).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilio('voice-token-9', PUBLIC_URL + vurl, call1) } });
+    const voice = await t.app.inject({
+      method: 'POST',
+      url: vurl,
+      payload: new URLSearchParams(call1).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signTwilio('voice-token-9', PUBLIC_URL + vurl, call1),
+      },
+    });
     expect(voice.statusCode).toBe(200);
     expect(voice.body).toContain('<Response>');
-    for (const [from, type] of [['+4917011', 'sms'], ['+4917022', 'phone']]) {
+    for (const [from, type] of [
+      ['+4917011', 'sms'],
+      ['+4917022', 'phone'],
+    ]) {
       const found = await call(t, admin, 'GET', `/api/v1/cases?type=${type}&q=${encodeURIComponent(from!)}`);
       expect(found.data.total).toBe(1);
     }
@@ -236,20 +391,41 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
 
   it('§9 outbound webhooks: body {id, type, createdAt, data}, X-Casework-Signature sha256=<hex HMAC>, deliveries log', async () => {
     const got: { headers: http.IncomingHttpHeaders; body: string }[] = [];
-    const receiver = http.createServer((rq, rs) => { let b = ''; rq.on('data', (c) => { b += c; }); rq.on('end', () => { got.push({ headers: rq.headers, body: b }); rs.end('ok'); }); });
+    const receiver = http.createServer((rq, rs) => {
+      let b = '';
+      rq.on('data', (c) => {
+        b += c;
+      });
+      rq.on('end', () => {
+        got.push({ headers: rq.headers, body: b });
+        rs.end('ok');
+      });
+    });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
     try {
-      const hook = await call(t, admin, 'POST', '/api/v1/webhooks', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/in`, events: ['case.created'], secret: 'hook-secret-1' });
+      const hook = await call(t, admin, 'POST', '/api/v1/webhooks', {
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/in`,
+        events: ['case.created'],
+        secret: 'hook-secret-1',
+      });
       expect(hook.statusCode).toBe(201);
       const c = await newCase();
       await deliverDueWebhooks(t.deps, readChannelOptions({}, '127.0.0.1', { smtp: null }));
       const mine = got.find((g) => JSON.parse(g.body).data.caseId === c.id)!;
       expect(mine.headers['x-casework-signature']).toBe(`sha256=${createHmac('sha256', 'hook-secret-1').update(mine.body).digest('hex')}`);
-      expect(JSON.parse(mine.body)).toMatchObject({ id: expect.any(String), type: 'case.created', createdAt: expect.any(String), data: expect.any(Object) });
+      expect(JSON.parse(mine.body)).toMatchObject({
+        id: expect.any(String),
+        type: 'case.created',
+        createdAt: expect.any(String),
+        data: expect.any(Object),
+      });
       const log = await call(t, admin, 'GET', `/api/v1/webhooks/${hook.data.id}/deliveries`);
       expect(log.data.deliveries.some((d: { caseId: string; status: string }) => d.caseId === c.id && d.status === 'delivered')).toBe(true);
     } finally {
-      await new Promise<void>((r) => { receiver.closeAllConnections(); receiver.close(() => r()); });
+      await new Promise<void>((r) => {
+        receiver.closeAllConnections();
+        receiver.close(() => r());
+      });
     }
   });
 });

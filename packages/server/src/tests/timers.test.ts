@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPE_RANK } from '@casework/domain';
 import {
-  DB_KINDS, call, fixedClock, makeTeam, makeUser, setOrganisation, sql, startTestApp, type TestApp, type TestUser,
+  DB_KINDS,
+  call,
+  fixedClock,
+  makeTeam,
+  makeUser,
+  setOrganisation,
+  sql,
+  startTestApp,
+  type TestApp,
+  type TestUser,
 } from '../test-support/harness.ts';
 import { runTimersOnce } from '../jobs/timers.ts';
 import { newReference, uuidv7 } from '../ids.ts';
@@ -23,15 +32,38 @@ async function eventsOf(t: TestApp, user: TestUser, id: string): Promise<Ev[]> {
 const statusChanges = (events: Ev[]) => events.filter((e) => e.type === 'case.status_changed');
 
 /** Inserts cases straight into the table (many at once, faster than the API). */
-async function insertCases(db: Db, teamId: string, ownerId: string, rows: { status: 'waiting' | 'resolved'; at: Date }[]): Promise<string[]> {
+async function insertCases(
+  db: Db,
+  teamId: string,
+  ownerId: string,
+  rows: { status: 'waiting' | 'resolved'; at: Date }[],
+): Promise<string[]> {
   const values = rows.map((r) => ({
-    id: uuidv7(), reference: newReference(), subject: 'Timer case', description: null, type: 'email',
-    type_rank: TYPE_RANK.email, status: r.status, resolution: r.status === 'resolved' ? 'completed' : null,
-    team_id: teamId, owner_id: ownerId, customer_id: null, follow_up_of: null, rating_stars: null, rating_note: null,
-    created_at: new Date(T0.getTime() - DAY), updated_at: T0, last_activity_at: r.status === 'resolved' ? r.at : T0,
-    resolved_at: r.status === 'resolved' ? r.at : null, wake_at: r.status === 'waiting' ? r.at : null,
+    id: uuidv7(),
+    reference: newReference(),
+    subject: 'Timer case',
+    description: null,
+    type: 'email',
+    type_rank: TYPE_RANK.email,
+    status: r.status,
+    resolution: r.status === 'resolved' ? 'completed' : null,
+    team_id: teamId,
+    owner_id: ownerId,
+    customer_id: null,
+    follow_up_of: null,
+    rating_stars: null,
+    rating_note: null,
+    created_at: new Date(T0.getTime() - DAY),
+    updated_at: T0,
+    last_activity_at: r.status === 'resolved' ? r.at : T0,
+    resolved_at: r.status === 'resolved' ? r.at : null,
+    wake_at: r.status === 'waiting' ? r.at : null,
   }));
-  for (let i = 0; i < values.length; i += 200) await db.kysely.insertInto('cases').values(values.slice(i, i + 200)).execute();
+  for (let i = 0; i < values.length; i += 200)
+    await db.kysely
+      .insertInto('cases')
+      .values(values.slice(i, i + 200))
+      .execute();
   return values.map((v) => v.id);
 }
 
@@ -103,7 +135,9 @@ describe.each(DB_KINDS)('timers (%s)', (kind) => {
     expect((await call(t, agent, 'POST', `/api/v1/cases/${id}/resolve`, { resolution: 'completed' })).statusCode).toBe(200);
 
     clock.set(new Date(T0.getTime() + 2 * DAY));
-    expect((await call(t, agent, 'POST', `/api/v1/cases/${id}/messages`, { body: 'Anything else we can do?' })).statusCode).toBeLessThan(300);
+    expect((await call(t, agent, 'POST', `/api/v1/cases/${id}/messages`, { body: 'Anything else we can do?' })).statusCode).toBeLessThan(
+      300,
+    );
     const messagedAt = clock.now().getTime();
 
     clock.set(new Date(T0.getTime() + 3 * DAY + HOUR)); // 3 days after resolving, but only 1 day after the message
@@ -125,10 +159,18 @@ describe.each(DB_KINDS)('timers (%s)', (kind) => {
 
   it('catches up after downtime: every overdue timer fires in one run (more than one batch)', async () => {
     clock.set(T0);
-    const waiting = await insertCases(t.db, team, agent.id,
-      Array.from({ length: 230 }, (_, i) => ({ status: 'waiting' as const, at: new Date(T0.getTime() + i * MIN) })));
-    const resolved = await insertCases(t.db, team, agent.id,
-      Array.from({ length: 5 }, (_, i) => ({ status: 'resolved' as const, at: new Date(T0.getTime() - i * DAY) })));
+    const waiting = await insertCases(
+      t.db,
+      team,
+      agent.id,
+      Array.from({ length: 230 }, (_, i) => ({ status: 'waiting' as const, at: new Date(T0.getTime() + i * MIN) })),
+    );
+    const resolved = await insertCases(
+      t.db,
+      team,
+      agent.id,
+      Array.from({ length: 5 }, (_, i) => ({ status: 'resolved' as const, at: new Date(T0.getTime() - i * DAY) })),
+    );
     const notYet = await insertCases(t.db, team, agent.id, [
       { status: 'waiting', at: new Date(T0.getTime() + 60 * DAY) },
       { status: 'resolved', at: new Date(T0.getTime() + 50 * DAY) },
@@ -177,25 +219,39 @@ describe.skipIf(!DB_KINDS.includes('postgres'))('timers never fire twice with tw
   it('two apps on one database running the timers at once: exactly one status change per case', async () => {
     const team = await makeTeam(a.db, 'Support');
     const agent = await makeUser(a.db, { role: 'agent', teamIds: [team] });
-    const waiting = await insertCases(a.db, team, agent.id,
-      Array.from({ length: 120 }, (_, i) => ({ status: 'waiting' as const, at: new Date(T0.getTime() + (i % 60) * MIN) })));
-    const resolved = await insertCases(a.db, team, agent.id,
-      Array.from({ length: 60 }, (_, i) => ({ status: 'resolved' as const, at: new Date(T0.getTime() - 14 * DAY + (i % 60) * MIN) })));
+    const waiting = await insertCases(
+      a.db,
+      team,
+      agent.id,
+      Array.from({ length: 120 }, (_, i) => ({ status: 'waiting' as const, at: new Date(T0.getTime() + (i % 60) * MIN) })),
+    );
+    const resolved = await insertCases(
+      a.db,
+      team,
+      agent.id,
+      Array.from({ length: 60 }, (_, i) => ({ status: 'resolved' as const, at: new Date(T0.getTime() - 14 * DAY + (i % 60) * MIN) })),
+    );
 
     let woken = 0;
     let closed = 0;
     for (let round = 0; round <= 12; round++) {
       clock.set(new Date(T0.getTime() + round * 5 * MIN));
       const runs = await Promise.all([a, b, a, b].map((app) => runTimersOnce(app.deps)));
-      for (const r of runs) { woken += r.woken; closed += r.closed; }
+      for (const r of runs) {
+        woken += r.woken;
+        closed += r.closed;
+      }
     }
     expect(woken).toBe(120);
     expect(closed).toBe(60);
     expect(await statusCounts(a.db, waiting)).toEqual({ ready: 120 });
     expect(await statusCounts(a.db, resolved)).toEqual({ closed: 60 });
 
-    const rows = await a.db.kysely.selectFrom('case_events').select(['case_id', 'type', 'actor_id'])
-      .where('case_id', 'in', [...waiting, ...resolved]).execute();
+    const rows = await a.db.kysely
+      .selectFrom('case_events')
+      .select(['case_id', 'type', 'actor_id'])
+      .where('case_id', 'in', [...waiting, ...resolved])
+      .execute();
     const perCase = new Map<string, number>();
     for (const r of rows) {
       expect(r.type).toBe('case.status_changed');

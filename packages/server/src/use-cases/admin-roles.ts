@@ -12,19 +12,35 @@ export type RoleJson = { id: string; name: string; permissions: string[]; builtI
 
 type RoleRow = { id: string; name: string; permissions: string[]; built_in: boolean };
 
-const toJson = (r: RoleRow): RoleJson => ({ id: r.id, name: r.name, permissions: [...r.permissions], builtIn: r.built_in, builtin: r.built_in });
+const toJson = (r: RoleRow): RoleJson => ({
+  id: r.id,
+  name: r.name,
+  permissions: [...r.permissions],
+  builtIn: r.built_in,
+  builtin: r.built_in,
+});
 
 /** Built-in roles first, then custom roles by name. */
 export async function listRoles(db: Kysely<Database>): Promise<RoleJson[]> {
-  const rows = await db.selectFrom('roles').select(['id', 'name', 'permissions', 'built_in'])
-    .orderBy('built_in', 'desc').orderBy('name').execute();
+  const rows = await db
+    .selectFrom('roles')
+    .select(['id', 'name', 'permissions', 'built_in'])
+    .orderBy('built_in', 'desc')
+    .orderBy('name')
+    .execute();
   return rows.map(toJson);
 }
 
 /** The id a role gets from its name: lowercase ASCII words joined by dashes ("Night shift" → "night-shift"). */
 export function roleSlug(name: string): string {
-  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
 }
 
 /** Keeps catalogue order and drops repeats; unknown names answer 400. */
@@ -35,7 +51,9 @@ function checkPermissions(perms: string[]): string[] {
 }
 
 const duplicate = (err: unknown) =>
-  isUniqueViolation(err) ? conflict('A role with this name already exists.', { fields: [{ field: 'name', message: 'is already used' }] }) : err;
+  isUniqueViolation(err)
+    ? conflict('A role with this name already exists.', { fields: [{ field: 'name', message: 'is already used' }] })
+    : err;
 
 /** Creates a custom role; its id is the slug of its name and must be new. */
 export async function createRole(deps: Deps, input: { name: string; permissions: string[] }): Promise<RoleJson> {
@@ -44,7 +62,10 @@ export async function createRole(deps: Deps, input: { name: string; permissions:
   if (!id) throw invalid([{ field: 'name', message: 'needs at least one letter or digit' }]);
   const row = { id, name, permissions: checkPermissions(input.permissions), built_in: false };
   try {
-    await deps.db.kysely.insertInto('roles').values({ ...row, created_at: deps.clock.now() }).execute();
+    await deps.db.kysely
+      .insertInto('roles')
+      .values({ ...row, created_at: deps.clock.now() })
+      .execute();
   } catch (err) {
     throw duplicate(err);
   }
@@ -52,7 +73,12 @@ export async function createRole(deps: Deps, input: { name: string; permissions:
 }
 
 async function lockRole(trx: Kysely<Database>, id: string): Promise<RoleRow> {
-  const role = await trx.selectFrom('roles').select(['id', 'name', 'permissions', 'built_in']).where('id', '=', id).forUpdate().executeTakeFirst();
+  const role = await trx
+    .selectFrom('roles')
+    .select(['id', 'name', 'permissions', 'built_in'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!role) throw notFound('Role');
   if (role.built_in) throw conflict('Built-in roles are read-only; make a copy.');
   return role;

@@ -26,7 +26,9 @@ export async function getTeam(db: Kysely<Database>, id: string): Promise<TeamJso
 }
 
 const duplicateName = (err: unknown) =>
-  isUniqueViolation(err) ? conflict('A team with this name already exists.', { fields: [{ field: 'name', message: 'is already used' }] }) : err;
+  isUniqueViolation(err)
+    ? conflict('A team with this name already exists.', { fields: [{ field: 'name', message: 'is already used' }] })
+    : err;
 
 /** Creates an empty team; names are unique regardless of case. */
 export async function createTeam(deps: Deps, name: string): Promise<TeamJson> {
@@ -51,7 +53,11 @@ export async function updateTeam(deps: Deps, id: string, p: { name?: string; mem
       const unknown = await unknownIds(trx, 'users', members);
       if (unknown.length) throw invalid([{ field: 'memberIds', message: `unknown user ids: ${unknown.join(', ')}` }]);
       const removed = await trx.deleteFrom('team_members').where('team_id', '=', id).returning('user_id').execute();
-      if (members.length) await trx.insertInto('team_members').values(members.map((u) => ({ team_id: id, user_id: u }))).execute();
+      if (members.length)
+        await trx
+          .insertInto('team_members')
+          .values(members.map((u) => ({ team_id: id, user_id: u })))
+          .execute();
       await notifyAccessChanged(trx, [...removed.map((r) => r.user_id), ...members], deps.clock.now());
     });
   } catch (err) {

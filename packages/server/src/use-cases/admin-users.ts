@@ -10,17 +10,37 @@ import { uuidv7 } from '../ids.ts';
 import { notifyAccessChanged } from '../realtime/hub.ts';
 
 /** A user as the admin endpoints return it; `timeZone` is the user's own (null: the organisation's). */
-export type UserJson = { id: string; email: string; name: string; role: string; timeZone: string | null; teamIds: string[]; active: boolean };
+export type UserJson = {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  timeZone: string | null;
+  teamIds: string[];
+  active: boolean;
+};
 
 export type NewUser = { email: string; name: string; password: string; role: string; timeZone?: string | null; teamIds: string[] };
 export type UserPatch = {
-  name?: string; email?: string; role?: string; timeZone?: string | null; teamIds?: string[]; active?: boolean; password?: string;
+  name?: string;
+  email?: string;
+  role?: string;
+  timeZone?: string | null;
+  teamIds?: string[];
+  active?: boolean;
+  password?: string;
 };
 
 type UserRow = { id: string; email: string; name: string; role_id: string; time_zone: string | null; active: boolean; team_ids: string[] };
 
 const toJson = (r: UserRow): UserJson => ({
-  id: r.id, email: r.email, name: r.name, role: r.role_id, timeZone: r.time_zone, teamIds: r.team_ids, active: r.active,
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role_id,
+  timeZone: r.time_zone,
+  teamIds: r.team_ids,
+  active: r.active,
 });
 
 /** Every user (or one), with team ids; agents see the same list because they need colleagues' names. */
@@ -48,7 +68,10 @@ export async function unknownIds(db: Kysely<Database>, table: 'users' | 'teams',
 }
 
 /** Checks the references and the zone of a user's fields; returns the canonical zone. */
-async function checkFields(db: Kysely<Database>, f: { role?: string; teamIds?: string[]; timeZone?: string | null }): Promise<string | null | undefined> {
+async function checkFields(
+  db: Kysely<Database>,
+  f: { role?: string; teamIds?: string[]; timeZone?: string | null },
+): Promise<string | null | undefined> {
   const errors: FieldError[] = [];
   if (f.role !== undefined && !(await db.selectFrom('roles').select('id').where('id', '=', f.role).executeTakeFirst())) {
     errors.push({ field: 'role', message: `no role "${f.role}"` });
@@ -65,11 +88,16 @@ const dedupe = (ids: string[]) => [...new Set(ids.map((i) => i.toLowerCase()))];
 
 async function setTeams(trx: Kysely<Database>, userId: string, teamIds: string[]): Promise<void> {
   await trx.deleteFrom('team_members').where('user_id', '=', userId).execute();
-  if (teamIds.length) await trx.insertInto('team_members').values(teamIds.map((t) => ({ team_id: t, user_id: userId }))).execute();
+  if (teamIds.length)
+    await trx
+      .insertInto('team_members')
+      .values(teamIds.map((t) => ({ team_id: t, user_id: userId })))
+      .execute();
 }
 
 const duplicateEmail = (err: unknown) => {
-  if (isUniqueViolation(err)) return conflict('A user with this email already exists.', { fields: [{ field: 'email', message: 'is already used' }] });
+  if (isUniqueViolation(err))
+    return conflict('A user with this email already exists.', { fields: [{ field: 'email', message: 'is already used' }] });
   return err;
 };
 
@@ -82,10 +110,20 @@ export async function createUser(deps: Deps, input: NewUser): Promise<UserJson> 
   const now = deps.clock.now();
   try {
     await deps.db.kysely.transaction().execute(async (trx) => {
-      await trx.insertInto('users').values({
-        id, email: input.email.trim().toLowerCase(), name: input.name.trim(), password_hash: passwordHash,
-        role_id: input.role, time_zone: zone ?? null, active: true, created_at: now, updated_at: now,
-      }).execute();
+      await trx
+        .insertInto('users')
+        .values({
+          id,
+          email: input.email.trim().toLowerCase(),
+          name: input.name.trim(),
+          password_hash: passwordHash,
+          role_id: input.role,
+          time_zone: zone ?? null,
+          active: true,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       await setTeams(trx, id, teamIds);
     });
   } catch (err) {
@@ -136,7 +174,11 @@ export async function updateUser(deps: Deps, actor: AppUser, id: string, p: User
       if (!row) throw notFound('User');
       const teamIds = p.teamIds && dedupe(p.teamIds);
       const zone = await checkFields(trx, { role: p.role, teamIds, timeZone: p.timeZone });
-      await trx.updateTable('users').set(columnsOf(p, zone, passwordHash, deps.clock.now())).where('id', '=', id).execute();
+      await trx
+        .updateTable('users')
+        .set(columnsOf(p, zone, passwordHash, deps.clock.now()))
+        .where('id', '=', id)
+        .execute();
       if (teamIds) await setTeams(trx, id, teamIds);
       if (teamIds || p.role !== undefined || p.active !== undefined) await notifyAccessChanged(trx, [id], deps.clock.now());
       if (p.active === false) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();

@@ -17,7 +17,10 @@ export function assignCase(deps: Deps, actor: AppUser, caseId: string, input: As
   const action = onlyUnassign ? 'unassign' : 'assign';
   let resolvedOwner: string | null = null;
   return runLifecycleAction(
-    deps, actor, caseId, action,
+    deps,
+    actor,
+    caseId,
+    action,
     (c) => ({ kind: 'assign', teamId: input.teamId ?? c.teamId, ownerId: input.ownerId === undefined ? c.ownerId : input.ownerId }),
     async (trx, c, event) => {
       if (event.kind !== 'assign') return;
@@ -33,7 +36,7 @@ export function assignCase(deps: Deps, actor: AppUser, caseId: string, input: As
         (event as { ownerId: string | null }).ownerId = null;
         return;
       }
-      if (!member) throw invalid([{ field: 'ownerId', message: 'the owner must be an active member of the case\'s team' }]);
+      if (!member) throw invalid([{ field: 'ownerId', message: "the owner must be an active member of the case's team" }]);
       if (resolvedOwner !== c.ownerId) await checkCapacity(trx, resolvedOwner, c.id);
     },
   );

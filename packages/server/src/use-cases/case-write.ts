@@ -8,7 +8,11 @@ import type { Deps } from '../deps.ts';
 import { Problem, forbidden, invalid, notAllowedTransition, notFound } from '../errors.ts';
 
 // The request field a domain validation refusal is about (a 400 names the offending field).
-const INPUT_FIELD: Partial<Record<LifecycleEvent['kind'], string>> = { set_waiting: 'wakeAt', customer_rated: 'stars', customer_ended_chat: 'stars' };
+const INPUT_FIELD: Partial<Record<LifecycleEvent['kind'], string>> = {
+  set_waiting: 'wakeAt',
+  customer_rated: 'stars',
+  customer_ended_chat: 'stars',
+};
 
 export type CaseWriteResult = { view: CaseView; events: StoredEvent[] };
 
@@ -48,7 +52,10 @@ export function refusal(actor: AppUser, action: CaseAction, c: CaseView, event: 
   if (event) {
     const outcome = transition(c, event, now);
     if (!outcome.ok && outcome.code === 'already_claimed') {
-      return new Problem(409, 'already_claimed', 'Already claimed', `${c.ownerName ?? 'Someone'} already owns this case.`, { ownerId: c.ownerId, ownerName: c.ownerName });
+      return new Problem(409, 'already_claimed', 'Already claimed', `${c.ownerName ?? 'Someone'} already owns this case.`, {
+        ownerId: c.ownerId,
+        ownerName: c.ownerName,
+      });
     }
     if (!outcome.ok && outcome.code === 'transition_not_allowed') return notAllowedTransition(outcome.detail);
   }
@@ -77,12 +84,17 @@ export async function runLifecycleAction(
     await extra?.(trx, c, event);
     const outcome = transition(c, event, now);
     if (!outcome.ok) {
-      if (outcome.code === 'validation_failed') throw invalid([{ field: INPUT_FIELD[event.kind] ?? 'body', message: outcome.detail }], outcome.detail);
+      if (outcome.code === 'validation_failed')
+        throw invalid([{ field: INPUT_FIELD[event.kind] ?? 'body', message: outcome.detail }], outcome.detail);
       throw refusal(actor, action, c, event, now);
     }
     const view = await saveChanges(trx, c, outcome.changes, now);
     const events = await appendEvents(trx, {
-      caseId: c.id, actorId: actor.id, events: outcome.events, at: now, audience: audienceOf(c, view),
+      caseId: c.id,
+      actorId: actor.id,
+      events: outcome.events,
+      at: now,
+      audience: audienceOf(c, view),
     });
     return { view: await refreshNames(trx, view), events };
   });

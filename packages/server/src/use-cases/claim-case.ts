@@ -12,7 +12,10 @@ import { Problem } from '../errors.ts';
 export async function claimCase(deps: Deps, actor: AppUser, caseId: string): Promise<CaseWriteResult> {
   try {
     return await runLifecycleAction(
-      deps, actor, caseId, 'claim',
+      deps,
+      actor,
+      caseId,
+      'claim',
       () => ({ kind: 'claim', actorId: actor.id }),
       (trx, c) => (c.ownerId === null ? checkCapacity(trx, actor.id) : Promise.resolve()),
     );

@@ -28,13 +28,25 @@ export async function claimNext(deps: Deps, actor: AppUser): Promise<CaseWriteRe
     const { claim: r, now, events } = answer;
     if (r.kind === 'claimed') {
       const view = toCaseView(r.row);
-      announceCommitted(deps.db, [{
-        caseId: view.id, ids: r.eventIds, types: events.map((e) => e.type), at: now.toISOString(),
-        audience: dedupe(audienceOf({ teamId: view.teamId, ownerId: actor.id, collaboratorIds: view.collaboratorIds })),
-      }]);
+      announceCommitted(deps.db, [
+        {
+          caseId: view.id,
+          ids: r.eventIds,
+          types: events.map((e) => e.type),
+          at: now.toISOString(),
+          audience: dedupe(audienceOf({ teamId: view.teamId, ownerId: actor.id, collaboratorIds: view.collaboratorIds })),
+        },
+      ]);
       return {
         view,
-        events: events.map((e, i) => ({ id: r.eventIds[i]!, caseId: view.id, type: e.type, actorId: actor.id, data: e.data, createdAt: now })),
+        events: events.map((e, i) => ({
+          id: r.eventIds[i]!,
+          caseId: view.id,
+          type: e.type,
+          actorId: actor.id,
+          data: e.data,
+          createdAt: now,
+        })),
       };
     }
     if (r.kind === 'empty') break;
@@ -77,7 +89,12 @@ async function claimTogether(deps: Deps, asks: ClaimAsk[]): Promise<ClaimAnswer[
     const claims = await claimFromQueue(deps.db.kysely, {
       now,
       status: outcomes[0]!.changes.status!,
-      requests: asks.map((a, i) => ({ actorId: a.actor.id, teamIds: a.teamIds, today: dayBounds(now, a.actor.timeZone), events: outcomes[i]!.events })),
+      requests: asks.map((a, i) => ({
+        actorId: a.actor.id,
+        teamIds: a.teamIds,
+        today: dayBounds(now, a.actor.timeZone),
+        events: outcomes[i]!.events,
+      })),
     });
     return claims.map((claim, i) => ({ ok: true, claim, now, events: outcomes[i]!.events }));
   } catch (error) {
@@ -87,7 +104,13 @@ async function claimTogether(deps: Deps, asks: ClaimAsk[]): Promise<ClaimAnswer[
 }
 
 /** The claim under a per-user limit: the user's claims are serialised, then counted, then one case is locked and claimed. */
-async function claimWithinCapacity(deps: Deps, actor: AppUser, teamIds: string[], today: { start: Date; end: Date }, now: Date): Promise<CaseWriteResult | null> {
+async function claimWithinCapacity(
+  deps: Deps,
+  actor: AppUser,
+  teamIds: string[],
+  today: { start: Date; end: Date },
+  now: Date,
+): Promise<CaseWriteResult | null> {
   return inTransaction(deps.db, async (trx) => {
     await checkCapacity(trx, actor.id);
     const pick = await findNextCandidate(trx, teamIds, today, true);
@@ -96,7 +119,13 @@ async function claimWithinCapacity(deps: Deps, actor: AppUser, teamIds: string[]
     const outcome = transition(c, { kind: 'claim', actorId: actor.id }, now);
     if (!outcome.ok) return null;
     const view = await saveChanges(trx, c, outcome.changes, now);
-    const events = await appendEvents(trx, { caseId: c.id, actorId: actor.id, events: outcome.events, at: now, audience: audienceOf(c, view) });
+    const events = await appendEvents(trx, {
+      caseId: c.id,
+      actorId: actor.id,
+      events: outcome.events,
+      at: now,
+      audience: audienceOf(c, view),
+    });
     // The claimer is the new owner and the team is unchanged: no need to re-read names.
     return { view: { ...view, ownerName: actor.name }, events };
   });

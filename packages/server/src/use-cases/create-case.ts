@@ -27,8 +27,13 @@ function customerAddress(type: CaseType, customer: CustomerInput | null): string
 }
 
 export type NewCase = {
-  subject: string; type: CaseType; teamId: string; ownerId: string | null; description: string | null;
-  customer: CustomerInput | null; followUpOf?: string | null;
+  subject: string;
+  type: CaseType;
+  teamId: string;
+  ownerId: string | null;
+  description: string | null;
+  customer: CustomerInput | null;
+  followUpOf?: string | null;
 };
 
 /** Inserts a case row with a fresh reference (retrying the rare collision). */
@@ -38,12 +43,26 @@ export async function insertCase(trx: Kysely<Database>, input: NewCase & { custo
     const reference = newReference();
     const taken = await trx.selectFrom('cases').select('id').where('reference', '=', reference).executeTakeFirst();
     if (taken && i < 5) continue;
-    await trx.insertInto('cases').values({
-      id, reference, subject: input.subject, description: input.description, type: input.type,
-      type_rank: TYPE_RANK[input.type], status: initialStatus(input.ownerId), resolution: null,
-      team_id: input.teamId, owner_id: input.ownerId, customer_id: input.customerId,
-      follow_up_of: input.followUpOf ?? null, created_at: now, updated_at: now, last_activity_at: now,
-    }).execute();
+    await trx
+      .insertInto('cases')
+      .values({
+        id,
+        reference,
+        subject: input.subject,
+        description: input.description,
+        type: input.type,
+        type_rank: TYPE_RANK[input.type],
+        status: initialStatus(input.ownerId),
+        resolution: null,
+        team_id: input.teamId,
+        owner_id: input.ownerId,
+        customer_id: input.customerId,
+        follow_up_of: input.followUpOf ?? null,
+        created_at: now,
+        updated_at: now,
+        last_activity_at: now,
+      })
+      .execute();
     return id;
   }
 }
@@ -62,8 +81,13 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
     const team = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
     if (!team) throw invalid([{ field: 'teamId', message: 'no such team' }]);
     if (input.ownerId) {
-      const m = await trx.selectFrom('team_members as tm').innerJoin('users as u', 'u.id', 'tm.user_id')
-        .select('u.id').where('tm.team_id', '=', input.teamId).where('tm.user_id', '=', input.ownerId).where('u.active', '=', true)
+      const m = await trx
+        .selectFrom('team_members as tm')
+        .innerJoin('users as u', 'u.id', 'tm.user_id')
+        .select('u.id')
+        .where('tm.team_id', '=', input.teamId)
+        .where('tm.user_id', '=', input.ownerId)
+        .where('u.active', '=', true)
         .executeTakeFirst();
       if (!m) throw invalid([{ field: 'ownerId', message: 'the owner must be an active member of the team' }]);
       await checkCapacity(trx, input.ownerId);
@@ -74,8 +98,16 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
     if (scope) await linkCaseChannel(trx, caseId, scope.channelId, customerAddress(scope.type, input.customer), now);
     const state = { teamId: input.teamId, ownerId: input.ownerId, collaboratorIds: [] };
     await appendEvents(trx, {
-      caseId, actorId: actor.id, at: now, audience: audienceOf(state),
-      events: [{ type: 'case.created', data: { type: input.type, teamId: input.teamId, ownerId: input.ownerId, status: initialStatus(input.ownerId), channel } }],
+      caseId,
+      actorId: actor.id,
+      at: now,
+      audience: audienceOf(state),
+      events: [
+        {
+          type: 'case.created',
+          data: { type: input.type, teamId: input.teamId, ownerId: input.ownerId, status: initialStatus(input.ownerId), channel },
+        },
+      ],
     });
     return caseId;
   });

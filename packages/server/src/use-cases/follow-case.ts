@@ -10,7 +10,11 @@ import { invalid, notFound } from '../errors.ts';
  * someone else needs the `assign` action on the case.
  */
 export async function setCollaborator(
-  deps: Deps, actor: AppUser, caseId: string, userId: string, follow: boolean,
+  deps: Deps,
+  actor: AppUser,
+  caseId: string,
+  userId: string,
+  follow: boolean,
 ): Promise<CaseWriteResult> {
   const now = deps.clock.now();
   const self = userId === actor.id;
@@ -35,7 +39,10 @@ export async function setCollaborator(
     await trx.updateTable('cases').set({ updated_at: now }).where('id', '=', c.id).execute();
     const view = { ...c, collaboratorIds, updatedAt: now };
     const events = await appendEvents(trx, {
-      caseId: c.id, actorId: actor.id, at: now, audience: audienceOf(c, view),
+      caseId: c.id,
+      actorId: actor.id,
+      at: now,
+      audience: audienceOf(c, view),
       events: [{ type: follow ? 'case.collaborator_added' : 'case.collaborator_removed', data: { userId } }],
     });
     return { view, events };

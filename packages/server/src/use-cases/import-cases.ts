@@ -65,23 +65,49 @@ async function loadKnown(trx: Kysely<Database>, items: ImportItem[]): Promise<Kn
 /** The column literals of the case rows at `at` (every row, or the ones still to insert). */
 function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: number[]) {
   const n = at.length;
-  const subject = new Array<string>(n), description = new Array<string | null>(n), type = new Array<string>(n);
-  const typeRank = new Array<number>(n), status = new Array<string>(n), resolution = new Array<string | null>(n);
-  const team = new Array<string>(n), owner = new Array<string | null>(n), customer = new Array<string | null>(n);
-  const created = new Array<string>(n), resolved = new Array<string | null>(n), wake = new Array<string | null>(n);
+  const subject = new Array<string>(n),
+    description = new Array<string | null>(n),
+    type = new Array<string>(n);
+  const typeRank = new Array<number>(n),
+    status = new Array<string>(n),
+    resolution = new Array<string | null>(n);
+  const team = new Array<string>(n),
+    owner = new Array<string | null>(n),
+    customer = new Array<string | null>(n);
+  const created = new Array<string>(n),
+    resolved = new Array<string | null>(n),
+    wake = new Array<string | null>(n);
   const activity = new Array<string>(n);
   for (let k = 0; k < n; k++) {
     const i = at[k]!;
     const r = rows[i]!;
-    subject[k] = r.subject; description[k] = r.description; type[k] = r.type; typeRank[k] = r.typeRank;
-    status[k] = r.status; resolution[k] = r.resolution; team[k] = r.teamId; owner[k] = r.ownerId;
-    customer[k] = customerIds[i]!; created[k] = r.createdAt.toISOString(); resolved[k] = iso(r.resolvedAt);
-    wake[k] = iso(r.wakeAt); activity[k] = r.lastActivityAt.toISOString();
+    subject[k] = r.subject;
+    description[k] = r.description;
+    type[k] = r.type;
+    typeRank[k] = r.typeRank;
+    status[k] = r.status;
+    resolution[k] = r.resolution;
+    team[k] = r.teamId;
+    owner[k] = r.ownerId;
+    customer[k] = customerIds[i]!;
+    created[k] = r.createdAt.toISOString();
+    resolved[k] = iso(r.resolvedAt);
+    wake[k] = iso(r.wakeAt);
+    activity[k] = r.lastActivityAt.toISOString();
   }
   return {
-    subject: textArray(subject), description: textArray(description), type: plainArray(type), typeRank: plainArray(typeRank),
-    status: plainArray(status), resolution: plainArray(resolution), team: plainArray(team), owner: plainArray(owner),
-    customer: plainArray(customer), created: plainArray(created), resolved: plainArray(resolved), wake: plainArray(wake),
+    subject: textArray(subject),
+    description: textArray(description),
+    type: plainArray(type),
+    typeRank: plainArray(typeRank),
+    status: plainArray(status),
+    resolution: plainArray(resolution),
+    team: plainArray(team),
+    owner: plainArray(owner),
+    customer: plainArray(customer),
+    created: plainArray(created),
+    resolved: plainArray(resolved),
+    wake: plainArray(wake),
     activity: plainArray(activity),
   };
 }
@@ -110,7 +136,9 @@ async function insertCases(trx: Kysely<Database>, ids: string[], rows: ImportRow
             created_at, resolved_at, wake_at, last_activity_at)
         ON CONFLICT (reference) DO NOTHING
         RETURNING id)
-      SELECT x.n::int AS n FROM unnest(${pendingIds}::uuid[]) WITH ORDINALITY AS x(id, n) WHERE x.id NOT IN (SELECT id FROM ins)`.execute(trx);
+      SELECT x.n::int AS n FROM unnest(${pendingIds}::uuid[]) WITH ORDINALITY AS x(id, n) WHERE x.id NOT IN (SELECT id FROM ins)`.execute(
+      trx,
+    );
     // The rows whose reference was taken (usually none; a few per request at a million cases).
     pending = r.rows.map((x) => pending[x.n - 1]!);
   }
@@ -121,7 +149,12 @@ async function insertHistory(trx: Kysely<Database>, ids: string[], rows: ImportR
   const at = now.toISOString();
   const followed: string[] = [];
   const followers: string[] = [];
-  rows.forEach((r, i) => { for (const u of r.collaboratorIds) { followed.push(ids[i]!); followers.push(u); } });
+  rows.forEach((r, i) => {
+    for (const u of r.collaboratorIds) {
+      followed.push(ids[i]!);
+      followers.push(u);
+    }
+  });
   await sql`WITH followers AS (
       INSERT INTO case_collaborators (case_id, user_id, created_at)
       SELECT f.c, f.u, ${at}::timestamptz FROM unnest(${plainArray(followed)}::uuid[], ${plainArray(followers)}::uuid[]) AS f(c, u))
@@ -155,7 +188,8 @@ function importNotices(rows: ImportRow[], now: Date): LiveNotice[] {
   };
   for (const t of teams) add('teamIds', t);
   for (const u of users) add('userIds', u);
-  if (part.teamIds.length + part.userIds.length > 0) notices.push({ caseId: '', ids: [''], types: ['case.imported'], at: now.toISOString(), audience: part });
+  if (part.teamIds.length + part.userIds.length > 0)
+    notices.push({ caseId: '', ids: [''], types: ['case.imported'], at: now.toISOString(), audience: part });
   return notices;
 }
 
@@ -172,7 +206,11 @@ export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[
     const { rows, errors } = validateImport(items, known);
     if (errors.length) throw invalid(errors, `${errors.length}${errors.length >= 100 ? '+' : ''} invalid field(s); nothing was imported.`);
     const ids = uuidv7Many(rows.map((r) => r.createdAt.getTime()));
-    const customerIds = await matchOrCreateCustomers(trx, rows.map((r) => r.customer), now);
+    const customerIds = await matchOrCreateCustomers(
+      trx,
+      rows.map((r) => r.customer),
+      now,
+    );
     await insertCases(trx, ids, rows, customerIds);
     await insertHistory(trx, ids, rows, actor.id, now);
     return { ids, notices: importNotices(rows, now) };

@@ -4,16 +4,36 @@ import type { FieldError } from '../errors.ts';
 
 /** One case as another helpdesk exports it (SPEC §8 `POST /api/v1/import/cases`). */
 export type ImportItem = {
-  subject: string; type: CaseType; teamId: string; status: Status; ownerId?: string | null;
-  createdAt: string; resolvedAt?: string | null; wakeAt?: string | null; collaboratorIds?: string[];
-  customer?: CustomerInput | null; resolution?: Resolution | null; description?: string | null;
+  subject: string;
+  type: CaseType;
+  teamId: string;
+  status: Status;
+  ownerId?: string | null;
+  createdAt: string;
+  resolvedAt?: string | null;
+  wakeAt?: string | null;
+  collaboratorIds?: string[];
+  customer?: CustomerInput | null;
+  resolution?: Resolution | null;
+  description?: string | null;
 };
 
 /** A validated case, ready to insert. */
 export type ImportRow = {
-  subject: string; description: string | null; type: CaseType; typeRank: number; status: Status;
-  resolution: Resolution | null; teamId: string; ownerId: string | null; createdAt: Date; resolvedAt: Date | null;
-  wakeAt: Date | null; lastActivityAt: Date; collaboratorIds: string[]; customer: CustomerInput | null;
+  subject: string;
+  description: string | null;
+  type: CaseType;
+  typeRank: number;
+  status: Status;
+  resolution: Resolution | null;
+  teamId: string;
+  ownerId: string | null;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  wakeAt: Date | null;
+  lastActivityAt: Date;
+  collaboratorIds: string[];
+  customer: CustomerInput | null;
 };
 
 /**
@@ -75,21 +95,35 @@ function timesOf(item: ImportItem, err: (field: string, message: string) => void
 /** Checks one item against the lifecycle's invariants and the known ids; returns its row, or null after reporting errors. */
 function checkItem(item: ImportItem, i: number, known: KnownIds, errors: FieldError[]): ImportRow | null {
   const before = errors.length;
-  const err = (field: string, message: string) => { if (errors.length < MAX_ERRORS) errors.push({ field: `cases.${i}.${field}`, message }); };
+  const err = (field: string, message: string) => {
+    if (errors.length < MAX_ERRORS) errors.push({ field: `cases.${i}.${field}`, message });
+  };
   const teamId = item.teamId.toLowerCase();
   if (known.missingTeams.has(teamId)) err('teamId', 'no such team');
   const ownerId = ownerOf(item, known, err);
   const resolution = resolutionOf(item, err);
   const { createdAt, resolvedAt, wakeAt } = timesOf(item, err);
   const collaboratorIds = item.collaboratorIds?.length ? [...new Set(item.collaboratorIds.map((c) => c.toLowerCase()))] : NONE;
-  collaboratorIds.forEach((c, j) => { if (known.missingUsers.has(c)) err(`collaboratorIds.${j}`, 'no such user'); });
+  collaboratorIds.forEach((c, j) => {
+    if (known.missingUsers.has(c)) err(`collaboratorIds.${j}`, 'no such user');
+  });
   if (errors.length > before || !(createdAt instanceof Date)) return null;
   const r = resolvedAt as Date | null;
   return {
-    subject: item.subject.trim() || item.subject, description: item.description ?? null, type: item.type,
-    typeRank: TYPE_RANK[item.type], status: item.status, resolution, teamId, ownerId, createdAt,
-    resolvedAt: r, wakeAt: wakeAt as Date | null, lastActivityAt: r && r > createdAt ? r : createdAt,
-    collaboratorIds, customer: item.customer ?? null,
+    subject: item.subject.trim() || item.subject,
+    description: item.description ?? null,
+    type: item.type,
+    typeRank: TYPE_RANK[item.type],
+    status: item.status,
+    resolution,
+    teamId,
+    ownerId,
+    createdAt,
+    resolvedAt: r,
+    wakeAt: wakeAt as Date | null,
+    lastActivityAt: r && r > createdAt ? r : createdAt,
+    collaboratorIds,
+    customer: item.customer ?? null,
   };
 }
 
@@ -125,7 +159,11 @@ export function namedIds(items: ImportItem[]): { teamIds: string[]; userIds: str
       const ownerId = it.ownerId.toLowerCase();
       users.add(ownerId);
       const key = memberKey(teamId, ownerId);
-      if (!pairs.has(key)) { pairs.add(key); memberTeams.push(teamId); memberUsers.push(ownerId); }
+      if (!pairs.has(key)) {
+        pairs.add(key);
+        memberTeams.push(teamId);
+        memberUsers.push(ownerId);
+      }
     }
     if (it.collaboratorIds) for (const c of it.collaboratorIds) users.add(c.toLowerCase());
   }

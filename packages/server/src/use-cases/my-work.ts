@@ -36,7 +36,13 @@ export async function getMyWork(deps: Deps, actor: AppUser): Promise<MyWork> {
   };
 }
 
-export function getSectionPage(deps: Deps, actor: AppUser, key: SectionKey, cursor: Cursor | null, limit = SECTION_PAGE_SIZE): Promise<SectionPage> {
+export function getSectionPage(
+  deps: Deps,
+  actor: AppUser,
+  key: SectionKey,
+  cursor: Cursor | null,
+  limit = SECTION_PAGE_SIZE,
+): Promise<SectionPage> {
   const today = dayBounds(deps.clock.now(), actor.timeZone);
   return loadSection(deps.db.kysely, key, actor.id, today, limit, cursor);
 }

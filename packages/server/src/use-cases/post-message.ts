@@ -11,22 +11,43 @@ import { notFound } from '../errors.ts';
 import { enqueueReply, kickReplies } from '../channels/outbound/dispatch.ts';
 
 export type MessageRow = {
-  id: string; caseId: string; body: string; internal: boolean; direction: 'inbound' | 'outbound' | 'note';
-  channel: string; authorId: string | null; createdAt: Date;
+  id: string;
+  caseId: string;
+  body: string;
+  internal: boolean;
+  direction: 'inbound' | 'outbound' | 'note';
+  channel: string;
+  authorId: string | null;
+  createdAt: Date;
 };
 
 /** Stores a message on a case and records it in the history, inside the caller's transaction. */
 export async function insertMessage(
-  trx: Kysely<Database>, c: CaseView, m: Omit<MessageRow, 'id' | 'caseId'>, now: Date,
+  trx: Kysely<Database>,
+  c: CaseView,
+  m: Omit<MessageRow, 'id' | 'caseId'>,
+  now: Date,
 ): Promise<{ message: MessageRow; events: StoredEvent[] }> {
   const message: MessageRow = { id: uuidv7(now.getTime()), caseId: c.id, ...m };
-  await trx.insertInto('messages').values({
-    id: message.id, case_id: c.id, body: m.body, internal: m.internal, direction: m.direction,
-    channel: m.channel, author_id: m.authorId, created_at: m.createdAt,
-  }).execute();
+  await trx
+    .insertInto('messages')
+    .values({
+      id: message.id,
+      case_id: c.id,
+      body: m.body,
+      internal: m.internal,
+      direction: m.direction,
+      channel: m.channel,
+      author_id: m.authorId,
+      created_at: m.createdAt,
+    })
+    .execute();
   await trx.updateTable('cases').set({ updated_at: now, last_activity_at: now }).where('id', '=', c.id).execute();
   const events = await appendEvents(trx, {
-    caseId: c.id, actorId: m.authorId, at: now, audience: audienceOf(c),
+    caseId: c.id,
+    actorId: m.authorId,
+    at: now,
+    audience: audienceOf(c),
     events: [{ type: 'case.message_created', data: { messageId: message.id, direction: m.direction, internal: m.internal } }],
   });
   return { message, events };
@@ -42,18 +63,31 @@ export async function addNote(trx: Kysely<Database>, c: CaseView, actor: AppUser
  * channel; notes are only ever shown to users.
  */
 export async function postAgentMessage(
-  deps: Deps, actor: AppUser, caseId: string, body: string, internal: boolean,
+  deps: Deps,
+  actor: AppUser,
+  caseId: string,
+  body: string,
+  internal: boolean,
 ): Promise<{ message: MessageRow; view: CaseView }> {
   const now = deps.clock.now();
   const result = await inTransaction(deps.db, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     if (!can(actor, 'message', c)) throw refusal(actor, 'message', c, null, now);
-    const { message } = await insertMessage(trx, c, {
-      body, internal, direction: internal ? 'note' : 'outbound', channel: internal ? 'note' : c.type,
-      authorId: actor.id, createdAt: now,
-    }, now);
-    const queued = !internal && await enqueueReply(trx, deps.db, c, message, now);
+    const { message } = await insertMessage(
+      trx,
+      c,
+      {
+        body,
+        internal,
+        direction: internal ? 'note' : 'outbound',
+        channel: internal ? 'note' : c.type,
+        authorId: actor.id,
+        createdAt: now,
+      },
+      now,
+    );
+    const queued = !internal && (await enqueueReply(trx, deps.db, c, message, now));
     return { message, view: { ...c, updatedAt: now, lastActivityAt: now }, queued };
   });
   if (result.queued) kickReplies(deps); // after commit: send now instead of at the next poll

@@ -10,7 +10,14 @@ import { insertCase } from './create-case.ts';
 import { lockCase, saveChanges } from './case-write.ts';
 import { insertMessage } from './post-message.ts';
 import type { ChannelRecord } from '../channels/channel-repo.ts';
-import { findCaseByReference, findConversationCase, linkCaseChannel, lockConversation, registerConversation, type ConversationKey } from '../channels/conversations.ts';
+import {
+  findCaseByReference,
+  findConversationCase,
+  linkCaseChannel,
+  lockConversation,
+  registerConversation,
+  type ConversationKey,
+} from '../channels/conversations.ts';
 import { storeAttachments, type InboundAttachment } from '../channels/attachments.ts';
 import { backoffMs } from '../channels/config.ts';
 import { cleanDeep, cleanText } from '../channels/clean-text.ts';
@@ -41,7 +48,12 @@ export type InboundPayload = {
 };
 
 export type ReceiveResult = {
-  caseId: string | null; messageId: string | null; createdCase: boolean; followUpOf: string | null; duplicate: boolean; processed: boolean;
+  caseId: string | null;
+  messageId: string | null;
+  createdCase: boolean;
+  followUpOf: string | null;
+  duplicate: boolean;
+  processed: boolean;
 };
 
 type Applied = { caseId: string | null; messageId: string | null; createdCase: boolean; followUpOf: string | null };
@@ -51,19 +63,39 @@ type Applied = { caseId: string | null; messageId: string | null; createdCase: b
  * provider's retry is idempotent), then processes it in one transaction. A processing failure
  * leaves the stored message for the retry job: an accepted message is never lost.
  */
-export async function receiveCustomerMessage(deps: Deps, channel: ChannelRecord, rawProviderId: string, rawPayload: InboundPayload): Promise<ReceiveResult> {
+export async function receiveCustomerMessage(
+  deps: Deps,
+  channel: ChannelRecord,
+  rawProviderId: string,
+  rawPayload: InboundPayload,
+): Promise<ReceiveResult> {
   // NUL and invalid UTF-8 are stripped, never refused: the customer's message is kept (SPEC §15).
   const providerId = cleanText(rawProviderId);
   const payload = cleanDeep(rawPayload);
   const now = deps.clock.now();
   const db = deps.db.kysely;
-  const inserted = await db.insertInto('inbound_messages').values({
-    id: uuidv7(now.getTime()), channel_id: channel.id, provider_id: providerId.slice(0, 500), payload: JSON.stringify(payload),
-    // The retry job leaves it alone while this request processes it.
-    received_at: now, next_attempt_at: new Date(now.getTime() + 30_000),
-  }).onConflict((oc) => oc.columns(['channel_id', 'provider_id']).doNothing()).returning('id').executeTakeFirst();
-  const row = inserted ?? await db.selectFrom('inbound_messages').select(['id']).where('channel_id', '=', channel.id)
-    .where('provider_id', '=', providerId.slice(0, 500)).executeTakeFirstOrThrow();
+  const inserted = await db
+    .insertInto('inbound_messages')
+    .values({
+      id: uuidv7(now.getTime()),
+      channel_id: channel.id,
+      provider_id: providerId.slice(0, 500),
+      payload: JSON.stringify(payload),
+      // The retry job leaves it alone while this request processes it.
+      received_at: now,
+      next_attempt_at: new Date(now.getTime() + 30_000),
+    })
+    .onConflict((oc) => oc.columns(['channel_id', 'provider_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  const row =
+    inserted ??
+    (await db
+      .selectFrom('inbound_messages')
+      .select(['id'])
+      .where('channel_id', '=', channel.id)
+      .where('provider_id', '=', providerId.slice(0, 500))
+      .executeTakeFirstOrThrow());
   try {
     const r = await processInbound(deps, row.id);
     return { ...r, duplicate: !inserted || r.duplicate };
@@ -78,25 +110,38 @@ export async function processInbound(deps: Deps, inboundId: string): Promise<Rec
   const now = deps.clock.now();
   try {
     return await inTransaction(deps.db, async (trx) => {
-      const row = await trx.selectFrom('inbound_messages as i').innerJoin('channels as ch', 'ch.id', 'i.channel_id')
+      const row = await trx
+        .selectFrom('inbound_messages as i')
+        .innerJoin('channels as ch', 'ch.id', 'i.channel_id')
         .select(['i.processed_at', 'i.case_id', 'i.message_id', 'i.payload', 'ch.id as channel_id', 'ch.type', 'ch.team_id'])
-        .where('i.id', '=', inboundId).forUpdate('i' as never).executeTakeFirstOrThrow();
+        .where('i.id', '=', inboundId)
+        .forUpdate('i' as never)
+        .executeTakeFirstOrThrow();
       if (row.processed_at) {
         return { caseId: row.case_id, messageId: row.message_id, createdCase: false, followUpOf: null, duplicate: true, processed: true };
       }
       const ch = { id: row.channel_id, type: row.type as ChannelRecord['type'], teamId: row.team_id };
       const applied = await applyInbound(trx, ch, row.payload as unknown as InboundPayload, now);
-      await trx.updateTable('inbound_messages').set({ processed_at: now, case_id: applied.caseId, message_id: applied.messageId, last_error: null })
-        .where('id', '=', inboundId).execute();
+      await trx
+        .updateTable('inbound_messages')
+        .set({ processed_at: now, case_id: applied.caseId, message_id: applied.messageId, last_error: null })
+        .where('id', '=', inboundId)
+        .execute();
       return { ...applied, duplicate: false, processed: true };
     });
   } catch (err) {
-    const r = await deps.db.kysely.updateTable('inbound_messages')
+    const r = await deps.db.kysely
+      .updateTable('inbound_messages')
       .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: String((err as Error).message).slice(0, 1000) }))
-      .where('id', '=', inboundId).returning('attempts').executeTakeFirst();
+      .where('id', '=', inboundId)
+      .returning('attempts')
+      .executeTakeFirst();
     const delay = backoffMs({ retryBaseMs: 5_000, retryMaxMs: 3_600_000 }, r?.attempts ?? 1);
-    await deps.db.kysely.updateTable('inbound_messages').set({ next_attempt_at: new Date(now.getTime() + delay) })
-      .where('id', '=', inboundId).execute();
+    await deps.db.kysely
+      .updateTable('inbound_messages')
+      .set({ next_attempt_at: new Date(now.getTime() + delay) })
+      .where('id', '=', inboundId)
+      .execute();
     throw err;
   }
 }
@@ -130,39 +175,90 @@ async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, no
       createdCase = true;
     }
   }
-  const { message } = await insertMessage(trx, target, {
-    body: p.body, internal: p.kind === 'note', direction: p.kind === 'note' ? 'note' : 'inbound', channel: ch.type,
-    authorId: null, createdAt: now,
-  }, now);
+  const { message } = await insertMessage(
+    trx,
+    target,
+    {
+      body: p.body,
+      internal: p.kind === 'note',
+      direction: p.kind === 'note' ? 'note' : 'inbound',
+      channel: ch.type,
+      authorId: null,
+      createdAt: now,
+    },
+    now,
+  );
   await registerConversation(trx, ch.id, target.id, p.register, now);
   await linkCaseChannel(trx, target.id, ch.id, p.replyTo, now);
   if (p.externalId || p.refs?.length) {
-    await trx.insertInto('message_channel_refs').values({
-      message_id: message.id, case_id: target.id, channel_id: ch.id, external_id: p.externalId ?? null, refs: p.refs ?? [], direction: 'inbound', created_at: now,
-    }).execute();
+    await trx
+      .insertInto('message_channel_refs')
+      .values({
+        message_id: message.id,
+        case_id: target.id,
+        channel_id: ch.id,
+        external_id: p.externalId ?? null,
+        refs: p.refs ?? [],
+        direction: 'inbound',
+        created_at: now,
+      })
+      .execute();
   }
   if (p.attachments?.length) await storeAttachments(trx, message.id, p.attachments, now);
   if (p.chat) {
-    await trx.insertInto('chat_sessions').values({
-      id: p.chat.sessionId, channel_id: ch.id, case_id: target.id, customer_id: target.customer?.id ?? null, token_hash: p.chat.tokenHash, created_at: now,
-    }).onConflict((oc) => oc.column('id').doUpdateSet({ case_id: target.id })).execute();
+    await trx
+      .insertInto('chat_sessions')
+      .values({
+        id: p.chat.sessionId,
+        channel_id: ch.id,
+        case_id: target.id,
+        customer_id: target.customer?.id ?? null,
+        token_hash: p.chat.tokenHash,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ case_id: target.id }))
+      .execute();
   }
   return { caseId: target.id, messageId: message.id, createdCase, followUpOf };
 }
 
 /** A new case on the channel's team, unowned (status new: it lands in the team's Next Unassigned). */
 async function openCase(trx: Kysely<Database>, ch: Ch, p: InboundPayload, previous: CaseView | null, now: Date): Promise<CaseView> {
-  const customerId = previous?.customer?.id ?? await findOrCreateCustomer(trx, p.customer, now);
+  const customerId = previous?.customer?.id ?? (await findOrCreateCustomer(trx, p.customer, now));
   const subject = (p.subject.trim() || '(no subject)').slice(0, 300);
-  const id = await insertCase(trx, {
-    subject, type: ch.type, teamId: ch.teamId, ownerId: null, description: null, customer: null, customerId, followUpOf: previous?.id ?? null,
-  }, now);
+  const id = await insertCase(
+    trx,
+    {
+      subject,
+      type: ch.type,
+      teamId: ch.teamId,
+      ownerId: null,
+      description: null,
+      customer: null,
+      customerId,
+      followUpOf: previous?.id ?? null,
+    },
+    now,
+  );
   await appendEvents(trx, {
-    caseId: id, actorId: null, at: now, audience: audienceOf({ teamId: ch.teamId, ownerId: null, collaboratorIds: [] }),
-    events: [{ type: 'case.created', data: {
-      type: ch.type, teamId: ch.teamId, ownerId: null, status: initialStatus(null), channel: ch.type, channelId: ch.id,
-      ...(previous ? { followUpOf: previous.id } : {}),
-    } }],
+    caseId: id,
+    actorId: null,
+    at: now,
+    audience: audienceOf({ teamId: ch.teamId, ownerId: null, collaboratorIds: [] }),
+    events: [
+      {
+        type: 'case.created',
+        data: {
+          type: ch.type,
+          teamId: ch.teamId,
+          ownerId: null,
+          status: initialStatus(null),
+          channel: ch.type,
+          channelId: ch.id,
+          ...(previous ? { followUpOf: previous.id } : {}),
+        },
+      },
+    ],
   });
   return (await lockCase(trx, id))!;
 }
@@ -171,10 +267,17 @@ async function openCase(trx: Kysely<Database>, ch: Ch, p: InboundPayload, previo
 export async function retryDueInbound(deps: Deps, limit = 50): Promise<number> {
   const now = deps.clock.now();
   const due = await sql<{ id: string }>`SELECT id::text AS id FROM inbound_messages
-    WHERE processed_at IS NULL AND next_attempt_at <= ${now} AND attempts < 25 ORDER BY next_attempt_at LIMIT ${limit}`.execute(deps.db.kysely);
+    WHERE processed_at IS NULL AND next_attempt_at <= ${now} AND attempts < 25 ORDER BY next_attempt_at LIMIT ${limit}`.execute(
+    deps.db.kysely,
+  );
   let n = 0;
   for (const { id } of due.rows) {
-    try { await processInbound(deps, id); n++; } catch { /* recorded on the row; retried later */ }
+    try {
+      await processInbound(deps, id);
+      n++;
+    } catch {
+      /* recorded on the row; retried later */
+    }
   }
   return n;
 }

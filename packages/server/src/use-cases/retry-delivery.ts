@@ -19,17 +19,31 @@ export async function retryDelivery(deps: Deps, actor: AppUser, caseId: string, 
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     if (!can(actor, 'message', c)) throw refusal(actor, 'message', c, null, now);
-    const row = await trx.selectFrom('outbound_messages as o').innerJoin('messages as m', 'm.id', 'o.message_id')
-      .select(['o.id', 'o.status', 'm.author_id']).where('o.message_id', '=', messageId).where('o.case_id', '=', c.id)
-      .forUpdate(['o']).executeTakeFirst();
+    const row = await trx
+      .selectFrom('outbound_messages as o')
+      .innerJoin('messages as m', 'm.id', 'o.message_id')
+      .select(['o.id', 'o.status', 'm.author_id'])
+      .where('o.message_id', '=', messageId)
+      .where('o.case_id', '=', c.id)
+      .forUpdate(['o'])
+      .executeTakeFirst();
     if (!row) throw notFound('Message');
     if (row.status !== 'failed') throw conflict(`Only a failed delivery can be retried; this one is ${row.status}.`, { state: row.status });
     const problem = await channelDeliveryProblem(deps.db, (await findCaseChannel(trx, c.id)) ?? null, trx);
     if (problem) throw new Problem(409, 'conflict', 'Cannot deliver', problem, { state: row.status });
-    const updated = await trx.updateTable('outbound_messages')
+    const updated = await trx
+      .updateTable('outbound_messages')
       .set({ status: 'queued', attempts: 0, last_error: null, next_attempt_at: now, state_at: now })
-      .where('id', '=', row.id).returning(['status', 'attempts', 'last_error', 'state_at', 'next_attempt_at']).executeTakeFirstOrThrow();
-    await recordDeliveryChange(trx, c, { messageId, authorId: row.author_id, state: 'queued', attempts: 0, lastError: null }, actor.id, now);
+      .where('id', '=', row.id)
+      .returning(['status', 'attempts', 'last_error', 'state_at', 'next_attempt_at'])
+      .executeTakeFirstOrThrow();
+    await recordDeliveryChange(
+      trx,
+      c,
+      { messageId, authorId: row.author_id, state: 'queued', attempts: 0, lastError: null },
+      actor.id,
+      now,
+    );
     return deliveryJson(updated);
   });
   kickReplies(deps);

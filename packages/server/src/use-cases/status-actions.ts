@@ -7,8 +7,13 @@ import { addNote } from './post-message.ts';
 /** Sets a case to waiting (optionally until a wake time); pressed on a waiting case, wakes it. */
 export function setWaiting(deps: Deps, actor: AppUser, caseId: string, wakeAt: Date | null): Promise<CaseWriteResult> {
   // Pressed again on a waiting case it wakes the case, which the menu offers as `wake`.
-  return runLifecycleAction(deps, actor, caseId, (c) => (c.status === 'waiting' ? 'wake' : 'set_waiting'),
-    () => ({ kind: 'set_waiting', wakeAt }));
+  return runLifecycleAction(
+    deps,
+    actor,
+    caseId,
+    (c) => (c.status === 'waiting' ? 'wake' : 'set_waiting'),
+    () => ({ kind: 'set_waiting', wakeAt }),
+  );
 }
 
 export function wakeCase(deps: Deps, actor: AppUser, caseId: string): Promise<CaseWriteResult> {
@@ -16,10 +21,22 @@ export function wakeCase(deps: Deps, actor: AppUser, caseId: string): Promise<Ca
 }
 
 /** Resolves (completed/unresolved) or cancels a case; an optional note is kept as an internal note. */
-export function resolveCase(deps: Deps, actor: AppUser, caseId: string, resolution: Resolution, note: string | null): Promise<CaseWriteResult> {
+export function resolveCase(
+  deps: Deps,
+  actor: AppUser,
+  caseId: string,
+  resolution: Resolution,
+  note: string | null,
+): Promise<CaseWriteResult> {
   const action = resolution === 'canceled' ? 'cancel' : 'resolve';
-  return runLifecycleAction(deps, actor, caseId, action, () => ({ kind: 'resolve', resolution }),
-    note ? (trx, c) => addNote(trx, c, actor, note, deps.clock.now()) : undefined);
+  return runLifecycleAction(
+    deps,
+    actor,
+    caseId,
+    action,
+    () => ({ kind: 'resolve', resolution }),
+    note ? (trx, c) => addNote(trx, c, actor, note, deps.clock.now()) : undefined,
+  );
 }
 
 export function reopenCase(deps: Deps, actor: AppUser, caseId: string): Promise<CaseWriteResult> {

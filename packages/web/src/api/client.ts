@@ -20,10 +20,10 @@ export class ApiError extends Error {
     retryAfter?: number;
   }) {
     super(init.detail ?? init.title ?? `Request failed (${init.status})`);
-    this.name = "ApiError";
+    this.name = 'ApiError';
     this.status = init.status;
     this.code = init.code ?? codeForStatus(init.status);
-    this.title = init.title ?? "Something went wrong";
+    this.title = init.title ?? 'Something went wrong';
     this.detail = init.detail;
     this.fields = init.fields;
     this.ownerId = init.ownerId;
@@ -33,19 +33,19 @@ export class ApiError extends Error {
 }
 
 function codeForStatus(status: number): string {
-  if (status === 401) return "unauthenticated";
-  if (status === 403) return "forbidden";
-  if (status === 404) return "not_found";
-  if (status === 409) return "conflict";
-  if (status === 429) return "rate_limited";
-  if (status === 400) return "validation_failed";
-  return "server_error";
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 429) return 'rate_limited';
+  if (status === 400) return 'validation_failed';
+  return 'server_error';
 }
 
 type UnauthorizedHandler = () => void;
 let onUnauthorized: UnauthorizedHandler = () => {
   const here = window.location.pathname + window.location.search;
-  if (!window.location.pathname.startsWith("/login")) {
+  if (!window.location.pathname.startsWith('/login')) {
     window.location.assign(`/login?next=${encodeURIComponent(here)}`);
   }
 };
@@ -62,23 +62,28 @@ type RequestOptions = {
   headers?: Record<string, string>;
 };
 
-export const API_BASE = "/api/v1";
+export const API_BASE = '/api/v1';
 
 async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json, application/problem+json", ...options.headers };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...options.headers };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(API_BASE + path, {
       method,
       headers,
-      credentials: "same-origin",
+      credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: options.signal,
     });
   } catch (error) {
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError({ status: 0, code: "network_error", title: "Cannot reach the server", detail: "Check your connection and try again." });
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError({
+      status: 0,
+      code: 'network_error',
+      title: 'Cannot reach the server',
+      detail: 'Check your connection and try again.',
+    });
   }
   if (!response.ok) {
     const problem = await parseProblem(response);
@@ -91,7 +96,7 @@ async function request<T>(method: string, path: string, body?: unknown, options:
 }
 
 async function parseProblem(response: Response): Promise<ApiError> {
-  const retryHeader = response.headers.get("Retry-After");
+  const retryHeader = response.headers.get('Retry-After');
   const retryAfter = retryHeader && /^\d+$/.test(retryHeader) ? Number(retryHeader) : undefined;
   let data: Record<string, unknown> = {};
   try {
@@ -113,54 +118,54 @@ async function parseProblem(response: Response): Promise<ApiError> {
 }
 
 function str(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function normaliseFields(value: unknown): Record<string, string> | undefined {
-  if (!value || typeof value !== "object") return undefined;
+  if (!value || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
     const out: Record<string, string> = {};
     for (const item of value) {
-      if (item && typeof item === "object") {
+      if (item && typeof item === 'object') {
         const entry = item as Record<string, unknown>;
         const name = str(entry.field) ?? str(entry.name) ?? str(entry.path) ?? str(entry.instancePath);
-        if (name) out[name.replace(/^\//, "")] = str(entry.message) ?? "Invalid value";
-      } else if (typeof item === "string") {
-        out[item] = "Invalid value";
+        if (name) out[name.replace(/^\//, '')] = str(entry.message) ?? 'Invalid value';
+      } else if (typeof item === 'string') {
+        out[item] = 'Invalid value';
       }
     }
     return out;
   }
   const out: Record<string, string> = {};
   for (const [key, message] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = typeof message === "string" ? message : "Invalid value";
+    out[key] = typeof message === 'string' ? message : 'Invalid value';
   }
   return out;
 }
 
 export const api = {
-  get: <T>(path: string, options?: RequestOptions) => request<T>("GET", path, undefined, options),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>("POST", path, body ?? {}, options),
-  put: <T>(path: string, body?: unknown) => request<T>("PUT", path, body ?? {}),
-  patch: <T>(path: string, body?: unknown) => request<T>("PATCH", path, body ?? {}),
-  delete: <T>(path: string) => request<T>("DELETE", path),
+  get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
+  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, body ?? {}, options),
+  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
+  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
+  delete: <T>(path: string) => request<T>('DELETE', path),
 };
 
 /** Builds a query string, leaving out empty values. */
 export function toQuery(params: Record<string, string | number | boolean | null | undefined>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || value === null || value === "" || value === false) continue;
+    if (value === undefined || value === null || value === '' || value === false) continue;
     search.set(key, String(value));
   }
   const text = search.toString();
-  return text ? `?${text}` : "";
+  return text ? `?${text}` : '';
 }
 
 /** A random key for Idempotency-Key headers (crypto.randomUUID needs a secure context). */
 export function randomKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** A short human sentence for an error, for toasts and inline messages. */
@@ -169,6 +174,6 @@ export function describeError(error: unknown): { title: string; detail?: string 
     const detail = error.detail && error.detail !== error.title ? error.detail : undefined;
     return { title: error.title, detail };
   }
-  if (error instanceof Error) return { title: "Something went wrong", detail: error.message };
-  return { title: "Something went wrong" };
+  if (error instanceof Error) return { title: 'Something went wrong', detail: error.message };
+  return { title: 'Something went wrong' };
 }

@@ -1,39 +1,39 @@
-import { useQuery, type QueryClient } from "@tanstack/react-query";
-import { api } from "./client";
-import type { Case, Me, Organisation, Role, Team, User } from "./types";
+import { useQuery, type QueryClient } from '@tanstack/react-query';
+import { api } from './client';
+import type { Case, Me, Organisation, Role, Team, User } from './types';
 
 /** Query keys, in one place so live events and mutations invalidate the same ones. */
 export const keys = {
-  me: ["me"] as const,
-  organisation: ["organisation"] as const,
-  users: ["users"] as const,
-  teams: ["teams"] as const,
-  roles: ["roles"] as const,
-  permissions: ["permissions"] as const,
-  tokens: ["tokens"] as const,
-  work: ["work"] as const,
-  workSection: (key: string) => ["work", "section", key] as const,
-  cases: ["cases"] as const,
-  caseList: (params: string) => ["cases", params] as const,
-  case: (id: string) => ["case", id] as const,
-  caseMessages: (id: string) => ["case", id, "messages"] as const,
-  caseEvents: (id: string) => ["case", id, "events"] as const,
+  me: ['me'] as const,
+  organisation: ['organisation'] as const,
+  users: ['users'] as const,
+  teams: ['teams'] as const,
+  roles: ['roles'] as const,
+  permissions: ['permissions'] as const,
+  tokens: ['tokens'] as const,
+  work: ['work'] as const,
+  workSection: (key: string) => ['work', 'section', key] as const,
+  cases: ['cases'] as const,
+  caseList: (params: string) => ['cases', params] as const,
+  case: (id: string) => ['case', id] as const,
+  caseMessages: (id: string) => ['case', id, 'messages'] as const,
+  caseEvents: (id: string) => ['case', id, 'events'] as const,
 };
 
 export function useMe() {
-  return useQuery({ queryKey: keys.me, queryFn: () => api.get<Me>("/me"), staleTime: 60_000 });
+  return useQuery({ queryKey: keys.me, queryFn: () => api.get<Me>('/me'), staleTime: 60_000 });
 }
 
 export function useOrganisation() {
   return useQuery({
     queryKey: keys.organisation,
-    queryFn: () => api.get<Organisation>("/organisation"),
+    queryFn: () => api.get<Organisation>('/organisation'),
     staleTime: 5 * 60_000,
     retry: false,
   });
 }
 
-const fetchUsers = async () => (await api.get<{ users: User[] }>("/users")).users;
+const fetchUsers = async () => (await api.get<{ users: User[] }>('/users')).users;
 
 export function useUsers() {
   return useQuery({ queryKey: keys.users, queryFn: fetchUsers, staleTime: 60_000, retry: false });
@@ -41,19 +41,19 @@ export function useUsers() {
 
 /** Resolves a user's name outside render (e.g. who won a claim race); "another agent" if unknown. */
 export async function lookupUserName(client: QueryClient, id: string | null | undefined): Promise<string> {
-  if (!id) return "another agent";
+  if (!id) return 'another agent';
   try {
     const users = await client.fetchQuery({ queryKey: keys.users, queryFn: fetchUsers, staleTime: 60_000 });
-    return users.find((user) => user.id === id)?.name ?? "another agent";
+    return users.find((user) => user.id === id)?.name ?? 'another agent';
   } catch {
-    return "another agent";
+    return 'another agent';
   }
 }
 
 export function useTeams() {
   return useQuery({
     queryKey: keys.teams,
-    queryFn: async () => (await api.get<{ teams: Team[] }>("/teams")).teams,
+    queryFn: async () => (await api.get<{ teams: Team[] }>('/teams')).teams,
     staleTime: 60_000,
     retry: false,
   });
@@ -62,7 +62,7 @@ export function useTeams() {
 export function useRoles(enabled = true) {
   return useQuery({
     queryKey: keys.roles,
-    queryFn: async () => (await api.get<{ roles: Role[] }>("/roles")).roles,
+    queryFn: async () => (await api.get<{ roles: Role[] }>('/roles')).roles,
     staleTime: 60_000,
     retry: false,
     enabled,
@@ -81,10 +81,10 @@ export function useUserNames(): (id: string | null | undefined) => string {
   const users = useUsers();
   const me = useMe();
   return (id) => {
-    if (!id) return "System";
+    if (!id) return 'System';
     if (me.data && id === me.data.id) return me.data.name;
-    return users.data?.find((user) => user.id === id)?.name ?? "Someone";
-  }
+    return users.data?.find((user) => user.id === id)?.name ?? 'Someone';
+  };
 }
 
 export function hasPermission(me: Me | undefined, permission: string): boolean {
@@ -92,7 +92,7 @@ export function hasPermission(me: Me | undefined, permission: string): boolean {
 }
 
 export function hasAnyAdmin(me: Me | undefined): boolean {
-  return Boolean(me?.permissions.some((permission) => permission.startsWith("admin.")));
+  return Boolean(me?.permissions.some((permission) => permission.startsWith('admin.')));
 }
 
 /** Everything that shows cases: refetch after a change to any case. */
@@ -106,7 +106,7 @@ export function invalidateCaseViews(client: QueryClient, caseId?: string): Promi
 
 /** Puts a fresh case (as returned by an action) into the cache before the refetch lands. */
 export function storeCase(client: QueryClient, value: Case | undefined): void {
-  if (value && typeof value === "object" && "id" in value && "actions" in value) {
+  if (value && typeof value === 'object' && 'id' in value && 'actions' in value) {
     client.setQueryData(keys.case(value.id), value);
   }
 }

@@ -1,19 +1,19 @@
-export type CaseType = "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
-export type CaseStatus = "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
-export type Resolution = "completed" | "unresolved" | "canceled";
+export type CaseType = 'web_connect' | 'support_sdk' | 'phone' | 'email' | 'sms' | 'platform';
+export type CaseStatus = 'new' | 'ready' | 'waiting' | 'resolved' | 'closed' | 'canceled';
+export type Resolution = 'completed' | 'unresolved' | 'canceled';
 export type CaseAction =
-  | "claim"
-  | "assign"
-  | "unassign"
-  | "set_waiting"
-  | "wake"
-  | "resolve"
-  | "cancel"
-  | "reopen"
-  | "follow"
-  | "unfollow"
-  | "open_chat"
-  | "message";
+  | 'claim'
+  | 'assign'
+  | 'unassign'
+  | 'set_waiting'
+  | 'wake'
+  | 'resolve'
+  | 'cancel'
+  | 'reopen'
+  | 'follow'
+  | 'unfollow'
+  | 'open_chat'
+  | 'message';
 
 export type Customer = {
   id?: string;
@@ -31,7 +31,7 @@ export type Case = {
   status: CaseStatus;
   resolution: Resolution | null;
   /** `abandoned`: a chat the customer ended before any agent replied. */
-  resolutionReason?: "abandoned" | null;
+  resolutionReason?: 'abandoned' | null;
   teamId: string;
   teamName?: string | null;
   ownerId: string | null;
@@ -60,7 +60,7 @@ export type Me = {
   teamIds: string[];
 };
 
-export type SectionKey = "active_chats" | "ready" | "waiting" | "solved_today" | "following";
+export type SectionKey = 'active_chats' | 'ready' | 'waiting' | 'solved_today' | 'following';
 
 export type WorkSection = {
   key: SectionKey;
@@ -95,7 +95,7 @@ export type Message = {
   id: string;
   body: string;
   internal: boolean;
-  direction: "inbound" | "outbound" | "note";
+  direction: 'inbound' | 'outbound' | 'note';
   channel: string | null;
   authorId?: string | null;
   createdAt: string;
@@ -104,7 +104,7 @@ export type Message = {
   delivery?: Delivery | null;
 };
 
-export type DeliveryState = "queued" | "sent" | "delivered" | "failed";
+export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'failed';
 
 /** Where a reply to the customer stands (SPEC §15). */
 export type Delivery = {

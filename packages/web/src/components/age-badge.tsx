@@ -1,7 +1,7 @@
-import type { CaseStatus } from "../api/types";
-import { useTimeZone } from "../api/queries";
-import { formatAge, formatDateTime } from "../lib/time";
-import { useNow } from "../lib/use-now";
+import type { CaseStatus } from '../api/types';
+import { useTimeZone } from '../api/queries';
+import { formatAge, formatDateTime } from '../lib/time';
+import { useNow } from '../lib/use-now';
 
 const AMBER_MS = 5 * 60_000;
 const RED_MS = 10 * 60_000;
@@ -11,19 +11,23 @@ export function AgeBadge({ createdAt, status }: { createdAt: string; status: Cas
   const now = useNow();
   const timeZone = useTimeZone();
   const age = now - new Date(createdAt).getTime();
-  let tone = "neutral";
-  let note = "";
-  if (status === "new") {
+  let tone = 'neutral';
+  let note = '';
+  if (status === 'new') {
     if (age >= RED_MS) {
-      tone = "red";
-      note = ", waiting over 10 minutes";
+      tone = 'red';
+      note = ', waiting over 10 minutes';
     } else if (age >= AMBER_MS) {
-      tone = "amber";
-      note = ", waiting over 5 minutes";
-    } else tone = "fresh";
+      tone = 'amber';
+      note = ', waiting over 5 minutes';
+    } else tone = 'fresh';
   }
   return (
-    <span className={`age age-${tone}`} title={`Created ${formatDateTime(createdAt, timeZone)}`} aria-label={`Age ${formatAge(age)}${note}`}>
+    <span
+      className={`age age-${tone}`}
+      title={`Created ${formatDateTime(createdAt, timeZone)}`}
+      aria-label={`Age ${formatAge(age)}${note}`}
+    >
       <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6">
         <circle cx="8" cy="8" r="6" />
         <path d="M8 4.8V8l2.2 1.6" strokeLinecap="round" />

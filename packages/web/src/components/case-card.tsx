@@ -1,10 +1,10 @@
-import type { ReactNode } from "react";
-import { Link } from "react-router";
-import type { Case } from "../api/types";
-import { CaseActionsMenu } from "../features/case-actions/case-actions-menu";
-import { AgeBadge } from "./age-badge";
-import { ChannelIcon } from "./channel-icon";
-import { StatusChip } from "./status-chip";
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { Case } from '../api/types';
+import { CaseActionsMenu } from '../features/case-actions/case-actions-menu';
+import { AgeBadge } from './age-badge';
+import { ChannelIcon } from './channel-icon';
+import { StatusChip } from './status-chip';
 
 type CaseCardProps = {
   caseItem: Case;
@@ -18,8 +18,8 @@ type CaseCardProps = {
 
 /** A case at a glance. The whole card links to the case; the menu sits above the link. */
 export function CaseCard({ caseItem, extra, leading, headingLevel = 3 }: CaseCardProps) {
-  const Title = headingLevel === 2 ? "h2" : "h3";
-  const customer = caseItem.customer?.name || caseItem.customer?.email || caseItem.customer?.phone || "Unknown customer";
+  const Title = headingLevel === 2 ? 'h2' : 'h3';
+  const customer = caseItem.customer?.name || caseItem.customer?.email || caseItem.customer?.phone || 'Unknown customer';
   return (
     <article className={`case-card status-${caseItem.status}`} aria-labelledby={`case-${caseItem.id}-title`}>
       {leading ? <div className="case-card-leading">{leading}</div> : null}
@@ -32,7 +32,7 @@ export function CaseCard({ caseItem, extra, leading, headingLevel = 3 }: CaseCar
         </div>
         <Title className="case-card-title" id={`case-${caseItem.id}-title`}>
           <Link to={`/cases/${caseItem.id}`} className="case-card-link" data-case-card="">
-            {caseItem.subject || "(no subject)"}
+            {caseItem.subject || '(no subject)'}
           </Link>
         </Title>
         <dl className="case-card-meta">
@@ -42,11 +42,13 @@ export function CaseCard({ caseItem, extra, leading, headingLevel = 3 }: CaseCar
           </div>
           <div>
             <dt>Team</dt>
-            <dd>{caseItem.teamName ?? "—"}</dd>
+            <dd>{caseItem.teamName ?? '—'}</dd>
           </div>
           <div>
             <dt>Owner</dt>
-            <dd className={caseItem.ownerId ? undefined : "muted"}>{caseItem.ownerId ? caseItem.ownerName ?? "Assigned" : "Unassigned"}</dd>
+            <dd className={caseItem.ownerId ? undefined : 'muted'}>
+              {caseItem.ownerId ? (caseItem.ownerName ?? 'Assigned') : 'Unassigned'}
+            </dd>
           </div>
         </dl>
         {extra ? <div className="case-card-extra">{extra}</div> : null}

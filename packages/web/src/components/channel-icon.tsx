@@ -1,6 +1,6 @@
-import type { ReactNode } from "react";
-import type { CaseType } from "../api/types";
-import { TYPE_LABELS } from "../lib/labels";
+import type { ReactNode } from 'react';
+import type { CaseType } from '../api/types';
+import { TYPE_LABELS } from '../lib/labels';
 
 const PATHS: Record<CaseType, ReactNode> = {
   web_connect: (
@@ -16,9 +16,7 @@ const PATHS: Record<CaseType, ReactNode> = {
       <path d="M8 7.5l-1.5 1.5L8 10.5M12 7.5l1.5 1.5-1.5 1.5" />
     </>
   ),
-  phone: (
-    <path d="M4 3.5h3l1.5 4-2 1.2a9 9 0 0 0 4.8 4.8l1.2-2 4 1.5v3a1.5 1.5 0 0 1-1.6 1.5A14 14 0 0 1 2.5 5.1 1.5 1.5 0 0 1 4 3.5z" />
-  ),
+  phone: <path d="M4 3.5h3l1.5 4-2 1.2a9 9 0 0 0 4.8 4.8l1.2-2 4 1.5v3a1.5 1.5 0 0 1-1.6 1.5A14 14 0 0 1 2.5 5.1 1.5 1.5 0 0 1 4 3.5z" />,
   email: (
     <>
       <rect x="2.5" y="4.5" width="15" height="11" rx="2" />

@@ -5,8 +5,8 @@
 export function CharCount({ id, value, max }: { id: string; value: string; max: number }) {
   const near = value.length >= max * 0.8;
   return (
-    <span id={id} className={`char-count${value.length >= max ? " is-full" : ""}`} aria-live="polite">
-      {near ? `${value.length.toLocaleString("en")} / ${max.toLocaleString("en")} characters` : ""}
+    <span id={id} className={`char-count${value.length >= max ? ' is-full' : ''}`} aria-live="polite">
+      {near ? `${value.length.toLocaleString('en')} / ${max.toLocaleString('en')} characters` : ''}
     </span>
   );
 }
@@ -15,5 +15,5 @@ export function CharCount({ id, value, max }: { id: string; value: string; max: 
 export function asSentence(message: string): string {
   const text = message.trim();
   if (!text) return text;
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}`;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }

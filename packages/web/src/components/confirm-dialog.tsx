@@ -1,6 +1,6 @@
-import type { ReactNode } from "react";
-import { Button } from "./button";
-import { Dialog } from "./dialog";
+import type { ReactNode } from 'react';
+import { Button } from './button';
+import { Dialog } from './dialog';
 
 type ConfirmDialogProps = {
   title: string;
@@ -14,7 +14,16 @@ type ConfirmDialogProps = {
 };
 
 /** A yes/no question; the safe choice has the focus so Enter never destroys by accident. */
-export function ConfirmDialog({ title, children, confirmLabel, cancelLabel = "Cancel", busy, danger = true, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  cancelLabel = 'Cancel',
+  busy,
+  danger = true,
+  onConfirm,
+  onClose,
+}: ConfirmDialogProps) {
   return (
     <Dialog
       title={title}
@@ -26,7 +35,7 @@ export function ConfirmDialog({ title, children, confirmLabel, cancelLabel = "Ca
           <Button onClick={onClose} data-autofocus>
             {cancelLabel}
           </Button>
-          <Button variant={danger ? "danger" : "primary"} busy={busy} onClick={onConfirm}>
+          <Button variant={danger ? 'danger' : 'primary'} busy={busy} onClick={onConfirm}>
             {confirmLabel}
           </Button>
         </>

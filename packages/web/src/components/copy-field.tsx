@@ -1,6 +1,6 @@
-import { useId, useRef } from "react";
-import { Button } from "./button";
-import { useToast } from "./toast";
+import { useId, useRef } from 'react';
+import { Button } from './button';
+import { useToast } from './toast';
 
 type CopyFieldProps = {
   label: string;
@@ -24,7 +24,7 @@ export function CopyField({ label, value, multiline = false, hint, autoFocus = f
       toast.success(`${label} copied`);
     } catch {
       field.current?.select();
-      toast.show("info", "Press Ctrl+C to copy", "The text is selected.");
+      toast.show('info', 'Press Ctrl+C to copy', 'The text is selected.');
     }
   }
 
@@ -33,9 +33,9 @@ export function CopyField({ label, value, multiline = false, hint, autoFocus = f
     ref: field,
     value,
     readOnly: true,
-    className: "mono copy-value",
+    className: 'mono copy-value',
     onFocus: (event: React.FocusEvent<HTMLInputElement | HTMLTextAreaElement>) => event.target.select(),
-    "aria-describedby": hint ? `${id}-hint` : undefined,
+    'aria-describedby': hint ? `${id}-hint` : undefined,
   };
   return (
     <div className="field copy-field">

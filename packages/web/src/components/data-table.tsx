@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { ReactNode } from 'react';
 
 type DataTableProps = {
   /** Column headings, in order; a last, visually hidden "Actions" column follows. */
@@ -12,8 +12,8 @@ type DataTableProps = {
 /** An admin table: headed columns plus an unlabelled actions column, so every list reads the same to screen readers. */
 export function DataTable({ columns, stacked = false, children }: DataTableProps) {
   return (
-    <div className={stacked ? "table-wrap table-stack-wrap" : "table-wrap"}>
-      <table className={stacked ? "table table-stack" : "table"}>
+    <div className={stacked ? 'table-wrap table-stack-wrap' : 'table-wrap'}>
+      <table className={stacked ? 'table table-stack' : 'table'}>
         <thead>
           <tr>
             {columns.map((column) => (

@@ -1,5 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
-import { createPortal } from "react-dom";
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 
 type DialogProps = {
   title: string;
@@ -7,7 +7,7 @@ type DialogProps = {
   children: ReactNode;
   footer?: ReactNode;
   description?: ReactNode;
-  size?: "sm" | "md";
+  size?: 'sm' | 'md';
   /** Element to focus first (defaults to the first focusable field). */
   initialFocus?: React.RefObject<HTMLElement | null>;
   /** When given, the body and footer form one <form> (Enter submits). */
@@ -21,7 +21,7 @@ const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /** Modal dialog: traps Tab inside, closes on Escape or backdrop click, returns focus to the opener. */
-export function Dialog({ title, onClose, children, footer, description, size = "md", initialFocus, onSubmit }: DialogProps) {
+export function Dialog({ title, onClose, children, footer, description, size = 'md', initialFocus, onSubmit }: DialogProps) {
   const panel = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -35,8 +35,8 @@ export function Dialog({ title, onClose, children, footer, description, size = "
     openDialogs.push(node);
     const candidates = [
       initialFocus?.current,
-      node.querySelector<HTMLElement>("[data-autofocus]"),
-      ...Array.from(node.querySelectorAll<HTMLElement>("input, select, textarea")),
+      node.querySelector<HTMLElement>('[data-autofocus]'),
+      ...Array.from(node.querySelectorAll<HTMLElement>('input, select, textarea')),
       ...Array.from(node.querySelectorAll<HTMLElement>(FOCUSABLE)),
     ];
     for (const candidate of candidates) {
@@ -46,7 +46,7 @@ export function Dialog({ title, onClose, children, footer, description, size = "
     if (!node.contains(document.activeElement)) node.focus();
     // Escape and the focus trap also work when focus somehow left the dialog (topmost dialog only).
     const onDocKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape" && openDialogs[openDialogs.length - 1] === node && !node.contains(event.target as Node)) {
+      if (event.key === 'Escape' && openDialogs[openDialogs.length - 1] === node && !node.contains(event.target as Node)) {
         event.preventDefault();
         closeRef.current();
       }
@@ -54,25 +54,25 @@ export function Dialog({ title, onClose, children, footer, description, size = "
     const onFocusIn = (event: FocusEvent) => {
       if (openDialogs[openDialogs.length - 1] === node && !node.contains(event.target as Node)) node.focus();
     };
-    document.addEventListener("keydown", onDocKey);
-    document.addEventListener("focusin", onFocusIn);
-    document.body.classList.add("has-modal");
+    document.addEventListener('keydown', onDocKey);
+    document.addEventListener('focusin', onFocusIn);
+    document.body.classList.add('has-modal');
     return () => {
-      document.removeEventListener("keydown", onDocKey);
-      document.removeEventListener("focusin", onFocusIn);
+      document.removeEventListener('keydown', onDocKey);
+      document.removeEventListener('focusin', onFocusIn);
       openDialogs.splice(openDialogs.indexOf(node), 1);
-      if (openDialogs.length === 0) document.body.classList.remove("has-modal");
+      if (openDialogs.length === 0) document.body.classList.remove('has-modal');
       if (opener && document.contains(opener)) opener.focus();
     };
   }, [initialFocus]);
 
   function onKeyDown(event: React.KeyboardEvent) {
-    if (event.key === "Escape") {
+    if (event.key === 'Escape') {
       event.stopPropagation();
       closeRef.current();
       return;
     }
-    if (event.key !== "Tab" || !panel.current) return;
+    if (event.key !== 'Tab' || !panel.current) return;
     const items = Array.from(panel.current.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => el.offsetParent !== null);
     if (items.length === 0) {
       event.preventDefault();

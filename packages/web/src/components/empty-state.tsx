@@ -1,6 +1,6 @@
-import type { ReactNode } from "react";
-import { describeError } from "../api/client";
-import { Button } from "./button";
+import type { ReactNode } from 'react';
+import { describeError } from '../api/client';
+import { Button } from './button';
 
 export function EmptyState({ title, children, icon }: { title: string; children?: ReactNode; icon?: ReactNode }) {
   return (

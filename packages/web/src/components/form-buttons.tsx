@@ -1,5 +1,5 @@
-import type { ReactNode } from "react";
-import { Button } from "./button";
+import type { ReactNode } from 'react';
+import { Button } from './button';
 
 type FormButtonsProps = { onCancel: () => void; busy?: boolean; disabled?: boolean; children: ReactNode };
 

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from 'react';
 
 export type MenuItem = { key: string; label: string; onSelect: () => void; danger?: boolean };
 
@@ -9,7 +9,7 @@ type MenuButtonProps = {
 };
 
 /** A three-dot button that opens a menu (arrow keys move, Escape closes and returns focus). */
-export function MenuButton({ label, items, emptyText = "No actions available" }: MenuButtonProps) {
+export function MenuButton({ label, items, emptyText = 'No actions available' }: MenuButtonProps) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const list = useRef<HTMLDivElement>(null);
@@ -22,8 +22,8 @@ export function MenuButton({ label, items, emptyText = "No actions available" }:
       const target = event.target as Node;
       if (!list.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
     };
-    document.addEventListener("mousedown", onPointer);
-    return () => document.removeEventListener("mousedown", onPointer);
+    document.addEventListener('mousedown', onPointer);
+    return () => document.removeEventListener('mousedown', onPointer);
   }, [open]);
 
   function close(returnFocus: boolean) {
@@ -35,23 +35,23 @@ export function MenuButton({ label, items, emptyText = "No actions available" }:
     const entries = Array.from(list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
     const index = entries.indexOf(document.activeElement as HTMLElement);
     const move = (to: number) => entries[(to + entries.length) % entries.length]?.focus();
-    if (event.key === "Escape") {
+    if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
       close(true);
-    } else if (event.key === "ArrowDown") {
+    } else if (event.key === 'ArrowDown') {
       event.preventDefault();
       move(index + 1);
-    } else if (event.key === "ArrowUp") {
+    } else if (event.key === 'ArrowUp') {
       event.preventDefault();
       move(index - 1);
-    } else if (event.key === "Home") {
+    } else if (event.key === 'Home') {
       event.preventDefault();
       move(0);
-    } else if (event.key === "End") {
+    } else if (event.key === 'End') {
       event.preventDefault();
       move(entries.length - 1);
-    } else if (event.key === "Tab") {
+    } else if (event.key === 'Tab') {
       close(false);
     }
   }
@@ -71,7 +71,7 @@ export function MenuButton({ label, items, emptyText = "No actions available" }:
           setOpen((value) => !value);
         }}
         onKeyDown={(event) => {
-          if (event.key === "ArrowDown" && !open) {
+          if (event.key === 'ArrowDown' && !open) {
             event.preventDefault();
             setOpen(true);
           }
@@ -96,7 +96,7 @@ export function MenuButton({ label, items, emptyText = "No actions available" }:
                 type="button"
                 role="menuitem"
                 tabIndex={-1}
-                className={item.danger ? "menu-item menu-item-danger" : "menu-item"}
+                className={item.danger ? 'menu-item menu-item-danger' : 'menu-item'}
                 onClick={() => {
                   close(true);
                   item.onSelect();

@@ -1,10 +1,10 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from 'react';
 
 type Option = { value: string; label: string };
 type Props = { label: string; options: Option[]; selected: string[]; onChange: (values: string[]) => void; anyLabel?: string };
 
 /** A compact dropdown of checkboxes (for multi-value filters). */
-export function MultiSelect({ label, options, selected, onChange, anyLabel = "Any" }: Props) {
+export function MultiSelect({ label, options, selected, onChange, anyLabel = 'Any' }: Props) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -15,12 +15,12 @@ export function MultiSelect({ label, options, selected, onChange, anyLabel = "An
     const onPointer = (event: MouseEvent) => {
       if (!root.current?.contains(event.target as Node)) setOpen(false);
     };
-    document.addEventListener("mousedown", onPointer);
-    return () => document.removeEventListener("mousedown", onPointer);
+    document.addEventListener('mousedown', onPointer);
+    return () => document.removeEventListener('mousedown', onPointer);
   }, [open]);
 
   const names = options.filter((option) => selected.includes(option.value)).map((option) => option.label);
-  const summary = names.length === 0 ? anyLabel : names.length <= 2 ? names.join(", ") : `${names.length} selected`;
+  const summary = names.length === 0 ? anyLabel : names.length <= 2 ? names.join(', ') : `${names.length} selected`;
 
   function toggle(value: string, checked: boolean) {
     const next = checked ? [...selected, value] : selected.filter((item) => item !== value);
@@ -32,7 +32,7 @@ export function MultiSelect({ label, options, selected, onChange, anyLabel = "An
       className="multi-select"
       ref={root}
       onKeyDown={(event) => {
-        if (event.key === "Escape" && open) {
+        if (event.key === 'Escape' && open) {
           event.stopPropagation();
           setOpen(false);
           button.current?.focus();
@@ -42,7 +42,7 @@ export function MultiSelect({ label, options, selected, onChange, anyLabel = "An
       <button
         ref={button}
         type="button"
-        className={`filter-trigger${names.length ? " is-active" : ""}`}
+        className={`filter-trigger${names.length ? ' is-active' : ''}`}
         aria-expanded={open}
         aria-controls={panelId}
         onClick={() => setOpen((value) => !value)}
@@ -57,7 +57,11 @@ export function MultiSelect({ label, options, selected, onChange, anyLabel = "An
           <legend className="visually-hidden">{label}</legend>
           {options.map((option) => (
             <label key={option.value} className="check">
-              <input type="checkbox" checked={selected.includes(option.value)} onChange={(event) => toggle(option.value, event.target.checked)} />
+              <input
+                type="checkbox"
+                checked={selected.includes(option.value)}
+                onChange={(event) => toggle(option.value, event.target.checked)}
+              />
               {option.label}
             </label>
           ))}

@@ -1,6 +1,6 @@
-import type { ReactNode } from "react";
-import { ErrorState } from "./empty-state";
-import { LoadingState } from "./spinner";
+import type { ReactNode } from 'react';
+import { ErrorState } from './empty-state';
+import { LoadingState } from './spinner';
 
 type ListQuery = { isPending: boolean; isError: boolean; error: unknown; data?: readonly unknown[]; refetch: () => unknown };
 

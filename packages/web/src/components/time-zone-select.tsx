@@ -1,5 +1,5 @@
-import { useMemo } from "react";
-import { listTimeZones } from "../lib/time";
+import { useMemo } from 'react';
+import { listTimeZones } from '../lib/time';
 
 type Props = {
   id?: string;
@@ -21,7 +21,7 @@ export function TimeZoneSelect({ id, value, onChange, emptyLabel, required }: Pr
       {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
       {zones.map((zone) => (
         <option key={zone} value={zone}>
-          {zone.replaceAll("_", " ")}
+          {zone.replaceAll('_', ' ')}
         </option>
       ))}
     </select>

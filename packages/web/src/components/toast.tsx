@@ -1,8 +1,8 @@
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
-import { Link } from "react-router";
-import { describeError } from "../api/client";
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { describeError } from '../api/client';
 
-type Tone = "info" | "success" | "error";
+type Tone = 'info' | 'success' | 'error';
 /** `link`: a place in the app the notice is about ("Open case"). */
 type ToastLink = { to: string; label: string };
 type Toast = { id: number; tone: Tone; title: string; detail?: string; link?: ToastLink };
@@ -26,7 +26,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     (tone: Tone, title: string, detail?: string, link?: ToastLink) => {
       const id = nextId.current++;
       setToasts((all) => [...all.slice(-3), { id, tone, title, detail, link }]);
-      window.setTimeout(() => dismiss(id), link ? 15000 : tone === "error" ? 9000 : 5000);
+      window.setTimeout(() => dismiss(id), link ? 15000 : tone === 'error' ? 9000 : 5000);
     },
     [dismiss],
   );
@@ -34,10 +34,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const api = useMemo<ToastApi>(
     () => ({
       show,
-      success: (title, detail) => show("success", title, detail),
+      success: (title, detail) => show('success', title, detail),
       error: (error) => {
         const { title, detail } = describeError(error);
-        show("error", title, detail);
+        show('error', title, detail);
       },
     }),
     [show],
@@ -68,10 +68,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div className="toasts">
         <div aria-live="polite" role="status" className="toast-region">
-          {render(toasts.filter((toast) => toast.tone !== "error"))}
+          {render(toasts.filter((toast) => toast.tone !== 'error'))}
         </div>
         <div aria-live="assertive" role="alert" className="toast-region">
-          {render(toasts.filter((toast) => toast.tone === "error"))}
+          {render(toasts.filter((toast) => toast.tone === 'error'))}
         </div>
       </div>
     </ToastContext.Provider>
@@ -80,6 +80,6 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
 export function useToast(): ToastApi {
   const value = useContext(ToastContext);
-  if (!value) throw new Error("useToast outside ToastProvider");
+  if (!value) throw new Error('useToast outside ToastProvider');
   return value;
 }

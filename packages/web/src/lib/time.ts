@@ -14,23 +14,23 @@ function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.
 
 /** "12 Mar 2026, 14:05" in the given zone. */
 export function formatDateTime(iso: string | null | undefined, timeZone: string): string {
-  if (!iso) return "—";
-  return formatter(timeZone, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  if (!iso) return '—';
+  return formatter(timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
 /** "Today 14:05", "Tomorrow 09:00" or "12 Mar, 14:05" in the given zone, relative to now. */
 export function formatWhen(iso: string, timeZone: string, now = Date.now()): string {
   const date = new Date(iso);
   const day = dayKey(date, timeZone);
-  const time = formatter(timeZone, { hour: "2-digit", minute: "2-digit" }).format(date);
+  const time = formatter(timeZone, { hour: '2-digit', minute: '2-digit' }).format(date);
   if (day === dayKey(new Date(now), timeZone)) return `Today ${time}`;
   if (day === dayKey(new Date(now + 86_400_000), timeZone)) return `Tomorrow ${time}`;
   if (day === dayKey(new Date(now - 86_400_000), timeZone)) return `Yesterday ${time}`;
-  return formatter(timeZone, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(date);
+  return formatter(timeZone, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(date);
 }
 
 function dayKey(date: Date, timeZone: string): string {
-  return formatter(timeZone, { year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+  return formatter(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
 
 /** Compact age: "45s", "12m", "3h", "5d". */
@@ -47,16 +47,16 @@ export function formatAge(ms: number): string {
 /** Wall-clock parts of an instant in a zone. */
 function zonedParts(epochMs: number, timeZone: string): number[] {
   const parts = formatter(timeZone, {
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(new Date(epochMs));
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return [get("year"), get("month"), get("day"), get("hour"), get("minute"), get("second")];
+  return [get('year'), get('month'), get('day'), get('hour'), get('minute'), get('second')];
 }
 
 function zoneOffsetMs(epochMs: number, timeZone: string): number {
@@ -71,7 +71,7 @@ function zoneOffsetMs(epochMs: number, timeZone: string): number {
  */
 export function zonedLocalToUtcIso(local: string, timeZone: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
-  if (!match) throw new Error("Invalid date and time");
+  if (!match) throw new Error('Invalid date and time');
   const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
   const wall = Date.UTC(y, mo - 1, d, h, mi);
   let guess = wall - zoneOffsetMs(wall, timeZone);
@@ -82,13 +82,13 @@ export function zonedLocalToUtcIso(local: string, timeZone: string): string {
 /** The `datetime-local` value for an instant, as wall time in `timeZone`. */
 export function utcToZonedLocal(epochMs: number, timeZone: string): string {
   const [y = 0, mo = 1, d = 1, h = 0, mi = 0] = zonedParts(epochMs, timeZone);
-  const pad = (n: number) => String(n).padStart(2, "0");
+  const pad = (n: number) => String(n).padStart(2, '0');
   return `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}`;
 }
 
 /** All IANA zones the browser knows, with UTC first. */
 export function listTimeZones(): string[] {
   const supported = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf;
-  const zones = supported ? supported("timeZone") : [];
-  return zones.includes("UTC") ? zones : ["UTC", ...zones];
+  const zones = supported ? supported('timeZone') : [];
+  return zones.includes('UTC') ? zones : ['UTC', ...zones];
 }

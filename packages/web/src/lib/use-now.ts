@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from "react";
+import { useSyncExternalStore } from 'react';
 
 /** One shared 30-second clock, so ages on every card re-render together. */
 const TICK_MS = 30_000;

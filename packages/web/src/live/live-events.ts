@@ -1,40 +1,40 @@
-import { useEffect, useSyncExternalStore } from "react";
-import { useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { API_BASE } from "../api/client";
-import { keys } from "../api/queries";
+import { useEffect, useSyncExternalStore } from 'react';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { API_BASE } from '../api/client';
+import { keys } from '../api/queries';
 
 /** Live event names, as agreed in docs/ARCHITECTURE.md (same strings on the wire and here). */
 export const CASE_EVENTS = [
-  "case.created",
-  "case.claimed",
-  "case.assigned",
-  "case.unassigned",
-  "case.team_changed",
-  "case.status_changed",
-  "case.collaborator_added",
-  "case.collaborator_removed",
-  "case.message_created",
-  "case.rated",
-  "case.imported",
-  "case.updated",
-  "case.viewers_changed",
-  "case.delivery_changed",
+  'case.created',
+  'case.claimed',
+  'case.assigned',
+  'case.unassigned',
+  'case.team_changed',
+  'case.status_changed',
+  'case.collaborator_added',
+  'case.collaborator_removed',
+  'case.message_created',
+  'case.rated',
+  'case.imported',
+  'case.updated',
+  'case.viewers_changed',
+  'case.delivery_changed',
 ] as const;
 
 /** Events that say nothing about the case's content (presence): no list refetch, no collision. */
-export const PRESENCE_EVENTS = new Set(["case.viewers_changed"]);
+export const PRESENCE_EVENTS = new Set(['case.viewers_changed']);
 
 /** A reply's delivery moved on (sent, failed, retried): the case's conversation changes, nobody edited the case. */
-export const DELIVERY_EVENT = "case.delivery_changed";
+export const DELIVERY_EVENT = 'case.delivery_changed';
 
 /** `id` is the history event's id (SSE `id:`) for case events. */
 export type LiveEvent = { type: string; caseId?: string; at?: string; id?: string };
 type LiveListener = (event: LiveEvent) => void;
-export type LiveStatus = "connecting" | "open" | "reconnecting";
+export type LiveStatus = 'connecting' | 'open' | 'reconnecting';
 
 const listeners = new Set<LiveListener>();
 const statusListeners = new Set<() => void>();
-let status: LiveStatus = "connecting";
+let status: LiveStatus = 'connecting';
 
 function setStatus(next: LiveStatus) {
   if (status === next) return;
@@ -60,11 +60,11 @@ export function useLiveStatus(): LiveStatus {
 
 /** A map of handlers by event name rather than a switch. */
 const handlers: Record<string, (client: QueryClient, event: LiveEvent) => void> = {
-  "preferences.updated": (client) => void client.invalidateQueries({ queryKey: keys.work }),
+  'preferences.updated': (client) => void client.invalidateQueries({ queryKey: keys.work }),
   // The server lost track of what this browser missed: refetch everything shown.
   resync: (client) => refetchAll(client),
-  "case.viewers_changed": (client, event) => {
-    if (event.caseId) void client.invalidateQueries({ queryKey: ["case", event.caseId, "viewers"] });
+  'case.viewers_changed': (client, event) => {
+    if (event.caseId) void client.invalidateQueries({ queryKey: ['case', event.caseId, 'viewers'] });
   },
   [DELIVERY_EVENT]: (client, event) => {
     if (event.caseId) void client.invalidateQueries({ queryKey: keys.case(event.caseId) });
@@ -94,17 +94,17 @@ function parse(name: string, raw: string): LiveEvent {
 export function useLiveEvents(enabled: boolean): void {
   const client = useQueryClient();
   useEffect(() => {
-    if (!enabled || typeof EventSource === "undefined") return;
+    if (!enabled || typeof EventSource === 'undefined') return;
     let source: EventSource | null = null;
     let retry: number | undefined;
     let wasOpen = false;
     const dispatch = (name: string) => (message: MessageEvent<string>) => {
       const event = { ...parse(name, message.data), ...(message.lastEventId ? { id: message.lastEventId } : {}) };
-      const handler = handlers[event.type] ?? (event.type.startsWith("case.") ? handleCaseEvent : undefined);
+      const handler = handlers[event.type] ?? (event.type.startsWith('case.') ? handleCaseEvent : undefined);
       handler?.(client, event);
       listeners.forEach((listener) => listener(event));
     };
-    const names = [...CASE_EVENTS, "preferences.updated", "resync", "message"];
+    const names = [...CASE_EVENTS, 'preferences.updated', 'resync', 'message'];
 
     const connect = () => {
       const current = new EventSource(`${API_BASE}/events`, { withCredentials: true });
@@ -113,15 +113,15 @@ export function useLiveEvents(enabled: boolean): void {
       current.onopen = () => {
         if (wasOpen) refetchAll(client);
         wasOpen = true;
-        setStatus("open");
+        setStatus('open');
       };
       current.onerror = () => {
         if (current.readyState !== EventSource.CLOSED) {
-          setStatus("reconnecting");
+          setStatus('reconnecting');
           return;
         }
         // The browser gave up (e.g. a 401 or a proxy error): check the session, then retry.
-        setStatus("reconnecting");
+        setStatus('reconnecting');
         void client.invalidateQueries({ queryKey: keys.me });
         retry = window.setTimeout(connect, 3000);
       };
@@ -130,7 +130,7 @@ export function useLiveEvents(enabled: boolean): void {
     return () => {
       window.clearTimeout(retry);
       source?.close();
-      setStatus("connecting");
+      setStatus('connecting');
     };
   }, [enabled, client]);
 }
@@ -138,5 +138,5 @@ export function useLiveEvents(enabled: boolean): void {
 function refetchAll(client: QueryClient) {
   void client.invalidateQueries({ queryKey: keys.work });
   void client.invalidateQueries({ queryKey: keys.cases });
-  void client.invalidateQueries({ queryKey: ["case"] });
+  void client.invalidateQueries({ queryKey: ['case'] });
 }

@@ -1,39 +1,42 @@
-import { useEffect } from "react";
-import { Link, useLocation, useParams } from "react-router";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, ApiError } from "../api/client";
-import { keys, useTimeZone } from "../api/queries";
-import type { Case } from "../api/types";
-import { Button } from "../components/button";
-import { ChannelIcon } from "../components/channel-icon";
-import { EmptyState, ErrorState } from "../components/empty-state";
-import { LoadingState } from "../components/spinner";
-import { StatusChip } from "../components/status-chip";
-import { useCaseActions } from "../features/case-actions/case-actions-provider";
-import { CaseDetails, CustomerDetails } from "../features/case/case-details";
-import { Collaborators } from "../features/case/collaborators";
-import { CaseViewers } from "../features/case/case-viewers";
-import { Conversation } from "../features/case/conversation";
-import { EventHistory } from "../features/case/event-history";
-import { ReplyBox } from "../features/case/reply-box";
-import { useCollision } from "../features/case/use-collision";
-import { ACTION_LABELS, menuActions } from "../lib/labels";
-import { usePageTitle } from "../lib/use-page-title";
+import { useEffect } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError } from '../api/client';
+import { keys, useTimeZone } from '../api/queries';
+import type { Case } from '../api/types';
+import { Button } from '../components/button';
+import { ChannelIcon } from '../components/channel-icon';
+import { EmptyState, ErrorState } from '../components/empty-state';
+import { LoadingState } from '../components/spinner';
+import { StatusChip } from '../components/status-chip';
+import { useCaseActions } from '../features/case-actions/case-actions-provider';
+import { CaseDetails, CustomerDetails } from '../features/case/case-details';
+import { Collaborators } from '../features/case/collaborators';
+import { CaseViewers } from '../features/case/case-viewers';
+import { Conversation } from '../features/case/conversation';
+import { EventHistory } from '../features/case/event-history';
+import { ReplyBox } from '../features/case/reply-box';
+import { useCollision } from '../features/case/use-collision';
+import { ACTION_LABELS, menuActions } from '../lib/labels';
+import { usePageTitle } from '../lib/use-page-title';
 
 /** SPEC §4 case page: details, conversation, reply, history, collaborators, every allowed action. */
 export function CasePage() {
-  const { id = "" } = useParams();
+  const { id = '' } = useParams();
   const location = useLocation();
   const timeZone = useTimeZone();
   const client = useQueryClient();
   const { perform } = useCaseActions();
   const collision = useCollision(id);
-  const query = useQuery({ queryKey: keys.case(id), queryFn: ({ signal }) => api.get<Case>(`/cases/${encodeURIComponent(id)}`, { signal }) });
+  const query = useQuery({
+    queryKey: keys.case(id),
+    queryFn: ({ signal }) => api.get<Case>(`/cases/${encodeURIComponent(id)}`, { signal }),
+  });
   const caseItem = query.data;
-  usePageTitle(caseItem ? `${caseItem.reference} · ${caseItem.subject}` : "Case");
+  usePageTitle(caseItem ? `${caseItem.reference} · ${caseItem.subject}` : 'Case');
 
   useEffect(() => {
-    if (location.hash === "#reply" && caseItem) document.getElementById("reply")?.querySelector("textarea")?.focus();
+    if (location.hash === '#reply' && caseItem) document.getElementById('reply')?.querySelector('textarea')?.focus();
   }, [location.hash, caseItem]);
 
   if (query.isPending) return <LoadingState label="Loading case…" />;
@@ -70,7 +73,7 @@ export function CasePage() {
             <span className="case-ref">{caseItem.reference}</span>
             <StatusChip status={caseItem.status} />
           </div>
-          <h1>{caseItem.subject || "(no subject)"}</h1>
+          <h1>{caseItem.subject || '(no subject)'}</h1>
           <CaseViewers caseId={caseItem.id} />
         </div>
         <div className="case-actions" role="group" aria-label="Case actions">
@@ -78,7 +81,7 @@ export function CasePage() {
             <Button
               key={action}
               size="sm"
-              variant={action === "claim" ? "primary" : action === "cancel" ? "danger" : "secondary"}
+              variant={action === 'claim' ? 'primary' : action === 'cancel' ? 'danger' : 'secondary'}
               onClick={() => perform(caseItem, action)}
             >
               {ACTION_LABELS[action]}
@@ -107,7 +110,7 @@ export function CasePage() {
           <section className="panel" aria-labelledby="conversation-title">
             <h2 id="conversation-title">Conversation</h2>
             <Conversation caseItem={caseItem} timeZone={timeZone} />
-            {caseItem.actions.includes("message") ? (
+            {caseItem.actions.includes('message') ? (
               <ReplyBox caseItem={caseItem} changed={collision.changed} onSent={collision.acknowledge} markOwn={collision.markOwn} />
             ) : (
               <p className="muted reply-disabled">You cannot reply on this case.</p>

@@ -1,25 +1,25 @@
-import { useCallback, useEffect, useState } from "react";
-import { Link, useSearchParams } from "react-router";
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { api } from "../api/client";
-import { hasPermission, keys, useMe } from "../api/queries";
-import type { Case, CaseList } from "../api/types";
-import { Button } from "../components/button";
-import { CaseCard } from "../components/case-card";
-import { EmptyState, ErrorState } from "../components/empty-state";
-import { LoadingState } from "../components/spinner";
-import { BulkBar, BulkSummary, SelectAll } from "../features/cases-list/bulk-bar";
-import { BulkAssignDialog, BulkResolveDialog } from "../features/cases-list/bulk-dialogs";
-import { useBulkRun, type BulkAction } from "../features/cases-list/bulk-run";
-import { FilterBar } from "../features/cases-list/filter-bar";
-import { apiQuery, hasFilters, type FilterKey } from "../features/cases-list/filters";
-import { usePageTitle } from "../lib/use-page-title";
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { api } from '../api/client';
+import { hasPermission, keys, useMe } from '../api/queries';
+import type { Case, CaseList } from '../api/types';
+import { Button } from '../components/button';
+import { CaseCard } from '../components/case-card';
+import { EmptyState, ErrorState } from '../components/empty-state';
+import { LoadingState } from '../components/spinner';
+import { BulkBar, BulkSummary, SelectAll } from '../features/cases-list/bulk-bar';
+import { BulkAssignDialog, BulkResolveDialog } from '../features/cases-list/bulk-dialogs';
+import { useBulkRun, type BulkAction } from '../features/cases-list/bulk-run';
+import { FilterBar } from '../features/cases-list/filter-bar';
+import { apiQuery, hasFilters, type FilterKey } from '../features/cases-list/filters';
+import { usePageTitle } from '../lib/use-page-title';
 
 const PAGE_SIZE = 25;
 
 /** SPEC §4 Cases list: URL-driven filters, total count, keyset "Load more". */
 export function CasesListPage() {
-  usePageTitle("Cases");
+  usePageTitle('Cases');
   const me = useMe().data;
   const [params, setParams] = useSearchParams();
   const query = apiQuery(params);
@@ -28,9 +28,9 @@ export function CasesListPage() {
     queryKey: keys.caseList(query),
     queryFn: ({ pageParam, signal }) => {
       const search = new URLSearchParams(query);
-      search.set("limit", String(PAGE_SIZE));
-      if (pageParam) search.set("cursor", pageParam);
-      return api.get<CaseList>(`/cases?${search.toString().replaceAll("%2C", ",")}`, { signal });
+      search.set('limit', String(PAGE_SIZE));
+      if (pageParam) search.set('cursor', pageParam);
+      return api.get<CaseList>(`/cases?${search.toString().replaceAll('%2C', ',')}`, { signal });
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -64,7 +64,7 @@ export function CasesListPage() {
     <div className="page page-cases">
       <div className="page-header">
         <h1>Cases</h1>
-        {hasPermission(me, "case.create") ? (
+        {hasPermission(me, 'case.create') ? (
           <Link className="btn btn-primary" to="/cases/new">
             New case
           </Link>
@@ -76,11 +76,13 @@ export function CasesListPage() {
         {total !== undefined ? (
           <span aria-live="polite">
             {capped ? (
-              <strong title={`More than ${total.toLocaleString("en-US")} cases match: add a filter for an exact count`}>{total.toLocaleString("en-US")}+</strong>
+              <strong title={`More than ${total.toLocaleString('en-US')} cases match: add a filter for an exact count`}>
+                {total.toLocaleString('en-US')}+
+              </strong>
             ) : (
               <strong>{total}</strong>
-            )}{" "}
-            {total === 1 && !capped ? "case" : "cases"}
+            )}{' '}
+            {total === 1 && !capped ? 'case' : 'cases'}
             {list.isFetching && !list.isFetchingNextPage ? <span className="muted"> · updating…</span> : null}
           </span>
         ) : null}
@@ -89,15 +91,19 @@ export function CasesListPage() {
       {list.isPending ? <LoadingState label="Loading cases…" /> : null}
       {list.isError && !list.data ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
       {list.data && cases.length === 0 ? (
-        <EmptyState title={hasFilters(params) ? "No cases match these filters" : "No cases yet"}>
-          {hasFilters(params) ? "Try removing a filter or searching for something else." : "Cases from every channel will show up here."}
+        <EmptyState title={hasFilters(params) ? 'No cases match these filters' : 'No cases yet'}>
+          {hasFilters(params) ? 'Try removing a filter or searching for something else.' : 'Cases from every channel will show up here.'}
         </EmptyState>
       ) : null}
       {cases.length > 0 ? (
         <ul className="card-grid card-grid-list">
           {cases.map((item) => (
-            <li key={item.id} className={bulk.selected.has(item.id) ? "is-selected" : undefined}>
-              <CaseCard caseItem={item} headingLevel={2} leading={<SelectCase caseItem={item} checked={bulk.selected.has(item.id)} onToggle={bulk.toggle} disabled={bulk.running} />} />
+            <li key={item.id} className={bulk.selected.has(item.id) ? 'is-selected' : undefined}>
+              <CaseCard
+                caseItem={item}
+                headingLevel={2}
+                leading={<SelectCase caseItem={item} checked={bulk.selected.has(item.id)} onToggle={bulk.toggle} disabled={bulk.running} />}
+              />
             </li>
           ))}
         </ul>
@@ -108,18 +114,38 @@ export function CasesListPage() {
             Load more
           </Button>
           <span className="muted">
-            Showing {cases.length} of {capped && total !== undefined ? `${total.toLocaleString("en-US")}+` : total}
+            Showing {cases.length} of {capped && total !== undefined ? `${total.toLocaleString('en-US')}+` : total}
           </span>
         </div>
       ) : null}
-      <BulkBar selected={bulk.selectedCases} progress={bulk.progress} onAction={bulk.act} onClear={() => bulk.setSelected([])} onStop={bulk.stop} />
-      {bulk.dialog === "assign" ? <BulkAssignDialog cases={bulk.eligible("assign")} onCancel={bulk.closeDialog} onConfirm={(input) => bulk.run("assign", input)} /> : null}
-      {bulk.dialog === "resolve" ? <BulkResolveDialog cases={bulk.eligible("resolve")} onCancel={bulk.closeDialog} onConfirm={(input) => bulk.run("resolve", input)} /> : null}
+      <BulkBar
+        selected={bulk.selectedCases}
+        progress={bulk.progress}
+        onAction={bulk.act}
+        onClear={() => bulk.setSelected([])}
+        onStop={bulk.stop}
+      />
+      {bulk.dialog === 'assign' ? (
+        <BulkAssignDialog cases={bulk.eligible('assign')} onCancel={bulk.closeDialog} onConfirm={(input) => bulk.run('assign', input)} />
+      ) : null}
+      {bulk.dialog === 'resolve' ? (
+        <BulkResolveDialog cases={bulk.eligible('resolve')} onCancel={bulk.closeDialog} onConfirm={(input) => bulk.run('resolve', input)} />
+      ) : null}
     </div>
   );
 }
 
-function SelectCase({ caseItem, checked, onToggle, disabled }: { caseItem: Case; checked: boolean; onToggle: (id: string) => void; disabled: boolean }) {
+function SelectCase({
+  caseItem,
+  checked,
+  onToggle,
+  disabled,
+}: {
+  caseItem: Case;
+  checked: boolean;
+  onToggle: (id: string) => void;
+  disabled: boolean;
+}) {
   return (
     <label className="select-case">
       <input type="checkbox" checked={checked} onChange={() => onToggle(caseItem.id)} disabled={disabled} />
@@ -163,7 +189,7 @@ function useBulkSelection(cases: Case[], query: string) {
         else next.add(id);
         return next;
       }),
-    act: (action: BulkAction) => (action === "assign" || action === "resolve" ? setDialog(action) : void run(action)),
+    act: (action: BulkAction) => (action === 'assign' || action === 'resolve' ? setDialog(action) : void run(action)),
     closeDialog: () => setDialog(null),
     run: (action: BulkAction, input: Parameters<typeof runner.start>[2]) => void run(action, input),
   };

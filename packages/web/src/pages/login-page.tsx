@@ -1,59 +1,59 @@
-import { useId, useState, type FormEvent } from "react";
-import { useNavigate, useSearchParams } from "react-router";
-import { useQueryClient } from "@tanstack/react-query";
-import { api, ApiError } from "../api/client";
-import { keys } from "../api/queries";
-import type { Me } from "../api/types";
-import { Button } from "../components/button";
-import { usePageTitle } from "../lib/use-page-title";
+import { useId, useState, type FormEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, ApiError } from '../api/client';
+import { keys } from '../api/queries';
+import type { Me } from '../api/types';
+import { Button } from '../components/button';
+import { usePageTitle } from '../lib/use-page-title';
 
 /** Only same-site paths are allowed as a post-login destination. */
 function safeNext(next: string | null): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/login")) return "/";
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return '/';
   return next;
 }
 
 function loginErrorText(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 401) return "The email or password is incorrect.";
+    if (error.status === 401) return 'The email or password is incorrect.';
     if (error.status === 429) {
-      const wait = error.retryAfter ? ` in ${error.retryAfter} second${error.retryAfter === 1 ? "" : "s"}` : " in a minute";
+      const wait = error.retryAfter ? ` in ${error.retryAfter} second${error.retryAfter === 1 ? '' : 's'}` : ' in a minute';
       return `Too many sign-in attempts. Please try again${wait}.`;
     }
-    if (error.status === 400) return "Enter your email address and password.";
-    if (error.status === 0) return "Cannot reach the server. Check your connection and try again.";
+    if (error.status === 400) return 'Enter your email address and password.';
+    if (error.status === 0) return 'Cannot reach the server. Check your connection and try again.';
     return error.detail ?? error.title;
   }
-  return "Sign-in failed. Please try again.";
+  return 'Sign-in failed. Please try again.';
 }
 
 export function LoginPage() {
-  usePageTitle("Sign in");
+  usePageTitle('Sign in');
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const client = useQueryClient();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const emailId = useId();
   const passwordId = useId();
   const errorId = useId();
-  const expired = params.has("next");
+  const expired = params.has('next');
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
     if (!email.trim() || !password) {
-      setError("Enter your email address and password.");
+      setError('Enter your email address and password.');
       return;
     }
     setBusy(true);
     try {
-      const me = await api.post<Me | undefined>("/auth/login", { email: email.trim(), password }, { allowUnauthenticated: true });
+      const me = await api.post<Me | undefined>('/auth/login', { email: email.trim(), password }, { allowUnauthenticated: true });
       client.clear();
-      if (me && typeof me === "object" && "permissions" in me) client.setQueryData(keys.me, me);
-      navigate(safeNext(params.get("next")), { replace: true });
+      if (me && typeof me === 'object' && 'permissions' in me) client.setQueryData(keys.me, me);
+      navigate(safeNext(params.get('next')), { replace: true });
     } catch (caught) {
       setError(loginErrorText(caught));
       setBusy(false);

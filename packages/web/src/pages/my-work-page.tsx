@@ -1,36 +1,38 @@
-import { useCallback, useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "../api/client";
-import { hasPermission, keys, useMe, useTimeZone } from "../api/queries";
-import type { SectionKey, Work } from "../api/types";
-import { ErrorState } from "../components/empty-state";
-import { LoadingState } from "../components/spinner";
-import { useToast } from "../components/toast";
-import { NextCasePanel } from "../features/my-work/next-case-panel";
-import { ShortcutsDialog } from "../features/my-work/shortcuts-dialog";
-import { useWorkShortcuts } from "../features/my-work/use-work-shortcuts";
-import { WorkSection } from "../features/my-work/work-section";
-import { SECTION_ORDER } from "../lib/labels";
-import { usePageTitle } from "../lib/use-page-title";
+import { useCallback, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../api/client';
+import { hasPermission, keys, useMe, useTimeZone } from '../api/queries';
+import type { SectionKey, Work } from '../api/types';
+import { ErrorState } from '../components/empty-state';
+import { LoadingState } from '../components/spinner';
+import { useToast } from '../components/toast';
+import { NextCasePanel } from '../features/my-work/next-case-panel';
+import { ShortcutsDialog } from '../features/my-work/shortcuts-dialog';
+import { useWorkShortcuts } from '../features/my-work/use-work-shortcuts';
+import { WorkSection } from '../features/my-work/work-section';
+import { SECTION_ORDER } from '../lib/labels';
+import { usePageTitle } from '../lib/use-page-title';
 
 /** SPEC §3: the next unassigned case, then the agent's five sections, live. */
 export function MyWorkPage() {
-  usePageTitle("My Work");
+  usePageTitle('My Work');
   const me = useMe().data;
   const timeZone = useTimeZone();
   const client = useQueryClient();
   const toast = useToast();
   const [help, setHelp] = useState(false);
   const [claimSignal, setClaimSignal] = useState(0);
-  const work = useQuery({ queryKey: keys.work, queryFn: () => api.get<Work>("/me/work") });
+  const work = useQuery({ queryKey: keys.work, queryFn: () => api.get<Work>('/me/work') });
 
   const collapse = useMutation({
-    mutationFn: (collapsedSections: SectionKey[]) => api.put("/me/preferences", { collapsedSections }),
+    mutationFn: (collapsedSections: SectionKey[]) => api.put('/me/preferences', { collapsedSections }),
     onMutate: async (collapsedSections) => {
       await client.cancelQueries({ queryKey: keys.work, exact: true });
       const previous = client.getQueryData<Work>(keys.work);
       client.setQueryData<Work>(keys.work, (old) =>
-        old ? { ...old, sections: old.sections.map((section) => ({ ...section, collapsed: collapsedSections.includes(section.key) })) } : old,
+        old
+          ? { ...old, sections: old.sections.map((section) => ({ ...section, collapsed: collapsedSections.includes(section.key) })) }
+          : old,
       );
       return { previous };
     },
@@ -70,12 +72,18 @@ export function MyWorkPage() {
           <NextCasePanel work={work.data} me={me} claimSignal={claimSignal} />
           <div className="work-sections">
             {sortSections(work.data).map((section) => (
-              <WorkSection key={section.key} section={section} timeZone={timeZone} canClaim={hasPermission(me, "case.claim")} onToggle={onToggle} />
+              <WorkSection
+                key={section.key}
+                section={section}
+                timeZone={timeZone}
+                canClaim={hasPermission(me, 'case.claim')}
+                onToggle={onToggle}
+              />
             ))}
           </div>
         </>
       ) : null}
-      {help ? <ShortcutsDialog canClaim={hasPermission(me, "case.claim")} onClose={() => setHelp(false)} /> : null}
+      {help ? <ShortcutsDialog canClaim={hasPermission(me, 'case.claim')} onClose={() => setHelp(false)} /> : null}
     </div>
   );
 }

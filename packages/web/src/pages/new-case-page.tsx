@@ -1,22 +1,31 @@
-import { useId, useMemo, useState, type FormEvent } from "react";
-import { LIMITS, mayCreateOnTeam, mayNameOwner } from "@casework/domain";
-import { useNavigate } from "react-router";
-import { useQueryClient } from "@tanstack/react-query";
-import { api, ApiError, randomKey } from "../api/client";
-import { hasPermission, invalidateCaseViews, useMe, useTeams, useUsers } from "../api/queries";
-import type { Case } from "../api/types";
-import { Button } from "../components/button";
-import { CharCount, asSentence } from "../components/char-count";
-import { EmptyState } from "../components/empty-state";
-import { NamedOptions } from "../components/named-options";
-import { useToast } from "../components/toast";
-import { usePageTitle } from "../lib/use-page-title";
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { LIMITS, mayCreateOnTeam, mayNameOwner } from '@casework/domain';
+import { useNavigate } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, randomKey } from '../api/client';
+import { hasPermission, invalidateCaseViews, useMe, useTeams, useUsers } from '../api/queries';
+import type { Case } from '../api/types';
+import { Button } from '../components/button';
+import { CharCount, asSentence } from '../components/char-count';
+import { EmptyState } from '../components/empty-state';
+import { NamedOptions } from '../components/named-options';
+import { useToast } from '../components/toast';
+import { usePageTitle } from '../lib/use-page-title';
 
-type Form = { subject: string; type: "platform" | "phone"; teamId: string; ownerId: string; description: string; name: string; email: string; phone: string };
+type Form = {
+  subject: string;
+  type: 'platform' | 'phone';
+  teamId: string;
+  ownerId: string;
+  description: string;
+  name: string;
+  email: string;
+  phone: string;
+};
 
 /** Create a case by hand: a platform case, or a logged phone call. */
 export function NewCasePage() {
-  usePageTitle("New case");
+  usePageTitle('New case');
   const me = useMe().data;
   const teams = useTeams();
   const users = useUsers();
@@ -24,39 +33,58 @@ export function NewCasePage() {
   const client = useQueryClient();
   const toast = useToast();
   const ids = { subject: useId(), team: useId(), owner: useId(), description: useId(), name: useId(), email: useId(), phone: useId() };
-  const [form, setForm] = useState<Form>({ subject: "", type: "platform", teamId: "", ownerId: "", description: "", name: "", email: "", phone: "" });
+  const [form, setForm] = useState<Form>({
+    subject: '',
+    type: 'platform',
+    teamId: '',
+    ownerId: '',
+    description: '',
+    name: '',
+    email: '',
+    phone: '',
+  });
   const [fields, setFields] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const idempotencyKey = useMemo(() => randomKey(), []);
 
   // Offer only what the user may do: the same domain rules the API applies.
   const actor = me ? { id: me.id, teamIds: me.teamIds, permissions: new Set(me.permissions) } : undefined;
-  const sortedTeams = [...(teams.data ?? [])].filter((item) => actor && mayCreateOnTeam(actor, item.id)).sort((a, b) => Number(me?.teamIds.includes(b.id)) - Number(me?.teamIds.includes(a.id)) || a.name.localeCompare(b.name));
-  const teamId = form.teamId || sortedTeams[0]?.id || "";
+  const sortedTeams = [...(teams.data ?? [])]
+    .filter((item) => actor && mayCreateOnTeam(actor, item.id))
+    .sort((a, b) => Number(me?.teamIds.includes(b.id)) - Number(me?.teamIds.includes(a.id)) || a.name.localeCompare(b.name));
+  const teamId = form.teamId || sortedTeams[0]?.id || '';
   const team = sortedTeams.find((item) => item.id === teamId);
   const members = (users.data ?? []).filter(
-    (user) => user.active && team && (team.memberIds.includes(user.id) || user.teamIds.includes(team.id)) && actor && mayNameOwner(actor, user.id),
+    (user) =>
+      user.active && team && (team.memberIds.includes(user.id) || user.teamIds.includes(team.id)) && actor && mayNameOwner(actor, user.id),
   );
-  const set = (key: keyof Form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [key]: event.target.value }));
+  const set = (key: keyof Form) => (event: { target: { value: string } }) =>
+    setForm((current) => ({ ...current, [key]: event.target.value }));
 
   const refusal = (title: string, text: string) => (
     <div className="page page-narrow">
-      <div className="page-header"><h1>New case</h1></div>
+      <div className="page-header">
+        <h1>New case</h1>
+      </div>
       <EmptyState title={title}>{text}</EmptyState>
     </div>
   );
-  if (me && !hasPermission(me, "case.create")) return refusal("You cannot create cases", "Your role does not include creating cases.");
+  if (me && !hasPermission(me, 'case.create')) return refusal('You cannot create cases', 'Your role does not include creating cases.');
   if (me && teams.isSuccess && sortedTeams.length === 0) {
-    return refusal("No team to create cases on", "You can create cases on your own teams, and you are not on any team yet. Ask an administrator to add you to one.");
+    return refusal(
+      'No team to create cases on',
+      'You can create cases on your own teams, and you are not on any team yet. Ask an administrator to add you to one.',
+    );
   }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const errors: Record<string, string> = {};
-    if (!form.subject.trim()) errors.subject = "Enter a subject.";
+    if (!form.subject.trim()) errors.subject = 'Enter a subject.';
     else if (form.subject.trim().length > LIMITS.subject) errors.subject = `Keep the subject to ${LIMITS.subject} characters or fewer.`;
-    if (form.description.trim().length > LIMITS.description) errors.description = `Keep the description to ${LIMITS.description.toLocaleString("en")} characters or fewer.`;
-    if (!teamId) errors.teamId = "Choose a team.";
+    if (form.description.trim().length > LIMITS.description)
+      errors.description = `Keep the description to ${LIMITS.description.toLocaleString('en')} characters or fewer.`;
+    if (!teamId) errors.teamId = 'Choose a team.';
     setFields(errors);
     if (Object.keys(errors).length) return;
     const customer = { name: form.name.trim() || undefined, email: form.email.trim() || undefined, phone: form.phone.trim() || undefined };
@@ -70,7 +98,7 @@ export function NewCasePage() {
     };
     setBusy(true);
     try {
-      const created = await api.post<Case>("/cases", body, { headers: { "Idempotency-Key": idempotencyKey } });
+      const created = await api.post<Case>('/cases', body, { headers: { 'Idempotency-Key': idempotencyKey } });
       await invalidateCaseViews(client);
       toast.success(`Case ${created.reference} created`);
       navigate(`/cases/${created.id}`);
@@ -81,12 +109,17 @@ export function NewCasePage() {
     }
   }
 
-  const errorId = (key: string) => `${key.replace(".", "-")}-error`;
-  const error = (key: string) => (fields[key] ? <p className="field-error" id={errorId(key)}>{asSentence(fields[key])}</p> : null);
+  const errorId = (key: string) => `${key.replace('.', '-')}-error`;
+  const error = (key: string) =>
+    fields[key] ? (
+      <p className="field-error" id={errorId(key)}>
+        {asSentence(fields[key])}
+      </p>
+    ) : null;
   /** aria-invalid and aria-describedby for a field with an error and, optionally, a counter. */
   const described = (key: string, counter?: string) => ({
-    "aria-invalid": fields[key] ? true : undefined,
-    "aria-describedby": [fields[key] ? errorId(key) : "", counter ?? ""].filter(Boolean).join(" ") || undefined,
+    'aria-invalid': fields[key] ? true : undefined,
+    'aria-describedby': [fields[key] ? errorId(key) : '', counter ?? ''].filter(Boolean).join(' ') || undefined,
   });
 
   return (
@@ -98,34 +131,59 @@ export function NewCasePage() {
         <fieldset className="segmented-field">
           <legend>Kind</legend>
           <div className="segmented" role="radiogroup" aria-label="Kind of case">
-            <button type="button" role="radio" aria-checked={form.type === "platform"} className={form.type === "platform" ? "is-on" : ""} onClick={() => setForm({ ...form, type: "platform" })}>
+            <button
+              type="button"
+              role="radio"
+              aria-checked={form.type === 'platform'}
+              className={form.type === 'platform' ? 'is-on' : ''}
+              onClick={() => setForm({ ...form, type: 'platform' })}
+            >
               Case
             </button>
-            <button type="button" role="radio" aria-checked={form.type === "phone"} className={form.type === "phone" ? "is-on" : ""} onClick={() => setForm({ ...form, type: "phone" })}>
+            <button
+              type="button"
+              role="radio"
+              aria-checked={form.type === 'phone'}
+              className={form.type === 'phone' ? 'is-on' : ''}
+              onClick={() => setForm({ ...form, type: 'phone' })}
+            >
               Log a call
             </button>
           </div>
         </fieldset>
         <div className="field">
           <label htmlFor={ids.subject}>Subject</label>
-          <input id={ids.subject} value={form.subject} onChange={set("subject")} required maxLength={LIMITS.subject} {...described("subject", `${ids.subject}-count`)} />
+          <input
+            id={ids.subject}
+            value={form.subject}
+            onChange={set('subject')}
+            required
+            maxLength={LIMITS.subject}
+            {...described('subject', `${ids.subject}-count`)}
+          />
           <div className="field-foot">
-            {error("subject")}
+            {error('subject')}
             <CharCount id={`${ids.subject}-count`} value={form.subject} max={LIMITS.subject} />
           </div>
         </div>
         <div className="form-row">
           <div className="field">
             <label htmlFor={ids.team}>Team</label>
-            <select id={ids.team} value={teamId} onChange={(event) => setForm({ ...form, teamId: event.target.value, ownerId: "" })} aria-busy={teams.isPending || undefined} {...described("teamId")}>
+            <select
+              id={ids.team}
+              value={teamId}
+              onChange={(event) => setForm({ ...form, teamId: event.target.value, ownerId: '' })}
+              aria-busy={teams.isPending || undefined}
+              {...described('teamId')}
+            >
               <NamedOptions items={sortedTeams} />
             </select>
             {teams.isError ? <p className="field-error">Teams could not be loaded.</p> : null}
-            {error("teamId")}
+            {error('teamId')}
           </div>
           <div className="field">
             <label htmlFor={ids.owner}>Owner (optional)</label>
-            <select id={ids.owner} value={form.ownerId} onChange={set("ownerId")} {...described("ownerId")}>
+            <select id={ids.owner} value={form.ownerId} onChange={set('ownerId')} {...described('ownerId')}>
               <option value="">Unassigned (team queue)</option>
               {members.map((user) => (
                 <option key={user.id} value={user.id}>
@@ -133,14 +191,21 @@ export function NewCasePage() {
                 </option>
               ))}
             </select>
-            {error("ownerId")}
+            {error('ownerId')}
           </div>
         </div>
         <div className="field">
-          <label htmlFor={ids.description}>{form.type === "phone" ? "Call notes" : "Description"}</label>
-          <textarea id={ids.description} rows={5} value={form.description} onChange={set("description")} maxLength={LIMITS.description} {...described("description", `${ids.description}-count`)} />
+          <label htmlFor={ids.description}>{form.type === 'phone' ? 'Call notes' : 'Description'}</label>
+          <textarea
+            id={ids.description}
+            rows={5}
+            value={form.description}
+            onChange={set('description')}
+            maxLength={LIMITS.description}
+            {...described('description', `${ids.description}-count`)}
+          />
           <div className="field-foot">
-            {error("description")}
+            {error('description')}
             <CharCount id={`${ids.description}-count`} value={form.description} max={LIMITS.description} />
           </div>
         </div>
@@ -149,25 +214,48 @@ export function NewCasePage() {
           <div className="form-row form-row-3">
             <div className="field">
               <label htmlFor={ids.name}>Name</label>
-              <input id={ids.name} value={form.name} onChange={set("name")} autoComplete="off" maxLength={LIMITS.customerName} {...described("customer.name")} />
-              {error("customer.name")}
+              <input
+                id={ids.name}
+                value={form.name}
+                onChange={set('name')}
+                autoComplete="off"
+                maxLength={LIMITS.customerName}
+                {...described('customer.name')}
+              />
+              {error('customer.name')}
             </div>
             <div className="field">
               <label htmlFor={ids.email}>Email</label>
-              <input id={ids.email} type="email" value={form.email} onChange={set("email")} autoComplete="off" maxLength={LIMITS.email} {...described("customer.email")} />
-              {error("customer.email")}
+              <input
+                id={ids.email}
+                type="email"
+                value={form.email}
+                onChange={set('email')}
+                autoComplete="off"
+                maxLength={LIMITS.email}
+                {...described('customer.email')}
+              />
+              {error('customer.email')}
             </div>
             <div className="field">
               <label htmlFor={ids.phone}>Phone</label>
-              <input id={ids.phone} type="tel" value={form.phone} onChange={set("phone")} autoComplete="off" maxLength={LIMITS.phone} {...described("customer.phone")} />
-              {error("customer.phone")}
+              <input
+                id={ids.phone}
+                type="tel"
+                value={form.phone}
+                onChange={set('phone')}
+                autoComplete="off"
+                maxLength={LIMITS.phone}
+                {...described('customer.phone')}
+              />
+              {error('customer.phone')}
             </div>
           </div>
         </fieldset>
         <div className="form-actions">
           <Button onClick={() => navigate(-1)}>Cancel</Button>
           <Button type="submit" variant="primary" busy={busy}>
-            {form.type === "phone" ? "Log call" : "Create case"}
+            {form.type === 'phone' ? 'Log call' : 'Create case'}
           </Button>
         </div>
       </form>

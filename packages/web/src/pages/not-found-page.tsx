@@ -1,9 +1,9 @@
-import { Link } from "react-router";
-import { EmptyState } from "../components/empty-state";
-import { usePageTitle } from "../lib/use-page-title";
+import { Link } from 'react-router';
+import { EmptyState } from '../components/empty-state';
+import { usePageTitle } from '../lib/use-page-title';
 
 export function NotFoundPage() {
-  usePageTitle("Not found");
+  usePageTitle('Not found');
   return (
     <div className="page">
       <EmptyState title="This page does not exist">

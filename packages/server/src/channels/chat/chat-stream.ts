@@ -24,7 +24,11 @@ export class ChatStreams {
   constructor(private readonly deps: Deps) {}
 
   async add(l: ChatListener): Promise<() => void> {
-    this.#unlisten ??= this.deps.db.listen(EVENTS_CHANNEL, (p) => this.#onNotice(p), () => this.#refreshAll());
+    this.#unlisten ??= this.deps.db.listen(
+      EVENTS_CHANNEL,
+      (p) => this.#onNotice(p),
+      () => this.#refreshAll(),
+    );
     await this.#unlisten;
     this.#index(l);
     await this.refresh(l);
@@ -53,7 +57,11 @@ export class ChatStreams {
 
   #onNotice(payload: string): void {
     let n: LiveNotice;
-    try { n = JSON.parse(payload) as LiveNotice; } catch { return; }
+    try {
+      n = JSON.parse(payload) as LiveNotice;
+    } catch {
+      return;
+    }
     const set = this.#byCase.get(n.caseId);
     if (!set) return;
     for (const l of [...set]) void this.refresh(l).catch((err) => this.deps.log.warn({ err }, 'chat stream refresh failed'));
@@ -80,7 +88,7 @@ export class ChatStreams {
       l.caseId = state.caseId;
       this.#index(l);
     }
-    for (let more = true; more;) {
+    for (let more = true; more; ) {
       const fresh = await chatMessages(this.deps, l.caseId, l.lastMessageId, PAGE);
       for (const m of fresh) {
         l.lastMessageId = m.id;

@@ -7,13 +7,16 @@ const REF_IN_SUBJECT = /\[#([A-HJ-NP-Z2-9]{6})\]/i;
 const MAX_BODY = 100_000;
 
 const firstAddress = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a[0] : a)?.value[0];
-const ids = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : v.split(/\s+/)).filter((x) => x.includes('@'));
+const ids = (v: string | string[] | undefined): string[] =>
+  (v === undefined ? [] : Array.isArray(v) ? v : v.split(/\s+/)).filter((x) => x.includes('@'));
 
 /** Drops the quoted history a mail client appends under "On … wrote:" (agents already have it). */
 export function stripQuoted(text: string): string {
   const lines = text.split(/\r?\n/);
-  const cut = lines.findIndex((l, i) => i > 0 && (/^On .{4,300} wrote:\s*$/.test(l.trim()) || /^-{2,}\s*Original Message\s*-{2,}$/i.test(l.trim())));
-  const kept = (cut > 0 ? lines.slice(0, cut) : lines);
+  const cut = lines.findIndex(
+    (l, i) => i > 0 && (/^On .{4,300} wrote:\s*$/.test(l.trim()) || /^-{2,}\s*Original Message\s*-{2,}$/i.test(l.trim())),
+  );
+  const kept = cut > 0 ? lines.slice(0, cut) : lines;
   while (kept.length && (kept[kept.length - 1]!.trim() === '' || kept[kept.length - 1]!.startsWith('>'))) kept.pop();
   return kept.join('\n').trim();
 }
@@ -29,24 +32,37 @@ function textOf(m: ParsedMail): string {
 export function htmlToText(html: string): string {
   return html
     .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|li|tr|h\d)>/gi, '\n')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|tr|h\d)>/gi, '\n')
     .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n').trim();
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /**
  * Turns a raw RFC 5322 mail into a customer message: threads by In-Reply-To and References
  * (newest first), falls back to a `[#REF]` token in the subject, and keeps attachments within the cap.
  */
-export async function parseMail(raw: Buffer, maxAttachmentBytes: number): Promise<{ providerId: string; payload: InboundPayload; from: string | null }> {
+export async function parseMail(
+  raw: Buffer,
+  maxAttachmentBytes: number,
+): Promise<{ providerId: string; payload: InboundPayload; from: string | null }> {
   const m = await simpleParser(raw, { skipHtmlToText: false });
   const from = firstAddress(m.from);
   const replyTo = firstAddress(m.replyTo);
   const messageId = m.messageId ?? `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@casework.generated>`;
   const refs = ids(m.references);
   const lookupIds = [...ids(m.inReplyTo), ...[...refs].reverse()];
-  const attachments = capAttachments(m.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, content: a.content })), maxAttachmentBytes);
+  const attachments = capAttachments(
+    m.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, content: a.content })),
+    maxAttachmentBytes,
+  );
   // Attachments are listed with the message (with download links), not written into its text.
   const text = stripQuoted(textOf(m)) || (attachments.length > 0 ? '' : '(empty message)');
   const subject = m.subject?.trim() || '(no subject)';
@@ -57,7 +73,11 @@ export async function parseMail(raw: Buffer, maxAttachmentBytes: number): Promis
       kind: 'message',
       customer: { name: from?.name || null, email: from?.address ?? null },
       replyTo: replyTo?.address ?? from?.address ?? null,
-      subject: subject.replace(REF_IN_SUBJECT, '').replace(/^(re|fwd?|aw):\s*/i, '').trim() || subject,
+      subject:
+        subject
+          .replace(REF_IN_SUBJECT, '')
+          .replace(/^(re|fwd?|aw):\s*/i, '')
+          .trim() || subject,
       body: text.slice(0, MAX_BODY),
       lookup: [...new Set(lookupIds)].map((id) => ({ kind: 'message_id', id })),
       reference: REF_IN_SUBJECT.exec(subject)?.[1]?.toUpperCase() ?? null,

@@ -26,17 +26,23 @@ export function guardedSmtpSocket(allow: readonly string[], timeoutMs: number): 
   return (options, callback) => {
     const host = options.host ?? 'localhost';
     const port = Number(options.port) || (options.secure ? 465 : 587);
-    resolveTarget(host, allow).then((target) => {
-      const socket = net.connect({ host: target.address, port, family: target.family });
-      const fail = (err: Error) => { socket.destroy(); callback(err, null as never); };
-      socket.setTimeout(timeoutMs, () => fail(new Error(`no connection within ${timeoutMs} ms`)));
-      socket.once('error', fail);
-      socket.once('connect', () => {
-        socket.setTimeout(0);
-        socket.off('error', fail);
-        callback(null, { connection: socket });
-      });
-    }, (err: Error) => callback(err, null as never));
+    resolveTarget(host, allow).then(
+      (target) => {
+        const socket = net.connect({ host: target.address, port, family: target.family });
+        const fail = (err: Error) => {
+          socket.destroy();
+          callback(err, null as never);
+        };
+        socket.setTimeout(timeoutMs, () => fail(new Error(`no connection within ${timeoutMs} ms`)));
+        socket.once('error', fail);
+        socket.once('connect', () => {
+          socket.setTimeout(0);
+          socket.off('error', fail);
+          callback(null, { connection: socket });
+        });
+      },
+      (err: Error) => callback(err, null as never),
+    );
   };
 }
 
@@ -45,7 +51,13 @@ export function guardedSmtpSocket(allow: readonly string[], timeoutMs: number): 
  * In-Reply-To/References of the customer's last message so mail clients keep the conversation.
  * Returns the Message-ID it used (registered so the customer's answer threads back).
  */
-export async function sendEmailReply(deps: Deps, opts: ChannelOptions, ch: ChannelRecord & { customerAddress: string | null }, caseId: string, messageId: string): Promise<string> {
+export async function sendEmailReply(
+  deps: Deps,
+  opts: ChannelOptions,
+  ch: ChannelRecord & { customerAddress: string | null },
+  caseId: string,
+  messageId: string,
+): Promise<string> {
   const db = deps.db.kysely;
   const relay = ch.settings.smtpUrl ?? smtpRelayOf(deps.db);
   if (!relay) throw new PermanentDeliveryError('No SMTP relay configured (set CASEWORK_SMTP_URL)');
@@ -54,21 +66,41 @@ export async function sendEmailReply(deps: Deps, opts: ChannelOptions, ch: Chann
   if (!c || !msg) throw new PermanentDeliveryError('The case or the message is gone.');
   const to = ch.customerAddress ?? c.customer?.email;
   if (!to) throw new PermanentDeliveryError('The customer has no email address.');
-  const last = await db.selectFrom('message_channel_refs').select(['external_id', 'refs'])
-    .where('case_id', '=', caseId).where('direction', '=', 'inbound').where('external_id', 'is not', null)
-    .orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  const last = await db
+    .selectFrom('message_channel_refs')
+    .select(['external_id', 'refs'])
+    .where('case_id', '=', caseId)
+    .where('direction', '=', 'inbound')
+    .where('external_id', 'is not', null)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const ownId = `<${messageId}@${domainOf(ch.address ?? 'casework.local')}>`;
   const references = last ? [...new Set([...last.refs, last.external_id!])].slice(-20) : [];
   await db.transaction().execute(async (trx) => {
     await registerConversation(trx, ch.id, caseId, [{ kind: 'message_id', id: ownId }], deps.clock.now());
-    await trx.insertInto('message_channel_refs').values({
-      message_id: messageId, case_id: caseId, channel_id: ch.id, external_id: ownId, refs: references, direction: 'outbound', created_at: deps.clock.now(),
-    }).onConflict((oc) => oc.column('message_id').doNothing()).execute();
+    await trx
+      .insertInto('message_channel_refs')
+      .values({
+        message_id: messageId,
+        case_id: caseId,
+        channel_id: ch.id,
+        external_id: ownId,
+        refs: references,
+        direction: 'outbound',
+        created_at: deps.clock.now(),
+      })
+      .onConflict((oc) => oc.column('message_id').doNothing())
+      .execute();
   });
   const secrets = await channelSecrets(db, ch);
   const auth = ch.settings.smtpUser ? { user: ch.settings.smtpUser, pass: secrets.smtpPassword ?? '' } : undefined;
   const transport = nodemailer.createTransport({
-    url: relay, ...(auth ? { auth } : {}), connectionTimeout: opts.httpTimeoutMs, greetingTimeout: opts.httpTimeoutMs, socketTimeout: opts.httpTimeoutMs,
+    url: relay,
+    ...(auth ? { auth } : {}),
+    connectionTimeout: opts.httpTimeoutMs,
+    greetingTimeout: opts.httpTimeoutMs,
+    socketTimeout: opts.httpTimeoutMs,
     // A channel's own relay was typed by an admin: guarded like every outbound target. The
     // operator's CASEWORK_SMTP_URL is trusted.
     ...(ch.settings.smtpUrl ? { getSocket: guardedSmtpSocket(deps.config.outboundAllow, opts.httpTimeoutMs) } : {}),
@@ -76,7 +108,10 @@ export async function sendEmailReply(deps: Deps, opts: ChannelOptions, ch: Chann
   try {
     await transport.sendMail({
       from: { name: ch.settings.fromName ?? ch.name, address: ch.address! },
-      to, subject: replySubject(c.subject, c.reference), text: msg.body, messageId: ownId,
+      to,
+      subject: replySubject(c.subject, c.reference),
+      text: msg.body,
+      messageId: ownId,
       ...(last ? { inReplyTo: last.external_id!, references } : {}),
       headers: { 'X-Casework-Case': c.reference },
     });

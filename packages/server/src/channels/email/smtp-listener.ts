@@ -15,8 +15,13 @@ const smtpError = (code: number, message: string) => Object.assign(new Error(mes
  */
 export async function startSmtpListener(deps: Deps, opts: ChannelOptions, at: { port: number; host: string }): Promise<SmtpListener> {
   const server = new SMTPServer({
-    name: 'casework', banner: 'Casework inbound mail', authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'],
-    size: opts.maxMailBytes, logger: false, maxClients: 50,
+    name: 'casework',
+    banner: 'Casework inbound mail',
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: opts.maxMailBytes,
+    logger: false,
+    maxClients: 50,
     onRcptTo(address, _session, cb) {
       findEmailChannel(deps.db.kysely, address.address).then(
         (ch) => cb(ch ? undefined : smtpError(550, `No mailbox here for ${address.address}`)),
@@ -24,16 +29,22 @@ export async function startSmtpListener(deps: Deps, opts: ChannelOptions, at: { 
       );
     },
     onData(stream, session, cb) {
-      receiveMail(deps, opts, stream, session).then(() => cb(null, 'Message accepted'), (err: Error & { responseCode?: number }) => {
-        if (!err.responseCode) deps.log.error({ err }, 'inbound mail failed');
-        cb(err.responseCode ? err : smtpError(451, 'Temporary failure, try again later'));
-      });
+      receiveMail(deps, opts, stream, session).then(
+        () => cb(null, 'Message accepted'),
+        (err: Error & { responseCode?: number }) => {
+          if (!err.responseCode) deps.log.error({ err }, 'inbound mail failed');
+          cb(err.responseCode ? err : smtpError(451, 'Temporary failure, try again later'));
+        },
+      );
     },
   });
   server.on('error', (err) => deps.log.warn({ err }, 'SMTP listener error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(at.port, at.host, () => { server.off('error', reject); resolve(); });
+    server.listen(at.port, at.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : at.port;

@@ -46,7 +46,9 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 /** A stored delivery as the message JSON carries it. */
 export function deliveryJson(r: Pick<Row, 'status' | 'attempts' | 'last_error' | 'state_at' | 'next_attempt_at'>): Delivery {
   return {
-    state: r.status as DeliveryState, attempts: r.attempts, at: iso(r.state_at),
+    state: r.status as DeliveryState,
+    attempts: r.attempts,
+    at: iso(r.state_at),
     ...(r.last_error && r.status !== 'sent' && r.status !== 'delivered' ? { lastError: r.last_error } : {}),
     ...(r.status === 'queued' ? { nextAttemptAt: iso(r.next_attempt_at) } : {}),
   };
@@ -55,8 +57,11 @@ export function deliveryJson(r: Pick<Row, 'status' | 'attempts' | 'last_error' |
 /** The deliveries of these messages, by message id (messages without one are not outbound). */
 export async function deliveriesOf(db: Kysely<Database>, messageIds: string[]): Promise<Map<string, Delivery>> {
   if (messageIds.length === 0) return new Map();
-  const rows = await db.selectFrom('outbound_messages').select(['message_id', 'status', 'attempts', 'last_error', 'state_at', 'next_attempt_at'])
-    .where('message_id', 'in', messageIds).execute();
+  const rows = await db
+    .selectFrom('outbound_messages')
+    .select(['message_id', 'status', 'attempts', 'last_error', 'state_at', 'next_attempt_at'])
+    .where('message_id', 'in', messageIds)
+    .execute();
   return new Map(rows.map((r) => [r.message_id, deliveryJson(r)]));
 }
 
@@ -66,14 +71,29 @@ export async function deliveriesOf(db: Kysely<Database>, messageIds: string[]): 
  * and the case owner when a delivery failed.
  */
 export async function recordDeliveryChange(
-  trx: Kysely<Database>, c: CaseView, d: { messageId: string; authorId: string | null; state: DeliveryState; attempts: number; lastError: string | null },
-  actorId: string | null, now: Date,
+  trx: Kysely<Database>,
+  c: CaseView,
+  d: { messageId: string; authorId: string | null; state: DeliveryState; attempts: number; lastError: string | null },
+  actorId: string | null,
+  now: Date,
 ): Promise<void> {
   await appendEvents(trx, {
-    caseId: c.id, actorId, at: now, audience: audienceOf(c),
-    events: [{ type: DELIVERY_CHANGED, data: {
-      messageId: d.messageId, state: d.state, attempts: d.attempts, authorId: d.authorId, ownerId: c.ownerId,
-      ...(d.lastError && d.state === 'failed' ? { lastError: d.lastError } : {}),
-    } }],
+    caseId: c.id,
+    actorId,
+    at: now,
+    audience: audienceOf(c),
+    events: [
+      {
+        type: DELIVERY_CHANGED,
+        data: {
+          messageId: d.messageId,
+          state: d.state,
+          attempts: d.attempts,
+          authorId: d.authorId,
+          ownerId: c.ownerId,
+          ...(d.lastError && d.state === 'failed' ? { lastError: d.lastError } : {}),
+        },
+      },
+    ],
   });
 }

@@ -29,25 +29,40 @@ export async function outboundRequest(url: string, req: OutboundRequest): Promis
   const name = u.hostname.replace(/^\[(.*)\]$/, '$1');
   const client = u.protocol === 'https:' ? https : http;
   return new Promise<OutboundResponse>((resolve, reject) => {
-    const r = client.request({
-      host: target.address, family: target.family, port: u.port || (u.protocol === 'https:' ? 443 : 80),
-      path: `${u.pathname}${u.search}`, method: req.method, agent: false,
-      headers: { ...req.headers, host: u.host, ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}) },
-      ...(u.protocol === 'https:' && !isIP(name) ? { servername: name } : {}),
-      signal: AbortSignal.timeout(req.timeoutMs),
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size < MAX_ANSWER_BYTES) chunks.push(c);
-        size += c.length;
-      });
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8') });
-      });
-      res.on('error', reject);
-    });
+    const r = client.request(
+      {
+        host: target.address,
+        family: target.family,
+        port: u.port || (u.protocol === 'https:' ? 443 : 80),
+        path: `${u.pathname}${u.search}`,
+        method: req.method,
+        agent: false,
+        headers: {
+          ...req.headers,
+          host: u.host,
+          ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}),
+        },
+        ...(u.protocol === 'https:' && !isIP(name) ? { servername: name } : {}),
+        signal: AbortSignal.timeout(req.timeoutMs),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size < MAX_ANSWER_BYTES) chunks.push(c);
+          size += c.length;
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            text: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8'),
+          });
+        });
+        res.on('error', reject);
+      },
+    );
     r.on('error', (err) => reject(err.name === 'AbortError' ? new Error(`no answer within ${req.timeoutMs} ms`) : err));
     r.end(req.body);
   });

@@ -19,16 +19,39 @@ import { TargetNotAllowed } from './target-guard.ts';
  * the sender; a reply whose channel can never deliver it (no relay, no provider, no channel)
  * fails at once with the reason. Returns whether the sender has work.
  */
-export async function enqueueReply(trx: Kysely<Database>, db: Db, c: CaseView, message: { id: string; authorId: string | null }, now: Date): Promise<boolean> {
+export async function enqueueReply(
+  trx: Kysely<Database>,
+  db: Db,
+  c: CaseView,
+  message: { id: string; authorId: string | null },
+  now: Date,
+): Promise<boolean> {
   const ch = (await findCaseChannel(trx, c.id)) ?? null;
   const problem = await channelDeliveryProblem(db, ch, trx);
   const state: DeliveryState = problem ? 'failed' : ch && CHAT_CHANNELS.includes(ch.type) ? 'sent' : 'queued';
-  await trx.insertInto('outbound_messages').values({
-    id: uuidv7(now.getTime()), message_id: message.id, case_id: c.id, channel_id: ch?.id ?? null, status: state,
-    last_error: problem, next_attempt_at: now, state_at: now, sent_at: state === 'sent' ? now : null, created_at: now,
-  }).execute();
+  await trx
+    .insertInto('outbound_messages')
+    .values({
+      id: uuidv7(now.getTime()),
+      message_id: message.id,
+      case_id: c.id,
+      channel_id: ch?.id ?? null,
+      status: state,
+      last_error: problem,
+      next_attempt_at: now,
+      state_at: now,
+      sent_at: state === 'sent' ? now : null,
+      created_at: now,
+    })
+    .execute();
   if (state === 'failed') {
-    await recordDeliveryChange(trx, c, { messageId: message.id, authorId: message.authorId, state, attempts: 0, lastError: problem }, null, now);
+    await recordDeliveryChange(
+      trx,
+      c,
+      { messageId: message.id, authorId: message.authorId, state, attempts: 0, lastError: problem },
+      null,
+      now,
+    );
   }
   return state === 'queued';
 }
@@ -61,30 +84,43 @@ export async function deliverDueReplies(deps: Deps, opts: ChannelOptions, limit 
 
 /** Extends this attempt's lease if the job is still ours (same attempt, still queued). */
 async function renewLease(deps: Deps, opts: ChannelOptions, job: Job): Promise<boolean> {
-  const r = await deps.db.kysely.updateTable('outbound_messages')
+  const r = await deps.db.kysely
+    .updateTable('outbound_messages')
     .set({ next_attempt_at: new Date(deps.clock.now().getTime() + replyLeaseMs(opts)) })
-    .where('id', '=', job.id).where('attempts', '=', job.attempts).where('status', '=', 'queued').executeTakeFirst();
+    .where('id', '=', job.id)
+    .where('attempts', '=', job.attempts)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
 
 /** SMTP 5xx answers (mailbox unknown, message refused) and targets the server may not reach will not change on a later try. */
-const isPermanent = (err: unknown) => err instanceof PermanentDeliveryError || err instanceof TargetNotAllowed
-  || (typeof (err as { responseCode?: unknown }).responseCode === 'number' && (err as { responseCode: number }).responseCode >= 500);
+const isPermanent = (err: unknown) =>
+  err instanceof PermanentDeliveryError ||
+  err instanceof TargetNotAllowed ||
+  (typeof (err as { responseCode?: unknown }).responseCode === 'number' && (err as { responseCode: number }).responseCode >= 500);
 
 async function deliverOne(deps: Deps, opts: ChannelOptions, job: Job): Promise<void> {
   try {
     const ch = (await findCaseChannel(deps.db.kysely, job.case_id)) ?? null;
     const problem = await channelDeliveryProblem(deps.db, ch);
     if (problem || !ch) throw new PermanentDeliveryError(problem ?? 'The case has no channel.');
-    const providerId = ch.type === 'email'
-      ? await sendEmailReply(deps, opts, ch, job.case_id, job.message_id)
-      : await sendSmsReply(deps, opts, ch, job.case_id, job.message_id);
+    const providerId =
+      ch.type === 'email'
+        ? await sendEmailReply(deps, opts, ch, job.case_id, job.message_id)
+        : await sendSmsReply(deps, opts, ch, job.case_id, job.message_id);
     await settle(deps, job, 'sent', { provider_id: providerId, last_error: null });
   } catch (err) {
     const state = afterFailedAttempt(job.attempts, opts.maxAttempts, isPermanent(err));
     const message = String((err as Error).message).slice(0, 1000);
-    deps.log.warn({ err: message, messageId: job.message_id, attempt: job.attempts }, state === 'failed' ? 'reply delivery failed for good' : 'reply delivery failed; will retry');
-    await settle(deps, job, state, { last_error: message, next_attempt_at: new Date(deps.clock.now().getTime() + backoffMs(opts, job.attempts)) });
+    deps.log.warn(
+      { err: message, messageId: job.message_id, attempt: job.attempts },
+      state === 'failed' ? 'reply delivery failed for good' : 'reply delivery failed; will retry',
+    );
+    await settle(deps, job, state, {
+      last_error: message,
+      next_attempt_at: new Date(deps.clock.now().getTime() + backoffMs(opts, job.attempts)),
+    });
   }
 }
 
@@ -92,16 +128,31 @@ async function deliverOne(deps: Deps, opts: ChannelOptions, job: Job): Promise<v
  * Stores an attempt's outcome if this attempt still owns the row (a later attempt that took over
  * an expired lease owns it otherwise); a reply that is now sent or failed gets a history entry.
  */
-async function settle(deps: Deps, job: Job, state: DeliveryState, set: { provider_id?: string | null; last_error: string | null; next_attempt_at?: Date }): Promise<void> {
+async function settle(
+  deps: Deps,
+  job: Job,
+  state: DeliveryState,
+  set: { provider_id?: string | null; last_error: string | null; next_attempt_at?: Date },
+): Promise<void> {
   const now = deps.clock.now();
   await inTransaction(deps.db, async (trx) => {
-    const r = await trx.updateTable('outbound_messages')
+    const r = await trx
+      .updateTable('outbound_messages')
       .set({ status: state, ...set, ...(state === 'queued' ? {} : { state_at: now }), ...(state === 'sent' ? { sent_at: now } : {}) })
-      .where('id', '=', job.id).where('attempts', '=', job.attempts).where('status', '=', 'queued').executeTakeFirst();
+      .where('id', '=', job.id)
+      .where('attempts', '=', job.attempts)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
     if (r.numUpdatedRows === 0n || state === 'queued') return;
     const c = await findCaseView(trx, job.case_id);
     const m = await trx.selectFrom('messages').select('author_id').where('id', '=', job.message_id).executeTakeFirst();
     if (!c) return;
-    await recordDeliveryChange(trx, c, { messageId: job.message_id, authorId: m?.author_id ?? null, state, attempts: job.attempts, lastError: set.last_error }, null, now);
+    await recordDeliveryChange(
+      trx,
+      c,
+      { messageId: job.message_id, authorId: m?.author_id ?? null, state, attempts: job.attempts, lastError: set.last_error },
+      null,
+      now,
+    );
   });
 }

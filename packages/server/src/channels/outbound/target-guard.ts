@@ -25,7 +25,9 @@ export const DEMO_OUTBOUND_ALLOW = '127.0.0.0/8,::1';
 export const TARGET_NOT_ALLOWED = 'target not allowed';
 
 export class TargetNotAllowed extends Error {
-  constructor() { super(TARGET_NOT_ALLOWED); }
+  constructor() {
+    super(TARGET_NOT_ALLOWED);
+  }
 }
 
 /** How host names are resolved; tests replace it to play a name whose answer changes. */
@@ -33,11 +35,19 @@ export const outboundDns = {
   resolve: async (host: string): Promise<string[]> => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address),
 };
 
-const normaliseHost = (host: string) => host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+const normaliseHost = (host: string) =>
+  host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 
 /** Splits a CASEWORK_OUTBOUND_ALLOW value into entries; throws on an entry that is neither a host, an address nor a range. */
 export function outboundAllowList(raw: string): string[] {
-  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const e of entries) {
     if (e.includes('/') ? !ipaddr.isValidCIDR(e) : !/^[\w.:[\]-]+$/.test(e)) {
       throw new Error(`CASEWORK_OUTBOUND_ALLOW: "${e}" is not a host name, address or CIDR range`);
@@ -63,7 +73,11 @@ export function compileAllow(entries: readonly string[]): OutboundAllow {
 /** The address a host denotes by itself (any numeric spelling), or null for a name. */
 function literalAddress(host: string): Address | null {
   if (!ipaddr.isValid(host)) return null;
-  try { return ipaddr.parse(host); } catch { return null; }
+  try {
+    return ipaddr.parse(host);
+  } catch {
+    return null;
+  }
 }
 
 /** Public unicast, or inside an allowed range (an IPv4-mapped IPv6 address also as its IPv4 form). */
@@ -89,7 +103,11 @@ export async function resolveTarget(rawHost: string, allowEntries: readonly stri
   if (literal) candidates = [literal];
   else {
     let resolved: string[];
-    try { resolved = await outboundDns.resolve(host); } catch { throw new Error(`could not resolve ${host}`); }
+    try {
+      resolved = await outboundDns.resolve(host);
+    } catch {
+      throw new Error(`could not resolve ${host}`);
+    }
     candidates = resolved.map((a) => literalAddress(a)).filter((a): a is Address => a !== null);
   }
   const usable = allow.hosts.has(host) ? candidates : candidates.filter((a) => addressAllowed(a, allow));
@@ -104,7 +122,11 @@ export async function resolveTarget(rawHost: string, allowEntries: readonly stri
  */
 export async function targetProblem(url: string, allowEntries: readonly string[]): Promise<string | null> {
   let host: string;
-  try { host = new URL(url).hostname; } catch { return 'must be a URL'; }
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return 'must be a URL';
+  }
   if (!host) return 'must name a host';
   try {
     await resolveTarget(host, allowEntries);

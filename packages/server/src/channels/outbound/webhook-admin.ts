@@ -15,15 +15,28 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 
 /** A webhook as the API shows it: the secret never leaves, only `hasSecret`. */
 const webhookJson = (r: Row) => ({
-  id: r.id, url: r.url, events: r.events, active: r.active, hasSecret: Boolean(r.secret),
-  createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!,
+  id: r.id,
+  url: r.url,
+  events: r.events,
+  active: r.active,
+  hasSecret: Boolean(r.secret),
+  createdAt: iso(r.created_at)!,
+  updatedAt: iso(r.updated_at)!,
 });
 export type WebhookJson = ReturnType<typeof webhookJson>;
 
 const deliveryJson = (d: DeliveryRow) => ({
-  id: d.id, eventType: d.event_type, eventId: String(d.event_id), caseId: d.case_id, status: d.status as 'pending' | 'delivered' | 'failed',
-  attempts: d.attempts, responseStatus: d.response_status, lastError: d.last_error,
-  nextAttemptAt: d.status === 'pending' ? iso(d.next_attempt_at) : null, deliveredAt: iso(d.delivered_at), createdAt: iso(d.created_at)!,
+  id: d.id,
+  eventType: d.event_type,
+  eventId: String(d.event_id),
+  caseId: d.case_id,
+  status: d.status as 'pending' | 'delivered' | 'failed',
+  attempts: d.attempts,
+  responseStatus: d.response_status,
+  lastError: d.last_error,
+  nextAttemptAt: d.status === 'pending' ? iso(d.next_attempt_at) : null,
+  deliveredAt: iso(d.delivered_at),
+  createdAt: iso(d.created_at)!,
 });
 
 async function row(deps: Deps, id: string): Promise<Row> {
@@ -39,14 +52,27 @@ async function checkUrl(deps: Deps, url: string): Promise<void> {
 }
 
 /** Subscribes a URL to case events; the signing secret is stored encrypted. */
-export async function createWebhook(deps: Deps, actor: AppUser, input: { url: string; events: string[]; secret: string; active?: boolean }): Promise<WebhookJson> {
+export async function createWebhook(
+  deps: Deps,
+  actor: AppUser,
+  input: { url: string; events: string[]; secret: string; active?: boolean },
+): Promise<WebhookJson> {
   await checkUrl(deps, input.url);
   const now = deps.clock.now();
   const id = uuidv7(now.getTime());
-  await deps.db.kysely.insertInto('webhooks').values({
-    id, url: input.url, events: input.events, secret: await encryptSecret(deps.db.kysely, input.secret), active: input.active ?? true,
-    created_by: actor.id, created_at: now, updated_at: now,
-  }).execute();
+  await deps.db.kysely
+    .insertInto('webhooks')
+    .values({
+      id,
+      url: input.url,
+      events: input.events,
+      secret: await encryptSecret(deps.db.kysely, input.secret),
+      active: input.active ?? true,
+      created_by: actor.id,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   return webhookJson(await row(deps, id));
 }
 
@@ -59,13 +85,24 @@ export async function getWebhook(deps: Deps, id: string): Promise<WebhookJson> {
   return webhookJson(await row(deps, id));
 }
 
-export async function updateWebhook(deps: Deps, id: string, patch: { url?: string; events?: string[]; secret?: string; active?: boolean }): Promise<WebhookJson> {
+export async function updateWebhook(
+  deps: Deps,
+  id: string,
+  patch: { url?: string; events?: string[]; secret?: string; active?: boolean },
+): Promise<WebhookJson> {
   const current = await row(deps, id);
   if (patch.url !== undefined) await checkUrl(deps, patch.url);
-  await deps.db.kysely.updateTable('webhooks').set({
-    url: patch.url ?? current.url, events: patch.events ?? current.events, active: patch.active ?? current.active,
-    secret: patch.secret ? await encryptSecret(deps.db.kysely, patch.secret) : current.secret, updated_at: deps.clock.now(),
-  }).where('id', '=', id).execute();
+  await deps.db.kysely
+    .updateTable('webhooks')
+    .set({
+      url: patch.url ?? current.url,
+      events: patch.events ?? current.events,
+      active: patch.active ?? current.active,
+      secret: patch.secret ? await encryptSecret(deps.db.kysely, patch.secret) : current.secret,
+      updated_at: deps.clock.now(),
+    })
+    .where('id', '=', id)
+    .execute();
   return webhookJson(await row(deps, id));
 }
 
@@ -80,7 +117,10 @@ export async function listDeliveries(deps: Deps, webhookId: string, status: stri
   let q = deps.db.kysely.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId);
   if (status) q = q.where('status', '=', status);
   if (cursor) q = q.where('id', '<', cursor.toLowerCase());
-  const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   return { deliveries: page.map(deliveryJson), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
 }
@@ -88,8 +128,13 @@ export async function listDeliveries(deps: Deps, webhookId: string, status: stri
 /** Puts a delivery back in the queue for an immediate attempt (same body, same id). */
 export async function redeliver(deps: Deps, webhookId: string, deliveryId: string) {
   const now = deps.clock.now();
-  const r = await deps.db.kysely.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now })
-    .where('id', '=', deliveryId).where('webhook_id', '=', webhookId).returningAll().executeTakeFirst();
+  const r = await deps.db.kysely
+    .updateTable('webhook_deliveries')
+    .set({ status: 'pending', next_attempt_at: now })
+    .where('id', '=', deliveryId)
+    .where('webhook_id', '=', webhookId)
+    .returningAll()
+    .executeTakeFirst();
   if (!r) throw notFound('Delivery');
   kickWebhooks(deps);
   return deliveryJson(r);

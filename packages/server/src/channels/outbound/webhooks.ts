@@ -34,7 +34,18 @@ export function signWebhookBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-type Job = { id: string; webhook_id: string; event_type: string; case_id: string; data: Record<string, unknown>; body: string | null; attempts: number; created_at: Date; url: string; secret: string };
+type Job = {
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  case_id: string;
+  data: Record<string, unknown>;
+  body: string | null;
+  attempts: number;
+  created_at: Date;
+  url: string;
+  secret: string;
+};
 
 /** How long a claimed delivery stays ours: far longer than one call may take (its timeout). */
 const leaseMs = (opts: Pick<ChannelOptions, 'httpTimeoutMs'>) => Math.max(60_000, 4 * opts.httpTimeoutMs);
@@ -62,14 +73,28 @@ async function bodyOf(deps: Deps, job: Job): Promise<string> {
   if (job.body) return job.body;
   const c = await findCaseView(deps.db.kysely, job.case_id);
   const body = JSON.stringify({
-    id: job.id, type: job.event_type, createdAt: new Date(job.created_at).toISOString(),
+    id: job.id,
+    type: job.event_type,
+    createdAt: new Date(job.created_at).toISOString(),
     data: {
       ...job.data,
-      case: c ? {
-        id: c.id, reference: c.reference, subject: c.subject, type: c.type, status: c.status, resolution: c.resolution, resolutionReason: c.resolutionReason,
-        teamId: c.teamId, ownerId: c.ownerId, customer: c.customer, followUpOf: c.followUpOf,
-        createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
-      } : null,
+      case: c
+        ? {
+            id: c.id,
+            reference: c.reference,
+            subject: c.subject,
+            type: c.type,
+            status: c.status,
+            resolution: c.resolution,
+            resolutionReason: c.resolutionReason,
+            teamId: c.teamId,
+            ownerId: c.ownerId,
+            customer: c.customer,
+            followUpOf: c.followUpOf,
+            createdAt: c.createdAt.toISOString(),
+            updatedAt: c.updatedAt.toISOString(),
+          }
+        : null,
     },
   });
   await deps.db.kysely.updateTable('webhook_deliveries').set({ body }).where('id', '=', job.id).execute();
@@ -84,10 +109,16 @@ async function deliverOne(deps: Deps, opts: ChannelOptions, job: Job): Promise<v
     const body = await bodyOf(deps, job);
     const secret = await decryptSecret(db, job.secret);
     const res = await outboundRequest(job.url, {
-      method: 'POST', body, timeoutMs: opts.httpTimeoutMs, allow: deps.config.outboundAllow,
+      method: 'POST',
+      body,
+      timeoutMs: opts.httpTimeoutMs,
+      allow: deps.config.outboundAllow,
       headers: {
-        'content-type': 'application/json', 'user-agent': 'Casework-Webhooks/1',
-        'x-casework-signature': signWebhookBody(secret, body), 'x-casework-event': job.event_type, 'x-casework-delivery': job.id,
+        'content-type': 'application/json',
+        'user-agent': 'Casework-Webhooks/1',
+        'x-casework-signature': signWebhookBody(secret, body),
+        'x-casework-event': job.event_type,
+        'x-casework-delivery': job.id,
       },
     });
     status = res.status;
@@ -97,13 +128,24 @@ async function deliverOne(deps: Deps, opts: ChannelOptions, job: Job): Promise<v
   }
   const now = deps.clock.now();
   if (error === null) {
-    await db.updateTable('webhook_deliveries').set({ status: 'delivered', response_status: status, delivered_at: now, last_error: null })
-      .where('id', '=', job.id).where('attempts', '=', job.attempts).execute();
+    await db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'delivered', response_status: status, delivered_at: now, last_error: null })
+      .where('id', '=', job.id)
+      .where('attempts', '=', job.attempts)
+      .execute();
     return;
   }
   const failed = job.attempts >= opts.maxAttempts;
-  await db.updateTable('webhook_deliveries').set({
-    status: failed ? 'failed' : 'pending', response_status: status, last_error: error,
-    next_attempt_at: new Date(now.getTime() + backoffMs(opts, job.attempts)),
-  }).where('id', '=', job.id).where('attempts', '=', job.attempts).execute(); // a later attempt (lease taken over) owns the row
+  await db
+    .updateTable('webhook_deliveries')
+    .set({
+      status: failed ? 'failed' : 'pending',
+      response_status: status,
+      last_error: error,
+      next_attempt_at: new Date(now.getTime() + backoffMs(opts, job.attempts)),
+    })
+    .where('id', '=', job.id)
+    .where('attempts', '=', job.attempts)
+    .execute(); // a later attempt (lease taken over) owns the row
 }

@@ -1,7 +1,7 @@
 import type { InboundPayload } from '../../use-cases/receive-customer-message.ts';
 import type { FormParams } from './twilio-signature.ts';
 
-const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
+const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
 
 /** Field problems of a Twilio-style SMS webhook (MessageSid and From are required). */
 export function smsFieldErrors(p: FormParams): { field: string; message: string }[] {
@@ -24,9 +24,13 @@ export function smsPayload(p: FormParams): { providerId: string; payload: Inboun
   return {
     providerId: `sms:${one(p.MessageSid)}`,
     payload: {
-      kind: 'message', customer: { phone: from }, replyTo: from,
-      subject: `SMS from ${from}${text ? `: ${text.slice(0, 60)}` : ''}`, body,
-      lookup: [{ kind: 'sender', id: from }], register: [{ kind: 'sender', id: from }],
+      kind: 'message',
+      customer: { phone: from },
+      replyTo: from,
+      subject: `SMS from ${from}${text ? `: ${text.slice(0, 60)}` : ''}`,
+      body,
+      lookup: [{ kind: 'sender', id: from }],
+      register: [{ kind: 'sender', id: from }],
       externalId: one(p.MessageSid),
     },
   };

@@ -1,7 +1,7 @@
 import type { InboundPayload } from '../../use-cases/receive-customer-message.ts';
 import type { FormParams } from '../sms/twilio-signature.ts';
 
-const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
+const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
 
 export const DEFAULT_GREETING = 'Thank you for calling. Your call has been logged and an agent will get back to you shortly.';
 
@@ -16,10 +16,19 @@ export function callPayload(p: FormParams): { providerId: string; payload: Inbou
   return {
     providerId: `call:${sid}`,
     payload: {
-      kind: 'message', customer: { phone: from }, replyTo: from, subject: `Call from ${from}`,
+      kind: 'message',
+      customer: { phone: from },
+      replyTo: from,
+      subject: `Call from ${from}`,
       body: `Incoming call from ${from}${one(p.To) ? ` to ${one(p.To)}` : ''} (${one(p.CallStatus) || 'ringing'}).`,
-      lookup: [{ kind: 'call', id: sid }, { kind: 'caller', id: from, openOnly: true }],
-      register: [{ kind: 'call', id: sid }, { kind: 'caller', id: from }],
+      lookup: [
+        { kind: 'call', id: sid },
+        { kind: 'caller', id: from, openOnly: true },
+      ],
+      register: [
+        { kind: 'call', id: sid },
+        { kind: 'caller', id: from },
+      ],
       externalId: sid,
     },
   };
@@ -35,8 +44,13 @@ export function callStatusPayload(p: FormParams): { providerId: string; payload:
   return {
     providerId: `call-status:${sid}:${status}:${one(p.RecordingUrl)}`,
     payload: {
-      kind: 'note', customer: {}, replyTo: null, subject: '', body: `${parts.join(' · ')}.`,
-      lookup: [{ kind: 'call', id: sid }], register: [],
+      kind: 'note',
+      customer: {},
+      replyTo: null,
+      subject: '',
+      body: `${parts.join(' · ')}.`,
+      lookup: [{ kind: 'call', id: sid }],
+      register: [],
     },
   };
 }

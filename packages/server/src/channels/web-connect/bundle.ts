@@ -15,12 +15,20 @@ export function widgetBundle(): Promise<WidgetBundle> {
   cached ??= (async () => {
     const out = await build({
       entryPoints: [path.join(import.meta.dirname, 'widget', 'widget.ts')],
-      bundle: true, minify: true, format: 'iife', target: ['es2020'], write: false, legalComments: 'none', logLevel: 'silent',
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      target: ['es2020'],
+      write: false,
+      legalComments: 'none',
+      logLevel: 'silent',
     });
     const js = Buffer.from(out.outputFiles[0]!.contents);
     const gzip = gzipSync(js, { level: 9 });
     return { js, gzip, etag: `"${createHash('sha256').update(js).digest('base64url').slice(0, 16)}"` };
   })();
-  cached.catch(() => { cached = null; });
+  cached.catch(() => {
+    cached = null;
+  });
   return cached;
 }

@@ -2,10 +2,10 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** A sample customer website with the chat widget embedded the way any site would embed it. */
 export function demoPage(publicKey: string | null): string {
-  const embed = publicKey
-    ? `<script src="/widget.js" data-channel="${esc(publicKey)}" async></script>`
-    : '';
-  const notice = publicKey ? '' : `<p class="notice">No Web Connect channel is configured yet. An administrator can create one
+  const embed = publicKey ? `<script src="/widget.js" data-channel="${esc(publicKey)}" async></script>` : '';
+  const notice = publicKey
+    ? ''
+    : `<p class="notice">No Web Connect channel is configured yet. An administrator can create one
     (<code>POST /api/v1/channels</code> with <code>{"type":"web_connect", …}</code>) and then reload this page, or open
     <code>/demo/chat?key=PUBLIC_KEY</code>.</p>`;
   return `<!doctype html>

@@ -8,7 +8,14 @@ import { webhookDeliveriesCte } from '../../channels/outbound/webhooks.ts';
 /** Who may hear about a change: the teams and people the case belonged to before and after. */
 export type Audience = { teamIds: string[]; userIds: string[] };
 
-export type StoredEvent = { id: string; caseId: string; type: string; actorId: string | null; data: Record<string, unknown>; createdAt: Date };
+export type StoredEvent = {
+  id: string;
+  caseId: string;
+  type: string;
+  actorId: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+};
 
 /** The channel on which committed changes are announced to every server process. */
 export const EVENTS_CHANNEL = 'casework_events';
@@ -33,7 +40,11 @@ export async function inTransaction<T>(db: Db, work: (trx: Kysely<Database>) => 
 
 /** Announces notices of changes that are already committed. */
 export function announceCommitted(db: Db, notices: LiveNotice[]): void {
-  announce(db, EVENTS_CHANNEL, notices.map((n) => JSON.stringify(n)));
+  announce(
+    db,
+    EVENTS_CHANNEL,
+    notices.map((n) => JSON.stringify(n)),
+  );
 }
 
 /**
@@ -58,11 +69,19 @@ export async function appendEvents(
     hooks AS (${webhookDeliveriesCte('ev', input.actorId, input.at)})
     SELECT ev.id::text AS id, ev.type FROM ev ORDER BY ev.id`.execute(trx);
   notices.push({
-    caseId: input.caseId, ids: rows.rows.map((r) => r.id), types: rows.rows.map((r) => r.type),
-    audience: dedupe(input.audience), at: input.at.toISOString(),
+    caseId: input.caseId,
+    ids: rows.rows.map((r) => r.id),
+    types: rows.rows.map((r) => r.type),
+    audience: dedupe(input.audience),
+    at: input.at.toISOString(),
   });
   return rows.rows.map((r, i) => ({
-    id: r.id, caseId: input.caseId, type: r.type, actorId: input.actorId, data: input.events[i]!.data, createdAt: input.at,
+    id: r.id,
+    caseId: input.caseId,
+    type: r.type,
+    actorId: input.actorId,
+    data: input.events[i]!.data,
+    createdAt: input.at,
   }));
 }
 

@@ -22,8 +22,11 @@ export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify([c.t, c.id
 export function decodeCursor(s: string): Cursor | null {
   try {
     const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && /^[0-9a-f-]{36}$/.test(v[1])) return { t: v[0], id: v[1] };
-  } catch { /* fall through */ }
+    if (Array.isArray(v) && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && /^[0-9a-f-]{36}$/.test(v[1]))
+      return { t: v[0], id: v[1] };
+  } catch {
+    /* fall through */
+  }
   return null;
 }
 
@@ -66,7 +69,14 @@ function countSql(actor: AppUser, f: CaseFilter) {
  * walk per team) and of the cases owned or followed elsewhere are merged, instead of sorting
  * every visible case: the page costs the same at 10k and at 1M cases.
  */
-function pageSql(actor: AppUser, f: CaseFilter, cond: RawBuilder<boolean>, col: RawBuilder<unknown>, after: RawBuilder<unknown>, n: number) {
+function pageSql(
+  actor: AppUser,
+  f: CaseFilter,
+  cond: RawBuilder<boolean>,
+  col: RawBuilder<unknown>,
+  after: RawBuilder<unknown>,
+  n: number,
+) {
   const order = sql`ORDER BY ${col} DESC, c.id DESC LIMIT ${n}`;
   // Selective filters (an owner, following, a search) have better indexes than the teams' order.
   const selective = f.owner?.kind === 'user' || f.following || Boolean(f.q);
@@ -109,8 +119,10 @@ function filters(actor: AppUser, f: CaseFilter) {
 function matchingCustomers(f: CaseFilter): RawBuilder<unknown>[] {
   if (!f.q) return [];
   const like = `%${escapeLike(f.q)}%`;
-  return [sql`matching_customers AS MATERIALIZED (SELECT ARRAY(SELECT sc.id FROM customers sc
-    WHERE sc.name ILIKE ${like} OR sc.email ILIKE ${like} OR sc.phone = ${f.q}) AS ids)`];
+  return [
+    sql`matching_customers AS MATERIALIZED (SELECT ARRAY(SELECT sc.id FROM customers sc
+    WHERE sc.name ILIKE ${like} OR sc.email ILIKE ${like} OR sc.phone = ${f.q}) AS ids)`,
+  ];
 }
 
 const withCtes = (ctes: RawBuilder<unknown>[]) => (ctes.length ? sql`WITH ${sql.join(ctes)} ` : sql``);
@@ -127,7 +139,10 @@ function searchSql(actor: AppUser, f: CaseFilter, col: RawBuilder<unknown>, curs
   const parts = withinOwnTeams(actor, f) ? [sql<boolean>`true`] : visibleParts(actor);
   const arms = parts.map((v) => sql`SELECT c.id, ${col} AS t FROM cases c WHERE ${v} AND ${rest}`);
   const after = cursor ? sql`WHERE (m.t, m.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)` : sql``;
-  return sql<{ ids: string[]; n: number }>`${withCtes([...matchingCustomers(f), sql`matches AS MATERIALIZED (${sql.join(arms, sql` UNION ALL `)})`])}
+  return sql<{
+    ids: string[];
+    n: number;
+  }>`${withCtes([...matchingCustomers(f), sql`matches AS MATERIALIZED (${sql.join(arms, sql` UNION ALL `)})`])}
     SELECT ARRAY(SELECT m.id FROM matches m ${after} ORDER BY m.t DESC, m.id DESC LIMIT ${n})::text[] AS ids,
       (SELECT count(*) FROM matches)::int AS n`;
 }
@@ -142,7 +157,12 @@ export type CaseListPage = {
 
 /** One page of the cases the actor may see, newest first by created or updated time, and the total. */
 export async function listCases(
-  db: Kysely<Database>, actor: AppUser, f: CaseFilter, sort: CaseSort, limit: number, cursor: Cursor | null,
+  db: Kysely<Database>,
+  actor: AppUser,
+  f: CaseFilter,
+  sort: CaseSort,
+  limit: number,
+  cursor: Cursor | null,
 ): Promise<CaseListPage> {
   const col = sort === 'updated' ? sql.ref('c.updated_at') : sql.ref('c.created_at');
   const capped = countIsCapped(actor, f);
@@ -162,9 +182,10 @@ export async function listCases(
   const rows = ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   const page = rows.slice(0, limit).map(toCaseView);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > limit && last
-    ? encodeCursor({ t: (sort === 'updated' ? last.updatedAt : last.createdAt).toISOString(), id: last.id })
-    : null;
+  const nextCursor =
+    rows.length > limit && last
+      ? encodeCursor({ t: (sort === 'updated' ? last.updatedAt : last.createdAt).toISOString(), id: last.id })
+      : null;
   const totalCapped = capped && n > COUNT_CAP;
   return { cases: page, total: totalCapped ? COUNT_CAP : n, totalCapped, nextCursor };
 }

@@ -17,13 +17,31 @@ export type CaseView = CaseFacts & {
 };
 
 export type CaseViewRow = {
-  id: string; reference: string; subject: string; description: string | null; type: string; status: string;
+  id: string;
+  reference: string;
+  subject: string;
+  description: string | null;
+  type: string;
+  status: string;
   resolution: string | null;
   /** Absent from the claim functions' rows: a case they return was just claimed, so it is open. */
-  resolution_reason?: string | null; team_id: string; team_name: string; owner_id: string | null; owner_name: string | null;
-  customer_id: string | null; customer_name: string | null; customer_email: string | null; customer_phone: string | null;
-  follow_up_of: string | null; rating_stars: number | null; rating_note: string | null;
-  created_at: Date; updated_at: Date; resolved_at: Date | null; wake_at: Date | null; last_activity_at: Date;
+  resolution_reason?: string | null;
+  team_id: string;
+  team_name: string;
+  owner_id: string | null;
+  owner_name: string | null;
+  customer_id: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_phone: string | null;
+  follow_up_of: string | null;
+  rating_stars: number | null;
+  rating_note: string | null;
+  created_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+  wake_at: Date | null;
+  last_activity_at: Date;
   collaborator_ids: string[];
 };
 
@@ -37,11 +55,35 @@ export function selectCaseViews(db: Kysely<Database>): SelectQueryBuilder<any, a
     .leftJoin('users as o', 'o.id', 'c.owner_id')
     .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
     .select([
-      'c.id', 'c.reference', 'c.subject', 'c.description', 'c.type', 'c.status', 'c.resolution', 'c.resolution_reason', 'c.team_id',
-      't.name as team_name', 'c.owner_id', 'o.name as owner_name', 'c.customer_id', 'cu.name as customer_name',
-      'cu.email as customer_email', 'cu.phone as customer_phone', 'c.follow_up_of', 'c.rating_stars', 'c.rating_note',
-      'c.created_at', 'c.updated_at', 'c.resolved_at', 'c.wake_at', 'c.last_activity_at',
-      sql<string[]>`array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id)`.as('collaborator_ids'),
+      'c.id',
+      'c.reference',
+      'c.subject',
+      'c.description',
+      'c.type',
+      'c.status',
+      'c.resolution',
+      'c.resolution_reason',
+      'c.team_id',
+      't.name as team_name',
+      'c.owner_id',
+      'o.name as owner_name',
+      'c.customer_id',
+      'cu.name as customer_name',
+      'cu.email as customer_email',
+      'cu.phone as customer_phone',
+      'c.follow_up_of',
+      'c.rating_stars',
+      'c.rating_note',
+      'c.created_at',
+      'c.updated_at',
+      'c.resolved_at',
+      'c.wake_at',
+      'c.last_activity_at',
+      sql<
+        string[]
+      >`array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id)`.as(
+        'collaborator_ids',
+      ),
     ]) as unknown as SelectQueryBuilder<any, any, CaseViewRow>;
 }
 
@@ -62,9 +104,7 @@ export function toCaseView(r: CaseViewRow): CaseView {
     ownerId: r.owner_id,
     ownerName: r.owner_name,
     collaboratorIds: r.collaborator_ids ?? [],
-    customer: r.customer_id
-      ? { id: r.customer_id, name: r.customer_name, email: r.customer_email, phone: r.customer_phone }
-      : null,
+    customer: r.customer_id ? { id: r.customer_id, name: r.customer_name, email: r.customer_email, phone: r.customer_phone } : null,
     followUpOf: r.follow_up_of,
     rating: r.rating_stars === null ? null : { stars: r.rating_stars, note: r.rating_note },
     createdAt: d(r.created_at)!,

@@ -33,13 +33,24 @@ export async function claimFromQueue(
 ): Promise<QueueClaim[]> {
   const { now, requests } = input;
   const answers: QueueClaim[] = requests.map(() => ({ kind: 'empty' }));
-  const asked = requests.flatMap((q, n) => (q.teamIds.length === 0 ? [] : [{
-    n, actor: q.actorId, teams: q.teamIds, day_start: q.today.start.toISOString(), day_end: q.today.end.toISOString(),
-    data: q.events.map((e) => e.data),
-  }]));
+  const asked = requests.flatMap((q, n) =>
+    q.teamIds.length === 0
+      ? []
+      : [
+          {
+            n,
+            actor: q.actorId,
+            teams: q.teamIds,
+            day_start: q.today.start.toISOString(),
+            day_end: q.today.end.toISOString(),
+            data: q.events.map((e) => e.data),
+          },
+        ],
+  );
   if (asked.length === 0) return answers;
   const types = requests[0]!.events.map((e) => e.type);
-  if (requests.some((q) => q.events.map((e) => e.type).join() !== types.join())) throw new Error('Claims batched together record the same history rows');
+  if (requests.some((q) => q.events.map((e) => e.type).join() !== types.join()))
+    throw new Error('Claims batched together record the same history rows');
   const r = await sql<Row>`SELECT * FROM casework_claim_next_batch(${JSON.stringify(asked)}::jsonb, ${now},
     ${input.status}, ${types}::text[], ${[...WEBHOOK_EVENTS]}::text[])`.execute(db);
   for (const row of r.rows) {

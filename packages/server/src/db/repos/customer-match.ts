@@ -12,12 +12,17 @@ const clean = (c: CustomerInput | null | undefined): Clean | null => {
 };
 
 /** Existing customers with these emails (lower-cased) or phones, oldest first per key. */
-async function loadExisting(trx: Kysely<Database>, emails: string[], phones: string[]): Promise<{ byEmail: Map<string, Rec>; byPhone: Map<string, Rec> }> {
+async function loadExisting(
+  trx: Kysely<Database>,
+  emails: string[],
+  phones: string[],
+): Promise<{ byEmail: Map<string, Rec>; byPhone: Map<string, Rec> }> {
   type Row = { id: string; name: string | null; email: string | null; phone: string | null; k: string };
   const byEmail = new Map<string, Rec>();
   const byPhone = new Map<string, Rec>();
   const recs = new Map<string, Rec>();
-  const rec = (r: Row) => recs.get(r.id) ?? recs.set(r.id, { id: r.id, name: r.name, email: r.email, phone: r.phone, isNew: false, changed: false }).get(r.id)!;
+  const rec = (r: Row) =>
+    recs.get(r.id) ?? recs.set(r.id, { id: r.id, name: r.name, email: r.email, phone: r.phone, isNew: false, changed: false }).get(r.id)!;
   // One index probe per key (customers_email, customers_phone), whatever the planner's
   // statistics say: compared as `= ANY(keys)`, thousands of keys made it scan every customer.
   if (emails.length) {
@@ -40,7 +45,11 @@ async function loadExisting(trx: Kysely<Database>, emails: string[], phones: str
  * findOrCreateCustomer for each in order (email first, then phone; missing details filled in),
  * in four statements whatever the count. Returns one customer id (or null) per input.
  */
-export async function matchOrCreateCustomers(trx: Kysely<Database>, inputs: (CustomerInput | null | undefined)[], now: Date): Promise<(string | null)[]> {
+export async function matchOrCreateCustomers(
+  trx: Kysely<Database>,
+  inputs: (CustomerInput | null | undefined)[],
+  now: Date,
+): Promise<(string | null)[]> {
   const items = inputs.map(clean);
   const emails = [...new Set(items.flatMap((c) => (c?.email ? [c.email.toLowerCase()] : [])))];
   const phones = [...new Set(items.flatMap((c) => (c?.phone ? [c.phone] : [])))];
@@ -51,9 +60,18 @@ export async function matchOrCreateCustomers(trx: Kysely<Database>, inputs: (Cus
     if (!c) return null;
     let r = (c.email ? byEmail.get(c.email.toLowerCase()) : undefined) ?? (c.phone ? byPhone.get(c.phone) : undefined);
     if (r) {
-      if (!r.name && c.name) { r.name = c.name; r.changed = true; }
-      if (!r.email && c.email) { r.email = c.email; r.changed = true; }
-      if (!r.phone && c.phone) { r.phone = c.phone; r.changed = true; }
+      if (!r.name && c.name) {
+        r.name = c.name;
+        r.changed = true;
+      }
+      if (!r.email && c.email) {
+        r.email = c.email;
+        r.changed = true;
+      }
+      if (!r.phone && c.phone) {
+        r.phone = c.phone;
+        r.changed = true;
+      }
     } else {
       r = { id: '', ...c, isNew: true, changed: false };
       created.push(r);
@@ -64,7 +82,9 @@ export async function matchOrCreateCustomers(trx: Kysely<Database>, inputs: (Cus
     return r;
   });
   // New customers' ids in the order they were first named, drawn at once.
-  uuidv7Many(created.map(() => now.getTime())).forEach((id, i) => { created[i]!.id = id; });
+  uuidv7Many(created.map(() => now.getTime())).forEach((id, i) => {
+    created[i]!.id = id;
+  });
   await saveCustomers(trx, [...all], now);
   return matched.map((r) => r?.id ?? null);
 }

@@ -11,8 +11,15 @@ export async function findOrCreateCustomer(trx: Kysely<Database>, input: Custome
   const name = input.name?.trim() || null;
   if (!email && !phone && !name) return null;
   let found: { id: string } | undefined;
-  if (email) found = await trx.selectFrom('customers').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).orderBy('created_at').executeTakeFirst();
-  if (!found && phone) found = await trx.selectFrom('customers').select('id').where('phone', '=', phone).orderBy('created_at').executeTakeFirst();
+  if (email)
+    found = await trx
+      .selectFrom('customers')
+      .select('id')
+      .where(sql`lower(email)`, '=', email.toLowerCase())
+      .orderBy('created_at')
+      .executeTakeFirst();
+  if (!found && phone)
+    found = await trx.selectFrom('customers').select('id').where('phone', '=', phone).orderBy('created_at').executeTakeFirst();
   if (found) {
     await sql`UPDATE customers SET name = COALESCE(name, ${name}), email = COALESCE(email, ${email}), phone = COALESCE(phone, ${phone})
       WHERE id = ${found.id}::uuid AND (name IS NULL OR email IS NULL OR phone IS NULL)`.execute(trx);

@@ -20,7 +20,8 @@ function probe(teamIds: string[], today: { start: Date; end: Date } | null, lock
       WHERE q.team_id = t.team_id AND q.type_rank = r.rank AND q.status = 'new' AND q.owner_id IS NULL ${range}
       ORDER BY q.created_at ${dir}, q.id ${dir} LIMIT ${sql.lit(lock ? LOCK_DEPTH : 1)}
     ) p`;
-  if (!lock) return sql<Pick>`SELECT p.id::text AS id, p.type, p.created_at FROM (${heads}) p ORDER BY p.type_rank, p.created_at ${dir}, p.id ${dir} LIMIT 1`;
+  if (!lock)
+    return sql<Pick>`SELECT p.id::text AS id, p.type, p.created_at FROM (${heads}) p ORDER BY p.type_rank, p.created_at ${dir}, p.id ${dir} LIMIT 1`;
   // Lock exactly one row: the best of the queue heads that no other transaction holds. (Locking
   // inside each probe would hold a row per team and rank, starving concurrent claimers.)
   return sql<Pick>`SELECT c.id::text AS id, c.type, c.created_at FROM cases c JOIN (${heads}) p ON p.id = c.id
@@ -35,7 +36,10 @@ export type QueuePick = { id: string; type: CaseType; createdToday: boolean };
  * With `lock`, rows other transactions hold are skipped (claim-next).
  */
 export async function findNextCandidate(
-  db: Kysely<Database>, teamIds: string[], today: { start: Date; end: Date }, lock = false,
+  db: Kysely<Database>,
+  teamIds: string[],
+  today: { start: Date; end: Date },
+  lock = false,
 ): Promise<QueuePick | undefined> {
   if (teamIds.length === 0) return undefined;
   const t = await probe(teamIds, today, lock).execute(db);

@@ -10,12 +10,17 @@ const CHAT = sql`('web_connect','support_sdk')`;
 function sectionWhere(key: SectionKey, userId: string, today: { start: Date; end: Date }): RawBuilder<boolean> {
   const me = sql`${userId}::uuid`;
   switch (key) {
-    case 'active_chats': return sql<boolean>`c.owner_id = ${me} AND c.status = 'ready' AND c.type IN ${CHAT}`;
-    case 'ready': return sql<boolean>`c.owner_id = ${me} AND c.status = 'ready' AND c.type NOT IN ${CHAT}`;
-    case 'waiting': return sql<boolean>`c.owner_id = ${me} AND c.status = 'waiting'`;
-    case 'solved_today': return sql<boolean>`c.owner_id = ${me} AND c.status = 'resolved'
+    case 'active_chats':
+      return sql<boolean>`c.owner_id = ${me} AND c.status = 'ready' AND c.type IN ${CHAT}`;
+    case 'ready':
+      return sql<boolean>`c.owner_id = ${me} AND c.status = 'ready' AND c.type NOT IN ${CHAT}`;
+    case 'waiting':
+      return sql<boolean>`c.owner_id = ${me} AND c.status = 'waiting'`;
+    case 'solved_today':
+      return sql<boolean>`c.owner_id = ${me} AND c.status = 'resolved'
       AND c.resolved_at >= ${today.start} AND c.resolved_at < ${today.end} AND c.resolution_reason IS DISTINCT FROM 'abandoned'`;
-    case 'following': return sql<boolean>`c.id IN (SELECT f.case_id FROM case_collaborators f WHERE f.user_id = ${me})
+    case 'following':
+      return sql<boolean>`c.id IN (SELECT f.case_id FROM case_collaborators f WHERE f.user_id = ${me})
       AND c.owner_id IS DISTINCT FROM ${me} AND c.status IN ('new','ready','waiting')`;
   }
 }
@@ -24,19 +29,30 @@ export type SectionPage = { key: SectionKey; count: number; cases: CaseView[]; n
 
 /** A page of one section (newest created first, ties by id) and its total count. */
 export async function loadSection(
-  db: Kysely<Database>, key: SectionKey, userId: string, today: { start: Date; end: Date }, limit: number, cursor: Cursor | null,
+  db: Kysely<Database>,
+  key: SectionKey,
+  userId: string,
+  today: { start: Date; end: Date },
+  limit: number,
+  cursor: Cursor | null,
 ): Promise<SectionPage> {
   const cond = sectionWhere(key, userId, today);
   let q = selectCaseViews(db).where(cond);
   if (cursor) q = q.where(sql<boolean>`(c.created_at, c.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)`);
   const [rows, count] = await Promise.all([
-    q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(limit + 1).execute(),
+    q
+      .orderBy('c.created_at', 'desc')
+      .orderBy('c.id', 'desc')
+      .limit(limit + 1)
+      .execute(),
     sql<{ n: number }>`SELECT count(*)::int AS n FROM cases c WHERE ${cond}`.execute(db),
   ]);
   const cases = rows.slice(0, limit).map(toCaseView);
   const last = cases[cases.length - 1];
   return {
-    key, count: count.rows[0]!.n, cases,
+    key,
+    count: count.rows[0]!.n,
+    cases,
     nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
   };
 }
@@ -44,8 +60,12 @@ export async function loadSection(
 type MyWorkRow = CaseViewRow & { k: 'meta' | 'next' | SectionKey; meta: MyWorkMeta | null };
 type MyWorkMeta = {
   pick: { id: string; type: CaseType; createdToday: boolean } | null;
-  total: number; today: number; counts: Record<SectionKey, number>;
-  collapsed: string[]; max: number | null; open: number;
+  total: number;
+  today: number;
+  counts: Record<SectionKey, number>;
+  collapsed: string[];
+  max: number | null;
+  open: number;
 };
 
 export type MyWorkRead = Omit<MyWorkMeta, 'pick'> & {
@@ -59,9 +79,16 @@ export type MyWorkRead = Omit<MyWorkMeta, 'pick'> & {
  * sections and open-case capacity, all from one snapshot.
  */
 export async function loadMyWork(
-  db: Kysely<Database>, userId: string, teamIds: string[], today: { start: Date; end: Date }, limit: number,
+  db: Kysely<Database>,
+  userId: string,
+  teamIds: string[],
+  today: { start: Date; end: Date },
+  limit: number,
 ): Promise<MyWorkRead> {
-  const r = await sql<MyWorkRow>`SELECT * FROM casework_my_work(${userId}::uuid, ${teamIds}::uuid[], ${today.start}, ${today.end}, ${limit})`.execute(db);
+  const r =
+    await sql<MyWorkRow>`SELECT * FROM casework_my_work(${userId}::uuid, ${teamIds}::uuid[], ${today.start}, ${today.end}, ${limit})`.execute(
+      db,
+    );
   const meta = r.rows.find((row) => row.k === 'meta')?.meta;
   if (!meta) throw new Error('casework_my_work returned no meta row');
   const next = r.rows.find((row) => row.k === 'next');
@@ -70,7 +97,9 @@ export async function loadMyWork(
     const cases = mine.slice(0, limit);
     const last = cases[cases.length - 1];
     return {
-      key, count: meta.counts[key], cases,
+      key,
+      count: meta.counts[key],
+      cases,
       nextCursor: mine.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
     };
   });

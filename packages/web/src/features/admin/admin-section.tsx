@@ -1,5 +1,5 @@
-import type { ReactNode } from "react";
-import { Button } from "../../components/button";
+import type { ReactNode } from 'react';
+import { Button } from '../../components/button';
 
 type AdminSectionProps = {
   /** Prefix of the heading's id (`${id}-title`), which labels the section. */

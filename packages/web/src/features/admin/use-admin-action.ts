@@ -1,7 +1,7 @@
-import { useState } from "react";
-import { useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { ApiError } from "../../api/client";
-import { useToast } from "../../components/toast";
+import { useState } from 'react';
+import { useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { ApiError } from '../../api/client';
+import { useToast } from '../../components/toast';
 
 /** Runs an admin change: busy state, field errors, success toast and refetch of `invalidate`. */
 export function useAdminAction(invalidate: QueryKey[]) {

@@ -1,29 +1,30 @@
-import { useId, useState } from "react";
-import { LIMITS } from "@casework/domain";
-import { api } from "../../api/client";
-import { keys, useRoles, useTeams } from "../../api/queries";
-import type { User } from "../../api/types";
-import { Dialog } from "../../components/dialog";
-import { FormButtons } from "../../components/form-buttons";
-import { TimeZoneSelect } from "../../components/time-zone-select";
-import { useAdminAction } from "./use-admin-action";
+import { useId, useState } from 'react';
+import { LIMITS } from '@casework/domain';
+import { api } from '../../api/client';
+import { keys, useRoles, useTeams } from '../../api/queries';
+import type { User } from '../../api/types';
+import { Dialog } from '../../components/dialog';
+import { FormButtons } from '../../components/form-buttons';
+import { TimeZoneSelect } from '../../components/time-zone-select';
+import { useAdminAction } from './use-admin-action';
 
-const BUILTIN_ROLES = ["admin", "supervisor", "agent", "viewer"];
+const BUILTIN_ROLES = ['admin', 'supervisor', 'agent', 'viewer'];
 
 /** Create a user, or edit one (role, teams, zone, active, new password). */
 export function UserDialog({ user, onClose }: { user: User | null; onClose: () => void }) {
   const roles = useRoles();
   const teams = useTeams();
   const { run, busy, fields } = useAdminAction([keys.users, keys.teams, keys.me]);
-  const [name, setName] = useState(user?.name ?? "");
-  const [email, setEmail] = useState(user?.email ?? "");
-  const [password, setPassword] = useState("");
-  const [role, setRole] = useState(user?.role ?? "agent");
-  const [timeZone, setTimeZone] = useState(user?.timeZone ?? "");
+  const [name, setName] = useState(user?.name ?? '');
+  const [email, setEmail] = useState(user?.email ?? '');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState(user?.role ?? 'agent');
+  const [timeZone, setTimeZone] = useState(user?.timeZone ?? '');
   const [teamIds, setTeamIds] = useState<string[]>(user?.teamIds ?? []);
   const [active, setActive] = useState(user?.active ?? true);
   const id = useId();
-  const roleOptions = roles.data?.map((item) => ({ value: item.id, label: item.name })) ?? BUILTIN_ROLES.map((value) => ({ value, label: value }));
+  const roleOptions =
+    roles.data?.map((item) => ({ value: item.id, label: item.name })) ?? BUILTIN_ROLES.map((value) => ({ value, label: value }));
 
   async function save() {
     const done = user
@@ -40,7 +41,7 @@ export function UserDialog({ user, onClose }: { user: User | null; onClose: () =
           `${name} saved`,
         )
       : await run(
-          () => api.post("/users", { email: email.trim(), name: name.trim(), password, role, teamIds, ...(timeZone ? { timeZone } : {}) }),
+          () => api.post('/users', { email: email.trim(), name: name.trim(), password, role, teamIds, ...(timeZone ? { timeZone } : {}) }),
           `${name} added`,
         );
     if (done !== undefined) onClose();
@@ -49,12 +50,12 @@ export function UserDialog({ user, onClose }: { user: User | null; onClose: () =
   const error = (key: string) => (fields[key] ? <p className="field-error">{fields[key]}</p> : null);
   return (
     <Dialog
-      title={user ? `Edit ${user.name}` : "New user"}
+      title={user ? `Edit ${user.name}` : 'New user'}
       onClose={onClose}
       onSubmit={() => void save()}
       footer={
         <FormButtons onCancel={onClose} busy={busy}>
-          {user ? "Save" : "Create user"}
+          {user ? 'Save' : 'Create user'}
         </FormButtons>
       }
     >
@@ -62,19 +63,35 @@ export function UserDialog({ user, onClose }: { user: User | null; onClose: () =
         <div className="field">
           <label htmlFor={`${id}-name`}>Name</label>
           <input id={`${id}-name`} maxLength={LIMITS.name} value={name} onChange={(event) => setName(event.target.value)} required />
-          {error("name")}
+          {error('name')}
         </div>
         <div className="field">
           <label htmlFor={`${id}-email`}>Email</label>
-          <input id={`${id}-email`} type="email" maxLength={LIMITS.email} value={email} onChange={(event) => setEmail(event.target.value)} required disabled={Boolean(user)} />
-          {error("email")}
+          <input
+            id={`${id}-email`}
+            type="email"
+            maxLength={LIMITS.email}
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+            required
+            disabled={Boolean(user)}
+          />
+          {error('email')}
         </div>
       </div>
       <div className="form-row">
         <div className="field">
-          <label htmlFor={`${id}-password`}>{user ? "New password (optional)" : "Password"}</label>
-          <input id={`${id}-password`} type="password" maxLength={LIMITS.passwordMax} autoComplete="new-password" value={password} onChange={(event) => setPassword(event.target.value)} required={!user} />
-          {error("password")}
+          <label htmlFor={`${id}-password`}>{user ? 'New password (optional)' : 'Password'}</label>
+          <input
+            id={`${id}-password`}
+            type="password"
+            maxLength={LIMITS.passwordMax}
+            autoComplete="new-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            required={!user}
+          />
+          {error('password')}
         </div>
         <div className="field">
           <label htmlFor={`${id}-role`}>Role</label>
@@ -86,7 +103,7 @@ export function UserDialog({ user, onClose }: { user: User | null; onClose: () =
               </option>
             ))}
           </select>
-          {error("role")}
+          {error('role')}
         </div>
       </div>
       <div className="field">
@@ -101,7 +118,9 @@ export function UserDialog({ user, onClose }: { user: User | null; onClose: () =
               <input
                 type="checkbox"
                 checked={teamIds.includes(team.id)}
-                onChange={(event) => setTeamIds((current) => (event.target.checked ? [...current, team.id] : current.filter((item) => item !== team.id)))}
+                onChange={(event) =>
+                  setTeamIds((current) => (event.target.checked ? [...current, team.id] : current.filter((item) => item !== team.id)))
+                }
               />
               {team.name}
             </label>

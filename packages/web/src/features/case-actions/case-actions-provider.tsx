@@ -1,16 +1,16 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { useNavigate } from "react-router";
-import { ApiError } from "../../api/client";
-import { invalidateCaseViews, lookupUserName, storeCase } from "../../api/queries";
-import type { Case, CaseAction } from "../../api/types";
-import { useToast } from "../../components/toast";
-import { AssignDialog } from "./assign-dialog";
-import { CancelDialog, ResolveDialog, WaitDialog } from "./status-dialogs";
-import { ACTION_DONE, runCaseAction, type ActionInput } from "./run-action";
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from 'react-router';
+import { ApiError } from '../../api/client';
+import { invalidateCaseViews, lookupUserName, storeCase } from '../../api/queries';
+import type { Case, CaseAction } from '../../api/types';
+import { useToast } from '../../components/toast';
+import { AssignDialog } from './assign-dialog';
+import { CancelDialog, ResolveDialog, WaitDialog } from './status-dialogs';
+import { ACTION_DONE, runCaseAction, type ActionInput } from './run-action';
 
 type Pending = { caseItem: Case; action: CaseAction };
-type Listener = (caseId: string, phase: "start" | "end") => void;
+type Listener = (caseId: string, phase: 'start' | 'end') => void;
 
 type CaseActionsApi = {
   /** Runs an action now, or opens its dialog when it needs input. */
@@ -21,7 +21,7 @@ type CaseActionsApi = {
   subscribe: (listener: Listener) => () => void;
 };
 
-const DIALOG_ACTIONS: CaseAction[] = ["assign", "set_waiting", "resolve", "cancel"];
+const DIALOG_ACTIONS: CaseAction[] = ['assign', 'set_waiting', 'resolve', 'cancel'];
 const Context = createContext<CaseActionsApi | null>(null);
 const listeners = new Set<Listener>();
 
@@ -34,17 +34,21 @@ export function CaseActionsProvider({ children }: { children: ReactNode }) {
 
   const execute = useCallback(
     async (caseItem: Case, action: CaseAction, input?: ActionInput) => {
-      listeners.forEach((listener) => listener(caseItem.id, "start"));
+      listeners.forEach((listener) => listener(caseItem.id, 'start'));
       try {
         const updated = await runCaseAction(caseItem.id, action, input);
         storeCase(client, updated);
-        toast.success(`Case ${caseItem.reference} ${ACTION_DONE[action] ?? "updated"}`);
+        toast.success(`Case ${caseItem.reference} ${ACTION_DONE[action] ?? 'updated'}`);
         return updated;
       } catch (error) {
-        if (error instanceof ApiError && error.code === "already_claimed") {
-          toast.show("error", `Taken by ${await lookupUserName(client, error.ownerId)}`, `Case ${caseItem.reference} was claimed by someone else first.`);
-        } else if (error instanceof ApiError && error.code === "capacity_reached") {
-          toast.show("error", "You have reached your open case limit", "Solve or hand over a case before claiming another.");
+        if (error instanceof ApiError && error.code === 'already_claimed') {
+          toast.show(
+            'error',
+            `Taken by ${await lookupUserName(client, error.ownerId)}`,
+            `Case ${caseItem.reference} was claimed by someone else first.`,
+          );
+        } else if (error instanceof ApiError && error.code === 'capacity_reached') {
+          toast.show('error', 'You have reached your open case limit', 'Solve or hand over a case before claiming another.');
         } else {
           toast.error(error);
         }
@@ -52,7 +56,7 @@ export function CaseActionsProvider({ children }: { children: ReactNode }) {
       } finally {
         // Refetch in the background so dialogs close as soon as the server has answered.
         void invalidateCaseViews(client, caseItem.id);
-        listeners.forEach((listener) => listener(caseItem.id, "end"));
+        listeners.forEach((listener) => listener(caseItem.id, 'end'));
       }
     },
     [client, toast],
@@ -60,7 +64,7 @@ export function CaseActionsProvider({ children }: { children: ReactNode }) {
 
   const perform = useCallback(
     (caseItem: Case, action: CaseAction) => {
-      if (action === "open_chat" || action === "message") {
+      if (action === 'open_chat' || action === 'message') {
         navigate(`/cases/${caseItem.id}#reply`);
         return;
       }
@@ -107,17 +111,17 @@ export function CaseActionsProvider({ children }: { children: ReactNode }) {
   return (
     <Context.Provider value={value}>
       {children}
-      {dialogProps && pending?.action === "assign" ? <AssignDialog {...dialogProps} /> : null}
-      {dialogProps && pending?.action === "set_waiting" ? <WaitDialog {...dialogProps} /> : null}
-      {dialogProps && pending?.action === "resolve" ? <ResolveDialog {...dialogProps} /> : null}
-      {dialogProps && pending?.action === "cancel" ? <CancelDialog {...dialogProps} /> : null}
+      {dialogProps && pending?.action === 'assign' ? <AssignDialog {...dialogProps} /> : null}
+      {dialogProps && pending?.action === 'set_waiting' ? <WaitDialog {...dialogProps} /> : null}
+      {dialogProps && pending?.action === 'resolve' ? <ResolveDialog {...dialogProps} /> : null}
+      {dialogProps && pending?.action === 'cancel' ? <CancelDialog {...dialogProps} /> : null}
     </Context.Provider>
   );
 }
 
 export function useCaseActions(): CaseActionsApi {
   const value = useContext(Context);
-  if (!value) throw new Error("useCaseActions outside CaseActionsProvider");
+  if (!value) throw new Error('useCaseActions outside CaseActionsProvider');
   return value;
 }
 

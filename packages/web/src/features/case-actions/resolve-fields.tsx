@@ -1,12 +1,12 @@
-import { useId, useState } from "react";
-import { LIMITS } from "@casework/domain";
+import { useId, useState } from 'react';
+import { LIMITS } from '@casework/domain';
 
-type Resolution = "completed" | "unresolved";
+type Resolution = 'completed' | 'unresolved';
 
 /** Resolution and note of a resolve dialog; `input` sends the note trimmed, or none when blank. */
 export function useResolveForm() {
-  const [resolution, setResolution] = useState<Resolution>("completed");
-  const [note, setNote] = useState("");
+  const [resolution, setResolution] = useState<Resolution>('completed');
+  const [note, setNote] = useState('');
   return { resolution, setResolution, note, setNote, input: { resolution, note: note.trim() || undefined } };
 }
 
@@ -25,7 +25,13 @@ export function ResolveFields({ form, noteLabel }: { form: ReturnType<typeof use
       </div>
       <div className="field">
         <label htmlFor={noteId}>{noteLabel}</label>
-        <textarea id={noteId} rows={3} maxLength={LIMITS.actionNote} value={form.note} onChange={(event) => form.setNote(event.target.value)} />
+        <textarea
+          id={noteId}
+          rows={3}
+          maxLength={LIMITS.actionNote}
+          value={form.note}
+          onChange={(event) => form.setNote(event.target.value)}
+        />
       </div>
     </>
   );

@@ -1,11 +1,11 @@
-import { api } from "../../api/client";
-import type { Case, CaseAction } from "../../api/types";
+import { api } from '../../api/client';
+import type { Case, CaseAction } from '../../api/types';
 
 export type ActionInput = {
   teamId?: string;
   ownerId?: string | null;
   wakeAt?: string;
-  resolution?: "completed" | "unresolved";
+  resolution?: 'completed' | 'unresolved';
   note?: string;
 };
 
@@ -13,29 +13,32 @@ export type ActionInput = {
 export async function runCaseAction(caseId: string, action: CaseAction, input: ActionInput = {}): Promise<Case | undefined> {
   const base = `/cases/${encodeURIComponent(caseId)}`;
   switch (action) {
-    case "claim":
+    case 'claim':
       return api.post<Case>(`${base}/claim`);
-    case "assign": {
+    case 'assign': {
       const body: ActionInput = {};
       if (input.teamId !== undefined) body.teamId = input.teamId;
       if (input.ownerId !== undefined) body.ownerId = input.ownerId;
       return api.post<Case>(`${base}/assign`, body);
     }
-    case "unassign":
+    case 'unassign':
       return api.post<Case>(`${base}/unassign`);
-    case "set_waiting":
+    case 'set_waiting':
       return api.post<Case>(`${base}/wait`, input.wakeAt ? { wakeAt: input.wakeAt } : {});
-    case "wake":
+    case 'wake':
       return api.post<Case>(`${base}/wake`);
-    case "resolve":
-      return api.post<Case>(`${base}/resolve`, { resolution: input.resolution ?? "completed", ...(input.note ? { note: input.note } : {}) });
-    case "cancel":
+    case 'resolve':
+      return api.post<Case>(`${base}/resolve`, {
+        resolution: input.resolution ?? 'completed',
+        ...(input.note ? { note: input.note } : {}),
+      });
+    case 'cancel':
       return api.post<Case>(`${base}/cancel`, input.note ? { note: input.note } : {});
-    case "reopen":
+    case 'reopen':
       return api.post<Case>(`${base}/reopen`);
-    case "follow":
+    case 'follow':
       return api.post<Case>(`${base}/follow`);
-    case "unfollow":
+    case 'unfollow':
       return api.delete<Case>(`${base}/follow`);
     default:
       return undefined;
@@ -43,14 +46,14 @@ export async function runCaseAction(caseId: string, action: CaseAction, input: A
 }
 
 export const ACTION_DONE: Partial<Record<CaseAction, string>> = {
-  claim: "claimed",
-  assign: "assigned",
-  unassign: "unassigned",
-  set_waiting: "set to waiting",
-  wake: "woken up",
-  resolve: "resolved",
-  cancel: "canceled",
-  reopen: "reopened",
-  follow: "followed",
-  unfollow: "unfollowed",
+  claim: 'claimed',
+  assign: 'assigned',
+  unassign: 'unassigned',
+  set_waiting: 'set to waiting',
+  wake: 'woken up',
+  resolve: 'resolved',
+  cancel: 'canceled',
+  reopen: 'reopened',
+  follow: 'followed',
+  unfollow: 'unfollowed',
 };

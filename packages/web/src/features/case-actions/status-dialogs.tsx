@@ -1,17 +1,17 @@
-import { useId, useState } from "react";
-import { LIMITS } from "@casework/domain";
-import { useTimeZone } from "../../api/queries";
-import { Button } from "../../components/button";
-import { Dialog } from "../../components/dialog";
-import { FormButtons } from "../../components/form-buttons";
-import { utcToZonedLocal, zonedLocalToUtcIso } from "../../lib/time";
-import type { ActionDialogProps } from "./case-actions-provider";
-import { ResolveFields, useResolveForm } from "./resolve-fields";
+import { useId, useState } from 'react';
+import { LIMITS } from '@casework/domain';
+import { useTimeZone } from '../../api/queries';
+import { Button } from '../../components/button';
+import { Dialog } from '../../components/dialog';
+import { FormButtons } from '../../components/form-buttons';
+import { utcToZonedLocal, zonedLocalToUtcIso } from '../../lib/time';
+import type { ActionDialogProps } from './case-actions-provider';
+import { ResolveFields, useResolveForm } from './resolve-fields';
 
 /** Set waiting with an optional wake time, entered as wall time in the user's zone. */
 export function WaitDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialogProps) {
   const timeZone = useTimeZone();
-  const [wakeLocal, setWakeLocal] = useState("");
+  const [wakeLocal, setWakeLocal] = useState('');
   const [error, setError] = useState<string | null>(null);
   const fieldId = useId();
   const min = utcToZonedLocal(Date.now(), timeZone);
@@ -20,7 +20,7 @@ export function WaitDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialog
     if (!wakeLocal) return onConfirm({});
     const wakeAt = zonedLocalToUtcIso(wakeLocal, timeZone);
     if (new Date(wakeAt).getTime() <= Date.now()) {
-      setError("The wake time must be in the future.");
+      setError('The wake time must be in the future.');
       return;
     }
     onConfirm({ wakeAt });
@@ -87,17 +87,13 @@ export function ResolveDialog({ caseItem, busy, onCancel, onConfirm }: ActionDia
 
 /** Cancel needs a confirmation: no messages or surveys go to the customer. */
 export function CancelDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialogProps) {
-  const [note, setNote] = useState("");
+  const [note, setNote] = useState('');
   const noteId = useId();
   return (
     <Dialog
       title={`Cancel case ${caseItem.reference}?`}
       size="sm"
-      description={
-        <p>
-          The case is closed as canceled. The customer gets no message or survey. It can be reopened later.
-        </p>
-      }
+      description={<p>The case is closed as canceled. The customer gets no message or survey. It can be reopened later.</p>}
       onClose={onCancel}
       onSubmit={() => onConfirm({ note: note.trim() || undefined })}
       footer={

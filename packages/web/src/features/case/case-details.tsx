@@ -1,9 +1,9 @@
-import { Link } from "react-router";
-import type { Case } from "../../api/types";
-import { ChannelIcon } from "../../components/channel-icon";
-import { StatusChip } from "../../components/status-chip";
-import { resolutionHint, resolutionLabel } from "../../lib/resolution";
-import { formatDateTime } from "../../lib/time";
+import { Link } from 'react-router';
+import type { Case } from '../../api/types';
+import { ChannelIcon } from '../../components/channel-icon';
+import { StatusChip } from '../../components/status-chip';
+import { resolutionHint, resolutionLabel } from '../../lib/resolution';
+import { formatDateTime } from '../../lib/time';
 
 /** The facts of a case: status, team, owner, channel and the relevant times. */
 export function CaseDetails({ caseItem, timeZone }: { caseItem: Case; timeZone: string }) {
@@ -13,8 +13,8 @@ export function CaseDetails({ caseItem, timeZone }: { caseItem: Case; timeZone: 
         <StatusChip status={caseItem.status} />
         {resolutionLabel(caseItem) ? <span className="muted"> · {resolutionLabel(caseItem)}</span> : null}
       </Row>
-      <Row label="Team">{caseItem.teamName ?? "—"}</Row>
-      <Row label="Owner">{caseItem.ownerId ? caseItem.ownerName ?? "Assigned" : <span className="muted">Unassigned</span>}</Row>
+      <Row label="Team">{caseItem.teamName ?? '—'}</Row>
+      <Row label="Owner">{caseItem.ownerId ? (caseItem.ownerName ?? 'Assigned') : <span className="muted">Unassigned</span>}</Row>
       <Row label="Channel">
         <ChannelIcon type={caseItem.type} withLabel />
       </Row>
@@ -35,8 +35,8 @@ export function CaseDetails({ caseItem, timeZone }: { caseItem: Case; timeZone: 
       {caseItem.rating ? (
         <Row label="Rating">
           <span aria-label={`${caseItem.rating.stars} of 5 stars`}>
-            {"★".repeat(caseItem.rating.stars)}
-            <span className="muted">{"★".repeat(Math.max(0, 5 - caseItem.rating.stars))}</span>
+            {'★'.repeat(caseItem.rating.stars)}
+            <span className="muted">{'★'.repeat(Math.max(0, 5 - caseItem.rating.stars))}</span>
           </span>
           {caseItem.rating.note ? <span className="muted"> “{caseItem.rating.note}”</span> : null}
         </Row>
@@ -50,9 +50,9 @@ export function CustomerDetails({ caseItem }: { caseItem: Case }) {
   if (!customer || (!customer.name && !customer.email && !customer.phone)) return <p className="muted">No customer details.</p>;
   return (
     <dl className="details">
-      <Row label="Name">{customer.name ?? "—"}</Row>
-      <Row label="Email">{customer.email ? <a href={`mailto:${customer.email}`}>{customer.email}</a> : "—"}</Row>
-      <Row label="Phone">{customer.phone ? <a href={`tel:${customer.phone}`}>{customer.phone}</a> : "—"}</Row>
+      <Row label="Name">{customer.name ?? '—'}</Row>
+      <Row label="Email">{customer.email ? <a href={`mailto:${customer.email}`}>{customer.email}</a> : '—'}</Row>
+      <Row label="Phone">{customer.phone ? <a href={`tel:${customer.phone}`}>{customer.phone}</a> : '—'}</Row>
     </dl>
   );
 }

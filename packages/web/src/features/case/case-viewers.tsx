@@ -1,8 +1,8 @@
-import { useEffect } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, API_BASE } from "../../api/client";
-import { useMe } from "../../api/queries";
-import { initials } from "./collaborators";
+import { useEffect } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, API_BASE } from '../../api/client';
+import { useMe } from '../../api/queries';
+import { initials } from './collaborators';
 
 type Viewer = { userId: string; name: string; since: string };
 type Viewers = { viewers: Viewer[] };
@@ -16,7 +16,7 @@ const HEARTBEAT_MS = 20_000;
 export function CaseViewers({ caseId }: { caseId: string }) {
   const me = useMe().data;
   const client = useQueryClient();
-  const key = ["case", caseId, "viewers"];
+  const key = ['case', caseId, 'viewers'];
   const viewers = useQuery({
     queryKey: key,
     queryFn: ({ signal }) => api.get<Viewers>(`/cases/${caseId}/viewers`, { signal }),
@@ -30,7 +30,7 @@ export function CaseViewers({ caseId }: { caseId: string }) {
       api
         .post<Viewers>(`/cases/${caseId}/viewing`, {})
         .then((answer) => {
-          if (!stopped && answer) client.setQueryData(["case", caseId, "viewers"], answer);
+          if (!stopped && answer) client.setQueryData(['case', caseId, 'viewers'], answer);
         })
         .catch(() => undefined);
     void beat();
@@ -38,7 +38,9 @@ export function CaseViewers({ caseId }: { caseId: string }) {
     return () => {
       stopped = true;
       window.clearInterval(timer);
-      void fetch(`${API_BASE}/cases/${caseId}/viewing`, { method: "DELETE", credentials: "same-origin", keepalive: true }).catch(() => undefined);
+      void fetch(`${API_BASE}/cases/${caseId}/viewing`, { method: 'DELETE', credentials: 'same-origin', keepalive: true }).catch(
+        () => undefined,
+      );
     };
   }, [caseId, client]);
 
@@ -55,7 +57,9 @@ export function CaseViewers({ caseId }: { caseId: string }) {
         ))}
       </span>
       <span>
-        {names.length === 1 ? `${names[0]} is also viewing this case` : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} are also viewing this case`}
+        {names.length === 1
+          ? `${names[0]} is also viewing this case`
+          : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are also viewing this case`}
       </span>
     </div>
   );

@@ -1,14 +1,14 @@
-import { useId, useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import { invalidateCaseViews, useMe, useUsers } from "../../api/queries";
-import type { Case } from "../../api/types";
-import { Button } from "../../components/button";
-import { NamedOptions } from "../../components/named-options";
-import { useToast } from "../../components/toast";
-import { useCaseActions } from "../case-actions/case-actions-provider";
+import { useId, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { invalidateCaseViews, useMe, useUsers } from '../../api/queries';
+import type { Case } from '../../api/types';
+import { Button } from '../../components/button';
+import { NamedOptions } from '../../components/named-options';
+import { useToast } from '../../components/toast';
+import { useCaseActions } from '../case-actions/case-actions-provider';
 
-type Props = { caseItem: Case; markOwn: (phase: "start" | "end") => void };
+type Props = { caseItem: Case; markOwn: (phase: 'start' | 'end') => void };
 
 /** Who follows the case; those who may assign can add and remove collaborators. */
 export function Collaborators({ caseItem, markOwn }: Props) {
@@ -17,24 +17,27 @@ export function Collaborators({ caseItem, markOwn }: Props) {
   const client = useQueryClient();
   const toast = useToast();
   const { perform } = useCaseActions();
-  const [adding, setAdding] = useState("");
+  const [adding, setAdding] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const selectId = useId();
-  const canManage = caseItem.actions.includes("assign");
-  const nameOf = (id: string) => (id === me?.id ? `${me.name} (you)` : users.data?.find((user) => user.id === id)?.name ?? "Unknown user");
-  const candidates = (users.data ?? []).filter((user) => user.active && !caseItem.collaboratorIds.includes(user.id) && user.id !== caseItem.ownerId);
+  const canManage = caseItem.actions.includes('assign');
+  const nameOf = (id: string) =>
+    id === me?.id ? `${me.name} (you)` : (users.data?.find((user) => user.id === id)?.name ?? 'Unknown user');
+  const candidates = (users.data ?? []).filter(
+    (user) => user.active && !caseItem.collaboratorIds.includes(user.id) && user.id !== caseItem.ownerId,
+  );
 
-  async function change(kind: "add" | "remove", userId: string) {
+  async function change(kind: 'add' | 'remove', userId: string) {
     setBusy(userId);
-    markOwn("start");
+    markOwn('start');
     try {
-      if (kind === "add") await api.post(`/cases/${caseItem.id}/collaborators`, { userId });
+      if (kind === 'add') await api.post(`/cases/${caseItem.id}/collaborators`, { userId });
       else await api.delete(`/cases/${caseItem.id}/collaborators/${encodeURIComponent(userId)}`);
-      setAdding("");
+      setAdding('');
     } catch (error) {
       toast.error(error);
     } finally {
-      markOwn("end");
+      markOwn('end');
       setBusy(null);
       await invalidateCaseViews(client, caseItem.id);
     }
@@ -51,7 +54,13 @@ export function Collaborators({ caseItem, markOwn }: Props) {
             </span>
             <span className="people-name">{nameOf(id)}</span>
             {canManage ? (
-              <Button size="sm" variant="ghost" busy={busy === id} onClick={() => void change("remove", id)} aria-label={`Remove ${nameOf(id)}`}>
+              <Button
+                size="sm"
+                variant="ghost"
+                busy={busy === id}
+                onClick={() => void change('remove', id)}
+                aria-label={`Remove ${nameOf(id)}`}
+              >
                 Remove
               </Button>
             ) : null}
@@ -63,7 +72,7 @@ export function Collaborators({ caseItem, markOwn }: Props) {
           className="inline-form"
           onSubmit={(event) => {
             event.preventDefault();
-            if (adding) void change("add", adding);
+            if (adding) void change('add', adding);
           }}
         >
           <label htmlFor={selectId} className="visually-hidden">
@@ -73,19 +82,19 @@ export function Collaborators({ caseItem, markOwn }: Props) {
             <option value="">Add a collaborator…</option>
             <NamedOptions items={candidates} />
           </select>
-          <Button type="submit" size="sm" disabled={!adding} busy={busy === adding && adding !== ""}>
+          <Button type="submit" size="sm" disabled={!adding} busy={busy === adding && adding !== ''}>
             Add
           </Button>
         </form>
       ) : null}
       <div className="follow-row">
-        {caseItem.actions.includes("follow") ? (
-          <Button size="sm" onClick={() => perform(caseItem, "follow")}>
+        {caseItem.actions.includes('follow') ? (
+          <Button size="sm" onClick={() => perform(caseItem, 'follow')}>
             Follow
           </Button>
         ) : null}
-        {caseItem.actions.includes("unfollow") ? (
-          <Button size="sm" onClick={() => perform(caseItem, "unfollow")}>
+        {caseItem.actions.includes('unfollow') ? (
+          <Button size="sm" onClick={() => perform(caseItem, 'unfollow')}>
             Unfollow
           </Button>
         ) : null}
@@ -100,5 +109,5 @@ export function initials(name: string): string {
     .filter(Boolean)
     .slice(0, 2)
     .map((part) => part.charAt(0).toUpperCase())
-    .join("");
+    .join('');
 }

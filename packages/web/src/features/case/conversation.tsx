@@ -1,14 +1,14 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { api, toQuery } from "../../api/client";
-import { keys, useUserNames } from "../../api/queries";
-import type { Case, Message } from "../../api/types";
-import { Button } from "../../components/button";
-import { EmptyState, ErrorState } from "../../components/empty-state";
-import { LoadingState } from "../../components/spinner";
-import { formatDateTime } from "../../lib/time";
-import { MessageAttachments } from "./message-attachments";
-import { DeliveryStatus } from "../delivery/delivery-status";
-import { channelLabel } from "../../lib/labels";
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { api, toQuery } from '../../api/client';
+import { keys, useUserNames } from '../../api/queries';
+import type { Case, Message } from '../../api/types';
+import { Button } from '../../components/button';
+import { EmptyState, ErrorState } from '../../components/empty-state';
+import { LoadingState } from '../../components/spinner';
+import { formatDateTime } from '../../lib/time';
+import { MessageAttachments } from './message-attachments';
+import { DeliveryStatus } from '../delivery/delivery-status';
+import { channelLabel } from '../../lib/labels';
 
 type MessagePage = { messages: Message[]; nextCursor: string | null };
 
@@ -17,8 +17,7 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
   const userName = useUserNames();
   const messages = useInfiniteQuery({
     queryKey: keys.caseMessages(caseItem.id),
-    queryFn: ({ pageParam, signal }) =>
-      api.get<MessagePage>(`/cases/${caseItem.id}/messages${toQuery({ cursor: pageParam })}`, { signal }),
+    queryFn: ({ pageParam, signal }) => api.get<MessagePage>(`/cases/${caseItem.id}/messages${toQuery({ cursor: pageParam })}`, { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -28,7 +27,7 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
   const all = dedupe(messages.data.pages.flatMap((page) => page.messages)).sort(
     (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
   );
-  const customer = caseItem.customer?.name || caseItem.customer?.email || caseItem.customer?.phone || "Customer";
+  const customer = caseItem.customer?.name || caseItem.customer?.email || caseItem.customer?.phone || 'Customer';
 
   return (
     <div className="conversation">
@@ -42,26 +41,28 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
       {all.length === 0 ? <EmptyState title="No messages yet">Replies and internal notes will appear here.</EmptyState> : null}
       <ol className="messages">
         {all.map((message) => {
-          const kind = message.internal || message.direction === "note" ? "note" : message.direction;
-          const author = kind === "inbound" ? customer : userName(message.authorId);
+          const kind = message.internal || message.direction === 'note' ? 'note' : message.direction;
+          const author = kind === 'inbound' ? customer : userName(message.authorId);
           return (
             <li key={message.id} className={`message message-${kind}`}>
               <div className="message-meta">
                 <span className="message-author">{author}</span>
-                {kind === "note" ? <span className="chip chip-note">Internal note</span> : null}
-                {kind === "outbound" ? <span className="chip chip-outbound">Reply{message.channel ? ` · ${channelLabel(message.channel)}` : ""}</span> : null}
-                {kind === "inbound" && message.channel ? <span className="chip">{channelLabel(message.channel)}</span> : null}
+                {kind === 'note' ? <span className="chip chip-note">Internal note</span> : null}
+                {kind === 'outbound' ? (
+                  <span className="chip chip-outbound">Reply{message.channel ? ` · ${channelLabel(message.channel)}` : ''}</span>
+                ) : null}
+                {kind === 'inbound' && message.channel ? <span className="chip">{channelLabel(message.channel)}</span> : null}
                 <time dateTime={message.createdAt}>{formatDateTime(message.createdAt, timeZone)}</time>
               </div>
               {message.body ? <div className="message-body">{message.body}</div> : null}
               <MessageAttachments attachments={message.attachments} />
-              {kind === "outbound" && message.delivery ? (
+              {kind === 'outbound' && message.delivery ? (
                 <DeliveryStatus
                   caseId={caseItem.id}
                   messageId={message.id}
                   channel={message.channel}
                   delivery={message.delivery}
-                  canRetry={caseItem.actions.includes("message")}
+                  canRetry={caseItem.actions.includes('message')}
                   timeZone={timeZone}
                 />
               ) : null}

@@ -1,5 +1,5 @@
-import type { CaseEvent } from "../../api/types";
-import { STATUS_LABELS } from "../../lib/labels";
+import type { CaseEvent } from '../../api/types';
+import { STATUS_LABELS } from '../../lib/labels';
 
 type Names = { user: (id: string | null | undefined) => string; team: (id: string | null | undefined) => string };
 
@@ -10,25 +10,25 @@ function pick(data: Record<string, unknown> | null, ...names: string[]): unknown
 }
 
 function text(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 function statusLabel(value: unknown): string {
   const status = text(value);
-  return status ? (STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status).toLowerCase() : "?";
+  return status ? (STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status).toLowerCase() : '?';
 }
 
 /** Values may be nested ({from: {status}} or {before: {ownerId}}) or flat ({from: "ready"}). */
-function side(data: Record<string, unknown> | null, which: "from" | "to", field: string): unknown {
-  const keysFor = which === "from" ? ["from", "before", "old", "previous"] : ["to", "after", "new", "next"];
+function side(data: Record<string, unknown> | null, which: 'from' | 'to', field: string): unknown {
+  const keysFor = which === 'from' ? ['from', 'before', 'old', 'previous'] : ['to', 'after', 'new', 'next'];
   for (const key of keysFor) {
     const value = data?.[key];
-    if (value && typeof value === "object") {
+    if (value && typeof value === 'object') {
       const nested = (value as Record<string, unknown>)[field];
       if (nested !== undefined) return nested;
     } else if (value !== undefined && value !== null) return value;
   }
-  const prefixed = which === "from" ? ["from" + cap(field), "previous" + cap(field), "old" + cap(field)] : ["to" + cap(field), field];
+  const prefixed = which === 'from' ? ['from' + cap(field), 'previous' + cap(field), 'old' + cap(field)] : ['to' + cap(field), field];
   return pick(data, ...prefixed);
 }
 
@@ -39,66 +39,70 @@ function cap(value: string): string {
 /** One readable line per history event ("Alice claimed the case", "Status ready → waiting"). */
 export function describeEvent(event: CaseEvent, names: Names): string {
   const data = event.data;
-  const actor = event.actorId ? names.user(event.actorId) : "System";
-  const type = event.type.replace(/^case\./, "");
+  const actor = event.actorId ? names.user(event.actorId) : 'System';
+  const type = event.type.replace(/^case\./, '');
   switch (type) {
-    case "created":
+    case 'created':
       return `${actor} created the case`;
-    case "claimed":
+    case 'claimed':
       return `${actor} claimed the case`;
-    case "assigned": {
-      const owner = side(data, "to", "ownerId");
+    case 'assigned': {
+      const owner = side(data, 'to', 'ownerId');
       return owner ? `${actor} assigned the case to ${names.user(text(owner))}` : `${actor} assigned the case`;
     }
-    case "unassigned": {
-      const owner = side(data, "from", "ownerId");
+    case 'unassigned': {
+      const owner = side(data, 'from', 'ownerId');
       return owner ? `${actor} removed ${names.user(text(owner))} as owner` : `${actor} unassigned the case`;
     }
-    case "team_changed":
-      return `${actor} moved the case from ${names.team(text(side(data, "from", "teamId")))} to ${names.team(text(side(data, "to", "teamId")))}`;
-    case "status_changed": {
-      const line = `Status ${statusLabel(side(data, "from", "status"))} → ${statusLabel(side(data, "to", "status"))}`;
-      const resolution = text(pick(data, "resolution"));
-      const wakeAt = text(pick(data, "wakeAt"));
-      const reason = text(pick(data, "reason"));
-      const extra = resolution ? ` (${resolution})` : wakeAt ? " with a wake time" : "";
+    case 'team_changed':
+      return `${actor} moved the case from ${names.team(text(side(data, 'from', 'teamId')))} to ${names.team(text(side(data, 'to', 'teamId')))}`;
+    case 'status_changed': {
+      const line = `Status ${statusLabel(side(data, 'from', 'status'))} → ${statusLabel(side(data, 'to', 'status'))}`;
+      const resolution = text(pick(data, 'resolution'));
+      const wakeAt = text(pick(data, 'wakeAt'));
+      const reason = text(pick(data, 'reason'));
+      const extra = resolution ? ` (${resolution})` : wakeAt ? ' with a wake time' : '';
       if (event.actorId) return `${line}${extra}, by ${actor}`;
-      return reason ? `${line}${extra} (${reason.replaceAll("_", " ")})` : `${line}${extra}`;
+      return reason ? `${line}${extra} (${reason.replaceAll('_', ' ')})` : `${line}${extra}`;
     }
-    case "collaborator_added": {
-      const user = text(pick(data, "userId", "collaboratorId"));
-      return !user || user === event.actorId ? `${actor} started following the case` : `${actor} added ${names.user(user)} as a collaborator`;
+    case 'collaborator_added': {
+      const user = text(pick(data, 'userId', 'collaboratorId'));
+      return !user || user === event.actorId
+        ? `${actor} started following the case`
+        : `${actor} added ${names.user(user)} as a collaborator`;
     }
-    case "collaborator_removed": {
-      const user = text(pick(data, "userId", "collaboratorId"));
-      return !user || user === event.actorId ? `${actor} stopped following the case` : `${actor} removed ${names.user(user)} as a collaborator`;
+    case 'collaborator_removed': {
+      const user = text(pick(data, 'userId', 'collaboratorId'));
+      return !user || user === event.actorId
+        ? `${actor} stopped following the case`
+        : `${actor} removed ${names.user(user)} as a collaborator`;
     }
-    case "message_created": {
-      const direction = text(pick(data, "direction"));
-      if (direction === "inbound") return "The customer sent a message";
-      if (direction === "note" || pick(data, "internal") === true) return `${actor} added an internal note`;
+    case 'message_created': {
+      const direction = text(pick(data, 'direction'));
+      if (direction === 'inbound') return 'The customer sent a message';
+      if (direction === 'note' || pick(data, 'internal') === true) return `${actor} added an internal note`;
       return `${actor} replied to the customer`;
     }
-    case "delivery_changed": {
-      const state = text(pick(data, "state"));
-      if (state === "failed") {
-        const reason = text(pick(data, "lastError"));
-        return reason ? `A reply was not delivered: ${reason}` : "A reply was not delivered";
+    case 'delivery_changed': {
+      const state = text(pick(data, 'state'));
+      if (state === 'failed') {
+        const reason = text(pick(data, 'lastError'));
+        return reason ? `A reply was not delivered: ${reason}` : 'A reply was not delivered';
       }
-      if (state === "queued") return `${actor} retried sending a reply`;
-      if (state === "delivered") return "A reply was delivered";
-      return "A reply was sent";
+      if (state === 'queued') return `${actor} retried sending a reply`;
+      if (state === 'delivered') return 'A reply was delivered';
+      return 'A reply was sent';
     }
-    case "woken":
-    case "woke":
-      return "The case woke up";
-    case "reopened":
+    case 'woken':
+    case 'woke':
+      return 'The case woke up';
+    case 'reopened':
       return `${actor} reopened the case`;
-    case "closed":
-      return "The case was closed";
-    case "rated":
-      return `The customer rated the chat ${String(pick(data, "stars") ?? "")} stars`.trim();
+    case 'closed':
+      return 'The case was closed';
+    case 'rated':
+      return `The customer rated the chat ${String(pick(data, 'stars') ?? '')} stars`.trim();
     default:
-      return `${actor}: ${type.replaceAll("_", " ")}`;
+      return `${actor}: ${type.replaceAll('_', ' ')}`;
   }
 }

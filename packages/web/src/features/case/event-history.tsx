@@ -1,12 +1,12 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { api, toQuery } from "../../api/client";
-import { keys, useTeams, useUserNames } from "../../api/queries";
-import type { CaseEvent } from "../../api/types";
-import { Button } from "../../components/button";
-import { ErrorState } from "../../components/empty-state";
-import { Spinner } from "../../components/spinner";
-import { formatDateTime } from "../../lib/time";
-import { describeEvent } from "./describe-event";
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { api, toQuery } from '../../api/client';
+import { keys, useTeams, useUserNames } from '../../api/queries';
+import type { CaseEvent } from '../../api/types';
+import { Button } from '../../components/button';
+import { ErrorState } from '../../components/empty-state';
+import { Spinner } from '../../components/spinner';
+import { formatDateTime } from '../../lib/time';
+import { describeEvent } from './describe-event';
 
 type EventPage = { events: CaseEvent[]; nextCursor: string | null };
 
@@ -20,7 +20,7 @@ export function EventHistory({ caseId, timeZone }: { caseId: string; timeZone: s
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const teamName = (id: string | null | undefined) => teams.data?.find((team) => team.id === id)?.name ?? "another team";
+  const teamName = (id: string | null | undefined) => teams.data?.find((team) => team.id === id)?.name ?? 'another team';
 
   if (history.isPending) return <Spinner label="Loading history" />;
   if (history.isError) return <ErrorState error={history.error} onRetry={() => void history.refetch()} />;

@@ -1,7 +1,7 @@
-import type { Attachment } from "../../api/types";
+import type { Attachment } from '../../api/types';
 
 // Raster images the server shows in place; anything else (SVG included) is only downloaded.
-const THUMBNAIL_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+const THUMBNAIL_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 /** Files that came with a message: a download link each, a thumbnail for images. */
 export function MessageAttachments({ attachments }: { attachments: Attachment[] | undefined }) {
@@ -9,10 +9,10 @@ export function MessageAttachments({ attachments }: { attachments: Attachment[] 
   return (
     <ul className="attachments" aria-label="Attachments">
       {attachments.map((file) => {
-        const name = file.filename || "Unnamed file";
+        const name = file.filename || 'Unnamed file';
         const thumbnail = file.url && THUMBNAIL_TYPES.has(file.contentType.toLowerCase());
         return (
-          <li key={file.id} className={`attachment${file.url ? "" : " attachment-missing"}`}>
+          <li key={file.id} className={`attachment${file.url ? '' : ' attachment-missing'}`}>
             {thumbnail ? (
               <a className="attachment-thumb" href={file.url!} download={name} tabIndex={-1} aria-hidden="true">
                 <img src={`${file.url}?disposition=inline`} alt="" loading="lazy" />
@@ -32,7 +32,7 @@ export function MessageAttachments({ attachments }: { attachments: Attachment[] 
               )}
               <span className="attachment-meta">
                 {formatSize(file.size)}
-                {file.url ? "" : " · not kept: over the size limit"}
+                {file.url ? '' : ' · not kept: over the size limit'}
               </span>
             </span>
           </li>

@@ -1,24 +1,24 @@
-import { useId, useState } from "react";
-import { LIMITS } from "@casework/domain";
-import { useQueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import { invalidateCaseViews, keys } from "../../api/queries";
-import type { Case, Message } from "../../api/types";
-import { markFailureShown, useCaseChannel } from "../delivery/delivery-api";
-import { Button } from "../../components/button";
-import { Dialog } from "../../components/dialog";
-import { useToast } from "../../components/toast";
+import { useId, useState } from 'react';
+import { LIMITS } from '@casework/domain';
+import { useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { invalidateCaseViews, keys } from '../../api/queries';
+import type { Case, Message } from '../../api/types';
+import { markFailureShown, useCaseChannel } from '../delivery/delivery-api';
+import { Button } from '../../components/button';
+import { Dialog } from '../../components/dialog';
+import { useToast } from '../../components/toast';
 
 type Props = {
   caseItem: Case;
   changed: boolean;
   onSent: () => void;
-  markOwn: (phase: "start" | "end") => void;
+  markOwn: (phase: 'start' | 'end') => void;
 };
 
 /** Reply to the customer or add an internal note; warns first if the case changed meanwhile. */
 export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
-  const [body, setBody] = useState("");
+  const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -33,22 +33,22 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
   async function send() {
     setConfirming(false);
     setBusy(true);
-    markOwn("start");
+    markOwn('start');
     try {
       const message = await api.post<Message>(`/cases/${caseItem.id}/messages`, { body: body.trim(), internal });
-      setBody("");
+      setBody('');
       onSent();
       const delivery = message.delivery;
-      if (internal) toast.success("Internal note added");
-      else if (delivery?.state === "failed") {
+      if (internal) toast.success('Internal note added');
+      else if (delivery?.state === 'failed') {
         markFailureShown(message.id);
-        toast.show("error", "Reply not delivered", delivery.lastError ?? "It is kept on the case.");
-      } else if (delivery?.state === "queued") toast.success("Reply queued", "It goes out in a moment; its status shows beside it.");
-      else toast.success("Reply sent");
+        toast.show('error', 'Reply not delivered', delivery.lastError ?? 'It is kept on the case.');
+      } else if (delivery?.state === 'queued') toast.success('Reply queued', 'It goes out in a moment; its status shows beside it.');
+      else toast.success('Reply sent');
     } catch (error) {
       toast.error(error);
     } finally {
-      markOwn("end");
+      markOwn('end');
       setBusy(false);
       await client.invalidateQueries({ queryKey: keys.caseMessages(caseItem.id) });
       await invalidateCaseViews(client, caseItem.id);
@@ -64,17 +64,17 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
   return (
     <form
       id="reply"
-      className={`reply-box${internal ? " is-note" : ""}`}
+      className={`reply-box${internal ? ' is-note' : ''}`}
       onSubmit={(event) => {
         event.preventDefault();
         submit();
       }}
     >
       <div className="segmented" role="radiogroup" aria-label="Message kind">
-        <button type="button" role="radio" aria-checked={!internal} className={internal ? "" : "is-on"} onClick={() => setInternal(false)}>
+        <button type="button" role="radio" aria-checked={!internal} className={internal ? '' : 'is-on'} onClick={() => setInternal(false)}>
           Reply
         </button>
-        <button type="button" role="radio" aria-checked={internal} className={internal ? "is-on" : ""} onClick={() => setInternal(true)}>
+        <button type="button" role="radio" aria-checked={internal} className={internal ? 'is-on' : ''} onClick={() => setInternal(true)}>
           Internal note
         </button>
       </div>
@@ -90,7 +90,7 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
         </div>
       ) : null}
       <label htmlFor={fieldId} className="visually-hidden">
-        {internal ? "Internal note (only agents see it)" : "Reply to the customer"}
+        {internal ? 'Internal note (only agents see it)' : 'Reply to the customer'}
       </label>
       <textarea
         id={fieldId}
@@ -98,19 +98,28 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
         maxLength={LIMITS.message}
         value={body}
         aria-describedby={warn ? warningId : undefined}
-        placeholder={internal ? "Write an internal note — only agents see it" : "Write a reply to the customer"}
+        placeholder={internal ? 'Write an internal note — only agents see it' : 'Write a reply to the customer'}
         onChange={(event) => setBody(event.target.value)}
         onKeyDown={(event) => {
-          if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
             event.preventDefault();
             submit();
           }
         }}
       />
       <div className="reply-actions">
-        <span className="muted">{internal ? "Visible to agents only." : warn ? "Not sent to the customer." : channel.data?.canDeliver ? "The customer will receive this." : ""} Ctrl+Enter sends.</span>
-        <Button type="submit" variant={internal ? "secondary" : "primary"} busy={busy} disabled={!body.trim()}>
-          {internal ? "Add note" : "Send reply"}
+        <span className="muted">
+          {internal
+            ? 'Visible to agents only.'
+            : warn
+              ? 'Not sent to the customer.'
+              : channel.data?.canDeliver
+                ? 'The customer will receive this.'
+                : ''}{' '}
+          Ctrl+Enter sends.
+        </span>
+        <Button type="submit" variant={internal ? 'secondary' : 'primary'} busy={busy} disabled={!body.trim()}>
+          {internal ? 'Add note' : 'Send reply'}
         </Button>
       </div>
       {confirming ? (
@@ -118,7 +127,12 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
           title="This case changed since you opened it"
           size="sm"
           onClose={() => setConfirming(false)}
-          description={<p>Someone else updated the case (a message, a claim or a status change). Review it so you don't answer twice or over a colleague.</p>}
+          description={
+            <p>
+              Someone else updated the case (a message, a claim or a status change). Review it so you don't answer twice or over a
+              colleague.
+            </p>
+          }
           footer={
             <>
               <Button onClick={() => setConfirming(false)} data-autofocus>

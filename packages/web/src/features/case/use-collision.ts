@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import { DELIVERY_EVENT, PRESENCE_EVENTS, subscribeLive } from "../../live/live-events";
-import { useCaseActions } from "../case-actions/case-actions-provider";
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { DELIVERY_EVENT, PRESENCE_EVENTS, subscribeLive } from '../../live/live-events';
+import { useCaseActions } from '../case-actions/case-actions-provider';
 
 /** After one of our own changes, events for the case within this window are ours. */
 const OWN_WINDOW_MS = 2500;
@@ -15,8 +15,8 @@ export function useCollision(caseId: string | undefined) {
   const ownUntil = useRef(0);
   const { subscribe } = useCaseActions();
 
-  const markOwn = useCallback((phase: "start" | "end") => {
-    if (phase === "start") inFlight.current += 1;
+  const markOwn = useCallback((phase: 'start' | 'end') => {
+    if (phase === 'start') inFlight.current += 1;
     else {
       inFlight.current = Math.max(0, inFlight.current - 1);
       ownUntil.current = Date.now() + OWN_WINDOW_MS;

@@ -1,10 +1,20 @@
-import { useEffect, useRef } from "react";
-import type { Case } from "../../api/types";
-import { Button } from "../../components/button";
-import { BULK_ACTIONS, BULK_WORDS, type BulkAction, type BulkProgress, type BulkResult } from "./bulk-run";
+import { useEffect, useRef } from 'react';
+import type { Case } from '../../api/types';
+import { Button } from '../../components/button';
+import { BULK_ACTIONS, BULK_WORDS, type BulkAction, type BulkProgress, type BulkResult } from './bulk-run';
 
 /** "Select all" for the cases on screen: checked, unchecked or mixed. */
-export function SelectAll({ cases, selected, onChange, disabled }: { cases: Case[]; selected: Set<string>; onChange: (ids: string[]) => void; disabled?: boolean }) {
+export function SelectAll({
+  cases,
+  selected,
+  onChange,
+  disabled,
+}: {
+  cases: Case[];
+  selected: Set<string>;
+  onChange: (ids: string[]) => void;
+  disabled?: boolean;
+}) {
   const box = useRef<HTMLInputElement>(null);
   const count = cases.filter((item) => selected.has(item.id)).length;
   const all = cases.length > 0 && count === cases.length;
@@ -13,7 +23,13 @@ export function SelectAll({ cases, selected, onChange, disabled }: { cases: Case
   }, [count, all]);
   return (
     <label className="check select-all">
-      <input ref={box} type="checkbox" checked={all} disabled={disabled || cases.length === 0} onChange={() => onChange(all ? [] : cases.map((item) => item.id))} />
+      <input
+        ref={box}
+        type="checkbox"
+        checked={all}
+        disabled={disabled || cases.length === 0}
+        onChange={() => onChange(all ? [] : cases.map((item) => item.id))}
+      />
       Select all {cases.length} shown
     </label>
   );
@@ -30,7 +46,10 @@ type BulkBarProps = {
 /** The toolbar for the selected cases: one button per bulk action with how many cases allow it, then progress. */
 export function BulkBar({ selected, progress, onAction, onClear, onStop }: BulkBarProps) {
   if (selected.length === 0 && !progress) return null;
-  const available = BULK_ACTIONS.map((action) => ({ action, count: selected.filter((item) => item.actions.includes(action)).length })).filter((item) => item.count > 0);
+  const available = BULK_ACTIONS.map((action) => ({
+    action,
+    count: selected.filter((item) => item.actions.includes(action)).length,
+  })).filter((item) => item.count > 0);
   return (
     <div className="bulk-bar" role="region" aria-label="Bulk actions">
       {progress ? (
@@ -38,7 +57,12 @@ export function BulkBar({ selected, progress, onAction, onClear, onStop }: BulkB
           <div className="bulk-progress" role="status" aria-live="polite">
             {BULK_WORDS[progress.action].running} {Math.min(progress.finished + 1, progress.total)} of {progress.total}…
           </div>
-          <progress className="bulk-meter" max={Math.max(progress.total, 1)} value={progress.finished} aria-label={`${BULK_WORDS[progress.action].running} cases`} />
+          <progress
+            className="bulk-meter"
+            max={Math.max(progress.total, 1)}
+            value={progress.finished}
+            aria-label={`${BULK_WORDS[progress.action].running} cases`}
+          />
           <Button size="sm" onClick={onStop}>
             Stop
           </Button>
@@ -53,14 +77,19 @@ export function BulkBar({ selected, progress, onAction, onClear, onStop }: BulkB
               <Button
                 key={action}
                 size="sm"
-                variant={action === "claim" ? "primary" : "secondary"}
+                variant={action === 'claim' ? 'primary' : 'secondary'}
                 onClick={() => onAction(action)}
                 aria-label={`${BULK_WORDS[action].button} ${count} of ${selected.length} selected`}
                 title={count < selected.length ? `${count} of the ${selected.length} selected cases allow this` : undefined}
               >
                 {BULK_WORDS[action].button}
                 {/* The visible words start the accessible name (WCAG 2.5.3): "Claim 4" → "Claim 4 of 5 selected". */}
-                {count < selected.length ? <> <span className="bulk-eligible">{count}</span></> : null}
+                {count < selected.length ? (
+                  <>
+                    {' '}
+                    <span className="bulk-eligible">{count}</span>
+                  </>
+                ) : null}
               </Button>
             ))}
             {available.length === 0 ? <span className="muted">None of the selected cases allows a bulk action.</span> : null}
@@ -80,14 +109,14 @@ export function BulkSummary({ result, onDismiss }: { result: BulkResult; onDismi
   const words = BULK_WORDS[result.action];
   const bad = result.failed.length > 0;
   return (
-    <div className={`bulk-summary ${bad ? "bulk-summary-bad" : "bulk-summary-ok"}`} role="status">
+    <div className={`bulk-summary ${bad ? 'bulk-summary-bad' : 'bulk-summary-ok'}`} role="status">
       <div className="bulk-summary-head">
         <p>
           <strong>
-            {words.done} {result.succeeded.length} of {attempted} {attempted === 1 ? "case" : "cases"}.
+            {words.done} {result.succeeded.length} of {attempted} {attempted === 1 ? 'case' : 'cases'}.
           </strong>
-          {bad ? ` ${result.failed.length} failed.` : ""}
-          {result.stopNote ? ` ${result.stopNote}` : ""}
+          {bad ? ` ${result.failed.length} failed.` : ''}
+          {result.stopNote ? ` ${result.stopNote}` : ''}
         </p>
         <Button size="sm" variant="ghost" onClick={onDismiss}>
           Dismiss
@@ -107,16 +136,12 @@ export function BulkSummary({ result, onDismiss }: { result: BulkResult; onDismi
           Skipped {result.skipped.length} where this is not allowed: {refs(result.skipped)}
         </p>
       ) : null}
-      {result.notAttempted.length ? (
-        <p className="muted">
-          Not tried: {refs(result.notAttempted)}
-        </p>
-      ) : null}
+      {result.notAttempted.length ? <p className="muted">Not tried: {refs(result.notAttempted)}</p> : null}
     </div>
   );
 }
 
 function refs(cases: Case[]): string {
   const shown = cases.slice(0, 8).map((item) => item.reference);
-  return cases.length > 8 ? `${shown.join(", ")} and ${cases.length - 8} more` : shown.join(", ");
+  return cases.length > 8 ? `${shown.join(', ')} and ${cases.length - 8} more` : shown.join(', ');
 }

@@ -1,19 +1,19 @@
-import { useId, useState } from "react";
-import { useTeams, useUsers } from "../../api/queries";
-import type { Case } from "../../api/types";
-import { Dialog } from "../../components/dialog";
-import { FormButtons } from "../../components/form-buttons";
-import { NamedOptions } from "../../components/named-options";
-import { eligibleOwners } from "../case-actions/owner-choice";
-import { ResolveFields, useResolveForm } from "../case-actions/resolve-fields";
-import type { ActionInput } from "../case-actions/run-action";
+import { useId, useState } from 'react';
+import { useTeams, useUsers } from '../../api/queries';
+import type { Case } from '../../api/types';
+import { Dialog } from '../../components/dialog';
+import { FormButtons } from '../../components/form-buttons';
+import { NamedOptions } from '../../components/named-options';
+import { eligibleOwners } from '../case-actions/owner-choice';
+import { ResolveFields, useResolveForm } from '../case-actions/resolve-fields';
+import type { ActionInput } from '../case-actions/run-action';
 
 type BulkDialogProps = { cases: Case[]; onCancel: () => void; onConfirm: (input: ActionInput) => void };
 
-const KEEP = "__keep__";
-const NONE = "__none__";
+const KEEP = '__keep__';
+const NONE = '__none__';
 
-const countText = (n: number) => `${n} ${n === 1 ? "case" : "cases"}`;
+const countText = (n: number) => `${n} ${n === 1 ? 'case' : 'cases'}`;
 
 /** Assign many cases: one team and/or owner for all; owners offered are members of every target team. */
 export function BulkAssignDialog({ cases, onCancel, onConfirm }: BulkDialogProps) {
@@ -62,13 +62,20 @@ export function BulkAssignDialog({ cases, onCancel, onConfirm }: BulkDialogProps
       </div>
       <div className="field">
         <label htmlFor={ownerField}>Owner</label>
-        <select id={ownerField} value={ownerId} onChange={(event) => setOwnerId(event.target.value)} aria-describedby={`${ownerField}-hint`}>
+        <select
+          id={ownerField}
+          value={ownerId}
+          onChange={(event) => setOwnerId(event.target.value)}
+          aria-describedby={`${ownerField}-hint`}
+        >
           <option value={KEEP}>Keep each case's owner</option>
           <option value={NONE}>No owner (team queue)</option>
           <NamedOptions items={owners} />
         </select>
         <p className="field-hint" id={`${ownerField}-hint`}>
-          {targetTeams.length > 1 ? "Only people in every selected case's team are offered." : "Only members of the team can own its cases."}
+          {targetTeams.length > 1
+            ? "Only people in every selected case's team are offered."
+            : 'Only members of the team can own its cases.'}
         </p>
       </div>
     </Dialog>
@@ -83,11 +90,7 @@ export function BulkResolveDialog({ cases, onCancel, onConfirm }: BulkDialogProp
       title={`Resolve ${countText(cases.length)}`}
       onClose={onCancel}
       onSubmit={() => onConfirm(form.input)}
-      footer={
-        <FormButtons onCancel={onCancel}>
-          Resolve {countText(cases.length)}
-        </FormButtons>
-      }
+      footer={<FormButtons onCancel={onCancel}>Resolve {countText(cases.length)}</FormButtons>}
     >
       <ResolveFields form={form} noteLabel="Note (optional, added to each case)" />
     </Dialog>

@@ -1,18 +1,18 @@
-import { useCallback, useRef, useState } from "react";
-import { useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { ApiError, describeError } from "../../api/client";
-import { invalidateCaseViews, lookupUserName, storeCase } from "../../api/queries";
-import type { Case, CaseAction } from "../../api/types";
-import { runCaseAction, type ActionInput } from "../case-actions/run-action";
+import { useCallback, useRef, useState } from 'react';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { ApiError, describeError } from '../../api/client';
+import { invalidateCaseViews, lookupUserName, storeCase } from '../../api/queries';
+import type { Case, CaseAction } from '../../api/types';
+import { runCaseAction, type ActionInput } from '../case-actions/run-action';
 
-export type BulkAction = "claim" | "assign" | "resolve" | "follow";
-export const BULK_ACTIONS: BulkAction[] = ["claim", "assign", "resolve", "follow"];
+export type BulkAction = 'claim' | 'assign' | 'resolve' | 'follow';
+export const BULK_ACTIONS: BulkAction[] = ['claim', 'assign', 'resolve', 'follow'];
 
 export const BULK_WORDS: Record<BulkAction, { button: string; running: string; done: string }> = {
-  claim: { button: "Claim", running: "Claiming", done: "Claimed" },
-  assign: { button: "Assign…", running: "Assigning", done: "Assigned" },
-  resolve: { button: "Resolve…", running: "Resolving", done: "Resolved" },
-  follow: { button: "Follow", running: "Following", done: "Now following" },
+  claim: { button: 'Claim', running: 'Claiming', done: 'Claimed' },
+  assign: { button: 'Assign…', running: 'Assigning', done: 'Assigned' },
+  resolve: { button: 'Resolve…', running: 'Resolving', done: 'Resolved' },
+  follow: { button: 'Follow', running: 'Following', done: 'Now following' },
 };
 
 export type BulkFailure = { caseItem: Case; reason: string };
@@ -30,13 +30,13 @@ export type BulkResult = {
 
 /** The permission a case must offer: assigning nobody while keeping the team is an unassign on the server. */
 export function requiredAction(action: BulkAction, input?: ActionInput): CaseAction {
-  return action === "assign" && input?.teamId === undefined && input?.ownerId === null ? "unassign" : action;
+  return action === 'assign' && input?.teamId === undefined && input?.ownerId === null ? 'unassign' : action;
 }
 
 /** Why one case failed, in words (who won a claim race, a capacity limit, or the server's title). */
 async function reasonFor(client: QueryClient, error: unknown): Promise<string> {
-  if (error instanceof ApiError && error.code === "already_claimed") return `Taken by ${await lookupUserName(client, error.ownerId)}`;
-  if (error instanceof ApiError && error.code === "capacity_reached") return "Your open case limit is reached";
+  if (error instanceof ApiError && error.code === 'already_claimed') return `Taken by ${await lookupUserName(client, error.ownerId)}`;
+  if (error instanceof ApiError && error.code === 'capacity_reached') return 'Your open case limit is reached';
   const { title, detail } = describeError(error);
   return detail ? `${title}: ${detail}` : title;
 }
@@ -55,14 +55,21 @@ export function useBulkRun() {
     async (cases: Case[], action: BulkAction, input?: ActionInput): Promise<BulkResult> => {
       const needed = requiredAction(action, input);
       const eligible = cases.filter((item) => item.actions.includes(needed));
-      const out: BulkResult = { action, succeeded: [], failed: [], skipped: cases.filter((item) => !item.actions.includes(needed)), notAttempted: [], stopNote: null };
+      const out: BulkResult = {
+        action,
+        succeeded: [],
+        failed: [],
+        skipped: cases.filter((item) => !item.actions.includes(needed)),
+        notAttempted: [],
+        stopNote: null,
+      };
       stopRequested.current = false;
       setResult(null);
       setProgress({ action, total: eligible.length, finished: 0 });
       for (const [index, caseItem] of eligible.entries()) {
         if (stopRequested.current) {
           out.notAttempted = eligible.slice(index);
-          out.stopNote = "Stopped before the remaining cases.";
+          out.stopNote = 'Stopped before the remaining cases.';
           break;
         }
         try {
@@ -70,9 +77,9 @@ export function useBulkRun() {
           out.succeeded.push(caseItem);
         } catch (error) {
           out.failed.push({ caseItem, reason: await reasonFor(client, error) });
-          if (error instanceof ApiError && (error.code === "capacity_reached" || error.status === 401)) {
+          if (error instanceof ApiError && (error.code === 'capacity_reached' || error.status === 401)) {
             out.notAttempted = eligible.slice(index + 1);
-            out.stopNote = error.status === 401 ? "Your session ended." : "Stopped: claiming more would exceed your open case limit.";
+            out.stopNote = error.status === 401 ? 'Your session ended.' : 'Stopped: claiming more would exceed your open case limit.';
             break;
           }
         }

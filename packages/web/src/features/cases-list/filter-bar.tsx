@@ -1,8 +1,8 @@
-import { useEffect, useId, useState } from "react";
-import { useMe, useTeams, useUsers } from "../../api/queries";
-import { MultiSelect } from "../../components/multi-select";
-import { ALL_STATUSES, ALL_TYPES, STATUS_LABELS, TYPE_LABELS } from "../../lib/labels";
-import { hasFilters, listParam, type FilterKey } from "./filters";
+import { useEffect, useId, useState } from 'react';
+import { useMe, useTeams, useUsers } from '../../api/queries';
+import { MultiSelect } from '../../components/multi-select';
+import { ALL_STATUSES, ALL_TYPES, STATUS_LABELS, TYPE_LABELS } from '../../lib/labels';
+import { hasFilters, listParam, type FilterKey } from './filters';
 
 type Props = { params: URLSearchParams; onChange: (updates: Partial<Record<FilterKey, string | null>>) => void };
 
@@ -17,10 +17,10 @@ export function FilterBar({ params, onChange }: Props) {
   const fromId = useId();
   const toId = useId();
   const sortId = useId();
-  const q = params.get("q") ?? "";
+  const q = params.get('q') ?? '';
   const [search, setSearch] = useState(q);
   const [open, setOpen] = useState(false);
-  const active = ["status", "teamId", "ownerId", "type", "createdFrom", "createdTo", "following"].filter((key) => params.get(key)).length;
+  const active = ['status', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following'].filter((key) => params.get(key)).length;
 
   useEffect(() => setSearch((current) => (current.trim() === q ? current : q)), [q]);
   useEffect(() => {
@@ -29,8 +29,8 @@ export function FilterBar({ params, onChange }: Props) {
     return () => window.clearTimeout(timer);
   }, [search, q, onChange]);
 
-  const owner = params.get("ownerId") ?? "";
-  const knownOwner = !owner || owner === "me" || owner === "none" || users.data?.some((user) => user.id === owner);
+  const owner = params.get('ownerId') ?? '';
+  const knownOwner = !owner || owner === 'me' || owner === 'none' || users.data?.some((user) => user.id === owner);
 
   return (
     <div className="filter-bar" role="search" aria-label="Filter cases">
@@ -50,27 +50,33 @@ export function FilterBar({ params, onChange }: Props) {
           onChange={(event) => setSearch(event.target.value)}
         />
       </div>
-      <button type="button" className="btn btn-sm filter-toggle" aria-expanded={open} aria-controls={`${searchId}-filters`} onClick={() => setOpen((value) => !value)}>
-        Filters{active ? ` (${active})` : ""}
+      <button
+        type="button"
+        className="btn btn-sm filter-toggle"
+        aria-expanded={open}
+        aria-controls={`${searchId}-filters`}
+        onClick={() => setOpen((value) => !value)}
+      >
+        Filters{active ? ` (${active})` : ''}
       </button>
-      <div className={`filter-row${open ? " is-open" : ""}`} id={`${searchId}-filters`}>
+      <div className={`filter-row${open ? ' is-open' : ''}`} id={`${searchId}-filters`}>
         <MultiSelect
           label="Status"
           options={ALL_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] }))}
-          selected={listParam(params, "status")}
-          onChange={(values) => onChange({ status: values.join(",") || null })}
+          selected={listParam(params, 'status')}
+          onChange={(values) => onChange({ status: values.join(',') || null })}
         />
         <MultiSelect
           label="Team"
           options={(teams.data ?? []).map((team) => ({ value: team.id, label: team.name }))}
-          selected={listParam(params, "teamId")}
-          onChange={(values) => onChange({ teamId: values.join(",") || null })}
+          selected={listParam(params, 'teamId')}
+          onChange={(values) => onChange({ teamId: values.join(',') || null })}
         />
         <div className="filter-field">
           <label htmlFor={ownerId}>Owner</label>
           <select id={ownerId} value={owner} onChange={(event) => onChange({ ownerId: event.target.value || null })}>
             <option value="">Anyone</option>
-            <option value="me">Me{me ? ` (${me.name})` : ""}</option>
+            <option value="me">Me{me ? ` (${me.name})` : ''}</option>
             <option value="none">Unassigned</option>
             {knownOwner ? null : <option value={owner}>Selected user</option>}
             {(users.data ?? [])
@@ -78,14 +84,14 @@ export function FilterBar({ params, onChange }: Props) {
               .map((user) => (
                 <option key={user.id} value={user.id}>
                   {user.name}
-                  {user.active ? "" : " (inactive)"}
+                  {user.active ? '' : ' (inactive)'}
                 </option>
               ))}
           </select>
         </div>
         <div className="filter-field">
           <label htmlFor={typeId}>Channel</label>
-          <select id={typeId} value={params.get("type") ?? ""} onChange={(event) => onChange({ type: event.target.value || null })}>
+          <select id={typeId} value={params.get('type') ?? ''} onChange={(event) => onChange({ type: event.target.value || null })}>
             <option value="">Any</option>
             {ALL_TYPES.map((type) => (
               <option key={type} value={type}>
@@ -96,23 +102,37 @@ export function FilterBar({ params, onChange }: Props) {
         </div>
         <div className="filter-field">
           <label htmlFor={fromId}>Created from</label>
-          <input id={fromId} type="date" value={params.get("createdFrom") ?? ""} onChange={(event) => onChange({ createdFrom: event.target.value || null })} />
+          <input
+            id={fromId}
+            type="date"
+            value={params.get('createdFrom') ?? ''}
+            onChange={(event) => onChange({ createdFrom: event.target.value || null })}
+          />
         </div>
         <div className="filter-field">
           <label htmlFor={toId}>to</label>
-          <input id={toId} type="date" value={params.get("createdTo") ?? ""} onChange={(event) => onChange({ createdTo: event.target.value || null })} />
+          <input
+            id={toId}
+            type="date"
+            value={params.get('createdTo') ?? ''}
+            onChange={(event) => onChange({ createdTo: event.target.value || null })}
+          />
         </div>
         <label className="check filter-check">
           <input
             type="checkbox"
-            checked={params.get("following") === "true"}
-            onChange={(event) => onChange({ following: event.target.checked ? "true" : null })}
+            checked={params.get('following') === 'true'}
+            onChange={(event) => onChange({ following: event.target.checked ? 'true' : null })}
           />
           Following
         </label>
         <div className="filter-field">
           <label htmlFor={sortId}>Sort</label>
-          <select id={sortId} value={params.get("sort") ?? "created"} onChange={(event) => onChange({ sort: event.target.value === "created" ? null : event.target.value })}>
+          <select
+            id={sortId}
+            value={params.get('sort') ?? 'created'}
+            onChange={(event) => onChange({ sort: event.target.value === 'created' ? null : event.target.value })}
+          >
             <option value="created">Newest created</option>
             <option value="updated">Recently updated</option>
           </select>
@@ -122,8 +142,17 @@ export function FilterBar({ params, onChange }: Props) {
             type="button"
             className="link-btn"
             onClick={() => {
-              setSearch("");
-              onChange({ status: null, teamId: null, ownerId: null, type: null, createdFrom: null, createdTo: null, following: null, q: null });
+              setSearch('');
+              onChange({
+                status: null,
+                teamId: null,
+                ownerId: null,
+                type: null,
+                createdFrom: null,
+                createdTo: null,
+                following: null,
+                q: null,
+              });
             }}
           >
             Clear filters

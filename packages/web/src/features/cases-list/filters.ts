@@ -1,9 +1,9 @@
 /** Cases list filters live in the URL; names map 1:1 to GET /api/v1/cases query parameters. */
-export const FILTER_KEYS = ["status", "teamId", "ownerId", "type", "createdFrom", "createdTo", "following", "q", "sort"] as const;
+export const FILTER_KEYS = ['status', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following', 'q', 'sort'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export function listParam(params: URLSearchParams, key: FilterKey): string[] {
-  return (params.get(key) ?? "").split(",").filter(Boolean);
+  return (params.get(key) ?? '').split(',').filter(Boolean);
 }
 
 /** The API query string for the current URL (only known filters, in a stable order). */
@@ -13,9 +13,9 @@ export function apiQuery(params: URLSearchParams): string {
     const value = params.get(key);
     if (value) out.set(key, value);
   }
-  return out.toString().replaceAll("%2C", ",");
+  return out.toString().replaceAll('%2C', ',');
 }
 
 export function hasFilters(params: URLSearchParams): boolean {
-  return FILTER_KEYS.some((key) => key !== "sort" && params.get(key));
+  return FILTER_KEYS.some((key) => key !== 'sort' && params.get(key));
 }

@@ -1,6 +1,6 @@
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { api, toQuery } from "../../api/client";
-import type { CaseType } from "../../api/types";
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api, toQuery } from '../../api/client';
+import type { CaseType } from '../../api/types';
 
 /** A configured channel as GET /api/v1/channels returns it (secrets only as `hasX` flags). */
 export type Channel = {
@@ -21,14 +21,14 @@ export type Channel = {
   updatedAt: string;
 };
 
-export const WEBHOOK_EVENTS = ["case.created", "case.claimed", "case.status_changed", "case.message_created"] as const;
+export const WEBHOOK_EVENTS = ['case.created', 'case.claimed', 'case.status_changed', 'case.message_created'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const WEBHOOK_EVENT_LABELS: Record<WebhookEvent, string> = {
-  "case.created": "Case created",
-  "case.claimed": "Case claimed",
-  "case.status_changed": "Status changed",
-  "case.message_created": "New message",
+  'case.created': 'Case created',
+  'case.claimed': 'Case claimed',
+  'case.status_changed': 'Status changed',
+  'case.message_created': 'New message',
 };
 
 export type Webhook = {
@@ -41,7 +41,7 @@ export type Webhook = {
   updatedAt: string;
 };
 
-export type DeliveryStatus = "pending" | "delivered" | "failed";
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 export type WebhookDelivery = {
   id: string;
@@ -60,22 +60,22 @@ export type WebhookDelivery = {
 type DeliveryPage = { deliveries: WebhookDelivery[]; nextCursor: string | null };
 
 export const channelKeys = {
-  channels: ["channels"] as const,
-  webhooks: ["webhooks"] as const,
-  webhook: (id: string) => ["webhooks", id] as const,
-  deliveries: (id: string, status: string) => ["webhooks", id, "deliveries", status] as const,
+  channels: ['channels'] as const,
+  webhooks: ['webhooks'] as const,
+  webhook: (id: string) => ['webhooks', id] as const,
+  deliveries: (id: string, status: string) => ['webhooks', id, 'deliveries', status] as const,
 };
 
 export function useChannels(options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: channelKeys.channels,
-    queryFn: async () => (await api.get<{ channels: Channel[] }>("/channels")).channels,
+    queryFn: async () => (await api.get<{ channels: Channel[] }>('/channels')).channels,
     enabled: options.enabled ?? true,
   });
 }
 
 export function useWebhooks() {
-  return useQuery({ queryKey: channelKeys.webhooks, queryFn: async () => (await api.get<{ webhooks: Webhook[] }>("/webhooks")).webhooks });
+  return useQuery({ queryKey: channelKeys.webhooks, queryFn: async () => (await api.get<{ webhooks: Webhook[] }>('/webhooks')).webhooks });
 }
 
 export function useWebhook(id: string) {
@@ -83,21 +83,23 @@ export function useWebhook(id: string) {
 }
 
 /** The delivery log of one webhook, newest first; polls while deliveries are still pending. */
-export function useDeliveries(id: string, status: DeliveryStatus | "") {
+export function useDeliveries(id: string, status: DeliveryStatus | '') {
   return useInfiniteQuery({
     queryKey: channelKeys.deliveries(id, status),
     queryFn: ({ pageParam, signal }) =>
-      api.get<DeliveryPage>(`/webhooks/${encodeURIComponent(id)}/deliveries${toQuery({ status, cursor: pageParam, limit: 50 })}`, { signal }),
+      api.get<DeliveryPage>(`/webhooks/${encodeURIComponent(id)}/deliveries${toQuery({ status, cursor: pageParam, limit: 50 })}`, {
+        signal,
+      }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: (query) =>
-      query.state.data?.pages.some((page) => page.deliveries.some((delivery) => delivery.status === "pending")) ? 5000 : false,
+      query.state.data?.pages.some((page) => page.deliveries.some((delivery) => delivery.status === 'pending')) ? 5000 : false,
   });
 }
 
 /** Makes a server address absolute: without CASEWORK_PUBLIC_URL the server sends paths only. */
 export function absoluteUrl(value: string): string {
-  return value.startsWith("/") ? window.location.origin + value : value;
+  return value.startsWith('/') ? window.location.origin + value : value;
 }
 
 /** The script tag for a web_connect channel, with an absolute widget URL. */
@@ -111,13 +113,13 @@ export function embedSnippet(channel: Channel): string | null {
 /** The provider webhook addresses of an sms or phone channel (SPEC §9), absolute. */
 export function providerUrls(channel: Channel): { label: string; url: string }[] {
   const origin = window.location.origin;
-  if (channel.type === "sms") {
-    return [{ label: "Incoming messages webhook", url: absoluteUrl(channel.endpoints?.inbound ?? `${origin}/webhooks/sms/${channel.id}`) }];
+  if (channel.type === 'sms') {
+    return [{ label: 'Incoming messages webhook', url: absoluteUrl(channel.endpoints?.inbound ?? `${origin}/webhooks/sms/${channel.id}`) }];
   }
-  if (channel.type === "phone") {
+  if (channel.type === 'phone') {
     return [
-      { label: "Incoming call webhook", url: absoluteUrl(channel.endpoints?.inbound ?? `${origin}/webhooks/voice/${channel.id}`) },
-      { label: "Call status callback", url: absoluteUrl(channel.endpoints?.status ?? `${origin}/webhooks/voice/${channel.id}/status`) },
+      { label: 'Incoming call webhook', url: absoluteUrl(channel.endpoints?.inbound ?? `${origin}/webhooks/voice/${channel.id}`) },
+      { label: 'Call status callback', url: absoluteUrl(channel.endpoints?.status ?? `${origin}/webhooks/voice/${channel.id}/status`) },
     ];
   }
   return [];

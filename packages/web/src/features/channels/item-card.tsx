@@ -1,5 +1,5 @@
-import type { ReactNode } from "react";
-import { Button } from "../../components/button";
+import type { ReactNode } from 'react';
+import { Button } from '../../components/button';
 
 type ItemCardProps = {
   /** Id of the heading, which labels the card. */
@@ -24,7 +24,7 @@ type ItemCardProps = {
 export function ItemCard(props: ItemCardProps) {
   const { titleId, active, label } = props;
   return (
-    <li className={`panel channel-item${active ? "" : " is-inactive"}`} aria-labelledby={titleId}>
+    <li className={`panel channel-item${active ? '' : ' is-inactive'}`} aria-labelledby={titleId}>
       <div className="channel-item-head">
         {props.icon}
         <div className="channel-item-title">
@@ -33,7 +33,7 @@ export function ItemCard(props: ItemCardProps) {
           </h3>
           <span className="muted">{props.subtitle}</span>
         </div>
-        <span className={`chip ${active ? "chip-ready" : "chip-closed"}`}>{active ? "Active" : (props.inactiveLabel ?? "Inactive")}</span>
+        <span className={`chip ${active ? 'chip-ready' : 'chip-closed'}`}>{active ? 'Active' : (props.inactiveLabel ?? 'Inactive')}</span>
         <div className="channel-item-actions">
           {props.actions}
           <Button size="sm" onClick={props.onEdit} aria-label={`Edit ${label}`}>

@@ -1,6 +1,6 @@
-import { useId } from "react";
-import { Button } from "../../components/button";
-import type { SettingField } from "./channel-settings";
+import { useId } from 'react';
+import { Button } from '../../components/button';
+import type { SettingField } from './channel-settings';
 
 type SettingInputProps = {
   field: SettingField;
@@ -17,7 +17,7 @@ type SettingInputProps = {
 /** One channel setting; a write-only secret that is already set shows "Set · Change", never the value. */
 export function SettingInput({ field, value, onChange, error, secretSet = false, changing = false, onChangingChange }: SettingInputProps) {
   const id = useId();
-  const describedBy = [field.hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
+  const describedBy = [field.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const showInput = !field.secret || !secretSet || changing;
   const hint = field.hint ? (
     <p className="field-hint" id={`${id}-hint`}>
@@ -32,12 +32,14 @@ export function SettingInput({ field, value, onChange, error, secretSet = false,
 
   if (!showInput) {
     return (
-      <div className={field.wide ? "field field-wide" : "field"} role="group" aria-labelledby={`${id}-label`}>
+      <div className={field.wide ? 'field field-wide' : 'field'} role="group" aria-labelledby={`${id}-label`}>
         <span className="field-label" id={`${id}-label`}>
           {field.label}
         </span>
         <div className="secret-row">
-          <span className="chip chip-ready" title="Stored encrypted; it is never shown again.">Set</span>
+          <span className="chip chip-ready" title="Stored encrypted; it is never shown again.">
+            Set
+          </span>
           <Button size="sm" onClick={() => onChangingChange?.(true)} aria-label={`Change ${field.label.toLowerCase()}`}>
             Change
           </Button>
@@ -47,18 +49,18 @@ export function SettingInput({ field, value, onChange, error, secretSet = false,
     );
   }
   return (
-    <div className={field.wide ? "field field-wide" : "field"}>
+    <div className={field.wide ? 'field field-wide' : 'field'}>
       <label htmlFor={id}>
         {field.label}
         {field.required ? null : <span className="muted"> (optional)</span>}
       </label>
-      <div className={field.secret && secretSet ? "copy-row" : undefined}>
+      <div className={field.secret && secretSet ? 'copy-row' : undefined}>
         <input
           id={id}
-          type={field.secret ? "password" : field.type === "color" ? "text" : (field.type ?? "text")}
-          autoComplete={field.secret ? "new-password" : "off"}
+          type={field.secret ? 'password' : field.type === 'color' ? 'text' : (field.type ?? 'text')}
+          autoComplete={field.secret ? 'new-password' : 'off'}
           value={value}
-          placeholder={field.secret && secretSet ? "New value" : field.placeholder}
+          placeholder={field.secret && secretSet ? 'New value' : field.placeholder}
           onChange={(event) => onChange(event.target.value)}
           required={field.required && !(field.secret && secretSet)}
           aria-invalid={error ? true : undefined}
@@ -68,7 +70,7 @@ export function SettingInput({ field, value, onChange, error, secretSet = false,
         {field.secret && secretSet ? (
           <Button
             onClick={() => {
-              onChange("");
+              onChange('');
               onChangingChange?.(false);
             }}
           >

@@ -1,19 +1,19 @@
-import { useId, useState } from "react";
-import { api, randomKey } from "../../api/client";
-import { Button } from "../../components/button";
-import { Dialog } from "../../components/dialog";
-import { FormButtons } from "../../components/form-buttons";
-import { useAdminAction } from "../admin/use-admin-action";
-import { WEBHOOK_EVENTS, WEBHOOK_EVENT_LABELS, channelKeys, type Webhook } from "./channel-api";
+import { useId, useState } from 'react';
+import { api, randomKey } from '../../api/client';
+import { Button } from '../../components/button';
+import { Dialog } from '../../components/dialog';
+import { FormButtons } from '../../components/form-buttons';
+import { useAdminAction } from '../admin/use-admin-action';
+import { WEBHOOK_EVENTS, WEBHOOK_EVENT_LABELS, channelKeys, type Webhook } from './channel-api';
 
 const MIN_SECRET = 8;
 
 /** Subscribe a URL to case events, or change one; the signing secret is write-only. */
 export function WebhookDialog({ webhook, onClose }: { webhook: Webhook | null; onClose: () => void }) {
   const { run, busy, fields } = useAdminAction([channelKeys.webhooks]);
-  const [url, setUrl] = useState(webhook?.url ?? "https://");
+  const [url, setUrl] = useState(webhook?.url ?? 'https://');
   const [events, setEvents] = useState<string[]>(webhook?.events ?? [...WEBHOOK_EVENTS]);
-  const [secret, setSecret] = useState("");
+  const [secret, setSecret] = useState('');
   const [changingSecret, setChangingSecret] = useState(!webhook?.hasSecret);
   const [active, setActive] = useState(webhook?.active ?? true);
   const id = useId();
@@ -23,30 +23,38 @@ export function WebhookDialog({ webhook, onClose }: { webhook: Webhook | null; o
   async function save() {
     const body = { url: url.trim(), events, active, ...(changingSecret && secret ? { secret } : {}) };
     const saved = webhook
-      ? await run(() => api.patch<Webhook>(`/webhooks/${webhook.id}`, body), "Webhook saved")
-      : await run(() => api.post<Webhook>("/webhooks", body), "Webhook added");
+      ? await run(() => api.patch<Webhook>(`/webhooks/${webhook.id}`, body), 'Webhook saved')
+      : await run(() => api.post<Webhook>('/webhooks', body), 'Webhook added');
     if (saved) onClose();
   }
 
   const error = (key: string) => (fields[key] ? <p className="field-error">{fields[key]}</p> : null);
   return (
     <Dialog
-      title={webhook ? "Edit webhook" : "New webhook"}
+      title={webhook ? 'Edit webhook' : 'New webhook'}
       onClose={onClose}
       onSubmit={() => void save()}
       footer={
         <FormButtons onCancel={onClose} busy={busy} disabled={!canSave}>
-          {webhook ? "Save" : "Add webhook"}
+          {webhook ? 'Save' : 'Add webhook'}
         </FormButtons>
       }
     >
       <div className="field">
         <label htmlFor={`${id}-url`}>Payload URL</label>
-        <input id={`${id}-url`} type="url" value={url} onChange={(event) => setUrl(event.target.value)} required spellCheck={false} aria-describedby={`${id}-url-hint`} />
+        <input
+          id={`${id}-url`}
+          type="url"
+          value={url}
+          onChange={(event) => setUrl(event.target.value)}
+          required
+          spellCheck={false}
+          aria-describedby={`${id}-url-hint`}
+        />
         <p className="field-hint" id={`${id}-url-hint`}>
           Casework sends a JSON POST here for each event and retries with backoff until it answers 2xx.
         </p>
-        {error("url")}
+        {error('url')}
       </div>
       <fieldset className="fieldset">
         <legend>Events</legend>
@@ -56,7 +64,9 @@ export function WebhookDialog({ webhook, onClose }: { webhook: Webhook | null; o
               <input
                 type="checkbox"
                 checked={events.includes(event)}
-                onChange={(change) => setEvents((current) => (change.target.checked ? [...current, event] : current.filter((item) => item !== event)))}
+                onChange={(change) =>
+                  setEvents((current) => (change.target.checked ? [...current, event] : current.filter((item) => item !== event)))
+                }
               />
               <span>
                 {WEBHOOK_EVENT_LABELS[event]} <code className="muted">{event}</code>
@@ -65,7 +75,7 @@ export function WebhookDialog({ webhook, onClose }: { webhook: Webhook | null; o
           ))}
         </div>
         {events.length === 0 ? <p className="field-error">Choose at least one event.</p> : null}
-        {error("events")}
+        {error('events')}
       </fieldset>
       {changingSecret ? (
         <div className="field">
@@ -85,14 +95,22 @@ export function WebhookDialog({ webhook, onClose }: { webhook: Webhook | null; o
             />
             <Button onClick={() => setSecret(randomKey())}>Generate</Button>
             {webhook?.hasSecret ? (
-              <Button onClick={() => { setSecret(""); setChangingSecret(false); }}>Keep current</Button>
+              <Button
+                onClick={() => {
+                  setSecret('');
+                  setChangingSecret(false);
+                }}
+              >
+                Keep current
+              </Button>
             ) : null}
           </div>
           <p className="field-hint" id={`${id}-secret-hint`}>
-            At least {MIN_SECRET} characters. Requests carry <code>X-Casework-Signature: sha256=…</code> (HMAC-SHA256 of the body). Copy it now: it is never shown again.
+            At least {MIN_SECRET} characters. Requests carry <code>X-Casework-Signature: sha256=…</code> (HMAC-SHA256 of the body). Copy it
+            now: it is never shown again.
           </p>
           {secretTooShort ? <p className="field-error">The secret needs at least {MIN_SECRET} characters.</p> : null}
-          {error("secret")}
+          {error('secret')}
         </div>
       ) : (
         <div className="field" role="group" aria-labelledby={`${id}-secret-label`}>

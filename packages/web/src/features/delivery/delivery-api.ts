@@ -1,6 +1,6 @@
-import { useQuery } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import type { Delivery } from "../../api/types";
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import type { Delivery } from '../../api/types';
 
 /** GET /cases/:id/channel: where the case talks, and whether a reply can reach the customer. */
 export type CaseChannel = {
@@ -10,7 +10,7 @@ export type CaseChannel = {
   deliveryProblem: string | null;
 };
 
-export const caseChannelKey = (caseId: string) => ["case", caseId, "channel"] as const;
+export const caseChannelKey = (caseId: string) => ['case', caseId, 'channel'] as const;
 
 export function useCaseChannel(caseId: string) {
   return useQuery({

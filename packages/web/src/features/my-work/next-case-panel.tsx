@@ -1,22 +1,22 @@
-import { useEffect, useState } from "react";
-import { Link } from "react-router";
-import { useQueryClient } from "@tanstack/react-query";
-import { ApiError } from "../../api/client";
-import { invalidateCaseViews, keys, lookupUserName, storeCase } from "../../api/queries";
-import type { Me, Work } from "../../api/types";
-import { Button } from "../../components/button";
-import { CaseCard } from "../../components/case-card";
-import { EmptyState } from "../../components/empty-state";
-import { useToast } from "../../components/toast";
-import { runCaseAction } from "../case-actions/run-action";
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { ApiError } from '../../api/client';
+import { invalidateCaseViews, keys, lookupUserName, storeCase } from '../../api/queries';
+import type { Me, Work } from '../../api/types';
+import { Button } from '../../components/button';
+import { CaseCard } from '../../components/case-card';
+import { EmptyState } from '../../components/empty-state';
+import { useToast } from '../../components/toast';
+import { runCaseAction } from '../case-actions/run-action';
 
-type Notice = { tone: "warning" | "info"; text: string } | null;
+type Notice = { tone: 'warning' | 'info'; text: string } | null;
 
 /** The Review All link: exactly the candidates (new, unowned, in one of my teams). */
 export function reviewAllHref(me: Me): string {
-  const params = new URLSearchParams({ status: "new", ownerId: "none" });
-  if (me.teamIds.length) params.set("teamId", me.teamIds.join(","));
-  return `/cases?${params.toString().replaceAll("%2C", ",")}`;
+  const params = new URLSearchParams({ status: 'new', ownerId: 'none' });
+  if (me.teamIds.length) params.set('teamId', me.teamIds.join(','));
+  return `/cases?${params.toString().replaceAll('%2C', ',')}`;
 }
 
 type Props = { work: Work; me: Me; claimSignal: number };
@@ -29,28 +29,31 @@ export function NextCasePanel({ work, me, claimSignal }: Props) {
   const [notice, setNotice] = useState<Notice>(null);
   const next = work.next;
 
-  const canClaim = Boolean(next?.case.actions.includes("claim"));
+  const canClaim = Boolean(next?.case.actions.includes('claim'));
 
   async function claim() {
     if (!next || claiming || !canClaim) return;
     setClaiming(true);
     setNotice(null);
     try {
-      const claimed = await runCaseAction(next.case.id, "claim");
+      const claimed = await runCaseAction(next.case.id, 'claim');
       storeCase(client, claimed);
-      toast.success(`You claimed ${next.case.reference}`, "It is now in your work.");
+      toast.success(`You claimed ${next.case.reference}`, 'It is now in your work.');
     } catch (error) {
-      if (error instanceof ApiError && error.code === "already_claimed") {
+      if (error instanceof ApiError && error.code === 'already_claimed') {
         const name = await lookupUserName(client, error.ownerId);
-        setNotice({ tone: "warning", text: `Taken by ${name}: ${next.case.reference} was claimed first. Here is the next case.` });
-      } else if (error instanceof ApiError && error.code === "capacity_reached") {
-        setNotice({ tone: "warning", text: "You have reached your limit of open cases. Solve or hand over a case before claiming another." });
+        setNotice({ tone: 'warning', text: `Taken by ${name}: ${next.case.reference} was claimed first. Here is the next case.` });
+      } else if (error instanceof ApiError && error.code === 'capacity_reached') {
+        setNotice({
+          tone: 'warning',
+          text: 'You have reached your limit of open cases. Solve or hand over a case before claiming another.',
+        });
       } else {
         toast.error(error);
       }
     } finally {
       await invalidateCaseViews(client, next.case.id);
-      await client.refetchQueries({ queryKey: keys.work, type: "active" });
+      await client.refetchQueries({ queryKey: keys.work, type: 'active' });
       setClaiming(false);
     }
   }
@@ -96,7 +99,7 @@ export function NextCasePanel({ work, me, claimSignal }: Props) {
       ) : null}
       {!next && !capacityReached ? (
         <EmptyState title="No unassigned cases in your teams">
-          {me.teamIds.length === 0 ? "You are not a member of any team yet." : "New cases for your teams will appear here as they arrive."}
+          {me.teamIds.length === 0 ? 'You are not a member of any team yet.' : 'New cases for your teams will appear here as they arrive.'}
         </EmptyState>
       ) : null}
       <div className="next-panel-foot">

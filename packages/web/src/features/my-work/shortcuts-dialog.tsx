@@ -1,12 +1,12 @@
-import { Button } from "../../components/button";
-import { Dialog } from "../../components/dialog";
+import { Button } from '../../components/button';
+import { Dialog } from '../../components/dialog';
 
 const SHORTCUTS: [string, string][] = [
-  ["c", "Claim the next unassigned case"],
-  ["j", "Focus the next case card"],
-  ["k", "Focus the previous case card"],
-  ["Enter", "Open the focused case"],
-  ["?", "Show this help"],
+  ['c', 'Claim the next unassigned case'],
+  ['j', 'Focus the next case card'],
+  ['k', 'Focus the previous case card'],
+  ['Enter', 'Open the focused case'],
+  ['?', 'Show this help'],
 ];
 
 /** The My Work keys; `c` is listed only for someone who may claim. */
@@ -23,7 +23,7 @@ export function ShortcutsDialog({ canClaim, onClose }: { canClaim: boolean; onCl
       }
     >
       <dl className="shortcuts">
-        {SHORTCUTS.filter(([key]) => canClaim || key !== "c").map(([key, text]) => (
+        {SHORTCUTS.filter(([key]) => canClaim || key !== 'c').map(([key, text]) => (
           <div key={key}>
             <dt>
               <kbd>{key}</kbd>

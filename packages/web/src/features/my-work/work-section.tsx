@@ -1,16 +1,16 @@
-import { useEffect, useState } from "react";
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { api, toQuery } from "../../api/client";
-import { keys } from "../../api/queries";
-import type { Case, SectionPage, WorkSection as Section } from "../../api/types";
-import { Button } from "../../components/button";
-import { CaseCard } from "../../components/case-card";
-import { resolutionLabel } from "../../lib/resolution";
-import { formatWhen } from "../../lib/time";
-import { SECTION_TITLES, sectionEmpty } from "../../lib/labels";
-import { useNow } from "../../lib/use-now";
+import { useEffect, useState } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { api, toQuery } from '../../api/client';
+import { keys } from '../../api/queries';
+import type { Case, SectionPage, WorkSection as Section } from '../../api/types';
+import { Button } from '../../components/button';
+import { CaseCard } from '../../components/case-card';
+import { resolutionLabel } from '../../lib/resolution';
+import { formatWhen } from '../../lib/time';
+import { SECTION_TITLES, sectionEmpty } from '../../lib/labels';
+import { useNow } from '../../lib/use-now';
 
-type Props = { section: Section; timeZone: string; canClaim: boolean; onToggle: (key: Section["key"], collapsed: boolean) => void };
+type Props = { section: Section; timeZone: string; canClaim: boolean; onToggle: (key: Section['key'], collapsed: boolean) => void };
 
 /**
  * One My Work section. The first page comes with GET /me/work; "Load more" switches to a
@@ -44,7 +44,7 @@ export function WorkSection({ section, timeZone, canClaim, onToggle }: Props) {
   const loadingMore = pagesWanted > 1 && (paged.isFetching || (paged.data?.pages.length ?? 0) < pagesWanted) && hasMore !== false;
 
   return (
-    <section className={`work-section${collapsed ? " is-collapsed" : ""}`} aria-labelledby={`${bodyId}-heading`}>
+    <section className={`work-section${collapsed ? ' is-collapsed' : ''}`} aria-labelledby={`${bodyId}-heading`}>
       <h2 className="work-section-heading" id={`${bodyId}-heading`}>
         <button type="button" aria-expanded={!collapsed} aria-controls={bodyId} onClick={() => onToggle(section.key, !collapsed)}>
           <svg className="chevron" viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
@@ -71,7 +71,11 @@ export function WorkSection({ section, timeZone, canClaim, onToggle }: Props) {
         {paged.isError ? <p className="field-error">More cases could not be loaded.</p> : null}
         {hasMore ? (
           <div className="load-more">
-            <Button size="sm" busy={loadingMore} onClick={() => setPagesWanted((value) => Math.max(value, (paged.data?.pages.length ?? 1)) + 1)}>
+            <Button
+              size="sm"
+              busy={loadingMore}
+              onClick={() => setPagesWanted((value) => Math.max(value, paged.data?.pages.length ?? 1) + 1)}
+            >
               Load more
             </Button>
             <span className="muted">
@@ -89,9 +93,9 @@ function dedupe(cases: Case[]): Case[] {
   return cases.filter((item) => (seen.has(item.id) ? false : (seen.add(item.id), true)));
 }
 
-function CardExtra({ caseItem, sectionKey, timeZone }: { caseItem: Case; sectionKey: Section["key"]; timeZone: string }) {
+function CardExtra({ caseItem, sectionKey, timeZone }: { caseItem: Case; sectionKey: Section['key']; timeZone: string }) {
   const now = useNow();
-  if (sectionKey === "waiting") {
+  if (sectionKey === 'waiting') {
     return caseItem.wakeAt ? (
       <span className="wake">
         <svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.5">
@@ -104,11 +108,11 @@ function CardExtra({ caseItem, sectionKey, timeZone }: { caseItem: Case; section
       <span className="muted">No wake time: waits for the customer</span>
     );
   }
-  if (sectionKey === "solved_today" && caseItem.resolvedAt) {
+  if (sectionKey === 'solved_today' && caseItem.resolvedAt) {
     return (
       <span className="muted">
         Resolved {formatWhen(caseItem.resolvedAt, timeZone, now)}
-        {resolutionLabel(caseItem) ? ` · ${resolutionLabel(caseItem)}` : ""}
+        {resolutionLabel(caseItem) ? ` · ${resolutionLabel(caseItem)}` : ''}
       </span>
     );
   }

@@ -1,15 +1,15 @@
-import { useState } from "react";
-import { NavLink, Outlet, useNavigate } from "react-router";
-import { useQueryClient } from "@tanstack/react-query";
-import { api, ApiError } from "../../api/client";
-import { hasAnyAdmin, hasPermission, useMe, useOrganisation } from "../../api/queries";
-import { Button } from "../../components/button";
-import { ErrorState } from "../../components/empty-state";
-import { LoadingState } from "../../components/spinner";
-import { useToast } from "../../components/toast";
-import { useLiveEvents, useLiveStatus } from "../../live/live-events";
-import { TimeZoneDialog } from "./time-zone-dialog";
-import { useDeliveryNotices } from "../delivery/use-delivery-notices";
+import { useState } from 'react';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, ApiError } from '../../api/client';
+import { hasAnyAdmin, hasPermission, useMe, useOrganisation } from '../../api/queries';
+import { Button } from '../../components/button';
+import { ErrorState } from '../../components/empty-state';
+import { LoadingState } from '../../components/spinner';
+import { useToast } from '../../components/toast';
+import { useLiveEvents, useLiveStatus } from '../../live/live-events';
+import { TimeZoneDialog } from './time-zone-dialog';
+import { useDeliveryNotices } from '../delivery/use-delivery-notices';
 
 /** Signed-in layout: skip link, header with navigation and the user, then the page. */
 export function AppShell() {
@@ -53,12 +53,12 @@ function Header() {
 
   async function logout() {
     try {
-      await api.post("/auth/logout", {}, { allowUnauthenticated: true });
+      await api.post('/auth/logout', {}, { allowUnauthenticated: true });
     } catch (error) {
       toast.error(error);
     }
     client.clear();
-    navigate("/login", { replace: true });
+    navigate('/login', { replace: true });
   }
 
   return (
@@ -78,16 +78,21 @@ function Header() {
           <NavLink to="/cases" end>
             Cases
           </NavLink>
-          {hasPermission(me, "case.create") ? <NavLink to="/cases/new">New case</NavLink> : null}
+          {hasPermission(me, 'case.create') ? <NavLink to="/cases/new">New case</NavLink> : null}
           {hasAnyAdmin(me) ? <NavLink to="/admin">Administration</NavLink> : null}
         </nav>
         <div className="app-user">
-          <span className={`live-dot live-${live}`} title={live === "open" ? "Live updates on" : "Reconnecting live updates…"}>
-            <span className="visually-hidden">{live === "open" ? "Live updates on" : "Live updates reconnecting"}</span>
+          <span className={`live-dot live-${live}`} title={live === 'open' ? 'Live updates on' : 'Reconnecting live updates…'}>
+            <span className="visually-hidden">{live === 'open' ? 'Live updates on' : 'Live updates reconnecting'}</span>
           </span>
           <div className="app-user-text">
             <span className="app-user-name">{me.name}</span>
-            <button type="button" className="link-btn app-user-zone" onClick={() => setZoneOpen(true)} aria-label={`Time zone: ${zone}. Change time zone`}>
+            <button
+              type="button"
+              className="link-btn app-user-zone"
+              onClick={() => setZoneOpen(true)}
+              aria-label={`Time zone: ${zone}. Change time zone`}
+            >
               {zone}
             </button>
           </div>
@@ -96,7 +101,13 @@ function Header() {
           </Button>
         </div>
       </div>
-      {zoneOpen ? <TimeZoneDialog current={me.ownTimeZone !== undefined ? me.ownTimeZone : me.timeZone} fallback={organisation?.timeZone ?? null} onClose={() => setZoneOpen(false)} /> : null}
+      {zoneOpen ? (
+        <TimeZoneDialog
+          current={me.ownTimeZone !== undefined ? me.ownTimeZone : me.timeZone}
+          fallback={organisation?.timeZone ?? null}
+          onClose={() => setZoneOpen(false)}
+        />
+      ) : null}
     </header>
   );
 }

@@ -1,17 +1,17 @@
-import { useId, useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import { keys } from "../../api/queries";
-import { Dialog } from "../../components/dialog";
-import { FormButtons } from "../../components/form-buttons";
-import { useToast } from "../../components/toast";
-import { TimeZoneSelect } from "../../components/time-zone-select";
+import { useId, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { keys } from '../../api/queries';
+import { Dialog } from '../../components/dialog';
+import { FormButtons } from '../../components/form-buttons';
+import { useToast } from '../../components/toast';
+import { TimeZoneSelect } from '../../components/time-zone-select';
 
 type Props = { current: string | null; fallback: string | null; onClose: () => void };
 
 /** Changes the signed-in user's zone (PATCH /me); "today" and every date follow it. */
 export function TimeZoneDialog({ current, fallback, onClose }: Props) {
-  const [zone, setZone] = useState(current ?? "");
+  const [zone, setZone] = useState(current ?? '');
   const [busy, setBusy] = useState(false);
   const client = useQueryClient();
   const toast = useToast();
@@ -20,10 +20,10 @@ export function TimeZoneDialog({ current, fallback, onClose }: Props) {
   async function save() {
     setBusy(true);
     try {
-      await api.patch("/me", { timeZone: zone || null });
+      await api.patch('/me', { timeZone: zone || null });
       await client.invalidateQueries({ queryKey: keys.me });
       await client.invalidateQueries({ queryKey: keys.work });
-      toast.success("Time zone saved", zone || `Using the organisation's zone${fallback ? ` (${fallback})` : ""}`);
+      toast.success('Time zone saved', zone || `Using the organisation's zone${fallback ? ` (${fallback})` : ''}`);
       onClose();
     } catch (error) {
       toast.error(error);
@@ -47,7 +47,12 @@ export function TimeZoneDialog({ current, fallback, onClose }: Props) {
     >
       <div className="field">
         <label htmlFor={fieldId}>Time zone</label>
-        <TimeZoneSelect id={fieldId} value={zone} onChange={setZone} emptyLabel={`Organisation default${fallback ? ` (${fallback})` : ""}`} />
+        <TimeZoneSelect
+          id={fieldId}
+          value={zone}
+          onChange={setZone}
+          emptyLabel={`Organisation default${fallback ? ` (${fallback})` : ''}`}
+        />
       </div>
     </Dialog>
   );

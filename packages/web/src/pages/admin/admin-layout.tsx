@@ -1,21 +1,21 @@
-import { useEffect, useRef } from "react";
-import { Navigate, NavLink, Outlet, useLocation } from "react-router";
-import { hasAnyAdmin, hasPermission, useMe } from "../../api/queries";
-import type { Me } from "../../api/types";
-import { EmptyState } from "../../components/empty-state";
-import { usePageTitle } from "../../lib/use-page-title";
+import { useEffect, useRef } from 'react';
+import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { hasAnyAdmin, hasPermission, useMe } from '../../api/queries';
+import type { Me } from '../../api/types';
+import { EmptyState } from '../../components/empty-state';
+import { usePageTitle } from '../../lib/use-page-title';
 
 type Tab = { path: string; label: string; allowed: (me: Me) => boolean };
 
 /** Administration tabs, each shown only with its permission. */
 export const ADMIN_TABS: Tab[] = [
-  { path: "users", label: "Users", allowed: (me) => hasPermission(me, "admin.users") },
-  { path: "teams", label: "Teams", allowed: (me) => hasPermission(me, "admin.teams") },
-  { path: "roles", label: "Roles", allowed: (me) => hasPermission(me, "admin.roles") },
-  { path: "channels", label: "Channels", allowed: (me) => hasPermission(me, "admin.channels") },
-  { path: "webhooks", label: "Webhooks", allowed: (me) => hasPermission(me, "admin.channels") },
-  { path: "tokens", label: "API tokens", allowed: (me) => hasPermission(me, "admin.tokens") },
-  { path: "organisation", label: "Organisation", allowed: (me) => hasAnyAdmin(me) },
+  { path: 'users', label: 'Users', allowed: (me) => hasPermission(me, 'admin.users') },
+  { path: 'teams', label: 'Teams', allowed: (me) => hasPermission(me, 'admin.teams') },
+  { path: 'roles', label: 'Roles', allowed: (me) => hasPermission(me, 'admin.roles') },
+  { path: 'channels', label: 'Channels', allowed: (me) => hasPermission(me, 'admin.channels') },
+  { path: 'webhooks', label: 'Webhooks', allowed: (me) => hasPermission(me, 'admin.channels') },
+  { path: 'tokens', label: 'API tokens', allowed: (me) => hasPermission(me, 'admin.tokens') },
+  { path: 'organisation', label: 'Organisation', allowed: (me) => hasAnyAdmin(me) },
 ];
 
 export function AdminLayout() {
@@ -53,7 +53,7 @@ function useActiveTabInView(ready: boolean) {
   const { pathname } = useLocation();
   useEffect(() => {
     const strip = nav.current;
-    const active = strip?.querySelector<HTMLElement>("a.active");
+    const active = strip?.querySelector<HTMLElement>('a.active');
     if (!strip || !active || strip.scrollWidth <= strip.clientWidth) return;
     const box = strip.getBoundingClientRect();
     const tab = active.getBoundingClientRect();
@@ -71,7 +71,8 @@ export function AdminIndex() {
 /** Guard for one tab's content (direct links to a tab without the permission). */
 export function RequireAdmin({ permission, children }: { permission: string; children: React.ReactNode }) {
   const me = useMe().data;
-  if (!hasPermission(me, permission)) return <EmptyState title="Not allowed">You need the {permission} permission to see this page.</EmptyState>;
+  if (!hasPermission(me, permission))
+    return <EmptyState title="Not allowed">You need the {permission} permission to see this page.</EmptyState>;
   return <>{children}</>;
 }
 

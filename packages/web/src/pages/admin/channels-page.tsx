@@ -1,18 +1,18 @@
-import { useState } from "react";
-import { useTeams } from "../../api/queries";
-import { ChannelIcon } from "../../components/channel-icon";
-import { ConfirmDialog } from "../../components/confirm-dialog";
-import { EmptyState } from "../../components/empty-state";
-import { QueryStates } from "../../components/query-states";
-import { AdminSection } from "../../features/admin/admin-section";
-import { useEditAndRemove } from "../../features/admin/use-edit-and-remove";
-import { channelKeys, useChannels, type Channel } from "../../features/channels/channel-api";
-import { ChannelDialog } from "../../features/channels/channel-dialog";
-import { channelAddress } from "../../features/channels/channel-settings";
-import { ChannelSetup } from "../../features/channels/channel-setup";
-import { ItemCard } from "../../features/channels/item-card";
-import { TYPE_LABELS } from "../../lib/labels";
-import { AdminPage } from "./admin-layout";
+import { useState } from 'react';
+import { useTeams } from '../../api/queries';
+import { ChannelIcon } from '../../components/channel-icon';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { EmptyState } from '../../components/empty-state';
+import { QueryStates } from '../../components/query-states';
+import { AdminSection } from '../../features/admin/admin-section';
+import { useEditAndRemove } from '../../features/admin/use-edit-and-remove';
+import { channelKeys, useChannels, type Channel } from '../../features/channels/channel-api';
+import { ChannelDialog } from '../../features/channels/channel-dialog';
+import { channelAddress } from '../../features/channels/channel-settings';
+import { ChannelSetup } from '../../features/channels/channel-setup';
+import { ItemCard } from '../../features/channels/item-card';
+import { TYPE_LABELS } from '../../lib/labels';
+import { AdminPage } from './admin-layout';
 
 export function ChannelsPage() {
   return (
@@ -24,12 +24,18 @@ export function ChannelsPage() {
 
 function ChannelsList() {
   const channels = useChannels();
-  const list = useEditAndRemove<Channel>(channelKeys.channels, (channel) => `/channels/${channel.id}`, (channel) => `${channel.name} deleted`);
+  const list = useEditAndRemove<Channel>(
+    channelKeys.channels,
+    (channel) => `/channels/${channel.id}`,
+    (channel) => `${channel.name} deleted`,
+  );
   const { editing, removing } = list;
 
   return (
-    <AdminSection id="channels" title="Channels" newLabel="New channel" onNew={() => list.setEditing("new")}>
-      <p className="muted section-lead">Each channel turns customer contacts into cases on its team: web chat, the app SDK, a mailbox, an SMS number or a phone line.</p>
+    <AdminSection id="channels" title="Channels" newLabel="New channel" onNew={() => list.setEditing('new')}>
+      <p className="muted section-lead">
+        Each channel turns customer contacts into cases on its team: web chat, the app SDK, a mailbox, an SMS number or a phone line.
+      </p>
       <QueryStates
         query={channels}
         loadingLabel="Loading channels…"
@@ -38,11 +44,16 @@ function ChannelsList() {
       {channels.data?.length ? (
         <ul className="channel-list">
           {channels.data.map((channel) => (
-            <ChannelItem key={channel.id} channel={channel} onEdit={() => list.setEditing(channel)} onRemove={() => list.setRemoving(channel)} />
+            <ChannelItem
+              key={channel.id}
+              channel={channel}
+              onEdit={() => list.setEditing(channel)}
+              onRemove={() => list.setRemoving(channel)}
+            />
           ))}
         </ul>
       ) : null}
-      {editing ? <ChannelDialog channel={editing === "new" ? null : editing} onClose={() => list.setEditing(null)} /> : null}
+      {editing ? <ChannelDialog channel={editing === 'new' ? null : editing} onClose={() => list.setEditing(null)} /> : null}
       {removing ? (
         <ConfirmDialog
           title={`Delete ${removing.name}?`}
@@ -52,7 +63,10 @@ function ChannelsList() {
           onClose={() => list.setRemoving(null)}
           onConfirm={() => void list.remove(removing)}
         >
-          <p>It stops receiving at once{removing.type === "web_connect" ? " and the chat button disappears from your website" : ""}. Its cases and their history stay.</p>
+          <p>
+            It stops receiving at once{removing.type === 'web_connect' ? ' and the chat button disappears from your website' : ''}. Its
+            cases and their history stay.
+          </p>
         </ConfirmDialog>
       ) : null}
     </AdminSection>
@@ -62,11 +76,11 @@ function ChannelsList() {
 function ChannelItem({ channel, onEdit, onRemove }: { channel: Channel; onEdit: () => void; onRemove: () => void }) {
   const teams = useTeams();
   const [open, setOpen] = useState(false);
-  const team = teams.data?.find((item) => item.id === channel.teamId)?.name ?? "—";
+  const team = teams.data?.find((item) => item.id === channel.teamId)?.name ?? '—';
   const address = channelAddress(channel);
   const titleId = `channel-${channel.id}-title`;
   const setupId = `channel-${channel.id}-setup`;
-  const hasSetup = channel.type === "web_connect" || channel.type === "support_sdk" || channel.type === "sms" || channel.type === "phone";
+  const hasSetup = channel.type === 'web_connect' || channel.type === 'support_sdk' || channel.type === 'sms' || channel.type === 'phone';
   return (
     <ItemCard
       titleId={titleId}
@@ -90,13 +104,25 @@ function ChannelItem({ channel, onEdit, onRemove }: { channel: Channel; onEdit: 
         </div>
         <div>
           <dt>{address.label}</dt>
-          <dd className={address.value ? "mono" : "muted"}>{address.value ?? "Not set"}</dd>
+          <dd className={address.value ? 'mono' : 'muted'}>{address.value ?? 'Not set'}</dd>
         </div>
       </dl>
       {hasSetup ? (
         <>
-          <button type="button" className="link-btn channel-setup-toggle" aria-expanded={open} aria-controls={setupId} onClick={() => setOpen(!open)}>
-            {open ? "Hide setup" : channel.type === "web_connect" ? "Show embed snippet" : channel.type === "support_sdk" ? "Show SDK setup" : "Show webhook URLs"}
+          <button
+            type="button"
+            className="link-btn channel-setup-toggle"
+            aria-expanded={open}
+            aria-controls={setupId}
+            onClick={() => setOpen(!open)}
+          >
+            {open
+              ? 'Hide setup'
+              : channel.type === 'web_connect'
+                ? 'Show embed snippet'
+                : channel.type === 'support_sdk'
+                  ? 'Show SDK setup'
+                  : 'Show webhook URLs'}
           </button>
           <div id={setupId} hidden={!open}>
             {open ? <ChannelSetup channel={channel} /> : null}

@@ -1,17 +1,17 @@
-import { useEffect, useId, useState } from "react";
-import { LIMITS } from "@casework/domain";
-import { api } from "../../api/client";
-import { keys, useMe, useOrganisation } from "../../api/queries";
-import type { Organisation } from "../../api/types";
-import { Button } from "../../components/button";
-import { ErrorState } from "../../components/empty-state";
-import { LoadingState } from "../../components/spinner";
-import { TimeZoneSelect } from "../../components/time-zone-select";
-import { useAdminAction } from "../../features/admin/use-admin-action";
-import { usePageTitle } from "../../lib/use-page-title";
+import { useEffect, useId, useState } from 'react';
+import { LIMITS } from '@casework/domain';
+import { api } from '../../api/client';
+import { keys, useMe, useOrganisation } from '../../api/queries';
+import type { Organisation } from '../../api/types';
+import { Button } from '../../components/button';
+import { ErrorState } from '../../components/empty-state';
+import { LoadingState } from '../../components/spinner';
+import { TimeZoneSelect } from '../../components/time-zone-select';
+import { useAdminAction } from '../../features/admin/use-admin-action';
+import { usePageTitle } from '../../lib/use-page-title';
 
 export function OrganisationPage() {
-  usePageTitle("Organisation");
+  usePageTitle('Organisation');
   const organisation = useOrganisation();
   if (organisation.isPending) return <LoadingState />;
   if (organisation.isError) return <ErrorState error={organisation.error} onRetry={() => void organisation.refetch()} />;
@@ -24,7 +24,9 @@ function OrganisationForm({ value }: { value: Organisation }) {
   const [name, setName] = useState(value.name);
   const [timeZone, setTimeZone] = useState(value.timeZone);
   const [autoCloseDays, setAutoCloseDays] = useState(String(value.autoCloseDays ?? 14));
-  const [maxOpen, setMaxOpen] = useState(value.maxOpenPerUser === null || value.maxOpenPerUser === undefined ? "" : String(value.maxOpenPerUser));
+  const [maxOpen, setMaxOpen] = useState(
+    value.maxOpenPerUser === null || value.maxOpenPerUser === undefined ? '' : String(value.maxOpenPerUser),
+  );
   const id = useId();
   useEffect(() => {
     setName(value.name);
@@ -33,7 +35,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
 
   const error = (key: string) => (fields[key] ? <p className="field-error">{fields[key]}</p> : null);
   // The server guards PATCH /organisation with admin.users.
-  const canEdit = Boolean(me?.permissions.includes("admin.users"));
+  const canEdit = Boolean(me?.permissions.includes('admin.users'));
 
   return (
     <form
@@ -42,39 +44,61 @@ function OrganisationForm({ value }: { value: Organisation }) {
         event.preventDefault();
         void run(
           () =>
-            api.patch("/organisation", {
+            api.patch('/organisation', {
               name: name.trim(),
               timeZone,
               autoCloseDays: Number(autoCloseDays),
-              maxOpenPerUser: maxOpen.trim() === "" ? null : Number(maxOpen),
+              maxOpenPerUser: maxOpen.trim() === '' ? null : Number(maxOpen),
             }),
-          "Organisation saved",
+          'Organisation saved',
         );
       }}
     >
       <h2>Organisation</h2>
       <div className="field">
         <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} maxLength={LIMITS.name} value={name} onChange={(event) => setName(event.target.value)} required disabled={!canEdit} />
-        {error("name")}
+        <input
+          id={`${id}-name`}
+          maxLength={LIMITS.name}
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          required
+          disabled={!canEdit}
+        />
+        {error('name')}
       </div>
       <div className="field">
         <label htmlFor={`${id}-zone`}>Default time zone</label>
         <TimeZoneSelect id={`${id}-zone`} value={timeZone} onChange={setTimeZone} required />
         <p className="field-hint">Used for users without a zone of their own.</p>
-        {error("timeZone")}
+        {error('timeZone')}
       </div>
       <div className="form-row">
         <div className="field">
           <label htmlFor={`${id}-close`}>Close resolved cases after (days)</label>
-          <input id={`${id}-close`} type="number" min={1} max={365} value={autoCloseDays} onChange={(event) => setAutoCloseDays(event.target.value)} required />
-          {error("autoCloseDays")}
+          <input
+            id={`${id}-close`}
+            type="number"
+            min={1}
+            max={365}
+            value={autoCloseDays}
+            onChange={(event) => setAutoCloseDays(event.target.value)}
+            required
+          />
+          {error('autoCloseDays')}
         </div>
         <div className="field">
           <label htmlFor={`${id}-max`}>Maximum open cases per user</label>
-          <input id={`${id}-max`} type="number" min={1} value={maxOpen} onChange={(event) => setMaxOpen(event.target.value)} placeholder="No limit" />
+          <input
+            id={`${id}-max`}
+            type="number"
+            min={1}
+            value={maxOpen}
+            onChange={(event) => setMaxOpen(event.target.value)}
+            placeholder="No limit"
+          />
           <p className="field-hint">Leave empty for no limit. Claims beyond it are refused.</p>
-          {error("maxOpenPerUser")}
+          {error('maxOpenPerUser')}
         </div>
       </div>
       <div className="form-actions">

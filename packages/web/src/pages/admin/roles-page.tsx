@@ -1,18 +1,18 @@
-import { useId, useState } from "react";
-import { LIMITS } from "@casework/domain";
-import { useQuery } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import { keys, useRoles } from "../../api/queries";
-import type { Permission, Role } from "../../api/types";
-import { Button } from "../../components/button";
-import { DataTable } from "../../components/data-table";
-import { Dialog } from "../../components/dialog";
-import { FormButtons } from "../../components/form-buttons";
-import { QueryStates } from "../../components/query-states";
-import { LoadingState } from "../../components/spinner";
-import { AdminSection } from "../../features/admin/admin-section";
-import { useAdminAction } from "../../features/admin/use-admin-action";
-import { AdminPage } from "./admin-layout";
+import { useId, useState } from 'react';
+import { LIMITS } from '@casework/domain';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { keys, useRoles } from '../../api/queries';
+import type { Permission, Role } from '../../api/types';
+import { Button } from '../../components/button';
+import { DataTable } from '../../components/data-table';
+import { Dialog } from '../../components/dialog';
+import { FormButtons } from '../../components/form-buttons';
+import { QueryStates } from '../../components/query-states';
+import { LoadingState } from '../../components/spinner';
+import { AdminSection } from '../../features/admin/admin-section';
+import { useAdminAction } from '../../features/admin/use-admin-action';
+import { AdminPage } from './admin-layout';
 
 type Editing = { role: Role | null; draft?: { name: string; permissions: string[] } };
 
@@ -25,7 +25,11 @@ export function RolesPage() {
 }
 
 function usePermissions() {
-  return useQuery({ queryKey: keys.permissions, queryFn: async () => (await api.get<{ permissions: Permission[] }>("/permissions")).permissions, staleTime: 5 * 60_000 });
+  return useQuery({
+    queryKey: keys.permissions,
+    queryFn: async () => (await api.get<{ permissions: Permission[] }>('/permissions')).permissions,
+    staleTime: 5 * 60_000,
+  });
 }
 
 function RolesList() {
@@ -35,7 +39,7 @@ function RolesList() {
     <AdminSection id="roles" title="Roles" newLabel="New role" onNew={() => setEditing({ role: null })}>
       <QueryStates query={roles} />
       {roles.data ? (
-        <DataTable columns={["Role", "Permissions"]}>
+        <DataTable columns={['Role', 'Permissions']}>
           {roles.data.map((role) => (
             <tr key={role.id}>
               <td>
@@ -44,9 +48,13 @@ function RolesList() {
               <td className="muted">{role.permissions.length} permissions</td>
               <td className="cell-actions">
                 <Button size="sm" onClick={() => setEditing({ role })}>
-                  {role.builtin ? "View" : "Edit"}
+                  {role.builtin ? 'View' : 'Edit'}
                 </Button>
-                <Button size="sm" variant="ghost" onClick={() => setEditing({ role: null, draft: { name: `${role.name} (copy)`, permissions: role.permissions } })}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  onClick={() => setEditing({ role: null, draft: { name: `${role.name} (copy)`, permissions: role.permissions } })}
+                >
                   Make a copy
                 </Button>
               </td>
@@ -54,7 +62,9 @@ function RolesList() {
           ))}
         </DataTable>
       ) : null}
-      {editing ? <RoleDialog editing={editing} onClose={() => setEditing(null)} onCopy={(draft) => setEditing({ role: null, draft })} /> : null}
+      {editing ? (
+        <RoleDialog editing={editing} onClose={() => setEditing(null)} onCopy={(draft) => setEditing({ role: null, draft })} />
+      ) : null}
     </AdminSection>
   );
 }
@@ -65,7 +75,7 @@ function RoleDialog({ editing, onClose, onCopy }: DialogProps) {
   const { role } = editing;
   const permissions = usePermissions();
   const { run, busy, fields } = useAdminAction([keys.roles, keys.me]);
-  const [name, setName] = useState(editing.draft?.name ?? role?.name ?? "");
+  const [name, setName] = useState(editing.draft?.name ?? role?.name ?? '');
   const [selected, setSelected] = useState<string[]>(editing.draft?.permissions ?? role?.permissions ?? []);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const nameId = useId();
@@ -74,7 +84,9 @@ function RoleDialog({ editing, onClose, onCopy }: DialogProps) {
   async function save() {
     if (readOnly) return;
     const body = { name: name.trim(), permissions: selected };
-    const done = role ? await run(() => api.patch(`/roles/${role.id}`, body), `${body.name} saved`) : await run(() => api.post("/roles", body), `${body.name} created`);
+    const done = role
+      ? await run(() => api.patch(`/roles/${role.id}`, body), `${body.name} saved`)
+      : await run(() => api.post('/roles', body), `${body.name} created`);
     if (done !== undefined) onClose();
   }
 
@@ -87,7 +99,7 @@ function RoleDialog({ editing, onClose, onCopy }: DialogProps) {
   const groups = groupPermissions(permissions.data ?? selected.map((key) => ({ key, description: key })));
   return (
     <Dialog
-      title={role ? (readOnly ? `${role.name} (built-in)` : `Edit ${role.name}`) : "New role"}
+      title={role ? (readOnly ? `${role.name} (built-in)` : `Edit ${role.name}`) : 'New role'}
       onClose={onClose}
       onSubmit={() => void save()}
       description={readOnly ? <p>Built-in roles cannot be changed. Make a copy to adjust it.</p> : undefined}
@@ -114,7 +126,7 @@ function RoleDialog({ editing, onClose, onCopy }: DialogProps) {
             ) : null}
             <span className="spacer" />
             <FormButtons onCancel={onClose} busy={busy} disabled={!name.trim()}>
-              {role ? "Save" : "Create role"}
+              {role ? 'Save' : 'Create role'}
             </FormButtons>
           </>
         )
@@ -122,7 +134,14 @@ function RoleDialog({ editing, onClose, onCopy }: DialogProps) {
     >
       <div className="field">
         <label htmlFor={nameId}>Name</label>
-        <input id={nameId} maxLength={LIMITS.shortName} value={name} onChange={(event) => setName(event.target.value)} readOnly={readOnly} required />
+        <input
+          id={nameId}
+          maxLength={LIMITS.shortName}
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          readOnly={readOnly}
+          required
+        />
         {fields.name ? <p className="field-error">{fields.name}</p> : null}
       </div>
       {permissions.isPending ? <LoadingState label="Loading permissions…" /> : null}
@@ -136,10 +155,15 @@ function RoleDialog({ editing, onClose, onCopy }: DialogProps) {
                   type="checkbox"
                   checked={selected.includes(permission.key)}
                   disabled={readOnly}
-                  onChange={(event) => setSelected((current) => (event.target.checked ? [...current, permission.key] : current.filter((key) => key !== permission.key)))}
+                  onChange={(event) =>
+                    setSelected((current) =>
+                      event.target.checked ? [...current, permission.key] : current.filter((key) => key !== permission.key),
+                    )
+                  }
                 />
                 <span>
-                  <code>{permission.key}</code> <span className="muted">{permission.description !== permission.key ? permission.description : ""}</span>
+                  <code>{permission.key}</code>{' '}
+                  <span className="muted">{permission.description !== permission.key ? permission.description : ''}</span>
                 </span>
               </label>
             ))}
@@ -153,8 +177,8 @@ function RoleDialog({ editing, onClose, onCopy }: DialogProps) {
 function groupPermissions(list: Permission[]): Record<string, Permission[]> {
   const groups: Record<string, Permission[]> = {};
   for (const permission of list) {
-    const prefix = permission.key.split(".")[0] ?? "other";
-    const title = prefix === "case" ? "Cases" : prefix === "admin" ? "Administration" : prefix.charAt(0).toUpperCase() + prefix.slice(1);
+    const prefix = permission.key.split('.')[0] ?? 'other';
+    const title = prefix === 'case' ? 'Cases' : prefix === 'admin' ? 'Administration' : prefix.charAt(0).toUpperCase() + prefix.slice(1);
     (groups[title] ??= []).push(permission);
   }
   return groups;

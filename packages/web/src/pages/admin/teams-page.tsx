@@ -1,16 +1,16 @@
-import { useId, useState } from "react";
-import { LIMITS } from "@casework/domain";
-import { api } from "../../api/client";
-import { keys, useTeams, useUsers } from "../../api/queries";
-import type { Team } from "../../api/types";
-import { Button } from "../../components/button";
-import { Dialog } from "../../components/dialog";
-import { FormButtons } from "../../components/form-buttons";
-import { EmptyState } from "../../components/empty-state";
-import { QueryStates } from "../../components/query-states";
-import { AdminSection } from "../../features/admin/admin-section";
-import { useAdminAction } from "../../features/admin/use-admin-action";
-import { AdminPage } from "./admin-layout";
+import { useId, useState } from 'react';
+import { LIMITS } from '@casework/domain';
+import { api } from '../../api/client';
+import { keys, useTeams, useUsers } from '../../api/queries';
+import type { Team } from '../../api/types';
+import { Button } from '../../components/button';
+import { Dialog } from '../../components/dialog';
+import { FormButtons } from '../../components/form-buttons';
+import { EmptyState } from '../../components/empty-state';
+import { QueryStates } from '../../components/query-states';
+import { AdminSection } from '../../features/admin/admin-section';
+import { useAdminAction } from '../../features/admin/use-admin-action';
+import { AdminPage } from './admin-layout';
 
 export function TeamsPage() {
   return (
@@ -23,11 +23,11 @@ export function TeamsPage() {
 function TeamsList() {
   const teams = useTeams();
   const users = useUsers();
-  const [editing, setEditing] = useState<Team | "new" | null>(null);
-  const userName = (id: string) => users.data?.find((user) => user.id === id)?.name ?? "Unknown";
+  const [editing, setEditing] = useState<Team | 'new' | null>(null);
+  const userName = (id: string) => users.data?.find((user) => user.id === id)?.name ?? 'Unknown';
 
   return (
-    <AdminSection id="teams" title="Teams" newLabel="New team" onNew={() => setEditing("new")}>
+    <AdminSection id="teams" title="Teams" newLabel="New team" onNew={() => setEditing('new')}>
       <QueryStates query={teams} empty={<EmptyState title="No teams yet">Create a team so cases have somewhere to land.</EmptyState>} />
       {teams.data?.length ? (
         <ul className="admin-cards">
@@ -40,14 +40,14 @@ function TeamsList() {
                 </Button>
               </div>
               <p className="muted">
-                {team.memberIds.length} {team.memberIds.length === 1 ? "member" : "members"}
+                {team.memberIds.length} {team.memberIds.length === 1 ? 'member' : 'members'}
               </p>
-              <p>{team.memberIds.length ? team.memberIds.map(userName).join(", ") : <span className="muted">No members yet</span>}</p>
+              <p>{team.memberIds.length ? team.memberIds.map(userName).join(', ') : <span className="muted">No members yet</span>}</p>
             </li>
           ))}
         </ul>
       ) : null}
-      {editing ? <TeamDialog team={editing === "new" ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? <TeamDialog team={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
     </AdminSection>
   );
 }
@@ -55,7 +55,7 @@ function TeamsList() {
 function TeamDialog({ team, onClose }: { team: Team | null; onClose: () => void }) {
   const users = useUsers();
   const { run, busy, fields } = useAdminAction([keys.teams, keys.users, keys.me]);
-  const [name, setName] = useState(team?.name ?? "");
+  const [name, setName] = useState(team?.name ?? '');
   const [memberIds, setMemberIds] = useState<string[]>(team?.memberIds ?? []);
   const nameId = useId();
 
@@ -63,7 +63,7 @@ function TeamDialog({ team, onClose }: { team: Team | null; onClose: () => void 
     const result = team
       ? await run(() => api.patch(`/teams/${team.id}`, { name: name.trim(), memberIds }), `${name} saved`)
       : await run(async () => {
-          const created = await api.post<Team>("/teams", { name: name.trim() });
+          const created = await api.post<Team>('/teams', { name: name.trim() });
           if (memberIds.length) await api.patch(`/teams/${created.id}`, { memberIds });
           return created;
         }, `${name} created`);
@@ -72,12 +72,12 @@ function TeamDialog({ team, onClose }: { team: Team | null; onClose: () => void 
 
   return (
     <Dialog
-      title={team ? `Edit ${team.name}` : "New team"}
+      title={team ? `Edit ${team.name}` : 'New team'}
       onClose={onClose}
       onSubmit={() => void save()}
       footer={
         <FormButtons onCancel={onClose} busy={busy} disabled={!name.trim()}>
-          {team ? "Save" : "Create team"}
+          {team ? 'Save' : 'Create team'}
         </FormButtons>
       }
     >
@@ -94,10 +94,12 @@ function TeamDialog({ team, onClose }: { team: Team | null; onClose: () => void 
               <input
                 type="checkbox"
                 checked={memberIds.includes(user.id)}
-                onChange={(event) => setMemberIds((current) => (event.target.checked ? [...current, user.id] : current.filter((item) => item !== user.id)))}
+                onChange={(event) =>
+                  setMemberIds((current) => (event.target.checked ? [...current, user.id] : current.filter((item) => item !== user.id)))
+                }
               />
               {user.name}
-              {user.active ? "" : " (inactive)"}
+              {user.active ? '' : ' (inactive)'}
             </label>
           ))}
         </div>

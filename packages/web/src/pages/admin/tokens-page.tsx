@@ -1,22 +1,22 @@
-import { useId, useState } from "react";
-import { LIMITS } from "@casework/domain";
-import { useQuery } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import { keys, useMe, useTimeZone, useUsers } from "../../api/queries";
-import type { ApiToken } from "../../api/types";
-import { Button } from "../../components/button";
-import { DataTable } from "../../components/data-table";
-import { Dialog } from "../../components/dialog";
-import { FormButtons } from "../../components/form-buttons";
-import { EmptyState } from "../../components/empty-state";
-import { NamedOptions } from "../../components/named-options";
-import { QueryStates } from "../../components/query-states";
-import { useToast } from "../../components/toast";
-import { AdminSection } from "../../features/admin/admin-section";
-import { useAdminAction } from "../../features/admin/use-admin-action";
-import { useChannels } from "../../features/channels/channel-api";
-import { formatDateTime } from "../../lib/time";
-import { AdminPage } from "./admin-layout";
+import { useId, useState } from 'react';
+import { LIMITS } from '@casework/domain';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { keys, useMe, useTimeZone, useUsers } from '../../api/queries';
+import type { ApiToken } from '../../api/types';
+import { Button } from '../../components/button';
+import { DataTable } from '../../components/data-table';
+import { Dialog } from '../../components/dialog';
+import { FormButtons } from '../../components/form-buttons';
+import { EmptyState } from '../../components/empty-state';
+import { NamedOptions } from '../../components/named-options';
+import { QueryStates } from '../../components/query-states';
+import { useToast } from '../../components/toast';
+import { AdminSection } from '../../features/admin/admin-section';
+import { useAdminAction } from '../../features/admin/use-admin-action';
+import { useChannels } from '../../features/channels/channel-api';
+import { formatDateTime } from '../../lib/time';
+import { AdminPage } from './admin-layout';
 
 export function TokensPage() {
   return (
@@ -27,23 +27,25 @@ export function TokensPage() {
 }
 
 function TokensList() {
-  const tokens = useQuery({ queryKey: keys.tokens, queryFn: async () => (await api.get<{ tokens: ApiToken[] }>("/tokens")).tokens });
+  const tokens = useQuery({ queryKey: keys.tokens, queryFn: async () => (await api.get<{ tokens: ApiToken[] }>('/tokens')).tokens });
   const users = useUsers();
   const timeZone = useTimeZone();
-  const canChannels = Boolean(useMe().data?.permissions.includes("admin.channels"));
+  const canChannels = Boolean(useMe().data?.permissions.includes('admin.channels'));
   const channels = useChannels({ enabled: canChannels });
-  const channelName = (id: string) => channels.data?.find((c) => c.id === id)?.name ?? "Channel";
+  const channelName = (id: string) => channels.data?.find((c) => c.id === id)?.name ?? 'Channel';
   const { run, busy } = useAdminAction([keys.tokens]);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const userName = (id: string) => users.data?.find((user) => user.id === id)?.name ?? "Unknown";
+  const userName = (id: string) => users.data?.find((user) => user.id === id)?.name ?? 'Unknown';
 
   return (
     <AdminSection id="tokens" title="API tokens" newLabel="New token" onNew={() => setCreating(true)}>
-      <p className="muted">Integrations send a token as <code>Authorization: Bearer …</code> and act as its user.</p>
+      <p className="muted">
+        Integrations send a token as <code>Authorization: Bearer …</code> and act as its user.
+      </p>
       <QueryStates query={tokens} empty={<EmptyState title="No API tokens yet" />} />
       {tokens.data?.length ? (
-        <DataTable columns={["Name", "User", "Channel", "Created", "Last used"]}>
+        <DataTable columns={['Name', 'User', 'Channel', 'Created', 'Last used']}>
           {tokens.data.map((token) => (
             <tr key={token.id}>
               <td className="cell-title">{token.name}</td>
@@ -75,7 +77,7 @@ function TokensList() {
               <Button
                 variant="danger"
                 busy={busy}
-                onClick={() => void run(() => api.delete(`/tokens/${revoking.id}`), "Token revoked").then(() => setRevoking(null))}
+                onClick={() => void run(() => api.delete(`/tokens/${revoking.id}`), 'Token revoked').then(() => setRevoking(null))}
               >
                 Revoke token
               </Button>
@@ -94,19 +96,21 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
   const users = useUsers();
   const toast = useToast();
   const { run, busy } = useAdminAction([keys.tokens]);
-  const [name, setName] = useState("");
-  const [userId, setUserId] = useState(me?.id ?? "");
-  const [channelId, setChannelId] = useState("");
-  const channels = useChannels({ enabled: Boolean(me?.permissions.includes("admin.channels")) });
+  const [name, setName] = useState('');
+  const [userId, setUserId] = useState(me?.id ?? '');
+  const [channelId, setChannelId] = useState('');
+  const channels = useChannels({ enabled: Boolean(me?.permissions.includes('admin.channels')) });
   const [token, setToken] = useState<string | null>(null);
   const id = useId();
 
   async function create() {
-    const created = await run(() => api.post<{ id: string; token: string }>("/tokens", {
-      name: name.trim(),
-      ...(userId && userId !== me?.id ? { userId } : {}),
-      ...(channelId ? { channelId } : {}),
-    }));
+    const created = await run(() =>
+      api.post<{ id: string; token: string }>('/tokens', {
+        name: name.trim(),
+        ...(userId && userId !== me?.id ? { userId } : {}),
+        ...(channelId ? { channelId } : {}),
+      }),
+    );
     if (created) setToken(created.token);
   }
 
@@ -114,16 +118,25 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
     if (!token) return;
     try {
       await navigator.clipboard.writeText(token);
-      toast.success("Token copied");
+      toast.success('Token copied');
     } catch {
       (document.getElementById(`${id}-token`) as HTMLInputElement | null)?.select();
-      toast.show("info", "Press Ctrl+C to copy", "The token is selected.");
+      toast.show('info', 'Press Ctrl+C to copy', 'The token is selected.');
     }
   }
 
   if (token) {
     return (
-      <Dialog key="token" title="Copy your new token" onClose={onClose} footer={<Button variant="primary" onClick={onClose}>Done</Button>}>
+      <Dialog
+        key="token"
+        title="Copy your new token"
+        onClose={onClose}
+        footer={
+          <Button variant="primary" onClick={onClose}>
+            Done
+          </Button>
+        }
+      >
         <p className="notice notice-warning">This is the only time the token is shown. Store it somewhere safe.</p>
         <div className="field">
           <label htmlFor={`${id}-token`}>Token</label>
@@ -149,7 +162,14 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
     >
       <div className="field">
         <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} maxLength={LIMITS.shortName} value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. Billing system" required />
+        <input
+          id={`${id}-name`}
+          maxLength={LIMITS.shortName}
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          placeholder="e.g. Billing system"
+          required
+        />
       </div>
       <div className="field">
         <label htmlFor={`${id}-user`}>Acts as</label>
@@ -161,7 +181,12 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
       {channels.data?.length ? (
         <div className="field">
           <label htmlFor={`${id}-channel`}>Channel scope</label>
-          <select id={`${id}-channel`} value={channelId} onChange={(event) => setChannelId(event.target.value)} aria-describedby={`${id}-channel-hint`}>
+          <select
+            id={`${id}-channel`}
+            value={channelId}
+            onChange={(event) => setChannelId(event.target.value)}
+            aria-describedby={`${id}-channel-hint`}
+          >
             <option value="">None: acts with all of the user's rights</option>
             <NamedOptions items={channels.data} />
           </select>

@@ -1,38 +1,45 @@
-import { useState } from "react";
-import { Link, useParams } from "react-router";
-import { useQueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import { useTimeZone } from "../../api/queries";
-import { Button } from "../../components/button";
-import { DataTable } from "../../components/data-table";
-import { EmptyState, ErrorState } from "../../components/empty-state";
-import { LoadingState } from "../../components/spinner";
-import { useToast } from "../../components/toast";
-import { WEBHOOK_EVENT_LABELS, useDeliveries, useWebhook, type DeliveryStatus, type WebhookDelivery, type WebhookEvent } from "../../features/channels/channel-api";
-import { formatDateTime } from "../../lib/time";
-import { AdminPage } from "./admin-layout";
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { useTimeZone } from '../../api/queries';
+import { Button } from '../../components/button';
+import { DataTable } from '../../components/data-table';
+import { EmptyState, ErrorState } from '../../components/empty-state';
+import { LoadingState } from '../../components/spinner';
+import { useToast } from '../../components/toast';
+import {
+  WEBHOOK_EVENT_LABELS,
+  useDeliveries,
+  useWebhook,
+  type DeliveryStatus,
+  type WebhookDelivery,
+  type WebhookEvent,
+} from '../../features/channels/channel-api';
+import { formatDateTime } from '../../lib/time';
+import { AdminPage } from './admin-layout';
 
-const FILTERS: { value: DeliveryStatus | ""; label: string }[] = [
-  { value: "", label: "All" },
-  { value: "pending", label: "Pending" },
-  { value: "delivered", label: "Delivered" },
-  { value: "failed", label: "Failed" },
+const FILTERS: { value: DeliveryStatus | ''; label: string }[] = [
+  { value: '', label: 'All' },
+  { value: 'pending', label: 'Pending' },
+  { value: 'delivered', label: 'Delivered' },
+  { value: 'failed', label: 'Failed' },
 ];
 
-const STATUS_CHIP: Record<DeliveryStatus, string> = { pending: "chip-waiting", delivered: "chip-ready", failed: "chip-failed" };
-const STATUS_LABEL: Record<DeliveryStatus, string> = { pending: "Retrying", delivered: "Delivered", failed: "Failed" };
+const STATUS_CHIP: Record<DeliveryStatus, string> = { pending: 'chip-waiting', delivered: 'chip-ready', failed: 'chip-failed' };
+const STATUS_LABEL: Record<DeliveryStatus, string> = { pending: 'Retrying', delivered: 'Delivered', failed: 'Failed' };
 
 export function WebhookDeliveriesPage() {
   return (
     <AdminPage title="Webhook deliveries" permission="admin.channels">
-      <Deliveries id={useParams().id ?? ""} />
+      <Deliveries id={useParams().id ?? ''} />
     </AdminPage>
   );
 }
 
 function Deliveries({ id }: { id: string }) {
   const webhook = useWebhook(id);
-  const [status, setStatus] = useState<DeliveryStatus | "">("");
+  const [status, setStatus] = useState<DeliveryStatus | ''>('');
   const list = useDeliveries(id, status);
   const deliveries = list.data?.pages.flatMap((page) => page.deliveries) ?? [];
 
@@ -53,7 +60,13 @@ function Deliveries({ id }: { id: string }) {
       {webhook.isError ? <ErrorState error={webhook.error} /> : null}
       <div className="segmented" role="group" aria-label="Show deliveries">
         {FILTERS.map((filter) => (
-          <button key={filter.value} type="button" className={status === filter.value ? "is-on" : undefined} aria-pressed={status === filter.value} onClick={() => setStatus(filter.value)}>
+          <button
+            key={filter.value}
+            type="button"
+            className={status === filter.value ? 'is-on' : undefined}
+            aria-pressed={status === filter.value}
+            onClick={() => setStatus(filter.value)}
+          >
             {filter.label}
           </button>
         ))}
@@ -61,7 +74,7 @@ function Deliveries({ id }: { id: string }) {
       {list.isPending ? <LoadingState label="Loading deliveries…" /> : null}
       {list.isError && !webhook.isError ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
       {list.data && deliveries.length === 0 ? (
-        <EmptyState title={status ? `No ${STATUS_LABEL[status].toLowerCase()} deliveries` : "Nothing delivered yet"}>
+        <EmptyState title={status ? `No ${STATUS_LABEL[status].toLowerCase()} deliveries` : 'Nothing delivered yet'}>
           Deliveries appear here as soon as a subscribed event happens.
         </EmptyState>
       ) : null}
@@ -87,8 +100,8 @@ function DeliveryTable({ webhookId, deliveries }: { webhookId: string; deliverie
     setRetrying(delivery.id);
     try {
       await api.post(`/webhooks/${webhookId}/deliveries/${delivery.id}/retry`);
-      toast.success("Sending again");
-      await client.invalidateQueries({ queryKey: ["webhooks", webhookId, "deliveries"] });
+      toast.success('Sending again');
+      await client.invalidateQueries({ queryKey: ['webhooks', webhookId, 'deliveries'] });
     } catch (error) {
       toast.error(error);
     } finally {
@@ -97,7 +110,7 @@ function DeliveryTable({ webhookId, deliveries }: { webhookId: string; deliverie
   }
 
   return (
-    <DataTable columns={["Event", "Status", "Attempts", "Last response", "Next retry", "Created"]} stacked>
+    <DataTable columns={['Event', 'Status', 'Attempts', 'Last response', 'Next retry', 'Created']} stacked>
       {deliveries.map((delivery) => (
         <tr key={delivery.id}>
           <td data-label="Event">
@@ -113,11 +126,18 @@ function DeliveryTable({ webhookId, deliveries }: { webhookId: string; deliverie
           <td data-label="Last response">
             <LastResponse delivery={delivery} />
           </td>
-          <td data-label="Next retry">{delivery.nextAttemptAt ? formatDateTime(delivery.nextAttemptAt, timeZone) : <span className="muted">—</span>}</td>
+          <td data-label="Next retry">
+            {delivery.nextAttemptAt ? formatDateTime(delivery.nextAttemptAt, timeZone) : <span className="muted">—</span>}
+          </td>
           <td data-label="Created">{formatDateTime(delivery.createdAt, timeZone)}</td>
           <td className="cell-actions">
-            {delivery.status !== "delivered" ? (
-              <Button size="sm" busy={retrying === delivery.id} onClick={() => void retry(delivery)} aria-label={`Send delivery ${delivery.id} again`}>
+            {delivery.status !== 'delivered' ? (
+              <Button
+                size="sm"
+                busy={retrying === delivery.id}
+                onClick={() => void retry(delivery)}
+                aria-label={`Send delivery ${delivery.id} again`}
+              >
                 Retry now
               </Button>
             ) : null}
@@ -129,11 +149,14 @@ function DeliveryTable({ webhookId, deliveries }: { webhookId: string; deliverie
 }
 
 function LastResponse({ delivery }: { delivery: WebhookDelivery }) {
-  if (delivery.responseStatus === null && !delivery.lastError) return <span className="muted">{delivery.attempts ? "No answer" : "Not sent yet"}</span>;
+  if (delivery.responseStatus === null && !delivery.lastError)
+    return <span className="muted">{delivery.attempts ? 'No answer' : 'Not sent yet'}</span>;
   const ok = delivery.responseStatus !== null && delivery.responseStatus >= 200 && delivery.responseStatus < 300;
   return (
     <div className="last-response">
-      {delivery.responseStatus !== null ? <span className={`mono ${ok ? "text-ok" : "text-bad"}`}>HTTP {delivery.responseStatus}</span> : null}
+      {delivery.responseStatus !== null ? (
+        <span className={`mono ${ok ? 'text-ok' : 'text-bad'}`}>HTTP {delivery.responseStatus}</span>
+      ) : null}
       {delivery.lastError ? <span className="muted break">{delivery.lastError}</span> : null}
     </div>
   );

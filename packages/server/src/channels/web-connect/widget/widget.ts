@@ -12,7 +12,11 @@ const key = script?.dataset.channel ?? '';
 const base = script ? new URL(script.src, location.href).origin : location.origin;
 const storeKey = `casework-chat:${key}`;
 
-const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] => {
+const h = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...kids: (Node | string)[]
+): HTMLElementTagNameMap[K] => {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   el.append(...kids);
@@ -35,8 +39,12 @@ function mount(info: ChannelInfo): void {
   const toggle = h('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false' }, 'Chat with us');
   const body = h('div', { class: 'body' });
   const close = h('button', { class: 'x', type: 'button', 'aria-label': 'Close chat window' }, '×');
-  const panel = h('section', { class: 'panel', role: 'dialog', 'aria-label': info.title, hidden: '' },
-    h('div', { class: 'head' }, h('strong', {}, info.title), close), body);
+  const panel = h(
+    'section',
+    { class: 'panel', role: 'dialog', 'aria-label': info.title, hidden: '' },
+    h('div', { class: 'head' }, h('strong', {}, info.title), close),
+    body,
+  );
   root.append(panel, toggle);
   document.body.append(host);
   const show = (open: boolean) => {
@@ -46,11 +54,18 @@ function mount(info: ChannelInfo): void {
   toggle.addEventListener('click', () => show(Boolean(panel.hidden)));
   close.addEventListener('click', () => show(false));
   const saved = readSaved();
-  if (saved) { show(true); void chat(body, saved, info); } else startForm(body, info);
+  if (saved) {
+    show(true);
+    void chat(body, saved, info);
+  } else startForm(body, info);
 }
 
 function readSaved(): Saved | null {
-  try { return JSON.parse(sessionStorage.getItem(storeKey) ?? 'null') as Saved | null; } catch { return null; }
+  try {
+    return JSON.parse(sessionStorage.getItem(storeKey) ?? 'null') as Saved | null;
+  } catch {
+    return null;
+  }
 }
 
 function startForm(body: HTMLElement, info: ChannelInfo): void {
@@ -59,15 +74,25 @@ function startForm(body: HTMLElement, info: ChannelInfo): void {
   const message = h('textarea', { name: 'message', required: '', rows: '3', maxlength: '10000' });
   const error = h('p', { class: 'error', role: 'alert' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Start chat');
-  const form = h('form', { class: 'start' },
+  const form = h(
+    'form',
+    { class: 'start' },
     h('p', { class: 'greeting' }, info.greeting ?? 'Leave your name and email and we will be right with you.'),
-    h('label', {}, 'Name', name), h('label', {}, 'Email', email), h('label', {}, 'Message', message), error, submit);
+    h('label', {}, 'Name', name),
+    h('label', {}, 'Email', email),
+    h('label', {}, 'Message', message),
+    error,
+    submit,
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     submit.disabled = true;
     error.textContent = '';
     try {
-      const r = await api<State & { token: string }>('/sessions', { method: 'POST', body: JSON.stringify({ channelKey: key, name: name.value, email: email.value, message: message.value }) });
+      const r = await api<State & { token: string }>('/sessions', {
+        method: 'POST',
+        body: JSON.stringify({ channelKey: key, name: name.value, email: email.value, message: message.value }),
+      });
       const saved = { id: r.id, token: r.token };
       sessionStorage.setItem(storeKey, JSON.stringify(saved));
       await chat(body, saved, info);
@@ -90,7 +115,14 @@ async function chat(body: HTMLElement, s: Saved, info: ChannelInfo): Promise<voi
   const add = (m: Msg) => {
     if (seen.has(m.id)) return;
     seen.add(m.id);
-    list.append(h('li', { class: m.from, 'data-id': m.id }, ...(m.authorName ? [h('span', { class: 'who' }, m.authorName)] : []), h('span', { class: 'text' }, m.body)));
+    list.append(
+      h(
+        'li',
+        { class: m.from, 'data-id': m.id },
+        ...(m.authorName ? [h('span', { class: 'who' }, m.authorName)] : []),
+        h('span', { class: 'text' }, m.body),
+      ),
+    );
     list.scrollTop = list.scrollHeight;
   };
   let events: EventSource | null = null;
@@ -109,21 +141,38 @@ async function chat(body: HTMLElement, s: Saved, info: ChannelInfo): Promise<voi
     if (st.ended || st.rated) finish(st);
   });
   events.onerror = () => {
-    if (events?.readyState === EventSource.CLOSED) { sessionStorage.removeItem(storeKey); startForm(body, info); }
+    if (events?.readyState === EventSource.CLOSED) {
+      sessionStorage.removeItem(storeKey);
+      startForm(body, info);
+    }
   };
   const submit = async () => {
     const text = input.value.trim();
     if (!text) return;
     input.value = '';
     try {
-      add(await api<Msg>(`/sessions/${s.id}/messages`, { method: 'POST', token: s.token, body: JSON.stringify({ body: text, clientMessageId: crypto.randomUUID?.() ?? String(Math.random()) }) }));
+      add(
+        await api<Msg>(`/sessions/${s.id}/messages`, {
+          method: 'POST',
+          token: s.token,
+          body: JSON.stringify({ body: text, clientMessageId: crypto.randomUUID?.() ?? String(Math.random()) }),
+        }),
+      );
     } catch (err) {
       input.value = text;
       alert((err as Error).message);
     }
   };
-  form.addEventListener('submit', (e) => { e.preventDefault(); void submit(); });
-  input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void submit(); } });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void submit();
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      void submit();
+    }
+  });
   end.addEventListener('click', async () => {
     end.disabled = true;
     finish(await api<State>(`/sessions/${s.id}/end`, { method: 'POST', token: s.token, body: '{}' }).catch(() => ({ rated: false })));
@@ -132,21 +181,45 @@ async function chat(body: HTMLElement, s: Saved, info: ChannelInfo): Promise<voi
 
 function rating(body: HTMLElement, s: Saved, info: ChannelInfo): void {
   let stars = 0;
-  const buttons = [1, 2, 3, 4, 5].map((n) => h('button', { type: 'button', class: 'star', 'aria-label': `${n} star${n > 1 ? 's' : ''}`, 'aria-pressed': 'false' }, '★'));
-  const note = h('textarea', { name: 'note', rows: '2', placeholder: 'Anything to add? (optional)', 'aria-label': 'Comment', maxlength: '2000' });
+  const buttons = [1, 2, 3, 4, 5].map((n) =>
+    h('button', { type: 'button', class: 'star', 'aria-label': `${n} star${n > 1 ? 's' : ''}`, 'aria-pressed': 'false' }, '★'),
+  );
+  const note = h('textarea', {
+    name: 'note',
+    rows: '2',
+    placeholder: 'Anything to add? (optional)',
+    'aria-label': 'Comment',
+    maxlength: '2000',
+  });
   const submit = h('button', { type: 'submit', class: 'primary', disabled: '' }, 'Send rating');
-  buttons.forEach((b, i) => b.addEventListener('click', () => {
-    stars = i + 1;
-    buttons.forEach((x, j) => x.setAttribute('aria-pressed', String(j < stars)));
-    submit.disabled = false;
-  }));
-  const form = h('form', { class: 'rating' }, h('p', {}, 'The chat has ended. How did we do?'), h('div', { class: 'stars', role: 'group', 'aria-label': 'Rating' }, ...buttons), note, submit,
-    h('button', { type: 'button', class: 'end' }, 'New chat'));
-  form.lastElementChild!.addEventListener('click', () => { sessionStorage.removeItem(storeKey); startForm(body, info); });
+  buttons.forEach((b, i) =>
+    b.addEventListener('click', () => {
+      stars = i + 1;
+      buttons.forEach((x, j) => x.setAttribute('aria-pressed', String(j < stars)));
+      submit.disabled = false;
+    }),
+  );
+  const form = h(
+    'form',
+    { class: 'rating' },
+    h('p', {}, 'The chat has ended. How did we do?'),
+    h('div', { class: 'stars', role: 'group', 'aria-label': 'Rating' }, ...buttons),
+    note,
+    submit,
+    h('button', { type: 'button', class: 'end' }, 'New chat'),
+  );
+  form.lastElementChild!.addEventListener('click', () => {
+    sessionStorage.removeItem(storeKey);
+    startForm(body, info);
+  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     submit.disabled = true;
-    await api(`/sessions/${s.id}/rating`, { method: 'POST', token: s.token, body: JSON.stringify({ stars, note: note.value.trim() || null }) }).catch(() => {});
+    await api(`/sessions/${s.id}/rating`, {
+      method: 'POST',
+      token: s.token,
+      body: JSON.stringify({ stars, note: note.value.trim() || null }),
+    }).catch(() => {});
     thanks(body);
   });
   body.replaceChildren(form);
