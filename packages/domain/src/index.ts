@@ -6,3 +6,4 @@ export * from './routing.ts';
 export * from './sections.ts';
 export * from './limits.ts';
 export * from './delivery.ts';
+export * from './webhooks.ts';

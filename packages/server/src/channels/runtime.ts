@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.ts';
-import { EVENTS_CHANNEL, type LiveNotice } from '../db/repos/case-events.ts';
+import { EVENTS_CHANNEL, type LiveNotice } from '../outbox/notices.ts';
 import { startChannelJobs } from '../jobs/channel-jobs.ts';
 import type { ChannelOptions } from './config.ts';
 import { startSmtpListener } from './email/smtp-listener.ts';

@@ -5,7 +5,7 @@ import { actorOf } from './auth-hook.ts';
 import { IdParams, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
-import { audienceOf } from '../db/repos/case-events.ts';
+import { audienceOf } from '../outbox/notices.ts';
 import { notFound } from '../errors.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { transition, type LifecycleEvent } from '@casework/domain';
 import type { Deps } from '../deps.ts';
 import { lockCase, saveChanges } from '../use-cases/case-write.ts';
-import { appendEvents, audienceOf, inTransaction } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 
 const BATCH = 100; // one transaction each: on the embedded database it holds the only connection
 

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
 import type { AppUser } from '../auth/actor.ts';
-import { EVENTS_CHANNEL, type Audience, type LiveNotice } from '../db/repos/case-events.ts';
+import { EVENTS_CHANNEL, type Audience, type LiveNotice } from '../outbox/notices.ts';
 import { visibleTo } from '../db/repos/visibility.ts';
 
 export type LiveMessage = { id?: string; event: string; data: Record<string, unknown> };

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import { EVENTS_CHANNEL, type Audience, type LiveNotice } from '../db/repos/case-events.ts';
+import { EVENTS_CHANNEL, type Audience, type LiveNotice } from '../outbox/notices.ts';
 
 export const PRESENCE_CHANNEL = 'casework_presence';
 /** A viewer who has not said "still here" for this long has left. */

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { DB_KINDS, makeTeam, startTestApp, type TestApp } from '../test-support/harness.ts';
 import { seedCase } from '../test-support/case-fixtures.ts';
 import { eventually } from '../test-support/eventually.ts';
-import { appendEvents, EVENTS_CHANNEL, inTransaction, type LiveNotice } from '../db/repos/case-events.ts';
+import { appendEvents, EVENTS_CHANNEL, inTransaction, type LiveNotice } from '../outbox/outbox.ts';
 
 describe.each(DB_KINDS)('changes are announced after commit, never before or for a rollback (%s)', (kind) => {
   let t: TestApp;

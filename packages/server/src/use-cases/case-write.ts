@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { can, canView, transition, type CaseAction, type CaseChanges, type LifecycleEvent } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import { selectCaseViews, toCaseView, type CaseView } from '../db/repos/case-views.ts';
-import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../outbox/outbox.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { Problem, forbidden, invalid, notAllowedTransition, notFound } from '../errors.ts';

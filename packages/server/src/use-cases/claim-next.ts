@@ -5,7 +5,7 @@ import { findNextCandidate } from '../db/repos/queue.ts';
 import { claimFromQueue, type QueueClaim } from '../db/repos/claim-queue.ts';
 import { Batcher } from '../batcher.ts';
 import { toCaseView } from '../db/repos/case-views.ts';
-import { announceCommitted, appendEvents, audienceOf, dedupe, inTransaction } from '../db/repos/case-events.ts';
+import { announceCommitted, appendEvents, audienceOf, dedupe, inTransaction } from '../outbox/outbox.ts';
 import { checkCapacity, lockCase, saveChanges, type CaseWriteResult } from './case-write.ts';
 import { Problem, forbidden } from '../errors.ts';
 import { queueTeams } from './my-work.ts';

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { findCaseView, type CaseView } from '../db/repos/case-views.ts';
 import { findOrCreateCustomer, type CustomerInput } from '../db/repos/customers.ts';
-import { appendEvents, audienceOf, inTransaction } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { newReference, uuidv7 } from '../ids.ts';
 import { checkCapacity } from './case-write.ts';
 import { forbidden, invalid } from '../errors.ts';

@@ -1,7 +1,7 @@
 import { can, canView, type CaseAction } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
-import { appendEvents, audienceOf, inTransaction } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { lockCase, refusal, type CaseWriteResult } from './case-write.ts';
 import { invalid, notFound } from '../errors.ts';
 

@@ -3,7 +3,7 @@ import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { matchOrCreateCustomers } from '../db/repos/customer-match.ts';
-import { announceCommitted, type LiveNotice } from '../db/repos/case-events.ts';
+import { announceCommitted, type LiveNotice } from '../outbox/outbox.ts';
 import { newReferences, uuidv7Many } from '../ids.ts';
 import { forbidden, invalid } from '../errors.ts';
 import { memberKey, namedIds, validateImport, type ImportItem, type ImportRow, type KnownIds } from './import-validate.ts';

@@ -4,7 +4,7 @@ import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
-import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../outbox/outbox.ts';
 import { uuidv7 } from '../ids.ts';
 import { lockCase, refusal } from './case-write.ts';
 import { notFound } from '../errors.ts';

@@ -3,7 +3,7 @@ import { initialStatus, transition } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
-import { appendEvents, audienceOf, inTransaction } from '../db/repos/case-events.ts';
+import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { findOrCreateCustomer, type CustomerInput } from '../db/repos/customers.ts';
 import { uuidv7 } from '../ids.ts';
 import { insertCase } from './create-case.ts';

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { Problem, notAllowedTransition, notFound, unauthenticated } from '../../errors.ts';
 import { randomToken, sha256, uuidv7 } from '../../ids.ts';
-import { appendEvents, audienceOf, inTransaction } from '../../db/repos/case-events.ts';
+import { appendEvents, audienceOf, inTransaction } from '../../outbox/outbox.ts';
 import { lockCase, saveChanges } from '../../use-cases/case-write.ts';
 import { receiveCustomerMessage, type InboundPayload } from '../../use-cases/receive-customer-message.ts';
 import { findChannel, findChannelByKey } from '../channel-repo.ts';

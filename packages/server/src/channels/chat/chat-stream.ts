@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { EVENTS_CHANNEL, type LiveNotice } from '../../db/repos/case-events.ts';
+import { EVENTS_CHANNEL, type LiveNotice } from '../../outbox/notices.ts';
 import { chatMessages, chatState, type ChatMessage, type ChatState } from './chat-service.ts';
 
 const PAGE = 200;

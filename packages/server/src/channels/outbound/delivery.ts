@@ -3,7 +3,7 @@ import { CHAT_CHANNELS, deliveryProblem, type DeliveryState } from '@casework/do
 import type { Db } from '../../db/connect.ts';
 import type { Database } from '../../db/schema.ts';
 import type { CaseView } from '../../db/repos/case-views.ts';
-import { appendEvents, audienceOf } from '../../db/repos/case-events.ts';
+import { appendEvents, audienceOf } from '../../outbox/outbox.ts';
 import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
 
 /** The history and live event of a reply's delivery changing state (`case.delivery_changed`). */

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Deps } from '../../deps.ts';
 import { findCaseView, type CaseView } from '../../db/repos/case-views.ts';
-import { inTransaction } from '../../db/repos/case-events.ts';
+import { inTransaction } from '../../outbox/outbox.ts';
 import { uuidv7 } from '../../ids.ts';
 import { backoffMs, type ChannelOptions } from '../config.ts';
 import { findCaseChannel } from '../channel-repo.ts';

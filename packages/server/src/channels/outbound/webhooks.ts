@@ -1,33 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { findCaseView } from '../../db/repos/case-views.ts';
 import { backoffMs, type ChannelOptions } from '../config.ts';
 import { decryptSecret } from '../secrets.ts';
 import { outboundRequest } from './outbound-http.ts';
 
-/** Case events an outbound webhook can subscribe to (SPEC §9). */
-export const WEBHOOK_EVENTS = ['case.created', 'case.claimed', 'case.status_changed', 'case.message_created'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-
-/**
- * A data-modifying CTE that queues one delivery per subscribed webhook for each row of the CTE
- * `events` (columns id, case_id, type, data): it runs inside the statement that appends the
- * events, so a committed event is always delivered and a rolled-back one never. Delivery ids
- * are UUIDv7 built in SQL from the event time, like the ones made in code.
- */
-export function webhookDeliveriesCte(events: string, actorId: string | null, at: Date): RawBuilder<unknown> {
-  const ev = sql.table(events);
-  const id = sql`encode(set_byte(overlay(uuid_send(gen_random_uuid()) placing substring(int8send(${at.getTime()}::bigint) from 3) from 1 for 6),
-      6, (get_byte(uuid_send(gen_random_uuid()), 6) & 15) | 112), 'hex')::uuid`;
-  return sql`INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, case_id, data, status, next_attempt_at, created_at)
-    SELECT ${id}, w.id, e.id, e.type, e.case_id,
-      jsonb_build_object('caseId', e.case_id::text, 'eventId', e.id::text, 'actorId', ${actorId}::text) || e.data,
-      'pending', ${at}, ${at}
-    FROM ${ev} e JOIN webhooks w ON w.active AND e.type = ANY(w.events)
-    WHERE e.type = ANY(${[...WEBHOOK_EVENTS]}::text[])
-    RETURNING 1`;
-}
+export { WEBHOOK_EVENTS, type WebhookEvent } from '@casework/domain';
 
 /** `sha256=<hex HMAC-SHA256(secret, raw body)>`: receivers verify the body came from us. */
 export function signWebhookBody(secret: string, body: string): string {

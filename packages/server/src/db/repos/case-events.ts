@@ -1,12 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import type { Db } from '../connect.ts';
-import { announce } from '../../realtime/announcer.ts';
-import type { DomainEvent } from '@casework/domain';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { WEBHOOK_EVENTS, type DomainEvent } from '@casework/domain';
 import type { Database } from '../schema.ts';
-import { webhookDeliveriesCte } from '../../channels/outbound/webhooks.ts';
-
-/** Who may hear about a change: the teams and people the case belonged to before and after. */
-export type Audience = { teamIds: string[]; userIds: string[] };
 
 export type StoredEvent = {
   id: string;
@@ -17,48 +11,16 @@ export type StoredEvent = {
   createdAt: Date;
 };
 
-/** The channel on which committed changes are announced to every server process. */
-export const EVENTS_CHANNEL = 'casework_events';
-
-export type LiveNotice = { caseId: string; ids: string[]; types: string[]; audience: Audience; at: string };
-
-const pending = new WeakMap<object, LiveNotice[]>();
-
 /**
- * Runs `work` in a transaction; the changes it records with appendEvents are announced to every
- * process once the transaction has committed (never for a rolled-back one).
+ * Appends history rows and, in the same statement, one webhook delivery per active webhook
+ * subscribed to each row's type.
+ * Call it through the outbox (outbox/outbox.ts), which announces the change after commit.
  */
-export async function inTransaction<T>(db: Db, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  const notices: LiveNotice[] = [];
-  const result = await db.kysely.transaction().execute(async (trx) => {
-    pending.set(trx, notices);
-    return work(trx);
-  });
-  announceCommitted(db, notices);
-  return result;
-}
-
-/** Announces notices of changes that are already committed. */
-export function announceCommitted(db: Db, notices: LiveNotice[]): void {
-  announce(
-    db,
-    EVENTS_CHANNEL,
-    notices.map((n) => JSON.stringify(n)),
-  );
-}
-
-/**
- * Appends history rows and queues their webhook deliveries (one statement, in the caller's
- * transaction, so a committed event is always delivered and a rolled-back one never); the
- * change is announced when that transaction commits (see inTransaction).
- */
-export async function appendEvents(
+export async function insertCaseEvents(
   trx: Kysely<Database>,
-  input: { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date; audience: Audience },
+  input: { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date },
 ): Promise<StoredEvent[]> {
   if (input.events.length === 0) return [];
-  const notices = pending.get(trx);
-  if (!notices) throw new Error('appendEvents runs inside inTransaction, which announces the change on commit');
   const rows = await sql<{ id: string; type: string }>`WITH ev AS (
       INSERT INTO case_events (case_id, type, actor_id, data, created_at)
       SELECT ${input.caseId}::uuid, e.type, ${input.actorId}::uuid, e.data, ${input.at}
@@ -68,13 +30,6 @@ export async function appendEvents(
       RETURNING id, case_id, type, data),
     hooks AS (${webhookDeliveriesCte('ev', input.actorId, input.at)})
     SELECT ev.id::text AS id, ev.type FROM ev ORDER BY ev.id`.execute(trx);
-  notices.push({
-    caseId: input.caseId,
-    ids: rows.rows.map((r) => r.id),
-    types: rows.rows.map((r) => r.type),
-    audience: dedupe(input.audience),
-    at: input.at.toISOString(),
-  });
   return rows.rows.map((r, i) => ({
     id: r.id,
     caseId: input.caseId,
@@ -85,14 +40,21 @@ export async function appendEvents(
   }));
 }
 
-export function dedupe(a: Audience): Audience {
-  return { teamIds: [...new Set(a.teamIds)], userIds: [...new Set(a.userIds.filter(Boolean))] };
-}
-
-/** Teams and people a case's change concerns (owner, collaborators, team), before and after. */
-export function audienceOf(...states: { teamId: string; ownerId: string | null; collaboratorIds: readonly string[] }[]): Audience {
-  return {
-    teamIds: states.map((s) => s.teamId),
-    userIds: states.flatMap((s) => [...(s.ownerId ? [s.ownerId] : []), ...s.collaboratorIds]),
-  };
+/**
+ * A data-modifying CTE that queues one delivery per subscribed webhook for each row of the CTE
+ * `events` (columns id, case_id, type, data): it runs inside the statement that appends the
+ * events, so a committed event is always delivered and a rolled-back one never. Delivery ids
+ * are UUIDv7 built in SQL from the event time, like the ones made in code.
+ */
+function webhookDeliveriesCte(events: string, actorId: string | null, at: Date): RawBuilder<unknown> {
+  const ev = sql.table(events);
+  const id = sql`encode(set_byte(overlay(uuid_send(gen_random_uuid()) placing substring(int8send(${at.getTime()}::bigint) from 3) from 1 for 6),
+      6, (get_byte(uuid_send(gen_random_uuid()), 6) & 15) | 112), 'hex')::uuid`;
+  return sql`INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, case_id, data, status, next_attempt_at, created_at)
+    SELECT ${id}, w.id, e.id, e.type, e.case_id,
+      jsonb_build_object('caseId', e.case_id::text, 'eventId', e.id::text, 'actorId', ${actorId}::text) || e.data,
+      'pending', ${at}, ${at}
+    FROM ${ev} e JOIN webhooks w ON w.active AND e.type = ANY(w.events)
+    WHERE e.type = ANY(${[...WEBHOOK_EVENTS]}::text[])
+    RETURNING 1`;
 }

@@ -1,8 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { DomainEvent } from '@casework/domain';
+import { WEBHOOK_EVENTS, type DomainEvent } from '@casework/domain';
 import type { Database } from '../schema.ts';
 import type { CaseViewRow } from './case-views.ts';
-import { WEBHOOK_EVENTS } from '../../channels/outbound/webhooks.ts';
 
 export type QueueClaim =
   /** The claimed case as it is now, and its history rows (ids in order). */

@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { DomainEvent } from '@casework/domain';
+import type { Db } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
+import { insertCaseEvents, type StoredEvent } from '../db/repos/case-events.ts';
+import { announce } from '../realtime/announcer.ts';
+import { dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
+
+export { audienceOf, dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
+export type { StoredEvent } from '../db/repos/case-events.ts';
+
+/**
+ * The outbox: a case's history rows and their webhook deliveries are written in the changing
+ * transaction, and the change is announced to every process once that transaction committed
+ * (never for a rolled-back one).
+ */
+const pending = new WeakMap<object, LiveNotice[]>();
+
+/**
+ * Runs `work` in a transaction; the changes it records with appendEvents are announced to every
+ * process once the transaction has committed (never for a rolled-back one).
+ */
+export async function inTransaction<T>(db: Db, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  const notices: LiveNotice[] = [];
+  const result = await db.kysely.transaction().execute(async (trx) => {
+    pending.set(trx, notices);
+    return work(trx);
+  });
+  announceCommitted(db, notices);
+  return result;
+}
+
+/** Announces notices of changes that are already committed. */
+export function announceCommitted(db: Db, notices: LiveNotice[]): void {
+  announce(
+    db,
+    EVENTS_CHANNEL,
+    notices.map((n) => JSON.stringify(n)),
+  );
+}
+
+/**
+ * Appends history rows and queues their webhook deliveries (one statement, in the caller's
+ * transaction, so a committed event is always delivered and a rolled-back one never); the
+ * change is announced when that transaction commits (see inTransaction).
+ */
+export async function appendEvents(
+  trx: Kysely<Database>,
+  input: { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date; audience: Audience },
+): Promise<StoredEvent[]> {
+  if (input.events.length === 0) return [];
+  const notices = pending.get(trx);
+  if (!notices) throw new Error('appendEvents runs inside inTransaction, which announces the change on commit');
+  const stored = await insertCaseEvents(trx, input);
+  notices.push({
+    caseId: input.caseId,
+    ids: stored.map((e) => e.id),
+    types: stored.map((e) => e.type),
+    audience: dedupe(input.audience),
+    at: input.at.toISOString(),
+  });
+  return stored;
+}
