@@ -1,14 +1,14 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { isSectionKey, SECTION_KEYS } from '@casework/domain';
+import { isSectionKey } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { caseJson } from './presenters.ts';
 import { CaseSchema, Nullable, problems } from './schemas.ts';
 import { getMyWork, getSectionPage } from '../use-cases/my-work.ts';
 import { claimNext } from '../use-cases/claim-next.ts';
+import { savePreferences } from '../use-cases/save-preferences.ts';
 import { decodeCursor } from '../db/repos/case-list.ts';
 import { invalid, notFound } from '../errors.ts';
-import { notifyUser } from '../realtime/hub.ts';
 
 const SectionSchema = Type.Object({
   key: Type.String(),
@@ -144,21 +144,7 @@ export const myWorkRoutes: RouteModule = (app, deps) => {
       schema: { tags, summary: 'Save which My Work sections are collapsed', body: Prefs, response: { 200: Prefs, ...problems(400, 401) } },
     },
     async (req) => {
-      const actor = actorOf(req);
-      const keys = [...new Set(req.body.collapsedSections)];
-      const unknown = keys.filter((k) => !isSectionKey(k));
-      if (unknown.length)
-        throw invalid([
-          { field: 'collapsedSections', message: `unknown sections: ${unknown.join(', ')} (known: ${SECTION_KEYS.join(', ')})` },
-        ]);
-      const now = deps.clock.now();
-      await deps.db.kysely
-        .insertInto('user_preferences')
-        .values({ user_id: actor.id, collapsed_sections: keys, updated_at: now })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ collapsed_sections: keys, updated_at: now }))
-        .execute();
-      await notifyUser(deps.db, actor.id, 'preferences.updated', now);
-      return { collapsedSections: keys };
+      return savePreferences(deps, actorOf(req), req.body);
     },
   );
 };

@@ -1,11 +1,10 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { canonicalTimeZone } from '@casework/domain';
 import type { Kysely } from 'kysely';
 import type { RouteModule } from './route-types.ts';
 import type { Database } from '../db/schema.ts';
 import { Nullable, problems } from './schemas.ts';
 import { Name, ZoneInput } from './admin-schemas.ts';
-import { invalid } from '../errors.ts';
+import { updateOrganisation } from '../use-cases/update-organisation.ts';
 
 const OrganisationSchema = Type.Object({
   name: Type.String(),
@@ -60,20 +59,7 @@ export const organisationRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const b = req.body;
-      const zone = b.timeZone === undefined ? undefined : canonicalTimeZone(b.timeZone);
-      if (zone === null) throw invalid([{ field: 'timeZone', message: 'is not an IANA time zone' }]);
-      await db
-        .updateTable('organisation')
-        .set({
-          updated_at: deps.clock.now(),
-          ...(b.name !== undefined ? { name: b.name.trim() } : {}),
-          ...(zone !== undefined ? { time_zone: zone } : {}),
-          ...(b.autoCloseDays !== undefined ? { auto_close_days: b.autoCloseDays } : {}),
-          ...(b.maxOpenPerUser !== undefined ? { max_open_per_user: b.maxOpenPerUser } : {}),
-        })
-        .where('id', '=', 1)
-        .execute();
+      await updateOrganisation(deps, req.body);
       return readOrganisation(db);
     },
   );
