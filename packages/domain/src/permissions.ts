@@ -80,10 +80,17 @@ type Subject = Pick<CaseFacts, 'type' | 'status' | 'teamId' | 'ownerId' | 'colla
  * or they own or follow it. Everything else answers "not found".
  */
 export function canView(user: Actor, c: Subject): boolean {
-  if (user.permissions.has('case.view_all')) return true;
-  if (user.permissions.has('case.view_team') && user.teamIds.includes(c.teamId)) return true;
+  if (seesEveryCase(user)) return true;
+  if (seenTeams(user).includes(c.teamId)) return true;
   return c.ownerId === user.id || c.collaboratorIds.includes(user.id);
 }
+
+/** Whether the user sees every case of the organisation (canView's first clause). */
+export const seesEveryCase = (user: Pick<Actor, 'permissions'>): boolean => user.permissions.has('case.view_all');
+
+/** The teams whose every case the user sees by membership (canView's second clause): none without case.view_team. */
+export const seenTeams = (user: Pick<Actor, 'permissions' | 'teamIds'>): readonly string[] =>
+  user.permissions.has('case.view_team') ? user.teamIds : [];
 
 const has = (user: Pick<Actor, 'permissions'>, p: Permission) => user.permissions.has(p);
 const anyOrOwn = (user: Actor, c: Subject, any: Permission, own: Permission) => has(user, any) || (has(user, own) && c.ownerId === user.id);

@@ -35,14 +35,20 @@ export const TYPE_LABEL = {
   platform: 'Platform',
 } as const satisfies Record<CaseType, string>;
 
+/** The chat types: a chat case is served live by an agent (web widget or app SDK). */
+export const CHAT_TYPES = ['web_connect', 'support_sdk'] as const satisfies readonly CaseType[];
+
 /** A chat case is served live by an agent (web widget or app SDK). */
 export function isChatType(type: CaseType): boolean {
-  return type === 'web_connect' || type === 'support_sdk';
+  return (CHAT_TYPES as readonly CaseType[]).includes(type);
 }
 
 /** "Open" statuses: the case still needs work. */
+export const OPEN_STATUSES = ['new', 'ready', 'waiting'] as const satisfies readonly Status[];
+
+/** "Open" statuses: the case still needs work. */
 export function isOpen(status: Status): boolean {
-  return status === 'new' || status === 'ready' || status === 'waiting';
+  return (OPEN_STATUSES as readonly Status[]).includes(status);
 }
 
 export function isCaseType(v: unknown): v is CaseType {

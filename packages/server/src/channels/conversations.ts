@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { openStatus } from '../db/sql-rules.ts';
 
 /** A key under which a channel knows a conversation: an email Message-ID, a sender, a CallSid, a chat session. */
 export type ConversationKey = { kind: string; id: string; openOnly?: boolean };
@@ -13,7 +14,7 @@ export async function findConversationCase(trx: Kysely<Database>, channelId: str
     const r = await sql<{ case_id: string }>`SELECT m.case_id::text AS case_id FROM channel_conversations m
       JOIN cases c ON c.id = m.case_id
       WHERE m.channel_id = ${channelId}::uuid AND m.kind = ${k.kind} AND m.external_id = ${k.id}
-        ${k.openOnly ? sql`AND c.status IN ('new','ready','waiting')` : sql``}`.execute(trx);
+        ${k.openOnly ? sql`AND ${sql.raw(openStatus('c'))}` : sql``}`.execute(trx);
     if (r.rows[0]) return r.rows[0].case_id;
   }
   return null;

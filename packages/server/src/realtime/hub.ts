@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
 import type { AppUser } from '../auth/actor.ts';
 import { EVENTS_CHANNEL, type Audience, type LiveNotice } from '../outbox/notices.ts';
-import { visibleTo } from '../db/repos/visibility.ts';
+import { seenTeams, seesEveryCase } from '@casework/domain';
+import { visibleTo } from '../db/sql-rules.ts';
 
 export type LiveMessage = { id?: string; event: string; data: Record<string, unknown> };
 /** A connected browser. `reload` re-reads its user (teams, role) from the database, or closes it if signed out. */
@@ -21,8 +22,8 @@ export const ACCESS_CHANGED = 'access.changed';
 export function mayHear(actor: AppUser, a: Audience, personal = false): boolean {
   if (a.userIds.includes(actor.id)) return true;
   if (personal) return false;
-  if (actor.permissions.has('case.view_all')) return true;
-  return actor.permissions.has('case.view_team') && a.teamIds.some((t) => actor.teamIds.includes(t));
+  if (seesEveryCase(actor)) return true;
+  return a.teamIds.some((t) => seenTeams(actor).includes(t));
 }
 
 /**

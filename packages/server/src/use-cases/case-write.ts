@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { can, canView, transition, type CaseAction, type CaseChanges, type LifecycleEvent } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
+import { openStatus } from '../db/sql-rules.ts';
 import { selectCaseViews, toCaseView, type CaseView } from '../db/repos/case-views.ts';
 import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../outbox/outbox.ts';
 import type { AppUser } from '../auth/actor.ts';
@@ -116,7 +117,7 @@ export async function checkCapacity(trx: Kysely<Database>, userId: string, exclu
   // Serialise this user's claims so two at once cannot both slip under the limit.
   await sql`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`.execute(trx);
   const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases
-    WHERE owner_id = ${userId}::uuid AND status IN ('new','ready','waiting')
+    WHERE owner_id = ${userId}::uuid AND ${sql.raw(openStatus('cases'))}
       AND id IS DISTINCT FROM ${excludeCaseId}::uuid`.execute(trx);
   if (r.rows[0]!.n >= max) {
     throw new Problem(409, 'capacity_reached', 'Capacity reached', `At most ${max} open cases per user.`, { maxOpenPerUser: max });

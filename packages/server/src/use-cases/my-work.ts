@@ -1,4 +1,4 @@
-import { dayBounds, nextReason, SECTIONS, type SectionKey } from '@casework/domain';
+import { dayBounds, nextReason, SECTIONS, seenTeams, seesEveryCase, type SectionKey } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
@@ -19,8 +19,7 @@ export type MyWork = {
  * The teams whose queue the user works: their own teams (claiming needs membership), and only
  * if they may see those teams' cases (a role without case.view_team must not learn of them).
  */
-export const queueTeams = (actor: AppUser): string[] =>
-  actor.permissions.has('case.view_team') || actor.permissions.has('case.view_all') ? [...actor.teamIds] : [];
+export const queueTeams = (actor: AppUser): string[] => (seesEveryCase(actor) ? [...actor.teamIds] : [...seenTeams(actor)]);
 
 /** Everything the My Work page shows, for the user's "today" (SPEC §3), in one statement. */
 export async function getMyWork(deps: Deps, actor: AppUser): Promise<MyWork> {

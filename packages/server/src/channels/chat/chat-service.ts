@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { transition, type LifecycleEvent } from '@casework/domain';
+import { OPEN_STATUSES, transition, type LifecycleEvent } from '@casework/domain';
 import type { Database } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { Problem, notAllowedTransition, notFound, unauthenticated } from '../../errors.ts';
@@ -169,7 +169,7 @@ export async function chatState(deps: Deps, sessionId: string): Promise<ChatStat
     caseId: r.case_id,
     reference: r.reference,
     status: r.status,
-    ended: r.ended_at !== null || !['new', 'ready', 'waiting'].includes(r.status),
+    ended: r.ended_at !== null || !(OPEN_STATUSES as readonly string[]).includes(r.status),
     rated: r.rated_at !== null,
     rating: r.rating_stars === null ? null : { stars: r.rating_stars, note: r.rating_note },
   };

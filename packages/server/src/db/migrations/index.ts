@@ -10,6 +10,7 @@ import * as claimNextBatch from './010-claim-next-batch.ts';
 import * as deliveryStatus from './011-delivery-status.ts';
 import * as abandonedChats from './012-abandoned-chats.ts';
 import * as idempotencyLease from './013-idempotency-lease.ts';
+import * as sqlRules from './014-sql-rules.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '011-delivery-status', up: deliveryStatus.up },
   { name: '012-abandoned-chats', up: abandonedChats.up },
   { name: '013-idempotency-lease', up: idempotencyLease.up },
+  { name: '014-sql-rules', up: sqlRules.up },
 ];

@@ -1,9 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { CaseType, Status } from '@casework/domain';
+import { seesEveryCase, type CaseType, type Status } from '@casework/domain';
 import type { Database } from '../schema.ts';
 import type { AppUser } from '../../auth/actor.ts';
 import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
-import { visibleElsewhere, visibleParts, visibleTeams, visibleTo } from './visibility.ts';
+import { visibleElsewhere, visibleParts, visibleTeams, visibleTo } from '../sql-rules.ts';
 
 export type CaseFilter = {
   status?: Status[];
@@ -35,7 +35,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 // Filtering to teams whose cases the actor sees in full makes the visibility test redundant;
 // leaving it out lets the planner walk the team's index in order instead of sorting the team.
 const withinOwnTeams = (actor: AppUser, f: CaseFilter) =>
-  Boolean(f.teamIds?.length) && actor.permissions.has('case.view_team') && f.teamIds!.every((t) => actor.teamIds.includes(t));
+  Boolean(f.teamIds?.length) && f.teamIds!.every((t) => visibleTeams(actor).includes(t));
 
 // Filters shared by the page and its total, so the count always describes the list.
 function where(actor: AppUser, f: CaseFilter) {
@@ -52,7 +52,7 @@ function where(actor: AppUser, f: CaseFilter) {
 export const COUNT_CAP = 1000;
 
 /** Whether this list's total is counted only up to COUNT_CAP (see there). */
-export const countIsCapped = (actor: AppUser, f: CaseFilter) => actor.permissions.has('case.view_all') && !withinOwnTeams(actor, f);
+export const countIsCapped = (actor: AppUser, f: CaseFilter) => seesEveryCase(actor) && !withinOwnTeams(actor, f);
 
 // The total: one count per disjoint part of what the actor may see (see visibleParts), or, for
 // an organisation-wide count, the matches up to one past the cap.
@@ -80,7 +80,7 @@ function pageSql(
   const order = sql`ORDER BY ${col} DESC, c.id DESC LIMIT ${n}`;
   // Selective filters (an owner, following, a search) have better indexes than the teams' order.
   const selective = f.owner?.kind === 'user' || f.following || Boolean(f.q);
-  if (actor.permissions.has('case.view_all') || withinOwnTeams(actor, f) || selective) {
+  if (seesEveryCase(actor) || withinOwnTeams(actor, f) || selective) {
     return sql<{ id: string }>`SELECT c.id FROM cases c WHERE ${cond} ${after} ${order}`;
   }
   const rest = filters(actor, f);

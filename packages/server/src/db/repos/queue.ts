@@ -1,11 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { CaseType } from '@casework/domain';
 import type { Database } from '../schema.ts';
+import { QUEUE_LOCK_DEPTH, TYPE_RANKS, queued } from '../sql-rules.ts';
 
 type Pick = { id: string; type: CaseType; created_at: Date };
-
-/** Rows per (team, rank) a locking pick looks at, so concurrent claimers each find a free one. */
-const LOCK_DEPTH = 8;
 
 // One index probe per (team, type rank) on cases_queue, then the best of those few rows.
 // `today` narrows to [start, end) and takes the newest; otherwise the oldest.
@@ -14,18 +12,18 @@ function probe(teamIds: string[], today: { start: Date; end: Date } | null, lock
   const dir = today ? sql`DESC` : sql`ASC`;
   const heads = sql`SELECT p.id, p.type, p.type_rank, p.created_at
     FROM unnest(${teamIds}::uuid[]) AS t(team_id)
-    CROSS JOIN generate_series(1, 6) AS r(rank)
+    CROSS JOIN ${sql.raw(TYPE_RANKS)} AS r(rank)
     CROSS JOIN LATERAL (
       SELECT q.id, q.type, q.type_rank, q.created_at FROM cases q
-      WHERE q.team_id = t.team_id AND q.type_rank = r.rank AND q.status = 'new' AND q.owner_id IS NULL ${range}
-      ORDER BY q.created_at ${dir}, q.id ${dir} LIMIT ${sql.lit(lock ? LOCK_DEPTH : 1)}
+      WHERE q.team_id = t.team_id AND q.type_rank = r.rank AND ${sql.raw(queued('q'))} ${range}
+      ORDER BY q.created_at ${dir}, q.id ${dir} LIMIT ${sql.lit(lock ? QUEUE_LOCK_DEPTH : 1)}
     ) p`;
   if (!lock)
     return sql<Pick>`SELECT p.id::text AS id, p.type, p.created_at FROM (${heads}) p ORDER BY p.type_rank, p.created_at ${dir}, p.id ${dir} LIMIT 1`;
   // Lock exactly one row: the best of the queue heads that no other transaction holds. (Locking
   // inside each probe would hold a row per team and rank, starving concurrent claimers.)
   return sql<Pick>`SELECT c.id::text AS id, c.type, c.created_at FROM cases c JOIN (${heads}) p ON p.id = c.id
-    WHERE c.status = 'new' AND c.owner_id IS NULL
+    WHERE ${sql.raw(queued('c'))}
     ORDER BY p.type_rank, p.created_at ${dir}, p.id ${dir} LIMIT 1 FOR UPDATE OF c SKIP LOCKED`;
 }
 
@@ -54,6 +52,6 @@ export async function countCandidates(db: Kysely<Database>, teamIds: string[], r
   if (teamIds.length === 0) return 0;
   const r = range ? sql`AND created_at >= ${range.start} AND created_at < ${range.end}` : sql``;
   const res = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases
-    WHERE team_id = ANY(${teamIds}::uuid[]) AND status = 'new' AND owner_id IS NULL ${r}`.execute(db);
+    WHERE team_id = ANY(${teamIds}::uuid[]) AND ${sql.raw(queued('cases'))} ${r}`.execute(db);
   return res.rows[0]!.n;
 }

@@ -1,28 +1,13 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { SECTION_KEYS, type CaseType, type SectionKey } from '@casework/domain';
 import type { Database } from '../schema.ts';
+import { bind, section } from '../sql-rules.ts';
 import { selectCaseViews, toCaseView, type CaseView, type CaseViewRow } from './case-views.ts';
 import { encodeCursor, type Cursor } from './case-list.ts';
 
-const CHAT = sql`('web_connect','support_sdk')`;
-
-/** SQL twin of the domain's sectionOf: which of V's cases each My Work section holds. */
+/** SQL twin of the domain's sectionOf: which of V's cases each My Work section holds (db/sql-rules.ts). */
 function sectionWhere(key: SectionKey, userId: string, today: { start: Date; end: Date }): RawBuilder<boolean> {
-  const me = sql`${userId}::uuid`;
-  switch (key) {
-    case 'active_chats':
-      return sql<boolean>`c.owner_id = ${me} AND c.status = 'ready' AND c.type IN ${CHAT}`;
-    case 'ready':
-      return sql<boolean>`c.owner_id = ${me} AND c.status = 'ready' AND c.type NOT IN ${CHAT}`;
-    case 'waiting':
-      return sql<boolean>`c.owner_id = ${me} AND c.status = 'waiting'`;
-    case 'solved_today':
-      return sql<boolean>`c.owner_id = ${me} AND c.status = 'resolved'
-      AND c.resolved_at >= ${today.start} AND c.resolved_at < ${today.end} AND c.resolution_reason IS DISTINCT FROM 'abandoned'`;
-    case 'following':
-      return sql<boolean>`c.id IN (SELECT f.case_id FROM case_collaborators f WHERE f.user_id = ${me})
-      AND c.owner_id IS DISTINCT FROM ${me} AND c.status IN ('new','ready','waiting')`;
-  }
+  return bind(section(key), { user: sql`${userId}::uuid`, day_start: sql`${today.start}`, day_end: sql`${today.end}` });
 }
 
 export type SectionPage = { key: SectionKey; count: number; cases: CaseView[]; nextCursor: string | null };

@@ -1,0 +1,129 @@
+import { sql, type RawBuilder } from 'kysely';
+import {
+  CHAT_TYPES,
+  OPEN_STATUSES,
+  QUEUED,
+  SECTION_RULES,
+  TYPE_RANK,
+  seenTeams,
+  seesEveryCase,
+  type Actor,
+  type SectionKey,
+  type SectionRule,
+} from '@casework/domain';
+
+/**
+ * The domain's rules as SQL, built from the domain's own constants: every SQL statement and
+ * server function that applies a rule takes its condition from here instead of restating it.
+ *
+ * A fragment is SQL text naming its inputs as `{name}` placeholders (the user, the day's
+ * bounds): `bind` turns it into a kysely builder with those inputs as parameters, and the server
+ * functions (db/sql-functions.ts) put their own variables there. The functions installed by
+ * migrations are held to what these build today by tests/sql-rules.test.ts: change a rule here
+ * and that test asks for a new migration recreating them.
+ */
+
+/** A SQL string literal. */
+export const lit = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+const list = (xs: readonly string[]): string => `(${xs.map(lit).join(', ')})`;
+
+/** The queue condition (SPEC §3.1, the domain's QUEUED) on a row's status and owner. */
+export function queuedOn(status: string, ownerId: string): string {
+  const unowned: null = QUEUED.ownerId; // compiles only while a queued case has no owner
+  return `${status} = ${lit(QUEUED.status)} AND ${ownerId} IS ${String(unowned).toUpperCase()}`;
+}
+
+/** The queue condition on the cases row `alias`. */
+export const queued = (alias: string): string => queuedOn(`${alias}.status`, `${alias}.owner_id`);
+
+/** An open status (the domain's OPEN_STATUSES / isOpen). */
+export const openStatus = (alias: string): string => `${alias}.status IN ${list(OPEN_STATUSES)}`;
+
+/** A chat type (the domain's CHAT_TYPES / isChatType), or, with `chat` false, any other type. */
+export const chatType = (alias: string, chat = true): string => `${alias}.type ${chat ? 'IN' : 'NOT IN'} ${list(CHAT_TYPES)}`;
+
+const RANKS = Object.values(TYPE_RANK).sort((a, b) => a - b);
+if (RANKS.some((r, i) => r !== RANKS[0]! + i)) throw new Error('TYPE_RANK must number the case types consecutively');
+/** Every type rank of the Next Unassigned rule (TYPE_RANK), as a set-returning expression. */
+export const TYPE_RANKS = `generate_series(${RANKS[0]}, ${RANKS[RANKS.length - 1]})`;
+
+/** Rows per (team, type rank) a locking queue pick looks at, so concurrent claimers each find a free one. */
+export const QUEUE_LOCK_DEPTH = 8;
+
+/** Placeholders a section condition names: the user, and the bounds of the user's day. */
+export type SectionInputs = 'user' | 'day_start' | 'day_end';
+
+function sectionCondition(rule: SectionRule, alias: string): string {
+  const c = alias;
+  const parts =
+    rule.relation === 'owned'
+      ? [`${c}.owner_id = {user}`]
+      : [`${c}.id IN (SELECT f.case_id FROM case_collaborators f WHERE f.user_id = {user})`, `${c}.owner_id IS DISTINCT FROM {user}`];
+  parts.push(rule.status === 'open' ? openStatus(c) : `${c}.status = ${lit(rule.status)}`);
+  if (rule.chat !== undefined) parts.push(chatType(c, rule.chat));
+  if (rule.resolvedToday) parts.push(`${c}.resolved_at >= {day_start} AND ${c}.resolved_at < {day_end}`);
+  if (rule.notReason !== undefined) parts.push(`${c}.resolution_reason IS DISTINCT FROM ${lit(rule.notReason)}`);
+  return parts.join(' AND ');
+}
+
+/** The SQL twin of the domain's sectionOf for one section, from SECTION_RULES (placeholders: SectionInputs). */
+export const section = (key: SectionKey, alias = 'c'): string => sectionCondition(SECTION_RULES[key], alias);
+
+/** Replaces each `{name}` placeholder of a fragment with SQL text (a server function's variables). */
+export function fill(fragment: string, inputs: Record<string, string>): string {
+  return fragment.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = inputs[name];
+    if (v === undefined) throw new Error(`No value for {${name}} in: ${fragment}`);
+    return v;
+  });
+}
+
+/** A fragment as a kysely builder, each `{name}` placeholder bound to the builder given for it. */
+export function bind<T = boolean>(fragment: string, inputs: Record<string, RawBuilder<unknown>> = {}): RawBuilder<T> {
+  const pieces = fragment.split(/\{(\w+)\}/);
+  const parts = pieces.map((p, i) => {
+    if (i % 2 === 0) return sql.raw(p);
+    const v = inputs[p];
+    if (v === undefined) throw new Error(`No value for {${p}} in: ${fragment}`);
+    return v;
+  });
+  return sql<T>`${sql.join(parts, sql``)}`;
+}
+
+// Visibility: the SQL form of the domain's canView (alias `c` = cases).
+
+/**
+ * canView as a condition: every list, count and search uses it, so a case never leaks through a
+ * side door. The followed ids are read once into an array (not a per-row subquery), so the
+ * planner can OR three index scans together instead of testing every case.
+ */
+export function visibleTo(actor: Actor): RawBuilder<boolean> {
+  if (seesEveryCase(actor)) return sql<boolean>`true`;
+  return sql<boolean>`(c.team_id = ANY(${visibleTeams(actor)}::uuid[]) OR c.owner_id = ${actor.id}::uuid
+    OR c.id = ANY(ARRAY(SELECT vc.case_id FROM case_collaborators vc WHERE vc.user_id = ${actor.id}::uuid)))`;
+}
+
+/**
+ * The same set as visibleTo, as disjoint parts (team cases; owned elsewhere; followed elsewhere)
+ * for counting and paging: a sum of three counts can read the team part from an index alone,
+ * where counting the OR must visit every matching row (thousands of pages for an agent at 1M cases).
+ */
+export function visibleParts(actor: Actor): RawBuilder<boolean>[] {
+  if (seesEveryCase(actor)) return [sql<boolean>`true`];
+  const teams = visibleTeams(actor);
+  return [...(teams.length ? [sql<boolean>`c.team_id = ANY(${teams}::uuid[])`] : []), ...visibleElsewhere(actor)];
+}
+
+/** Teams whose every case the actor sees by membership (the domain's seenTeams; view_all is handled apart). */
+export const visibleTeams = (actor: Actor): string[] => [...seenTeams(actor)];
+
+/** The cases outside visibleTeams the actor still sees: owned ones, then followed ones (disjoint). */
+export function visibleElsewhere(actor: Actor): RawBuilder<boolean>[] {
+  const me = sql`${actor.id}::uuid`;
+  const elsewhere = sql`NOT (c.team_id = ANY(${visibleTeams(actor)}::uuid[]))`;
+  return [
+    sql<boolean>`c.owner_id = ${me} AND ${elsewhere}`,
+    sql<boolean>`c.id = ANY(ARRAY(SELECT vc.case_id FROM case_collaborators vc WHERE vc.user_id = ${me}))
+      AND c.owner_id IS DISTINCT FROM ${me} AND ${elsewhere}`,
+  ];
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHAT_TYPES, OPEN_STATUSES, SECTION_KEYS } from '@casework/domain';
+import { DB_KINDS, sql, startTestApp, type TestApp } from '../test-support/harness.ts';
+import { SQL_FUNCTIONS } from '../db/sql-functions.ts';
+import { openStatus, queued, section, TYPE_RANKS } from '../db/sql-rules.ts';
+import { MIGRATIONS } from '../db/migrations/index.ts';
+
+/**
+ * The server functions that state the domain's rules are installed by migrations as frozen text.
+ * They must be what db/sql-functions.ts builds from the domain today: a rule changed in the
+ * domain (or in db/sql-rules.ts) without a migration recreating them fails here.
+ */
+describe.each(DB_KINDS)('installed SQL functions state the rules db/sql-rules.ts builds today (%s)', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(() => t.close());
+
+  it.each(SQL_FUNCTIONS.map((f) => [f.name, f] as const))('%s', async (name, f) => {
+    const r = await sql<{ src: string }>`SELECT p.prosrc AS src FROM pg_proc p
+      JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = ${name} AND n.nspname = current_schema()`.execute(t.db.kysely);
+    expect(r.rows.length, `${name} is installed once`).toBe(1);
+    const installed = r.rows[0]!.src;
+    if (installed !== f.body) {
+      expect.fail(
+        `The installed body of ${name} differs from what db/sql-functions.ts builds from the domain's rules now. ` +
+          'A rule changed (domain constants or db/sql-rules.ts) without a migration: add a new migration recreating ' +
+          `the functions, with the text printed by \`npx tsx packages/server/src/db/sql-functions.ts\`.\n` +
+          `First difference at character ${[...installed].findIndex((ch, i) => ch !== f.body[i])}.`,
+      );
+    }
+  });
+});
+
+describe('the built functions apply the rules from db/sql-rules.ts', () => {
+  const byName = new Map(SQL_FUNCTIONS.map((f) => [f.name, f.body]));
+  it('casework_my_work: the queue, the open statuses and every section from the module', () => {
+    const body = byName.get('casework_my_work')!;
+    expect(body).toContain(queued('q'));
+    expect(body).toContain(TYPE_RANKS);
+    expect(body).toContain(openStatus('c'));
+    for (const key of SECTION_KEYS) {
+      const cond = section(key)
+        .replaceAll('{user}', 'p_user')
+        .replaceAll('{day_start}', 'p_day_start')
+        .replaceAll('{day_end}', 'p_day_end');
+      expect(body.split(cond).length - 1, key).toBe(2); // its count and its first page
+    }
+  });
+  it('casework_claim_next: the queue condition on the heads and on the locked row', () => {
+    const body = byName.get('casework_claim_next')!;
+    expect(body.split(queued('q')).length - 1).toBe(2);
+    expect(body).toContain(TYPE_RANKS);
+    expect(body).toContain("v_status = 'new' AND v_owner IS NULL");
+  });
+  it('the fragments name the domain constants', () => {
+    expect(openStatus('c')).toBe(`c.status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+    expect(section('active_chats')).toContain(`(${CHAT_TYPES.map((s) => `'${s}'`).join(', ')})`);
+    expect(queued('q')).toBe("q.status = 'new' AND q.owner_id IS NULL");
+    expect(TYPE_RANKS).toBe('generate_series(1, 6)');
+  });
+  it('a migration installs them', () => {
+    // The latest migration that creates each function must hold exactly the built statement's body.
+    for (const f of SQL_FUNCTIONS) {
+      const last = [...MIGRATIONS].reverse().find((m) => m.up.includes(`FUNCTION ${f.name}(`));
+      expect(last?.up, f.name).toContain(f.body);
+    }
+  });
+});
