@@ -3,15 +3,17 @@ import { isSectionKey } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { caseJson } from './presenters.ts';
-import { CaseSchema, Nullable, problems } from './schemas.ts';
+import { CaseSchema, Nullable, StringEnum, problems } from './schemas.ts';
 import { getMyWork, getSectionPage } from '../use-cases/my-work.ts';
 import { claimNext } from '../use-cases/claim-next.ts';
 import { savePreferences } from '../use-cases/save-preferences.ts';
 import { decodeCursor } from '../db/repos/case-list.ts';
 import { invalid, notFound } from '../errors.ts';
 
+const SectionKeySchema = StringEnum(SECTION_KEYS);
+
 const SectionSchema = Type.Object({
-  key: Type.String(),
+  key: SectionKeySchema,
   title: Type.String(),
   count: Type.Integer(),
   collapsed: Type.Boolean(),
@@ -78,7 +80,7 @@ export const myWorkRoutes: RouteModule = (app, deps) => {
         ),
         response: {
           200: Type.Object({
-            key: Type.String(),
+            key: SectionKeySchema,
             count: Type.Integer(),
             cases: Type.Array(CaseSchema),
             nextCursor: Nullable(Type.String()),

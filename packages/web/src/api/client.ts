@@ -1,3 +1,24 @@
+import type { paths } from './openapi';
+
+/** An API path relative to API_BASE, as the OpenAPI document names it ('/cases/{id}'). */
+export type ApiPath = keyof paths extends infer K ? (K extends `/api/v1${infer P}` ? P : never) : never;
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Operation<P extends ApiPath, M extends Method> = NonNullable<paths[`/api/v1${P}`][M]>;
+/** The paths that answer a method. */
+export type PathsFor<M extends Method> = { [P in ApiPath]: [paths[`/api/v1${P}`][M]] extends [undefined] ? never : P }[ApiPath];
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : undefined;
+type Success<R> = R extends { 200: infer A } ? Json<A> : R extends { 201: infer A } ? Json<A> : undefined;
+/** The JSON a successful request answers (undefined for 204 No Content). */
+export type Answer<P extends ApiPath, M extends Method> = Success<Operation<P, M>['responses']>;
+/** The JSON body a request sends. */
+export type Body<P extends ApiPath, M extends Method> =
+  Operation<P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+/** A URL for a path: each `{param}` filled in, an optional query string after it. */
+type Url<P extends string> = P extends `${infer Head}{${string}}${infer Tail}` ? `${Head}${string}${Url<Tail>}` : P;
+type UrlFor<P extends string> = Url<P> | `${Url<P>}?${string}`;
+/** Any URL the API answers for a method. */
+export type ApiUrl<M extends Method> = UrlFor<PathsFor<M>>;
+
 /** Problem details (RFC 9457) returned by the API, as a throwable error. */
 export class ApiError extends Error {
   readonly status: number;
@@ -143,16 +164,23 @@ function normaliseFields(value: unknown): Record<string, string> | undefined {
   return out;
 }
 
+/**
+ * The API, typed by the server's OpenAPI document: the type argument names the operation's path
+ * ('/cases/{id}'), the URL must fit it, and the body and answer are the document's.
+ */
 export const api = {
-  get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, body ?? {}, options),
-  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
-  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
-  delete: <T>(path: string) => request<T>('DELETE', path),
+  get: <P extends PathsFor<'get'>>(path: NoInfer<UrlFor<P>>, options?: RequestOptions) =>
+    request<Answer<P, 'get'>>('GET', path, undefined, options),
+  post: <P extends PathsFor<'post'>>(path: NoInfer<UrlFor<P>>, body?: Body<P, 'post'>, options?: RequestOptions) =>
+    request<Answer<P, 'post'>>('POST', path, body ?? {}, options),
+  put: <P extends PathsFor<'put'>>(path: NoInfer<UrlFor<P>>, body?: Body<P, 'put'>) => request<Answer<P, 'put'>>('PUT', path, body ?? {}),
+  patch: <P extends PathsFor<'patch'>>(path: NoInfer<UrlFor<P>>, body?: Body<P, 'patch'>) =>
+    request<Answer<P, 'patch'>>('PATCH', path, body ?? {}),
+  delete: <P extends PathsFor<'delete'> = PathsFor<'delete'>>(path: NoInfer<UrlFor<P>>) => request<Answer<P, 'delete'>>('DELETE', path),
 };
 
 /** Builds a query string, leaving out empty values. */
-export function toQuery(params: Record<string, string | number | boolean | null | undefined>): string {
+export function toQuery(params: Record<string, string | number | boolean | null | undefined>): '' | `?${string}` {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || value === null || value === '' || value === false) continue;

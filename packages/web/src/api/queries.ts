@@ -1,6 +1,6 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import type { Case, Me, Organisation, Role, Team, User } from './types';
+import type { Case, Me } from './types';
 
 /** Query keys, in one place so live events and mutations invalidate the same ones. */
 export const keys = {
@@ -21,19 +21,19 @@ export const keys = {
 };
 
 export function useMe() {
-  return useQuery({ queryKey: keys.me, queryFn: () => api.get<Me>('/me'), staleTime: 60_000 });
+  return useQuery({ queryKey: keys.me, queryFn: () => api.get<'/me'>('/me'), staleTime: 60_000 });
 }
 
 export function useOrganisation() {
   return useQuery({
     queryKey: keys.organisation,
-    queryFn: () => api.get<Organisation>('/organisation'),
+    queryFn: () => api.get<'/organisation'>('/organisation'),
     staleTime: 5 * 60_000,
     retry: false,
   });
 }
 
-const fetchUsers = async () => (await api.get<{ users: User[] }>('/users')).users;
+const fetchUsers = async () => (await api.get<'/users'>('/users')).users;
 
 export function useUsers() {
   return useQuery({ queryKey: keys.users, queryFn: fetchUsers, staleTime: 60_000, retry: false });
@@ -53,7 +53,7 @@ export async function lookupUserName(client: QueryClient, id: string | null | un
 export function useTeams() {
   return useQuery({
     queryKey: keys.teams,
-    queryFn: async () => (await api.get<{ teams: Team[] }>('/teams')).teams,
+    queryFn: async () => (await api.get<'/teams'>('/teams')).teams,
     staleTime: 60_000,
     retry: false,
   });
@@ -62,7 +62,7 @@ export function useTeams() {
 export function useRoles(enabled = true) {
   return useQuery({
     queryKey: keys.roles,
-    queryFn: async () => (await api.get<{ roles: Role[] }>('/roles')).roles,
+    queryFn: async () => (await api.get<'/roles'>('/roles')).roles,
     staleTime: 60_000,
     retry: false,
     enabled,

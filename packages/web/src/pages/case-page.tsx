@@ -3,7 +3,6 @@ import { Link, useLocation, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api/client';
 import { keys, useTimeZone } from '../api/queries';
-import type { Case } from '../api/types';
 import { Button } from '../components/button';
 import { ChannelIcon } from '../components/channel-icon';
 import { EmptyState, ErrorState } from '../components/empty-state';
@@ -30,7 +29,7 @@ export function CasePage() {
   const collision = useCollision(id);
   const query = useQuery({
     queryKey: keys.case(id),
-    queryFn: ({ signal }) => api.get<Case>(`/cases/${encodeURIComponent(id)}`, { signal }),
+    queryFn: ({ signal }) => api.get<'/cases/{id}'>(`/cases/${encodeURIComponent(id)}`, { signal }),
   });
   const caseItem = query.data;
   usePageTitle(caseItem ? `${caseItem.reference} · ${caseItem.subject}` : 'Case');

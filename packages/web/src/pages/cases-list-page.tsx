@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { hasPermission, keys, useMe } from '../api/queries';
-import type { Case, CaseList } from '../api/types';
+import type { Case } from '../api/types';
 import { Button } from '../components/button';
 import { CaseCard } from '../components/case-card';
 import { EmptyState, ErrorState } from '../components/empty-state';
@@ -30,7 +30,7 @@ export function CasesListPage() {
       const search = new URLSearchParams(query);
       search.set('limit', String(PAGE_SIZE));
       if (pageParam) search.set('cursor', pageParam);
-      return api.get<CaseList>(`/cases?${search.toString().replaceAll('%2C', ',')}`, { signal });
+      return api.get<'/cases'>(`/cases?${search.toString().replaceAll('%2C', ',')}`, { signal });
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

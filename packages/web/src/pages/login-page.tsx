@@ -3,7 +3,6 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api/client';
 import { keys } from '../api/queries';
-import type { Me } from '../api/types';
 import { Button } from '../components/button';
 import { usePageTitle } from '../lib/use-page-title';
 
@@ -50,7 +49,7 @@ export function LoginPage() {
     }
     setBusy(true);
     try {
-      const me = await api.post<Me | undefined>('/auth/login', { email: email.trim(), password }, { allowUnauthenticated: true });
+      const me = await api.post<'/auth/login'>('/auth/login', { email: email.trim(), password }, { allowUnauthenticated: true });
       client.clear();
       if (me && typeof me === 'object' && 'permissions' in me) client.setQueryData(keys.me, me);
       navigate(safeNext(params.get('next')), { replace: true });

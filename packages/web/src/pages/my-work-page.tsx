@@ -22,10 +22,10 @@ export function MyWorkPage() {
   const toast = useToast();
   const [help, setHelp] = useState(false);
   const [claimSignal, setClaimSignal] = useState(0);
-  const work = useQuery({ queryKey: keys.work, queryFn: () => api.get<Work>('/me/work') });
+  const work = useQuery({ queryKey: keys.work, queryFn: () => api.get<'/me/work'>('/me/work') });
 
   const collapse = useMutation({
-    mutationFn: (collapsedSections: SectionKey[]) => api.put('/me/preferences', { collapsedSections }),
+    mutationFn: (collapsedSections: SectionKey[]) => api.put<'/me/preferences'>('/me/preferences', { collapsedSections }),
     onMutate: async (collapsedSections) => {
       await client.cancelQueries({ queryKey: keys.work, exact: true });
       const previous = client.getQueryData<Work>(keys.work);

@@ -4,7 +4,6 @@ import { useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, randomKey } from '../api/client';
 import { hasPermission, invalidateCaseViews, useMe, useTeams, useUsers } from '../api/queries';
-import type { Case } from '../api/types';
 import { Button } from '../components/button';
 import { CharCount, asSentence } from '../components/char-count';
 import { EmptyState } from '../components/empty-state';
@@ -98,7 +97,7 @@ export function NewCasePage() {
     };
     setBusy(true);
     try {
-      const created = await api.post<Case>('/cases', body, { headers: { 'Idempotency-Key': idempotencyKey } });
+      const created = await api.post<'/cases'>('/cases', body, { headers: { 'Idempotency-Key': idempotencyKey } });
       await invalidateCaseViews(client);
       toast.success(`Case ${created.reference} created`);
       navigate(`/cases/${created.id}`);

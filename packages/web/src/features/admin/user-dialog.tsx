@@ -30,7 +30,7 @@ export function UserDialog({ user, onClose }: { user: User | null; onClose: () =
     const done = user
       ? await run(
           () =>
-            api.patch(`/users/${user.id}`, {
+            api.patch<'/users/{id}'>(`/users/${user.id}`, {
               name: name.trim(),
               role,
               timeZone: timeZone || null,
@@ -41,7 +41,15 @@ export function UserDialog({ user, onClose }: { user: User | null; onClose: () =
           `${name} saved`,
         )
       : await run(
-          () => api.post('/users', { email: email.trim(), name: name.trim(), password, role, teamIds, ...(timeZone ? { timeZone } : {}) }),
+          () =>
+            api.post<'/users'>('/users', {
+              email: email.trim(),
+              name: name.trim(),
+              password,
+              role,
+              teamIds,
+              ...(timeZone ? { timeZone } : {}),
+            }),
           `${name} added`,
         );
     if (done !== undefined) onClose();

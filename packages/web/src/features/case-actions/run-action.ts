@@ -11,35 +11,35 @@ export type ActionInput = {
 
 /** Calls the API endpoint behind one case action (SPEC §8). */
 export async function runCaseAction(caseId: string, action: CaseAction, input: ActionInput = {}): Promise<Case | undefined> {
-  const base = `/cases/${encodeURIComponent(caseId)}`;
+  const base = `/cases/${encodeURIComponent(caseId)}` as const;
   switch (action) {
     case 'claim':
-      return api.post<Case>(`${base}/claim`);
+      return api.post<'/cases/{id}/claim'>(`${base}/claim`);
     case 'assign': {
       const body: ActionInput = {};
       if (input.teamId !== undefined) body.teamId = input.teamId;
       if (input.ownerId !== undefined) body.ownerId = input.ownerId;
-      return api.post<Case>(`${base}/assign`, body);
+      return api.post<'/cases/{id}/assign'>(`${base}/assign`, body);
     }
     case 'unassign':
-      return api.post<Case>(`${base}/unassign`);
+      return api.post<'/cases/{id}/unassign'>(`${base}/unassign`);
     case 'set_waiting':
-      return api.post<Case>(`${base}/wait`, input.wakeAt ? { wakeAt: input.wakeAt } : {});
+      return api.post<'/cases/{id}/wait'>(`${base}/wait`, input.wakeAt ? { wakeAt: input.wakeAt } : {});
     case 'wake':
-      return api.post<Case>(`${base}/wake`);
+      return api.post<'/cases/{id}/wake'>(`${base}/wake`);
     case 'resolve':
-      return api.post<Case>(`${base}/resolve`, {
+      return api.post<'/cases/{id}/resolve'>(`${base}/resolve`, {
         resolution: input.resolution ?? 'completed',
         ...(input.note ? { note: input.note } : {}),
       });
     case 'cancel':
-      return api.post<Case>(`${base}/cancel`, input.note ? { note: input.note } : {});
+      return api.post<'/cases/{id}/cancel'>(`${base}/cancel`, input.note ? { note: input.note } : {});
     case 'reopen':
-      return api.post<Case>(`${base}/reopen`);
+      return api.post<'/cases/{id}/reopen'>(`${base}/reopen`);
     case 'follow':
-      return api.post<Case>(`${base}/follow`);
+      return api.post<'/cases/{id}/follow'>(`${base}/follow`);
     case 'unfollow':
-      return api.delete<Case>(`${base}/follow`);
+      return api.delete<'/cases/{id}/follow'>(`${base}/follow`);
     default:
       return undefined;
   }

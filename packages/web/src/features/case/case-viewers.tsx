@@ -4,9 +4,6 @@ import { api, API_BASE } from '../../api/client';
 import { useMe } from '../../api/queries';
 import { initials } from './collaborators';
 
-type Viewer = { userId: string; name: string; since: string };
-type Viewers = { viewers: Viewer[] };
-
 const HEARTBEAT_MS = 20_000;
 
 /**
@@ -19,7 +16,7 @@ export function CaseViewers({ caseId }: { caseId: string }) {
   const key = ['case', caseId, 'viewers'];
   const viewers = useQuery({
     queryKey: key,
-    queryFn: ({ signal }) => api.get<Viewers>(`/cases/${caseId}/viewers`, { signal }),
+    queryFn: ({ signal }) => api.get<'/cases/{id}/viewers'>(`/cases/${caseId}/viewers`, { signal }),
     retry: false,
     staleTime: HEARTBEAT_MS,
   });
@@ -28,7 +25,7 @@ export function CaseViewers({ caseId }: { caseId: string }) {
     let stopped = false;
     const beat = () =>
       api
-        .post<Viewers>(`/cases/${caseId}/viewing`, {})
+        .post<'/cases/{id}/viewing'>(`/cases/${caseId}/viewing`, {})
         .then((answer) => {
           if (!stopped && answer) client.setQueryData(['case', caseId, 'viewers'], answer);
         })

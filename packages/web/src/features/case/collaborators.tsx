@@ -31,8 +31,8 @@ export function Collaborators({ caseItem, markOwn }: Props) {
     setBusy(userId);
     markOwn('start');
     try {
-      if (kind === 'add') await api.post(`/cases/${caseItem.id}/collaborators`, { userId });
-      else await api.delete(`/cases/${caseItem.id}/collaborators/${encodeURIComponent(userId)}`);
+      if (kind === 'add') await api.post<'/cases/{id}/collaborators'>(`/cases/${caseItem.id}/collaborators`, { userId });
+      else await api.delete<'/cases/{id}/collaborators/{userId}'>(`/cases/${caseItem.id}/collaborators/${encodeURIComponent(userId)}`);
       setAdding('');
     } catch (error) {
       toast.error(error);

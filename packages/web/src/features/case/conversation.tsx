@@ -10,14 +10,13 @@ import { MessageAttachments } from './message-attachments';
 import { DeliveryStatus } from '../delivery/delivery-status';
 import { channelLabel } from '../../lib/labels';
 
-type MessagePage = { messages: Message[]; nextCursor: string | null };
-
 /** Public messages (inbound/outbound) and internal notes, oldest first, visibly different. */
 export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone: string }) {
   const userName = useUserNames();
   const messages = useInfiniteQuery({
     queryKey: keys.caseMessages(caseItem.id),
-    queryFn: ({ pageParam, signal }) => api.get<MessagePage>(`/cases/${caseItem.id}/messages${toQuery({ cursor: pageParam })}`, { signal }),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<'/cases/{id}/messages'>(`/cases/${caseItem.id}/messages${toQuery({ cursor: pageParam })}`, { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

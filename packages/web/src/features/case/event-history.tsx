@@ -1,14 +1,11 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, toQuery } from '../../api/client';
 import { keys, useTeams, useUserNames } from '../../api/queries';
-import type { CaseEvent } from '../../api/types';
 import { Button } from '../../components/button';
 import { ErrorState } from '../../components/empty-state';
 import { Spinner } from '../../components/spinner';
 import { formatDateTime } from '../../lib/time';
 import { describeEvent } from './describe-event';
-
-type EventPage = { events: CaseEvent[]; nextCursor: string | null };
 
 /** The case's append-only history, newest first, one readable line each. */
 export function EventHistory({ caseId, timeZone }: { caseId: string; timeZone: string }) {
@@ -16,7 +13,8 @@ export function EventHistory({ caseId, timeZone }: { caseId: string; timeZone: s
   const teams = useTeams();
   const history = useInfiniteQuery({
     queryKey: keys.caseEvents(caseId),
-    queryFn: ({ pageParam, signal }) => api.get<EventPage>(`/cases/${caseId}/events${toQuery({ cursor: pageParam })}`, { signal }),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<'/cases/{id}/events'>(`/cases/${caseId}/events${toQuery({ cursor: pageParam })}`, { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

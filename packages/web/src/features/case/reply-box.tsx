@@ -3,7 +3,7 @@ import { LIMITS } from '@casework/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { invalidateCaseViews, keys } from '../../api/queries';
-import type { Case, Message } from '../../api/types';
+import type { Case } from '../../api/types';
 import { markFailureShown, useCaseChannel } from '../delivery/delivery-api';
 import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
@@ -35,7 +35,7 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
     setBusy(true);
     markOwn('start');
     try {
-      const message = await api.post<Message>(`/cases/${caseItem.id}/messages`, { body: body.trim(), internal });
+      const message = await api.post<'/cases/{id}/messages'>(`/cases/${caseItem.id}/messages`, { body: body.trim(), internal });
       setBody('');
       onSent();
       const delivery = message.delivery;

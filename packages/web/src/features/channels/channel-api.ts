@@ -1,28 +1,21 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api, toQuery } from '../../api/client';
-import type { CaseType } from '../../api/types';
+import { api, toQuery, type Answer, type Body } from '../../api/client';
 
 /** A configured channel as GET /api/v1/channels returns it (secrets only as `hasX` flags). */
-export type Channel = {
-  id: string;
-  type: CaseType;
-  name: string;
-  teamId: string;
-  publicKey: string | null;
-  address: string | null;
-  settings: Record<string, unknown>;
-  active: boolean;
-  /** Server-built addresses: `snippet` (web_connect), `inbound` and `status` (sms/phone). */
-  endpoints?: Record<string, string>;
-  /** Whether replies through this channel can reach customers, and why not. */
-  canDeliver?: boolean;
-  deliveryProblem?: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
+export type Channel = Answer<'/channels', 'get'>['channels'][number];
 
-export const WEBHOOK_EVENTS = ['case.created', 'case.claimed', 'case.status_changed', 'case.message_created'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+/** The events a webhook may subscribe to, as the API accepts them. */
+export type WebhookEvent = Body<'/webhooks', 'post'>['events'][number];
+export const WEBHOOK_EVENTS = [
+  'case.created',
+  'case.claimed',
+  'case.status_changed',
+  'case.message_created',
+] as const satisfies readonly WebhookEvent[];
+
+export function isWebhookEvent(value: string): value is WebhookEvent {
+  return (WEBHOOK_EVENTS as readonly string[]).includes(value);
+}
 
 export const WEBHOOK_EVENT_LABELS: Record<WebhookEvent, string> = {
   'case.created': 'Case created',
@@ -31,33 +24,11 @@ export const WEBHOOK_EVENT_LABELS: Record<WebhookEvent, string> = {
   'case.message_created': 'New message',
 };
 
-export type Webhook = {
-  id: string;
-  url: string;
-  events: string[];
-  active: boolean;
-  hasSecret: boolean;
-  createdAt: string;
-  updatedAt: string;
-};
+export type Webhook = Answer<'/webhooks/{id}', 'get'>;
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
-
-export type WebhookDelivery = {
-  id: string;
-  eventType: string;
-  eventId: string;
-  caseId: string;
-  status: DeliveryStatus;
-  attempts: number;
-  responseStatus: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-};
-
-type DeliveryPage = { deliveries: WebhookDelivery[]; nextCursor: string | null };
+type DeliveryPage = Answer<'/webhooks/{id}/deliveries', 'get'>;
+export type WebhookDelivery = DeliveryPage['deliveries'][number];
+export type DeliveryStatus = WebhookDelivery['status'];
 
 export const channelKeys = {
   channels: ['channels'] as const,
@@ -69,17 +40,17 @@ export const channelKeys = {
 export function useChannels(options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: channelKeys.channels,
-    queryFn: async () => (await api.get<{ channels: Channel[] }>('/channels')).channels,
+    queryFn: async () => (await api.get<'/channels'>('/channels')).channels,
     enabled: options.enabled ?? true,
   });
 }
 
 export function useWebhooks() {
-  return useQuery({ queryKey: channelKeys.webhooks, queryFn: async () => (await api.get<{ webhooks: Webhook[] }>('/webhooks')).webhooks });
+  return useQuery({ queryKey: channelKeys.webhooks, queryFn: async () => (await api.get<'/webhooks'>('/webhooks')).webhooks });
 }
 
 export function useWebhook(id: string) {
-  return useQuery({ queryKey: channelKeys.webhook(id), queryFn: () => api.get<Webhook>(`/webhooks/${encodeURIComponent(id)}`) });
+  return useQuery({ queryKey: channelKeys.webhook(id), queryFn: () => api.get<'/webhooks/{id}'>(`/webhooks/${encodeURIComponent(id)}`) });
 }
 
 /** The delivery log of one webhook, newest first; polls while deliveries are still pending. */
@@ -87,9 +58,12 @@ export function useDeliveries(id: string, status: DeliveryStatus | '') {
   return useInfiniteQuery({
     queryKey: channelKeys.deliveries(id, status),
     queryFn: ({ pageParam, signal }) =>
-      api.get<DeliveryPage>(`/webhooks/${encodeURIComponent(id)}/deliveries${toQuery({ status, cursor: pageParam, limit: 50 })}`, {
-        signal,
-      }),
+      api.get<'/webhooks/{id}/deliveries'>(
+        `/webhooks/${encodeURIComponent(id)}/deliveries${toQuery({ status, cursor: pageParam, limit: 50 })}`,
+        {
+          signal,
+        },
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: (query) =>

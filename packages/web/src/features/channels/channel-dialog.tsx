@@ -61,11 +61,11 @@ export function ChannelDialog({ channel, onClose }: { channel: Channel | null; o
     const settings = settingsBody(draft, channel);
     const saved = channel
       ? await run(
-          () => api.patch<Channel>(`/channels/${channel.id}`, { name: draft.name.trim(), teamId, active: draft.active, settings }),
+          () => api.patch<'/channels/{id}'>(`/channels/${channel.id}`, { name: draft.name.trim(), teamId, active: draft.active, settings }),
           `${draft.name.trim()} saved`,
         )
       : await run(
-          () => api.post<Channel>('/channels', { type: draft.type, name: draft.name.trim(), teamId, active: draft.active, settings }),
+          () => api.post<'/channels'>('/channels', { type: draft.type, name: draft.name.trim(), teamId, active: draft.active, settings }),
           `${draft.name.trim()} created`,
         );
     if (!saved) return;

@@ -4,7 +4,7 @@ import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { FormButtons } from '../../components/form-buttons';
 import { useAdminAction } from '../admin/use-admin-action';
-import { WEBHOOK_EVENTS, WEBHOOK_EVENT_LABELS, channelKeys, type Webhook } from './channel-api';
+import { WEBHOOK_EVENTS, WEBHOOK_EVENT_LABELS, channelKeys, isWebhookEvent, type Webhook, type WebhookEvent } from './channel-api';
 
 const MIN_SECRET = 8;
 
@@ -12,7 +12,7 @@ const MIN_SECRET = 8;
 export function WebhookDialog({ webhook, onClose }: { webhook: Webhook | null; onClose: () => void }) {
   const { run, busy, fields } = useAdminAction([channelKeys.webhooks]);
   const [url, setUrl] = useState(webhook?.url ?? 'https://');
-  const [events, setEvents] = useState<string[]>(webhook?.events ?? [...WEBHOOK_EVENTS]);
+  const [events, setEvents] = useState<WebhookEvent[]>(webhook ? webhook.events.filter(isWebhookEvent) : [...WEBHOOK_EVENTS]);
   const [secret, setSecret] = useState('');
   const [changingSecret, setChangingSecret] = useState(!webhook?.hasSecret);
   const [active, setActive] = useState(webhook?.active ?? true);
@@ -21,10 +21,14 @@ export function WebhookDialog({ webhook, onClose }: { webhook: Webhook | null; o
   const canSave = /^https?:\/\/.+/.test(url.trim()) && events.length > 0 && (!changingSecret || secret.length >= MIN_SECRET);
 
   async function save() {
-    const body = { url: url.trim(), events, active, ...(changingSecret && secret ? { secret } : {}) };
+    const body = { url: url.trim(), events, active };
     const saved = webhook
-      ? await run(() => api.patch<Webhook>(`/webhooks/${webhook.id}`, body), 'Webhook saved')
-      : await run(() => api.post<Webhook>('/webhooks', body), 'Webhook added');
+      ? await run(
+          () => api.patch<'/webhooks/{id}'>(`/webhooks/${webhook.id}`, { ...body, ...(changingSecret && secret ? { secret } : {}) }),
+          'Webhook saved',
+        )
+      : // A new webhook always has a secret: the form cannot be saved without one.
+        await run(() => api.post<'/webhooks'>('/webhooks', { ...body, secret }), 'Webhook added');
     if (saved) onClose();
   }
 

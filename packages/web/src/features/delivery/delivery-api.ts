@@ -1,27 +1,21 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client';
-import type { Delivery } from '../../api/types';
+import { api, type Answer } from '../../api/client';
 
 /** GET /cases/:id/channel: where the case talks, and whether a reply can reach the customer. */
-export type CaseChannel = {
-  channel: { id: string; type: string; name: string } | null;
-  customerAddress: string | null;
-  canDeliver: boolean;
-  deliveryProblem: string | null;
-};
+export type CaseChannel = Answer<'/cases/{id}/channel', 'get'>;
 
 export const caseChannelKey = (caseId: string) => ['case', caseId, 'channel'] as const;
 
 export function useCaseChannel(caseId: string) {
   return useQuery({
     queryKey: caseChannelKey(caseId),
-    queryFn: ({ signal }) => api.get<CaseChannel>(`/cases/${encodeURIComponent(caseId)}/channel`, { signal }),
+    queryFn: ({ signal }) => api.get<'/cases/{id}/channel'>(`/cases/${encodeURIComponent(caseId)}/channel`, { signal }),
     staleTime: 30_000,
   });
 }
 
 export function retryDelivery(caseId: string, messageId: string) {
-  return api.post<{ messageId: string; delivery: Delivery }>(
+  return api.post<'/cases/{id}/messages/{messageId}/retry'>(
     `/cases/${encodeURIComponent(caseId)}/messages/${encodeURIComponent(messageId)}/retry`,
     {},
   );

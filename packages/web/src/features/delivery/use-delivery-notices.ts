@@ -2,7 +2,6 @@ import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { keys } from '../../api/queries';
-import type { Case, CaseEvent } from '../../api/types';
 import { useToast } from '../../components/toast';
 import { DELIVERY_EVENT, subscribeLive } from '../../live/live-events';
 import { failureShown, markFailureShown } from './delivery-api';
@@ -22,7 +21,7 @@ export function useDeliveryNotices(userId: string | undefined): void {
       const caseId = event.caseId;
       const before = (BigInt(event.id) - BigInt(1)).toString();
       void (async () => {
-        const page = await api.get<{ events: CaseEvent[] }>(`/cases/${encodeURIComponent(caseId)}/events?cursor=${before}&limit=1`);
+        const page = await api.get<'/cases/{id}/events'>(`/cases/${encodeURIComponent(caseId)}/events?cursor=${before}&limit=1`);
         const entry = page.events[0];
         const data = entry && entry.id === event.id ? entry.data : null;
         const messageId = typeof data?.messageId === 'string' ? data.messageId : null;
@@ -31,7 +30,7 @@ export function useDeliveryNotices(userId: string | undefined): void {
         markFailureShown(messageId);
         const c = await client.fetchQuery({
           queryKey: keys.case(caseId),
-          queryFn: () => api.get<Case>(`/cases/${encodeURIComponent(caseId)}`),
+          queryFn: () => api.get<'/cases/{id}'>(`/cases/${encodeURIComponent(caseId)}`),
         });
         const whose = data.authorId === userId ? 'Your reply on' : 'A reply on your case';
         toast.show('error', `${whose} ${c.reference} was not delivered`, typeof data.lastError === 'string' ? data.lastError : undefined, {

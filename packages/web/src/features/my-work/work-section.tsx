@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, toQuery } from '../../api/client';
 import { keys } from '../../api/queries';
-import type { Case, SectionPage, WorkSection as Section } from '../../api/types';
+import type { Case, WorkSection as Section } from '../../api/types';
 import { Button } from '../../components/button';
 import { CaseCard } from '../../components/case-card';
 import { resolutionLabel } from '../../lib/resolution';
@@ -21,7 +21,7 @@ export function WorkSection({ section, timeZone, canClaim, onToggle }: Props) {
   const paged = useInfiniteQuery({
     queryKey: keys.workSection(section.key),
     queryFn: ({ pageParam, signal }) =>
-      api.get<SectionPage>(`/me/work/sections/${section.key}${toQuery({ cursor: pageParam })}`, { signal }),
+      api.get<'/me/work/sections/{key}'>(`/me/work/sections/${section.key}${toQuery({ cursor: pageParam })}`, { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled: pagesWanted > 1,

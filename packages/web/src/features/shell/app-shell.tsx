@@ -53,7 +53,7 @@ function Header() {
 
   async function logout() {
     try {
-      await api.post('/auth/logout', {}, { allowUnauthenticated: true });
+      await api.post<'/auth/logout'>('/auth/logout', {}, { allowUnauthenticated: true });
     } catch (error) {
       toast.error(error);
     }

@@ -20,7 +20,7 @@ export function TimeZoneDialog({ current, fallback, onClose }: Props) {
   async function save() {
     setBusy(true);
     try {
-      await api.patch('/me', { timeZone: zone || null });
+      await api.patch<'/me'>('/me', { timeZone: zone || null });
       await client.invalidateQueries({ queryKey: keys.me });
       await client.invalidateQueries({ queryKey: keys.work });
       toast.success('Time zone saved', zone || `Using the organisation's zone${fallback ? ` (${fallback})` : ''}`);

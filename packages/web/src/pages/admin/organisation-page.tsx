@@ -44,7 +44,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
         event.preventDefault();
         void run(
           () =>
-            api.patch('/organisation', {
+            api.patch<'/organisation'>('/organisation', {
               name: name.trim(),
               timeZone,
               autoCloseDays: Number(autoCloseDays),

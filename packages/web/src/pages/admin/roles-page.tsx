@@ -27,7 +27,7 @@ export function RolesPage() {
 function usePermissions() {
   return useQuery({
     queryKey: keys.permissions,
-    queryFn: async () => (await api.get<{ permissions: Permission[] }>('/permissions')).permissions,
+    queryFn: async () => (await api.get<'/permissions'>('/permissions')).permissions,
     staleTime: 5 * 60_000,
   });
 }
@@ -85,14 +85,14 @@ function RoleDialog({ editing, onClose, onCopy }: DialogProps) {
     if (readOnly) return;
     const body = { name: name.trim(), permissions: selected };
     const done = role
-      ? await run(() => api.patch(`/roles/${role.id}`, body), `${body.name} saved`)
-      : await run(() => api.post('/roles', body), `${body.name} created`);
+      ? await run(() => api.patch<'/roles/{id}'>(`/roles/${role.id}`, body), `${body.name} saved`)
+      : await run(() => api.post<'/roles'>('/roles', body), `${body.name} created`);
     if (done !== undefined) onClose();
   }
 
   async function remove() {
     if (!role) return;
-    const done = await run(() => api.delete(`/roles/${role.id}`).then(() => true), `${role.name} deleted`);
+    const done = await run(() => api.delete<'/roles/{id}'>(`/roles/${role.id}`).then(() => true), `${role.name} deleted`);
     if (done) onClose();
   }
 

@@ -61,10 +61,10 @@ function TeamDialog({ team, onClose }: { team: Team | null; onClose: () => void 
 
   async function save() {
     const result = team
-      ? await run(() => api.patch(`/teams/${team.id}`, { name: name.trim(), memberIds }), `${name} saved`)
+      ? await run(() => api.patch<'/teams/{id}'>(`/teams/${team.id}`, { name: name.trim(), memberIds }), `${name} saved`)
       : await run(async () => {
-          const created = await api.post<Team>('/teams', { name: name.trim() });
-          if (memberIds.length) await api.patch(`/teams/${created.id}`, { memberIds });
+          const created = await api.post<'/teams'>('/teams', { name: name.trim() });
+          if (memberIds.length) await api.patch<'/teams/{id}'>(`/teams/${created.id}`, { memberIds });
           return created;
         }, `${name} created`);
     if (result !== undefined) onClose();

@@ -27,7 +27,7 @@ export function TokensPage() {
 }
 
 function TokensList() {
-  const tokens = useQuery({ queryKey: keys.tokens, queryFn: async () => (await api.get<{ tokens: ApiToken[] }>('/tokens')).tokens });
+  const tokens = useQuery({ queryKey: keys.tokens, queryFn: async () => (await api.get<'/tokens'>('/tokens')).tokens });
   const users = useUsers();
   const timeZone = useTimeZone();
   const canChannels = Boolean(useMe().data?.permissions.includes('admin.channels'));
@@ -77,7 +77,9 @@ function TokensList() {
               <Button
                 variant="danger"
                 busy={busy}
-                onClick={() => void run(() => api.delete(`/tokens/${revoking.id}`), 'Token revoked').then(() => setRevoking(null))}
+                onClick={() =>
+                  void run(() => api.delete<'/tokens/{id}'>(`/tokens/${revoking.id}`), 'Token revoked').then(() => setRevoking(null))
+                }
               >
                 Revoke token
               </Button>
@@ -105,7 +107,7 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
 
   async function create() {
     const created = await run(() =>
-      api.post<{ id: string; token: string }>('/tokens', {
+      api.post<'/tokens'>('/tokens', {
         name: name.trim(),
         ...(userId && userId !== me?.id ? { userId } : {}),
         ...(channelId ? { channelId } : {}),

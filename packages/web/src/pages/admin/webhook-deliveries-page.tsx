@@ -99,7 +99,7 @@ function DeliveryTable({ webhookId, deliveries }: { webhookId: string; deliverie
   async function retry(delivery: WebhookDelivery) {
     setRetrying(delivery.id);
     try {
-      await api.post(`/webhooks/${webhookId}/deliveries/${delivery.id}/retry`);
+      await api.post<'/webhooks/{id}/deliveries/{deliveryId}/retry'>(`/webhooks/${webhookId}/deliveries/${delivery.id}/retry`);
       toast.success('Sending again');
       await client.invalidateQueries({ queryKey: ['webhooks', webhookId, 'deliveries'] });
     } catch (error) {
