@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { isSectionKey } from '@casework/domain';
+import { isSectionKey, SECTION_KEYS } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { caseJson } from './presenters.ts';
