@@ -57,6 +57,10 @@ if (withBrowser) {
   }
 }
 
+// The dependency rules (scripts/check-deps.mjs prints any violation): one test, counted below.
+const deps = spawnSync(process.execPath, [path.join(root, 'scripts/check-deps.mjs')], { cwd: root, stdio: 'inherit' });
+const depsFailed = deps.status === 0 ? 0 : 1;
+
 const report = path.join(os.tmpdir(), `casework-vitest-${process.pid}.json`);
 const projects = ['domain', 'server', ...(withBrowser ? ['e2e'] : [])].flatMap((p) => ['--project', p]);
 const run = spawnSync(
@@ -90,5 +94,7 @@ try {
   failed = Math.max(1, failed);
 }
 if (run.status !== 0 && failed === 0) failed = 1;
+passed += 1 - depsFailed;
+failed += depsFailed;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

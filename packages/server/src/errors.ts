@@ -1,4 +1,4 @@
-import { describeFields } from './field-messages.ts';
+import { describeFields, type FieldError } from './field-messages.ts';
 
 /** Stable error codes of the API (SPEC §8), plus transport-level ones. */
 export type ProblemCode =
@@ -17,7 +17,7 @@ export type ProblemCode =
   | 'method_not_allowed'
   | 'internal';
 
-export type FieldError = { field: string; message: string };
+export type { FieldError };
 
 /** An expected failure, answered as application/problem+json (RFC 9457). */
 export class Problem extends Error {

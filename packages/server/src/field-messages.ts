@@ -5,7 +5,8 @@
  * follows the field's name ("must be at most 300 characters"); `describeFields` writes the
  * problem's `detail` from them with readable field names.
  */
-import type { FieldError } from './errors.ts';
+/** One field's complaint, as problem+json `errors[]` carry it. */
+export type FieldError = { field: string; message: string };
 
 /** One validator complaint (Ajv's error object), as far as the messages need it. */
 export type ValidatorIssue = { keyword: string; params?: Record<string, unknown>; message?: string };

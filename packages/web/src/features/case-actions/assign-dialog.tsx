@@ -3,7 +3,7 @@ import { useTeams, useUsers } from '../../api/queries';
 import { Dialog } from '../../components/dialog';
 import { FormButtons } from '../../components/form-buttons';
 import { NamedOptions } from '../../components/named-options';
-import type { ActionDialogProps } from './case-actions-provider';
+import type { ActionDialogProps } from './action-dialog';
 import { eligibleOwners } from './owner-choice';
 
 /** Assign: pick the owner team first, then an owner among that team's members. */

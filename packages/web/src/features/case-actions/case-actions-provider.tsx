@@ -124,10 +124,3 @@ export function useCaseActions(): CaseActionsApi {
   if (!value) throw new Error('useCaseActions outside CaseActionsProvider');
   return value;
 }
-
-export type ActionDialogProps = {
-  caseItem: Case;
-  busy: boolean;
-  onCancel: () => void;
-  onConfirm: (input: ActionInput) => void;
-};

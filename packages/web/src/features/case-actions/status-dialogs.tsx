@@ -5,7 +5,7 @@ import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { FormButtons } from '../../components/form-buttons';
 import { utcToZonedLocal, zonedLocalToUtcIso } from '../../lib/time';
-import type { ActionDialogProps } from './case-actions-provider';
+import type { ActionDialogProps } from './action-dialog';
 import { ResolveFields, useResolveForm } from './resolve-fields';
 
 /** Set waiting with an optional wake time, entered as wall time in the user's zone. */
