@@ -41,8 +41,9 @@ module.exports = {
     {
       name: 'web-imports-domain-and-sdk-only',
       severity: 'error',
-      comment: 'The web app talks to the server over HTTP: from the workspace it imports only @casework/domain and @casework/sdk.',
-      from: { path: '^packages/web/' },
+      comment:
+        'The web app (packages/web/src) talks to the server over HTTP: from the workspace it imports only @casework/domain and @casework/sdk. Its build scripts (packages/web/scripts) may read the server, e.g. its OpenAPI document.',
+      from: { path: '^packages/web/src/' },
       to: { path: '^packages/', pathNot: '^packages/(web|domain|sdk)/' },
     },
   ],
