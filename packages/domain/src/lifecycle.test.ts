@@ -32,7 +32,7 @@ function caseIn(status: Status, over: Partial<CaseFacts> = {}): CaseFacts {
 /** One representative event of each kind (all "valid": future wake time, good rating, long inactivity). */
 const EVENT: Record<LifecycleEventKind, LifecycleEvent> = {
   claim: { kind: 'claim', actorId: 'u2' },
-  assign: { kind: 'assign', teamId: 't1', ownerId: 'u2' },
+  assign: { kind: 'assign', teamId: 't1', ownerId: 'u2', ownerIsMember: true },
   set_waiting: { kind: 'set_waiting', wakeAt: later(DAY) },
   wake: { kind: 'wake' },
   timer_wake: { kind: 'timer_wake' },
@@ -209,7 +209,8 @@ describe('claim', () => {
 });
 
 describe('assign', () => {
-  const assign = (c: CaseFacts, teamId: string, ownerId: string | null) => transition(c, { kind: 'assign', teamId, ownerId }, NOW);
+  const assign = (c: CaseFacts, teamId: string, ownerId: string | null) =>
+    transition(c, { kind: 'assign', teamId, ownerId, ownerIsMember: true }, NOW);
 
   it('an owner on a new case → ready', () => {
     expect(assign(caseIn('new'), 't1', 'u2')).toEqual({

@@ -4,7 +4,12 @@ import { isChatType } from './types.ts';
 /** Something that may change a case's lifecycle. Time and actor are always given. */
 export type LifecycleEvent =
   | { kind: 'claim'; actorId: string }
-  | { kind: 'assign'; teamId: string; ownerId: string | null }
+  /**
+   * Moves a case to a team and/or owner. `ownerId` omitted keeps the current owner if they may stay;
+   * `null` unassigns. `ownerIsMember`: whether the owner the case would have (the named one, else the
+   * current one) is an active member of `teamId` (the caller reads it; irrelevant without an owner).
+   */
+  | { kind: 'assign'; teamId: string; ownerId?: string | null; ownerIsMember: boolean }
   | { kind: 'set_waiting'; wakeAt: Date | null }
   | { kind: 'wake' }
   | { kind: 'timer_wake' }
@@ -73,22 +78,40 @@ const claim = (c: CaseFacts, e: { actorId: string }): Outcome => {
   return change(c, { ownerId: e.actorId, status }, 'claimed', [{ type: 'case.claimed', data: { ownerId: e.actorId } }]);
 };
 
-const assign = (c: CaseFacts, e: { teamId: string; ownerId: string | null }): Outcome => {
+/**
+ * The owner a case has after an assignment: the named one, who must be an active member of the
+ * team; else the current one while they are a member, or nobody (the case goes back to the queue).
+ */
+export function ownerAfterAssign(
+  c: Pick<CaseFacts, 'ownerId'>,
+  e: { ownerId?: string | null; ownerIsMember: boolean },
+): { ok: true; ownerId: string | null } | { ok: false; detail: string } {
+  const named = e.ownerId !== undefined;
+  const ownerId = named ? e.ownerId! : c.ownerId;
+  if (ownerId === null || e.ownerIsMember) return { ok: true, ownerId };
+  if (named) return { ok: false, detail: "The owner must be an active member of the case's team." };
+  return { ok: true, ownerId: null };
+}
+
+const assign = (c: CaseFacts, e: { teamId: string; ownerId?: string | null; ownerIsMember: boolean }): Outcome => {
+  const owner = ownerAfterAssign(c, e);
+  if (!owner.ok) return { ok: false, code: 'validation_failed', detail: owner.detail };
+  const { ownerId } = owner;
   const extra: DomainEvent[] = [];
   if (e.teamId !== c.teamId) extra.push({ type: 'case.team_changed', data: { from: c.teamId, to: e.teamId } });
-  if (e.ownerId !== c.ownerId) {
+  if (ownerId !== c.ownerId) {
     extra.push(
-      e.ownerId === null
+      ownerId === null
         ? { type: 'case.unassigned', data: { from: c.ownerId } }
-        : { type: 'case.assigned', data: { from: c.ownerId, to: e.ownerId } },
+        : { type: 'case.assigned', data: { from: c.ownerId, to: ownerId } },
     );
   }
   if (extra.length === 0) return { ok: true, changes: {}, events: [] };
   let status: Status = c.status;
-  if (e.ownerId !== null && c.status === 'new') status = 'ready';
+  if (ownerId !== null && c.status === 'new') status = 'ready';
   // A case moved to another team without an owner is new to that team's queue.
-  if (e.ownerId === null && e.teamId !== c.teamId) status = 'new';
-  const changes: CaseChanges = { teamId: e.teamId, ownerId: e.ownerId, status };
+  if (ownerId === null && e.teamId !== c.teamId) status = 'new';
+  const changes: CaseChanges = { teamId: e.teamId, ownerId, status };
   if (c.status === 'waiting' && status !== 'waiting') changes.wakeAt = null; // no stale timer on a case that left waiting
   return change(c, changes, 'assigned', extra);
 };

@@ -52,7 +52,11 @@ function ownership(spec: CaseSpec): Step[] {
   if (claimed(spec) && !spec.byOwner) {
     steps.push(
       spec.assignedBy
-        ? { kind: 'lifecycle', event: ({ ownerId, teamId }) => ({ kind: 'assign', teamId, ownerId }), actor: spec.assignedBy }
+        ? {
+            kind: 'lifecycle',
+            event: ({ ownerId, teamId }) => ({ kind: 'assign', teamId, ownerId, ownerIsMember: true }),
+            actor: spec.assignedBy,
+          }
         : { kind: 'lifecycle', event: ({ ownerId }) => ({ kind: 'claim', actorId: ownerId! }), actor: spec.owner },
     );
   }

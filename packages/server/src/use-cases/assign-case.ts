@@ -2,44 +2,34 @@ import { sql, type Kysely } from 'kysely';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
-import { checkCapacity, runLifecycleAction, type CaseWriteResult } from './case-write.ts';
+import { runLifecycleAction, type CaseWriteResult } from './case-write.ts';
 import { invalid } from '../errors.ts';
 
 export type AssignInput = { teamId?: string; ownerId?: string | null };
 
 /**
- * Moves a case to a team and/or owner; `ownerId: null` unassigns. Moving team without naming
- * an owner keeps the owner only if they are a member of the new team. The owner must be an
- * active member of the (new) team.
+ * Moves a case to a team and/or owner; `ownerId: null` unassigns. Whether the owner stays, goes
+ * back to the queue or is refused is the domain's rule (`ownerAfterAssign`); this reads its facts:
+ * the team exists, and the owner the case would have is an active member of it.
  */
 export function assignCase(deps: Deps, actor: AppUser, caseId: string, input: AssignInput): Promise<CaseWriteResult> {
   const onlyUnassign = input.teamId === undefined && input.ownerId === null;
-  const action = onlyUnassign ? 'unassign' : 'assign';
-  let resolvedOwner: string | null = null;
-  return runLifecycleAction(
-    deps,
-    actor,
-    caseId,
-    action,
-    (c) => ({ kind: 'assign', teamId: input.teamId ?? c.teamId, ownerId: input.ownerId === undefined ? c.ownerId : input.ownerId }),
-    async (trx, c, event) => {
-      if (event.kind !== 'assign') return;
-      if (input.teamId !== undefined && input.teamId !== c.teamId) {
-        const team = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
+  const named = input.ownerId === undefined ? {} : { ownerId: input.ownerId };
+  return runLifecycleAction(deps, actor, caseId, {
+    action: onlyUnassign ? 'unassign' : 'assign',
+    // As asked; whether the owner is on the team is read below, once the actor may assign.
+    event: (c) => ({ kind: 'assign', teamId: input.teamId ?? c.teamId, ...named, ownerIsMember: true }),
+    facts: async (trx, c) => {
+      const teamId = input.teamId ?? c.teamId;
+      if (teamId !== c.teamId) {
+        const team = await trx.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
         if (!team) throw invalid([{ field: 'teamId', message: 'no such team' }]);
       }
-      resolvedOwner = event.ownerId;
-      if (resolvedOwner === null) return;
-      const member = await isActiveMember(trx, resolvedOwner, event.teamId);
-      if (!member && input.ownerId === undefined) {
-        // Team changed and the current owner is not on it: the case goes to the new team's queue.
-        (event as { ownerId: string | null }).ownerId = null;
-        return;
-      }
-      if (!member) throw invalid([{ field: 'ownerId', message: "the owner must be an active member of the case's team" }]);
-      if (resolvedOwner !== c.ownerId) await checkCapacity(trx, resolvedOwner, c.id);
+      const owner = input.ownerId === undefined ? c.ownerId : input.ownerId;
+      const ownerIsMember = owner !== null && (await isActiveMember(trx, owner, teamId));
+      return { kind: 'assign', teamId, ...named, ownerIsMember };
     },
-  );
+  });
 }
 
 async function isActiveMember(trx: Kysely<Database>, userId: string, teamId: string): Promise<boolean> {

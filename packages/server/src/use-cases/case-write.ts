@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { can, canView, transition, type CaseAction, type CaseChanges, type LifecycleEvent } from '@casework/domain';
+import { can, canView, transition, type CaseAction, type CaseChanges, type LifecycleEvent, type RefusalCode } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import { openStatus } from '../db/sql-rules.ts';
 import { selectCaseViews, toCaseView, type CaseView } from '../db/repos/case-views.ts';
@@ -13,6 +13,7 @@ const INPUT_FIELD: Partial<Record<LifecycleEvent['kind'], string>> = {
   set_waiting: 'wakeAt',
   customer_rated: 'stars',
   customer_ended_chat: 'stars',
+  assign: 'ownerId',
 };
 
 export type CaseWriteResult = { view: CaseView; events: StoredEvent[] };
@@ -48,57 +49,123 @@ export async function saveChanges(trx: Kysely<Database>, c: CaseView, changes: C
   return { ...c, ...changes, updatedAt: now, lastActivityAt: now } as CaseView;
 }
 
+/** A lifecycle event the domain refused, as the API answers it: the one mapping for every writer. */
+export function refusalProblem(c: CaseView, event: LifecycleEvent, refused: { code: RefusalCode; detail: string }): Problem {
+  if (refused.code === 'already_claimed') {
+    return new Problem(409, 'already_claimed', 'Already claimed', `${c.ownerName ?? 'Someone'} already owns this case.`, {
+      ownerId: c.ownerId,
+      ownerName: c.ownerName,
+    });
+  }
+  if (refused.code === 'validation_failed')
+    return invalid([{ field: INPUT_FIELD[event.kind] ?? 'body', message: refused.detail }], refused.detail);
+  return notAllowedTransition(refused.detail);
+}
+
 /** Why a visible case refuses an action: impossible in its state (409) or not yours to do (403). */
 export function refusal(actor: AppUser, action: CaseAction, c: CaseView, event: LifecycleEvent | null, now: Date): Problem {
   if (event) {
     const outcome = transition(c, event, now);
-    if (!outcome.ok && outcome.code === 'already_claimed') {
-      return new Problem(409, 'already_claimed', 'Already claimed', `${c.ownerName ?? 'Someone'} already owns this case.`, {
-        ownerId: c.ownerId,
-        ownerName: c.ownerName,
-      });
-    }
-    if (!outcome.ok && outcome.code === 'transition_not_allowed') return notAllowedTransition(outcome.detail);
+    if (!outcome.ok && outcome.code !== 'validation_failed') return refusalProblem(c, event, outcome);
   }
   return forbidden(action);
 }
 
+export type Applied =
+  | { ok: true; view: CaseView; events: StoredEvent[] }
+  /** The case cannot change any more: the caller starts a follow-up case (customer messages). */
+  | { ok: true; followUp: true; view: CaseView; events: [] }
+  | { ok: false; code: RefusalCode; detail: string };
+
+export type ApplyContext = {
+  /** Who acts: a user (their action counts as activity even if it changes nothing), or null (customer, timer). */
+  actor: { id: string; name: string } | null;
+  now: Date;
+  /** The caller has already counted the new owner's open cases under their row lock (claim-next's fallback). */
+  capacityChecked?: boolean;
+};
+
 /**
- * The shape of every lifecycle action: lock the case, check visibility and the actor's
- * actions, apply the domain transition, save, append history (announced on commit).
+ * The lifecycle write path, for every writer: on a case locked by `lockCase`, the domain decides
+ * (`transition`); a case that gets a new owner respects that owner's limit on open cases; the
+ * changes are saved and the history appended (announced on commit). A refusal is returned, not
+ * thrown: `writeLifecycle` throws it as a problem, a timer skips the case.
  */
-export async function runLifecycleAction(
-  deps: Deps,
-  actor: AppUser,
-  caseId: string,
-  actionOrRule: CaseAction | ((c: CaseView) => CaseAction),
-  build: (c: CaseView, now: Date) => LifecycleEvent,
-  extra?: (trx: Kysely<Database>, c: CaseView, event: LifecycleEvent) => Promise<void>,
+export async function applyLifecycle(trx: Kysely<Database>, c: CaseView, event: LifecycleEvent, ctx: ApplyContext): Promise<Applied> {
+  const outcome = transition(c, event, ctx.now);
+  if (!outcome.ok) return outcome;
+  if ('followUp' in outcome) return { ok: true, followUp: true, view: c, events: [] };
+  const newOwner = outcome.changes.ownerId;
+  if (newOwner != null && newOwner !== c.ownerId && !ctx.capacityChecked) await checkCapacity(trx, newOwner, c.id);
+  const changed = outcome.events.length > 0 || Object.keys(outcome.changes).length > 0;
+  if (!changed && ctx.actor === null) return { ok: true, view: c, events: [] };
+  const saved = await saveChanges(trx, c, outcome.changes, ctx.now);
+  const events = await appendEvents(trx, {
+    caseId: c.id,
+    actorId: ctx.actor?.id ?? null,
+    events: outcome.events,
+    at: ctx.now,
+    audience: audienceOf(c, saved),
+  });
+  return { ok: true, view: await namesAfter(trx, c, saved, ctx.actor), events };
+}
+
+/** `applyLifecycle`, a refusal thrown as its problem. */
+export async function writeLifecycle(
+  trx: Kysely<Database>,
+  c: CaseView,
+  event: LifecycleEvent,
+  ctx: ApplyContext,
 ): Promise<CaseWriteResult> {
+  const applied = await applyLifecycle(trx, c, event, ctx);
+  if (!applied.ok) throw refusalProblem(c, event, applied);
+  return { view: applied.view, events: applied.events };
+}
+
+export type LifecycleAction = {
+  /** The action the actor must be allowed on the case (SPEC §5), or how to tell from the case. */
+  action: CaseAction | ((c: CaseView) => CaseAction);
+  /** The event as asked. */
+  event: (c: CaseView, now: Date) => LifecycleEvent;
+  /** Facts the domain needs, read in the transaction once the actor may act: the event to apply. */
+  facts?: (trx: Kysely<Database>, c: CaseView, event: LifecycleEvent) => Promise<LifecycleEvent>;
+  /** Writes that go with the change, in its transaction (a note). */
+  with?: (trx: Kysely<Database>, c: CaseView) => Promise<void>;
+};
+
+/**
+ * An agent's lifecycle action: lock the case, check visibility (404) and the actor's actions
+ * (403, or the domain's refusal), then the lifecycle write path.
+ */
+export async function runLifecycleAction(deps: Deps, actor: AppUser, caseId: string, spec: LifecycleAction): Promise<CaseWriteResult> {
   const now = deps.clock.now();
   return inTransaction(deps.db, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
-    const action = typeof actionOrRule === 'function' ? actionOrRule(c) : actionOrRule;
-    const event = build(c, now);
-    if (!can(actor, action, c)) throw refusal(actor, action, c, event, now);
-    await extra?.(trx, c, event);
-    const outcome = transition(c, event, now);
-    if (!outcome.ok) {
-      if (outcome.code === 'validation_failed')
-        throw invalid([{ field: INPUT_FIELD[event.kind] ?? 'body', message: outcome.detail }], outcome.detail);
-      throw refusal(actor, action, c, event, now);
-    }
-    const view = await saveChanges(trx, c, outcome.changes, now);
-    const events = await appendEvents(trx, {
-      caseId: c.id,
-      actorId: actor.id,
-      events: outcome.events,
-      at: now,
-      audience: audienceOf(c, view),
-    });
-    return { view: await refreshNames(trx, view), events };
+    const action = typeof spec.action === 'function' ? spec.action(c) : spec.action;
+    const asked = spec.event(c, now);
+    if (!can(actor, action, c)) throw refusal(actor, action, c, asked, now);
+    const event = spec.facts ? await spec.facts(trx, c, asked) : asked;
+    await spec.with?.(trx, c);
+    return writeLifecycle(trx, c, event, { actor, now });
   });
+}
+
+/**
+ * Team and owner names after a change: those that did not change, or the acting user's own, are
+ * known; only a new team or another new owner is read.
+ */
+async function namesAfter(
+  trx: Kysely<Database>,
+  before: CaseView,
+  v: CaseView,
+  actor: { id: string; name: string } | null,
+): Promise<CaseView> {
+  const teamKnown = v.teamId === before.teamId;
+  const ownerName =
+    v.ownerId === before.ownerId ? before.ownerName : v.ownerId === null ? null : v.ownerId === actor?.id ? actor.name : undefined;
+  if (teamKnown && ownerName !== undefined) return { ...v, teamName: before.teamName, ownerName };
+  return refreshNames(trx, v);
 }
 
 /** Re-reads team and owner names after a change of team or owner. */

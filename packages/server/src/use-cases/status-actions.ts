@@ -7,17 +7,14 @@ import { addNote } from './post-message.ts';
 /** Sets a case to waiting (optionally until a wake time); pressed on a waiting case, wakes it. */
 export function setWaiting(deps: Deps, actor: AppUser, caseId: string, wakeAt: Date | null): Promise<CaseWriteResult> {
   // Pressed again on a waiting case it wakes the case, which the menu offers as `wake`.
-  return runLifecycleAction(
-    deps,
-    actor,
-    caseId,
-    (c) => (c.status === 'waiting' ? 'wake' : 'set_waiting'),
-    () => ({ kind: 'set_waiting', wakeAt }),
-  );
+  return runLifecycleAction(deps, actor, caseId, {
+    action: (c) => (c.status === 'waiting' ? 'wake' : 'set_waiting'),
+    event: () => ({ kind: 'set_waiting', wakeAt }),
+  });
 }
 
 export function wakeCase(deps: Deps, actor: AppUser, caseId: string): Promise<CaseWriteResult> {
-  return runLifecycleAction(deps, actor, caseId, 'wake', () => ({ kind: 'wake' }));
+  return runLifecycleAction(deps, actor, caseId, { action: 'wake', event: () => ({ kind: 'wake' }) });
 }
 
 /** Resolves (completed/unresolved) or cancels a case; an optional note is kept as an internal note. */
@@ -29,16 +26,13 @@ export function resolveCase(
   note: string | null,
 ): Promise<CaseWriteResult> {
   const action = resolution === 'canceled' ? 'cancel' : 'resolve';
-  return runLifecycleAction(
-    deps,
-    actor,
-    caseId,
+  return runLifecycleAction(deps, actor, caseId, {
     action,
-    () => ({ kind: 'resolve', resolution }),
-    note ? (trx, c) => addNote(trx, c, actor, note, deps.clock.now()) : undefined,
-  );
+    event: () => ({ kind: 'resolve', resolution }),
+    ...(note ? { with: (trx, c) => addNote(trx, c, actor, note, deps.clock.now()) } : {}),
+  });
 }
 
 export function reopenCase(deps: Deps, actor: AppUser, caseId: string): Promise<CaseWriteResult> {
-  return runLifecycleAction(deps, actor, caseId, 'reopen', () => ({ kind: 'reopen' }));
+  return runLifecycleAction(deps, actor, caseId, { action: 'reopen', event: () => ({ kind: 'reopen' }) });
 }
