@@ -58,11 +58,11 @@ function caseFor(relation: Relation, status: Status, type: CaseFacts['type']): C
 const EVENTS: Record<CaseAction, (c: CaseFacts) => LifecycleEvent[]> = {
   claim: () => [{ kind: 'claim', actorId: ME }],
   assign: (c) => [
-    { kind: 'assign', teamId: c.teamId, ownerId: 'colleague' },
-    { kind: 'assign', teamId: 't-elsewhere', ownerId: null },
-    { kind: 'assign', teamId: 't-elsewhere', ownerId: 'colleague' },
+    { kind: 'assign', teamId: c.teamId, ownerId: 'colleague', ownerIsMember: true },
+    { kind: 'assign', teamId: 't-elsewhere', ownerId: null, ownerIsMember: true },
+    { kind: 'assign', teamId: 't-elsewhere', ownerId: 'colleague', ownerIsMember: true },
   ],
-  unassign: (c) => [{ kind: 'assign', teamId: c.teamId, ownerId: null }],
+  unassign: (c) => [{ kind: 'assign', teamId: c.teamId, ownerId: null, ownerIsMember: true }],
   set_waiting: () => [
     { kind: 'set_waiting', wakeAt: null },
     { kind: 'set_waiting', wakeAt: LATER },
