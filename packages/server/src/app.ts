@@ -14,7 +14,7 @@ import type { App } from './http/route-types.ts';
 import { installAuth, SESSION_COOKIE } from './http/auth-hook.ts';
 import { frameworkError, installProblems } from './http/problems.ts';
 import { installAnswers } from './http/answers.ts';
-import { observeRequest } from './http/metrics.ts';
+import { installServerTiming } from './http/server-timing.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { decodeBody, installTextGuard } from './http/text-guard.ts';
 import { ROUTE_MODULES } from './http/routes.ts';
@@ -35,6 +35,8 @@ export async function buildApp(deps: Deps): Promise<App> {
     frameworkErrors: frameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // First, so that every later hook and the statements they run are measured.
+  installServerTiming(app);
 
   // JSON bodies: an empty body is "no body"; prototype pollution is refused.
   app.removeContentTypeParser('application/json');
@@ -96,9 +98,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   installAuth(app, deps);
   installTextGuard(app);
   installAnswers(app);
-  app.addHook('onResponse', async (req, reply) => {
-    observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-  });
 
   for (const register of ROUTE_MODULES) await register(app, deps);
   await serveWebApp(app, deps);

@@ -1,4 +1,6 @@
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely';
+import { performance } from 'node:perf_hooks';
+import { countStatement, currentTiming } from './request-timing.ts';
 
 type QueryOptions = Parameters<DatabaseConnection['executeQuery']>[1];
 type AcquireOptions = Parameters<Driver['acquireConnection']>[0];
@@ -34,36 +36,48 @@ export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
   const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
   const un = (c: DatabaseConnection) => innerOf.get(c) ?? c;
   // Around one statement on `self`: inside a transaction a write marks it for the commit,
-  // outside one it counts once the statement has run.
-  const watch = (self: DatabaseConnection, q: CompiledQuery) => {
-    const watched = writesAccess(q.sql);
-    if (watched && inTx.has(self)) dirty.add(self);
-    return () => {
-      if (watched && !inTx.has(self)) onChange();
-    };
-  };
+  // outside one it counts once the statement has run. Every statement also counts, with its
+  // time, for the request it runs for (no allocation per statement).
   const wrap = (conn: DatabaseConnection): DatabaseConnection => {
     const self: DatabaseConnection = {
       async executeQuery<R>(q: CompiledQuery, options?: QueryOptions): Promise<QueryResult<R>> {
-        const done = watch(self, q);
+        const watched = writesAccess(q.sql);
+        if (watched && inTx.has(self)) dirty.add(self);
+        const timing = currentTiming();
+        const t0 = timing ? performance.now() : 0;
         try {
           return await conn.executeQuery<R>(q, options);
         } finally {
-          done();
+          countStatement(timing, t0);
+          if (watched && !inTx.has(self)) onChange();
         }
       },
       async *streamQuery<R>(q: CompiledQuery, chunkSize: number, options?: QueryOptions): AsyncIterableIterator<QueryResult<R>> {
-        const done = watch(self, q);
+        const watched = writesAccess(q.sql);
+        if (watched && inTx.has(self)) dirty.add(self);
+        const timing = currentTiming();
+        const t0 = timing ? performance.now() : 0;
         try {
           yield* conn.streamQuery<R>(q, chunkSize, options);
         } finally {
-          done();
+          countStatement(timing, t0);
+          if (watched && !inTx.has(self)) onChange();
         }
       },
     };
     outerOf.set(conn, self);
     innerOf.set(self, conn);
     return self;
+  };
+  /** BEGIN, COMMIT and ROLLBACK go to the inner connection: they count here. */
+  const timed = async (run: () => Promise<void>) => {
+    const timing = currentTiming();
+    const t0 = timing ? performance.now() : 0;
+    try {
+      await run();
+    } finally {
+      countStatement(timing, t0);
+    }
   };
   return {
     init: () => inner.init(),
@@ -73,12 +87,12 @@ export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
     },
     releaseConnection: (c, options?: AcquireOptions) => inner.releaseConnection(un(c), options),
     async beginTransaction(c: DatabaseConnection, s: TransactionSettings) {
-      await inner.beginTransaction(un(c), s);
+      await timed(() => inner.beginTransaction(un(c), s));
       inTx.add(c);
     },
     async commitTransaction(c: DatabaseConnection) {
       try {
-        await inner.commitTransaction(un(c));
+        await timed(() => inner.commitTransaction(un(c)));
       } finally {
         inTx.delete(c);
         if (dirty.has(c)) {
@@ -90,7 +104,7 @@ export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
     async rollbackTransaction(c: DatabaseConnection) {
       inTx.delete(c);
       dirty.delete(c);
-      await inner.rollbackTransaction(un(c));
+      await timed(() => inner.rollbackTransaction(un(c)));
     },
     savepoint: inner.savepoint && ((c, name, compile) => inner.savepoint!(un(c), name, compile)),
     rollbackToSavepoint: inner.rollbackToSavepoint && ((c, name, compile) => inner.rollbackToSavepoint!(un(c), name, compile)),

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import '@fastify/cookie';
@@ -75,7 +76,19 @@ export function installAuth(app: App, deps: Deps): void {
   const table: RouteGuard[] = [];
   guards.set(app, table);
   app.decorateRequest('actor', null);
-  const guard = async (req: FastifyRequest, _reply: FastifyReply) => authorize(req, deps);
+  const guard = async (req: FastifyRequest, _reply: FastifyReply) => {
+    const t = req.timing;
+    const t0 = performance.now();
+    const db0 = t?.dbMs ?? 0;
+    try {
+      await authorize(req, deps);
+    } finally {
+      if (t) {
+        t.authMs += performance.now() - t0;
+        t.authDbMs += t.dbMs - db0;
+      }
+    }
+  };
   app.addHook('onRoute', (route) => {
     const permission = route.config?.permission;
     if (!permission && !String(route.url).startsWith('/docs')) {
