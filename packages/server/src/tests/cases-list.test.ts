@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASE_TYPES, localDate, type CaseType, type Status } from '@casework/domain';
+import { BUILT_IN_ROLES, CASE_TYPES, canView, localDate, type CaseType, type Status } from '@casework/domain';
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { expectProblem, fingerprint, prng, seedCase, seededUuid } from '../test-support/case-fixtures.ts';
 
@@ -83,7 +83,9 @@ describe.each(DB_KINDS)('GET /api/v1/cases (%s)', (kind) => {
   });
   afterAll(() => t.close());
 
-  const visible = (c: Model) => [teamA, teamC].includes(c.teamId) || c.ownerId === me.id || c.collaboratorIds.includes(me.id);
+  // The domain's rule, for the agent `me` (teams A and C).
+  const visible = (c: Model) =>
+    canView({ id: me.id, permissions: new Set(BUILT_IN_ROLES.agent.permissions), teamIds: [teamA, teamC], timeZone: ZONE }, c);
   const expected = (keep: (c: Model) => boolean, sort: 'created' | 'updated' = 'created') => {
     const key = (c: Model) => (sort === 'created' ? c.createdAt : c.updatedAt).getTime();
     return cases
