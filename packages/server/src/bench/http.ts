@@ -6,7 +6,8 @@ export function makeAgent(maxSockets: number): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000 });
 }
 
-export type Reply = { status: number; body: string; ms: number };
+/** `serverTiming`: the answer's Server-Timing header (where the server says its time went). */
+export type Reply = { status: number; body: string; ms: number; serverTiming?: string };
 
 function assertLoopback(base: string): URL {
   const u = new URL(base);
@@ -45,7 +46,14 @@ export function request(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: ms(start) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: ms(start),
+            serverTiming: res.headers['server-timing'] as string | undefined,
+          }),
+        );
         res.on('error', reject);
       },
     );

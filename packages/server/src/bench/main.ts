@@ -8,6 +8,7 @@ import { generateBatch, generateQueue } from './generate.ts';
 import { importAll, measureList, measureMyWork, measureSearch, type Target } from './scenarios.ts';
 import { measureClaimNext, measureStorm, pickClaimers, verifyClaims, type ClaimLedger } from './claims.ts';
 import { measureLive } from './live.ts';
+import { measureLatency } from './latency.ts';
 import { runPgbench } from './pgbench.ts';
 import { measureHttpCeiling, measureSqlClaims } from './ceilings.ts';
 import { mb, report, type Figures } from './report.ts';
@@ -128,6 +129,12 @@ async function restart(
 async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger: ClaimLedger) {
   const { org, rng } = L;
   const cap = o.smoke ? 200 : 20_000;
+  say('latency: one agent, one request at a time');
+  const rounds = o.smoke ? 20 : 200;
+  const who = L.claimers[0]!;
+  const team = org.agents[who]!.teamIds[0]!;
+  const fresh = await importAll(a, org.adminToken, [generateQueue(rng, Array<string>(rounds).fill(team), rounds, Date.now())], 1);
+  const latency = await measureLatency(a, org, who, fresh, rounds);
   say('measuring My Work, lists and search');
   const myWork = await measureMyWork(a, org, o.duration, o.concurrency, cap);
   const list = await measureList(a, org, o.duration, o.concurrency, cap);
@@ -161,7 +168,7 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
     const size = Math.min(300_000, Math.max(L.queueSize, claimNext.claims * 6, sqlSeconds(o) * 2 * 5000));
     await importAll(a, org.adminToken, inBatches(generateQueue(rng, teamsByClaimer, size, Date.now()), 5000), 2);
   }
-  return { myWork, list, search, claimNext, httpCeiling, storm, live, rssMb };
+  return { latency, myWork, list, search, claimNext, httpCeiling, storm, live, rssMb };
 }
 
 async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<number> {
@@ -193,6 +200,7 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
     live: m.live,
     rssMb: m.rssMb,
     ceilings: { httpHealthzPerSecond: m.httpCeiling, sqlClaims },
+    latency: m.latency,
   };
   const { file, failed } = report(o, figures, {
     statuses: { myWork: m.myWork.statuses, list: m.list.statuses, search: m.search.statuses },

@@ -7,6 +7,7 @@ import type { ClaimNextResult, StormResult, Verification } from './claims.ts';
 import type { PgbenchResult } from './pgbench.ts';
 import type { Ceilings } from './ceilings.ts';
 import type { CpuSplit } from './server.ts';
+import { latencyTable, type EndpointLatency } from './latency.ts';
 
 export type Figures = {
   import: {
@@ -28,6 +29,8 @@ export type Figures = {
   live: Latency & { missed: number; crossProcess: boolean };
   rssMb: { a: number; b: number | null };
   ceilings: Ceilings;
+  /** The latency phase: sequential requests of one agent, per endpoint. */
+  latency: EndpointLatency[];
 };
 
 type Row = { figure: string; value: string; target: string; ok: boolean | null };
@@ -198,6 +201,7 @@ export function report(o: BenchOptions, f: Figures, extra: Record<string, unknow
     line('-'.repeat(w[0]!), '-'.repeat(w[1]!), '-'.repeat(w[2]!), '--'),
     ...table.map((r) => line(r.figure, r.value, r.target, r.ok === null ? '' : r.ok ? 'yes' : 'NO')),
     '',
+    ...latencyTable(f.latency),
     ...scenarioTable((extra.scenarios ?? {}) as Record<string, Record<string, Latency>>),
   ];
   process.stdout.write(`${out.join('\n')}\n`);

@@ -92,7 +92,11 @@ export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
     },
     async commitTransaction(c: DatabaseConnection) {
       try {
-        await timed(() => inner.commitTransaction(un(c)));
+        const timing = currentTiming();
+        const db0 = timing?.dbMs ?? 0;
+        await timed(() => inner.commitTransaction(un(c))).finally(() => {
+          if (timing) timing.commitMs += timing.dbMs - db0;
+        });
       } finally {
         inTx.delete(c);
         if (dirty.has(c)) {

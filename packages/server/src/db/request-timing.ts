@@ -11,6 +11,8 @@ export type RequestTiming = {
   start: number;
   dbMs: number;
   statements: number;
+  /** Of dbMs: the COMMITs (a write's flush to disk). */
+  commitMs: number;
   /** The auth hook's time, its statements included (authDbMs of them). */
   authMs: number;
   authDbMs: number;
@@ -24,6 +26,7 @@ export const newTiming = (): RequestTiming => ({
   start: performance.now(),
   dbMs: 0,
   statements: 0,
+  commitMs: 0,
   authMs: 0,
   authDbMs: 0,
   serialiseStart: 0,

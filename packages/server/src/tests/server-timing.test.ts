@@ -35,7 +35,7 @@ const statementsOf = (m: Map<string, Metric>) => {
 /** Every metric the header must name, each with a duration. */
 function expectShape(header: unknown): Map<string, Metric> {
   const m = parseServerTiming(header);
-  for (const name of ['total', 'db', 'auth', 'serialise', 'app']) {
+  for (const name of ['total', 'db', 'commit', 'auth', 'serialise', 'app']) {
     expect(m.get(name)?.dur, name).toBeGreaterThanOrEqual(0);
   }
   expect(m.get('total')!.dur!).toBeGreaterThanOrEqual(m.get('db')!.dur!);
