@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CaseType } from '@casework/domain';
+import { isChatType, type CaseType } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { conflict, invalid, notFound, type FieldError } from '../errors.ts';
@@ -13,8 +13,6 @@ import { deliveryFacts } from './outbound/delivery.ts';
 
 export type ChannelInput = { type: CaseType; name: string; teamId: string; settings: Record<string, unknown>; active?: boolean };
 export type ChannelPatch = { name?: string; teamId?: string; settings?: Record<string, unknown>; active?: boolean };
-
-const CHAT_TYPES: readonly CaseType[] = ['web_connect', 'support_sdk'];
 
 /** Submitted provider and relay URLs that point at internal addresses the server may not reach (target-guard.ts). */
 async function targetErrors(deps: Deps, settings: Record<string, unknown> | undefined): Promise<FieldError[]> {
@@ -82,7 +80,7 @@ export async function createChannel(deps: Deps, input: ChannelInput): Promise<Ch
           type: input.type,
           name: input.name,
           team_id: input.teamId,
-          public_key: CHAT_TYPES.includes(input.type) ? randomToken('pk_', 18) : null,
+          public_key: isChatType(input.type) ? randomToken('pk_', 18) : null,
           address: input.type === 'email' ? split.settings.address!.toLowerCase() : null,
           settings: JSON.stringify(split.settings),
           secrets: Object.keys(split.secrets).length ? await encryptSecret(trx, JSON.stringify(split.secrets)) : null,

@@ -1,4 +1,4 @@
-import { LIMITS } from '@casework/domain';
+import { LIMITS, isChatType } from '@casework/domain';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from './route-types.ts';
@@ -93,7 +93,7 @@ export const chatRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const ch = await findChannelByKey(deps.db.kysely, req.params.key);
-      if (!ch || (ch.type !== 'web_connect' && ch.type !== 'support_sdk')) throw notFound('Chat channel');
+      if (!ch || !isChatType(ch.type)) throw notFound('Chat channel');
       return {
         type: ch.type,
         name: ch.name,

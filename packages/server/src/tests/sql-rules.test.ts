@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_TYPES, OPEN_STATUSES, SECTION_KEYS } from '@casework/domain';
 import { DB_KINDS, sql, startTestApp, type TestApp } from '../test-support/harness.ts';
 import { SQL_FUNCTIONS } from '../db/sql-functions.ts';
-import { openStatus, queued, section, TYPE_RANKS } from '../db/sql-rules.ts';
+import { openStatus, queued, queuedOn, section, TYPE_RANKS } from '../db/sql-rules.ts';
 import { MIGRATIONS } from '../db/migrations/index.ts';
 
 /**
@@ -30,6 +30,35 @@ describe.each(DB_KINDS)('installed SQL functions state the rules db/sql-rules.ts
           `First difference at character ${[...installed].findIndex((ch, i) => ch !== f.body[i])}.`,
       );
     }
+  });
+});
+
+describe.each(DB_KINDS)('the queue index states the queue condition db/sql-rules.ts builds (%s)', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(() => t.close());
+
+  it('cases_queue is partial on exactly the queue condition', async () => {
+    // The database's own rendering of the installed predicate and of the module's, compared;
+    // the comparison index is created in a transaction that is rolled back.
+    const predicate = (name: string) => sql<{ p: string }>`SELECT pg_get_expr(i.indpred, i.indrelid) AS p FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ${name}`;
+    let built = '';
+    await t.db.kysely
+      .transaction()
+      .execute(async (trx) => {
+        await sql`CREATE INDEX sql_rules_probe ON cases (team_id) WHERE ${sql.raw(queuedOn('status', 'owner_id'))}`.execute(trx);
+        built = (await predicate('sql_rules_probe').execute(trx)).rows[0]!.p;
+        throw new Error('roll back');
+      })
+      .catch((err: Error) => {
+        if (err.message !== 'roll back') throw err;
+      });
+    const installed = (await predicate('cases_queue').execute(t.db.kysely)).rows[0]?.p;
+    expect(built).not.toBe('');
+    expect(installed, 'the queue condition changed: add a migration recreating the cases_queue index').toBe(built);
   });
 });
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { OPEN_STATUSES, transition, type LifecycleEvent } from '@casework/domain';
+import { OPEN_STATUSES, isChatType, transition, type LifecycleEvent } from '@casework/domain';
 import type { Database } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { Problem, notAllowedTransition, notFound, unauthenticated } from '../../errors.ts';
@@ -61,7 +61,7 @@ const chatPayload = (
  */
 export async function startChat(deps: Deps, channelKey: string, p: { name: string; email: string; message: string }) {
   const ch = await findChannelByKey(deps.db.kysely, channelKey);
-  if (!ch || (ch.type !== 'web_connect' && ch.type !== 'support_sdk')) throw notFound('Chat channel');
+  if (!ch || !isChatType(ch.type)) throw notFound('Chat channel');
   const id = uuidv7(deps.clock.now().getTime());
   const token = randomToken('chat_');
   const r = await receiveCustomerMessage(deps, ch, `chat-start:${id}`, chatPayload(id, sha256(token), p, true));
