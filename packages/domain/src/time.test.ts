@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayBounds, isValidTimeZone, localDate, localParts, startOfLocalDay } from './time.ts';
+import { dayBounds, isValidTimeZone, localDate, localParts, startOfLocalDay, zonedTimeToInstant } from './time.ts';
 
 const HOUR = 3_600_000;
 const iso = (d: Date) => d.toISOString();
@@ -128,5 +128,41 @@ describe('isValidTimeZone', () => {
   it('non-strings are not valid', () => {
     expect(isValidTimeZone(undefined as unknown as string)).toBe(false);
     expect(isValidTimeZone(42 as unknown as string)).toBe(false);
+  });
+});
+
+/**
+ * Wall-clock readings and the instant each names, worked out by hand from each zone's rules:
+ * [zone, local reading, instant (UTC), local reading of that instant]. Where the reading does not
+ * exist (clocks jump forward) or exists twice (clocks go back), which instant it names is stated.
+ */
+const READINGS: ReadonlyArray<readonly [string, string, string, string]> = [
+  ['UTC', '2026-03-10T15:00', '2026-03-10T15:00:00.000Z', '2026-03-10T15:00'],
+  ['UTC', '2026-12-31T23:59', '2026-12-31T23:59:00.000Z', '2026-12-31T23:59'],
+  ['Europe/Berlin', '2026-03-10T15:00', '2026-03-10T14:00:00.000Z', '2026-03-10T15:00'], // CET +1
+  ['Europe/Berlin', '2026-07-01T09:30', '2026-07-01T07:30:00.000Z', '2026-07-01T09:30'], // CEST +2
+  ['Europe/Berlin', '2026-03-29T01:59', '2026-03-29T00:59:00.000Z', '2026-03-29T01:59'], // last minute before 02:00 → 03:00
+  ['Europe/Berlin', '2026-03-29T02:30', '2026-03-29T01:30:00.000Z', '2026-03-29T03:30'], // skipped: moved forward by the jump
+  ['Europe/Berlin', '2026-03-29T03:00', '2026-03-29T01:00:00.000Z', '2026-03-29T03:00'], // first minute after the jump
+  ['Europe/Berlin', '2026-10-25T02:30', '2026-10-25T01:30:00.000Z', '2026-10-25T02:30'], // twice: the later (CET)
+  ['America/New_York', '2026-01-15T09:00', '2026-01-15T14:00:00.000Z', '2026-01-15T09:00'], // EST −5
+  ['America/New_York', '2026-03-08T02:30', '2026-03-08T06:30:00.000Z', '2026-03-08T01:30'], // skipped: moved back by the jump
+  ['America/New_York', '2026-11-01T01:30', '2026-11-01T05:30:00.000Z', '2026-11-01T01:30'], // twice: the earlier (EDT)
+  ['Asia/Kolkata', '2026-03-10T09:00', '2026-03-10T03:30:00.000Z', '2026-03-10T09:00'], // +5:30
+  ['Australia/Lord_Howe', '2026-01-15T12:00', '2026-01-15T01:00:00.000Z', '2026-01-15T12:00'], // +11 in summer
+  ['Pacific/Kiritimati', '2026-03-10T00:00', '2026-03-09T10:00:00.000Z', '2026-03-10T00:00'], // +14: the day before in UTC
+  ['Pacific/Pago_Pago', '2026-03-10T23:59', '2026-03-11T10:59:00.000Z', '2026-03-10T23:59'], // −11: the day after in UTC
+];
+
+describe('zonedTimeToInstant', () => {
+  const reading = (text: string) => text.split(/[-T:]/).map(Number) as [number, number, number, number, number];
+  const pad = (n: number) => String(n).padStart(2, '0');
+
+  it.each(READINGS)('%s %s → %s (reads %s)', (zone, local, instant, readsAs) => {
+    const [year, month, day, hour, minute] = reading(local);
+    const found = zonedTimeToInstant(year, month, day, hour, minute, zone);
+    expect(iso(found)).toBe(instant);
+    const p = localParts(found, zone);
+    expect(`${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`).toBe(readsAs);
   });
 });

@@ -46,14 +46,24 @@ function offsetAt(instant: number, zone: string): number {
 }
 
 /**
+ * The instant a wall-clock reading names in a zone (month 1–12). Two rounds settle the offset in
+ * every zone (the offset at the guess may differ from the answer's). Around a daylight-saving
+ * change the side depends on the zone: a reading the clocks skip is moved by the jump (Berlin's
+ * 02:30 becomes 03:30, New York's 01:30), a reading that happens twice is Berlin's later instant
+ * and New York's earlier one.
+ */
+export function zonedTimeToInstant(year: number, month: number, day: number, hour: number, minute: number, zone: string): Date {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const guess = wall - offsetAt(wall, zone);
+  return new Date(wall - offsetAt(guess, zone));
+}
+
+/**
  * The first instant of a local calendar date in a zone. Usually local midnight; where a
  * daylight-saving jump skips midnight, the first moment that exists on that date.
  */
 export function startOfLocalDay(year: number, month: number, day: number, zone: string): Date {
-  const wall = Date.UTC(year, month - 1, day);
-  // Two rounds settle the offset in every zone (the offset at the guess may differ from the answer's).
-  let guess = wall - offsetAt(wall, zone);
-  guess = wall - offsetAt(guess, zone);
+  const guess = zonedTimeToInstant(year, month, day, 0, 0, zone).getTime();
   const p = localParts(new Date(guess), zone);
   const sameDay = p.year === year && p.month === month && p.day === day;
   if (sameDay && p.hour === 0 && p.minute === 0 && p.second === 0) return new Date(guess);

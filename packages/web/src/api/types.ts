@@ -1,21 +1,19 @@
 /**
  * Names for the API's shapes. Each is the server's own, from the generated OpenAPI types
- * (openapi.ts, `npm run api-types`): nothing here is declared by hand.
+ * (openapi.ts, `npm run api-types`): nothing here is declared by hand. The vocabulary (statuses,
+ * case types, resolutions, actions, section keys) is the domain's, which the document states.
  */
 import type { Answer } from './client';
 
+export type { CaseAction, CaseType, Resolution, SectionKey, Status as CaseStatus } from '@casework/domain';
+
 export type Case = Answer<'/cases/{id}', 'get'>;
-export type CaseType = Case['type'];
-export type CaseStatus = Case['status'];
-export type Resolution = NonNullable<Case['resolution']>;
-export type CaseAction = Case['actions'][number];
 export type Customer = NonNullable<Case['customer']>;
 
 export type Me = Answer<'/me', 'get'>;
 
 export type Work = Answer<'/me/work', 'get'>;
 export type WorkSection = Work['sections'][number];
-export type SectionKey = WorkSection['key'];
 export type SectionPage = Answer<'/me/work/sections/{key}', 'get'>;
 
 /** `total` is exact unless `totalCapped`: then more than `total` cases match (an organisation-wide count stops there). */

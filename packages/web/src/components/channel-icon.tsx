@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { CaseType } from '../api/types';
-import { TYPE_LABELS } from '../lib/labels';
+import { TYPE_LABEL } from '@casework/domain';
 
 const PATHS: Record<CaseType, ReactNode> = {
   web_connect: (
@@ -39,7 +39,7 @@ const PATHS: Record<CaseType, ReactNode> = {
 
 /** A small line icon for the channel a case came from, with its name for assistive tech. */
 export function ChannelIcon({ type, withLabel = false }: { type: CaseType; withLabel?: boolean }) {
-  const label = TYPE_LABELS[type] ?? type;
+  const label = TYPE_LABEL[type] ?? type;
   return (
     <span className={`channel channel-${type}`} title={label}>
       <svg

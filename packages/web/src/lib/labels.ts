@@ -1,16 +1,16 @@
-import { TYPE_LABEL } from '@casework/domain';
-import type { CaseAction, CaseStatus, CaseType, SectionKey } from '../api/types';
-
-/** Channels as people name them (never the raw type id): the domain's one table. */
-export const TYPE_LABELS: Record<CaseType, string> = TYPE_LABEL;
+/**
+ * The web app's words for the domain's vocabulary. The lists themselves (statuses, case types,
+ * actions, My Work sections and their titles) and the channel names are the domain's.
+ */
+import { isCaseType, TYPE_LABEL, type CaseAction, type SectionKey, type Status } from '@casework/domain';
 
 /** A message's channel (a case type, or "note") in words; an unknown one is not shown raw. */
 export function channelLabel(channel: string): string {
   if (channel === 'note') return 'Internal note';
-  return TYPE_LABELS[channel as CaseType] ?? 'Other channel';
+  return isCaseType(channel) ? TYPE_LABEL[channel] : 'Other channel';
 }
 
-export const STATUS_LABELS: Record<CaseStatus, string> = {
+export const STATUS_LABELS: Record<Status, string> = {
   new: 'New',
   ready: 'Ready',
   waiting: 'Waiting',
@@ -18,9 +18,6 @@ export const STATUS_LABELS: Record<CaseStatus, string> = {
   closed: 'Closed',
   canceled: 'Canceled',
 };
-
-export const ALL_STATUSES = Object.keys(STATUS_LABELS) as CaseStatus[];
-export const ALL_TYPES = Object.keys(TYPE_LABELS) as CaseType[];
 
 /** Menu labels; an ellipsis means the action opens a dialog for more input. */
 export const ACTION_LABELS: Record<CaseAction, string> = {
@@ -52,16 +49,6 @@ export const ACTION_ORDER: CaseAction[] = [
   'unfollow',
   'cancel',
 ];
-
-export const SECTION_ORDER: SectionKey[] = ['active_chats', 'ready', 'waiting', 'solved_today', 'following'];
-
-export const SECTION_TITLES: Record<SectionKey, string> = {
-  active_chats: 'Active Chat Sessions',
-  ready: 'Ready To Solve',
-  waiting: 'Waiting For Updates',
-  solved_today: 'Solved Today',
-  following: "Open Cases I'm Following",
-};
 
 export const SECTION_EMPTY: Record<SectionKey, string> = {
   active_chats: 'No active chats right now.',

@@ -1,4 +1,8 @@
-/** Date helpers. Every displayed date goes through the user's IANA zone, never the browser's. */
+/**
+ * Date helpers. Every displayed date goes through the user's IANA zone, never the browser's; the
+ * zone arithmetic (wall clock ↔ instant, calendar days) is the domain's.
+ */
+import { localDate, localParts, zonedTimeToInstant } from '@casework/domain';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -21,16 +25,12 @@ export function formatDateTime(iso: string | null | undefined, timeZone: string)
 /** "Today 14:05", "Tomorrow 09:00" or "12 Mar, 14:05" in the given zone, relative to now. */
 export function formatWhen(iso: string, timeZone: string, now = Date.now()): string {
   const date = new Date(iso);
-  const day = dayKey(date, timeZone);
+  const day = localDate(date, timeZone);
   const time = formatter(timeZone, { hour: '2-digit', minute: '2-digit' }).format(date);
-  if (day === dayKey(new Date(now), timeZone)) return `Today ${time}`;
-  if (day === dayKey(new Date(now + 86_400_000), timeZone)) return `Tomorrow ${time}`;
-  if (day === dayKey(new Date(now - 86_400_000), timeZone)) return `Yesterday ${time}`;
+  if (day === localDate(new Date(now), timeZone)) return `Today ${time}`;
+  if (day === localDate(new Date(now + 86_400_000), timeZone)) return `Tomorrow ${time}`;
+  if (day === localDate(new Date(now - 86_400_000), timeZone)) return `Yesterday ${time}`;
   return formatter(timeZone, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(date);
-}
-
-function dayKey(date: Date, timeZone: string): string {
-  return formatter(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
 
 /** Compact age: "45s", "12m", "3h", "5d". */
@@ -44,46 +44,22 @@ export function formatAge(ms: number): string {
   return `${Math.floor(hours / 24)}d`;
 }
 
-/** Wall-clock parts of an instant in a zone. */
-function zonedParts(epochMs: number, timeZone: string): number[] {
-  const parts = formatter(timeZone, {
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(epochMs));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return [get('year'), get('month'), get('day'), get('hour'), get('minute'), get('second')];
-}
-
-function zoneOffsetMs(epochMs: number, timeZone: string): number {
-  const [y = 0, mo = 1, d = 1, h = 0, mi = 0, s = 0] = zonedParts(epochMs, timeZone);
-  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
-  return asUtc - Math.floor(epochMs / 1000) * 1000;
-}
-
 /**
  * Converts a `datetime-local` value ("2026-03-10T15:00"), read as wall time in `timeZone`,
- * to a UTC ISO string. Two passes settle the offset across daylight-saving changes.
+ * to a UTC ISO string.
  */
 export function zonedLocalToUtcIso(local: string, timeZone: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
   if (!match) throw new Error('Invalid date and time');
   const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
-  const wall = Date.UTC(y, mo - 1, d, h, mi);
-  let guess = wall - zoneOffsetMs(wall, timeZone);
-  guess = wall - zoneOffsetMs(guess, timeZone);
-  return new Date(guess).toISOString();
+  return zonedTimeToInstant(y, mo, d, h, mi, timeZone).toISOString();
 }
 
 /** The `datetime-local` value for an instant, as wall time in `timeZone`. */
 export function utcToZonedLocal(epochMs: number, timeZone: string): string {
-  const [y = 0, mo = 1, d = 1, h = 0, mi = 0] = zonedParts(epochMs, timeZone);
+  const p = localParts(new Date(epochMs), timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}`;
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
 /** All IANA zones the browser knows, with UTC first. */

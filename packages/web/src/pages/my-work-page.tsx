@@ -10,7 +10,7 @@ import { NextCasePanel } from '../features/my-work/next-case-panel';
 import { ShortcutsDialog } from '../features/my-work/shortcuts-dialog';
 import { useWorkShortcuts } from '../features/my-work/use-work-shortcuts';
 import { WorkSection } from '../features/my-work/work-section';
-import { SECTION_ORDER } from '../lib/labels';
+import { SECTION_KEYS } from '@casework/domain';
 import { usePageTitle } from '../lib/use-page-title';
 
 /** SPEC §3: the next unassigned case, then the agent's five sections, live. */
@@ -48,7 +48,7 @@ export function MyWorkPage() {
       const keysCollapsed = new Set((current?.sections ?? []).filter((section) => section.collapsed).map((section) => section.key));
       if (collapsed) keysCollapsed.add(key);
       else keysCollapsed.delete(key);
-      collapse.mutate(SECTION_ORDER.filter((item) => keysCollapsed.has(item)));
+      collapse.mutate(SECTION_KEYS.filter((item) => keysCollapsed.has(item)));
     },
     [client, collapse],
   );
@@ -93,6 +93,6 @@ function sortSections(work: Work) {
 }
 
 function rank(key: SectionKey): number {
-  const index = SECTION_ORDER.indexOf(key);
-  return index === -1 ? SECTION_ORDER.length : index;
+  const index = SECTION_KEYS.indexOf(key);
+  return index === -1 ? SECTION_KEYS.length : index;
 }

@@ -1,7 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import { useMe, useTeams, useUsers } from '../../api/queries';
 import { MultiSelect } from '../../components/multi-select';
-import { ALL_STATUSES, ALL_TYPES, STATUS_LABELS, TYPE_LABELS } from '../../lib/labels';
+import { CASE_TYPES, STATUSES, TYPE_LABEL } from '@casework/domain';
+import { STATUS_LABELS } from '../../lib/labels';
 import { hasFilters, listParam, type FilterKey } from './filters';
 
 type Props = { params: URLSearchParams; onChange: (updates: Partial<Record<FilterKey, string | null>>) => void };
@@ -62,7 +63,7 @@ export function FilterBar({ params, onChange }: Props) {
       <div className={`filter-row${open ? ' is-open' : ''}`} id={`${searchId}-filters`}>
         <MultiSelect
           label="Status"
-          options={ALL_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] }))}
+          options={STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] }))}
           selected={listParam(params, 'status')}
           onChange={(values) => onChange({ status: values.join(',') || null })}
         />
@@ -93,9 +94,9 @@ export function FilterBar({ params, onChange }: Props) {
           <label htmlFor={typeId}>Channel</label>
           <select id={typeId} value={params.get('type') ?? ''} onChange={(event) => onChange({ type: event.target.value || null })}>
             <option value="">Any</option>
-            {ALL_TYPES.map((type) => (
+            {CASE_TYPES.map((type) => (
               <option key={type} value={type}>
-                {TYPE_LABELS[type]}
+                {TYPE_LABEL[type]}
               </option>
             ))}
           </select>

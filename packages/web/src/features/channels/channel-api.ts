@@ -1,17 +1,9 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api, toQuery, type Answer, type Body } from '../../api/client';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '@casework/domain';
+import { api, toQuery, type Answer } from '../../api/client';
 
 /** A configured channel as GET /api/v1/channels returns it (secrets only as `hasX` flags). */
 export type Channel = Answer<'/channels', 'get'>['channels'][number];
-
-/** The events a webhook may subscribe to, as the API accepts them. */
-export type WebhookEvent = Body<'/webhooks', 'post'>['events'][number];
-export const WEBHOOK_EVENTS = [
-  'case.created',
-  'case.claimed',
-  'case.status_changed',
-  'case.message_created',
-] as const satisfies readonly WebhookEvent[];
 
 export function isWebhookEvent(value: string): value is WebhookEvent {
   return (WEBHOOK_EVENTS as readonly string[]).includes(value);

@@ -8,7 +8,7 @@ import { ChannelIcon } from '../../components/channel-icon';
 import { Dialog } from '../../components/dialog';
 import { FormButtons } from '../../components/form-buttons';
 import { NamedOptions } from '../../components/named-options';
-import { TYPE_LABELS } from '../../lib/labels';
+import { TYPE_LABEL } from '@casework/domain';
 import { useAdminAction } from '../admin/use-admin-action';
 import { channelKeys, type Channel } from './channel-api';
 import { CHANNEL_TYPES, SETTING_FIELDS, hasSecretFlag } from './channel-settings';
@@ -117,7 +117,7 @@ export function ChannelDialog({ channel, onClose }: { channel: Channel | null; o
           >
             {(channel && !CHANNEL_TYPES.includes(channel.type) ? [channel.type, ...CHANNEL_TYPES] : CHANNEL_TYPES).map((type) => (
               <option key={type} value={type}>
-                {TYPE_LABELS[type]}
+                {TYPE_LABEL[type]}
               </option>
             ))}
           </select>
@@ -152,7 +152,7 @@ export function ChannelDialog({ channel, onClose }: { channel: Channel | null; o
         {error('teamId') ? <p className="field-error">{error('teamId')}</p> : null}
       </div>
       <fieldset className="fieldset settings-grid">
-        <legend>{TYPE_LABELS[draft.type]} settings</legend>
+        <legend>{TYPE_LABEL[draft.type]} settings</legend>
         {SETTING_FIELDS[draft.type].map((field) => (
           <SettingInput
             key={`${draft.type}-${field.key}`}

@@ -4,7 +4,8 @@ import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { FormButtons } from '../../components/form-buttons';
 import { useAdminAction } from '../admin/use-admin-action';
-import { WEBHOOK_EVENTS, WEBHOOK_EVENT_LABELS, channelKeys, isWebhookEvent, type Webhook, type WebhookEvent } from './channel-api';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '@casework/domain';
+import { WEBHOOK_EVENT_LABELS, channelKeys, isWebhookEvent, type Webhook } from './channel-api';
 
 const MIN_SECRET = 8;
 

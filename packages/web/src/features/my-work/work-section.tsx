@@ -7,7 +7,8 @@ import { Button } from '../../components/button';
 import { CaseCard } from '../../components/case-card';
 import { resolutionLabel } from '../../lib/resolution';
 import { formatWhen } from '../../lib/time';
-import { SECTION_TITLES, sectionEmpty } from '../../lib/labels';
+import { SECTIONS } from '@casework/domain';
+import { sectionEmpty } from '../../lib/labels';
 import { useNow } from '../../lib/use-now';
 
 type Props = { section: Section; timeZone: string; canClaim: boolean; onToggle: (key: Section['key'], collapsed: boolean) => void };
@@ -39,7 +40,7 @@ export function WorkSection({ section, timeZone, canClaim, onToggle }: Props) {
   const hasMore = usePaged ? paged.hasNextPage : section.nextCursor !== null;
   const count = section.count;
   const collapsed = section.collapsed;
-  const title = section.title || SECTION_TITLES[section.key];
+  const title = section.title || SECTIONS.find((s) => s.key === section.key)?.title;
   const bodyId = `section-${section.key}`;
   const loadingMore = pagesWanted > 1 && (paged.isFetching || (paged.data?.pages.length ?? 0) < pagesWanted) && hasMore !== false;
 

@@ -11,7 +11,7 @@ import { ChannelDialog } from '../../features/channels/channel-dialog';
 import { channelAddress } from '../../features/channels/channel-settings';
 import { ChannelSetup } from '../../features/channels/channel-setup';
 import { ItemCard } from '../../features/channels/item-card';
-import { TYPE_LABELS } from '../../lib/labels';
+import { TYPE_LABEL } from '@casework/domain';
 import { AdminPage } from './admin-layout';
 
 export function ChannelsPage() {
@@ -85,7 +85,7 @@ function ChannelItem({ channel, onEdit, onRemove }: { channel: Channel; onEdit: 
     <ItemCard
       titleId={titleId}
       title={channel.name}
-      subtitle={TYPE_LABELS[channel.type]}
+      subtitle={TYPE_LABEL[channel.type]}
       icon={<ChannelIcon type={channel.type} />}
       active={channel.active}
       label={`channel ${channel.name}`}

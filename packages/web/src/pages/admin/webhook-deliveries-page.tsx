@@ -8,13 +8,13 @@ import { DataTable } from '../../components/data-table';
 import { EmptyState, ErrorState } from '../../components/empty-state';
 import { LoadingState } from '../../components/spinner';
 import { useToast } from '../../components/toast';
+import type { WebhookEvent } from '@casework/domain';
 import {
   WEBHOOK_EVENT_LABELS,
   useDeliveries,
   useWebhook,
   type DeliveryStatus,
   type WebhookDelivery,
-  type WebhookEvent,
 } from '../../features/channels/channel-api';
 import { formatDateTime } from '../../lib/time';
 import { AdminPage } from './admin-layout';
