@@ -133,7 +133,8 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
   const rounds = o.smoke ? 20 : 200;
   const who = L.claimers[0]!;
   const team = org.agents[who]!.teamIds[0]!;
-  const fresh = await importAll(a, org.adminToken, [generateQueue(rng, Array<string>(rounds).fill(team), rounds, Date.now())], 1);
+  // Twice the rounds: the claims by id take the first half, claim-next finds the rest queued.
+  const fresh = await importAll(a, org.adminToken, [generateQueue(rng, Array<string>(rounds * 2).fill(team), rounds * 2, Date.now())], 1);
   const latency = await measureLatency(a, org, who, fresh, rounds);
   say('measuring My Work, lists and search');
   const myWork = await measureMyWork(a, org, o.duration, o.concurrency, cap);
