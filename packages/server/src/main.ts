@@ -14,8 +14,11 @@ import type { Deps } from './deps.ts';
 import { startChannels } from './channels/runtime.ts';
 import { readChannelOptions } from './channels/config.ts';
 import { pointDemoChannelsAt, seedDemoChannels } from './channels/demo-channels.ts';
-import { DemoOutbox, registerDemoOutbox } from './demo/demo-outbox.ts';
-import { announcementsSettled } from './realtime/announcer.ts';
+import { DemoOutbox } from './demo/demo-outbox.ts';
+import { Announcer } from './realtime/announcer.ts';
+import { IdentityCache } from './auth/identity-cache.ts';
+import { OutboundSenders } from './channels/outbound/senders.ts';
+import { createClaimBatcher } from './use-cases/claim-next.ts';
 
 /** Starts the server: database, migrations, first admin or demo, live hub, timers, HTTP. */
 export async function serve(overrides: Partial<Config> = {}): Promise<{ close(): Promise<void>; url: string }> {
@@ -41,17 +44,26 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   await hub.start();
   const presence = new Presence(db, () => systemClock.now());
   await presence.start();
-  const deps: Deps = { db, clock: systemClock, config, log, hub, presence };
+  // The demo delivers replies somewhere real: a mail relay and an SMS provider inside this process.
+  const outbox = config.demo ? new DemoOutbox() : null;
+  await outbox?.start();
+  const deps: Deps = {
+    db,
+    clock: systemClock,
+    config,
+    log,
+    hub,
+    presence,
+    announcer: new Announcer(db),
+    identities: new IdentityCache(db),
+    claims: createClaimBatcher(db.kind, () => deps),
+    outbound: new OutboundSenders(),
+    demoOutbox: outbox,
+  };
   const app = await buildApp(deps);
   const timers = startTimers(deps);
   await analyzeNeverAnalyzed(deps);
   const maintenance = startMaintenance(deps);
-  // The demo delivers replies somewhere real: a mail relay and an SMS provider inside this process.
-  const outbox = config.demo ? new DemoOutbox() : null;
-  if (outbox) {
-    await outbox.start();
-    registerDemoOutbox(db, outbox);
-  }
   if (demoLoaded) await seedDemoChannels(deps);
   if (outbox) await pointDemoChannelsAt(deps, outbox.smsApiBaseUrl);
   const relay = outbox && !process.env.CASEWORK_SMTP_URL ? { smtpUrl: outbox.smtpUrl } : {};
@@ -66,12 +78,11 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
       await timers.stop();
       await maintenance.stop();
       await channels.stop();
-      registerDemoOutbox(db, null);
       await outbox?.stop();
       await hub.stop();
       await presence.stop();
       await app.close();
-      await announcementsSettled(db);
+      await deps.announcer.settled();
       await db.close();
     })());
   return { close, url };

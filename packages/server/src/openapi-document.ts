@@ -5,6 +5,11 @@ import { readConfig } from './config.ts';
 import { openPGlite } from './db/connect.ts';
 import { LiveHub } from './realtime/hub.ts';
 import { Presence } from './realtime/presence.ts';
+import { Announcer } from './realtime/announcer.ts';
+import { IdentityCache } from './auth/identity-cache.ts';
+import { OutboundSenders } from './channels/outbound/senders.ts';
+import { createClaimBatcher } from './use-cases/claim-next.ts';
+import type { Deps } from './deps.ts';
 
 /**
  * The OpenAPI document the server serves at /api/v1/openapi.json, built in process: the app is
@@ -14,14 +19,20 @@ import { Presence } from './realtime/presence.ts';
 export async function openApiDocument(): Promise<Record<string, unknown>> {
   const db = await openPGlite();
   const log = pino({ level: 'silent' });
-  const app = await buildApp({
+  const deps: Deps = {
     db,
     clock: systemClock,
     config: readConfig({}),
     log,
     hub: new LiveHub(db, log),
     presence: new Presence(db, () => systemClock.now()),
-  });
+    announcer: new Announcer(db),
+    identities: new IdentityCache(db),
+    claims: createClaimBatcher(db.kind, () => deps),
+    outbound: new OutboundSenders(),
+    demoOutbox: null,
+  };
+  const app = await buildApp(deps);
   try {
     await app.ready();
     return structuredClone(app.swagger()) as unknown as Record<string, unknown>;

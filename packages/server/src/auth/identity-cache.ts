@@ -13,26 +13,26 @@ type Entry = { user: AppUser; version: number; until: number };
 // Bounds how long a change could go unseen should notices silently stop arriving.
 const TTL_MS = 15_000;
 const MAX_ENTRIES = 50_000;
-const caches = new WeakMap<Db, Map<string, Entry>>();
+/** One process's cache over one database (a member of Deps: `deps.identities`). */
+export class IdentityCache {
+  readonly #cache = new Map<string, Entry>();
 
-export async function cachedIdentity(
-  db: Db,
-  key: string,
-  now: Date,
-  read: () => Promise<AppUser | undefined>,
-): Promise<AppUser | undefined> {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
-  const version = db.accessVersion();
-  const t = performance.now();
-  const hit = cache.get(key);
-  if (hit && version !== null && hit.version === version && t < hit.until && (!hit.user.expiresAt || now < hit.user.expiresAt))
-    return hit.user;
-  if (hit) cache.delete(key);
-  const user = await read();
-  if (user && version !== null && db.accessVersion() === version) {
-    if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(key, { user, version, until: t + TTL_MS });
+  constructor(private readonly db: Db) {}
+
+  async resolve(key: string, now: Date, read: () => Promise<AppUser | undefined>): Promise<AppUser | undefined> {
+    const cache = this.#cache;
+    const db = this.db;
+    const version = db.accessVersion();
+    const t = performance.now();
+    const hit = cache.get(key);
+    if (hit && version !== null && hit.version === version && t < hit.until && (!hit.user.expiresAt || now < hit.user.expiresAt))
+      return hit.user;
+    if (hit) cache.delete(key);
+    const user = await read();
+    if (user && version !== null && db.accessVersion() === version) {
+      if (cache.size >= MAX_ENTRIES) cache.clear();
+      cache.set(key, { user, version, until: t + TTL_MS });
+    }
+    return user;
   }
-  return user;
 }

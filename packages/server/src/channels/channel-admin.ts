@@ -47,7 +47,7 @@ export async function channelJson(deps: Deps, ch: ChannelRecord) {
     settings: publicSettings(ch.type, ch.settings, Object.keys(secrets)),
     active: ch.active,
     endpoints,
-    ...(await deliveryFacts(deps.db, ch)),
+    ...(await deliveryFacts(deps, ch)),
     createdAt: ch.createdAt.toISOString(),
     updatedAt: ch.updatedAt.toISOString(),
   };

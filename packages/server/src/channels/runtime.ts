@@ -3,9 +3,6 @@ import { EVENTS_CHANNEL, type LiveNotice } from '../outbox/notices.ts';
 import { startChannelJobs } from '../jobs/channel-jobs.ts';
 import type { ChannelOptions } from './config.ts';
 import { startSmtpListener } from './email/smtp-listener.ts';
-import { registerReplyKicker } from './outbound/dispatch.ts';
-import { registerSmtpRelay } from './outbound/delivery.ts';
-import { registerWebhookKicker } from './outbound/kick.ts';
 import { WEBHOOK_EVENTS } from './outbound/webhooks.ts';
 
 export type ChannelRuntime = { smtpPort: number | null; stop(): Promise<void> };
@@ -24,10 +21,10 @@ export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<C
       })
     : null;
   if (smtp) deps.log.info(`Inbound mail (SMTP) on ${opts.smtp!.host}:${smtp.port}`);
-  registerSmtpRelay(deps.db, opts.smtpUrl);
+  deps.outbound.smtpRelay = opts.smtpUrl;
   const jobs = startChannelJobs(deps, opts);
-  registerReplyKicker(deps.db, jobs.replies.kick);
-  registerWebhookKicker(deps.db, jobs.webhooks.kick);
+  deps.outbound.kickReplies = jobs.replies.kick;
+  deps.outbound.kickWebhooks = jobs.webhooks.kick;
   const unlisten = await deps.db.listen(
     EVENTS_CHANNEL,
     (payload) => {
@@ -45,9 +42,9 @@ export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<C
     smtpPort: smtp?.port ?? null,
     stop: () =>
       (stopping ??= (async () => {
-        registerReplyKicker(deps.db, null);
-        registerSmtpRelay(deps.db, undefined);
-        registerWebhookKicker(deps.db, null);
+        deps.outbound.kickReplies = () => {};
+        deps.outbound.smtpRelay = undefined;
+        deps.outbound.kickWebhooks = () => {};
         await unlisten();
         await smtp?.close();
         await Promise.all([jobs.replies.stop(), jobs.webhooks.stop(), jobs.inbound.stop()]);

@@ -2,7 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
-import type { Db } from '../db/connect.ts';
 
 /** One message the demo's stand-in providers received. */
 export type OutboxItem = { kind: 'email' | 'sms'; at: Date; from: string; to: string; subject: string | null; body: string };
@@ -98,16 +97,4 @@ export class DemoOutbox {
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid, status: 'queued' }));
     });
   }
-}
-
-const outboxes = new WeakMap<Db, DemoOutbox>();
-
-/** The demo process registers its outbox so `/demo/outbox` can show it (absent outside the demo). */
-export function registerDemoOutbox(db: Db, outbox: DemoOutbox | null): void {
-  if (outbox) outboxes.set(db, outbox);
-  else outboxes.delete(db);
-}
-
-export function demoOutboxOf(db: Db): DemoOutbox | undefined {
-  return outboxes.get(db);
 }

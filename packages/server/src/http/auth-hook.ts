@@ -8,7 +8,6 @@ import type { Deps } from '../deps.ts';
 import { Problem, forbidden, unauthenticated } from '../errors.ts';
 import { sha256 } from '../ids.ts';
 import type { App } from './route-types.ts';
-import { cachedIdentity } from '../auth/identity-cache.ts';
 import { ACCESS_NEUTRAL } from '../db/access-watch.ts';
 
 export const SESSION_COOKIE = 'casework_session';
@@ -45,7 +44,7 @@ async function identify(req: FastifyRequest, deps: Deps): Promise<AppUser | null
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!m) throw unauthenticated('Use "Authorization: Bearer <token>".');
     const hash = sha256(m[1]!);
-    const user = await cachedIdentity(deps.db, `t:${hash}`, deps.clock.now(), () => findTokenUser(deps.db.kysely, hash));
+    const user = await deps.identities.resolve(`t:${hash}`, deps.clock.now(), () => findTokenUser(deps.db.kysely, hash));
     if (!user) throw unauthenticated('The API token is not valid.');
     touchToken(deps, user.credentialId);
     return user;
@@ -54,7 +53,7 @@ async function identify(req: FastifyRequest, deps: Deps): Promise<AppUser | null
   if (!cookie) return null;
   const hash = sha256(cookie);
   const now = deps.clock.now();
-  const user = await cachedIdentity(deps.db, `s:${hash}`, now, () => findSessionUser(deps.db.kysely, hash, now));
+  const user = await deps.identities.resolve(`s:${hash}`, now, () => findSessionUser(deps.db.kysely, hash, now));
   if (!user) throw unauthenticated('Your session has expired. Sign in again.');
   return user;
 }

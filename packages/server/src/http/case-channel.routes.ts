@@ -69,7 +69,7 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
         .select(['ch.id', 'ch.type', 'ch.name', 'cc.customer_address'])
         .where('cc.case_id', '=', c.id)
         .executeTakeFirst();
-      const facts = await deliveryFacts(deps.db, (await findCaseChannel(db, c.id)) ?? null);
+      const facts = await deliveryFacts(deps, (await findCaseChannel(db, c.id)) ?? null);
       const out = await db.selectFrom('outbound_messages').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute();
       const atts = await db
         .selectFrom('message_attachments as a')

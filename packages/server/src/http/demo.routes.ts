@@ -1,6 +1,5 @@
 import type { RouteModule } from './route-types.ts';
 import { Content } from './schemas.ts';
-import { demoOutboxOf } from '../demo/demo-outbox.ts';
 import { outboxPage } from '../demo/outbox-page.ts';
 
 /** The demo's outbox page: what the demo's stand-in mail relay and SMS provider received. */
@@ -16,7 +15,7 @@ export const demoRoutes: RouteModule = (app, deps) => {
       },
     },
     async (_req, reply) => {
-      const outbox = demoOutboxOf(deps.db);
+      const outbox = deps.demoOutbox;
       return reply
         .status(outbox ? 200 : 404)
         .type('text/html; charset=utf-8')

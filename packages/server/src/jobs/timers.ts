@@ -21,7 +21,7 @@ async function fire(
   let fired = 0;
   for (;;) {
     const now = deps.clock.now();
-    const n = await inTransaction(deps.db, async (trx) => {
+    const n = await inTransaction(deps, async (trx) => {
       const org = await trx.selectFrom('organisation').select('auto_close_days').where('id', '=', 1).executeTakeFirst();
       const due = await findDue(BATCH, now).execute(trx);
       let count = 0;

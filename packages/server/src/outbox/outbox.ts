@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DomainEvent } from '@casework/domain';
-import type { Db } from '../db/connect.ts';
+import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { insertCaseEvents, type StoredEvent } from '../db/repos/case-events.ts';
-import { announce } from '../realtime/announcer.ts';
 import { dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
 
 export { audienceOf, dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
@@ -14,26 +13,27 @@ export type { StoredEvent } from '../db/repos/case-events.ts';
  * transaction, and the change is announced to every process once that transaction committed
  * (never for a rolled-back one).
  */
+// The notices recorded in each open transaction, keyed by the transaction itself: an entry lives
+// as long as its transaction (no process-wide state).
 const pending = new WeakMap<object, LiveNotice[]>();
 
 /**
  * Runs `work` in a transaction; the changes it records with appendEvents are announced to every
  * process once the transaction has committed (never for a rolled-back one).
  */
-export async function inTransaction<T>(db: Db, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(deps: Pick<Deps, 'db' | 'announcer'>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   const notices: LiveNotice[] = [];
-  const result = await db.kysely.transaction().execute(async (trx) => {
+  const result = await deps.db.kysely.transaction().execute(async (trx) => {
     pending.set(trx, notices);
     return work(trx);
   });
-  announceCommitted(db, notices);
+  announceCommitted(deps, notices);
   return result;
 }
 
 /** Announces notices of changes that are already committed. */
-export function announceCommitted(db: Db, notices: LiveNotice[]): void {
-  announce(
-    db,
+export function announceCommitted(deps: Pick<Deps, 'announcer'>, notices: LiveNotice[]): void {
+  deps.announcer.announce(
     EVENTS_CHANNEL,
     notices.map((n) => JSON.stringify(n)),
   );

@@ -13,21 +13,23 @@ import type { Db } from '../db/connect.ts';
  * announcement leaves other processes' live clients without that notice; the change itself is
  * committed, and a reconnecting client reads it from the history (Last-Event-ID).
  */
-class Announcer {
+export class Announcer {
   #queue: { channel: string; payload: string }[] = [];
   #sending: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
-    private readonly onError: (err: unknown) => void,
+    private readonly onError: (err: unknown) => void = (err) =>
+      process.emitWarning(`Live notices could not be announced: ${(err as Error).message}`),
   ) {}
 
+  /** Sends these notices on `channel` to every listening process, soon, in order. */
   announce(channel: string, payloads: string[]): void {
     for (const payload of payloads) this.#queue.push({ channel, payload });
     if (!this.#sending && this.#queue.length > 0) this.#sending = this.#drain();
   }
 
-  /** Resolves once everything announced so far has been sent (or failed). */
+  /** Resolves once everything announced so far has been sent (or failed): before closing the database. */
   async settled(): Promise<void> {
     while (this.#sending) await this.#sending;
   }
@@ -49,25 +51,4 @@ class Announcer {
       this.#sending = null;
     }
   }
-}
-
-const announcers = new WeakMap<Db, Announcer>();
-
-function announcerOf(db: Db): Announcer {
-  let a = announcers.get(db);
-  if (!a) {
-    a = new Announcer(db, (err) => process.emitWarning(`Live notices could not be announced: ${(err as Error).message}`));
-    announcers.set(db, a);
-  }
-  return a;
-}
-
-/** Sends these notices on `channel` to every listening process, soon, in order. */
-export function announce(db: Db, channel: string, payloads: string[]): void {
-  if (payloads.length > 0) announcerOf(db).announce(channel, payloads);
-}
-
-/** Waits until every announcement made on this database so far has been sent (before closing it). */
-export async function announcementsSettled(db: Db): Promise<void> {
-  await announcers.get(db)?.settled();
 }

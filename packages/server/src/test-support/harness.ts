@@ -13,7 +13,10 @@ import { Presence } from '../realtime/presence.ts';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http/route-types.ts';
 import { randomToken, sha256, uuidv7 } from '../ids.ts';
-import { announcementsSettled } from '../realtime/announcer.ts';
+import { Announcer } from '../realtime/announcer.ts';
+import { IdentityCache } from '../auth/identity-cache.ts';
+import { OutboundSenders } from '../channels/outbound/senders.ts';
+import { createClaimBatcher } from '../use-cases/claim-next.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -104,7 +107,19 @@ export async function startTestApp(
   await hub.start();
   const presence = new Presence(db, () => clock.now());
   await presence.start();
-  const deps: Deps = { db, clock, config, log, hub, presence };
+  const deps: Deps = {
+    db,
+    clock,
+    config,
+    log,
+    hub,
+    presence,
+    announcer: new Announcer(db),
+    identities: new IdentityCache(db),
+    claims: createClaimBatcher(db.kind, () => deps),
+    outbound: new OutboundSenders(),
+    demoOutbox: null,
+  };
   const app = await buildApp(deps);
   await app.ready();
   return {
@@ -118,7 +133,7 @@ export async function startTestApp(
       await hub.stop();
       await presence.stop();
       await app.close();
-      await announcementsSettled(db);
+      await deps.announcer.settled();
       await db.close();
       await drop();
     },

@@ -46,12 +46,12 @@ describe.each(DB_KINDS)('changes are announced after commit, never before or for
 
   it('a rolled-back change is never announced; a committed one is, with its history ids in order', async () => {
     await expect(
-      inTransaction(t.db, async (trx) => {
+      inTransaction(t.deps, async (trx) => {
         await record(trx, 'test.rolled_back');
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');
-    const stored = await inTransaction(t.db, (trx) => record(trx, 'test.committed'));
+    const stored = await inTransaction(t.deps, (trx) => record(trx, 'test.committed'));
     // Announcements leave in commit order: once the later one is heard, the earlier would have been.
     const notice = await eventually(() => {
       const n = heard.find((h) => h.types.includes('test.committed'));
@@ -65,7 +65,7 @@ describe.each(DB_KINDS)('changes are announced after commit, never before or for
 
   it('many concurrent changes are each announced once', async () => {
     const before = heard.length;
-    await Promise.all(Array.from({ length: 25 }, (_, i) => inTransaction(t.db, (trx) => record(trx, `test.burst${i}`))));
+    await Promise.all(Array.from({ length: 25 }, (_, i) => inTransaction(t.deps, (trx) => record(trx, `test.burst${i}`))));
     await eventually(() => expect(heard.length - before).toBe(25));
     const types = heard
       .slice(before)

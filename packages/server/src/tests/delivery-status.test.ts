@@ -8,10 +8,9 @@ import { expectProblem, expectRefused, makeOrg, seedCase, UNKNOWN_ID, type Org }
 import { openSse } from '../test-support/sse-client.ts';
 import { readChannelOptions, type ChannelOptions } from '../channels/config.ts';
 import { deliverDueReplies } from '../channels/outbound/replies.ts';
-import { registerSmtpRelay } from '../channels/outbound/delivery.ts';
 import { eventually } from '../test-support/channel-harness.ts';
 import nodemailer from 'nodemailer';
-import { DemoOutbox, registerDemoOutbox } from '../demo/demo-outbox.ts';
+import { DemoOutbox } from '../demo/demo-outbox.ts';
 
 /** A local SMTP relay that keeps every mail it is given. */
 async function smtpSink(): Promise<{ url: string; mails: ParsedMail[]; close(): Promise<void> }> {
@@ -63,7 +62,7 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
     o = await makeOrg(t);
     base = await listenOnLoopback(t);
     sink = await smtpSink();
-    registerSmtpRelay(t.db, null);
+    t.deps.outbound.smtpRelay = null;
     const ch = await call(t, o.admin, 'POST', '/api/v1/channels', {
       type: 'email',
       name: 'Support mail',
@@ -74,7 +73,7 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
     emailChannel = ch.data.id;
   });
   afterAll(async () => {
-    registerSmtpRelay(t.db, undefined);
+    t.deps.outbound.smtpRelay = undefined;
     await t.close();
     await sink.close();
   });
@@ -105,11 +104,11 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
   const deliveryEvents = async (caseId: string) =>
     (await call(t, o.admin, 'GET', `/api/v1/cases/${caseId}/events`)).data.events.filter((e: any) => e.type === 'case.delivery_changed');
   const withRelay = async <T>(url: string | null, work: () => Promise<T>) => {
-    registerSmtpRelay(t.db, url);
+    t.deps.outbound.smtpRelay = url;
     try {
       return await work();
     } finally {
-      registerSmtpRelay(t.db, null);
+      t.deps.outbound.smtpRelay = null;
     }
   };
 
@@ -251,7 +250,7 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
     expect((await call(t, null, 'GET', '/demo/outbox')).statusCode).toBe(404);
     const outbox = new DemoOutbox();
     await outbox.start();
-    registerDemoOutbox(t.db, outbox);
+    t.deps.demoOutbox = outbox;
     try {
       const mailer = nodemailer.createTransport({ url: outbox.smtpUrl });
       await mailer.sendMail({
@@ -277,7 +276,7 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
       expect(page.body).not.toMatch(/<script|<b>/);
       expect(page.body.indexOf('Ships')).toBeLessThan(page.body.indexOf('Unplug')); // newest first
     } finally {
-      registerDemoOutbox(t.db, null);
+      t.deps.demoOutbox = null;
       await outbox.stop();
     }
   });

@@ -139,7 +139,7 @@ export type LifecycleAction = {
  */
 export async function runLifecycleAction(deps: Deps, actor: AppUser, caseId: string, spec: LifecycleAction): Promise<CaseWriteResult> {
   const now = deps.clock.now();
-  return inTransaction(deps.db, async (trx) => {
+  return inTransaction(deps, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     const action = typeof spec.action === 'function' ? spec.action(c) : spec.action;

@@ -2,7 +2,9 @@ import { claimQueued, dayBounds, transition, type DomainEvent } from '@casework/
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { findNextCandidate } from '../db/repos/queue.ts';
-import { claimFromQueue, type QueueClaim } from '../db/repos/claim-queue.ts';
+import { claimFromQueue } from '../db/repos/claim-queue.ts';
+import type { Db } from '../db/connect.ts';
+import type { ClaimAnswer, ClaimAsk, ClaimBatcher } from './claim-next-batch.ts';
 import { Batcher } from '../batcher.ts';
 import { toCaseView } from '../db/repos/case-views.ts';
 import { announceCommitted, appendEvents, audienceOf, dedupe, inTransaction } from '../outbox/outbox.ts';
@@ -16,19 +18,19 @@ const ATTEMPTS = 20;
  * Picks the next case (SPEC §3.1) and claims it. Rows other transactions are claiming are
  * skipped, so many agents can pull from one queue at once. Without a per-user limit on open
  * cases the whole claim is one statement, shared with the other agents' claims that arrived
- * meanwhile (see claimBatcherOf); with one, a transaction that first serialises the user's claims
+ * meanwhile (see createClaimBatcher); with one, a transaction that first serialises the user's claims
  * and counts their open cases.
  */
 export async function claimNext(deps: Deps, actor: AppUser): Promise<CaseWriteResult> {
   if (!actor.permissions.has('case.claim')) throw forbidden('claim');
   const teamIds = queueTeams(actor);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const answer = await claimBatcherOf(deps).submit({ actor, teamIds });
+    const answer = await deps.claims.submit({ actor, teamIds });
     if (!answer.ok) throw answer.error;
     const { claim: r, now, events } = answer;
     if (r.kind === 'claimed') {
       const view = toCaseView(r.row);
-      announceCommitted(deps.db, [
+      announceCommitted(deps, [
         {
           caseId: view.id,
           ids: r.eventIds,
@@ -61,24 +63,15 @@ export async function claimNext(deps: Deps, actor: AppUser): Promise<CaseWriteRe
   throw new Problem(404, 'queue_empty', 'Queue empty', 'There is no unassigned case in your teams.');
 }
 
-type ClaimAsk = { actor: AppUser; teamIds: string[] };
-type ClaimAnswer = { ok: true; claim: QueueClaim; now: Date; events: DomainEvent[] } | { ok: false; error: unknown };
-
-const batchers = new WeakMap<Deps, Batcher<ClaimAsk, ClaimAnswer>>();
-
 /**
- * This process's claim-next batcher: claims arriving while others are being written go out
- * together, one statement and one commit for all of them (claims in one batch are applied in
+ * Creates the process's claim-next batcher: claims arriving while others are being written go
+ * out together, one statement and one commit for all of them (claims in one batch are applied in
  * arrival order, each to a case still queued). The embedded database runs one statement at a
  * time, so one batch; PostgreSQL a few at once, leaving pool connections for everything else.
+ * `deps` is read when a batch goes out (the batcher is made while Deps is being built).
  */
-function claimBatcherOf(deps: Deps): Batcher<ClaimAsk, ClaimAnswer> {
-  let b = batchers.get(deps);
-  if (!b) {
-    b = new Batcher((asks) => claimTogether(deps, asks), { maxInFlight: deps.db.kind === 'pglite' ? 1 : 4, maxBatch: 32 });
-    batchers.set(deps, b);
-  }
-  return b;
+export function createClaimBatcher(dbKind: Db['kind'], deps: () => Deps): ClaimBatcher {
+  return new Batcher((asks) => claimTogether(deps(), asks), { maxInFlight: dbKind === 'pglite' ? 1 : 4, maxBatch: 32 });
 }
 
 /** One statement for all the asks; if it fails, each ask alone, so one failure is only its own. */
@@ -111,7 +104,7 @@ async function claimWithinCapacity(
   today: { start: Date; end: Date },
   now: Date,
 ): Promise<CaseWriteResult | null> {
-  return inTransaction(deps.db, async (trx) => {
+  return inTransaction(deps, async (trx) => {
     await checkCapacity(trx, actor.id);
     const pick = await findNextCandidate(trx, teamIds, today, true);
     if (!pick) return null;

@@ -77,7 +77,7 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
   if (!mayNameOwner(actor, input.ownerId)) throw forbidden('assign', 'You can only name yourself as the owner of a case you create.');
   checkChannelScope(actor, input);
   const now = deps.clock.now();
-  const id = await inTransaction(deps.db, async (trx) => {
+  const id = await inTransaction(deps, async (trx) => {
     const team = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
     if (!team) throw invalid([{ field: 'teamId', message: 'no such team' }]);
     if (input.ownerId) {

@@ -19,7 +19,7 @@ export async function setCollaborator(
   const now = deps.clock.now();
   const self = userId === actor.id;
   const action: CaseAction = self ? (follow ? 'follow' : 'unfollow') : 'assign';
-  return inTransaction(deps.db, async (trx) => {
+  return inTransaction(deps, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     const already = c.collaboratorIds.includes(userId);

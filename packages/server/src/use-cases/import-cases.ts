@@ -215,6 +215,6 @@ export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[
     await insertHistory(trx, ids, rows, actor.id, now);
     return { ids, notices: importNotices(rows, now) };
   });
-  announceCommitted(deps.db, notices);
+  announceCommitted(deps, notices);
   return ids;
 }

@@ -70,7 +70,7 @@ export async function postAgentMessage(
   internal: boolean,
 ): Promise<{ message: MessageRow; view: CaseView }> {
   const now = deps.clock.now();
-  const result = await inTransaction(deps.db, async (trx) => {
+  const result = await inTransaction(deps, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     if (!can(actor, 'message', c)) throw refusal(actor, 'message', c, null, now);
@@ -87,7 +87,7 @@ export async function postAgentMessage(
       },
       now,
     );
-    const queued = !internal && (await enqueueReply(trx, deps.db, c, message, now));
+    const queued = !internal && (await enqueueReply(trx, deps, c, message, now));
     return { message, view: { ...c, updatedAt: now, lastActivityAt: now }, queued };
   });
   if (result.queued) kickReplies(deps); // after commit: send now instead of at the next poll

@@ -109,7 +109,7 @@ export async function receiveCustomerMessage(
 export async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveResult> {
   const now = deps.clock.now();
   try {
-    return await inTransaction(deps.db, async (trx) => {
+    return await inTransaction(deps, async (trx) => {
       const row = await trx
         .selectFrom('inbound_messages as i')
         .innerJoin('channels as ch', 'ch.id', 'i.channel_id')

@@ -15,7 +15,7 @@ import { lockCase, refusal } from './case-write.ts';
  */
 export async function retryDelivery(deps: Deps, actor: AppUser, caseId: string, messageId: string): Promise<Delivery> {
   const now = deps.clock.now();
-  const delivery = await inTransaction(deps.db, async (trx) => {
+  const delivery = await inTransaction(deps, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     if (!can(actor, 'message', c)) throw refusal(actor, 'message', c, null, now);
@@ -29,7 +29,7 @@ export async function retryDelivery(deps: Deps, actor: AppUser, caseId: string, 
       .executeTakeFirst();
     if (!row) throw notFound('Message');
     if (row.status !== 'failed') throw conflict(`Only a failed delivery can be retried; this one is ${row.status}.`, { state: row.status });
-    const problem = await channelDeliveryProblem(deps.db, (await findCaseChannel(trx, c.id)) ?? null, trx);
+    const problem = await channelDeliveryProblem(deps, (await findCaseChannel(trx, c.id)) ?? null, trx);
     if (problem) throw new Problem(409, 'conflict', 'Cannot deliver', problem, { state: row.status });
     const updated = await trx
       .updateTable('outbound_messages')

@@ -124,7 +124,7 @@ async function customerLifecycle(
 ): Promise<ChatState> {
   if (alreadyDone) return chatState(deps, s.id);
   const now = deps.clock.now();
-  await inTransaction(deps.db, async (trx) => {
+  await inTransaction(deps, async (trx) => {
     const c = await lockCase(trx, s.caseId);
     if (!c) throw notFound('Chat');
     const full: LifecycleEvent = event.kind === 'customer_ended_chat' ? { ...event, agentReplied: await agentReplied(trx, c.id) } : event;

@@ -59,7 +59,7 @@ export async function sendEmailReply(
   messageId: string,
 ): Promise<string> {
   const db = deps.db.kysely;
-  const relay = ch.settings.smtpUrl ?? smtpRelayOf(deps.db);
+  const relay = ch.settings.smtpUrl ?? smtpRelayOf(deps.outbound);
   if (!relay) throw new PermanentDeliveryError('No SMTP relay configured (set CASEWORK_SMTP_URL)');
   const c = await findCaseView(db, caseId);
   const msg = await db.selectFrom('messages').select(['body']).where('id', '=', messageId).executeTakeFirst();

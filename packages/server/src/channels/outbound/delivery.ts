@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { CHAT_CHANNELS, deliveryProblem, type DeliveryState } from '@casework/domain';
-import type { Db } from '../../db/connect.ts';
+import type { Deps } from '../../deps.ts';
+import type { OutboundSenders } from './senders.ts';
 import type { Database } from '../../db/schema.ts';
 import type { CaseView } from '../../db/repos/case-views.ts';
 import { appendEvents, audienceOf } from '../../outbox/outbox.ts';
@@ -9,32 +10,30 @@ import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
 /** The history and live event of a reply's delivery changing state (`case.delivery_changed`). */
 export const DELIVERY_CHANGED = 'case.delivery_changed';
 
-/** The server-wide mail relay of each database's channel runtime (tests run several at once). */
-const relays = new WeakMap<Db, string | null>();
-
-/** The channel runtime tells which outbound relay it sends through (undefined: forget it). */
-export function registerSmtpRelay(db: Db, smtpUrl: string | null | undefined): void {
-  if (smtpUrl === undefined) relays.delete(db);
-  else relays.set(db, smtpUrl);
-}
-
 /** The relay replies leave through: the running channel runtime's, else the environment's. */
-export function smtpRelayOf(db: Db): string | null {
-  return relays.has(db) ? relays.get(db)! : process.env.CASEWORK_SMTP_URL || null;
+export function smtpRelayOf(outbound: OutboundSenders): string | null {
+  return outbound.smtpRelay !== undefined ? outbound.smtpRelay : process.env.CASEWORK_SMTP_URL || null;
 }
 
 /** A failure that trying again cannot fix (the provider refused the message, the customer has no address). */
 export class PermanentDeliveryError extends Error {}
 
 /** Why replies through this channel (null: a case without one) can never reach the customer, or null (`q`: the open transaction, if any). */
-export async function channelDeliveryProblem(db: Db, ch: ChannelRecord | null, q: Kysely<Database> = db.kysely): Promise<string | null> {
+export async function channelDeliveryProblem(
+  deps: Pick<Deps, 'db' | 'outbound'>,
+  ch: ChannelRecord | null,
+  q: Kysely<Database> = deps.db.kysely,
+): Promise<string | null> {
   const secretNames = ch && !CHAT_CHANNELS.includes(ch.type) ? Object.keys(await channelSecrets(q, ch)) : [];
-  return deliveryProblem({ channel: ch && { type: ch.type, settings: ch.settings, secretNames }, smtpRelay: smtpRelayOf(db) });
+  return deliveryProblem({ channel: ch && { type: ch.type, settings: ch.settings, secretNames }, smtpRelay: smtpRelayOf(deps.outbound) });
 }
 
 /** `canDeliver`/`deliveryProblem` as the channel JSON and the case's channel JSON carry them. */
-export async function deliveryFacts(db: Db, ch: ChannelRecord | null): Promise<{ canDeliver: boolean; deliveryProblem: string | null }> {
-  const problem = await channelDeliveryProblem(db, ch);
+export async function deliveryFacts(
+  deps: Pick<Deps, 'db' | 'outbound'>,
+  ch: ChannelRecord | null,
+): Promise<{ canDeliver: boolean; deliveryProblem: string | null }> {
+  const problem = await channelDeliveryProblem(deps, ch);
   return { canDeliver: problem === null, deliveryProblem: problem };
 }
 

@@ -21,13 +21,13 @@ import { TargetNotAllowed } from './target-guard.ts';
  */
 export async function enqueueReply(
   trx: Kysely<Database>,
-  db: Db,
+  deps: Pick<Deps, 'db' | 'outbound'>,
   c: CaseView,
   message: { id: string; authorId: string | null },
   now: Date,
 ): Promise<boolean> {
   const ch = (await findCaseChannel(trx, c.id)) ?? null;
-  const problem = await channelDeliveryProblem(db, ch, trx);
+  const problem = await channelDeliveryProblem(deps, ch, trx);
   const state: DeliveryState = problem ? 'failed' : ch && CHAT_CHANNELS.includes(ch.type) ? 'sent' : 'queued';
   await trx
     .insertInto('outbound_messages')
@@ -103,7 +103,7 @@ const isPermanent = (err: unknown) =>
 async function deliverOne(deps: Deps, opts: ChannelOptions, job: Job): Promise<void> {
   try {
     const ch = (await findCaseChannel(deps.db.kysely, job.case_id)) ?? null;
-    const problem = await channelDeliveryProblem(deps.db, ch);
+    const problem = await channelDeliveryProblem(deps, ch);
     if (problem || !ch) throw new PermanentDeliveryError(problem ?? 'The case has no channel.');
     const providerId =
       ch.type === 'email'
@@ -135,7 +135,7 @@ async function settle(
   set: { provider_id?: string | null; last_error: string | null; next_attempt_at?: Date },
 ): Promise<void> {
   const now = deps.clock.now();
-  await inTransaction(deps.db, async (trx) => {
+  await inTransaction(deps, async (trx) => {
     const r = await trx
       .updateTable('outbound_messages')
       .set({ status: state, ...set, ...(state === 'queued' ? {} : { state_at: now }), ...(state === 'sent' ? { sent_at: now } : {}) })
