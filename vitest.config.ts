@@ -13,6 +13,7 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['packages/server/src/**/*.test.ts'],
+          globalSetup: ['packages/server/src/test-support/build-widget.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',

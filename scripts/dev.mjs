@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run dev`: the API with restart on change (tsx watch) and the web app with hot reload (Vite).
+// `npm run dev`: the API with restart on change (tsx watch), the web app with hot reload (Vite) and
+// the chat widget rebuilt on change (esbuild watch; the server serves the new file at once).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -14,6 +15,7 @@ const env = {
 const children = [
   spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'packages/server/src/cli.ts', 'serve'], { cwd: root, stdio: 'inherit', env }),
   spawn('npm', ['run', 'dev', '-w', '@casework/web'], { cwd: root, stdio: 'inherit', env }),
+  spawn('npm', ['run', 'dev', '-w', '@casework/widget'], { cwd: root, stdio: 'inherit', env }),
 ];
 const stop = () => {
   for (const c of children) c.kill('SIGTERM');

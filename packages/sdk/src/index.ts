@@ -99,6 +99,7 @@ export class Chat {
   state: ChatState;
   readonly #messageListeners = new Set<Listener<ChatMessage>>();
   readonly #stateListeners = new Set<Listener<ChatState>>();
+  readonly #goneListeners = new Set<() => void>();
   readonly #seen = new Set<string>();
   #lastId: string | null = null;
   #abort: AbortController | null = null;
@@ -157,6 +158,18 @@ export class Chat {
     };
   }
 
+  /**
+   * Calls `cb` once if the server stops accepting this chat's credentials on its live stream (the
+   * chat is unknown or its token is refused): live updates have stopped; start a new chat.
+   * Returns a function that unsubscribes.
+   */
+  onGone(cb: () => void): () => void {
+    this.#goneListeners.add(cb);
+    return () => {
+      this.#goneListeners.delete(cb);
+    };
+  }
+
   /** Ends the chat (the case is resolved). */
   async end(): Promise<ChatState> {
     return this.#setState((await this.request(`/sessions/${this.id}/end`, { method: 'POST', token: this.token, body: {} })) as ChatState);
@@ -208,6 +221,7 @@ export class Chat {
         });
         if (res.status === 401 || res.status === 404) {
           this.close();
+          for (const l of [...this.#goneListeners]) l();
           return;
         }
         if (res.ok && res.body) await this.#read(res.body, signal);

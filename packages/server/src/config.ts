@@ -16,6 +16,8 @@ export type Config = {
   loginRateLimit: number;
   timerIntervalMs: number;
   webDist: string | null;
+  /** The built chat widget served at /widget.js (`CASEWORK_WIDGET_FILE`; default packages/widget/dist/widget.js). */
+  widgetFile: string | null;
   logLevel: string;
   secureCookies: boolean;
   /**
@@ -49,6 +51,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     loginRateLimit: num(env.CASEWORK_LOGIN_RATE_LIMIT, 10),
     timerIntervalMs: num(env.CASEWORK_TIMER_INTERVAL_MS, 5000),
     webDist: env.CASEWORK_WEB_DIST ?? null,
+    widgetFile: env.CASEWORK_WIDGET_FILE ?? null,
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.CASEWORK_SECURE_COOKIES === '1',
     idempotencyLeaseMs: Math.min(60_000, num(env.CASEWORK_IDEMPOTENCY_LEASE_MS, 30_000)),

@@ -1,7 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { RouteModule } from './route-types.ts';
-import { Content } from './schemas.ts';
-import { widgetBundle } from '../channels/web-connect/bundle.ts';
+import { Content, problems } from './schemas.ts';
+import { widgetScript } from './widget-script.ts';
 import { demoPage } from '../channels/web-connect/demo-page.ts';
 import { findChannelByKey, listActiveChatChannel } from '../channels/channel-repo.ts';
 
@@ -13,11 +13,15 @@ export const widgetRoutes: RouteModule = (app, deps) => {
       schema: {
         tags: ['chat (public)'],
         summary: 'The Web Connect widget script: <script src="/widget.js" data-channel="PUBLIC_KEY" async>',
-        response: { 200: Content('application/javascript', 'The script'), 304: { description: 'Not modified (If-None-Match)' } },
+        response: {
+          200: Content('application/javascript', 'The script'),
+          304: { description: 'Not modified (If-None-Match)' },
+          ...problems(503),
+        },
       },
     },
     async (req, reply) => {
-      const w = await widgetBundle();
+      const w = widgetScript(deps.config.widgetFile ?? undefined);
       reply
         .header('cache-control', 'public, max-age=300')
         .header('etag', w.etag)

@@ -1,16 +1,16 @@
 // The Web Connect chat widget: one script tag on any site adds a "Chat with us" button.
-// Vanilla DOM, no framework, styles isolated in a Shadow DOM. Bundled by esbuild (see ../bundle.ts).
+// Vanilla DOM, no framework, styles isolated in a Shadow DOM. The chat itself (start, send, live
+// replies, end, rate) is @casework/sdk's client. Built into one script by ../build.mjs.
+import { type Chat, type ChatCredentials, type ChatMessage, type ChatState, createClient, CaseworkError } from '@casework/sdk';
 import { WIDGET_CSS } from './widget-css.ts';
 
-type Msg = { id: string; body: string; from: 'customer' | 'agent'; authorName: string | null; createdAt: string };
-type State = { id: string; reference: string; status: string; ended: boolean; rated: boolean };
-type Saved = { id: string; token: string };
 type ChannelInfo = { title: string; greeting: string | null; color: string | null };
 
 const script = (document.currentScript ?? document.querySelector('script[data-channel][src*="widget.js"]')) as HTMLScriptElement | null;
 const key = script?.dataset.channel ?? '';
 const base = script ? new URL(script.src, location.href).origin : location.origin;
 const storeKey = `casework-chat:${key}`;
+const client = createClient({ baseUrl: base, channelKey: key });
 
 const h = <K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -22,15 +22,6 @@ const h = <K extends keyof HTMLElementTagNameMap>(
   el.append(...kids);
   return el;
 };
-
-async function api<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (init.token) headers['x-chat-token'] = init.token;
-  const res = await fetch(`${base}/api/v1/chat${path}`, { ...init, headers });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error((data as { detail?: string }).detail ?? `Error ${res.status}`);
-  return data as T;
-}
 
 function mount(info: ChannelInfo): void {
   const host = h('div', { id: 'casework-chat' });
@@ -56,15 +47,25 @@ function mount(info: ChannelInfo): void {
   const saved = readSaved();
   if (saved) {
     show(true);
-    void chat(body, saved, info);
+    void resume(body, saved, info);
   } else startForm(body, info);
 }
 
-function readSaved(): Saved | null {
+function readSaved(): ChatCredentials | null {
   try {
-    return JSON.parse(sessionStorage.getItem(storeKey) ?? 'null') as Saved | null;
+    return JSON.parse(sessionStorage.getItem(storeKey) ?? 'null') as ChatCredentials | null;
   } catch {
     return null;
+  }
+}
+
+/** Picks up the chat saved in this tab; one the server no longer knows gives way to a new one. */
+async function resume(body: HTMLElement, saved: ChatCredentials, info: ChannelInfo): Promise<void> {
+  try {
+    chat(body, await client.resumeChat(saved), info);
+  } catch (err) {
+    if (err instanceof CaseworkError && (err.status === 401 || err.status === 404)) sessionStorage.removeItem(storeKey);
+    startForm(body, info);
   }
 }
 
@@ -89,13 +90,9 @@ function startForm(body: HTMLElement, info: ChannelInfo): void {
     submit.disabled = true;
     error.textContent = '';
     try {
-      const r = await api<State & { token: string }>('/sessions', {
-        method: 'POST',
-        body: JSON.stringify({ channelKey: key, name: name.value, email: email.value, message: message.value }),
-      });
-      const saved = { id: r.id, token: r.token };
-      sessionStorage.setItem(storeKey, JSON.stringify(saved));
-      await chat(body, saved, info);
+      const c = await client.startChat({ name: name.value, email: email.value, message: message.value });
+      sessionStorage.setItem(storeKey, JSON.stringify(c.credentials));
+      chat(body, c, info);
     } catch (err) {
       error.textContent = (err as Error).message;
       submit.disabled = false;
@@ -104,7 +101,7 @@ function startForm(body: HTMLElement, info: ChannelInfo): void {
   body.replaceChildren(form);
 }
 
-async function chat(body: HTMLElement, s: Saved, info: ChannelInfo): Promise<void> {
+function chat(body: HTMLElement, c: Chat, info: ChannelInfo): void {
   const list = h('ol', { class: 'messages', 'aria-live': 'polite' });
   const input = h('textarea', { name: 'reply', rows: '2', placeholder: 'Type a message…', 'aria-label': 'Message', maxlength: '10000' });
   const send = h('button', { type: 'submit', class: 'primary' }, 'Send');
@@ -112,7 +109,7 @@ async function chat(body: HTMLElement, s: Saved, info: ChannelInfo): Promise<voi
   const form = h('form', { class: 'compose' }, input, send);
   body.replaceChildren(list, form, end);
   const seen = new Set<string>();
-  const add = (m: Msg) => {
+  const add = (m: ChatMessage) => {
     if (seen.has(m.id)) return;
     seen.add(m.id);
     list.append(
@@ -125,39 +122,31 @@ async function chat(body: HTMLElement, s: Saved, info: ChannelInfo): Promise<voi
     );
     list.scrollTop = list.scrollHeight;
   };
-  let events: EventSource | null = null;
   let done = false;
-  const finish = (state: Pick<State, 'rated'>) => {
+  const finish = (state: Pick<ChatState, 'rated'>) => {
     if (done) return;
     done = true;
-    events?.close();
+    c.close();
     if (state.rated) return thanks(body);
-    rating(body, s, info);
+    rating(body, c, info);
   };
-  events = new EventSource(`${base}/api/v1/chat/sessions/${s.id}/stream?token=${encodeURIComponent(s.token)}`);
-  events.addEventListener('message', (e) => add(JSON.parse((e as MessageEvent).data) as Msg));
-  events.addEventListener('state', (e) => {
-    const st = JSON.parse((e as MessageEvent).data) as State;
+  c.onMessage(add);
+  c.onStateChange((st) => {
     if (st.ended || st.rated) finish(st);
   });
-  events.onerror = () => {
-    if (events?.readyState === EventSource.CLOSED) {
-      sessionStorage.removeItem(storeKey);
-      startForm(body, info);
-    }
-  };
+  c.onGone(() => {
+    if (done) return;
+    done = true;
+    sessionStorage.removeItem(storeKey);
+    startForm(body, info);
+  });
+  if (c.state.ended || c.state.rated) finish(c.state);
   const submit = async () => {
     const text = input.value.trim();
     if (!text) return;
     input.value = '';
     try {
-      add(
-        await api<Msg>(`/sessions/${s.id}/messages`, {
-          method: 'POST',
-          token: s.token,
-          body: JSON.stringify({ body: text, clientMessageId: crypto.randomUUID?.() ?? String(Math.random()) }),
-        }),
-      );
+      add(await c.send(text));
     } catch (err) {
       input.value = text;
       alert((err as Error).message);
@@ -175,11 +164,11 @@ async function chat(body: HTMLElement, s: Saved, info: ChannelInfo): Promise<voi
   });
   end.addEventListener('click', async () => {
     end.disabled = true;
-    finish(await api<State>(`/sessions/${s.id}/end`, { method: 'POST', token: s.token, body: '{}' }).catch(() => ({ rated: false })));
+    finish(await c.end().catch(() => ({ rated: false })));
   });
 }
 
-function rating(body: HTMLElement, s: Saved, info: ChannelInfo): void {
+function rating(body: HTMLElement, c: Chat, info: ChannelInfo): void {
   let stars = 0;
   const buttons = [1, 2, 3, 4, 5].map((n) =>
     h('button', { type: 'button', class: 'star', 'aria-label': `${n} star${n > 1 ? 's' : ''}`, 'aria-pressed': 'false' }, '★'),
@@ -215,11 +204,7 @@ function rating(body: HTMLElement, s: Saved, info: ChannelInfo): void {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     submit.disabled = true;
-    await api(`/sessions/${s.id}/rating`, {
-      method: 'POST',
-      token: s.token,
-      body: JSON.stringify({ stars, note: note.value.trim() || null }),
-    }).catch(() => {});
+    await c.rate(stars, note.value.trim() || undefined).catch(() => {});
     thanks(body);
   });
   body.replaceChildren(form);
@@ -231,7 +216,7 @@ function thanks(body: HTMLElement): void {
 }
 
 if (key) {
-  api<ChannelInfo>(`/channels/${encodeURIComponent(key)}`).then(
+  client.channel().then(
     (info) => (document.body ? mount(info) : addEventListener('DOMContentLoaded', () => mount(info))),
     () => console.warn('Casework chat: unknown channel key', key),
   );
