@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import pg from 'pg';
 import { request, type Reply } from './http.ts';
 import type { Org } from './org.ts';
 import type { Target } from './scenarios.ts';
@@ -25,6 +27,8 @@ export type EndpointLatency = {
   commitMs: number;
   restMs: number;
   statements: number;
+  /** Reads: the same statements run directly on the database, in sequence (median of their sum). */
+  bareDbMs?: number;
 };
 
 const median = (xs: number[]) => {
@@ -49,7 +53,7 @@ function summary(step: Step, client: number[], split: ServerSplit[], errors: num
   };
 }
 
-type Step = { endpoint: string; kind: EndpointLatency['kind']; send: (i: number) => Promise<Reply> };
+type Step = { endpoint: string; kind: EndpointLatency['kind']; send: (i: number, trace?: string) => Promise<Reply> };
 
 /**
  * The latency phase: one agent, one request at a time (no load), `rounds` requests per endpoint
@@ -58,15 +62,19 @@ type Step = { endpoint: string; kind: EndpointLatency['kind']; send: (i: number)
  */
 export async function measureLatency(t: Target, org: Org, agentIndex: number, fresh: string[], rounds: number): Promise<EndpointLatency[]> {
   const agent = org.agents[agentIndex]!;
-  const get = (path: string) => () => request(t.agent, t.base, 'GET', path, agent.token);
-  const post = (path: (i: number) => string, body?: unknown) => (i: number) => request(t.agent, t.base, 'POST', path(i), agent.token, body);
+  // The last measured request of each endpoint is traced: its statements go to the server's trace file.
+  const traced = (label?: string): Record<string, string> => (label ? { 'x-casework-trace': label } : {});
+  const get = (path: string) => (_i?: number, trace?: string) =>
+    request(t.agent, t.base, 'GET', path, agent.token, undefined, traced(trace));
+  const post = (path: (i: number) => string, body?: unknown) => (i: number, trace?: string) =>
+    request(t.agent, t.base, 'POST', path(i), agent.token, body, traced(trace));
   const n = Math.min(rounds, fresh.length);
   const steps: Step[] = [
     { endpoint: 'GET /healthz', kind: 'base', send: get('/healthz') },
     { endpoint: 'GET /me', kind: 'read', send: get('/api/v1/me') },
     { endpoint: 'GET /organisation', kind: 'read', send: get('/api/v1/organisation') },
     { endpoint: 'GET /cases?limit=25', kind: 'read', send: get('/api/v1/cases?limit=25') },
-    { endpoint: 'GET /cases/:id', kind: 'read', send: (i) => get(`/api/v1/cases/${fresh[i % fresh.length]}`)() },
+    { endpoint: 'GET /cases/:id', kind: 'read', send: (i, trace) => get(`/api/v1/cases/${fresh[i % fresh.length]}`)(i, trace) },
     { endpoint: 'GET /me/work', kind: 'my-work', send: get('/api/v1/me/work') },
     { endpoint: 'POST /cases/:id/claim', kind: 'write', send: post((i) => `/api/v1/cases/${fresh[i]}/claim`) },
     {
@@ -81,8 +89,8 @@ export async function measureLatency(t: Target, org: Org, agentIndex: number, fr
     },
     { endpoint: 'POST /me/work/claim-next', kind: 'write', send: post(() => '/api/v1/me/work/claim-next') },
   ];
-  // GET /healthz, the baseline, is sent before every measured request (and its answers kept),
-  // so that it is measured under the same conditions as the requests it is compared with.
+  // GET /healthz, the baseline, is measured on its own first, after more warm-up: sent right after
+  // a write it would also pay for the write's after-work (announcements), and hide margins.
   const base = { client: [] as number[], split: [] as ServerSplit[] };
   const healthz = get('/healthz');
   const out: EndpointLatency[] = [];
@@ -91,15 +99,17 @@ export async function measureLatency(t: Target, org: Org, agentIndex: number, fr
     const split: ServerSplit[] = [];
     let errors = 0;
     // Writes act on one fresh case each; reads warm up first.
-    const warm = step.kind === 'write' ? 0 : 5;
+    const warm = step.kind === 'write' ? 0 : step.kind === 'base' ? 50 : 5;
     for (let i = 0; i < warm; i++) await step.send(i);
     for (let i = 0; i < n; i++) {
-      const h = await healthz();
-      base.client.push(h.ms);
-      const hs = parseServerTiming(h.serverTiming);
-      if (hs) base.split.push(hs);
-      if (step.kind === 'base') continue;
-      const r = await step.send(i);
+      if (step.kind === 'base') {
+        const h = await healthz();
+        base.client.push(h.ms);
+        const hs = parseServerTiming(h.serverTiming);
+        if (hs) base.split.push(hs);
+        continue;
+      }
+      const r = await step.send(i, i === n - 1 ? step.endpoint : undefined);
       if (r.status >= 300) {
         errors++;
         continue;
@@ -141,6 +151,7 @@ export function latencyTable(rows: EndpointLatency[]): string[] {
       f(r.dbMs),
       f(r.commitMs),
       f(r.restMs),
+      r.bareDbMs === undefined ? '—' : f(r.bareDbMs),
       Number.isFinite(r.statements) ? String(r.statements) : '—',
     ];
   });
@@ -155,6 +166,7 @@ export function latencyTable(rows: EndpointLatency[]): string[] {
     'db',
     'commit',
     'server − db',
+    'bare db',
     'statements',
   ];
   const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
@@ -166,4 +178,39 @@ export function latencyTable(rows: EndpointLatency[]): string[] {
     ...body.map(line),
     '',
   ];
+}
+
+/**
+ * Runs each read endpoint's traced statements directly over one connection (no HTTP, no server),
+ * `rounds` times after a warm-up of ten, and records the median of their sum as `bareDbMs`. Writes are
+ * not replayed: their statements act on cases they already changed.
+ */
+export async function bareDatabase(url: string, traceFile: string, rows: EndpointLatency[], rounds: number): Promise<void> {
+  if (!fs.existsSync(traceFile)) return;
+  const traces = new Map<string, { sql: string; parameters: unknown[] }[]>();
+  for (const line of fs.readFileSync(traceFile, 'utf8').split('\n')) {
+    if (!line) continue;
+    const t = JSON.parse(line) as { label: string; statements: { sql: string; parameters: unknown[] }[] };
+    traces.set(t.label, t.statements);
+  }
+  const client = new pg.Client({ connectionString: url, options: '-c jit=off' });
+  await client.connect();
+  try {
+    for (const row of rows) {
+      const statements = traces.get(row.endpoint);
+      if (row.kind === 'write' || !statements) continue;
+      const run = async () => {
+        const t0 = performance.now();
+        for (const s of statements) await client.query(s.sql, s.parameters);
+        return performance.now() - t0;
+      };
+      // Past the first five calls, after which PL/pgSQL keeps generic plans (as in the server's warm connections).
+      for (let i = 0; i < 10; i++) await run();
+      const times: number[] = [];
+      for (let i = 0; i < rounds; i++) times.push(await run());
+      row.bareDbMs = median(times);
+    }
+  } finally {
+    await client.end();
+  }
 }

@@ -8,7 +8,7 @@ import { generateBatch, generateQueue } from './generate.ts';
 import { importAll, measureList, measureMyWork, measureSearch, type Target } from './scenarios.ts';
 import { measureClaimNext, measureStorm, pickClaimers, verifyClaims, type ClaimLedger } from './claims.ts';
 import { measureLive } from './live.ts';
-import { measureLatency } from './latency.ts';
+import { bareDatabase, measureLatency } from './latency.ts';
 import { runPgbench } from './pgbench.ts';
 import { measureHttpCeiling, measureSqlClaims } from './ceilings.ts';
 import { mb, report, type Figures } from './report.ts';
@@ -66,7 +66,7 @@ async function references(a: Target, token: string, ids: string[]): Promise<stri
   return out;
 }
 
-type Env = { dataDir?: string; databaseUrl?: string; logFile: string };
+type Env = { dataDir?: string; databaseUrl?: string; logFile: string; traceFile?: string };
 type Loaded = {
   org: Org;
   imported: Figures['import'] & { ids: string[] };
@@ -126,7 +126,7 @@ async function restart(
 }
 
 /** Every timed phase, in order; claims are recorded in `ledger` for the database check. */
-async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger: ClaimLedger) {
+async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger: ClaimLedger, env: Env) {
   const { org, rng } = L;
   const cap = o.smoke ? 200 : 20_000;
   say('latency: one agent, one request at a time');
@@ -136,6 +136,8 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
   // Twice the rounds: the claims by id take the first half, claim-next finds the rest queued.
   const fresh = await importAll(a, org.adminToken, [generateQueue(rng, Array<string>(rounds * 2).fill(team), rounds * 2, Date.now())], 1);
   const latency = await measureLatency(a, org, who, fresh, rounds);
+  // The same statements run directly (PostgreSQL; the embedded database is the server's own).
+  if (o.db === 'postgres' && env.traceFile) await bareDatabase(env.databaseUrl!, env.traceFile, latency, o.smoke ? 10 : 50);
   say('measuring My Work, lists and search');
   const myWork = await measureMyWork(a, org, o.duration, o.concurrency, cap);
   const list = await measureList(a, org, o.duration, o.concurrency, cap);
@@ -173,11 +175,18 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
 }
 
 async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<number> {
-  const env: Env = { dataDir: store.dataDir, databaseUrl: store.databaseUrl, logFile: path.join(o.outDir, `server-${o.db}.log`) };
+  const traceFile = path.join(o.outDir, `statements-${o.db}.jsonl`);
+  fs.rmSync(traceFile, { force: true });
+  const env: Env = {
+    dataDir: store.dataDir,
+    databaseUrl: store.databaseUrl,
+    logFile: path.join(o.outDir, `server-${o.db}.log`),
+    traceFile,
+  };
   const L = await load(o, store, servers, env);
   const { a, b, coldStartMs } = await restart(o, store, servers, env, L);
   const ledger: ClaimLedger = new Map();
-  const m = await measure(o, L, a, b, ledger);
+  const m = await measure(o, L, a, b, ledger, env);
   for (const s of servers.splice(0)) await s.stop();
   const db = await store.open();
   const verification = await verifyClaims(db, ledger);

@@ -4,7 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { sleep } from './stats.ts';
 
-export type ServerEnv = { dataDir?: string; databaseUrl?: string; logFile: string };
+/** `traceFile`: where requests sent with `x-casework-trace` write their statements. */
+export type ServerEnv = { dataDir?: string; databaseUrl?: string; logFile: string; traceFile?: string };
 export type Server = { base: string; pid: number; startMs: number; stop(): Promise<void> };
 
 export const ROOT = path.resolve(import.meta.dirname, '../../../..');
@@ -60,6 +61,7 @@ export async function startServer(env: ServerEnv): Promise<Server> {
       CASEWORK_ADMIN_PASSWORD: ADMIN.password,
       CASEWORK_RATE_LIMIT: '100000000',
       CASEWORK_SMTP_PORT: '0',
+      ...(env.traceFile ? { CASEWORK_STATEMENT_TRACE: env.traceFile } : {}),
       ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : { DATABASE_URL: '', CASEWORK_DATA_DIR: env.dataDir }),
     },
   });

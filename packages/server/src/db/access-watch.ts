@@ -45,6 +45,7 @@ export function watchAccessWrites(inner: Driver, onChange: () => void): Driver {
         if (watched && inTx.has(self)) dirty.add(self);
         const timing = currentTiming();
         const t0 = timing ? performance.now() : 0;
+        if (timing?.trace) timing.trace.statements.push({ sql: q.sql, parameters: q.parameters });
         try {
           return await conn.executeQuery<R>(q, options);
         } finally {

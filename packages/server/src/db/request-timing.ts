@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 
@@ -18,7 +19,22 @@ export type RequestTiming = {
   authDbMs: number;
   serialiseStart: number;
   serialiseMs: number;
+  /** The statements themselves, only for a traced request (see TRACE_FILE). */
+  trace: { label: string; statements: { sql: string; parameters: readonly unknown[] }[] } | null;
 };
+
+/**
+ * Set by the benchmark: a request sent with `x-casework-trace: <label>` appends its statements,
+ * as one JSON line, to this file (so they can be run directly and timed bare). Unset, nothing is
+ * traced and a statement costs one null check more.
+ */
+const TRACE_FILE = process.env.CASEWORK_STATEMENT_TRACE || null;
+export const tracing = TRACE_FILE !== null;
+
+/** Appends a traced request's statements to the trace file. */
+export function writeTrace(t: RequestTiming): void {
+  if (t.trace && TRACE_FILE) fs.appendFileSync(TRACE_FILE, `${JSON.stringify(t.trace)}\n`);
+}
 
 const storage = new AsyncLocalStorage<RequestTiming>();
 
@@ -31,6 +47,7 @@ export const newTiming = (): RequestTiming => ({
   authDbMs: 0,
   serialiseStart: 0,
   serialiseMs: 0,
+  trace: null,
 });
 
 /** Runs `fn` (and everything it starts) as part of the request whose figures `t` holds. */

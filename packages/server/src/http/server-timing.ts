@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { newTiming, withTiming, type RequestTiming } from '../db/request-timing.ts';
+import { newTiming, tracing, withTiming, writeTrace, type RequestTiming } from '../db/request-timing.ts';
 import { observeRequest } from './metrics.ts';
 import type { App } from './route-types.ts';
 
@@ -34,6 +34,10 @@ export function installServerTiming(app: App): void {
   app.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
     const t = newTiming();
     req.timing = t;
+    if (tracing) {
+      const label = req.headers['x-casework-trace'];
+      if (typeof label === 'string') t.trace = { label, statements: [] };
+    }
     withTiming(t, done);
   });
   app.addHook('preValidation', (req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
@@ -53,6 +57,7 @@ export function installServerTiming(app: App): void {
   });
   app.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000, req.timing ?? undefined);
+    if (req.timing?.trace) writeTrace(req.timing);
     done();
   });
 }
