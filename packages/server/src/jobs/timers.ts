@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { transition, type LifecycleEvent } from '@casework/domain';
+import type { LifecycleEvent } from '@casework/domain';
 import type { Deps } from '../deps.ts';
-import { lockCase, saveChanges } from '../use-cases/case-write.ts';
-import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
+import { applyLifecycle, lockCase } from '../use-cases/case-write.ts';
+import { inTransaction } from '../outbox/outbox.ts';
 
 const BATCH = 100; // one transaction each: on the embedded database it holds the only connection
 
@@ -28,11 +28,8 @@ async function fire(
       for (const { id } of due.rows) {
         const c = await lockCase(trx, id);
         if (!c) continue;
-        const outcome = transition(c, eventFor(now, org?.auto_close_days ?? 14, c.lastActivityAt), now);
-        if (!outcome.ok) continue;
-        const view = await saveChanges(trx, c, outcome.changes, now);
-        await appendEvents(trx, { caseId: c.id, actorId: null, events: outcome.events, at: now, audience: audienceOf(c, view) });
-        count++;
+        const applied = await applyLifecycle(trx, c, eventFor(now, org?.auto_close_days ?? 14, c.lastActivityAt), { actor: null, now });
+        if (applied.ok) count++; // a refusal: the rule no longer holds on the locked row, the case is left as it is
       }
       return { count, full: due.rows.length === BATCH };
     });

@@ -1,4 +1,4 @@
-import { claimQueued, dayBounds, transition, type DomainEvent } from '@casework/domain';
+import { claimQueued, dayBounds, type DomainEvent } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { findNextCandidate } from '../db/repos/queue.ts';
@@ -7,8 +7,8 @@ import type { Db } from '../db/connect.ts';
 import type { ClaimAnswer, ClaimAsk, ClaimBatcher } from './claim-next-batch.ts';
 import { Batcher } from '../batcher.ts';
 import { toCaseView } from '../db/repos/case-views.ts';
-import { announceCommitted, appendEvents, audienceOf, dedupe, inTransaction } from '../outbox/outbox.ts';
-import { checkCapacity, lockCase, saveChanges, type CaseWriteResult } from './case-write.ts';
+import { announceCommitted, audienceOf, dedupe, inTransaction } from '../outbox/outbox.ts';
+import { applyLifecycle, checkCapacity, lockCase, type CaseWriteResult } from './case-write.ts';
 import { Problem, forbidden } from '../errors.ts';
 import { queueTeams } from './my-work.ts';
 
@@ -109,17 +109,7 @@ async function claimWithinCapacity(
     const pick = await findNextCandidate(trx, teamIds, today, true);
     if (!pick) return null;
     const c = (await lockCase(trx, pick.id))!;
-    const outcome = transition(c, { kind: 'claim', actorId: actor.id }, now);
-    if (!outcome.ok) return null;
-    const view = await saveChanges(trx, c, outcome.changes, now);
-    const events = await appendEvents(trx, {
-      caseId: c.id,
-      actorId: actor.id,
-      events: outcome.events,
-      at: now,
-      audience: audienceOf(c, view),
-    });
-    // The claimer is the new owner and the team is unchanged: no need to re-read names.
-    return { view: { ...view, ownerName: actor.name }, events };
+    const applied = await applyLifecycle(trx, c, { kind: 'claim', actorId: actor.id }, { actor, now, capacityChecked: true });
+    return applied.ok ? { view: applied.view, events: applied.events } : null;
   });
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { initialStatus, transition } from '@casework/domain';
+import { initialStatus } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
@@ -7,7 +7,7 @@ import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { findOrCreateCustomer, type CustomerInput } from '../db/repos/customers.ts';
 import { uuidv7 } from '../ids.ts';
 import { insertCase } from './create-case.ts';
-import { lockCase, saveChanges } from './case-write.ts';
+import { lockCase, writeLifecycle } from './case-write.ts';
 import { insertMessage } from './post-message.ts';
 import type { ChannelRecord } from '../channels/channel-repo.ts';
 import {
@@ -161,13 +161,9 @@ async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, no
     target = await openCase(trx, ch, p, null, now);
     createdCase = true;
   } else {
-    const outcome = transition(target, { kind: 'customer_message' }, now);
-    if (outcome.ok && !('followUp' in outcome)) {
-      if (outcome.events.length || Object.keys(outcome.changes).length) {
-        const view = await saveChanges(trx, target, outcome.changes, now);
-        await appendEvents(trx, { caseId: target.id, actorId: null, events: outcome.events, at: now, audience: audienceOf(target, view) });
-        target = view;
-      }
+    const applied = await writeLifecycle(trx, target, { kind: 'customer_message' }, { actor: null, now });
+    if (!('followUp' in applied)) {
+      target = applied.view;
     } else {
       // Closed or canceled: the message starts a new case that links back to it.
       followUpOf = target.id;

@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import { OPEN_STATUSES, isChatType, transition, type LifecycleEvent } from '@casework/domain';
+import { OPEN_STATUSES, isChatType, type LifecycleEvent } from '@casework/domain';
 import type { Database } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { Problem, notAllowedTransition, notFound, unauthenticated } from '../../errors.ts';
 import { randomToken, sha256, uuidv7 } from '../../ids.ts';
-import { appendEvents, audienceOf, inTransaction } from '../../outbox/outbox.ts';
-import { lockCase, saveChanges } from '../../use-cases/case-write.ts';
+import { inTransaction } from '../../outbox/outbox.ts';
+import { lockCase, writeLifecycle } from '../../use-cases/case-write.ts';
 import { receiveCustomerMessage, type InboundPayload } from '../../use-cases/receive-customer-message.ts';
 import { findChannel, findChannelByKey } from '../channel-repo.ts';
 
@@ -128,16 +128,7 @@ async function customerLifecycle(
     const c = await lockCase(trx, s.caseId);
     if (!c) throw notFound('Chat');
     const full: LifecycleEvent = event.kind === 'customer_ended_chat' ? { ...event, agentReplied: await agentReplied(trx, c.id) } : event;
-    const outcome = transition(c, full, now);
-    if (!outcome.ok) {
-      if (outcome.code === 'validation_failed')
-        throw new Problem(400, 'validation_failed', 'Invalid request', outcome.detail, {
-          fields: [{ field: 'stars', message: outcome.detail }],
-        });
-      throw notAllowedTransition(outcome.detail);
-    }
-    const view = await saveChanges(trx, c, outcome.changes, now);
-    await appendEvents(trx, { caseId: c.id, actorId: null, events: outcome.events, at: now, audience: audienceOf(c, view) });
+    await writeLifecycle(trx, c, full, { actor: null, now });
     await trx.updateTable('chat_sessions').set(mark(now)).where('id', '=', s.id).execute();
   });
   return chatState(deps, s.id);
