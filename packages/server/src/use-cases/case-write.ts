@@ -116,10 +116,10 @@ export async function writeLifecycle(
   c: CaseView,
   event: LifecycleEvent,
   ctx: ApplyContext,
-): Promise<CaseWriteResult> {
+): Promise<CaseWriteResult & { followUp?: true }> {
   const applied = await applyLifecycle(trx, c, event, ctx);
   if (!applied.ok) throw refusalProblem(c, event, applied);
-  return { view: applied.view, events: applied.events };
+  return 'followUp' in applied ? { view: applied.view, events: [], followUp: true } : { view: applied.view, events: applied.events };
 }
 
 export type LifecycleAction = {
