@@ -13,6 +13,7 @@ type Entry = { user: AppUser; version: number; until: number };
 // Bounds how long a change could go unseen should notices silently stop arriving.
 const TTL_MS = 15_000;
 const MAX_ENTRIES = 50_000;
+
 /** One process's cache over one database (a member of Deps: `deps.identities`). */
 export class IdentityCache {
   readonly #cache = new Map<string, Entry>();
