@@ -11,7 +11,11 @@ import { cruise } from 'dependency-cruiser';
 const root = path.resolve(import.meta.dirname, '..');
 process.chdir(root);
 const config = createRequire(import.meta.url)(path.join(root, '.dependency-cruiser.cjs'));
-const sources = ['packages/domain/src', 'packages/server/src', 'packages/web/src', 'packages/sdk/src'].filter((p) => fs.existsSync(p));
+// Every workspace package's sources.
+const sources = fs
+  .readdirSync('packages')
+  .map((p) => `packages/${p}/src`)
+  .filter((p) => fs.existsSync(p));
 
 const result = await cruise(sources, { ...config.options, validate: true, ruleSet: { forbidden: config.forbidden } });
 const violations = result.output.summary.violations.map((v) => {
