@@ -1,9 +1,18 @@
 import { sql, type Kysely } from 'kysely';
-import { can, canView, transition, type CaseAction, type CaseChanges, type LifecycleEvent, type RefusalCode } from '@casework/domain';
+import {
+  can,
+  canView,
+  transition,
+  type CaseAction,
+  type CaseChanges,
+  type DomainEvent,
+  type LifecycleEvent,
+  type RefusalCode,
+} from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import { openStatus } from '../db/sql-rules.ts';
 import { selectCaseViews, toCaseView, type CaseView } from '../db/repos/case-views.ts';
-import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../outbox/outbox.ts';
+import { announceCommitted, appendEvents, audienceOf, dedupe, type StoredEvent, inTransaction } from '../outbox/outbox.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { Problem, forbidden, invalid, notAllowedTransition, notFound } from '../errors.ts';
@@ -120,6 +129,38 @@ export async function writeLifecycle(
   const applied = await applyLifecycle(trx, c, event, ctx);
   if (!applied.ok) throw refusalProblem(c, event, applied);
   return 'followUp' in applied ? { view: applied.view, events: [], followUp: true } : { view: applied.view, events: applied.events };
+}
+
+/**
+ * A lifecycle change a database function wrote in its own transaction (claim-next's fast path,
+ * `casework_claim_next`, given the domain's outcome): announced now that it has committed, and
+ * returned as the write path returns its changes.
+ */
+export function recordWritten(
+  deps: Deps,
+  w: { view: CaseView; actorId: string; events: DomainEvent[]; eventIds: string[]; now: Date },
+): CaseWriteResult {
+  const { view, now } = w;
+  announceCommitted(deps, [
+    {
+      caseId: view.id,
+      ids: w.eventIds,
+      types: w.events.map((e) => e.type),
+      at: now.toISOString(),
+      audience: dedupe(audienceOf(view)),
+    },
+  ]);
+  return {
+    view,
+    events: w.events.map((e, i) => ({
+      id: w.eventIds[i]!,
+      caseId: view.id,
+      type: e.type,
+      actorId: w.actorId,
+      data: e.data,
+      createdAt: now,
+    })),
+  };
 }
 
 export type LifecycleAction = {

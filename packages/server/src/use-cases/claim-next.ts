@@ -1,4 +1,4 @@
-import { claimQueued, dayBounds, type DomainEvent } from '@casework/domain';
+import { claimQueued, dayBounds } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { findNextCandidate } from '../db/repos/queue.ts';
@@ -7,8 +7,8 @@ import type { Db } from '../db/connect.ts';
 import type { ClaimAnswer, ClaimAsk, ClaimBatcher } from './claim-next-batch.ts';
 import { Batcher } from '../batcher.ts';
 import { toCaseView } from '../db/repos/case-views.ts';
-import { announceCommitted, audienceOf, dedupe, inTransaction } from '../outbox/outbox.ts';
-import { applyLifecycle, checkCapacity, lockCase, type CaseWriteResult } from './case-write.ts';
+import { inTransaction } from '../outbox/outbox.ts';
+import { applyLifecycle, checkCapacity, lockCase, recordWritten, type CaseWriteResult } from './case-write.ts';
 import { Problem, forbidden } from '../errors.ts';
 import { queueTeams } from './my-work.ts';
 
@@ -29,27 +29,7 @@ export async function claimNext(deps: Deps, actor: AppUser): Promise<CaseWriteRe
     if (!answer.ok) throw answer.error;
     const { claim: r, now, events } = answer;
     if (r.kind === 'claimed') {
-      const view = toCaseView(r.row);
-      announceCommitted(deps, [
-        {
-          caseId: view.id,
-          ids: r.eventIds,
-          types: events.map((e) => e.type),
-          at: now.toISOString(),
-          audience: dedupe(audienceOf({ teamId: view.teamId, ownerId: actor.id, collaboratorIds: view.collaboratorIds })),
-        },
-      ]);
-      return {
-        view,
-        events: events.map((e, i) => ({
-          id: r.eventIds[i]!,
-          caseId: view.id,
-          type: e.type,
-          actorId: actor.id,
-          data: e.data,
-          createdAt: now,
-        })),
-      };
+      return recordWritten(deps, { view: toCaseView(r.row), actorId: actor.id, events, eventIds: r.eventIds, now });
     }
     if (r.kind === 'empty') break;
     if (r.kind === 'capacity_limited') {
