@@ -9,7 +9,7 @@ import { attachmentResponse } from '../channels/attachments.ts';
 import { pathId } from './ids.ts';
 import { notFound } from '../errors.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
-import { findCaseChannel } from '../channels/channel-repo.ts';
+import { findCaseChannel } from '../db/repos/channels.ts';
 import { deliveryFacts } from '../channels/outbound/delivery.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());

@@ -5,8 +5,8 @@ import { CaseTypeSchema, Id, IdParams, Nullable, Text, problems } from './schema
 import { pathId } from './ids.ts';
 import { withIdempotency } from './idempotency.ts';
 import { notFound } from '../errors.ts';
-import { findChannel } from '../channels/channel-repo.ts';
-import { channelJson, createChannel, deleteChannel, listChannels, updateChannel } from '../channels/channel-admin.ts';
+import { findChannel } from '../db/repos/channels.ts';
+import { channelJson, createChannel, deleteChannel, listChannels, updateChannel } from '../use-cases/admin-channels.ts';
 
 const Settings = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]), {
   description:

@@ -7,7 +7,7 @@ import { EventStream, Nullable, Text, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { invalid, notFound } from '../errors.ts';
 import { isUuid } from '../ids.ts';
-import { findChannelByKey } from '../channels/channel-repo.ts';
+import { findChannelByKey } from '../db/repos/channels.ts';
 import { authenticateChat, chatMessages, chatState, endChat, rateChat, sendChatMessage, startChat } from '../channels/chat/chat-service.ts';
 import { ChatStreams, type ChatListener } from '../channels/chat/chat-stream.ts';
 

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { pathId } from './ids.ts';
 import { Content, problems } from './schemas.ts';
 import { Problem, invalid, notFound } from '../errors.ts';
-import { channelSecrets, findChannel, type ChannelRecord } from '../channels/channel-repo.ts';
+import { channelSecrets, findChannel, type ChannelRecord } from '../db/repos/channels.ts';
 import { verifyTwilioSignature, type FormParams } from '../channels/sms/twilio-signature.ts';
 import { smsFieldErrors, smsPayload } from '../channels/sms/sms-inbound.ts';
 import {

@@ -15,7 +15,7 @@ import {
   redeliver,
   updateWebhook,
   type WebhookJson,
-} from '../channels/outbound/webhook-admin.ts';
+} from '../use-cases/admin-webhooks.ts';
 
 const Url = Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://' });
 const Events = Type.Array(StringEnum(WEBHOOK_EVENTS), { minItems: 1, maxItems: WEBHOOK_EVENTS.length, uniqueItems: true });

@@ -2,8 +2,8 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { RouteModule } from './route-types.ts';
 import { Content, problems } from './schemas.ts';
 import { widgetScript } from './widget-script.ts';
-import { demoPage } from '../channels/web-connect/demo-page.ts';
-import { findChannelByKey, listActiveChatChannel } from '../channels/channel-repo.ts';
+import { demoPage } from '../demo/demo-page.ts';
+import { findChannelByKey, listActiveChatChannel } from '../db/repos/channels.ts';
 
 export const widgetRoutes: RouteModule = (app, deps) => {
   app.get(

@@ -3,7 +3,7 @@ import { startTestApp, type DbKind, type TestApp, type TestUser } from './harnes
 import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import { readChannelOptions, type ChannelOptions } from '../channels/config.ts';
-import { startChannels, type ChannelRuntime } from '../channels/runtime.ts';
+import { startChannels, type ChannelRuntime } from '../jobs/channel-runtime.ts';
 import { twilioSignature } from '../channels/sms/twilio-signature.ts';
 
 export type ChannelServer = TestApp & { base: string; smtpPort: number; runtime: ChannelRuntime; options: ChannelOptions };

@@ -9,7 +9,7 @@ import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { newReference, uuidv7 } from '../ids.ts';
 import { checkCapacity } from './case-write.ts';
 import { forbidden, invalid } from '../errors.ts';
-import { linkCaseChannel } from '../channels/conversations.ts';
+import { linkCaseChannel } from '../db/repos/conversations.ts';
 
 /** A channel-scoped token creates only its channel's cases (its team, its type). */
 function checkChannelScope(actor: AppUser, input: NewCase): void {

@@ -9,7 +9,7 @@ import { uuidv7 } from '../ids.ts';
 import { insertCase } from './create-case.ts';
 import { lockCase, writeLifecycle } from './case-write.ts';
 import { insertMessage } from './post-message.ts';
-import type { ChannelRecord } from '../channels/channel-repo.ts';
+import type { ChannelRecord } from '../db/repos/channels.ts';
 import {
   findCaseByReference,
   findConversationCase,
@@ -17,7 +17,7 @@ import {
   lockConversation,
   registerConversation,
   type ConversationKey,
-} from '../channels/conversations.ts';
+} from '../db/repos/conversations.ts';
 import { storeAttachments, type InboundAttachment } from '../channels/attachments.ts';
 import { backoffMs } from '../channels/config.ts';
 import { cleanDeep, cleanText } from '../channels/clean-text.ts';

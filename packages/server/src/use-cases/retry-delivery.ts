@@ -2,7 +2,7 @@ import { can, canView } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { inTransaction } from '../outbox/outbox.ts';
-import { findCaseChannel } from '../channels/channel-repo.ts';
+import { findCaseChannel } from '../db/repos/channels.ts';
 import { kickReplies } from '../channels/outbound/dispatch.ts';
 import { channelDeliveryProblem, deliveryJson, recordDeliveryChange, type Delivery } from '../channels/outbound/delivery.ts';
 import { Problem, conflict, notFound } from '../errors.ts';

@@ -7,7 +7,7 @@ import { randomToken, sha256, uuidv7 } from '../../ids.ts';
 import { inTransaction } from '../../outbox/outbox.ts';
 import { lockCase, writeLifecycle } from '../../use-cases/case-write.ts';
 import { receiveCustomerMessage, type InboundPayload } from '../../use-cases/receive-customer-message.ts';
-import { findChannel, findChannelByKey } from '../channel-repo.ts';
+import { findChannel, findChannelByKey } from '../../db/repos/channels.ts';
 
 export type ChatSession = { id: string; channelId: string; caseId: string; endedAt: Date | null; ratedAt: Date | null };
 export type ChatMessage = { id: string; body: string; from: 'customer' | 'agent'; authorName: string | null; createdAt: string };

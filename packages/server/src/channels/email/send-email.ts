@@ -4,8 +4,8 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Deps } from '../../deps.ts';
 import { findCaseView } from '../../db/repos/case-views.ts';
 import type { ChannelOptions } from '../config.ts';
-import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
-import { registerConversation } from '../conversations.ts';
+import { channelSecrets, type ChannelRecord } from '../../db/repos/channels.ts';
+import { registerConversation } from '../../db/repos/conversations.ts';
 import { resolveTarget } from '../outbound/target-guard.ts';
 import { PermanentDeliveryError, smtpRelayOf } from '../outbound/delivery.ts';
 

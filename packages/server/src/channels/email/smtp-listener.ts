@@ -1,7 +1,7 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Deps } from '../../deps.ts';
 import type { ChannelOptions } from '../config.ts';
-import { findEmailChannel } from '../channel-repo.ts';
+import { findEmailChannel } from '../../db/repos/channels.ts';
 import { receiveCustomerMessage } from '../../use-cases/receive-customer-message.ts';
 import { parseMail } from './parse-mail.ts';
 

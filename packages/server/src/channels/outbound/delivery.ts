@@ -5,7 +5,7 @@ import type { OutboundSenders } from './senders.ts';
 import type { Database } from '../../db/schema.ts';
 import type { CaseView } from '../../db/repos/case-views.ts';
 import { appendEvents, audienceOf } from '../../outbox/outbox.ts';
-import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
+import { channelSecrets, type ChannelRecord } from '../../db/repos/channels.ts';
 
 /** The history and live event of a reply's delivery changing state (`case.delivery_changed`). */
 export const DELIVERY_CHANGED = 'case.delivery_changed';

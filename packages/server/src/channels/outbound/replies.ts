@@ -7,7 +7,7 @@ import { findCaseView, type CaseView } from '../../db/repos/case-views.ts';
 import { inTransaction } from '../../outbox/outbox.ts';
 import { uuidv7 } from '../../ids.ts';
 import { backoffMs, type ChannelOptions } from '../config.ts';
-import { findCaseChannel } from '../channel-repo.ts';
+import { findCaseChannel } from '../../db/repos/channels.ts';
 import { sendEmailReply } from '../email/send-email.ts';
 import { sendSmsReply } from '../sms/send-sms.ts';
 import { channelDeliveryProblem, PermanentDeliveryError, recordDeliveryChange } from './delivery.ts';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { findCaseView } from '../../db/repos/case-views.ts';
 import { backoffMs, type ChannelOptions } from '../config.ts';
-import { decryptSecret } from '../secrets.ts';
+import { decryptSecret } from '../../db/secrets.ts';
 import { outboundRequest } from './outbound-http.ts';
 
 export { WEBHOOK_EVENTS, type WebhookEvent } from '@casework/domain';

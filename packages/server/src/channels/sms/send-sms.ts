@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import type { ChannelOptions } from '../config.ts';
-import { channelSecrets, type ChannelRecord } from '../channel-repo.ts';
+import { channelSecrets, type ChannelRecord } from '../../db/repos/channels.ts';
 import { DEFAULT_PROVIDER_URL } from '../channel-settings.ts';
 import { outboundRequest } from '../outbound/outbound-http.ts';
 import { PermanentDeliveryError } from '../outbound/delivery.ts';

@@ -1,9 +1,9 @@
 import type { Deps } from '../deps.ts';
 import { EVENTS_CHANNEL, type LiveNotice } from '../outbox/notices.ts';
-import { startChannelJobs } from '../jobs/channel-jobs.ts';
-import type { ChannelOptions } from './config.ts';
-import { startSmtpListener } from './email/smtp-listener.ts';
-import { WEBHOOK_EVENTS } from './outbound/webhooks.ts';
+import { startChannelJobs } from './channel-jobs.ts';
+import type { ChannelOptions } from '../channels/config.ts';
+import { startSmtpListener } from '../channels/email/smtp-listener.ts';
+import { WEBHOOK_EVENTS } from '../channels/outbound/webhooks.ts';
 
 export type ChannelRuntime = { smtpPort: number | null; stop(): Promise<void> };
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CaseType } from '@casework/domain';
-import type { Database } from '../db/schema.ts';
-import { decryptSecret } from './secrets.ts';
+import type { Database } from '../schema.ts';
+import { decryptSecret } from '../secrets.ts';
 
 /** A configured channel as the server uses it (secrets stay encrypted until asked for). */
 export type ChannelRecord = {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { openStatus } from '../db/sql-rules.ts';
+import type { Database } from '../schema.ts';
+import { openStatus } from '../sql-rules.ts';
 
 /** A key under which a channel knows a conversation: an email Message-ID, a sender, a CallSid, a chat session. */
 export type ConversationKey = { kind: string; id: string; openOnly?: boolean };

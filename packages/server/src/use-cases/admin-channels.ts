@@ -5,11 +5,11 @@ import type { Deps } from '../deps.ts';
 import { conflict, invalid, notFound, type FieldError } from '../errors.ts';
 import { randomToken, uuidv7 } from '../ids.ts';
 import { isUniqueViolation } from '../db/pg-errors.ts';
-import { channelSecrets, findChannel, toChannel, type ChannelRecord } from './channel-repo.ts';
-import { publicSettings, splitSettings } from './channel-settings.ts';
-import { encryptSecret } from './secrets.ts';
-import { targetProblem } from './outbound/target-guard.ts';
-import { deliveryFacts } from './outbound/delivery.ts';
+import { channelSecrets, findChannel, toChannel, type ChannelRecord } from '../db/repos/channels.ts';
+import { publicSettings, splitSettings } from '../channels/channel-settings.ts';
+import { encryptSecret } from '../db/secrets.ts';
+import { targetProblem } from '../channels/outbound/target-guard.ts';
+import { deliveryFacts } from '../channels/outbound/delivery.ts';
 
 export type ChannelInput = { type: CaseType; name: string; teamId: string; settings: Record<string, unknown>; active?: boolean };
 export type ChannelPatch = { name?: string; teamId?: string; settings?: Record<string, unknown>; active?: boolean };

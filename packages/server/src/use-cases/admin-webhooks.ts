@@ -1,12 +1,12 @@
 import type { Selectable } from 'kysely';
-import type { Database } from '../../db/schema.ts';
-import type { Deps } from '../../deps.ts';
-import type { AppUser } from '../../auth/actor.ts';
-import { invalid, notFound } from '../../errors.ts';
-import { uuidv7 } from '../../ids.ts';
-import { encryptSecret } from '../secrets.ts';
-import { kickWebhooks } from './kick.ts';
-import { targetProblem } from './target-guard.ts';
+import type { Database } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import type { AppUser } from '../auth/actor.ts';
+import { invalid, notFound } from '../errors.ts';
+import { uuidv7 } from '../ids.ts';
+import { encryptSecret } from '../db/secrets.ts';
+import { kickWebhooks } from '../channels/outbound/kick.ts';
+import { targetProblem } from '../channels/outbound/target-guard.ts';
 
 type Row = Selectable<Database['webhooks']>;
 type DeliveryRow = Selectable<Database['webhook_deliveries']>;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Deps } from '../deps.ts';
-import { createChannel, listChannels } from './channel-admin.ts';
-import type { ChannelInput } from './channel-admin.ts';
+import { createChannel, listChannels } from '../use-cases/admin-channels.ts';
+import type { ChannelInput } from '../use-cases/admin-channels.ts';
 
 /** Team names of the demo organisation each demo channel feeds (first existing team as fallback). */
 const DEMO: (Omit<ChannelInput, 'teamId'> & { team: string })[] = [
