@@ -8,7 +8,8 @@ import { pathId } from './ids.ts';
 import { invalid, notFound } from '../errors.ts';
 import { isUuid } from '../ids.ts';
 import { findChannelByKey } from '../db/repos/channels.ts';
-import { authenticateChat, chatMessages, chatState, endChat, rateChat, sendChatMessage, startChat } from '../channels/chat/chat-service.ts';
+import { authenticateChat, chatMessages, chatState } from '../db/repos/chat-sessions.ts';
+import { endChat, rateChat, sendChatMessage, startChat } from '../use-cases/customer-chat.ts';
 import { ChatStreams, type ChatListener } from '../channels/chat/chat-stream.ts';
 
 const tags = ['chat (public)'];

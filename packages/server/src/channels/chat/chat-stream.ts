@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { EVENTS_CHANNEL, type LiveNotice } from '../../outbox/notices.ts';
-import { chatMessages, chatState, type ChatMessage, type ChatState } from './chat-service.ts';
+import { chatMessages, chatState, type ChatMessage, type ChatState } from '../../db/repos/chat-sessions.ts';
 
 const PAGE = 200;
 
