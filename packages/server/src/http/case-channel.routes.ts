@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { AppUser } from '../auth/actor.ts';
 import { actorOf } from './auth-hook.ts';
 import { Content, IdParams, Nullable, StringEnum, problems } from './schemas.ts';
-import { attachmentResponse } from '../channels/attachments.ts';
+import { attachmentResponse } from './attachment-response.ts';
 import { pathId } from './ids.ts';
 import { notFound } from '../errors.ts';
 import { findCaseView } from '../db/repos/case-views.ts';

@@ -6,7 +6,7 @@ import { actorOf } from './auth-hook.ts';
 import { IdParams, Nullable, StringEnum, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { postAgentMessage, type MessageRow } from '../use-cases/post-message.ts';
-import { attachmentsOf, type AttachmentJson } from '../channels/attachments.ts';
+import { attachmentsOf, type AttachmentJson } from '../db/repos/attachments.ts';
 import { retryDelivery } from '../use-cases/retry-delivery.ts';
 import { deliveriesOf, type Delivery } from '../channels/outbound/delivery.ts';
 import { DELIVERY_STATES } from '@casework/domain';

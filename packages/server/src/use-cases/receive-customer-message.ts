@@ -18,7 +18,7 @@ import {
   registerConversation,
   type ConversationKey,
 } from '../db/repos/conversations.ts';
-import { storeAttachments, type InboundAttachment } from '../channels/attachments.ts';
+import type { InboundAttachment } from '../channels/attachments.ts';
 import { backoffMs } from '../channels/config.ts';
 import { cleanDeep, cleanText } from '../channels/clean-text.ts';
 
@@ -276,4 +276,22 @@ export async function retryDueInbound(deps: Deps, limit = 50): Promise<number> {
     }
   }
   return n;
+}
+
+/** Keeps each attachment's metadata, and its bytes when they were within the cap. */
+export async function storeAttachments(trx: Kysely<Database>, messageId: string, list: InboundAttachment[], now: Date): Promise<void> {
+  for (const a of list) {
+    await trx
+      .insertInto('message_attachments')
+      .values({
+        id: uuidv7(now.getTime()),
+        message_id: messageId,
+        filename: a.filename?.slice(0, 255) ?? null,
+        content_type: a.contentType.slice(0, 200),
+        size: a.size,
+        content: a.contentBase64 === null ? null : Buffer.from(a.contentBase64, 'base64'),
+        created_at: now,
+      })
+      .execute();
+  }
 }
