@@ -7,3 +7,4 @@ export * from './sections.ts';
 export * from './limits.ts';
 export * from './delivery.ts';
 export * from './webhooks.ts';
+export * from './saved-views.ts';

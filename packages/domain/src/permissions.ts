@@ -24,6 +24,7 @@ export const PERMISSION_CATALOGUE = {
   'admin.roles': 'Manage roles',
   'admin.channels': 'Manage channels and outbound webhooks',
   'admin.tokens': 'Manage API tokens of every user',
+  'admin.views': 'Share saved views of the Cases list with teams, and change or remove shared views',
 } as const;
 export type Permission = keyof typeof PERMISSION_CATALOGUE;
 export const PERMISSIONS = Object.keys(PERMISSION_CATALOGUE) as Permission[];

@@ -231,6 +231,18 @@ export type WebhookDeliveryTable = {
   created_at: Timestamp;
 };
 
+// Saved views (migration 018).
+export type SavedViewTable = {
+  id: string;
+  owner_id: string;
+  name: string;
+  filters: ColumnType<Record<string, unknown>, string, string>;
+  shared: boolean;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+};
+export type SavedViewTeamTable = { view_id: string; team_id: string };
+
 export type Database = {
   organisation: OrganisationTable;
   roles: RoleTable;
@@ -257,6 +269,8 @@ export type Database = {
   chat_sessions: ChatSessionTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
+  saved_views: SavedViewTable;
+  saved_view_teams: SavedViewTeamTable;
 };
 
 export type CaseRow = Selectable<CaseTable>;

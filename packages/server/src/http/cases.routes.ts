@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { LIMITS, canView, isCaseType, isStatus, type CaseType, type Status } from '@casework/domain';
+import { LIMITS, canView } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { caseJson } from './presenters.ts';
@@ -7,11 +7,10 @@ import { CaseSchema, CaseTypeSchema, Id, IdParams, Nullable, Text, problems } fr
 import { pathId } from './ids.ts';
 import { createCase } from '../use-cases/create-case.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
-import { COUNT_CAP, decodeCursor, listCases, type CaseFilter } from '../db/repos/case-list.ts';
+import { COUNT_CAP, decodeCursor, listCases } from '../db/repos/case-list.ts';
 import { invalid, notFound, type FieldError } from '../errors.ts';
-import { isUuid } from '../ids.ts';
 import { withIdempotency } from './idempotency.ts';
-import { parseDateBound } from './date-bounds.ts';
+import { CaseFilterFields, readCaseFilter } from './case-filters.ts';
 
 const CustomerInput = Type.Object(
   {
@@ -36,28 +35,12 @@ const CreateBody = Type.Object(
 
 const ListQuery = Type.Object(
   {
-    status: Type.Optional(Type.String({ maxLength: 200 })),
-    teamId: Type.Optional(Type.String({ maxLength: 4000 })),
-    ownerId: Type.Optional(Type.String({ maxLength: 64 })),
-    type: Type.Optional(Type.String({ maxLength: 200 })),
-    following: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
-    q: Type.Optional(Type.String({ maxLength: 200 })),
-    createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
-    createdTo: Type.Optional(Type.String({ maxLength: 40 })),
-    sort: Type.Optional(Type.Union([Type.Literal('created'), Type.Literal('updated')])),
+    ...CaseFilterFields,
     cursor: Type.Optional(Type.String({ maxLength: 400 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },
 );
-
-const list = (s: string | undefined) =>
-  s
-    ? s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean)
-    : [];
 
 export const caseRoutes: RouteModule = (app, deps) => {
   app.post(
@@ -124,43 +107,13 @@ export const caseRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      const qs = req.query;
+      const { cursor: rawCursor, limit, ...qs } = req.query;
       const errors: FieldError[] = [];
-      const statuses = list(qs.status);
-      if (!statuses.every(isStatus)) errors.push({ field: 'status', message: 'unknown status' });
-      const types = list(qs.type);
-      if (!types.every(isCaseType)) errors.push({ field: 'type', message: 'unknown type' });
-      const teamIds = list(qs.teamId);
-      if (!teamIds.every(isUuid)) errors.push({ field: 'teamId', message: 'must be team ids' });
-      let owner: CaseFilter['owner'];
-      if (qs.ownerId === 'none') owner = { kind: 'none' };
-      else if (qs.ownerId === 'me') owner = { kind: 'user', id: actor.id };
-      else if (qs.ownerId !== undefined) {
-        if (isUuid(qs.ownerId)) owner = { kind: 'user', id: qs.ownerId.toLowerCase() };
-        else errors.push({ field: 'ownerId', message: 'must be me, none or a user id' });
-      }
-      const createdFrom = parseDateBound(qs.createdFrom, 'start', actor.timeZone, 'createdFrom', errors);
-      const createdTo = parseDateBound(qs.createdTo, 'end', actor.timeZone, 'createdTo', errors);
-      const cursor = qs.cursor ? decodeCursor(qs.cursor) : null;
-      if (qs.cursor && !cursor) errors.push({ field: 'cursor', message: 'is not a cursor from this list' });
+      const { filter, sort } = readCaseFilter(actor, qs, errors);
+      const cursor = rawCursor ? decodeCursor(rawCursor) : null;
+      if (rawCursor && !cursor) errors.push({ field: 'cursor', message: 'is not a cursor from this list' });
       if (errors.length) throw invalid(errors);
-      const result = await listCases(
-        deps.db.kysely,
-        actor,
-        {
-          status: statuses as Status[],
-          teamIds: teamIds.map((t) => t.toLowerCase()),
-          owner,
-          types: types as CaseType[],
-          following: qs.following === 'true',
-          q: qs.q?.trim() || undefined,
-          createdFrom,
-          createdTo,
-        },
-        qs.sort ?? 'created',
-        qs.limit ?? 25,
-        cursor,
-      );
+      const result = await listCases(deps.db.kysely, actor, filter, sort, limit ?? 25, cursor);
       return {
         cases: result.cases.map((c) => caseJson(c, actor)),
         total: result.total,

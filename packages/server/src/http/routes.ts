@@ -20,6 +20,7 @@ import { chatRoutes } from './chat.routes.ts';
 import { widgetRoutes } from './widget.routes.ts';
 import { caseChannelRoutes } from './case-channel.routes.ts';
 import { demoRoutes } from './demo.routes.ts';
+import { viewRoutes } from './views.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -28,6 +29,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   myWorkRoutes,
   caseRoutes,
   caseActionRoutes,
+  viewRoutes,
   messageRoutes,
   liveRoutes,
   presenceRoutes,

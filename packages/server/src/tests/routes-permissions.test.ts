@@ -23,6 +23,7 @@ DELETE /api/v1/channels/:id admin.channels
 DELETE /api/v1/roles/:id admin.roles
 DELETE /api/v1/teams/:id admin.teams
 DELETE /api/v1/tokens/:id authenticated
+DELETE /api/v1/views/:id authenticated
 DELETE /api/v1/webhooks/:id admin.channels
 GET /* public
 GET /api/v1/cases authenticated
@@ -51,6 +52,7 @@ GET /api/v1/teams/:id authenticated
 GET /api/v1/tokens authenticated
 GET /api/v1/users authenticated
 GET /api/v1/users/:id authenticated
+GET /api/v1/views authenticated
 GET /api/v1/webhooks admin.channels
 GET /api/v1/webhooks/:id admin.channels
 GET /api/v1/webhooks/:id/deliveries admin.channels
@@ -67,6 +69,7 @@ PATCH /api/v1/organisation admin.users
 PATCH /api/v1/roles/:id admin.roles
 PATCH /api/v1/teams/:id admin.teams
 PATCH /api/v1/users/:id admin.users
+PATCH /api/v1/views/:id authenticated
 PATCH /api/v1/webhooks/:id admin.channels
 POST /api/v1/auth/login public
 POST /api/v1/auth/logout public
@@ -95,6 +98,7 @@ POST /api/v1/roles admin.roles
 POST /api/v1/teams admin.teams
 POST /api/v1/tokens authenticated
 POST /api/v1/users admin.users
+POST /api/v1/views authenticated
 POST /api/v1/webhooks admin.channels
 POST /api/v1/webhooks/:id/deliveries/:deliveryId/retry admin.channels
 POST /webhooks/sms/:channelId public

@@ -91,8 +91,9 @@ export function hasPermission(me: Me | undefined, permission: string): boolean {
   return Boolean(me?.permissions.includes(permission));
 }
 
+/** Whether the Administration area has a page for the user (sharing saved views happens on the Cases page). */
 export function hasAnyAdmin(me: Me | undefined): boolean {
-  return Boolean(me?.permissions.some((permission) => permission.startsWith('admin.')));
+  return Boolean(me?.permissions.some((permission) => permission.startsWith('admin.') && permission !== 'admin.views'));
 }
 
 /** Everything that shows cases: refetch after a change to any case. */

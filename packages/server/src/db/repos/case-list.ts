@@ -189,3 +189,14 @@ export async function listCases(
   const totalCapped = capped && n > COUNT_CAP;
   return { cases: page, total: totalCapped ? COUNT_CAP : n, totalCapped, nextCursor };
 }
+
+/**
+ * How many cases the actor may see match the filters: the list's own total (same statement as
+ * its count, capped alike), without the page. Saved views' counts in the navigation.
+ */
+export async function countCases(db: Kysely<Database>, actor: AppUser, f: CaseFilter): Promise<{ total: number; totalCapped: boolean }> {
+  const capped = countIsCapped(actor, f);
+  const { n } = (await sql<{ n: number }>`${withCtes(matchingCustomers(f))}SELECT ${countSql(actor, f)}::int AS n`.execute(db)).rows[0]!;
+  const totalCapped = capped && n > COUNT_CAP;
+  return { total: totalCapped ? COUNT_CAP : n, totalCapped };
+}

@@ -1,0 +1,85 @@
+import { Type, type Static } from '@fastify/type-provider-typebox';
+import { isCaseType, isStatus, type CaseType, type Status } from '@casework/domain';
+import type { AppUser } from '../auth/actor.ts';
+import type { CaseFilter, CaseSort } from '../db/repos/case-list.ts';
+import { invalid, type FieldError } from '../errors.ts';
+import { isUuid } from '../ids.ts';
+import { parseDateBound } from './date-bounds.ts';
+
+/**
+ * The Cases list's filters (SPEC §4, §10), as GET /cases reads them from its query string and a
+ * saved view stores them (`filters`): one schema and one parser, so a view accepts exactly what
+ * the list accepts and refuses it with the same field names. A new list filter goes here.
+ */
+export const CaseFilterFields = {
+  status: Type.Optional(Type.String({ maxLength: 200 })),
+  teamId: Type.Optional(Type.String({ maxLength: 4000 })),
+  ownerId: Type.Optional(Type.String({ maxLength: 64 })),
+  type: Type.Optional(Type.String({ maxLength: 200 })),
+  following: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
+  createdTo: Type.Optional(Type.String({ maxLength: 40 })),
+  sort: Type.Optional(Type.Union([Type.Literal('created'), Type.Literal('updated')])),
+};
+
+/** A saved view's filters: the list's query parameters without paging. */
+export const CaseFilterSchema = Type.Object(CaseFilterFields, { additionalProperties: false });
+export type CaseFilterInput = Static<typeof CaseFilterSchema>;
+
+const list = (s: string | undefined) =>
+  s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
+
+/**
+ * Reads the list's filters for this actor (`ownerId=me` is whoever asks, so a shared view means
+ * "mine" to each viewer). Complaints are pushed to `errors` named `prefix` + the parameter.
+ */
+export function readCaseFilter(
+  actor: AppUser,
+  qs: CaseFilterInput,
+  errors: FieldError[],
+  prefix = '',
+): { filter: CaseFilter; sort: CaseSort } {
+  const field = (name: string) => `${prefix}${name}`;
+  const statuses = list(qs.status);
+  if (!statuses.every(isStatus)) errors.push({ field: field('status'), message: 'unknown status' });
+  const types = list(qs.type);
+  if (!types.every(isCaseType)) errors.push({ field: field('type'), message: 'unknown type' });
+  const teamIds = list(qs.teamId);
+  if (!teamIds.every(isUuid)) errors.push({ field: field('teamId'), message: 'must be team ids' });
+  let owner: CaseFilter['owner'];
+  if (qs.ownerId === 'none') owner = { kind: 'none' };
+  else if (qs.ownerId === 'me') owner = { kind: 'user', id: actor.id };
+  else if (qs.ownerId !== undefined) {
+    if (isUuid(qs.ownerId)) owner = { kind: 'user', id: qs.ownerId.toLowerCase() };
+    else errors.push({ field: field('ownerId'), message: 'must be me, none or a user id' });
+  }
+  const createdFrom = parseDateBound(qs.createdFrom, 'start', actor.timeZone, field('createdFrom'), errors);
+  const createdTo = parseDateBound(qs.createdTo, 'end', actor.timeZone, field('createdTo'), errors);
+  return {
+    filter: {
+      status: statuses as Status[],
+      teamIds: teamIds.map((t) => t.toLowerCase()),
+      owner,
+      types: types as CaseType[],
+      following: qs.following === 'true',
+      q: qs.q?.trim() || undefined,
+      createdFrom,
+      createdTo,
+    },
+    sort: qs.sort ?? 'created',
+  };
+}
+
+/** readCaseFilter that refuses (400 naming the fields) instead of collecting. */
+export function parseCaseFilter(actor: AppUser, qs: CaseFilterInput, prefix = ''): { filter: CaseFilter; sort: CaseSort } {
+  const errors: FieldError[] = [];
+  const parsed = readCaseFilter(actor, qs, errors, prefix);
+  if (errors.length) throw invalid(errors);
+  return parsed;
+}
