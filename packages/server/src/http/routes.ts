@@ -21,6 +21,7 @@ import { widgetRoutes } from './widget.routes.ts';
 import { caseChannelRoutes } from './case-channel.routes.ts';
 import { demoRoutes } from './demo.routes.ts';
 import { viewRoutes } from './views.routes.ts';
+import { bulkRoutes } from './bulk.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -30,6 +31,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   caseRoutes,
   caseActionRoutes,
   viewRoutes,
+  bulkRoutes,
   messageRoutes,
   liveRoutes,
   presenceRoutes,

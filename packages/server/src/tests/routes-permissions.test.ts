@@ -87,6 +87,7 @@ POST /api/v1/cases/:id/unassign case:unassign
 POST /api/v1/cases/:id/viewing authenticated
 POST /api/v1/cases/:id/wait case:set_waiting
 POST /api/v1/cases/:id/wake case:wake
+POST /api/v1/cases/bulk authenticated
 POST /api/v1/channels admin.channels
 POST /api/v1/chat/sessions public
 POST /api/v1/chat/sessions/:id/end public

@@ -5112,6 +5112,212 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/cases/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply one action to up to 100 cases; each case goes through the same rules as its own action and gets its own result
+         * @description Parameters as the single actions take them: assign `teamId`/`ownerId`, set_waiting `wakeAt`, resolve `resolution` (required) and `note`, cancel `note`. A case that is refused (404 invisible or unknown, 403, 409…) has `ok: false` and the problem it would have got alone; the others go on.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The cases, at most 100, each once */
+                        caseIds: string[];
+                        /** @enum {string} */
+                        action: "claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow";
+                        /**
+                         * Format: uuid
+                         * @description An id (UUID)
+                         */
+                        teamId?: string;
+                        ownerId?: string | null;
+                        wakeAt?: string | null;
+                        resolution?: "completed" | "unresolved";
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                caseId: string;
+                                ok: boolean;
+                                case?: {
+                                    id: string;
+                                    reference: string;
+                                    subject: string;
+                                    description: string | null;
+                                    /** @enum {string} */
+                                    type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
+                                    /** @enum {string} */
+                                    status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                    resolution: ("completed" | "unresolved" | "canceled") | null;
+                                    resolutionReason: "abandoned" | null;
+                                    teamId: string;
+                                    teamName: string;
+                                    ownerId: string | null;
+                                    ownerName: string | null;
+                                    collaboratorIds: string[];
+                                    customer: {
+                                        id: string;
+                                        name: string | null;
+                                        email: string | null;
+                                        phone: string | null;
+                                    } | null;
+                                    followUpOf: string | null;
+                                    rating: {
+                                        stars: number;
+                                        note: string | null;
+                                    } | null;
+                                    createdAt: string;
+                                    updatedAt: string;
+                                    resolvedAt: string | null;
+                                    wakeAt: string | null;
+                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                };
+                                problem?: {
+                                    type: string;
+                                    title: string;
+                                    status: number;
+                                    code: string;
+                                    detail?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The role or token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/messages": {
         parameters: {
             query?: never;
