@@ -18,6 +18,7 @@ import './styles/attachments.css';
 import './styles/admin.css';
 import './styles/channels.css';
 import './styles/bulk.css';
+import './styles/cases-table.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

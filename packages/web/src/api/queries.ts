@@ -18,6 +18,7 @@ export const keys = {
   case: (id: string) => ['case', id] as const,
   caseMessages: (id: string) => ['case', id, 'messages'] as const,
   caseEvents: (id: string) => ['case', id, 'events'] as const,
+  views: ['views'] as const,
 };
 
 export function useMe() {
@@ -101,6 +102,7 @@ export function invalidateCaseViews(client: QueryClient, caseId?: string): Promi
   return Promise.all([
     client.invalidateQueries({ queryKey: keys.work }),
     client.invalidateQueries({ queryKey: keys.cases }),
+    client.invalidateQueries({ queryKey: keys.views }),
     caseId ? client.invalidateQueries({ queryKey: keys.case(caseId) }) : Promise.resolve(),
   ]);
 }

@@ -71,9 +71,24 @@ const handlers: Record<string, (client: QueryClient, event: LiveEvent) => void> 
   },
 };
 
+/**
+ * Saved views' counts follow case changes, at most once every few seconds: a busy organisation
+ * sends many events a second, and one count request per burst is enough for a navigation badge.
+ */
+const VIEW_COUNTS_DELAY_MS = 3000;
+let viewCountsTimer: number | undefined;
+function refreshViewCounts(client: QueryClient) {
+  if (viewCountsTimer !== undefined) return;
+  viewCountsTimer = window.setTimeout(() => {
+    viewCountsTimer = undefined;
+    void client.invalidateQueries({ queryKey: keys.views });
+  }, VIEW_COUNTS_DELAY_MS);
+}
+
 function handleCaseEvent(client: QueryClient, event: LiveEvent) {
   void client.invalidateQueries({ queryKey: keys.work });
   void client.invalidateQueries({ queryKey: keys.cases });
+  refreshViewCounts(client);
   if (event.caseId) void client.invalidateQueries({ queryKey: keys.case(event.caseId) });
 }
 
@@ -136,6 +151,7 @@ export function useLiveEvents(enabled: boolean): void {
 }
 
 function refetchAll(client: QueryClient) {
+  void client.invalidateQueries({ queryKey: keys.views });
   void client.invalidateQueries({ queryKey: keys.work });
   void client.invalidateQueries({ queryKey: keys.cases });
   void client.invalidateQueries({ queryKey: ['case'] });

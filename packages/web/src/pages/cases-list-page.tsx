@@ -14,15 +14,27 @@ import { useBulkRun, type BulkAction } from '../features/cases-list/bulk-run';
 import { FilterBar } from '../features/cases-list/filter-bar';
 import { apiQuery, hasFilters, type FilterKey } from '../features/cases-list/filters';
 import { usePageTitle } from '../lib/use-page-title';
+import { CasesTable, type ListSort } from '../features/cases-list/cases-table';
+import { useListKeys } from '../features/cases-list/use-list-keys';
+import { useListLayout, type ListLayout } from '../features/cases-list/use-layout';
+import { ViewDialog } from '../features/views/view-dialog';
+import { ViewsNav } from '../features/views/views-nav';
+import { useViews, viewQuery } from '../features/views/views-api';
 
 const PAGE_SIZE = 25;
 
 /** SPEC §4 Cases list: URL-driven filters, total count, keyset "Load more". */
 export function CasesListPage() {
-  usePageTitle('Cases');
   const me = useMe().data;
   const [params, setParams] = useSearchParams();
   const query = apiQuery(params);
+  const viewId = params.get('view');
+  const views = useViews();
+  const view = viewId ? views.data?.find((item) => item.id === viewId) : undefined;
+  usePageTitle(view ? view.name : 'Cases');
+  const { layout, canChoose, choose } = useListLayout(me?.id);
+  const [dialog, setDialog] = useState<'save' | 'edit' | null>(null);
+  useListKeys();
 
   const list = useInfiniteQuery({
     queryKey: keys.caseList(query),
@@ -59,78 +71,142 @@ export function CasesListPage() {
   const total = pages[0]?.total;
   const capped = pages[0]?.totalCapped === true;
   const bulk = useBulkSelection(cases, query);
+  const changed = view !== undefined && viewQuery(view) !== query;
 
   return (
     <div className="page page-cases">
-      <div className="page-header">
-        <h1>Cases</h1>
-        {hasPermission(me, 'case.create') ? (
-          <Link className="btn btn-primary" to="/cases/new">
-            New case
-          </Link>
-        ) : null}
-      </div>
-      <FilterBar params={params} onChange={onChange} />
-      <div className="list-summary">
-        {cases.length > 0 ? <SelectAll cases={cases} selected={bulk.selected} onChange={bulk.setSelected} disabled={bulk.running} /> : null}
-        {total !== undefined ? (
-          <span aria-live="polite">
-            {capped ? (
-              <strong title={`More than ${total.toLocaleString('en-US')} cases match: add a filter for an exact count`}>
-                {total.toLocaleString('en-US')}+
-              </strong>
-            ) : (
-              <strong>{total}</strong>
-            )}{' '}
-            {total === 1 && !capped ? 'case' : 'cases'}
-            {list.isFetching && !list.isFetchingNextPage ? <span className="muted"> · updating…</span> : null}
-          </span>
-        ) : null}
-      </div>
-      {bulk.result ? <BulkSummary result={bulk.result} onDismiss={bulk.dismiss} /> : null}
-      {list.isPending ? <LoadingState label="Loading cases…" /> : null}
-      {list.isError && !list.data ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
-      {list.data && cases.length === 0 ? (
-        <EmptyState title={hasFilters(params) ? 'No cases match these filters' : 'No cases yet'}>
-          {hasFilters(params) ? 'Try removing a filter or searching for something else.' : 'Cases from every channel will show up here.'}
-        </EmptyState>
-      ) : null}
-      {cases.length > 0 ? (
-        <ul className="card-grid card-grid-list">
-          {cases.map((item) => (
-            <li key={item.id} className={bulk.selected.has(item.id) ? 'is-selected' : undefined}>
-              <CaseCard
-                caseItem={item}
-                headingLevel={2}
-                leading={<SelectCase caseItem={item} checked={bulk.selected.has(item.id)} onToggle={bulk.toggle} disabled={bulk.running} />}
-              />
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {list.hasNextPage ? (
-        <div className="load-more">
-          <Button busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            Load more
-          </Button>
-          <span className="muted">
-            Showing {cases.length} of {capped && total !== undefined ? `${total.toLocaleString('en-US')}+` : total}
-          </span>
+      <div className="cases-layout">
+        <ViewsNav activeId={view?.id ?? null} allActive={!viewId && !hasFilters(params)} />
+        <div className="cases-main">
+          <div className="page-header">
+            <h1>
+              {view ? view.name : 'Cases'}
+              {changed ? <span className="view-changed"> (changed)</span> : null}
+            </h1>
+            <div className="page-actions">
+              {canChoose ? <LayoutToggle layout={layout} onChange={choose} /> : null}
+              {view?.editable ? (
+                <Button size="sm" onClick={() => setDialog('edit')}>
+                  {changed ? 'Save changes…' : 'Edit view…'}
+                </Button>
+              ) : null}
+              {(!view && hasFilters(params)) || changed ? (
+                <Button size="sm" onClick={() => setDialog('save')}>
+                  {view ? 'Save as new view…' : 'Save view…'}
+                </Button>
+              ) : null}
+              {hasPermission(me, 'case.create') ? (
+                <Link className="btn btn-primary btn-sm" to="/cases/new">
+                  New case
+                </Link>
+              ) : null}
+            </div>
+          </div>
+          <FilterBar params={params} onChange={onChange} />
+          <div className="list-summary">
+            {cases.length > 0 ? (
+              <SelectAll cases={cases} selected={bulk.selected} onChange={bulk.setSelected} disabled={bulk.running} />
+            ) : null}
+            {total !== undefined ? (
+              <span aria-live="polite">
+                {capped ? (
+                  <strong title={`More than ${total.toLocaleString('en-US')} cases match: add a filter for an exact count`}>
+                    {total.toLocaleString('en-US')}+
+                  </strong>
+                ) : (
+                  <strong>{total}</strong>
+                )}{' '}
+                {total === 1 && !capped ? 'case' : 'cases'}
+                {list.isFetching && !list.isFetchingNextPage ? <span className="muted"> · updating…</span> : null}
+              </span>
+            ) : null}
+            {cases.length > 0 ? (
+              <span className="list-keys muted" aria-hidden="true">
+                <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>x</kbd> select
+              </span>
+            ) : null}
+          </div>
+          {bulk.result ? <BulkSummary result={bulk.result} onDismiss={bulk.dismiss} /> : null}
+          {list.isPending ? <LoadingState label="Loading cases…" /> : null}
+          {list.isError && !list.data ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
+          {list.data && cases.length === 0 ? (
+            <EmptyState title={hasFilters(params) ? 'No cases match these filters' : 'No cases yet'}>
+              {hasFilters(params)
+                ? 'Try removing a filter or searching for something else.'
+                : 'Cases from every channel will show up here.'}
+            </EmptyState>
+          ) : null}
+          {cases.length > 0 && layout === 'table' ? (
+            <CasesTable
+              cases={cases}
+              sort={(params.get('sort') as ListSort | null) ?? 'created'}
+              onSort={(sort) => onChange({ sort: sort === 'created' ? null : sort })}
+              selected={bulk.selected}
+              onToggle={bulk.toggle}
+              selectionDisabled={bulk.running}
+            />
+          ) : null}
+          {cases.length > 0 && layout === 'cards' ? (
+            <ul className="card-grid card-grid-list">
+              {cases.map((item) => (
+                <li key={item.id} className={bulk.selected.has(item.id) ? 'is-selected' : undefined}>
+                  <CaseCard
+                    caseItem={item}
+                    headingLevel={2}
+                    leading={
+                      <SelectCase caseItem={item} checked={bulk.selected.has(item.id)} onToggle={bulk.toggle} disabled={bulk.running} />
+                    }
+                  />
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {list.hasNextPage ? (
+            <div className="load-more">
+              <Button busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+                Load more
+              </Button>
+              <span className="muted">
+                Showing {cases.length} of {capped && total !== undefined ? `${total.toLocaleString('en-US')}+` : total}
+              </span>
+            </div>
+          ) : null}
+          <BulkBar
+            selected={bulk.selectedCases}
+            progress={bulk.progress}
+            onAction={bulk.act}
+            onClear={() => bulk.setSelected([])}
+            onStop={bulk.stop}
+          />
         </div>
-      ) : null}
-      <BulkBar
-        selected={bulk.selectedCases}
-        progress={bulk.progress}
-        onAction={bulk.act}
-        onClear={() => bulk.setSelected([])}
-        onStop={bulk.stop}
-      />
+      </div>
       {bulk.dialog === 'assign' ? (
         <BulkAssignDialog cases={bulk.eligible('assign')} onCancel={bulk.closeDialog} onConfirm={(input) => bulk.run('assign', input)} />
       ) : null}
       {bulk.dialog === 'resolve' ? (
         <BulkResolveDialog cases={bulk.eligible('resolve')} onCancel={bulk.closeDialog} onConfirm={(input) => bulk.run('resolve', input)} />
       ) : null}
+      {dialog === 'save' ? <ViewDialog query={query} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'edit' && view ? <ViewDialog view={view} query={query} onClose={() => setDialog(null)} /> : null}
+    </div>
+  );
+}
+
+/** Table or cards (wide screens only; remembered per user). */
+function LayoutToggle({ layout, onChange }: { layout: ListLayout; onChange: (layout: ListLayout) => void }) {
+  return (
+    <div className="segmented" role="group" aria-label="Layout">
+      {(['table', 'cards'] as const).map((option) => (
+        <button
+          key={option}
+          type="button"
+          className={layout === option ? 'is-on' : undefined}
+          aria-pressed={layout === option}
+          onClick={() => onChange(option)}
+        >
+          {option === 'table' ? 'Table' : 'Cards'}
+        </button>
+      ))}
     </div>
   );
 }

@@ -55,7 +55,8 @@ export function BulkBar({ selected, progress, onAction, onClear, onStop }: BulkB
       {progress ? (
         <>
           <div className="bulk-progress" role="status" aria-live="polite">
-            {BULK_WORDS[progress.action].running} {Math.min(progress.finished + 1, progress.total)} of {progress.total}…
+            {BULK_WORDS[progress.action].running} {progress.total} {progress.total === 1 ? 'case' : 'cases'}…
+            {progress.finished > 0 ? ` ${progress.finished} done.` : ''}
           </div>
           <progress
             className="bulk-meter"

@@ -1,9 +1,9 @@
 import { useCallback, useRef, useState } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { ApiError, describeError } from '../../api/client';
+import { api, ApiError, describeError, type Answer, type Body } from '../../api/client';
 import { invalidateCaseViews, lookupUserName, storeCase } from '../../api/queries';
 import type { Case, CaseAction } from '../../api/types';
-import { runCaseAction, type ActionInput } from '../case-actions/run-action';
+import type { ActionInput } from '../case-actions/run-action';
 
 export type BulkAction = 'claim' | 'assign' | 'resolve' | 'follow';
 export const BULK_ACTIONS: BulkAction[] = ['claim', 'assign', 'resolve', 'follow'];
@@ -33,17 +33,41 @@ export function requiredAction(action: BulkAction, input?: ActionInput): CaseAct
   return action === 'assign' && input?.teamId === undefined && input?.ownerId === null ? 'unassign' : action;
 }
 
+/** One case's answer within a bulk request. */
+type BulkItem = Answer<'/cases/bulk', 'post'>['results'][number];
+
+/** The most cases one bulk request may carry (the server's cap). */
+export const BULK_CHUNK = 100;
+
 /** Why one case failed, in words (who won a claim race, a capacity limit, or the server's title). */
-async function reasonFor(client: QueryClient, error: unknown): Promise<string> {
-  if (error instanceof ApiError && error.code === 'already_claimed') return `Taken by ${await lookupUserName(client, error.ownerId)}`;
-  if (error instanceof ApiError && error.code === 'capacity_reached') return 'Your open case limit is reached';
-  const { title, detail } = describeError(error);
-  return detail ? `${title}: ${detail}` : title;
+async function reasonFor(client: QueryClient, problem: BulkItem['problem']): Promise<string> {
+  const code = problem?.code;
+  if (code === 'already_claimed')
+    return `Taken by ${await lookupUserName(client, typeof problem?.ownerId === 'string' ? problem.ownerId : null)}`;
+  if (code === 'capacity_reached') return 'Your open case limit is reached';
+  if (!problem) return 'Something went wrong';
+  return problem.detail && problem.detail !== problem.title ? `${problem.title}: ${problem.detail}` : problem.title;
+}
+
+/** The bulk request's body for an action and the dialog's input (the single actions' parameters). */
+function bulkBody(caseIds: string[], action: BulkAction, input: ActionInput = {}): Body<'/cases/bulk', 'post'> {
+  if (action === 'assign') {
+    return {
+      caseIds,
+      action,
+      ...(input.teamId !== undefined ? { teamId: input.teamId } : {}),
+      ...(input.ownerId !== undefined ? { ownerId: input.ownerId } : {}),
+    };
+  }
+  if (action === 'resolve')
+    return { caseIds, action, resolution: input.resolution ?? 'completed', ...(input.note ? { note: input.note } : {}) };
+  return { caseIds, action };
 }
 
 /**
- * Runs one action over many cases, one request per case and only where that case's `actions`
- * allow it (the server refuses the rest anyway), reporting progress as it goes.
+ * Runs one action over many cases in as few requests as the server's cap allows (one for up to
+ * 100 cases), only where each case's `actions` allow it (the server refuses the rest anyway); every
+ * case gets its own result. Stop takes effect between requests.
  */
 export function useBulkRun() {
   const client = useQueryClient();
@@ -66,24 +90,45 @@ export function useBulkRun() {
       stopRequested.current = false;
       setResult(null);
       setProgress({ action, total: eligible.length, finished: 0 });
-      for (const [index, caseItem] of eligible.entries()) {
+      for (let index = 0; index < eligible.length; index += BULK_CHUNK) {
+        const chunk = eligible.slice(index, index + BULK_CHUNK);
         if (stopRequested.current) {
           out.notAttempted = eligible.slice(index);
           out.stopNote = 'Stopped before the remaining cases.';
           break;
         }
+        let answer: BulkItem[];
         try {
-          storeCase(client, await runCaseAction(caseItem.id, action, input));
-          out.succeeded.push(caseItem);
+          answer = (
+            await api.post<'/cases/bulk'>(
+              '/cases/bulk',
+              bulkBody(
+                chunk.map((item) => item.id),
+                action,
+                input,
+              ),
+            )
+          ).results;
         } catch (error) {
-          out.failed.push({ caseItem, reason: await reasonFor(client, error) });
-          if (error instanceof ApiError && (error.code === 'capacity_reached' || error.status === 401)) {
-            out.notAttempted = eligible.slice(index + 1);
-            out.stopNote = error.status === 401 ? 'Your session ended.' : 'Stopped: claiming more would exceed your open case limit.';
-            break;
+          const { title, detail } = describeError(error);
+          chunk.forEach((caseItem) => out.failed.push({ caseItem, reason: detail ? `${title}: ${detail}` : title }));
+          out.notAttempted = eligible.slice(index + BULK_CHUNK);
+          if (error instanceof ApiError && error.status === 401) out.stopNote = 'Your session ended.';
+          break;
+        }
+        const byId = new Map(chunk.map((item) => [item.id, item]));
+        for (const item of answer) {
+          const caseItem = byId.get(item.caseId);
+          if (!caseItem) continue;
+          if (item.ok) {
+            storeCase(client, item.case);
+            out.succeeded.push(caseItem);
+          } else {
+            out.failed.push({ caseItem, reason: await reasonFor(client, item.problem) });
+            if (item.problem?.code === 'capacity_reached') out.stopNote = 'Claiming more would exceed your open case limit.';
           }
         }
-        setProgress({ action, total: eligible.length, finished: index + 1 });
+        setProgress({ action, total: eligible.length, finished: Math.min(eligible.length, index + BULK_CHUNK) });
       }
       setProgress(null);
       setResult(out);

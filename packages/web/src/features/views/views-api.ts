@@ -1,0 +1,39 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, type Answer } from '../../api/client';
+import { keys } from '../../api/queries';
+import { apiQuery } from '../cases-list/filters';
+
+export type SavedView = Answer<'/views', 'get'>['views'][number];
+
+/** The user's saved views with their counts: one request for all of them (live events refresh it, see live-events.ts). */
+export function useViews() {
+  return useQuery({
+    queryKey: keys.views,
+    queryFn: async () => (await api.get<'/views'>('/views?counts=true')).views,
+    staleTime: 30_000,
+  });
+}
+
+/** A view's filters as the Cases list's query string (stable order, as the list compares them). */
+export function viewQuery(view: Pick<SavedView, 'filters'>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(view.filters)) if (typeof value === 'string' && value) search.set(key, value);
+  return apiQuery(search);
+}
+
+/** The list's URL for a view: its filters plus which view it is. */
+export function viewHref(view: SavedView): string {
+  const query = viewQuery(view);
+  return `/cases?view=${encodeURIComponent(view.id)}${query ? `&${query}` : ''}`;
+}
+
+/** The current filters as a view's `filters` object. */
+export function filtersOf(query: string): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(query).entries());
+}
+
+/** "12", "1,000+" (an organisation-wide count stops there) or "–" (the view's filters no longer apply). */
+export function countText(view: SavedView): string {
+  if (view.count === undefined || view.count === null) return '–';
+  return `${view.count.toLocaleString('en-US')}${view.countCapped ? '+' : ''}`;
+}
