@@ -6,7 +6,7 @@ import { actorOf } from './auth-hook.ts';
 import { Id, IdParams, Nullable, Text, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { CaseFilterSchema, parseCaseFilter, readCaseFilter, type CaseFilterInput } from './case-filters.ts';
-import { countCases } from '../db/repos/case-list.ts';
+import { countCasesUpTo } from '../db/repos/case-list.ts';
 import { findSavedView, listSavedViews, type SavedView } from '../db/repos/saved-views.ts';
 import { createView, deleteView, updateView } from '../use-cases/saved-views.ts';
 import { invalid, notFound, type FieldError } from '../errors.ts';
@@ -20,6 +20,9 @@ const Shared = Nullable(
 );
 const Name = Text(LIMITS.shortName, 1);
 
+/** A view's count stops here ("99+"): the list itself gives the exact total when the view is opened. */
+export const VIEW_COUNT_CAP = 99;
+
 const ViewSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -32,8 +35,7 @@ const ViewSchema = Type.Object({
   count: Type.Optional(
     Nullable(
       Type.Integer({
-        description:
-          'With ?counts=true: how many cases this user may see match the view (capped like the list total); null when its filters no longer apply',
+        description: `With ?counts=true: how many cases this user may see match the view, up to ${VIEW_COUNT_CAP} (countCapped: more match); null when its filters no longer apply`,
       }),
     ),
   ),
@@ -56,7 +58,7 @@ async function countOf(deps: Deps, actor: AppUser, v: SavedView) {
   const errors: FieldError[] = [];
   const { filter } = readCaseFilter(actor, v.filters as CaseFilterInput, errors);
   if (errors.length) return { count: null, countCapped: false };
-  const { total, totalCapped } = await countCases(deps.db.kysely, actor, filter);
+  const { total, totalCapped } = await countCasesUpTo(deps.db.kysely, actor, filter, VIEW_COUNT_CAP);
   return { count: total, countCapped: totalCapped };
 }
 

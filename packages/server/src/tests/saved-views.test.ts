@@ -173,6 +173,25 @@ describe.each(DB_KINDS)('saved views (%s)', (kind) => {
     for (const r of [everything, teamB, mine, search]) await call(t, o.supervisor, 'DELETE', `/api/v1/views/${r.data.id}`);
   });
 
+  it('stops a count at 99 (countCapped), for every kind of viewer', async () => {
+    await sql`INSERT INTO cases (id, reference, subject, type, type_rank, status, team_id, created_at, updated_at, last_activity_at)
+      SELECT gen_random_uuid(), 'BULK' || g, 'Many ' || g, 'email', 2, 'waiting', ${o.teamB}::uuid, now(), now(), now()
+      FROM generate_series(1, 120) g`.execute(t.db.kysely);
+    const r = await call(t, o.supervisor, 'POST', '/api/v1/views', {
+      name: 'Waiting',
+      filters: { status: 'waiting' },
+      shared: { teamIds: [o.teamA, o.teamB] },
+    });
+    const countOf = async (user: TestUser) => {
+      const v = (await call(t, user, 'GET', '/api/v1/views?counts=true')).data.views.find((x: { id: string }) => x.id === r.data.id);
+      return [v.count, v.countCapped];
+    };
+    expect(await countOf(o.agentB)).toEqual([99, true]);
+    expect(await countOf(o.admin)).toEqual([99, true]);
+    expect(await countOf(o.agent)).toEqual([0, false]);
+    await call(t, o.supervisor, 'DELETE', `/api/v1/views/${r.data.id}`);
+  });
+
   it('counts a view whose filters no longer read as null instead of failing the navigation', async () => {
     const r = await call(t, o.agent, 'POST', '/api/v1/views', { name: 'Old', filters: { status: 'new' } });
     await sql`UPDATE saved_views SET filters = ${JSON.stringify({ status: 'retired' })}::jsonb WHERE id = ${r.data.id}::uuid`.execute(

@@ -191,12 +191,20 @@ export async function listCases(
 }
 
 /**
- * How many cases the actor may see match the filters: the list's own total (same statement as
- * its count, capped alike), without the page. Saved views' counts in the navigation.
+ * How many cases the actor may see match the filters, counted up to `cap` (more: `capped`): a
+ * badge's count. Each disjoint part of visibility (see visibleParts) stops after cap + 1 matches,
+ * so a count costs at most that many index entries per part however large the teams are.
  */
-export async function countCases(db: Kysely<Database>, actor: AppUser, f: CaseFilter): Promise<{ total: number; totalCapped: boolean }> {
-  const capped = countIsCapped(actor, f);
-  const { n } = (await sql<{ n: number }>`${withCtes(matchingCustomers(f))}SELECT ${countSql(actor, f)}::int AS n`.execute(db)).rows[0]!;
-  const totalCapped = capped && n > COUNT_CAP;
-  return { total: totalCapped ? COUNT_CAP : n, totalCapped };
+export async function countCasesUpTo(
+  db: Kysely<Database>,
+  actor: AppUser,
+  f: CaseFilter,
+  cap: number,
+): Promise<{ total: number; totalCapped: boolean }> {
+  const rest = filters(actor, f);
+  const parts = seesEveryCase(actor) || withinOwnTeams(actor, f) ? [sql<boolean>`true`] : visibleParts(actor);
+  const counts = parts.map((v) => sql`(SELECT count(*) FROM (SELECT 1 FROM cases c WHERE ${v} AND ${rest} LIMIT ${cap + 1}) part)`);
+  const statement = sql<{ n: number }>`${withCtes(matchingCustomers(f))}SELECT (${sql.join(counts, sql` + `)})::int AS n`;
+  const { n } = (await statement.execute(db)).rows[0]!;
+  return { total: Math.min(n, cap), totalCapped: n > cap };
 }
