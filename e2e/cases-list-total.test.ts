@@ -18,6 +18,27 @@ const app = e2eApp(async (admin) => {
     createdAt: new Date(start + i * 60_000).toISOString(),
   }));
   await strict(admin)('POST', '/import/cases', { cases });
+  // A past conversation whose words only its messages hold, one of them markup a page must never run.
+  await strict(admin)('POST', '/import/cases', {
+    cases: [
+      {
+        subject: 'Office equipment',
+        type: 'email',
+        teamId: seeded.org.billingId,
+        status: 'ready',
+        createdAt: '2026-01-04T09:00:00Z',
+        customer: { name: 'Greta Olsen', email: 'greta@example.com', externalId: 'legacy-7' },
+        messages: [
+          {
+            direction: 'inbound',
+            body: 'Hello, the toner cartridge <img src=x onerror="window.__xss=1"> leaks on every page since Monday.',
+            createdAt: '2026-01-04T09:00:00Z',
+          },
+          { direction: 'note', body: 'Ordered a new toner from the supplier.', createdAt: '2026-01-04T10:00:00Z' },
+        ],
+      },
+    ],
+  });
   return seeded;
 });
 
@@ -33,6 +54,15 @@ describe('Cases list total', () => {
     await shot(page, 'cases-list-capped-total');
     await page.goto(`${app.server.url}/cases?q=printer`);
     await expect.poll(() => summary.textContent()).toMatch(/^1 case(?!s)/);
+    // A search over conversations shows where each case matched, the words marked, markup as text.
+    await page.goto(`${app.server.url}/cases?q=toner`);
+    await expect.poll(() => summary.textContent()).toMatch(/^1 case(?!s)/);
+    const snippet = page.locator('[data-search-snippet]');
+    await expect.poll(() => snippet.locator('mark').first().textContent()).toBe('toner');
+    expect(await snippet.textContent()).toMatch(/^(Message|Internal note): .*toner/);
+    expect(await snippet.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await shot(page, 'cases-list-search-snippet');
     await context.close();
     // Sue sees Billing as one of her own teams: her count of it is exact.
     const sue = await signedIn(app.browser, app.server.url, app.org.users.sue);

@@ -18,6 +18,45 @@ export const WORDS = [
   'warranty',
   'battery',
 ];
+/**
+ * Words of the conversations: a few hundred ordinary ones (each in ~4 % of cases), so searching
+ * message text has common, middling and rare words to look for, as a real history does.
+ */
+export const MESSAGE_WORDS = (() => {
+  const stems = ['cart', 'ship', 'pay', 'track', 'pack', 'print', 'scan', 'sync', 'mail', 'port', 'plan', 'bill', 'ton', 'lock', 'mount'];
+  const ends = ['er', 'ing', 'ment', 'able', 'ridge', 'ure', 'ion', 'ery', 'ance', 'ity', 'ward', 'ness', 'ous', 'ist', 'ade'];
+  const base = ['screen', 'cable', 'charger', 'receipt', 'voucher', 'courier', 'parcel', 'firmware', 'adapter', 'toner', 'keyboard'];
+  return [...base, ...stems.flatMap((a) => ends.map((b) => a + b))];
+})();
+const OPENERS = ['Hi, my', 'Hello, the', 'Good morning, our', 'Hey, since Monday the', 'Dear support, my'];
+const REPLIES = ['Thanks for the details about the', 'Sorry to hear that the', 'We have replaced the', 'Please try resetting the'];
+const NOTES = ['Checked with the warehouse about the', 'Escalated: known issue with the', 'Customer called again about the'];
+
+/** A message's text: an opener, words of the vocabulary, and on inbound messages a tracking code (a rare word). */
+function bodyFor(rng: Rng, direction: 'inbound' | 'outbound' | 'note', subjectWord: string): string {
+  const w = () => rng.pick(MESSAGE_WORDS);
+  if (direction === 'inbound')
+    return `${rng.pick(OPENERS)} ${subjectWord} ${rng.pick(PROBLEMS)} the ${w()} and the ${w()}. Tracking TRK${100000 + rng.int(900000)}. Can you help?`;
+  if (direction === 'outbound') return `${rng.pick(REPLIES)} ${w()}. It should work again once the ${w()} is updated.`;
+  return `${rng.pick(NOTES)} ${w()} (${subjectWord}).`;
+}
+
+/** About `perCase` messages on average (0 to 2 × perCase), alternating customer and replies, a note now and then. */
+function conversationFor(rng: Rng, perCase: number, createdMs: number, nowMs: number, ownerId: string | null, subjectWord: string) {
+  const n = perCase > 0 ? rng.int(2 * perCase + 1) : 0;
+  const messages: NonNullable<ImportItem['messages']> = [];
+  for (let k = 0; k < n; k++) {
+    const direction = k % 2 === 0 ? 'inbound' : rng.int(4) === 0 ? 'note' : 'outbound';
+    messages.push({
+      direction,
+      body: bodyFor(rng, direction, subjectWord),
+      authorId: direction === 'inbound' ? null : ownerId,
+      createdAt: new Date(Math.min(nowMs - 1000, createdMs + k * 7 * 60_000)).toISOString(),
+    });
+  }
+  return messages;
+}
+
 const PROBLEMS = ['problem with', 'question about', 'cannot find my', 'broken', 'urgent:', 'follow-up on', 'help with'];
 const TYPES: [CaseType, number][] = [
   ['email', 40],
@@ -64,7 +103,8 @@ function statusFor(ageDays: number, rng: Rng): Status {
   ] as const);
 }
 
-export const subjectFor = (rng: Rng, i: number) => `${rng.pick(PROBLEMS)} ${rng.pick(WORDS)} (order ${100000 + ((i * 7919) % 900000)})`;
+export const subjectFor = (rng: Rng, i: number, word = rng.pick(WORDS)) =>
+  `${rng.pick(PROBLEMS)} ${word} (order ${100000 + ((i * 7919) % 900000)})`;
 
 function customerFor(rng: Rng, poolSize: number): ImportItem['customer'] {
   const k = rng.int(poolSize);
@@ -78,7 +118,16 @@ function customerFor(rng: Rng, poolSize: number): ImportItem['customer'] {
  * One batch of the main history: cases spread over the last `spanDays`, oldest first (as a
  * migration exports them), with owners from the team's members, followers and customers.
  */
-export function generateBatch(org: Org, rng: Rng, from: number, count: number, total: number, nowMs: number, spanDays = 365): ImportItem[] {
+export function generateBatch(
+  org: Org,
+  rng: Rng,
+  from: number,
+  count: number,
+  total: number,
+  nowMs: number,
+  messagesPerCase = 0,
+  spanDays = 365,
+): ImportItem[] {
   const items: ImportItem[] = [];
   for (let i = from; i < from + count; i++) {
     const created = nowMs - spanDays * DAY * (1 - i / total) - rng.int(60_000);
@@ -87,15 +136,19 @@ export function generateBatch(org: Org, rng: Rng, from: number, count: number, t
     const status = statusFor(ageDays, rng);
     const members = org.members.get(teamId)!;
     const owned = status !== 'new' && !(status !== 'closed' && rng.int(20) === 0);
+    const word = rng.pick(WORDS);
+    const ownerId = owned ? org.agents[rng.pick(members)]!.id : null;
     const item: ImportItem = {
-      subject: subjectFor(rng, i),
+      subject: subjectFor(rng, i, word),
       type: rng.weighted(TYPES),
       teamId,
       status,
-      ownerId: owned ? org.agents[rng.pick(members)]!.id : null,
+      ownerId,
       createdAt: new Date(created).toISOString(),
       customer: customerFor(rng, Math.max(10, Math.floor(total / 3))),
     };
+    const messages = conversationFor(rng, messagesPerCase, created, nowMs, ownerId, word);
+    if (messages.length) item.messages = messages;
     if (status === 'resolved' || status === 'closed' || status === 'canceled') {
       const resolved = Math.min(nowMs - 1000, created + rng.int(Math.min(5 * DAY, Math.max(1, nowMs - created))));
       item.resolvedAt = new Date(resolved).toISOString();

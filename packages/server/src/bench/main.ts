@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readOptions, type BenchOptions } from './options.ts';
-import { addMessages, createStore, seedOrg, vacuumAnalyze, type Org, type Store } from './org.ts';
+import { createStore, seedOrg, vacuumAnalyze, type Org, type Store } from './org.ts';
 import { cpuMeter, cpuPer, startServer, serverRss, ROOT, type Server } from './server.ts';
 import { makeAgent, request } from './http.ts';
 import { generateBatch, generateQueue } from './generate.ts';
@@ -19,7 +19,8 @@ const say = (s: string) => process.stderr.write(`[bench ${new Date().toISOString
 
 function* history(org: Org, o: BenchOptions, nowMs: number, size: number): Generator<ImportItem[]> {
   const rng = new Rng(o.seed + 1);
-  for (let from = 0; from < o.cases; from += size) yield generateBatch(org, rng, from, Math.min(size, o.cases - from), o.cases, nowMs);
+  for (let from = 0; from < o.cases; from += size)
+    yield generateBatch(org, rng, from, Math.min(size, o.cases - from), o.cases, nowMs, o.messagesPerCase);
 }
 
 /** Teams with at least `min` members, up to `n` of them, with `per` fresh new cases each. */
@@ -45,13 +46,20 @@ async function timedImport(a: Target, org: Org, o: BenchOptions): Promise<Figure
   const size = o.smoke ? 200 : 5000;
   const cpu = cpuMeter(a.pid, o.db === 'postgres');
   const t0 = Date.now();
-  const ids = await importAll(a, org.adminToken, history(org, o, Date.now(), size), o.db === 'postgres' ? 2 : 1);
+  let messages = 0;
+  function* counted(batches: Iterable<ImportItem[]>) {
+    for (const b of batches) {
+      for (const item of b) messages += item.messages?.length ?? 0;
+      yield b;
+    }
+  }
+  const ids = await importAll(a, org.adminToken, counted(history(org, o, Date.now(), size)), o.db === 'postgres' ? 2 : 1);
   const seconds = (Date.now() - t0) / 1000;
   return {
     cases: ids.length,
     seconds: Math.round(seconds * 10) / 10,
     perSecond: Math.round(ids.length / seconds),
-    messages: 0,
+    messages,
     ids,
     cpuUsPerCase: cpuPer(cpu(), ids.length, 1000, 1),
   };
@@ -102,17 +110,10 @@ async function load(o: BenchOptions, store: Store, servers: Server[], env: Env):
   return { org, imported, claimers, queueSize, probe, rng };
 }
 
-/** Adds messages with the server stopped, then cold-starts process A (and B on PostgreSQL). */
-async function restart(
-  o: BenchOptions,
-  store: Store,
-  servers: Server[],
-  env: Env,
-  L: Loaded,
-): Promise<{ a: Target; b: Target; coldStartMs: number }> {
-  say('adding messages and refreshing statistics (server stopped)');
+/** Refreshes statistics with the server stopped, then cold-starts process A (and B on PostgreSQL). */
+async function restart(o: BenchOptions, store: Store, servers: Server[], env: Env): Promise<{ a: Target; b: Target; coldStartMs: number }> {
+  say('refreshing statistics (server stopped)');
   const db = await store.open();
-  L.imported.messages = await addMessages(db, o.messagesPerCase);
   await vacuumAnalyze(db);
   await db.close();
   say('cold start');
@@ -184,7 +185,7 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
     traceFile,
   };
   const L = await load(o, store, servers, env);
-  const { a, b, coldStartMs } = await restart(o, store, servers, env, L);
+  const { a, b, coldStartMs } = await restart(o, store, servers, env);
   const ledger: ClaimLedger = new Map();
   const m = await measure(o, L, a, b, ledger, env);
   for (const s of servers.splice(0)) await s.stop();

@@ -30,7 +30,7 @@ const HELP = `Usage: npm run bench -- [options]
   --duration S           seconds per timed phase (default 10)
   --concurrency N        clients for the latency phases (default 2, one per core)
   --claimers N           concurrent agents calling claim-next (default 64)
-  --messages N           average messages per case (default 2)
+  --messages N           average messages per case, imported with the cases (default 5)
   --smoke                tiny run (seconds) that checks the benchmark still works
   --seed N               random seed (default 42)
   --pg-url URL           PostgreSQL admin URL (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -76,7 +76,7 @@ export function readOptions(argv: string[]): BenchOptions {
     duration: num(values.duration, smoke ? 1.5 : 10),
     concurrency: num(values.concurrency, 2),
     claimers: num(values.claimers, smoke ? 16 : 64),
-    messagesPerCase: num(values.messages, 2),
+    messagesPerCase: num(values.messages, 5),
     smoke,
     seed: num(values.seed, 42),
     pgUrl: values['pg-url'] ?? process.env.CASEWORK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',

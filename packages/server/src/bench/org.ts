@@ -121,25 +121,6 @@ export async function seedOrg(db: Db, o: BenchOptions): Promise<Org> {
   return { teams, agents, members, adminToken };
 }
 
-/**
- * Adds a conversation to every case (about `perCase` messages on average: inbound, replies,
- * notes), in SQL: messages are not on the hot paths measured, but they make the database
- * as large as a real one.
- */
-export async function addMessages(db: Db, perCase: number): Promise<number> {
-  if (perCase <= 0) return 0;
-  const max = Math.max(0, Math.round(perCase * 2) - 1);
-  const r = await sql<{ n: number }>`WITH ins AS (
-      INSERT INTO messages (id, case_id, body, internal, direction, channel, author_id, created_at)
-      SELECT gen_random_uuid(), c.id, 'Message ' || g || ' about ' || c.subject, g % 3 = 2,
-        CASE g % 3 WHEN 0 THEN 'inbound' WHEN 1 THEN 'outbound' ELSE 'note' END, c.type,
-        CASE WHEN g % 3 = 0 THEN NULL ELSE c.owner_id END, c.created_at + g * interval '7 minutes'
-      FROM cases c CROSS JOIN LATERAL generate_series(0, abs(hashtext(c.id::text)) % ${max + 1}) g
-      RETURNING 1)
-    SELECT count(*)::int AS n FROM ins`.execute(db.kysely);
-  return r.rows[0]!.n;
-}
-
 /** Refreshes planner statistics and the visibility map, as autovacuum would after a bulk load, then checkpoints. */
 export async function vacuumAnalyze(db: Db): Promise<void> {
   await sql`VACUUM ANALYZE`.execute(db.kysely);

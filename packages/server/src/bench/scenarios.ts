@@ -3,7 +3,7 @@ import type { ImportItem } from '../use-cases/import-validate.ts';
 import { request } from './http.ts';
 import type { Org } from './org.ts';
 import { latency, lanes, Rng, type Latency } from './stats.ts';
-import { WORDS } from './generate.ts';
+import { MESSAGE_WORDS, WORDS } from './generate.ts';
 
 export type Target = { base: string; agent: http.Agent; pid?: number };
 
@@ -102,7 +102,11 @@ export function measureList(t: Target, org: Org, seconds: number, clients: numbe
   );
 }
 
-/** Text search over subject, reference and customer, by agents (their visibility) and an admin (everything). */
+/**
+ * Search by agents (their visibility) and an admin (everything): words of subjects, words of the
+ * conversations (middling ones in ~4 % of cases, a tracking code in almost none, two words at
+ * once), order numbers, email fragments, references.
+ */
 export function measureSearch(t: Target, org: Org, probe: ListProbe, seconds: number, clients: number, cap: number): Promise<Timed> {
   return timed(
     seconds,
@@ -112,10 +116,13 @@ export function measureSearch(t: Target, org: Org, probe: ListProbe, seconds: nu
       const admin = rng.int(4) === 0;
       const token = admin ? org.adminToken : rng.pick(org.agents).token;
       const [kind, q] = rng.weighted([
-        [['word', rng.pick(WORDS)], 4],
-        [['order number', String(100000 + rng.int(900000))], 2],
-        [['email fragment', `customer${rng.int(1000)}@`], 2],
-        [['reference', probe.references.length ? rng.pick(probe.references) : 'ZZZZZZ'], 2],
+        [['word', rng.pick(WORDS)], 3],
+        [['message word', rng.pick(MESSAGE_WORDS)], 3],
+        [['message code', `TRK${100000 + rng.int(900000)}`], 2],
+        [['two words', `${rng.pick(WORDS)} ${rng.pick(MESSAGE_WORDS)}`], 2],
+        [['order number', String(100000 + rng.int(900000))], 1],
+        [['email fragment', `customer${rng.int(1000)}@`], 1],
+        [['reference', probe.references.length ? rng.pick(probe.references) : 'ZZZZZZ'], 1],
       ] as const);
       return request(t.agent, t.base, 'GET', `/api/v1/cases?q=${encodeURIComponent(q)}&limit=25`, token).then(
         labelled(`${admin ? 'admin' : 'agent'}: ${kind}`),

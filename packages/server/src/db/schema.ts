@@ -59,7 +59,16 @@ export type CustomerTable = {
   name: string | null;
   email: string | null;
   phone: string | null;
+  /** The customer's id in the helpdesk their history was imported from (migration 017). */
+  external_id: Generated<string | null>;
   created_at: CreatedAt;
+};
+
+/** One full-text document per case, kept by triggers (migration 017); only search reads it. */
+export type CaseSearchTable = {
+  case_id: string;
+  team_id: string;
+  doc: string;
 };
 
 export type CaseTable = {
@@ -252,6 +261,7 @@ export type Database = {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   customers: CustomerTable;
+  case_search: CaseSearchTable;
   cases: CaseTable;
   case_collaborators: CollaboratorTable;
   messages: MessageTable;

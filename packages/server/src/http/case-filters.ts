@@ -17,10 +17,20 @@ export const CaseFilterFields = {
   ownerId: Type.Optional(Type.String({ maxLength: 64 })),
   type: Type.Optional(Type.String({ maxLength: 200 })),
   following: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
-  q: Type.Optional(Type.String({ maxLength: 200 })),
+  q: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description:
+        'Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone.',
+    }),
+  ),
   createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
   createdTo: Type.Optional(Type.String({ maxLength: 40 })),
-  sort: Type.Optional(Type.Union([Type.Literal('created'), Type.Literal('updated')])),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('relevance')], {
+      description: 'Newest first by created (default without q) or updated time; relevance (default with q): best match first.',
+    }),
+  ),
 };
 
 /** A saved view's filters: the list's query parameters without paging. */
@@ -61,6 +71,9 @@ export function readCaseFilter(
   }
   const createdFrom = parseDateBound(qs.createdFrom, 'start', actor.timeZone, field('createdFrom'), errors);
   const createdTo = parseDateBound(qs.createdTo, 'end', actor.timeZone, field('createdTo'), errors);
+  const q = qs.q?.trim() || undefined;
+  // Relevance orders a search; without words to match, a list stays newest first.
+  const sort = qs.sort === 'relevance' && !q ? 'created' : (qs.sort ?? (q ? 'relevance' : 'created'));
   return {
     filter: {
       status: statuses as Status[],
@@ -68,11 +81,11 @@ export function readCaseFilter(
       owner,
       types: types as CaseType[],
       following: qs.following === 'true',
-      q: qs.q?.trim() || undefined,
+      q,
       createdFrom,
       createdTo,
     },
-    sort: qs.sort ?? 'created',
+    sort,
   };
 }
 

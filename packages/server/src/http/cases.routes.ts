@@ -3,11 +3,11 @@ import { LIMITS, canView } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { caseJson } from './presenters.ts';
-import { CaseSchema, CaseTypeSchema, Id, IdParams, Nullable, Text, problems } from './schemas.ts';
+import { CaseSchema, CaseTypeSchema, Id, IdParams, Nullable, SearchMatchSchema, Text, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { createCase } from '../use-cases/create-case.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
-import { COUNT_CAP, decodeCursor, listCases } from '../db/repos/case-list.ts';
+import { COUNT_CAP, cursorFits, decodeListCursor, listCases } from '../db/repos/case-list.ts';
 import { invalid, notFound, type FieldError } from '../errors.ts';
 import { withIdempotency } from './idempotency.ts';
 import { CaseFilterFields, readCaseFilter } from './case-filters.ts';
@@ -92,7 +92,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
         querystring: ListQuery,
         response: {
           200: Type.Object({
-            cases: Type.Array(CaseSchema),
+            cases: Type.Array(Type.Intersect([CaseSchema, Type.Object({ match: Type.Optional(SearchMatchSchema) })])),
             total: Type.Integer({
               description: `Exact when totalCapped is false. Otherwise ${COUNT_CAP}: an organisation-wide count stops there and more cases match.`,
             }),
@@ -110,12 +110,18 @@ export const caseRoutes: RouteModule = (app, deps) => {
       const { cursor: rawCursor, limit, ...qs } = req.query;
       const errors: FieldError[] = [];
       const { filter, sort } = readCaseFilter(actor, qs, errors);
-      const cursor = rawCursor ? decodeCursor(rawCursor) : null;
-      if (rawCursor && !cursor) errors.push({ field: 'cursor', message: 'is not a cursor from this list' });
+      const cursor = rawCursor ? decodeListCursor(rawCursor) : null;
+      if (rawCursor && (!cursor || !cursorFits(cursor, sort))) errors.push({ field: 'cursor', message: 'is not a cursor from this list' });
       if (errors.length) throw invalid(errors);
-      const result = await listCases(deps.db.kysely, actor, filter, sort, limit ?? 25, cursor);
+      // Internal notes are for users: everyone who reaches this list is one (a session, or a user's
+      // API token, which reads the same notes at GET /cases/:id/messages); customers (chat, widget,
+      // SDK) have no search.
+      const result = await listCases(deps.db.kysely, actor, filter, sort, limit ?? 25, cursor, true);
       return {
-        cases: result.cases.map((c) => caseJson(c, actor)),
+        cases: result.cases.map((c) => {
+          const match = result.matches.get(c.id);
+          return match ? { ...caseJson(c, actor), match } : caseJson(c, actor);
+        }),
         total: result.total,
         totalCapped: result.totalCapped,
         nextCursor: result.nextCursor,

@@ -14,6 +14,25 @@ const ImportCustomer = Type.Object(
     name: Type.Optional(Nullable(Text(LIMITS.customerName))),
     email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: LIMITS.email }))),
     phone: Type.Optional(Nullable(Text(LIMITS.phone))),
+    externalId: Type.Optional(
+      Type.Union([Text(200, 1), Type.Null()], {
+        description: "The customer's id in the other helpdesk: the same id matches the same customer.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ImportMessage = Type.Object(
+  {
+    direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound'), Type.Literal('note')], {
+      description: "inbound: the customer's; outbound: a reply to the customer; note: internal, only for users.",
+    }),
+    body: Text(LIMITS.message, 1),
+    authorId: Type.Optional(
+      Type.Union([Id, Type.Null()], { description: 'The user who wrote a reply or note (none on inbound messages).' }),
+    ),
+    createdAt: DateTime,
   },
   { additionalProperties: false },
 );
@@ -32,6 +51,9 @@ const ImportCase = Type.Object(
     collaboratorIds: Type.Optional(Type.Array(Id, { maxItems: 100 })),
     customer: Type.Optional(Nullable(ImportCustomer)),
     description: Type.Optional(Nullable(Text(LIMITS.description))),
+    messages: Type.Optional(
+      Type.Array(ImportMessage, { maxItems: 1000, description: 'The conversation: stored as history, never sent to anyone.' }),
+    ),
   },
   { additionalProperties: false },
 );

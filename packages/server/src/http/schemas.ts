@@ -54,6 +54,19 @@ export const CaseSchema = Type.Object({
   actions: Type.Array(StringEnum(CASE_ACTIONS)),
 });
 
+/** Where a listed case matched a search: plain text with the matching words as ranges (render them as marks; never as markup). */
+export const SearchMatchSchema = Type.Object(
+  {
+    in: StringEnum(['reference', 'message', 'note', 'subject', 'description', 'customer'] as const),
+    snippet: Type.String({ description: 'Plain text around the match (may contain anything the customer wrote: escape it).' }),
+    highlights: Type.Array(Type.Object({ start: Type.Integer({ minimum: 0 }), length: Type.Integer({ minimum: 1 }) }), {
+      description: 'The matching words: offsets and lengths in UTF-16 code units of snippet.',
+    }),
+    messageId: Type.Optional(Type.String({ description: 'The matching message or note (in: message or note).' })),
+  },
+  { description: 'Present when the list was searched (q).' },
+);
+
 export const ProblemSchema = Type.Object(
   {
     type: Type.String(),

@@ -109,7 +109,7 @@ describe.each(DB_KINDS)('GET /api/v1/cases totals past the cap (%s)', (kind) => 
   });
 
   it('the cap never shortens the pages: paging a capped search reaches every match, newest first, once', async () => {
-    const ids = await allPages(t, admin, 'q=refund');
+    const ids = await allPages(t, admin, 'q=refund&sort=created');
     expect(ids).toHaveLength(refundsIn.big + refundsIn.small);
     expect(new Set(ids).size).toBe(ids.length);
     const want = await sql<{
@@ -118,6 +118,9 @@ describe.each(DB_KINDS)('GET /api/v1/cases totals past the cap (%s)', (kind) => 
     expect(ids).toEqual(want.rows.map((r) => r.id));
     const everything = await allPages(t, admin, 'sort=updated');
     expect(everything).toHaveLength(BIG + SMALL + 5);
+    const ranked = await allPages(t, admin, 'q=refund');
+    expect(new Set(ranked)).toEqual(new Set(ids));
+    expect(ranked).toHaveLength(ids.length);
   });
 
   it("an agent's search pages (created and updated order) match the exact total and the model", async () => {

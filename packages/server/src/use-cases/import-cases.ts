@@ -6,7 +6,8 @@ import { matchOrCreateCustomers } from '../db/repos/customer-match.ts';
 import { announceCommitted, type LiveNotice } from '../outbox/outbox.ts';
 import { newReferences, uuidv7Many } from '../ids.ts';
 import { forbidden, invalid } from '../errors.ts';
-import { memberKey, namedIds, validateImport, type ImportItem, type ImportRow, type KnownIds } from './import-validate.ts';
+import { MAX_ERRORS, memberKey, namedIds, validateImport, type ImportItem, type ImportRow, type KnownIds } from './import-validate.ts';
+import { insertMessages, validateMessages, withConversationTimes } from './import-messages.ts';
 
 export type { ImportItem } from './import-validate.ts';
 
@@ -204,7 +205,9 @@ export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[
   const { ids, notices } = await deps.db.kysely.transaction().execute(async (trx) => {
     const known = await loadKnown(trx, items);
     const { rows, errors } = validateImport(items, known);
+    const messages = validateMessages(items, known, errors, MAX_ERRORS);
     if (errors.length) throw invalid(errors, `${errors.length}${errors.length >= 100 ? '+' : ''} invalid field(s); nothing was imported.`);
+    withConversationTimes(rows, messages);
     const ids = uuidv7Many(rows.map((r) => r.createdAt.getTime()));
     const customerIds = await matchOrCreateCustomers(
       trx,
@@ -212,6 +215,7 @@ export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[
       now,
     );
     await insertCases(trx, ids, rows, customerIds);
+    if (messages.length) await insertMessages(trx, ids, rows, messages, { plain: plainArray, text: textArray });
     await insertHistory(trx, ids, rows, actor.id, now);
     return { ids, notices: importNotices(rows, now) };
   });

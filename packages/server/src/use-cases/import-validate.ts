@@ -2,6 +2,14 @@ import { isOpen, TYPE_RANK, type CaseType, type Resolution, type Status } from '
 import type { CustomerInput } from '../db/repos/customers.ts';
 import type { FieldError } from '../errors.ts';
 
+/** One message of an imported conversation (SPEC §10 `messages`; checked and stored by import-messages.ts). */
+export type ImportMessage = {
+  direction: 'inbound' | 'outbound' | 'note';
+  body: string;
+  authorId?: string | null;
+  createdAt: string;
+};
+
 /** One case as another helpdesk exports it (SPEC §8 `POST /api/v1/import/cases`). */
 export type ImportItem = {
   subject: string;
@@ -16,6 +24,8 @@ export type ImportItem = {
   customer?: CustomerInput | null;
   resolution?: Resolution | null;
   description?: string | null;
+  /** The conversation, any order (SPEC §10): stored as history, never sent. */
+  messages?: ImportMessage[];
 };
 
 /** A validated case, ready to insert. */
@@ -44,7 +54,7 @@ export type ImportRow = {
 export type KnownIds = { missingTeams: Set<string>; missingUsers: Set<string>; inactiveUsers: Set<string>; nonMembers: Set<string> };
 
 export const memberKey = (teamId: string, userId: string) => `${teamId}:${userId}`;
-const MAX_ERRORS = 100;
+export const MAX_ERRORS = 100;
 const NONE: string[] = [];
 
 const time = (s: string | null | undefined): Date | null | 'invalid' => {
@@ -166,6 +176,7 @@ export function namedIds(items: ImportItem[]): { teamIds: string[]; userIds: str
       }
     }
     if (it.collaboratorIds) for (const c of it.collaboratorIds) users.add(c.toLowerCase());
+    if (it.messages) for (const m of it.messages) if (m.authorId) users.add(m.authorId.toLowerCase());
   }
   return { teamIds: [...teams], userIds: [...users], memberTeams, memberUsers };
 }

@@ -1470,10 +1470,12 @@ export interface paths {
                     ownerId?: string;
                     type?: string;
                     following?: "true" | "false";
+                    /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                     q?: string;
                     createdFrom?: string;
                     createdTo?: string;
-                    sort?: "created" | "updated";
+                    /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
+                    sort?: "created" | "updated" | "relevance";
                     cursor?: string;
                     limit?: number;
                 };
@@ -1490,7 +1492,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            cases: {
+                            cases: ({
                                 id: string;
                                 reference: string;
                                 subject: string;
@@ -1522,7 +1524,22 @@ export interface paths {
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
                                 actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
-                            }[];
+                            } & {
+                                /** @description Present when the list was searched (q). */
+                                match?: {
+                                    /** @enum {string} */
+                                    in: "reference" | "message" | "note" | "subject" | "description" | "customer";
+                                    /** @description Plain text around the match (may contain anything the customer wrote: escape it). */
+                                    snippet: string;
+                                    /** @description The matching words: offsets and lengths in UTF-16 code units of snippet. */
+                                    highlights: {
+                                        start: number;
+                                        length: number;
+                                    }[];
+                                    /** @description The matching message or note (in: message or note). */
+                                    messageId?: string;
+                                };
+                            })[];
                             /** @description Exact when totalCapped is false. Otherwise 1000: an organisation-wide count stops there and more cases match. */
                             total: number;
                             /** @description True when more than 1000 cases match a list or search over the whole organisation (a user who sees every case): total is then a lower bound. */
@@ -9245,8 +9262,20 @@ export interface paths {
                                 name?: string | null;
                                 email?: string | null;
                                 phone?: string | null;
+                                /** @description The customer's id in the other helpdesk: the same id matches the same customer. */
+                                externalId?: string | null;
                             } | null;
                             description?: string | null;
+                            /** @description The conversation: stored as history, never sent to anyone. */
+                            messages?: {
+                                /** @description inbound: the customer's; outbound: a reply to the customer; note: internal, only for users. */
+                                direction: "inbound" | "outbound" | "note";
+                                body: string;
+                                /** @description The user who wrote a reply or note (none on inbound messages). */
+                                authorId?: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
                         }[];
                     };
                 };

@@ -6,6 +6,7 @@ import { hasPermission, keys, useMe } from '../api/queries';
 import type { Case } from '../api/types';
 import { Button } from '../components/button';
 import { CaseCard } from '../components/case-card';
+import { SearchSnippet } from '../features/cases-list/search-snippet';
 import { EmptyState, ErrorState } from '../components/empty-state';
 import { LoadingState } from '../components/spinner';
 import { BulkBar, BulkSummary, SelectAll } from '../features/cases-list/bulk-bar';
@@ -139,8 +140,8 @@ export function CasesListPage() {
           {cases.length > 0 && layout === 'table' ? (
             <CasesTable
               cases={cases}
-              sort={(params.get('sort') as ListSort | null) ?? 'created'}
-              onSort={(sort) => onChange({ sort: sort === 'created' ? null : sort })}
+              sort={(params.get('sort') as ListSort | null) ?? (params.get('q') ? 'relevance' : 'created')}
+              onSort={(sort) => onChange({ sort: sort === (params.get('q') ? 'relevance' : 'created') ? null : sort })}
               selected={bulk.selected}
               onToggle={bulk.toggle}
               selectionDisabled={bulk.running}
@@ -153,6 +154,7 @@ export function CasesListPage() {
                   <CaseCard
                     caseItem={item}
                     headingLevel={2}
+                    extra={item.match ? <SearchSnippet match={item.match} /> : undefined}
                     leading={
                       <SelectCase caseItem={item} checked={bulk.selected.has(item.id)} onToggle={bulk.toggle} disabled={bulk.running} />
                     }

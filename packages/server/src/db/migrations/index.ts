@@ -11,6 +11,7 @@ import * as deliveryStatus from './011-delivery-status.ts';
 import * as abandonedChats from './012-abandoned-chats.ts';
 import * as idempotencyLease from './013-idempotency-lease.ts';
 import * as sqlRules from './014-sql-rules.ts';
+import * as conversationSearch from './017-conversation-search.ts';
 import * as savedViews from './018-saved-views.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
@@ -28,5 +29,6 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '012-abandoned-chats', up: abandonedChats.up },
   { name: '013-idempotency-lease', up: idempotencyLease.up },
   { name: '014-sql-rules', up: sqlRules.up },
+  { name: '017-conversation-search', up: conversationSearch.up },
   { name: '018-saved-views', up: savedViews.up },
 ];

@@ -4,6 +4,15 @@ import type { Database } from '../schema.ts';
 import type { AppUser } from '../../auth/actor.ts';
 import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
 import { visibleElsewhere, visibleParts, visibleTeams, visibleTo } from '../sql-rules.ts';
+import {
+  candidatesSql,
+  matchingCustomersCte,
+  relevanceSql,
+  searchMatches,
+  searchWords,
+  type SearchMatch,
+  type SearchScope,
+} from './case-search.ts';
 
 export type CaseFilter = {
   status?: Status[];
@@ -15,22 +24,35 @@ export type CaseFilter = {
   createdFrom?: Date;
   createdTo?: Date;
 };
-export type CaseSort = 'created' | 'updated';
+/** Newest first by created or updated time; `relevance` (searches only) best match first. */
+export type CaseSort = 'created' | 'updated' | 'relevance';
+/** Where a page ended: the last case's time (created/updated order) and id. */
 export type Cursor = { t: string; id: string };
+/** Where a search's page ended in relevance order: the last case's score and id. */
+export type RankCursor = { r: number; id: string };
+export type ListCursor = Cursor | RankCursor;
 
-export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify([c.t, c.id])).toString('base64url');
+export const encodeCursor = (c: ListCursor) => Buffer.from(JSON.stringify(['t' in c ? c.t : c.r, c.id])).toString('base64url');
+/** A time cursor (My Work sections, lists by time). */
 export function decodeCursor(s: string): Cursor | null {
+  const c = decodeListCursor(s);
+  return c && 't' in c ? c : null;
+}
+/** A cursor of the Cases list: by time, or by relevance. */
+export function decodeListCursor(s: string): ListCursor | null {
   try {
     const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && /^[0-9a-f-]{36}$/.test(v[1]))
-      return { t: v[0], id: v[1] };
+    if (!Array.isArray(v) || typeof v[1] !== 'string' || !/^[0-9a-f-]{36}$/.test(v[1])) return null;
+    if (typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0]))) return { t: v[0], id: v[1] };
+    if (typeof v[0] === 'number' && Number.isFinite(v[0])) return { r: v[0], id: v[1] };
   } catch {
     /* fall through */
   }
   return null;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+/** Whether a cursor came from a list in this order (a relevance cursor continues only a relevance list). */
+export const cursorFits = (c: ListCursor, sort: CaseSort) => 'r' in c === (sort === 'relevance');
 
 // Filtering to teams whose cases the actor sees in full makes the visibility test redundant;
 // leaving it out lets the planner walk the team's index in order instead of sorting the team.
@@ -78,8 +100,8 @@ function pageSql(
   n: number,
 ) {
   const order = sql`ORDER BY ${col} DESC, c.id DESC LIMIT ${n}`;
-  // Selective filters (an owner, following, a search) have better indexes than the teams' order.
-  const selective = f.owner?.kind === 'user' || f.following || Boolean(f.q);
+  // Selective filters (an owner, following) have better indexes than the teams' order.
+  const selective = f.owner?.kind === 'user' || f.following;
   if (seesEveryCase(actor) || withinOwnTeams(actor, f) || selective) {
     return sql<{ id: string }>`SELECT c.id FROM cases c WHERE ${cond} ${after} ${order}`;
   }
@@ -102,92 +124,89 @@ function filters(actor: AppUser, f: CaseFilter) {
   if (f.following) parts.push(sql`EXISTS (SELECT 1 FROM case_collaborators fc WHERE fc.case_id = c.id AND fc.user_id = ${actor.id}::uuid)`);
   if (f.createdFrom) parts.push(sql`c.created_at >= ${f.createdFrom}`);
   if (f.createdTo) parts.push(sql`c.created_at < ${f.createdTo}`);
-  if (f.q) {
-    // Matching customers are found once per statement (see matchingCustomers) and compared as
-    // an array, so subject, reference and customer matches combine as index scans (migration 003).
-    parts.push(sql`(c.subject ILIKE ${`%${escapeLike(f.q)}%`} OR c.reference = ${f.q.toUpperCase()}
-      OR c.customer_id = ANY((SELECT mc.ids FROM matching_customers mc)::uuid[]))`);
-  }
   return sql<boolean>`${sql.join(parts, sql` AND `)}`;
 }
 
 /**
- * The customers a search matches by name, email or phone (trigram indexes), read once per
- * statement into an array that the page and every part of the count compare against (reading
- * an email fragment's trigram lists takes ~10 ms at 450,000 customers).
+ * A search (SPEC §10): the candidates come from indexes (the words within the actor's teams, the
+ * reference, the customers: see candidatesSql), so the work follows the matches, not the teams'
+ * sizes; visibility and the other filters are then checked on each candidate's row, so nothing
+ * outside the actor's view is listed or counted. The matches are found once and both the page
+ * and the total read from them (an organisation-wide total is counted up to the cap).
  */
-function matchingCustomers(f: CaseFilter): RawBuilder<unknown>[] {
-  if (!f.q) return [];
-  const like = `%${escapeLike(f.q)}%`;
-  return [
-    sql`matching_customers AS MATERIALIZED (SELECT ARRAY(SELECT sc.id FROM customers sc
-    WHERE sc.name ILIKE ${like} OR sc.email ILIKE ${like} OR sc.phone = ${f.q}) AS ids)`,
-  ];
-}
-
-const withCtes = (ctes: RawBuilder<unknown>[]) => (ctes.length ? sql`WITH ${sql.join(ctes)} ` : sql``);
-
-/**
- * A search whose total is exact (within the actor's teams, owned and followed cases): every
- * match is found once, per disjoint part of visibility, and both the total and the page are
- * read from them. Each part takes the cheaper of two plans: a common word scans the teams'
- * entries in cases_team_search (index only; a few thousand per agent), a rare one intersects
- * the trigram index with the teams. The matches are bounded by the actor's teams.
- */
-function searchSql(actor: AppUser, f: CaseFilter, col: RawBuilder<unknown>, cursor: Cursor | null, n: number) {
-  const rest = filters(actor, f);
-  const parts = withinOwnTeams(actor, f) ? [sql<boolean>`true`] : visibleParts(actor);
-  const arms = parts.map((v) => sql`SELECT c.id, ${col} AS t FROM cases c WHERE ${v} AND ${rest}`);
-  const after = cursor ? sql`WHERE (m.t, m.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)` : sql``;
-  return sql<{
-    ids: string[];
-    n: number;
-  }>`${withCtes([...matchingCustomers(f), sql`matches AS MATERIALIZED (${sql.join(arms, sql` UNION ALL `)})`])}
-    SELECT ARRAY(SELECT m.id FROM matches m ${after} ORDER BY m.t DESC, m.id DESC LIMIT ${n})::text[] AS ids,
-      (SELECT count(*) FROM matches)::int AS n`;
+function searchSql(actor: AppUser, f: CaseFilter, sort: CaseSort, cursor: ListCursor | null, n: number, words: string | null) {
+  const q = f.q!;
+  let scope: SearchScope;
+  if (seesEveryCase(actor)) scope = f.teamIds?.length ? { teams: f.teamIds, elsewhere: null } : { teams: null, elsewhere: null };
+  else if (withinOwnTeams(actor, f)) scope = { teams: f.teamIds!, elsewhere: null };
+  else scope = { teams: visibleTeams(actor), elsewhere: sql<boolean>`(${sql.join(visibleElsewhere(actor), sql` OR `)})` };
+  const relevance = sort === 'relevance';
+  const key = relevance ? relevanceSql(q, words) : sql.ref(sort === 'updated' ? 'c.updated_at' : 'c.created_at');
+  let after = sql``;
+  if (cursor && 'r' in cursor) after = sql`WHERE (h.k, h.id) < (${cursor.r}::float8, ${cursor.id}::uuid)`;
+  else if (cursor) after = sql`WHERE (h.k, h.id) < (${new Date(cursor.t)}::timestamptz, ${cursor.id}::uuid)`;
+  const count = countIsCapped(actor, f)
+    ? sql`(SELECT count(*) FROM (SELECT 1 FROM hits LIMIT ${COUNT_CAP + 1}) capped)`
+    : sql`(SELECT count(*) FROM hits)`;
+  return sql<{ ids: string[]; ks: string[]; n: number }>`WITH ${matchingCustomersCte(q)},
+    hits AS MATERIALIZED (SELECT c.id, ${key} AS k FROM cases c ${relevance ? sql`LEFT JOIN case_search s ON s.case_id = c.id` : sql``}
+      WHERE c.id IN (${candidatesSql(q, words, scope)}) AND ${visibleTo(actor)} AND ${filters(actor, f)}),
+    page AS (SELECT h.id, h.k FROM hits h ${after} ORDER BY h.k DESC, h.id DESC LIMIT ${n})
+    SELECT ARRAY(SELECT p.id::text FROM page p ORDER BY p.k DESC, p.id DESC) AS ids,
+      ARRAY(SELECT p.k::text FROM page p ORDER BY p.k DESC, p.id DESC) AS ks, ${count}::int AS n`;
 }
 
 export type CaseListPage = {
   cases: CaseView[];
+  /** For a search: where each listed case matched (by case id). */
+  matches: Map<string, SearchMatch>;
   /** Exact when totalCapped is false; otherwise COUNT_CAP, and more cases match. */
   total: number;
   totalCapped: boolean;
   nextCursor: string | null;
 };
 
-/** One page of the cases the actor may see, newest first by created or updated time, and the total. */
+/**
+ * One page of the cases the actor may see, newest first by created or updated time (or, for a
+ * search, by relevance), and the total. `notes`: whether internal notes' words may match.
+ */
 export async function listCases(
   db: Kysely<Database>,
   actor: AppUser,
   f: CaseFilter,
   sort: CaseSort,
   limit: number,
-  cursor: Cursor | null,
+  cursor: ListCursor | null,
+  notes: boolean,
 ): Promise<CaseListPage> {
+  if (!f.q && sort === 'relevance') sort = 'created';
   const col = sort === 'updated' ? sql.ref('c.updated_at') : sql.ref('c.created_at');
   const capped = countIsCapped(actor, f);
   // The page's ids and the total in one statement (one round trip, customers matched once),
   // then their cases through the one case view: planning the view's joins once for 26 known
   // ids is cheaper than planning them with the filters.
+  const words = f.q ? searchWords(f.q, notes) : null;
   let statement;
-  if (f.q && !capped) statement = searchSql(actor, f, col, cursor, limit + 1);
+  if (f.q) statement = searchSql(actor, f, sort, cursor, limit + 1, words);
   else {
-    const after = cursor ? sql`AND (${col}, c.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)` : sql``;
-    statement = sql<{ ids: string[]; n: number }>`${withCtes(matchingCustomers(f))}SELECT
+    const after = cursor && 't' in cursor ? sql`AND (${col}, c.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)` : sql``;
+    statement = sql<{ ids: string[]; ks?: string[]; n: number }>`SELECT
       ARRAY(${pageSql(actor, f, where(actor, f), col, after, limit + 1)})::text[] AS ids, ${countSql(actor, f)}::int AS n`;
   }
-  const { ids, n } = (await statement.execute(db)).rows[0]!;
+  const { ids, ks, n } = (await statement.execute(db)).rows[0]!;
   const views = ids.length ? await selectCaseViews(db).where(sql<boolean>`c.id = ANY(${ids}::uuid[])`).execute() : [];
   const byId = new Map(views.map((r) => [r.id, r]));
   const rows = ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   const page = rows.slice(0, limit).map(toCaseView);
   const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > limit && last
-      ? encodeCursor({ t: (sort === 'updated' ? last.updatedAt : last.createdAt).toISOString(), id: last.id })
-      : null;
+  let nextCursor: string | null = null;
+  if (rows.length > limit && last) {
+    if (sort === 'relevance') nextCursor = encodeCursor({ r: Number(ks![ids.indexOf(last.id)]), id: last.id });
+    else nextCursor = encodeCursor({ t: (sort === 'updated' ? last.updatedAt : last.createdAt).toISOString(), id: last.id });
+  }
   const totalCapped = capped && n > COUNT_CAP;
-  return { cases: page, total: totalCapped ? COUNT_CAP : n, totalCapped, nextCursor };
+  const matches = f.q ? await searchMatches(db, page, f.q, words, notes) : new Map<string, SearchMatch>();
+  return { cases: page, matches, total: totalCapped ? COUNT_CAP : n, totalCapped, nextCursor };
 }
 
 /**

@@ -3,47 +3,68 @@ import type { Database } from '../schema.ts';
 import type { CustomerInput } from './customers.ts';
 import { uuidv7Many } from '../../ids.ts';
 
-type Rec = { id: string; name: string | null; email: string | null; phone: string | null; isNew: boolean; changed: boolean };
-type Clean = { name: string | null; email: string | null; phone: string | null };
+type Rec = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  externalId: string | null;
+  isNew: boolean;
+  changed: boolean;
+};
+type Clean = { name: string | null; email: string | null; phone: string | null; externalId: string | null };
 
 const clean = (c: CustomerInput | null | undefined): Clean | null => {
-  const v = { name: c?.name?.trim() || null, email: c?.email?.trim() || null, phone: c?.phone?.trim() || null };
-  return v.name || v.email || v.phone ? v : null;
+  const v = {
+    name: c?.name?.trim() || null,
+    email: c?.email?.trim() || null,
+    phone: c?.phone?.trim() || null,
+    externalId: c?.externalId?.trim() || null,
+  };
+  return v.name || v.email || v.phone || v.externalId ? v : null;
 };
 
-/** Existing customers with these emails (lower-cased) or phones, oldest first per key. */
-async function loadExisting(
-  trx: Kysely<Database>,
-  emails: string[],
-  phones: string[],
-): Promise<{ byEmail: Map<string, Rec>; byPhone: Map<string, Rec> }> {
-  type Row = { id: string; name: string | null; email: string | null; phone: string | null; k: string };
+type Row = { id: string; name: string | null; email: string | null; phone: string | null; external_id: string | null; k: string };
+type Existing = { byEmail: Map<string, Rec>; byPhone: Map<string, Rec>; byExternal: Map<string, Rec> };
+
+/** Existing customers with these external ids, emails (lower-cased) or phones, oldest first per key. */
+async function loadExisting(trx: Kysely<Database>, emails: string[], phones: string[], externalIds: string[]): Promise<Existing> {
   const byEmail = new Map<string, Rec>();
   const byPhone = new Map<string, Rec>();
+  const byExternal = new Map<string, Rec>();
   const recs = new Map<string, Rec>();
   const rec = (r: Row) =>
-    recs.get(r.id) ?? recs.set(r.id, { id: r.id, name: r.name, email: r.email, phone: r.phone, isNew: false, changed: false }).get(r.id)!;
+    recs.get(r.id) ??
+    recs
+      .set(r.id, { id: r.id, name: r.name, email: r.email, phone: r.phone, externalId: r.external_id, isNew: false, changed: false })
+      .get(r.id)!;
+  if (externalIds.length) {
+    const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, c.external_id, c.external_id AS k FROM customers c
+      WHERE c.external_id = ANY(${externalIds}::text[])`.execute(trx);
+    for (const row of r.rows) byExternal.set(row.k, rec(row));
+  }
   // One index probe per key (customers_email, customers_phone), whatever the planner's
   // statistics say: compared as `= ANY(keys)`, thousands of keys made it scan every customer.
   if (emails.length) {
-    const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, x.k FROM unnest(${emails}::text[]) AS x(k)
-      CROSS JOIN LATERAL (SELECT id, name, email, phone FROM customers
+    const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, c.external_id, x.k FROM unnest(${emails}::text[]) AS x(k)
+      CROSS JOIN LATERAL (SELECT id, name, email, phone, external_id FROM customers
         WHERE email IS NOT NULL AND lower(email) = x.k ORDER BY created_at, id LIMIT 1) c`.execute(trx);
     for (const row of r.rows) byEmail.set(row.k, rec(row));
   }
   if (phones.length) {
-    const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, x.k FROM unnest(${phones}::text[]) AS x(k)
-      CROSS JOIN LATERAL (SELECT id, name, email, phone FROM customers
+    const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, c.external_id, x.k FROM unnest(${phones}::text[]) AS x(k)
+      CROSS JOIN LATERAL (SELECT id, name, email, phone, external_id FROM customers
         WHERE phone IS NOT NULL AND phone = x.k ORDER BY created_at, id LIMIT 1) c`.execute(trx);
     for (const row of r.rows) byPhone.set(row.k, rec(row));
   }
-  return { byEmail, byPhone };
+  return { byEmail, byPhone, byExternal };
 }
 
 /**
  * Matches or creates the customers of many cases at once, with the same outcome as calling
- * findOrCreateCustomer for each in order (email first, then phone; missing details filled in),
- * in four statements whatever the count. Returns one customer id (or null) per input.
+ * findOrCreateCustomer for each in order (an imported external id first, then email, then phone;
+ * missing details filled in, an external id only where the customer has none), in five
+ * statements whatever the count. Returns one customer id (or null) per input.
  */
 export async function matchOrCreateCustomers(
   trx: Kysely<Database>,
@@ -53,13 +74,21 @@ export async function matchOrCreateCustomers(
   const items = inputs.map(clean);
   const emails = [...new Set(items.flatMap((c) => (c?.email ? [c.email.toLowerCase()] : [])))];
   const phones = [...new Set(items.flatMap((c) => (c?.phone ? [c.phone] : [])))];
-  const { byEmail, byPhone } = await loadExisting(trx, emails, phones);
-  const all = new Set<Rec>([...byEmail.values(), ...byPhone.values()]);
+  const externalIds = [...new Set(items.flatMap((c) => (c?.externalId ? [c.externalId] : [])))];
+  const { byEmail, byPhone, byExternal } = await loadExisting(trx, emails, phones, externalIds);
+  const all = new Set<Rec>([...byEmail.values(), ...byPhone.values(), ...byExternal.values()]);
   const created: Rec[] = [];
   const matched = items.map((c) => {
     if (!c) return null;
-    let r = (c.email ? byEmail.get(c.email.toLowerCase()) : undefined) ?? (c.phone ? byPhone.get(c.phone) : undefined);
+    let r =
+      (c.externalId ? byExternal.get(c.externalId) : undefined) ??
+      (c.email ? byEmail.get(c.email.toLowerCase()) : undefined) ??
+      (c.phone ? byPhone.get(c.phone) : undefined);
     if (r) {
+      if (!r.externalId && c.externalId && !byExternal.has(c.externalId)) {
+        r.externalId = c.externalId;
+        r.changed = true;
+      }
       if (!r.name && c.name) {
         r.name = c.name;
         r.changed = true;
@@ -79,6 +108,7 @@ export async function matchOrCreateCustomers(
     }
     if (r.email && !byEmail.has(r.email.toLowerCase())) byEmail.set(r.email.toLowerCase(), r);
     if (r.phone && !byPhone.has(r.phone)) byPhone.set(r.phone, r);
+    if (r.externalId && !byExternal.has(r.externalId)) byExternal.set(r.externalId, r);
     return r;
   });
   // New customers' ids in the order they were first named, drawn at once.
@@ -91,19 +121,19 @@ export async function matchOrCreateCustomers(
 
 async function saveCustomers(trx: Kysely<Database>, recs: Rec[], now: Date): Promise<void> {
   const created = recs.filter((r) => r.isNew);
-  const col = (rs: Rec[], k: 'id' | 'name' | 'email' | 'phone') => rs.map((r) => r[k]);
+  const col = (rs: Rec[], k: 'id' | 'name' | 'email' | 'phone' | 'externalId') => rs.map((r) => r[k]);
   for (let i = 0; i < created.length; i += 5000) {
     const part = created.slice(i, i + 5000);
-    await sql`INSERT INTO customers (id, name, email, phone, created_at)
-      SELECT u.id, u.name, u.email, u.phone, ${now.toISOString()}::timestamptz
-      FROM unnest(${col(part, 'id')}::uuid[], ${col(part, 'name')}::text[], ${col(part, 'email')}::text[], ${col(part, 'phone')}::text[])
-        AS u(id, name, email, phone)`.execute(trx);
+    await sql`INSERT INTO customers (id, name, email, phone, external_id, created_at)
+      SELECT u.id, u.name, u.email, u.phone, u.external_id, ${now.toISOString()}::timestamptz
+      FROM unnest(${col(part, 'id')}::uuid[], ${col(part, 'name')}::text[], ${col(part, 'email')}::text[], ${col(part, 'phone')}::text[],
+        ${col(part, 'externalId')}::text[]) AS u(id, name, email, phone, external_id)`.execute(trx);
   }
   const changed = recs.filter((r) => !r.isNew && r.changed);
   if (changed.length) {
-    await sql`UPDATE customers c SET name = u.name, email = u.email, phone = u.phone
-      FROM unnest(${col(changed, 'id')}::uuid[], ${col(changed, 'name')}::text[], ${col(changed, 'email')}::text[], ${col(changed, 'phone')}::text[])
-        AS u(id, name, email, phone)
+    await sql`UPDATE customers c SET name = u.name, email = u.email, phone = u.phone, external_id = u.external_id
+      FROM unnest(${col(changed, 'id')}::uuid[], ${col(changed, 'name')}::text[], ${col(changed, 'email')}::text[], ${col(changed, 'phone')}::text[],
+        ${col(changed, 'externalId')}::text[]) AS u(id, name, email, phone, external_id)
       WHERE c.id = u.id`.execute(trx);
   }
 }

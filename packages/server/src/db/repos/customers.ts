@@ -2,7 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { uuidv7 } from '../../ids.ts';
 
-export type CustomerInput = { name?: string | null; email?: string | null; phone?: string | null };
+export type CustomerInput = {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  /** Imports only: the customer's id in the helpdesk the history comes from. */
+  externalId?: string | null;
+};
 
 /** Matches a customer by email (case-insensitive), then phone; creates one if new. Fills in missing details. */
 export async function findOrCreateCustomer(trx: Kysely<Database>, input: CustomerInput, now: Date): Promise<string | null> {

@@ -1,18 +1,19 @@
 import { Link } from 'react-router';
 import { useTimeZone } from '../../api/queries';
-import type { Case } from '../../api/types';
+import type { Case, CaseList } from '../../api/types';
 import { AgeBadge } from '../../components/age-badge';
 import { ChannelIcon } from '../../components/channel-icon';
 import { StatusChip } from '../../components/status-chip';
 import { formatAge, formatDateTime } from '../../lib/time';
 import { useNow } from '../../lib/use-now';
 import { CaseActionsMenu } from '../case-actions/case-actions-menu';
+import { SearchSnippet } from './search-snippet';
 
-/** The server's sort orders (GET /cases `sort`), each newest first. */
-export type ListSort = 'created' | 'updated';
+/** The server's sort orders (GET /cases `sort`): newest first, or a search's best match first. */
+export type ListSort = 'created' | 'updated' | 'relevance';
 
 type CasesTableProps = {
-  cases: Case[];
+  cases: CaseList['cases'];
   sort: ListSort;
   onSort: (sort: ListSort) => void;
   selected: Set<string>;
@@ -23,7 +24,17 @@ type CasesTableProps = {
 export const customerName = (item: Case) => item.customer?.name || item.customer?.email || item.customer?.phone || 'Unknown customer';
 
 /** A column heading that sorts the list on the server (newest first); aria-sort marks the current one. */
-function SortHeader({ label, column, sort, onSort }: { label: string; column: ListSort; sort: ListSort; onSort: (s: ListSort) => void }) {
+function SortHeader({
+  label,
+  column,
+  sort,
+  onSort,
+}: {
+  label: string;
+  column: 'created' | 'updated';
+  sort: ListSort;
+  onSort: (s: ListSort) => void;
+}) {
   const active = sort === column;
   return (
     <th scope="col" aria-sort={active ? 'descending' : 'none'} className={`col-${column}`}>
@@ -49,7 +60,9 @@ export function CasesTable({ cases, sort, onSort, selected, onToggle, selectionD
   return (
     <div className="table-wrap cases-table-wrap">
       <table className="table cases-table">
-        <caption className="visually-hidden">Cases, {sort === 'updated' ? 'recently updated first' : 'newest first'}</caption>
+        <caption className="visually-hidden">
+          Cases, {sort === 'updated' ? 'recently updated first' : sort === 'relevance' ? 'best match first' : 'newest first'}
+        </caption>
         <thead>
           <tr>
             <th scope="col" className="col-select">
@@ -101,6 +114,7 @@ export function CasesTable({ cases, sort, onSort, selected, onToggle, selectionD
                       {item.subject || '(no subject)'}
                     </Link>
                   </div>
+                  {item.match ? <SearchSnippet match={item.match} /> : null}
                 </td>
                 <td className="col-customer" title={customerName(item)}>
                   {customerName(item)}

@@ -131,9 +131,13 @@ export function FilterBar({ params, onChange }: Props) {
           <label htmlFor={sortId}>Sort</label>
           <select
             id={sortId}
-            value={params.get('sort') ?? 'created'}
-            onChange={(event) => onChange({ sort: event.target.value === 'created' ? null : event.target.value })}
+            value={params.get('sort') ?? (params.get('q') ? 'relevance' : 'created')}
+            onChange={(event) => {
+              const fallback = params.get('q') ? 'relevance' : 'created';
+              onChange({ sort: event.target.value === fallback ? null : event.target.value });
+            }}
           >
+            {params.get('q') ? <option value="relevance">Best match</option> : null}
             <option value="created">Newest created</option>
             <option value="updated">Recently updated</option>
           </select>

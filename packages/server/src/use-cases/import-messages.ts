@@ -1,0 +1,77 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { FieldError } from '../errors.ts';
+import { uuidv7Many } from '../ids.ts';
+import type { ImportItem, ImportMessage, ImportRow, KnownIds } from './import-validate.ts';
+
+/** Most messages one request may import (bigger histories send several requests). */
+export const IMPORT_MAX_MESSAGES = 50_000;
+
+type MessageRow = { item: number; body: string; direction: ImportMessage['direction']; authorId: string | null; createdAt: Date };
+
+/**
+ * Checks every item's messages: a body that is not blank, a time that is a date-time and not
+ * before its case was created, an author only on replies and notes (an inbound message is the
+ * customer's), naming a user that exists (inactive users may have written history). Reports
+ * `cases.<i>.messages.<j>.<field>`; returns the rows in input order.
+ */
+export function validateMessages(items: ImportItem[], known: KnownIds, errors: FieldError[], maxErrors: number): MessageRow[] {
+  const rows: MessageRow[] = [];
+  const err = (field: string, message: string) => {
+    if (errors.length < maxErrors) errors.push({ field, message });
+  };
+  let total = 0;
+  items.forEach((item, i) => {
+    total += item.messages?.length ?? 0;
+    const caseCreated = Date.parse(item.createdAt);
+    item.messages?.forEach((m, j) => {
+      const at = `cases.${i}.messages.${j}`;
+      const createdAt = new Date(m.createdAt);
+      const authorId = m.authorId?.toLowerCase() ?? null;
+      if (!m.body.trim()) err(`${at}.body`, 'must not be blank');
+      if (Number.isNaN(createdAt.getTime())) err(`${at}.createdAt`, 'must be a date-time');
+      else if (createdAt.getTime() < caseCreated) err(`${at}.createdAt`, "must not be before the case's createdAt");
+      if (authorId && m.direction === 'inbound') err(`${at}.authorId`, "an inbound message is the customer's: it has no author");
+      else if (authorId && known.missingUsers.has(authorId)) err(`${at}.authorId`, 'no such user');
+      rows.push({ item: i, body: m.body, direction: m.direction, authorId, createdAt });
+    });
+  });
+  if (total > IMPORT_MAX_MESSAGES) err('cases', `at most ${IMPORT_MAX_MESSAGES} messages per request`);
+  return rows;
+}
+
+/** A case's last activity includes its imported conversation: the latest message, if later. */
+export function withConversationTimes(rows: ImportRow[], messages: MessageRow[]): void {
+  for (const m of messages) {
+    const r = rows[m.item]!;
+    if (m.createdAt > r.lastActivityAt) r.lastActivityAt = m.createdAt;
+  }
+}
+
+const PART = 10_000;
+
+/**
+ * The conversations in one multi-row statement per 10,000 messages (time-ordered ids from each
+ * message's own time). Replies go out on the case's channel type, notes on `note`, as live
+ * messages do; nothing is sent to anyone (it is history).
+ */
+export async function insertMessages(
+  trx: Kysely<Database>,
+  caseIds: string[],
+  rows: ImportRow[],
+  messages: MessageRow[],
+  arrays: { plain(xs: readonly (string | number | null)[]): string; text(xs: readonly (string | null)[]): string },
+): Promise<void> {
+  const ids = uuidv7Many(messages.map((m) => m.createdAt.getTime()));
+  for (let from = 0; from < messages.length; from += PART) {
+    const part = messages.slice(from, from + PART);
+    await sql`INSERT INTO messages (id, case_id, body, internal, direction, channel, author_id, created_at)
+      SELECT u.id, u.case_id, u.body, u.direction = 'note', u.direction, CASE WHEN u.direction = 'note' THEN 'note' ELSE u.channel END,
+        u.author_id, u.created_at
+      FROM unnest(${arrays.plain(ids.slice(from, from + PART))}::uuid[], ${arrays.plain(part.map((m) => caseIds[m.item]!))}::uuid[],
+        ${arrays.text(part.map((m) => m.body))}::text[], ${arrays.plain(part.map((m) => m.direction))}::text[],
+        ${arrays.plain(part.map((m) => rows[m.item]!.type))}::text[], ${arrays.plain(part.map((m) => m.authorId))}::uuid[],
+        ${arrays.plain(part.map((m) => m.createdAt.toISOString()))}::timestamptz[])
+        AS u(id, case_id, body, direction, channel, author_id, created_at)`.execute(trx);
+  }
+}
