@@ -185,7 +185,9 @@ describe.each(DB_KINDS)('search over conversations (%s)', (kind) => {
     }
     const posted = await call(t, agentA, 'POST', `/api/v1/cases/${id.printer}/messages`, { body: 'After the limit: capybara' });
     expect(posted.statusCode, posted.body).toBe(201);
-    const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM messages WHERE case_id = ${id.printer}::uuid`.execute(t.db.kysely);
+    const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM messages WHERE case_id = ${id.printer}::uuid`.execute(
+      t.db.kysely,
+    );
     expect(stored.rows[0]!.n).toBeGreaterThanOrEqual(34);
     expect((await search(agentA, 'q=refunded')).cases.map((c) => c.id)).toEqual([id.printer]);
     expect((await search(agentA, 'q=w0x1q')).cases.map((c) => c.id)).toEqual([id.printer]);

@@ -4507,10 +4507,12 @@ export interface paths {
                                     ownerId?: string;
                                     type?: string;
                                     following?: "true" | "false";
+                                    /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                                     q?: string;
                                     createdFrom?: string;
                                     createdTo?: string;
-                                    sort?: "created" | "updated";
+                                    /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
+                                    sort?: "created" | "updated" | "relevance";
                                 };
                                 shared: {
                                     teamIds: string[];
@@ -4615,10 +4617,12 @@ export interface paths {
                             ownerId?: string;
                             type?: string;
                             following?: "true" | "false";
+                            /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                             q?: string;
                             createdFrom?: string;
                             createdTo?: string;
-                            sort?: "created" | "updated";
+                            /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
+                            sort?: "created" | "updated" | "relevance";
                         };
                         shared?: {
                             /** @description The teams whose members see the view */
@@ -4643,10 +4647,12 @@ export interface paths {
                                 ownerId?: string;
                                 type?: string;
                                 following?: "true" | "false";
+                                /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                                 q?: string;
                                 createdFrom?: string;
                                 createdTo?: string;
-                                sort?: "created" | "updated";
+                                /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
+                                sort?: "created" | "updated" | "relevance";
                             };
                             shared: {
                                 teamIds: string[];
@@ -4960,10 +4966,12 @@ export interface paths {
                             ownerId?: string;
                             type?: string;
                             following?: "true" | "false";
+                            /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                             q?: string;
                             createdFrom?: string;
                             createdTo?: string;
-                            sort?: "created" | "updated";
+                            /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
+                            sort?: "created" | "updated" | "relevance";
                         };
                         shared?: {
                             /** @description The teams whose members see the view */
@@ -4988,10 +4996,12 @@ export interface paths {
                                 ownerId?: string;
                                 type?: string;
                                 following?: "true" | "false";
+                                /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                                 q?: string;
                                 createdFrom?: string;
                                 createdTo?: string;
-                                sort?: "created" | "updated";
+                                /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
+                                sort?: "created" | "updated" | "relevance";
                             };
                             shared: {
                                 teamIds: string[];

@@ -127,6 +127,13 @@ function filters(actor: AppUser, f: CaseFilter) {
   return sql<boolean>`${sql.join(parts, sql` AND `)}`;
 }
 
+/** Which documents a search of this actor reads (see SearchScope): their teams' (or the filter's), and the cases seen elsewhere. */
+function searchScope(actor: AppUser, f: CaseFilter): SearchScope {
+  if (seesEveryCase(actor)) return f.teamIds?.length ? { teams: f.teamIds, elsewhere: null } : { teams: null, elsewhere: null };
+  if (withinOwnTeams(actor, f)) return { teams: f.teamIds!, elsewhere: null };
+  return { teams: visibleTeams(actor), elsewhere: sql<boolean>`(${sql.join(visibleElsewhere(actor), sql` OR `)})` };
+}
+
 /**
  * A search (SPEC §10): the candidates come from indexes (the words within the actor's teams, the
  * reference, the customers: see candidatesSql), so the work follows the matches, not the teams'
@@ -136,10 +143,7 @@ function filters(actor: AppUser, f: CaseFilter) {
  */
 function searchSql(actor: AppUser, f: CaseFilter, sort: CaseSort, cursor: ListCursor | null, n: number, words: string | null) {
   const q = f.q!;
-  let scope: SearchScope;
-  if (seesEveryCase(actor)) scope = f.teamIds?.length ? { teams: f.teamIds, elsewhere: null } : { teams: null, elsewhere: null };
-  else if (withinOwnTeams(actor, f)) scope = { teams: f.teamIds!, elsewhere: null };
-  else scope = { teams: visibleTeams(actor), elsewhere: sql<boolean>`(${sql.join(visibleElsewhere(actor), sql` OR `)})` };
+  const scope = searchScope(actor, f);
   const relevance = sort === 'relevance';
   const key = relevance ? relevanceSql(q, words) : sql.ref(sort === 'updated' ? 'c.updated_at' : 'c.created_at');
   let after = sql``;
@@ -221,9 +225,17 @@ export async function countCasesUpTo(
   cap: number,
 ): Promise<{ total: number; totalCapped: boolean }> {
   const rest = filters(actor, f);
-  const parts = seesEveryCase(actor) || withinOwnTeams(actor, f) ? [sql<boolean>`true`] : visibleParts(actor);
-  const counts = parts.map((v) => sql`(SELECT count(*) FROM (SELECT 1 FROM cases c WHERE ${v} AND ${rest} LIMIT ${cap + 1}) part)`);
-  const statement = sql<{ n: number }>`${withCtes(matchingCustomers(f))}SELECT (${sql.join(counts, sql` + `)})::int AS n`;
+  let statement;
+  if (f.q) {
+    // A search counts its candidates (read from indexes, see candidatesSql) that the actor sees.
+    const candidates = candidatesSql(f.q, searchWords(f.q, true), searchScope(actor, f));
+    statement = sql<{ n: number }>`WITH ${matchingCustomersCte(f.q)} SELECT count(*)::int AS n FROM (SELECT 1 FROM cases c
+      WHERE c.id IN (${candidates}) AND ${visibleTo(actor)} AND ${rest} LIMIT ${cap + 1}) part`;
+  } else {
+    const parts = seesEveryCase(actor) || withinOwnTeams(actor, f) ? [sql<boolean>`true`] : visibleParts(actor);
+    const counts = parts.map((v) => sql`(SELECT count(*) FROM (SELECT 1 FROM cases c WHERE ${v} AND ${rest} LIMIT ${cap + 1}) part)`);
+    statement = sql<{ n: number }>`SELECT (${sql.join(counts, sql` + `)})::int AS n`;
+  }
   const { n } = (await statement.execute(db)).rows[0]!;
   return { total: Math.min(n, cap), totalCapped: n > cap };
 }
