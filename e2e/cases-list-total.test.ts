@@ -24,7 +24,7 @@ const app = e2eApp(async (admin) => {
       {
         subject: 'Office equipment',
         type: 'email',
-        teamId: seeded.org.billingId,
+        teamId: seeded.org.supportId,
         status: 'ready',
         createdAt: '2026-01-04T09:00:00Z',
         customer: { name: 'Greta Olsen', email: 'greta@example.com', externalId: 'legacy-7' },
@@ -63,6 +63,9 @@ describe('Cases list total', () => {
     expect(await snippet.locator('img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await shot(page, 'cases-list-search-snippet');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.locator('.case-card [data-search-snippet] mark').first().textContent()).toBe('toner');
+    await shot(page, 'cases-list-search-snippet-phone');
     await context.close();
     // Sue sees Billing as one of her own teams: her count of it is exact.
     const sue = await signedIn(app.browser, app.server.url, app.org.users.sue);
