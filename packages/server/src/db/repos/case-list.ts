@@ -4,15 +4,7 @@ import type { Database } from '../schema.ts';
 import type { AppUser } from '../../auth/actor.ts';
 import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
 import { visibleElsewhere, visibleParts, visibleTeams, visibleTo } from '../sql-rules.ts';
-import {
-  candidatesSql,
-  matchingCustomersCte,
-  relevanceSql,
-  searchMatches,
-  searchWords,
-  type SearchMatch,
-  type SearchScope,
-} from './case-search.ts';
+import { candidatesSql, matchingCustomersCte, searchMatches, searchWords, type SearchMatch, type SearchScope } from './case-search.ts';
 
 export type CaseFilter = {
   status?: Status[];
@@ -127,6 +119,10 @@ function filters(actor: AppUser, f: CaseFilter) {
   return sql<boolean>`${sql.join(parts, sql` AND `)}`;
 }
 
+/** Whether the filters are only the search (no status, team, owner, type, following or dates). */
+const isBare = (f: CaseFilter) =>
+  !f.status?.length && !f.teamIds?.length && !f.owner && !f.types?.length && !f.following && !f.createdFrom && !f.createdTo;
+
 /** Which documents a search of this actor reads (see SearchScope): their teams' (or the filter's), and the cases seen elsewhere. */
 function searchScope(actor: AppUser, f: CaseFilter): SearchScope {
   if (seesEveryCase(actor)) return f.teamIds?.length ? { teams: f.teamIds, elsewhere: null } : { teams: null, elsewhere: null };
@@ -145,7 +141,9 @@ function searchSql(actor: AppUser, f: CaseFilter, sort: CaseSort, cursor: ListCu
   const q = f.q!;
   const scope = searchScope(actor, f);
   const relevance = sort === 'relevance';
-  const key = relevance ? relevanceSql(q, words) : sql.ref(sort === 'updated' ? 'c.updated_at' : 'c.created_at');
+  const key = relevance ? sql`m.score` : sql.ref(sort === 'updated' ? 'c.updated_at' : 'c.created_at');
+  // Someone who sees every case, with no other filter, needs no case row to rank the matches.
+  const bare = relevance && seesEveryCase(actor) && isBare(f);
   let after = sql``;
   if (cursor && 'r' in cursor) after = sql`WHERE (h.k, h.id) < (${cursor.r}::float8, ${cursor.id}::uuid)`;
   else if (cursor) after = sql`WHERE (h.k, h.id) < (${new Date(cursor.t)}::timestamptz, ${cursor.id}::uuid)`;
@@ -153,8 +151,12 @@ function searchSql(actor: AppUser, f: CaseFilter, sort: CaseSort, cursor: ListCu
     ? sql`(SELECT count(*) FROM (SELECT 1 FROM hits LIMIT ${COUNT_CAP + 1}) capped)`
     : sql`(SELECT count(*) FROM hits)`;
   return sql<{ ids: string[]; ks: string[]; n: number }>`WITH ${matchingCustomersCte(q)},
-    hits AS MATERIALIZED (SELECT c.id, ${key} AS k FROM cases c ${relevance ? sql`LEFT JOIN case_search s ON s.case_id = c.id` : sql``}
-      WHERE c.id IN (${candidatesSql(q, words, scope)}) AND ${visibleTo(actor)} AND ${filters(actor, f)}),
+    matched AS (SELECT x.id, sum(x.score) AS score FROM (${candidatesSql(q, words, scope)}) x GROUP BY x.id),
+    hits AS MATERIALIZED (${
+      bare
+        ? sql`SELECT m.id, m.score AS k FROM matched m`
+        : sql`SELECT c.id, ${key} AS k FROM matched m JOIN cases c ON c.id = m.id WHERE ${visibleTo(actor)} AND ${filters(actor, f)}`
+    }),
     page AS (SELECT h.id, h.k FROM hits h ${after} ORDER BY h.k DESC, h.id DESC LIMIT ${n})
     SELECT ARRAY(SELECT p.id::text FROM page p ORDER BY p.k DESC, p.id DESC) AS ids,
       ARRAY(SELECT p.k::text FROM page p ORDER BY p.k DESC, p.id DESC) AS ks, ${count}::int AS n`;
@@ -230,7 +232,7 @@ export async function countCasesUpTo(
     // A search counts its candidates (read from indexes, see candidatesSql) that the actor sees.
     const candidates = candidatesSql(f.q, searchWords(f.q, true), searchScope(actor, f));
     statement = sql<{ n: number }>`WITH ${matchingCustomersCte(f.q)} SELECT count(*)::int AS n FROM (SELECT 1 FROM cases c
-      WHERE c.id IN (${candidates}) AND ${visibleTo(actor)} AND ${rest} LIMIT ${cap + 1}) part`;
+      WHERE c.id IN (SELECT x.id FROM (${candidates}) x) AND ${visibleTo(actor)} AND ${rest} LIMIT ${cap + 1}) part`;
   } else {
     const parts = seesEveryCase(actor) || withinOwnTeams(actor, f) ? [sql<boolean>`true`] : visibleParts(actor);
     const counts = parts.map((v) => sql`(SELECT count(*) FROM (SELECT 1 FROM cases c WHERE ${v} AND ${rest} LIMIT ${cap + 1}) part)`);

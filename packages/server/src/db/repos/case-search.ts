@@ -61,38 +61,35 @@ export type SearchScope =
   | { teams: null; elsewhere: null };
 
 /**
- * The ids of the cases a search can match, each part read from an index: the words from
- * `case_search_doc` (within the scope's teams, the team and the words intersected inside the
- * GIN index; and the few cases seen outside those teams, by the `elsewhere` condition), the
- * reference from `cases_reference`, the customers' cases from `cases_customer`. Visibility and
- * the other filters are applied to these candidates by the caller.
+ * The cases a search can match, each with its relevance, each part read from an index: the words
+ * from `case_search_doc` (within the scope's teams, the team and the words intersected inside the
+ * GIN index; and the few cases seen outside those teams, by the `elsewhere` condition), ranked
+ * where they are read (ts_rank: a subject word weighs 1.0, a description word 0.4, a note 0.2,
+ * a message 0.1); the exact reference from `cases_reference` (10, far above any text); the
+ * customers' cases from `cases_customer` (0.5). Rows are (id, score), a case once per part that
+ * matched: sum them per case. Visibility and the other filters are applied by the caller.
  */
 export function candidatesSql(q: string, words: string | null, scope: SearchScope): RawBuilder<unknown> {
   const arms: RawBuilder<unknown>[] = [];
   if (words) {
-    const match = sql`s.doc @@ ${tsQuery(words)}`;
-    if (scope.teams === null) arms.push(sql`SELECT s.case_id AS id FROM case_search s WHERE ${match}`);
+    const tq = tsQuery(words);
+    const match = sql`s.doc @@ ${tq}`;
+    const rank = sql`ts_rank(s.doc, ${tq})::float8`;
+    if (scope.teams === null) arms.push(sql`SELECT s.case_id AS id, ${rank} AS score FROM case_search s WHERE ${match}`);
     else {
       if (scope.teams.length)
-        arms.push(sql`SELECT s.case_id AS id FROM case_search s WHERE s.team_id = ANY(${scope.teams}::uuid[]) AND ${match}`);
+        arms.push(
+          sql`SELECT s.case_id AS id, ${rank} AS score FROM case_search s WHERE s.team_id = ANY(${scope.teams}::uuid[]) AND ${match}`,
+        );
       if (scope.elsewhere)
-        arms.push(sql`SELECT c.id FROM cases c JOIN case_search s ON s.case_id = c.id WHERE ${scope.elsewhere} AND ${match}`);
+        arms.push(
+          sql`SELECT c.id, ${rank} AS score FROM cases c JOIN case_search s ON s.case_id = c.id WHERE ${scope.elsewhere} AND ${match}`,
+        );
     }
   }
-  arms.push(sql`SELECT c.id FROM cases c WHERE c.reference = ${q.toUpperCase()}`);
-  arms.push(sql`SELECT c.id FROM cases c WHERE c.customer_id = ANY(${customerIds})`);
-  return sql`${sql.join(arms, sql` UNION `)}`;
-}
-
-/**
- * Relevance of a candidate: the words' rank in the document (ts_rank: a subject word weighs
- * 1.0, a description word 0.4, a note 0.2, a message 0.1), the exact reference far above any
- * text, a matching customer above a passing mention.
- */
-export function relevanceSql(q: string, words: string | null): RawBuilder<number> {
-  const rank = words ? sql`coalesce(ts_rank(s.doc, ${tsQuery(words)}), 0)` : sql`0`;
-  return sql<number>`(${rank}::float8 + CASE WHEN c.reference = ${q.toUpperCase()} THEN 10 ELSE 0 END
-    + CASE WHEN c.customer_id = ANY(${customerIds}) THEN 0.5 ELSE 0 END)`;
+  arms.push(sql`SELECT c.id, 10::float8 AS score FROM cases c WHERE c.reference = ${q.toUpperCase()}`);
+  arms.push(sql`SELECT c.id, 0.5::float8 AS score FROM cases c WHERE c.customer_id = ANY(${customerIds})`);
+  return sql`${sql.join(arms, sql` UNION ALL `)}`;
 }
 
 // Marks around the matching words in ts_headline's answer; removed from the text beforehand,
