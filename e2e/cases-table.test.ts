@@ -135,6 +135,18 @@ describe('the Cases table', () => {
       .waitFor();
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await shot(phone.page, 'phone-cases-views');
+    // Sue renames it, sees her filter change marked, and removes it.
+    await sue.page.getByRole('button', { name: 'Edit view…' }).click();
+    const edit = sue.page.getByRole('dialog', { name: /Edit view/ });
+    await edit.getByLabel('Name').fill('Support new cases');
+    await edit.getByRole('button', { name: 'Save view' }).click();
+    await nav.getByRole('link', { name: /Support new cases/ }).waitFor();
+    await sue.page.goto(`${sue.page.url()}&ownerId=none`);
+    await sue.page.getByRole('button', { name: 'Save changes…' }).waitFor();
+    expect(await sue.page.getByRole('heading', { level: 1 }).textContent()).toBe('Support new cases (changed)');
+    await sue.page.getByRole('button', { name: 'Save changes…' }).click();
+    await sue.page.getByRole('dialog', { name: /Edit view/ }).getByRole('button', { name: 'Remove view' }).click();
+    await expect.poll(() => nav.getByRole('link', { name: /Support new cases/ }).count()).toBe(0);
     expect([...sue.errors, ...alice.errors, ...phone.errors]).toEqual([]);
     await Promise.all([sue.context.close(), alice.context.close(), phone.context.close()]);
   });
