@@ -7,6 +7,8 @@ import type { ImportItem, ImportMessage, ImportRow, KnownIds } from './import-va
 /** Most messages one request may import (bigger histories send several requests). */
 export const IMPORT_MAX_MESSAGES = 50_000;
 
+const NOT_BLANK = /\S/;
+
 type MessageRow = { item: number; body: string; direction: ImportMessage['direction']; authorId: string | null; createdAt: Date };
 
 /**
@@ -22,19 +24,22 @@ export function validateMessages(items: ImportItem[], known: KnownIds, errors: F
   };
   let total = 0;
   items.forEach((item, i) => {
-    total += item.messages?.length ?? 0;
+    const messages = item.messages;
+    if (!messages?.length) return;
+    total += messages.length;
     const caseCreated = Date.parse(item.createdAt);
-    item.messages?.forEach((m, j) => {
-      const at = `cases.${i}.messages.${j}`;
-      const createdAt = new Date(m.createdAt);
-      const authorId = m.authorId?.toLowerCase() ?? null;
-      if (!m.body.trim()) err(`${at}.body`, 'must not be blank');
-      if (Number.isNaN(createdAt.getTime())) err(`${at}.createdAt`, 'must be a date-time');
-      else if (createdAt.getTime() < caseCreated) err(`${at}.createdAt`, "must not be before the case's createdAt");
-      if (authorId && m.direction === 'inbound') err(`${at}.authorId`, "an inbound message is the customer's: it has no author");
-      else if (authorId && known.missingUsers.has(authorId)) err(`${at}.authorId`, 'no such user');
-      rows.push({ item: i, body: m.body, direction: m.direction, authorId, createdAt });
-    });
+    for (let j = 0; j < messages.length; j++) {
+      const m = messages[j]!;
+      const at = Date.parse(m.createdAt);
+      const authorId = m.authorId ? m.authorId.toLowerCase() : null;
+      if (!NOT_BLANK.test(m.body)) err(`cases.${i}.messages.${j}.body`, 'must not be blank');
+      if (Number.isNaN(at)) err(`cases.${i}.messages.${j}.createdAt`, 'must be a date-time');
+      else if (at < caseCreated) err(`cases.${i}.messages.${j}.createdAt`, "must not be before the case's createdAt");
+      if (authorId && m.direction === 'inbound')
+        err(`cases.${i}.messages.${j}.authorId`, "an inbound message is the customer's: it has no author");
+      else if (authorId && known.missingUsers.has(authorId)) err(`cases.${i}.messages.${j}.authorId`, 'no such user');
+      rows.push({ item: i, body: m.body, direction: m.direction, authorId, createdAt: new Date(at) });
+    }
   });
   if (total > IMPORT_MAX_MESSAGES) err('cases', `at most ${IMPORT_MAX_MESSAGES} messages per request`);
   return rows;
