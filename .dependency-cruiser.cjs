@@ -4,7 +4,8 @@
  */
 
 /** db/repos modules that only read, which routes may call directly. */
-const READ_REPOS = '^packages/server/src/db/repos/(case-views|case-list|sections|visibility|channels|chat-sessions|attachments|saved-views)[.]ts$';
+const READ_REPOS =
+  '^packages/server/src/db/repos/(case-views|case-list|sections|visibility|channels|chat-sessions|attachments|saved-views)[.]ts$';
 
 module.exports = {
   forbidden: [

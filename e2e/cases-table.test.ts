@@ -145,7 +145,10 @@ describe('the Cases table', () => {
     await sue.page.getByRole('button', { name: 'Save changes…' }).waitFor();
     expect(await sue.page.getByRole('heading', { level: 1 }).textContent()).toBe('Support new cases (changed)');
     await sue.page.getByRole('button', { name: 'Save changes…' }).click();
-    await sue.page.getByRole('dialog', { name: /Edit view/ }).getByRole('button', { name: 'Remove view' }).click();
+    await sue.page
+      .getByRole('dialog', { name: /Edit view/ })
+      .getByRole('button', { name: 'Remove view' })
+      .click();
     await expect.poll(() => nav.getByRole('link', { name: /Support new cases/ }).count()).toBe(0);
     expect([...sue.errors, ...alice.errors, ...phone.errors]).toEqual([]);
     await Promise.all([sue.context.close(), alice.context.close(), phone.context.close()]);

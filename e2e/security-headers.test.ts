@@ -36,6 +36,7 @@ describe('Content-Security-Policy in the browser', () => {
     const appLoaded = appFrame
       ? await appFrame
           .locator('body')
+          // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the text a person sees), not the DOM property
           .innerText()
           .then((t) => t.includes('Sign in'))
           .catch(() => false)

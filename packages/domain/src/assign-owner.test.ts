@@ -32,48 +32,51 @@ const TABLE: {
   team: 't1' | 't2';
   named: string | null | typeof KEEP;
   member: boolean;
-  then: string | null | typeof REFUSED;
+  ownerAfter: string | null | typeof REFUSED;
   status: Status | null;
 }[] = [
   // Moving team, no owner named: the owner stays only if they are on the new team.
-  { owner: 'u1', team: 't2', named: KEEP, member: true, then: 'u1', status: 'ready' },
-  { owner: 'u1', team: 't2', named: KEEP, member: false, then: null, status: 'new' },
-  { owner: null, team: 't2', named: KEEP, member: false, then: null, status: 'new' },
+  { owner: 'u1', team: 't2', named: KEEP, member: true, ownerAfter: 'u1', status: 'ready' },
+  { owner: 'u1', team: 't2', named: KEEP, member: false, ownerAfter: null, status: 'new' },
+  { owner: null, team: 't2', named: KEEP, member: false, ownerAfter: null, status: 'new' },
   // Same team, no owner named: an owner no longer on it goes too (the case waits in the queue, not new).
-  { owner: 'u1', team: 't1', named: KEEP, member: true, then: 'u1', status: null },
-  { owner: 'u1', team: 't1', named: KEEP, member: false, then: null, status: 'ready' },
+  { owner: 'u1', team: 't1', named: KEEP, member: true, ownerAfter: 'u1', status: null },
+  { owner: 'u1', team: 't1', named: KEEP, member: false, ownerAfter: null, status: 'ready' },
   // A named owner must be on the team; never silently dropped.
-  { owner: 'u1', team: 't2', named: 'u2', member: true, then: 'u2', status: 'ready' },
-  { owner: 'u1', team: 't2', named: 'u2', member: false, then: REFUSED, status: null },
-  { owner: null, team: 't1', named: 'u2', member: false, then: REFUSED, status: null },
-  { owner: 'u1', team: 't1', named: 'u1', member: false, then: REFUSED, status: null },
+  { owner: 'u1', team: 't2', named: 'u2', member: true, ownerAfter: 'u2', status: 'ready' },
+  { owner: 'u1', team: 't2', named: 'u2', member: false, ownerAfter: REFUSED, status: null },
+  { owner: null, team: 't1', named: 'u2', member: false, ownerAfter: REFUSED, status: null },
+  { owner: 'u1', team: 't1', named: 'u1', member: false, ownerAfter: REFUSED, status: null },
   // Unassigning needs no member.
-  { owner: 'u1', team: 't1', named: null, member: false, then: null, status: 'ready' },
-  { owner: 'u1', team: 't2', named: null, member: false, then: null, status: 'new' },
+  { owner: 'u1', team: 't1', named: null, member: false, ownerAfter: null, status: 'ready' },
+  { owner: 'u1', team: 't2', named: null, member: false, ownerAfter: null, status: 'new' },
 ];
 
 describe('assignment: who owns the case afterwards (domain rule)', () => {
-  it.each(TABLE)('owner $owner → team $team, named $named, member $member → $then', ({ owner, team, named, member, then, status }) => {
-    const c = caseIn('ready', owner);
-    const event: LifecycleEvent = { kind: 'assign', teamId: team, ownerIsMember: member, ...(named === KEEP ? {} : { ownerId: named }) };
-    const o = transition(c, event, NOW);
-    const decided = ownerAfterAssign(c, event as Extract<LifecycleEvent, { kind: 'assign' }>);
-    if (then === REFUSED) {
-      expect(o).toEqual({ ok: false, code: 'validation_failed', detail: "The owner must be an active member of the case's team." });
-      expect(decided.ok).toBe(false);
-      return;
-    }
-    expect(decided).toEqual({ ok: true, ownerId: then });
-    if (!o.ok) throw new Error(o.detail);
-    if (status === null) {
-      expect(o).toEqual({ ok: true, changes: {}, events: [] });
-      return;
-    }
-    expect(o.changes).toMatchObject({ teamId: team, ownerId: then, status });
-    const types = o.events.map((e) => e.type);
-    expect(types.includes('case.unassigned')).toBe(owner !== null && then === null);
-    expect(types.includes('case.team_changed')).toBe(team !== 't1');
-  });
+  it.each(TABLE)(
+    'owner $owner → team $team, named $named, member $member → $ownerAfter',
+    ({ owner, team, named, member, ownerAfter, status }) => {
+      const c = caseIn('ready', owner);
+      const event: LifecycleEvent = { kind: 'assign', teamId: team, ownerIsMember: member, ...(named === KEEP ? {} : { ownerId: named }) };
+      const o = transition(c, event, NOW);
+      const decided = ownerAfterAssign(c, event as Extract<LifecycleEvent, { kind: 'assign' }>);
+      if (ownerAfter === REFUSED) {
+        expect(o).toEqual({ ok: false, code: 'validation_failed', detail: "The owner must be an active member of the case's team." });
+        expect(decided.ok).toBe(false);
+        return;
+      }
+      expect(decided).toEqual({ ok: true, ownerId: ownerAfter });
+      if (!o.ok) throw new Error(o.detail);
+      if (status === null) {
+        expect(o).toEqual({ ok: true, changes: {}, events: [] });
+        return;
+      }
+      expect(o.changes).toMatchObject({ teamId: team, ownerId: ownerAfter, status });
+      const types = o.events.map((e) => e.type);
+      expect(types.includes('case.unassigned')).toBe(owner !== null && ownerAfter === null);
+      expect(types.includes('case.team_changed')).toBe(team !== 't1');
+    },
+  );
 
   it('a new case moved with its unset owner kept stays new and records only the team change', () => {
     const o = transition(caseIn('new', null), { kind: 'assign', teamId: 't2', ownerIsMember: false }, NOW);

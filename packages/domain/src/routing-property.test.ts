@@ -30,7 +30,10 @@ const TYPES = Object.keys(RANK) as CaseType[];
 const formats = new Map<string, Intl.DateTimeFormat>();
 const localDay = (t: Date, zone: string) => {
   let f = formats.get(zone);
-  if (!f) formats.set(zone, (f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formats.set(zone, f);
+  }
   return f.format(t);
 };
 

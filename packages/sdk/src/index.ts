@@ -240,8 +240,7 @@ export class Chat {
       const { value, done } = await reader.read();
       if (done) return;
       buffer += decoder.decode(value, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
         this.#frame(buffer.slice(0, cut));
         buffer = buffer.slice(cut + 2);
       }

@@ -45,7 +45,7 @@ export class Batcher<I, O> {
   async #send(batch: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[]): Promise<void> {
     try {
       const out = await this.run(batch.map((b) => b.item));
-      batch.forEach((b, i) => b.resolve(out[i]!));
+      for (const [i, b] of batch.entries()) b.resolve(out[i]!);
     } catch (err) {
       for (const b of batch) b.reject(err);
     } finally {

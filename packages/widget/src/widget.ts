@@ -181,13 +181,13 @@ function rating(body: HTMLElement, c: Chat, info: ChannelInfo): void {
     maxlength: '2000',
   });
   const submit = h('button', { type: 'submit', class: 'primary', disabled: '' }, 'Send rating');
-  buttons.forEach((b, i) =>
+  for (const [i, b] of buttons.entries()) {
     b.addEventListener('click', () => {
       stars = i + 1;
-      buttons.forEach((x, j) => x.setAttribute('aria-pressed', String(j < stars)));
+      for (const [j, x] of buttons.entries()) x.setAttribute('aria-pressed', String(j < stars));
       submit.disabled = false;
-    }),
-  );
+    });
+  }
   const form = h(
     'form',
     { class: 'rating' },

@@ -1,7 +1,7 @@
 import type { CaseType, Status } from '@casework/domain';
 import type { ImportItem } from '../use-cases/import-validate.ts';
 import type { Org } from './org.ts';
-import { Rng } from './stats.ts';
+import type { Rng } from './stats.ts';
 
 const DAY = 86_400_000;
 export const WORDS = [

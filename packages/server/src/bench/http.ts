@@ -87,8 +87,7 @@ export function openEvents(base: string, token: string, onEvent: (e: SseEvent) =
         res.on('data', (chunk: string) => {
           const at = now();
           buf += chunk;
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
+          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
             const frame = buf.slice(0, i);
             buf = buf.slice(i + 2);
             const ev = /^event: (.*)$/m.exec(frame)?.[1];

@@ -117,7 +117,7 @@ export async function seedOrg(db: Db, o: BenchOptions): Promise<Org> {
     token_hash: { type: 'text', values: people.map((p) => sha256(p.token)) },
   });
   const members = new Map<string, number[]>(teams.map((t) => [t, []]));
-  agents.forEach((a, i) => a.teamIds.forEach((t) => members.get(t)!.push(i)));
+  for (const [i, a] of agents.entries()) for (const t of a.teamIds) members.get(t)!.push(i);
   return { teams, agents, members, adminToken };
 }
 

@@ -5,7 +5,8 @@ export class Rng {
     this.#s = seed >>> 0;
   }
   next(): number {
-    let t = (this.#s = (this.#s + 0x6d2b79f5) >>> 0);
+    this.#s = (this.#s + 0x6d2b79f5) >>> 0;
+    let t = this.#s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -21,7 +22,8 @@ export class Rng {
     const total = table.reduce((s, [, w]) => s + w, 0);
     let x = this.next() * total;
     for (const [v, w] of table) {
-      if ((x -= w) < 0) return v;
+      x -= w;
+      if (x < 0) return v;
     }
     return table[table.length - 1]![0];
   }

@@ -3,6 +3,7 @@
  * surrogates (what invalid UTF-8 becomes; they cannot be encoded back). The API refuses them
  * (http/text-guard.ts); inbound channels strip them, so the customer's message is kept.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point of this pattern
 const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const HAS_BAD_TEXT = new RegExp(BAD_TEXT.source);
 

@@ -36,7 +36,6 @@ export type CaseSpec = {
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
 
 /** Times relative to the demo's "now", in the organisation's zone. */
 export type DemoTime = {

@@ -128,7 +128,7 @@ export function scriptedSpecs(rng: Rng, t: DemoTime, customers: number): CaseSpe
     team: s.team,
     type: s.type,
     createdAt: s.created,
-    endAt: s.end < s.created ? s.created : s.end,
+    endAt: new Date(Math.max(s.end.getTime(), s.created.getTime())),
     owner: s.owner === undefined ? me : s.owner,
     assignedBy: null,
     byOwner: s.byOwner ?? false,

@@ -25,6 +25,7 @@ export function attachmentResponse(
 export function safeFilename(name: string | null): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   const clean = base
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters from a filename is the point
     .replace(/[\u0000-\u001f\u007f-\u009f"]/g, '')
     .replace(/^[.\s]+/, '')
     .trim()

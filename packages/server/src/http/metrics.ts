@@ -17,7 +17,10 @@ class Histogram {
   ) {}
   observe(labels: string, value: number): void {
     let s = this.series.get(labels);
-    if (!s) this.series.set(labels, (s = { count: 0, sum: 0, buckets: this.bounds.map(() => 0) }));
+    if (!s) {
+      s = { count: 0, sum: 0, buckets: this.bounds.map(() => 0) };
+      this.series.set(labels, s);
+    }
     s.count++;
     s.sum += value;
     // Cumulative buckets: every bound at or above the value.
@@ -26,7 +29,7 @@ class Histogram {
   render(out: string[]): void {
     out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`);
     for (const [k, s] of this.series) {
-      this.bounds.forEach((b, i) => out.push(`${this.name}_bucket{${k},le="${b}"} ${s.buckets[i]}`));
+      for (const [i, b] of this.bounds.entries()) out.push(`${this.name}_bucket{${k},le="${b}"} ${s.buckets[i]}`);
       out.push(`${this.name}_bucket{${k},le="+Inf"} ${s.count}`);
       out.push(`${this.name}_sum{${k}} ${s.sum}`, `${this.name}_count{${k}} ${s.count}`);
     }
@@ -48,7 +51,10 @@ const counters = new Map<string, number>();
 export function observeRequest(method: string, route: string, status: number, seconds: number, timing?: RequestTiming): void {
   const mr = `${method} ${route}`;
   let labels = labelsOf.get(mr);
-  if (labels === undefined) labelsOf.set(mr, (labels = `method="${method}",route="${route}"`));
+  if (labels === undefined) {
+    labels = `method="${method}",route="${route}"`;
+    labelsOf.set(mr, labels);
+  }
   const key = `${labels},status="${status}"`;
   requests.set(key, (requests.get(key) ?? 0) + 1);
   histograms.duration.observe(labels, seconds);

@@ -45,7 +45,7 @@ function collectIssues(list: Issue[], add: (path: string[], message: string) => 
   const consumed = new Set<Issue>(unions);
   for (const u of unions) {
     const branches = list.filter((b) => under(b, u));
-    branches.forEach((b) => consumed.add(b));
+    for (const b of branches) consumed.add(b);
     // A branch that only says "wrong type" or "not this constant" is noise when another branch says more.
     const plain = (b: Issue) => b.instancePath === u.instancePath && (b.keyword === 'type' || b.keyword === 'const');
     const specific = branches.filter((b) => !plain(b));

@@ -66,7 +66,8 @@ export function startMaintenance(deps: Pick<Deps, 'db' | 'log'>, intervalMs = 15
   let needed: Promise<boolean> | null = null;
   const tick = () => {
     if (running || stopped) return;
-    running = (needed ??= needsOwnMaintenance(deps))
+    needed ??= needsOwnMaintenance(deps);
+    running = needed
       .then((yes) => (yes && !stopped ? vacuumBusyTables(deps) : 0))
       .catch((err: unknown) => {
         if (!stopped) deps.log.error({ err }, 'database maintenance failed');

@@ -86,7 +86,8 @@ export class LiveHub {
     const held = this.#held.get(client);
     if (held) held.notices.push(n);
     else if (mayHear(client.actor, n.audience, n.personal)) {
-      n.types.forEach((type, i) => client.send({ id: n.ids[i], event: type, data: { type, caseId: n.caseId || null, at: n.at } }));
+      for (const [i, type] of n.types.entries())
+        client.send({ id: n.ids[i], event: type, data: { type, caseId: n.caseId || null, at: n.at } });
     }
   }
 

@@ -68,7 +68,10 @@ export class Presence {
       m?.delete(b.userId);
       return;
     }
-    if (!m) this.#cases.set(b.caseId, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      this.#cases.set(b.caseId, m);
+    }
     const prev = m.get(b.userId);
     m.set(b.userId, { name: b.name, since: prev?.since ?? b.at, seen: b.at });
   }

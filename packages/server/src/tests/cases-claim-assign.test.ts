@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, call, fixedClock, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
-import { expectProblem, makeOrg, seedCase, UNKNOWN_ID, type Org, expectRefused } from '../test-support/case-fixtures.ts';
+import { makeOrg, seedCase, UNKNOWN_ID, type Org, expectRefused } from '../test-support/case-fixtures.ts';
 
 const NOW = new Date('2026-05-04T10:00:00.000Z');
 const EARLIER = new Date('2026-05-01T09:00:00.000Z');

@@ -21,8 +21,7 @@ async function collectSse(
     const { value, done: end } = await reader.read();
     if (end) break;
     buf += dec.decode(value, { stream: true });
-    let i: number;
-    while ((i = buf.indexOf('\n\n')) >= 0) {
+    for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
       const frame = buf.slice(0, i);
       buf = buf.slice(i + 2);
       const ev = /^event: (.+)$/m.exec(frame)?.[1];

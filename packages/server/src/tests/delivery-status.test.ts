@@ -8,7 +8,6 @@ import { expectProblem, expectRefused, makeOrg, seedCase, UNKNOWN_ID, type Org }
 import { openSse } from '../test-support/sse-client.ts';
 import { readChannelOptions, type ChannelOptions } from '../channels/config.ts';
 import { deliverDueReplies } from '../channels/outbound/replies.ts';
-import { eventually } from '../test-support/channel-harness.ts';
 import nodemailer from 'nodemailer';
 import { DemoOutbox } from '../demo/demo-outbox.ts';
 
@@ -304,7 +303,7 @@ describe.each(DB_KINDS)('delivery status of outbound messages (%s)', (kind) => {
       await streams[2]!.next((e) => e.event === 'case.delivery_changed' && e.data?.caseId === ownCase, "its own team's failure");
       expect(streams[2]!.events.filter((e) => e.data?.caseId === id)).toEqual([]);
     } finally {
-      streams.forEach((s) => s.close());
+      for (const s of streams) s.close();
     }
   });
 });

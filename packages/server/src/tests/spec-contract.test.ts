@@ -319,7 +319,7 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
     ).toBe('resolve');
     expectProblem(await call(t, admin, 'POST', `/api/v1/cases/${free.id}/reopen`), 409, 'transition_not_allowed');
     expectProblem(await call(t, admin, 'POST', '/api/v1/teams', { name: 'Contract' }), 409, 'conflict');
-    let last;
+    let last: Awaited<ReturnType<typeof call>> | undefined;
     for (let i = 0; i < 4; i++) last = await call(t, null, 'POST', '/api/v1/auth/login', { email: 'nobody@contract.test', password: 'x' });
     expectProblem(last!, 429, 'rate_limited');
     expect(last!.headers['retry-after']).toBeDefined();

@@ -76,6 +76,7 @@ describe.each(DB_KINDS)('NUL characters and invalid UTF-8 (%s)', (kind) => {
   // A JSON text with the bad character written as a JSON escape (as a client sends it).
   const json = (o: unknown) =>
     JSON.stringify(o)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the test writes NUL as a JSON escape
       .replace(/\u0000/g, '\\u0000')
       .replace(/[\uD800-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 

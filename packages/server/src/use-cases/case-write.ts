@@ -72,7 +72,7 @@ export function refusalProblem(c: CaseView, event: LifecycleEvent, refused: { co
 }
 
 /** Why a visible case refuses an action: impossible in its state (409) or not yours to do (403). */
-export function refusal(actor: AppUser, action: CaseAction, c: CaseView, event: LifecycleEvent | null, now: Date): Problem {
+export function refusal(action: CaseAction, c: CaseView, event: LifecycleEvent | null, now: Date): Problem {
   if (event) {
     const outcome = transition(c, event, now);
     if (!outcome.ok && outcome.code !== 'validation_failed') return refusalProblem(c, event, outcome);
@@ -185,7 +185,7 @@ export async function runLifecycleAction(deps: Deps, actor: AppUser, caseId: str
     if (!c || !canView(actor, c)) throw notFound();
     const action = typeof spec.action === 'function' ? spec.action(c) : spec.action;
     const asked = spec.event(c, now);
-    if (!can(actor, action, c)) throw refusal(actor, action, c, asked, now);
+    if (!can(actor, action, c)) throw refusal(action, c, asked, now);
     const event = spec.facts ? await spec.facts(trx, c, asked) : asked;
     await spec.with?.(trx, c);
     return writeLifecycle(trx, c, event, { actor, now });

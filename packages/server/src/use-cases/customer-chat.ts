@@ -56,7 +56,7 @@ export async function sendChatMessage(deps: Deps, s: ChatSession, text: string, 
     .token_hash;
   const providerId = `chat:${s.id}:${clientMessageId ?? uuidv7()}`;
   const ch = await findChannel(deps.db.kysely, s.channelId);
-  if (!ch || !ch.active) throw notFound('Chat channel');
+  if (!ch?.active) throw notFound('Chat channel');
   const r = await receiveCustomerMessage(
     deps,
     ch,

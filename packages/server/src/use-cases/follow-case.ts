@@ -24,10 +24,10 @@ export async function setCollaborator(
     if (!c || !canView(actor, c)) throw notFound();
     const already = c.collaboratorIds.includes(userId);
     if (self && already === follow) return { view: c, events: [] };
-    if (!can(actor, action, c)) throw refusal(actor, action, c, null, now);
+    if (!can(actor, action, c)) throw refusal(action, c, null, now);
     if (!self) {
       const user = await trx.selectFrom('users').select(['id', 'active']).where('id', '=', userId).executeTakeFirst();
-      if (!user || !user.active) throw invalid([{ field: 'userId', message: 'no such active user' }]);
+      if (!user?.active) throw invalid([{ field: 'userId', message: 'no such active user' }]);
       if (already === follow) return { view: c, events: [] };
     }
     if (follow) {

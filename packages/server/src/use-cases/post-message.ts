@@ -73,7 +73,7 @@ export async function postAgentMessage(
   const result = await inTransaction(deps, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
-    if (!can(actor, 'message', c)) throw refusal(actor, 'message', c, null, now);
+    if (!can(actor, 'message', c)) throw refusal('message', c, null, now);
     const { message } = await insertMessage(
       trx,
       c,

@@ -18,7 +18,7 @@ export async function retryDelivery(deps: Deps, actor: AppUser, caseId: string, 
   const delivery = await inTransaction(deps, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
-    if (!can(actor, 'message', c)) throw refusal(actor, 'message', c, null, now);
+    if (!can(actor, 'message', c)) throw refusal('message', c, null, now);
     const row = await trx
       .selectFrom('outbound_messages as o')
       .innerJoin('messages as m', 'm.id', 'o.message_id')

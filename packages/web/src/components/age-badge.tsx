@@ -23,16 +23,14 @@ export function AgeBadge({ createdAt, status }: { createdAt: string; status: Cas
     } else tone = 'fresh';
   }
   return (
-    <span
-      className={`age age-${tone}`}
-      title={`Created ${formatDateTime(createdAt, timeZone)}`}
-      aria-label={`Age ${formatAge(age)}${note}`}
-    >
+    <span className={`age age-${tone}`} title={`Created ${formatDateTime(createdAt, timeZone)}`}>
       <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6">
         <circle cx="8" cy="8" r="6" />
         <path d="M8 4.8V8l2.2 1.6" strokeLinecap="round" />
       </svg>
+      <span className="visually-hidden">Age </span>
       {formatAge(age)}
+      {note ? <span className="visually-hidden">{note}</span> : null}
     </span>
   );
 }

@@ -90,6 +90,7 @@ export function Dialog({ title, onClose, children, footer, description, size = '
   }
 
   return createPortal(
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click beside the dialog closes it, a mouse shortcut; the keyboard has Escape and the Close button
     <div className="dialog-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
       <div
         ref={panel}

@@ -28,6 +28,7 @@ export function MultiSelect({ label, options, selected, onChange, anyLabel = 'An
   }
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: Escape pressed on the button or a checkbox inside bubbles here and closes the panel
     <div
       className="multi-select"
       ref={root}

@@ -1,11 +1,9 @@
 export function Spinner({ size = 'md', label }: { size?: 'sm' | 'md' | 'lg'; label?: string }) {
+  if (!label) return <span className={`spinner spinner-${size}`} aria-hidden="true" />;
   return (
-    <span
-      className={`spinner spinner-${size}`}
-      role={label ? 'status' : undefined}
-      aria-label={label}
-      aria-hidden={label ? undefined : true}
-    />
+    <span className={`spinner spinner-${size}`} role="status">
+      <span className="visually-hidden">{label}</span>
+    </span>
   );
 }
 

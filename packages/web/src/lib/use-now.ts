@@ -12,7 +12,7 @@ function subscribe(listener: () => void): () => void {
     now = Date.now();
     timer = window.setInterval(() => {
       now = Date.now();
-      listeners.forEach((notify) => notify());
+      for (const notify of listeners) notify();
     }, TICK_MS);
   }
   return () => {

@@ -39,7 +39,7 @@ let status: LiveStatus = 'connecting';
 function setStatus(next: LiveStatus) {
   if (status === next) return;
   status = next;
-  statusListeners.forEach((notify) => notify());
+  for (const notify of statusListeners) notify();
 }
 
 /** Observe live events (after the query cache has been invalidated for them). */
@@ -117,14 +117,14 @@ export function useLiveEvents(enabled: boolean): void {
       const event = { ...parse(name, message.data), ...(message.lastEventId ? { id: message.lastEventId } : {}) };
       const handler = handlers[event.type] ?? (event.type.startsWith('case.') ? handleCaseEvent : undefined);
       handler?.(client, event);
-      listeners.forEach((listener) => listener(event));
+      for (const listener of listeners) listener(event);
     };
     const names = [...CASE_EVENTS, 'preferences.updated', 'resync', 'message'];
 
     const connect = () => {
       const current = new EventSource(`${API_BASE}/events`, { withCredentials: true });
       source = current;
-      names.forEach((name) => current.addEventListener(name, dispatch(name)));
+      for (const name of names) current.addEventListener(name, dispatch(name));
       current.onopen = () => {
         if (wasOpen) refetchAll(client);
         wasOpen = true;

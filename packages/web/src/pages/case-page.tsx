@@ -75,7 +75,7 @@ export function CasePage() {
           <h1>{caseItem.subject || '(no subject)'}</h1>
           <CaseViewers caseId={caseItem.id} />
         </div>
-        <div className="case-actions" role="group" aria-label="Case actions">
+        <fieldset className="case-actions" aria-label="Case actions">
           {actions.map((action) => (
             <Button
               key={action}
@@ -86,7 +86,7 @@ export function CasePage() {
               {ACTION_LABELS[action]}
             </Button>
           ))}
-        </div>
+        </fieldset>
       </header>
       {collision.changed ? (
         <div className="banner banner-warning" role="status">

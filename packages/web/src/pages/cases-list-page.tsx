@@ -197,7 +197,7 @@ export function CasesListPage() {
 /** Table or cards (wide screens only; remembered per user). */
 function LayoutToggle({ layout, onChange }: { layout: ListLayout; onChange: (layout: ListLayout) => void }) {
   return (
-    <div className="segmented" role="group" aria-label="Layout">
+    <fieldset className="segmented" aria-label="Layout">
       {(['table', 'cards'] as const).map((option) => (
         <button
           key={option}
@@ -209,7 +209,7 @@ function LayoutToggle({ layout, onChange }: { layout: ListLayout; onChange: (lay
           {option === 'table' ? 'Table' : 'Cards'}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 
@@ -237,6 +237,7 @@ function useBulkSelection(cases: Case[], query: string) {
   const [selected, setSelectedSet] = useState<Set<string>>(() => new Set());
   const [dialog, setDialog] = useState<BulkAction | null>(null);
   const runner = useBulkRun();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new filters clear the selection
   useEffect(() => setSelectedSet(new Set()), [query]);
   // Only cases still on screen count: a case that left the list (filters, live update) is not acted on.
   const selectedCases = cases.filter((item) => selected.has(item.id));

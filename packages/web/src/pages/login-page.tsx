@@ -8,7 +8,7 @@ import { usePageTitle } from '../lib/use-page-title';
 
 /** Only same-site paths are allowed as a post-login destination. */
 function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return '/';
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return '/';
   return next;
 }
 
@@ -81,6 +81,7 @@ export function LoginPage() {
               value={email}
               onChange={(event) => setEmail(event.target.value)}
               required
+              // biome-ignore lint/a11y/noAutofocus: signing in is the page's only task, and the email field comes first
               autoFocus
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? errorId : undefined}

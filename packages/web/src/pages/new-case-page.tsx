@@ -129,25 +129,15 @@ export function NewCasePage() {
       <form className="panel form" onSubmit={(event) => void submit(event)} noValidate>
         <fieldset className="segmented-field">
           <legend>Kind</legend>
-          <div className="segmented" role="radiogroup" aria-label="Kind of case">
-            <button
-              type="button"
-              role="radio"
-              aria-checked={form.type === 'platform'}
-              className={form.type === 'platform' ? 'is-on' : ''}
-              onClick={() => setForm({ ...form, type: 'platform' })}
-            >
+          <div className="segmented">
+            <label>
+              <input type="radio" name="kind" checked={form.type === 'platform'} onChange={() => setForm({ ...form, type: 'platform' })} />
               Case
-            </button>
-            <button
-              type="button"
-              role="radio"
-              aria-checked={form.type === 'phone'}
-              className={form.type === 'phone' ? 'is-on' : ''}
-              onClick={() => setForm({ ...form, type: 'phone' })}
-            >
+            </label>
+            <label>
+              <input type="radio" name="kind" checked={form.type === 'phone'} onChange={() => setForm({ ...form, type: 'phone' })} />
               Log a call
-            </button>
+            </label>
           </div>
         </fieldset>
         <div className="field">

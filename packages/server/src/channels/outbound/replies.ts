@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { afterFailedAttempt, CHAT_CHANNELS, type DeliveryState } from '@casework/domain';
 import type { Database } from '../../db/schema.ts';
-import type { Db } from '../../db/connect.ts';
 import type { Deps } from '../../deps.ts';
 import { findCaseView, type CaseView } from '../../db/repos/case-views.ts';
 import { inTransaction } from '../../outbox/outbox.ts';

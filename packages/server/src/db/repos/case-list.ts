@@ -192,7 +192,7 @@ export async function listCases(
   // then their cases through the one case view: planning the view's joins once for 26 known
   // ids is cheaper than planning them with the filters.
   const words = f.q ? searchWords(f.q, notes) : null;
-  let statement;
+  let statement: RawBuilder<{ ids: string[]; ks?: string[]; n: number }>;
   if (f.q) statement = searchSql(actor, f, sort, cursor, limit + 1, words);
   else {
     const after = cursor && 't' in cursor ? sql`AND (${col}, c.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)` : sql``;
@@ -227,7 +227,7 @@ export async function countCasesUpTo(
   cap: number,
 ): Promise<{ total: number; totalCapped: boolean }> {
   const rest = filters(actor, f);
-  let statement;
+  let statement: RawBuilder<{ n: number }>;
   if (f.q) {
     // A search counts its candidates (read from indexes, see candidatesSql) that the actor sees.
     const candidates = candidatesSql(f.q, searchWords(f.q, true), searchScope(actor, f));

@@ -46,9 +46,12 @@ export type CaseViewRow = {
 };
 
 type From = Database & { c: Database['cases'] };
+/** The tables a case view's query reads, by their aliases: callers filter and order on them. */
+type ViewTables = { c: Database['cases']; t: Database['teams']; o: Database['users']; cu: Database['customers'] };
+type CaseViewQuery = SelectQueryBuilder<ViewTables, keyof ViewTables, CaseViewRow>;
 
 /** The one SELECT every case read goes through; callers add filters, order and limits. */
-export function selectCaseViews(db: Kysely<Database>): SelectQueryBuilder<any, any, CaseViewRow> {
+export function selectCaseViews(db: Kysely<Database>): CaseViewQuery {
   return (db as unknown as Kysely<From>)
     .selectFrom('cases as c')
     .innerJoin('teams as t', 't.id', 'c.team_id')
@@ -84,7 +87,7 @@ export function selectCaseViews(db: Kysely<Database>): SelectQueryBuilder<any, a
       >`array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id)`.as(
         'collaborator_ids',
       ),
-    ]) as unknown as SelectQueryBuilder<any, any, CaseViewRow>;
+    ]) as unknown as CaseViewQuery;
 }
 
 const d = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(v));

@@ -34,7 +34,7 @@ export function CaseActionsProvider({ children }: { children: ReactNode }) {
 
   const execute = useCallback(
     async (caseItem: Case, action: CaseAction, input?: ActionInput) => {
-      listeners.forEach((listener) => listener(caseItem.id, 'start'));
+      for (const listener of listeners) listener(caseItem.id, 'start');
       try {
         const updated = await runCaseAction(caseItem.id, action, input);
         storeCase(client, updated);
@@ -56,7 +56,7 @@ export function CaseActionsProvider({ children }: { children: ReactNode }) {
       } finally {
         // Refetch in the background so dialogs close as soon as the server has answered.
         void invalidateCaseViews(client, caseItem.id);
-        listeners.forEach((listener) => listener(caseItem.id, 'end'));
+        for (const listener of listeners) listener(caseItem.id, 'end');
       }
     },
     [client, toast],

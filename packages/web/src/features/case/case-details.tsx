@@ -34,10 +34,11 @@ export function CaseDetails({ caseItem, timeZone }: { caseItem: Case; timeZone: 
       ) : null}
       {caseItem.rating ? (
         <Row label="Rating">
-          <span aria-label={`${caseItem.rating.stars} of 5 stars`}>
+          <span aria-hidden="true">
             {'★'.repeat(caseItem.rating.stars)}
             <span className="muted">{'★'.repeat(Math.max(0, 5 - caseItem.rating.stars))}</span>
           </span>
+          <span className="visually-hidden">{caseItem.rating.stars} of 5 stars</span>
           {caseItem.rating.note ? <span className="muted"> “{caseItem.rating.note}”</span> : null}
         </Row>
       ) : null}

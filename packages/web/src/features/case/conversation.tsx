@@ -75,5 +75,9 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
 
 function dedupe(messages: Message[]): Message[] {
   const seen = new Set<string>();
-  return messages.filter((message) => (seen.has(message.id) ? false : (seen.add(message.id), true)));
+  return messages.filter((message) => {
+    if (seen.has(message.id)) return false;
+    seen.add(message.id);
+    return true;
+  });
 }

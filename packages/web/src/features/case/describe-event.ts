@@ -28,7 +28,7 @@ function side(data: Record<string, unknown> | null, which: 'from' | 'to', field:
       if (nested !== undefined) return nested;
     } else if (value !== undefined && value !== null) return value;
   }
-  const prefixed = which === 'from' ? ['from' + cap(field), 'previous' + cap(field), 'old' + cap(field)] : ['to' + cap(field), field];
+  const prefixed = which === 'from' ? [`from${cap(field)}`, `previous${cap(field)}`, `old${cap(field)}`] : [`to${cap(field)}`, field];
   return pick(data, ...prefixed);
 }
 

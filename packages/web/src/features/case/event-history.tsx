@@ -25,7 +25,11 @@ export function EventHistory({ caseId, timeZone }: { caseId: string; timeZone: s
   const seen = new Set<string>();
   const events = history.data.pages
     .flatMap((page) => page.events)
-    .filter((event) => (seen.has(event.id) ? false : (seen.add(event.id), true)))
+    .filter((event) => {
+      if (seen.has(event.id)) return false;
+      seen.add(event.id);
+      return true;
+    })
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
 
   return (

@@ -70,14 +70,16 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
         submit();
       }}
     >
-      <div className="segmented" role="radiogroup" aria-label="Message kind">
-        <button type="button" role="radio" aria-checked={!internal} className={internal ? '' : 'is-on'} onClick={() => setInternal(false)}>
+      <fieldset className="segmented" aria-label="Message kind">
+        <label>
+          <input type="radio" name={`${fieldId}-kind`} checked={!internal} onChange={() => setInternal(false)} />
           Reply
-        </button>
-        <button type="button" role="radio" aria-checked={internal} className={internal ? 'is-on' : ''} onClick={() => setInternal(true)}>
+        </label>
+        <label>
+          <input type="radio" name={`${fieldId}-kind`} checked={internal} onChange={() => setInternal(true)} />
           Internal note
-        </button>
-      </div>
+        </label>
+      </fieldset>
       {warn ? (
         <div className="reply-warning" id={warningId} role="note">
           <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">

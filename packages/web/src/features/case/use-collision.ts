@@ -23,6 +23,7 @@ export function useCollision(caseId: string | undefined) {
     }
   }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the case changes, to start its collision state afresh
   useEffect(() => {
     setChanged(false);
     inFlight.current = 0;

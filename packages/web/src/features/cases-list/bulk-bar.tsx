@@ -51,7 +51,7 @@ export function BulkBar({ selected, progress, onAction, onClear, onStop }: BulkB
     count: selected.filter((item) => item.actions.includes(action)).length,
   })).filter((item) => item.count > 0);
   return (
-    <div className="bulk-bar" role="region" aria-label="Bulk actions">
+    <section className="bulk-bar" aria-label="Bulk actions">
       {progress ? (
         <>
           <div className="bulk-progress" role="status" aria-live="polite">
@@ -100,7 +100,7 @@ export function BulkBar({ selected, progress, onAction, onClear, onStop }: BulkB
           </Button>
         </>
       )}
-    </div>
+    </section>
   );
 }
 

@@ -111,7 +111,7 @@ export function useBulkRun() {
           ).results;
         } catch (error) {
           const { title, detail } = describeError(error);
-          chunk.forEach((caseItem) => out.failed.push({ caseItem, reason: detail ? `${title}: ${detail}` : title }));
+          for (const caseItem of chunk) out.failed.push({ caseItem, reason: detail ? `${title}: ${detail}` : title });
           out.notAttempted = eligible.slice(index + BULK_CHUNK);
           if (error instanceof ApiError && error.status === 401) out.stopNote = 'Your session ended.';
           break;

@@ -34,7 +34,7 @@ export function FilterBar({ params, onChange }: Props) {
   const knownOwner = !owner || owner === 'me' || owner === 'none' || users.data?.some((user) => user.id === owner);
 
   return (
-    <div className="filter-bar" role="search" aria-label="Filter cases">
+    <search className="filter-bar" aria-label="Filter cases">
       <div className="filter-search">
         <label htmlFor={searchId} className="visually-hidden">
           Search cases
@@ -164,6 +164,6 @@ export function FilterBar({ params, onChange }: Props) {
           </button>
         ) : null}
       </div>
-    </div>
+    </search>
   );
 }

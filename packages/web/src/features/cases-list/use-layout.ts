@@ -48,7 +48,7 @@ export function useListLayout(userId: string | undefined): { layout: ListLayout;
       } catch {
         /* private mode: the choice lasts for this page only */
       }
-      listeners.forEach((notify) => notify());
+      for (const notify of listeners) notify();
     },
     [userId],
   );

@@ -32,7 +32,7 @@ export function SettingInput({ field, value, onChange, error, secretSet = false,
 
   if (!showInput) {
     return (
-      <div className={field.wide ? 'field field-wide' : 'field'} role="group" aria-labelledby={`${id}-label`}>
+      <fieldset className={field.wide ? 'field field-wide' : 'field'} aria-labelledby={`${id}-label`}>
         <span className="field-label" id={`${id}-label`}>
           {field.label}
         </span>
@@ -45,7 +45,7 @@ export function SettingInput({ field, value, onChange, error, secretSet = false,
           </Button>
         </div>
         {errorText}
-      </div>
+      </fieldset>
     );
   }
   return (

@@ -118,7 +118,7 @@ export function WebhookDialog({ webhook, onClose }: { webhook: Webhook | null; o
           {error('secret')}
         </div>
       ) : (
-        <div className="field" role="group" aria-labelledby={`${id}-secret-label`}>
+        <fieldset className="field" aria-labelledby={`${id}-secret-label`}>
           <span className="field-label" id={`${id}-secret-label`}>
             Signing secret
           </span>
@@ -129,7 +129,7 @@ export function WebhookDialog({ webhook, onClose }: { webhook: Webhook | null; o
               Change
             </Button>
           </div>
-        </div>
+        </fieldset>
       )}
       <label className="check">
         <input type="checkbox" checked={active} onChange={(event) => setActive(event.target.checked)} />

@@ -58,9 +58,9 @@ export function NextCasePanel({ work, me, claimSignal }: Props) {
     }
   }
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new signal (the `c` shortcut) claims; the latest render's `claim` sees the current next case
   useEffect(() => {
     if (claimSignal > 0) void claim();
-    // Only a new signal (the `c` shortcut) claims; the latest render's `claim` sees the current next case.
   }, [claimSignal]);
 
   const capacityReached = work.capacityReached === true;
@@ -110,8 +110,11 @@ export function NextCasePanel({ work, me, claimSignal }: Props) {
         ) : (
           <span />
         )}
-        <span className="next-count" aria-label={`${work.unassignedCount} new unassigned cases in your teams`}>
-          <strong>{work.unassignedCount}</strong> unassigned
+        <span className="next-count">
+          <span aria-hidden="true">
+            <strong>{work.unassignedCount}</strong> unassigned
+          </span>
+          <span className="visually-hidden">{work.unassignedCount} new unassigned cases in your teams</span>
         </span>
       </div>
     </section>

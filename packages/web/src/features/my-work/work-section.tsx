@@ -52,9 +52,10 @@ export function WorkSection({ section, timeZone, canClaim, onToggle }: Props) {
             <path d="M7 5l5 5-5 5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
           </svg>
           <span>{title}</span>
-          <span className="count-badge" aria-label={`${count} cases`}>
+          <span className="count-badge" aria-hidden="true">
             {count}
           </span>
+          <span className="visually-hidden">{count} cases</span>
         </button>
       </h2>
       <div id={bodyId} className="work-section-body" hidden={collapsed}>
@@ -91,7 +92,11 @@ export function WorkSection({ section, timeZone, canClaim, onToggle }: Props) {
 
 function dedupe(cases: Case[]): Case[] {
   const seen = new Set<string>();
-  return cases.filter((item) => (seen.has(item.id) ? false : (seen.add(item.id), true)));
+  return cases.filter((item) => {
+    if (seen.has(item.id)) return false;
+    seen.add(item.id);
+    return true;
+  });
 }
 
 function CardExtra({ caseItem, sectionKey, timeZone }: { caseItem: Case; sectionKey: Section['key']; timeZone: string }) {

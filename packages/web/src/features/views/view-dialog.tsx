@@ -110,7 +110,7 @@ export function ViewDialog({ view, query, onClose }: ViewDialogProps) {
             Members of these teams
           </label>
           {shared ? (
-            <div className="share-teams" role="group" aria-label="Teams that see the view">
+            <fieldset className="share-teams" aria-label="Teams that see the view">
               {(teams.data ?? []).map((team) => (
                 <label key={team.id} className="check">
                   <input
@@ -123,7 +123,7 @@ export function ViewDialog({ view, query, onClose }: ViewDialogProps) {
                   {team.name}
                 </label>
               ))}
-            </div>
+            </fieldset>
           ) : null}
           {teamsError ? <p className="field-error">Teams {teamsError}</p> : null}
         </fieldset>

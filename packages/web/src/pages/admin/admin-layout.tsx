@@ -51,6 +51,7 @@ export function AdminLayout() {
 function useActiveTabInView(ready: boolean) {
   const nav = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again when the page changes or the tabs appear, to bring the current tab into view
   useEffect(() => {
     const strip = nav.current;
     const active = strip?.querySelector<HTMLElement>('a.active');

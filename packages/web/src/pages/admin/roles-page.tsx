@@ -179,7 +179,9 @@ function groupPermissions(list: Permission[]): Record<string, Permission[]> {
   for (const permission of list) {
     const prefix = permission.key.split('.')[0] ?? 'other';
     const title = prefix === 'case' ? 'Cases' : prefix === 'admin' ? 'Administration' : prefix.charAt(0).toUpperCase() + prefix.slice(1);
-    (groups[title] ??= []).push(permission);
+    const group = groups[title] ?? [];
+    group.push(permission);
+    groups[title] = group;
   }
   return groups;
 }

@@ -58,7 +58,7 @@ function Deliveries({ id }: { id: string }) {
         </Button>
       </div>
       {webhook.isError ? <ErrorState error={webhook.error} /> : null}
-      <div className="segmented" role="group" aria-label="Show deliveries">
+      <fieldset className="segmented" aria-label="Show deliveries">
         {FILTERS.map((filter) => (
           <button
             key={filter.value}
@@ -70,7 +70,7 @@ function Deliveries({ id }: { id: string }) {
             {filter.label}
           </button>
         ))}
-      </div>
+      </fieldset>
       {list.isPending ? <LoadingState label="Loading deliveries…" /> : null}
       {list.isError && !webhook.isError ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
       {list.data && deliveries.length === 0 ? (
