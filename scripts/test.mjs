@@ -57,9 +57,29 @@ if (withBrowser) {
   }
 }
 
-// The dependency rules (scripts/check-deps.mjs prints any violation): one test, counted below.
-const deps = spawnSync(process.execPath, [path.join(root, 'scripts/check-deps.mjs')], { cwd: root, stdio: 'inherit' });
-const depsFailed = deps.status === 0 ? 0 : 1;
+// Guard rails, one test each (counted below): the dependency rules (scripts/check-deps.mjs prints any
+// violation), the type checks of every package and the linter/formatter. A failing one prints its errors.
+const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+const biome = path.join(root, 'node_modules/@biomejs/biome/bin/biome');
+const checks = [
+  { name: 'dependency rules', command: [path.join(root, 'scripts/check-deps.mjs')], inherit: true },
+  { name: 'typecheck: domain, server, widget, e2e', command: [tsc, '-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'typecheck: web', command: [tsc, '-p', 'packages/web', '--noEmit'] },
+  { name: 'typecheck: widget', command: [tsc, '-p', 'packages/widget', '--noEmit'] },
+  { name: 'typecheck: sdk', command: [tsc, '-p', 'packages/sdk/tsconfig.build.json', '--noEmit'] },
+  { name: 'lint and format (biome ci)', command: [biome, 'ci', '--colors=off', '--error-on-warnings', '.'] },
+];
+let checksFailed = 0;
+for (const check of checks) {
+  const r = spawnSync(process.execPath, check.command, { cwd: root, stdio: check.inherit ? 'inherit' : 'pipe', encoding: 'utf8' });
+  if (r.status === 0) {
+    console.log(`✓ ${check.name}`);
+    continue;
+  }
+  checksFailed += 1;
+  console.error(`✗ ${check.name} failed:`);
+  if (!check.inherit) console.error(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`);
+}
 
 const report = path.join(os.tmpdir(), `casework-vitest-${process.pid}.json`);
 const projects = ['domain', 'server', ...(withBrowser ? ['e2e'] : [])].flatMap((p) => ['--project', p]);
@@ -94,7 +114,7 @@ try {
   failed = Math.max(1, failed);
 }
 if (run.status !== 0 && failed === 0) failed = 1;
-passed += 1 - depsFailed;
-failed += depsFailed;
+passed += checks.length - checksFailed;
+failed += checksFailed;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
