@@ -96,9 +96,10 @@ function rows(o: BenchOptions, f: Figures): Row[] {
   return [
     {
       figure: 'import',
-      value: `${f.import.perSecond} cases/s (${f.import.cases} in ${f.import.seconds} s${cpuSplit(f.import.cpuUsPerCase, 'case', 'µs', pg)})`,
-      target: pg ? '≥ 20000/s' : '≥ 5000/s',
-      ok: f.import.perSecond >= (pg ? 20000 : 5000),
+      value: `${f.import.perSecond} cases/s (${f.import.cases} in ${f.import.seconds} s, ${f.import.messages} messages${cpuSplit(f.import.cpuUsPerCase, 'case', 'µs', pg)})`,
+      // Issue 4: cases alone; issue 14: cases with their conversations (~5 messages each) on PostgreSQL.
+      target: pg ? (f.import.messages ? '≥ 10000/s with messages' : '≥ 20000/s') : '≥ 5000/s',
+      ok: f.import.perSecond >= (pg ? (f.import.messages ? 10000 : 20000) : 5000),
     },
     { figure: 'cold start to /readyz', value: `${f.coldStartMs} ms`, target: '—', ok: null },
     {
