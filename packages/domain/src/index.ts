@@ -8,3 +8,4 @@ export * from './limits.ts';
 export * from './delivery.ts';
 export * from './webhooks.ts';
 export * from './saved-views.ts';
+export * from './fields.ts';

@@ -33,6 +33,7 @@ const MATRIX: Record<Permission, readonly [admin: 0 | 1, supervisor: 0 | 1, agen
   'admin.channels': [1, 0, 0, 0],
   'admin.tokens': [1, 0, 0, 0],
   'admin.views': [1, 1, 0, 0],
+  'admin.fields': [1, 0, 0, 0],
 };
 
 describe('built-in roles (SPEC §5 matrix)', () => {

@@ -25,6 +25,7 @@ export const PERMISSION_CATALOGUE = {
   'admin.channels': 'Manage channels and outbound webhooks',
   'admin.tokens': 'Manage API tokens of every user',
   'admin.views': 'Share saved views of the Cases list with teams, and change or remove shared views',
+  'admin.fields': 'Define custom case fields',
 } as const;
 export type Permission = keyof typeof PERMISSION_CATALOGUE;
 export const PERMISSIONS = Object.keys(PERMISSION_CATALOGUE) as Permission[];
@@ -33,7 +34,15 @@ export function isPermission(v: string): v is Permission {
   return Object.hasOwn(PERMISSION_CATALOGUE, v);
 }
 
-const ADMIN_ONLY: Permission[] = ['case.import', 'admin.users', 'admin.teams', 'admin.roles', 'admin.channels', 'admin.tokens'];
+const ADMIN_ONLY: Permission[] = [
+  'case.import',
+  'admin.users',
+  'admin.teams',
+  'admin.roles',
+  'admin.channels',
+  'admin.tokens',
+  'admin.fields',
+];
 const SUPERVISOR: Permission[] = PERMISSIONS.filter((p) => !ADMIN_ONLY.includes(p) && !p.endsWith('.own') && p !== 'case.message.team');
 
 /** The four built-in roles of SPEC §5. Admins can copy them or create others. */
