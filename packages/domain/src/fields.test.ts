@@ -10,6 +10,7 @@ import {
   parseFieldFilter,
   type FieldDefinition,
   type FieldType,
+  type FieldValues,
 } from './fields.ts';
 
 const def = (type: FieldType, extra: Partial<FieldDefinition> = {}): FieldDefinition => ({
@@ -226,7 +227,7 @@ describe('fieldsBlockingResolve', () => {
     ["this team's required field blocks", [req('date', { teamIds: ['support'] })], {}, 'completed', ['date']],
     ['all missing are named, in definition order', [req('select'), def('text'), req('number')], {}, 'completed', ['select', 'number']],
   ] as const)('%s', (_name, defs, fields, resolution, keys) => {
-    expect(fieldsBlockingResolve(defs, { teamId: 'support', fields }, resolution).map((d) => d.key)).toEqual(keys);
+    expect(fieldsBlockingResolve(defs, { teamId: 'support', fields: fields as FieldValues }, resolution).map((d) => d.key)).toEqual(keys);
   });
 });
 

@@ -40,7 +40,7 @@ export type FieldDefinition = {
 };
 
 /** A stored value: text, date (YYYY-MM-DD) and select are strings, multiselect a list of options. */
-export type FieldValue = string | number | boolean | readonly string[];
+export type FieldValue = string | number | boolean | string[];
 export type FieldValues = Readonly<Record<string, FieldValue>>;
 
 export type FieldProblem = { field: string; message: string };

@@ -10,6 +10,8 @@ export type ProblemCode =
   | 'queue_empty'
   | 'transition_not_allowed'
   | 'capacity_reached'
+  /** Resolving a case whose required custom fields are not set (409, `fields` names them). */
+  | 'fields_required'
   | 'conflict'
   | 'rate_limited'
   | 'payload_too_large'

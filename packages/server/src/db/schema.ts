@@ -92,6 +92,20 @@ export type CaseTable = {
   resolved_at: Timestamp | null;
   wake_at: Timestamp | null;
   last_activity_at: Timestamp;
+  /** Custom field values `{key: value}` (migration 019). */
+  fields: ColumnType<Record<string, unknown>, string | undefined, string>;
+};
+
+/** A custom field definition (migration 019). */
+export type CaseFieldTable = {
+  key: string;
+  label: string;
+  type: string;
+  options: string[] | null;
+  required: boolean;
+  team_ids: string[] | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 };
 
 export type CollaboratorTable = { case_id: string; user_id: string; created_at: CreatedAt };
@@ -263,6 +277,7 @@ export type Database = {
   customers: CustomerTable;
   case_search: CaseSearchTable;
   cases: CaseTable;
+  case_fields: CaseFieldTable;
   case_collaborators: CollaboratorTable;
   messages: MessageTable;
   case_events: CaseEventTable;

@@ -11,6 +11,7 @@ import { COUNT_CAP, cursorFits, decodeListCursor, listCases } from '../db/repos/
 import { invalid, notFound, type FieldError } from '../errors.ts';
 import { withIdempotency } from './idempotency.ts';
 import { CaseFilterFields, readCaseFilter } from './case-filters.ts';
+import { FIELD_FILTER_PATTERN, parseFieldFilters } from './field-filters.ts';
 
 const CustomerInput = Type.Object(
   {
@@ -39,7 +40,11 @@ const ListQuery = Type.Object(
     cursor: Type.Optional(Type.String({ maxLength: 400 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // `field.<key>=value`: cases whose custom field has this value (a multiselect: includes this option).
+    patternProperties: { [FIELD_FILTER_PATTERN]: Type.String({ maxLength: 1000 }) },
+  },
 );
 
 export const caseRoutes: RouteModule = (app, deps) => {
@@ -112,11 +117,12 @@ export const caseRoutes: RouteModule = (app, deps) => {
       const { filter, sort } = readCaseFilter(actor, qs, errors);
       const cursor = rawCursor ? decodeListCursor(rawCursor) : null;
       if (rawCursor && (!cursor || !cursorFits(cursor, sort))) errors.push({ field: 'cursor', message: 'is not a cursor from this list' });
+      const fields = await parseFieldFilters(deps.db.kysely, qs, errors);
       if (errors.length) throw invalid(errors);
       // Internal notes are for users: everyone who reaches this list is one (a session, or a user's
       // API token, which reads the same notes at GET /cases/:id/messages); customers (chat, widget,
       // SDK) have no search.
-      const result = await listCases(deps.db.kysely, actor, filter, sort, limit ?? 25, cursor, true);
+      const result = await listCases(deps.db.kysely, actor, { ...filter, fields }, sort, limit ?? 25, cursor, true);
       return {
         cases: result.cases.map((c) => {
           const match = result.matches.get(c.id);

@@ -2,7 +2,7 @@ import { LIMITS } from '@casework/domain';
 import { Type } from '@fastify/type-provider-typebox';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
-import { CaseTypeSchema, DateTime, Id, Nullable, ResolutionSchema, StatusSchema, Text, problems } from './schemas.ts';
+import { CaseTypeSchema, DateTime, FieldValueSchema, Id, Nullable, ResolutionSchema, StatusSchema, Text, problems } from './schemas.ts';
 import { withIdempotency } from './idempotency.ts';
 import { IMPORT_MAX_CASES, importCases } from '../use-cases/import-cases.ts';
 
@@ -53,6 +53,14 @@ const ImportCase = Type.Object(
     description: Type.Optional(Nullable(Text(LIMITS.description))),
     messages: Type.Optional(
       Type.Array(ImportMessage, { maxItems: 1000, description: 'The conversation: stored as history, never sent to anyone.' }),
+    ),
+    fields: Type.Optional(
+      Nullable(
+        Type.Record(Type.String({ maxLength: 64 }), Nullable(FieldValueSchema), {
+          description:
+            'Custom field values by key, checked as an edit (an unknown key or a wrong type is a 400 naming cases.<i>.fields.<key>)',
+        }),
+      ),
     ),
   },
   { additionalProperties: false },

@@ -28,6 +28,7 @@ export function caseJson(v: CaseView, actor: AppUser) {
     resolvedAt: iso(v.resolvedAt),
     wakeAt: iso(v.wakeAt),
     actions: actionsFor(actor, v),
+    ...(v.fields ? { fields: { ...v.fields } } : {}),
   };
 }
 export type CaseJson = ReturnType<typeof caseJson>;

@@ -22,6 +22,7 @@ import { caseChannelRoutes } from './case-channel.routes.ts';
 import { demoRoutes } from './demo.routes.ts';
 import { viewRoutes } from './views.routes.ts';
 import { bulkRoutes } from './bulk.routes.ts';
+import { caseFieldRoutes } from './case-fields.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -41,6 +42,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   tokenRoutes,
   organisationRoutes,
   importRoutes,
+  caseFieldRoutes,
   channelRoutes,
   webhookRoutes,
   providerWebhookRoutes,

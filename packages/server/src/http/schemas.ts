@@ -17,6 +17,9 @@ export const ResolutionSchema = StringEnum(RESOLUTIONS);
 export const DateTime = Type.String({ format: 'date-time' });
 export const Text = (max: number, min = 0) => Type.String({ minLength: min, maxLength: max });
 
+/** A custom field's value: text, date (YYYY-MM-DD) and select are strings, a multiselect a list of options. */
+export const FieldValueSchema = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]);
+
 export const CustomerSchema = Type.Object({
   id: Type.String(),
   name: Nullable(Type.String()),
@@ -52,6 +55,11 @@ export const CaseSchema = Type.Object({
   resolvedAt: Nullable(Type.String()),
   wakeAt: Nullable(Type.String()),
   actions: Type.Array(StringEnum(CASE_ACTIONS)),
+  fields: Type.Optional(
+    Type.Record(Type.String(), FieldValueSchema, {
+      description: 'Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields.',
+    }),
+  ),
 });
 
 /** Where a listed case matched a search: plain text with the matching words as ranges (render them as marks; never as markup). */

@@ -16,6 +16,7 @@ import type { RouteModule } from '../http/route-types.ts';
  * so nobody ships an endpoint without deciding who may call it.
  */
 const EXPECTED = `
+DELETE /api/v1/case-fields/:key admin.fields
 DELETE /api/v1/cases/:id/collaborators/:userId case:assign
 DELETE /api/v1/cases/:id/follow case:unfollow
 DELETE /api/v1/cases/:id/viewing authenticated
@@ -26,6 +27,7 @@ DELETE /api/v1/tokens/:id authenticated
 DELETE /api/v1/views/:id authenticated
 DELETE /api/v1/webhooks/:id admin.channels
 GET /* public
+GET /api/v1/case-fields authenticated
 GET /api/v1/cases authenticated
 GET /api/v1/cases/:id authenticated
 GET /api/v1/cases/:id/attachments/:attachmentId authenticated
@@ -63,6 +65,7 @@ GET /metrics public
 GET /readyz public
 GET /widget.js public
 OPTIONS /api/v1/chat/* public
+PATCH /api/v1/case-fields/:key admin.fields
 PATCH /api/v1/channels/:id admin.channels
 PATCH /api/v1/me authenticated
 PATCH /api/v1/organisation admin.users
@@ -73,6 +76,7 @@ PATCH /api/v1/views/:id authenticated
 PATCH /api/v1/webhooks/:id admin.channels
 POST /api/v1/auth/login public
 POST /api/v1/auth/logout public
+POST /api/v1/case-fields admin.fields
 POST /api/v1/cases case.create
 POST /api/v1/cases/:id/assign case:assign
 POST /api/v1/cases/:id/cancel case:cancel

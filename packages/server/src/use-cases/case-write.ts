@@ -170,6 +170,11 @@ export type LifecycleAction = {
   event: (c: CaseView, now: Date) => LifecycleEvent;
   /** Facts the domain needs, read in the transaction once the actor may act: the event to apply. */
   facts?: (trx: Kysely<Database>, c: CaseView, event: LifecycleEvent) => Promise<LifecycleEvent>;
+  /**
+   * A condition outside the lifecycle, checked on the locked case once the domain accepts the
+   * event (so a refused transition answers as such first): it throws its problem.
+   */
+  check?: (trx: Kysely<Database>, c: CaseView) => Promise<void>;
   /** Writes that go with the change, in its transaction (a note). */
   with?: (trx: Kysely<Database>, c: CaseView) => Promise<void>;
 };
@@ -187,6 +192,11 @@ export async function runLifecycleAction(deps: Deps, actor: AppUser, caseId: str
     const asked = spec.event(c, now);
     if (!can(actor, action, c)) throw refusal(action, c, asked, now);
     const event = spec.facts ? await spec.facts(trx, c, asked) : asked;
+    if (spec.check) {
+      const outcome = transition(c, event, now);
+      if (!outcome.ok) throw refusalProblem(c, event, outcome);
+      await spec.check(trx, c);
+    }
     await spec.with?.(trx, c);
     return writeLifecycle(trx, c, event, { actor, now });
   });

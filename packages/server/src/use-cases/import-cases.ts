@@ -3,6 +3,7 @@ import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { matchOrCreateCustomers } from '../db/repos/customer-match.ts';
+import { listFieldDefinitions } from '../db/repos/case-fields.ts';
 import { announceCommitted, type LiveNotice } from '../outbox/outbox.ts';
 import { newReferences, uuidv7Many } from '../ids.ts';
 import { forbidden, invalid } from '../errors.ts';
@@ -78,7 +79,8 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
   const created = new Array<string>(n),
     resolved = new Array<string | null>(n),
     wake = new Array<string | null>(n);
-  const activity = new Array<string>(n);
+  const activity = new Array<string>(n),
+    fields = new Array<string | null>(n);
   for (let k = 0; k < n; k++) {
     const i = at[k]!;
     const r = rows[i]!;
@@ -95,6 +97,7 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
     resolved[k] = iso(r.resolvedAt);
     wake[k] = iso(r.wakeAt);
     activity[k] = r.lastActivityAt.toISOString();
+    fields[k] = r.fields;
   }
   return {
     subject: textArray(subject),
@@ -110,6 +113,7 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
     resolved: plainArray(resolved),
     wake: plainArray(wake),
     activity: plainArray(activity),
+    fields: textArray(fields),
   };
 }
 
@@ -126,15 +130,16 @@ async function insertCases(trx: Kysely<Database>, ids: string[], rows: ImportRow
     const pendingIds = plainArray(pending.map((i) => ids[i]!));
     const r = await sql<{ n: number }>`WITH ins AS (
         INSERT INTO cases (id, reference, subject, description, type, type_rank, status, resolution,
-          team_id, owner_id, customer_id, created_at, updated_at, resolved_at, wake_at, last_activity_at)
+          team_id, owner_id, customer_id, created_at, updated_at, resolved_at, wake_at, last_activity_at, fields)
         SELECT u.id, u.reference, u.subject, u.description, u.type, u.type_rank, u.status, u.resolution,
-          u.team_id, u.owner_id, u.customer_id, u.created_at, u.last_activity_at, u.resolved_at, u.wake_at, u.last_activity_at
+          u.team_id, u.owner_id, u.customer_id, u.created_at, u.last_activity_at, u.resolved_at, u.wake_at, u.last_activity_at,
+          coalesce(u.fields, '{}'::jsonb)
         FROM unnest(${pendingIds}::uuid[], ${plainArray(newReferences(pending.length))}::text[], ${c.subject}::text[],
           ${c.description}::text[], ${c.type}::text[], ${c.typeRank}::smallint[], ${c.status}::text[], ${c.resolution}::text[],
           ${c.team}::uuid[], ${c.owner}::uuid[], ${c.customer}::uuid[], ${c.created}::timestamptz[], ${c.resolved}::timestamptz[],
-          ${c.wake}::timestamptz[], ${c.activity}::timestamptz[])
+          ${c.wake}::timestamptz[], ${c.activity}::timestamptz[], ${c.fields}::jsonb[])
           AS u(id, reference, subject, description, type, type_rank, status, resolution, team_id, owner_id, customer_id,
-            created_at, resolved_at, wake_at, last_activity_at)
+            created_at, resolved_at, wake_at, last_activity_at, fields)
         ON CONFLICT (reference) DO NOTHING
         RETURNING id)
       SELECT x.n::int AS n FROM unnest(${pendingIds}::uuid[]) WITH ORDINALITY AS x(id, n) WHERE x.id NOT IN (SELECT id FROM ins)`.execute(
@@ -204,7 +209,8 @@ export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[
   const now = deps.clock.now();
   const { ids, notices } = await deps.db.kysely.transaction().execute(async (trx) => {
     const known = await loadKnown(trx, items);
-    const { rows, errors } = validateImport(items, known);
+    const defs = items.some((it) => it.fields) ? await listFieldDefinitions(trx) : [];
+    const { rows, errors } = validateImport(items, known, defs);
     const messages = validateMessages(items, known, errors, MAX_ERRORS);
     if (errors.length) throw invalid(errors, `${errors.length}${errors.length >= 100 ? '+' : ''} invalid field(s); nothing was imported.`);
     withConversationTimes(rows, messages);

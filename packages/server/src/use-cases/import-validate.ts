@@ -1,4 +1,4 @@
-import { isOpen, TYPE_RANK, type CaseType, type Resolution, type Status } from '@casework/domain';
+import { editFieldValues, isOpen, TYPE_RANK, type CaseType, type FieldDefinition, type Resolution, type Status } from '@casework/domain';
 import type { CustomerInput } from '../db/repos/customers.ts';
 import type { FieldError } from '../errors.ts';
 
@@ -26,6 +26,8 @@ export type ImportItem = {
   description?: string | null;
   /** The conversation, any order (SPEC §10): stored as history, never sent. */
   messages?: ImportMessage[];
+  /** Custom field values `{key: value}`, checked like an edit (SPEC §10). */
+  fields?: Record<string, unknown> | null;
 };
 
 /** A validated case, ready to insert. */
@@ -44,6 +46,8 @@ export type ImportRow = {
   lastActivityAt: Date;
   collaboratorIds: string[];
   customer: CustomerInput | null;
+  /** The custom field values as JSON, or null for none. */
+  fields: string | null;
 };
 
 /**
@@ -102,8 +106,19 @@ function timesOf(item: ImportItem, err: (field: string, message: string) => void
   return { createdAt, resolvedAt, wakeAt };
 }
 
+/** The item's field values as stored (JSON), checked by the domain as an edit of an empty case; problems are named `fields.<key>`. */
+function fieldsOf(item: ImportItem, teamId: string, defs: readonly FieldDefinition[], err: (field: string, message: string) => void) {
+  if (!item.fields || Object.keys(item.fields).length === 0) return null;
+  const edit = editFieldValues(defs, teamId, {}, item.fields);
+  if (!edit.ok) {
+    for (const p of edit.problems) err(p.field, p.message);
+    return null;
+  }
+  return Object.keys(edit.values).length ? JSON.stringify(edit.values) : null;
+}
+
 /** Checks one item against the lifecycle's invariants and the known ids; returns its row, or null after reporting errors. */
-function checkItem(item: ImportItem, i: number, known: KnownIds, errors: FieldError[]): ImportRow | null {
+function checkItem(item: ImportItem, i: number, known: KnownIds, defs: readonly FieldDefinition[], errors: FieldError[]): ImportRow | null {
   const before = errors.length;
   const err = (field: string, message: string) => {
     if (errors.length < MAX_ERRORS) errors.push({ field: `cases.${i}.${field}`, message });
@@ -113,6 +128,7 @@ function checkItem(item: ImportItem, i: number, known: KnownIds, errors: FieldEr
   const ownerId = ownerOf(item, known, err);
   const resolution = resolutionOf(item, err);
   const { createdAt, resolvedAt, wakeAt } = timesOf(item, err);
+  const fields = fieldsOf(item, teamId, defs, err);
   const collaboratorIds = item.collaboratorIds?.length ? [...new Set(item.collaboratorIds.map((c) => c.toLowerCase()))] : NONE;
   collaboratorIds.forEach((c, j) => {
     if (known.missingUsers.has(c)) err(`collaboratorIds.${j}`, 'no such user');
@@ -134,6 +150,7 @@ function checkItem(item: ImportItem, i: number, known: KnownIds, errors: FieldEr
     lastActivityAt: r && r > createdAt ? r : createdAt,
     collaboratorIds,
     customer: item.customer ?? null,
+    fields,
   };
 }
 
@@ -142,11 +159,15 @@ function checkItem(item: ImportItem, i: number, known: KnownIds, errors: FieldEr
  * must agree with owner, resolution and times the way the lifecycle would have left them.
  * `updated`/`last activity` become the latest of createdAt and resolvedAt (a wake time is a plan, not activity).
  */
-export function validateImport(items: ImportItem[], known: KnownIds): { rows: ImportRow[]; errors: FieldError[] } {
+export function validateImport(
+  items: ImportItem[],
+  known: KnownIds,
+  defs: readonly FieldDefinition[] = [],
+): { rows: ImportRow[]; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const rows: ImportRow[] = [];
   items.forEach((item, i) => {
-    const row = checkItem(item, i, known, errors);
+    const row = checkItem(item, i, known, defs, errors);
     if (row) rows.push(row);
   });
   return { rows, errors };

@@ -3,6 +3,7 @@ import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { runLifecycleAction, type CaseWriteResult } from './case-write.ts';
 import { addNote } from './post-message.ts';
+import { requireFieldsToResolve } from './case-field-values.ts';
 
 /** Sets a case to waiting (optionally until a wake time); pressed on a waiting case, wakes it. */
 export function setWaiting(deps: Deps, actor: AppUser, caseId: string, wakeAt: Date | null): Promise<CaseWriteResult> {
@@ -17,7 +18,10 @@ export function wakeCase(deps: Deps, actor: AppUser, caseId: string): Promise<Ca
   return runLifecycleAction(deps, actor, caseId, { action: 'wake', event: () => ({ kind: 'wake' }) });
 }
 
-/** Resolves (completed/unresolved) or cancels a case; an optional note is kept as an internal note. */
+/**
+ * Resolves (completed/unresolved) or cancels a case; an optional note is kept as an internal note.
+ * Resolving waits for the case's required custom fields (409 `fields_required` naming them).
+ */
 export function resolveCase(
   deps: Deps,
   actor: AppUser,
@@ -29,6 +33,7 @@ export function resolveCase(
   return runLifecycleAction(deps, actor, caseId, {
     action,
     event: () => ({ kind: 'resolve', resolution }),
+    check: (trx, c) => requireFieldsToResolve(trx, c, resolution),
     ...(note ? { with: (trx, c) => addNote(trx, c, actor, note, deps.clock.now()) } : {}),
   });
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { seesEveryCase, type CaseType, type Status } from '@casework/domain';
+import { seesEveryCase, type CaseType, type FieldValue, type Status } from '@casework/domain';
 import type { Database } from '../schema.ts';
 import type { AppUser } from '../../auth/actor.ts';
 import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
@@ -15,6 +15,8 @@ export type CaseFilter = {
   q?: string;
   createdFrom?: Date;
   createdTo?: Date;
+  /** Custom field values every case must have (`field.<key>=value`; a multiselect value is the list of options it must include). */
+  fields?: Record<string, FieldValue>;
 };
 /** Newest first by created or updated time; `relevance` (searches only) best match first. */
 export type CaseSort = 'created' | 'updated' | 'relevance';
@@ -92,8 +94,8 @@ function pageSql(
   n: number,
 ) {
   const order = sql`ORDER BY ${col} DESC, c.id DESC LIMIT ${n}`;
-  // Selective filters (an owner, following) have better indexes than the teams' order.
-  const selective = f.owner?.kind === 'user' || f.following;
+  // Selective filters (an owner, following, a custom field) have better indexes than the teams' order.
+  const selective = f.owner?.kind === 'user' || f.following || hasFieldFilter(f);
   if (seesEveryCase(actor) || withinOwnTeams(actor, f) || selective) {
     return sql<{ id: string }>`SELECT c.id FROM cases c WHERE ${cond} ${after} ${order}`;
   }
@@ -106,6 +108,8 @@ function pageSql(
   return sql<{ id: string }>`SELECT x.id FROM (${sql.join(arms, sql` UNION ALL `)}) x ORDER BY x.t DESC, x.id DESC LIMIT ${n}`;
 }
 
+const hasFieldFilter = (f: CaseFilter) => Boolean(f.fields && Object.keys(f.fields).length);
+
 function filters(actor: AppUser, f: CaseFilter) {
   const parts = [sql<boolean>`true`];
   if (f.status?.length) parts.push(sql`c.status = ANY(${f.status}::text[])`);
@@ -116,6 +120,8 @@ function filters(actor: AppUser, f: CaseFilter) {
   if (f.following) parts.push(sql`EXISTS (SELECT 1 FROM case_collaborators fc WHERE fc.case_id = c.id AND fc.user_id = ${actor.id}::uuid)`);
   if (f.createdFrom) parts.push(sql`c.created_at >= ${f.createdFrom}`);
   if (f.createdTo) parts.push(sql`c.created_at < ${f.createdTo}`);
+  // Containment over the GIN index cases_fields, whose condition (values present) is stated so the planner may use it (migration 019).
+  if (hasFieldFilter(f)) parts.push(sql`c.fields @> ${JSON.stringify(f.fields)}::jsonb AND c.fields <> '{}'::jsonb`);
   return sql<boolean>`${sql.join(parts, sql` AND `)}`;
 }
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { CaseFacts, CaseType, Resolution, ResolutionReason, Status } from '@casework/domain';
+import type { CaseFacts, CaseType, FieldValues, Resolution, ResolutionReason, Status } from '@casework/domain';
 import type { Database } from '../schema.ts';
 
 /** A case as read for presenting: the row plus names and collaborators. */
@@ -14,6 +14,8 @@ export type CaseView = CaseFacts & {
   rating: { stars: number; note: string | null } | null;
   updatedAt: Date;
   lastActivityAt: Date;
+  /** Custom field values; absent where a read does not carry them (the claim and My Work functions' rows). */
+  fields?: FieldValues;
 };
 
 export type CaseViewRow = {
@@ -43,6 +45,8 @@ export type CaseViewRow = {
   wake_at: Date | null;
   last_activity_at: Date;
   collaborator_ids: string[];
+  /** Absent from the claim and My Work functions' rows. */
+  fields?: Record<string, unknown>;
 };
 
 type From = Database & { c: Database['cases'] };
@@ -82,6 +86,7 @@ export function selectCaseViews(db: Kysely<Database>): CaseViewQuery {
       'c.resolved_at',
       'c.wake_at',
       'c.last_activity_at',
+      'c.fields',
       sql<
         string[]
       >`array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id)`.as(
@@ -115,6 +120,7 @@ export function toCaseView(r: CaseViewRow): CaseView {
     resolvedAt: d(r.resolved_at),
     wakeAt: d(r.wake_at),
     lastActivityAt: d(r.last_activity_at)!,
+    ...(r.fields ? { fields: r.fields as FieldValues } : {}),
   };
 }
 
