@@ -5221,6 +5221,10 @@ export interface paths {
                                     resolvedAt: string | null;
                                     wakeAt: string | null;
                                     actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                    /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                                    fields?: {
+                                        [key: string]: string | number | boolean | string[];
+                                    };
                                 };
                                 problem?: {
                                     type: string;
