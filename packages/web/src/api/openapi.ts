@@ -718,6 +718,10 @@ export interface paths {
                                     resolvedAt: string | null;
                                     wakeAt: string | null;
                                     actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                    /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                                    fields?: {
+                                        [key: string]: string | number | boolean | string[];
+                                    };
                                 };
                                 reason: string;
                             } | null;
@@ -762,6 +766,10 @@ export interface paths {
                                     resolvedAt: string | null;
                                     wakeAt: string | null;
                                     actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                    /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                                    fields?: {
+                                        [key: string]: string | number | boolean | string[];
+                                    };
                                 }[];
                                 nextCursor: string | null;
                             }[];
@@ -910,6 +918,10 @@ export interface paths {
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
                                 actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                                fields?: {
+                                    [key: string]: string | number | boolean | string[];
+                                };
                             }[];
                             nextCursor: string | null;
                         };
@@ -1071,6 +1083,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -1524,6 +1540,10 @@ export interface paths {
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
                                 actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                                fields?: {
+                                    [key: string]: string | number | boolean | string[];
+                                };
                             } & {
                                 /** @description Present when the list was searched (q). */
                                 match?: {
@@ -1687,6 +1707,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -1857,6 +1881,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -2018,6 +2046,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -2235,6 +2267,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -2445,6 +2481,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -2657,6 +2697,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -2867,6 +2911,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -3080,6 +3128,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -3292,6 +3344,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -3502,6 +3558,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -3712,6 +3772,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -3903,6 +3967,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -4118,6 +4186,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -4326,6 +4398,10 @@ export interface paths {
                             resolvedAt: string | null;
                             wakeAt: string | null;
                             actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
                         };
                     };
                 };
@@ -9290,6 +9366,9 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
+                            fields?: {
+                                [key: string]: (string | number | boolean | string[]) | null;
+                            } | null;
                         }[];
                     };
                 };
@@ -9414,6 +9493,600 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The custom case fields, in the order they were defined */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fields: {
+                                key: string;
+                                label: string;
+                                /** @enum {string} */
+                                type: "text" | "number" | "date" | "select" | "multiselect" | "checkbox";
+                                options: string[] | null;
+                                /** @description The case cannot be resolved (completed or unresolved) until the field is set */
+                                required: boolean;
+                                /** @description Empty: the field shows on every team's cases */
+                                teamIds: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request (problem+json, with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The role or token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Define a custom case field */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Lower-case letters, digits and _ */
+                        key: string;
+                        label: string;
+                        /** @enum {string} */
+                        type: "text" | "number" | "date" | "select" | "multiselect" | "checkbox";
+                        options?: string[] | null;
+                        required?: boolean;
+                        teamIds?: string[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            label: string;
+                            /** @enum {string} */
+                            type: "text" | "number" | "date" | "select" | "multiselect" | "checkbox";
+                            options: string[] | null;
+                            /** @description The case cannot be resolved (completed or unresolved) until the field is set */
+                            required: boolean;
+                            /** @description Empty: the field shows on every team's cases */
+                            teamIds: string[];
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-fields/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a field and every case's value of it */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (problem+json, with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a field's label, options, requirement or teams */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            /** @description The key and the type cannot change (delete the field and define it again) */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label?: string;
+                        options?: string[] | null;
+                        required?: boolean;
+                        teamIds?: string[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            label: string;
+                            /** @enum {string} */
+                            type: "text" | "number" | "date" | "select" | "multiselect" | "checkbox";
+                            options: string[] | null;
+                            /** @description The case cannot be resolved (completed or unresolved) until the field is set */
+                            required: boolean;
+                            /** @description Empty: the field shows on every team's cases */
+                            teamIds: string[];
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/channels": {
