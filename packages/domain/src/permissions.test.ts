@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_ROLES, CASE_ACTIONS, PERMISSIONS, actionsFor, can, canMessage, canView, isPermission } from './permissions.ts';
+import {
+  BUILT_IN_ROLES,
+  CASE_ACTIONS,
+  PERMISSIONS,
+  actionsFor,
+  can,
+  canMessage,
+  canView,
+  canViewCustomer,
+  isPermission,
+} from './permissions.ts';
 import type { BuiltInRoleId, Permission } from './permissions.ts';
 import { STATUSES } from './types.ts';
 import type { Actor, CaseFacts } from './types.ts';
@@ -27,6 +37,8 @@ const MATRIX: Record<Permission, readonly [admin: 0 | 1, supervisor: 0 | 1, agen
   'case.message': [1, 1, 0, 0],
   'case.message.team': [0, 0, 1, 0],
   'case.import': [1, 0, 0, 0],
+  'customer.edit': [1, 1, 1, 0],
+  'customer.merge': [1, 1, 0, 0],
   'admin.users': [1, 0, 0, 0],
   'admin.teams': [1, 0, 0, 0],
   'admin.roles': [1, 0, 0, 0],
@@ -117,6 +129,26 @@ describe('canView', () => {
   it('membership of several teams: any of them counts', () => {
     expect(canView(actorOf('agent', { teamIds: ['a', 'b', 'c'] }), subject({ teamId: 'c' }))).toBe(true);
     expect(canView(actorOf('agent', { teamIds: [] }), subject({ teamId: 'c' }))).toBe(false);
+  });
+});
+
+describe('canViewCustomer: seen through any one of the customer’s cases', () => {
+  const cases = (...relations: Relation[]) => relations.map((r) => RELATIONS[r]);
+  const TABLE: { cases: Subject[]; visible: readonly [boolean, boolean, boolean, boolean]; what: string }[] = [
+    { what: 'no cases at all', cases: [], visible: [true, true, false, false] },
+    { what: 'only outsider cases', cases: cases('outsider', 'outsider, unowned'), visible: [true, true, false, false] },
+    { what: 'one team case among outsider ones', cases: cases('outsider', 'team member, unowned'), visible: [true, true, true, true] },
+    { what: 'a followed case elsewhere', cases: cases('outsider', 'follower only'), visible: [true, true, true, true] },
+    { what: 'an owned case moved elsewhere', cases: cases('owner (case moved to another team)'), visible: [true, true, true, true] },
+  ];
+  const cells = TABLE.flatMap((row) => ROLES.map((role, i) => ({ ...row, role, expected: row.visible[i] })));
+  it.each(cells)('$role, $what → $expected', ({ role, cases: cs, expected }) => {
+    expect(canViewCustomer(actorOf(role), cs)).toBe(expected);
+  });
+  it('agrees with canView: visible iff view_all or some case is visible', () => {
+    for (const role of ROLES)
+      for (const r of Object.keys(RELATIONS) as Relation[])
+        expect(canViewCustomer(actorOf(role), [RELATIONS[r]])).toBe(canView(actorOf(role), RELATIONS[r]));
   });
 });
 

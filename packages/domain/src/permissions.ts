@@ -19,6 +19,8 @@ export const PERMISSION_CATALOGUE = {
   'case.message': 'Reply and add notes on any case you can see',
   'case.message.team': "Reply and add notes on your own and your teams' cases",
   'case.import': 'Import cases from another helpdesk',
+  'customer.edit': 'Edit the contact details of customers you can see',
+  'customer.merge': 'Merge two customers you can see into one',
   'admin.users': 'Manage users',
   'admin.teams': 'Manage teams and members',
   'admin.roles': 'Manage roles',
@@ -60,6 +62,7 @@ export const BUILT_IN_ROLES = {
       'case.resolve.own',
       'case.follow',
       'case.message.team',
+      'customer.edit',
     ],
   },
   viewer: { name: 'Viewer', permissions: ['case.view_team', 'case.follow'] },
@@ -138,6 +141,16 @@ export function actionsFor(user: Actor, c: Subject): CaseAction[] {
 
 export function can(user: Actor, action: CaseAction, c: Subject): boolean {
   return canView(user, c) && RULES[action](user, c);
+}
+
+/**
+ * A user sees a customer if they see every case, or at least one of the customer's cases
+ * (SPEC §5: a customer known only from another team's cases is as hidden as those cases, so
+ * the list, the profile and the lookup reveal no more than the Cases list does). The profile
+ * and caseCount then show only the cases canView allows.
+ */
+export function canViewCustomer(user: Actor, customerCases: readonly Subject[]): boolean {
+  return seesEveryCase(user) || customerCases.some((c) => canView(user, c));
 }
 
 type Creator = Pick<Actor, 'id' | 'permissions' | 'teamIds'>;

@@ -62,6 +62,9 @@ export type CustomerTable = {
   /** The customer's id in the helpdesk their history was imported from (migration 017). */
   external_id: Generated<string | null>;
   created_at: CreatedAt;
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+  merged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 };
 
 /** One full-text document per case, kept by triggers (migration 017); only search reads it. */

@@ -127,3 +127,13 @@ export function visibleElsewhere(actor: Actor): RawBuilder<boolean>[] {
       AND c.owner_id IS DISTINCT FROM ${me} AND ${elsewhere}`,
   ];
 }
+
+/**
+ * canViewCustomer as a condition on the customers row `cu`: the customer of at least one case
+ * the actor sees (visibleTo), or anyone for an actor who sees every case. The probe reads
+ * cases_customer_created (migration 016) alone.
+ */
+export function customerVisibleTo(actor: Actor): RawBuilder<boolean> {
+  if (seesEveryCase(actor)) return sql<boolean>`true`;
+  return sql<boolean>`EXISTS (SELECT 1 FROM cases c WHERE c.customer_id = cu.id AND ${visibleTo(actor)})`;
+}

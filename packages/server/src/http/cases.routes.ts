@@ -3,7 +3,7 @@ import { LIMITS, canView } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { caseJson } from './presenters.ts';
-import { CaseSchema, CaseTypeSchema, Id, IdParams, Nullable, SearchMatchSchema, Text, problems } from './schemas.ts';
+import { CaseSchema, CaseTypeSchema, Id, IdParams, Nullable, SearchMatchSchema, Text, problems, uuid } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { createCase } from '../use-cases/create-case.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
@@ -30,6 +30,9 @@ const CreateBody = Type.Object(
     ownerId: Type.Optional(Nullable(Id)),
     description: Type.Optional(Nullable(Text(LIMITS.description))),
     customer: Type.Optional(Nullable(CustomerInput)),
+    customerId: Type.Optional(
+      Nullable(uuid('An existing customer the user sees (GET /customers), instead of `customer` (which matches by email or phone)')),
+    ),
   },
   { additionalProperties: false },
 );
@@ -58,6 +61,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
       const actor = actorOf(req);
       const b = req.body;
       if (!b.subject.trim()) throw invalid([{ field: 'subject', message: 'must not be blank' }]);
+      if (b.customerId && b.customer) throw invalid([{ field: 'customerId', message: 'give either customerId or customer, not both' }]);
       const view = await withIdempotency(deps, req, reply, async () => {
         const v = await createCase(deps, actor, {
           subject: b.subject.trim(),
@@ -66,6 +70,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
           ownerId: b.ownerId?.toLowerCase() ?? null,
           description: b.description ?? null,
           customer: b.customer ?? null,
+          customerId: b.customerId?.toLowerCase() ?? null,
         });
         return { status: 201, body: caseJson(v, actor) };
       });

@@ -23,6 +23,7 @@ import { demoRoutes } from './demo.routes.ts';
 import { viewRoutes } from './views.routes.ts';
 import { bulkRoutes } from './bulk.routes.ts';
 import { caseFieldRoutes } from './case-fields.routes.ts';
+import { customerRoutes } from './customers.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -50,4 +51,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   widgetRoutes,
   caseChannelRoutes,
   demoRoutes,
+  customerRoutes,
 ];

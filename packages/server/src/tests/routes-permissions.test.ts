@@ -41,6 +41,8 @@ GET /api/v1/chat/channels/:key public
 GET /api/v1/chat/sessions/:id public
 GET /api/v1/chat/sessions/:id/messages public
 GET /api/v1/chat/sessions/:id/stream public
+GET /api/v1/customers authenticated
+GET /api/v1/customers/:id authenticated
 GET /api/v1/events authenticated
 GET /api/v1/me authenticated
 GET /api/v1/me/preferences authenticated
@@ -67,6 +69,7 @@ GET /widget.js public
 OPTIONS /api/v1/chat/* public
 PATCH /api/v1/case-fields/:key admin.fields
 PATCH /api/v1/channels/:id admin.channels
+PATCH /api/v1/customers/:id customer.edit
 PATCH /api/v1/me authenticated
 PATCH /api/v1/organisation admin.users
 PATCH /api/v1/roles/:id admin.roles
@@ -97,6 +100,7 @@ POST /api/v1/chat/sessions public
 POST /api/v1/chat/sessions/:id/end public
 POST /api/v1/chat/sessions/:id/messages public
 POST /api/v1/chat/sessions/:id/rating public
+POST /api/v1/customers/:id/merge customer.merge
 POST /api/v1/import/cases case.import
 POST /api/v1/me/work/claim-next case.claim
 POST /api/v1/roles admin.roles

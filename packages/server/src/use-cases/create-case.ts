@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { TYPE_RANK, initialStatus, mayCreateOnTeam, mayNameOwner, type CaseType } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
@@ -10,6 +10,7 @@ import { newReference, uuidv7 } from '../ids.ts';
 import { checkCapacity } from './case-write.ts';
 import { forbidden, invalid } from '../errors.ts';
 import { linkCaseChannel } from '../db/repos/conversations.ts';
+import { customerVisibleTo } from '../db/sql-rules.ts';
 
 /** A channel-scoped token creates only its channel's cases (its team, its type). */
 function checkChannelScope(actor: AppUser, input: NewCase): void {
@@ -33,8 +34,18 @@ export type NewCase = {
   ownerId: string | null;
   description: string | null;
   customer: CustomerInput | null;
+  /** An existing customer the actor sees (the New case form's lookup), instead of `customer`. */
+  customerId?: string | null;
   followUpOf?: string | null;
 };
+
+/** The id of a customer the actor sees (held until commit, so a merge waits), or a 400 naming customerId. */
+async function existingCustomer(trx: Kysely<Database>, actor: AppUser, id: string): Promise<string> {
+  const r = await sql<{ id: string }>`SELECT cu.id::text AS id FROM customers cu
+    WHERE cu.id = ${id}::uuid AND cu.merged_into IS NULL AND ${customerVisibleTo(actor)} FOR SHARE OF cu`.execute(trx);
+  if (!r.rows[0]) throw invalid([{ field: 'customerId', message: 'no such customer' }]);
+  return r.rows[0].id;
+}
 
 /** Inserts a case row with a fresh reference (retrying the rare collision). */
 export async function insertCase(trx: Kysely<Database>, input: NewCase & { customerId: string | null }, now: Date): Promise<string> {
@@ -92,7 +103,11 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
       if (!m) throw invalid([{ field: 'ownerId', message: 'the owner must be an active member of the team' }]);
       await checkCapacity(trx, input.ownerId);
     }
-    const customerId = input.customer ? await findOrCreateCustomer(trx, input.customer, now) : null;
+    const customerId = input.customerId
+      ? await existingCustomer(trx, actor, input.customerId)
+      : input.customer
+        ? await findOrCreateCustomer(trx, input.customer, now)
+        : null;
     const caseId = await insertCase(trx, { ...input, customerId }, now);
     const scope = actor.channelScope;
     if (scope) await linkCaseChannel(trx, caseId, scope.channelId, customerAddress(scope.type, input.customer), now);

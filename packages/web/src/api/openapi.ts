@@ -1665,6 +1665,7 @@ export interface paths {
                             email?: string | null;
                             phone?: string | null;
                         } | null;
+                        customerId?: string | null;
                     };
                 };
             };
@@ -13893,6 +13894,757 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List and search customers (by name, email or phone), by name
+         * @description A user sees a customer when they see every case or at least one of the customer’s cases; other customers answer 404 and are never listed. `caseCount` and `cases` count and list only the cases the user may see.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Part of a name, email or phone (one or two characters: the start of the name) */
+                    q?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            customers: {
+                                id: string;
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                /** @description Cases of this customer the user may see */
+                                caseCount: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The role or token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer with their cases, newest first
+         * @description A user sees a customer when they see every case or at least one of the customer’s cases; other customers answer 404 and are never listed. `caseCount` and `cases` count and list only the cases the user may see.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    casesCursor?: string;
+                    casesLimit?: number;
+                    /** @description `true`: only open cases */
+                    open?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            /** @description Cases of this customer the user may see */
+                            caseCount: number;
+                            createdAt: string;
+                            /** @description Customers merged into this one: their email and phone still reach it */
+                            mergedIdentities: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            }[];
+                            /** @description The visible cases, newest first (a page; see casesNextCursor) */
+                            cases: {
+                                id: string;
+                                reference: string;
+                                subject: string;
+                                description: string | null;
+                                /** @enum {string} */
+                                type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
+                                /** @enum {string} */
+                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                resolution: ("completed" | "unresolved" | "canceled") | null;
+                                resolutionReason: "abandoned" | null;
+                                teamId: string;
+                                teamName: string;
+                                ownerId: string | null;
+                                ownerName: string | null;
+                                collaboratorIds: string[];
+                                customer: {
+                                    id: string;
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                } | null;
+                                followUpOf: string | null;
+                                rating: {
+                                    stars: number;
+                                    note: string | null;
+                                } | null;
+                                createdAt: string;
+                                updatedAt: string;
+                                resolvedAt: string | null;
+                                wakeAt: string | null;
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                                fields?: {
+                                    [key: string]: string | number | boolean | string[];
+                                };
+                            }[];
+                            casesNextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The role or token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a customer’s name, email or phone
+         * @description An email another customer has answers 409 naming `email` (merge the two instead). A customer keeps at least one of the three.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string | null;
+                        email?: string | null;
+                        phone?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            /** @description Cases of this customer the user may see */
+                            caseCount: number;
+                            createdAt: string;
+                            /** @description Customers merged into this one: their email and phone still reach it */
+                            mergedIdentities: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            }[];
+                            /** @description The visible cases, newest first (a page; see casesNextCursor) */
+                            cases: {
+                                id: string;
+                                reference: string;
+                                subject: string;
+                                description: string | null;
+                                /** @enum {string} */
+                                type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
+                                /** @enum {string} */
+                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                resolution: ("completed" | "unresolved" | "canceled") | null;
+                                resolutionReason: "abandoned" | null;
+                                teamId: string;
+                                teamName: string;
+                                ownerId: string | null;
+                                ownerName: string | null;
+                                collaboratorIds: string[];
+                                customer: {
+                                    id: string;
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                } | null;
+                                followUpOf: string | null;
+                                rating: {
+                                    stars: number;
+                                    note: string | null;
+                                } | null;
+                                createdAt: string;
+                                updatedAt: string;
+                                resolvedAt: string | null;
+                                wakeAt: string | null;
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                                fields?: {
+                                    [key: string]: string | number | boolean | string[];
+                                };
+                            }[];
+                            casesNextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge this customer into another
+         * @description Every case and chat of this customer moves to `intoCustomerId` (a `case.customer_changed` event on each case), the survivor takes the details it lacks, and this customer’s email and phone keep reaching the survivor. Answers the surviving customer. Merging a customer into itself is a 400.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description An id (UUID)
+                         */
+                        intoCustomerId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            /** @description Cases of this customer the user may see */
+                            caseCount: number;
+                            createdAt: string;
+                            /** @description Customers merged into this one: their email and phone still reach it */
+                            mergedIdentities: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            }[];
+                            /** @description The visible cases, newest first (a page; see casesNextCursor) */
+                            cases: {
+                                id: string;
+                                reference: string;
+                                subject: string;
+                                description: string | null;
+                                /** @enum {string} */
+                                type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
+                                /** @enum {string} */
+                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                resolution: ("completed" | "unresolved" | "canceled") | null;
+                                resolutionReason: "abandoned" | null;
+                                teamId: string;
+                                teamName: string;
+                                ownerId: string | null;
+                                ownerName: string | null;
+                                collaboratorIds: string[];
+                                customer: {
+                                    id: string;
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                } | null;
+                                followUpOf: string | null;
+                                rating: {
+                                    stars: number;
+                                    note: string | null;
+                                } | null;
+                                createdAt: string;
+                                updatedAt: string;
+                                resolvedAt: string | null;
+                                wakeAt: string | null;
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                                fields?: {
+                                    [key: string]: string | number | boolean | string[];
+                                };
+                            }[];
+                            casesNextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

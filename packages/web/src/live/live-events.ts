@@ -19,6 +19,7 @@ export const CASE_EVENTS = [
   'case.updated',
   'case.viewers_changed',
   'case.delivery_changed',
+  'case.customer_changed',
 ] as const;
 
 /** Events that say nothing about the case's content (presence): no list refetch, no collision. */

@@ -39,22 +39,26 @@ async function loadExisting(trx: Kysely<Database>, emails: string[], phones: str
       .set(r.id, { id: r.id, name: r.name, email: r.email, phone: r.phone, externalId: r.external_id, isNew: false, changed: false })
       .get(r.id)!;
   if (externalIds.length) {
-    const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, c.external_id, c.external_id AS k FROM customers c
-      WHERE c.external_id = ANY(${externalIds}::text[])`.execute(trx);
+    const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, c.external_id, f.external_id AS k FROM customers f
+      JOIN customers c ON c.id = COALESCE(f.merged_into, f.id)
+      WHERE f.external_id = ANY(${externalIds}::text[])`.execute(trx);
     for (const row of r.rows) byExternal.set(row.k, rec(row));
   }
-  // One index probe per key (customers_email, customers_phone), whatever the planner's
+  // A merged customer's external id, email or phone reaches the customer it was merged into
+  // (migration 016). One index probe per key (customers_email, customers_phone), whatever the planner's
   // statistics say: compared as `= ANY(keys)`, thousands of keys made it scan every customer.
   if (emails.length) {
     const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, c.external_id, x.k FROM unnest(${emails}::text[]) AS x(k)
-      CROSS JOIN LATERAL (SELECT id, name, email, phone, external_id FROM customers
-        WHERE email IS NOT NULL AND lower(email) = x.k ORDER BY created_at, id LIMIT 1) c`.execute(trx);
+      CROSS JOIN LATERAL (SELECT cu.id, cu.name, cu.email, cu.phone, cu.external_id
+        FROM (SELECT id, merged_into FROM customers WHERE email IS NOT NULL AND lower(email) = x.k ORDER BY created_at, id LIMIT 1) f
+        JOIN customers cu ON cu.id = COALESCE(f.merged_into, f.id)) c`.execute(trx);
     for (const row of r.rows) byEmail.set(row.k, rec(row));
   }
   if (phones.length) {
     const r = await sql<Row>`SELECT c.id::text AS id, c.name, c.email, c.phone, c.external_id, x.k FROM unnest(${phones}::text[]) AS x(k)
-      CROSS JOIN LATERAL (SELECT id, name, email, phone, external_id FROM customers
-        WHERE phone IS NOT NULL AND phone = x.k ORDER BY created_at, id LIMIT 1) c`.execute(trx);
+      CROSS JOIN LATERAL (SELECT cu.id, cu.name, cu.email, cu.phone, cu.external_id
+        FROM (SELECT id, merged_into FROM customers WHERE phone IS NOT NULL AND phone = x.k ORDER BY created_at, id LIMIT 1) f
+        JOIN customers cu ON cu.id = COALESCE(f.merged_into, f.id)) c`.execute(trx);
     for (const row of r.rows) byPhone.set(row.k, rec(row));
   }
   return { byEmail, byPhone, byExternal };

@@ -10,6 +10,11 @@ export type CustomerInput = {
   externalId?: string | null;
 };
 
+// A merged customer's row stays, pointing at the one it was merged into (migration 016): its
+// email and phone reach that one. The match is share-locked, so a merge running at the same time
+// either waits for this case (and moves it) or has committed, and the pointer is read after it.
+const survivor = sql<string>`COALESCE(merged_into, id)::text`.as('id');
+
 /** Matches a customer by email (case-insensitive), then phone; creates one if new. Fills in missing details. */
 export async function findOrCreateCustomer(trx: Kysely<Database>, input: CustomerInput, now: Date): Promise<string | null> {
   const email = input.email?.trim() || null;
@@ -20,12 +25,21 @@ export async function findOrCreateCustomer(trx: Kysely<Database>, input: Custome
   if (email)
     found = await trx
       .selectFrom('customers')
-      .select('id')
+      .select(survivor)
       .where(sql`lower(email)`, '=', email.toLowerCase())
       .orderBy('created_at')
+      .limit(1)
+      .forShare()
       .executeTakeFirst();
   if (!found && phone)
-    found = await trx.selectFrom('customers').select('id').where('phone', '=', phone).orderBy('created_at').executeTakeFirst();
+    found = await trx
+      .selectFrom('customers')
+      .select(survivor)
+      .where('phone', '=', phone)
+      .orderBy('created_at')
+      .limit(1)
+      .forShare()
+      .executeTakeFirst();
   if (found) {
     await sql`UPDATE customers SET name = COALESCE(name, ${name}), email = COALESCE(email, ${email}), phone = COALESCE(phone, ${phone})
       WHERE id = ${found.id}::uuid AND (name IS NULL OR email IS NULL OR phone IS NULL)`.execute(trx);

@@ -93,6 +93,12 @@ export function describeEvent(event: CaseEvent, names: Names): string {
       if (state === 'delivered') return 'A reply was delivered';
       return 'A reply was sent';
     }
+    case 'customer_changed': {
+      const to = text(side(data, 'to', 'name'));
+      const from = text(side(data, 'from', 'name'));
+      if (pick(data, 'merged') === true) return `${actor} merged ${from ?? 'a customer'} into ${to ?? 'another customer'}`;
+      return to ? `${actor} changed the customer to ${to}` : `${actor} changed the customer`;
+    }
     case 'woken':
     case 'woke':
       return 'The case woke up';
