@@ -5,10 +5,10 @@ import { AxeBuilder } from '@axe-core/playwright';
 /** Violations of this impact fail a test; moderate and minor ones are reported by `axeViolations` only. */
 const BLOCKING = new Set(['critical', 'serious']);
 
-export type AxeFinding = { id: string; impact: string; help: string; nodes: number; targets: string[] };
+type AxeFinding = { id: string; impact: string; help: string; nodes: number; targets: string[] };
 
 /** Runs axe-core (WCAG 2.1 A/AA and best practices) on the page as it is now. */
-export async function axeViolations(page: Page): Promise<AxeFinding[]> {
+async function axeViolations(page: Page): Promise<AxeFinding[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   return result.violations.map((v) => ({
     id: v.id,

@@ -38,7 +38,7 @@ export type Org = {
   users: Record<'alice' | 'bob' | 'sue' | 'vic', { id: string; email: string; password: string; name: string }>;
 };
 
-export const PASSWORD = 'password-e2e-1';
+const PASSWORD = 'password-e2e-1';
 
 /** Two teams and four people: two agents, a supervisor and a viewer. */
 export async function seedOrg(admin: Api): Promise<Org> {

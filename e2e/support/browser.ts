@@ -4,7 +4,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { ROOT } from './server.ts';
 import { expectAccessible } from './a11y.ts';
 
-export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 /**
  * Debian's Chromium, headless, never a downloaded browser. Every context it opens records

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import pg from 'pg';
 
-export const PG_ADMIN_URL = process.env.CASEWORK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN_URL = process.env.CASEWORK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function postgresAnswers(url = PG_ADMIN_URL): Promise<boolean> {
   const u = new URL(url);

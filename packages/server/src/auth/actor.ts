@@ -16,7 +16,7 @@ export type AppUser = Actor & {
   expiresAt: Date | null;
 };
 
-export type ChannelScope = { channelId: string; teamId: string; type: CaseType };
+type ChannelScope = { channelId: string; teamId: string; type: CaseType };
 
 /**
  * What a channel-scoped token may do: create its channel's cases and work on its team's cases,

@@ -24,7 +24,7 @@ export type Ceilings = {
 };
 
 /** One pgbench run of a claim script: claims per second, and the claims its calls asked for that found the queue empty. */
-export type SqlClaims = { perSecond: number; clients: number; seconds: number; emptyAnswers: number };
+type SqlClaims = { perSecond: number; clients: number; seconds: number; emptyAnswers: number };
 
 /** `clients` loops of GET /healthz for `seconds`: the most requests per second this server and load generator can do. */
 export async function measureHttpCeiling(t: Target, clients: number, seconds: number): Promise<number> {

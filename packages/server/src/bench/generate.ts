@@ -103,7 +103,7 @@ function statusFor(ageDays: number, rng: Rng): Status {
   ] as const);
 }
 
-export const subjectFor = (rng: Rng, i: number, word = rng.pick(WORDS)) =>
+const subjectFor = (rng: Rng, i: number, word = rng.pick(WORDS)) =>
   `${rng.pick(PROBLEMS)} ${word} (order ${100000 + ((i * 7919) % 900000)})`;
 
 function customerFor(rng: Rng, poolSize: number): ImportItem['customer'] {

@@ -5,10 +5,10 @@ import type { Org } from './org.ts';
 import type { Target } from './scenarios.ts';
 
 /** The figures one answer's `Server-Timing` header gives, in ms. */
-export type ServerSplit = { total: number; db: number; commit: number; statements: number };
+type ServerSplit = { total: number; db: number; commit: number; statements: number };
 
 /** Reads `total`, `db` (with `desc="N statements"`) and `commit` from a Server-Timing header. */
-export function parseServerTiming(header: string | undefined): ServerSplit | null {
+function parseServerTiming(header: string | undefined): ServerSplit | null {
   if (!header) return null;
   const dur = (name: string) => Number(new RegExp(`(?:^|,\\s*)${name};dur=([\\d.]+)`).exec(header)?.[1] ?? Number.NaN);
   const statements = Number(/db;dur=[\d.]+;desc="(\d+) statements"/.exec(header)?.[1] ?? Number.NaN);
@@ -125,7 +125,7 @@ export async function measureLatency(t: Target, org: Org, agentIndex: number, fr
 }
 
 /** The budget of an endpoint's median over GET /healthz's, in ms (a write also gets its commit). */
-export function budget(e: EndpointLatency): number | null {
+function budget(e: EndpointLatency): number | null {
   if (e.kind === 'read') return 1;
   if (e.kind === 'my-work') return 2;
   if (e.kind === 'write') return 2 + (Number.isFinite(e.commitMs) ? e.commitMs : 0);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export type DbKind = 'pglite' | 'postgres';
+type DbKind = 'pglite' | 'postgres';
 
 /** What one benchmark run does: sizes, time bounds and where it writes. */
 export type BenchOptions = {

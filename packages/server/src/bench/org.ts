@@ -10,7 +10,7 @@ import { randomToken, sha256, uuidv7 } from '../ids.ts';
 import type { BenchOptions } from './options.ts';
 import { Rng } from './stats.ts';
 
-export type Agent = { id: string; token: string; teamIds: string[]; zone: string | null };
+type Agent = { id: string; token: string; teamIds: string[]; zone: string | null };
 export type Org = { teams: string[]; agents: Agent[]; members: Map<string, number[]>; adminToken: string };
 export type Store = { dataDir?: string; databaseUrl?: string; drop(): Promise<void>; open(): Promise<Db> };
 

@@ -173,7 +173,7 @@ function rows(o: BenchOptions, f: Figures): Row[] {
 }
 
 /** Per-scenario latency of the list and search phases (which filter or query makes the tail). */
-export function scenarioTable(phases: Record<string, Record<string, Latency>>): string[] {
+function scenarioTable(phases: Record<string, Record<string, Latency>>): string[] {
   const rowsOut = Object.entries(phases).flatMap(([phase, byName]) =>
     Object.entries(byName)
       .sort(([a], [b]) => a.localeCompare(b))

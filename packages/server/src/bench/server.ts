@@ -9,10 +9,10 @@ export type ServerEnv = { dataDir?: string; databaseUrl?: string; logFile: strin
 export type Server = { base: string; pid: number; startMs: number; stop(): Promise<void> };
 
 export const ROOT = path.resolve(import.meta.dirname, '../../../..');
-export const ADMIN = { email: 'bench-admin@bench.test', password: 'bench-admin-password' };
+const ADMIN = { email: 'bench-admin@bench.test', password: 'bench-admin-password' };
 
 /** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -94,7 +94,7 @@ export async function serverRss(base: string): Promise<number> {
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; NaN elsewhere). */
-export function cpuMs(pid: number): number {
+function cpuMs(pid: number): number {
   try {
     return statCpuMs(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {

@@ -4,7 +4,7 @@ import type { FieldError } from '../errors.ts';
 type Spec = { fields: readonly string[]; secrets: readonly string[]; required: readonly string[] };
 
 /** What each channel type may configure; secrets are write-only and stored encrypted. */
-export const SETTINGS_SPEC = {
+const SETTINGS_SPEC = {
   web_connect: { fields: ['title', 'greeting', 'color'], secrets: [], required: [] },
   support_sdk: { fields: ['title', 'greeting'], secrets: [], required: [] },
   email: { fields: ['address', 'fromName', 'smtpUrl', 'smtpUser'], secrets: ['smtpPassword'], required: ['address'] },

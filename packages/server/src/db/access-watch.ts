@@ -11,7 +11,7 @@ type AcquireOptions = Parameters<Driver['acquireConnection']>[0];
  * channel, the organisation's time zone). Cached identities
  * (auth/identity-cache.ts) are valid only while none of these changed.
  */
-export const ACCESS_TABLES = ['users', 'roles', 'teams', 'team_members', 'api_tokens', 'sessions', 'channels', 'organisation'] as const;
+const ACCESS_TABLES = ['users', 'roles', 'teams', 'team_members', 'api_tokens', 'sessions', 'channels', 'organisation'] as const;
 
 /** The channel on which PostgreSQL announces committed changes of those tables (migration 009). */
 export const ACCESS_CHANNEL = 'casework_access';

@@ -10,7 +10,7 @@ import { Mutex } from './mutex.ts';
 import { acquireDirLock } from './dir-lock.ts';
 import { ACCESS_CHANNEL, watchAccessWrites } from './access-watch.ts';
 
-export type DbKind = 'pglite' | 'postgres';
+type DbKind = 'pglite' | 'postgres';
 
 /** A database handle: typed queries plus the few raw abilities the app needs. */
 export type Db = {

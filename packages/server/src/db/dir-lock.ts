@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export class DataDirLockedError extends Error {
+class DataDirLockedError extends Error {
   constructor(dir: string, pid: number) {
     super(
       `The data folder ${dir} is in use by another Casework process (pid ${pid}). ` +

@@ -1,9 +1,9 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
-export type OrganisationTable = {
+type OrganisationTable = {
   id: ColumnType<number, number, never>;
   name: string;
   time_zone: string;
@@ -12,7 +12,7 @@ export type OrganisationTable = {
   updated_at: Timestamp;
 };
 
-export type RoleTable = {
+type RoleTable = {
   id: string;
   name: string;
   permissions: string[];
@@ -20,7 +20,7 @@ export type RoleTable = {
   created_at: CreatedAt;
 };
 
-export type UserTable = {
+type UserTable = {
   id: string;
   email: string;
   name: string;
@@ -32,10 +32,10 @@ export type UserTable = {
   updated_at: Timestamp;
 };
 
-export type TeamTable = { id: string; name: string; created_at: CreatedAt };
-export type TeamMemberTable = { team_id: string; user_id: string; created_at: CreatedAt };
+type TeamTable = { id: string; name: string; created_at: CreatedAt };
+type TeamMemberTable = { team_id: string; user_id: string; created_at: CreatedAt };
 
-export type SessionTable = {
+type SessionTable = {
   id: string; // sha-256 of the cookie value
   user_id: string;
   created_at: CreatedAt;
@@ -43,7 +43,7 @@ export type SessionTable = {
   last_seen_at: Timestamp;
 };
 
-export type ApiTokenTable = {
+type ApiTokenTable = {
   id: string;
   user_id: string;
   name: string;
@@ -54,7 +54,7 @@ export type ApiTokenTable = {
   channel_id: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
-export type CustomerTable = {
+type CustomerTable = {
   id: string;
   name: string | null;
   email: string | null;
@@ -68,7 +68,7 @@ export type CustomerTable = {
 };
 
 /** One full-text document per case, kept by triggers (migration 017); only search reads it. */
-export type CaseSearchTable = {
+type CaseSearchTable = {
   case_id: string;
   team_id: string;
   doc: string;
@@ -133,13 +133,13 @@ export type CaseEventTable = {
   created_at: Timestamp;
 };
 
-export type PreferenceTable = {
+type PreferenceTable = {
   user_id: string;
   collapsed_sections: string[];
   updated_at: Timestamp;
 };
 
-export type IdempotencyTable = {
+type IdempotencyTable = {
   scope: string;
   key: string;
   status_code: number;
@@ -151,7 +151,7 @@ export type IdempotencyTable = {
 };
 
 // Channels (migration 002).
-export type ChannelTable = {
+type ChannelTable = {
   id: string;
   type: string;
   name: string;
@@ -165,9 +165,9 @@ export type ChannelTable = {
   created_at: Timestamp;
   updated_at: Timestamp;
 };
-export type SecretKeyTable = { id: string; key: string; created_at: CreatedAt };
-export type CaseChannelTable = { case_id: string; channel_id: string; customer_address: string | null; created_at: Timestamp };
-export type ChannelConversationTable = {
+type SecretKeyTable = { id: string; key: string; created_at: CreatedAt };
+type CaseChannelTable = { case_id: string; channel_id: string; customer_address: string | null; created_at: Timestamp };
+type ChannelConversationTable = {
   channel_id: string;
   kind: string;
   external_id: string;
@@ -175,7 +175,7 @@ export type ChannelConversationTable = {
   created_at: Timestamp;
   updated_at: Timestamp;
 };
-export type InboundMessageTable = {
+type InboundMessageTable = {
   id: string;
   channel_id: string;
   provider_id: string;
@@ -188,7 +188,7 @@ export type InboundMessageTable = {
   next_attempt_at: Timestamp;
   last_error: string | null;
 };
-export type MessageChannelRefTable = {
+type MessageChannelRefTable = {
   message_id: string;
   case_id: string;
   channel_id: string;
@@ -197,7 +197,7 @@ export type MessageChannelRefTable = {
   direction: string;
   created_at: Timestamp;
 };
-export type MessageAttachmentTable = {
+type MessageAttachmentTable = {
   id: string;
   message_id: string;
   filename: string | null;
@@ -206,7 +206,7 @@ export type MessageAttachmentTable = {
   content: Uint8Array | null;
   created_at: Timestamp;
 };
-export type OutboundMessageTable = {
+type OutboundMessageTable = {
   id: string;
   message_id: string;
   case_id: string;
@@ -220,7 +220,7 @@ export type OutboundMessageTable = {
   state_at: Timestamp;
   created_at: Timestamp;
 };
-export type ChatSessionTable = {
+type ChatSessionTable = {
   id: string;
   channel_id: string;
   case_id: string;
@@ -230,7 +230,7 @@ export type ChatSessionTable = {
   rated_at: Timestamp | null;
   created_at: Timestamp;
 };
-export type WebhookTable = {
+type WebhookTable = {
   id: string;
   url: string;
   events: string[];
@@ -240,7 +240,7 @@ export type WebhookTable = {
   created_at: Timestamp;
   updated_at: Timestamp;
 };
-export type WebhookDeliveryTable = {
+type WebhookDeliveryTable = {
   id: string;
   webhook_id: string;
   event_id: ColumnType<string, string | number, never>;
@@ -258,7 +258,7 @@ export type WebhookDeliveryTable = {
 };
 
 // Saved views (migration 018).
-export type SavedViewTable = {
+type SavedViewTable = {
   id: string;
   owner_id: string;
   name: string;
@@ -267,7 +267,7 @@ export type SavedViewTable = {
   created_at: CreatedAt;
   updated_at: Timestamp;
 };
-export type SavedViewTeamTable = { view_id: string; team_id: string };
+type SavedViewTeamTable = { view_id: string; team_id: string };
 
 export type Database = {
   organisation: OrganisationTable;
@@ -300,7 +300,3 @@ export type Database = {
   saved_views: SavedViewTable;
   saved_view_teams: SavedViewTeamTable;
 };
-
-export type CaseRow = Selectable<CaseTable>;
-export type NewCaseRow = Insertable<CaseTable>;
-export type UserRow = Selectable<UserTable>;

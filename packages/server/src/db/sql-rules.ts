@@ -24,7 +24,7 @@ import {
  */
 
 /** A SQL string literal. */
-export const lit = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+const lit = (v: string): string => `'${v.replaceAll("'", "''")}'`;
 const list = (xs: readonly string[]): string => `(${xs.map(lit).join(', ')})`;
 
 /** The queue condition (SPEC §3.1, the domain's QUEUED) on a row's status and owner. */
@@ -40,7 +40,7 @@ export const queued = (alias: string): string => queuedOn(`${alias}.status`, `${
 export const openStatus = (alias: string): string => `${alias}.status IN ${list(OPEN_STATUSES)}`;
 
 /** A chat type (the domain's CHAT_TYPES / isChatType), or, with `chat` false, any other type. */
-export const chatType = (alias: string, chat = true): string => `${alias}.type ${chat ? 'IN' : 'NOT IN'} ${list(CHAT_TYPES)}`;
+const chatType = (alias: string, chat = true): string => `${alias}.type ${chat ? 'IN' : 'NOT IN'} ${list(CHAT_TYPES)}`;
 
 const RANKS = Object.values(TYPE_RANK).sort((a, b) => a - b);
 if (RANKS.some((r, i) => r !== RANKS[0]! + i)) throw new Error('TYPE_RANK must number the case types consecutively');
@@ -49,9 +49,6 @@ export const TYPE_RANKS = `generate_series(${RANKS[0]}, ${RANKS[RANKS.length - 1
 
 /** Rows per (team, type rank) a locking queue pick looks at, so concurrent claimers each find a free one. */
 export const QUEUE_LOCK_DEPTH = 8;
-
-/** Placeholders a section condition names: the user, and the bounds of the user's day. */
-export type SectionInputs = 'user' | 'day_start' | 'day_end';
 
 function sectionCondition(rule: SectionRule, alias: string): string {
   const c = alias;
@@ -66,7 +63,7 @@ function sectionCondition(rule: SectionRule, alias: string): string {
   return parts.join(' AND ');
 }
 
-/** The SQL twin of the domain's sectionOf for one section, from SECTION_RULES (placeholders: SectionInputs). */
+/** The SQL twin of the domain's sectionOf for one section, from SECTION_RULES (placeholders: {user}, {day_start} and {day_end}, the bounds of the user's day). */
 export const section = (key: SectionKey, alias = 'c'): string => sectionCondition(SECTION_RULES[key], alias);
 
 /** Replaces each `{name}` placeholder of a fragment with SQL text (a server function's variables). */

@@ -73,7 +73,7 @@ function spanFor(type: CaseType, rng: Rng): number {
 }
 
 /** The end of a story that starts at `createdAt`, never later than a minute before now. */
-export function endAfter(createdAt: Date, span: number, t: DemoTime, rng: Rng): Date {
+function endAfter(createdAt: Date, span: number, t: DemoTime, rng: Rng): Date {
   const latest = t.now.getTime() - MIN;
   const end = createdAt.getTime() + span;
   if (end <= latest) return new Date(end);

@@ -14,7 +14,7 @@ import { seededRng } from './demo-rng.ts';
 export type DemoLogin = { email: string; password: string; role: string; name: string };
 
 /** About how many cases the demo organisation has. */
-export const DEMO_CASES = 300;
+const DEMO_CASES = 300;
 const CUSTOMERS = 170;
 const DAY = 86_400_000;
 

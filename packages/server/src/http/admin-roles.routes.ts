@@ -6,7 +6,7 @@ import { problems } from './schemas.ts';
 import { Name } from './admin-schemas.ts';
 import { createRole, deleteRole, listRoles, updateRole } from '../use-cases/admin-roles.ts';
 
-export const RoleSchema = Type.Object({
+const RoleSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   permissions: Type.Array(Type.String()),

@@ -5,7 +5,7 @@ import { pathId } from './ids.ts';
 import { Name } from './admin-schemas.ts';
 import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from '../use-cases/admin-teams.ts';
 
-export const TeamSchema = Type.Object({ id: Type.String(), name: Type.String(), memberIds: Type.Array(Type.String()) });
+const TeamSchema = Type.Object({ id: Type.String(), name: Type.String(), memberIds: Type.Array(Type.String()) });
 
 const CreateBody = Type.Object({ name: Name() }, { additionalProperties: false });
 const PatchBody = Type.Object(

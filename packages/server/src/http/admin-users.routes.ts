@@ -7,7 +7,7 @@ import { pathId } from './ids.ts';
 import { Name, ZoneInput } from './admin-schemas.ts';
 import { createUser, getUser, listUsers, updateUser } from '../use-cases/admin-users.ts';
 
-export const UserSchema = Type.Object({
+const UserSchema = Type.Object({
   id: Type.String(),
   email: Type.String(),
   name: Type.String(),

@@ -17,7 +17,7 @@ const TITLES: Record<number, string> = {
 };
 
 /** One problem+json answer for the OpenAPI document (and the response serializer). */
-export const problemAnswer = (status: number) => ({ ...problems(status)[status], description: TITLES[status] ?? 'Problem' });
+const problemAnswer = (status: number) => ({ ...problems(status)[status], description: TITLES[status] ?? 'Problem' });
 
 /**
  * The error statuses any route can answer, from what it is: every route may be rate limited
@@ -26,7 +26,7 @@ export const problemAnswer = (status: number) => ({ ...problems(status)[status],
  * which most routes refuse); a path naming something answers 404; a method with a body can be
  * sent one too large (413) or not JSON (415). Route-specific statuses are declared by the route.
  */
-export function commonAnswers(route: Pick<RouteOptions, 'method' | 'url' | 'config'>): number[] {
+function commonAnswers(route: Pick<RouteOptions, 'method' | 'url' | 'config'>): number[] {
   const permission = (route.config as { permission?: string } | undefined)?.permission ?? 'public';
   const codes = [400, 429];
   if (permission !== 'public') codes.push(401, 403);

@@ -22,7 +22,7 @@ export function attachmentResponse(
 }
 
 /** A filename fit for a header and a download folder: last path segment, no control characters, at most 200 characters. */
-export function safeFilename(name: string | null): string {
+function safeFilename(name: string | null): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   const clean = base
     // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters from a filename is the point

@@ -7,7 +7,7 @@ import { signIn } from '../use-cases/sign-in.ts';
 import { signOut } from '../use-cases/sign-out.ts';
 import { updateMe } from '../use-cases/update-me.ts';
 
-export const MeSchema = Type.Object({
+const MeSchema = Type.Object({
   id: Type.String(),
   email: Type.String(),
   name: Type.String(),
@@ -18,7 +18,7 @@ export const MeSchema = Type.Object({
   teamIds: Type.Array(Type.String()),
 });
 
-export const meJson = (u: AppUser) => ({
+const meJson = (u: AppUser) => ({
   id: u.id,
   email: u.email,
   name: u.name,

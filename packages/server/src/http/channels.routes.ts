@@ -13,7 +13,7 @@ const Settings = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.St
     'Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets',
 });
 
-export const ChannelSchema = Type.Object({
+const ChannelSchema = Type.Object({
   id: Type.String(),
   type: CaseTypeSchema,
   name: Type.String(),

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
 /** How much of a refused body is read and discarded so its sender can read the answer. */
-export const DRAIN_LIMIT = 64 * 1024 * 1024;
+const DRAIN_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Reads and discards the rest of a request body, up to `limit` bytes. A server that answers

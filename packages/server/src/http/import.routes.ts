@@ -7,7 +7,7 @@ import { withIdempotency } from './idempotency.ts';
 import { IMPORT_MAX_CASES, importCases } from '../use-cases/import-cases.ts';
 
 /** Imports are large: up to 5,000 cases with descriptions in one body. */
-export const IMPORT_BODY_LIMIT = 32 * 1024 * 1024;
+const IMPORT_BODY_LIMIT = 32 * 1024 * 1024;
 
 const ImportCustomer = Type.Object(
   {

@@ -24,7 +24,7 @@ const AttachmentSchema = Type.Object({
     Type.String({ description: 'Downloads the file (GET, same credentials); null when it was over the size limit and not kept' }),
   ),
 });
-export const DeliverySchema = Type.Object(
+const DeliverySchema = Type.Object(
   {
     state: StringEnum(
       DELIVERY_STATES,

@@ -46,7 +46,6 @@ const histograms = {
 };
 // The label text of each method and route, built once.
 const labelsOf = new Map<string, string>();
-const counters = new Map<string, number>();
 
 export function observeRequest(method: string, route: string, status: number, seconds: number, timing?: RequestTiming): void {
   const mr = `${method} ${route}`;
@@ -65,16 +64,11 @@ export function observeRequest(method: string, route: string, status: number, se
   histograms.serialise.observe(labels, timing.serialiseMs / 1000);
 }
 
-export function incCounter(name: string, by = 1): void {
-  counters.set(name, (counters.get(name) ?? 0) + by);
-}
-
 export function renderMetrics(gauges: Record<string, number>): string {
   const out: string[] = [];
   out.push('# HELP casework_http_requests_total HTTP requests by route and status', '# TYPE casework_http_requests_total counter');
   for (const [k, v] of requests) out.push(`casework_http_requests_total{${k}} ${v}`);
   for (const h of Object.values(histograms)) h.render(out);
-  for (const [name, v] of counters) out.push(`# TYPE ${name} counter`, `${name} ${v}`);
   for (const [name, v] of Object.entries(gauges)) out.push(`# TYPE ${name} gauge`, `${name} ${v}`);
   return `${out.join('\n')}\n`;
 }

@@ -31,4 +31,3 @@ export function caseJson(v: CaseView, actor: AppUser) {
     ...(v.fields ? { fields: { ...v.fields } } : {}),
   };
 }
-export type CaseJson = ReturnType<typeof caseJson>;

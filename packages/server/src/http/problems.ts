@@ -71,7 +71,7 @@ function collectIssues(list: Issue[], add: (path: string[], message: string) => 
 }
 
 /** Turns any error into an RFC 9457 problem; unexpected ones are logged and hidden. */
-export function toProblem(err: FastifyError | Error): Problem {
+function toProblem(err: FastifyError | Error): Problem {
   if (err instanceof Problem) return err;
   const e = err as FastifyError;
   // A path that cannot name anything (malformed or over-long id) is simply not found.
@@ -106,7 +106,7 @@ export function toProblem(err: FastifyError | Error): Problem {
   return new Problem(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.');
 }
 
-export function sendProblem(reply: FastifyReply, req: FastifyRequest, p: Problem): FastifyReply {
+function sendProblem(reply: FastifyReply, req: FastifyRequest, p: Problem): FastifyReply {
   return reply.status(p.status).type(PROBLEM_TYPE).send(p.body(req.url));
 }
 

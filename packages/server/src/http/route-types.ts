@@ -8,7 +8,7 @@ import type { Deps } from '../deps.ts';
  * name: the role must grant it; `case:<action>`: checked per case by actionsFor (404 for
  * invisible cases, 403 naming the action otherwise).
  */
-export type RoutePermission = 'public' | 'authenticated' | Permission | `case:${CaseAction}` | `any:${string}`;
+type RoutePermission = 'public' | 'authenticated' | Permission | `case:${CaseAction}` | `any:${string}`;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

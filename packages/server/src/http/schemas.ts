@@ -20,7 +20,7 @@ export const Text = (max: number, min = 0) => Type.String({ minLength: min, maxL
 /** A custom field's value: text, date (YYYY-MM-DD) and select are strings, a multiselect a list of options. */
 export const FieldValueSchema = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]);
 
-export const CustomerSchema = Type.Object({
+const CustomerSchema = Type.Object({
   id: Type.String(),
   name: Nullable(Type.String()),
   email: Nullable(Type.String()),

@@ -19,10 +19,10 @@ const POLICY = [
 ];
 
 /** Pages no other site may frame (everything but the embeddable ones): clickjacking defence. */
-export const APP_CSP = [...POLICY, "frame-ancestors 'none'"].join('; ');
+const APP_CSP = [...POLICY, "frame-ancestors 'none'"].join('; ');
 /** Pages meant to be embedded on customers' sites (the widget script, the public demo/chat page). */
-export const EMBEDDABLE_CSP = POLICY.join('; ');
-export const HSTS = 'max-age=31536000; includeSubDomains';
+const EMBEDDABLE_CSP = POLICY.join('; ');
+const HSTS = 'max-age=31536000; includeSubDomains';
 
 /**
  * SPEC §15 browser security headers on every answer: CSP (`frame-ancestors 'none'` and

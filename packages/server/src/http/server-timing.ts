@@ -16,7 +16,7 @@ const ms = (x: number) => x.toFixed(2);
  * The `Server-Timing` value of a request so far: total, database (time and statements; commit: of it, the COMMITs), auth
  * (its own statements included), serialisation, and the rest (`app`: total less the others).
  */
-export function serverTiming(t: RequestTiming, now = performance.now()): string {
+function serverTiming(t: RequestTiming, now = performance.now()): string {
   const total = now - t.start;
   const rest = Math.max(0, total - t.dbMs - (t.authMs - t.authDbMs) - t.serialiseMs);
   return `total;dur=${ms(total)}, db;dur=${ms(t.dbMs)};desc="${t.statements} statements", commit;dur=${ms(t.commitMs)}, auth;dur=${ms(t.authMs)}, serialise;dur=${ms(t.serialiseMs)}, app;dur=${ms(rest)}`;

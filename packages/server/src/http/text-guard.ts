@@ -4,7 +4,7 @@ import { hasBadText } from '../channels/clean-text.ts';
 import type { App } from './route-types.ts';
 
 /** Where the first NUL or lone surrogate sits in a parsed value (a field path, keys included), if anywhere. */
-export function findBadText(value: unknown, path: string[] = []): string[] | null {
+function findBadText(value: unknown, path: string[] = []): string[] | null {
   const stack: { v: unknown; path: string[] }[] = [{ v: value, path }];
   while (stack.length) {
     const { v, path: at } = stack.pop()!;

@@ -21,7 +21,7 @@ const Shared = Nullable(
 const Name = Text(LIMITS.shortName, 1);
 
 /** A view's count stops here ("99+"): the list itself gives the exact total when the view is opened. */
-export const VIEW_COUNT_CAP = 99;
+const VIEW_COUNT_CAP = 99;
 
 const ViewSchema = Type.Object({
   id: Type.String(),

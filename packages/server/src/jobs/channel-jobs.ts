@@ -10,7 +10,7 @@ export type Worker = { kick(): void; stop(): Promise<void> };
  * Runs a queue drain now, on every kick, and at least every poll interval; never two runs at
  * once in this process (other processes share the queue through SKIP LOCKED).
  */
-export function startWorker(deps: Deps, name: string, pollMs: number, drain: () => Promise<number>): Worker {
+function startWorker(deps: Deps, name: string, pollMs: number, drain: () => Promise<number>): Worker {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;

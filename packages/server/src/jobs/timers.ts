@@ -39,7 +39,7 @@ async function fire(
 }
 
 /** Wakes waiting cases whose wake time has come. Returns how many woke. */
-export function wakeDueCases(deps: Deps): Promise<number> {
+function wakeDueCases(deps: Deps): Promise<number> {
   return fire(
     deps,
     (limit, now) => sql<Due>`SELECT id::text AS id FROM cases
@@ -54,7 +54,7 @@ export function wakeDueCases(deps: Deps): Promise<number> {
  * 24 hours here, as in the domain rule: a calendar-day interval would follow the session's
  * time zone and disagree with it by an hour across a daylight-saving switch.
  */
-export function closeInactiveCases(deps: Deps): Promise<number> {
+function closeInactiveCases(deps: Deps): Promise<number> {
   return fire(
     deps,
     (limit, now) => sql<Due>`SELECT c.id::text AS id FROM cases c

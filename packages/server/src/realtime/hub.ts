@@ -16,10 +16,10 @@ export type LiveClient = { actor: AppUser; send(m: LiveMessage): void; close(): 
  * sees all cases. `access.changed` (all: every user) makes their connections re-read their rights.
  */
 type Notice = LiveNotice & { personal?: true; all?: true };
-export const ACCESS_CHANGED = 'access.changed';
+const ACCESS_CHANGED = 'access.changed';
 
 /** May this user hear of a change that concerned these teams and people? Mirrors canView. */
-export function mayHear(actor: AppUser, a: Audience, personal = false): boolean {
+function mayHear(actor: AppUser, a: Audience, personal = false): boolean {
   if (a.userIds.includes(actor.id)) return true;
   if (personal) return false;
   if (seesEveryCase(actor)) return true;

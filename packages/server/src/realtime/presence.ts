@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import { EVENTS_CHANNEL, type Audience, type LiveNotice } from '../outbox/notices.ts';
 
-export const PRESENCE_CHANNEL = 'casework_presence';
+const PRESENCE_CHANNEL = 'casework_presence';
 /** A viewer who has not said "still here" for this long has left. */
-export const PRESENCE_TTL_MS = 45_000;
+const PRESENCE_TTL_MS = 45_000;
 
 type Beat = { caseId: string; userId: string; name: string; at: number; leaving?: boolean };
 export type Viewer = { userId: string; name: string; since: string };

@@ -59,7 +59,7 @@ export function oddId(r: Rand): string {
 }
 
 /** The pool a named field draws real values from, if any. */
-export function poolFor(name: string | undefined, pools: Pools): string[] | undefined {
+function poolFor(name: string | undefined, pools: Pools): string[] | undefined {
   if (!name) return undefined;
   const key = (
     {
@@ -145,7 +145,7 @@ export function validValue(s: Schema, r: Rand, pools: Pools, name?: string, dept
 }
 
 /** A value of the wrong kind for the schema. */
-export function wrongType(s: Schema, r: Rand): unknown {
+function wrongType(s: Schema, r: Rand): unknown {
   const t = Array.isArray(s.type) ? s.type[0] : s.type;
   const choices: unknown[] =
     t === 'string'

@@ -48,7 +48,7 @@ async function pgliteDb(): Promise<Db> {
 }
 
 /** A fresh PostgreSQL database of its own, dropped again by `drop`. */
-export async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `casework_test_${uuidv7().replace(/-/g, '').slice(-16)}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();

@@ -32,7 +32,7 @@ export async function listRoles(db: Kysely<Database>): Promise<RoleJson[]> {
 }
 
 /** The id a role gets from its name: lowercase ASCII words joined by dashes ("Night shift" → "night-shift"). */
-export function roleSlug(name: string): string {
+function roleSlug(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -41,7 +41,7 @@ export async function lockCase(trx: Kysely<Database>, id: string): Promise<CaseV
 }
 
 /** Writes the changes the domain decided, touching updated/activity times. */
-export async function saveChanges(trx: Kysely<Database>, c: CaseView, changes: CaseChanges, now: Date): Promise<CaseView> {
+async function saveChanges(trx: Kysely<Database>, c: CaseView, changes: CaseChanges, now: Date): Promise<CaseView> {
   const set: Record<string, unknown> = { updated_at: now, last_activity_at: now };
   if (changes.status !== undefined) set.status = changes.status;
   if (changes.resolution !== undefined) set.resolution = changes.resolution;
@@ -59,7 +59,7 @@ export async function saveChanges(trx: Kysely<Database>, c: CaseView, changes: C
 }
 
 /** A lifecycle event the domain refused, as the API answers it: the one mapping for every writer. */
-export function refusalProblem(c: CaseView, event: LifecycleEvent, refused: { code: RefusalCode; detail: string }): Problem {
+function refusalProblem(c: CaseView, event: LifecycleEvent, refused: { code: RefusalCode; detail: string }): Problem {
   if (refused.code === 'already_claimed') {
     return new Problem(409, 'already_claimed', 'Already claimed', `${c.ownerName ?? 'Someone'} already owns this case.`, {
       ownerId: c.ownerId,
@@ -220,7 +220,7 @@ async function namesAfter(
 }
 
 /** Re-reads team and owner names after a change of team or owner. */
-export async function refreshNames(trx: Kysely<Database>, v: CaseView): Promise<CaseView> {
+async function refreshNames(trx: Kysely<Database>, v: CaseView): Promise<CaseView> {
   const r = await sql<{ team_name: string; owner_name: string | null }>`SELECT
       (SELECT name FROM teams WHERE id = ${v.teamId}::uuid) AS team_name,
       (SELECT name FROM users WHERE id = ${v.ownerId}::uuid) AS owner_name`.execute(trx);

@@ -5,7 +5,7 @@ import { uuidv7Many } from '../ids.ts';
 import type { ImportItem, ImportMessage, ImportRow, KnownIds } from './import-validate.ts';
 
 /** Most messages one request may import (bigger histories send several requests). */
-export const IMPORT_MAX_MESSAGES = 50_000;
+const IMPORT_MAX_MESSAGES = 50_000;
 
 const NOT_BLANK = /\S/;
 

@@ -5,7 +5,7 @@ import type { CaseView } from '../db/repos/case-views.ts';
 import { loadMyWork, loadSection, type SectionPage } from '../db/repos/sections.ts';
 import type { Cursor } from '../db/repos/case-list.ts';
 
-export const SECTION_PAGE_SIZE = 25;
+const SECTION_PAGE_SIZE = 25;
 
 export type MyWork = {
   next: { case: CaseView; reason: string } | null;

@@ -106,7 +106,7 @@ export async function receiveCustomerMessage(
 }
 
 /** Processes one stored inbound message (again safe: a processed one is returned as it was). */
-export async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveResult> {
+async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveResult> {
   const now = deps.clock.now();
   try {
     return await inTransaction(deps, async (trx) => {
@@ -279,7 +279,7 @@ export async function retryDueInbound(deps: Deps, limit = 50): Promise<number> {
 }
 
 /** Keeps each attachment's metadata, and its bytes when they were within the cap. */
-export async function storeAttachments(trx: Kysely<Database>, messageId: string, list: InboundAttachment[], now: Date): Promise<void> {
+async function storeAttachments(trx: Kysely<Database>, messageId: string, list: InboundAttachment[], now: Date): Promise<void> {
   for (const a of list) {
     await trx
       .insertInto('message_attachments')

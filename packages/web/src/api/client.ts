@@ -1,7 +1,7 @@
 import type { paths } from './openapi';
 
 /** An API path relative to API_BASE, as the OpenAPI document names it ('/cases/{id}'). */
-export type ApiPath = keyof paths extends infer K ? (K extends `/api/v1${infer P}` ? P : never) : never;
+type ApiPath = keyof paths extends infer K ? (K extends `/api/v1${infer P}` ? P : never) : never;
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Operation<P extends ApiPath, M extends Method> = NonNullable<paths[`/api/v1${P}`][M]>;
 /** The paths that answer a method. */

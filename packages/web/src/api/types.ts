@@ -5,29 +5,26 @@
  */
 import type { Answer } from './client';
 
-export type { CaseAction, CaseType, Resolution, SectionKey, Status as CaseStatus } from '@casework/domain';
+export type { CaseAction, CaseType, SectionKey, Status as CaseStatus } from '@casework/domain';
 
 export type Case = Answer<'/cases/{id}', 'get'>;
-export type Customer = NonNullable<Case['customer']>;
 
 export type Me = Answer<'/me', 'get'>;
 
 export type Work = Answer<'/me/work', 'get'>;
 export type WorkSection = Work['sections'][number];
-export type SectionPage = Answer<'/me/work/sections/{key}', 'get'>;
 
 /** `total` is exact unless `totalCapped`: then more than `total` cases match (an organisation-wide count stops there). */
 export type CaseList = Answer<'/cases', 'get'>;
 
-export type MessagePage = Answer<'/cases/{id}/messages', 'get'>;
+type MessagePage = Answer<'/cases/{id}/messages', 'get'>;
 export type Message = MessagePage['messages'][number];
 /** A file that came with a message; `url` is null when it was over the size limit and not kept. */
 export type Attachment = NonNullable<Message['attachments']>[number];
 /** Where a reply to the customer stands (SPEC §15). */
 export type Delivery = NonNullable<Message['delivery']>;
-export type DeliveryState = Delivery['state'];
 
-export type EventPage = Answer<'/cases/{id}/events', 'get'>;
+type EventPage = Answer<'/cases/{id}/events', 'get'>;
 export type CaseEvent = EventPage['events'][number];
 
 export type User = Answer<'/users', 'get'>['users'][number];

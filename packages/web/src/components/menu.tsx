@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 
-export type MenuItem = { key: string; label: string; onSelect: () => void; danger?: boolean };
+type MenuItem = { key: string; label: string; onSelect: () => void; danger?: boolean };
 
 type MenuButtonProps = {
   label: string;

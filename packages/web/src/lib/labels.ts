@@ -36,7 +36,7 @@ export const ACTION_LABELS: Record<CaseAction, string> = {
 };
 
 /** The order actions appear in menus and toolbars. */
-export const ACTION_ORDER: CaseAction[] = [
+const ACTION_ORDER: CaseAction[] = [
   'claim',
   'open_chat',
   'assign',
@@ -50,7 +50,7 @@ export const ACTION_ORDER: CaseAction[] = [
   'cancel',
 ];
 
-export const SECTION_EMPTY: Record<SectionKey, string> = {
+const SECTION_EMPTY: Record<SectionKey, string> = {
   active_chats: 'No active chats right now.',
   ready: 'Nothing ready to solve. Claim the next case above.',
   waiting: 'No cases waiting for updates.',

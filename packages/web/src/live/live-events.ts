@@ -4,7 +4,7 @@ import { API_BASE } from '../api/client';
 import { keys } from '../api/queries';
 
 /** Live event names, as agreed in docs/ARCHITECTURE.md (same strings on the wire and here). */
-export const CASE_EVENTS = [
+const CASE_EVENTS = [
   'case.created',
   'case.claimed',
   'case.assigned',
@@ -29,7 +29,7 @@ export const PRESENCE_EVENTS = new Set(['case.viewers_changed']);
 export const DELIVERY_EVENT = 'case.delivery_changed';
 
 /** `id` is the history event's id (SSE `id:`) for case events. */
-export type LiveEvent = { type: string; caseId?: string; at?: string; id?: string };
+type LiveEvent = { type: string; caseId?: string; at?: string; id?: string };
 type LiveListener = (event: LiveEvent) => void;
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting';
 

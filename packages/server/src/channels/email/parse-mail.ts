@@ -11,7 +11,7 @@ const ids = (v: string | string[] | undefined): string[] =>
   (v === undefined ? [] : Array.isArray(v) ? v : v.split(/\s+/)).filter((x) => x.includes('@'));
 
 /** Drops the quoted history a mail client appends under "On … wrote:" (agents already have it). */
-export function stripQuoted(text: string): string {
+function stripQuoted(text: string): string {
   const lines = text.split(/\r?\n/);
   const cut = lines.findIndex(
     (l, i) => i > 0 && (/^On .{4,300} wrote:\s*$/.test(l.trim()) || /^-{2,}\s*Original Message\s*-{2,}$/i.test(l.trim())),
@@ -29,7 +29,7 @@ function textOf(m: ParsedMail): string {
 }
 
 /** A safe text rendering of HTML: scripts and styles dropped, tags removed, entities decoded. */
-export function htmlToText(html: string): string {
+function htmlToText(html: string): string {
   return html
     .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, '')
     .replace(/<br\s*\/?>/gi, '\n')

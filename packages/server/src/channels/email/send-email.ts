@@ -10,7 +10,7 @@ import { resolveTarget } from '../outbound/target-guard.ts';
 import { PermanentDeliveryError, smtpRelayOf } from '../outbound/delivery.ts';
 
 /** "Re: <subject> [#REF]", without stacking "Re:" or repeating the reference. */
-export function replySubject(subject: string, reference: string): string {
+function replySubject(subject: string, reference: string): string {
   const base = subject.replace(/\s*\[#[A-Z0-9]{6}\]\s*/g, ' ').trim();
   const re = /^re:/i.test(base) ? base : `Re: ${base}`;
   return `${re} [#${reference}]`;

@@ -8,7 +8,7 @@ import { appendEvents, audienceOf } from '../../outbox/outbox.ts';
 import { channelSecrets, type ChannelRecord } from '../../db/repos/channels.ts';
 
 /** The history and live event of a reply's delivery changing state (`case.delivery_changed`). */
-export const DELIVERY_CHANGED = 'case.delivery_changed';
+const DELIVERY_CHANGED = 'case.delivery_changed';
 
 /** The relay replies leave through: the running channel runtime's, else the environment's. */
 export function smtpRelayOf(outbound: OutboundSenders): string | null {

@@ -58,7 +58,7 @@ export async function enqueueReply(
 type Job = { id: string; message_id: string; case_id: string; channel_id: string | null; attempts: number };
 
 /** How long a claimed reply stays ours: far longer than one send may take (its timeouts). */
-export const replyLeaseMs = (opts: Pick<ChannelOptions, 'httpTimeoutMs'>) => Math.max(60_000, 4 * opts.httpTimeoutMs);
+const replyLeaseMs = (opts: Pick<ChannelOptions, 'httpTimeoutMs'>) => Math.max(60_000, 4 * opts.httpTimeoutMs);
 
 /**
  * Sends due replies. Rows are claimed with SKIP LOCKED and a lease (next attempt pushed out),

@@ -16,7 +16,7 @@ import ipaddr from 'ipaddr.js';
  */
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
-export type OutboundAllow = { hosts: Set<string>; ranges: [Address, number][] };
+type OutboundAllow = { hosts: Set<string>; ranges: [Address, number][] };
 
 /** What `npm start`'s demo allows when CASEWORK_OUTBOUND_ALLOW is not set: its own local sinks. */
 export const DEMO_OUTBOUND_ALLOW = '127.0.0.0/8,::1';
@@ -56,7 +56,7 @@ export function outboundAllowList(raw: string): string[] {
   return entries;
 }
 
-export function compileAllow(entries: readonly string[]): OutboundAllow {
+function compileAllow(entries: readonly string[]): OutboundAllow {
   const allow: OutboundAllow = { hosts: new Set(), ranges: [] };
   for (const e of entries) {
     if (e.includes('/')) allow.ranges.push(ipaddr.parseCIDR(e));
@@ -81,7 +81,7 @@ function literalAddress(host: string): Address | null {
 }
 
 /** Public unicast, or inside an allowed range (an IPv4-mapped IPv6 address also as its IPv4 form). */
-export function addressAllowed(address: Address, allow: OutboundAllow): boolean {
+function addressAllowed(address: Address, allow: OutboundAllow): boolean {
   const forms: Address[] = [address];
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) forms.push((address as ipaddr.IPv6).toIPv4Address());
   for (const a of forms) {

@@ -6,10 +6,10 @@ import { backoffMs, type ChannelOptions } from '../config.ts';
 import { decryptSecret } from '../../db/secrets.ts';
 import { outboundRequest } from './outbound-http.ts';
 
-export { WEBHOOK_EVENTS, type WebhookEvent } from '@casework/domain';
+export { WEBHOOK_EVENTS } from '@casework/domain';
 
 /** `sha256=<hex HMAC-SHA256(secret, raw body)>`: receivers verify the body came from us. */
-export function signWebhookBody(secret: string, body: string): string {
+function signWebhookBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 

@@ -18,7 +18,7 @@ export function twilioSignature(authToken: string, url: string, params: FormPara
 }
 
 /** The URL the provider signed: CASEWORK_PUBLIC_URL + path when set, else the request as received. */
-export function signedUrl(req: FastifyRequest, publicUrl: string | null): string {
+function signedUrl(req: FastifyRequest, publicUrl: string | null): string {
   if (publicUrl) return `${publicUrl.replace(/\/$/, '')}${req.url}`;
   return `${req.protocol}://${req.host}${req.url}`;
 }

@@ -23,7 +23,7 @@ export type CaseSort = 'created' | 'updated' | 'relevance';
 /** Where a page ended: the last case's time (created/updated order) and id. */
 export type Cursor = { t: string; id: string };
 /** Where a search's page ended in relevance order: the last case's score and id. */
-export type RankCursor = { r: number; id: string };
+type RankCursor = { r: number; id: string };
 export type ListCursor = Cursor | RankCursor;
 
 export const encodeCursor = (c: ListCursor) => Buffer.from(JSON.stringify(['t' in c ? c.t : c.r, c.id])).toString('base64url');
@@ -68,7 +68,7 @@ function where(actor: AppUser, f: CaseFilter) {
 export const COUNT_CAP = 1000;
 
 /** Whether this list's total is counted only up to COUNT_CAP (see there). */
-export const countIsCapped = (actor: AppUser, f: CaseFilter) => seesEveryCase(actor) && !withinOwnTeams(actor, f);
+const countIsCapped = (actor: AppUser, f: CaseFilter) => seesEveryCase(actor) && !withinOwnTeams(actor, f);
 
 // The total: one count per disjoint part of what the actor may see (see visibleParts), or, for
 // an organisation-wide count, the matches up to one past the cap.

@@ -40,7 +40,7 @@ export function searchWords(q: string, notes: boolean): string | null {
 }
 
 /** The tsquery of searchWords' text. */
-export const tsQuery = (words: string) => sql`to_tsquery('simple'::regconfig, ${words})`;
+const tsQuery = (words: string) => sql`to_tsquery('simple'::regconfig, ${words})`;
 
 /**
  * The customers a search matches by name, email or phone (trigram indexes), read once per
@@ -100,7 +100,7 @@ const HEADLINE = `StartSel="${START}", StopSel="${STOP}", MaxWords=28, MinWords=
 const HEADLINE_ALL = `StartSel="${START}", StopSel="${STOP}", HighlightAll=true`;
 
 /** A headline with marks as plain text and ranges; whitespace runs become one space. */
-export function fromMarked(s: string): { snippet: string; highlights: { start: number; length: number }[] } {
+function fromMarked(s: string): { snippet: string; highlights: { start: number; length: number }[] } {
   let out = '';
   const highlights: { start: number; length: number }[] = [];
   let open = -1;

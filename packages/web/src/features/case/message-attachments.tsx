@@ -52,7 +52,7 @@ function ThumbnailLink({ url, name }: { url: string; name: string }) {
 }
 
 /** 208 bytes, 14 KB, 2.3 MB. */
-export function formatSize(bytes: number): string {
+function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;

@@ -15,7 +15,7 @@ export const BULK_WORDS: Record<BulkAction, { button: string; running: string; d
   follow: { button: 'Follow', running: 'Following', done: 'Now following' },
 };
 
-export type BulkFailure = { caseItem: Case; reason: string };
+type BulkFailure = { caseItem: Case; reason: string };
 export type BulkProgress = { action: BulkAction; total: number; finished: number };
 export type BulkResult = {
   action: BulkAction;
@@ -29,7 +29,7 @@ export type BulkResult = {
 };
 
 /** The permission a case must offer: assigning nobody while keeping the team is an unassign on the server. */
-export function requiredAction(action: BulkAction, input?: ActionInput): CaseAction {
+function requiredAction(action: BulkAction, input?: ActionInput): CaseAction {
   return action === 'assign' && input?.teamId === undefined && input?.ownerId === null ? 'unassign' : action;
 }
 
@@ -37,7 +37,7 @@ export function requiredAction(action: BulkAction, input?: ActionInput): CaseAct
 type BulkItem = Answer<'/cases/bulk', 'post'>['results'][number];
 
 /** The most cases one bulk request may carry (the server's cap). */
-export const BULK_CHUNK = 100;
+const BULK_CHUNK = 100;
 
 /** Why one case failed, in words (who won a claim race, a capacity limit, or the server's title). */
 async function reasonFor(client: QueryClient, problem: BulkItem['problem']): Promise<string> {

@@ -21,7 +21,7 @@ type CasesTableProps = {
   selectionDisabled: boolean;
 };
 
-export const customerName = (item: Case) => item.customer?.name || item.customer?.email || item.customer?.phone || 'Unknown customer';
+const customerName = (item: Case) => item.customer?.name || item.customer?.email || item.customer?.phone || 'Unknown customer';
 
 /** A column heading that sorts the list on the server (newest first); aria-sort marks the current one. */
 function SortHeader({

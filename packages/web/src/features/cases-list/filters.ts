@@ -1,5 +1,5 @@
 /** Cases list filters live in the URL; names map 1:1 to GET /api/v1/cases query parameters. */
-export const FILTER_KEYS = ['status', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following', 'q', 'sort'] as const;
+const FILTER_KEYS = ['status', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following', 'q', 'sort'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export function listParam(params: URLSearchParams, key: FilterKey): string[] {

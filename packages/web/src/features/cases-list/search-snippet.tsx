@@ -18,7 +18,7 @@ const WHERE: Record<SearchMatch['in'], string> = {
  * React escapes every piece, and the highlights are ranges, so nothing in a message can style
  * or script the page.
  */
-export function highlighted(match: Pick<SearchMatch, 'snippet' | 'highlights'>): ReactNode[] {
+function highlighted(match: Pick<SearchMatch, 'snippet' | 'highlights'>): ReactNode[] {
   const { snippet } = match;
   const parts: ReactNode[] = [];
   let at = 0;

@@ -64,7 +64,7 @@ export function useDeliveries(id: string, status: DeliveryStatus | '') {
 }
 
 /** Makes a server address absolute: without CASEWORK_PUBLIC_URL the server sends paths only. */
-export function absoluteUrl(value: string): string {
+function absoluteUrl(value: string): string {
   return value.startsWith('/') ? window.location.origin + value : value;
 }
 

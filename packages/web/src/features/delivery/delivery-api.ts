@@ -1,10 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, type Answer } from '../../api/client';
+import { api } from '../../api/client';
 
-/** GET /cases/:id/channel: where the case talks, and whether a reply can reach the customer. */
-export type CaseChannel = Answer<'/cases/{id}/channel', 'get'>;
-
-export const caseChannelKey = (caseId: string) => ['case', caseId, 'channel'] as const;
+const caseChannelKey = (caseId: string) => ['case', caseId, 'channel'] as const;
 
 export function useCaseChannel(caseId: string) {
   return useQuery({

@@ -13,7 +13,7 @@ import { runCaseAction } from '../case-actions/run-action';
 type Notice = { tone: 'warning' | 'info'; text: string } | null;
 
 /** The Review All link: exactly the candidates (new, unowned, in one of my teams). */
-export function reviewAllHref(me: Me): string {
+function reviewAllHref(me: Me): string {
   const params = new URLSearchParams({ status: 'new', ownerId: 'none' });
   if (me.teamIds.length) params.set('teamId', me.teamIds.join(','));
   return `/cases?${params.toString().replaceAll('%2C', ',')}`;

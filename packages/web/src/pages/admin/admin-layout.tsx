@@ -8,7 +8,7 @@ import { usePageTitle } from '../../lib/use-page-title';
 type Tab = { path: string; label: string; allowed: (me: Me) => boolean };
 
 /** Administration tabs, each shown only with its permission. */
-export const ADMIN_TABS: Tab[] = [
+const ADMIN_TABS: Tab[] = [
   { path: 'users', label: 'Users', allowed: (me) => hasPermission(me, 'admin.users') },
   { path: 'teams', label: 'Teams', allowed: (me) => hasPermission(me, 'admin.teams') },
   { path: 'roles', label: 'Roles', allowed: (me) => hasPermission(me, 'admin.roles') },
@@ -70,7 +70,7 @@ export function AdminIndex() {
 }
 
 /** Guard for one tab's content (direct links to a tab without the permission). */
-export function RequireAdmin({ permission, children }: { permission: string; children: React.ReactNode }) {
+function RequireAdmin({ permission, children }: { permission: string; children: React.ReactNode }) {
   const me = useMe().data;
   if (!hasPermission(me, permission))
     return <EmptyState title="Not allowed">You need the {permission} permission to see this page.</EmptyState>;
