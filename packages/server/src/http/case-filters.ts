@@ -2,9 +2,10 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import { isCaseType, isStatus, type CaseType, type Status } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { CaseFilter, CaseSort } from '../db/repos/case-list.ts';
-import { invalid, type FieldError } from '../errors.ts';
+import type { FieldError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
 import { parseDateBound } from './date-bounds.ts';
+import { FIELD_FILTER_PATTERN } from './field-filters.ts';
 
 /**
  * The Cases list's filters (SPEC §4, §10), as GET /cases reads them from its query string and a
@@ -33,8 +34,11 @@ export const CaseFilterFields = {
   ),
 };
 
+/** `field.<key>=value`: cases whose custom field has this value (a multiselect: includes this option); read by parseFieldFilters. */
+export const FIELD_FILTER_PROPERTIES = { patternProperties: { [FIELD_FILTER_PATTERN]: Type.String({ maxLength: 1000 }) } };
+
 /** A saved view's filters: the list's query parameters without paging. */
-export const CaseFilterSchema = Type.Object(CaseFilterFields, { additionalProperties: false });
+export const CaseFilterSchema = Type.Object(CaseFilterFields, { additionalProperties: false, ...FIELD_FILTER_PROPERTIES });
 export type CaseFilterInput = Static<typeof CaseFilterSchema>;
 
 const list = (s: string | undefined) =>
@@ -87,12 +91,4 @@ export function readCaseFilter(
     },
     sort,
   };
-}
-
-/** readCaseFilter that refuses (400 naming the fields) instead of collecting. */
-export function parseCaseFilter(actor: AppUser, qs: CaseFilterInput, prefix = ''): { filter: CaseFilter; sort: CaseSort } {
-  const errors: FieldError[] = [];
-  const parsed = readCaseFilter(actor, qs, errors, prefix);
-  if (errors.length) throw invalid(errors);
-  return parsed;
 }

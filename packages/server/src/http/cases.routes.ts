@@ -10,8 +10,8 @@ import { findCaseView } from '../db/repos/case-views.ts';
 import { COUNT_CAP, cursorFits, decodeListCursor, listCases } from '../db/repos/case-list.ts';
 import { invalid, notFound, type FieldError } from '../errors.ts';
 import { withIdempotency } from './idempotency.ts';
-import { CaseFilterFields, readCaseFilter } from './case-filters.ts';
-import { FIELD_FILTER_PATTERN, parseFieldFilters } from './field-filters.ts';
+import { CaseFilterFields, FIELD_FILTER_PROPERTIES, readCaseFilter } from './case-filters.ts';
+import { parseFieldFilters } from './field-filters.ts';
 
 const CustomerInput = Type.Object(
   {
@@ -43,11 +43,7 @@ const ListQuery = Type.Object(
     cursor: Type.Optional(Type.String({ maxLength: 400 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
-  {
-    additionalProperties: false,
-    // `field.<key>=value`: cases whose custom field has this value (a multiselect: includes this option).
-    patternProperties: { [FIELD_FILTER_PATTERN]: Type.String({ maxLength: 1000 }) },
-  },
+  { additionalProperties: false, ...FIELD_FILTER_PROPERTIES },
 );
 
 export const caseRoutes: RouteModule = (app, deps) => {

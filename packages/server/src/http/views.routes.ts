@@ -5,7 +5,8 @@ import type { AppUser } from '../auth/actor.ts';
 import { actorOf } from './auth-hook.ts';
 import { Id, IdParams, Nullable, Text, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
-import { CaseFilterSchema, parseCaseFilter, readCaseFilter, type CaseFilterInput } from './case-filters.ts';
+import { CaseFilterSchema, readCaseFilter, type CaseFilterInput } from './case-filters.ts';
+import { parseFieldFilters } from './field-filters.ts';
 import { countCasesUpTo } from '../db/repos/case-list.ts';
 import { findSavedView, listSavedViews, type SavedView } from '../db/repos/saved-views.ts';
 import { createView, deleteView, updateView } from '../use-cases/saved-views.ts';
@@ -57,9 +58,20 @@ const present = (v: SavedView, actor: AppUser) => ({
 async function countOf(deps: Deps, actor: AppUser, v: SavedView) {
   const errors: FieldError[] = [];
   const { filter } = readCaseFilter(actor, v.filters as CaseFilterInput, errors);
+  const fields = await parseFieldFilters(deps.db.kysely, v.filters, errors);
   if (errors.length) return { count: null, countCapped: false };
-  const { total, totalCapped } = await countCasesUpTo(deps.db.kysely, actor, filter, VIEW_COUNT_CAP);
+  const { total, totalCapped } = await countCasesUpTo(deps.db.kysely, actor, { ...filter, fields }, VIEW_COUNT_CAP);
   return { count: total, countCapped: totalCapped };
+}
+
+/** Checks a view's filters as GET /cases checks its query (custom fields against their definitions), naming `filters.<name>`. */
+async function checkFilters(deps: Deps, actor: AppUser, filters: CaseFilterInput): Promise<void> {
+  const errors: FieldError[] = [];
+  readCaseFilter(actor, filters, errors, 'filters.');
+  const fieldErrors: FieldError[] = [];
+  await parseFieldFilters(deps.db.kysely, filters, fieldErrors);
+  errors.push(...fieldErrors.map((e) => ({ ...e, field: `filters.${e.field}` })));
+  if (errors.length) throw invalid(errors);
 }
 
 /** A view's name, trimmed; blank names are refused. */
@@ -110,7 +122,7 @@ export const viewRoutes: RouteModule = (app, deps) => {
       const actor = actorOf(req);
       const b = req.body;
       const name = checkName(b.name);
-      parseCaseFilter(actor, b.filters, 'filters.');
+      await checkFilters(deps, actor, b.filters);
       const v = await createView(deps, actor, { name, filters: b.filters, shared: b.shared ?? null });
       return reply.status(201).send(present(v, actor));
     },
@@ -138,7 +150,7 @@ export const viewRoutes: RouteModule = (app, deps) => {
       const view = await findSavedView(deps.db.kysely, id);
       if (!view || !canSeeView(actor, view)) throw notFound('View');
       const name = b.name === undefined ? undefined : checkName(b.name);
-      if (b.filters) parseCaseFilter(actor, b.filters, 'filters.');
+      if (b.filters) await checkFilters(deps, actor, b.filters);
       const v = await updateView(deps, actor, id, {
         ...(name !== undefined ? { name } : {}),
         ...(b.filters ? { filters: b.filters } : {}),

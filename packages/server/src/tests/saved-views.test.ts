@@ -192,6 +192,23 @@ describe.each(DB_KINDS)('saved views (%s)', (kind) => {
     await call(t, o.supervisor, 'DELETE', `/api/v1/views/${r.data.id}`);
   });
 
+  it('keeps custom field filters (field.<key>) checked like the list, and counts by them', async () => {
+    expect((await call(t, o.admin, 'POST', '/api/v1/case-fields', { key: 'seats', label: 'Seats', type: 'number' })).statusCode).toBe(201);
+    const big = await seedCase(t.db, { teamId: o.teamA, createdAt: new Date('2026-03-02T10:00:00Z'), subject: 'Big account' });
+    await sql`UPDATE cases SET fields = ${JSON.stringify({ seats: 250 })}::jsonb WHERE id = ${big}::uuid`.execute(t.db.kysely);
+    const post = (filters: Record<string, string>) => call(t, o.agent, 'POST', '/api/v1/views', { name: 'Seats', filters });
+    expectInvalid(await post({ 'field.seats': 'many' }), 'filters.field.seats');
+    expectInvalid(await post({ 'field.colour': 'red' }), 'filters.field.colour');
+    const r = await post({ 'field.seats': '250' });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.data.filters).toEqual({ 'field.seats': '250' });
+    expect((await views(t, o.agent, true)).find((v) => v.id === r.data.id)?.count).toBe(1);
+    expect((await views(t, o.agent, true)).find((v) => v.id === r.data.id)?.count).toBe(
+      (await call(t, o.agent, 'GET', '/api/v1/cases?field.seats=250')).data.total,
+    );
+    await call(t, o.agent, 'DELETE', `/api/v1/views/${r.data.id}`);
+  });
+
   it('counts a view whose filters no longer read as null instead of failing the navigation', async () => {
     const r = await call(t, o.agent, 'POST', '/api/v1/views', { name: 'Old', filters: { status: 'new' } });
     await sql`UPDATE saved_views SET filters = ${JSON.stringify({ status: 'retired' })}::jsonb WHERE id = ${r.data.id}::uuid`.execute(

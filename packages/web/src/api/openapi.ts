@@ -4590,6 +4590,8 @@ export interface paths {
                                     createdTo?: string;
                                     /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
                                     sort?: "created" | "updated" | "relevance";
+                                } & {
+                                    [key: string]: string;
                                 };
                                 shared: {
                                     teamIds: string[];
@@ -4700,6 +4702,8 @@ export interface paths {
                             createdTo?: string;
                             /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
                             sort?: "created" | "updated" | "relevance";
+                        } & {
+                            [key: string]: string;
                         };
                         shared?: {
                             /** @description The teams whose members see the view */
@@ -4730,6 +4734,8 @@ export interface paths {
                                 createdTo?: string;
                                 /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
                                 sort?: "created" | "updated" | "relevance";
+                            } & {
+                                [key: string]: string;
                             };
                             shared: {
                                 teamIds: string[];
@@ -5049,6 +5055,8 @@ export interface paths {
                             createdTo?: string;
                             /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
                             sort?: "created" | "updated" | "relevance";
+                        } & {
+                            [key: string]: string;
                         };
                         shared?: {
                             /** @description The teams whose members see the view */
@@ -5079,6 +5087,8 @@ export interface paths {
                                 createdTo?: string;
                                 /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
                                 sort?: "created" | "updated" | "relevance";
+                            } & {
+                                [key: string]: string;
                             };
                             shared: {
                                 teamIds: string[];
