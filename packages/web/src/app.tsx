@@ -15,6 +15,8 @@ import { WebhookDeliveriesPage } from './pages/admin/webhook-deliveries-page';
 import { WebhooksPage } from './pages/admin/webhooks-page';
 import { CasePage } from './pages/case-page';
 import { CasesListPage } from './pages/cases-list-page';
+import { CustomerPage } from './pages/customer-page';
+import { CustomersPage } from './pages/customers-page';
 import { LoginPage } from './pages/login-page';
 import { MyWorkPage } from './pages/my-work-page';
 import { NewCasePage } from './pages/new-case-page';
@@ -45,6 +47,8 @@ export function App() {
             <Route path="cases" element={<CasesListPage />} />
             <Route path="cases/new" element={<NewCasePage />} />
             <Route path="cases/:id" element={<CasePage />} />
+            <Route path="customers" element={<CustomersPage />} />
+            <Route path="customers/:id" element={<CustomerPage />} />
             <Route path="admin" element={<AdminLayout />}>
               <Route index element={<AdminIndex />} />
               <Route path="users" element={<UsersPage />} />

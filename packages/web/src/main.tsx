@@ -19,6 +19,7 @@ import './styles/admin.css';
 import './styles/channels.css';
 import './styles/bulk.css';
 import './styles/cases-table.css';
+import './styles/customers.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

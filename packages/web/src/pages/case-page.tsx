@@ -10,6 +10,7 @@ import { LoadingState } from '../components/spinner';
 import { StatusChip } from '../components/status-chip';
 import { useCaseActions } from '../features/case-actions/case-actions-provider';
 import { CaseDetails, CustomerDetails } from '../features/case/case-details';
+import { CustomerOtherCases } from '../features/customers/customer-other-cases';
 import { Collaborators } from '../features/case/collaborators';
 import { CaseViewers } from '../features/case/case-viewers';
 import { Conversation } from '../features/case/conversation';
@@ -124,6 +125,7 @@ export function CasePage() {
           <section className="panel" aria-labelledby="customer-title">
             <h2 id="customer-title">Customer</h2>
             <CustomerDetails caseItem={caseItem} />
+            <CustomerOtherCases caseItem={caseItem} />
           </section>
           <section className="panel" aria-labelledby="collaborators-title">
             <h2 id="collaborators-title">Collaborators</h2>

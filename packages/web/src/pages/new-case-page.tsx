@@ -10,6 +10,8 @@ import { EmptyState } from '../components/empty-state';
 import { NamedOptions } from '../components/named-options';
 import { useToast } from '../components/toast';
 import { usePageTitle } from '../lib/use-page-title';
+import { CustomerCombobox } from '../features/customers/customer-combobox';
+import { customerLabel, type CustomerListItem } from '../features/customers/customers-api';
 
 type Form = {
   subject: string;
@@ -43,6 +45,7 @@ export function NewCasePage() {
     phone: '',
   });
   const [fields, setFields] = useState<Record<string, string>>({});
+  const [picked, setPicked] = useState<CustomerListItem | null>(null);
   const [busy, setBusy] = useState(false);
   const idempotencyKey = useMemo(() => randomKey(), []);
 
@@ -93,7 +96,7 @@ export function NewCasePage() {
       teamId,
       ...(form.ownerId ? { ownerId: form.ownerId } : {}),
       ...(form.description.trim() ? { description: form.description.trim() } : {}),
-      ...(customer.name || customer.email || customer.phone ? { customer } : {}),
+      ...(picked ? { customerId: picked.id } : customer.name || customer.email || customer.phone ? { customer } : {}),
     };
     setBusy(true);
     try {
@@ -200,46 +203,70 @@ export function NewCasePage() {
         </div>
         <fieldset className="fieldset">
           <legend>Customer</legend>
-          <div className="form-row form-row-3">
-            <div className="field">
-              <label htmlFor={ids.name}>Name</label>
-              <input
-                id={ids.name}
-                value={form.name}
-                onChange={set('name')}
-                autoComplete="off"
-                maxLength={LIMITS.customerName}
-                {...described('customer.name')}
-              />
-              {error('customer.name')}
+          {picked ? (
+            <div className="picked-customer">
+              <div>
+                <strong>{customerLabel(picked)}</strong>
+                <div className="muted">
+                  {[picked.name ? picked.email : null, picked.phone, `${picked.caseCount} case${picked.caseCount === 1 ? '' : 's'}`]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </div>
+              </div>
+              <Button size="sm" onClick={() => setPicked(null)} aria-label={`Change customer (now ${customerLabel(picked)})`}>
+                Change
+              </Button>
             </div>
-            <div className="field">
-              <label htmlFor={ids.email}>Email</label>
-              <input
-                id={ids.email}
-                type="email"
-                value={form.email}
-                onChange={set('email')}
-                autoComplete="off"
-                maxLength={LIMITS.email}
-                {...described('customer.email')}
-              />
-              {error('customer.email')}
+          ) : (
+            <CustomerCombobox
+              label="Find an existing customer"
+              hint="Type a name, email or phone, or leave it and enter a new customer's details below."
+              placeholder="Search customers"
+              onSelect={setPicked}
+            />
+          )}
+          {picked ? null : (
+            <div className="form-row form-row-3">
+              <div className="field">
+                <label htmlFor={ids.name}>Name</label>
+                <input
+                  id={ids.name}
+                  value={form.name}
+                  onChange={set('name')}
+                  autoComplete="off"
+                  maxLength={LIMITS.customerName}
+                  {...described('customer.name')}
+                />
+                {error('customer.name')}
+              </div>
+              <div className="field">
+                <label htmlFor={ids.email}>Email</label>
+                <input
+                  id={ids.email}
+                  type="email"
+                  value={form.email}
+                  onChange={set('email')}
+                  autoComplete="off"
+                  maxLength={LIMITS.email}
+                  {...described('customer.email')}
+                />
+                {error('customer.email')}
+              </div>
+              <div className="field">
+                <label htmlFor={ids.phone}>Phone</label>
+                <input
+                  id={ids.phone}
+                  type="tel"
+                  value={form.phone}
+                  onChange={set('phone')}
+                  autoComplete="off"
+                  maxLength={LIMITS.phone}
+                  {...described('customer.phone')}
+                />
+                {error('customer.phone')}
+              </div>
             </div>
-            <div className="field">
-              <label htmlFor={ids.phone}>Phone</label>
-              <input
-                id={ids.phone}
-                type="tel"
-                value={form.phone}
-                onChange={set('phone')}
-                autoComplete="off"
-                maxLength={LIMITS.phone}
-                {...described('customer.phone')}
-              />
-              {error('customer.phone')}
-            </div>
-          </div>
+          )}
         </fieldset>
         <div className="form-actions">
           <Button onClick={() => navigate(-1)}>Cancel</Button>

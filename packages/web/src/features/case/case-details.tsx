@@ -51,7 +51,9 @@ export function CustomerDetails({ caseItem }: { caseItem: Case }) {
   if (!customer || (!customer.name && !customer.email && !customer.phone)) return <p className="muted">No customer details.</p>;
   return (
     <dl className="details">
-      <Row label="Name">{customer.name ?? '—'}</Row>
+      <Row label="Name">
+        <Link to={`/customers/${customer.id}`}>{customer.name ?? 'Unnamed customer'}</Link>
+      </Row>
       <Row label="Email">{customer.email ? <a href={`mailto:${customer.email}`}>{customer.email}</a> : '—'}</Row>
       <Row label="Phone">{customer.phone ? <a href={`tel:${customer.phone}`}>{customer.phone}</a> : '—'}</Row>
     </dl>

@@ -78,6 +78,7 @@ function Header() {
           <NavLink to="/cases" end>
             Cases
           </NavLink>
+          <NavLink to="/customers">Customers</NavLink>
           {hasPermission(me, 'case.create') ? <NavLink to="/cases/new">New case</NavLink> : null}
           {hasAnyAdmin(me) ? <NavLink to="/admin">Administration</NavLink> : null}
         </nav>

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { seedOrg, strict, type CaseJson } from './support/api.ts';
+import { PHONE, shot, signedIn } from './support/browser.ts';
+import { e2eApp } from './support/app.ts';
+
+type Created = CaseJson & { customer: { id: string } };
+
+const app = e2eApp(async (admin) => {
+  const org = await seedOrg(admin);
+  const call = strict(admin);
+  const make = (subject: string, teamId: string, customer: object) => call<Created>('POST', '/cases', { subject, teamId, customer });
+  const carla = { name: 'Carla Customer', email: 'carla@mail.test' };
+  const first = await make('Printer jams every morning', org.supportId, carla);
+  await make('Invoice shows the wrong address', org.billingId, carla);
+  const reset = await make('Password reset link expired', org.supportId, carla);
+  const dup = await make('Printer again (called from a different address)', org.supportId, {
+    name: 'Carla C.',
+    email: 'carla.c@work.test',
+  });
+  await make('Delivery is late', org.supportId, { name: 'Dmitri Dunn', phone: '+44 20 7946 0018' });
+  await call('POST', `/cases/${first.id}/assign`, { ownerId: org.users.alice.id });
+  await call('POST', `/cases/${first.id}/resolve`, { resolution: 'completed' });
+  return { org, carlaId: first.customer.id, dupId: dup.customer.id, reset };
+});
+
+describe('customers', () => {
+  it('a supervisor finds a customer, edits them and merges a duplicate into them', async () => {
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, app.org.users.sue);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    await page.getByLabel('Search customers').fill('carla');
+    await expect.poll(() => page.locator('.customers-table tbody tr').count()).toBe(2);
+    await shot(page, 'customers-list');
+
+    await page.getByRole('link', { name: /Carla Customer/ }).click();
+    await page.getByRole('heading', { name: 'Carla Customer', level: 1 }).waitFor();
+    const subjects = () => page.locator('.customer-case-subject').allTextContents();
+    await expect.poll(subjects).toEqual(['Password reset link expired', 'Invoice shows the wrong address', 'Printer jams every morning']);
+    expect(await page.locator('.customer-cases .chip-status').allTextContents()).toEqual(['New', 'New', 'Resolved']);
+
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Carla Customer' });
+    await edit.getByLabel('Email').fill('carla@mail');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.locator('.field-error').waitFor();
+    await edit.getByLabel('Email').fill('carla@mail.test');
+    await edit.getByLabel('Phone').fill('+49 30 555 0100');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => page.locator('.details').textContent()).toContain('+49 30 555 0100');
+    await shot(page, 'customer-profile');
+
+    await page.goto(`${app.server.url}/customers/${app.dupId}`);
+    await page.getByRole('button', { name: 'Merge…' }).click();
+    const merge = page.getByRole('dialog', { name: 'Merge Carla C. into another customer' });
+    const picker = merge.getByRole('combobox', { name: 'Customer to keep' });
+    await picker.fill('Carla');
+    await merge.getByRole('option', { name: /Carla Customer/ }).waitFor();
+    expect(await merge.getByRole('option').allTextContents()).toEqual([expect.stringContaining('Carla Customer')]);
+    await shot(page, 'customer-merge-pick');
+    await picker.press('Enter');
+    await merge.getByText('A merge cannot be undone.').waitFor();
+    await shot(page, 'customer-merge-confirm');
+    await merge.getByRole('button', { name: 'Merge into Carla Customer' }).click();
+    await page.waitForURL(`**/customers/${app.carlaId}`);
+    await expect.poll(subjects).toContain('Printer again (called from a different address)');
+    await expect.poll(() => page.locator('.merged-list').textContent()).toContain('carla.c@work.test');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('an agent sees only the cases of their team on a profile, on a phone too', async () => {
+    const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.alice, PHONE);
+    await page.goto(`${app.server.url}/customers`);
+    await page.locator('.customers-table').waitFor();
+    await shot(page, 'customers-list-phone');
+    await page.goto(`${app.server.url}/customers/${app.carlaId}`);
+    await page.getByRole('heading', { name: 'Carla Customer', level: 1 }).waitFor();
+    await expect.poll(() => page.locator('.customer-case-subject').allTextContents()).not.toContain('Invoice shows the wrong address');
+    expect(await page.getByRole('button', { name: 'Merge…' }).count()).toBe(0);
+    await shot(page, 'customer-profile-phone');
+    await context.close();
+  });
+
+  it('the New case form finds an existing customer as you type (keyboard), and the case links to their profile and other open cases', async () => {
+    const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.alice);
+    await page.goto(`${app.server.url}/cases/new`);
+    await page.getByLabel('Subject').fill('Toner order');
+    const lookup = page.getByRole('combobox', { name: 'Find an existing customer' });
+    await lookup.fill('dunn');
+    await page.getByRole('option', { name: /Dmitri Dunn/ }).waitFor();
+    await lookup.fill('carla');
+    await page.getByRole('option', { name: /Carla Customer/ }).waitFor();
+    await lookup.press('ArrowDown');
+    await expect.poll(() => lookup.getAttribute('aria-activedescendant')).toBeTruthy();
+    await shot(page, 'new-case-customer-lookup');
+    await lookup.press('Enter');
+    await page.locator('.picked-customer', { hasText: 'Carla Customer' }).waitFor();
+    await shot(page, 'new-case-customer-picked');
+    await page.getByRole('button', { name: 'Create case' }).click();
+    await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    const panel = page.locator('section', { has: page.getByRole('heading', { name: 'Customer' }) });
+    await panel.getByText('Other open cases').waitFor();
+    await expect.poll(() => panel.locator('.customer-other-list').textContent()).toContain('Password reset link expired');
+    expect(await panel.locator('.customer-other-list').textContent()).not.toContain('Toner order');
+    await shot(page, 'case-customer-panel');
+    await panel.getByRole('link', { name: /profile/ }).click();
+    await page.getByRole('heading', { name: 'Carla Customer', level: 1 }).waitFor();
+    await expect.poll(() => page.locator('.customer-case-subject').first().textContent()).toBe('Toner order');
+    await context.close();
+  });
+});
