@@ -6,7 +6,7 @@ import { invalid, notFound } from '../errors.ts';
 import { lockVisibleCustomer } from './update-customer.ts';
 
 /** The history event on each case a merge moves (one string in the database, on the wire and in the web). */
-export const CUSTOMER_CHANGED = 'case.customer_changed';
+const CUSTOMER_CHANGED = 'case.customer_changed';
 
 /**
  * Merges customer `fromId` into `intoId` (`customer.merge`; both customers visible to the actor),

@@ -25,12 +25,12 @@ function dec(s: string): unknown[] | null {
 }
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export const encodeCustomerCursor = (c: CustomerCursor) => enc([c.k, c.id]);
+const encodeCustomerCursor = (c: CustomerCursor) => enc([c.k, c.id]);
 export function decodeCustomerCursor(s: string): CustomerCursor | null {
   const v = dec(s);
   return v && typeof v[0] === 'string' && typeof v[1] === 'string' && UUID.test(v[1]) ? { k: v[0], id: v[1] } : null;
 }
-export const encodeCasesCursor = (c: { t: Date; id: string }) => enc([c.t.toISOString(), c.id]);
+const encodeCasesCursor = (c: { t: Date; id: string }) => enc([c.t.toISOString(), c.id]);
 export function decodeCasesCursor(s: string): { t: Date; id: string } | null {
   const v = dec(s);
   return v && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && UUID.test(v[1])
