@@ -1,46 +1,37 @@
 import type { Kysely } from 'kysely';
-import { canView, editFieldValues, fieldsBlockingResolve, type FieldDefinition, type FieldValues, type Resolution } from '@casework/domain';
+import {
+  editFieldValues,
+  fieldsBlockingResolve,
+  type DomainEvent,
+  type FieldDefinition,
+  type FieldValues,
+  type Resolution,
+} from '@casework/domain';
 import type { Database } from '../db/schema.ts';
-import type { Deps } from '../deps.ts';
-import type { AppUser } from '../auth/actor.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
 import { listFieldDefinitions } from '../db/repos/case-fields.ts';
-import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
-import { Problem, forbidden, invalid, notFound, notAllowedTransition } from '../errors.ts';
-import { lockCase, type CaseWriteResult } from './case-write.ts';
+import { Problem, invalid } from '../errors.ts';
 
 /** The history event of one field's value changing (data: key, label, from, to). */
 export const FIELD_CHANGED = 'case.field_changed';
 
 /**
- * Applies `{key: value or null}` to a locked case, the domain deciding (`editFieldValues`): an
- * unknown key, a wrong type or another team's field is a 400 naming `fields.<key>` and nothing
- * changes; every value that changes is one `case.field_changed` in the history, announced on
- * commit. The caller has checked that the actor may edit the case. Returns the case as saved.
+ * Checks `{key: value or null}` against a locked case, the domain deciding (`editFieldValues`): an
+ * unknown key, a wrong type or another team's field is a 400 naming `fields.<key>`, thrown before
+ * anything is written. Returns the case's values after the change and one `case.field_changed`
+ * history event per value that changes (none when nothing does).
  */
-export async function writeFieldValues(
+export async function planFieldValues(
   trx: Kysely<Database>,
-  c: CaseView,
+  c: Pick<CaseView, 'teamId' | 'fields'>,
   input: Readonly<Record<string, unknown>>,
-  ctx: { actorId: string; now: Date },
-): Promise<CaseWriteResult> {
-  const defs = await listFieldDefinitions(trx);
-  const edit = editFieldValues(defs, c.teamId, c.fields ?? {}, input);
+): Promise<{ values: FieldValues; events: DomainEvent[] }> {
+  const edit = editFieldValues(await listFieldDefinitions(trx), c.teamId, c.fields ?? {}, input);
   if (!edit.ok) throw invalid(edit.problems);
-  if (edit.changes.length === 0) return { view: c, events: [] };
-  await trx
-    .updateTable('cases')
-    .set({ fields: JSON.stringify(edit.values), updated_at: ctx.now, last_activity_at: ctx.now })
-    .where('id', '=', c.id)
-    .execute();
-  const events = await appendEvents(trx, {
-    caseId: c.id,
-    actorId: ctx.actorId,
+  return {
+    values: edit.values,
     events: edit.changes.map((ch) => ({ type: FIELD_CHANGED, data: { key: ch.key, label: ch.label, from: ch.from, to: ch.to } })),
-    at: ctx.now,
-    audience: audienceOf(c),
-  });
-  return { view: { ...c, fields: edit.values, updatedAt: ctx.now, lastActivityAt: ctx.now }, events };
+  };
 }
 
 /** The answer when required fields keep a case from being resolved: 409 naming each of them. */
@@ -60,25 +51,4 @@ export async function requireFieldsToResolve(trx: Kysely<Database>, c: { teamId:
   if (resolution === 'canceled') return;
   const missing = fieldsBlockingResolve(await listFieldDefinitions(trx), { teamId: c.teamId, fields: c.fields ?? {} }, resolution);
   if (missing.length) throw fieldsRequiredProblem(missing);
-}
-
-/**
- * Sets field values on a case on its own: lock, 404 for an invisible case, `mayEdit` (403
- * naming `action`), then `writeFieldValues`. A closed case refuses every change (409).
- */
-export async function editCaseFields(
-  deps: Deps,
-  actor: AppUser,
-  caseId: string,
-  input: Readonly<Record<string, unknown>>,
-  mayEdit: { action: string; allowed: (c: CaseView) => boolean },
-): Promise<CaseWriteResult> {
-  const now = deps.clock.now();
-  return inTransaction(deps, async (trx) => {
-    const c = await lockCase(trx, caseId);
-    if (!c || !canView(actor, c)) throw notFound();
-    if (!mayEdit.allowed(c)) throw forbidden(mayEdit.action);
-    if (c.status === 'closed') throw notAllowedTransition('A closed case cannot change.');
-    return writeFieldValues(trx, c, input, { actorId: actor.id, now });
-  });
 }
