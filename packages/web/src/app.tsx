@@ -6,6 +6,7 @@ import { CaseActionsProvider } from './features/case-actions/case-actions-provid
 import { AppShell } from './features/shell/app-shell';
 import { AdminLayout, AdminIndex } from './pages/admin/admin-layout';
 import { ChannelsPage } from './pages/admin/channels-page';
+import { FieldsPage } from './pages/admin/fields-page';
 import { OrganisationPage } from './pages/admin/organisation-page';
 import { RolesPage } from './pages/admin/roles-page';
 import { TeamsPage } from './pages/admin/teams-page';
@@ -53,6 +54,7 @@ export function App() {
               <Route index element={<AdminIndex />} />
               <Route path="users" element={<UsersPage />} />
               <Route path="teams" element={<TeamsPage />} />
+              <Route path="fields" element={<FieldsPage />} />
               <Route path="roles" element={<RolesPage />} />
               <Route path="channels" element={<ChannelsPage />} />
               <Route path="webhooks" element={<WebhooksPage />} />

@@ -20,6 +20,7 @@ const CASE_EVENTS = [
   'case.viewers_changed',
   'case.delivery_changed',
   'case.customer_changed',
+  'case.field_changed',
 ] as const;
 
 /** Events that say nothing about the case's content (presence): no list refetch, no collision. */

@@ -16,6 +16,7 @@ import { CaseViewers } from '../features/case/case-viewers';
 import { Conversation } from '../features/case/conversation';
 import { EventHistory } from '../features/case/event-history';
 import { ReplyBox } from '../features/case/reply-box';
+import { CaseFieldsPanel } from '../features/case-fields/case-fields-panel';
 import { useCollision } from '../features/case/use-collision';
 import { ACTION_LABELS, menuActions } from '../lib/labels';
 import { usePageTitle } from '../lib/use-page-title';
@@ -122,6 +123,7 @@ export function CasePage() {
             <h2 id="details-title">Details</h2>
             <CaseDetails caseItem={caseItem} timeZone={timeZone} />
           </section>
+          <CaseFieldsPanel caseItem={caseItem} />
           <section className="panel" aria-labelledby="customer-title">
             <h2 id="customer-title">Customer</h2>
             <CustomerDetails caseItem={caseItem} />

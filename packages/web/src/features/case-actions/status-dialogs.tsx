@@ -7,6 +7,7 @@ import { FormButtons } from '../../components/form-buttons';
 import { utcToZonedLocal, zonedLocalToUtcIso } from '../../lib/time';
 import type { ActionDialogProps } from './action-dialog';
 import { ResolveFields, useResolveForm } from './resolve-fields';
+import { MissingRequiredNotice } from '../case-fields/required-notice';
 
 /** Set waiting with an optional wake time, entered as wall time in the user's zone. */
 export function WaitDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialogProps) {
@@ -80,6 +81,7 @@ export function ResolveDialog({ caseItem, busy, onCancel, onConfirm }: ActionDia
         </FormButtons>
       }
     >
+      <MissingRequiredNotice caseItem={caseItem} />
       <ResolveFields form={form} noteLabel="Note (optional)" />
     </Dialog>
   );

@@ -99,6 +99,13 @@ export function describeEvent(event: CaseEvent, names: Names): string {
       if (pick(data, 'merged') === true) return `${actor} merged ${from ?? 'a customer'} into ${to ?? 'another customer'}`;
       return to ? `${actor} changed the customer to ${to}` : `${actor} changed the customer`;
     }
+    case 'field_changed': {
+      const label = text(pick(data, 'label', 'key')) ?? 'a field';
+      const to = data?.to;
+      if (to === null || to === undefined) return `${actor} cleared ${label}`;
+      const shown = Array.isArray(to) ? to.join(', ') : typeof to === 'boolean' ? (to ? 'Yes' : 'No') : String(to);
+      return `${actor} set ${label} to ${shown}`;
+    }
     case 'woken':
     case 'woke':
       return 'The case woke up';
