@@ -83,7 +83,7 @@ describe('custom case fields', () => {
     await panel.getByLabel('Seats').fill('12');
     await panel.getByLabel('Seats').press('Enter');
     await panel.getByLabel('Renewal date').fill('2027-01-31');
-    await panel.getByRole('checkbox', { name: 'Voice' }).check();
+    await panel.getByRole('checkbox', { name: 'Voice' }).click();
     await expect.poll(() => page.getByText(`${alice.name} set Modules to Voice`).count()).toBe(1);
     await panel.getByLabel('Account owner').fill('Dana');
     await panel.getByLabel('Account owner').blur();

@@ -1,7 +1,11 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { FIELD_KEY_PATTERN, FIELD_LIMITS, FIELD_TYPES, type FieldDefinition } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
-import { Id, Nullable, StringEnum, problems } from './schemas.ts';
+import { CaseSchema, FieldValueSchema, Id, IdParams, Nullable, StringEnum, problems } from './schemas.ts';
+import { actorOf } from './auth-hook.ts';
+import { caseJson } from './presenters.ts';
+import { pathId } from './ids.ts';
+import { setCaseFields } from '../use-cases/case-field-values.ts';
 import { Name } from './admin-schemas.ts';
 import { listFieldDefinitions } from '../db/repos/case-fields.ts';
 import { createCaseField, deleteCaseField, updateCaseField } from '../use-cases/admin-case-fields.ts';
@@ -118,6 +122,27 @@ export const caseFieldRoutes: RouteModule = (app, deps) => {
     async (req, reply) => {
       await deleteCaseField(deps, req.params.key);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/api/v1/cases/:id/fields',
+    {
+      config: { permission: 'case:message' },
+      schema: {
+        tags,
+        summary: "Set a case's custom field values ({key: value or null}); each change is a case.field_changed in its history",
+        params: IdParams,
+        body: Type.Record(Type.String({ maxLength: 64 }), Nullable(FieldValueSchema), {
+          maxProperties: FIELD_LIMITS.definitions,
+          description: 'An unknown key, a wrong type or a field of another team is a 400 naming fields.<key>; nothing changes',
+        }),
+        response: { 200: CaseSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      return caseJson((await setCaseFields(deps, actor, pathId(req.params.id), req.body)).view, actor);
     },
   );
 };

@@ -171,6 +171,81 @@ describe.each(DB_KINDS)('custom case fields (%s)', (kind) => {
     });
   });
 
+  describe('PATCH /cases/:id/fields', () => {
+    const patch = (user: Parameters<typeof call>[1], id: string, body: unknown) =>
+      call(t, user, 'PATCH', `/api/v1/cases/${id}/fields`, body);
+
+    it('guards: 401, 404 for an invisible case, 403 for a viewer, 409 for a closed case; nothing changes', async () => {
+      const id = await seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER });
+      await expectRefused(t, null, 'PATCH', `/api/v1/cases/${id}/fields`, { plan: 'gold' }, 401, 'unauthenticated');
+      await expectRefused(t, o.agentB, 'PATCH', `/api/v1/cases/${id}/fields`, { plan: 'gold' }, 404, 'not_found');
+      expect((await expectRefused(t, o.viewer, 'PATCH', `/api/v1/cases/${id}/fields`, { plan: 'gold' }, 403, 'forbidden')).action).toBe(
+        'message',
+      );
+      const closed = await seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER, status: 'closed' });
+      await expectRefused(t, o.admin, 'PATCH', `/api/v1/cases/${closed}/fields`, { plan: 'gold' }, 409, 'transition_not_allowed');
+      expect(await valuesOf(id)).toEqual({});
+    });
+
+    it('refuses an unknown key, a wrong type or another team’s field with 400 naming it; nothing changes', async () => {
+      const id = await seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER });
+      await setValues(id, { plan: 'free' });
+      for (const [body, name] of [
+        [{ nope: 1 }, 'fields.nope'],
+        [{ seats: 'ten' }, 'fields.seats'],
+        [{ plan: 'platinum' }, 'fields.plan'],
+        [{ modules: ['fax'] }, 'fields.modules'],
+        [{ renewal: '2026-02-30' }, 'fields.renewal'],
+        [{ billing_ref: 'INV-9' }, 'fields.billing_ref'],
+        [{ seats: 3, plan: 42 }, 'fields.plan'],
+      ] as const) {
+        const p = await expectRefused(t, o.agent, 'PATCH', `/api/v1/cases/${id}/fields`, body, 400, 'validation_failed');
+        expect(p.fields.map((f: { field: string }) => f.field)).toEqual([name]);
+      }
+      expect(await valuesOf(id)).toEqual({ plan: 'free' });
+    });
+
+    it('sets and clears values by type; each change is a case.field_changed in the history; the same value changes nothing', async () => {
+      const id = await seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER });
+      const r = await patch(o.agent, id, {
+        plan: 'gold',
+        seats: 7,
+        renewal: '2026-12-31',
+        modules: ['voice', 'chat'],
+        vip: true,
+        account: ' Acme ',
+      });
+      expect(r.statusCode, JSON.stringify(r.data)).toBe(200);
+      expect(r.data.fields).toEqual({
+        plan: 'gold',
+        seats: 7,
+        renewal: '2026-12-31',
+        modules: ['chat', 'voice'],
+        vip: true,
+        account: 'Acme',
+      });
+      expect(r.data.updatedAt).toBe(NOW.toISOString());
+      const cleared = await patch(o.agent, id, { seats: null, account: '', plan: 'gold' });
+      expect(cleared.data.fields).toEqual({ plan: 'gold', renewal: '2026-12-31', modules: ['chat', 'voice'], vip: true });
+      expect((await call(t, o.agent, 'GET', `/api/v1/cases/${id}`)).data.fields).toEqual(cleared.data.fields);
+      const events = (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events.filter(
+        (e: { type: string }) => e.type === 'case.field_changed',
+      );
+      expect(events.map((e: { data: unknown; actorId: string }) => [e.actorId, e.data])).toEqual([
+        [o.agent.id, { key: 'plan', label: 'Plan', from: null, to: 'gold' }],
+        [o.agent.id, { key: 'seats', label: 'Seats', from: null, to: 7 }],
+        [o.agent.id, { key: 'renewal', label: 'Renewal', from: null, to: '2026-12-31' }],
+        [o.agent.id, { key: 'modules', label: 'Modules', from: null, to: ['chat', 'voice'] }],
+        [o.agent.id, { key: 'vip', label: 'VIP', from: null, to: true }],
+        [o.agent.id, { key: 'account', label: 'Account', from: null, to: 'Acme' }],
+        [o.agent.id, { key: 'seats', label: 'Seats', from: 7, to: null }],
+        [o.agent.id, { key: 'account', label: 'Account', from: 'Acme', to: null }],
+      ]);
+      expect((await patch(o.agent, id, { plan: 'gold' })).statusCode).toBe(200);
+      expect((await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events.length).toBe(8);
+    });
+  });
+
   describe('required fields block resolving (409 naming the field)', () => {
     beforeAll(async () => {
       await define({ key: 'cause', label: 'Root cause', type: 'select', options: ['bug', 'question'], required: true, teamIds: [o.teamA] });

@@ -68,6 +68,7 @@ GET /readyz public
 GET /widget.js public
 OPTIONS /api/v1/chat/* public
 PATCH /api/v1/case-fields/:key admin.fields
+PATCH /api/v1/cases/:id/fields case:message
 PATCH /api/v1/channels/:id admin.channels
 PATCH /api/v1/customers/:id customer.edit
 PATCH /api/v1/me authenticated

@@ -123,7 +123,7 @@ export function CasePage() {
             <h2 id="details-title">Details</h2>
             <CaseDetails caseItem={caseItem} timeZone={timeZone} />
           </section>
-          <CaseFieldsPanel caseItem={caseItem} />
+          <CaseFieldsPanel caseItem={caseItem} markOwn={collision.markOwn} />
           <section className="panel" aria-labelledby="customer-title">
             <h2 id="customer-title">Customer</h2>
             <CustomerDetails caseItem={caseItem} />

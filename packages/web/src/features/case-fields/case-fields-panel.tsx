@@ -12,24 +12,26 @@ import { fieldsForCase, formatFieldValue, saveFieldValue, useCaseFields, type Ca
  * changes (text and numbers when leaving the box or on Enter). Required fields are marked, and
  * flagged while unset, since the case cannot be resolved without them.
  */
-export function CaseFieldsPanel({ caseItem }: { caseItem: Case }) {
+type MarkOwn = (phase: 'start' | 'end') => void;
+
+export function CaseFieldsPanel({ caseItem, markOwn }: { caseItem: Case; markOwn: MarkOwn }) {
   const fields = useCaseFields();
   const shown = fieldsForCase(fields.data ?? [], caseItem);
-  const editable = (caseItem.actions as readonly string[]).includes('edit');
+  const editable = caseItem.actions.includes('message');
   if (!shown.length) return null;
   return (
     <section className="panel" id="fields" aria-labelledby="fields-title">
       <h2 id="fields-title">Fields</h2>
       <div className="case-fields">
         {shown.map((field) => (
-          <FieldRow key={field.key} caseItem={caseItem} field={field} editable={editable} />
+          <FieldRow key={field.key} caseItem={caseItem} field={field} editable={editable} markOwn={markOwn} />
         ))}
       </div>
     </section>
   );
 }
 
-function FieldRow({ caseItem, field, editable }: { caseItem: Case; field: CaseField; editable: boolean }) {
+function FieldRow({ caseItem, field, editable, markOwn }: { caseItem: Case; field: CaseField; editable: boolean; markOwn: MarkOwn }) {
   const client = useQueryClient();
   const toast = useToast();
   const id = useId();
@@ -41,6 +43,7 @@ function FieldRow({ caseItem, field, editable }: { caseItem: Case; field: CaseFi
   async function save(next: FieldValue | null) {
     setBusy(true);
     setError(null);
+    markOwn('start'); // our own change: not a collision
     try {
       storeCase(client, await saveFieldValue(caseItem.id, field.key, next));
       void client.invalidateQueries({ queryKey: keys.caseEvents(caseItem.id) });
@@ -49,6 +52,7 @@ function FieldRow({ caseItem, field, editable }: { caseItem: Case; field: CaseFi
       if (message) setError(`${field.label} ${message}`);
       else toast.error(err);
     } finally {
+      markOwn('end');
       setBusy(false);
     }
   }
@@ -128,7 +132,13 @@ function FieldEditor({ id, labelId, field, value, disabled, onSave }: EditorProp
     }
     case 'date':
       return (
-        <input id={id} type="date" value={typeof value === 'string' ? value : ''} disabled={disabled} onChange={(e) => onSave(e.target.value || null)} />
+        <input
+          id={id}
+          type="date"
+          value={typeof value === 'string' ? value : ''}
+          disabled={disabled}
+          onChange={(e) => onSave(e.target.value || null)}
+        />
       );
     default:
       return <TextEditor id={id} field={field} value={value} disabled={disabled} onSave={onSave} />;

@@ -118,7 +118,8 @@ export function FieldDialog({ field, onClose }: { field: CaseField | null; onClo
       <label className="check">
         <input type="checkbox" checked={required} onChange={(event) => setRequired(event.target.checked)} />
         <span>
-          Required to resolve <span className="muted">— a case cannot be resolved until it is set{type === 'checkbox' ? ' (ticked)' : ''}</span>
+          Required to resolve{' '}
+          <span className="muted">— a case cannot be resolved until it is set{type === 'checkbox' ? ' (ticked)' : ''}</span>
         </span>
       </label>
       <fieldset className="fieldset">

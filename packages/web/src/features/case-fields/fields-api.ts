@@ -52,7 +52,7 @@ export function keyFromLabel(label: string): string {
   return key.slice(0, 40);
 }
 
-/** Sets (or with null clears) one field of a case: PATCH /cases/:id `{fields: {key: value}}`, answering the case. */
+/** Sets (or with null clears) one field of a case: PATCH /cases/:id/fields `{key: value}`, answering the case. */
 export async function saveFieldValue(caseId: string, key: string, value: FieldValue | null): Promise<Case> {
-  return api.patch<'/cases/{id}'>(`/cases/${encodeURIComponent(caseId)}`, { fields: { [key]: value } });
+  return api.patch<'/cases/{id}/fields'>(`/cases/${encodeURIComponent(caseId)}/fields`, { [key]: value });
 }

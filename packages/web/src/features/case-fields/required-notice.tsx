@@ -13,10 +13,10 @@ export function MissingRequiredNotice({ caseItem }: { caseItem: Pick<Case, 'team
   const missing = useMissingRequired(caseItem);
   if (missing.length === 0) return null;
   return (
-    <div className="banner banner-warning" role="alert">
+    <div className="banner banner-warning required-notice" role="alert">
       <span>
-        <strong>Set {missing.map((f) => f.label).join(', ')} first.</strong>{' '}
-        {missing.length === 1 ? 'This field is' : 'These fields are'} required to resolve the case (canceling is still possible).
+        <strong>Set {missing.map((f) => f.label).join(', ')} first.</strong> {missing.length === 1 ? 'This field is' : 'These fields are'}{' '}
+        required to resolve the case (canceling is still possible).
       </span>
     </div>
   );

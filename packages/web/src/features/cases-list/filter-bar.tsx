@@ -3,7 +3,8 @@ import { useMe, useTeams, useUsers } from '../../api/queries';
 import { MultiSelect } from '../../components/multi-select';
 import { CASE_TYPES, STATUSES, TYPE_LABEL } from '@casework/domain';
 import { STATUS_LABELS } from '../../lib/labels';
-import { hasFilters, listParam, type FilterKey } from './filters';
+import { fieldFilters, hasFilters, listParam, type FilterKey } from './filters';
+import { FieldFilter } from '../case-fields/field-filter';
 
 type Props = { params: URLSearchParams; onChange: (updates: Partial<Record<FilterKey, string | null>>) => void };
 
@@ -21,7 +22,9 @@ export function FilterBar({ params, onChange }: Props) {
   const q = params.get('q') ?? '';
   const [search, setSearch] = useState(q);
   const [open, setOpen] = useState(false);
-  const active = ['status', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following'].filter((key) => params.get(key)).length;
+  const active =
+    ['status', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following'].filter((key) => params.get(key)).length +
+    fieldFilters(params).length;
 
   useEffect(() => setSearch((current) => (current.trim() === q ? current : q)), [q]);
   useEffect(() => {
@@ -119,6 +122,7 @@ export function FilterBar({ params, onChange }: Props) {
             onChange={(event) => onChange({ createdTo: event.target.value || null })}
           />
         </div>
+        <FieldFilter params={params} onChange={onChange} />
         <label className="check filter-check">
           <input
             type="checkbox"
@@ -157,6 +161,7 @@ export function FilterBar({ params, onChange }: Props) {
                 createdTo: null,
                 following: null,
                 q: null,
+                ...Object.fromEntries(fieldFilters(params).map(([key]) => [key, null])),
               });
             }}
           >

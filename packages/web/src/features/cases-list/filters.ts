@@ -1,8 +1,18 @@
 /** Cases list filters live in the URL; names map 1:1 to GET /api/v1/cases query parameters. */
 const FILTER_KEYS = ['status', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following', 'q', 'sort'] as const;
-export type FilterKey = (typeof FILTER_KEYS)[number];
+export type FilterKey = (typeof FILTER_KEYS)[number] | FieldFilterKey;
+/** A custom field filter, `field.<key>=value` (GET /cases checks the value by the field's type). */
+export type FieldFilterKey = `field.${string}`;
+export const isFieldFilter = (key: string): key is FieldFilterKey => key.startsWith('field.');
 
-export function listParam(params: URLSearchParams, key: FilterKey): string[] {
+/** The custom field filters in the URL, in a stable order. */
+export function fieldFilters(params: URLSearchParams): [FieldFilterKey, string][] {
+  return [...params.entries()]
+    .filter((e): e is [FieldFilterKey, string] => isFieldFilter(e[0]) && e[1] !== '')
+    .sort(([a], [b]) => a.localeCompare(b));
+}
+
+export function listParam(params: URLSearchParams, key: (typeof FILTER_KEYS)[number]): string[] {
   return (params.get(key) ?? '').split(',').filter(Boolean);
 }
 
@@ -13,9 +23,10 @@ export function apiQuery(params: URLSearchParams): string {
     const value = params.get(key);
     if (value) out.set(key, value);
   }
+  for (const [key, value] of fieldFilters(params)) out.set(key, value);
   return out.toString().replaceAll('%2C', ',');
 }
 
 export function hasFilters(params: URLSearchParams): boolean {
-  return FILTER_KEYS.some((key) => key !== 'sort' && params.get(key));
+  return FILTER_KEYS.some((key) => key !== 'sort' && params.get(key)) || fieldFilters(params).length > 0;
 }

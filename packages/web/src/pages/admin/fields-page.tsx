@@ -62,7 +62,9 @@ function FieldsTable() {
                   <span className="muted">—</span>
                 )}
               </td>
-              <td data-label="Teams">{field.teamIds.length ? field.teamIds.map(teamName).join(', ') : <span className="muted">All teams</span>}</td>
+              <td data-label="Teams">
+                {field.teamIds.length ? field.teamIds.map(teamName).join(', ') : <span className="muted">All teams</span>}
+              </td>
               <td data-label="Resolving">
                 {field.required ? <span className="chip chip-waiting">Required</span> : <span className="muted">Optional</span>}
               </td>
