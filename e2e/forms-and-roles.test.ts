@@ -112,7 +112,8 @@ describe('text agrees with itself and shows no raw ids', () => {
     expect(await alice.page.locator('body').textContent()).not.toMatch(/web_connect|support_sdk/);
     await shot(alice.page, 'case-web-chat-labels');
     await alice.page.goto(`${app.server.url}/cases?type=web_connect`);
-    await alice.page.locator('.case-card').first().waitFor();
+    await alice.page.locator('table.cases-table tbody tr, .case-card').first().waitFor();
+    expect(await alice.page.locator('body').textContent()).toContain('Web chat');
     expect(await alice.page.locator('body').textContent()).not.toMatch(/web_connect|support_sdk/);
     await alice.context.close();
   });
