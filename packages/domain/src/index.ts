@@ -9,3 +9,4 @@ export * from './delivery.ts';
 export * from './webhooks.ts';
 export * from './saved-views.ts';
 export * from './fields.ts';
+export * from './reports.ts';

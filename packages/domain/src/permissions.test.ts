@@ -46,6 +46,7 @@ const MATRIX: Record<Permission, readonly [admin: 0 | 1, supervisor: 0 | 1, agen
   'admin.tokens': [1, 0, 0, 0],
   'admin.views': [1, 1, 0, 0],
   'admin.fields': [1, 0, 0, 0],
+  'report.view_team': [1, 1, 0, 1],
 };
 
 describe('built-in roles (SPEC §5 matrix)', () => {

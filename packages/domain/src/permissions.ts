@@ -28,6 +28,7 @@ export const PERMISSION_CATALOGUE = {
   'admin.tokens': 'Manage API tokens of every user',
   'admin.views': 'Share saved views of the Cases list with teams, and change or remove shared views',
   'admin.fields': 'Define custom case fields',
+  'report.view_team': "See reports of your teams' cases (of every team with case.view_all); without it, reports show your own work",
 } as const;
 export type Permission = keyof typeof PERMISSION_CATALOGUE;
 export const PERMISSIONS = Object.keys(PERMISSION_CATALOGUE) as Permission[];
@@ -65,7 +66,7 @@ export const BUILT_IN_ROLES = {
       'customer.edit',
     ],
   },
-  viewer: { name: 'Viewer', permissions: ['case.view_team', 'case.follow'] },
+  viewer: { name: 'Viewer', permissions: ['case.view_team', 'case.follow', 'report.view_team'] },
 } as const satisfies Record<string, { name: string; permissions: readonly Permission[] }>;
 export type BuiltInRoleId = keyof typeof BUILT_IN_ROLES;
 

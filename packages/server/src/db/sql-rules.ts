@@ -8,6 +8,7 @@ import {
   seenTeams,
   seesEveryCase,
   type Actor,
+  type ReportScope,
   type SectionKey,
   type SectionRule,
 } from '@casework/domain';
@@ -133,4 +134,14 @@ export function visibleElsewhere(actor: Actor): RawBuilder<boolean>[] {
 export function customerVisibleTo(actor: Actor): RawBuilder<boolean> {
   if (seesEveryCase(actor)) return sql<boolean>`true`;
   return sql<boolean>`EXISTS (SELECT 1 FROM cases c WHERE c.customer_id = cu.id AND ${visibleTo(actor)})`;
+}
+
+/**
+ * The domain's inReportScope as a condition on the cases row `c`: which cases a report counts
+ * (every case, a list of teams, or the user's own). Held to the domain by tests/reports.test.ts.
+ */
+export function inReportScopeSql(scope: ReportScope): RawBuilder<boolean> {
+  if (scope.kind === 'all') return sql<boolean>`true`;
+  if (scope.kind === 'teams') return sql<boolean>`c.team_id = ANY(${[...scope.teamIds]}::uuid[])`;
+  return sql<boolean>`c.owner_id = ${scope.userId}::uuid`;
 }

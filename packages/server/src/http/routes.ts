@@ -24,6 +24,8 @@ import { viewRoutes } from './views.routes.ts';
 import { bulkRoutes } from './bulk.routes.ts';
 import { caseFieldRoutes } from './case-fields.routes.ts';
 import { customerRoutes } from './customers.routes.ts';
+import { reportRoutes } from './reports.routes.ts';
+import { caseExportRoutes } from './case-export.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -52,4 +54,6 @@ export const ROUTE_MODULES: RouteModule[] = [
   caseChannelRoutes,
   demoRoutes,
   customerRoutes,
+  reportRoutes,
+  caseExportRoutes,
 ];

@@ -30,6 +30,7 @@ GET /* public
 GET /api/v1/case-fields authenticated
 GET /api/v1/cases authenticated
 GET /api/v1/cases/:id authenticated
+GET /api/v1/cases/export.csv authenticated
 GET /api/v1/cases/:id/attachments/:attachmentId authenticated
 GET /api/v1/cases/:id/channel authenticated
 GET /api/v1/cases/:id/events authenticated
@@ -50,6 +51,7 @@ GET /api/v1/me/work authenticated
 GET /api/v1/me/work/sections/:key authenticated
 GET /api/v1/organisation authenticated
 GET /api/v1/permissions authenticated
+GET /api/v1/reports/summary authenticated
 GET /api/v1/roles authenticated
 GET /api/v1/teams authenticated
 GET /api/v1/teams/:id authenticated

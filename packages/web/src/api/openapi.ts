@@ -14878,6 +14878,293 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report summary: volumes, response and resolution times, backlog, satisfaction, per agent
+         * @description Counts the cases the viewer’s report scope covers: with report.view_team, their teams’ (every team with case.view_all); otherwise their own. Days are the viewer’s local days.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description First day (YYYY-MM-DD) in the viewer’s time zone */
+                    from: string;
+                    /** @description Last day, included (YYYY-MM-DD); at most 3 years after from */
+                    to: string;
+                    /** @description Team ids, comma-separated */
+                    teamId?: string;
+                    /** @description Case types, comma-separated */
+                    type?: string;
+                    /** @description Agents (owners) by user id, comma-separated */
+                    agentId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            /** @description The viewer’s zone the days are counted in */
+                            timeZone: string;
+                            /** @description Whose cases count: every team’s, the viewer’s teams’ (report.view_team), or the viewer’s own work */
+                            scope: "all" | "teams" | "own";
+                            totals: {
+                                created: number;
+                                resolved: number;
+                                reopened: number;
+                                abandoned: number;
+                            };
+                            firstResponse: {
+                                median: number | null;
+                                p90: number | null;
+                            };
+                            resolution: {
+                                median: number | null;
+                                p90: number | null;
+                            };
+                            sla: {
+                                kind: string;
+                                met: number;
+                                breached: number;
+                            }[];
+                            csat: {
+                                count: number;
+                                average: number | null;
+                                distribution: {
+                                    1: number;
+                                    2: number;
+                                    3: number;
+                                    4: number;
+                                    5: number;
+                                };
+                            };
+                            daily: {
+                                date: string;
+                                created: number;
+                                resolved: number;
+                                backlog: number;
+                            }[];
+                            agents: {
+                                agentId: string;
+                                agentName: string;
+                                claimed: number;
+                                resolved: number;
+                                medianHandle: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The role or token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the Cases list as CSV
+         * @description The same filters and visibility as GET /cases, every matching case (no paging), streamed as text/csv: a header row, then `reference,id`, the case columns (times in the viewer’s zone) and one column per custom field.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: string;
+                    teamId?: string;
+                    ownerId?: string;
+                    type?: string;
+                    following?: "true" | "false";
+                    /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
+                    q?: string;
+                    createdFrom?: string;
+                    createdTo?: string;
+                    /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
+                    sort?: "created" | "updated" | "relevance";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (RFC 4180) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The role or token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

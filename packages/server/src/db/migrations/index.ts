@@ -15,6 +15,7 @@ import * as conversationSearch from './017-conversation-search.ts';
 import * as savedViews from './018-saved-views.ts';
 import * as caseFields from './019-case-fields.ts';
 import * as customers from './016-customers.ts';
+import * as reportIndexes from './025-report-indexes.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -35,4 +36,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '018-saved-views', up: savedViews.up },
   { name: '019-case-fields', up: caseFields.up },
   { name: '016-customers', up: customers.up },
+  { name: '025-report-indexes', up: reportIndexes.up },
 ];

@@ -1,0 +1,60 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { RouteModule } from './route-types.ts';
+import { actorOf } from './auth-hook.ts';
+import { Nullable, problems } from './schemas.ts';
+import { reportSummary } from '../use-cases/report-summary.ts';
+
+const ReportQuery = Type.Object(
+  {
+    from: Type.String({ maxLength: 10, description: 'First day (YYYY-MM-DD) in the viewer’s time zone' }),
+    to: Type.String({ maxLength: 10, description: 'Last day, included (YYYY-MM-DD); at most 3 years after from' }),
+    teamId: Type.Optional(Type.String({ maxLength: 4000, description: 'Team ids, comma-separated' })),
+    type: Type.Optional(Type.String({ maxLength: 200, description: 'Case types, comma-separated' })),
+    agentId: Type.Optional(Type.String({ maxLength: 4000, description: 'Agents (owners) by user id, comma-separated' })),
+  },
+  { additionalProperties: false },
+);
+
+const Seconds = Nullable(Type.Integer({ description: 'Seconds; null without data' }));
+const Quantiles = Type.Object({ median: Seconds, p90: Seconds });
+const Count = Type.Integer({ minimum: 0 });
+
+const ReportSchema = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  timeZone: Type.String({ description: 'The viewer’s zone the days are counted in' }),
+  scope: Type.Union([Type.Literal('all'), Type.Literal('teams'), Type.Literal('own')], {
+    description: 'Whose cases count: every team’s, the viewer’s teams’ (report.view_team), or the viewer’s own work',
+  }),
+  totals: Type.Object({ created: Count, resolved: Count, reopened: Count, abandoned: Count }),
+  firstResponse: Quantiles,
+  resolution: Quantiles,
+  sla: Type.Array(Type.Object({ kind: Type.String(), met: Count, breached: Count })),
+  csat: Type.Object({
+    count: Count,
+    average: Nullable(Type.Number()),
+    distribution: Type.Object({ '1': Count, '2': Count, '3': Count, '4': Count, '5': Count }),
+  }),
+  daily: Type.Array(Type.Object({ date: Type.String(), created: Count, resolved: Count, backlog: Type.Integer() })),
+  agents: Type.Array(
+    Type.Object({ agentId: Type.String(), agentName: Type.String(), claimed: Count, resolved: Count, medianHandle: Seconds }),
+  ),
+});
+
+export const reportRoutes: RouteModule = (app, deps) => {
+  app.get(
+    '/api/v1/reports/summary',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags: ['reports'],
+        summary: 'Report summary: volumes, response and resolution times, backlog, satisfaction, per agent',
+        description:
+          'Counts the cases the viewer’s report scope covers: with report.view_team, their teams’ (every team with case.view_all); otherwise their own. Days are the viewer’s local days.',
+        querystring: ReportQuery,
+        response: { 200: ReportSchema, ...problems(400, 401) },
+      },
+    },
+    async (req) => reportSummary(deps, actorOf(req), req.query),
+  );
+};

@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_ROLES, inReportScope, reportScope, type Actor } from '@casework/domain';
+import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
+import { UNKNOWN_ID, expectProblem, prng, seedCase } from '../test-support/case-fixtures.ts';
+import { uuidv7 } from '../ids.ts';
+
+const at = (iso: string) => new Date(iso);
+const BERLIN = 'Europe/Berlin';
+// 2026-03-29 is Berlin's spring-forward day: 23 hours, from 2026-03-28T23:00Z to 2026-03-29T22:00Z.
+const RANGE = 'from=2026-03-28&to=2026-03-30';
+
+async function event(t: TestApp, caseId: string, type: string, actorId: string | null, data: object, when: string) {
+  await t.db.kysely
+    .insertInto('case_events')
+    .values({ case_id: caseId, type, actor_id: actorId, data: JSON.stringify(data), created_at: at(when) })
+    .execute();
+}
+
+async function message(t: TestApp, caseId: string, direction: 'inbound' | 'outbound' | 'note', when: string) {
+  await t.db.kysely
+    .insertInto('messages')
+    .values({
+      id: uuidv7(),
+      case_id: caseId,
+      body: 'x',
+      internal: direction === 'note',
+      direction,
+      channel: direction === 'note' ? 'note' : 'email',
+      author_id: null,
+      created_at: at(when),
+    })
+    .execute();
+}
+
+type Report = {
+  scope: string;
+  totals: { created: number; resolved: number; reopened: number; abandoned: number };
+  firstResponse: { median: number | null; p90: number | null };
+  resolution: { median: number | null; p90: number | null };
+  sla: unknown[];
+  csat: { count: number; average: number | null; distribution: Record<string, number> };
+  daily: { date: string; created: number; resolved: number; backlog: number }[];
+  agents: { agentId: string; agentName: string; claimed: number; resolved: number; medianHandle: number | null }[];
+};
+
+describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
+  let t: TestApp;
+  let x: string, y: string;
+  let admin: TestUser, adminUtc: TestUser, lead: TestUser, agentA: TestUser, agentB: TestUser, viewer: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp(kind, { clock: fixedClock(at('2026-03-31T10:00:00Z')) });
+    [x, y] = [await makeTeam(t.db, 'Billing'), await makeTeam(t.db, 'Shipping')];
+    await t.db.kysely
+      .insertInto('roles')
+      .values({ id: 'team-lead', name: 'Team lead', permissions: ['case.view_team', 'case.follow', 'report.view_team'], built_in: false })
+      .execute();
+    admin = await makeUser(t.db, { role: 'admin', timeZone: BERLIN });
+    adminUtc = await makeUser(t.db, { role: 'admin', timeZone: 'UTC' });
+    lead = await makeUser(t.db, { role: 'team-lead', teamIds: [x], timeZone: BERLIN });
+    agentA = await makeUser(t.db, { role: 'agent', teamIds: [x], timeZone: BERLIN, name: 'Ada Agent' });
+    agentB = await makeUser(t.db, { role: 'agent', teamIds: [x], timeZone: BERLIN, name: 'Bo Agent' });
+    viewer = await makeUser(t.db, { role: 'viewer', teamIds: [y], timeZone: BERLIN });
+
+    // Team X. c1: Berlin 28th 23:30, resolved Berlin 30th 00:30 (the 29th in UTC) after 24 hours.
+    const c1 = await seedCase(t.db, {
+      teamId: x,
+      ownerId: agentA.id,
+      status: 'resolved',
+      createdAt: at('2026-03-28T22:30:00Z'),
+      resolvedAt: at('2026-03-29T22:30:00Z'),
+    });
+    const c2 = await seedCase(t.db, { teamId: x, createdAt: at('2026-03-29T21:59:00Z') }); // the 29th's last minute
+    const c3 = await seedCase(t.db, { teamId: x, ownerId: agentB.id, createdAt: at('2026-03-29T22:00:00Z') }); // the 30th's first
+    await seedCase(t.db, { teamId: x, status: 'canceled', createdAt: at('2026-03-29T10:00:00Z'), resolvedAt: at('2026-03-29T11:00:00Z') });
+    await seedCase(t.db, {
+      teamId: x,
+      type: 'web_connect',
+      status: 'resolved',
+      resolution: 'unresolved',
+      resolutionReason: 'abandoned',
+      createdAt: at('2026-03-30T08:00:00Z'),
+      resolvedAt: at('2026-03-30T08:05:00Z'),
+    });
+    const c6 = await seedCase(t.db, {
+      teamId: x,
+      type: 'web_connect',
+      ownerId: agentA.id,
+      status: 'closed',
+      createdAt: at('2026-03-30T09:00:00Z'),
+      resolvedAt: at('2026-03-30T10:00:00Z'),
+    });
+    await t.db.kysely.updateTable('cases').set({ rating_stars: 4 }).where('id', '=', c6).execute();
+    // Team Y: one owned by agent A (visible to them as owner), one nobody's.
+    const y1 = await seedCase(t.db, { teamId: y, ownerId: agentA.id, createdAt: at('2026-03-29T12:00:00Z') });
+    await seedCase(t.db, { teamId: y, createdAt: at('2026-03-29T12:00:00Z') });
+
+    await event(t, c1, 'case.claimed', agentA.id, { ownerId: agentA.id }, '2026-03-28T22:35:00Z');
+    await event(t, c3, 'case.claimed', agentB.id, { ownerId: agentB.id }, '2026-03-29T22:10:00Z');
+    await event(t, y1, 'case.claimed', agentA.id, { ownerId: agentA.id }, '2026-03-29T12:05:00Z');
+    await event(t, c2, 'case.status_changed', admin.id, { from: 'resolved', to: 'new', reason: 'reopened' }, '2026-03-29T15:00:00Z');
+    await event(t, c6, 'case.status_changed', null, { from: 'resolved', to: 'closed', reason: 'auto_closed' }, '2026-03-30T11:00:00Z');
+    await message(t, c1, 'inbound', '2026-03-28T22:31:00Z');
+    await message(t, c1, 'note', '2026-03-28T22:32:00Z');
+    await message(t, c1, 'outbound', '2026-03-28T22:40:00Z'); // first response after 600 s
+    await message(t, c1, 'outbound', '2026-03-28T23:40:00Z');
+    await message(t, c3, 'outbound', '2026-03-29T22:20:00Z'); // after 1,200 s
+    await message(t, c2, 'note', '2026-03-29T21:59:30Z'); // a note is no response
+  });
+  afterAll(() => t.close());
+
+  const report = async (user: TestUser, query = RANGE): Promise<Report> => {
+    const r = await call(t, user, 'GET', `/api/v1/reports/summary?${query}`);
+    expect(r.statusCode, r.body).toBe(200);
+    return r.data;
+  };
+  const series = (r: Report, key: 'created' | 'resolved' | 'backlog') => r.daily.map((d) => d[key]);
+
+  it("counts every team's cases for an admin, by the days of their zone (a 23-hour day included)", async () => {
+    const r = await report(admin);
+    expect(r.scope).toBe('all');
+    expect(r.daily.map((d) => d.date)).toEqual(['2026-03-28', '2026-03-29', '2026-03-30']);
+    expect(series(r, 'created')).toEqual([1, 4, 3]);
+    expect(series(r, 'resolved')).toEqual([0, 0, 2]);
+    expect(series(r, 'backlog')).toEqual([1, 4, 4]);
+    expect(r.totals).toEqual({ created: 8, resolved: 2, reopened: 1, abandoned: 1 });
+    expect(r.firstResponse).toEqual({ median: 900, p90: 1140 });
+    expect(r.resolution).toEqual({ median: 45_000, p90: 78_120 });
+    expect(r.csat).toEqual({ count: 1, average: 4, distribution: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 0 } });
+    expect(r.sla).toEqual([]);
+    expect(r.agents).toEqual([
+      { agentId: agentA.id, agentName: 'Ada Agent', claimed: 2, resolved: 2, medianHandle: 45_000 },
+      { agentId: agentB.id, agentName: 'Bo Agent', claimed: 1, resolved: 0, medianHandle: null },
+    ]);
+  });
+
+  it('the same cases read in UTC fall on other days', async () => {
+    const r = await report(adminUtc);
+    // c3 was created at 22:00 UTC on the 29th: the 29th here, the 30th in Berlin; c1 was
+    // resolved at 22:30 UTC on the 29th, which is also the 30th in Berlin.
+    expect(series(r, 'created')).toEqual([1, 5, 2]);
+    expect(series(r, 'resolved')).toEqual([0, 1, 1]);
+    expect(series(r, 'backlog')).toEqual([1, 4, 4]);
+  });
+
+  it('a supervisor limited to a team sees only that team, not the cases of other teams', async () => {
+    const r = await report(lead);
+    expect(r.scope).toBe('teams');
+    expect(series(r, 'created')).toEqual([1, 2, 3]);
+    expect(series(r, 'backlog')).toEqual([1, 2, 2]);
+    expect(r.agents.map((a) => [a.agentName, a.claimed, a.resolved])).toEqual([
+      ['Ada Agent', 1, 2],
+      ['Bo Agent', 1, 0],
+    ]);
+    // Asking for another team intersects with what they may see: nothing.
+    const other = await report(lead, `${RANGE}&teamId=${y}`);
+    expect(other.totals).toEqual({ created: 0, resolved: 0, reopened: 0, abandoned: 0 });
+    expect(other.agents).toEqual([]);
+  });
+
+  it('an agent sees their own work only, whatever they ask for', async () => {
+    const a = await report(agentA);
+    expect(a.scope).toBe('own');
+    expect(series(a, 'created')).toEqual([1, 1, 1]);
+    expect(series(a, 'backlog')).toEqual([1, 2, 1]);
+    expect(a.totals.resolved).toBe(2);
+    expect(a.agents).toEqual([{ agentId: agentA.id, agentName: 'Ada Agent', claimed: 2, resolved: 2, medianHandle: 45_000 }]);
+    const b = await report(agentB, `${RANGE}&agentId=${agentA.id}`);
+    expect(b.totals.created).toBe(0);
+    expect(b.agents).toEqual([]);
+    const own = await report(agentB);
+    expect(series(own, 'backlog')).toEqual([0, 0, 1]);
+    expect(own.firstResponse).toEqual({ median: 1200, p90: 1200 });
+  });
+
+  it("a viewer sees their team's figures", async () => {
+    const r = await report(viewer);
+    expect(r.scope).toBe('teams');
+    expect(series(r, 'created')).toEqual([0, 2, 0]);
+    expect(r.agents.map((a) => a.agentName)).toEqual(['Ada Agent']);
+  });
+
+  it('filters by team, type and agent', async () => {
+    expect((await report(admin, `${RANGE}&teamId=${y}`)).totals.created).toBe(2);
+    expect((await report(admin, `${RANGE}&type=web_connect`)).totals).toEqual({ created: 2, resolved: 1, reopened: 0, abandoned: 1 });
+    const byAgent = await report(admin, `${RANGE}&agentId=${agentA.id}`);
+    expect(byAgent.totals.created).toBe(3);
+    expect(byAgent.agents.map((a) => a.agentName)).toEqual(['Ada Agent']);
+    expect((await report(admin, `${RANGE}&teamId=${x},${y}&type=email`)).totals.created).toBe(6);
+  });
+
+  it('refuses bad input naming the field', async () => {
+    const bad = async (query: string, field: string) => {
+      const r = await call(t, admin, 'GET', `/api/v1/reports/summary?${query}`);
+      const body = expectProblem(r, 400, 'validation_failed');
+      expect(body.fields.map((f: { field: string }) => f.field)).toContain(field);
+    };
+    await bad('from=2026-03-30&to=2026-03-01', 'to');
+    await bad('from=2023-01-01&to=2026-01-02', 'to');
+    await bad('from=2026-02-30&to=2026-03-01', 'from');
+    await bad('from=yesterday&to=2026-03-01', 'from');
+    await bad(`${RANGE}&teamId=${UNKNOWN_ID}`, 'teamId');
+    await bad(`${RANGE}&teamId=billing`, 'teamId');
+    await bad(`${RANGE}&agentId=${UNKNOWN_ID}`, 'agentId');
+    await bad(`${RANGE}&type=fax`, 'type');
+    expect((await call(t, admin, 'GET', '/api/v1/reports/summary?to=2026-03-01')).statusCode).toBe(400);
+    expect((await call(t, null, 'GET', `/api/v1/reports/summary?${RANGE}`)).statusCode).toBe(401);
+  });
+
+  it("counts exactly the cases the domain's reportScope allows (the SQL copy agrees on generated cases)", async () => {
+    const rand = prng(7);
+    const teams = [x, y];
+    const owners = [agentA.id, agentB.id, lead.id, null];
+    const seeded: { teamId: string; ownerId: string | null }[] = [];
+    for (let i = 0; i < 60; i++) {
+      const c = { teamId: teams[Math.floor(rand() * 2)]!, ownerId: owners[Math.floor(rand() * 4)]! };
+      seeded.push(c);
+      const day = 1 + Math.floor(rand() * 9);
+      await seedCase(t.db, { ...c, createdAt: at(`2025-06-0${day}T12:00:00Z`) });
+    }
+    const actorOf = (user: TestUser, permissions: readonly string[], teamIds: string[]) =>
+      ({ id: user.id, permissions: new Set(permissions), teamIds }) as unknown as Actor;
+    const users: [TestUser, Actor][] = [
+      [admin, actorOf(admin, BUILT_IN_ROLES.admin.permissions, [])],
+      [lead, actorOf(lead, ['case.view_team', 'case.follow', 'report.view_team'], [x])],
+      [agentA, actorOf(agentA, BUILT_IN_ROLES.agent.permissions, [x])],
+      [agentB, actorOf(agentB, BUILT_IN_ROLES.agent.permissions, [x])],
+      [viewer, actorOf(viewer, BUILT_IN_ROLES.viewer.permissions, [y])],
+    ];
+    for (const [user, actor] of users) {
+      const want = seeded.filter((c) => inReportScope(reportScope(actor), c)).length;
+      expect((await report(user, 'from=2025-06-01&to=2025-06-10')).totals.created).toBe(want);
+    }
+  });
+});
