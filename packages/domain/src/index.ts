@@ -10,3 +10,4 @@ export * from './webhooks.ts';
 export * from './saved-views.ts';
 export * from './fields.ts';
 export * from './reports.ts';
+export * from './csv.ts';

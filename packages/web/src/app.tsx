@@ -22,6 +22,7 @@ import { LoginPage } from './pages/login-page';
 import { MyWorkPage } from './pages/my-work-page';
 import { NewCasePage } from './pages/new-case-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { ReportsPage } from './pages/reports-page';
 
 /** Sends the user to the login page when the session ends, remembering where they were. */
 function UnauthorizedRedirect() {
@@ -50,6 +51,7 @@ export function App() {
             <Route path="cases/:id" element={<CasePage />} />
             <Route path="customers" element={<CustomersPage />} />
             <Route path="customers/:id" element={<CustomerPage />} />
+            <Route path="reports" element={<ReportsPage />} />
             <Route path="admin" element={<AdminLayout />}>
               <Route index element={<AdminIndex />} />
               <Route path="users" element={<UsersPage />} />

@@ -20,6 +20,7 @@ import './styles/channels.css';
 import './styles/bulk.css';
 import './styles/cases-table.css';
 import './styles/customers.css';
+import './styles/reports.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

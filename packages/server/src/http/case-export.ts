@@ -1,10 +1,9 @@
-import { localParts, type FieldDefinition } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { decodeListCursor, listCases, type CaseFilter, type CaseSort, type ListCursor } from '../db/repos/case-list.ts';
 import { listFieldDefinitions } from '../db/repos/case-fields.ts';
 import { caseJson } from './presenters.ts';
-import { csvRow } from './csv.ts';
+import { csvRow, localParts, type FieldDefinition } from '@casework/domain';
 
 /** Cases read per statement while exporting: one keyset page of the list at a time. */
 export const EXPORT_BATCH = 1000;

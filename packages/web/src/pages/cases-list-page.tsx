@@ -14,6 +14,7 @@ import { BulkAssignDialog, BulkResolveDialog } from '../features/cases-list/bulk
 import { useBulkRun, type BulkAction } from '../features/cases-list/bulk-run';
 import { FilterBar } from '../features/cases-list/filter-bar';
 import { apiQuery, hasFilters, type FilterKey } from '../features/cases-list/filters';
+import { ExportButton } from '../features/cases-list/export-button';
 import { usePageTitle } from '../lib/use-page-title';
 import { CasesTable, type ListSort } from '../features/cases-list/cases-table';
 import { useListKeys } from '../features/cases-list/use-list-keys';
@@ -96,6 +97,7 @@ export function CasesListPage() {
                   {view ? 'Save as new view…' : 'Save view…'}
                 </Button>
               ) : null}
+              <ExportButton query={query} />
               {hasPermission(me, 'case.create') ? (
                 <Link className="btn btn-primary btn-sm" to="/cases/new">
                   New case

@@ -79,6 +79,7 @@ function Header() {
             Cases
           </NavLink>
           <NavLink to="/customers">Customers</NavLink>
+          <NavLink to="/reports">Reports</NavLink>
           {hasPermission(me, 'case.create') ? <NavLink to="/cases/new">New case</NavLink> : null}
           {hasAnyAdmin(me) ? <NavLink to="/admin">Administration</NavLink> : null}
         </nav>
