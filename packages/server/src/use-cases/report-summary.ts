@@ -8,7 +8,7 @@ import { reportFigures, type ReportFigures } from '../db/repos/reports.ts';
 /** The report's query as given: dates in the viewer's zone, comma-separated lists of ids and types. */
 export type ReportQuery = { from: string; to: string; teamId?: string; type?: string; agentId?: string };
 
-export type ReportSummary = Omit<ReportFigures, 'agents'> & {
+export type ReportSummary = ReportFigures & {
   from: string;
   to: string;
   timeZone: string;
@@ -16,7 +16,6 @@ export type ReportSummary = Omit<ReportFigures, 'agents'> & {
   scope: 'all' | 'teams' | 'own';
   /** Service-level achievement per target: empty while no policy exists. */
   sla: { kind: string; met: number; breached: number }[];
-  agents: (ReportFigures['agents'][number] & { agentName: string })[];
 };
 
 const list = (s: string | undefined) =>
@@ -58,9 +57,6 @@ export async function reportSummary(deps: Deps, actor: AppUser, q: ReportQuery):
   if (errors.length || !range.ok) throw invalid(errors);
   const scope = reportScope(actor);
   const figures = await reportFigures(db, { scope, teamIds, types: types as CaseType[], agentIds }, range.days);
-  const ids = figures.agents.map((a) => a.agentId);
-  const names = ids.length ? await db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute() : [];
-  const nameOf = new Map(names.map((u) => [u.id, u.name]));
   return {
     from: q.from,
     to: q.to,
@@ -68,8 +64,6 @@ export async function reportSummary(deps: Deps, actor: AppUser, q: ReportQuery):
     scope: scope.kind,
     ...figures,
     sla: [],
-    agents: figures.agents
-      .filter((a) => showsTeamFigures(scope) || a.agentId === actor.id)
-      .map((a) => ({ ...a, agentName: nameOf.get(a.agentId) ?? '' })),
+    agents: figures.agents.filter((a) => showsTeamFigures(scope) || a.agentId === actor.id),
   };
 }

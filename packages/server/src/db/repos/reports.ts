@@ -13,7 +13,7 @@ export type ReportFigures = {
   resolution: { median: number | null; p90: number | null };
   csat: { count: number; average: number | null; distribution: Record<'1' | '2' | '3' | '4' | '5', number> };
   daily: { date: string; created: number; resolved: number; backlog: number }[];
-  agents: { agentId: string; claimed: number; resolved: number; medianHandle: number | null }[];
+  agents: { agentId: string; agentName: string; claimed: number; resolved: number; medianHandle: number | null }[];
 };
 
 // The domain's countsAsResolved (a finished case, not canceled, not abandoned) on the row `c`.
@@ -45,6 +45,25 @@ function cond(f: ReportFilter): RawBuilder<boolean> {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v)));
 
+/** A subquery's rows as a JSON array, or its one row as a JSON object. */
+const rows = (q: RawBuilder<unknown>) => sql`(SELECT coalesce(json_agg(x), '[]'::json) FROM (${q}) x)`;
+const one = (q: RawBuilder<unknown>) => sql`(SELECT row_to_json(x) FROM (${q}) x)`;
+
+type Bucket = { b: number; n: number };
+type Row = {
+  created: Bucket[];
+  open_now: number;
+  finished: (Bucket & { resolved: number; abandoned: number })[];
+  resolution: { median: number | null; p90: number | null; rated: number; average: number | null } & Record<
+    `s${1 | 2 | 3 | 4 | 5}`,
+    number
+  >;
+  first_response: { median: number | null; p90: number | null };
+  reopened: number;
+  claims: { id: string; name: string | null; n: number }[];
+  owners: { id: string; name: string | null; n: number; median: number | null }[];
+};
+
 /**
  * The report's figures over `days` (consecutive, in the viewer's zone). Each figure is one range
  * scan over an index (migration 025): cases created since the first day (by created_at), cases
@@ -60,64 +79,68 @@ export async function reportFigures(db: Kysely<Database>, f: ReportFilter, days:
   const bounds = sql`${[start, ...days.map((d) => d.end)].map((d) => d.toISOString())}::timestamptz[]`;
   const w = cond(f);
 
-  const created = await sql<{ b: number; n: number }>`SELECT width_bucket(c.created_at, ${bounds}) AS b, count(*)::int AS n
-    FROM cases c WHERE c.created_at >= ${start} AND ${w} GROUP BY 1`.execute(db);
-  const openNow = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases c WHERE ${open} AND ${w}`.execute(db);
-  const finished = await sql<{ b: number; n: number; resolved: number; abandoned: number }>`SELECT
-      width_bucket(${closedAt}, ${bounds}) AS b, count(*)::int AS n,
-      (count(*) FILTER (WHERE ${solved}))::int AS resolved, (count(*) FILTER (WHERE ${abandoned}))::int AS abandoned
-    FROM cases c
-    WHERE NOT (${open}) AND (c.resolved_at >= ${start} OR (c.resolved_at IS NULL AND c.created_at >= ${start})) AND ${w}
-    GROUP BY 1`.execute(db);
   const inRange = sql`c.resolved_at >= ${start} AND c.resolved_at < ${end} AND NOT (${open}) AND ${w}`;
-  const resolution = await sql<Record<string, unknown>>`SELECT ${percentiles(seconds(sql`c.resolved_at`, sql`c.created_at`), solved)},
-      count(c.rating_stars)::int AS rated, avg(c.rating_stars)::float8 AS average,
-      ${sql.join(
-        [1, 2, 3, 4, 5].map((s) => sql`(count(*) FILTER (WHERE c.rating_stars = ${s}))::int AS ${sql.ref(`s${s}`)}`),
-        sql`, `,
-      )}
-    FROM cases c WHERE ${inRange}`.execute(db);
-  const firstResponse = await sql<{ median: unknown; p90: unknown }>`SELECT ${percentiles(sql`x.s`)} FROM (
-      SELECT ${seconds(sql`(SELECT min(m.created_at) FROM messages m WHERE m.case_id = c.id AND m.direction = 'outbound')`, sql`c.created_at`)} AS s
-      FROM cases c WHERE c.created_at >= ${start} AND c.created_at < ${end} AND ${w}) x WHERE x.s IS NOT NULL`.execute(db);
-  const reopened = await sql<{ n: number }>`SELECT count(*)::int AS n FROM case_events e JOIN cases c ON c.id = e.case_id
-    WHERE e.type = 'case.status_changed' AND e.data->>'from' IN ('resolved', 'canceled')
-      AND e.data->>'to' = ANY(${[...OPEN_STATUSES]}::text[])
-      AND e.created_at >= ${start} AND e.created_at < ${end} AND ${w}`.execute(db);
-  const agents = await agentFigures(db, f, start, end);
+  const firstResponseAt = sql`(SELECT min(m.created_at) FROM messages m WHERE m.case_id = c.id AND m.direction = 'outbound')`;
+  // Every figure in one statement: one round trip and one snapshot.
+  const result = await sql<Row>`SELECT
+    ${rows(sql`SELECT width_bucket(c.created_at, ${bounds}) AS b, count(*)::int AS n
+      FROM cases c WHERE c.created_at >= ${start} AND ${w} GROUP BY 1`)} AS created,
+    (SELECT count(*)::int FROM cases c WHERE ${open} AND ${w}) AS open_now,
+    ${rows(sql`SELECT width_bucket(${closedAt}, ${bounds}) AS b, count(*)::int AS n,
+        (count(*) FILTER (WHERE ${solved}))::int AS resolved, (count(*) FILTER (WHERE ${abandoned}))::int AS abandoned
+      FROM cases c
+      WHERE NOT (${open}) AND (c.resolved_at >= ${start} OR (c.resolved_at IS NULL AND c.created_at >= ${start})) AND ${w}
+      GROUP BY 1`)} AS finished,
+    ${one(sql`SELECT ${percentiles(seconds(sql`c.resolved_at`, sql`c.created_at`), solved)},
+        count(c.rating_stars)::int AS rated, avg(c.rating_stars)::float8 AS average,
+        ${sql.join(
+          [1, 2, 3, 4, 5].map((s) => sql`(count(*) FILTER (WHERE c.rating_stars = ${s}))::int AS ${sql.ref(`s${s}`)}`),
+          sql`, `,
+        )}
+      FROM cases c WHERE ${inRange}`)} AS resolution,
+    ${one(sql`SELECT ${percentiles(sql`x.s`)} FROM (
+        SELECT ${seconds(firstResponseAt, sql`c.created_at`)} AS s
+        FROM cases c WHERE c.created_at >= ${start} AND c.created_at < ${end} AND ${w}) x WHERE x.s IS NOT NULL`)} AS first_response,
+    (SELECT count(*)::int FROM case_events e JOIN cases c ON c.id = e.case_id
+      WHERE e.type = 'case.status_changed' AND e.data->>'from' IN ('resolved', 'canceled')
+        AND e.data->>'to' = ANY(${[...OPEN_STATUSES]}::text[])
+        AND e.created_at >= ${start} AND e.created_at < ${end} AND ${w}) AS reopened,
+    ${agentSql(f, start, end)}`.execute(db);
+  const r = result.rows[0]!;
+  const agents = agentRows(r);
 
   const perDay = (rows: { b: number }[], pick: (r: never) => number) => {
     const out = new Array<number>(n + 2).fill(0);
     for (const r of rows) out[r.b] = (out[r.b] ?? 0) + pick(r as never);
     return out;
   };
-  const createdBy = perDay(created.rows, (r: { n: number }) => r.n);
-  const finishedBy = perDay(finished.rows, (r: { n: number }) => r.n);
-  const resolvedBy = perDay(finished.rows, (r: { resolved: number }) => r.resolved);
-  const abandonedBy = perDay(finished.rows, (r: { abandoned: number }) => r.abandoned);
+  const createdBy = perDay(r.created, (x: { n: number }) => x.n);
+  const finishedBy = perDay(r.finished, (x: { n: number }) => x.n);
+  const resolvedBy = perDay(r.finished, (x: { resolved: number }) => x.resolved);
+  const abandonedBy = perDay(r.finished, (x: { abandoned: number }) => x.abandoned);
   // Walking back from now: the open count at the end of day k undoes what happened after it,
   // one bucket at a time (after the range, then each later day).
-  let backlog = openNow.rows[0]!.n;
+  let backlog = r.open_now;
   const daily = new Array<ReportFigures['daily'][number]>(n);
   for (let k = n; k >= 1; k--) {
     backlog += finishedBy[k + 1]! - createdBy[k + 1]!;
     daily[k - 1] = { date: days[k - 1]!.date, created: createdBy[k]!, resolved: resolvedBy[k]!, backlog };
   }
   const sum = (xs: number[]) => xs.slice(1, n + 1).reduce((a, b) => a + b, 0);
-  const r = resolution.rows[0]!;
+  const res = r.resolution;
   return {
     totals: {
       created: daily.reduce((a, d) => a + d.created, 0),
       resolved: daily.reduce((a, d) => a + d.resolved, 0),
-      reopened: reopened.rows[0]!.n,
+      reopened: r.reopened,
       abandoned: sum(abandonedBy),
     },
-    firstResponse: { median: num(firstResponse.rows[0]!.median), p90: num(firstResponse.rows[0]!.p90) },
-    resolution: { median: num(r.median), p90: num(r.p90) },
+    firstResponse: { median: num(r.first_response.median), p90: num(r.first_response.p90) },
+    resolution: { median: num(res.median), p90: num(res.p90) },
     csat: {
-      count: Number(r.rated),
-      average: r.average === null ? null : Math.round(Number(r.average) * 100) / 100,
-      distribution: { '1': Number(r.s1), '2': Number(r.s2), '3': Number(r.s3), '4': Number(r.s4), '5': Number(r.s5) },
+      count: res.rated,
+      average: res.average === null ? null : Math.round(res.average * 100) / 100,
+      distribution: { '1': res.s1, '2': res.s2, '3': res.s3, '4': res.s4, '5': res.s5 },
     },
     daily,
     agents,
@@ -127,27 +150,31 @@ export async function reportFigures(db: Kysely<Database>, f: ReportFilter, days:
 /**
  * Per agent: claims they made (of cases the report counts), cases they own that were resolved in
  * the range and the median time from creation to resolution of those. Limited to the agents
- * filter, and to the viewer alone in the own-work scope.
+ * filter, and to the viewer alone in the own-work scope (nobody when they filter on others).
  */
-async function agentFigures(db: Kysely<Database>, f: ReportFilter, start: Date, end: Date): Promise<ReportFigures['agents']> {
+function agentSql(f: ReportFilter, start: Date, end: Date): RawBuilder<unknown> {
   const own = f.scope.kind === 'own' ? f.scope.userId : null;
-  // In the own-work scope only the viewer is listed, and nobody when they filter on other agents.
-  if (own && f.agentIds.length && !f.agentIds.includes(own)) return [];
+  const none = own !== null && f.agentIds.length > 0 && !f.agentIds.includes(own);
   const agents = own ? [own] : f.agentIds;
-  const claimer = agents.length ? sql`AND e.actor_id = ANY(${agents}::uuid[])` : sql``;
-  const claims = await sql<{ id: string; n: number }>`SELECT e.actor_id::text AS id, count(*)::int AS n
-    FROM case_events e JOIN cases c ON c.id = e.case_id
-    WHERE e.type = 'case.claimed' AND e.created_at >= ${start} AND e.created_at < ${end} AND e.actor_id IS NOT NULL
-      AND ${caseCond(f)} ${claimer}
-    GROUP BY 1`.execute(db);
-  const resolved = await sql<{ id: string; n: number; median: unknown }>`SELECT c.owner_id::text AS id, count(*)::int AS n,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY ${seconds(sql`c.resolved_at`, sql`c.created_at`)}) AS median
-    FROM cases c
-    WHERE c.resolved_at >= ${start} AND c.resolved_at < ${end} AND ${solved} AND c.owner_id IS NOT NULL AND ${cond(f)}
-    GROUP BY 1`.execute(db);
+  const claimer = none ? sql`AND false` : agents.length ? sql`AND e.actor_id = ANY(${agents}::uuid[])` : sql``;
+  return sql`${rows(sql`SELECT e.actor_id::text AS id, u.name, count(*)::int AS n
+      FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN users u ON u.id = e.actor_id
+      WHERE e.type = 'case.claimed' AND e.created_at >= ${start} AND e.created_at < ${end} AND e.actor_id IS NOT NULL
+        AND ${caseCond(f)} ${claimer}
+      GROUP BY e.actor_id, u.name`)} AS claims,
+    ${rows(sql`SELECT c.owner_id::text AS id, u.name, count(*)::int AS n,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${seconds(sql`c.resolved_at`, sql`c.created_at`)}) AS median
+      FROM cases c LEFT JOIN users u ON u.id = c.owner_id
+      WHERE c.resolved_at >= ${start} AND c.resolved_at < ${end} AND ${solved} AND c.owner_id IS NOT NULL AND ${cond(f)}
+        ${none ? sql`AND false` : sql``}
+      GROUP BY c.owner_id, u.name`)} AS owners`;
+}
+
+function agentRows(r: Row): ReportFigures['agents'] {
   const byId = new Map<string, ReportFigures['agents'][number]>();
-  const row = (id: string) => byId.get(id) ?? byId.set(id, { agentId: id, claimed: 0, resolved: 0, medianHandle: null }).get(id)!;
-  for (const c of claims.rows) row(c.id).claimed = c.n;
-  for (const r of resolved.rows) Object.assign(row(r.id), { resolved: r.n, medianHandle: num(r.median) });
+  const row = (id: string, name: string | null) =>
+    byId.get(id) ?? byId.set(id, { agentId: id, agentName: name ?? '', claimed: 0, resolved: 0, medianHandle: null }).get(id)!;
+  for (const c of r.claims) row(c.id, c.name).claimed = c.n;
+  for (const o of r.owners) Object.assign(row(o.id, o.name), { resolved: o.n, medianHandle: num(o.median) });
   return [...byId.values()].sort((a, b) => b.resolved - a.resolved || b.claimed - a.claimed || a.agentId.localeCompare(b.agentId));
 }
