@@ -15,6 +15,7 @@ describe('deliveryProblem', () => {
     ['email without any relay', route('email'), /CASEWORK_SMTP_URL/],
     ['email with the server relay', route('email', {}, [], 'smtp://relay'), null],
     ['email with its own relay', route('email', { smtpUrl: 'smtp://own' }), null],
+    ['email with its own submission server', route('email', { smtpHost: 'smtp.example.com' }), null],
     ['sms without an account', route('sms', { phoneNumber: '+1' }, ['authToken']), /SMS provider/],
     ['sms without an auth token', route('sms', { accountSid: 'AC1' }), /SMS provider/],
     ['sms with account and token', route('sms', { accountSid: 'AC1' }, ['authToken']), null],

@@ -25,9 +25,9 @@ export function deliveryProblem(r: DeliveryRoute): string | null {
   if (!ch) return 'This case did not come in through a channel, so there is no address to send a reply to.';
   if (CHAT_CHANNELS.includes(ch.type)) return null;
   if (ch.type === 'email') {
-    return ch.settings.smtpUrl || r.smtpRelay
+    return ch.settings.smtpHost || ch.settings.smtpUrl || r.smtpRelay
       ? null
-      : 'No outgoing mail server is configured: set CASEWORK_SMTP_URL on the server or an SMTP URL on this channel.';
+      : 'No outgoing mail server is configured: set an SMTP server on this channel or CASEWORK_SMTP_URL on the server.';
   }
   if (ch.type === 'sms') {
     return ch.settings.accountSid && ch.secretNames.includes('authToken')

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { DEMO_OUTBOUND_ALLOW, outboundAllowList } from './channels/outbound/target-guard.ts';
 
 /** Runtime settings, read once from the environment (SPEC §8). */
@@ -33,6 +34,11 @@ export type Config = {
    * the demo defaults to loopback). See channels/outbound/target-guard.ts.
    */
   outboundAllow: string[];
+  /**
+   * Extra certificate authorities (PEM) trusted for channels' IMAP and SMTP servers besides the
+   * system's (`CASEWORK_MAIL_CA_FILE`): a company's own CA, or a test server's self-signed certificate.
+   */
+  mailCa: string | null;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
@@ -57,6 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     idempotencyLeaseMs: Math.min(60_000, num(env.CASEWORK_IDEMPOTENCY_LEASE_MS, 30_000)),
     idempotencyWaitMs: num(env.CASEWORK_IDEMPOTENCY_WAIT_MS, 5000),
     outboundAllow: [],
+    mailCa: env.CASEWORK_MAIL_CA_FILE ? readFileSync(env.CASEWORK_MAIL_CA_FILE, 'utf8') : null,
     ...overrides,
   };
   if (!overrides.outboundAllow)

@@ -1,5 +1,6 @@
 import type { CaseType } from '@casework/domain';
 import type { FieldError } from '../errors.ts';
+import { applyMailServer, publicMailServer, storedKeys } from './email/mail-server-settings.ts';
 
 type Spec = { fields: readonly string[]; secrets: readonly string[]; required: readonly string[] };
 
@@ -7,7 +8,7 @@ type Spec = { fields: readonly string[]; secrets: readonly string[]; required: r
 const SETTINGS_SPEC = {
   web_connect: { fields: ['title', 'greeting', 'color'], secrets: [], required: [] },
   support_sdk: { fields: ['title', 'greeting'], secrets: [], required: [] },
-  email: { fields: ['address', 'fromName', 'smtpUrl', 'smtpUser'], secrets: ['smtpPassword'], required: ['address'] },
+  email: { fields: ['address', 'fromName', 'smtpUrl', 'smtpUser'], secrets: ['smtpPassword', 'imapPassword'], required: ['address'] },
   sms: {
     fields: ['accountSid', 'phoneNumber', 'apiBaseUrl'],
     secrets: ['authToken'],
@@ -36,6 +37,14 @@ export function splitSettings(
   const secrets = { ...current.secrets };
   const errors: FieldError[] = [];
   for (const [k, v] of Object.entries(input)) {
+    if (type === 'email' && (k === 'imap' || k === 'smtp')) {
+      applyMailServer(k, v, settings, secrets, errors);
+      continue;
+    }
+    if (k === 'imapPassword') {
+      errors.push({ field: `settings.${k}`, message: 'is set as imap.password' });
+      continue;
+    }
     const isSecret = spec.secrets.includes(k);
     if (!isSecret && !spec.fields.includes(k)) {
       errors.push({ field: `settings.${k}`, message: `is not a ${type} setting` });
@@ -71,5 +80,11 @@ export function publicSettings(type: CaseType, settings: Record<string, string>,
   const spec: Spec = SETTINGS_SPEC[type];
   const out: Record<string, unknown> = { ...settings };
   for (const s of spec.secrets) out[`has${s[0]!.toUpperCase()}${s.slice(1)}`] = secretNames.includes(s);
+  if (type !== 'email') return out;
+  // The channel's own mail servers show as nested objects (SPEC §13); the legacy flat smtpUser stays.
+  for (const k of [...storedKeys('imap'), ...storedKeys('smtp')]) if (k !== 'smtpUser') delete out[k];
+  delete out.hasImapPassword;
+  out.imap = publicMailServer('imap', settings, secretNames);
+  out.smtp = publicMailServer('smtp', settings, secretNames);
   return out;
 }

@@ -15,6 +15,11 @@ export type ChannelOptions = {
   pollMs: number;
   /** Timeout of one outbound HTTP call (webhooks, SMS provider). */
   httpTimeoutMs: number;
+  /** IMAP fetch: how often a mailbox without IDLE is checked, and how often channels are looked for. */
+  imapPollMs: number;
+  imapScanMs: number;
+  /** How long a server process holds a channel's mailbox without renewing (another takes over after). */
+  imapLeaseMs: number;
 };
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -32,6 +37,9 @@ export function readChannelOptions(env: NodeJS.ProcessEnv, host: string, overrid
     maxAttempts: num(env.CASEWORK_RETRY_MAX_ATTEMPTS, 12),
     pollMs: num(env.CASEWORK_CHANNEL_POLL_MS, 2000),
     httpTimeoutMs: num(env.CASEWORK_HTTP_TIMEOUT_MS, 10_000),
+    imapPollMs: num(env.CASEWORK_IMAP_POLL_MS, 30_000),
+    imapScanMs: num(env.CASEWORK_IMAP_SCAN_MS, 10_000),
+    imapLeaseMs: num(env.CASEWORK_IMAP_LEASE_MS, 60_000),
     ...overrides,
   };
 }

@@ -165,6 +165,20 @@ type ChannelTable = {
   created_at: Timestamp;
   updated_at: Timestamp;
 };
+type ChannelMailFetchTable = {
+  channel_id: string;
+  folder: string | null;
+  uid_validity: string | null;
+  /** bigint: pg returns a string, PGlite a number. */
+  last_uid: ColumnType<string | number, number | undefined, number>;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  last_success_at: Timestamp | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  fetched_count: ColumnType<string | number, number | undefined, number>;
+  updated_at: Timestamp;
+};
 type SecretKeyTable = { id: string; key: string; created_at: CreatedAt };
 type CaseChannelTable = { case_id: string; channel_id: string; customer_address: string | null; created_at: Timestamp };
 type ChannelConversationTable = {
@@ -287,6 +301,7 @@ export type Database = {
   user_preferences: PreferenceTable;
   idempotency_keys: IdempotencyTable;
   channels: ChannelTable;
+  channel_mail_fetch: ChannelMailFetchTable;
   secret_keys: SecretKeyTable;
   case_channels: CaseChannelTable;
   channel_conversations: ChannelConversationTable;

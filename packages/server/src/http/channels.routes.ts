@@ -7,11 +7,26 @@ import { withIdempotency } from './idempotency.ts';
 import { notFound } from '../errors.ts';
 import { findChannel } from '../db/repos/channels.ts';
 import { channelJson, createChannel, deleteChannel, listChannels, updateChannel } from '../use-cases/admin-channels.ts';
+import { testMailConnection } from '../use-cases/test-mail-connection.ts';
 
-const Settings = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]), {
+const OptText = Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()]));
+const MailServerInput = Type.Object(
+  {
+    host: OptText,
+    port: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.String({ maxLength: 5 }), Type.Null()])),
+    security: Type.Optional(Type.Union([Type.Literal('tls'), Type.Literal('starttls'), Type.Literal('none'), Type.Null()])),
+    user: OptText,
+    password: Type.Optional(Type.Union([Type.String({ maxLength: 500, description: 'write-only' }), Type.Null()])),
+    folder: OptText,
+  },
+  { additionalProperties: false, description: 'A mail server: null removes it; fields left out keep their value' },
+);
+const Settings = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 2000 }), Type.Null(), MailServerInput]), {
   description:
-    'Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets',
+    'Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, imap {host, port, security: tls|starttls|none, user, password*, folder (INBOX)}, smtp {host, port, security, user, password*}, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets',
 });
+const Check = Nullable(Type.Object({ ok: Type.Boolean(), message: Type.String() }));
+const TestResult = Type.Object({ imap: Check, smtp: Check });
 
 const ChannelSchema = Type.Object({
   id: Type.String(),
@@ -25,6 +40,21 @@ const ChannelSchema = Type.Object({
   endpoints: Type.Record(Type.String(), Type.String()),
   canDeliver: Type.Boolean({ description: 'Whether replies through this channel can reach customers' }),
   deliveryProblem: Nullable(Type.String({ description: 'Why replies through this channel cannot reach customers (null when they can)' })),
+  mailFetch: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          lastSuccessAt: Nullable(Type.String()),
+          lastError: Nullable(Type.String()),
+          lastErrorAt: Nullable(Type.String()),
+          fetchedCount: Type.Integer(),
+        },
+        {
+          description: 'Email channels fetching over IMAP: the last check that reached the mailbox, the last error (cleared by a success)',
+        },
+      ),
+    ),
+  ),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -132,6 +162,20 @@ export const channelRoutes: RouteModule = (app, deps) => {
       });
       return channelJson(deps, ch);
     },
+  );
+
+  app.post(
+    '/api/v1/channels/:id/test-connection',
+    {
+      config: { permission: 'admin.channels' },
+      schema: {
+        tags,
+        summary: "Try an email channel's saved IMAP and SMTP servers (connect, TLS, login; nothing is fetched or sent)",
+        params: IdParams,
+        response: { 200: TestResult, ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (req) => testMailConnection(deps, pathId(req.params.id, 'Channel')),
   );
 
   app.delete(

@@ -4,11 +4,12 @@ import { startChannelJobs } from './channel-jobs.ts';
 import type { ChannelOptions } from '../channels/config.ts';
 import { startSmtpListener } from '../channels/email/smtp-listener.ts';
 import { WEBHOOK_EVENTS } from '../channels/outbound/webhooks.ts';
+import { startMailFetch } from './mail-fetch.ts';
 
 export type ChannelRuntime = { smtpPort: number | null; stop(): Promise<void> };
 
 /**
- * Starts what channels need beyond HTTP: the inbound SMTP listener and the delivery workers.
+ * Starts what channels need beyond HTTP: the inbound SMTP listener, IMAP fetch and the delivery workers.
  * Committed case events (from any process) wake the webhook sender at once.
  */
 export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<ChannelRuntime> {
@@ -25,6 +26,8 @@ export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<C
   const jobs = startChannelJobs(deps, opts);
   deps.outbound.kickReplies = jobs.replies.kick;
   deps.outbound.kickWebhooks = jobs.webhooks.kick;
+  const mailFetch = startMailFetch(deps, opts);
+  deps.outbound.kickMailFetch = mailFetch.kick;
   const unlisten = await deps.db.listen(
     EVENTS_CHANNEL,
     (payload) => {
@@ -45,8 +48,10 @@ export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<C
         deps.outbound.kickReplies = () => {};
         deps.outbound.smtpRelay = undefined;
         deps.outbound.kickWebhooks = () => {};
+        deps.outbound.kickMailFetch = () => {};
         await unlisten();
         await smtp?.close();
+        await mailFetch.stop();
         await Promise.all([jobs.replies.stop(), jobs.webhooks.stop(), jobs.inbound.stop()]);
       })()),
   };

@@ -99,6 +99,7 @@ POST /api/v1/cases/:id/wait case:set_waiting
 POST /api/v1/cases/:id/wake case:wake
 POST /api/v1/cases/bulk authenticated
 POST /api/v1/channels admin.channels
+POST /api/v1/channels/:id/test-connection admin.channels
 POST /api/v1/chat/sessions public
 POST /api/v1/chat/sessions/:id/end public
 POST /api/v1/chat/sessions/:id/messages public

@@ -10,6 +10,7 @@ import { publicSettings, splitSettings } from '../channels/channel-settings.ts';
 import { encryptSecret } from '../db/secrets.ts';
 import { targetProblem } from '../channels/outbound/target-guard.ts';
 import { deliveryFacts } from '../channels/outbound/delivery.ts';
+import { findFetchState } from '../db/repos/mail-fetch.ts';
 
 export type ChannelInput = { type: CaseType; name: string; teamId: string; settings: Record<string, unknown>; active?: boolean };
 export type ChannelPatch = { name?: string; teamId?: string; settings?: Record<string, unknown>; active?: boolean };
@@ -22,6 +23,12 @@ async function targetErrors(deps: Deps, settings: Record<string, unknown> | unde
     if (typeof v !== 'string' || !/^(https?|smtps?):\/\/\S+$/.test(v.trim())) continue; // malformed: splitSettings says so
     const problem = await targetProblem(v.trim(), deps.config.outboundAllow);
     if (problem) errors.push({ field: `settings.${k}`, message: problem });
+  }
+  for (const k of ['imap', 'smtp']) {
+    const host = (settings?.[k] as { host?: unknown } | null | undefined)?.host;
+    if (typeof host !== 'string' || !host.trim()) continue;
+    const problem = await targetProblem(`smtp://${host.trim()}`, deps.config.outboundAllow);
+    if (problem && problem !== 'must be a URL') errors.push({ field: `settings.${k}.host`, message: problem });
   }
   return errors;
 }
@@ -48,8 +55,21 @@ export async function channelJson(deps: Deps, ch: ChannelRecord) {
     active: ch.active,
     endpoints,
     ...(await deliveryFacts(deps, ch)),
+    ...(ch.type === 'email' ? { mailFetch: await mailFetchJson(deps, ch) } : {}),
     createdAt: ch.createdAt.toISOString(),
     updatedAt: ch.updatedAt.toISOString(),
+  };
+}
+
+/** Where fetching from the channel's IMAP mailbox stands (null: the channel does not fetch). */
+async function mailFetchJson(deps: Deps, ch: ChannelRecord) {
+  if (!ch.settings.imapHost) return null;
+  const s = await findFetchState(deps.db.kysely, ch.id);
+  return {
+    lastSuccessAt: s?.lastSuccessAt?.toISOString() ?? null,
+    lastError: s?.lastError ?? null,
+    lastErrorAt: s?.lastErrorAt?.toISOString() ?? null,
+    fetchedCount: s?.fetchedCount ?? 0,
   };
 }
 
@@ -93,6 +113,7 @@ export async function createChannel(deps: Deps, input: ChannelInput): Promise<Ch
   } catch (err) {
     throw addressTaken(err);
   }
+  deps.outbound.kickMailFetch();
   return (await findChannel(deps.db.kysely, id))!;
 }
 
@@ -132,6 +153,7 @@ export async function updateChannel(deps: Deps, id: string, patch: ChannelPatch)
   } catch (err) {
     throw addressTaken(err);
   }
+  deps.outbound.kickMailFetch();
   return (await findChannel(deps.db.kysely, id))!;
 }
 
@@ -145,6 +167,7 @@ export async function deleteChannel(deps: Deps, id: string): Promise<void> {
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) throw notFound('Channel');
+  deps.outbound.kickMailFetch();
 }
 
 /** Every channel not deleted, oldest first. */

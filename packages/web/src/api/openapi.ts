@@ -10361,6 +10361,12 @@ export interface paths {
                                 /** @description Whether replies through this channel can reach customers */
                                 canDeliver: boolean;
                                 deliveryProblem: string | null;
+                                mailFetch?: {
+                                    lastSuccessAt: string | null;
+                                    lastError: string | null;
+                                    lastErrorAt: string | null;
+                                    fetchedCount: number;
+                                } | null;
                                 createdAt: string;
                                 updatedAt: string;
                             }[];
@@ -10457,9 +10463,16 @@ export interface paths {
                          * @description An id (UUID)
                          */
                         teamId: string;
-                        /** @description Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets */
+                        /** @description Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, imap {host, port, security: tls|starttls|none, user, password*, folder (INBOX)}, smtp {host, port, security, user, password*}, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets */
                         settings?: {
-                            [key: string]: string | null;
+                            [key: string]: string | null | {
+                                host?: string | null;
+                                port?: number | string | null;
+                                security?: "tls" | "starttls" | "none" | null;
+                                user?: string | null;
+                                password?: string | null;
+                                folder?: string | null;
+                            };
                         };
                         active?: boolean;
                     };
@@ -10490,6 +10503,12 @@ export interface paths {
                             /** @description Whether replies through this channel can reach customers */
                             canDeliver: boolean;
                             deliveryProblem: string | null;
+                            mailFetch?: {
+                                lastSuccessAt: string | null;
+                                lastError: string | null;
+                                lastErrorAt: string | null;
+                                fetchedCount: number;
+                            } | null;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -10665,6 +10684,12 @@ export interface paths {
                             /** @description Whether replies through this channel can reach customers */
                             canDeliver: boolean;
                             deliveryProblem: string | null;
+                            mailFetch?: {
+                                lastSuccessAt: string | null;
+                                lastError: string | null;
+                                lastErrorAt: string | null;
+                                fetchedCount: number;
+                            } | null;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -10920,9 +10945,16 @@ export interface paths {
                          * @description An id (UUID)
                          */
                         teamId?: string;
-                        /** @description Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets */
+                        /** @description Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, imap {host, port, security: tls|starttls|none, user, password*, folder (INBOX)}, smtp {host, port, security, user, password*}, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets */
                         settings?: {
-                            [key: string]: string | null;
+                            [key: string]: string | null | {
+                                host?: string | null;
+                                port?: number | string | null;
+                                security?: "tls" | "starttls" | "none" | null;
+                                user?: string | null;
+                                password?: string | null;
+                                folder?: string | null;
+                            };
                         };
                         active?: boolean;
                     };
@@ -10953,6 +10985,12 @@ export interface paths {
                             /** @description Whether replies through this channel can reach customers */
                             canDeliver: boolean;
                             deliveryProblem: string | null;
+                            mailFetch?: {
+                                lastSuccessAt: string | null;
+                                lastError: string | null;
+                                lastErrorAt: string | null;
+                                fetchedCount: number;
+                            } | null;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -11096,6 +11134,189 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/test-connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try an email channel's saved IMAP and SMTP servers (connect, TLS, login; nothing is fetched or sent) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imap: {
+                                ok: boolean;
+                                message: string;
+                            } | null;
+                            smtp: {
+                                ok: boolean;
+                                message: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (problem+json, with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/webhooks": {

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Deps } from '../../deps.ts';
 import { findCaseView } from '../../db/repos/case-views.ts';
@@ -8,6 +8,8 @@ import { channelSecrets, type ChannelRecord } from '../../db/repos/channels.ts';
 import { registerConversation } from '../../db/repos/conversations.ts';
 import { resolveTarget } from '../outbound/target-guard.ts';
 import { PermanentDeliveryError, smtpRelayOf } from '../outbound/delivery.ts';
+import { trustedCas } from '../imap/imap-connect.ts';
+import { mailServerOf } from './mail-server-settings.ts';
 
 /** "Re: <subject> [#REF]", without stacking "Re:" or repeating the reference. */
 function replySubject(subject: string, reference: string): string {
@@ -47,6 +49,49 @@ export function guardedSmtpSocket(allow: readonly string[], timeoutMs: number): 
 }
 
 /**
+ * The transport replies of this channel leave through: the channel's own submission server
+ * (host, port, TLS / STARTTLS, login), else its relay URL, else the server's `CASEWORK_SMTP_URL`;
+ * null when there is none. Admin-typed servers are guarded like every outbound target; the
+ * operator's CASEWORK_SMTP_URL is trusted.
+ */
+export async function smtpTransportFor(
+  deps: Deps,
+  ch: ChannelRecord,
+  timeoutMs: number,
+): Promise<{ transport: Transporter<SMTPTransport.SentMessageInfo>; via: string } | null> {
+  const secrets = await channelSecrets(deps.db.kysely, ch);
+  const timeouts = { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs };
+  const tls = { ...(deps.config.mailCa ? { ca: trustedCas(deps.config.mailCa) } : {}), minVersion: 'TLSv1.2' as const };
+  const guarded = { getSocket: guardedSmtpSocket(deps.config.outboundAllow, timeoutMs) };
+  const own = mailServerOf('smtp', ch.settings);
+  if (own) {
+    const options: SMTPTransport.Options = {
+      host: own.host.replace(/^\[|\]$/g, ''),
+      port: own.port,
+      secure: own.security === 'tls',
+      requireTLS: own.security === 'starttls',
+      ignoreTLS: own.security === 'none',
+      ...(own.user ? { auth: { user: own.user, pass: secrets.smtpPassword ?? '' } } : {}),
+      tls,
+      ...timeouts,
+      ...guarded,
+    };
+    return { transport: nodemailer.createTransport(options), via: `${own.host}:${own.port}` };
+  }
+  const relay = ch.settings.smtpUrl ?? smtpRelayOf(deps.outbound);
+  if (!relay) return null;
+  const auth = ch.settings.smtpUser ? { user: ch.settings.smtpUser, pass: secrets.smtpPassword ?? '' } : undefined;
+  const transport = nodemailer.createTransport({
+    url: relay,
+    ...(auth ? { auth } : {}),
+    tls,
+    ...timeouts,
+    ...(ch.settings.smtpUrl ? guarded : {}),
+  } as SMTPTransport.Options);
+  return { transport, via: ch.settings.smtpUrl ? 'the channel relay' : 'the server relay (CASEWORK_SMTP_URL)' };
+}
+
+/**
  * Sends an agent's reply by SMTP: From the channel address, To the customer, threaded with
  * In-Reply-To/References of the customer's last message so mail clients keep the conversation.
  * Returns the Message-ID it used (registered so the customer's answer threads back).
@@ -59,8 +104,8 @@ export async function sendEmailReply(
   messageId: string,
 ): Promise<string> {
   const db = deps.db.kysely;
-  const relay = ch.settings.smtpUrl ?? smtpRelayOf(deps.outbound);
-  if (!relay) throw new PermanentDeliveryError('No SMTP relay configured (set CASEWORK_SMTP_URL)');
+  if (!mailServerOf('smtp', ch.settings) && !ch.settings.smtpUrl && !smtpRelayOf(deps.outbound))
+    throw new PermanentDeliveryError('No SMTP relay configured (set CASEWORK_SMTP_URL)');
   const c = await findCaseView(db, caseId);
   const msg = await db.selectFrom('messages').select(['body']).where('id', '=', messageId).executeTakeFirst();
   if (!c || !msg) throw new PermanentDeliveryError('The case or the message is gone.');
@@ -93,20 +138,10 @@ export async function sendEmailReply(
       .onConflict((oc) => oc.column('message_id').doNothing())
       .execute();
   });
-  const secrets = await channelSecrets(db, ch);
-  const auth = ch.settings.smtpUser ? { user: ch.settings.smtpUser, pass: secrets.smtpPassword ?? '' } : undefined;
-  const transport = nodemailer.createTransport({
-    url: relay,
-    ...(auth ? { auth } : {}),
-    connectionTimeout: opts.httpTimeoutMs,
-    greetingTimeout: opts.httpTimeoutMs,
-    socketTimeout: opts.httpTimeoutMs,
-    // A channel's own relay was typed by an admin: guarded like every outbound target. The
-    // operator's CASEWORK_SMTP_URL is trusted.
-    ...(ch.settings.smtpUrl ? { getSocket: guardedSmtpSocket(deps.config.outboundAllow, opts.httpTimeoutMs) } : {}),
-  });
+  const transport = await smtpTransportFor(deps, ch, opts.httpTimeoutMs);
+  if (!transport) throw new PermanentDeliveryError('No SMTP relay configured (set CASEWORK_SMTP_URL)');
   try {
-    await transport.sendMail({
+    await transport.transport.sendMail({
       from: { name: ch.settings.fromName ?? ch.name, address: ch.address! },
       to,
       subject: replySubject(c.subject, c.reference),
@@ -116,7 +151,7 @@ export async function sendEmailReply(
       headers: { 'X-Casework-Case': c.reference },
     });
   } finally {
-    transport.close();
+    transport.transport.close();
   }
   return ownId;
 }

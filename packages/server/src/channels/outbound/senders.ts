@@ -7,6 +7,8 @@
 export class OutboundSenders {
   kickReplies: () => void = () => {};
   kickWebhooks: () => void = () => {};
+  /** Looks for email channels whose IMAP settings changed (reconnects them) now rather than at the next scan. */
+  kickMailFetch: () => void = () => {};
   /** The running runtime's relay (null: none); undefined while no runtime runs. */
   smtpRelay: string | null | undefined = undefined;
 }
