@@ -11,3 +11,4 @@ export * from './saved-views.ts';
 export * from './fields.ts';
 export * from './reports.ts';
 export * from './csv.ts';
+export * from './accounts.ts';

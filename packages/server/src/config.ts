@@ -39,6 +39,18 @@ export type Config = {
    * system's (`CASEWORK_MAIL_CA_FILE`): a company's own CA, or a test server's self-signed certificate.
    */
   mailCa: string | null;
+  /** Behind a reverse proxy (`CASEWORK_TRUST_PROXY=1`): the client address comes from X-Forwarded-For. */
+  trustProxy: boolean;
+  /**
+   * `CASEWORK_METRICS_TOKEN`: /metrics answers only to `Authorization: Bearer <it>`; unset, only
+   * to loopback clients that did not come through a proxy.
+   */
+  metricsToken: string | null;
+  /** The From of account mails (invitations, password resets): `CASEWORK_MAIL_FROM`. */
+  mailFrom: string;
+  /** Password reset requests per hour: per address, and per client address. */
+  passwordResetRateLimit: number;
+  passwordResetIpRateLimit: number;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
@@ -64,6 +76,11 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     idempotencyWaitMs: num(env.CASEWORK_IDEMPOTENCY_WAIT_MS, 5000),
     outboundAllow: [],
     mailCa: env.CASEWORK_MAIL_CA_FILE ? readFileSync(env.CASEWORK_MAIL_CA_FILE, 'utf8') : null,
+    trustProxy: env.CASEWORK_TRUST_PROXY === '1',
+    metricsToken: env.CASEWORK_METRICS_TOKEN || null,
+    mailFrom: env.CASEWORK_MAIL_FROM || 'Casework <no-reply@casework.invalid>',
+    passwordResetRateLimit: num(env.CASEWORK_PASSWORD_RESET_RATE_LIMIT, 5),
+    passwordResetIpRateLimit: num(env.CASEWORK_PASSWORD_RESET_IP_RATE_LIMIT, 30),
     ...overrides,
   };
   if (!overrides.outboundAllow)

@@ -10,6 +10,8 @@ type OrganisationTable = {
   auto_close_days: number;
   max_open_per_user: number | null;
   updated_at: Timestamp;
+  /** Who must sign in with a second factor: 'off' | 'admins' | 'everyone' (migration 024). */
+  two_factor_required: Generated<string>;
 };
 
 type RoleTable = {
@@ -30,6 +32,53 @@ type UserTable = {
   active: boolean;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The TOTP secret (encrypted) once enrolled; the one being set up until confirmed (migration 024). */
+  totp_secret: Generated<string | null>;
+  totp_pending_secret: Generated<string | null>;
+  totp_enabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  totp_last_step: ColumnType<string | null, number | null | undefined, number | null>;
+  second_factor_failures: Generated<number>;
+  second_factor_failed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+};
+
+type InvitationTable = {
+  id: string;
+  email: string;
+  name: string;
+  role_id: string;
+  team_ids: string[];
+  secret_hash: string;
+  invited_by: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+};
+
+type PasswordResetTable = {
+  id: string;
+  user_id: string;
+  secret_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+};
+
+type RecoveryCodeTable = {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+};
+
+type PendingSignInTable = {
+  id: string; // sha-256 of the cookie value
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 };
 
 type TeamTable = { id: string; name: string; created_at: CreatedAt };
@@ -290,6 +339,10 @@ export type Database = {
   teams: TeamTable;
   team_members: TeamMemberTable;
   sessions: SessionTable;
+  invitations: InvitationTable;
+  password_resets: PasswordResetTable;
+  recovery_codes: RecoveryCodeTable;
+  pending_sign_ins: PendingSignInTable;
   api_tokens: ApiTokenTable;
   customers: CustomerTable;
   case_search: CaseSearchTable;

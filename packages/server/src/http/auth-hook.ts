@@ -105,6 +105,7 @@ export function installAuth(app: App, deps: Deps): void {
 async function authorize(req: FastifyRequest, deps: Deps): Promise<void> {
   const permission = req.routeOptions.config?.permission ?? 'public';
   const channelToken = req.routeOptions.config?.channelToken === true;
+  if (req.routeOptions.config?.metricsToken) return;
   if (permission === 'public') {
     const actor = await identify(req, deps).catch(() => null);
     // A channel-scoped token is nobody on a public route that does not serve its channel.

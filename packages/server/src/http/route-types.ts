@@ -22,6 +22,8 @@ declare module 'fastify' {
     textInput?: 'strip';
     /** Other sites may embed it (frame it): no `frame-ancestors 'none'` (http/security-headers.ts). */
     embeddable?: boolean;
+    /** The route reads its own bearer token (/metrics): the Authorization header is not an API token there. */
+    metricsToken?: boolean;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { RouteModule } from './route-types.ts';
 import { authRoutes } from './auth.routes.ts';
+import { accountRoutes } from './accounts.routes.ts';
 import { caseRoutes } from './cases.routes.ts';
 import { caseActionRoutes } from './case-actions.routes.ts';
 import { messageRoutes } from './messages.routes.ts';
@@ -31,6 +32,7 @@ import { caseExportRoutes } from './case-export.routes.ts';
 export const ROUTE_MODULES: RouteModule[] = [
   systemRoutes,
   authRoutes,
+  accountRoutes,
   myWorkRoutes,
   caseRoutes,
   caseActionRoutes,

@@ -4,6 +4,7 @@ import type { RouteModule } from './route-types.ts';
 import { problems } from './schemas.ts';
 import { renderMetrics } from './metrics.ts';
 import { Problem } from '../errors.ts';
+import { checkMetricsAccess } from './metrics-access.ts';
 
 export const systemRoutes: RouteModule = (app, deps) => {
   app.get(
@@ -37,8 +38,13 @@ export const systemRoutes: RouteModule = (app, deps) => {
 
   app.get(
     '/metrics',
-    { config: { permission: 'public' }, schema: { tags: ['system'], summary: 'Prometheus metrics', hide: true } },
-    async (_req, reply) => {
+    {
+      // Its own bearer token, not an API token: the auth hook must not read the header as one.
+      config: { permission: 'public', metricsToken: true },
+      schema: { tags: ['system'], summary: 'Prometheus metrics (CASEWORK_METRICS_TOKEN or loopback)', hide: true },
+    },
+    async (req, reply) => {
+      checkMetricsAccess(req, deps.config.metricsToken);
       const mem = process.memoryUsage();
       reply.type('text/plain; version=0.0.4');
       return renderMetrics({

@@ -82,6 +82,8 @@ PATCH /api/v1/views/:id authenticated
 PATCH /api/v1/webhooks/:id admin.channels
 POST /api/v1/auth/login public
 POST /api/v1/auth/logout public
+POST /api/v1/auth/password-reset public
+POST /api/v1/auth/password-reset/confirm public
 POST /api/v1/case-fields admin.fields
 POST /api/v1/cases case.create
 POST /api/v1/cases/:id/assign case:assign
