@@ -12,3 +12,4 @@ export * from './fields.ts';
 export * from './reports.ts';
 export * from './csv.ts';
 export * from './accounts.ts';
+export * from './notifications.ts';

@@ -23,6 +23,8 @@ import { MyWorkPage } from './pages/my-work-page';
 import { NewCasePage } from './pages/new-case-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { ReportsPage } from './pages/reports-page';
+import { NotificationSettingsPage } from './pages/notification-settings-page';
+import { NotificationsPage } from './pages/notifications-page';
 
 /** Sends the user to the login page when the session ends, remembering where they were. */
 function UnauthorizedRedirect() {
@@ -52,6 +54,8 @@ export function App() {
             <Route path="customers" element={<CustomersPage />} />
             <Route path="customers/:id" element={<CustomerPage />} />
             <Route path="reports" element={<ReportsPage />} />
+            <Route path="notifications" element={<NotificationsPage />} />
+            <Route path="settings/notifications" element={<NotificationSettingsPage />} />
             <Route path="admin" element={<AdminLayout />}>
               <Route index element={<AdminIndex />} />
               <Route path="users" element={<UsersPage />} />

@@ -21,6 +21,7 @@ import './styles/bulk.css';
 import './styles/cases-table.css';
 import './styles/customers.css';
 import './styles/reports.css';
+import './styles/notifications.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -367,4 +367,31 @@ export type Database = {
   webhook_deliveries: WebhookDeliveryTable;
   saved_views: SavedViewTable;
   saved_view_teams: SavedViewTeamTable;
+  notifications: NotificationTable;
+  notification_settings: NotificationSettingsTable;
+};
+
+type NotificationTable = {
+  id: string;
+  user_id: string;
+  type: string;
+  case_id: string;
+  event_id: string;
+  actor_id: string | null;
+  in_app: boolean;
+  desktop: boolean;
+  email_status: 'none' | 'pending' | 'digest' | 'sent' | 'skipped';
+  email_attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp | null;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+};
+
+type NotificationSettingsTable = {
+  user_id: string;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  email_digest: string;
+  digest_due_at: Timestamp | null;
+  digest_attempts: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
 };

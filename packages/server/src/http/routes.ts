@@ -27,6 +27,7 @@ import { caseFieldRoutes } from './case-fields.routes.ts';
 import { customerRoutes } from './customers.routes.ts';
 import { reportRoutes } from './reports.routes.ts';
 import { caseExportRoutes } from './case-export.routes.ts';
+import { notificationRoutes } from './notifications.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -58,4 +59,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   customerRoutes,
   reportRoutes,
   caseExportRoutes,
+  notificationRoutes,
 ];

@@ -4,6 +4,8 @@ import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { insertCaseEvents, type StoredEvent } from '../db/repos/case-events.ts';
 import { dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
+import { notifyOfChange } from './notify.ts';
+import type { NotifiedCase } from '@casework/domain';
 
 export { audienceOf, dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
 export type { StoredEvent } from '../db/repos/case-events.ts';
@@ -13,9 +15,9 @@ export type { StoredEvent } from '../db/repos/case-events.ts';
  * transaction, and the change is announced to every process once that transaction committed
  * (never for a rolled-back one).
  */
-// The notices recorded in each open transaction, keyed by the transaction itself: an entry lives
-// as long as its transaction (no process-wide state).
-const pending = new WeakMap<object, LiveNotice[]>();
+// The notices recorded in each open transaction (and the users its changes notified, per case),
+// keyed by the transaction itself: an entry lives as long as its transaction (no process-wide state).
+const pending = new WeakMap<object, { notices: LiveNotice[]; told: Set<string> }>();
 
 /**
  * Runs `work` in a transaction; the changes it records with appendEvents are announced to every
@@ -24,7 +26,7 @@ const pending = new WeakMap<object, LiveNotice[]>();
 export async function inTransaction<T>(deps: Pick<Deps, 'db' | 'announcer'>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   const notices: LiveNotice[] = [];
   const result = await deps.db.kysely.transaction().execute(async (trx) => {
-    pending.set(trx, notices);
+    pending.set(trx, { notices, told: new Set() });
     return work(trx);
   });
   announceCommitted(deps, notices);
@@ -41,16 +43,19 @@ export function announceCommitted(deps: Pick<Deps, 'announcer'>, notices: LiveNo
 
 /**
  * Appends history rows and queues their webhook deliveries (one statement, in the caller's
- * transaction, so a committed event is always delivered and a rolled-back one never); the
- * change is announced when that transaction commits (see inTransaction).
+ * transaction, so a committed event is always delivered and a rolled-back one never), and writes
+ * the notifications they cause (outbox/notify.ts), in the same transaction; the change and the
+ * notifications are announced when that transaction commits (see inTransaction). `after` is the
+ * case after the change, where the writer has it (else it is read, when the events can notify).
  */
 export async function appendEvents(
   trx: Kysely<Database>,
-  input: { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date; audience: Audience },
+  input: { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date; audience: Audience; after?: NotifiedCase },
 ): Promise<StoredEvent[]> {
   if (input.events.length === 0) return [];
-  const notices = pending.get(trx);
-  if (!notices) throw new Error('appendEvents runs inside inTransaction, which announces the change on commit');
+  const open = pending.get(trx);
+  if (!open) throw new Error('appendEvents runs inside inTransaction, which announces the change on commit');
+  const { notices } = open;
   const stored = await insertCaseEvents(trx, input);
   notices.push({
     caseId: input.caseId,
@@ -59,5 +64,6 @@ export async function appendEvents(
     audience: dedupe(input.audience),
     at: input.at.toISOString(),
   });
+  notices.push(...(await notifyOfChange(trx, input, stored, open.told)));
   return stored;
 }

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
 import type { AppUser } from '../auth/actor.ts';
-import { EVENTS_CHANNEL, type Audience, type LiveNotice } from '../outbox/notices.ts';
+import { EVENTS_CHANNEL, NOTIFICATION_CREATED, type Audience, type LiveNotice } from '../outbox/notices.ts';
 import { seenTeams, seesEveryCase } from '@casework/domain';
 import { visibleTo } from '../db/sql-rules.ts';
 
@@ -85,7 +85,21 @@ export class LiveHub {
   #deliver(client: LiveClient, n: Notice): void {
     const held = this.#held.get(client);
     if (held) held.notices.push(n);
-    else if (mayHear(client.actor, n.audience, n.personal)) {
+    else if (n.recipients) {
+      // A notification: to its user only, and only while they may still see the case.
+      const mine = n.recipients.find((r) => r.userId === client.actor.id);
+      if (mine && mayHear(client.actor, n.audience)) {
+        client.send({
+          event: NOTIFICATION_CREATED,
+          data: {
+            type: NOTIFICATION_CREATED,
+            caseId: n.caseId,
+            at: n.at,
+            notification: { id: mine.id, type: mine.type, inApp: mine.inApp, desktop: mine.desktop },
+          },
+        });
+      }
+    } else if (mayHear(client.actor, n.audience, n.personal)) {
       for (const [i, type] of n.types.entries())
         client.send({ id: n.ids[i], event: type, data: { type, caseId: n.caseId || null, at: n.at } });
     }

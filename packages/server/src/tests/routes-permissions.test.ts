@@ -46,6 +46,8 @@ GET /api/v1/customers authenticated
 GET /api/v1/customers/:id authenticated
 GET /api/v1/events authenticated
 GET /api/v1/me authenticated
+GET /api/v1/me/notification-settings authenticated
+GET /api/v1/me/notifications authenticated
 GET /api/v1/me/preferences authenticated
 GET /api/v1/me/work authenticated
 GET /api/v1/me/work/sections/:key authenticated
@@ -108,6 +110,7 @@ POST /api/v1/chat/sessions/:id/messages public
 POST /api/v1/chat/sessions/:id/rating public
 POST /api/v1/customers/:id/merge customer.merge
 POST /api/v1/import/cases case.import
+POST /api/v1/me/notifications/read authenticated
 POST /api/v1/me/work/claim-next case.claim
 POST /api/v1/roles admin.roles
 POST /api/v1/teams admin.teams
@@ -119,6 +122,7 @@ POST /api/v1/webhooks/:id/deliveries/:deliveryId/retry admin.channels
 POST /webhooks/sms/:channelId public
 POST /webhooks/voice/:channelId public
 POST /webhooks/voice/:channelId/status public
+PUT /api/v1/me/notification-settings authenticated
 PUT /api/v1/me/preferences authenticated
 `
   .trim()

@@ -115,6 +115,7 @@ export async function applyLifecycle(trx: Kysely<Database>, c: CaseView, event: 
     events: outcome.events,
     at: ctx.now,
     audience: audienceOf(c, saved),
+    after: saved,
   });
   return { ok: true, view: await namesAfter(trx, c, saved, ctx.actor), events };
 }

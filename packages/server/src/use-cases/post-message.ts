@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { canView, can } from '@casework/domain';
+import { canView, can, mentionedEmails } from '@casework/domain';
+import { usersByEmail } from '../db/repos/notifications.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
@@ -43,12 +44,21 @@ export async function insertMessage(
     })
     .execute();
   await trx.updateTable('cases').set({ updated_at: now, last_activity_at: now }).where('id', '=', c.id).execute();
+  // A note's @mentions (SPEC §11: `@` and the user's email address), recorded by user id.
+  const mentioned = m.internal ? await usersByEmail(trx, mentionedEmails(m.body)) : [];
+  const data = {
+    messageId: message.id,
+    direction: m.direction,
+    internal: m.internal,
+    ...(mentioned.length ? { mentionedUserIds: mentioned } : {}),
+  };
   const events = await appendEvents(trx, {
     caseId: c.id,
     actorId: m.authorId,
     at: now,
     audience: audienceOf(c),
-    events: [{ type: 'case.message_created', data: { messageId: message.id, direction: m.direction, internal: m.internal } }],
+    after: c,
+    events: [{ type: 'case.message_created', data }],
   });
   return { message, events };
 }

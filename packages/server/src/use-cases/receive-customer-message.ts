@@ -241,6 +241,7 @@ async function openCase(trx: Kysely<Database>, ch: Ch, p: InboundPayload, previo
     actorId: null,
     at: now,
     audience: audienceOf({ teamId: ch.teamId, ownerId: null, collaboratorIds: [] }),
+    after: { type: ch.type, status: initialStatus(null), teamId: ch.teamId, ownerId: null, collaboratorIds: [] },
     events: [
       {
         type: 'case.created',

@@ -29,8 +29,17 @@ export const PRESENCE_EVENTS = new Set(['case.viewers_changed']);
 /** A reply's delivery moved on (sent, failed, retried): the case's conversation changes, nobody edited the case. */
 export const DELIVERY_EVENT = 'case.delivery_changed';
 
-/** `id` is the history event's id (SSE `id:`) for case events. */
-type LiveEvent = { type: string; caseId?: string; at?: string; id?: string };
+/** `id` is the history event's id (SSE `id:`) for case events; `notification` comes with `notification.created`. */
+type LiveEvent = {
+  type: string;
+  caseId?: string;
+  at?: string;
+  id?: string;
+  notification?: { id: string; type: string; inApp: boolean; desktop: boolean };
+};
+
+/** The user's own notifications: a new one (to them only), or some read in another tab. */
+const NOTIFICATION_EVENTS = ['notification.created', 'notification.read'] as const;
 type LiveListener = (event: LiveEvent) => void;
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting';
 
@@ -63,6 +72,8 @@ export function useLiveStatus(): LiveStatus {
 /** A map of handlers by event name rather than a switch. */
 const handlers: Record<string, (client: QueryClient, event: LiveEvent) => void> = {
   'preferences.updated': (client) => void client.invalidateQueries({ queryKey: keys.work }),
+  'notification.created': (client) => void client.invalidateQueries({ queryKey: ['notifications'] }),
+  'notification.read': (client) => void client.invalidateQueries({ queryKey: ['notifications'] }),
   // The server lost track of what this browser missed: refetch everything shown.
   resync: (client) => refetchAll(client),
   'case.viewers_changed': (client, event) => {
@@ -121,7 +132,7 @@ export function useLiveEvents(enabled: boolean): void {
       handler?.(client, event);
       for (const listener of listeners) listener(event);
     };
-    const names = [...CASE_EVENTS, 'preferences.updated', 'resync', 'message'];
+    const names = [...CASE_EVENTS, ...NOTIFICATION_EVENTS, 'preferences.updated', 'resync', 'message'];
 
     const connect = () => {
       const current = new EventSource(`${API_BASE}/events`, { withCredentials: true });
@@ -153,6 +164,7 @@ export function useLiveEvents(enabled: boolean): void {
 }
 
 function refetchAll(client: QueryClient) {
+  void client.invalidateQueries({ queryKey: ['notifications'] });
   void client.invalidateQueries({ queryKey: keys.views });
   void client.invalidateQueries({ queryKey: keys.work });
   void client.invalidateQueries({ queryKey: keys.cases });

@@ -18,6 +18,7 @@ import * as customers from './016-customers.ts';
 import * as reportIndexes from './025-report-indexes.ts';
 import * as mailFetch from './023-mail-fetch.ts';
 import * as accounts from './024-accounts.ts';
+import * as notifications from './022-notifications.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -41,4 +42,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '025-report-indexes', up: reportIndexes.up },
   { name: '023-mail-fetch', up: mailFetch.up },
   { name: '024-accounts', up: accounts.up },
+  { name: '022-notifications', up: notifications.up },
 ];

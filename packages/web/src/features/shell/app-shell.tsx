@@ -10,12 +10,15 @@ import { useToast } from '../../components/toast';
 import { useLiveEvents, useLiveStatus } from '../../live/live-events';
 import { TimeZoneDialog } from './time-zone-dialog';
 import { useDeliveryNotices } from '../delivery/use-delivery-notices';
+import { NotificationBell } from '../notifications/bell';
+import { useDesktopNotifications } from '../notifications/desktop-notifications';
 
 /** Signed-in layout: skip link, header with navigation and the user, then the page. */
 export function AppShell() {
   const me = useMe();
   useLiveEvents(me.isSuccess);
   useDeliveryNotices(me.data?.id);
+  useDesktopNotifications(me.isSuccess);
 
   if (me.isPending || (me.isError && me.error instanceof ApiError && me.error.status === 401)) {
     return <LoadingState label="Loading Casework…" />;
@@ -84,6 +87,7 @@ function Header() {
           {hasAnyAdmin(me) ? <NavLink to="/admin">Administration</NavLink> : null}
         </nav>
         <div className="app-user">
+          <NotificationBell timeZone={zone} />
           <span className={`live-dot live-${live}`} title={live === 'open' ? 'Live updates on' : 'Reconnecting live updates…'}>
             <span className="visually-hidden">{live === 'open' ? 'Live updates on' : 'Live updates reconnecting'}</span>
           </span>
