@@ -78,6 +78,7 @@ const EVENTS: Record<CaseAction, (c: CaseFacts) => LifecycleEvent[]> = {
   unfollow: () => [],
   open_chat: () => [],
   message: () => [],
+  edit: () => [],
 };
 
 const ROLES = Object.keys(BUILT_IN_ROLES) as BuiltInRoleId[];

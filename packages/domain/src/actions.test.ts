@@ -14,40 +14,40 @@ type Table = Record<Relation, Partial<Record<Status, string>>>;
 // Admin and supervisor hold every case permission (claim still needs membership of the case's team).
 const MANAGER: Table = {
   owner: {
-    ready: 'assign unassign set_waiting resolve cancel follow open_chat message',
-    waiting: 'assign unassign wake resolve cancel follow open_chat message',
-    resolved: 'reopen follow message',
+    ready: 'assign unassign set_waiting resolve cancel follow open_chat message edit',
+    waiting: 'assign unassign wake resolve cancel follow open_chat message edit',
+    resolved: 'reopen follow message edit',
     closed: '',
     canceled: 'reopen follow',
   },
   'team, unowned': {
-    new: 'claim assign set_waiting resolve cancel follow open_chat message',
-    ready: 'claim assign set_waiting resolve cancel follow open_chat message',
-    waiting: 'claim assign wake resolve cancel follow open_chat message',
-    resolved: 'reopen follow message',
+    new: 'claim assign set_waiting resolve cancel follow open_chat message edit',
+    ready: 'claim assign set_waiting resolve cancel follow open_chat message edit',
+    waiting: 'claim assign wake resolve cancel follow open_chat message edit',
+    resolved: 'reopen follow message edit',
     closed: '',
     canceled: 'reopen follow',
   },
   'team, other owner': {
-    ready: 'assign unassign set_waiting resolve cancel follow open_chat message',
-    waiting: 'assign unassign wake resolve cancel follow open_chat message',
-    resolved: 'reopen follow message',
+    ready: 'assign unassign set_waiting resolve cancel follow open_chat message edit',
+    waiting: 'assign unassign wake resolve cancel follow open_chat message edit',
+    resolved: 'reopen follow message edit',
     closed: '',
     canceled: 'reopen follow',
   },
   'follower only': {
-    new: 'assign set_waiting resolve cancel unfollow open_chat message',
-    ready: 'assign unassign set_waiting resolve cancel unfollow open_chat message',
-    waiting: 'assign unassign wake resolve cancel unfollow open_chat message',
-    resolved: 'reopen unfollow message',
+    new: 'assign set_waiting resolve cancel unfollow open_chat message edit',
+    ready: 'assign unassign set_waiting resolve cancel unfollow open_chat message edit',
+    waiting: 'assign unassign wake resolve cancel unfollow open_chat message edit',
+    resolved: 'reopen unfollow message edit',
     closed: 'unfollow',
     canceled: 'reopen unfollow',
   },
   outsider: {
-    new: 'assign set_waiting resolve cancel follow open_chat message',
-    ready: 'assign unassign set_waiting resolve cancel follow open_chat message',
-    waiting: 'assign unassign wake resolve cancel follow open_chat message',
-    resolved: 'reopen follow message',
+    new: 'assign set_waiting resolve cancel follow open_chat message edit',
+    ready: 'assign unassign set_waiting resolve cancel follow open_chat message edit',
+    waiting: 'assign unassign wake resolve cancel follow open_chat message edit',
+    resolved: 'reopen follow message edit',
     closed: '',
     canceled: 'reopen follow',
   },
@@ -58,24 +58,24 @@ const EXPECTED: Record<BuiltInRoleId, Table> = {
   supervisor: MANAGER,
   agent: {
     owner: {
-      ready: 'unassign set_waiting resolve follow open_chat message',
-      waiting: 'unassign wake resolve follow open_chat message',
-      resolved: 'reopen follow message',
+      ready: 'unassign set_waiting resolve follow open_chat message edit',
+      waiting: 'unassign wake resolve follow open_chat message edit',
+      resolved: 'reopen follow message edit',
       closed: '',
       canceled: 'reopen follow',
     },
     'team, unowned': {
-      new: 'claim follow open_chat message',
-      ready: 'claim follow open_chat message',
-      waiting: 'claim follow open_chat message',
-      resolved: 'follow message',
+      new: 'claim follow open_chat message edit',
+      ready: 'claim follow open_chat message edit',
+      waiting: 'claim follow open_chat message edit',
+      resolved: 'follow message edit',
       closed: '',
       canceled: 'follow',
     },
     'team, other owner': {
-      ready: 'follow open_chat message',
-      waiting: 'follow open_chat message',
-      resolved: 'follow message',
+      ready: 'follow open_chat message edit',
+      waiting: 'follow open_chat message edit',
+      resolved: 'follow message edit',
       closed: '',
       canceled: 'follow',
     },
@@ -157,7 +157,7 @@ describe('actionsFor: details', () => {
   it('an agent who owns a case on a team they left still handles it but cannot claim elsewhere', () => {
     const agent = { ...actorOf('agent'), teamIds: [] };
     const c = { type: 'phone' as const, status: 'ready' as const, teamId: 't-old', ownerId: ME, collaboratorIds: [] };
-    expect(actionsFor(agent, c)).toEqual(['unassign', 'set_waiting', 'resolve', 'follow', 'message']);
+    expect(actionsFor(agent, c)).toEqual(['unassign', 'set_waiting', 'resolve', 'follow', 'message', 'edit']);
   });
 
   it('an admin outside the case team cannot claim it but can assign it', () => {

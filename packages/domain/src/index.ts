@@ -13,3 +13,4 @@ export * from './reports.ts';
 export * from './csv.ts';
 export * from './accounts.ts';
 export * from './notifications.ts';
+export * from './case-data.ts';

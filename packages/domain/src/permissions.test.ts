@@ -5,6 +5,7 @@ import {
   PERMISSIONS,
   actionsFor,
   can,
+  canEdit,
   canMessage,
   canView,
   canViewCustomer,
@@ -36,6 +37,8 @@ const MATRIX: Record<Permission, readonly [admin: 0 | 1, supervisor: 0 | 1, agen
   'case.follow': [1, 1, 1, 1],
   'case.message': [1, 1, 0, 0],
   'case.message.team': [0, 0, 1, 0],
+  'case.edit': [1, 1, 0, 0],
+  'case.edit.team': [0, 0, 1, 0],
   'case.import': [1, 0, 0, 0],
   'customer.edit': [1, 1, 1, 0],
   'customer.merge': [1, 1, 0, 0],
@@ -186,6 +189,39 @@ describe('canMessage (reply, note)', () => {
       const want = open && status !== 'closed' && status !== 'canceled';
       expect(canMessage(actorOf(role), { ...RELATIONS[relation], status })).toBe(want);
     }
+  });
+});
+
+describe('canEdit (subject, description, priority, tags, fields, customer)', () => {
+  it.each([
+    { role: 'admin', relation: 'outsider', open: true },
+    { role: 'admin', relation: 'outsider, unowned', open: true },
+    { role: 'supervisor', relation: 'outsider', open: true },
+    { role: 'supervisor', relation: 'follower only', open: true },
+    { role: 'agent', relation: 'owner (case on my team)', open: true },
+    { role: 'agent', relation: 'owner (case moved to another team)', open: true },
+    { role: 'agent', relation: 'team member, someone else owns it', open: true },
+    { role: 'agent', relation: 'team member, unowned', open: true },
+    { role: 'agent', relation: 'follower only', open: false },
+    { role: 'agent', relation: 'outsider', open: false },
+    { role: 'viewer', relation: 'owner (case on my team)', open: false },
+    { role: 'viewer', relation: 'team member, unowned', open: false },
+    { role: 'viewer', relation: 'follower only', open: false },
+  ] as const)('$role, $relation: $open on new/ready/waiting/resolved, never on closed/canceled', ({ role, relation, open }) => {
+    for (const status of STATUSES) {
+      const want = open && status !== 'closed' && status !== 'canceled';
+      expect(canEdit(actorOf(role), { ...RELATIONS[relation], status })).toBe(want);
+      expect(can(actorOf(role), 'edit', { ...RELATIONS[relation], status })).toBe(want && canView(actorOf(role), RELATIONS[relation]));
+    }
+  });
+
+  it('case.edit.team alone reaches own and team cases only; case.edit any case the user sees', () => {
+    const team = actorOf('viewer', { permissions: new Set(['case.view_team', 'case.edit.team']) });
+    expect(canEdit(team, RELATIONS['team member, unowned'])).toBe(true);
+    expect(canEdit(team, RELATIONS['owner (case moved to another team)'])).toBe(true);
+    expect(canEdit(team, RELATIONS['follower only'])).toBe(false);
+    const any = actorOf('viewer', { permissions: new Set(['case.view_team', 'case.edit']) });
+    expect(canEdit(any, RELATIONS['follower only'])).toBe(true);
   });
 });
 

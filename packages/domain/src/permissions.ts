@@ -18,6 +18,8 @@ export const PERMISSION_CATALOGUE = {
   'case.follow': 'Follow cases you can see',
   'case.message': 'Reply and add notes on any case you can see',
   'case.message.team': "Reply and add notes on your own and your teams' cases",
+  'case.edit': 'Edit any case you can see: subject, description, priority, tags, custom fields, customer',
+  'case.edit.team': "Edit your own and your teams' cases: subject, description, priority, tags, custom fields, customer",
   'case.import': 'Import cases from another helpdesk',
   'customer.edit': 'Edit the contact details of customers you can see',
   'customer.merge': 'Merge two customers you can see into one',
@@ -46,7 +48,9 @@ const ADMIN_ONLY: Permission[] = [
   'admin.tokens',
   'admin.fields',
 ];
-const SUPERVISOR: Permission[] = PERMISSIONS.filter((p) => !ADMIN_ONLY.includes(p) && !p.endsWith('.own') && p !== 'case.message.team');
+/** The agent's narrower copies of a supervisor's permission ("own and team cases"). */
+const TEAM_SCOPED: Permission[] = ['case.message.team', 'case.edit.team'];
+const SUPERVISOR: Permission[] = PERMISSIONS.filter((p) => !ADMIN_ONLY.includes(p) && !p.endsWith('.own') && !TEAM_SCOPED.includes(p));
 
 /** The four built-in roles of SPEC §5. Admins can copy them or create others. */
 export const BUILT_IN_ROLES = {
@@ -63,6 +67,7 @@ export const BUILT_IN_ROLES = {
       'case.resolve.own',
       'case.follow',
       'case.message.team',
+      'case.edit.team',
       'customer.edit',
     ],
   },
@@ -84,6 +89,7 @@ export const CASE_ACTIONS = [
   'unfollow',
   'open_chat',
   'message',
+  'edit',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -116,6 +122,17 @@ export function canMessage(user: Actor, c: Subject): boolean {
   return has(user, 'case.message.team') && (c.ownerId === user.id || user.teamIds.includes(c.teamId));
 }
 
+/**
+ * May the user edit the case (subject, description, priority, tags, custom fields, customer)?
+ * Like writing on it: any visible case with `case.edit`, their own and their teams' cases with
+ * `case.edit.team`; never a closed or canceled case (reopen a canceled one first).
+ */
+export function canEdit(user: Actor, c: Subject): boolean {
+  if (c.status === 'closed' || c.status === 'canceled') return false;
+  if (has(user, 'case.edit')) return true;
+  return has(user, 'case.edit.team') && (c.ownerId === user.id || user.teamIds.includes(c.teamId));
+}
+
 const RULES = {
   claim: (u, c) => has(u, 'case.claim') && isOpen(c.status) && c.ownerId === null && u.teamIds.includes(c.teamId),
   assign: (u, c) => has(u, 'case.assign') && isOpen(c.status),
@@ -129,6 +146,7 @@ const RULES = {
   unfollow: (u, c) => c.collaboratorIds.includes(u.id),
   open_chat: (u, c) => isChatType(c.type) && isOpen(c.status) && canMessage(u, c),
   message: (u, c) => canMessage(u, c),
+  edit: (u, c) => canEdit(u, c),
 } as const satisfies Record<CaseAction, (u: Actor, c: Subject) => boolean>;
 
 /**

@@ -9,6 +9,8 @@ type OrganisationTable = {
   time_zone: string;
   auto_close_days: number;
   max_open_per_user: number | null;
+  /** null: free tags; a list: only these may be added (migration 020). */
+  managed_tags: Generated<string[] | null>;
   updated_at: Timestamp;
   /** Who must sign in with a second factor: 'off' | 'admins' | 'everyone' (migration 024). */
   two_factor_required: Generated<string>;
@@ -146,6 +148,10 @@ export type CaseTable = {
   last_activity_at: Timestamp;
   /** Custom field values `{key: value}` (migration 019). */
   fields: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The priority's rank, low 0 … urgent 3 (migration 020; db/sql-rules.ts). */
+  priority: Generated<number>;
+  /** Lower-case, sorted (migration 020). */
+  tags: Generated<string[]>;
 };
 
 /** A custom field definition (migration 019). */

@@ -3,7 +3,7 @@ import { QUEUE_LOCK_DEPTH, TYPE_RANKS, fill, openStatus, queued, queuedOn, secti
 
 /**
  * The server functions that apply the domain's rules, with their bodies built from db/sql-rules.ts.
- * A migration installs them as frozen text (the latest: 014-sql-rules); tests/sql-rules.test.ts
+ * A migration installs them as frozen text (the latest: 020-case-data); tests/sql-rules.test.ts
  * reads the installed bodies (pg_proc.prosrc) and fails when they differ from what is built here,
  * so a changed rule needs a new migration recreating them. `npx tsx packages/server/src/db/sql-functions.ts`
  * prints the statements to put in it.
@@ -15,12 +15,12 @@ const CASE_COLUMNS = `id text, reference text, subject text, description text, t
     team_id text, team_name text, owner_id text, owner_name text, customer_id text, customer_name text,
     customer_email text, customer_phone text, follow_up_of text, rating_stars int, rating_note text,
     created_at timestamptz, updated_at timestamptz, resolved_at timestamptz, wake_at timestamptz,
-    last_activity_at timestamptz, collaborator_ids text[]`;
+    last_activity_at timestamptz, collaborator_ids text[], priority smallint, tags text[]`;
 
 const SECTION_INPUTS = { user: 'p_user', day_start: 'p_day_start', day_end: 'p_day_end' };
 const sectionIn = (key: (typeof SECTION_KEYS)[number]) => fill(section(key, 'c'), SECTION_INPUTS);
 
-/** casework_my_work: everything My Work shows, in one snapshot (migrations 008, 012; see db/repos/sections.ts). */
+/** casework_my_work: everything My Work shows, in one snapshot (migrations 008, 012, 020; see db/repos/sections.ts). */
 const myWorkBody = `
   #variable_conflict use_column
   DECLARE
@@ -91,7 +91,8 @@ const myWorkBody = `
       c.team_id::text, t.name, c.owner_id::text, o.name, c.customer_id::text, cu.name, cu.email, cu.phone,
       c.follow_up_of::text, c.rating_stars::int, c.rating_note, c.created_at, c.updated_at, c.resolved_at, c.wake_at,
       c.last_activity_at,
-      array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id)
+      array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id),
+      c.priority, c.tags
     FROM ids JOIN cases c ON c.id = ids.id JOIN teams t ON t.id = c.team_id
       LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN customers cu ON cu.id = c.customer_id
     ORDER BY ids.n, c.created_at DESC, c.id DESC;
@@ -109,7 +110,7 @@ const myWork: SqlFunction = {
   LANGUAGE plpgsql STABLE AS $fn$${myWorkBody}$fn$;`,
 };
 
-/** casework_claim_next: pick, lock and claim the best queued case (migration 007; see use-cases/claim-next.ts). */
+/** casework_claim_next: pick, lock and claim the best queued case (migrations 007, 020; see use-cases/claim-next.ts). */
 const claimNextBody = `
   #variable_conflict use_column
   DECLARE
@@ -196,7 +197,7 @@ const claimNextBody = `
       c.id::text, c.reference, c.subject, c.description, c.type, c.status, c.resolution,
       c.team_id::text, t.name, c.owner_id::text, o.name, c.customer_id::text, cu.name, cu.email, cu.phone,
       c.follow_up_of::text, c.rating_stars::int, c.rating_note, c.created_at, c.updated_at, c.resolved_at, c.wake_at,
-      c.last_activity_at, v_collaborators
+      c.last_activity_at, v_collaborators, c.priority, c.tags
     FROM cases c JOIN teams t ON t.id = c.team_id LEFT JOIN users o ON o.id = c.owner_id
       LEFT JOIN customers cu ON cu.id = c.customer_id
     WHERE c.id = v_id;
@@ -215,7 +216,7 @@ const claimNext: SqlFunction = {
     team_id text, team_name text, owner_id text, owner_name text, customer_id text, customer_name text,
     customer_email text, customer_phone text, follow_up_of text, rating_stars int, rating_note text,
     created_at timestamptz, updated_at timestamptz, resolved_at timestamptz, wake_at timestamptz,
-    last_activity_at timestamptz, collaborator_ids text[])
+    last_activity_at timestamptz, collaborator_ids text[], priority smallint, tags text[])
   LANGUAGE plpgsql VOLATILE AS $fn$${claimNextBody}$fn$;`,
 };
 

@@ -1,6 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import {
   CHAT_TYPES,
+  DEFAULT_PRIORITY,
+  PRIORITIES,
+  priorityRank,
   OPEN_STATUSES,
   QUEUED,
   SECTION_RULES,
@@ -47,6 +50,15 @@ const RANKS = Object.values(TYPE_RANK).sort((a, b) => a - b);
 if (RANKS.some((r, i) => r !== RANKS[0]! + i)) throw new Error('TYPE_RANK must number the case types consecutively');
 /** Every type rank of the Next Unassigned rule (TYPE_RANK), as a set-returning expression. */
 export const TYPE_RANKS = `generate_series(${RANKS[0]}, ${RANKS[RANKS.length - 1]})`;
+
+/**
+ * The stored priority (`cases.priority`, migration 020) is the domain's rank (priorityRank: low 0 …
+ * urgent 3), so sorting by it is sorting by the domain's order and keyset pages compare numbers.
+ * The column's check and default, as the domain states them today (tests/sql-rules.test.ts holds
+ * the installed ones to these).
+ */
+export const PRIORITY_CHECK = `priority >= 0 AND priority <= ${PRIORITIES.length - 1}`;
+export const PRIORITY_DEFAULT = priorityRank(DEFAULT_PRIORITY);
 
 /** Rows per (team, type rank) a locking queue pick looks at, so concurrent claimers each find a free one. */
 export const QUEUE_LOCK_DEPTH = 8;

@@ -8,12 +8,24 @@ import { csvRow, localParts, type FieldDefinition } from '@casework/domain';
 /** Cases read per statement while exporting: one keyset page of the list at a time. */
 export const EXPORT_BATCH = 1000;
 
-/** The fixed columns, after which come the optional ones the case JSON carries, then one per custom field. */
-const COLUMNS = ['reference', 'id', 'subject', 'status', 'type', 'team', 'owner', 'customer_name', 'customer_email', 'created', 'updated'];
-/** Columns written when the case JSON has them (the first case decides for the file). */
-const OPTIONAL = ['priority', 'tags'] as const;
+/** The fixed columns, then one per custom field. */
+const COLUMNS = [
+  'reference',
+  'id',
+  'subject',
+  'status',
+  'type',
+  'team',
+  'owner',
+  'customer_name',
+  'customer_email',
+  'created',
+  'updated',
+  'priority',
+  'tags',
+];
 
-type CaseJson = ReturnType<typeof caseJson> & Partial<Record<(typeof OPTIONAL)[number], unknown>>;
+type CaseJson = ReturnType<typeof caseJson>;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** A time as the viewer's wall clock, "YYYY-MM-DD HH:MM:SS". */
@@ -30,7 +42,7 @@ function flat(v: unknown): string | number | boolean | null {
   return v as string | number | boolean;
 }
 
-function record(c: CaseJson, zone: string, optional: readonly string[], fields: readonly FieldDefinition[]) {
+function record(c: CaseJson, zone: string, fields: readonly FieldDefinition[]) {
   return csvRow([
     c.reference,
     c.id,
@@ -43,7 +55,8 @@ function record(c: CaseJson, zone: string, optional: readonly string[], fields: 
     c.customer?.email ?? null,
     wallClock(c.createdAt, zone),
     wallClock(c.updatedAt, zone),
-    ...optional.map((k) => flat(c[k as keyof CaseJson])),
+    c.priority,
+    flat(c.tags),
     ...fields.map((f) => flat(c.fields?.[f.key])),
   ]);
 }
@@ -57,16 +70,12 @@ export async function* exportCases(deps: Deps, actor: AppUser, filter: CaseFilte
   const db = deps.db.kysely;
   const fields = await listFieldDefinitions(db);
   let cursor: ListCursor | null = null;
-  let optional: string[] | null = null;
-  const header = (first: CaseJson | undefined) => {
-    optional = OPTIONAL.filter((k) => first !== undefined && k in first);
-    return csvRow([...COLUMNS, ...optional, ...fields.map((f) => f.label)]);
-  };
+  let first = true;
   for (;;) {
     const page = await listCases(db, actor, filter, sort, EXPORT_BATCH, cursor, true, { total: false, matches: false });
-    const rows = page.cases.map((c) => caseJson(c, actor) as CaseJson);
-    let chunk = optional === null ? header(rows[0]) : '';
-    for (const c of rows) chunk += record(c, actor.timeZone, optional!, fields);
+    let chunk = first ? csvRow([...COLUMNS, ...fields.map((f) => f.label)]) : '';
+    first = false;
+    for (const c of page.cases) chunk += record(caseJson(c, actor), actor.timeZone, fields);
     yield chunk;
     if (!page.nextCursor) return;
     cursor = decodeListCursor(page.nextCursor);

@@ -5,7 +5,7 @@ import { CaseSchema, FieldValueSchema, Id, IdParams, Nullable, StringEnum, probl
 import { actorOf } from './auth-hook.ts';
 import { caseJson } from './presenters.ts';
 import { pathId } from './ids.ts';
-import { setCaseFields } from '../use-cases/case-field-values.ts';
+import { editCase } from '../use-cases/edit-case.ts';
 import { Name } from './admin-schemas.ts';
 import { listFieldDefinitions } from '../db/repos/case-fields.ts';
 import { createCaseField, deleteCaseField, updateCaseField } from '../use-cases/admin-case-fields.ts';
@@ -128,10 +128,11 @@ export const caseFieldRoutes: RouteModule = (app, deps) => {
   app.patch(
     '/api/v1/cases/:id/fields',
     {
-      config: { permission: 'case:message' },
+      config: { permission: 'case:edit' },
       schema: {
         tags,
-        summary: "Set a case's custom field values ({key: value or null}); each change is a case.field_changed in its history",
+        summary:
+          "Set a case's custom field values ({key: value or null}); each change is a case.field_changed in its history (the same edit as PATCH /cases/:id with `fields`)",
         params: IdParams,
         body: Type.Record(Type.String({ maxLength: 64 }), Nullable(FieldValueSchema), {
           maxProperties: FIELD_LIMITS.definitions,
@@ -142,7 +143,7 @@ export const caseFieldRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await setCaseFields(deps, actor, pathId(req.params.id), req.body)).view, actor);
+      return caseJson((await editCase(deps, actor, pathId(req.params.id), { fields: req.body })).view, actor);
     },
   );
 };

@@ -1,5 +1,15 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import { isCaseType, isStatus, type CaseType, type Status } from '@casework/domain';
+import {
+  PRIORITIES,
+  TAG_LIMITS,
+  isCaseType,
+  isStatus,
+  parsePriorityFilter,
+  readTags,
+  type CaseType,
+  type Priority,
+  type Status,
+} from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { CaseFilter, CaseSort } from '../db/repos/case-list.ts';
 import type { FieldError } from '../errors.ts';
@@ -25,11 +35,19 @@ export const CaseFilterFields = {
         'Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone.',
     }),
   ),
+  priority: Type.Optional(Type.String({ maxLength: 200, description: `One priority or a comma list (${PRIORITIES.join(', ')})` })),
+  tag: Type.Optional(
+    Type.Array(Type.String({ maxLength: 200 }), {
+      maxItems: TAG_LIMITS.perCase,
+      description: 'Repeatable: cases carrying every tag given (case-insensitive)',
+    }),
+  ),
   createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
   createdTo: Type.Optional(Type.String({ maxLength: 40 })),
   sort: Type.Optional(
-    Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('relevance')], {
-      description: 'Newest first by created (default without q) or updated time; relevance (default with q): best match first.',
+    Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('priority'), Type.Literal('relevance')], {
+      description:
+        'Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first.',
     }),
   ),
 };
@@ -73,6 +91,18 @@ export function readCaseFilter(
     if (isUuid(qs.ownerId)) owner = { kind: 'user', id: qs.ownerId.toLowerCase() };
     else errors.push({ field: field('ownerId'), message: 'must be me, none or a user id' });
   }
+  let priorities: Priority[] = [];
+  if (qs.priority !== undefined) {
+    const p = parsePriorityFilter(qs.priority);
+    if (p.ok) priorities = p.priorities;
+    else errors.push({ field: field('priority'), message: p.message });
+  }
+  let tags: string[] = [];
+  if (qs.tag?.length) {
+    const t = readTags(qs.tag, field('tag'), null);
+    if (t.ok) tags = t.tags;
+    else errors.push(...t.problems);
+  }
   const createdFrom = parseDateBound(qs.createdFrom, 'start', actor.timeZone, field('createdFrom'), errors);
   const createdTo = parseDateBound(qs.createdTo, 'end', actor.timeZone, field('createdTo'), errors);
   const q = qs.q?.trim() || undefined;
@@ -86,6 +116,8 @@ export function readCaseFilter(
       types: types as CaseType[],
       following: qs.following === 'true',
       q,
+      priorities,
+      tags,
       createdFrom,
       createdTo,
     },

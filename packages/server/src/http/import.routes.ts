@@ -2,7 +2,19 @@ import { LIMITS } from '@casework/domain';
 import { Type } from '@fastify/type-provider-typebox';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
-import { CaseTypeSchema, DateTime, FieldValueSchema, Id, Nullable, ResolutionSchema, StatusSchema, Text, problems } from './schemas.ts';
+import {
+  CaseTypeSchema,
+  DateTime,
+  FieldValueSchema,
+  Id,
+  Nullable,
+  PrioritySchema,
+  ResolutionSchema,
+  StatusSchema,
+  TagList,
+  Text,
+  problems,
+} from './schemas.ts';
 import { withIdempotency } from './idempotency.ts';
 import { IMPORT_MAX_CASES, importCases } from '../use-cases/import-cases.ts';
 
@@ -54,6 +66,8 @@ const ImportCase = Type.Object(
     messages: Type.Optional(
       Type.Array(ImportMessage, { maxItems: 1000, description: 'The conversation: stored as history, never sent to anyone.' }),
     ),
+    priority: Type.Optional(Nullable(PrioritySchema)),
+    tags: Type.Optional(Nullable(TagList)),
     fields: Type.Optional(
       Nullable(
         Type.Record(Type.String({ maxLength: 64 }), Nullable(FieldValueSchema), {

@@ -214,10 +214,11 @@ export const messageRoutes: RouteModule = (app, deps) => {
       const limit = req.query.limit ?? 200;
       const after = req.query.cursor;
       if (after !== undefined && !/^\d{1,18}$/.test(after)) throw invalid([{ field: 'cursor', message: 'is not a cursor from this list' }]);
+      // Ordered by the column, not the text alias `id` (as text, event 10 would sort before event 9).
       const rows = await sql<{ id: string; type: string; actor_id: string | null; data: Record<string, unknown>; created_at: Date }>`
       SELECT id::text AS id, type, actor_id::text AS actor_id, data, created_at FROM case_events
       WHERE case_id = ${c.id}::uuid ${after ? sql`AND id > ${after}::bigint` : sql``}
-      ORDER BY id LIMIT ${limit + 1}`.execute(deps.db.kysely);
+      ORDER BY case_events.id LIMIT ${limit + 1}`.execute(deps.db.kysely);
       const page = rows.rows.slice(0, limit);
       return {
         events: page.map((e) => ({

@@ -2,7 +2,8 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { RouteModule } from './route-types.ts';
 import type { Database } from '../db/schema.ts';
-import { Nullable, problems } from './schemas.ts';
+import { TAG_LIMITS } from '@casework/domain';
+import { Nullable, TagInput, problems } from './schemas.ts';
 import { Name, ZoneInput } from './admin-schemas.ts';
 import { updateOrganisation } from '../use-cases/update-organisation.ts';
 
@@ -11,6 +12,7 @@ const OrganisationSchema = Type.Object({
   timeZone: Type.String(),
   autoCloseDays: Type.Integer(),
   maxOpenPerUser: Nullable(Type.Integer()),
+  managedTags: Nullable(Type.Array(Type.String(), { description: 'null: free tags; a list: only these tags can be added to cases' })),
 });
 
 const PatchBody = Type.Object(
@@ -21,6 +23,14 @@ const PatchBody = Type.Object(
       Type.Integer({ minimum: 1, maximum: 365, description: 'Resolved cases close after this many days without activity' }),
     ),
     maxOpenPerUser: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000, description: 'null: no limit' }))),
+    managedTags: Type.Optional(
+      Nullable(
+        Type.Array(TagInput, {
+          maxItems: TAG_LIMITS.managed,
+          description: 'null: free tags; a list: only these tags can be added (stored lower-case, sorted; tags already on cases stay)',
+        }),
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -28,10 +38,16 @@ const PatchBody = Type.Object(
 async function readOrganisation(db: Kysely<Database>) {
   const o = await db
     .selectFrom('organisation')
-    .select(['name', 'time_zone', 'auto_close_days', 'max_open_per_user'])
+    .select(['name', 'time_zone', 'auto_close_days', 'max_open_per_user', 'managed_tags'])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
-  return { name: o.name, timeZone: o.time_zone, autoCloseDays: o.auto_close_days, maxOpenPerUser: o.max_open_per_user };
+  return {
+    name: o.name,
+    timeZone: o.time_zone,
+    autoCloseDays: o.auto_close_days,
+    maxOpenPerUser: o.max_open_per_user,
+    managedTags: o.managed_tags,
+  };
 }
 
 export const organisationRoutes: RouteModule = (app, deps) => {
@@ -53,7 +69,7 @@ export const organisationRoutes: RouteModule = (app, deps) => {
       config: { permission: 'admin.users' },
       schema: {
         tags,
-        summary: "Change the organisation's name, default time zone, auto-close delay or open-case limit (admins)",
+        summary: "Change the organisation's name, default time zone, auto-close delay, open-case limit or managed tags (admins)",
         body: PatchBody,
         response: { 200: OrganisationSchema, ...problems(400, 401, 403) },
       },

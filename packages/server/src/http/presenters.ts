@@ -27,6 +27,8 @@ export function caseJson(v: CaseView, actor: AppUser) {
     updatedAt: v.updatedAt.toISOString(),
     resolvedAt: iso(v.resolvedAt),
     wakeAt: iso(v.wakeAt),
+    priority: v.priority,
+    tags: [...v.tags],
     actions: actionsFor(actor, v),
     ...(v.fields ? { fields: { ...v.fields } } : {}),
   };

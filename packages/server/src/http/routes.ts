@@ -28,6 +28,7 @@ import { customerRoutes } from './customers.routes.ts';
 import { reportRoutes } from './reports.routes.ts';
 import { caseExportRoutes } from './case-export.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
+import { caseEditRoutes } from './case-edit.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -37,6 +38,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   myWorkRoutes,
   caseRoutes,
   caseActionRoutes,
+  caseEditRoutes,
   viewRoutes,
   bulkRoutes,
   messageRoutes,

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@fastify/type-provider-typebox';
-import { CASE_ACTIONS, CASE_TYPES, RESOLUTION_REASONS, RESOLUTIONS, STATUSES } from '@casework/domain';
+import { CASE_ACTIONS, CASE_TYPES, PRIORITIES, RESOLUTION_REASONS, RESOLUTIONS, STATUSES, TAG_LIMITS } from '@casework/domain';
 
 /** A string enum whose static type is the union of its values. */
 export const StringEnum = <const T extends readonly string[]>(values: T, description?: string) =>
@@ -14,6 +14,10 @@ export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]
 export const CaseTypeSchema = StringEnum(CASE_TYPES);
 export const StatusSchema = StringEnum(STATUSES);
 export const ResolutionSchema = StringEnum(RESOLUTIONS);
+export const PrioritySchema = StringEnum(PRIORITIES, 'low, normal (the default), high or urgent');
+/** One tag as given: stored trimmed and lower-case (1–50 characters once trimmed; checked by the domain's readTags). */
+export const TagInput = Type.String({ maxLength: 200 });
+export const TagList = Type.Array(TagInput, { maxItems: TAG_LIMITS.perCase });
 export const DateTime = Type.String({ format: 'date-time' });
 export const Text = (max: number, min = 0) => Type.String({ minLength: min, maxLength: max });
 
@@ -54,6 +58,8 @@ export const CaseSchema = Type.Object({
   updatedAt: Type.String(),
   resolvedAt: Nullable(Type.String()),
   wakeAt: Nullable(Type.String()),
+  priority: PrioritySchema,
+  tags: Type.Array(Type.String(), { description: 'Lower-case, sorted' }),
   actions: Type.Array(StringEnum(CASE_ACTIONS)),
   fields: Type.Optional(
     Type.Record(Type.String(), FieldValueSchema, {

@@ -35,7 +35,21 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const COLUMNS = ['reference', 'id', 'subject', 'status', 'type', 'team', 'owner', 'customer_name', 'customer_email', 'created', 'updated'];
+const COLUMNS = [
+  'reference',
+  'id',
+  'subject',
+  'status',
+  'type',
+  'team',
+  'owner',
+  'customer_name',
+  'customer_email',
+  'created',
+  'updated',
+  'priority',
+  'tags',
+];
 
 describe.each(DB_KINDS)('GET /api/v1/cases/export.csv (%s)', (kind) => {
   let t: TestApp;
@@ -103,6 +117,7 @@ describe.each(DB_KINDS)('GET /api/v1/cases/export.csv (%s)', (kind) => {
     const g = rows.find((r) => r[1] === gold)!;
     expect(g.slice(2, 7)).toEqual(['Gold plan invoice', 'resolved', 'email', 'Billing', '']);
     expect(g.slice(-2)).toEqual(['gold', '12']);
+    expect(g.slice(11, 13)).toEqual(['normal', '']); // priority and tags
   });
 
   it("escapes commas, quotes and line breaks, guards formulas, and writes times in the viewer's zone", async () => {

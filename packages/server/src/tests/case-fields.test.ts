@@ -180,7 +180,7 @@ describe.each(DB_KINDS)('custom case fields (%s)', (kind) => {
       await expectRefused(t, null, 'PATCH', `/api/v1/cases/${id}/fields`, { plan: 'gold' }, 401, 'unauthenticated');
       await expectRefused(t, o.agentB, 'PATCH', `/api/v1/cases/${id}/fields`, { plan: 'gold' }, 404, 'not_found');
       expect((await expectRefused(t, o.viewer, 'PATCH', `/api/v1/cases/${id}/fields`, { plan: 'gold' }, 403, 'forbidden')).action).toBe(
-        'message',
+        'edit',
       );
       const closed = await seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER, status: 'closed' });
       await expectRefused(t, o.admin, 'PATCH', `/api/v1/cases/${closed}/fields`, { plan: 'gold' }, 409, 'transition_not_allowed');

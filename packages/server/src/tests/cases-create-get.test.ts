@@ -45,7 +45,7 @@ describe.each(DB_KINDS)('POST /api/v1/cases and GET /api/v1/cases/:id (%s)', (ki
     });
     expect(r.data.reference).toMatch(/^[A-Z2-9]{6}$/);
     expect(r.data.createdAt).toBe(r.data.updatedAt);
-    expect(r.data.actions).toEqual(['claim', 'follow', 'message']);
+    expect(r.data.actions).toEqual(['claim', 'follow', 'message', 'edit']);
     const events = await call(t, o.agent, 'GET', `/api/v1/cases/${r.data.id}/events`);
     expect(events.data.events.map((e: { type: string }) => e.type)).toEqual(['case.created']);
     expect(events.data.events[0]).toMatchObject({
@@ -74,7 +74,7 @@ describe.each(DB_KINDS)('POST /api/v1/cases and GET /api/v1/cases/:id (%s)', (ki
     });
     expect(r.statusCode).toBe(201);
     expect(r.data).toMatchObject({ status: 'ready', ownerId: o.agent.id, ownerName: 'Alice Agent', type: 'phone' });
-    expect(r.data.actions).toEqual(['unassign', 'set_waiting', 'resolve', 'follow', 'message']);
+    expect(r.data.actions).toEqual(['unassign', 'set_waiting', 'resolve', 'follow', 'message', 'edit']);
     const s = await call(t, o.supervisor, 'POST', '/api/v1/cases', {
       subject: 'For Arthur',
       teamId: o.teamA,
@@ -82,7 +82,7 @@ describe.each(DB_KINDS)('POST /api/v1/cases and GET /api/v1/cases/:id (%s)', (ki
       ownerId: o.agent2.id,
     });
     expect(s.data).toMatchObject({ status: 'ready', ownerId: o.agent2.id });
-    expect(s.data.actions).toEqual(['assign', 'unassign', 'set_waiting', 'resolve', 'cancel', 'follow', 'open_chat', 'message']);
+    expect(s.data.actions).toEqual(['assign', 'unassign', 'set_waiting', 'resolve', 'cancel', 'follow', 'open_chat', 'message', 'edit']);
   });
 
   it('403 naming the action: viewers cannot create, agents cannot create elsewhere or for others', async () => {

@@ -188,7 +188,7 @@ describe.each(DB_KINDS)('GET /api/v1/cases (%s)', (kind) => {
       ['limit=0', 'querystring.limit'],
       ['limit=201', 'querystring.limit'],
       ['limit=ten', 'querystring.limit'],
-      ['sort=priority', 'querystring.sort'],
+      ['sort=urgency', 'querystring.sort'],
       ['following=yes', 'querystring.following'],
       ['colour=red', 'querystring.colour'],
     ];

@@ -55,6 +55,7 @@ GET /api/v1/organisation authenticated
 GET /api/v1/permissions authenticated
 GET /api/v1/reports/summary authenticated
 GET /api/v1/roles authenticated
+GET /api/v1/tags authenticated
 GET /api/v1/teams authenticated
 GET /api/v1/teams/:id authenticated
 GET /api/v1/tokens authenticated
@@ -72,7 +73,8 @@ GET /readyz public
 GET /widget.js public
 OPTIONS /api/v1/chat/* public
 PATCH /api/v1/case-fields/:key admin.fields
-PATCH /api/v1/cases/:id/fields case:message
+PATCH /api/v1/cases/:id case:edit
+PATCH /api/v1/cases/:id/fields case:edit
 PATCH /api/v1/channels/:id admin.channels
 PATCH /api/v1/customers/:id customer.edit
 PATCH /api/v1/me authenticated
@@ -97,6 +99,7 @@ POST /api/v1/cases/:id/messages case:message
 POST /api/v1/cases/:id/messages/:messageId/retry case:message
 POST /api/v1/cases/:id/reopen case:reopen
 POST /api/v1/cases/:id/resolve case:resolve
+POST /api/v1/cases/:id/tags case:edit
 POST /api/v1/cases/:id/unassign case:unassign
 POST /api/v1/cases/:id/viewing authenticated
 POST /api/v1/cases/:id/wait case:set_waiting

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHAT_TYPES, OPEN_STATUSES, SECTION_KEYS } from '@casework/domain';
-import { DB_KINDS, sql, startTestApp, type TestApp } from '../test-support/harness.ts';
+import { CHAT_TYPES, DEFAULT_PRIORITY, OPEN_STATUSES, PRIORITIES, SECTION_KEYS, priorityRank } from '@casework/domain';
+import { DB_KINDS, call, makeUser, sql, startTestApp, type TestApp } from '../test-support/harness.ts';
 import { SQL_FUNCTIONS } from '../db/sql-functions.ts';
-import { openStatus, queued, queuedOn, section, TYPE_RANKS } from '../db/sql-rules.ts';
+import { PRIORITY_CHECK, PRIORITY_DEFAULT, openStatus, queued, queuedOn, section, TYPE_RANKS } from '../db/sql-rules.ts';
 import { MIGRATIONS } from '../db/migrations/index.ts';
 
 /**
@@ -59,6 +59,59 @@ describe.each(DB_KINDS)('the queue index states the queue condition db/sql-rules
     const installed = (await predicate('cases_queue').execute(t.db.kysely)).rows[0]?.p;
     expect(built).not.toBe('');
     expect(installed, 'the queue condition changed: add a migration recreating the cases_queue index').toBe(built);
+  });
+});
+
+describe.each(DB_KINDS)('the priority column states the domain’s priorities (%s)', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(() => t.close());
+
+  it('its check and default are what db/sql-rules.ts builds from PRIORITIES and DEFAULT_PRIORITY', async () => {
+    const installed = await sql<{ def: string }>`SELECT pg_get_constraintdef(k.oid) AS def FROM pg_constraint k
+      WHERE k.conrelid = 'cases'::regclass AND k.conname = 'cases_priority_rank'`.execute(t.db.kysely);
+    let built = '';
+    await t.db.kysely
+      .transaction()
+      .execute(async (trx) => {
+        await sql`CREATE TABLE priority_probe (priority smallint CONSTRAINT probe CHECK (${sql.raw(PRIORITY_CHECK)}))`.execute(trx);
+        built = (
+          await sql<{ def: string }>`SELECT pg_get_constraintdef(k.oid) AS def FROM pg_constraint k WHERE k.conname = 'probe'
+            AND k.conrelid = 'priority_probe'::regclass`.execute(trx)
+        ).rows[0]!.def;
+        throw new Error('roll back');
+      })
+      .catch((err: Error) => {
+        if (err.message !== 'roll back') throw err;
+      });
+    expect(built).not.toBe('');
+    expect(installed.rows[0]?.def, 'the priorities changed: add a migration changing cases_priority_rank').toBe(built);
+    const d = await sql<{ d: string }>`SELECT column_default AS d FROM information_schema.columns
+      WHERE table_name = 'cases' AND column_name = 'priority' AND table_schema = current_schema()`.execute(t.db.kysely);
+    expect(d.rows[0]?.d).toBe(String(PRIORITY_DEFAULT));
+    expect(PRIORITY_DEFAULT).toBe(priorityRank(DEFAULT_PRIORITY));
+  });
+
+  it('every priority is stored as its rank and read back; a rank past the list is refused', async () => {
+    const team = (
+      await sql<{ id: string }>`INSERT INTO teams (id, name) VALUES (gen_random_uuid(), 'Probe') RETURNING id::text AS id`.execute(
+        t.db.kysely,
+      )
+    ).rows[0]!.id;
+    const admin = await makeUser(t.db, { role: 'admin', teamIds: [team] });
+    for (const p of PRIORITIES) {
+      const c = await call(t, admin, 'POST', '/api/v1/cases', { subject: `Probe ${p}`, teamId: team });
+      expect(c.data.priority).toBe(DEFAULT_PRIORITY);
+      expect((await call(t, admin, 'PATCH', `/api/v1/cases/${c.data.id}`, { priority: p })).data.priority).toBe(p);
+      const stored = await sql<{ r: number }>`SELECT priority AS r FROM cases WHERE id = ${c.data.id}::uuid`.execute(t.db.kysely);
+      expect(stored.rows[0]!.r).toBe(priorityRank(p));
+    }
+    await expect(
+      sql`UPDATE cases SET priority = ${PRIORITIES.length} WHERE team_id = ${team}::uuid`.execute(t.db.kysely),
+    ).rejects.toThrow();
+    await expect(sql`UPDATE cases SET priority = -1 WHERE team_id = ${team}::uuid`.execute(t.db.kysely)).rejects.toThrow();
   });
 });
 

@@ -6,6 +6,7 @@ import { assignCase } from './assign-case.ts';
 import { claimCase } from './claim-case.ts';
 import { setCollaborator } from './follow-case.ts';
 import { reopenCase, resolveCase, setWaiting, wakeCase } from './status-actions.ts';
+import { editCase } from './edit-case.ts';
 
 /** The actions one request may apply to many cases, each exactly as its single-case endpoint. */
 export const BULK_ACTIONS = [
@@ -19,6 +20,9 @@ export const BULK_ACTIONS = [
   'reopen',
   'follow',
   'unfollow',
+  'set_priority',
+  'add_tags',
+  'remove_tags',
 ] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
@@ -31,6 +35,8 @@ export type BulkParams = {
   wakeAt?: Date | null;
   resolution?: 'completed' | 'unresolved';
   note?: string | null;
+  priority?: string;
+  tags?: string[];
 };
 
 export type BulkOutcome = { caseId: string; ok: true; view: CaseView } | { caseId: string; ok: false; problem: Problem };
@@ -47,6 +53,9 @@ const RUN: Record<BulkAction, (deps: Deps, actor: AppUser, caseId: string, p: Bu
   reopen: (deps, actor, id) => reopenCase(deps, actor, id),
   follow: (deps, actor, id) => setCollaborator(deps, actor, id, actor.id, true),
   unfollow: (deps, actor, id) => setCollaborator(deps, actor, id, actor.id, false),
+  set_priority: (deps, actor, id, p) => editCase(deps, actor, id, { priority: p.priority }),
+  add_tags: (deps, actor, id, p) => editCase(deps, actor, id, { tags: { add: p.tags ?? [] } }),
+  remove_tags: (deps, actor, id, p) => editCase(deps, actor, id, { tags: { remove: p.tags ?? [] } }),
 };
 
 /**

@@ -9,6 +9,7 @@ import { newReferences, uuidv7Many } from '../ids.ts';
 import { forbidden, invalid } from '../errors.ts';
 import { MAX_ERRORS, memberKey, namedIds, validateImport, type ImportItem, type ImportRow, type KnownIds } from './import-validate.ts';
 import { insertMessages, validateMessages, withConversationTimes } from './import-messages.ts';
+import { managedTags } from './edit-case.ts';
 
 export type { ImportItem } from './import-validate.ts';
 
@@ -81,6 +82,8 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
     wake = new Array<string | null>(n);
   const activity = new Array<string>(n),
     fields = new Array<string | null>(n);
+  const priority = new Array<number>(n),
+    tags = new Array<string>(n);
   for (let k = 0; k < n; k++) {
     const i = at[k]!;
     const r = rows[i]!;
@@ -98,6 +101,8 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
     wake[k] = iso(r.wakeAt);
     activity[k] = r.lastActivityAt.toISOString();
     fields[k] = r.fields;
+    priority[k] = r.priority;
+    tags[k] = textArray(r.tags);
   }
   return {
     subject: textArray(subject),
@@ -114,6 +119,9 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
     wake: plainArray(wake),
     activity: plainArray(activity),
     fields: textArray(fields),
+    priority: plainArray(priority),
+    // Each case's tags as an array literal, cast back per row (unnest would flatten a 2-D array).
+    tags: textArray(tags),
   };
 }
 
@@ -130,16 +138,16 @@ async function insertCases(trx: Kysely<Database>, ids: string[], rows: ImportRow
     const pendingIds = plainArray(pending.map((i) => ids[i]!));
     const r = await sql<{ n: number }>`WITH ins AS (
         INSERT INTO cases (id, reference, subject, description, type, type_rank, status, resolution,
-          team_id, owner_id, customer_id, created_at, updated_at, resolved_at, wake_at, last_activity_at, fields)
+          team_id, owner_id, customer_id, created_at, updated_at, resolved_at, wake_at, last_activity_at, fields, priority, tags)
         SELECT u.id, u.reference, u.subject, u.description, u.type, u.type_rank, u.status, u.resolution,
           u.team_id, u.owner_id, u.customer_id, u.created_at, u.last_activity_at, u.resolved_at, u.wake_at, u.last_activity_at,
-          coalesce(u.fields, '{}'::jsonb)
+          coalesce(u.fields, '{}'::jsonb), u.priority, u.tags::text[]
         FROM unnest(${pendingIds}::uuid[], ${plainArray(newReferences(pending.length))}::text[], ${c.subject}::text[],
           ${c.description}::text[], ${c.type}::text[], ${c.typeRank}::smallint[], ${c.status}::text[], ${c.resolution}::text[],
           ${c.team}::uuid[], ${c.owner}::uuid[], ${c.customer}::uuid[], ${c.created}::timestamptz[], ${c.resolved}::timestamptz[],
-          ${c.wake}::timestamptz[], ${c.activity}::timestamptz[], ${c.fields}::jsonb[])
+          ${c.wake}::timestamptz[], ${c.activity}::timestamptz[], ${c.fields}::jsonb[], ${c.priority}::smallint[], ${c.tags}::text[])
           AS u(id, reference, subject, description, type, type_rank, status, resolution, team_id, owner_id, customer_id,
-            created_at, resolved_at, wake_at, last_activity_at, fields)
+            created_at, resolved_at, wake_at, last_activity_at, fields, priority, tags)
         ON CONFLICT (reference) DO NOTHING
         RETURNING id)
       SELECT x.n::int AS n FROM unnest(${pendingIds}::uuid[]) WITH ORDINALITY AS x(id, n) WHERE x.id NOT IN (SELECT id FROM ins)`.execute(
@@ -210,7 +218,8 @@ export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[
   const { ids, notices } = await deps.db.kysely.transaction().execute(async (trx) => {
     const known = await loadKnown(trx, items);
     const defs = items.some((it) => it.fields) ? await listFieldDefinitions(trx) : [];
-    const { rows, errors } = validateImport(items, known, defs);
+    const managed = items.some((it) => it.tags?.length) ? await managedTags(trx) : null;
+    const { rows, errors } = validateImport(items, known, defs, managed);
     const messages = validateMessages(items, known, errors, MAX_ERRORS);
     if (errors.length) throw invalid(errors, `${errors.length}${errors.length >= 100 ? '+' : ''} invalid field(s); nothing was imported.`);
     withConversationTimes(rows, messages);

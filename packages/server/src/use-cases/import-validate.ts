@@ -1,4 +1,17 @@
-import { editFieldValues, isOpen, TYPE_RANK, type CaseType, type FieldDefinition, type Resolution, type Status } from '@casework/domain';
+import {
+  DEFAULT_PRIORITY,
+  editFieldValues,
+  isOpen,
+  isPriority,
+  priorityRank,
+  readTags,
+  TAG_LIMITS,
+  TYPE_RANK,
+  type CaseType,
+  type FieldDefinition,
+  type Resolution,
+  type Status,
+} from '@casework/domain';
 import type { CustomerInput } from '../db/repos/customers.ts';
 import type { FieldError } from '../errors.ts';
 
@@ -28,6 +41,10 @@ export type ImportItem = {
   messages?: ImportMessage[];
   /** Custom field values `{key: value}`, checked like an edit (SPEC §10). */
   fields?: Record<string, unknown> | null;
+  /** low, normal (default), high or urgent (SPEC §10). */
+  priority?: string | null;
+  /** Tags, read as the API reads them (lower-case; with a managed list, only its tags). */
+  tags?: string[] | null;
 };
 
 /** A validated case, ready to insert. */
@@ -48,6 +65,10 @@ export type ImportRow = {
   customer: CustomerInput | null;
   /** The custom field values as JSON, or null for none. */
   fields: string | null;
+  /** The priority's rank (see db/sql-rules.ts). */
+  priority: number;
+  /** Lower-case, sorted. */
+  tags: string[];
 };
 
 /**
@@ -117,8 +138,32 @@ function fieldsOf(item: ImportItem, teamId: string, defs: readonly FieldDefiniti
   return Object.keys(edit.values).length ? JSON.stringify(edit.values) : null;
 }
 
+/** The item's priority rank (default normal) and tags (checked by the domain, as the API checks them). */
+function dataOf(item: ImportItem, managed: readonly string[] | null, err: (field: string, message: string) => void) {
+  let priority = priorityRank(DEFAULT_PRIORITY);
+  if (item.priority !== undefined && item.priority !== null) {
+    if (isPriority(item.priority)) priority = priorityRank(item.priority);
+    else err('priority', 'must be one of low, normal, high, urgent');
+  }
+  let tags: string[] = [];
+  if (item.tags?.length) {
+    const read = readTags(item.tags, 'tags', managed);
+    if (!read.ok) for (const p of read.problems) err(p.field, p.message);
+    else if (read.tags.length > TAG_LIMITS.perCase) err('tags', `a case has at most ${TAG_LIMITS.perCase} tags`);
+    else tags = read.tags.sort();
+  }
+  return { priority, tags };
+}
+
 /** Checks one item against the lifecycle's invariants and the known ids; returns its row, or null after reporting errors. */
-function checkItem(item: ImportItem, i: number, known: KnownIds, defs: readonly FieldDefinition[], errors: FieldError[]): ImportRow | null {
+function checkItem(
+  item: ImportItem,
+  i: number,
+  known: KnownIds,
+  defs: readonly FieldDefinition[],
+  managed: readonly string[] | null,
+  errors: FieldError[],
+): ImportRow | null {
   const before = errors.length;
   const err = (field: string, message: string) => {
     if (errors.length < MAX_ERRORS) errors.push({ field: `cases.${i}.${field}`, message });
@@ -129,6 +174,7 @@ function checkItem(item: ImportItem, i: number, known: KnownIds, defs: readonly 
   const resolution = resolutionOf(item, err);
   const { createdAt, resolvedAt, wakeAt } = timesOf(item, err);
   const fields = fieldsOf(item, teamId, defs, err);
+  const { priority, tags } = dataOf(item, managed, err);
   const collaboratorIds = item.collaboratorIds?.length ? [...new Set(item.collaboratorIds.map((c) => c.toLowerCase()))] : NONE;
   collaboratorIds.forEach((c, j) => {
     if (known.missingUsers.has(c)) err(`collaboratorIds.${j}`, 'no such user');
@@ -151,6 +197,8 @@ function checkItem(item: ImportItem, i: number, known: KnownIds, defs: readonly 
     collaboratorIds,
     customer: item.customer ?? null,
     fields,
+    priority,
+    tags,
   };
 }
 
@@ -163,11 +211,12 @@ export function validateImport(
   items: ImportItem[],
   known: KnownIds,
   defs: readonly FieldDefinition[] = [],
+  managed: readonly string[] | null = null,
 ): { rows: ImportRow[]; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const rows: ImportRow[] = [];
   items.forEach((item, i) => {
-    const row = checkItem(item, i, known, defs, errors);
+    const row = checkItem(item, i, known, defs, managed, errors);
     if (row) rows.push(row);
   });
   return { rows, errors };

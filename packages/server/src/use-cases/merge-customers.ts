@@ -1,12 +1,10 @@
 import { sql } from 'kysely';
+import { CUSTOMER_CHANGED } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { invalid, notFound } from '../errors.ts';
 import { lockVisibleCustomer } from './update-customer.ts';
-
-/** The history event on each case a merge moves (one string in the database, on the wire and in the web). */
-const CUSTOMER_CHANGED = 'case.customer_changed';
 
 /**
  * Merges customer `fromId` into `intoId` (`customer.merge`; both customers visible to the actor),

@@ -934,7 +934,14 @@ export interface paths {
                                     updatedAt: string;
                                     resolvedAt: string | null;
                                     wakeAt: string | null;
-                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                    /**
+                                     * @description low, normal (the default), high or urgent
+                                     * @enum {string}
+                                     */
+                                    priority: "low" | "normal" | "high" | "urgent";
+                                    /** @description Lower-case, sorted */
+                                    tags: string[];
+                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                     /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
@@ -982,7 +989,14 @@ export interface paths {
                                     updatedAt: string;
                                     resolvedAt: string | null;
                                     wakeAt: string | null;
-                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                    /**
+                                     * @description low, normal (the default), high or urgent
+                                     * @enum {string}
+                                     */
+                                    priority: "low" | "normal" | "high" | "urgent";
+                                    /** @description Lower-case, sorted */
+                                    tags: string[];
+                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                     /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
@@ -1134,7 +1148,14 @@ export interface paths {
                                 updatedAt: string;
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
-                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                /**
+                                 * @description low, normal (the default), high or urgent
+                                 * @enum {string}
+                                 */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                /** @description Lower-case, sorted */
+                                tags: string[];
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                 /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
@@ -1299,7 +1320,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -1705,10 +1733,14 @@ export interface paths {
                     following?: "true" | "false";
                     /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                     q?: string;
+                    /** @description One priority or a comma list (low, normal, high, urgent) */
+                    priority?: string;
+                    /** @description Repeatable: cases carrying every tag given (case-insensitive) */
+                    tag?: string[];
                     createdFrom?: string;
                     createdTo?: string;
-                    /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
-                    sort?: "created" | "updated" | "relevance";
+                    /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
+                    sort?: "created" | "updated" | "priority" | "relevance";
                     cursor?: string;
                     limit?: number;
                 };
@@ -1756,7 +1788,14 @@ export interface paths {
                                 updatedAt: string;
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
-                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                /**
+                                 * @description low, normal (the default), high or urgent
+                                 * @enum {string}
+                                 */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                /** @description Lower-case, sorted */
+                                tags: string[];
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                 /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
@@ -1924,7 +1963,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -2098,7 +2144,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -2198,7 +2251,228 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a case's subject, description, priority, custom field values or customer
+         * @description One transaction: every change is a case event in the history (case.subject_changed, case.description_changed, case.priority_changed, case.field_changed, case.customer_changed) and sent live. Status, owner and team change only through the action endpoints. A closed or canceled case answers 409; a bad field 400 naming it; nothing changes then.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        subject?: string;
+                        description?: string | null;
+                        /**
+                         * @description low, normal (the default), high or urgent
+                         * @enum {string}
+                         */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @description Custom field values {key: value or null}; an unknown key, a wrong type or a field of another team is a 400 naming fields.<key> */
+                        fields?: {
+                            [key: string]: (string | number | boolean | string[]) | null;
+                        };
+                        customerId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            reference: string;
+                            subject: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
+                            /** @enum {string} */
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            resolution: ("completed" | "unresolved" | "canceled") | null;
+                            resolutionReason: "abandoned" | null;
+                            teamId: string;
+                            teamName: string;
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            collaboratorIds: string[];
+                            customer: {
+                                id: string;
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            followUpOf: string | null;
+                            rating: {
+                                stars: number;
+                                note: string | null;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            resolvedAt: string | null;
+                            wakeAt: string | null;
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/cases/{id}/claim": {
@@ -2263,7 +2537,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -2484,7 +2765,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -2698,7 +2986,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -2914,7 +3209,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -3128,7 +3430,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -3345,7 +3654,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -3561,7 +3877,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -3775,7 +4098,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -3989,7 +4319,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -4184,7 +4521,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -4403,7 +4747,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -4615,7 +4966,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -4766,6 +5124,351 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add and remove tags on a case (a case.tags_changed event in its history)
+         * @description Tags are 1–50 characters once trimmed, case-insensitive (stored lower-case), at most 20 per case. With a managed list (organisation `managedTags`) only its tags can be added; a tag outside it is a 400 naming it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        add?: string[];
+                        remove?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            reference: string;
+                            subject: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
+                            /** @enum {string} */
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            resolution: ("completed" | "unresolved" | "canceled") | null;
+                            resolutionReason: "abandoned" | null;
+                            teamId: string;
+                            teamName: string;
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            collaboratorIds: string[];
+                            customer: {
+                                id: string;
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            followUpOf: string | null;
+                            rating: {
+                                stars: number;
+                                note: string | null;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            resolvedAt: string | null;
+                            wakeAt: string | null;
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tags in use, with how many cases you may see carry each, most used first
+         * @description With a managed list (`managed: true`), every tag of the list is included, unused ones with count 0; only they can be added.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only tags starting with this (case-insensitive) */
+                    q?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tags: {
+                                name: string;
+                                count: number;
+                            }[];
+                            /** @description Whether tags are restricted to the organisation’s managed list */
+                            managed: boolean;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The role or token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/views": {
         parameters: {
             query?: never;
@@ -4803,10 +5506,14 @@ export interface paths {
                                     following?: "true" | "false";
                                     /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                                     q?: string;
+                                    /** @description One priority or a comma list (low, normal, high, urgent) */
+                                    priority?: string;
+                                    /** @description Repeatable: cases carrying every tag given (case-insensitive) */
+                                    tag?: string[];
                                     createdFrom?: string;
                                     createdTo?: string;
-                                    /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
-                                    sort?: "created" | "updated" | "relevance";
+                                    /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
+                                    sort?: "created" | "updated" | "priority" | "relevance";
                                 } & {
                                     [key: string]: string;
                                 };
@@ -4915,10 +5622,14 @@ export interface paths {
                             following?: "true" | "false";
                             /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                             q?: string;
+                            /** @description One priority or a comma list (low, normal, high, urgent) */
+                            priority?: string;
+                            /** @description Repeatable: cases carrying every tag given (case-insensitive) */
+                            tag?: string[];
                             createdFrom?: string;
                             createdTo?: string;
-                            /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
-                            sort?: "created" | "updated" | "relevance";
+                            /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
+                            sort?: "created" | "updated" | "priority" | "relevance";
                         } & {
                             [key: string]: string;
                         };
@@ -4947,10 +5658,14 @@ export interface paths {
                                 following?: "true" | "false";
                                 /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                                 q?: string;
+                                /** @description One priority or a comma list (low, normal, high, urgent) */
+                                priority?: string;
+                                /** @description Repeatable: cases carrying every tag given (case-insensitive) */
+                                tag?: string[];
                                 createdFrom?: string;
                                 createdTo?: string;
-                                /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
-                                sort?: "created" | "updated" | "relevance";
+                                /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
+                                sort?: "created" | "updated" | "priority" | "relevance";
                             } & {
                                 [key: string]: string;
                             };
@@ -5268,10 +5983,14 @@ export interface paths {
                             following?: "true" | "false";
                             /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                             q?: string;
+                            /** @description One priority or a comma list (low, normal, high, urgent) */
+                            priority?: string;
+                            /** @description Repeatable: cases carrying every tag given (case-insensitive) */
+                            tag?: string[];
                             createdFrom?: string;
                             createdTo?: string;
-                            /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
-                            sort?: "created" | "updated" | "relevance";
+                            /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
+                            sort?: "created" | "updated" | "priority" | "relevance";
                         } & {
                             [key: string]: string;
                         };
@@ -5300,10 +6019,14 @@ export interface paths {
                                 following?: "true" | "false";
                                 /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                                 q?: string;
+                                /** @description One priority or a comma list (low, normal, high, urgent) */
+                                priority?: string;
+                                /** @description Repeatable: cases carrying every tag given (case-insensitive) */
+                                tag?: string[];
                                 createdFrom?: string;
                                 createdTo?: string;
-                                /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
-                                sort?: "created" | "updated" | "relevance";
+                                /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
+                                sort?: "created" | "updated" | "priority" | "relevance";
                             } & {
                                 [key: string]: string;
                             };
@@ -5454,7 +6177,7 @@ export interface paths {
         put?: never;
         /**
          * Apply one action to up to 100 cases; each case goes through the same rules as its own action and gets its own result
-         * @description Parameters as the single actions take them: assign `teamId`/`ownerId`, set_waiting `wakeAt`, resolve `resolution` (required) and `note`, cancel `note`. A case that is refused (404 invisible or unknown, 403, 409…) has `ok: false` and the problem it would have got alone; the others go on.
+         * @description Parameters as the single actions take them: assign `teamId`/`ownerId`, set_waiting `wakeAt`, resolve `resolution` (required) and `note`, cancel `note`, set_priority `priority` (required), add_tags and remove_tags `tags` (required; as POST /cases/:id/tags: a bad tag is each case’s 400). A case that is refused (404 invisible or unknown, 403, 409…) has `ok: false` and the problem it would have got alone; the others go on.
          */
         post: {
             parameters: {
@@ -5469,7 +6192,7 @@ export interface paths {
                         /** @description The cases, at most 100, each once */
                         caseIds: string[];
                         /** @enum {string} */
-                        action: "claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow";
+                        action: "claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "set_priority" | "add_tags" | "remove_tags";
                         /**
                          * Format: uuid
                          * @description An id (UUID)
@@ -5479,6 +6202,12 @@ export interface paths {
                         wakeAt?: string | null;
                         resolution?: "completed" | "unresolved";
                         note?: string | null;
+                        /**
+                         * @description low, normal (the default), high or urgent
+                         * @enum {string}
+                         */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
                     };
                 };
             };
@@ -5524,7 +6253,14 @@ export interface paths {
                                     updatedAt: string;
                                     resolvedAt: string | null;
                                     wakeAt: string | null;
-                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                    /**
+                                     * @description low, normal (the default), high or urgent
+                                     * @enum {string}
+                                     */
+                                    priority: "low" | "normal" | "high" | "urgent";
+                                    /** @description Lower-case, sorted */
+                                    tags: string[];
+                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                     /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
@@ -9319,6 +10055,7 @@ export interface paths {
                             timeZone: string;
                             autoCloseDays: number;
                             maxOpenPerUser: number | null;
+                            managedTags: string[] | null;
                         };
                     };
                 };
@@ -9397,7 +10134,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the organisation's name, default time zone, auto-close delay or open-case limit (admins) */
+        /** Change the organisation's name, default time zone, auto-close delay, open-case limit or managed tags (admins) */
         patch: {
             parameters: {
                 query?: never;
@@ -9414,6 +10151,7 @@ export interface paths {
                         /** @description Resolved cases close after this many days without activity */
                         autoCloseDays?: number;
                         maxOpenPerUser?: number | null;
+                        managedTags?: string[] | null;
                     };
                 };
             };
@@ -9429,6 +10167,7 @@ export interface paths {
                             timeZone: string;
                             autoCloseDays: number;
                             maxOpenPerUser: number | null;
+                            managedTags: string[] | null;
                         };
                     };
                 };
@@ -9594,6 +10333,8 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
+                            priority?: ("low" | "normal" | "high" | "urgent") | null;
+                            tags?: string[] | null;
                             fields?: {
                                 [key: string]: (string | number | boolean | string[]) | null;
                             } | null;
@@ -10330,7 +11071,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Set a case's custom field values ({key: value or null}); each change is a case.field_changed in its history */
+        /** Set a case's custom field values ({key: value or null}); each change is a case.field_changed in its history (the same edit as PATCH /cases/:id with `fields`) */
         patch: {
             parameters: {
                 query?: never;
@@ -10386,7 +11127,14 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -14766,7 +15514,14 @@ export interface paths {
                                 updatedAt: string;
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
-                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                /**
+                                 * @description low, normal (the default), high or urgent
+                                 * @enum {string}
+                                 */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                /** @description Lower-case, sorted */
+                                tags: string[];
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                 /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
@@ -14943,7 +15698,14 @@ export interface paths {
                                 updatedAt: string;
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
-                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                /**
+                                 * @description low, normal (the default), high or urgent
+                                 * @enum {string}
+                                 */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                /** @description Lower-case, sorted */
+                                tags: string[];
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                 /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
@@ -15179,7 +15941,14 @@ export interface paths {
                                 updatedAt: string;
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
-                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message")[];
+                                /**
+                                 * @description low, normal (the default), high or urgent
+                                 * @enum {string}
+                                 */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                /** @description Lower-case, sorted */
+                                tags: string[];
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                 /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
@@ -15505,10 +16274,14 @@ export interface paths {
                     following?: "true" | "false";
                     /** @description Search: every word in the subject, description, messages or internal notes (words of 3+ letters also as prefixes), or the exact reference, or part of the customer name or email, or their phone. */
                     q?: string;
+                    /** @description One priority or a comma list (low, normal, high, urgent) */
+                    priority?: string;
+                    /** @description Repeatable: cases carrying every tag given (case-insensitive) */
+                    tag?: string[];
                     createdFrom?: string;
                     createdTo?: string;
-                    /** @description Newest first by created (default without q) or updated time; relevance (default with q): best match first. */
-                    sort?: "created" | "updated" | "relevance";
+                    /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
+                    sort?: "created" | "updated" | "priority" | "relevance";
                 };
                 header?: never;
                 path?: never;

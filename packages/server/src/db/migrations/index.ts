@@ -19,6 +19,7 @@ import * as reportIndexes from './025-report-indexes.ts';
 import * as mailFetch from './023-mail-fetch.ts';
 import * as accounts from './024-accounts.ts';
 import * as notifications from './022-notifications.ts';
+import * as caseData from './020-case-data.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -43,4 +44,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '023-mail-fetch', up: mailFetch.up },
   { name: '024-accounts', up: accounts.up },
   { name: '022-notifications', up: notifications.up },
+  { name: '020-case-data', up: caseData.up },
 ];

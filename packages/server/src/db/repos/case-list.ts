@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { seesEveryCase, type CaseType, type FieldValue, type Status } from '@casework/domain';
+import { priorityRank, seesEveryCase, type CaseType, type FieldValue, type Priority, type Status } from '@casework/domain';
 import type { Database } from '../schema.ts';
 import type { AppUser } from '../../auth/actor.ts';
 import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
@@ -13,31 +13,44 @@ export type CaseFilter = {
   types?: CaseType[];
   following?: boolean;
   q?: string;
+  /** Any of these priorities. */
+  priorities?: Priority[];
+  /** Every one of these tags (lower-case). */
+  tags?: string[];
   createdFrom?: Date;
   createdTo?: Date;
   /** Custom field values every case must have (`field.<key>=value`; a multiselect value is the list of options it must include). */
   fields?: Record<string, FieldValue>;
 };
-/** Newest first by created or updated time; `relevance` (searches only) best match first. */
-export type CaseSort = 'created' | 'updated' | 'relevance';
+/**
+ * Newest first by created or updated time; `priority`: urgent first, then newest first by created
+ * time; `relevance` (searches only) best match first.
+ */
+export type CaseSort = 'created' | 'updated' | 'priority' | 'relevance';
 /** Where a page ended: the last case's time (created/updated order) and id. */
 export type Cursor = { t: string; id: string };
 /** Where a search's page ended in relevance order: the last case's score and id. */
 type RankCursor = { r: number; id: string };
-export type ListCursor = Cursor | RankCursor;
+/** Where a page in priority order ended: the last case's priority rank, created time and id. */
+type PriorityCursor = { p: number; t: string; id: string };
+export type ListCursor = Cursor | RankCursor | PriorityCursor;
 
-export const encodeCursor = (c: ListCursor) => Buffer.from(JSON.stringify(['t' in c ? c.t : c.r, c.id])).toString('base64url');
+export const encodeCursor = (c: ListCursor) =>
+  Buffer.from(JSON.stringify('p' in c ? [c.t, c.id, c.p] : ['t' in c ? c.t : c.r, c.id])).toString('base64url');
 /** A time cursor (My Work sections, lists by time). */
 export function decodeCursor(s: string): Cursor | null {
   const c = decodeListCursor(s);
-  return c && 't' in c ? c : null;
+  return c && 't' in c && !('p' in c) ? c : null;
 }
-/** A cursor of the Cases list: by time, or by relevance. */
+/** A cursor of the Cases list: by time, by priority, or by relevance. */
 export function decodeListCursor(s: string): ListCursor | null {
   try {
     const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
     if (!Array.isArray(v) || typeof v[1] !== 'string' || !/^[0-9a-f-]{36}$/.test(v[1])) return null;
-    if (typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0]))) return { t: v[0], id: v[1] };
+    const time = typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0]));
+    if (v.length === 3) return time && Number.isInteger(v[2]) && v[2] >= 0 && v[2] < 32768 ? { p: v[2], t: v[0], id: v[1] } : null;
+    if (v.length !== 2) return null;
+    if (time) return { t: v[0], id: v[1] };
     if (typeof v[0] === 'number' && Number.isFinite(v[0])) return { r: v[0], id: v[1] };
   } catch {
     /* fall through */
@@ -45,8 +58,12 @@ export function decodeListCursor(s: string): ListCursor | null {
   return null;
 }
 
-/** Whether a cursor came from a list in this order (a relevance cursor continues only a relevance list). */
-export const cursorFits = (c: ListCursor, sort: CaseSort) => 'r' in c === (sort === 'relevance');
+/** Whether a cursor came from a list in this order (a relevance cursor continues only a relevance list, and so on). */
+export const cursorFits = (c: ListCursor, sort: CaseSort) => {
+  if (sort === 'relevance') return 'r' in c;
+  if (sort === 'priority') return 'p' in c;
+  return 't' in c && !('p' in c);
+};
 
 // Filtering to teams whose cases the actor sees in full makes the visibility test redundant;
 // leaving it out lets the planner walk the team's index in order instead of sorting the team.
@@ -89,23 +106,27 @@ function pageSql(
   actor: AppUser,
   f: CaseFilter,
   cond: RawBuilder<boolean>,
-  col: RawBuilder<unknown>,
+  keys: RawBuilder<unknown>[],
   after: RawBuilder<unknown>,
   n: number,
 ) {
-  const order = sql`ORDER BY ${col} DESC, c.id DESC LIMIT ${n}`;
+  const desc = (ks: RawBuilder<unknown>[]) => sql.join([...ks, sql`c.id`].map((k) => sql`${k} DESC`));
+  const order = sql`ORDER BY ${desc(keys)} LIMIT ${n}`;
   // Selective filters (an owner, following, a custom field) have better indexes than the teams' order.
   const selective = f.owner?.kind === 'user' || f.following || hasFieldFilter(f);
   if (seesEveryCase(actor) || withinOwnTeams(actor, f) || selective) {
     return sql<{ id: string }>`SELECT c.id FROM cases c WHERE ${cond} ${after} ${order}`;
   }
   const rest = filters(actor, f);
+  // Each arm carries its sort keys as k0, k1… so the merge orders by them.
+  const named = sql.join(keys.map((k, i) => sql`${k} AS ${sql.raw(`k${i}`)}`));
+  const outer = sql.join([...keys.map((_, i) => sql.raw(`x.k${i} DESC`)), sql`x.id DESC`]);
   const arms = [
-    sql`SELECT p.id, p.t FROM unnest(${visibleTeams(actor)}::uuid[]) AS vt(team_id) CROSS JOIN LATERAL (
-      SELECT c.id, ${col} AS t FROM cases c WHERE c.team_id = vt.team_id AND ${rest} ${after} ${order}) p`,
-    ...visibleElsewhere(actor).map((v) => sql`(SELECT c.id, ${col} AS t FROM cases c WHERE ${v} AND ${rest} ${after} ${order})`),
+    sql`SELECT p.* FROM unnest(${visibleTeams(actor)}::uuid[]) AS vt(team_id) CROSS JOIN LATERAL (
+      SELECT c.id, ${named} FROM cases c WHERE c.team_id = vt.team_id AND ${rest} ${after} ${order}) p`,
+    ...visibleElsewhere(actor).map((v) => sql`(SELECT c.id, ${named} FROM cases c WHERE ${v} AND ${rest} ${after} ${order})`),
   ];
-  return sql<{ id: string }>`SELECT x.id FROM (${sql.join(arms, sql` UNION ALL `)}) x ORDER BY x.t DESC, x.id DESC LIMIT ${n}`;
+  return sql<{ id: string }>`SELECT x.id FROM (${sql.join(arms, sql` UNION ALL `)}) x ORDER BY ${outer} LIMIT ${n}`;
 }
 
 const hasFieldFilter = (f: CaseFilter) => Boolean(f.fields && Object.keys(f.fields).length);
@@ -118,6 +139,9 @@ function filters(actor: AppUser, f: CaseFilter) {
   if (f.owner?.kind === 'user') parts.push(sql`c.owner_id = ${f.owner.id}::uuid`);
   if (f.types?.length) parts.push(sql`c.type = ANY(${f.types}::text[])`);
   if (f.following) parts.push(sql`EXISTS (SELECT 1 FROM case_collaborators fc WHERE fc.case_id = c.id AND fc.user_id = ${actor.id}::uuid)`);
+  if (f.priorities?.length) parts.push(sql`c.priority = ANY(${f.priorities.map(priorityRank)}::smallint[])`);
+  // Containment over the GIN index cases_tags (team, tags), whose condition (tags present) is stated so the planner may use it (migration 020).
+  if (f.tags?.length) parts.push(sql`c.tags @> ${f.tags}::text[] AND c.tags <> '{}'::text[]`);
   if (f.createdFrom) parts.push(sql`c.created_at >= ${f.createdFrom}`);
   if (f.createdTo) parts.push(sql`c.created_at < ${f.createdTo}`);
   // Containment over the GIN index cases_fields, whose condition (values present) is stated so the planner may use it (migration 019).
@@ -125,9 +149,18 @@ function filters(actor: AppUser, f: CaseFilter) {
   return sql<boolean>`${sql.join(parts, sql` AND `)}`;
 }
 
-/** Whether the filters are only the search (no status, team, owner, type, following or dates). */
+/** Whether the filters are only the search (no status, team, owner, type, following, priority, tag, field or dates). */
 const isBare = (f: CaseFilter) =>
-  !f.status?.length && !f.teamIds?.length && !f.owner && !f.types?.length && !f.following && !f.createdFrom && !f.createdTo;
+  !f.status?.length &&
+  !f.teamIds?.length &&
+  !f.owner &&
+  !f.types?.length &&
+  !f.following &&
+  !f.priorities?.length &&
+  !f.tags?.length &&
+  !hasFieldFilter(f) &&
+  !f.createdFrom &&
+  !f.createdTo;
 
 /** Which documents a search of this actor reads (see SearchScope): their teams' (or the filter's), and the cases seen elsewhere. */
 function searchScope(actor: AppUser, f: CaseFilter): SearchScope {
@@ -148,10 +181,14 @@ function searchSql(actor: AppUser, f: CaseFilter, sort: CaseSort, cursor: ListCu
   const scope = searchScope(actor, f);
   const relevance = sort === 'relevance';
   const key = relevance ? sql`m.score` : sql.ref(sort === 'updated' ? 'c.updated_at' : 'c.created_at');
+  // The priority rank leads in priority order; otherwise every hit has the same (0).
+  const lead = sort === 'priority' ? sql`c.priority` : sql`0`;
   // Someone who sees every case, with no other filter, needs no case row to rank the matches.
   const bare = relevance && seesEveryCase(actor) && isBare(f);
   let after = sql``;
   if (cursor && 'r' in cursor) after = sql`WHERE (h.k, h.id) < (${cursor.r}::float8, ${cursor.id}::uuid)`;
+  else if (cursor && 'p' in cursor)
+    after = sql`WHERE (h.p, h.k, h.id) < (${cursor.p}::int, ${new Date(cursor.t)}::timestamptz, ${cursor.id}::uuid)`;
   else if (cursor) after = sql`WHERE (h.k, h.id) < (${new Date(cursor.t)}::timestamptz, ${cursor.id}::uuid)`;
   const count = countIsCapped(actor, f)
     ? sql`(SELECT count(*) FROM (SELECT 1 FROM hits LIMIT ${COUNT_CAP + 1}) capped)`
@@ -160,12 +197,12 @@ function searchSql(actor: AppUser, f: CaseFilter, sort: CaseSort, cursor: ListCu
     matched AS (SELECT x.id, sum(x.score) AS score FROM (${candidatesSql(q, words, scope)}) x GROUP BY x.id),
     hits AS MATERIALIZED (${
       bare
-        ? sql`SELECT m.id, m.score AS k FROM matched m`
-        : sql`SELECT c.id, ${key} AS k FROM matched m JOIN cases c ON c.id = m.id WHERE ${visibleTo(actor)} AND ${filters(actor, f)}`
+        ? sql`SELECT m.id, 0 AS p, m.score AS k FROM matched m`
+        : sql`SELECT c.id, ${lead}::int AS p, ${key} AS k FROM matched m JOIN cases c ON c.id = m.id WHERE ${visibleTo(actor)} AND ${filters(actor, f)}`
     }),
-    page AS (SELECT h.id, h.k FROM hits h ${after} ORDER BY h.k DESC, h.id DESC LIMIT ${n})
-    SELECT ARRAY(SELECT p.id::text FROM page p ORDER BY p.k DESC, p.id DESC) AS ids,
-      ARRAY(SELECT p.k::text FROM page p ORDER BY p.k DESC, p.id DESC) AS ks, ${count}::int AS n`;
+    page AS (SELECT h.id, h.p, h.k FROM hits h ${after} ORDER BY h.p DESC, h.k DESC, h.id DESC LIMIT ${n})
+    SELECT ARRAY(SELECT p.id::text FROM page p ORDER BY p.p DESC, p.k DESC, p.id DESC) AS ids,
+      ARRAY(SELECT p.k::text FROM page p ORDER BY p.p DESC, p.k DESC, p.id DESC) AS ks, ${count}::int AS n`;
 }
 
 export type CaseListPage = {
@@ -196,6 +233,7 @@ export async function listCases(
 ): Promise<CaseListPage> {
   if (!f.q && sort === 'relevance') sort = 'created';
   const col = sort === 'updated' ? sql.ref('c.updated_at') : sql.ref('c.created_at');
+  const keys = sort === 'priority' ? [sql.ref('c.priority'), col] : [col];
   const capped = countIsCapped(actor, f);
   // The page's ids and the total in one statement (one round trip, customers matched once),
   // then their cases through the one case view: planning the view's joins once for 26 known
@@ -204,9 +242,12 @@ export async function listCases(
   let statement: RawBuilder<{ ids: string[]; ks?: string[]; n: number }>;
   if (f.q) statement = searchSql(actor, f, sort, cursor, limit + 1, words);
   else {
-    const after = cursor && 't' in cursor ? sql`AND (${col}, c.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)` : sql``;
+    let after = sql``;
+    if (cursor && 'p' in cursor)
+      after = sql`AND (c.priority, ${col}, c.id) < (${cursor.p}::smallint, ${new Date(cursor.t)}, ${cursor.id}::uuid)`;
+    else if (cursor && 't' in cursor) after = sql`AND (${col}, c.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)`;
     statement = sql<{ ids: string[]; ks?: string[]; n: number }>`SELECT
-      ARRAY(${pageSql(actor, f, where(actor, f), col, after, limit + 1)})::text[] AS ids, ${want.total ? countSql(actor, f) : sql`0`}::int AS n`;
+      ARRAY(${pageSql(actor, f, where(actor, f), keys, after, limit + 1)})::text[] AS ids, ${want.total ? countSql(actor, f) : sql`0`}::int AS n`;
   }
   const { ids, ks, n } = (await statement.execute(db)).rows[0]!;
   const views = ids.length ? await selectCaseViews(db).where(sql<boolean>`c.id = ANY(${ids}::uuid[])`).execute() : [];
@@ -217,6 +258,8 @@ export async function listCases(
   let nextCursor: string | null = null;
   if (rows.length > limit && last) {
     if (sort === 'relevance') nextCursor = encodeCursor({ r: Number(ks![ids.indexOf(last.id)]), id: last.id });
+    else if (sort === 'priority')
+      nextCursor = encodeCursor({ p: priorityRank(last.priority), t: last.createdAt.toISOString(), id: last.id });
     else nextCursor = encodeCursor({ t: (sort === 'updated' ? last.updatedAt : last.createdAt).toISOString(), id: last.id });
   }
   const totalCapped = capped && n > COUNT_CAP;
@@ -249,4 +292,28 @@ export async function countCasesUpTo(
   }
   const { n } = (await statement.execute(db)).rows[0]!;
   return { total: Math.min(n, cap), totalCapped: n > cap };
+}
+
+export type TagCount = { name: string; count: number };
+
+/**
+ * The tags on cases the actor may see, with how many of those cases carry each (SPEC §10 GET
+ * /tags), most used first. The actor's teams (or every team, for someone who sees every case)
+ * are summed from `case_tag_counts` (kept by triggers, migration 020), so the cost follows the
+ * number of tags, not of cases; the cases seen outside those teams (owned or followed: the
+ * disjoint parts of visibleElsewhere) are counted from their rows. `prefix`: tags starting with it.
+ */
+export async function countTags(db: Kysely<Database>, actor: AppUser, prefix: string | null, limit: number): Promise<TagCount[]> {
+  const all = seesEveryCase(actor);
+  const teams = all ? sql<boolean>`true` : sql<boolean>`tc.team_id = ANY(${visibleTeams(actor)}::uuid[])`;
+  const arms = [
+    sql`SELECT tc.tag, tc.n FROM case_tag_counts tc WHERE ${teams} AND tc.n > 0`,
+    ...(all ? [] : visibleElsewhere(actor)).map(
+      (v) => sql`SELECT t.tag, 1 AS n FROM cases c CROSS JOIN unnest(c.tags) AS t(tag) WHERE ${v} AND c.tags <> '{}'::text[]`,
+    ),
+  ];
+  const starts = prefix ? sql`WHERE starts_with(x.tag, ${prefix})` : sql``;
+  const r = await sql<TagCount>`SELECT x.tag AS name, sum(x.n)::int AS count FROM (${sql.join(arms, sql` UNION ALL `)}) x ${starts}
+    GROUP BY x.tag HAVING sum(x.n) > 0 ORDER BY count DESC, name LIMIT ${limit}`.execute(db);
+  return r.rows;
 }

@@ -1,5 +1,15 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { CaseFacts, CaseType, FieldValues, Resolution, ResolutionReason, Status } from '@casework/domain';
+import {
+  DEFAULT_PRIORITY,
+  priorityOfRank,
+  type CaseFacts,
+  type CaseType,
+  type FieldValues,
+  type Priority,
+  type Resolution,
+  type ResolutionReason,
+  type Status,
+} from '@casework/domain';
 import type { Database } from '../schema.ts';
 
 /** A case as read for presenting: the row plus names and collaborators. */
@@ -14,6 +24,9 @@ export type CaseView = CaseFacts & {
   rating: { stars: number; note: string | null } | null;
   updatedAt: Date;
   lastActivityAt: Date;
+  priority: Priority;
+  /** Lower-case, sorted. */
+  tags: string[];
   /** Custom field values; absent where a read does not carry them (the claim and My Work functions' rows). */
   fields?: FieldValues;
 };
@@ -45,6 +58,9 @@ export type CaseViewRow = {
   wake_at: Date | null;
   last_activity_at: Date;
   collaborator_ids: string[];
+  /** The priority's rank (migration 020; see db/sql-rules.ts). */
+  priority: number;
+  tags: string[];
   /** Absent from the claim and My Work functions' rows. */
   fields?: Record<string, unknown>;
 };
@@ -87,6 +103,8 @@ export function selectCaseViews(db: Kysely<Database>): CaseViewQuery {
       'c.wake_at',
       'c.last_activity_at',
       'c.fields',
+      'c.priority',
+      'c.tags',
       sql<
         string[]
       >`array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id)`.as(
@@ -120,6 +138,8 @@ export function toCaseView(r: CaseViewRow): CaseView {
     resolvedAt: d(r.resolved_at),
     wakeAt: d(r.wake_at),
     lastActivityAt: d(r.last_activity_at)!,
+    priority: priorityOfRank(Number(r.priority)) ?? DEFAULT_PRIORITY,
+    tags: r.tags ?? [],
     ...(r.fields ? { fields: r.fields as FieldValues } : {}),
   };
 }
