@@ -36,7 +36,7 @@ describe('notifications in the web app', () => {
     const alice = await signedIn(app.browser, app.server.url, org.users.alice, LAPTOP_1366);
     const bell = alice.page.getByRole('button', { name: /^Notifications, / });
     await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, none unread');
-    await expect.poll(() => alice.page.locator('.live-open').count()).toBe(1);
+    await expect.poll(() => alice.page.locator('.live-open').count(), { timeout: 5000 }).toBe(1);
 
     const c = await sue<{ id: string; reference: string }>('POST', '/cases', { subject: 'Printer on fire', teamId: org.supportId });
     await sue('POST', `/cases/${c.id}/assign`, { teamId: org.supportId, ownerId: org.users.alice.id });
@@ -90,7 +90,7 @@ describe('notifications in the web app', () => {
     const bob = await signedIn(app.browser, app.server.url, org.users.bob, LAPTOP_1366);
     await bob.context.addInitScript(DESKTOP_PROBE);
     await bob.page.goto(`${app.server.url}/`);
-    await expect.poll(() => bob.page.locator('.live-open').count()).toBe(1);
+    await expect.poll(() => bob.page.locator('.live-open').count(), { timeout: 5000 }).toBe(1);
     expect(await bob.page.evaluate(() => (window as unknown as { __asked: number }).__asked)).toBe(0); // never on load
 
     await bob.page.goto(`${app.server.url}/settings/notifications`);
@@ -103,7 +103,7 @@ describe('notifications in the web app', () => {
     await shot(bob.page, 'notification-settings-desktop-on');
 
     const bell = bob.page.getByRole('button', { name: /^Notifications, / });
-    await expect.poll(() => bob.page.locator('.live-open').count()).toBe(1);
+    await expect.poll(() => bob.page.locator('.live-open').count(), { timeout: 5000 }).toBe(1);
     // In the foreground: the bell only.
     const front = await sue<{ id: string }>('POST', '/cases', { subject: 'Seen in the tab', teamId: org.supportId });
     await sue('POST', `/cases/${front.id}/assign`, { teamId: org.supportId, ownerId: org.users.bob.id });
@@ -118,6 +118,54 @@ describe('notifications in the web app', () => {
       .poll(() => bob.page.evaluate(() => (window as unknown as { __shown: string[] }).__shown), { timeout: 5000 })
       .toEqual([expect.stringMatching(/Sue Supervisor assigned you #.* Seen on the desktop/)]);
     expect(bob.errors).toEqual([]);
+    await bob.context.close();
+  });
+
+  it('@mention in an internal note: the picker offers who may see the case (keyboard), the note shows it highlighted, the other user is told live', async () => {
+    const { org } = app;
+    const sue = strict(await apiSession(app.server.url, org.users.sue.email, org.users.sue.password));
+    const c = await sue<{ id: string }>('POST', '/cases', { subject: 'Needs a second pair of eyes', teamId: org.supportId });
+    const bob = await signedIn(app.browser, app.server.url, org.users.bob, LAPTOP_1366);
+    const bobsBell = bob.page.getByRole('button', { name: /^Notifications, / });
+    await expect.poll(() => bob.page.locator('.live-open').count(), { timeout: 5000 }).toBe(1);
+    const before = await bobsBell.getAttribute('aria-label');
+
+    const alice = await signedIn(app.browser, app.server.url, org.users.alice, LAPTOP_1366);
+    await alice.page.goto(`${app.server.url}/cases/${c.id}`);
+    await alice.page.getByText('Internal note', { exact: true }).click();
+    const box = alice.page.getByLabel('Internal note (only agents see it)');
+    await box.fill('Could you check the invoice, @bo');
+    await box.press('End');
+    const list = alice.page.getByRole('listbox', { name: 'People who can see this case' });
+    await list.getByRole('option', { name: /Bob Agent/ }).waitFor();
+    await shot(alice.page, 'mention-picker-1366');
+    // Billing's people may not see a Support case: never offered.
+    await box.fill('@');
+    await box.press('End');
+    await list.getByRole('option').first().waitFor();
+    expect(await list.getByRole('option', { name: /Sue Supervisor/ }).count()).toBe(1);
+    await box.fill('Could you check the invoice, @bo');
+    await box.press('End');
+    await list.getByRole('option', { name: /Bob Agent/ }).waitFor();
+    await box.press('ArrowDown');
+    await box.press('ArrowUp');
+    await box.press('Enter');
+    await expect.poll(() => box.inputValue()).toBe(`Could you check the invoice, @${org.users.bob.email} `);
+    await box.pressSequentially('please?');
+    await alice.page.getByRole('button', { name: 'Add note' }).click();
+    const mark = alice.page.locator('mark.mention', { hasText: '@Bob Agent' });
+    await mark.waitFor();
+    await shot(alice.page, 'mention-note-1366');
+
+    await expect.poll(() => bobsBell.getAttribute('aria-label'), { timeout: 5000 }).not.toBe(before);
+    await bobsBell.click();
+    await bob.page
+      .getByRole('dialog', { name: 'Notifications' })
+      .getByRole('link', { name: /Alice Agent mentioned you on #.* Needs a second pair of eyes/ })
+      .waitFor();
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+    await alice.context.close();
     await bob.context.close();
   });
 });

@@ -1,13 +1,16 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { EMAIL_DIGESTS, NOTIFICATION_MEDIA, NOTIFICATION_TYPES, type NotificationSettings } from '@casework/domain';
+import { canView, EMAIL_DIGESTS, NOTIFICATION_MEDIA, NOTIFICATION_TYPES, type NotificationSettings } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
-import { Id, Nullable, StringEnum, UUID_PATTERN, problems } from './schemas.ts';
-import { countUnread, listNotifications } from '../db/repos/notification-list.ts';
+import { Id, IdParams, Nullable, StringEnum, UUID_PATTERN, problems } from './schemas.ts';
+import { countUnread, listNotifications, searchRecipients } from '../db/repos/notification-list.ts';
+import { findCaseView } from '../db/repos/case-views.ts';
+import { pathId } from './ids.ts';
 import { markNotificationsRead, notificationSettingsFor, saveNotificationSettings } from '../use-cases/notification-inbox.ts';
-import { invalid } from '../errors.ts';
+import { invalid, notFound } from '../errors.ts';
 
 const PAGE = 50;
+const MENTION_PAGE = 10;
 
 const NotificationSchema = Type.Object({
   id: Type.String(),
@@ -151,5 +154,32 @@ export const notificationRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => present(await saveNotificationSettings(deps, actorOf(req), req.body)),
+  );
+
+  app.get(
+    '/api/v1/cases/:id/mentionable',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary:
+          'Users an internal note on this case may @mention: active users who may see the case, by name (`q` filters name and email)',
+        params: IdParams,
+        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ users: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() })) }),
+          ...problems(400, 401, 404),
+        },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      const c = await findCaseView(deps.db.kysely, pathId(req.params.id));
+      if (!c || !canView(actor, c)) throw notFound();
+      // Candidates by name, then the domain's visibility rule for each; a page of 10.
+      const candidates = await searchRecipients(deps.db.kysely, (req.query.q ?? '').trim(), 200);
+      const users = candidates.filter((u) => canView(u, c)).slice(0, MENTION_PAGE);
+      return { users: users.map((u) => ({ id: u.id, name: u.name, email: u.email })) };
+    },
   );
 };

@@ -3,6 +3,7 @@ import type { ChannelOptions } from '../channels/config.ts';
 import { deliverDueReplies } from '../channels/outbound/replies.ts';
 import { deliverDueWebhooks } from '../channels/outbound/webhooks.ts';
 import { retryDueInbound } from '../use-cases/receive-customer-message.ts';
+import { deliverDueDigests, deliverDueNotificationMail } from '../channels/email/notification-mail.ts';
 
 export type Worker = { kick(): void; stop(): Promise<void> };
 
@@ -46,9 +47,21 @@ function startWorker(deps: Deps, name: string, pollMs: number, drain: () => Prom
   };
 }
 
-/** The channel queues: replies out (email, SMS), webhooks out, and inbound messages awaiting a retry. */
-export function startChannelJobs(deps: Deps, opts: ChannelOptions): { replies: Worker; webhooks: Worker; inbound: Worker } {
+/**
+ * The channel queues: replies out (email, SMS), webhooks out, inbound messages awaiting a retry,
+ * and notification mail (single mails and due digests).
+ */
+export function startChannelJobs(
+  deps: Deps,
+  opts: ChannelOptions,
+): { replies: Worker; webhooks: Worker; inbound: Worker; notifications: Worker } {
   return {
+    notifications: startWorker(
+      deps,
+      'notification mail',
+      opts.pollMs,
+      async () => (await deliverDueNotificationMail(deps, opts)) + (await deliverDueDigests(deps, opts)),
+    ),
     replies: startWorker(deps, 'reply delivery', opts.pollMs, () => deliverDueReplies(deps, opts)),
     webhooks: startWorker(deps, 'webhook delivery', opts.pollMs, () => deliverDueWebhooks(deps, opts)),
     inbound: startWorker(deps, 'inbound retry', Math.max(opts.pollMs, 5000), () => retryDueInbound(deps)),

@@ -10,7 +10,8 @@ export type ChannelRuntime = { smtpPort: number | null; stop(): Promise<void> };
 
 /**
  * Starts what channels need beyond HTTP: the inbound SMTP listener, IMAP fetch and the delivery workers.
- * Committed case events (from any process) wake the webhook sender at once.
+ * Committed case events (from any process) wake the webhook sender at once, and notifications
+ * with mail to send the notification mail sender.
  */
 export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<ChannelRuntime> {
   const smtp = opts.smtp
@@ -28,12 +29,14 @@ export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<C
   deps.outbound.kickWebhooks = jobs.webhooks.kick;
   const mailFetch = startMailFetch(deps, opts);
   deps.outbound.kickMailFetch = mailFetch.kick;
+  deps.outbound.kickNotifications = jobs.notifications.kick;
   const unlisten = await deps.db.listen(
     EVENTS_CHANNEL,
     (payload) => {
       try {
         const n = JSON.parse(payload) as LiveNotice;
         if (n.types.some((t) => (WEBHOOK_EVENTS as readonly string[]).includes(t))) jobs.webhooks.kick();
+        if (n.mail) jobs.notifications.kick();
       } catch {
         /* not ours to judge */
       }
@@ -49,10 +52,11 @@ export async function startChannels(deps: Deps, opts: ChannelOptions): Promise<C
         deps.outbound.smtpRelay = undefined;
         deps.outbound.kickWebhooks = () => {};
         deps.outbound.kickMailFetch = () => {};
+        deps.outbound.kickNotifications = () => {};
         await unlisten();
         await smtp?.close();
         await mailFetch.stop();
-        await Promise.all([jobs.replies.stop(), jobs.webhooks.stop(), jobs.inbound.stop()]);
+        await Promise.all([jobs.replies.stop(), jobs.webhooks.stop(), jobs.inbound.stop(), jobs.notifications.stop()]);
       })()),
   };
 }

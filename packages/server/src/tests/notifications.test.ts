@@ -284,4 +284,19 @@ describe.each(DB_KINDS)('notifications (%s)', (kind) => {
       expect(p.fields.map((e: any) => e.field)).toEqual([field]);
     }
   });
+
+  it('the mention picker offers only active users who may see the case, filtered by name or email', async () => {
+    const id = await newCase('Who can help?');
+    const all = await call(t, o.agent, 'GET', `/api/v1/cases/${id}/mentionable`);
+    expect(all.statusCode).toBe(200);
+    const ids = all.data.users.map((u: any) => u.id);
+    for (const u of [o.admin, o.supervisor, o.agent, o.agent2, o.viewer]) expect(ids).toContain(u.id);
+    expect(ids).not.toContain(o.agentB.id); // team B may not see a team A case
+    const some = await call(t, o.agent, 'GET', `/api/v1/cases/${id}/mentionable?q=arth`);
+    expect(some.data.users).toEqual([{ id: o.agent2.id, name: 'Arthur Agent', email: o.agent2.email }]);
+    const pct = await call(t, o.agent, 'GET', `/api/v1/cases/${id}/mentionable?q=%25`);
+    expect(pct.data.users).toEqual([]); // a LIKE wildcard is matched literally
+    // A case the asker may not see is not found, as if it did not exist.
+    expectProblem(await call(t, o.agentB, 'GET', `/api/v1/cases/${id}/mentionable`), 404, 'not_found');
+  });
 });

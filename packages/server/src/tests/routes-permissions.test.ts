@@ -34,6 +34,7 @@ GET /api/v1/cases/export.csv authenticated
 GET /api/v1/cases/:id/attachments/:attachmentId authenticated
 GET /api/v1/cases/:id/channel authenticated
 GET /api/v1/cases/:id/events authenticated
+GET /api/v1/cases/:id/mentionable authenticated
 GET /api/v1/cases/:id/messages authenticated
 GET /api/v1/cases/:id/viewers authenticated
 GET /api/v1/channels admin.channels

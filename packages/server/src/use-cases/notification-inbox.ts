@@ -47,7 +47,7 @@ export async function saveNotificationSettings(
   input: { types?: Record<string, unknown>; emailDigest?: unknown },
 ): Promise<NotificationSettings> {
   const now = deps.clock.now();
-  return deps.db.kysely.transaction().execute(async (trx) => {
+  const saved = await deps.db.kysely.transaction().execute(async (trx) => {
     await sql`SELECT 1 FROM users WHERE id = ${actor.id}::uuid FOR UPDATE`.execute(trx);
     const stored = await findNotificationSettings(trx, actor.id);
     const current = notificationSettingsOf(stored && { ...(stored.settings as object), emailDigest: stored.emailDigest });
@@ -79,4 +79,6 @@ export async function saveNotificationSettings(
     }
     return s;
   });
+  if (saved.emailDigest === 'off') deps.outbound.kickNotifications(); // what waited for a digest goes out now
+  return saved;
 }

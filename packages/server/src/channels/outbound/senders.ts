@@ -9,6 +9,8 @@ export class OutboundSenders {
   kickWebhooks: () => void = () => {};
   /** Looks for email channels whose IMAP settings changed (reconnects them) now rather than at the next scan. */
   kickMailFetch: () => void = () => {};
+  /** Wakes the notification mail sender (single mails and digests). */
+  kickNotifications: () => void = () => {};
   /** The running runtime's relay (null: none); undefined while no runtime runs. */
   smtpRelay: string | null | undefined = undefined;
 }

@@ -94,3 +94,5 @@ export async function findNotificationSettings(
     .executeTakeFirst();
   return row ? { settings: row.settings, emailDigest: row.email_digest } : null;
 }
+
+export { searchRecipients } from './notifications.ts';

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
   notificationSettingsOf,
   type Actor,
@@ -36,16 +36,27 @@ const toRecipient = (r: RecipientRow): Recipient => ({
   digestDueAt: r.digest_due_at ? new Date(r.digest_due_at) : null,
 });
 
+const recipientColumns = sql`u.id::text AS id, u.email, u.name, u.time_zone, r.permissions,
+  array(SELECT tm.team_id::text FROM team_members tm WHERE tm.user_id = u.id ORDER BY tm.team_id) AS team_ids,
+  (SELECT o.time_zone FROM organisation o WHERE o.id = 1) AS org_zone,
+  s.settings, s.email_digest, s.digest_due_at`;
+const recipientJoins = sql`users u JOIN roles r ON r.id = u.role_id LEFT JOIN notification_settings s ON s.user_id = u.id`;
+
 /** The active users among `userIds`, with their rights and settings (one statement). */
 export async function findRecipients(q: Kysely<Database>, userIds: readonly string[]): Promise<Map<string, Recipient>> {
   if (userIds.length === 0) return new Map();
-  const r = await sql<RecipientRow>`SELECT u.id::text AS id, u.email, u.name, u.time_zone, r.permissions,
-      array(SELECT tm.team_id::text FROM team_members tm WHERE tm.user_id = u.id ORDER BY tm.team_id) AS team_ids,
-      (SELECT o.time_zone FROM organisation o WHERE o.id = 1) AS org_zone,
-      s.settings, s.email_digest, s.digest_due_at
-    FROM users u JOIN roles r ON r.id = u.role_id LEFT JOIN notification_settings s ON s.user_id = u.id
+  const r = await sql<RecipientRow>`SELECT ${recipientColumns} FROM ${recipientJoins}
     WHERE u.id = ANY(${[...userIds]}::uuid[]) AND u.active`.execute(q);
   return new Map(r.rows.map((row) => [row.id, toRecipient(row)]));
+}
+
+/** Active users whose name or email contains `text` (all when empty), by name, with their rights. */
+export async function searchRecipients(q: Kysely<Database>, text: string, limit: number): Promise<Recipient[]> {
+  const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const r = await sql<RecipientRow>`SELECT ${recipientColumns} FROM ${recipientJoins}
+    WHERE u.active AND (${text} = '' OR u.name ILIKE ${like} OR u.email ILIKE ${like})
+    ORDER BY lower(u.name), u.id LIMIT ${limit}`.execute(q);
+  return r.rows.map(toRecipient);
 }
 
 export type NewNotification = {
@@ -116,4 +127,150 @@ export async function usersByEmail(q: Kysely<Database>, emails: readonly string[
   const r = await sql<{ id: string }>`SELECT id::text AS id FROM users
     WHERE lower(email) = ANY(${[...emails]}::text[]) AND active`.execute(q);
   return r.rows.map((x) => x.id);
+}
+
+/** A notification as its email tells it: what, on which case (now), by whom, for whom. */
+export type MailNotification = {
+  id: string;
+  userId: string;
+  type: NotificationType;
+  caseId: string;
+  attempts: number;
+  actorName: string | null;
+  reference: string;
+  subject: string;
+  customerName: string | null;
+  createdAt: Date;
+};
+
+type MailRow = {
+  id: string;
+  user_id: string;
+  type: NotificationType;
+  case_id: string;
+  email_attempts: number;
+  actor_name: string | null;
+  reference: string;
+  subject: string;
+  customer_name: string | null;
+  created_at: Date;
+};
+
+const toMail = (r: MailRow): MailNotification => ({
+  id: r.id,
+  userId: r.user_id,
+  type: r.type,
+  caseId: r.case_id,
+  attempts: r.email_attempts,
+  actorName: r.actor_name,
+  reference: r.reference,
+  subject: r.subject,
+  customerName: r.customer_name,
+  createdAt: new Date(r.created_at),
+});
+
+const mailColumns = sql`n.id::text AS id, n.user_id::text AS user_id, n.type, n.case_id::text AS case_id, n.email_attempts,
+  a.name AS actor_name, k.reference, k.subject, cu.name AS customer_name, n.created_at`;
+const mailJoins = sql`JOIN cases k ON k.id = n.case_id LEFT JOIN customers cu ON cu.id = k.customer_id LEFT JOIN users a ON a.id = n.actor_id`;
+
+/**
+ * Claims due single notification mails: rows are taken with SKIP LOCKED and leased (the next
+ * attempt pushed out by `leaseMs`), so several processes never send one at once; a process that
+ * dies mid-send leaves it to be retried after the lease.
+ */
+export async function claimDueMails(q: Kysely<Database>, now: Date, leaseMs: number, limit: number): Promise<MailNotification[]> {
+  const r = await sql<MailRow>`WITH claimed AS (
+      UPDATE notifications SET email_attempts = email_attempts + 1, next_attempt_at = ${new Date(now.getTime() + leaseMs)}
+      WHERE id IN (SELECT id FROM notifications WHERE email_status = 'pending' AND next_attempt_at <= ${now}
+                   ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING *)
+    SELECT ${mailColumns} FROM claimed n ${mailJoins} ORDER BY n.id`.execute(q);
+  return r.rows.map(toMail);
+}
+
+/** Records a single mail's outcome if this attempt still holds it (same attempt, still pending). */
+export async function settleMail(
+  q: Kysely<Database>,
+  m: Pick<MailNotification, 'id' | 'attempts'>,
+  outcome: { status: 'sent' | 'skipped' } | { retryAt: Date },
+): Promise<boolean> {
+  const r = await q
+    .updateTable('notifications')
+    .set('status' in outcome ? { email_status: outcome.status, next_attempt_at: null } : { next_attempt_at: outcome.retryAt })
+    .where('id', '=', m.id)
+    .where('email_attempts', '=', m.attempts)
+    .where('email_status', '=', 'pending')
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/** Claims users whose digest is due (SKIP LOCKED, leased like single mails): their ids and attempt numbers. */
+export async function claimDueDigests(
+  q: Kysely<Database>,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<{ userId: string; attempts: number }[]> {
+  const r = await sql<{ user_id: string; digest_attempts: number }>`UPDATE notification_settings
+    SET digest_attempts = digest_attempts + 1, digest_due_at = ${new Date(now.getTime() + leaseMs)}
+    WHERE user_id IN (SELECT user_id FROM notification_settings WHERE digest_due_at <= ${now}
+                      ORDER BY digest_due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING user_id::text AS user_id, digest_attempts`.execute(q);
+  return r.rows.map((x) => ({ userId: x.user_id, attempts: x.digest_attempts }));
+}
+
+/**
+ * A user's notifications waiting for their digest (created up to `until`), split by whether the
+ * user may still see the case (`visible`: visibleTo, the SQL twin of canView, for this user).
+ */
+export async function waitingForDigest(
+  q: Kysely<Database>,
+  userId: string,
+  until: Date,
+  visible: RawBuilder<boolean>,
+  limit = 200,
+): Promise<(MailNotification & { visible: boolean })[]> {
+  const r = await sql<
+    MailRow & { visible: boolean }
+  >`SELECT ${mailColumns}, (SELECT ${visible} FROM cases c WHERE c.id = n.case_id) AS visible
+    FROM notifications n ${mailJoins}
+    WHERE n.user_id = ${userId}::uuid AND n.email_status = 'digest' AND n.created_at <= ${until}
+    ORDER BY n.id LIMIT ${limit}`.execute(q);
+  return r.rows.map((x) => ({ ...toMail(x), visible: x.visible === true }));
+}
+
+/**
+ * Settles a digest this attempt still holds: the sent and the no-longer-visible rows are marked,
+ * and the next digest is due at `nextDueAt` if more wait (else none), or retried at `retryAt`.
+ */
+export async function settleDigest(
+  trx: Kysely<Database>,
+  d: { userId: string; attempts: number },
+  outcome: { sent: string[]; skipped: string[]; nextDueAt: Date } | { retryAt: Date },
+): Promise<void> {
+  const held = await sql<{ n: number }>`SELECT 1 AS n FROM notification_settings
+    WHERE user_id = ${d.userId}::uuid AND digest_attempts = ${d.attempts} FOR UPDATE`.execute(trx);
+  if (held.rows.length === 0) return;
+  if ('retryAt' in outcome) {
+    await trx.updateTable('notification_settings').set({ digest_due_at: outcome.retryAt }).where('user_id', '=', d.userId).execute();
+    return;
+  }
+  if (outcome.sent.length)
+    await trx
+      .updateTable('notifications')
+      .set({ email_status: 'sent' })
+      .where('id', 'in', outcome.sent)
+      .where('email_status', '=', 'digest')
+      .execute();
+  if (outcome.skipped.length)
+    await trx
+      .updateTable('notifications')
+      .set({ email_status: 'skipped' })
+      .where('id', 'in', outcome.skipped)
+      .where('email_status', '=', 'digest')
+      .execute();
+  await sql`UPDATE notification_settings SET
+      digest_due_at = CASE WHEN EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = ${d.userId}::uuid AND n.email_status = 'digest')
+        THEN ${outcome.nextDueAt}::timestamptz END
+    WHERE user_id = ${d.userId}::uuid`.execute(trx);
 }

@@ -1,4 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { MentionText } from '../notifications/mention-text';
 import { api, toQuery } from '../../api/client';
 import { keys, useUserNames } from '../../api/queries';
 import type { Case, Message } from '../../api/types';
@@ -53,7 +54,9 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
                 {kind === 'inbound' && message.channel ? <span className="chip">{channelLabel(message.channel)}</span> : null}
                 <time dateTime={message.createdAt}>{formatDateTime(message.createdAt, timeZone)}</time>
               </div>
-              {message.body ? <div className="message-body">{message.body}</div> : null}
+              {message.body ? (
+                <div className="message-body">{kind === 'note' ? <MentionText body={message.body} /> : message.body}</div>
+              ) : null}
               <MessageAttachments attachments={message.attachments} />
               {kind === 'outbound' && message.delivery ? (
                 <DeliveryStatus

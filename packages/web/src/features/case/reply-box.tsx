@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { LIMITS } from '@casework/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
@@ -8,6 +8,7 @@ import { markFailureShown, useCaseChannel } from '../delivery/delivery-api';
 import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { useToast } from '../../components/toast';
+import { useMentionPicker } from '../notifications/mention-picker';
 
 type Props = {
   caseItem: Case;
@@ -29,6 +30,8 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
   const channel = useCaseChannel(caseItem.id);
   const problem = channel.data && !channel.data.canDeliver ? channel.data.deliveryProblem : null;
   const warn = !internal && problem;
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const mentions = useMentionPicker({ caseId: caseItem.id, enabled: internal, value: body, setValue: setBody, textarea });
 
   async function send() {
     setConfirming(false);
@@ -95,20 +98,29 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
         {internal ? 'Internal note (only agents see it)' : 'Reply to the customer'}
       </label>
       <textarea
+        ref={textarea}
+        {...mentions.inputProps}
+        onSelect={mentions.track}
+        onClick={mentions.track}
         id={fieldId}
         rows={4}
         maxLength={LIMITS.message}
         value={body}
         aria-describedby={warn ? warningId : undefined}
-        placeholder={internal ? 'Write an internal note — only agents see it' : 'Write a reply to the customer'}
-        onChange={(event) => setBody(event.target.value)}
+        placeholder={internal ? 'Write an internal note — only agents see it; @ mentions a colleague' : 'Write a reply to the customer'}
+        onChange={(event) => {
+          setBody(event.target.value);
+          mentions.track();
+        }}
         onKeyDown={(event) => {
+          if (mentions.onKeyDown(event)) return;
           if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
             event.preventDefault();
             submit();
           }
         }}
       />
+      {mentions.popup}
       <div className="reply-actions">
         <span className="muted">
           {internal
