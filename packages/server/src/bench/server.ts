@@ -9,7 +9,7 @@ export type ServerEnv = { dataDir?: string; databaseUrl?: string; logFile: strin
 export type Server = { base: string; pid: number; startMs: number; stop(): Promise<void> };
 
 export const ROOT = path.resolve(import.meta.dirname, '../../../..');
-const ADMIN = { email: 'bench-admin@bench.test', password: 'bench-admin-password' };
+export const ADMIN = { email: 'bench-admin@bench.test', password: 'bench-admin-password' };
 
 /** A free TCP port on the loopback interface. */
 function freePort(): Promise<number> {

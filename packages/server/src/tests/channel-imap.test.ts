@@ -163,7 +163,9 @@ describe.skipIf(dovecotMissing !== null).each(DB_KINDS)('email channel fetching 
       const c = await channel(bad.channelId);
       return c.mailFetch?.lastError && c;
     }, 'the login error');
-    expect(ch.mailFetch.lastError).toMatch(/Login refused by 127\.0\.0\.2:\d+.*check the user name and password/);
+    expect(ch.mailFetch.lastError).toMatch(
+      /^Login refused by 127\.0\.0\.2:\d+: Authentication failed\. Check the user name and password\.$/,
+    );
     expect(ch.mailFetch.lastSuccessAt).toBeNull();
     const test = await req(s.base, admin, 'POST', `/api/v1/channels/${bad.channelId}/test-connection`);
     expect(test.status).toBe(200);

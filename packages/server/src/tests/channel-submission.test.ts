@@ -130,7 +130,7 @@ describe.skipIf(dovecotMissing !== null).each(DB_KINDS)('replies through the cha
     const test = await req(s.base, admin, 'POST', `/api/v1/channels/${ch.id}/test-connection`);
     expect(test.data.smtp).toEqual({
       ok: false,
-      message: expect.stringMatching(/^Login refused by 127\.0\.0\.2:\d+: .*535.*check the user name and password/),
+      message: expect.stringMatching(/^Login refused by 127\.0\.0\.2:\d+: .*535.*\. Check the user name and password\.$/),
     });
     const c = await caseFrom(user, ch.id, `${kind}-bad`);
     const sent = await req(s.base, agent, 'POST', `/api/v1/cases/${c.id}/messages`, { body: 'Hello?', internal: false });

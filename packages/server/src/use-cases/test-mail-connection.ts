@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import { conflict, notFound } from '../errors.ts';
 import { channelSecrets, findChannel, type ChannelRecord } from '../db/repos/channels.ts';
 import { mailServerOf } from '../channels/email/mail-server-settings.ts';
-import { describeMailError, openImap } from '../channels/imap/imap-connect.ts';
+import { describeMailError, loginRefused, openImap } from '../channels/imap/imap-connect.ts';
 import { smtpTransportFor } from '../channels/email/send-email.ts';
 
 export type ConnectionCheck = { ok: boolean; message: string };
@@ -59,7 +59,7 @@ async function checkSmtp(deps: Deps, ch: ChannelRecord): Promise<ConnectionCheck
     if (server && (e.code === 'EAUTH' || e.responseCode === 535))
       return {
         ok: false,
-        message: `Login refused by ${server.host}:${server.port}: ${e.response ?? e.message} (check the user name and password)`,
+        message: loginRefused(`${server.host}:${server.port}`, e.response ?? e.message),
       };
     return { ok: false, message: server ? describeMailError(err, server) : `${t.via}: ${e.message}` };
   } finally {

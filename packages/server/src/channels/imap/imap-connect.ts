@@ -38,8 +38,14 @@ export async function openImap(server: MailServer, password: string, tls: MailTl
   return client;
 }
 
+/** "Login refused by host:port: <the server's words>. Check the user name and password." */
+export function loginRefused(where: string, serverText: string | undefined): string {
+  const said = serverText?.trim().replace(/\.$/, '');
+  return `Login refused by ${where}${said ? `: ${said}` : ''}. Check the user name and password.`;
+}
+
 /** A connection or login failure in words an administrator can act on. */
-export function describeMailError(err: unknown, server: Pick<MailServer, 'host' | 'port'>): string {
+export function describeMailError(err: unknown, server: Pick<MailServer, 'host' | 'port'> & { folder?: string }): string {
   if (err instanceof TargetNotAllowed)
     return `${TARGET_NOT_ALLOWED}: ${server.host} is an internal address (allow it with CASEWORK_OUTBOUND_ALLOW)`;
   const e = err as Error & {
@@ -51,9 +57,8 @@ export function describeMailError(err: unknown, server: Pick<MailServer, 'host' 
     path?: string;
   };
   const where = `${server.host}:${server.port}`;
-  if (e.authenticationFailed)
-    return `Login refused by ${where}${e.responseText ? `: ${e.responseText}` : ''} (check the user name and password)`;
-  if (e.mailboxMissing) return `The folder ${e.path ?? ''} does not exist on ${where}`.replace('  ', ' ');
+  if (e.authenticationFailed) return loginRefused(where, e.responseText);
+  if (e.mailboxMissing) return `The folder ${e.path ?? server.folder ?? ''} does not exist on ${where}`;
   if (e.tlsFailed) return `TLS failed with ${where}: ${e.message}`;
   if (e.code === 'ECONNREFUSED') return `Connection refused by ${where}`;
   if (e.code === 'ETIMEDOUT' || e.code === 'CONNECT_TIMEOUT' || e.code === 'GREETING_TIMEOUT') return `No answer from ${where} (timed out)`;

@@ -109,9 +109,34 @@ async function takeNew(
   return { ...state, lastUid: Math.max(state.lastUid, last) };
 }
 
+/** A fetch batch: at most this many messages and (but for one large message) this many bytes. */
+const BATCH_MESSAGES = 25;
+const BATCH_BYTES = 8 * 1024 * 1024;
+
+/** Splits UIDs into fetch batches by count and announced size. */
+function batches(sizes: Map<number, number>, uids: number[]): number[][] {
+  const out: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const uid of uids) {
+    const size = sizes.get(uid) ?? 0;
+    if (current.length && (current.length >= BATCH_MESSAGES || bytes + size > BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(uid);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
 /**
- * Takes the messages one by one (a message's bytes are held only while it is stored), advancing
- * the mark after each, then flags them \Seen in batches.
+ * Takes the messages in batches (one FETCH each, bounded in bytes), storing them one by one in
+ * UID order (a reply after the mail it answers); after each batch the mark advances to its last
+ * UID and the batch is flagged \Seen. A stop during a batch leaves the mark before it: those
+ * messages are taken again and recognised by their Message-ID.
  */
 async function takeAll(
   deps: Deps,
@@ -122,20 +147,30 @@ async function takeAll(
   at: { folder: string; uidValidity: string; owner: string },
   control: SessionControl,
 ): Promise<number> {
+  if (!uids.length) return 0;
   let last = 0;
-  const taken: number[] = [];
-  for (const uid of uids) {
+  const sizes = new Map<number, number>();
+  for (const m of await client.fetchAll(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+  for (const batch of batches(
+    sizes,
+    uids.filter((u) => sizes.has(u)),
+  )) {
     if (control.stopped) break;
-    const msg = await client.fetchOne(String(uid), { uid: true, source: { maxLength: opts.maxMailBytes } }, { uid: true });
-    if (msg) await takeMessage(deps, opts, ch, msg.source ?? Buffer.alloc(0));
+    const messages = await client.fetchAll(batch.join(','), { uid: true, source: { maxLength: opts.maxMailBytes } }, { uid: true });
+    messages.sort((a, b) => a.uid - b.uid);
+    await storeBatch(
+      deps,
+      opts,
+      ch,
+      messages.map((m) => m.source ?? Buffer.alloc(0)),
+    );
+    const top = batch[batch.length - 1]!;
     // During a first sync (no UIDVALIDITY yet) only the count moves: a stop then starts that sync over.
-    const mark = { folder: at.folder, uidValidity: at.uidValidity, uid: at.uidValidity ? uid : 0, taken: msg ? 1 : 0 };
+    const mark = { folder: at.folder, uidValidity: at.uidValidity, uid: at.uidValidity ? top : 0, taken: messages.length };
     if (!(await advanceFetchMark(deps.db.kysely, ch.id, at.owner, mark, deps.clock.now(), opts.imapLeaseMs))) throw new LeaseLost();
-    last = uid;
-    taken.push(uid);
-    if (taken.length >= 50) await flagSeen(client, taken.splice(0));
+    await flagSeen(client, batch);
+    last = top;
   }
-  if (taken.length) await flagSeen(client, taken);
   return last;
 }
 
@@ -144,20 +179,67 @@ async function flagSeen(client: ImapFlow, uids: number[]): Promise<void> {
   await client.messageFlagsAdd(uids.join(','), ['\\Seen'], { uid: true }).catch(() => false);
 }
 
+/** Messages of one batch stored at the same time (each in its own transaction). */
+const CONCURRENCY = 4;
+
 /**
- * Stores one fetched mail through the same path as mail received over SMTP (threading, customer,
- * case). A mail that cannot be parsed is still kept, as a message with the raw mail attached.
+ * Stores a batch's mails through the same path as mail received over SMTP (threading, customer,
+ * case), up to CONCURRENCY at once. A mail waits for earlier mails of the batch from the same
+ * sender or that it answers (its In-Reply-To/References name their Message-ID), so a thread keeps
+ * its order. Mail from the channel's own address is skipped (our replies: never a loop).
  */
-async function takeMessage(deps: Deps, opts: ChannelOptions, ch: ChannelRecord, raw: Buffer): Promise<void> {
-  let parsed: Awaited<ReturnType<typeof parseMail>>;
+async function storeBatch(deps: Deps, opts: ChannelOptions, ch: ChannelRecord, raws: Buffer[]): Promise<void> {
+  const parsed = [];
+  for (const raw of raws) parsed.push(await parseOrKeep(deps, opts, ch, raw));
+  const last = new Map<string, Promise<void>>();
+  const slots = semaphore(CONCURRENCY);
+  const tasks: Promise<void>[] = [];
+  for (const p of parsed) {
+    const sender = p.from ? `from:${p.from.toLowerCase()}` : null;
+    if (sender && p.from!.toLowerCase() === ch.address) continue;
+    const after = [sender, ...p.payload.lookup.map((k) => `id:${k.id}`)].flatMap((k) => (k && last.get(k)) || []);
+    const task = (async () => {
+      await Promise.all(after);
+      await slots.run(() => receiveCustomerMessage(deps, ch, p.providerId, p.payload));
+    })();
+    for (const k of [sender, ...p.payload.register.map((r) => `id:${r.id}`)]) if (k) last.set(k, task);
+    tasks.push(task);
+  }
+  const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+function semaphore(size: number): { run<T>(fn: () => Promise<T>): Promise<T> } {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return {
+    async run(fn) {
+      if (free === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+      else free--;
+      try {
+        return await fn();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
+      }
+    },
+  };
+}
+
+/** A fetched mail parsed; one that cannot be parsed is still kept, as a message with the raw mail attached. */
+async function parseOrKeep(
+  deps: Deps,
+  opts: ChannelOptions,
+  ch: ChannelRecord,
+  raw: Buffer,
+): Promise<Awaited<ReturnType<typeof parseMail>>> {
   try {
-    parsed = await parseMail(raw, opts.maxAttachmentBytes);
+    return await parseMail(raw, opts.maxAttachmentBytes);
   } catch (err) {
     deps.log.warn({ err, channelId: ch.id }, 'fetched mail could not be parsed; kept as an attachment');
-    parsed = unreadableMail(raw, opts.maxAttachmentBytes);
+    return unreadableMail(raw, opts.maxAttachmentBytes);
   }
-  if (parsed.from && parsed.from.toLowerCase() === ch.address) return; // our own mail: never a loop
-  await receiveCustomerMessage(deps, ch, parsed.providerId, parsed.payload);
 }
 
 function unreadableMail(raw: Buffer, maxAttachmentBytes: number): Awaited<ReturnType<typeof parseMail>> {

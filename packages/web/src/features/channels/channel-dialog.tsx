@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { LIMITS } from '@casework/domain';
-import { api } from '../../api/client';
+import { api, type Body } from '../../api/client';
 import { useTeams } from '../../api/queries';
 import type { CaseType } from '../../api/types';
 import { Button } from '../../components/button';
@@ -11,15 +11,26 @@ import { NamedOptions } from '../../components/named-options';
 import { TYPE_LABEL } from '@casework/domain';
 import { useAdminAction } from '../admin/use-admin-action';
 import { channelKeys, type Channel } from './channel-api';
-import { CHANNEL_TYPES, SETTING_FIELDS, hasSecretFlag } from './channel-settings';
+import {
+  CHANNEL_TYPES,
+  GROUP_LABEL,
+  GROUP_LEAD,
+  SETTING_FIELDS,
+  flatSettings,
+  hasSecretFlag,
+  type MailGroup,
+  type SettingField,
+} from './channel-settings';
 import { ChannelSetup } from './channel-setup';
 import { SettingInput } from './setting-input';
 
 type Draft = { type: CaseType; name: string; teamId: string; active: boolean; values: Record<string, string>; changing: string[] };
 
+/** Security shown for a mail server not configured yet: what the big providers use. */
+const SECURITY_DEFAULT = { 'imap.security': 'tls', 'smtp.security': 'starttls' };
+
 function initialDraft(channel: Channel | null, firstTeam: string): Draft {
-  const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(channel?.settings ?? {})) if (typeof value === 'string') values[key] = value;
+  const values: Record<string, string> = { ...SECURITY_DEFAULT, ...flatSettings(channel?.settings ?? {}) };
   return {
     type: channel?.type ?? 'web_connect',
     name: channel?.name ?? '',
@@ -30,21 +41,62 @@ function initialDraft(channel: Channel | null, firstTeam: string): Draft {
   };
 }
 
-/** The settings to send: all filled values on create; on edit only changes (empty → null removes, secrets only when replaced). */
-function settingsBody(draft: Draft, channel: Channel | null): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
+type SettingsBody = NonNullable<Body<'/channels', 'post'>['settings']>;
+type Changes = Record<string, unknown>;
+
+/** One field's change: undefined when unchanged; on edit an emptied value is null (removes it), secrets only when replaced. */
+function fieldChange(field: SettingField, draft: Draft, channel: Channel | null, before: Record<string, string>): unknown {
+  const value = (draft.values[field.key] ?? '').trim();
+  if (field.secret) {
+    const replace = !channel || draft.changing.includes(field.key) || !hasSecretFlag(channel.settings, field.key);
+    return value && replace ? value : undefined;
+  }
+  if (!channel) return value || undefined;
+  return value === (before[field.key] ?? '') ? undefined : value || null;
+}
+
+/**
+ * The settings to send: all filled values on create; on edit only changes. A mail server is sent
+ * as its object (`imap: {host, port…}`) while it has a host; emptying the host removes it (`null`).
+ */
+function settingsBody(draft: Draft, channel: Channel | null): SettingsBody {
+  const before = channel ? flatSettings(channel.settings) : {};
+  const out: Changes = {};
+  const groups: Partial<Record<MailGroup, Changes>> = {};
   for (const field of SETTING_FIELDS[draft.type]) {
-    const value = (draft.values[field.key] ?? '').trim();
-    if (!channel) {
-      if (value) out[field.key] = value;
-    } else if (field.secret) {
-      if (value && (draft.changing.includes(field.key) || !hasSecretFlag(channel.settings, field.key))) out[field.key] = value;
-    } else {
-      const before = typeof channel.settings[field.key] === 'string' ? (channel.settings[field.key] as string) : '';
-      if (value !== before) out[field.key] = value || null;
+    const change = fieldChange(field, draft, channel, before);
+    if (change === undefined) continue;
+    const [group, name] = field.key.split('.') as [MailGroup, string | undefined];
+    if (name === undefined) out[field.key] = change;
+    else {
+      const server = groups[group] ?? {};
+      server[name] = name === 'port' && typeof change === 'string' ? Number(change) : change;
+      groups[group] = server;
     }
   }
-  return out;
+  for (const group of ['imap', 'smtp'] as const) {
+    if ((draft.values[`${group}.host`] ?? '').trim()) {
+      if (groups[group]) out[group] = groups[group];
+    } else if (before[`${group}.host`]) {
+      out[group] = null;
+    } else if (group === 'smtp' && groups.smtp) {
+      // Without a server, the user name and password still sign in to the relay URL.
+      const { user, password } = groups.smtp;
+      const login = { ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) };
+      if (Object.keys(login).length) out.smtp = login;
+    }
+  }
+  // Built field by field from the form's definitions, which mirror the API's settings schema.
+  return out as SettingsBody;
+}
+
+/** The type's settings in sections: its own, then each mail server's. */
+function settingGroups(type: CaseType): { group: MailGroup | null; fields: SettingField[] }[] {
+  const fields = SETTING_FIELDS[type];
+  const groups: (MailGroup | null)[] = [null, 'imap', 'smtp'];
+  return groups
+    .map((group) => ({ group, fields: fields.filter((field) => (field.group ?? null) === group) }))
+    .filter((g) => g.fields.length > 0);
 }
 
 /** Create or edit a channel: type, name, team and the type's own settings; after creating, shows how to connect it. */
@@ -151,23 +203,26 @@ export function ChannelDialog({ channel, onClose }: { channel: Channel | null; o
         <p className="field-hint">New cases from this channel land in this team's queue.</p>
         {error('teamId') ? <p className="field-error">{error('teamId')}</p> : null}
       </div>
-      <fieldset className="fieldset settings-grid">
-        <legend>{TYPE_LABEL[draft.type]} settings</legend>
-        {SETTING_FIELDS[draft.type].map((field) => (
-          <SettingInput
-            key={`${draft.type}-${field.key}`}
-            field={field}
-            value={draft.values[field.key] ?? ''}
-            onChange={(value) => set({ values: { ...draft.values, [field.key]: value } })}
-            error={error(`settings.${field.key}`)}
-            secretSet={channel ? hasSecretFlag(channel.settings, field.key) : false}
-            changing={draft.changing.includes(field.key)}
-            onChangingChange={(on) =>
-              set({ changing: on ? [...draft.changing, field.key] : draft.changing.filter((key) => key !== field.key) })
-            }
-          />
-        ))}
-      </fieldset>
+      {settingGroups(draft.type).map(({ group, fields: groupFields }) => (
+        <fieldset key={group ?? 'main'} className="fieldset settings-grid">
+          <legend>{group ? GROUP_LABEL[group] : `${TYPE_LABEL[draft.type]} settings`}</legend>
+          {group ? <p className="field-hint field-wide settings-lead">{GROUP_LEAD[group]}</p> : null}
+          {groupFields.map((field) => (
+            <SettingInput
+              key={`${draft.type}-${field.key}`}
+              field={field}
+              value={draft.values[field.key] ?? ''}
+              onChange={(value) => set({ values: { ...draft.values, [field.key]: value } })}
+              error={error(`settings.${field.key}`) ?? (field.key.endsWith('.host') ? error(`settings.${group}`) : undefined)}
+              secretSet={channel ? hasSecretFlag(channel.settings, field.key) : false}
+              changing={draft.changing.includes(field.key)}
+              onChangingChange={(on) =>
+                set({ changing: on ? [...draft.changing, field.key] : draft.changing.filter((key) => key !== field.key) })
+              }
+            />
+          ))}
+        </fieldset>
+      ))}
       <label className="check">
         <input type="checkbox" checked={draft.active} onChange={(event) => set({ active: event.target.checked })} />
         Active (an inactive channel accepts no new messages)

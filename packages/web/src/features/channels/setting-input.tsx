@@ -52,21 +52,32 @@ export function SettingInput({ field, value, onChange, error, secretSet = false,
     <div className={field.wide ? 'field field-wide' : 'field'}>
       <label htmlFor={id}>
         {field.label}
-        {field.required ? null : <span className="muted"> (optional)</span>}
+        {field.required || field.type === 'select' || field.group ? null : <span className="muted"> (optional)</span>}
       </label>
       <div className={field.secret && secretSet ? 'copy-row' : undefined}>
-        <input
-          id={id}
-          type={field.secret ? 'password' : field.type === 'color' ? 'text' : (field.type ?? 'text')}
-          autoComplete={field.secret ? 'new-password' : 'off'}
-          value={value}
-          placeholder={field.secret && secretSet ? 'New value' : field.placeholder}
-          onChange={(event) => onChange(event.target.value)}
-          required={field.required && !(field.secret && secretSet)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy}
-          spellCheck={false}
-        />
+        {field.type === 'select' ? (
+          <select id={id} value={value} onChange={(event) => onChange(event.target.value)} aria-describedby={describedBy}>
+            {field.options?.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id={id}
+            type={field.secret ? 'password' : field.type === 'color' ? 'text' : (field.type ?? 'text')}
+            autoComplete={field.secret ? 'new-password' : 'off'}
+            value={value}
+            placeholder={field.secret && secretSet ? 'New value' : field.placeholder}
+            onChange={(event) => onChange(event.target.value)}
+            required={field.required && !(field.secret && secretSet)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={describedBy}
+            spellCheck={false}
+            {...(field.type === 'number' ? { inputMode: 'numeric' as const, min: 1, max: 65535 } : {})}
+          />
+        )}
         {field.secret && secretSet ? (
           <Button
             onClick={() => {

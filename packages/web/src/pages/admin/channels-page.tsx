@@ -11,6 +11,7 @@ import { ChannelDialog } from '../../features/channels/channel-dialog';
 import { channelAddress } from '../../features/channels/channel-settings';
 import { ChannelSetup } from '../../features/channels/channel-setup';
 import { ItemCard } from '../../features/channels/item-card';
+import { MailboxStatus } from '../../features/channels/mailbox-status';
 import { TYPE_LABEL } from '@casework/domain';
 import { AdminPage } from './admin-layout';
 
@@ -107,6 +108,7 @@ function ChannelItem({ channel, onEdit, onRemove }: { channel: Channel; onEdit: 
           <dd className={address.value ? 'mono' : 'muted'}>{address.value ?? 'Not set'}</dd>
         </div>
       </dl>
+      {channel.type === 'email' ? <MailboxStatus channel={channel} /> : null}
       {hasSetup ? (
         <>
           <button
