@@ -1,10 +1,17 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, makeTeam, makeUser, startTestApp, type TestUser } from '../test-support/harness.ts';
 import { eventually, http as req, startChannelServer, type ChannelServer } from '../test-support/channel-harness.ts';
-import { dovecotMissing, startDovecot, type Dovecot } from '../test-support/dovecot.ts';
+import { dovecotMissing, freePort, startDovecot, type Dovecot } from '../test-support/dovecot.ts';
+import { readChannelOptions } from '../channels/config.ts';
 import { plainMail, realWorldMails } from '../test-support/real-world-mail.ts';
 import { startChannels } from '../jobs/channel-runtime.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
 
 // A real Dovecot (IMAP with STARTTLS and TLS) started by this file on free loopback ports.
 let dovecot: Dovecot;
@@ -326,6 +333,92 @@ describe.skipIf(dovecotMissing !== null || !DB_KINDS.includes('postgres'))('two 
     }
   });
 });
+
+describe.skipIf(dovecotMissing !== null || !DB_KINDS.includes('postgres'))(
+  'a server process killed in the middle of a fetch (postgres)',
+  () => {
+    it('another process takes the mailbox over once the lease lapses: every mail once', async () => {
+      dovecot ??= await startDovecot();
+      const t = await startTestApp('postgres', { config: { mailCa: dovecot.cert } });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-kill-'));
+      fs.writeFileSync(path.join(dir, 'ca.pem'), dovecot.cert);
+      let child: ChildProcess | undefined;
+      let runtime: Awaited<ReturnType<typeof startChannels>> | undefined;
+      try {
+        const team = await makeTeam(t.db, 'Mail team');
+        const admin = await makeUser(t.db, { role: 'admin' });
+        const user = `killed-${++userSeq}@acme.test`;
+        await dovecot.addUser(user, 'secret-pw');
+        const n = 150;
+        await dovecot.append(
+          user,
+          'secret-pw',
+          Array.from({ length: n }, (_, i) => plainMail(user, `kill-${i}`)),
+        );
+        const ch = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/channels',
+          headers: admin.headers,
+          payload: {
+            type: 'email',
+            name: 'Killed',
+            teamId: team,
+            settings: {
+              address: user,
+              imap: { host: dovecot.host, port: dovecot.imapPort, security: 'starttls', user, password: 'secret-pw' },
+            },
+          },
+        });
+        expect(ch.statusCode).toBe(201);
+        const channelId = ch.json().id as string;
+        const count = async () =>
+          Number(
+            (
+              await t.db.kysely
+                .selectFrom('case_channels')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .where('channel_id', '=', channelId)
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        // The real server command, as an operator runs it, fetching into the same database.
+        child = spawn(process.execPath, [path.join(ROOT, 'bin/casework.mjs'), 'serve'], {
+          cwd: ROOT,
+          stdio: 'ignore',
+          env: {
+            ...process.env,
+            PORT: String(await freePort()),
+            HOST: '127.0.0.1',
+            DATABASE_URL: t.databaseUrl,
+            CASEWORK_DEMO: '0',
+            CASEWORK_SMTP_PORT: '0',
+            LOG_LEVEL: 'warn',
+            CASEWORK_MAIL_CA_FILE: path.join(dir, 'ca.pem'),
+            CASEWORK_OUTBOUND_ALLOW: '127.0.0.0/8',
+            CASEWORK_IMAP_SCAN_MS: '200',
+            CASEWORK_IMAP_LEASE_MS: '3000',
+          },
+        });
+        await eventually(async () => (await count()) >= 10, 'the server process to start taking mail', 120_000);
+        child.kill('SIGKILL');
+        await new Promise((r) => child!.once('exit', r));
+        const atKill = await count();
+        runtime = await startChannels(t.deps, readChannelOptions({}, '127.0.0.1', { smtp: null, ...fast }));
+        await eventually(async () => (await count()) >= n, 'every mail as a case', 60_000);
+        await new Promise((r) => setTimeout(r, 500));
+        expect(atKill).toBeLessThanOrEqual(n);
+        expect(await count()).toBe(n);
+        const subjects = await t.db.kysely.selectFrom('cases').select('subject').execute();
+        expect(new Set(subjects.map((x) => x.subject)).size).toBe(n);
+      } finally {
+        child?.kill('SIGKILL');
+        await runtime?.stop();
+        await t.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
 
 afterAll(async () => {
   await dovecot?.stop();
