@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayBounds, isValidTimeZone, localDate, localParts, startOfLocalDay, zonedTimeToInstant } from './time.ts';
+import { dayBounds, isValidTimeZone, localDate, localParts, startOfLocalDay, wallClockFormatter, zonedTimeToInstant } from './time.ts';
 
 const HOUR = 3_600_000;
 const iso = (d: Date) => d.toISOString();
@@ -164,5 +164,30 @@ describe('zonedTimeToInstant', () => {
     expect(iso(found)).toBe(instant);
     const p = localParts(found, zone);
     expect(`${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`).toBe(readsAs);
+  });
+});
+
+describe('wallClockFormatter: the same wall clock as localParts', () => {
+  const read = (instant: Date, zone: string) => {
+    const p = localParts(instant, zone);
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+  };
+  it.each([
+    'Europe/Berlin',
+    'America/New_York',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'Asia/Kolkata',
+    'America/Santiago',
+    'Pacific/Chatham',
+    'UTC',
+  ])('%s: every 7 minutes 13 seconds across 2026, daylight-saving changes included', (zone) => {
+    const format = wallClockFormatter(zone);
+    const start = Date.UTC(2026, 0, 1);
+    for (let t = start; t < start + 366 * 86_400_000; t += 433_000) {
+      const instant = new Date(t);
+      if (format(instant) !== read(instant, zone)) expect(format(instant)).toBe(read(instant, zone));
+    }
   });
 });

@@ -112,3 +112,27 @@ export function canonicalTimeZone(zone: string): string | null {
   if (!isValidTimeZone(zone)) return null;
   return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
 }
+
+const QUARTER_HOUR = 900_000;
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * "YYYY-MM-DD HH:MM:SS" wall clocks of many instants in one zone (an export's thousands of rows):
+ * the zone's offset is read with localParts once per quarter hour of UTC, within which no zone's
+ * offset changes (every transition since the 1900s falls on a quarter hour), then applied.
+ */
+export function wallClockFormatter(zone: string): (instant: Date) => string {
+  const offsets = new Map<number, number>();
+  return (instant) => {
+    const q = Math.floor(instant.getTime() / QUARTER_HOUR);
+    let offset = offsets.get(q);
+    if (offset === undefined) {
+      const p = localParts(new Date(q * QUARTER_HOUR), zone);
+      offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - q * QUARTER_HOUR;
+      if (offsets.size >= 5000) offsets.clear();
+      offsets.set(q, offset);
+    }
+    const d = new Date(instant.getTime() + offset);
+    return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+  };
+}

@@ -146,6 +146,8 @@ export type CaseTable = {
   resolved_at: Timestamp | null;
   wake_at: Timestamp | null;
   last_activity_at: Timestamp;
+  /** When the first outbound message was written; kept by a trigger on messages (migration 025-first-response). */
+  first_response_at: Generated<Date | null>;
   /** Custom field values `{key: value}` (migration 019). */
   fields: ColumnType<Record<string, unknown>, string | undefined, string>;
   /** The priority's rank, low 0 … urgent 3 (migration 020; db/sql-rules.ts). */

@@ -1,9 +1,9 @@
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
-import { decodeListCursor, listCases, type CaseFilter, type CaseSort, type ListCursor } from '../db/repos/case-list.ts';
+import { decodeListCursor, exportPage, listCases, type CaseFilter, type CaseSort, type ListCursor } from '../db/repos/case-list.ts';
+import type { CaseView } from '../db/repos/case-views.ts';
 import { listFieldDefinitions } from '../db/repos/case-fields.ts';
-import { caseJson } from './presenters.ts';
-import { csvRow, localParts, type FieldDefinition } from '@casework/domain';
+import { csvRow, wallClockFormatter, type FieldDefinition } from '@casework/domain';
 
 /** Cases read per statement while exporting: one keyset page of the list at a time. */
 export const EXPORT_BATCH = 1000;
@@ -25,15 +25,6 @@ const COLUMNS = [
   'tags',
 ];
 
-type CaseJson = ReturnType<typeof caseJson>;
-
-const pad = (n: number) => String(n).padStart(2, '0');
-/** A time as the viewer's wall clock, "YYYY-MM-DD HH:MM:SS". */
-function wallClock(iso: string, zone: string): string {
-  const p = localParts(new Date(iso), zone);
-  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
-}
-
 /** A value in one cell: lists joined with "; ", objects by their name. */
 function flat(v: unknown): string | number | boolean | null {
   if (v === null || v === undefined) return null;
@@ -42,7 +33,7 @@ function flat(v: unknown): string | number | boolean | null {
   return v as string | number | boolean;
 }
 
-function record(c: CaseJson, zone: string, fields: readonly FieldDefinition[]) {
+function record(c: CaseView, wallClock: (instant: Date) => string, fields: readonly FieldDefinition[]) {
   return csvRow([
     c.reference,
     c.id,
@@ -53,8 +44,8 @@ function record(c: CaseJson, zone: string, fields: readonly FieldDefinition[]) {
     c.ownerName,
     c.customer?.name ?? null,
     c.customer?.email ?? null,
-    wallClock(c.createdAt, zone),
-    wallClock(c.updatedAt, zone),
+    wallClock(c.createdAt),
+    wallClock(c.updatedAt),
     c.priority,
     flat(c.tags),
     ...fields.map((f) => flat(c.fields?.[f.key])),
@@ -69,15 +60,32 @@ function record(c: CaseJson, zone: string, fields: readonly FieldDefinition[]) {
 export async function* exportCases(deps: Deps, actor: AppUser, filter: CaseFilter, sort: CaseSort): AsyncGenerator<string> {
   const db = deps.db.kysely;
   const fields = await listFieldDefinitions(db);
-  let cursor: ListCursor | null = null;
-  let first = true;
+  const wallClock = wallClockFormatter(actor.timeZone);
+  yield csvRow([...COLUMNS, ...fields.map((f) => f.label)]);
+  for await (const cases of pages(deps, actor, filter, sort)) {
+    let chunk = '';
+    for (const c of cases) chunk += record(c, wallClock, fields);
+    if (chunk) yield chunk;
+  }
+}
+
+/** The list's pages in order: a search or the priority order through listCases, else by keyset in one statement a page. */
+async function* pages(deps: Deps, actor: AppUser, filter: CaseFilter, sort: CaseSort): AsyncGenerator<CaseView[]> {
+  const db = deps.db.kysely;
+  if (filter.q || (sort !== 'created' && sort !== 'updated')) {
+    let cursor: ListCursor | null = null;
+    for (;;) {
+      const page = await listCases(db, actor, filter, sort, EXPORT_BATCH, cursor, true, { total: false, matches: false });
+      yield page.cases;
+      if (!page.nextCursor) return;
+      cursor = decodeListCursor(page.nextCursor);
+    }
+  }
+  let after: Awaited<ReturnType<typeof exportPage>>['last'] = null;
   for (;;) {
-    const page = await listCases(db, actor, filter, sort, EXPORT_BATCH, cursor, true, { total: false, matches: false });
-    let chunk = first ? csvRow([...COLUMNS, ...fields.map((f) => f.label)]) : '';
-    first = false;
-    for (const c of page.cases) chunk += record(caseJson(c, actor), actor.timeZone, fields);
-    yield chunk;
-    if (!page.nextCursor) return;
-    cursor = decodeListCursor(page.nextCursor);
+    const page = await exportPage(db, actor, filter, sort, EXPORT_BATCH, after);
+    yield page.cases;
+    if (!page.last) return;
+    after = page.last;
   }
 }

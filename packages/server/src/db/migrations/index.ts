@@ -20,6 +20,7 @@ import * as mailFetch from './023-mail-fetch.ts';
 import * as accounts from './024-accounts.ts';
 import * as notifications from './022-notifications.ts';
 import * as caseData from './020-case-data.ts';
+import * as firstResponse from './025-first-response.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -45,4 +46,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '024-accounts', up: accounts.up },
   { name: '022-notifications', up: notifications.up },
   { name: '020-case-data', up: caseData.up },
+  { name: '025-first-response', up: firstResponse.up },
 ];

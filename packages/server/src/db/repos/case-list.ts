@@ -317,3 +317,31 @@ export async function countTags(db: Kysely<Database>, actor: AppUser, prefix: st
     GROUP BY x.tag HAVING sum(x.n) > 0 ORDER BY count DESC, name LIMIT ${limit}`.execute(db);
   return r.rows;
 }
+
+/**
+ * One page of an export without a search: the same page of ids as listCases (same filters,
+ * visibility and order) and their case views in one statement, with no total. `after` is the
+ * last case of the previous page.
+ */
+export async function exportPage(
+  db: Kysely<Database>,
+  actor: AppUser,
+  f: CaseFilter,
+  sort: 'created' | 'updated',
+  limit: number,
+  after: Cursor | null,
+): Promise<{ cases: CaseView[]; last: Cursor | null }> {
+  const col = sort === 'updated' ? sql.ref('c.updated_at') : sql.ref('c.created_at');
+  const key = sort === 'updated' ? 'c.updated_at' : 'c.created_at';
+  const from = after ? sql`AND (${col}, c.id) < (${new Date(after.t)}, ${after.id}::uuid)` : sql``;
+  const rows = await selectCaseViews(db)
+    .where(sql<boolean>`c.id IN (${pageSql(actor, f, where(actor, f), [col], from, limit)})`)
+    .orderBy(key, 'desc')
+    .orderBy('c.id', 'desc')
+    .execute();
+  const cases = rows.map(toCaseView);
+  const tail = cases[cases.length - 1];
+  const last =
+    cases.length === limit && tail ? { t: (sort === 'updated' ? tail.updatedAt : tail.createdAt).toISOString(), id: tail.id } : null;
+  return { cases, last };
+}

@@ -66,9 +66,9 @@ type Row = {
 
 /**
  * The report's figures over `days` (consecutive, in the viewer's zone). Each figure is one range
- * scan over an index (migration 025): cases created since the first day (by created_at), cases
- * finished since then (by resolved_at), claims and reopenings in the range (partial indexes of
- * case_events), each case's first outbound message (one probe). The backlog at each day's end
+ * scan over an index (migration 025): cases created since the first day (by created_at, with their
+ * first response time kept on the row), cases finished since then (by resolved_at), claims and
+ * reopenings in the range (partial indexes of case_events). The backlog at each day's end
  * is today's open cases, less those created since, plus those finished since.
  */
 export async function reportFigures(db: Kysely<Database>, f: ReportFilter, days: ReportDay[]): Promise<ReportFigures> {
@@ -79,33 +79,41 @@ export async function reportFigures(db: Kysely<Database>, f: ReportFilter, days:
   const bounds = sql`${[start, ...days.map((d) => d.end)].map((d) => d.toISOString())}::timestamptz[]`;
   const w = cond(f);
 
-  const inRange = sql`c.resolved_at >= ${start} AND c.resolved_at < ${end} AND NOT (${open}) AND ${w}`;
-  const firstResponseAt = sql`(SELECT min(m.created_at) FROM messages m WHERE m.case_id = c.id AND m.direction = 'outbound')`;
   // Every figure in one statement: one round trip and one snapshot.
-  const result = await sql<Row>`SELECT
-    ${rows(sql`SELECT width_bucket(c.created_at, ${bounds}) AS b, count(*)::int AS n
-      FROM cases c WHERE c.created_at >= ${start} AND ${w} GROUP BY 1`)} AS created,
-    (SELECT count(*)::int FROM cases c WHERE ${open} AND ${w}) AS open_now,
-    ${rows(sql`SELECT width_bucket(${closedAt}, ${bounds}) AS b, count(*)::int AS n,
-        (count(*) FILTER (WHERE ${solved}))::int AS resolved, (count(*) FILTER (WHERE ${abandoned}))::int AS abandoned
+  const solvedInRange = sql`f.solved AND f.resolved_at >= ${start} AND f.resolved_at < ${end}`;
+  // The cases created since the first day and those finished since then are each read once
+  // (an index range scan), then every figure is aggregated from them.
+  const result = await sql<Row>`WITH made AS MATERIALIZED (
+      SELECT c.created_at, c.first_response_at FROM cases c WHERE c.created_at >= ${start} AND ${w}),
+    fin AS MATERIALIZED (
+      SELECT ${closedAt} AS at, c.created_at, c.resolved_at, c.owner_id, c.rating_stars, ${solved} AS solved, ${abandoned} AS abandoned
       FROM cases c
-      WHERE NOT (${open}) AND (c.resolved_at >= ${start} OR (c.resolved_at IS NULL AND c.created_at >= ${start})) AND ${w}
-      GROUP BY 1`)} AS finished,
-    ${one(sql`SELECT ${percentiles(seconds(sql`c.resolved_at`, sql`c.created_at`), solved)},
-        count(c.rating_stars)::int AS rated, avg(c.rating_stars)::float8 AS average,
+      WHERE NOT (${open}) AND (c.resolved_at >= ${start} OR (c.resolved_at IS NULL AND c.created_at >= ${start})) AND ${w})
+    SELECT
+    ${rows(sql`SELECT width_bucket(m.created_at, ${bounds}) AS b, count(*)::int AS n FROM made m GROUP BY 1`)} AS created,
+    (SELECT count(*)::int FROM cases c WHERE ${open} AND ${w}) AS open_now,
+    ${rows(sql`SELECT width_bucket(f.at, ${bounds}) AS b, count(*)::int AS n,
+        (count(*) FILTER (WHERE f.solved))::int AS resolved, (count(*) FILTER (WHERE f.abandoned))::int AS abandoned
+      FROM fin f GROUP BY 1`)} AS finished,
+    ${one(sql`SELECT ${percentiles(seconds(sql`f.resolved_at`, sql`f.created_at`), sql`f.solved`)},
+        count(f.rating_stars)::int AS rated, avg(f.rating_stars)::float8 AS average,
         ${sql.join(
-          [1, 2, 3, 4, 5].map((s) => sql`(count(*) FILTER (WHERE c.rating_stars = ${s}))::int AS ${sql.ref(`s${s}`)}`),
+          [1, 2, 3, 4, 5].map((s) => sql`(count(*) FILTER (WHERE f.rating_stars = ${s}))::int AS ${sql.ref(`s${s}`)}`),
           sql`, `,
         )}
-      FROM cases c WHERE ${inRange}`)} AS resolution,
-    ${one(sql`SELECT ${percentiles(sql`x.s`)} FROM (
-        SELECT ${seconds(firstResponseAt, sql`c.created_at`)} AS s
-        FROM cases c WHERE c.created_at >= ${start} AND c.created_at < ${end} AND ${w}) x WHERE x.s IS NOT NULL`)} AS first_response,
+      FROM fin f WHERE f.resolved_at >= ${start} AND f.resolved_at < ${end}`)} AS resolution,
+    ${one(sql`SELECT ${percentiles(seconds(sql`m.first_response_at`, sql`m.created_at`))}
+      FROM made m WHERE m.created_at < ${end} AND m.first_response_at IS NOT NULL`)} AS first_response,
     (SELECT count(*)::int FROM case_events e JOIN cases c ON c.id = e.case_id
       WHERE e.type = 'case.status_changed' AND e.data->>'from' IN ('resolved', 'canceled')
         AND e.data->>'to' = ANY(${[...OPEN_STATUSES]}::text[])
         AND e.created_at >= ${start} AND e.created_at < ${end} AND ${w}) AS reopened,
-    ${agentSql(f, start, end)}`.execute(db);
+    ${rows(sql`SELECT f.owner_id::text AS id, u.name, count(*)::int AS n,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${seconds(sql`f.resolved_at`, sql`f.created_at`)}) AS median
+      FROM fin f LEFT JOIN users u ON u.id = f.owner_id
+      WHERE ${solvedInRange} AND f.owner_id IS NOT NULL ${ownersOnly(f)}
+      GROUP BY f.owner_id, u.name`)} AS owners,
+    ${claimsSql(f, start, end)}`.execute(db);
   const r = result.rows[0]!;
   const agents = agentRows(r);
 
@@ -147,29 +155,34 @@ export async function reportFigures(db: Kysely<Database>, f: ReportFilter, days:
   };
 }
 
-/**
- * Per agent: claims they made (of cases the report counts), cases they own that were resolved in
- * the range and the median time from creation to resolution of those. Limited to the agents
- * filter, and to the viewer alone in the own-work scope (nobody when they filter on others).
- */
-function agentSql(f: ReportFilter, start: Date, end: Date): RawBuilder<unknown> {
+/** In the own-work scope only the viewer is listed, and nobody when they filter on other agents. */
+function listedAgents(f: ReportFilter): string[] | null {
   const own = f.scope.kind === 'own' ? f.scope.userId : null;
-  const none = own !== null && f.agentIds.length > 0 && !f.agentIds.includes(own);
-  const agents = own ? [own] : f.agentIds;
-  const claimer = none ? sql`AND false` : agents.length ? sql`AND e.actor_id = ANY(${agents}::uuid[])` : sql``;
+  if (own === null) return f.agentIds;
+  return f.agentIds.length > 0 && !f.agentIds.includes(own) ? null : [own];
+}
+
+/** The per-agent rows of resolved cases: owners are already within the agents filter (cond), so only "nobody" remains. */
+const ownersOnly = (f: ReportFilter) => (listedAgents(f) === null ? sql`AND false` : sql``);
+
+/**
+ * Claims per agent: `case.claimed` events in the range by the agent (of cases the report counts,
+ * whoever owns them now), limited to the listed agents.
+ */
+function claimsSql(f: ReportFilter, start: Date, end: Date): RawBuilder<unknown> {
+  const agents = listedAgents(f);
+  const claimer = agents === null ? sql`AND false` : agents.length ? sql`AND e.actor_id = ANY(${agents}::uuid[])` : sql``;
   return sql`${rows(sql`SELECT e.actor_id::text AS id, u.name, count(*)::int AS n
       FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN users u ON u.id = e.actor_id
       WHERE e.type = 'case.claimed' AND e.created_at >= ${start} AND e.created_at < ${end} AND e.actor_id IS NOT NULL
         AND ${caseCond(f)} ${claimer}
-      GROUP BY e.actor_id, u.name`)} AS claims,
-    ${rows(sql`SELECT c.owner_id::text AS id, u.name, count(*)::int AS n,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${seconds(sql`c.resolved_at`, sql`c.created_at`)}) AS median
-      FROM cases c LEFT JOIN users u ON u.id = c.owner_id
-      WHERE c.resolved_at >= ${start} AND c.resolved_at < ${end} AND ${solved} AND c.owner_id IS NOT NULL AND ${cond(f)}
-        ${none ? sql`AND false` : sql``}
-      GROUP BY c.owner_id, u.name`)} AS owners`;
+      GROUP BY e.actor_id, u.name`)} AS claims`;
 }
 
+/**
+ * Per agent: claims they made, cases they own that were resolved in the range and the median
+ * time from creation to resolution of those (the handle time).
+ */
 function agentRows(r: Row): ReportFigures['agents'] {
   const byId = new Map<string, ReportFigures['agents'][number]>();
   const row = (id: string, name: string | null) =>
