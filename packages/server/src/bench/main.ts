@@ -8,6 +8,7 @@ import { generateBatch, generateQueue } from './generate.ts';
 import { importAll, measureList, measureMyWork, measureSearch, type Target } from './scenarios.ts';
 import { measureClaimNext, measureStorm, pickClaimers, verifyClaims, type ClaimLedger } from './claims.ts';
 import { measureLive } from './live.ts';
+import { measureExport, measureReport } from './reports.ts';
 import { bareDatabase, measureLatency } from './latency.ts';
 import { runPgbench } from './pgbench.ts';
 import { measureHttpCeiling, measureSqlClaims } from './ceilings.ts';
@@ -143,6 +144,10 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
   const myWork = await measureMyWork(a, org, o.duration, o.concurrency, cap);
   const list = await measureList(a, org, o.duration, o.concurrency, cap);
   const search = await measureSearch(a, org, L.probe, o.duration, o.concurrency, cap);
+  say('measuring the report summary (90 days, today) and the CSV export');
+  const report90 = await measureReport(a, org, 90, o.duration, o.concurrency, cap);
+  const reportToday = await measureReport(a, org, 1, o.duration, o.concurrency, cap);
+  const exported = await measureExport(a, org);
   say(`claim-next with ${L.claimers.length} agents`);
   // Process B (PostgreSQL) idles meanwhile; its few ms of CPU are not counted.
   const cpu = cpuMeter(a.pid, o.db === 'postgres');
@@ -172,7 +177,7 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
     const size = Math.min(300_000, Math.max(L.queueSize, claimNext.claims * 6, sqlSeconds(o) * 2 * 5000));
     await importAll(a, org.adminToken, inBatches(generateQueue(rng, teamsByClaimer, size, Date.now()), 5000), 2);
   }
-  return { latency, myWork, list, search, claimNext, httpCeiling, storm, live, rssMb };
+  return { latency, myWork, list, search, report90, reportToday, exported, claimNext, httpCeiling, storm, live, rssMb };
 }
 
 async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<number> {
@@ -204,6 +209,8 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
     myWork: lat(m.myWork),
     list: lat(m.list),
     search: lat(m.search),
+    reports: { days90: lat(m.report90), today: lat(m.reportToday) },
+    export: m.exported,
     claimNext: m.claimNext,
     pgbench,
     storm: m.storm,
@@ -214,11 +221,23 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
     latency: m.latency,
   };
   const { file, failed } = report(o, figures, {
-    statuses: { myWork: m.myWork.statuses, list: m.list.statuses, search: m.search.statuses },
-    scenarios: { list: m.list.scenarios, search: m.search.scenarios },
+    statuses: {
+      myWork: m.myWork.statuses,
+      list: m.list.statuses,
+      search: m.search.statuses,
+      report90: m.report90.statuses,
+      reportToday: m.reportToday.statuses,
+    },
+    scenarios: {
+      list: m.list.scenarios,
+      search: m.search.scenarios,
+      'report 90 days': m.report90.scenarios,
+      'report today': m.reportToday.scenarios,
+    },
   });
   say(`wrote ${file}`);
-  if (m.myWork.errors + m.list.errors + m.search.errors > 0) failed.push('errors in the latency phases');
+  if (m.myWork.errors + m.list.errors + m.search.errors + m.report90.errors + m.reportToday.errors > 0)
+    failed.push('errors in the latency phases');
   if (failed.length) {
     say(`FAILED: ${failed.join(', ')}`);
     return 1;

@@ -7,6 +7,7 @@ import type { ClaimNextResult, StormResult, Verification } from './claims.ts';
 import type { PgbenchResult } from './pgbench.ts';
 import type { Ceilings } from './ceilings.ts';
 import type { CpuSplit } from './server.ts';
+import type { ExportResult } from './reports.ts';
 import { latencyTable, type EndpointLatency } from './latency.ts';
 
 export type Figures = {
@@ -22,6 +23,10 @@ export type Figures = {
   myWork: Latency & { errors: number };
   list: Latency & { errors: number };
   search: Latency & { errors: number };
+  /** GET /reports/summary for the last 90 days and for today. */
+  reports: { days90: Latency & { errors: number }; today: Latency & { errors: number } };
+  /** GET /cases/export.csv of every case, and the server's RSS around it. */
+  export: ExportResult;
   claimNext: ClaimNextResult;
   pgbench: PgbenchResult | null;
   storm: StormResult;
@@ -119,6 +124,24 @@ function rows(o: BenchOptions, f: Figures): Row[] {
       value: lat(f.search),
       target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms',
       ok: f.search.p99 <= (pg ? 50 : 100) && f.search.errors === 0,
+    },
+    {
+      figure: 'report summary, 90 days',
+      value: lat(f.reports.days90),
+      target: pg ? 'p99 ≤ 300 ms' : 'p99 ≤ 1000 ms',
+      ok: f.reports.days90.p99 <= (pg ? 300 : 1000) && f.reports.days90.errors === 0,
+    },
+    {
+      figure: 'report summary, today',
+      value: lat(f.reports.today),
+      target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms',
+      ok: f.reports.today.p99 <= (pg ? 50 : 100) && f.reports.today.errors === 0,
+    },
+    {
+      figure: 'CSV export (every case)',
+      value: `${f.export.perSecond} rows/s (${f.export.rows} rows, ${mb(f.export.bytes)} MB in ${f.export.seconds} s); RSS ${f.export.rssBeforeMb} → peak ${f.export.rssPeakMb} MB (+${f.export.rssPeakMb - f.export.rssBeforeMb} MB)`,
+      target: '≥ 50000 rows/s, RSS +≤ 50 MB',
+      ok: f.export.perSecond >= 50_000 && f.export.rssPeakMb - f.export.rssBeforeMb <= 50,
     },
     {
       figure: `claim-next, ${o.claimers} agents`,

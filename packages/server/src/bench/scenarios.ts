@@ -36,7 +36,7 @@ export type Timed = { latency: Latency; errors: number; statuses: Record<string,
 type Sent = { status: number; ms: number; scenario?: string };
 
 /** Runs requests on `clients` lanes for `seconds` (at most `cap` requests) and summarises their latency. */
-async function timed(seconds: number, clients: number, cap: number, one: (rng: Rng) => Promise<Sent>, seed: number): Promise<Timed> {
+export async function timed(seconds: number, clients: number, cap: number, one: (rng: Rng) => Promise<Sent>, seed: number): Promise<Timed> {
   const samples: number[] = [];
   const byScenario = new Map<string, number[]>();
   const statuses: Record<string, number> = {};
