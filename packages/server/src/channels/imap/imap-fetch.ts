@@ -96,10 +96,10 @@ async function takeNew(
   if (firstSync) {
     // A new folder (or one the server recreated): what is unseen now, then everything above the mark.
     const uidNext = Number(box.uidNext ?? 1);
-    uids = (await client.search({ seen: false }, { uid: true })) || [];
+    uids = ((await client.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b);
     await resetFetchMark(db, ch.id, owner, { folder, uidValidity: null, uid: 0 }, deps.clock.now());
     await takeAll(deps, opts, ch, client, uids, { folder, uidValidity: '', owner }, control);
-    const mark = Math.max(uidNext - 1, ...uids, 0);
+    const mark = uids.reduce((a, b) => Math.max(a, b), Math.max(uidNext - 1, 0));
     if (!control.stopped) await resetFetchMark(db, ch.id, owner, { folder, uidValidity, uid: mark }, deps.clock.now());
     return { ...state, folder, uidValidity: control.stopped ? null : uidValidity, lastUid: mark };
   }
@@ -147,29 +147,32 @@ async function takeAll(
   at: { folder: string; uidValidity: string; owner: string },
   control: SessionControl,
 ): Promise<number> {
-  if (!uids.length) return 0;
   let last = 0;
-  const sizes = new Map<number, number>();
-  for (const m of await client.fetchAll(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
-  for (const batch of batches(
-    sizes,
-    uids.filter((u) => sizes.has(u)),
-  )) {
-    if (control.stopped) break;
-    const messages = await client.fetchAll(batch.join(','), { uid: true, source: { maxLength: opts.maxMailBytes } }, { uid: true });
-    messages.sort((a, b) => a.uid - b.uid);
-    await storeBatch(
-      deps,
-      opts,
-      ch,
-      messages.map((m) => m.source ?? Buffer.alloc(0)),
-    );
-    const top = batch[batch.length - 1]!;
-    // During a first sync (no UIDVALIDITY yet) only the count moves: a stop then starts that sync over.
-    const mark = { folder: at.folder, uidValidity: at.uidValidity, uid: at.uidValidity ? top : 0, taken: messages.length };
-    if (!(await advanceFetchMark(deps.db.kysely, ch.id, at.owner, mark, deps.clock.now(), opts.imapLeaseMs))) throw new LeaseLost();
-    await flagSeen(client, batch);
-    last = top;
+  // Sizes are asked for a slice at a time, so a command line stays short even for a large backlog.
+  for (let from = 0; from < uids.length && !control.stopped; from += 500) {
+    const slice = uids.slice(from, from + 500);
+    const sizes = new Map<number, number>();
+    for (const m of await client.fetchAll(slice.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+    for (const batch of batches(
+      sizes,
+      slice.filter((u) => sizes.has(u)),
+    )) {
+      if (control.stopped) break;
+      const messages = await client.fetchAll(batch.join(','), { uid: true, source: { maxLength: opts.maxMailBytes } }, { uid: true });
+      messages.sort((a, b) => a.uid - b.uid);
+      await storeBatch(
+        deps,
+        opts,
+        ch,
+        messages.map((m) => m.source ?? Buffer.alloc(0)),
+      );
+      const top = batch[batch.length - 1]!;
+      // During a first sync (no UIDVALIDITY yet) only the count moves: a stop then starts that sync over.
+      const mark = { folder: at.folder, uidValidity: at.uidValidity, uid: at.uidValidity ? top : 0, taken: messages.length };
+      if (!(await advanceFetchMark(deps.db.kysely, ch.id, at.owner, mark, deps.clock.now(), opts.imapLeaseMs))) throw new LeaseLost();
+      await flagSeen(client, batch);
+      last = top;
+    }
   }
   return last;
 }
