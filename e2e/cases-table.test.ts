@@ -28,6 +28,8 @@ describe('the Cases table', () => {
       'Reference',
       'Subject',
       'Customer',
+      'Priority',
+      'Tags',
       'Status',
       'Team',
       'Owner',

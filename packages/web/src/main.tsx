@@ -22,6 +22,7 @@ import './styles/cases-table.css';
 import './styles/customers.css';
 import './styles/reports.css';
 import './styles/notifications.css';
+import './styles/case-data.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

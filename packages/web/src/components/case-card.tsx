@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Case } from '../api/types';
 import { CaseActionsMenu } from '../features/case-actions/case-actions-menu';
+import { PriorityBadge } from '../features/case-data/priority-badge';
+import { TagList } from '../features/case-data/tag-list';
 import { AgeBadge } from './age-badge';
 import { ChannelIcon } from './channel-icon';
 import { StatusChip } from './status-chip';
@@ -16,7 +18,7 @@ type CaseCardProps = {
   headingLevel?: 2 | 3;
 };
 
-/** A case at a glance. The whole card links to the case; the menu sits above the link. */
+/** A case at a glance (priority unless normal, tags). The whole card links to the case; the menu sits above the link. */
 export function CaseCard({ caseItem, extra, leading, headingLevel = 3 }: CaseCardProps) {
   const Title = headingLevel === 2 ? 'h2' : 'h3';
   const customer = caseItem.customer?.name || caseItem.customer?.email || caseItem.customer?.phone || 'Unknown customer';
@@ -28,6 +30,7 @@ export function CaseCard({ caseItem, extra, leading, headingLevel = 3 }: CaseCar
           <ChannelIcon type={caseItem.type} />
           <span className="case-ref">{caseItem.reference}</span>
           <StatusChip status={caseItem.status} />
+          <PriorityBadge priority={caseItem.priority} />
           <AgeBadge createdAt={caseItem.createdAt} status={caseItem.status} />
         </div>
         <Title className="case-card-title" id={`case-${caseItem.id}-title`}>
@@ -51,6 +54,7 @@ export function CaseCard({ caseItem, extra, leading, headingLevel = 3 }: CaseCar
             </dd>
           </div>
         </dl>
+        <TagList tags={caseItem.tags} max={4} />
         {extra ? <div className="case-card-extra">{extra}</div> : null}
       </div>
       <div className="case-card-menu">

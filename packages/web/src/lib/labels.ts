@@ -33,7 +33,7 @@ export const ACTION_LABELS: Record<CaseAction, string> = {
   unfollow: 'Unfollow',
   open_chat: 'Open chat',
   message: 'Reply',
-  edit: 'Edit',
+  edit: 'Edit case',
 };
 
 /** The order actions appear in menus and toolbars. */

@@ -21,6 +21,10 @@ const CASE_EVENTS = [
   'case.delivery_changed',
   'case.customer_changed',
   'case.field_changed',
+  'case.priority_changed',
+  'case.tags_changed',
+  'case.subject_changed',
+  'case.description_changed',
 ] as const;
 
 /** Events that say nothing about the case's content (presence): no list refetch, no collision. */

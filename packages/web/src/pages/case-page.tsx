@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api/client';
@@ -17,6 +17,10 @@ import { Conversation } from '../features/case/conversation';
 import { EventHistory } from '../features/case/event-history';
 import { ReplyBox } from '../features/case/reply-box';
 import { CaseFieldsPanel } from '../features/case-fields/case-fields-panel';
+import { canEditCase } from '../features/case-data/case-data-api';
+import { ChangeCustomerDialog, EditCaseDialog } from '../features/case-data/case-edit-dialogs';
+import { CaseProperties } from '../features/case-data/case-properties';
+import { PriorityBadge } from '../features/case-data/priority-badge';
 import { useCollision } from '../features/case/use-collision';
 import { ACTION_LABELS, menuActions } from '../lib/labels';
 import { usePageTitle } from '../lib/use-page-title';
@@ -29,6 +33,7 @@ export function CasePage() {
   const client = useQueryClient();
   const { perform } = useCaseActions();
   const collision = useCollision(id);
+  const [editing, setEditing] = useState<'case' | 'customer' | null>(null);
   const query = useQuery({
     queryKey: keys.case(id),
     queryFn: ({ signal }) => api.get<'/cases/{id}'>(`/cases/${encodeURIComponent(id)}`, { signal }),
@@ -57,6 +62,7 @@ export function CasePage() {
   }
   if (!caseItem) return null;
   const actions = menuActions(caseItem.actions);
+  const editable = canEditCase(caseItem);
   const refresh = () => {
     collision.acknowledge();
     void client.invalidateQueries({ queryKey: keys.case(id) });
@@ -73,8 +79,19 @@ export function CasePage() {
             <ChannelIcon type={caseItem.type} withLabel />
             <span className="case-ref">{caseItem.reference}</span>
             <StatusChip status={caseItem.status} />
+            <PriorityBadge priority={caseItem.priority} />
           </div>
-          <h1>{caseItem.subject || '(no subject)'}</h1>
+          <div className="case-title">
+            <h1>{caseItem.subject || '(no subject)'}</h1>
+            {editable ? (
+              <Button size="sm" variant="ghost" className="case-edit-btn" onClick={() => setEditing('case')}>
+                <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+                  <path d="M10.5 2.5l3 3L5.5 13.5H2.5v-3z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+                </svg>
+                Edit case
+              </Button>
+            ) : null}
+          </div>
           <CaseViewers caseId={caseItem.id} />
         </div>
         <fieldset className="case-actions" aria-label="Case actions">
@@ -121,11 +138,19 @@ export function CasePage() {
         <aside className="case-side" aria-label="Case information">
           <section className="panel" aria-labelledby="details-title">
             <h2 id="details-title">Details</h2>
+            <CaseProperties caseItem={caseItem} markOwn={collision.markOwn} />
             <CaseDetails caseItem={caseItem} timeZone={timeZone} />
           </section>
           <CaseFieldsPanel caseItem={caseItem} markOwn={collision.markOwn} />
           <section className="panel" aria-labelledby="customer-title">
-            <h2 id="customer-title">Customer</h2>
+            <div className="panel-heading">
+              <h2 id="customer-title">Customer</h2>
+              {editable ? (
+                <Button size="sm" variant="ghost" onClick={() => setEditing('customer')}>
+                  Change customer
+                </Button>
+              ) : null}
+            </div>
             <CustomerDetails caseItem={caseItem} />
             <CustomerOtherCases caseItem={caseItem} />
           </section>
@@ -139,6 +164,10 @@ export function CasePage() {
           </section>
         </aside>
       </div>
+      {editing === 'case' ? <EditCaseDialog caseItem={caseItem} markOwn={collision.markOwn} onClose={() => setEditing(null)} /> : null}
+      {editing === 'customer' ? (
+        <ChangeCustomerDialog caseItem={caseItem} markOwn={collision.markOwn} onClose={() => setEditing(null)} />
+      ) : null}
     </div>
   );
 }

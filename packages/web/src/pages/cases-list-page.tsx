@@ -10,8 +10,8 @@ import { SearchSnippet } from '../features/cases-list/search-snippet';
 import { EmptyState, ErrorState } from '../components/empty-state';
 import { LoadingState } from '../components/spinner';
 import { BulkBar, BulkSummary, SelectAll } from '../features/cases-list/bulk-bar';
-import { BulkAssignDialog, BulkResolveDialog } from '../features/cases-list/bulk-dialogs';
-import { useBulkRun, type BulkAction } from '../features/cases-list/bulk-run';
+import { BulkAssignDialog, BulkPriorityDialog, BulkResolveDialog, BulkTagsDialog } from '../features/cases-list/bulk-dialogs';
+import { BULK_DIALOGS, bulkNeeds, useBulkRun, type BulkAction } from '../features/cases-list/bulk-run';
 import { FilterBar } from '../features/cases-list/filter-bar';
 import { apiQuery, hasFilters, type FilterKey } from '../features/cases-list/filters';
 import { ExportButton } from '../features/cases-list/export-button';
@@ -52,13 +52,14 @@ export function CasesListPage() {
   });
 
   const onChange = useCallback(
-    (updates: Partial<Record<FilterKey, string | null>>) => {
+    (updates: Partial<Record<FilterKey, string | string[] | null>>) => {
       setParams(
         (current) => {
           const next = new URLSearchParams(current);
           for (const [key, value] of Object.entries(updates)) {
-            if (value) next.set(key, value);
-            else next.delete(key);
+            next.delete(key);
+            // A repeatable filter (tag) is a list: one parameter per value.
+            for (const one of [value ?? []].flat()) if (one) next.append(key, one);
           }
           return next;
         },
@@ -190,6 +191,16 @@ export function CasesListPage() {
       {bulk.dialog === 'resolve' ? (
         <BulkResolveDialog cases={bulk.eligible('resolve')} onCancel={bulk.closeDialog} onConfirm={(input) => bulk.run('resolve', input)} />
       ) : null}
+      {bulk.dialog === 'set_priority' ? (
+        <BulkPriorityDialog
+          cases={bulk.eligible('set_priority')}
+          onCancel={bulk.closeDialog}
+          onConfirm={(input) => bulk.run('set_priority', input)}
+        />
+      ) : null}
+      {bulk.dialog === 'tags' ? (
+        <BulkTagsDialog cases={bulk.eligible('tags')} onCancel={bulk.closeDialog} onConfirm={(input) => bulk.run('tags', input)} />
+      ) : null}
       {dialog === 'save' ? <ViewDialog query={query} onClose={() => setDialog(null)} /> : null}
       {dialog === 'edit' && view ? <ViewDialog view={view} query={query} onClose={() => setDialog(null)} /> : null}
     </div>
@@ -243,7 +254,7 @@ function useBulkSelection(cases: Case[], query: string) {
   useEffect(() => setSelectedSet(new Set()), [query]);
   // Only cases still on screen count: a case that left the list (filters, live update) is not acted on.
   const selectedCases = cases.filter((item) => selected.has(item.id));
-  const eligible = (action: BulkAction) => selectedCases.filter((item) => item.actions.includes(action));
+  const eligible = (action: BulkAction) => selectedCases.filter((item) => item.actions.includes(bulkNeeds(action)));
 
   async function run(action: BulkAction, input?: Parameters<typeof runner.start>[2]) {
     setDialog(null);
@@ -270,7 +281,7 @@ function useBulkSelection(cases: Case[], query: string) {
         else next.add(id);
         return next;
       }),
-    act: (action: BulkAction) => (action === 'assign' || action === 'resolve' ? setDialog(action) : void run(action)),
+    act: (action: BulkAction) => (BULK_DIALOGS.includes(action) ? setDialog(action) : void run(action)),
     closeDialog: () => setDialog(null),
     run: (action: BulkAction, input: Parameters<typeof runner.start>[2]) => void run(action, input),
   };

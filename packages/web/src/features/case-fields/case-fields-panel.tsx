@@ -17,7 +17,7 @@ type MarkOwn = (phase: 'start' | 'end') => void;
 export function CaseFieldsPanel({ caseItem, markOwn }: { caseItem: Case; markOwn: MarkOwn }) {
   const fields = useCaseFields();
   const shown = fieldsForCase(fields.data ?? [], caseItem);
-  const editable = caseItem.actions.includes('message');
+  const editable = caseItem.actions.includes('edit');
   if (!shown.length) return null;
   return (
     <section className="panel" id="fields" aria-labelledby="fields-title">

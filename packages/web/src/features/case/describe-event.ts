@@ -1,5 +1,6 @@
 import type { CaseEvent } from '../../api/types';
 import { STATUS_LABELS } from '../../lib/labels';
+import { isPriority, PRIORITY_LABELS } from '../case-data/case-data-api';
 
 type Names = { user: (id: string | null | undefined) => string; team: (id: string | null | undefined) => string };
 
@@ -34,6 +35,31 @@ function side(data: Record<string, unknown> | null, which: 'from' | 'to', field:
 
 function cap(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
+}
+
+function priorityWord(value: unknown): string {
+  const priority = text(value);
+  return priority && isPriority(priority) ? PRIORITY_LABELS[priority].toLowerCase() : '?';
+}
+
+function tagWords(value: unknown): string | undefined {
+  const tags = Array.isArray(value) ? value.filter((tag): tag is string => typeof tag === 'string') : [];
+  if (tags.length === 0) return undefined;
+  const quoted = tags.map((tag) => `“${tag}”`);
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
+
+/** "Alice added the tag “billing” and removed “vip”." */
+function tagsSentence(actor: string, data: Record<string, unknown> | null): string {
+  const added = tagWords(pick(data, 'added', 'add'));
+  const removed = tagWords(pick(data, 'removed', 'remove'));
+  const addCount = Array.isArray(pick(data, 'added', 'add')) ? (pick(data, 'added', 'add') as unknown[]).length : 0;
+  const removeCount = Array.isArray(pick(data, 'removed', 'remove')) ? (pick(data, 'removed', 'remove') as unknown[]).length : 0;
+  const parts = [
+    added ? `added the ${addCount === 1 ? 'tag' : 'tags'} ${added}` : '',
+    removed ? `removed the ${removeCount === 1 ? 'tag' : 'tags'} ${removed}` : '',
+  ].filter(Boolean);
+  return parts.length ? `${actor} ${parts.join(' and ')}` : `${actor} changed the tags`;
 }
 
 /** One readable line per history event ("Alice claimed the case", "Status ready → waiting"). */
@@ -97,6 +123,7 @@ export function describeEvent(event: CaseEvent, names: Names): string {
       const to = text(side(data, 'to', 'name'));
       const from = text(side(data, 'from', 'name'));
       if (pick(data, 'merged') === true) return `${actor} merged ${from ?? 'a customer'} into ${to ?? 'another customer'}`;
+      if (data && data.to === null) return from ? `${actor} removed ${from} as the customer` : `${actor} removed the customer`;
       return to ? `${actor} changed the customer to ${to}` : `${actor} changed the customer`;
     }
     case 'field_changed': {
@@ -106,6 +133,16 @@ export function describeEvent(event: CaseEvent, names: Names): string {
       const shown = Array.isArray(to) ? to.join(', ') : typeof to === 'boolean' ? (to ? 'Yes' : 'No') : String(to);
       return `${actor} set ${label} to ${shown}`;
     }
+    case 'priority_changed':
+      return `${actor} changed the priority from ${priorityWord(side(data, 'from', 'priority'))} to ${priorityWord(side(data, 'to', 'priority'))}`;
+    case 'tags_changed':
+      return tagsSentence(actor, data);
+    case 'subject_changed': {
+      const to = text(side(data, 'to', 'subject'));
+      return to ? `${actor} renamed the case to “${to}”` : `${actor} changed the subject`;
+    }
+    case 'description_changed':
+      return `${actor} edited the description`;
     case 'woken':
     case 'woke':
       return 'The case woke up';

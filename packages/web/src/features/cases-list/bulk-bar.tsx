@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { Case } from '../../api/types';
 import { Button } from '../../components/button';
-import { BULK_ACTIONS, BULK_WORDS, type BulkAction, type BulkProgress, type BulkResult } from './bulk-run';
+import { BULK_ACTIONS, BULK_WORDS, bulkNeeds, type BulkAction, type BulkProgress, type BulkResult } from './bulk-run';
 
 /** "Select all" for the cases on screen: checked, unchecked or mixed. */
 export function SelectAll({
@@ -48,7 +48,7 @@ export function BulkBar({ selected, progress, onAction, onClear, onStop }: BulkB
   if (selected.length === 0 && !progress) return null;
   const available = BULK_ACTIONS.map((action) => ({
     action,
-    count: selected.filter((item) => item.actions.includes(action)).length,
+    count: selected.filter((item) => item.actions.includes(bulkNeeds(action))).length,
   })).filter((item) => item.count > 0);
   return (
     <section className="bulk-bar" aria-label="Bulk actions">

@@ -7,8 +7,12 @@ import { NamedOptions } from '../../components/named-options';
 import { eligibleOwners } from '../case-actions/owner-choice';
 import { ResolveFields, useResolveForm } from '../case-actions/resolve-fields';
 import type { ActionInput } from '../case-actions/run-action';
+import { useOrganisation } from '../../api/queries';
+import { PRIORITIES, PRIORITY_LABELS, useTags, type Priority } from '../case-data/case-data-api';
+import { TagInput } from '../case-data/tag-input';
+import type { BulkInput } from './bulk-run';
 
-type BulkDialogProps = { cases: Case[]; onCancel: () => void; onConfirm: (input: ActionInput) => void };
+type BulkDialogProps = { cases: Case[]; onCancel: () => void; onConfirm: (input: BulkInput) => void };
 
 const KEEP = '__keep__';
 const NONE = '__none__';
@@ -93,6 +97,76 @@ export function BulkResolveDialog({ cases, onCancel, onConfirm }: BulkDialogProp
       footer={<FormButtons onCancel={onCancel}>Resolve {countText(cases.length)}</FormButtons>}
     >
       <ResolveFields form={form} noteLabel="Note (optional, added to each case)" />
+    </Dialog>
+  );
+}
+
+/** One priority for many cases. */
+export function BulkPriorityDialog({ cases, onCancel, onConfirm }: BulkDialogProps) {
+  const [priority, setPriority] = useState<Priority>('high');
+  const id = useId();
+  return (
+    <Dialog
+      title={`Set the priority of ${countText(cases.length)}`}
+      onClose={onCancel}
+      onSubmit={() => onConfirm({ priority })}
+      footer={<FormButtons onCancel={onCancel}>Set priority</FormButtons>}
+    >
+      <fieldset className="field radio-list" aria-describedby={`${id}-hint`}>
+        <legend>Priority</legend>
+        {PRIORITIES.map((value) => (
+          <label key={value} className="check">
+            <input type="radio" name={`${id}-priority`} checked={priority === value} onChange={() => setPriority(value)} />
+            {PRIORITY_LABELS[value]}
+          </label>
+        ))}
+        <p className="field-hint" id={`${id}-hint`}>
+          Each case's history records the change.
+        </p>
+      </fieldset>
+    </Dialog>
+  );
+}
+
+/** Add tags to many cases, or take them off (a managed list limits what can be added). */
+export function BulkTagsDialog({ cases, onCancel, onConfirm }: BulkDialogProps) {
+  const [remove, setRemove] = useState(false);
+  const [tags, setTags] = useState<string[]>([]);
+  const known = useTags();
+  const managed = useOrganisation().data?.managedTags ?? null;
+  const id = useId();
+  const onCases = [...new Set(cases.flatMap((item) => item.tags))].sort();
+  return (
+    <Dialog
+      title={`Tags of ${countText(cases.length)}`}
+      onClose={onCancel}
+      onSubmit={() => tags.length && onConfirm({ tags, removeTags: remove })}
+      footer={
+        <FormButtons onCancel={onCancel} disabled={tags.length === 0}>
+          {remove ? 'Remove' : 'Add'} {tags.length === 1 ? 'tag' : 'tags'}
+        </FormButtons>
+      }
+    >
+      <fieldset className="field radio-list">
+        <legend>Change</legend>
+        <label className="check">
+          <input type="radio" name={`${id}-mode`} checked={!remove} onChange={() => setRemove(false)} />
+          Add these tags to each case
+        </label>
+        <label className="check">
+          <input type="radio" name={`${id}-mode`} checked={remove} onChange={() => setRemove(true)} />
+          Remove these tags from each case
+        </label>
+      </fieldset>
+      <TagInput
+        label="Tags to change"
+        showLabel
+        tags={tags}
+        suggestions={remove ? onCases : (known.data ?? []).map((tag) => tag.name)}
+        allowed={remove ? null : managed}
+        onAdd={(tag) => setTags([...tags, tag])}
+        onRemove={(tag) => setTags(tags.filter((item) => item !== tag))}
+      />
     </Dialog>
   );
 }

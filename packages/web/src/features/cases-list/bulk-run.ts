@@ -4,16 +4,29 @@ import { api, ApiError, describeError, type Answer, type Body } from '../../api/
 import { invalidateCaseViews, lookupUserName, storeCase } from '../../api/queries';
 import type { Case, CaseAction } from '../../api/types';
 import type { ActionInput } from '../case-actions/run-action';
+import { tagKeys, type Priority } from '../case-data/case-data-api';
 
-export type BulkAction = 'claim' | 'assign' | 'resolve' | 'follow';
-export const BULK_ACTIONS: BulkAction[] = ['claim', 'assign', 'resolve', 'follow'];
+export type BulkAction = 'claim' | 'assign' | 'resolve' | 'follow' | 'set_priority' | 'tags';
+export const BULK_ACTIONS: BulkAction[] = ['claim', 'assign', 'resolve', 'follow', 'set_priority', 'tags'];
+/** Bulk actions that ask for more in a dialog first. */
+export const BULK_DIALOGS: readonly BulkAction[] = ['assign', 'resolve', 'set_priority', 'tags'];
+
+/** What a bulk run is given: an action's own parameters, a priority, or tags to add or remove. */
+export type BulkInput = ActionInput & { priority?: Priority; tags?: string[]; removeTags?: boolean };
 
 export const BULK_WORDS: Record<BulkAction, { button: string; running: string; done: string }> = {
   claim: { button: 'Claim', running: 'Claiming', done: 'Claimed' },
   assign: { button: 'Assign…', running: 'Assigning', done: 'Assigned' },
   resolve: { button: 'Resolve…', running: 'Resolving', done: 'Resolved' },
   follow: { button: 'Follow', running: 'Following', done: 'Now following' },
+  set_priority: { button: 'Priority…', running: 'Setting the priority of', done: 'Set the priority of' },
+  tags: { button: 'Tags…', running: 'Changing the tags of', done: 'Changed the tags of' },
 };
+
+/** The case action each bulk action needs on a case (editing priority and tags is `edit`). */
+export function bulkNeeds(action: BulkAction): CaseAction {
+  return action === 'set_priority' || action === 'tags' ? 'edit' : action;
+}
 
 type BulkFailure = { caseItem: Case; reason: string };
 export type BulkProgress = { action: BulkAction; total: number; finished: number };
@@ -29,8 +42,8 @@ export type BulkResult = {
 };
 
 /** The permission a case must offer: assigning nobody while keeping the team is an unassign on the server. */
-function requiredAction(action: BulkAction, input?: ActionInput): CaseAction {
-  return action === 'assign' && input?.teamId === undefined && input?.ownerId === null ? 'unassign' : action;
+function requiredAction(action: BulkAction, input?: BulkInput): CaseAction {
+  return action === 'assign' && input?.teamId === undefined && input?.ownerId === null ? 'unassign' : bulkNeeds(action);
 }
 
 /** One case's answer within a bulk request. */
@@ -50,7 +63,9 @@ async function reasonFor(client: QueryClient, problem: BulkItem['problem']): Pro
 }
 
 /** The bulk request's body for an action and the dialog's input (the single actions' parameters). */
-function bulkBody(caseIds: string[], action: BulkAction, input: ActionInput = {}): Body<'/cases/bulk', 'post'> {
+function bulkBody(caseIds: string[], action: BulkAction, input: BulkInput = {}): Body<'/cases/bulk', 'post'> {
+  if (action === 'set_priority') return { caseIds, action, priority: input.priority ?? 'normal' };
+  if (action === 'tags') return { caseIds, action: input.removeTags ? 'remove_tags' : 'add_tags', tags: input.tags ?? [] };
   if (action === 'assign') {
     return {
       caseIds,
@@ -76,7 +91,7 @@ export function useBulkRun() {
   const stopRequested = useRef(false);
 
   const start = useCallback(
-    async (cases: Case[], action: BulkAction, input?: ActionInput): Promise<BulkResult> => {
+    async (cases: Case[], action: BulkAction, input?: BulkInput): Promise<BulkResult> => {
       const needed = requiredAction(action, input);
       const eligible = cases.filter((item) => item.actions.includes(needed));
       const out: BulkResult = {
@@ -133,6 +148,7 @@ export function useBulkRun() {
       setProgress(null);
       setResult(out);
       void invalidateCaseViews(client);
+      if (action === 'tags') void client.invalidateQueries({ queryKey: tagKeys.tags });
       return out;
     },
     [client],

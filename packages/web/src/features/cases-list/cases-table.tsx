@@ -7,10 +7,19 @@ import { StatusChip } from '../../components/status-chip';
 import { formatAge, formatDateTime } from '../../lib/time';
 import { useNow } from '../../lib/use-now';
 import { CaseActionsMenu } from '../case-actions/case-actions-menu';
+import { PriorityBadge } from '../case-data/priority-badge';
+import { TagList } from '../case-data/tag-list';
 import { SearchSnippet } from './search-snippet';
 
-/** The server's sort orders (GET /cases `sort`): newest first, or a search's best match first. */
-export type ListSort = 'created' | 'updated' | 'relevance';
+/** The server's sort orders (GET /cases `sort`): newest first, most urgent first, or a search's best match first. */
+export type ListSort = 'created' | 'updated' | 'priority' | 'relevance';
+
+const SORTED_WORDS: Record<ListSort, string> = {
+  created: 'newest first',
+  updated: 'recently updated first',
+  priority: 'most urgent first',
+  relevance: 'best match first',
+};
 
 type CasesTableProps = {
   cases: CaseList['cases'];
@@ -23,7 +32,7 @@ type CasesTableProps = {
 
 const customerName = (item: Case) => item.customer?.name || item.customer?.email || item.customer?.phone || 'Unknown customer';
 
-/** A column heading that sorts the list on the server (newest first); aria-sort marks the current one. */
+/** A column heading that sorts the list on the server (newest or most urgent first); aria-sort marks the current one. */
 function SortHeader({
   label,
   column,
@@ -31,7 +40,7 @@ function SortHeader({
   onSort,
 }: {
   label: string;
-  column: 'created' | 'updated';
+  column: 'created' | 'updated' | 'priority';
   sort: ListSort;
   onSort: (s: ListSort) => void;
 }) {
@@ -43,7 +52,7 @@ function SortHeader({
         <svg viewBox="0 0 12 12" width="10" height="10" aria-hidden="true">
           <path d="M3 4.5L6 7.5L9 4.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
         </svg>
-        {active ? <span className="visually-hidden"> (sorted, newest first)</span> : null}
+        {active ? <span className="visually-hidden"> (sorted, {SORTED_WORDS[column]})</span> : null}
       </button>
     </th>
   );
@@ -51,7 +60,7 @@ function SortHeader({
 
 /**
  * The dense Cases table: one row per case, subject shortened with the full text in its title,
- * sortable by creation and last activity. Keys (use-list-keys.ts): j/k move between rows, Enter
+ * priority and tags at a glance, sortable by priority, creation and last activity. Keys (use-list-keys.ts): j/k move between rows, Enter
  * opens, x selects.
  */
 export function CasesTable({ cases, sort, onSort, selected, onToggle, selectionDisabled }: CasesTableProps) {
@@ -60,9 +69,7 @@ export function CasesTable({ cases, sort, onSort, selected, onToggle, selectionD
   return (
     <div className="table-wrap cases-table-wrap">
       <table className="table cases-table">
-        <caption className="visually-hidden">
-          Cases, {sort === 'updated' ? 'recently updated first' : sort === 'relevance' ? 'best match first' : 'newest first'}
-        </caption>
+        <caption className="visually-hidden">Cases, {SORTED_WORDS[sort]}</caption>
         <thead>
           <tr>
             <th scope="col" className="col-select">
@@ -76,6 +83,10 @@ export function CasesTable({ cases, sort, onSort, selected, onToggle, selectionD
             </th>
             <th scope="col" className="col-customer">
               Customer
+            </th>
+            <SortHeader label="Priority" column="priority" sort={sort} onSort={onSort} />
+            <th scope="col" className="col-tags">
+              Tags
             </th>
             <th scope="col" className="col-status">
               Status
@@ -118,6 +129,12 @@ export function CasesTable({ cases, sort, onSort, selected, onToggle, selectionD
                 </td>
                 <td className="col-customer" title={customerName(item)}>
                   {customerName(item)}
+                </td>
+                <td className="col-priority">
+                  <PriorityBadge priority={item.priority} showNormal />
+                </td>
+                <td className="col-tags" title={item.tags.join(', ') || undefined}>
+                  <TagList tags={item.tags} max={2} />
                 </td>
                 <td className="col-status">
                   <StatusChip status={item.status} />

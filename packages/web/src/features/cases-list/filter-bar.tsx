@@ -3,10 +3,12 @@ import { useMe, useTeams, useUsers } from '../../api/queries';
 import { MultiSelect } from '../../components/multi-select';
 import { CASE_TYPES, STATUSES, TYPE_LABEL } from '@casework/domain';
 import { STATUS_LABELS } from '../../lib/labels';
-import { fieldFilters, hasFilters, listParam, type FilterKey } from './filters';
+import { fieldFilters, hasFilters, listParam, tagFilters, type FilterKey } from './filters';
 import { FieldFilter } from '../case-fields/field-filter';
+import { PRIORITIES, PRIORITY_LABELS } from '../case-data/case-data-api';
+import { TagFilter } from '../case-data/tag-filter';
 
-type Props = { params: URLSearchParams; onChange: (updates: Partial<Record<FilterKey, string | null>>) => void };
+type Props = { params: URLSearchParams; onChange: (updates: Partial<Record<FilterKey, string | string[] | null>>) => void };
 
 /** Every SPEC §4 filter; each edit rewrites the URL, which drives the query. */
 export function FilterBar({ params, onChange }: Props) {
@@ -23,7 +25,8 @@ export function FilterBar({ params, onChange }: Props) {
   const [search, setSearch] = useState(q);
   const [open, setOpen] = useState(false);
   const active =
-    ['status', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following'].filter((key) => params.get(key)).length +
+    ['status', 'priority', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following'].filter((key) => params.get(key)).length +
+    tagFilters(params).length +
     fieldFilters(params).length;
 
   useEffect(() => setSearch((current) => (current.trim() === q ? current : q)), [q]);
@@ -69,6 +72,12 @@ export function FilterBar({ params, onChange }: Props) {
           options={STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] }))}
           selected={listParam(params, 'status')}
           onChange={(values) => onChange({ status: values.join(',') || null })}
+        />
+        <MultiSelect
+          label="Priority"
+          options={PRIORITIES.map((priority) => ({ value: priority, label: PRIORITY_LABELS[priority] }))}
+          selected={listParam(params, 'priority')}
+          onChange={(values) => onChange({ priority: values.join(',') || null })}
         />
         <MultiSelect
           label="Team"
@@ -122,6 +131,7 @@ export function FilterBar({ params, onChange }: Props) {
             onChange={(event) => onChange({ createdTo: event.target.value || null })}
           />
         </div>
+        <TagFilter tags={tagFilters(params)} onChange={(tags) => onChange({ tag: tags })} />
         <FieldFilter params={params} onChange={onChange} />
         <label className="check filter-check">
           <input
@@ -144,6 +154,7 @@ export function FilterBar({ params, onChange }: Props) {
             {params.get('q') ? <option value="relevance">Best match</option> : null}
             <option value="created">Newest created</option>
             <option value="updated">Recently updated</option>
+            <option value="priority">Most urgent first</option>
           </select>
         </div>
         {hasFilters(params) ? (
@@ -154,6 +165,8 @@ export function FilterBar({ params, onChange }: Props) {
               setSearch('');
               onChange({
                 status: null,
+                priority: null,
+                tag: null,
                 teamId: null,
                 ownerId: null,
                 type: null,

@@ -8,6 +8,7 @@ import { ErrorState } from '../../components/empty-state';
 import { LoadingState } from '../../components/spinner';
 import { TimeZoneSelect } from '../../components/time-zone-select';
 import { useAdminAction } from '../../features/admin/use-admin-action';
+import { ManagedTagsField } from '../../features/case-data/managed-tags-field';
 import { usePageTitle } from '../../lib/use-page-title';
 
 export function OrganisationPage() {
@@ -27,6 +28,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
   const [maxOpen, setMaxOpen] = useState(
     value.maxOpenPerUser === null || value.maxOpenPerUser === undefined ? '' : String(value.maxOpenPerUser),
   );
+  const [managedTags, setManagedTags] = useState<string[] | null>(value.managedTags ?? null);
   const id = useId();
   useEffect(() => {
     setName(value.name);
@@ -49,6 +51,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
               timeZone,
               autoCloseDays: Number(autoCloseDays),
               maxOpenPerUser: maxOpen.trim() === '' ? null : Number(maxOpen),
+              managedTags,
             }),
           'Organisation saved',
         );
@@ -101,6 +104,12 @@ function OrganisationForm({ value }: { value: Organisation }) {
           {error('maxOpenPerUser')}
         </div>
       </div>
+      <ManagedTagsField
+        value={managedTags}
+        onChange={setManagedTags}
+        disabled={!canEdit}
+        error={Object.entries(fields).find(([key]) => key.startsWith('managedTags'))?.[1]}
+      />
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy} disabled={!canEdit}>
           Save
