@@ -1,4 +1,4 @@
-import type { CaseType, Status } from '@casework/domain';
+import type { CaseType, Priority, Status } from '@casework/domain';
 import type { ImportItem } from '../use-cases/import-validate.ts';
 import type { Org } from './org.ts';
 import type { Rng } from './stats.ts';
@@ -55,6 +55,86 @@ function conversationFor(rng: Rng, perCase: number, createdMs: number, nowMs: nu
     });
   }
   return messages;
+}
+
+/** Tags of the history: 40 labels, the first ones far commoner than the last (as real tag use is skewed). */
+export const TAGS = [
+  'billing',
+  'vip',
+  'bug',
+  'refund',
+  'shipping',
+  'feature-request',
+  'enterprise',
+  'churn-risk',
+  'escalated',
+  'hardware',
+  'mobile',
+  'web',
+  'api',
+  'onboarding',
+  'security',
+  'outage',
+  'invoice',
+  'returns',
+  'warranty',
+  'feedback',
+  'follow-up',
+  'legal',
+  'partner',
+  'trial',
+  'upgrade',
+  'downgrade',
+  'cancelation',
+  'password',
+  'sso',
+  'integration',
+  'export',
+  'import',
+  'reporting',
+  'accessibility',
+  'localisation',
+  'performance',
+  'privacy',
+  'gdpr',
+  'beta',
+  'press',
+];
+const TAG_WEIGHTS = TAGS.map((t, i) => [t, Math.round(400 / (i + 1))] as const);
+const PRIORITY_MIX: [Priority, number][] = [
+  ['low', 20],
+  ['normal', 60],
+  ['high', 15],
+  ['urgent', 5],
+];
+
+/** The custom fields the benchmark's organisation defines (five, of several types). */
+export const FIELD_DEFINITIONS = [
+  { key: 'plan', label: 'Plan', type: 'select', options: ['free', 'team', 'business', 'enterprise'] },
+  { key: 'region', label: 'Region', type: 'select', options: ['emea', 'amer', 'apac'] },
+  { key: 'seats', label: 'Seats', type: 'number' },
+  { key: 'vip', label: 'VIP', type: 'checkbox' },
+  { key: 'renewal', label: 'Renewal', type: 'date' },
+] as const;
+
+/** A case's priority, 0–5 tags and field values. */
+function caseData(rng: Rng, nowMs: number): Pick<ImportItem, 'priority' | 'tags' | 'fields'> {
+  const tags = new Set<string>();
+  const n = rng.int(6);
+  while (tags.size < n) tags.add(rng.weighted(TAG_WEIGHTS));
+  const fields: Record<string, unknown> = {
+    plan: rng.weighted([
+      ['free', 40],
+      ['team', 30],
+      ['business', 20],
+      ['enterprise', 10],
+    ] as const),
+  };
+  if (rng.int(10) < 7) fields.region = rng.pick(['emea', 'amer', 'apac']);
+  if (rng.int(2) === 0) fields.seats = 1 + rng.int(500);
+  if (rng.int(20) === 0) fields.vip = true;
+  if (rng.int(5) === 0) fields.renewal = new Date(nowMs + rng.int(365) * DAY).toISOString().slice(0, 10);
+  return { priority: rng.weighted(PRIORITY_MIX), ...(tags.size ? { tags: [...tags] } : {}), fields };
 }
 
 const PROBLEMS = ['problem with', 'question about', 'cannot find my', 'broken', 'urgent:', 'follow-up on', 'help with'];
@@ -146,6 +226,7 @@ export function generateBatch(
       ownerId,
       createdAt: new Date(created).toISOString(),
       customer: customerFor(rng, Math.max(10, Math.floor(total / 3))),
+      ...caseData(rng, nowMs),
     };
     const messages = conversationFor(rng, messagesPerCase, created, nowMs, ownerId, word);
     if (messages.length) item.messages = messages;

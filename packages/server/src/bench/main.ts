@@ -4,7 +4,7 @@ import { readOptions, type BenchOptions } from './options.ts';
 import { createStore, seedOrg, vacuumAnalyze, type Org, type Store } from './org.ts';
 import { cpuMeter, cpuPer, startServer, serverRss, ROOT, type Server } from './server.ts';
 import { makeAgent, request } from './http.ts';
-import { generateBatch, generateQueue } from './generate.ts';
+import { FIELD_DEFINITIONS, generateBatch, generateQueue } from './generate.ts';
 import { importAll, measureList, measureMyWork, measureSearch, type Target } from './scenarios.ts';
 import { measureClaimNext, measureStorm, pickClaimers, verifyClaims, type ClaimLedger } from './claims.ts';
 import { measureLive } from './live.ts';
@@ -94,6 +94,10 @@ async function load(o: BenchOptions, store: Store, servers: Server[], env: Env):
   const srv = await startServer(env);
   servers.push(srv);
   const a: Target = { base: srv.base, agent: makeAgent(128), pid: srv.pid };
+  for (const field of FIELD_DEFINITIONS) {
+    const r = await request(a.agent, a.base, 'POST', '/api/v1/case-fields', org.adminToken, field);
+    if (r.status !== 201) throw new Error(`defining field ${field.key} answered ${r.status}: ${r.body.slice(0, 300)}`);
+  }
   say(`importing ${o.cases} cases through POST /api/v1/import/cases`);
   const imported = await timedImport(a, org, o);
   const c = imported.cpuUsPerCase;

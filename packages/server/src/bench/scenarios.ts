@@ -3,7 +3,7 @@ import type { ImportItem } from '../use-cases/import-validate.ts';
 import { request } from './http.ts';
 import type { Org } from './org.ts';
 import { latency, lanes, Rng, type Latency } from './stats.ts';
-import { MESSAGE_WORDS, WORDS } from './generate.ts';
+import { MESSAGE_WORDS, TAGS, WORDS } from './generate.ts';
 
 export type Target = { base: string; agent: http.Agent; pid?: number };
 
@@ -81,9 +81,15 @@ const LIST_FILTERS = [
   'following=true',
   'teamId={team}&ownerId=none&status=new,ready',
   '',
+  'tag={tag}&priority=high,urgent&field.plan=enterprise',
+  'tag={tag}',
+  'sort=priority&status=new,ready,waiting',
 ];
 
-/** The Cases list as agents use it: queue of a team, mine, open statuses, by type, following, sorted by update. */
+/**
+ * The Cases list as agents use it: queue of a team, mine, open statuses, by type, following, sorted by
+ * update; a tag (one of the ten commonest) with priority and a custom field, a tag alone, open cases by priority.
+ */
 export function measureList(t: Target, org: Org, seconds: number, clients: number, cap: number): Promise<Timed> {
   return timed(
     seconds,
@@ -94,7 +100,8 @@ export function measureList(t: Target, org: Org, seconds: number, clients: numbe
       const team = rng.pick(a.teamIds);
       // The scenario's name is its query with the team written as {team}.
       const q = rng.pick(LIST_FILTERS);
-      return request(t.agent, t.base, 'GET', `/api/v1/cases?${q.replace('{team}', team)}&limit=25`, a.token).then(
+      const tag = TAGS[rng.int(10)]!;
+      return request(t.agent, t.base, 'GET', `/api/v1/cases?${q.replace('{team}', team).replace('{tag}', tag)}&limit=25`, a.token).then(
         labelled(q || '(everything visible)'),
       );
     },
