@@ -184,6 +184,18 @@ describe.each(DB_KINDS)('priority, tags and case editing (%s)', (kind) => {
       expect((await eventsOf(id)).slice(5).map((e) => e.type)).toEqual(['case.description_changed', 'case.customer_changed']);
     });
 
+    it('the history is in event order as numbers (event 1000000 after 999999, not before it as text)', async () => {
+      const id = await seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER });
+      await sql`INSERT INTO case_events (id, case_id, type, data, created_at) OVERRIDING SYSTEM VALUE
+        VALUES (999999, ${id}::uuid, 'case.tags_changed', '{}', ${EARLIER}), (1000000, ${id}::uuid, 'case.priority_changed', '{}', ${EARLIER})`.execute(
+        t.db.kysely,
+      );
+      const events = (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events as { id: string }[];
+      expect(events.map((e) => e.id)).toEqual(['999999', '1000000']);
+      const page = await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events?limit=1`);
+      expect(page.data.events.map((e: { id: string }) => e.id)).toEqual(['999999']);
+    });
+
     it('PATCH /cases/:id/fields is the same edit: case.edit, 403 naming edit', async () => {
       const id = await seedCase(t.db, { teamId: o.teamA, createdAt: EARLIER });
       expectForbidden(await call(t, o.viewer, 'PATCH', `/api/v1/cases/${id}/fields`, { seats: 3 }), 'edit');
