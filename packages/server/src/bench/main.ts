@@ -9,6 +9,7 @@ import { importAll, measureList, measureMyWork, measureSearch, type Target } fro
 import { measureClaimNext, measureStorm, pickClaimers, verifyClaims, type ClaimLedger } from './claims.ts';
 import { measureLive } from './live.ts';
 import { measureExport, measureReport } from './reports.ts';
+import { measureFollowerBells, measureIngestion, measureNotificationList, seedNotifications } from './notifications.ts';
 import { bareDatabase, measureLatency } from './latency.ts';
 import { runPgbench } from './pgbench.ts';
 import { measureHttpCeiling, measureSqlClaims } from './ceilings.ts';
@@ -83,6 +84,8 @@ type Loaded = {
   queueSize: number;
   probe: { references: string[] };
   rng: Rng;
+  /** The agent given 10,000 notifications (null: this server has no notifications table). */
+  notified: number | null;
 };
 
 /** Seeds the organisation, imports the history and a fresh queue for the claimers over HTTP. */
@@ -112,7 +115,14 @@ async function load(o: BenchOptions, store: Store, servers: Server[], env: Env):
   const probe = { references: await references(a, org.adminToken, imported.ids.slice(0, 20)) };
   await srv.stop();
   servers.pop();
-  return { org, imported, claimers, queueSize, probe, rng };
+  say('giving one agent 10,000 notifications');
+  const ndb = await store.open();
+  const notified = await seedNotifications(ndb, org, 10_000).catch((err: Error) => {
+    say(`no notifications seeded: ${err.message}`);
+    return null;
+  });
+  await ndb.close();
+  return { org, imported, claimers, queueSize, probe, rng, notified };
 }
 
 /** Refreshes statistics with the server stopped, then cold-starts process A (and B on PostgreSQL). */
@@ -165,6 +175,15 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
   say('live updates');
   const liveIds = await importAll(a, org.adminToken, [freshCases(org, rng, o.smoke ? 5 : 50, 2, 2, Date.now())], 1);
   const live = { ...(await measureLive(a, b, org, await caseTeams(a, org.adminToken, liveIds), ledger)), crossProcess: b !== a };
+  say(`customer messages in (SMS webhooks, ${o.concurrency * 4} customers at once)`);
+  const ingestion = await measureIngestion(a, org, o.duration, o.concurrency * 4);
+  let notifications: Figures['notifications'] = null;
+  if (L.notified !== null) {
+    say('notifications: 50 followers hear of a customer message; the bell of 10,000');
+    const followerBells = { ...(await measureFollowerBells(a, b, org, o.smoke ? 5 : 40)), crossProcess: b !== a };
+    const list = await measureNotificationList(a, org, L.notified, o.smoke ? 40 : 400);
+    notifications = { followerBells, list };
+  }
   const rssMb = { a: mb(await serverRss(a.base)), b: b !== a ? mb(await serverRss(b.base)) : null };
   if (o.db === 'postgres') {
     // A fresh queue for the two SQL claim phases, which run after the servers stop: on a fast
@@ -181,7 +200,22 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
     const size = Math.min(300_000, Math.max(L.queueSize, claimNext.claims * 6, sqlSeconds(o) * 2 * 5000));
     await importAll(a, org.adminToken, inBatches(generateQueue(rng, teamsByClaimer, size, Date.now()), 5000), 2);
   }
-  return { latency, myWork, list, search, report90, reportToday, exported, claimNext, httpCeiling, storm, live, rssMb };
+  return {
+    latency,
+    myWork,
+    list,
+    search,
+    report90,
+    reportToday,
+    exported,
+    claimNext,
+    httpCeiling,
+    storm,
+    live,
+    ingestion,
+    notifications,
+    rssMb,
+  };
 }
 
 async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<number> {
@@ -220,6 +254,8 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
     storm: m.storm,
     verification,
     live: m.live,
+    ingestion: m.ingestion,
+    notifications: m.notifications,
     rssMb: m.rssMb,
     ceilings: { httpHealthzPerSecond: m.httpCeiling, sqlClaims },
     latency: m.latency,

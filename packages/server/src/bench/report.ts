@@ -32,6 +32,13 @@ export type Figures = {
   storm: StormResult;
   verification: Verification;
   live: Latency & { missed: number; crossProcess: boolean };
+  /** Customer messages in through SMS webhooks, each case owned (so each message notifies). */
+  ingestion: { messages: number; perSecond: number; errors: number; latency: Latency };
+  /** Null when the server has no notifications (a run of an earlier version). */
+  notifications: {
+    followerBells: Latency & { followers: number; missed: number; crossProcess: boolean };
+    list: Latency & { errors: number };
+  } | null;
   rssMb: { a: number; b: number | null };
   ceilings: Ceilings;
   /** The latency phase: sequential requests of one agent, per endpoint. */
@@ -186,6 +193,28 @@ function rows(o: BenchOptions, f: Figures): Row[] {
       target: pg ? 'p99 ≤ 250 ms' : 'p99 ≤ 100 ms',
       ok: f.live.p99 <= (pg ? 250 : 100) && f.live.missed === 0,
     },
+    {
+      figure: 'customer-message ingestion',
+      value: `${f.ingestion.perSecond} messages/s (${lat(f.ingestion.latency)}, ${f.ingestion.errors} errors)`,
+      target: '—',
+      ok: f.ingestion.errors === 0,
+    },
+    ...(f.notifications
+      ? [
+          {
+            figure: `${f.notifications.followerBells.followers} followers' bells${f.notifications.followerBells.crossProcess ? ' A → B' : ''}`,
+            value: `${lat(f.notifications.followerBells)} (${f.notifications.followerBells.missed} missed)`,
+            target: pg ? 'p99 ≤ 250 ms' : '—',
+            ok: f.notifications.followerBells.missed === 0 && (!pg || f.notifications.followerBells.p99 <= 250),
+          },
+          {
+            figure: 'notification list, 10,000',
+            value: `${lat(f.notifications.list)} (${f.notifications.list.errors} errors)`,
+            target: 'p99 ≤ 20 ms',
+            ok: f.notifications.list.errors === 0 && f.notifications.list.p99 <= 20,
+          },
+        ]
+      : []),
     {
       figure: 'server RSS at the end',
       value: `${f.rssMb.a} MB${f.rssMb.b !== null ? ` (process B: ${f.rssMb.b} MB)` : ''}`,
