@@ -14,3 +14,4 @@ export * from './csv.ts';
 export * from './accounts.ts';
 export * from './notifications.ts';
 export * from './case-data.ts';
+export * from './canned-replies.ts';

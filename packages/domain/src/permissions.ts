@@ -23,6 +23,7 @@ export const PERMISSION_CATALOGUE = {
   'case.import': 'Import cases from another helpdesk',
   'customer.edit': 'Edit the contact details of customers you can see',
   'customer.merge': 'Merge two customers you can see into one',
+  'canned.team': 'Manage the canned replies of your teams',
   'admin.users': 'Manage users',
   'admin.teams': 'Manage teams and members',
   'admin.roles': 'Manage roles',
@@ -31,6 +32,7 @@ export const PERMISSION_CATALOGUE = {
   'admin.views': 'Share saved views of the Cases list with teams, and change or remove shared views',
   'admin.fields': 'Define custom case fields',
   'report.view_team': "See reports of your teams' cases (of every team with case.view_all); without it, reports show your own work",
+  'admin.canned': "Manage the organisation's canned replies (everyone's)",
 } as const;
 export type Permission = keyof typeof PERMISSION_CATALOGUE;
 export const PERMISSIONS = Object.keys(PERMISSION_CATALOGUE) as Permission[];
@@ -47,6 +49,7 @@ const ADMIN_ONLY: Permission[] = [
   'admin.channels',
   'admin.tokens',
   'admin.fields',
+  'admin.canned',
 ];
 /** The agent's narrower copies of a supervisor's permission ("own and team cases"). */
 const TEAM_SCOPED: Permission[] = ['case.message.team', 'case.edit.team'];
