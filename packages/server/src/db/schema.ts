@@ -340,6 +340,19 @@ type SavedViewTable = {
 };
 type SavedViewTeamTable = { view_id: string; team_id: string };
 
+// Canned replies (migration 021).
+type CannedReplyTable = {
+  id: string;
+  title: string;
+  body: string;
+  scope: string;
+  owner_id: string | null;
+  team_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
 export type Database = {
   organisation: OrganisationTable;
   roles: RoleTable;
@@ -376,6 +389,7 @@ export type Database = {
   saved_views: SavedViewTable;
   saved_view_teams: SavedViewTeamTable;
   notifications: NotificationTable;
+  canned_replies: CannedReplyTable;
   notification_settings: NotificationSettingsTable;
 };
 

@@ -29,6 +29,7 @@ import { reportRoutes } from './reports.routes.ts';
 import { caseExportRoutes } from './case-export.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
 import { caseEditRoutes } from './case-edit.routes.ts';
+import { cannedReplyRoutes } from './canned-replies.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -62,4 +63,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   reportRoutes,
   caseExportRoutes,
   notificationRoutes,
+  cannedReplyRoutes,
 ];

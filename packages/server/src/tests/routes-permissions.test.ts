@@ -16,6 +16,7 @@ import type { RouteModule } from '../http/route-types.ts';
  * so nobody ships an endpoint without deciding who may call it.
  */
 const EXPECTED = `
+DELETE /api/v1/canned-replies/:id authenticated
 DELETE /api/v1/case-fields/:key admin.fields
 DELETE /api/v1/cases/:id/collaborators/:userId case:assign
 DELETE /api/v1/cases/:id/follow case:unfollow
@@ -27,6 +28,7 @@ DELETE /api/v1/tokens/:id authenticated
 DELETE /api/v1/views/:id authenticated
 DELETE /api/v1/webhooks/:id admin.channels
 GET /* public
+GET /api/v1/canned-replies authenticated
 GET /api/v1/case-fields authenticated
 GET /api/v1/cases authenticated
 GET /api/v1/cases/:id authenticated
@@ -73,6 +75,7 @@ GET /metrics public
 GET /readyz public
 GET /widget.js public
 OPTIONS /api/v1/chat/* public
+PATCH /api/v1/canned-replies/:id authenticated
 PATCH /api/v1/case-fields/:key admin.fields
 PATCH /api/v1/cases/:id case:edit
 PATCH /api/v1/cases/:id/fields case:edit
@@ -89,6 +92,8 @@ POST /api/v1/auth/login public
 POST /api/v1/auth/logout public
 POST /api/v1/auth/password-reset public
 POST /api/v1/auth/password-reset/confirm public
+POST /api/v1/canned-replies authenticated
+POST /api/v1/canned-replies/:id/render authenticated
 POST /api/v1/case-fields admin.fields
 POST /api/v1/cases case.create
 POST /api/v1/cases/:id/assign case:assign

@@ -21,6 +21,7 @@ import * as accounts from './024-accounts.ts';
 import * as notifications from './022-notifications.ts';
 import * as caseData from './020-case-data.ts';
 import * as firstResponse from './025-first-response.ts';
+import * as cannedReplies from './021-canned-replies.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -47,4 +48,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '022-notifications', up: notifications.up },
   { name: '020-case-data', up: caseData.up },
   { name: '025-first-response', up: firstResponse.up },
+  { name: '021-canned-replies', up: cannedReplies.up },
 ];
