@@ -17,6 +17,7 @@ import { WebhooksPage } from './pages/admin/webhooks-page';
 import { CasePage } from './pages/case-page';
 import { CasesListPage } from './pages/cases-list-page';
 import { CustomerPage } from './pages/customer-page';
+import { CannedRepliesPage } from './pages/canned-replies-page';
 import { CustomersPage } from './pages/customers-page';
 import { LoginPage } from './pages/login-page';
 import { MyWorkPage } from './pages/my-work-page';
@@ -56,6 +57,7 @@ export function App() {
             <Route path="reports" element={<ReportsPage />} />
             <Route path="notifications" element={<NotificationsPage />} />
             <Route path="settings/notifications" element={<NotificationSettingsPage />} />
+            <Route path="canned-replies" element={<CannedRepliesPage />} />
             <Route path="admin" element={<AdminLayout />}>
               <Route index element={<AdminIndex />} />
               <Route path="users" element={<UsersPage />} />

@@ -9,6 +9,8 @@ import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { useToast } from '../../components/toast';
 import { useMentionPicker } from '../notifications/mention-picker';
+import { CannedPicker } from '../canned-replies/canned-picker';
+import { renderCannedReply, type CannedReply } from '../canned-replies/canned-api';
 
 type Props = {
   caseItem: Case;
@@ -32,6 +34,55 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
   const warn = !internal && problem;
   const textarea = useRef<HTMLTextAreaElement>(null);
   const mentions = useMentionPicker({ caseId: caseItem.id, enabled: internal, value: body, setValue: setBody, textarea });
+  /** The open canned-reply picker: where its text goes, and whether a typed "/" opened it. */
+  const [picker, setPickerState] = useState<{ at: number; slash: boolean } | null>(null);
+  // The picker as of now: its input's blur when it is removed after a pick must not read a stale one.
+  const pickerNow = useRef(picker);
+  const setPicker = (next: typeof picker) => {
+    pickerNow.current = next;
+    setPickerState(next);
+  };
+  const [inserting, setInserting] = useState(false);
+
+  /** Puts text at a position of the box and the caret after it. */
+  function insertAt(at: number, text: string) {
+    setBody((current) => current.slice(0, at) + text + current.slice(at));
+    requestAnimationFrame(() => {
+      const box = textarea.current;
+      if (!box) return;
+      box.focus();
+      box.setSelectionRange(at + text.length, at + text.length);
+    });
+  }
+
+  function openPicker(slash: boolean) {
+    const box = textarea.current;
+    setPicker({ at: box ? box.selectionStart : body.length, slash });
+  }
+
+  async function pick(reply: CannedReply) {
+    const open = pickerNow.current;
+    if (!open) return;
+    setInserting(true);
+    try {
+      const text = await renderCannedReply(reply.id, caseItem.id);
+      setPicker(null);
+      insertAt(open.at, text);
+    } catch (error) {
+      toast.error(error);
+    } finally {
+      setInserting(false);
+    }
+  }
+
+  function closePicker(how: 'escape' | 'blur') {
+    const open = pickerNow.current;
+    if (!open) return;
+    setPicker(null);
+    // The "/" that opened the picker was not typed into the box: give it back.
+    if (open.slash) insertAt(open.at, '/');
+    else if (how === 'escape') textarea.current?.focus();
+  }
 
   async function send() {
     setConfirming(false);
@@ -73,16 +124,32 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
         submit();
       }}
     >
-      <fieldset className="segmented" aria-label="Message kind">
-        <label>
-          <input type="radio" name={`${fieldId}-kind`} checked={!internal} onChange={() => setInternal(false)} />
-          Reply
-        </label>
-        <label>
-          <input type="radio" name={`${fieldId}-kind`} checked={internal} onChange={() => setInternal(true)} />
-          Internal note
-        </label>
-      </fieldset>
+      <div className="reply-toolbar">
+        <fieldset className="segmented" aria-label="Message kind">
+          <label>
+            <input type="radio" name={`${fieldId}-kind`} checked={!internal} onChange={() => setInternal(false)} />
+            Reply
+          </label>
+          <label>
+            <input type="radio" name={`${fieldId}-kind`} checked={internal} onChange={() => setInternal(true)} />
+            Internal note
+          </label>
+        </fieldset>
+        <Button
+          size="sm"
+          variant="ghost"
+          className="canned-button"
+          aria-expanded={picker !== null}
+          aria-keyshortcuts="/"
+          onClick={() => (picker ? setPicker(null) : openPicker(false))}
+        >
+          <svg viewBox="0 0 20 20" width="15" height="15" aria-hidden="true">
+            <path d="M4 4h12v9H8l-4 3z" fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinejoin="round" />
+            <path d="M7 8h6M7 10.5h4" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+          </svg>
+          Canned reply
+        </Button>
+      </div>
       {warn ? (
         <div className="reply-warning" id={warningId} role="note">
           <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
@@ -97,6 +164,7 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
       <label htmlFor={fieldId} className="visually-hidden">
         {internal ? 'Internal note (only agents see it)' : 'Reply to the customer'}
       </label>
+      {picker ? <CannedPicker onPick={(reply) => void pick(reply)} onClose={closePicker} busy={inserting} /> : null}
       <textarea
         ref={textarea}
         {...mentions.inputProps}
@@ -114,7 +182,13 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
         }}
         onKeyDown={(event) => {
           if (mentions.onKeyDown(event)) return;
-          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+          const box = event.currentTarget;
+          const atLineStart =
+            box.selectionStart === box.selectionEnd && (box.selectionStart === 0 || body[box.selectionStart - 1] === '\n');
+          if (event.key === '/' && atLineStart && !event.ctrlKey && !event.metaKey && !event.altKey) {
+            event.preventDefault();
+            openPicker(true);
+          } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
             event.preventDefault();
             submit();
           }
@@ -130,7 +204,7 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
               : channel.data?.canDeliver
                 ? 'The customer will receive this.'
                 : ''}{' '}
-          Ctrl+Enter sends.
+          Ctrl+Enter sends; / at the start of a line picks a canned reply.
         </span>
         <Button type="submit" variant={internal ? 'secondary' : 'primary'} busy={busy} disabled={!body.trim()}>
           {internal ? 'Add note' : 'Send reply'}

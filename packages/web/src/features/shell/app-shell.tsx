@@ -12,6 +12,8 @@ import { TimeZoneDialog } from './time-zone-dialog';
 import { useDeliveryNotices } from '../delivery/use-delivery-notices';
 import { NotificationBell } from '../notifications/bell';
 import { useDesktopNotifications } from '../notifications/desktop-notifications';
+import { mayReply } from '@casework/domain';
+import { cannedUser } from '../canned-replies/canned-api';
 
 /** Signed-in layout: skip link, header with navigation and the user, then the page. */
 export function AppShell() {
@@ -84,6 +86,7 @@ function Header() {
           <NavLink to="/customers">Customers</NavLink>
           <NavLink to="/reports">Reports</NavLink>
           {hasPermission(me, 'case.create') ? <NavLink to="/cases/new">New case</NavLink> : null}
+          {mayReply(cannedUser(me)) ? <NavLink to="/canned-replies">Canned replies</NavLink> : null}
           {hasAnyAdmin(me) ? <NavLink to="/admin">Administration</NavLink> : null}
         </nav>
         <div className="app-user">
