@@ -15,3 +15,4 @@ export * from './accounts.ts';
 export * from './notifications.ts';
 export * from './case-data.ts';
 export * from './canned-replies.ts';
+export * from './last-message.ts';

@@ -154,6 +154,11 @@ export type CaseTable = {
   priority: Generated<number>;
   /** Lower-case, sorted (migration 020). */
   tags: Generated<string[]>;
+  /** The last public message as cards show it (migration 021; the domain's lastMessageAfter): null before any. */
+  last_message_preview: ColumnType<string | null, string | null | undefined, string | null>;
+  last_message_from_customer: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  last_message_author_id: ColumnType<string | null, string | null | undefined, string | null>;
+  last_message_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 };
 
 /** A custom field definition (migration 019). */

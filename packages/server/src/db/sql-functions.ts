@@ -17,10 +17,14 @@ const CASE_COLUMNS = `id text, reference text, subject text, description text, t
     created_at timestamptz, updated_at timestamptz, resolved_at timestamptz, wake_at timestamptz,
     last_activity_at timestamptz, collaborator_ids text[], priority smallint, tags text[]`;
 
+/** My Work's cards also show the last public message (migration 021), which the claim functions' cases leave out. */
+const MY_WORK_COLUMNS = `${CASE_COLUMNS},
+    last_message_preview text, last_message_from_customer boolean, last_message_author_name text, last_message_at timestamptz`;
+
 const SECTION_INPUTS = { user: 'p_user', day_start: 'p_day_start', day_end: 'p_day_end' };
 const sectionIn = (key: (typeof SECTION_KEYS)[number]) => fill(section(key, 'c'), SECTION_INPUTS);
 
-/** casework_my_work: everything My Work shows, in one snapshot (migrations 008, 012, 020; see db/repos/sections.ts). */
+/** casework_my_work: everything My Work shows, in one snapshot (migrations 008, 012, 020, 021; see db/repos/sections.ts). */
 const myWorkBody = `
   #variable_conflict use_column
   DECLARE
@@ -92,9 +96,11 @@ const myWorkBody = `
       c.follow_up_of::text, c.rating_stars::int, c.rating_note, c.created_at, c.updated_at, c.resolved_at, c.wake_at,
       c.last_activity_at,
       array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id),
-      c.priority, c.tags
+      c.priority, c.tags,
+      c.last_message_preview, c.last_message_from_customer, lm.name, c.last_message_at
     FROM ids JOIN cases c ON c.id = ids.id JOIN teams t ON t.id = c.team_id
       LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN customers cu ON cu.id = c.customer_id
+      LEFT JOIN users lm ON lm.id = c.last_message_author_id
     ORDER BY ids.n, c.created_at DESC, c.id DESC;
   END
   `;
@@ -106,7 +112,7 @@ const myWork: SqlFunction = {
     p_user uuid, p_teams uuid[], p_day_start timestamptz, p_day_end timestamptz, p_limit int)
   RETURNS TABLE (
     k text, meta jsonb,
-    ${CASE_COLUMNS})
+    ${MY_WORK_COLUMNS})
   LANGUAGE plpgsql STABLE AS $fn$${myWorkBody}$fn$;`,
 };
 

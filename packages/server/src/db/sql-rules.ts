@@ -4,6 +4,7 @@ import {
   DEFAULT_PRIORITY,
   PRIORITIES,
   priorityRank,
+  PREVIEW_MAX,
   OPEN_STATUSES,
   QUEUED,
   SECTION_RULES,
@@ -157,3 +158,11 @@ export function inReportScopeSql(scope: ReportScope): RawBuilder<boolean> {
   if (scope.kind === 'teams') return sql<boolean>`c.team_id = ANY(${[...scope.teamIds]}::uuid[])`;
   return sql<boolean>`c.owner_id = ${scope.userId}::uuid`;
 }
+
+/**
+ * A message body's preview (the domain's messagePreview: the first non-blank line, trimmed of
+ * spaces, tabs and carriage returns, at most PREVIEW_MAX characters), for the backfill of
+ * migration 021. tests/last-message.test.ts holds it to messagePreview on both databases.
+ */
+export const messagePreviewSql = (body: string): string =>
+  `left(btrim(substring(ltrim(${body}, E' \\t\\r\\n') from '^[^\\n]*'), E' \\t\\r'), ${PREVIEW_MAX})`;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { lastMessageOf } from '@casework/domain';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
@@ -112,7 +113,7 @@ async function insertContent(
         .execute(),
   );
   await chunks(
-    built.map((b) => b.row),
+    built.map((b) => ({ ...b.row, ...lastMessageColumns(b) })),
     (rows) => trx.insertInto('cases').values(rows).execute(),
   );
   await chunks(
@@ -126,6 +127,27 @@ async function insertContent(
   // History ids follow time, as if every event had been appended when it happened (stable sort keeps a case's order).
   const events = built.flatMap((b) => b.events).sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
   await chunks(events, (rows) => trx.insertInto('case_events').values(rows).execute());
+}
+
+/** A demo case's cards show its conversation's last public message, as if each message had been written live. */
+function lastMessageColumns(b: BuiltCase) {
+  const last = lastMessageOf(
+    b.messages.map((m) => ({
+      body: m.body,
+      internal: m.internal,
+      direction: m.direction as 'inbound' | 'outbound' | 'note',
+      authorId: m.author_id ?? null,
+      createdAt: new Date(m.created_at),
+    })),
+  );
+  return last
+    ? {
+        last_message_preview: last.preview,
+        last_message_from_customer: last.fromCustomer,
+        last_message_author_id: last.authorId,
+        last_message_at: last.at,
+      }
+    : {};
 }
 
 async function chunks<T>(rows: T[], write: (rows: T[]) => Promise<unknown>, size = 400): Promise<void> {

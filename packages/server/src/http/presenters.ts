@@ -31,5 +31,15 @@ export function caseJson(v: CaseView, actor: AppUser) {
     tags: [...v.tags],
     actions: actionsFor(actor, v),
     ...(v.fields ? { fields: { ...v.fields } } : {}),
+    ...(v.lastMessage !== undefined
+      ? {
+          lastMessage: v.lastMessage && {
+            preview: v.lastMessage.preview,
+            fromCustomer: v.lastMessage.fromCustomer,
+            authorName: v.lastMessage.fromCustomer ? (v.customer?.name ?? null) : v.lastMessage.authorName,
+            at: v.lastMessage.at.toISOString(),
+          },
+        }
+      : {}),
   };
 }

@@ -66,6 +66,19 @@ export const CaseSchema = Type.Object({
       description: 'Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields.',
     }),
   ),
+  lastMessage: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          preview: Type.String({ description: 'The first non-blank line of the last public message (notes do not count), cut short' }),
+          fromCustomer: Type.Boolean({ description: 'The customer wrote last (the "customer replied" mark)' }),
+          authorName: Nullable(Type.String({ description: "The customer's or the agent's name, when known" })),
+          at: Type.String(),
+        },
+        { description: 'The last public message, for cards; null before any. Left out by claim-next.' },
+      ),
+    ),
+  ),
 });
 
 /** Where a listed case matched a search: plain text with the matching words as ranges (render them as marks; never as markup). */

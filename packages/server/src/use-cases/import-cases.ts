@@ -84,6 +84,10 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
     fields = new Array<string | null>(n);
   const priority = new Array<number>(n),
     tags = new Array<string>(n);
+  const preview = new Array<string | null>(n),
+    fromCustomer = new Array<string | null>(n),
+    author = new Array<string | null>(n),
+    lastAt = new Array<string | null>(n);
   for (let k = 0; k < n; k++) {
     const i = at[k]!;
     const r = rows[i]!;
@@ -103,6 +107,11 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
     fields[k] = r.fields;
     priority[k] = r.priority;
     tags[k] = textArray(r.tags);
+    const last = r.lastMessage ?? null;
+    preview[k] = last?.preview ?? null;
+    fromCustomer[k] = last ? String(last.fromCustomer) : null;
+    author[k] = last?.authorId ?? null;
+    lastAt[k] = last ? last.at.toISOString() : null;
   }
   return {
     subject: textArray(subject),
@@ -122,6 +131,10 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
     priority: plainArray(priority),
     // Each case's tags as an array literal, cast back per row (unnest would flatten a 2-D array).
     tags: textArray(tags),
+    preview: textArray(preview),
+    fromCustomer: plainArray(fromCustomer),
+    author: plainArray(author),
+    lastAt: plainArray(lastAt),
   };
 }
 
@@ -138,16 +151,18 @@ async function insertCases(trx: Kysely<Database>, ids: string[], rows: ImportRow
     const pendingIds = plainArray(pending.map((i) => ids[i]!));
     const r = await sql<{ n: number }>`WITH ins AS (
         INSERT INTO cases (id, reference, subject, description, type, type_rank, status, resolution,
-          team_id, owner_id, customer_id, created_at, updated_at, resolved_at, wake_at, last_activity_at, fields, priority, tags)
+          team_id, owner_id, customer_id, created_at, updated_at, resolved_at, wake_at, last_activity_at, fields, priority, tags,
+          last_message_preview, last_message_from_customer, last_message_author_id, last_message_at)
         SELECT u.id, u.reference, u.subject, u.description, u.type, u.type_rank, u.status, u.resolution,
           u.team_id, u.owner_id, u.customer_id, u.created_at, u.last_activity_at, u.resolved_at, u.wake_at, u.last_activity_at,
-          coalesce(u.fields, '{}'::jsonb), u.priority, u.tags::text[]
+          coalesce(u.fields, '{}'::jsonb), u.priority, u.tags::text[], u.preview, u.from_customer, u.author, u.last_at
         FROM unnest(${pendingIds}::uuid[], ${plainArray(newReferences(pending.length))}::text[], ${c.subject}::text[],
           ${c.description}::text[], ${c.type}::text[], ${c.typeRank}::smallint[], ${c.status}::text[], ${c.resolution}::text[],
           ${c.team}::uuid[], ${c.owner}::uuid[], ${c.customer}::uuid[], ${c.created}::timestamptz[], ${c.resolved}::timestamptz[],
-          ${c.wake}::timestamptz[], ${c.activity}::timestamptz[], ${c.fields}::jsonb[], ${c.priority}::smallint[], ${c.tags}::text[])
+          ${c.wake}::timestamptz[], ${c.activity}::timestamptz[], ${c.fields}::jsonb[], ${c.priority}::smallint[], ${c.tags}::text[],
+          ${c.preview}::text[], ${c.fromCustomer}::boolean[], ${c.author}::uuid[], ${c.lastAt}::timestamptz[])
           AS u(id, reference, subject, description, type, type_rank, status, resolution, team_id, owner_id, customer_id,
-            created_at, resolved_at, wake_at, last_activity_at, fields, priority, tags)
+            created_at, resolved_at, wake_at, last_activity_at, fields, priority, tags, preview, from_customer, author, last_at)
         ON CONFLICT (reference) DO NOTHING
         RETURNING id)
       SELECT x.n::int AS n FROM unnest(${pendingIds}::uuid[]) WITH ORDINALITY AS x(id, n) WHERE x.id NOT IN (SELECT id FROM ins)`.execute(

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { lastMessageAfter } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { FieldError } from '../errors.ts';
 import { uuidv7Many } from '../ids.ts';
@@ -45,11 +46,17 @@ export function validateMessages(items: ImportItem[], known: KnownIds, errors: F
   return rows;
 }
 
-/** A case's last activity includes its imported conversation: the latest message, if later. */
+/**
+ * A case's last activity includes its imported conversation (the latest message, if later), and
+ * its cards show the conversation's last public message (the domain's lastMessageAfter, the
+ * later in the list on a tie, as lastMessageOf).
+ */
 export function withConversationTimes(rows: ImportRow[], messages: MessageRow[]): void {
   for (const m of messages) {
     const r = rows[m.item]!;
     if (m.createdAt > r.lastActivityAt) r.lastActivityAt = m.createdAt;
+    const last = lastMessageAfter({ ...m, internal: m.direction === 'note' });
+    if (last && (!r.lastMessage || last.at >= r.lastMessage.at)) r.lastMessage = last;
   }
 }
 

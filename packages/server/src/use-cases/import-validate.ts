@@ -9,6 +9,7 @@ import {
   TYPE_RANK,
   type CaseType,
   type FieldDefinition,
+  type LastMessage,
   type Resolution,
   type Status,
 } from '@casework/domain';
@@ -69,6 +70,8 @@ export type ImportRow = {
   priority: number;
   /** Lower-case, sorted. */
   tags: string[];
+  /** The conversation's last public message, for cards (set with the messages). */
+  lastMessage?: LastMessage | null;
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { canView, can, mentionedEmails } from '@casework/domain';
+import { canView, can, lastMessageAfter, mentionedEmails } from '@casework/domain';
 import { usersByEmail } from '../db/repos/notifications.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
@@ -43,7 +43,23 @@ export async function insertMessage(
       created_at: m.createdAt,
     })
     .execute();
-  await trx.updateTable('cases').set({ updated_at: now, last_activity_at: now }).where('id', '=', c.id).execute();
+  const last = lastMessageAfter(m);
+  await trx
+    .updateTable('cases')
+    .set({
+      updated_at: now,
+      last_activity_at: now,
+      ...(last
+        ? {
+            last_message_preview: last.preview,
+            last_message_from_customer: last.fromCustomer,
+            last_message_author_id: last.authorId,
+            last_message_at: last.at,
+          }
+        : {}),
+    })
+    .where('id', '=', c.id)
+    .execute();
   // A note's @mentions (SPEC §11: `@` and the user's email address), recorded by user id.
   const mentioned = m.internal ? await usersByEmail(trx, mentionedEmails(m.body)) : [];
   const data = {

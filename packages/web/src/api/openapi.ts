@@ -946,6 +946,14 @@ export interface paths {
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
                                     };
+                                    lastMessage?: {
+                                        /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                        preview: string;
+                                        /** @description The customer wrote last (the "customer replied" mark) */
+                                        fromCustomer: boolean;
+                                        authorName: string | null;
+                                        at: string;
+                                    } | null;
                                 };
                                 reason: string;
                             } | null;
@@ -1001,6 +1009,14 @@ export interface paths {
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
                                     };
+                                    lastMessage?: {
+                                        /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                        preview: string;
+                                        /** @description The customer wrote last (the "customer replied" mark) */
+                                        fromCustomer: boolean;
+                                        authorName: string | null;
+                                        at: string;
+                                    } | null;
                                 }[];
                                 nextCursor: string | null;
                             }[];
@@ -1160,6 +1176,14 @@ export interface paths {
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
                                 };
+                                lastMessage?: {
+                                    /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                    preview: string;
+                                    /** @description The customer wrote last (the "customer replied" mark) */
+                                    fromCustomer: boolean;
+                                    authorName: string | null;
+                                    at: string;
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -1332,6 +1356,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -1800,6 +1832,14 @@ export interface paths {
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
                                 };
+                                lastMessage?: {
+                                    /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                    preview: string;
+                                    /** @description The customer wrote last (the "customer replied" mark) */
+                                    fromCustomer: boolean;
+                                    authorName: string | null;
+                                    at: string;
+                                } | null;
                             } & {
                                 /** @description Present when the list was searched (q). */
                                 match?: {
@@ -1975,6 +2015,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -2156,6 +2204,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -2332,6 +2388,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -2549,6 +2613,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -2777,6 +2849,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -2998,6 +3078,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -3221,6 +3309,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -3442,6 +3538,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -3666,6 +3770,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -3889,6 +4001,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -4110,6 +4230,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -4331,6 +4459,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -4533,6 +4669,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -4759,6 +4903,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -4978,6 +5130,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -5204,6 +5364,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -6265,6 +6433,14 @@ export interface paths {
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
                                     };
+                                    lastMessage?: {
+                                        /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                        preview: string;
+                                        /** @description The customer wrote last (the "customer replied" mark) */
+                                        fromCustomer: boolean;
+                                        authorName: string | null;
+                                        at: string;
+                                    } | null;
                                 };
                                 problem?: {
                                     type: string;
@@ -11139,6 +11315,14 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -15526,6 +15710,14 @@ export interface paths {
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
                                 };
+                                lastMessage?: {
+                                    /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                    preview: string;
+                                    /** @description The customer wrote last (the "customer replied" mark) */
+                                    fromCustomer: boolean;
+                                    authorName: string | null;
+                                    at: string;
+                                } | null;
                             }[];
                             casesNextCursor: string | null;
                         };
@@ -15710,6 +15902,14 @@ export interface paths {
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
                                 };
+                                lastMessage?: {
+                                    /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                    preview: string;
+                                    /** @description The customer wrote last (the "customer replied" mark) */
+                                    fromCustomer: boolean;
+                                    authorName: string | null;
+                                    at: string;
+                                } | null;
                             }[];
                             casesNextCursor: string | null;
                         };
@@ -15953,6 +16153,14 @@ export interface paths {
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
                                 };
+                                lastMessage?: {
+                                    /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                    preview: string;
+                                    /** @description The customer wrote last (the "customer replied" mark) */
+                                    fromCustomer: boolean;
+                                    authorName: string | null;
+                                    at: string;
+                                } | null;
                             }[];
                             casesNextCursor: string | null;
                         };

@@ -29,6 +29,8 @@ export type CaseView = CaseFacts & {
   tags: string[];
   /** Custom field values; absent where a read does not carry them (the claim and My Work functions' rows). */
   fields?: FieldValues;
+  /** The last public message as cards show it (null before any); absent from the claim functions' rows. */
+  lastMessage?: { preview: string; fromCustomer: boolean; authorName: string | null; at: Date } | null;
 };
 
 export type CaseViewRow = {
@@ -63,11 +65,16 @@ export type CaseViewRow = {
   tags: string[];
   /** Absent from the claim and My Work functions' rows. */
   fields?: Record<string, unknown>;
+  /** Absent from the claim functions' rows. */
+  last_message_preview?: string | null;
+  last_message_from_customer?: boolean | null;
+  last_message_author_name?: string | null;
+  last_message_at?: Date | string | null;
 };
 
 type From = Database & { c: Database['cases'] };
 /** The tables a case view's query reads, by their aliases: callers filter and order on them. */
-type ViewTables = { c: Database['cases']; t: Database['teams']; o: Database['users']; cu: Database['customers'] };
+type ViewTables = { c: Database['cases']; t: Database['teams']; o: Database['users']; cu: Database['customers']; lm: Database['users'] };
 type CaseViewQuery = SelectQueryBuilder<ViewTables, keyof ViewTables, CaseViewRow>;
 
 /** The one SELECT every case read goes through; callers add filters, order and limits. */
@@ -77,6 +84,7 @@ export function selectCaseViews(db: Kysely<Database>): CaseViewQuery {
     .innerJoin('teams as t', 't.id', 'c.team_id')
     .leftJoin('users as o', 'o.id', 'c.owner_id')
     .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
+    .leftJoin('users as lm', 'lm.id', 'c.last_message_author_id')
     .select([
       'c.id',
       'c.reference',
@@ -105,6 +113,10 @@ export function selectCaseViews(db: Kysely<Database>): CaseViewQuery {
       'c.fields',
       'c.priority',
       'c.tags',
+      'c.last_message_preview',
+      'c.last_message_from_customer',
+      'lm.name as last_message_author_name',
+      'c.last_message_at',
       sql<
         string[]
       >`array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id)`.as(
@@ -114,6 +126,16 @@ export function selectCaseViews(db: Kysely<Database>): CaseViewQuery {
 }
 
 const d = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(v));
+
+const lastMessageOfRow = (r: CaseViewRow): CaseView['lastMessage'] =>
+  r.last_message_preview === null || r.last_message_preview === undefined || !r.last_message_at
+    ? null
+    : {
+        preview: r.last_message_preview,
+        fromCustomer: r.last_message_from_customer === true,
+        authorName: r.last_message_author_name ?? null,
+        at: d(r.last_message_at)!,
+      };
 
 export function toCaseView(r: CaseViewRow): CaseView {
   return {
@@ -141,6 +163,7 @@ export function toCaseView(r: CaseViewRow): CaseView {
     priority: priorityOfRank(Number(r.priority)) ?? DEFAULT_PRIORITY,
     tags: r.tags ?? [],
     ...(r.fields ? { fields: r.fields as FieldValues } : {}),
+    ...(r.last_message_preview !== undefined ? { lastMessage: lastMessageOfRow(r) } : {}),
   };
 }
 
