@@ -6,6 +6,7 @@ import { PriorityBadge } from '../features/case-data/priority-badge';
 import { TagList } from '../features/case-data/tag-list';
 import { AgeBadge } from './age-badge';
 import { ChannelIcon } from './channel-icon';
+import { CustomerRepliedMark, LastMessageLine } from './last-message';
 import { StatusChip } from './status-chip';
 
 type CaseCardProps = {
@@ -32,12 +33,14 @@ export function CaseCard({ caseItem, extra, leading, headingLevel = 3 }: CaseCar
           <StatusChip status={caseItem.status} />
           <PriorityBadge priority={caseItem.priority} />
           <AgeBadge createdAt={caseItem.createdAt} status={caseItem.status} />
+          {caseItem.lastMessage?.fromCustomer ? <CustomerRepliedMark /> : null}
         </div>
         <Title className="case-card-title" id={`case-${caseItem.id}-title`}>
           <Link to={`/cases/${caseItem.id}`} className="case-card-link" data-case-card="">
             {caseItem.subject || '(no subject)'}
           </Link>
         </Title>
+        {caseItem.lastMessage ? <LastMessageLine message={caseItem.lastMessage} /> : null}
         <dl className="case-card-meta">
           <div>
             <dt>Customer</dt>

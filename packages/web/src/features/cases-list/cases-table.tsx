@@ -10,6 +10,7 @@ import { CaseActionsMenu } from '../case-actions/case-actions-menu';
 import { PriorityBadge } from '../case-data/priority-badge';
 import { TagList } from '../case-data/tag-list';
 import { SearchSnippet } from './search-snippet';
+import { CustomerRepliedMark, LastMessageLine } from '../../components/last-message';
 
 /** The server's sort orders (GET /cases `sort`): newest first, most urgent first, or a search's best match first. */
 export type ListSort = 'created' | 'updated' | 'priority' | 'relevance';
@@ -125,7 +126,14 @@ export function CasesTable({ cases, sort, onSort, selected, onToggle, selectionD
                       {item.subject || '(no subject)'}
                     </Link>
                   </div>
-                  {item.match ? <SearchSnippet match={item.match} /> : null}
+                  {item.match ? (
+                    <SearchSnippet match={item.match} />
+                  ) : item.lastMessage ? (
+                    <div className="row-last-message">
+                      {item.lastMessage.fromCustomer ? <CustomerRepliedMark /> : null}
+                      <LastMessageLine message={item.lastMessage} compact />
+                    </div>
+                  ) : null}
                 </td>
                 <td className="col-customer" title={customerName(item)}>
                   {customerName(item)}
