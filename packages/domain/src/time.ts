@@ -136,3 +136,28 @@ export function wallClockFormatter(zone: string): (instant: Date) => string {
     return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
   };
 }
+
+/** The quick wake-up choices of the Set waiting dialog, in the order offered. */
+export const WAKE_CHOICES = ['in_an_hour', 'tomorrow_9', 'next_monday_9'] as const;
+export type WakeChoice = (typeof WAKE_CHOICES)[number];
+
+/** The local calendar date `days` after the date of `instant` in `zone`, with its weekday (0 Sunday … 6 Saturday). */
+function localDateAfter(instant: Date, zone: string, days: number): { year: number; month: number; day: number; weekday: number } {
+  const p = localParts(instant, zone);
+  const d = new Date(Date.UTC(p.year, p.month - 1, p.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() };
+}
+
+/**
+ * When a quick choice wakes a waiting case, seen from `now` by someone in `zone`: in an hour is
+ * sixty minutes of real time (across a clock change too); tomorrow 9:00 and next Monday 9:00 are
+ * wall-clock times on the user's calendar (next Monday is never today: on a Monday it is a week
+ * on). A 9:00 a clock change skips becomes the moment the clocks jump to (zonedTimeToInstant).
+ */
+export function wakeTime(choice: WakeChoice, now: Date, zone: string): Date {
+  if (choice === 'in_an_hour') return new Date(now.getTime() + 3_600_000);
+  const today = localDateAfter(now, zone, 0);
+  const days = choice === 'tomorrow_9' ? 1 : (8 - today.weekday) % 7 || 7;
+  const d = localDateAfter(now, zone, days);
+  return zonedTimeToInstant(d.year, d.month, d.day, 9, 0, zone);
+}

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { LIMITS } from '@casework/domain';
+import { LIMITS, WAKE_CHOICES, wakeTime, type WakeChoice } from '@casework/domain';
 import { useTimeZone } from '../../api/queries';
 import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
@@ -9,13 +9,32 @@ import type { ActionDialogProps } from './action-dialog';
 import { ResolveFields, useResolveForm } from './resolve-fields';
 import { MissingRequiredNotice } from '../case-fields/required-notice';
 
-/** Set waiting with an optional wake time, entered as wall time in the user's zone. */
+const WAKE_LABEL: Record<WakeChoice, string> = {
+  in_an_hour: 'In an hour',
+  tomorrow_9: 'Tomorrow 9:00',
+  next_monday_9: 'Next Monday 9:00',
+};
+
+/** "Thu 11 Jun, 09:00" in the user's zone: what a quick choice means. */
+const choiceWhen = (at: Date, timeZone: string) =>
+  at.toLocaleString(undefined, { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+/**
+ * Set waiting with an optional wake time: a quick choice (in an hour, tomorrow 9:00, next Monday
+ * 9:00 in the user's zone: the domain's wakeTime) fills the date field, which can also be set by hand.
+ */
 export function WaitDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialogProps) {
   const timeZone = useTimeZone();
   const [wakeLocal, setWakeLocal] = useState('');
   const [error, setError] = useState<string | null>(null);
   const fieldId = useId();
-  const min = utcToZonedLocal(Date.now(), timeZone);
+  const [now] = useState(() => new Date());
+  const [chosen, setChosen] = useState<WakeChoice | null>(null);
+  const min = utcToZonedLocal(now.getTime(), timeZone);
+  const choices = WAKE_CHOICES.map((choice) => {
+    const at = wakeTime(choice, now, timeZone);
+    return { choice, at, local: utcToZonedLocal(at.getTime(), timeZone) };
+  });
 
   function submit() {
     if (!wakeLocal) return onConfirm({});
@@ -39,6 +58,27 @@ export function WaitDialog({ caseItem, busy, onCancel, onConfirm }: ActionDialog
         </FormButtons>
       }
     >
+      <fieldset className="segmented-field">
+        <legend>Quick choices</legend>
+        <div className="wake-choices">
+          {choices.map(({ choice, at, local }) => (
+            <button
+              key={choice}
+              type="button"
+              className="wake-choice"
+              aria-pressed={chosen === choice && wakeLocal === local}
+              onClick={() => {
+                setChosen(choice);
+                setWakeLocal(local);
+                setError(null);
+              }}
+            >
+              <span className="wake-choice-label">{WAKE_LABEL[choice]}</span>
+              <span className="wake-choice-when">{choiceWhen(at, timeZone)}</span>
+            </button>
+          ))}
+        </div>
+      </fieldset>
       <div className="field">
         <label htmlFor={fieldId}>Wake up at (optional)</label>
         <input
