@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api/client';
 import { keys, useTimeZone } from '../api/queries';
@@ -15,7 +15,10 @@ import { Collaborators } from '../features/case/collaborators';
 import { CaseViewers } from '../features/case/case-viewers';
 import { Conversation } from '../features/case/conversation';
 import { EventHistory } from '../features/case/event-history';
-import { ReplyBox } from '../features/case/reply-box';
+import { ReplyBox, type ReplyBoxHandle } from '../features/case/reply-box';
+import { ShortcutsButton, ShortcutsDialog, type Shortcut } from '../components/shortcuts-dialog';
+import { usePageKeys } from '../lib/page-keys';
+import type { Case } from '../api/types';
 import { CaseFieldsPanel } from '../features/case-fields/case-fields-panel';
 import { canEditCase } from '../features/case-data/case-data-api';
 import { ChangeCustomerDialog, EditCaseDialog } from '../features/case-data/case-edit-dialogs';
@@ -40,6 +43,21 @@ export function CasePage() {
   });
   const caseItem = query.data;
   usePageTitle(caseItem ? `${caseItem.reference} · ${caseItem.subject}` : 'Case');
+  const navigate = useNavigate();
+  const reply = useRef<ReplyBoxHandle>(null);
+  const [help, setHelp] = useState(false);
+  const allowed = (action: Case['actions'][number]) => (caseItem?.actions.includes(action) ? caseItem : undefined);
+  const messageable = allowed('message');
+  const waitable = allowed('set_waiting');
+  const resolvable = allowed('resolve');
+  usePageKeys({
+    r: messageable && (() => reply.current?.start('reply')),
+    n: messageable && (() => reply.current?.start('note')),
+    w: waitable && (() => perform(waitable, 'set_waiting')),
+    e: resolvable && (() => perform(resolvable, 'resolve')),
+    esc: () => (location.key === 'default' ? navigate('/cases') : navigate(-1)),
+    '?': () => setHelp(true),
+  });
 
   useEffect(() => {
     if (location.hash === '#reply' && caseItem) document.getElementById('reply')?.querySelector('textarea')?.focus();
@@ -70,9 +88,12 @@ export function CasePage() {
 
   return (
     <div className="page page-case">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <Link to="/cases">Cases</Link> <span aria-hidden="true">/</span> <span>{caseItem.reference}</span>
-      </nav>
+      <div className="case-topline">
+        <nav className="breadcrumbs" aria-label="Breadcrumb">
+          <Link to="/cases">Cases</Link> <span aria-hidden="true">/</span> <span>{caseItem.reference}</span>
+        </nav>
+        <ShortcutsButton onClick={() => setHelp(true)} />
+      </div>
       <header className="case-header">
         <div className="case-header-text">
           <div className="case-header-meta">
@@ -129,7 +150,13 @@ export function CasePage() {
             <h2 id="conversation-title">Conversation</h2>
             <Conversation caseItem={caseItem} timeZone={timeZone} />
             {caseItem.actions.includes('message') ? (
-              <ReplyBox caseItem={caseItem} changed={collision.changed} onSent={collision.acknowledge} markOwn={collision.markOwn} />
+              <ReplyBox
+                handle={reply}
+                caseItem={caseItem}
+                changed={collision.changed}
+                onSent={collision.acknowledge}
+                markOwn={collision.markOwn}
+              />
             ) : (
               <p className="muted reply-disabled">You cannot reply on this case.</p>
             )}
@@ -168,6 +195,25 @@ export function CasePage() {
       {editing === 'customer' ? (
         <ChangeCustomerDialog caseItem={caseItem} markOwn={collision.markOwn} onClose={() => setEditing(null)} />
       ) : null}
+      {help ? <ShortcutsDialog shortcuts={caseShortcuts(caseItem)} onClose={() => setHelp(false)} /> : null}
     </div>
   );
+}
+
+/** The case page's keys for the `?` overlay: only those the user may use on this case now. */
+function caseShortcuts(caseItem: Case): Shortcut[] {
+  const can = (action: Case['actions'][number]) => caseItem.actions.includes(action);
+  return [
+    ...(can('message')
+      ? ([
+          ['r', 'Write a reply to the customer'],
+          ['n', 'Write an internal note'],
+          ['/', 'In the reply box, at the start of a line: insert a canned reply'],
+        ] as Shortcut[])
+      : []),
+    ...(can('set_waiting') ? ([['w', 'Set the case to waiting']] as Shortcut[]) : []),
+    ...(can('resolve') ? ([['e', 'Resolve the case']] as Shortcut[]) : []),
+    ['Esc', 'Back to the list'],
+    ['?', 'Show this help'],
+  ];
 }

@@ -17,7 +17,8 @@ import { apiQuery, hasFilters, type FilterKey } from '../features/cases-list/fil
 import { ExportButton } from '../features/cases-list/export-button';
 import { usePageTitle } from '../lib/use-page-title';
 import { CasesTable, type ListSort } from '../features/cases-list/cases-table';
-import { useListKeys } from '../features/cases-list/use-list-keys';
+import { LIST_SHORTCUTS, useListKeys } from '../features/cases-list/use-list-keys';
+import { ShortcutsButton, ShortcutsDialog } from '../components/shortcuts-dialog';
 import { useListLayout, type ListLayout } from '../features/cases-list/use-layout';
 import { ViewDialog } from '../features/views/view-dialog';
 import { ViewsNav } from '../features/views/views-nav';
@@ -36,7 +37,9 @@ export function CasesListPage() {
   usePageTitle(view ? view.name : 'Cases');
   const { layout, canChoose, choose } = useListLayout(me?.id);
   const [dialog, setDialog] = useState<'save' | 'edit' | null>(null);
-  useListKeys();
+  const [help, setHelp] = useState(false);
+  const onHelp = useCallback(() => setHelp(true), []);
+  useListKeys(onHelp);
 
   const list = useInfiniteQuery({
     queryKey: keys.caseList(query),
@@ -87,6 +90,7 @@ export function CasesListPage() {
               {changed ? <span className="view-changed"> (changed)</span> : null}
             </h1>
             <div className="page-actions">
+              <ShortcutsButton onClick={onHelp} />
               {canChoose ? <LayoutToggle layout={layout} onChange={choose} /> : null}
               {view?.editable ? (
                 <Button size="sm" onClick={() => setDialog('edit')}>
@@ -106,6 +110,7 @@ export function CasesListPage() {
               ) : null}
             </div>
           </div>
+          {help ? <ShortcutsDialog shortcuts={LIST_SHORTCUTS} onClose={() => setHelp(false)} /> : null}
           <FilterBar params={params} onChange={onChange} />
           <div className="list-summary">
             {cases.length > 0 ? (

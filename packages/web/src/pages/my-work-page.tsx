@@ -7,8 +7,8 @@ import { ErrorState } from '../components/empty-state';
 import { LoadingState } from '../components/spinner';
 import { useToast } from '../components/toast';
 import { NextCasePanel } from '../features/my-work/next-case-panel';
-import { ShortcutsDialog } from '../features/my-work/shortcuts-dialog';
-import { useWorkShortcuts } from '../features/my-work/use-work-shortcuts';
+import { ShortcutsButton, ShortcutsDialog } from '../components/shortcuts-dialog';
+import { useWorkShortcuts, workShortcuts } from '../features/my-work/use-work-shortcuts';
 import { WorkSection } from '../features/my-work/work-section';
 import { SECTION_KEYS } from '@casework/domain';
 import { usePageTitle } from '../lib/use-page-title';
@@ -61,9 +61,7 @@ export function MyWorkPage() {
     <div className="page page-my-work">
       <div className="page-header">
         <h1>My Work</h1>
-        <button type="button" className="link-btn" onClick={onHelp} aria-keyshortcuts="?">
-          Keyboard shortcuts <kbd>?</kbd>
-        </button>
+        <ShortcutsButton onClick={onHelp} />
       </div>
       {work.isPending ? <LoadingState label="Loading your work…" /> : null}
       {work.isError ? <ErrorState error={work.error} onRetry={() => void work.refetch()} /> : null}
@@ -83,7 +81,7 @@ export function MyWorkPage() {
           </div>
         </>
       ) : null}
-      {help ? <ShortcutsDialog canClaim={hasPermission(me, 'case.claim')} onClose={() => setHelp(false)} /> : null}
+      {help ? <ShortcutsDialog shortcuts={workShortcuts(hasPermission(me, 'case.claim'))} onClose={() => setHelp(false)} /> : null}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { LIMITS } from '@casework/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
@@ -12,7 +12,11 @@ import { useMentionPicker } from '../notifications/mention-picker';
 import { CannedPicker } from '../canned-replies/canned-picker';
 import { renderCannedReply, type CannedReply } from '../canned-replies/canned-api';
 
+/** What the case page's keys ask of the box: start a reply (r) or an internal note (n). */
+export type ReplyBoxHandle = { start: (kind: 'reply' | 'note') => void };
+
 type Props = {
+  handle?: Ref<ReplyBoxHandle>;
   caseItem: Case;
   changed: boolean;
   onSent: () => void;
@@ -20,7 +24,7 @@ type Props = {
 };
 
 /** Reply to the customer or add an internal note; warns first if the case changed meanwhile. */
-export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
+export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) {
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -34,6 +38,13 @@ export function ReplyBox({ caseItem, changed, onSent, markOwn }: Props) {
   const warn = !internal && problem;
   const textarea = useRef<HTMLTextAreaElement>(null);
   const mentions = useMentionPicker({ caseId: caseItem.id, enabled: internal, value: body, setValue: setBody, textarea });
+  useImperativeHandle(handle, () => ({
+    start(kind) {
+      setInternal(kind === 'note');
+      textarea.current?.focus();
+      textarea.current?.scrollIntoView({ block: 'nearest' });
+    },
+  }));
   /** The open canned-reply picker: where its text goes, and whether a typed "/" opened it. */
   const [picker, setPickerState] = useState<{ at: number; slash: boolean } | null>(null);
   // The picker as of now: its input's blur when it is removed after a pick must not read a stale one.

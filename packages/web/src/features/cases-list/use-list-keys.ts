@@ -1,8 +1,21 @@
-import { useEffect } from 'react';
+import type { Shortcut } from '../../components/shortcuts-dialog';
+import { usePageKeys } from '../../lib/page-keys';
 
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || Boolean(target.closest('[role="menu"]'));
+/** The Cases list keys for the `?` overlay. */
+export const LIST_SHORTCUTS: Shortcut[] = [
+  ['j', 'Focus the next case'],
+  ['k', 'Focus the previous case'],
+  ['Enter', 'Open the focused case'],
+  ['x', 'Select or unselect the focused case'],
+  ['/', 'Search the cases'],
+  ['?', 'Show this help'],
+];
+
+/** Puts the focus in the list's search field. */
+function focusSearch() {
+  const field = document.querySelector<HTMLInputElement>('main .filter-search input');
+  field?.focus();
+  field?.select();
 }
 
 /** The list's case links (table rows or cards), in order, that are shown. */
@@ -25,21 +38,10 @@ function toggleFocused() {
   if (box && !box.disabled) box.click();
 }
 
-/** Cases list keys: j/k move between cases (rows or cards), x selects the focused one; Enter opens it natively (a link). */
-export function useListKeys(): void {
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (isTyping(event.target) || document.body.classList.contains('has-modal')) return;
-      if (event.key === 'j' || event.key === 'k') {
-        event.preventDefault();
-        move(event.key === 'j' ? 1 : -1);
-      } else if (event.key === 'x') {
-        event.preventDefault();
-        toggleFocused();
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, []);
+/**
+ * Cases list keys: j/k move between cases (rows or cards), x selects the focused one, / searches,
+ * ? shows them; Enter opens the focused case natively (a link).
+ */
+export function useListKeys(onHelp: () => void): void {
+  usePageKeys({ j: () => move(1), k: () => move(-1), x: toggleFocused, '/': focusSearch, '?': onHelp });
 }

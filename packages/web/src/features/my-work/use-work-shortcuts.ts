@@ -1,10 +1,18 @@
 import { useEffect } from 'react';
+import type { Shortcut } from '../../components/shortcuts-dialog';
+import { isTyping } from '../../lib/page-keys';
 
 type Shortcuts = { onClaim: () => void; onHelp: () => void };
 
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || Boolean(target.closest('[role="menu"]'));
+/** The My Work keys for the `?` overlay; `c` only for someone who may claim. */
+export function workShortcuts(canClaim: boolean): Shortcut[] {
+  return [
+    ...(canClaim ? ([['c', 'Claim the next unassigned case']] as Shortcut[]) : []),
+    ['j', 'Focus the next case card'],
+    ['k', 'Focus the previous case card'],
+    ['Enter', 'Open the focused case'],
+    ['?', 'Show this help'],
+  ];
 }
 
 /** Moves focus to the previous/next case card link on the page. */
