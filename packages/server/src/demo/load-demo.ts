@@ -11,6 +11,7 @@ import { demoTime, randomSpec } from './demo-plan.ts';
 import { scriptedSpecs } from './demo-scripted.ts';
 import { buildCase, type BuiltCase } from './demo-build.ts';
 import { seededRng } from './demo-rng.ts';
+import { demoFields, demoPriority, demoTags, insertDemoSetup } from './demo-case-data.ts';
 
 export type DemoLogin = { email: string; password: string; role: string; name: string };
 
@@ -43,6 +44,16 @@ export async function loadDemo(deps: { db: Db; clock: Clock; log: Logger }): Pro
     return r;
   };
   const built = specs.map((spec) => buildCase(spec, { rng, now, userIds, teamIds, customers, reference }));
+  // Priorities, tags and field values from their own sequence, so the cases' stories stay as they are.
+  const dataRng = seededRng(0x7461);
+  for (const b of built) {
+    const subject = b.row.subject as string;
+    Object.assign(b.row, {
+      priority: demoPriority(dataRng),
+      tags: demoTags(subject, dataRng),
+      fields: JSON.stringify(demoFields(subject, dataRng)),
+    });
+  }
 
   await deps.db.kysely.transaction().execute(async (trx) => {
     await refuseNonEmpty(trx);
@@ -76,6 +87,7 @@ export async function loadDemo(deps: { db: Db; clock: Clock; log: Logger }): Pro
       .insertInto('team_members')
       .values(USERS.flatMap((u) => u.teams.map((k) => ({ team_id: teamIds[k]!, user_id: userIds[u.key]!, created_at: since }))))
       .execute();
+    await insertDemoSetup(trx, { teamIds: teamIds as Record<(typeof TEAM_KEYS)[number], string>, userIds }, since);
     await insertContent(trx, built, customers);
   });
   deps.log.info({ cases: built.length, ms: Math.round(performance.now() - started) }, 'demo organisation loaded');

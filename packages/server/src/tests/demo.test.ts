@@ -213,6 +213,29 @@ describe.each(DB_KINDS)('demo organisation (%s)', (kind) => {
     expect(sections.waiting!.cases.some((c: Row) => c.wakeAt !== null)).toBe(true);
   });
 
+  it('shows tags, priorities, field values, canned replies and saved views through the API', async () => {
+    const agent = logins.find((l) => l.role === 'agent')!;
+    const a = await login(t, agent.email, agent.password);
+    const tags = await call(t, a, 'GET', '/api/v1/tags');
+    expect(tags.statusCode).toBe(200);
+    expect(tags.data.tags.map((x: Row) => x.name)).toEqual(expect.arrayContaining(['shipping', 'billing']));
+    const urgent = await call(t, a, 'GET', '/api/v1/cases?priority=urgent&limit=5');
+    expect(urgent.data.cases.length).toBeGreaterThan(0);
+    expect(urgent.data.cases.every((c: Row) => c.priority === 'urgent')).toBe(true);
+    const withOrder = await call(t, a, 'GET', '/api/v1/cases?tag=shipping&limit=50');
+    expect(withOrder.data.cases.some((c: Row) => typeof c.fields.order_number === 'string')).toBe(true);
+    const canned = await call(t, a, 'GET', '/api/v1/canned-replies');
+    const scopes = new Set(canned.data.cannedReplies.map((r: Row) => r.scope));
+    expect([...scopes].sort()).toEqual(['organisation', 'personal', 'team']);
+    const someCase = urgent.data.cases[0];
+    const rendered = await call(t, a, 'POST', `/api/v1/canned-replies/${canned.data.cannedReplies[0].id}/render`, { caseId: someCase.id });
+    expect(rendered.statusCode).toBe(200);
+    expect(rendered.data.body).not.toContain('{{');
+    const views = await call(t, a, 'GET', '/api/v1/views?counts=true');
+    expect(views.data.views.map((v: Row) => v.name)).toEqual(expect.arrayContaining(['My urgent work', 'Open returns']));
+    expect(views.data.views.every((v: Row) => v.count !== null)).toBe(true);
+  });
+
   it('signs every demo login in, and refuses a wrong password', async () => {
     for (const l of logins) {
       const s = await login(t, l.email, l.password);
