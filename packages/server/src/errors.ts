@@ -13,6 +13,9 @@ export type ProblemCode =
   /** Resolving a case whose required custom fields are not set (409, `fields` names them). */
   | 'fields_required'
   | 'conflict'
+  /** An account mail could not be sent: no relay configured (503) or the relay refused it (502). */
+  | 'mail_unavailable'
+  | 'mail_failed'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'

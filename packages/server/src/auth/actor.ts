@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Actor, CaseType } from '@casework/domain';
+import type { Actor, CaseType, TwoFactorPolicy } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 
 /** The signed-in user as every use case sees them: domain actor plus identity. */
@@ -14,6 +14,9 @@ export type AppUser = Actor & {
   channelScope: ChannelScope | null;
   /** When the session ends (null for API tokens, which last until revoked). */
   expiresAt: Date | null;
+  /** The user has a second factor; the organisation's policy on it (migration 024). */
+  twoFactorEnabled: boolean;
+  twoFactorPolicy: TwoFactorPolicy;
 };
 
 type ChannelScope = { channelId: string; teamId: string; type: CaseType };
@@ -43,6 +46,8 @@ type ActorRow = {
   scope_team_id?: string | null;
   scope_type?: string | null;
   expires_at?: Date | string | null;
+  two_factor_enabled: boolean;
+  two_factor_policy: string;
 };
 
 const toUser = (r: ActorRow, via: AppUser['via']): AppUser => ({
@@ -58,6 +63,8 @@ const toUser = (r: ActorRow, via: AppUser['via']): AppUser => ({
   credentialId: r.credential_id,
   channelScope: null,
   expiresAt: r.expires_at ? new Date(r.expires_at) : null,
+  twoFactorEnabled: r.two_factor_enabled,
+  twoFactorPolicy: r.two_factor_policy as TwoFactorPolicy,
 });
 
 /** Narrows a token's user to what its channel allows (the intersection with the user's own rights). */
@@ -78,7 +85,9 @@ const tokenScopeValid = sql`(t.channel_id IS NULL OR (ch.deleted_at IS NULL AND 
 
 const actorColumns = sql`u.id::text AS id, u.email, u.name, u.role_id, u.time_zone, r.permissions,
   array(SELECT tm.team_id::text FROM team_members tm WHERE tm.user_id = u.id ORDER BY tm.team_id) AS team_ids,
-  (SELECT o.time_zone FROM organisation o WHERE o.id = 1) AS org_zone`;
+  (SELECT o.time_zone FROM organisation o WHERE o.id = 1) AS org_zone,
+  u.totp_enabled_at IS NOT NULL AS two_factor_enabled,
+  (SELECT o.two_factor_required FROM organisation o WHERE o.id = 1) AS two_factor_policy`;
 
 /** The active user behind a session id (hashed cookie), if the session is still valid. */
 export async function findSessionUser(db: Kysely<Database>, sessionId: string, now: Date): Promise<AppUser | undefined> {

@@ -13,7 +13,8 @@ const TITLES: Record<number, string> = {
   413: 'Request body too large',
   415: 'Unsupported content type (send JSON)',
   429: 'Too many requests (see Retry-After)',
-  503: 'Not ready',
+  502: 'The mail relay refused or could not be reached',
+  503: 'Not ready, or no mail relay is configured',
 };
 
 /** One problem+json answer for the OpenAPI document (and the response serializer). */

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import '@fastify/cookie';
 import type { AppUser } from '../auth/actor.ts';
+import { twoFactorRequired } from '@casework/domain';
 import { findSessionUser, findTokenUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { Problem, forbidden, unauthenticated } from '../errors.ts';
@@ -115,6 +116,7 @@ async function authorize(req: FastifyRequest, deps: Deps): Promise<void> {
   req.actor = await identify(req, deps);
   if (!req.actor) throw unauthenticated();
   if (req.actor.channelScope && !channelToken) throw channelTokenRefused();
+  if (mustEnrolFirst(req.actor) && req.routeOptions.config?.enrolment !== true) throw enrolmentRequired();
   if (permission === 'authenticated' || permission.startsWith('case:')) return;
   if (permission.startsWith('any:')) {
     const options = permission.slice(4).split('|');
@@ -123,6 +125,23 @@ async function authorize(req: FastifyRequest, deps: Deps): Promise<void> {
   }
   if (!req.actor.permissions.has(permission)) throw forbidden(permission);
 }
+
+/**
+ * A session (never an API token) of a user the organisation's policy requires to have a second
+ * factor they have not set up: until they do, it reaches only the routes marked `enrolment`.
+ */
+const mustEnrolFirst = (u: AppUser) => u.via === 'session' && !u.twoFactorEnabled && twoFactorRequired(u.twoFactorPolicy, u.permissions);
+
+const enrolmentRequired = () =>
+  new Problem(
+    403,
+    'forbidden',
+    'Set up two-factor sign-in first',
+    'Your organisation requires two-factor sign-in. Set it up to continue.',
+    {
+      action: 'two_factor_enrolment',
+    },
+  );
 
 /**
  * Channel-scoped tokens are default-deny: they act only as their channel (its cases), never on

@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import type { TwoFactorPolicy } from '@casework/domain';
 import type { Kysely } from 'kysely';
 import type { RouteModule } from './route-types.ts';
 import type { Database } from '../db/schema.ts';
@@ -13,6 +14,10 @@ const OrganisationSchema = Type.Object({
   autoCloseDays: Type.Integer(),
   maxOpenPerUser: Nullable(Type.Integer()),
   managedTags: Nullable(Type.Array(Type.String(), { description: 'null: free tags; a list: only these tags can be added to cases' })),
+  twoFactorRequired: Type.Union([Type.Literal('off'), Type.Literal('admins'), Type.Literal('everyone')], {
+    description:
+      'Who must sign in with a second factor: off, admins (roles that manage users, teams, roles, channels, tokens or fields) or everyone',
+  }),
 });
 
 const PatchBody = Type.Object(
@@ -31,6 +36,7 @@ const PatchBody = Type.Object(
         }),
       ),
     ),
+    twoFactorRequired: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('admins'), Type.Literal('everyone')])),
   },
   { additionalProperties: false },
 );
@@ -38,7 +44,7 @@ const PatchBody = Type.Object(
 async function readOrganisation(db: Kysely<Database>) {
   const o = await db
     .selectFrom('organisation')
-    .select(['name', 'time_zone', 'auto_close_days', 'max_open_per_user', 'managed_tags'])
+    .select(['name', 'time_zone', 'auto_close_days', 'max_open_per_user', 'managed_tags', 'two_factor_required'])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
   return {
@@ -47,6 +53,7 @@ async function readOrganisation(db: Kysely<Database>) {
     autoCloseDays: o.auto_close_days,
     maxOpenPerUser: o.max_open_per_user,
     managedTags: o.managed_tags,
+    twoFactorRequired: o.two_factor_required as TwoFactorPolicy,
   };
 }
 
@@ -69,7 +76,8 @@ export const organisationRoutes: RouteModule = (app, deps) => {
       config: { permission: 'admin.users' },
       schema: {
         tags,
-        summary: "Change the organisation's name, default time zone, auto-close delay, open-case limit or managed tags (admins)",
+        summary:
+          "Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags or two-factor policy (admins)",
         body: PatchBody,
         response: { 200: OrganisationSchema, ...problems(400, 401, 403) },
       },

@@ -24,6 +24,11 @@ declare module 'fastify' {
     embeddable?: boolean;
     /** The route reads its own bearer token (/metrics): the Authorization header is not an API token there. */
     metricsToken?: boolean;
+    /**
+     * A session whose user must set up a second factor (the organisation requires it, they have
+     * none) may call only routes marked so: their own account and the enrolment (auth-hook.ts).
+     */
+    enrolment?: boolean;
   }
 }
 

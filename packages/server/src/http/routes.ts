@@ -1,6 +1,8 @@
 import type { RouteModule } from './route-types.ts';
 import { authRoutes } from './auth.routes.ts';
 import { accountRoutes } from './accounts.routes.ts';
+import { invitationRoutes } from './invitations.routes.ts';
+import { twoFactorRoutes } from './two-factor.routes.ts';
 import { caseRoutes } from './cases.routes.ts';
 import { caseActionRoutes } from './case-actions.routes.ts';
 import { messageRoutes } from './messages.routes.ts';
@@ -47,6 +49,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   presenceRoutes,
   adminTeamRoutes,
   adminUserRoutes,
+  invitationRoutes,
+  twoFactorRoutes,
   adminRoleRoutes,
   tokenRoutes,
   organisationRoutes,

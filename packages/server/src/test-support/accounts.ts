@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { ParsedMail } from 'mailparser';
 import type { SmtpSink } from './smtp-sink.ts';
 import { eventually } from './eventually.ts';
+import { sql } from 'kysely';
 import { hashPassword } from '../auth/passwords.ts';
 import type { TestApp } from './harness.ts';
 
@@ -60,4 +61,17 @@ export function tokenFromMail(mail: ParsedMail): string {
   const m = /#token=([^\s<>"]+)/.exec(mail.text ?? '');
   if (!m) throw new Error(`no link in mail: ${mail.text}`);
   return decodeURIComponent(m[1]!);
+}
+
+/** A digest of every account table a request could change (nothing may change on a refusal). */
+export async function accountFingerprint(t: TestApp): Promise<string> {
+  const r = await sql<{ f: string }>`SELECT concat_ws('|',
+      (SELECT md5(coalesce(string_agg(row(id, email, name, role_id, password_hash, active, totp_secret, totp_enabled_at, totp_last_step)::text, ',' ORDER BY id), '')) FROM users),
+      (SELECT md5(coalesce(string_agg(row(id, secret_hash, sent_at, expires_at, accepted_at, revoked_at)::text, ',' ORDER BY id), '')) FROM invitations),
+      (SELECT md5(coalesce(string_agg(row(id, used_at)::text, ',' ORDER BY id), '')) FROM password_resets),
+      (SELECT md5(coalesce(string_agg(row(id, used_at)::text, ',' ORDER BY id), '')) FROM recovery_codes),
+      (SELECT count(*) FROM team_members), (SELECT count(*) FROM sessions), (SELECT count(*) FROM pending_sign_ins)) AS f`.execute(
+    t.db.kysely,
+  );
+  return r.rows[0]!.f;
 }

@@ -22,7 +22,14 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
   it('shows the settings to any signed-in user', async () => {
     const r = await call(t, agent, 'GET', '/api/v1/organisation');
     expect(r.statusCode).toBe(200);
-    expect(r.data).toEqual({ name: 'Casework', timeZone: 'UTC', autoCloseDays: 14, maxOpenPerUser: null, managedTags: null });
+    expect(r.data).toEqual({
+      name: 'Casework',
+      timeZone: 'UTC',
+      autoCloseDays: 14,
+      maxOpenPerUser: null,
+      managedTags: null,
+      twoFactorRequired: 'off',
+    });
   });
 
   it('lets only administrators change them', async () => {
@@ -50,7 +57,14 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       maxOpenPerUser: 5,
     });
     expect(r.statusCode).toBe(200);
-    expect(r.data).toEqual({ name: 'Acme Support', timeZone: 'America/New_York', autoCloseDays: 30, maxOpenPerUser: 5, managedTags: null });
+    expect(r.data).toEqual({
+      name: 'Acme Support',
+      timeZone: 'America/New_York',
+      autoCloseDays: 30,
+      maxOpenPerUser: 5,
+      managedTags: null,
+      twoFactorRequired: 'off',
+    });
     expect((await call(t, agent, 'GET', '/api/v1/organisation')).data).toEqual(r.data);
     expect((await call(t, agent, 'GET', '/api/v1/me')).data.timeZone).toBe('America/New_York');
     const cleared = await call(t, admin, 'PATCH', '/api/v1/organisation', { maxOpenPerUser: null });

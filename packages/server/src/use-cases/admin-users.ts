@@ -68,7 +68,7 @@ export async function unknownIds(db: Kysely<Database>, table: 'users' | 'teams',
 }
 
 /** Checks the references and the zone of a user's fields; returns the canonical zone. */
-async function checkFields(
+export async function checkFields(
   db: Kysely<Database>,
   f: { role?: string; teamIds?: string[]; timeZone?: string | null },
 ): Promise<string | null | undefined> {
@@ -84,9 +84,9 @@ async function checkFields(
   return zone;
 }
 
-const dedupe = (ids: string[]) => [...new Set(ids.map((i) => i.toLowerCase()))];
+export const dedupe = (ids: string[]) => [...new Set(ids.map((i) => i.toLowerCase()))];
 
-async function setTeams(trx: Kysely<Database>, userId: string, teamIds: string[]): Promise<void> {
+export async function setTeams(trx: Kysely<Database>, userId: string, teamIds: string[]): Promise<void> {
   await trx.deleteFrom('team_members').where('user_id', '=', userId).execute();
   if (teamIds.length)
     await trx

@@ -1,31 +1,96 @@
 import { sql } from 'kysely';
+import { expiryOf, stepAfterPassword } from '@casework/domain';
 import type { Deps } from '../deps.ts';
-import { findSessionUser, type AppUser } from '../auth/actor.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import { Problem } from '../errors.ts';
 import { randomToken, sha256 } from '../ids.ts';
+import { recordAccountEvent, type RequestOrigin } from './accounts/account-events.ts';
+import { startSession, type StartedSession } from './accounts/sessions.ts';
+import { checkSecondFactor, organisationPolicy } from './accounts/two-factor.ts';
+
+/** A correct password gives a session, or, for a user with a second factor, a pending sign-in that is no session yet. */
+export type SignInResult = { kind: 'session'; session: StartedSession } | { kind: 'second_factor'; token: string; expires: Date };
+
+const failed = () => new Problem(401, 'unauthenticated', 'Sign-in failed', 'The email or password is not correct.');
 
 /**
- * Signs in with email and password: a new session whose token (shown once, for the cookie) is
- * stored only as its hash. A wrong email, a wrong password and a deactivated user fail alike.
+ * Signs in with email and password. A wrong email, a wrong password and a deactivated user fail
+ * alike. What follows a correct password is the domain's (`stepAfterPassword`): a session (one
+ * that may only enrol when the policy requires a second factor the user lacks, see the auth
+ * hook), or a pending sign-in, stored hashed, valid a few minutes, that only the code completes.
  */
-export async function signIn(
-  deps: Deps,
-  input: { email: string; password: string },
-): Promise<{ token: string; expires: Date; user: AppUser }> {
-  const now = deps.clock.now();
+export async function signIn(deps: Deps, input: { email: string; password: string }, origin: RequestOrigin): Promise<SignInResult> {
   const user = await deps.db.kysely
     .selectFrom('users')
-    .select(['id', 'password_hash', 'active'])
-    .where(sql`lower(email)`, '=', input.email.trim().toLowerCase())
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['users.id', 'users.password_hash', 'users.active', 'users.totp_enabled_at', 'roles.permissions'])
+    .where(sql`lower(users.email)`, '=', input.email.trim().toLowerCase())
     .executeTakeFirst();
   const ok = await verifyPassword(user?.active ? user.password_hash : null, input.password);
-  if (!user || !ok) throw new Problem(401, 'unauthenticated', 'Sign-in failed', 'The email or password is not correct.');
-  const token = randomToken('', 32);
-  const expires = new Date(now.getTime() + deps.config.sessionDays * 86_400_000);
-  await deps.db.kysely
-    .insertInto('sessions')
-    .values({ id: sha256(token), user_id: user.id, created_at: now, expires_at: expires, last_seen_at: now })
-    .execute();
-  return { token, expires, user: (await findSessionUser(deps.db.kysely, sha256(token), now))! };
+  if (!user || !ok) {
+    recordAccountEvent(deps, { type: 'sign_in.failed', userId: user?.id ?? null, reason: 'wrong_password' }, origin);
+    throw failed();
+  }
+  const step = stepAfterPassword(
+    { twoFactorEnabled: user.totp_enabled_at !== null, permissions: new Set(user.permissions) },
+    await organisationPolicy(deps.db.kysely),
+  );
+  if (step === 'second_factor') {
+    const now = deps.clock.now();
+    const token = randomToken('', 32);
+    const expires = expiryOf('pending_sign_in', now);
+    await deps.db.kysely
+      .insertInto('pending_sign_ins')
+      .values({ id: sha256(token), user_id: user.id, created_at: now, expires_at: expires })
+      .execute();
+    recordAccountEvent(deps, { type: 'sign_in.second_factor_needed', userId: user.id }, origin);
+    return { kind: 'second_factor', token, expires };
+  }
+  recordAccountEvent(deps, { type: 'sign_in.succeeded', userId: user.id, method: 'password' }, origin);
+  return { kind: 'session', session: await startSession(deps, user.id) };
+}
+
+/**
+ * Completes a pending sign-in with a TOTP or recovery code: a session, and the pending state is
+ * gone. Wrong codes count against the user (429 past the domain's limit); an expired or unknown
+ * pending sign-in must start again with the password.
+ */
+export async function completeSignIn(
+  deps: Deps,
+  pendingToken: string | undefined,
+  code: string,
+  origin: RequestOrigin,
+): Promise<StartedSession> {
+  const db = deps.db.kysely;
+  const now = deps.clock.now();
+  const pending = pendingToken
+    ? await db
+        .selectFrom('pending_sign_ins')
+        .select(['id', 'user_id'])
+        .where('id', '=', sha256(pendingToken))
+        .where('expires_at', '>', now)
+        .executeTakeFirst()
+    : undefined;
+  if (!pending) {
+    recordAccountEvent(deps, { type: 'sign_in.failed', userId: null, reason: 'pending_expired' }, origin);
+    throw new Problem(401, 'unauthenticated', 'Sign in again', 'Your sign-in has expired. Enter your email and password again.');
+  }
+  let result: Awaited<ReturnType<typeof checkSecondFactor>>;
+  try {
+    result = await checkSecondFactor(deps, pending.user_id, code);
+  } catch (err) {
+    if (err instanceof Problem && err.status === 429)
+      recordAccountEvent(deps, { type: 'sign_in.failed', userId: pending.user_id, reason: 'too_many_codes' }, origin);
+    throw err;
+  }
+  if (!result.ok) {
+    recordAccountEvent(deps, { type: 'sign_in.failed', userId: pending.user_id, reason: 'wrong_code' }, origin);
+    throw new Problem(401, 'unauthenticated', 'Sign-in failed', 'The code is not correct.', {
+      fields: [{ field: 'code', message: 'is not correct' }],
+    });
+  }
+  const gone = await db.deleteFrom('pending_sign_ins').where('id', '=', pending.id).returning('id').executeTakeFirst();
+  if (!gone) throw new Problem(401, 'unauthenticated', 'Sign in again', 'Your sign-in has expired. Enter your email and password again.');
+  recordAccountEvent(deps, { type: 'sign_in.succeeded', userId: pending.user_id, method: result.method }, origin);
+  return startSession(deps, pending.user_id);
 }

@@ -1,4 +1,4 @@
-import { canonicalTimeZone, readTags } from '@casework/domain';
+import { canonicalTimeZone, readTags, type TwoFactorPolicy } from '@casework/domain';
 import type { Deps } from '../deps.ts';
 import { invalid } from '../errors.ts';
 
@@ -8,6 +8,7 @@ export type OrganisationPatch = {
   autoCloseDays?: number;
   maxOpenPerUser?: number | null;
   managedTags?: string[] | null;
+  twoFactorRequired?: TwoFactorPolicy;
 };
 
 /**
@@ -32,6 +33,7 @@ export async function updateOrganisation(deps: Deps, patch: OrganisationPatch): 
       ...(patch.autoCloseDays !== undefined ? { auto_close_days: patch.autoCloseDays } : {}),
       ...(patch.maxOpenPerUser !== undefined ? { max_open_per_user: patch.maxOpenPerUser } : {}),
       ...(managed !== undefined ? { managed_tags: managed } : {}),
+      ...(patch.twoFactorRequired !== undefined ? { two_factor_required: patch.twoFactorRequired } : {}),
     })
     .where('id', '=', 1)
     .execute();

@@ -1,0 +1,17 @@
+import type { Deps } from '../../deps.ts';
+import { findSessionUser, type AppUser } from '../../auth/actor.ts';
+import { randomToken, sha256 } from '../../ids.ts';
+
+export type StartedSession = { token: string; expires: Date; user: AppUser };
+
+/** A new session for the user: its token (shown once, for the cookie) is stored only as its hash. */
+export async function startSession(deps: Deps, userId: string): Promise<StartedSession> {
+  const now = deps.clock.now();
+  const token = randomToken('', 32);
+  const expires = new Date(now.getTime() + deps.config.sessionDays * 86_400_000);
+  await deps.db.kysely
+    .insertInto('sessions')
+    .values({ id: sha256(token), user_id: userId, created_at: now, expires_at: expires, last_seen_at: now })
+    .execute();
+  return { token, expires, user: (await findSessionUser(deps.db.kysely, sha256(token), now))! };
+}
