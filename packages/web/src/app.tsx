@@ -20,6 +20,11 @@ import { CustomerPage } from './pages/customer-page';
 import { CannedRepliesPage } from './pages/canned-replies-page';
 import { CustomersPage } from './pages/customers-page';
 import { LoginPage } from './pages/login-page';
+import { ForgotPasswordPage } from './pages/forgot-password-page';
+import { ResetPasswordPage } from './pages/reset-password-page';
+import { InvitationPage } from './pages/invitation-page';
+import { TwoFactorEnrolPage } from './pages/two-factor-enrol-page';
+import { SecurityPage } from './pages/security-page';
 import { MyWorkPage } from './pages/my-work-page';
 import { NewCasePage } from './pages/new-case-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -33,7 +38,7 @@ function UnauthorizedRedirect() {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       const { pathname, search, hash } = window.location;
-      if (pathname.startsWith('/login')) return;
+      if (['/login', '/forgot-password', '/reset-password', '/invitation'].some((p) => pathname.startsWith(p))) return;
       navigate(`/login?next=${encodeURIComponent(pathname + search + hash)}`, { replace: true });
     });
   }, [navigate]);
@@ -47,12 +52,17 @@ export function App() {
       <CaseActionsProvider>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
+          <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+          <Route path="/reset-password" element={<ResetPasswordPage />} />
+          <Route path="/invitation" element={<InvitationPage />} />
+          <Route path="/two-factor/setup" element={<TwoFactorEnrolPage />} />
           <Route element={<AppShell />}>
             <Route index element={<MyWorkPage />} />
             <Route path="cases" element={<CasesListPage />} />
             <Route path="cases/new" element={<NewCasePage />} />
             <Route path="cases/:id" element={<CasePage />} />
             <Route path="customers" element={<CustomersPage />} />
+            <Route path="account/security" element={<SecurityPage />} />
             <Route path="customers/:id" element={<CustomerPage />} />
             <Route path="reports" element={<ReportsPage />} />
             <Route path="notifications" element={<NotificationsPage />} />

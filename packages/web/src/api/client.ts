@@ -176,7 +176,8 @@ export const api = {
   put: <P extends PathsFor<'put'>>(path: NoInfer<UrlFor<P>>, body?: Body<P, 'put'>) => request<Answer<P, 'put'>>('PUT', path, body ?? {}),
   patch: <P extends PathsFor<'patch'>>(path: NoInfer<UrlFor<P>>, body?: Body<P, 'patch'>) =>
     request<Answer<P, 'patch'>>('PATCH', path, body ?? {}),
-  delete: <P extends PathsFor<'delete'> = PathsFor<'delete'>>(path: NoInfer<UrlFor<P>>) => request<Answer<P, 'delete'>>('DELETE', path),
+  delete: <P extends PathsFor<'delete'> = PathsFor<'delete'>>(path: NoInfer<UrlFor<P>>, body?: Body<P, 'delete'>) =>
+    request<Answer<P, 'delete'>>('DELETE', path, body),
 };
 
 /** Builds a query string, leaving out empty values. */

@@ -1,10 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api/client';
 import { keys } from '../api/queries';
 import { Button } from '../components/button';
 import { usePageTitle } from '../lib/use-page-title';
+import { SecondFactorStep } from '../features/accounts/second-factor-step';
 
 /** Only same-site paths are allowed as a post-login destination. */
 function safeNext(next: string | null): string {
@@ -39,6 +40,18 @@ export function LoginPage() {
   const passwordId = useId();
   const errorId = useId();
   const expired = params.has('next');
+  const [step, setStep] = useState<'password' | 'code'>('password');
+  if (step === 'code') {
+    return (
+      <SecondFactorStep
+        onSignedIn={() => navigate(safeNext(params.get('next')), { replace: true })}
+        onRestart={(why) => {
+          setStep('password');
+          setError(why);
+        }}
+      />
+    );
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -51,6 +64,12 @@ export function LoginPage() {
     try {
       const me = await api.post<'/auth/login'>('/auth/login', { email: email.trim(), password }, { allowUnauthenticated: true });
       client.clear();
+      if (me && typeof me === 'object' && 'mfaRequired' in me) {
+        setPassword('');
+        setBusy(false);
+        setStep('code');
+        return;
+      }
       if (me && typeof me === 'object' && 'permissions' in me) client.setQueryData(keys.me, me);
       navigate(safeNext(params.get('next')), { replace: true });
     } catch (caught) {
@@ -88,7 +107,12 @@ export function LoginPage() {
             />
           </div>
           <div className="field">
-            <label htmlFor={passwordId}>Password</label>
+            <div className="label-row">
+              <label htmlFor={passwordId}>Password</label>
+              <Link to="/forgot-password" className="label-link">
+                Forgot password?
+              </Link>
+            </div>
             <input
               id={passwordId}
               type="password"

@@ -3,6 +3,7 @@ import { LIMITS } from '@casework/domain';
 import { api } from '../../api/client';
 import { keys, useRoles, useTeams } from '../../api/queries';
 import type { User } from '../../api/types';
+import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { FormButtons } from '../../components/form-buttons';
 import { TimeZoneSelect } from '../../components/time-zone-select';
@@ -136,6 +137,19 @@ export function UserDialog({ user, onClose }: { user: User | null; onClose: () =
           {teams.data?.length === 0 ? <p className="muted">No teams yet.</p> : null}
         </div>
       </fieldset>
+      {user ? (
+        <div className="field">
+          <Button
+            size="sm"
+            onClick={() =>
+              void run(() => api.delete<'/users/{id}/2fa'>(`/users/${user.id}/2fa`), `Two-factor sign-in of ${user.name} reset`)
+            }
+          >
+            Reset two-factor sign-in
+          </Button>
+          <p className="field-hint">For a lost phone: they sign in with their password and set it up again.</p>
+        </div>
+      ) : null}
       {user ? (
         <label className="check">
           <input type="checkbox" checked={active} onChange={(event) => setActive(event.target.checked)} />

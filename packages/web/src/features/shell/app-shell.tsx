@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { Navigate, NavLink, Outlet, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../../api/client';
 import { hasAnyAdmin, hasPermission, useMe, useOrganisation } from '../../api/queries';
@@ -18,13 +18,15 @@ import { cannedUser } from '../canned-replies/canned-api';
 /** Signed-in layout: skip link, header with navigation and the user, then the page. */
 export function AppShell() {
   const me = useMe();
-  useLiveEvents(me.isSuccess);
+  const mustEnrol = Boolean(me.data?.twoFactor.required && !me.data.twoFactor.enabled);
+  useLiveEvents(me.isSuccess && !mustEnrol);
   useDeliveryNotices(me.data?.id);
   useDesktopNotifications(me.isSuccess);
 
   if (me.isPending || (me.isError && me.error instanceof ApiError && me.error.status === 401)) {
     return <LoadingState label="Loading Casework…" />;
   }
+  if (mustEnrol) return <Navigate to="/two-factor/setup" replace />;
   if (me.isError) {
     return (
       <main className="page">
@@ -105,6 +107,9 @@ function Header() {
               {zone}
             </button>
           </div>
+          <NavLink to="/account/security" className="btn btn-ghost btn-sm">
+            Security
+          </NavLink>
           <Button size="sm" variant="ghost" onClick={() => void logout()}>
             Sign out
           </Button>

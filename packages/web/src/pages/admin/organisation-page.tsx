@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { LIMITS } from '@casework/domain';
+import { LIMITS, type TwoFactorPolicy } from '@casework/domain';
 import { api } from '../../api/client';
 import { keys, useMe, useOrganisation } from '../../api/queries';
 import type { Organisation } from '../../api/types';
@@ -21,7 +21,7 @@ export function OrganisationPage() {
 
 function OrganisationForm({ value }: { value: Organisation }) {
   const me = useMe().data;
-  const { run, busy, fields } = useAdminAction([keys.organisation, keys.work]);
+  const { run, busy, fields } = useAdminAction([keys.organisation, keys.work, keys.me]);
   const [name, setName] = useState(value.name);
   const [timeZone, setTimeZone] = useState(value.timeZone);
   const [autoCloseDays, setAutoCloseDays] = useState(String(value.autoCloseDays ?? 14));
@@ -29,6 +29,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
     value.maxOpenPerUser === null || value.maxOpenPerUser === undefined ? '' : String(value.maxOpenPerUser),
   );
   const [managedTags, setManagedTags] = useState<string[] | null>(value.managedTags ?? null);
+  const [twoFactor, setTwoFactor] = useState<TwoFactorPolicy>((value.twoFactorRequired as TwoFactorPolicy | undefined) ?? 'off');
   const id = useId();
   useEffect(() => {
     setName(value.name);
@@ -52,6 +53,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
               autoCloseDays: Number(autoCloseDays),
               maxOpenPerUser: maxOpen.trim() === '' ? null : Number(maxOpen),
               managedTags,
+              twoFactorRequired: twoFactor,
             }),
           'Organisation saved',
         );
@@ -110,6 +112,18 @@ function OrganisationForm({ value }: { value: Organisation }) {
         disabled={!canEdit}
         error={Object.entries(fields).find(([key]) => key.startsWith('managedTags'))?.[1]}
       />
+      <div className="field">
+        <label htmlFor={`${id}-2fa`}>Require two-factor sign-in</label>
+        <select id={`${id}-2fa`} value={twoFactor} onChange={(event) => setTwoFactor(event.target.value as TwoFactorPolicy)}>
+          <option value="off">No one (each user may turn it on)</option>
+          <option value="admins">Administrators</option>
+          <option value="everyone">Everyone</option>
+        </select>
+        <p className="field-hint">
+          Users it applies to who have not set it up are asked to do so right after signing in. API tokens are not affected.
+        </p>
+        {error('twoFactorRequired')}
+      </div>
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy} disabled={!canEdit}>
           Save

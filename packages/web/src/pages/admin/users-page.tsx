@@ -7,12 +7,15 @@ import { EmptyState } from '../../components/empty-state';
 import { QueryStates } from '../../components/query-states';
 import { AdminSection } from '../../features/admin/admin-section';
 import { UserDialog } from '../../features/admin/user-dialog';
+import { InvitationsSection } from '../../features/admin/invitations-section';
 import { AdminPage } from './admin-layout';
 
 export function UsersPage() {
+  const timeZone = useOrganisation().data?.timeZone ?? 'UTC';
   return (
     <AdminPage title="Users" permission="admin.users">
       <UsersTable />
+      <InvitationsSection timeZone={timeZone} />
     </AdminPage>
   );
 }
