@@ -65,7 +65,7 @@ export async function seedDemoChannels(deps: Deps): Promise<void> {
     lines.push(`  ${d.type.padEnd(12)} ${d.name.padEnd(18)} → ${team.name}: ${where}`);
   }
   await linkDemoCases(deps);
-  lines.push('  Web chat demo page: /demo/chat', '  Replies sent by email and SMS (the demo's outbox): /demo/outbox', '');
+  lines.push('  Web chat demo page: /demo/chat', '  Replies sent by email and SMS (the demo outbox): /demo/outbox', '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
