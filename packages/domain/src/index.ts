@@ -16,3 +16,5 @@ export * from './notifications.ts';
 export * from './case-data.ts';
 export * from './canned-replies.ts';
 export * from './last-message.ts';
+export * from './business-time.ts';
+export * from './sla.ts';

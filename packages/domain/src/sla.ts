@@ -1,0 +1,316 @@
+import { addBusinessTime, businessTimeBetween, type Calendar, minutesMs } from './business-time.ts';
+import { isPriority, normalizeTag, PRIORITIES, type Priority } from './case-data.ts';
+import { CASE_TYPES, type CaseType, isCaseType, isOpen, type Status } from './types.ts';
+
+/** The three SLA targets (SPEC §12), in the order a case shows them. */
+export const SLA_KINDS = ['firstResponse', 'nextResponse', 'resolution'] as const;
+export type SlaKind = (typeof SLA_KINDS)[number];
+
+/** A target's state: `due_soon` once 80 % of it has passed (within 20 % of the target), `breached` once it all has. */
+export const SLA_STATES = ['ok', 'due_soon', 'breached'] as const;
+export type SlaState = (typeof SLA_STATES)[number];
+
+/** The share of a target after which it is due soon. */
+export const DUE_SOON_SHARE = 0.8;
+
+export type SlaConditions = { priorities?: Priority[]; types?: CaseType[]; teamIds?: string[]; tags?: string[] };
+export type SlaTargets = Partial<Record<SlaKind, number>>;
+export type SlaPolicy = {
+  id: string;
+  name: string;
+  position: number;
+  conditions: SlaConditions;
+  targets: SlaTargets;
+  calendarId: string | null;
+};
+
+/** What policy matching looks at. */
+export type SlaMatchFacts = { priority: Priority; type: CaseType; teamId: string; tags: readonly string[] };
+
+/**
+ * The policy that applies to a case: the first by position (ties by id) whose every stated
+ * condition holds (a list condition holds when the case's value is in it; tags: any of them).
+ */
+export function matchPolicy<P extends Pick<SlaPolicy, 'id' | 'position' | 'conditions'>>(
+  policies: readonly P[],
+  c: SlaMatchFacts,
+): P | null {
+  const ordered = [...policies].sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return ordered.find((p) => policyApplies(p.conditions, c)) ?? null;
+}
+
+function policyApplies(k: SlaConditions, c: SlaMatchFacts): boolean {
+  if (k.priorities?.length && !k.priorities.includes(c.priority)) return false;
+  if (k.types?.length && !k.types.includes(c.type)) return false;
+  if (k.teamIds?.length && !k.teamIds.includes(c.teamId)) return false;
+  if (k.tags?.length && !k.tags.some((t) => c.tags.includes(t))) return false;
+  return true;
+}
+
+type FieldError = { field: string; message: string };
+
+/** The longest target: a year of minutes. */
+export const MAX_TARGET_MINUTES = 366 * 24 * 60;
+
+/**
+ * Checks a policy's conditions and targets, naming each bad field (`targets.firstResponse`,
+ * `conditions.priorities.1`…). Targets are whole minutes above 0; at least one is set. Tags are
+ * normalised like case tags. Team and calendar ids are the caller's to check (they need the database).
+ */
+export function checkSlaPolicy(input: {
+  conditions?: unknown;
+  targets?: unknown;
+}): { ok: true; conditions: SlaConditions; targets: SlaTargets } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const targets: SlaTargets = {};
+  const t = (input.targets ?? {}) as Record<string, unknown>;
+  if (typeof t !== 'object' || Array.isArray(t)) errors.push({ field: 'targets', message: 'must be an object of minutes' });
+  else {
+    for (const key of Object.keys(t)) {
+      if (!(SLA_KINDS as readonly string[]).includes(key))
+        errors.push({ field: `targets.${key}`, message: `unknown target (one of ${SLA_KINDS.join(', ')})` });
+    }
+    for (const kind of SLA_KINDS) {
+      const v = t[kind];
+      if (v === undefined || v === null) continue;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > MAX_TARGET_MINUTES) {
+        errors.push({ field: `targets.${kind}`, message: `must be a whole number of business minutes from 1 to ${MAX_TARGET_MINUTES}` });
+      } else targets[kind] = v;
+    }
+    if (!errors.length && Object.keys(targets).length === 0) errors.push({ field: 'targets', message: 'set at least one target' });
+  }
+  const conditions: SlaConditions = {};
+  const k = (input.conditions ?? {}) as Record<string, unknown>;
+  const list = (key: keyof SlaConditions, ok: (v: unknown) => boolean, what: string, norm: (v: string) => string = (v) => v) => {
+    const v = k[key];
+    if (v === undefined || v === null) return;
+    if (!Array.isArray(v)) {
+      errors.push({ field: `conditions.${key}`, message: `must be a list of ${what}` });
+      return;
+    }
+    const out: string[] = [];
+    v.forEach((x, i) => {
+      if (ok(x)) out.push(norm(x as string));
+      else errors.push({ field: `conditions.${key}.${i}`, message: `must be ${what}` });
+    });
+    if (out.length) (conditions as Record<string, string[]>)[key] = [...new Set(out)];
+  };
+  list('priorities', isPriority, `a priority (${PRIORITIES.join(', ')})`);
+  list('types', isCaseType, `a case type (${CASE_TYPES.join(', ')})`);
+  list('teamIds', (v) => typeof v === 'string' && v.length > 0, 'a team id');
+  list(
+    'tags',
+    (v) => typeof v === 'string' && normalizeTag(v).ok,
+    'a tag (1–50 characters)',
+    (v) => (normalizeTag(v) as { tag: string }).tag,
+  );
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, conditions, targets };
+}
+
+/**
+ * One target's clock, kept on the case. `elapsedMs` is the business time counted up to
+ * `runningSince` (or up to the pause or the meeting); a running clock has its due and due-soon
+ * instants worked out in its calendar. Times are ISO strings (the clock is stored as JSON).
+ */
+export type SlaClock = {
+  kind: SlaKind;
+  minutes: number;
+  elapsedMs: number;
+  runningSince: string | null;
+  pausedAt: string | null;
+  dueAt: string | null;
+  soonAt: string | null;
+  metAt: string | null;
+  breachedAt: string | null;
+};
+export type SlaRecord = { policyId: string; calendarId: string | null; clocks: SlaClock[] };
+
+/**
+ * What the clocks follow. `awaitingReplySince`: when the customer wrote after the last public
+ * answer (null when an agent wrote last, or before any first response): the next-response clock.
+ */
+export type SlaFacts = {
+  status: Status;
+  createdAt: Date;
+  firstResponseAt: Date | null;
+  awaitingReplySince: Date | null;
+};
+
+/** Whether the clocks run: open and not waiting on the customer (SPEC §12: new and ready count). */
+export const clocksRun = (status: Status): boolean => isOpen(status) && status !== 'waiting';
+
+const iso = (t: number | Date): string => new Date(t).toISOString();
+const ms = (v: string): number => Date.parse(v);
+
+function schedule(c: SlaClock, cal: Calendar | null): SlaClock {
+  if (!c.runningSince || c.metAt) return { ...c, dueAt: null, soonAt: null };
+  const since = new Date(c.runningSince);
+  const target = minutesMs(c.minutes);
+  return {
+    ...c,
+    dueAt: iso(addBusinessTime(cal, since, target - c.elapsedMs)),
+    soonAt: iso(addBusinessTime(cal, since, Math.max(0, target * DUE_SOON_SHARE - c.elapsedMs))),
+  };
+}
+
+/** Stops the clock at `at`: the business time so far is added up. */
+function stop(c: SlaClock, cal: Calendar | null, at: number): SlaClock {
+  if (!c.runningSince) return c;
+  return { ...c, elapsedMs: c.elapsedMs + businessTimeBetween(cal, new Date(c.runningSince), new Date(at)), runningSince: null };
+}
+
+/** A new clock that started at `start` and ran until `now` (or stopped at `now` if the case is paused). */
+function fresh(kind: SlaKind, minutes: number, start: Date, now: number): SlaClock {
+  const begin = Math.min(start.getTime(), now);
+  return {
+    kind,
+    minutes,
+    elapsedMs: 0,
+    runningSince: iso(begin),
+    pausedAt: null,
+    dueAt: null,
+    soonAt: null,
+    metAt: null,
+    breachedAt: null,
+  };
+}
+
+/** When a target is met, given the facts (null: not met). */
+function metAtFor(kind: SlaKind, f: SlaFacts, now: number): number | null {
+  if (kind === 'firstResponse') return f.firstResponseAt ? Math.min(f.firstResponseAt.getTime(), now) : null;
+  if (kind === 'resolution') return isOpen(f.status) ? null : now;
+  return f.awaitingReplySince ? null : now;
+}
+
+/**
+ * Brings a case's clocks up to date with its facts at `now` (SPEC §12), and says which targets were
+ * breached and not yet recorded. Pure: the writer stores the record and records each breach once
+ * (its `breachedAt` is then set). Rules: first response and resolution start at creation; next
+ * response starts when the customer writes after an answer and stops at the next answer; resolution
+ * stops when the case is finished and goes on where it stopped when reopened. Every clock stops while
+ * the case waits and counts only business hours. A clock the policy no longer has goes; a new one
+ * (the policy changed) counts from its start as if it had run. A breach is a target whose business
+ * time reached its minutes (met late, or the due time passed).
+ */
+export function reconcileSla(
+  prev: SlaRecord | null,
+  facts: SlaFacts,
+  policy: Pick<SlaPolicy, 'id' | 'targets' | 'calendarId'> | null,
+  cal: Calendar | null,
+  at: Date,
+): { record: SlaRecord | null; breaches: SlaKind[] } {
+  if (!policy) return { record: null, breaches: [] };
+  const now = at.getTime();
+  const running = clocksRun(facts.status);
+  const clocks: SlaClock[] = [];
+  const breaches: SlaKind[] = [];
+  for (const kind of SLA_KINDS) {
+    const minutes = policy.targets[kind];
+    if (!minutes) continue;
+    // Another policy or calendar keeps each clock's business time so far under the new minutes.
+    let c = prev?.clocks.find((x) => x.kind === kind) ?? null;
+    const dueBefore = c?.runningSince && !c.metAt && c.minutes === minutes && prev?.calendarId === policy.calendarId ? c.dueAt : null;
+    if (c && c.minutes !== minutes) c = { ...c, minutes };
+    const metAt = metAtFor(kind, facts, now);
+    if (kind === 'nextResponse' && facts.awaitingReplySince && (!c || c.metAt)) {
+      c = fresh(kind, minutes, facts.awaitingReplySince, now);
+    }
+    if (!c) {
+      if (kind === 'nextResponse') continue; // nothing awaits an answer
+      c = fresh(kind, minutes, facts.createdAt, now);
+    }
+    if (metAt !== null && !c.metAt) {
+      c = { ...stop(c, cal, metAt), metAt: iso(metAt), pausedAt: null };
+    } else if (metAt === null && c.metAt) {
+      // reopened (resolution): it goes on from where it stopped
+      c = { ...c, metAt: null, runningSince: running ? iso(now) : null, pausedAt: running ? null : iso(now) };
+    } else if (!c.metAt) {
+      if (running && !c.runningSince) c = { ...c, runningSince: iso(now), pausedAt: null };
+      if (!running && c.runningSince) c = { ...stop(c, cal, now), pausedAt: iso(now) };
+    }
+    c = schedule(c, cal);
+    if (!c.breachedAt) {
+      const reached = c.runningSince ? ms(c.dueAt!) <= now : c.elapsedMs >= minutesMs(c.minutes);
+      if (reached) {
+        // when the business time reached the target: the due time it had, else the stop
+        const when = c.runningSince ? ms(c.dueAt!) : dueBefore ? ms(dueBefore) : c.metAt ? ms(c.metAt) : now;
+        c = { ...c, breachedAt: iso(Math.min(when, now)) };
+        breaches.push(kind);
+      }
+    }
+    clocks.push(c);
+  }
+  return { record: { policyId: policy.id, calendarId: policy.calendarId, clocks }, breaches };
+}
+
+/** A target as the case JSON shows it. */
+export type SlaTargetView = {
+  kind: SlaKind;
+  minutes: number;
+  dueAt: string | null;
+  state: SlaState;
+  pausedAt?: string;
+  metAt?: string;
+  breachedAt?: string;
+};
+
+/** A clock's state at `now`: breached once its business time reached the target, due soon past 80 %. */
+export function clockState(c: SlaClock, now: Date): SlaState {
+  const target = minutesMs(c.minutes);
+  if (c.runningSince && !c.metAt) {
+    const t = now.getTime();
+    if (t >= ms(c.dueAt!)) return 'breached';
+    return t >= ms(c.soonAt!) ? 'due_soon' : 'ok';
+  }
+  if (c.elapsedMs >= target || c.breachedAt) return 'breached';
+  return !c.metAt && c.elapsedMs >= target * DUE_SOON_SHARE ? 'due_soon' : 'ok';
+}
+
+/** The case JSON's `sla` (SPEC §12): each target's due time (null while paused or met) and state. */
+export function slaView(r: SlaRecord | null, now: Date): { policyId: string; targets: SlaTargetView[] } | null {
+  if (!r) return null;
+  return {
+    policyId: r.policyId,
+    targets: r.clocks.map((c) => ({
+      kind: c.kind,
+      minutes: c.minutes,
+      dueAt: c.metAt ? null : c.dueAt,
+      state: clockState(c, now),
+      ...(c.pausedAt && !c.metAt ? { pausedAt: c.pausedAt } : {}),
+      ...(c.metAt ? { metAt: c.metAt } : {}),
+      ...(c.breachedAt ? { breachedAt: c.breachedAt } : {}),
+    })),
+  };
+}
+
+/**
+ * The case's columns that lists, cards and the breach timer read: the nearest due time and
+ * due-soon time of the running clocks, the first-response clock's due-soon time (the SLA guard),
+ * the next unrecorded breach (the timer's), and whether a clock that is not met has breached.
+ */
+export function slaColumns(r: SlaRecord | null): {
+  dueAt: Date | null;
+  soonAt: Date | null;
+  firstResponseSoonAt: Date | null;
+  breachAt: Date | null;
+  breached: boolean;
+} {
+  let dueAt: number | null = null;
+  let soonAt: number | null = null;
+  let breachAt: number | null = null;
+  let firstResponseSoonAt: number | null = null;
+  let breached = false;
+  const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
+  for (const c of r?.clocks ?? []) {
+    if (c.metAt) continue;
+    if (c.breachedAt || c.elapsedMs >= minutesMs(c.minutes)) breached = true;
+    if (!c.runningSince) continue;
+    dueAt = min(dueAt, ms(c.dueAt!));
+    soonAt = min(soonAt, ms(c.soonAt!));
+    if (!c.breachedAt) breachAt = min(breachAt, ms(c.dueAt!));
+    if (c.kind === 'firstResponse') firstResponseSoonAt = ms(c.soonAt!);
+  }
+  const d = (v: number | null) => (v === null ? null : new Date(v));
+  return { dueAt: d(dueAt), soonAt: d(soonAt), firstResponseSoonAt: d(firstResponseSoonAt), breachAt: d(breachAt), breached };
+}
