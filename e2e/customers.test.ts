@@ -97,8 +97,17 @@ describe('customers', () => {
     await lookup.press('Enter');
     await page.locator('.picked-customer', { hasText: 'Carla Customer' }).waitFor();
     await shot(page, 'new-case-customer-picked');
+    await page.getByLabel('Priority').selectOption('high');
+    const tags = page.getByRole('combobox', { name: 'Tags (optional)' });
+    await tags.fill('Toner ');
+    await tags.press('Enter');
+    await page.getByRole('list', { name: 'Tags (optional): chosen' }).getByText('toner').waitFor();
     await page.getByRole('button', { name: 'Create case' }).click();
     await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    const caseUrl = page.url();
+    const details = page.getByRole('region', { name: 'Details' });
+    await expect.poll(() => details.getByLabel('Priority').inputValue()).toBe('high');
+    expect(await details.getByRole('list', { name: 'Tags: chosen' }).textContent()).toBe('toner');
     const panel = page.locator('section', { has: page.getByRole('heading', { name: 'Customer' }) });
     await panel.getByText('Other open cases').waitFor();
     await expect.poll(() => panel.locator('.customer-other-list').textContent()).toContain('Password reset link expired');
@@ -107,6 +116,16 @@ describe('customers', () => {
     await panel.getByRole('link', { name: /profile/ }).click();
     await page.getByRole('heading', { name: 'Carla Customer', level: 1 }).waitFor();
     await expect.poll(() => page.locator('.customer-case-subject').first().textContent()).toBe('Toner order');
+
+    // The case can also be unlinked from its customer (the history says so).
+    await page.goto(caseUrl);
+    await page.getByRole('button', { name: 'Change customer' }).click();
+    const dialog = page.getByRole('dialog', { name: "Change the case's customer" });
+    await dialog.getByRole('button', { name: 'Remove customer' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    const history = () => page.getByRole('region', { name: 'History' }).locator('.history-text').allTextContents();
+    await expect.poll(history).toContain(`${app.org.users.alice.name} removed Carla Customer as the customer`);
+    expect(await page.getByRole('button', { name: 'Change customer' }).count()).toBe(1);
     await context.close();
   });
 });

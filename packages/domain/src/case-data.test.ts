@@ -10,6 +10,7 @@ import {
   parsePriorityFilter,
   priorityOfRank,
   priorityRank,
+  readNewCaseData,
   readTags,
   type CaseDetails,
 } from './case-data.ts';
@@ -177,5 +178,35 @@ describe('editDetails', () => {
     const r = editDetails(current, input);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems.map((p) => p.field)).toEqual(fields);
+  });
+});
+
+describe('readNewCaseData', () => {
+  const cases: {
+    name: string;
+    input: { priority?: string | null; tags?: string[] | null };
+    managed?: string[];
+    want: { priority: string; tags: string[] } | string[];
+  }[] = [
+    { name: 'nothing given: normal, no tags', input: {}, want: { priority: 'normal', tags: [] } },
+    { name: 'null priority and tags: the defaults', input: { priority: null, tags: null }, want: { priority: 'normal', tags: [] } },
+    {
+      name: 'a priority and tags, read and sorted once each',
+      input: { priority: 'urgent', tags: ['VIP', ' billing ', 'vip'] },
+      want: { priority: 'urgent', tags: ['billing', 'vip'] },
+    },
+    { name: 'an unknown priority', input: { priority: 'critical' }, want: ['priority'] },
+    { name: 'a blank tag names its index', input: { tags: ['ok', '  '] }, want: ['tags.1'] },
+    { name: 'both wrong: both named', input: { priority: 'p1', tags: [''] }, want: ['priority', 'tags.0'] },
+    { name: 'outside the managed list', input: { tags: ['refund'] }, managed: ['billing'], want: ['tags.0'] },
+    { name: 'on the managed list', input: { tags: ['Billing'] }, managed: ['billing'], want: { priority: 'normal', tags: ['billing'] } },
+    { name: 'over the per-case limit', input: { tags: Array.from({ length: TAG_LIMITS.perCase + 1 }, (_, i) => `t${i}`) }, want: ['tags'] },
+  ];
+  it.each(cases)('$name', ({ input, managed, want }) => {
+    const r = readNewCaseData(input, managed ?? null);
+    if (Array.isArray(want)) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.problems.map((p) => p.field)).toEqual(want);
+    } else expect(r).toEqual({ ok: true, ...want });
   });
 });

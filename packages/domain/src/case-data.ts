@@ -64,6 +64,32 @@ export function readTags(
   return problems.length ? { ok: false, problems } : { ok: true, tags };
 }
 
+/**
+ * A new case's priority and tags (a case created through the API or imported from another
+ * helpdesk): the priority one of the four (default normal), the tags read as `readTags` reads
+ * them, at most `TAG_LIMITS.perCase`, sorted. Problems name `priority` or `tags.<i>`.
+ */
+export function readNewCaseData(
+  input: { priority?: string | null; tags?: readonly string[] | null },
+  managed: readonly string[] | null,
+): { ok: true; priority: Priority; tags: string[] } | { ok: false; problems: TagProblem[] } {
+  const problems: TagProblem[] = [];
+  let priority: Priority = DEFAULT_PRIORITY;
+  if (input.priority !== undefined && input.priority !== null) {
+    if (isPriority(input.priority)) priority = input.priority;
+    else problems.push({ field: 'priority', message: `must be one of ${PRIORITIES.join(', ')}` });
+  }
+  let tags: string[] = [];
+  if (input.tags?.length) {
+    const read = readTags(input.tags, 'tags', managed);
+    if (!read.ok) problems.push(...read.problems);
+    else if (read.tags.length > TAG_LIMITS.perCase)
+      problems.push({ field: 'tags', message: `a case has at most ${TAG_LIMITS.perCase} tags` });
+    else tags = read.tags.sort();
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, priority, tags };
+}
+
 /** One change of a case's tags: recorded as a `case.tags_changed` event. */
 export const TAGS_CHANGED = 'case.tags_changed';
 

@@ -1,25 +1,19 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { FIELD_LIMITS, LIMITS, TAG_LIMITS, normalizeTag } from '@casework/domain';
+import { LIMITS, TAG_LIMITS, normalizeTag } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { caseJson } from './presenters.ts';
-import { CaseSchema, FieldValueSchema, IdParams, Nullable, PrioritySchema, TagList, Text, problems, uuid } from './schemas.ts';
+import { CaseSchema, FieldValuesInput, IdParams, Nullable, PrioritySchema, TagList, Text, problems, uuid } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { editCase, managedTags } from '../use-cases/edit-case.ts';
 import { countTags } from '../db/repos/case-list.ts';
-
-const FieldValues = Type.Record(Type.String({ maxLength: 64 }), Nullable(FieldValueSchema), {
-  maxProperties: FIELD_LIMITS.definitions,
-  description:
-    'Custom field values {key: value or null}; an unknown key, a wrong type or a field of another team is a 400 naming fields.<key>',
-});
 
 const EditBody = Type.Object(
   {
     subject: Type.Optional(Text(LIMITS.subject)),
     description: Type.Optional(Nullable(Text(LIMITS.description))),
     priority: Type.Optional(PrioritySchema),
-    fields: Type.Optional(FieldValues),
+    fields: Type.Optional(FieldValuesInput),
     customerId: Type.Optional(
       Nullable(uuid('Link the case to this customer (one you see, not merged into another), or null to unlink it')),
     ),

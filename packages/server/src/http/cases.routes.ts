@@ -3,7 +3,20 @@ import { LIMITS, canView } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { caseJson } from './presenters.ts';
-import { CaseSchema, CaseTypeSchema, Id, IdParams, Nullable, SearchMatchSchema, Text, problems, uuid } from './schemas.ts';
+import {
+  CaseSchema,
+  CaseTypeSchema,
+  FieldValuesInput,
+  Id,
+  IdParams,
+  Nullable,
+  PrioritySchema,
+  SearchMatchSchema,
+  TagList,
+  Text,
+  problems,
+  uuid,
+} from './schemas.ts';
 import { pathId } from './ids.ts';
 import { createCase } from '../use-cases/create-case.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
@@ -33,6 +46,9 @@ const CreateBody = Type.Object(
     customerId: Type.Optional(
       Nullable(uuid('An existing customer the user sees (GET /customers), instead of `customer` (which matches by email or phone)')),
     ),
+    priority: Type.Optional(PrioritySchema),
+    tags: Type.Optional(TagList),
+    fields: Type.Optional(FieldValuesInput),
   },
   { additionalProperties: false },
 );
@@ -67,6 +83,9 @@ export const caseRoutes: RouteModule = (app, deps) => {
           description: b.description ?? null,
           customer: b.customer ?? null,
           customerId: b.customerId?.toLowerCase() ?? null,
+          priority: b.priority ?? null,
+          tags: b.tags ?? null,
+          fields: b.fields ?? null,
         });
         return { status: 201, body: caseJson(v, actor) };
       });

@@ -1,5 +1,14 @@
 import { Type, type TSchema } from '@fastify/type-provider-typebox';
-import { CASE_ACTIONS, CASE_TYPES, PRIORITIES, RESOLUTION_REASONS, RESOLUTIONS, STATUSES, TAG_LIMITS } from '@casework/domain';
+import {
+  CASE_ACTIONS,
+  CASE_TYPES,
+  FIELD_LIMITS,
+  PRIORITIES,
+  RESOLUTION_REASONS,
+  RESOLUTIONS,
+  STATUSES,
+  TAG_LIMITS,
+} from '@casework/domain';
 
 /** A string enum whose static type is the union of its values. */
 export const StringEnum = <const T extends readonly string[]>(values: T, description?: string) =>
@@ -23,6 +32,13 @@ export const Text = (max: number, min = 0) => Type.String({ minLength: min, maxL
 
 /** A custom field's value: text, date (YYYY-MM-DD) and select are strings, a multiselect a list of options. */
 export const FieldValueSchema = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]);
+
+/** Custom field values given on a case (create, edit): checked against the definitions by the domain. */
+export const FieldValuesInput = Type.Record(Type.String({ maxLength: 64 }), Nullable(FieldValueSchema), {
+  maxProperties: FIELD_LIMITS.definitions,
+  description:
+    'Custom field values {key: value or null}; an unknown key, a wrong type or a field of another team is a 400 naming fields.<key>',
+});
 
 const CustomerSchema = Type.Object({
   id: Type.String(),

@@ -67,6 +67,58 @@ describe.each(DB_KINDS)('priority, tags and case editing (%s)', (kind) => {
     });
   });
 
+  describe('POST /cases with priority, tags and fields', () => {
+    it('creates the case with them, recorded on case.created; defaults without them', async () => {
+      const made = await call(t, o.agent, 'POST', '/api/v1/cases', {
+        subject: 'Created with data',
+        teamId: o.teamA,
+        priority: 'high',
+        tags: [' VIP ', 'billing', 'vip'],
+        fields: { seats: 12 },
+      });
+      expect(made.statusCode, JSON.stringify(made.data)).toBe(201);
+      expect(made.data).toMatchObject({ priority: 'high', tags: ['billing', 'vip'], fields: { seats: 12 } });
+      expect(await getCase(made.data.id, o.agent)).toMatchObject({ priority: 'high', tags: ['billing', 'vip'], fields: { seats: 12 } });
+      const created = (await eventsOf(made.data.id)).find((e) => e.type === 'case.created');
+      expect(created?.data).toMatchObject({ priority: 'high', tags: ['billing', 'vip'], fields: { seats: 12 } });
+      expect(await listIds('tag=vip&priority=high')).toContain(made.data.id);
+      const plain = await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'Plain', teamId: o.teamA });
+      expect(plain.data).toMatchObject({ priority: 'normal', tags: [], fields: {} });
+      const plainCreated = (await eventsOf(plain.data.id)).find((e) => e.type === 'case.created');
+      expect(plainCreated?.data).not.toHaveProperty('tags');
+    });
+
+    it('refuses a bad priority, tag or field with a 400 naming each, and creates nothing (no customer either)', async () => {
+      const rows = async (table: 'cases' | 'customers') =>
+        Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(t.db.kysely)).rows[0]?.n);
+      const count = () => rows('cases');
+      const customers = () => rows('customers');
+      const before = [await count(), await customers()];
+      const post = (extra: Record<string, unknown>) =>
+        call(t, o.agent, 'POST', '/api/v1/cases', {
+          subject: 'Bad data',
+          teamId: o.teamA,
+          customer: { email: 'bad-data@example.test' },
+          ...extra,
+        });
+      expectInvalid(await post({ priority: 'critical' }), 'priority');
+      expectInvalid(await post({ tags: ['x'.repeat(51)] }), 'tags');
+      expectInvalid(await post({ tags: ['   '] }), 'tags');
+      expectInvalid(await post({ fields: { seats: 'many' } }), 'fields.seats');
+      expectInvalid(await post({ fields: { nope: 1 } }), 'fields.nope');
+      const both = await post({ tags: [''], fields: { seats: 'many' } });
+      expectInvalid(both, 'tags');
+      expectInvalid(both, 'fields.seats');
+      expect(await setManaged(['billing'])).toMatchObject({ statusCode: 200 });
+      try {
+        expectInvalid(await post({ tags: ['refund'] }), 'tags');
+      } finally {
+        await setManaged(null);
+      }
+      expect([await count(), await customers()]).toEqual(before);
+    });
+  });
+
   describe('PATCH /cases/:id', () => {
     const patch = (user: TestUser | null, id: string, body: unknown) => call(t, user, 'PATCH', `/api/v1/cases/${id}`, body);
 

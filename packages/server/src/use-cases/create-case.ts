@@ -1,5 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import { TYPE_RANK, initialStatus, mayCreateOnTeam, mayNameOwner, type CaseType } from '@casework/domain';
+import {
+  TYPE_RANK,
+  initialStatus,
+  mayCreateOnTeam,
+  mayNameOwner,
+  priorityRank,
+  readNewCaseData,
+  type CaseType,
+  type FieldValues,
+} from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
@@ -8,9 +17,11 @@ import { findOrCreateCustomer, type CustomerInput } from '../db/repos/customers.
 import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { newReference, uuidv7 } from '../ids.ts';
 import { checkCapacity } from './case-write.ts';
-import { forbidden, invalid } from '../errors.ts';
+import { forbidden, invalid, type FieldError } from '../errors.ts';
 import { linkCaseChannel } from '../db/repos/conversations.ts';
 import { customerVisibleTo } from '../db/sql-rules.ts';
+import { managedTags } from './edit-case.ts';
+import { planFieldValues } from './case-field-values.ts';
 
 /** A channel-scoped token creates only its channel's cases (its team, its type). */
 function checkChannelScope(actor: AppUser, input: NewCase): void {
@@ -37,7 +48,16 @@ export type NewCase = {
   /** An existing customer the actor sees (the New case form's lookup), instead of `customer`. */
   customerId?: string | null;
   followUpOf?: string | null;
+  /** One of the domain's priorities (default normal). */
+  priority?: string | null;
+  /** Tags, read as the edit reads them (with a managed list, only its tags). */
+  tags?: readonly string[] | null;
+  /** Custom field values, checked against the definitions that apply to the team. */
+  fields?: Readonly<Record<string, unknown>> | null;
 };
+
+/** What a new case starts with besides its details: priority rank, tags and field values (checked). */
+type CaseData = { priority: number; tags: string[]; fields: FieldValues };
 
 /** The id of a customer the actor sees (held until commit, so a merge waits), or a 400 naming customerId. */
 async function existingCustomer(trx: Kysely<Database>, actor: AppUser, id: string): Promise<string> {
@@ -47,8 +67,40 @@ async function existingCustomer(trx: Kysely<Database>, actor: AppUser, id: strin
   return r.rows[0].id;
 }
 
+/**
+ * The new case's priority, tags and field values, checked by the domain's rules (the same the
+ * edit and the import use); every bad one named together (400). Without any, the defaults.
+ */
+async function caseData(trx: Kysely<Database>, input: NewCase): Promise<CaseData> {
+  const wantsTags = Boolean(input.tags?.length);
+  const read = readNewCaseData(input, wantsTags ? await managedTags(trx) : null);
+  const problems: FieldError[] = read.ok ? [] : [...read.problems];
+  let fields: FieldValues = {};
+  if (input.fields && Object.keys(input.fields).length) {
+    const plan = await planFieldValues(trx, { teamId: input.teamId, fields: {} }, input.fields);
+    if (plan.ok) fields = plan.values;
+    else problems.push(...plan.problems);
+  }
+  if (!read.ok || problems.length) throw invalid(problems);
+  return { priority: priorityRank(read.priority), tags: read.tags, fields };
+}
+
+/** What `case.created` records of the data given (only what differs from a plain new case). */
+function createdData(input: NewCase, data: CaseData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (input.priority) out.priority = input.priority;
+  if (data.tags.length) out.tags = data.tags;
+  if (Object.keys(data.fields).length) out.fields = data.fields;
+  return out;
+}
+
 /** Inserts a case row with a fresh reference (retrying the rare collision). */
-export async function insertCase(trx: Kysely<Database>, input: NewCase & { customerId: string | null }, now: Date): Promise<string> {
+export async function insertCase(
+  trx: Kysely<Database>,
+  input: NewCase & { customerId: string | null },
+  now: Date,
+  data?: CaseData,
+): Promise<string> {
   const id = uuidv7(now.getTime());
   for (let i = 0; ; i++) {
     const reference = newReference();
@@ -72,6 +124,7 @@ export async function insertCase(trx: Kysely<Database>, input: NewCase & { custo
         created_at: now,
         updated_at: now,
         last_activity_at: now,
+        ...(data ? { priority: data.priority, tags: data.tags, fields: JSON.stringify(data.fields) } : {}),
       })
       .execute();
     return id;
@@ -91,6 +144,7 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
   const id = await inTransaction(deps, async (trx) => {
     const team = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
     if (!team) throw invalid([{ field: 'teamId', message: 'no such team' }]);
+    const data = await caseData(trx, input);
     if (input.ownerId) {
       const m = await trx
         .selectFrom('team_members as tm')
@@ -108,7 +162,7 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
       : input.customer
         ? await findOrCreateCustomer(trx, input.customer, now)
         : null;
-    const caseId = await insertCase(trx, { ...input, customerId }, now);
+    const caseId = await insertCase(trx, { ...input, customerId }, now, data);
     const scope = actor.channelScope;
     if (scope) await linkCaseChannel(trx, caseId, scope.channelId, customerAddress(scope.type, input.customer), now);
     const state = { teamId: input.teamId, ownerId: input.ownerId, collaboratorIds: [] };
@@ -120,7 +174,14 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
       events: [
         {
           type: 'case.created',
-          data: { type: input.type, teamId: input.teamId, ownerId: input.ownerId, status: initialStatus(input.ownerId), channel },
+          data: {
+            type: input.type,
+            teamId: input.teamId,
+            ownerId: input.ownerId,
+            status: initialStatus(input.ownerId),
+            channel,
+            ...createdData(input, data),
+          },
         },
       ],
     });

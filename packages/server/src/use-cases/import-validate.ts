@@ -2,10 +2,8 @@ import {
   DEFAULT_PRIORITY,
   editFieldValues,
   isOpen,
-  isPriority,
   priorityRank,
-  readTags,
-  TAG_LIMITS,
+  readNewCaseData,
   TYPE_RANK,
   type CaseType,
   type FieldDefinition,
@@ -143,19 +141,12 @@ function fieldsOf(item: ImportItem, teamId: string, defs: readonly FieldDefiniti
 
 /** The item's priority rank (default normal) and tags (checked by the domain, as the API checks them). */
 function dataOf(item: ImportItem, managed: readonly string[] | null, err: (field: string, message: string) => void) {
-  let priority = priorityRank(DEFAULT_PRIORITY);
-  if (item.priority !== undefined && item.priority !== null) {
-    if (isPriority(item.priority)) priority = priorityRank(item.priority);
-    else err('priority', 'must be one of low, normal, high, urgent');
+  const read = readNewCaseData(item, managed);
+  if (!read.ok) {
+    for (const p of read.problems) err(p.field, p.message);
+    return { priority: priorityRank(DEFAULT_PRIORITY), tags: [] as string[] };
   }
-  let tags: string[] = [];
-  if (item.tags?.length) {
-    const read = readTags(item.tags, 'tags', managed);
-    if (!read.ok) for (const p of read.problems) err(p.field, p.message);
-    else if (read.tags.length > TAG_LIMITS.perCase) err('tags', `a case has at most ${TAG_LIMITS.perCase} tags`);
-    else tags = read.tags.sort();
-  }
-  return { priority, tags };
+  return { priority: priorityRank(read.priority), tags: read.tags };
 }
 
 /** Checks one item against the lifecycle's invariants and the known ids; returns its row, or null after reporting errors. */

@@ -2121,6 +2121,16 @@ export interface paths {
                             phone?: string | null;
                         } | null;
                         customerId?: string | null;
+                        /**
+                         * @description low, normal (the default), high or urgent
+                         * @enum {string}
+                         */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        /** @description Custom field values {key: value or null}; an unknown key, a wrong type or a field of another team is a 400 naming fields.<key> */
+                        fields?: {
+                            [key: string]: (string | number | boolean | string[]) | null;
+                        };
                     };
                 };
             };

@@ -3,7 +3,7 @@ import { LIMITS, mayCreateOnTeam, mayNameOwner } from '@casework/domain';
 import { useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, randomKey } from '../api/client';
-import { hasPermission, invalidateCaseViews, useMe, useTeams, useUsers } from '../api/queries';
+import { hasPermission, invalidateCaseViews, useMe, useOrganisation, useTeams, useUsers } from '../api/queries';
 import { Button } from '../components/button';
 import { CharCount, asSentence } from '../components/char-count';
 import { EmptyState } from '../components/empty-state';
@@ -12,6 +12,8 @@ import { useToast } from '../components/toast';
 import { usePageTitle } from '../lib/use-page-title';
 import { CustomerCombobox } from '../features/customers/customer-combobox';
 import { customerLabel, type CustomerListItem } from '../features/customers/customers-api';
+import { PRIORITIES, PRIORITY_LABELS, useTags, type Priority } from '../features/case-data/case-data-api';
+import { TagInput } from '../features/case-data/tag-input';
 
 type Form = {
   subject: string;
@@ -22,6 +24,8 @@ type Form = {
   name: string;
   email: string;
   phone: string;
+  priority: Priority;
+  tags: string[];
 };
 
 /** Create a case by hand: a platform case, or a logged phone call. */
@@ -33,7 +37,18 @@ export function NewCasePage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const toast = useToast();
-  const ids = { subject: useId(), team: useId(), owner: useId(), description: useId(), name: useId(), email: useId(), phone: useId() };
+  const ids = {
+    subject: useId(),
+    team: useId(),
+    owner: useId(),
+    priority: useId(),
+    description: useId(),
+    name: useId(),
+    email: useId(),
+    phone: useId(),
+  };
+  const tagSuggestions = useTags();
+  const managedTags = useOrganisation().data?.managedTags ?? null;
   const [form, setForm] = useState<Form>({
     subject: '',
     type: 'platform',
@@ -43,6 +58,8 @@ export function NewCasePage() {
     name: '',
     email: '',
     phone: '',
+    priority: 'normal',
+    tags: [],
   });
   const [fields, setFields] = useState<Record<string, string>>({});
   const [picked, setPicked] = useState<CustomerListItem | null>(null);
@@ -96,6 +113,8 @@ export function NewCasePage() {
       teamId,
       ...(form.ownerId ? { ownerId: form.ownerId } : {}),
       ...(form.description.trim() ? { description: form.description.trim() } : {}),
+      ...(form.priority !== 'normal' ? { priority: form.priority } : {}),
+      ...(form.tags.length ? { tags: form.tags } : {}),
       ...(picked ? { customerId: picked.id } : customer.name || customer.email || customer.phone ? { customer } : {}),
     };
     setBusy(true);
@@ -184,6 +203,36 @@ export function NewCasePage() {
               ))}
             </select>
             {error('ownerId')}
+          </div>
+        </div>
+        <div className="form-row">
+          <div className="field">
+            <label htmlFor={ids.priority}>Priority</label>
+            <select
+              id={ids.priority}
+              value={form.priority}
+              onChange={(event) => setForm({ ...form, priority: event.target.value as Priority })}
+              {...described('priority')}
+            >
+              {PRIORITIES.map((priority) => (
+                <option key={priority} value={priority}>
+                  {PRIORITY_LABELS[priority]}
+                </option>
+              ))}
+            </select>
+            {error('priority')}
+          </div>
+          <div className="field">
+            <TagInput
+              label="Tags (optional)"
+              showLabel
+              tags={form.tags}
+              suggestions={(tagSuggestions.data ?? []).map((tag) => tag.name)}
+              allowed={managedTags}
+              error={fields.tags ?? Object.entries(fields).find(([key]) => key.startsWith('tags.'))?.[1] ?? null}
+              onAdd={(tag) => setForm((current) => ({ ...current, tags: [...current.tags, tag] }))}
+              onRemove={(tag) => setForm((current) => ({ ...current, tags: current.tags.filter((t) => t !== tag) }))}
+            />
           </div>
         </div>
         <div className="field">

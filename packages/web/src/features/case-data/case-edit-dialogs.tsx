@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { LIMITS } from '@casework/domain';
 import { ApiError } from '../../api/client';
 import type { Case } from '../../api/types';
+import { Button } from '../../components/button';
 import { asSentence, CharCount } from '../../components/char-count';
 import { Dialog } from '../../components/dialog';
 import { FormButtons } from '../../components/form-buttons';
@@ -99,15 +100,26 @@ export function EditCaseDialog({ caseItem, markOwn, onClose }: DialogProps) {
   );
 }
 
-/** Link the case to another customer, found as you type (the New case form's lookup). */
+/** Link the case to another customer, found as you type (the New case form's lookup), or unlink it. */
 export function ChangeCustomerDialog({ caseItem, markOwn, onClose }: DialogProps) {
-  const { fields, save } = usePatch(caseItem, markOwn, onClose);
+  const { busy, fields, save } = usePatch(caseItem, markOwn, onClose);
   const current = caseItem.customer ? customerLabel(caseItem.customer) : null;
   return (
     <Dialog
       title="Change the case's customer"
       onClose={onClose}
       description={current ? <>Now linked to {current}. The case's history records the change.</> : null}
+      footer={
+        current ? (
+          <Button
+            variant="ghost"
+            busy={busy}
+            onClick={() => void save({ customerId: null }, `${current} is no longer this case's customer`)}
+          >
+            Remove customer
+          </Button>
+        ) : null
+      }
     >
       <CustomerCombobox
         label="Customer"
