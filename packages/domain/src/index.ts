@@ -18,3 +18,4 @@ export * from './canned-replies.ts';
 export * from './last-message.ts';
 export * from './business-time.ts';
 export * from './sla.ts';
+export * from './macros.ts';

@@ -43,6 +43,7 @@ const MATRIX: Record<Permission, readonly [admin: 0 | 1, supervisor: 0 | 1, agen
   'customer.edit': [1, 1, 1, 0],
   'customer.merge': [1, 1, 0, 0],
   'canned.team': [1, 1, 0, 0],
+  'macro.team': [1, 1, 0, 0],
   'admin.users': [1, 0, 0, 0],
   'admin.teams': [1, 0, 0, 0],
   'admin.roles': [1, 0, 0, 0],
@@ -52,6 +53,7 @@ const MATRIX: Record<Permission, readonly [admin: 0 | 1, supervisor: 0 | 1, agen
   'admin.fields': [1, 0, 0, 0],
   'report.view_team': [1, 1, 0, 1],
   'admin.canned': [1, 0, 0, 0],
+  'admin.macros': [1, 0, 0, 0],
 };
 
 describe('built-in roles (SPEC §5 matrix)', () => {

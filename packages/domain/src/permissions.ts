@@ -24,6 +24,7 @@ export const PERMISSION_CATALOGUE = {
   'customer.edit': 'Edit the contact details of customers you can see',
   'customer.merge': 'Merge two customers you can see into one',
   'canned.team': 'Manage the canned replies of your teams',
+  'macro.team': 'Manage the macros of your teams',
   'admin.users': 'Manage users',
   'admin.teams': 'Manage teams and members',
   'admin.roles': 'Manage roles',
@@ -33,6 +34,7 @@ export const PERMISSION_CATALOGUE = {
   'admin.fields': 'Define custom case fields',
   'report.view_team': "See reports of your teams' cases (of every team with case.view_all); without it, reports show your own work",
   'admin.canned': "Manage the organisation's canned replies (everyone's)",
+  'admin.macros': "Manage the organisation's macros (everyone's)",
 } as const;
 export type Permission = keyof typeof PERMISSION_CATALOGUE;
 export const PERMISSIONS = Object.keys(PERMISSION_CATALOGUE) as Permission[];
@@ -50,6 +52,7 @@ const ADMIN_ONLY: Permission[] = [
   'admin.tokens',
   'admin.fields',
   'admin.canned',
+  'admin.macros',
 ];
 /** The agent's narrower copies of a supervisor's permission ("own and team cases"). */
 const TEAM_SCOPED: Permission[] = ['case.message.team', 'case.edit.team'];

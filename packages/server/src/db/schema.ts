@@ -358,6 +358,18 @@ type CannedReplyTable = {
   updated_at: Timestamp;
 };
 
+type MacroTable = {
+  id: string;
+  title: string;
+  scope: string;
+  owner_id: string | null;
+  team_id: string | null;
+  steps: ColumnType<unknown[], string, string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
 export type Database = {
   organisation: OrganisationTable;
   roles: RoleTable;
@@ -395,6 +407,7 @@ export type Database = {
   saved_view_teams: SavedViewTeamTable;
   notifications: NotificationTable;
   canned_replies: CannedReplyTable;
+  macros: MacroTable;
   notification_settings: NotificationSettingsTable;
 };
 

@@ -32,6 +32,7 @@ import { caseExportRoutes } from './case-export.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
 import { caseEditRoutes } from './case-edit.routes.ts';
 import { cannedReplyRoutes } from './canned-replies.routes.ts';
+import { macroRoutes } from './macros.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -68,4 +69,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   caseExportRoutes,
   notificationRoutes,
   cannedReplyRoutes,
+  macroRoutes,
 ];

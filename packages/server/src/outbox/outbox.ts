@@ -24,6 +24,9 @@ const pending = new WeakMap<object, { notices: LiveNotice[]; told: Set<string> }
  * process once the transaction has committed (never for a rolled-back one).
  */
 export async function inTransaction<T>(deps: Pick<Deps, 'db' | 'announcer'>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  // Deps whose database is an open transaction (`joinTransaction`): the work joins it, and its
+  // changes are announced when that transaction commits.
+  if (pending.has(deps.db.kysely)) return work(deps.db.kysely);
   const notices: LiveNotice[] = [];
   const result = await deps.db.kysely.transaction().execute(async (trx) => {
     pending.set(trx, { notices, told: new Set() });
@@ -31,6 +34,16 @@ export async function inTransaction<T>(deps: Pick<Deps, 'db' | 'announcer'>, wor
   });
   announceCommitted(deps, notices);
   return result;
+}
+
+/**
+ * Deps for running several use cases as one: each use case's `inTransaction` joins `trx` (an open
+ * transaction of inTransaction) instead of starting its own, so they commit or roll back together
+ * (a macro's steps). Everything they read goes through `trx` too.
+ */
+export function joinTransaction<D extends Pick<Deps, 'db'>>(deps: D, trx: Kysely<Database>): D {
+  if (!pending.has(trx)) throw new Error('joinTransaction takes a transaction opened by inTransaction');
+  return { ...deps, db: { ...deps.db, kysely: trx } };
 }
 
 /** Announces notices of changes that are already committed. */

@@ -17,6 +17,7 @@ import type { RouteModule } from '../http/route-types.ts';
  */
 const EXPECTED = `
 DELETE /api/v1/canned-replies/:id authenticated
+DELETE /api/v1/macros/:id authenticated
 DELETE /api/v1/case-fields/:key admin.fields
 DELETE /api/v1/cases/:id/collaborators/:userId case:assign
 DELETE /api/v1/cases/:id/follow case:unfollow
@@ -32,6 +33,7 @@ DELETE /api/v1/views/:id authenticated
 DELETE /api/v1/webhooks/:id admin.channels
 GET /* public
 GET /api/v1/canned-replies authenticated
+GET /api/v1/macros authenticated
 GET /api/v1/case-fields authenticated
 GET /api/v1/cases authenticated
 GET /api/v1/cases/:id authenticated
@@ -81,6 +83,7 @@ GET /readyz public
 GET /widget.js public
 OPTIONS /api/v1/chat/* public
 PATCH /api/v1/canned-replies/:id authenticated
+PATCH /api/v1/macros/:id authenticated
 PATCH /api/v1/case-fields/:key admin.fields
 PATCH /api/v1/cases/:id case:edit
 PATCH /api/v1/cases/:id/fields case:edit
@@ -100,6 +103,7 @@ POST /api/v1/auth/password-reset public
 POST /api/v1/auth/password-reset/confirm public
 POST /api/v1/canned-replies authenticated
 POST /api/v1/canned-replies/:id/render authenticated
+POST /api/v1/macros authenticated
 POST /api/v1/invitations admin.users
 POST /api/v1/invitations/:id/resend admin.users
 POST /api/v1/invitations/accept public
@@ -108,6 +112,7 @@ POST /api/v1/me/2fa/confirm authenticated
 POST /api/v1/me/2fa/setup authenticated
 POST /api/v1/case-fields admin.fields
 POST /api/v1/cases case.create
+POST /api/v1/cases/:id/apply-macro authenticated
 POST /api/v1/cases/:id/assign case:assign
 POST /api/v1/cases/:id/cancel case:cancel
 POST /api/v1/cases/:id/claim case:claim
@@ -183,6 +188,7 @@ const BODIES: Record<string, unknown> = {
   '/api/v1/cases/:id/resolve': { resolution: 'completed' },
   '/api/v1/cases/:id/messages': { body: 'Hello' },
   '/api/v1/cases/:id/collaborators': { userId: UNKNOWN_ID },
+  '/api/v1/cases/:id/apply-macro': { macroId: UNKNOWN_ID },
 };
 
 const validPermission = (p: string) =>

@@ -19919,6 +19919,966 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/macros": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The macros this user may use (their own, their teams', the organisation's), by title; with caseId, only those whose every step they may take on that case now */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An id (UUID) */
+                    caseId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            macros: {
+                                id: string;
+                                title: string;
+                                steps: {
+                                    /** @enum {string} */
+                                    type: "reply" | "note" | "add_tags" | "remove_tags" | "set_priority" | "set_fields" | "follow" | "wait" | "resolve" | "assign";
+                                    body?: string;
+                                    tags?: string[];
+                                    /**
+                                     * @description low, normal (the default), high or urgent
+                                     * @enum {string}
+                                     */
+                                    priority?: "low" | "normal" | "high" | "urgent";
+                                    fields?: {
+                                        [key: string]: (string | number | boolean | string[]) | null;
+                                    };
+                                    wakeInMinutes?: number;
+                                    /** @enum {string} */
+                                    resolution?: "completed" | "unresolved" | "canceled";
+                                    /**
+                                     * Format: uuid
+                                     * @description An id (UUID)
+                                     */
+                                    teamId?: string;
+                                    ownerId?: string | null;
+                                }[];
+                                /**
+                                 * @description personal: yours; team: the members of teamId; organisation: everyone
+                                 * @enum {string}
+                                 */
+                                scope: "personal" | "team" | "organisation";
+                                teamId: string | null;
+                                teamName: string | null;
+                                /** @description Whether this user may change or remove it */
+                                editable: boolean;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request (problem+json, with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The role or token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a macro: personal (anyone), for a team of yours (macro.team) or for everyone (admin.macros); steps your role can never take, two status steps, unknown fields or placeholders are refused */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        steps: {
+                            /** @enum {string} */
+                            type: "reply" | "note" | "add_tags" | "remove_tags" | "set_priority" | "set_fields" | "follow" | "wait" | "resolve" | "assign";
+                            body?: string;
+                            tags?: string[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            fields?: {
+                                [key: string]: (string | number | boolean | string[]) | null;
+                            };
+                            wakeInMinutes?: number;
+                            /** @enum {string} */
+                            resolution?: "completed" | "unresolved" | "canceled";
+                            /**
+                             * Format: uuid
+                             * @description An id (UUID)
+                             */
+                            teamId?: string;
+                            ownerId?: string | null;
+                        }[];
+                        /**
+                         * @description personal: yours; team: the members of teamId; organisation: everyone
+                         * @enum {string}
+                         */
+                        scope: "personal" | "team" | "organisation";
+                        teamId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            steps: {
+                                /** @enum {string} */
+                                type: "reply" | "note" | "add_tags" | "remove_tags" | "set_priority" | "set_fields" | "follow" | "wait" | "resolve" | "assign";
+                                body?: string;
+                                tags?: string[];
+                                /**
+                                 * @description low, normal (the default), high or urgent
+                                 * @enum {string}
+                                 */
+                                priority?: "low" | "normal" | "high" | "urgent";
+                                fields?: {
+                                    [key: string]: (string | number | boolean | string[]) | null;
+                                };
+                                wakeInMinutes?: number;
+                                /** @enum {string} */
+                                resolution?: "completed" | "unresolved" | "canceled";
+                                /**
+                                 * Format: uuid
+                                 * @description An id (UUID)
+                                 */
+                                teamId?: string;
+                                ownerId?: string | null;
+                            }[];
+                            /**
+                             * @description personal: yours; team: the members of teamId; organisation: everyone
+                             * @enum {string}
+                             */
+                            scope: "personal" | "team" | "organisation";
+                            teamId: string | null;
+                            teamName: string | null;
+                            /** @description Whether this user may change or remove it */
+                            editable: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/macros/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a macro */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (problem+json, with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a macro's title, steps or scope (the new scope must be one you may keep too) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        steps?: {
+                            /** @enum {string} */
+                            type: "reply" | "note" | "add_tags" | "remove_tags" | "set_priority" | "set_fields" | "follow" | "wait" | "resolve" | "assign";
+                            body?: string;
+                            tags?: string[];
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            fields?: {
+                                [key: string]: (string | number | boolean | string[]) | null;
+                            };
+                            wakeInMinutes?: number;
+                            /** @enum {string} */
+                            resolution?: "completed" | "unresolved" | "canceled";
+                            /**
+                             * Format: uuid
+                             * @description An id (UUID)
+                             */
+                            teamId?: string;
+                            ownerId?: string | null;
+                        }[];
+                        /**
+                         * @description personal: yours; team: the members of teamId; organisation: everyone
+                         * @enum {string}
+                         */
+                        scope?: "personal" | "team" | "organisation";
+                        teamId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            steps: {
+                                /** @enum {string} */
+                                type: "reply" | "note" | "add_tags" | "remove_tags" | "set_priority" | "set_fields" | "follow" | "wait" | "resolve" | "assign";
+                                body?: string;
+                                tags?: string[];
+                                /**
+                                 * @description low, normal (the default), high or urgent
+                                 * @enum {string}
+                                 */
+                                priority?: "low" | "normal" | "high" | "urgent";
+                                fields?: {
+                                    [key: string]: (string | number | boolean | string[]) | null;
+                                };
+                                wakeInMinutes?: number;
+                                /** @enum {string} */
+                                resolution?: "completed" | "unresolved" | "canceled";
+                                /**
+                                 * Format: uuid
+                                 * @description An id (UUID)
+                                 */
+                                teamId?: string;
+                                ownerId?: string | null;
+                            }[];
+                            /**
+                             * @description personal: yours; team: the members of teamId; organisation: everyone
+                             * @enum {string}
+                             */
+                            scope: "personal" | "team" | "organisation";
+                            teamId: string | null;
+                            teamName: string | null;
+                            /** @description Whether this user may change or remove it */
+                            editable: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/apply-macro": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a macro: every step through the single action's rules, in one transaction; a refused step changes nothing and the problem names it (`step`, from 0) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description An id (UUID)
+                         */
+                        macroId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            reference: string;
+                            subject: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
+                            /** @enum {string} */
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            resolution: ("completed" | "unresolved" | "canceled") | null;
+                            resolutionReason: "abandoned" | null;
+                            teamId: string;
+                            teamName: string;
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            collaboratorIds: string[];
+                            customer: {
+                                id: string;
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            followUpOf: string | null;
+                            rating: {
+                                stars: number;
+                                note: string | null;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            resolvedAt: string | null;
+                            wakeAt: string | null;
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -22,6 +22,7 @@ import * as notifications from './022-notifications.ts';
 import * as caseData from './020-case-data.ts';
 import * as firstResponse from './025-first-response.ts';
 import * as cannedReplies from './021-canned-replies.ts';
+import * as macros from './026-macros.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -49,4 +50,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '020-case-data', up: caseData.up },
   { name: '025-first-response', up: firstResponse.up },
   { name: '021-canned-replies', up: cannedReplies.up },
+  { name: '026-macros', up: macros.up },
 ];
