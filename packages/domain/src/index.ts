@@ -19,3 +19,4 @@ export * from './last-message.ts';
 export * from './business-time.ts';
 export * from './sla.ts';
 export * from './macros.ts';
+export * from './mail-safety.ts';

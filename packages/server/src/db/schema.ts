@@ -14,6 +14,9 @@ type OrganisationTable = {
   updated_at: Timestamp;
   /** Who must sign in with a second factor: 'off' | 'admins' | 'everyone' (migration 024). */
   two_factor_required: Generated<string>;
+  /** Days a spam case is kept; mails per sender and mailbox per hour before the hold (migration 028a). */
+  spam_retention_days: Generated<number>;
+  mail_sender_limit: Generated<number>;
 };
 
 type RoleTable = {
@@ -159,6 +162,8 @@ export type CaseTable = {
   last_message_from_customer: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
   last_message_author_id: ColumnType<string | null, string | null | undefined, string | null>;
   last_message_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When the case became spam (migration 028a); the retention counts from it. */
+  spam_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 };
 
 /** A custom field definition (migration 019). */
@@ -184,6 +189,12 @@ export type MessageTable = {
   channel: string;
   author_id: string | null;
   created_at: Timestamp;
+  /** Migration 028a: what kind of automatic mail an inbound mail was; who wrote it when not the customer; copies; SPF/DKIM/DMARC. */
+  automatic: ColumnType<string | null, string | null | undefined, string | null>;
+  from_address: ColumnType<string | null, string | null | undefined, string | null>;
+  cc: ColumnType<string[], string[] | undefined, string[]>;
+  bcc: ColumnType<string[], string[] | undefined, string[]>;
+  mail_auth: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 };
 
 export type CaseEventTable = {
@@ -263,7 +274,12 @@ type InboundMessageTable = {
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp;
   last_error: string | null;
+  /** Migration 028a: the sender (per-sender hold) and what became of a mail that made no message. */
+  sender: ColumnType<string | null, string | null | undefined, string | null>;
+  outcome: ColumnType<string | null, string | null | undefined, string | null>;
 };
+type BlocklistTable = { id: string; kind: string; value: string; created_by: string | null; created_at: Timestamp };
+type BouncedAddressTable = { address: string; reason: string | null; message_id: string | null; bounced_at: Timestamp };
 type MessageChannelRefTable = {
   message_id: string;
   case_id: string;
@@ -409,6 +425,8 @@ export type Database = {
   canned_replies: CannedReplyTable;
   macros: MacroTable;
   notification_settings: NotificationSettingsTable;
+  blocklist: BlocklistTable;
+  bounced_addresses: BouncedAddressTable;
 };
 
 type NotificationTable = {

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { type Static, Type } from '@fastify/type-provider-typebox';
 import { canView, LIMITS } from '@casework/domain';
 import { sql } from 'kysely';
 import type { RouteModule } from './route-types.ts';
@@ -37,6 +37,16 @@ const DeliverySchema = Type.Object(
   },
   { description: 'Delivery to the customer of an outbound message' },
 );
+const AuthSchema = Type.Object(
+  {
+    spf: Type.String({ description: 'pass, fail, softfail, neutral, none, temperror or permerror' }),
+    dkim: Type.String({ description: 'The best DKIM result: pass, fail, neutral, none, policy, temperror or permerror' }),
+    dmarc: Type.String({ description: 'pass, fail, none, temperror or permerror' }),
+    dmarcPolicy: Type.Optional(Type.String({ description: "The sender domain's DMARC policy: none, quarantine or reject" })),
+    domain: Type.Optional(Type.String({ description: 'The From domain the verdicts are about' })),
+  },
+  { description: 'SPF, DKIM and DMARC verdicts of an inbound mail' },
+);
 const MessageSchema = Type.Object({
   id: Type.String(),
   body: Type.String(),
@@ -50,6 +60,15 @@ const MessageSchema = Type.Object({
     description:
       'Outbound messages only; null for customer messages, notes and replies recorded before delivery was tracked (imported history)',
   }),
+  cc: Type.Array(Type.String(), { description: "Email: the copies of a reply, or an inbound mail's Cc" }),
+  bcc: Type.Array(Type.String(), { description: "Email: a reply's blind copies (never sent to the customer)" }),
+  from: Nullable(Type.String({ description: "Email: who wrote an inbound mail when it was not the case's customer (someone copied in)" })),
+  automatic: Nullable(
+    Type.String({
+      description: 'Email: the kind of automatic mail an inbound mail was (auto_replied, auto_generated, bulk); null for a person',
+    }),
+  ),
+  auth: Nullable(AuthSchema),
 });
 const MessageParams = Type.Object(
   { id: Type.String({ maxLength: 64 }), messageId: Type.String({ maxLength: 64 }) },
@@ -80,6 +99,11 @@ const messageJson = (m: MessageRow, delivery: Delivery | null, attachments: Atta
   createdAt: m.createdAt.toISOString(),
   attachments,
   delivery,
+  cc: m.mail?.cc ?? [],
+  bcc: m.mail?.bcc ?? [],
+  from: m.mail?.fromAddress ?? null,
+  automatic: m.mail?.automatic ?? null,
+  auth: (m.mail?.auth ?? null) as Static<typeof AuthSchema> | null,
 });
 
 async function visibleCase(deps: Deps, actor: AppUser, id: string) {
@@ -145,6 +169,7 @@ export const messageRoutes: RouteModule = (app, deps) => {
               channel: r.channel,
               authorId: r.author_id,
               createdAt: new Date(r.created_at),
+              mail: { cc: r.cc, bcc: r.bcc, fromAddress: r.from_address, automatic: r.automatic, auth: r.mail_auth },
             },
             deliveries.get(r.id) ?? null,
             files.get(r.id),

@@ -11,7 +11,8 @@ const compose = async (mail: SendMailOptions, dkim?: { domainName: string; keySe
   return info.message as Buffer;
 };
 
-export type FixtureMail = { subject: string; raw: Buffer | string; expectText?: string; expectAttachments?: number };
+/** `noCase`: automatic mail that opens no case of its own (an auto-reply or a bounce to no conversation of ours, SPEC §13). */
+export type FixtureMail = { subject: string; raw: Buffer | string; expectText?: string; expectAttachments?: number; noCase?: boolean };
 
 /**
  * Mail as it arrives in real mailboxes: built by a real MIME composer (nodemailer), or written
@@ -97,6 +98,7 @@ export async function realWorldMails(to: string, tag: string): Promise<FixtureMa
         '',
       ].join('\r\n'),
       expectText: 'I am away until Monday',
+      noCase: true,
     },
     {
       subject: `Undelivered Mail Returned to Sender ${tag}`,
@@ -140,6 +142,7 @@ export async function realWorldMails(to: string, tag: string): Promise<FixtureMa
         '',
       ].join('\r\n'),
       expectText: 'could not be delivered',
+      noCase: true,
     },
     {
       subject: `Signed ${tag}`,

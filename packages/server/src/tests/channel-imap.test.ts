@@ -61,7 +61,7 @@ describe.skipIf(dovecotMissing !== null).each(DB_KINDS)('email channel fetching 
   const messagesOf = async (caseId: string) => (await req(s.base, admin, 'GET', `/api/v1/cases/${caseId}/messages`)).data.messages as any[];
   const channel = async (id: string) => (await req(s.base, admin, 'GET', `/api/v1/channels/${id}`)).data;
 
-  it('turns real-world mail (alternative, inline image, attachment, ISO-8859-1, auto-reply, bounce, DKIM) into cases; settings show without the password', async () => {
+  it('turns real-world mail (alternative, inline image, attachment, ISO-8859-1, DKIM) into cases, keeps an auto-reply and a bounce without one; settings show without the password', async () => {
     const { user, channelId } = await mailbox('starttls');
     const fixtures = await realWorldMails(user, kind);
     await dovecot.append(
@@ -69,11 +69,27 @@ describe.skipIf(dovecotMissing !== null).each(DB_KINDS)('email channel fetching 
       'secret-pw',
       fixtures.map((f) => f.raw),
     );
+    const opening = fixtures.filter((f) => !f.noCase);
     const cases = await eventually(async () => {
       const c = await casesOf(channelId);
-      return c.length === fixtures.length && c;
+      return c.length === opening.length && c;
     }, 'every fixture mail as a case');
-    for (const f of fixtures) {
+    // The auto-reply and the bounce answer no conversation of ours: kept, but no case (SPEC §13).
+    const kept = await eventually(async () => {
+      const rows = await s.db.kysely
+        .selectFrom('inbound_messages')
+        .select(['outcome', 'processed_at'])
+        .where('channel_id', '=', channelId)
+        .execute();
+      return rows.length === fixtures.length && rows.every((r) => r.processed_at) && rows;
+    }, 'every fixture mail processed');
+    expect(
+      kept
+        .map((r) => r.outcome)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['auto_reply', 'bounce']);
+    for (const f of opening) {
       const c = cases.find((x) => x.subject === f.subject);
       expect(c, f.subject).toBeDefined();
       const msgs = await messagesOf(c!.id);

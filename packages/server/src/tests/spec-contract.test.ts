@@ -255,12 +255,17 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
     ]);
     expect(keysOf(msgs.messages[1]).sort()).toEqual([
       'attachments',
+      'auth',
       'authorId',
+      'automatic',
+      'bcc',
       'body',
+      'cc',
       'channel',
       'createdAt',
       'delivery',
       'direction',
+      'from',
       'id',
       'internal',
     ]);

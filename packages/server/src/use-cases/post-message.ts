@@ -20,6 +20,8 @@ export type MessageRow = {
   channel: string;
   authorId: string | null;
   createdAt: Date;
+  /** Email only (migration 028a): the automatic kind of an inbound mail, its sender when not the customer, copies, auth verdicts. */
+  mail?: { automatic?: string | null; fromAddress?: string | null; cc?: string[]; bcc?: string[]; auth?: Record<string, unknown> | null };
 };
 
 /** Stores a message on a case and records it in the history, inside the caller's transaction. */
@@ -41,6 +43,15 @@ export async function insertMessage(
       channel: m.channel,
       author_id: m.authorId,
       created_at: m.createdAt,
+      ...(m.mail
+        ? {
+            automatic: m.mail.automatic ?? null,
+            from_address: m.mail.fromAddress ?? null,
+            cc: m.mail.cc ?? [],
+            bcc: m.mail.bcc ?? [],
+            mail_auth: m.mail.auth ? JSON.stringify(m.mail.auth) : null,
+          }
+        : {}),
     })
     .execute();
   const last = lastMessageAfter(m);

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { initialStatus } from '@casework/domain';
+import { initialStatus, opensCase, senderHeld, type AutomaticKind } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
@@ -21,6 +21,8 @@ import {
 import type { InboundAttachment } from '../channels/attachments.ts';
 import { backoffMs } from '../channels/config.ts';
 import { cleanDeep, cleanText } from '../channels/clean-text.ts';
+import type { BounceReport } from '../channels/email/mail-facts.ts';
+import { applyBounce } from './mailbox/apply-bounce.ts';
 
 /** One customer message as a channel received it; stored as-is before it is processed. */
 export type InboundPayload = {
@@ -45,7 +47,19 @@ export type InboundPayload = {
   attachments?: InboundAttachment[];
   /** A chat session to open on the case, atomically with it. */
   chat?: { sessionId: string; tokenHash: string };
+  /** Email (SPEC §13): the sender (lower-case; the per-sender hold), what kind of automatic mail it is, its Cc, a bounce's report. */
+  sender?: string | null;
+  automatic?: AutomaticKind | null;
+  cc?: string[];
+  bounce?: BounceReport;
 };
+
+/**
+ * What became of a stored inbound mail that made no message: `held` (its sender passed the
+ * per-sender limit), `bounce` (a delivery report: it marks our reply failed), `auto_reply` (an
+ * out-of-office to no case of ours). Null when it became a message.
+ */
+type InboundOutcome = 'held' | 'bounce' | 'auto_reply' | null;
 
 export type ReceiveResult = {
   caseId: string | null;
@@ -56,7 +70,13 @@ export type ReceiveResult = {
   processed: boolean;
 };
 
-type Applied = { caseId: string | null; messageId: string | null; createdCase: boolean; followUpOf: string | null };
+type Applied = {
+  caseId: string | null;
+  messageId: string | null;
+  createdCase: boolean;
+  followUpOf: string | null;
+  outcome?: InboundOutcome;
+};
 
 /**
  * Receives a customer message on a channel: stores it first (once per provider id, so a
@@ -81,6 +101,7 @@ export async function receiveCustomerMessage(
       channel_id: channel.id,
       provider_id: providerId.slice(0, 500),
       payload: JSON.stringify(payload),
+      sender: payload.sender?.slice(0, 320) ?? null,
       // The retry job leaves it alone while this request processes it.
       received_at: now,
       next_attempt_at: new Date(now.getTime() + 30_000),
@@ -113,7 +134,16 @@ async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveRes
       const row = await trx
         .selectFrom('inbound_messages as i')
         .innerJoin('channels as ch', 'ch.id', 'i.channel_id')
-        .select(['i.processed_at', 'i.case_id', 'i.message_id', 'i.payload', 'ch.id as channel_id', 'ch.type', 'ch.team_id'])
+        .select([
+          'i.processed_at',
+          'i.case_id',
+          'i.message_id',
+          'i.payload',
+          'i.received_at',
+          'ch.id as channel_id',
+          'ch.type',
+          'ch.team_id',
+        ])
         .where('i.id', '=', inboundId)
         .forUpdate('i' as never)
         .executeTakeFirstOrThrow();
@@ -121,13 +151,23 @@ async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveRes
         return { caseId: row.case_id, messageId: row.message_id, createdCase: false, followUpOf: null, duplicate: true, processed: true };
       }
       const ch = { id: row.channel_id, type: row.type as ChannelRecord['type'], teamId: row.team_id };
-      const applied = await applyInbound(trx, ch, row.payload as unknown as InboundPayload, now);
+      const payload = row.payload as unknown as InboundPayload;
+      const applied = (await heldSender(trx, ch.id, payload, new Date(row.received_at)))
+        ? { caseId: null, messageId: null, createdCase: false, followUpOf: null, outcome: 'held' as const }
+        : await applyInbound(trx, ch, payload, now);
       await trx
         .updateTable('inbound_messages')
-        .set({ processed_at: now, case_id: applied.caseId, message_id: applied.messageId, last_error: null })
+        .set({
+          processed_at: now,
+          case_id: applied.caseId,
+          message_id: applied.messageId,
+          last_error: null,
+          outcome: applied.outcome ?? null,
+        })
         .where('id', '=', inboundId)
         .execute();
-      return { ...applied, duplicate: false, processed: true };
+      const { outcome: _outcome, ...result } = applied;
+      return { ...result, duplicate: false, processed: true };
     });
   } catch (err) {
     const r = await deps.db.kysely
@@ -148,15 +188,38 @@ async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveRes
 
 type Ch = { id: string; type: ChannelRecord['type']; teamId: string };
 
+/**
+ * The per-sender hold (SPEC §13): a sender who already sent the organisation's limit of mails to
+ * this mailbox within the hour before this one is held. One statement: the limit and a count that
+ * stops at it (an index range scan on inbound_messages_sender).
+ */
+async function heldSender(trx: Kysely<Database>, channelId: string, p: InboundPayload, receivedAt: Date): Promise<boolean> {
+  if (!p.sender) return false;
+  const r = await sql<{ lim: number; n: number }>`SELECT o.mail_sender_limit AS lim,
+      (SELECT count(*)::int FROM (SELECT 1 FROM inbound_messages WHERE channel_id = ${channelId}::uuid AND sender = ${p.sender}
+         AND received_at >= ${new Date(receivedAt.getTime() - 3_600_000)} AND received_at < ${receivedAt}
+         LIMIT o.mail_sender_limit) x) AS n
+    FROM organisation o WHERE o.id = 1`.execute(trx);
+  const row = r.rows[0];
+  return row ? senderHeld(Number(row.n), Number(row.lim)) : false;
+}
+
 async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, now: Date): Promise<Applied> {
   if (!p.forceNew) await lockConversation(trx, ch.id, [...p.lookup, ...p.register]);
   let caseId = p.forceNew ? null : await findConversationCase(trx, ch.id, p.lookup);
   if (!caseId && !p.forceNew && p.reference) caseId = await findCaseByReference(trx, ch.id, p.reference);
+  if (p.bounce) return applyBounce(trx, ch.id, caseId, p.bounce, now);
   let target: CaseView | undefined = caseId ? await lockCase(trx, caseId) : undefined;
   let createdCase = false;
   let followUpOf: string | null = null;
+  const automatic = p.automatic ?? null;
   if (p.kind === 'note') {
     if (!target) return { caseId: null, messageId: null, createdCase: false, followUpOf: null };
+  } else if (!target && !opensCase(automatic)) {
+    // An out-of-office to no case of ours: kept in the inbound log, no case, nobody answers it.
+    return { caseId: null, messageId: null, createdCase: false, followUpOf: null, outcome: 'auto_reply' };
+  } else if (target && !opensCase(automatic)) {
+    // An auto-reply in a conversation is shown there, but neither wakes nor reopens the case.
   } else if (!target) {
     target = await openCase(trx, ch, p, null, now);
     createdCase = true;
@@ -171,6 +234,8 @@ async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, no
       createdCase = true;
     }
   }
+  const customerEmail = target.customer?.email?.toLowerCase() ?? null;
+  const fromSomeoneElse = !createdCase && !!p.sender && !!customerEmail && p.sender !== customerEmail;
   const { message } = await insertMessage(
     trx,
     target,
@@ -181,11 +246,13 @@ async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, no
       channel: ch.type,
       authorId: null,
       createdAt: now,
+      ...(ch.type === 'email' ? { mail: { automatic, fromAddress: fromSomeoneElse ? p.sender : null, cc: p.cc ?? [] } } : {}),
     },
     now,
   );
   await registerConversation(trx, ch.id, target.id, p.register, now);
-  await linkCaseChannel(trx, target.id, ch.id, p.replyTo, now);
+  // Replies keep going to the customer when someone they copied answers (SPEC §13: CCed replies thread in).
+  await linkCaseChannel(trx, target.id, ch.id, fromSomeoneElse ? null : p.replyTo, now);
   if (p.externalId || p.refs?.length) {
     await trx
       .insertInto('message_channel_refs')

@@ -6795,6 +6795,24 @@ export interface paths {
                                     /** @description When the next attempt is due (queued only) */
                                     nextAttemptAt?: string;
                                 } | null;
+                                /** @description Email: the copies of a reply, or an inbound mail's Cc */
+                                cc: string[];
+                                /** @description Email: a reply's blind copies (never sent to the customer) */
+                                bcc: string[];
+                                from: string | null;
+                                automatic: string | null;
+                                auth: {
+                                    /** @description pass, fail, softfail, neutral, none, temperror or permerror */
+                                    spf: string;
+                                    /** @description The best DKIM result: pass, fail, neutral, none, policy, temperror or permerror */
+                                    dkim: string;
+                                    /** @description pass, fail, none, temperror or permerror */
+                                    dmarc: string;
+                                    /** @description The sender domain's DMARC policy: none, quarantine or reject */
+                                    dmarcPolicy?: string;
+                                    /** @description The From domain the verdicts are about */
+                                    domain?: string;
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -6944,6 +6962,24 @@ export interface paths {
                                 at: string;
                                 /** @description When the next attempt is due (queued only) */
                                 nextAttemptAt?: string;
+                            } | null;
+                            /** @description Email: the copies of a reply, or an inbound mail's Cc */
+                            cc: string[];
+                            /** @description Email: a reply's blind copies (never sent to the customer) */
+                            bcc: string[];
+                            from: string | null;
+                            automatic: string | null;
+                            auth: {
+                                /** @description pass, fail, softfail, neutral, none, temperror or permerror */
+                                spf: string;
+                                /** @description The best DKIM result: pass, fail, neutral, none, policy, temperror or permerror */
+                                dkim: string;
+                                /** @description pass, fail, none, temperror or permerror */
+                                dmarc: string;
+                                /** @description The sender domain's DMARC policy: none, quarantine or reject */
+                                dmarcPolicy?: string;
+                                /** @description The From domain the verdicts are about */
+                                domain?: string;
                             } | null;
                         };
                     };

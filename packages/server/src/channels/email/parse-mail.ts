@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { InboundPayload } from '../../use-cases/receive-customer-message.ts';
 import { capAttachments } from '../attachments.ts';
+import { addressesOf, automaticKindOf, bounceReportOf } from './mail-facts.ts';
 
 const REF_IN_SUBJECT = /\[#([A-HJ-NP-Z2-9]{6})\]/i;
 const MAX_BODY = 100_000;
@@ -66,6 +67,11 @@ export async function parseMail(
   // Attachments are listed with the message (with download links), not written into its text.
   const text = stripQuoted(textOf(m)) || (attachments.length > 0 ? '' : '(empty message)');
   const subject = m.subject?.trim() || '(no subject)';
+  const sender = from?.address?.trim().toLowerCase() || null;
+  const automatic = automaticKindOf(m, sender);
+  const bounce = automatic === 'bounce' ? bounceReportOf(m) : null;
+  // A bounce names the returned mail's Message-ID: that finds the case (and the reply) it reports on.
+  if (bounce?.originalMessageId) lookupIds.unshift(bounce.originalMessageId);
   return {
     providerId: messageId,
     from: from?.address ?? null,
@@ -85,6 +91,10 @@ export async function parseMail(
       externalId: messageId,
       refs,
       attachments,
+      sender,
+      automatic,
+      cc: addressesOf(m.cc),
+      ...(bounce ? { bounce } : {}),
     },
   };
 }

@@ -23,6 +23,7 @@ import * as caseData from './020-case-data.ts';
 import * as firstResponse from './025-first-response.ts';
 import * as cannedReplies from './021-canned-replies.ts';
 import * as macros from './026-macros.ts';
+import * as mailSafety from './028a-mail-safety.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -51,4 +52,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '025-first-response', up: firstResponse.up },
   { name: '021-canned-replies', up: cannedReplies.up },
   { name: '026-macros', up: macros.up },
+  { name: '028a-mail-safety', up: mailSafety.up },
 ];
