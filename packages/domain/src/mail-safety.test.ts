@@ -7,6 +7,7 @@ import {
   mayAutoMail,
   normaliseBlockValue,
   opensCase,
+  readCopies,
   senderHeld,
   type MailHeaderFacts,
 } from './mail-safety.ts';
@@ -139,5 +140,34 @@ describe('bounceIsPermanent', () => {
     [{ action: null, status: null }, false],
   ])('%j → %s', (report, permanent) => {
     expect(bounceIsPermanent(report)).toBe(permanent);
+  });
+});
+
+describe('readCopies', () => {
+  it('lower-cases, drops duplicates and the recipient, keeps Cc over Bcc', () => {
+    expect(
+      readCopies(
+        { cc: ['Bo@Example.com', 'bo@example.com', 'ann@example.com'], bcc: ['bo@example.com', 'boss@acme.test'] },
+        'Ann@example.com',
+      ),
+    ).toEqual({
+      ok: true,
+      cc: ['bo@example.com'],
+      bcc: ['boss@acme.test'],
+    });
+    expect(readCopies({}, null)).toEqual({ ok: true, cc: [], bcc: [] });
+  });
+  it.each([
+    [{ cc: ['not an address'] }, 'cc[0]'],
+    [{ cc: ['ok@example.com', 'Bo <bo@example.com>'] }, 'cc[1]'],
+    [{ bcc: ['a@b'] }, 'bcc[0]'],
+    [{ bcc: ['a@example.com, b@example.com'] }, 'bcc[0]'],
+    [
+      { cc: Array.from({ length: 15 }, (_, i) => `c${i}@example.com`), bcc: Array.from({ length: 6 }, (_, i) => `b${i}@example.com`) },
+      'cc',
+    ],
+  ])('refuses %j naming %s', (input, field) => {
+    const r = readCopies(input, null);
+    expect(r.ok ? [] : r.problems.map((p) => p.field)).toEqual([field]);
   });
 });

@@ -130,3 +130,40 @@ export function bounceIsPermanent(report: { action: string | null; status: strin
   if (action && action !== 'failed') return false;
   return status === '' ? action === 'failed' : status.startsWith('5');
 }
+
+/** At most this many addresses in a reply's Cc and Bcc together. */
+export const MAX_COPIES = 20;
+
+const ADDRESS = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\.]+$/;
+
+/** Whether a string is a plain mail address (local@domain.tld; no display name, no list). */
+export const isMailAddress = (v: string): boolean => v.length <= 254 && ADDRESS.test(v);
+
+/**
+ * Reads a reply's copies (SPEC §13): each a plain address, lower-cased, duplicates and the
+ * recipient dropped (an address in both Cc and Bcc stays in Cc), at most MAX_COPIES together.
+ * A bad address is named by its field and position.
+ */
+export function readCopies(
+  input: { cc?: readonly string[] | null; bcc?: readonly string[] | null },
+  to: string | null,
+): { ok: true; cc: string[]; bcc: string[] } | { ok: false; problems: { field: string; message: string }[] } {
+  const problems: { field: string; message: string }[] = [];
+  const seen = new Set<string>(to ? [to.trim().toLowerCase()] : []);
+  const read = (field: 'cc' | 'bcc', list: readonly string[] | null | undefined): string[] => {
+    const out: string[] = [];
+    (list ?? []).forEach((raw, i) => {
+      const a = raw.trim().toLowerCase();
+      if (!isMailAddress(a)) problems.push({ field: `${field}[${i}]`, message: 'is not an email address' });
+      else if (!seen.has(a)) {
+        seen.add(a);
+        out.push(a);
+      }
+    });
+    return out;
+  };
+  const cc = read('cc', input.cc);
+  const bcc = read('bcc', input.bcc);
+  if (cc.length + bcc.length > MAX_COPIES) problems.push({ field: 'cc', message: `at most ${MAX_COPIES} copies (Cc and Bcc together)` });
+  return problems.length ? { ok: false, problems } : { ok: true, cc, bcc };
+}

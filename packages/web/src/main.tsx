@@ -24,6 +24,7 @@ import './styles/reports.css';
 import './styles/notifications.css';
 import './styles/case-data.css';
 import './styles/canned.css';
+import './styles/mail.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

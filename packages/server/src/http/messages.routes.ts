@@ -9,7 +9,7 @@ import { postAgentMessage, type MessageRow } from '../use-cases/post-message.ts'
 import { attachmentsOf, type AttachmentJson } from '../db/repos/attachments.ts';
 import { retryDelivery } from '../use-cases/retry-delivery.ts';
 import { deliveriesOf, type Delivery } from '../channels/outbound/delivery.ts';
-import { DELIVERY_STATES } from '@casework/domain';
+import { DELIVERY_STATES, MAX_COPIES } from '@casework/domain';
 import { findCaseView } from '../db/repos/case-views.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { AppUser } from '../auth/actor.ts';
@@ -189,7 +189,14 @@ export const messageRoutes: RouteModule = (app, deps) => {
         summary: 'Reply to the customer, or add an internal note (internal: true)',
         params: IdParams,
         body: Type.Object(
-          { body: Type.String({ minLength: 1, maxLength: LIMITS.message }), internal: Type.Optional(Type.Boolean()) },
+          {
+            body: Type.String({ minLength: 1, maxLength: LIMITS.message }),
+            internal: Type.Optional(Type.Boolean()),
+            cc: Type.Optional(Type.Array(Type.String({ maxLength: 254 }), { maxItems: MAX_COPIES, description: 'Email replies: copies' })),
+            bcc: Type.Optional(
+              Type.Array(Type.String({ maxLength: 254 }), { maxItems: MAX_COPIES, description: 'Email replies: blind copies' }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 201: MessageSchema, ...problems(400, 401, 403, 404) },
@@ -198,7 +205,10 @@ export const messageRoutes: RouteModule = (app, deps) => {
     async (req, reply) => {
       const actor = actorOf(req);
       if (!req.body.body.trim()) throw invalid([{ field: 'body', message: 'must not be blank' }]);
-      const { message } = await postAgentMessage(deps, actor, pathId(req.params.id), req.body.body, req.body.internal ?? false);
+      const { message } = await postAgentMessage(deps, actor, pathId(req.params.id), req.body.body, req.body.internal ?? false, {
+        cc: req.body.cc,
+        bcc: req.body.bcc,
+      });
       const deliveries = await deliveriesOf(deps.db.kysely, message.internal ? [] : [message.id]);
       return reply.status(201).send(messageJson(message, deliveries.get(message.id) ?? null));
     },

@@ -33,6 +33,7 @@ import { notificationRoutes } from './notifications.routes.ts';
 import { caseEditRoutes } from './case-edit.routes.ts';
 import { cannedReplyRoutes } from './canned-replies.routes.ts';
 import { macroRoutes } from './macros.routes.ts';
+import { emailConversationRoutes } from './email-conversations.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -41,6 +42,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   accountRoutes,
   myWorkRoutes,
   caseRoutes,
+  emailConversationRoutes,
   caseActionRoutes,
   caseEditRoutes,
   viewRoutes,

@@ -112,6 +112,8 @@ POST /api/v1/me/2fa/confirm authenticated
 POST /api/v1/me/2fa/setup authenticated
 POST /api/v1/case-fields admin.fields
 POST /api/v1/cases case.create
+POST /api/v1/cases/email case.create
+GET /api/v1/cases/email/channels case.create
 POST /api/v1/cases/:id/apply-macro authenticated
 POST /api/v1/cases/:id/assign case:assign
 POST /api/v1/cases/:id/cancel case:cancel

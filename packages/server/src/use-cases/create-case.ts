@@ -135,7 +135,14 @@ export async function insertCase(
  * Creates a case (by hand or through the API). Who may create on which team and name which
  * owner is the domain's `mayCreateOnTeam` / `mayNameOwner`.
  */
-export async function createCase(deps: Deps, actor: AppUser, input: NewCase, channel = 'platform'): Promise<CaseView> {
+export async function createCase(
+  deps: Deps,
+  actor: AppUser,
+  input: NewCase,
+  channel = 'platform',
+  /** More to write in the same transaction once the case exists (an outbound email conversation's first mail). */
+  within?: (trx: Kysely<Database>, caseId: string, now: Date) => Promise<void>,
+): Promise<CaseView> {
   if (!actor.permissions.has('case.create')) throw forbidden('create');
   if (!mayCreateOnTeam(actor, input.teamId)) throw forbidden('create', 'You can only create cases on your own teams.');
   if (!mayNameOwner(actor, input.ownerId)) throw forbidden('assign', 'You can only name yourself as the owner of a case you create.');
@@ -185,6 +192,7 @@ export async function createCase(deps: Deps, actor: AppUser, input: NewCase, cha
         },
       ],
     });
+    if (within) await within(trx, caseId, now);
     return caseId;
   });
   return (await findCaseView(deps.db.kysely, id))!;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { canView, can, lastMessageAfter, mentionedEmails } from '@casework/domain';
+import { canView, can, lastMessageAfter, mentionedEmails, readCopies } from '@casework/domain';
 import { usersByEmail } from '../db/repos/notifications.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
@@ -8,7 +8,8 @@ import type { CaseView } from '../db/repos/case-views.ts';
 import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../outbox/outbox.ts';
 import { uuidv7 } from '../ids.ts';
 import { lockCase, refusal } from './case-write.ts';
-import { notFound } from '../errors.ts';
+import { invalid, notFound } from '../errors.ts';
+import { findCaseChannel } from '../db/repos/channels.ts';
 import { enqueueReply, kickReplies } from '../channels/outbound/dispatch.ts';
 
 export type MessageRow = {
@@ -105,12 +106,14 @@ export async function postAgentMessage(
   caseId: string,
   body: string,
   internal: boolean,
+  copies: { cc?: string[]; bcc?: string[] } = {},
 ): Promise<{ message: MessageRow; view: CaseView }> {
   const now = deps.clock.now();
   const result = await inTransaction(deps, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     if (!can(actor, 'message', c)) throw refusal('message', c, null, now);
+    const mail = copies.cc?.length || copies.bcc?.length ? await replyCopies(trx, c, internal, copies) : undefined;
     const { message } = await insertMessage(
       trx,
       c,
@@ -121,6 +124,7 @@ export async function postAgentMessage(
         channel: internal ? 'note' : c.type,
         authorId: actor.id,
         createdAt: now,
+        ...(mail ? { mail } : {}),
       },
       now,
     );
@@ -129,4 +133,20 @@ export async function postAgentMessage(
   });
   if (result.queued) kickReplies(deps); // after commit: send now instead of at the next poll
   return { message: result.message, view: result.view };
+}
+
+/** A reply's Cc and Bcc (SPEC §13): only on a public reply through an email channel; addresses read by the domain. */
+async function replyCopies(
+  trx: Kysely<Database>,
+  c: CaseView,
+  internal: boolean,
+  copies: { cc?: string[]; bcc?: string[] },
+): Promise<{ cc: string[]; bcc: string[] }> {
+  const field = copies.cc?.length ? 'cc' : 'bcc';
+  if (internal) throw invalid([{ field, message: 'copies go with a reply to the customer, not with an internal note' }]);
+  const ch = await findCaseChannel(trx, c.id);
+  if (ch?.type !== 'email') throw invalid([{ field, message: 'copies go only with replies by email' }]);
+  const read = readCopies(copies, ch.customerAddress ?? c.customer?.email ?? null);
+  if (!read.ok) throw invalid(read.problems);
+  return { cc: read.cc, bcc: read.bcc };
 }

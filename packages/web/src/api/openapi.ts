@@ -2708,6 +2708,325 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/cases/email/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The email channels the caller may start a conversation from (active, on a team they may create cases on) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channels: {
+                                id: string;
+                                name: string;
+                                address: string;
+                                teamId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request (problem+json, with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an email conversation: a case of type email on the channel's team, owned by the caller, whose first message is sent to the customer through the channel */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description An id (UUID)
+                         */
+                        channelId: string;
+                        /** @description The customer's email address */
+                        to: string;
+                        name?: string | null;
+                        subject: string;
+                        body: string;
+                        /** @description Copies */
+                        cc?: string[];
+                        /** @description Blind copies */
+                        bcc?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            reference: string;
+                            subject: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
+                            /** @enum {string} */
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            resolution: ("completed" | "unresolved" | "canceled") | null;
+                            resolutionReason: "abandoned" | null;
+                            teamId: string;
+                            teamName: string;
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            collaboratorIds: string[];
+                            customer: {
+                                id: string;
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            followUpOf: string | null;
+                            rating: {
+                                stars: number;
+                                note: string | null;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            resolvedAt: string | null;
+                            wakeAt: string | null;
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/claim": {
         parameters: {
             query?: never;
@@ -6921,6 +7240,10 @@ export interface paths {
                     "application/json": {
                         body: string;
                         internal?: boolean;
+                        /** @description Email replies: copies */
+                        cc?: string[];
+                        /** @description Email replies: blind copies */
+                        bcc?: string[];
                     };
                 };
             };

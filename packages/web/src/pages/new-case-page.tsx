@@ -14,10 +14,11 @@ import { CustomerCombobox } from '../features/customers/customer-combobox';
 import { customerLabel, type CustomerListItem } from '../features/customers/customers-api';
 import { PRIORITIES, PRIORITY_LABELS, useTags, type Priority } from '../features/case-data/case-data-api';
 import { TagInput } from '../features/case-data/tag-input';
+import { NewEmailForm } from '../features/mail/new-email-form';
 
 type Form = {
   subject: string;
-  type: 'platform' | 'phone';
+  type: 'platform' | 'phone' | 'email';
   teamId: string;
   ownerId: string;
   description: string;
@@ -28,7 +29,7 @@ type Form = {
   tags: string[];
 };
 
-/** Create a case by hand: a platform case, or a logged phone call. */
+/** Create a case by hand: a platform case, a logged phone call, or an email to a customer. */
 export function NewCasePage() {
   usePageTitle('New case');
   const me = useMe().data;
@@ -143,25 +144,43 @@ export function NewCasePage() {
     'aria-describedby': [fields[key] ? errorId(key) : '', counter ?? ''].filter(Boolean).join(' ') || undefined,
   });
 
+  const kindSwitch = (
+    <fieldset className="segmented-field">
+      <legend>Kind</legend>
+      <div className="segmented">
+        <label>
+          <input type="radio" name="kind" checked={form.type === 'platform'} onChange={() => setForm({ ...form, type: 'platform' })} />
+          Case
+        </label>
+        <label>
+          <input type="radio" name="kind" checked={form.type === 'phone'} onChange={() => setForm({ ...form, type: 'phone' })} />
+          Log a call
+        </label>
+        <label>
+          <input type="radio" name="kind" checked={form.type === 'email'} onChange={() => setForm({ ...form, type: 'email' })} />
+          Email a customer
+        </label>
+      </div>
+    </fieldset>
+  );
+  if (form.type === 'email') {
+    return (
+      <div className="page page-narrow">
+        <div className="page-header">
+          <h1>New case</h1>
+        </div>
+        <NewEmailForm kindSwitch={kindSwitch} />
+      </div>
+    );
+  }
+
   return (
     <div className="page page-narrow">
       <div className="page-header">
         <h1>New case</h1>
       </div>
       <form className="panel form" onSubmit={(event) => void submit(event)} noValidate>
-        <fieldset className="segmented-field">
-          <legend>Kind</legend>
-          <div className="segmented">
-            <label>
-              <input type="radio" name="kind" checked={form.type === 'platform'} onChange={() => setForm({ ...form, type: 'platform' })} />
-              Case
-            </label>
-            <label>
-              <input type="radio" name="kind" checked={form.type === 'phone'} onChange={() => setForm({ ...form, type: 'phone' })} />
-              Log a call
-            </label>
-          </div>
-        </fieldset>
+        {kindSwitch}
         <div className="field">
           <label htmlFor={ids.subject}>Subject</label>
           <input

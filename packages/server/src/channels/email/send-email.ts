@@ -107,7 +107,7 @@ export async function sendEmailReply(
   if (!mailServerOf('smtp', ch.settings) && !ch.settings.smtpUrl && !smtpRelayOf(deps.outbound))
     throw new PermanentDeliveryError('No SMTP relay configured (set CASEWORK_SMTP_URL)');
   const c = await findCaseView(db, caseId);
-  const msg = await db.selectFrom('messages').select(['body']).where('id', '=', messageId).executeTakeFirst();
+  const msg = await db.selectFrom('messages').select(['body', 'cc', 'bcc']).where('id', '=', messageId).executeTakeFirst();
   if (!c || !msg) throw new PermanentDeliveryError('The case or the message is gone.');
   const to = ch.customerAddress ?? c.customer?.email;
   if (!to) throw new PermanentDeliveryError('The customer has no email address.');
@@ -144,7 +144,12 @@ export async function sendEmailReply(
     await transport.transport.sendMail({
       from: { name: ch.settings.fromName ?? ch.name, address: ch.address! },
       to,
-      subject: replySubject(c.subject, c.reference),
+      ...(msg.cc.length ? { cc: msg.cc } : {}),
+      ...(msg.bcc.length ? { bcc: msg.bcc } : {}),
+      // The first mail of a conversation an agent started is no reply: its subject as written.
+      subject: last
+        ? replySubject(c.subject, c.reference)
+        : `${c.subject.replace(/\s*\[#[A-Z0-9]{6}\]\s*/g, ' ').trim()} [#${c.reference}]`,
       text: msg.body,
       messageId: ownId,
       ...(last ? { inReplyTo: last.external_id!, references } : {}),

@@ -10,6 +10,7 @@ import { formatDateTime } from '../../lib/time';
 import { MessageAttachments } from './message-attachments';
 import { DeliveryStatus } from '../delivery/delivery-status';
 import { channelLabel } from '../../lib/labels';
+import { MailMeta } from '../mail/mail-meta';
 
 /** Public messages (inbound/outbound) and internal notes, oldest first, visibly different. */
 export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone: string }) {
@@ -42,7 +43,8 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
       <ol className="messages">
         {all.map((message) => {
           const kind = message.internal || message.direction === 'note' ? 'note' : message.direction;
-          const author = kind === 'inbound' ? customer : userName(message.authorId);
+          // Someone the customer copied in answers under their own address.
+          const author = kind === 'inbound' ? (message.from ?? customer) : userName(message.authorId);
           return (
             <li key={message.id} className={`message message-${kind}`}>
               <div className="message-meta">
@@ -54,6 +56,7 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
                 {kind === 'inbound' && message.channel ? <span className="chip">{channelLabel(message.channel)}</span> : null}
                 <time dateTime={message.createdAt}>{formatDateTime(message.createdAt, timeZone)}</time>
               </div>
+              {kind === 'note' ? null : <MailMeta message={message} />}
               {message.body ? (
                 <div className="message-body">{kind === 'note' ? <MentionText body={message.body} /> : message.body}</div>
               ) : null}

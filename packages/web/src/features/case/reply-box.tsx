@@ -11,6 +11,7 @@ import { useToast } from '../../components/toast';
 import { useMentionPicker } from '../notifications/mention-picker';
 import { CannedPicker } from '../canned-replies/canned-picker';
 import { renderCannedReply, type CannedReply } from '../canned-replies/canned-api';
+import { MailCopies, NO_COPIES, splitAddresses } from '../mail/mail-copies';
 
 /** What the case page's keys ask of the box: start a reply (r) or an internal note (n). */
 export type ReplyBoxHandle = { start: (kind: 'reply' | 'note') => void };
@@ -27,6 +28,7 @@ type Props = {
 export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) {
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
+  const [copies, setCopies] = useState(NO_COPIES);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const client = useQueryClient();
@@ -36,6 +38,7 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
   const channel = useCaseChannel(caseItem.id);
   const problem = channel.data && !channel.data.canDeliver ? channel.data.deliveryProblem : null;
   const warn = !internal && problem;
+  const byEmail = !internal && channel.data?.channel?.type === 'email';
   const textarea = useRef<HTMLTextAreaElement>(null);
   const mentions = useMentionPicker({ caseId: caseItem.id, enabled: internal, value: body, setValue: setBody, textarea });
   useImperativeHandle(handle, () => ({
@@ -100,8 +103,15 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
     setBusy(true);
     markOwn('start');
     try {
-      const message = await api.post<'/cases/{id}/messages'>(`/cases/${caseItem.id}/messages`, { body: body.trim(), internal });
+      const [cc, bcc] = byEmail ? [splitAddresses(copies.cc), splitAddresses(copies.bcc)] : [[], []];
+      const message = await api.post<'/cases/{id}/messages'>(`/cases/${caseItem.id}/messages`, {
+        body: body.trim(),
+        internal,
+        ...(cc.length ? { cc } : {}),
+        ...(bcc.length ? { bcc } : {}),
+      });
       setBody('');
+      setCopies(NO_COPIES);
       onSent();
       const delivery = message.delivery;
       if (internal) toast.success('Internal note added');
@@ -175,6 +185,7 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
       <label htmlFor={fieldId} className="visually-hidden">
         {internal ? 'Internal note (only agents see it)' : 'Reply to the customer'}
       </label>
+      {byEmail ? <MailCopies copies={copies} onChange={setCopies} /> : null}
       {picker ? <CannedPicker onPick={(reply) => void pick(reply)} onClose={closePicker} busy={inserting} /> : null}
       <textarea
         ref={textarea}
