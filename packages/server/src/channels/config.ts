@@ -1,3 +1,5 @@
+import { cachedResolver, type DnsResolver } from './email/mail-auth.ts';
+
 /** Channel settings read from the environment (SPEC §8–§9); tests pass their own. */
 export type ChannelOptions = {
   /** Inbound SMTP listener; null disables it. Port 0 picks a free port (tests). */
@@ -20,6 +22,8 @@ export type ChannelOptions = {
   imapScanMs: number;
   /** How long a server process holds a channel's mailbox without renewing (another takes over after). */
   imapLeaseMs: number;
+  /** DNS for SPF, DKIM and DMARC checks of inbound mail (cached); tests give a local one. */
+  dnsResolver: DnsResolver;
 };
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -40,6 +44,7 @@ export function readChannelOptions(env: NodeJS.ProcessEnv, host: string, overrid
     imapPollMs: num(env.CASEWORK_IMAP_POLL_MS, 30_000),
     imapScanMs: num(env.CASEWORK_IMAP_SCAN_MS, 10_000),
     imapLeaseMs: num(env.CASEWORK_IMAP_LEASE_MS, 60_000),
+    dnsResolver: cachedResolver(),
     ...overrides,
   };
 }

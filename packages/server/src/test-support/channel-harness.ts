@@ -6,6 +6,11 @@ import { readChannelOptions, type ChannelOptions } from '../channels/config.ts';
 import { startChannels, type ChannelRuntime } from '../jobs/channel-runtime.ts';
 import { twilioSignature } from '../channels/sms/twilio-signature.ts';
 
+/** A resolver that knows no names (SPF, DKIM and DMARC then say none). */
+export const noDns = async (name: string): Promise<never> => {
+  throw Object.assign(new Error(`${name} not found`), { code: 'ENOTFOUND' });
+};
+
 export type ChannelServer = TestApp & { base: string; smtpPort: number; runtime: ChannelRuntime; options: ChannelOptions };
 
 /** The real app listening on 127.0.0.1 (random port) with the SMTP listener and channel workers running. */
@@ -23,6 +28,8 @@ export async function startChannelServer(
     retryMaxMs: 400,
     maxAttempts: 6,
     httpTimeoutMs: 3000,
+    // DNS here is loopback only: every lookup answers "no such name" at once unless a test gives its own zone.
+    dnsResolver: noDns,
     ...opts.channel,
   });
   const runtime = await startChannels(t.deps, options);

@@ -22,6 +22,7 @@ import type { InboundAttachment } from '../channels/attachments.ts';
 import { backoffMs } from '../channels/config.ts';
 import { cleanDeep, cleanText } from '../channels/clean-text.ts';
 import type { BounceReport } from '../channels/email/mail-facts.ts';
+import type { MailAuth } from '../channels/email/mail-auth.ts';
 import { applyBounce } from './mailbox/apply-bounce.ts';
 
 /** One customer message as a channel received it; stored as-is before it is processed. */
@@ -52,6 +53,7 @@ export type InboundPayload = {
   automatic?: AutomaticKind | null;
   cc?: string[];
   bounce?: BounceReport;
+  auth?: MailAuth | null;
 };
 
 /**
@@ -246,7 +248,9 @@ async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, no
       channel: ch.type,
       authorId: null,
       createdAt: now,
-      ...(ch.type === 'email' ? { mail: { automatic, fromAddress: fromSomeoneElse ? p.sender : null, cc: p.cc ?? [] } } : {}),
+      ...(ch.type === 'email'
+        ? { mail: { automatic, fromAddress: fromSomeoneElse ? p.sender : null, cc: p.cc ?? [], auth: p.auth ?? null } }
+        : {}),
     },
     now,
   );

@@ -4,6 +4,7 @@ import type { ChannelOptions } from '../config.ts';
 import { findEmailChannel } from '../../db/repos/channels.ts';
 import { receiveCustomerMessage } from '../../use-cases/receive-customer-message.ts';
 import { parseMail } from './parse-mail.ts';
+import { authenticateMail } from './mail-auth.ts';
 
 export type SmtpListener = { port: number; close(): Promise<void> };
 
@@ -57,6 +58,8 @@ async function receiveMail(deps: Deps, opts: ChannelOptions, stream: SMTPServerD
   if (stream.sizeExceeded) throw smtpError(552, 'Message too large');
   const raw = Buffer.concat(chunks);
   const { providerId, payload, from } = await parseMail(raw, opts.maxAttachmentBytes);
+  const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+  payload.auth = await authenticateMail(raw, { ip: session.remoteAddress, helo: session.hostNameAppearsAs, mailFrom }, opts.dnsResolver);
   for (const rcpt of session.envelope.rcptTo) {
     const ch = await findEmailChannel(deps.db.kysely, rcpt.address);
     if (!ch) continue;

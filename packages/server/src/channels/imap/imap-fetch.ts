@@ -7,6 +7,7 @@ import { advanceFetchMark, recordFetchSuccess, resetFetchMark, type FetchState }
 import { receiveCustomerMessage, type InboundPayload } from '../../use-cases/receive-customer-message.ts';
 import { capAttachments } from '../attachments.ts';
 import { parseMail } from '../email/parse-mail.ts';
+import { authenticateMail } from '../email/mail-auth.ts';
 import { mailServerOf } from '../email/mail-server-settings.ts';
 import { openImap } from './imap-connect.ts';
 
@@ -238,7 +239,9 @@ async function parseOrKeep(
   raw: Buffer,
 ): Promise<Awaited<ReturnType<typeof parseMail>>> {
   try {
-    return await parseMail(raw, opts.maxAttachmentBytes);
+    const [parsed, auth] = await Promise.all([parseMail(raw, opts.maxAttachmentBytes), authenticateMail(raw, {}, opts.dnsResolver)]);
+    parsed.payload.auth = auth;
+    return parsed;
   } catch (err) {
     deps.log.warn({ err, channelId: ch.id }, 'fetched mail could not be parsed; kept as an attachment');
     return unreadableMail(raw, opts.maxAttachmentBytes);
