@@ -7,7 +7,7 @@ import { startChannels, type ChannelRuntime } from '../jobs/channel-runtime.ts';
 import { twilioSignature } from '../channels/sms/twilio-signature.ts';
 
 /** A resolver that knows no names (SPF, DKIM and DMARC then say none). */
-export const noDns = async (name: string): Promise<never> => {
+const noDns = async (name: string): Promise<never> => {
   throw Object.assign(new Error(`${name} not found`), { code: 'ENOTFOUND' });
 };
 
