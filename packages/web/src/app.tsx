@@ -18,6 +18,7 @@ import { CasePage } from './pages/case-page';
 import { CasesListPage } from './pages/cases-list-page';
 import { CustomerPage } from './pages/customer-page';
 import { CannedRepliesPage } from './pages/canned-replies-page';
+import { MacrosPage } from './pages/macros-page';
 import { CustomersPage } from './pages/customers-page';
 import { LoginPage } from './pages/login-page';
 import { ForgotPasswordPage } from './pages/forgot-password-page';
@@ -68,6 +69,7 @@ export function App() {
             <Route path="notifications" element={<NotificationsPage />} />
             <Route path="settings/notifications" element={<NotificationSettingsPage />} />
             <Route path="canned-replies" element={<CannedRepliesPage />} />
+            <Route path="macros" element={<MacrosPage />} />
             <Route path="admin" element={<AdminLayout />}>
               <Route index element={<AdminIndex />} />
               <Route path="users" element={<UsersPage />} />

@@ -25,6 +25,7 @@ import './styles/notifications.css';
 import './styles/case-data.css';
 import './styles/canned.css';
 import './styles/mail.css';
+import './styles/macros.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

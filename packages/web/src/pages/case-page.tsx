@@ -9,6 +9,7 @@ import { EmptyState, ErrorState } from '../components/empty-state';
 import { LoadingState } from '../components/spinner';
 import { StatusChip } from '../components/status-chip';
 import { useCaseActions } from '../features/case-actions/case-actions-provider';
+import { offersMacros } from '../features/case-actions/case-actions-menu';
 import { CaseDetails, CustomerDetails } from '../features/case/case-details';
 import { CustomerOtherCases } from '../features/customers/customer-other-cases';
 import { Collaborators } from '../features/case/collaborators';
@@ -34,7 +35,7 @@ export function CasePage() {
   const location = useLocation();
   const timeZone = useTimeZone();
   const client = useQueryClient();
-  const { perform } = useCaseActions();
+  const { perform, chooseMacro } = useCaseActions();
   const collision = useCollision(id);
   const [editing, setEditing] = useState<'case' | 'customer' | null>(null);
   const query = useQuery({
@@ -55,6 +56,7 @@ export function CasePage() {
     n: messageable && (() => reply.current?.start('note')),
     w: waitable && (() => perform(waitable, 'set_waiting')),
     e: resolvable && (() => perform(resolvable, 'resolve')),
+    m: caseItem && offersMacros(caseItem) ? () => chooseMacro(caseItem) : undefined,
     esc: () => (location.key === 'default' ? navigate('/cases') : navigate(-1)),
     '?': () => setHelp(true),
   });
@@ -126,6 +128,11 @@ export function CasePage() {
               {ACTION_LABELS[action]}
             </Button>
           ))}
+          {offersMacros(caseItem) ? (
+            <Button size="sm" onClick={() => chooseMacro(caseItem)} aria-keyshortcuts="m">
+              Apply macro…
+            </Button>
+          ) : null}
         </fieldset>
       </header>
       {collision.changed ? (
@@ -213,6 +220,7 @@ function caseShortcuts(caseItem: Case): Shortcut[] {
       : []),
     ...(can('set_waiting') ? ([['w', 'Set the case to waiting']] as Shortcut[]) : []),
     ...(can('resolve') ? ([['e', 'Resolve the case']] as Shortcut[]) : []),
+    ...(offersMacros(caseItem) ? ([['m', 'Apply a macro']] as Shortcut[]) : []),
     ['Esc', 'Back to the list'],
     ['?', 'Show this help'],
   ];

@@ -5,6 +5,7 @@ import { ApiError } from '../../api/client';
 import { invalidateCaseViews, lookupUserName, storeCase } from '../../api/queries';
 import type { Case, CaseAction } from '../../api/types';
 import { useToast } from '../../components/toast';
+import { ApplyMacroDialog } from '../macros/apply-macro-dialog';
 import { AssignDialog } from './assign-dialog';
 import { CancelDialog, ResolveDialog, WaitDialog } from './status-dialogs';
 import { ACTION_DONE, runCaseAction, type ActionInput } from './run-action';
@@ -17,6 +18,8 @@ type CaseActionsApi = {
   perform: (caseItem: Case, action: CaseAction) => void;
   /** Runs an action with input (no dialog); resolves to the updated case. */
   execute: (caseItem: Case, action: CaseAction, input?: ActionInput) => Promise<Case | undefined>;
+  /** Opens the macro chooser for a case (macros whose every step the user may take on it). */
+  chooseMacro: (caseItem: Case) => void;
   /** Observes own actions (the case page uses it to tell own changes from others'). */
   subscribe: (listener: Listener) => () => void;
 };
@@ -27,6 +30,7 @@ const listeners = new Set<Listener>();
 
 export function CaseActionsProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<Pending | null>(null);
+  const [macroCase, setMacroCase] = useState<Case | null>(null);
   const [busy, setBusy] = useState(false);
   const client = useQueryClient();
   const toast = useToast();
@@ -97,6 +101,7 @@ export function CaseActionsProvider({ children }: { children: ReactNode }) {
     () => ({
       perform,
       execute,
+      chooseMacro: setMacroCase,
       subscribe: (listener) => {
         listeners.add(listener);
         return () => listeners.delete(listener);
@@ -115,6 +120,15 @@ export function CaseActionsProvider({ children }: { children: ReactNode }) {
       {dialogProps && pending?.action === 'set_waiting' ? <WaitDialog {...dialogProps} /> : null}
       {dialogProps && pending?.action === 'resolve' ? <ResolveDialog {...dialogProps} /> : null}
       {dialogProps && pending?.action === 'cancel' ? <CancelDialog {...dialogProps} /> : null}
+      {macroCase ? (
+        <ApplyMacroDialog
+          caseItem={macroCase}
+          onClose={() => setMacroCase(null)}
+          notify={(phase) => {
+            for (const listener of listeners) listener(macroCase.id, phase);
+          }}
+        />
+      ) : null}
     </Context.Provider>
   );
 }

@@ -89,6 +89,7 @@ function Header() {
           <NavLink to="/reports">Reports</NavLink>
           {hasPermission(me, 'case.create') ? <NavLink to="/cases/new">New case</NavLink> : null}
           {mayReply(cannedUser(me)) ? <NavLink to="/canned-replies">Canned replies</NavLink> : null}
+          <NavLink to="/macros">Macros</NavLink>
           {hasAnyAdmin(me) ? <NavLink to="/admin">Administration</NavLink> : null}
         </nav>
         <div className="app-user">
