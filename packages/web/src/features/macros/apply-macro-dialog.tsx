@@ -71,7 +71,10 @@ export function ApplyMacroDialog({
       {macros.isError ? <ErrorState error={macros.error} onRetry={() => void macros.refetch()} /> : null}
       {macros.data?.length === 0 ? (
         <EmptyState title="No macro fits this case">
-          None of your macros has only steps you may take on this case now. <Link to="/macros">Manage macros</Link>
+          <p>None of your macros has only steps you may take on this case now.</p>
+          <Link to="/macros" className="btn btn-secondary btn-sm">
+            Manage macros
+          </Link>
         </EmptyState>
       ) : null}
       {macros.data?.length ? (
