@@ -24,6 +24,7 @@ describe('single-use links: validity windows', () => {
     ['invitation', 24 * H],
     ['password_reset', H],
     ['pending_sign_in', 10 * 60_000],
+    ['sso_sign_in', 10 * 60_000],
   ] as const)('%s lasts %i ms', (kind, ms) => {
     expect(expiryOf(kind, T0).getTime() - T0.getTime()).toBe(ms);
   });

@@ -15,6 +15,8 @@ export const VALIDITY_MS = {
   password_reset: HOUR,
   /** Between a correct password and the second factor: not a session, only long enough to type a code. */
   pending_sign_in: 10 * 60_000,
+  /** A single sign-on started here and not yet back from the provider (its state, nonce and PKCE verifier). */
+  sso_sign_in: 10 * 60_000,
 } as const;
 export type OneTimeKind = keyof typeof VALIDITY_MS;
 

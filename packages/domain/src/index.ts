@@ -20,3 +20,4 @@ export * from './business-time.ts';
 export * from './sla.ts';
 export * from './macros.ts';
 export * from './mail-safety.ts';
+export * from './sso.ts';

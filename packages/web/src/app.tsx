@@ -9,6 +9,7 @@ import { ChannelsPage } from './pages/admin/channels-page';
 import { FieldsPage } from './pages/admin/fields-page';
 import { OrganisationPage } from './pages/admin/organisation-page';
 import { RolesPage } from './pages/admin/roles-page';
+import { SsoPage } from './pages/admin/sso-page';
 import { TeamsPage } from './pages/admin/teams-page';
 import { TokensPage } from './pages/admin/tokens-page';
 import { UsersPage } from './pages/admin/users-page';
@@ -81,6 +82,7 @@ export function App() {
               <Route path="webhooks/:id" element={<WebhookDeliveriesPage />} />
               <Route path="tokens" element={<TokensPage />} />
               <Route path="organisation" element={<OrganisationPage />} />
+              <Route path="sso" element={<SsoPage />} />
             </Route>
             <Route path="my-work" element={<Navigate to="/" replace />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -86,6 +86,36 @@ type PendingSignInTable = {
   expires_at: Timestamp;
 };
 
+/** The organisation's OpenID provider: one row, id 1 (migration 031). */
+type SsoSettingsTable = {
+  id: ColumnType<number, number, never>;
+  enabled: boolean;
+  issuer: string | null;
+  client_id: string | null;
+  /** Encrypted (db/secrets.ts). */
+  client_secret: string | null;
+  scopes: string;
+  button_label: string;
+  create_users: boolean;
+  default_role: string;
+  default_team_ids: string[];
+  /** 'everyone' | 'admins' */
+  password_login: string;
+  updated_at: Timestamp;
+};
+
+/** A sign-in gone to the provider and not yet back (migration 031). */
+type SsoSignInTable = {
+  id: string; // sha-256 of the cookie value
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  invitation_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+};
+
 type TeamTable = { id: string; name: string; created_at: CreatedAt };
 type TeamMemberTable = { team_id: string; user_id: string; created_at: CreatedAt };
 
@@ -397,6 +427,8 @@ export type Database = {
   password_resets: PasswordResetTable;
   recovery_codes: RecoveryCodeTable;
   pending_sign_ins: PendingSignInTable;
+  sso_settings: SsoSettingsTable;
+  sso_sign_ins: SsoSignInTable;
   api_tokens: ApiTokenTable;
   customers: CustomerTable;
   case_search: CaseSearchTable;

@@ -56,7 +56,7 @@ export const authRoutes: RouteModule = (app, deps) => {
         summary:
           'Sign in with email and password (sets an HttpOnly session cookie); a user with a second factor gets {mfaRequired: true} and no session until POST /auth/login/mfa',
         body: Type.Object({ email: Text(320, 1), password: Text(1000, 1) }, { additionalProperties: false }),
-        response: { 200: Type.Union([MeSchema, Type.Object({ mfaRequired: Type.Literal(true) })]), ...problems(400, 401, 429) },
+        response: { 200: Type.Union([MeSchema, Type.Object({ mfaRequired: Type.Literal(true) })]), ...problems(400, 401, 403, 429) },
       },
     },
     async (req, reply) => {

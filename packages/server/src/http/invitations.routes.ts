@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { LIMITS } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
-import { Id, IdParams, Text, problems } from './schemas.ts';
+import { Id, IdParams, Nullable, Text, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { Name } from './admin-schemas.ts';
 import { MeSchema, meJson } from './auth.routes.ts';
@@ -109,7 +109,17 @@ export const invitationRoutes: RouteModule = (app, deps) => {
         tags,
         summary: "An invitation link's address and name, before accepting (400 if the link cannot be used)",
         body: Type.Object({ token: Token }, { additionalProperties: false }),
-        response: { 200: Type.Object({ email: Type.String(), name: Type.String(), organisation: Type.String() }) },
+        response: {
+          200: Type.Object({
+            email: Type.String(),
+            name: Type.String(),
+            organisation: Type.String(),
+            signInWith: Nullable(
+              Type.String({ description: 'While single sign-on is on: its button label (accept by signing in with it)' }),
+            ),
+            passwordAllowed: Type.Boolean({ description: 'Whether the invitee may accept by choosing a password' }),
+          }),
+        },
       },
     },
     async (req) => previewInvitation(deps, req.body.token),
@@ -126,7 +136,7 @@ export const invitationRoutes: RouteModule = (app, deps) => {
           { token: Token, name: Type.Optional(Name()), password: Text(LIMITS.passwordMax, LIMITS.passwordMin) },
           { additionalProperties: false },
         ),
-        response: { 200: MeSchema, ...problems(409) },
+        response: { 200: MeSchema, ...problems(403, 409) },
       },
     },
     async (req, reply) => {

@@ -3,6 +3,7 @@ import { authRoutes } from './auth.routes.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { invitationRoutes } from './invitations.routes.ts';
 import { twoFactorRoutes } from './two-factor.routes.ts';
+import { ssoRoutes } from './sso.routes.ts';
 import { caseRoutes } from './cases.routes.ts';
 import { caseActionRoutes } from './case-actions.routes.ts';
 import { messageRoutes } from './messages.routes.ts';
@@ -54,6 +55,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   adminUserRoutes,
   invitationRoutes,
   twoFactorRoutes,
+  ssoRoutes,
   adminRoleRoutes,
   tokenRoutes,
   organisationRoutes,

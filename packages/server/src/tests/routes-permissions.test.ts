@@ -62,6 +62,10 @@ GET /api/v1/me/preferences authenticated
 GET /api/v1/me/work authenticated
 GET /api/v1/me/work/sections/:key authenticated
 GET /api/v1/organisation authenticated
+GET /api/v1/organisation/sso admin.users
+GET /api/v1/auth/methods public
+GET /api/v1/auth/oidc/start public
+GET /api/v1/auth/oidc/callback public
 GET /api/v1/permissions authenticated
 GET /api/v1/reports/summary authenticated
 GET /api/v1/roles authenticated
@@ -99,6 +103,7 @@ PATCH /api/v1/webhooks/:id admin.channels
 POST /api/v1/auth/login public
 POST /api/v1/auth/login/mfa public
 POST /api/v1/auth/logout public
+POST /api/v1/auth/oidc/start public
 POST /api/v1/auth/password-reset public
 POST /api/v1/auth/password-reset/confirm public
 POST /api/v1/canned-replies authenticated
@@ -152,6 +157,7 @@ POST /webhooks/voice/:channelId public
 POST /webhooks/voice/:channelId/status public
 PUT /api/v1/me/notification-settings authenticated
 PUT /api/v1/me/preferences authenticated
+PUT /api/v1/organisation/sso admin.users
 `
   .trim()
   .split('\n');

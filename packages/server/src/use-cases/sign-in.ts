@@ -1,17 +1,42 @@
 import { sql } from 'kysely';
-import { expiryOf, stepAfterPassword } from '@casework/domain';
+import { passwordSignInAllowed, stepAfterPassword } from '@casework/domain';
 import type { Deps } from '../deps.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import { Problem } from '../errors.ts';
-import { randomToken, sha256 } from '../ids.ts';
+import { sha256 } from '../ids.ts';
 import { recordAccountEvent, type RequestOrigin } from './accounts/account-events.ts';
-import { startSession, type StartedSession } from './accounts/sessions.ts';
+import { startPendingSignIn, startSession, type StartedSession } from './accounts/sessions.ts';
+import { loadSsoSettings } from './accounts/sso-settings.ts';
 import { checkSecondFactor, organisationPolicy } from './accounts/two-factor.ts';
 
 /** A correct password gives a session, or, for a user with a second factor, a pending sign-in that is no session yet. */
 export type SignInResult = { kind: 'session'; session: StartedSession } | { kind: 'second_factor'; token: string; expires: Date };
 
 const failed = () => new Problem(401, 'unauthenticated', 'Sign-in failed', 'The email or password is not correct.');
+
+/**
+ * While single sign-on is on, the organisation may keep passwords for administrators only (the
+ * domain's `passwordSignInAllowed`); checked after a correct password, so a wrong one still says only that.
+ */
+export async function assertPasswordSignInAllowed(
+  deps: Deps,
+  userId: string | null,
+  permissions: ReadonlySet<string>,
+  origin: RequestOrigin,
+) {
+  const sso = await loadSsoSettings(deps.db.kysely);
+  if (passwordSignInAllowed({ ssoEnabled: sso.enabled, passwordLogin: sso.passwordLogin }, permissions)) return;
+  if (userId) recordAccountEvent(deps, { type: 'sign_in.failed', userId, reason: 'password_sign_in_off' }, origin);
+  throw new Problem(
+    403,
+    'forbidden',
+    'Password sign-in is off',
+    `Your organisation signs in with ${sso.buttonLabel}: use "Sign in with ${sso.buttonLabel}".`,
+    {
+      action: 'password_sign_in',
+    },
+  );
+}
 
 /**
  * Signs in with email and password. A wrong email, a wrong password and a deactivated user fail
@@ -31,20 +56,16 @@ export async function signIn(deps: Deps, input: { email: string; password: strin
     recordAccountEvent(deps, { type: 'sign_in.failed', userId: user?.id ?? null, reason: 'wrong_password' }, origin);
     throw failed();
   }
+  const permissions = new Set(user.permissions);
+  await assertPasswordSignInAllowed(deps, user.id, permissions, origin);
   const step = stepAfterPassword(
-    { twoFactorEnabled: user.totp_enabled_at !== null, permissions: new Set(user.permissions) },
+    { twoFactorEnabled: user.totp_enabled_at !== null, permissions },
     await organisationPolicy(deps.db.kysely),
   );
   if (step === 'second_factor') {
-    const now = deps.clock.now();
-    const token = randomToken('', 32);
-    const expires = expiryOf('pending_sign_in', now);
-    await deps.db.kysely
-      .insertInto('pending_sign_ins')
-      .values({ id: sha256(token), user_id: user.id, created_at: now, expires_at: expires })
-      .execute();
+    const pending = await startPendingSignIn(deps, user.id);
     recordAccountEvent(deps, { type: 'sign_in.second_factor_needed', userId: user.id }, origin);
-    return { kind: 'second_factor', token, expires };
+    return { kind: 'second_factor', ...pending };
   }
   recordAccountEvent(deps, { type: 'sign_in.succeeded', userId: user.id, method: 'password' }, origin);
   return { kind: 'session', session: await startSession(deps, user.id) };

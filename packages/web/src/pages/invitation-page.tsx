@@ -11,7 +11,7 @@ import { accountErrorText } from '../features/accounts/error-text';
 import { NewPasswordFields, newPasswordProblem } from '../features/accounts/new-password-fields';
 import { usePageTitle } from '../lib/use-page-title';
 
-type Preview = { email: string; name: string; organisation: string };
+type Preview = { email: string; name: string; organisation: string; signInWith: string | null; passwordAllowed: boolean };
 
 /** Opened from an invitation mail: the invitee sets their name and password and is signed in. */
 export function InvitationPage() {
@@ -24,6 +24,7 @@ export function InvitationPage() {
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [ssoBusy, setSsoBusy] = useState(false);
   const navigate = useNavigate();
   const client = useQueryClient();
   const nameId = useId();
@@ -76,37 +77,76 @@ export function InvitationPage() {
     );
   }
   if (!preview) return <LoadingState label="Checking your invitation…" />;
+
+  async function acceptWithSso() {
+    setError(null);
+    setSsoBusy(true);
+    try {
+      const start = await api.post<'/auth/oidc/start'>('/auth/oidc/start', { invitation: token }, { allowUnauthenticated: true });
+      window.location.assign(start.location);
+    } catch (caught) {
+      setError(accountErrorText(caught, 'Single sign-on could not start. Please try again.'));
+      setSsoBusy(false);
+    }
+  }
+
   return (
     <AuthCard title={`Join ${preview.organisation}`}>
       <p className="login-note">
-        You were invited as <strong>{preview.email}</strong>. Choose the name your colleagues see and a password.
+        You were invited as <strong>{preview.email}</strong>.{' '}
+        {preview.passwordAllowed
+          ? 'Choose the name your colleagues see and a password.'
+          : `Your organisation signs in with ${preview.signInWith}: sign in there with this address to accept.`}
       </p>
-      <form onSubmit={(event) => void submit(event)} noValidate>
-        <div className="field">
-          <label htmlFor={nameId}>Your name</label>
-          <input
-            id={nameId}
-            autoComplete="name"
-            maxLength={LIMITS.name}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            required
+      {preview.signInWith ? (
+        <>
+          <Button
+            variant={preview.passwordAllowed ? 'secondary' : 'primary'}
+            className="btn-block"
+            busy={ssoBusy}
+            onClick={() => void acceptWithSso()}
+          >
+            Accept with {preview.signInWith}
+          </Button>
+          {preview.passwordAllowed ? (
+            <p className="login-divider">
+              <span>or choose a password</span>
+            </p>
+          ) : (
+            <div className="login-error" role="alert" aria-live="assertive">
+              {error}
+            </div>
+          )}
+        </>
+      ) : null}
+      {preview.passwordAllowed ? (
+        <form onSubmit={(event) => void submit(event)} noValidate>
+          <div className="field">
+            <label htmlFor={nameId}>Your name</label>
+            <input
+              id={nameId}
+              autoComplete="name"
+              maxLength={LIMITS.name}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              required
+            />
+          </div>
+          <NewPasswordFields
+            password={password}
+            confirm={confirm}
+            onPassword={setPassword}
+            onConfirm={setConfirm}
+            describedBy={error ? errorId : undefined}
           />
-        </div>
-        <NewPasswordFields
-          password={password}
-          confirm={confirm}
-          onPassword={setPassword}
-          onConfirm={setConfirm}
-          describedBy={error ? errorId : undefined}
-        />
-        <div id={errorId} className="login-error" role="alert" aria-live="assertive">
-          {error}
-        </div>
-        <Button type="submit" variant="primary" busy={busy} className="btn-block">
-          Create my account
-        </Button>
-      </form>
+          <div id={errorId} className="login-error" role="alert" aria-live="assertive">
+            {error}
+          </div>
+          <Button type="submit" variant="primary" busy={busy} className="btn-block">
+            Create my account
+          </Button>
+        </form>
+      ) : null}
     </AuthCard>
   );
 }

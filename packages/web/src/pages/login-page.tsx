@@ -5,13 +5,9 @@ import { api, ApiError } from '../api/client';
 import { keys } from '../api/queries';
 import { Button } from '../components/button';
 import { usePageTitle } from '../lib/use-page-title';
+import { safeReturnPath as safeNext } from '@casework/domain';
 import { SecondFactorStep } from '../features/accounts/second-factor-step';
-
-/** Only same-site paths are allowed as a post-login destination. */
-function safeNext(next: string | null): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return '/';
-  return next;
-}
+import { SsoButton, ssoRefusalText, useSignInMethods } from '../features/accounts/sso';
 
 function loginErrorText(error: unknown): string {
   if (error instanceof ApiError) {
@@ -21,6 +17,7 @@ function loginErrorText(error: unknown): string {
       return `Too many sign-in attempts. Please try again${wait}.`;
     }
     if (error.status === 400) return 'Enter your email address and password.';
+    if (error.status === 403) return error.detail ?? 'Password sign-in is not available for your account.';
     if (error.status === 0) return 'Cannot reach the server. Check your connection and try again.';
     return error.detail ?? error.title;
   }
@@ -34,13 +31,15 @@ export function LoginPage() {
   const client = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(() => ssoRefusalText(params.get('sso')));
   const [busy, setBusy] = useState(false);
+  const methods = useSignInMethods().data;
   const emailId = useId();
   const passwordId = useId();
   const errorId = useId();
-  const expired = params.has('next');
-  const [step, setStep] = useState<'password' | 'code'>('password');
+  const expired = params.has('next') && !params.has('step');
+  // After single sign-on, a user with a second factor lands here for the code.
+  const [step, setStep] = useState<'password' | 'code'>(params.get('step') === 'code' ? 'code' : 'password');
   if (step === 'code') {
     return (
       <SecondFactorStep
@@ -90,6 +89,14 @@ export function LoginPage() {
         </div>
         <h1>Sign in</h1>
         {expired && !error ? <p className="login-note">Please sign in to continue where you left off.</p> : null}
+        {methods?.sso ? (
+          <>
+            <SsoButton label={methods.sso.label} next={safeNext(params.get('next'))} />
+            <p className="login-divider">
+              <span>{methods.passwordLogin === 'admins' ? 'or, for administrators' : 'or'}</span>
+            </p>
+          </>
+        ) : null}
         <form onSubmit={(event) => void submit(event)} noValidate>
           <div className="field">
             <label htmlFor={emailId}>Email</label>

@@ -10,14 +10,16 @@ export type OutboundRequest = {
   timeoutMs: number;
   /** CASEWORK_OUTBOUND_ALLOW entries (see target-guard.ts). */
   allow: readonly string[];
+  /** Keeps at most this much of the answer (default 64 KiB). */
+  maxBytes?: number;
 };
-export type OutboundResponse = { status: number; ok: boolean; text: string };
+export type OutboundResponse = { status: number; ok: boolean; text: string; headers: Record<string, string> };
 
-/** Keeps at most this much of an answer (enough for an error text or a provider's id). */
+/** Keeps at most this much of an answer by default (enough for an error text or a provider's id). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 /**
- * One HTTP(S) request to an admin-configured URL (webhooks, SMS provider). The host is resolved
+ * One HTTP(S) request to an admin-configured URL (webhooks, SMS provider, the OpenID provider). The host is resolved
  * and checked by target-guard, and the socket goes to exactly that address (TLS still verifies
  * the certificate for the host name). Redirects are not followed: a 3xx is the answer.
  * Throws TargetNotAllowed for a refused target, before any connection is made.
@@ -47,9 +49,10 @@ export async function outboundRequest(url: string, req: OutboundRequest): Promis
       },
       (res) => {
         const chunks: Buffer[] = [];
+        const max = req.maxBytes ?? MAX_ANSWER_BYTES;
         let size = 0;
         res.on('data', (c: Buffer) => {
-          if (size < MAX_ANSWER_BYTES) chunks.push(c);
+          if (size < max) chunks.push(c);
           size += c.length;
         });
         res.on('end', () => {
@@ -57,7 +60,8 @@ export async function outboundRequest(url: string, req: OutboundRequest): Promis
           resolve({
             status,
             ok: status >= 200 && status < 300,
-            text: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8'),
+            text: Buffer.concat(chunks).subarray(0, max).toString('utf8'),
+            headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
           });
         });
         res.on('error', reject);

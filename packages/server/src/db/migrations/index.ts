@@ -24,6 +24,7 @@ import * as firstResponse from './025-first-response.ts';
 import * as cannedReplies from './021-canned-replies.ts';
 import * as macros from './026-macros.ts';
 import * as mailSafety from './028a-mail-safety.ts';
+import * as sso from './031-sso.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -53,4 +54,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '021-canned-replies', up: cannedReplies.up },
   { name: '026-macros', up: macros.up },
   { name: '028a-mail-safety', up: mailSafety.up },
+  { name: '031-sso', up: sso.up },
 ];

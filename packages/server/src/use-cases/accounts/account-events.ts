@@ -1,3 +1,4 @@
+import type { SsoRefusal } from '@casework/domain';
 import type { Deps } from '../../deps.ts';
 
 /**
@@ -6,13 +7,25 @@ import type { Deps } from '../../deps.ts';
  * a secret: no password, token or code, only what happened to whom and from where).
  */
 export type AccountEvent =
-  | { type: 'sign_in.succeeded'; userId: string; method: 'password' | 'totp' | 'recovery_code' }
+  | { type: 'sign_in.succeeded'; userId: string; method: 'password' | 'totp' | 'recovery_code' | 'sso' }
   | { type: 'sign_in.second_factor_needed'; userId: string }
   | {
       type: 'sign_in.failed';
       userId: string | null;
-      reason: 'wrong_password' | 'wrong_code' | 'too_many_codes' | 'pending_expired';
+      reason: 'wrong_password' | 'wrong_code' | 'too_many_codes' | 'pending_expired' | 'password_sign_in_off';
     }
+  | {
+      /** A sign-in through the OpenID provider that was refused; `detail` says what failed (never a token or secret). */
+      type: 'sign_in.failed';
+      method: 'sso';
+      userId: string | null;
+      email: string | null;
+      reason: SsoRefusal;
+      detail?: string;
+    }
+  | { type: 'user.created_by_sso'; userId: string }
+  | { type: 'sso_settings.changed'; actorId: string; changes: Record<string, { from: unknown; to: unknown }> }
+  | { type: 'sso_settings.refused'; actorId: string; fields: { field: string; message: string }[] }
   | { type: 'password_reset.requested'; userId: string | null }
   | { type: 'password_reset.completed'; userId: string }
   | { type: 'invitation.sent' | 'invitation.resent' | 'invitation.revoked'; invitationId: string; actorId: string }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { expiryOf, oneTimeState } from '@casework/domain';
+import { expiryOf, oneTimeState, passwordSignInAllowed } from '@casework/domain';
 import type { Deps } from '../../deps.ts';
 import type { Database } from '../../db/schema.ts';
 import type { AppUser } from '../../auth/actor.ts';
@@ -14,6 +14,8 @@ import { recordAccountEvent, type RequestOrigin } from './account-events.ts';
 import { checkToken, tokenRefused } from './one-time-tokens.ts';
 import { sendOrRefuse } from './send-or-refuse.ts';
 import { startSession, type StartedSession } from './sessions.ts';
+import { assertPasswordSignInAllowed } from '../sign-in.ts';
+import { loadSsoSettings } from './sso-settings.ts';
 
 /** The web page an invitation link opens. */
 export const INVITATION_PAGE = '/invitation';
@@ -190,16 +192,40 @@ async function findByToken(deps: Deps, token: string) {
 }
 
 /** What the invitation page shows before the invitee sets their password (400 if the link cannot be used). */
-export async function previewInvitation(deps: Deps, token: string): Promise<{ email: string; name: string; organisation: string }> {
+export async function previewInvitation(deps: Deps, token: string): Promise<InvitationPreview> {
   const inv = await findByToken(deps, token);
-  const org = await deps.db.kysely.selectFrom('organisation').select('name').where('id', '=', 1).executeTakeFirstOrThrow();
-  return { email: inv.email, name: inv.name, organisation: org.name };
+  const db = deps.db.kysely;
+  const org = await db.selectFrom('organisation').select('name').where('id', '=', 1).executeTakeFirstOrThrow();
+  const sso = await loadSsoSettings(db);
+  const role = await db.selectFrom('roles').select('permissions').where('id', '=', inv.roleId).executeTakeFirst();
+  const permissions = new Set<string>(role?.permissions ?? []);
+  return {
+    email: inv.email,
+    name: inv.name,
+    organisation: org.name,
+    signInWith: sso.enabled ? sso.buttonLabel : null,
+    passwordAllowed: passwordSignInAllowed({ ssoEnabled: sso.enabled, passwordLogin: sso.passwordLogin }, permissions),
+  };
 }
+
+/** What the invitation page shows: who is invited, and how they may accept (provider, password or both). */
+export type InvitationPreview = {
+  email: string;
+  name: string;
+  organisation: string;
+  /** The provider's button label while single sign-on is on, else null. */
+  signInWith: string | null;
+  passwordAllowed: boolean;
+};
+
+type OpenInvitation = { id: string; email: string; name: string; roleId: string; teamIds: string[] };
 
 /**
  * The invitee accepts: a user with the invitation's role and teams (those still existing), their
  * name (as given, else the invitation's) and password, and a session. The invitation is taken in
  * the same transaction by a conditional UPDATE, so a link works once however many tabs submit it.
+ * While single sign-on is on and passwords are for administrators only, an invitation to another
+ * role is accepted by signing in with the provider instead.
  */
 export async function acceptInvitation(
   deps: Deps,
@@ -207,7 +233,34 @@ export async function acceptInvitation(
   origin: RequestOrigin,
 ): Promise<StartedSession> {
   const inv = await findByToken(deps, input.token);
-  const passwordHash = await hashPassword(input.password);
+  const role = await deps.db.kysely.selectFrom('roles').select('permissions').where('id', '=', inv.roleId).executeTakeFirst();
+  if (role) await assertPasswordSignInAllowed(deps, null, new Set(role.permissions), origin);
+  const userId = await createInvitedUser(deps, inv, input.name, await hashPassword(input.password));
+  recordAccountEvent(deps, { type: 'invitation.accepted', invitationId: inv.id, userId }, origin);
+  return startSession(deps, userId);
+}
+
+/** The open, unexpired invitation with this id (for a sign-in with the provider that accepts it), or null. */
+export async function findOpenInvitation(deps: Deps, id: string): Promise<OpenInvitation | null> {
+  const r = await open(deps.db.kysely).where('id', '=', id).where('expires_at', '>', deps.clock.now()).executeTakeFirst();
+  return r ? { id: r.id, email: r.email, name: r.name, roleId: r.role_id, teamIds: r.team_ids.map(String) } : null;
+}
+
+/** The id of the invitation a link names, if the link can still be used (400 otherwise). */
+export async function invitationIdOf(deps: Deps, token: string): Promise<string> {
+  return (await findByToken(deps, token)).id;
+}
+
+/**
+ * Takes the invitation (once: a conditional UPDATE) and creates its user, without a password when
+ * the invitee signed in with the provider. Returns the new user's id.
+ */
+export async function createInvitedUser(
+  deps: Deps,
+  inv: OpenInvitation,
+  name: string | undefined,
+  passwordHash: string | null,
+): Promise<string> {
   const now = deps.clock.now();
   const userId = uuidv7();
   try {
@@ -229,7 +282,7 @@ export async function acceptInvitation(
         .values({
           id: userId,
           email: inv.email,
-          name: (input.name ?? inv.name).trim() || inv.name,
+          name: (name ?? inv.name).trim() || inv.name,
           password_hash: passwordHash,
           role_id: inv.roleId,
           time_zone: null,
@@ -254,6 +307,5 @@ export async function acceptInvitation(
     }
     throw err;
   }
-  recordAccountEvent(deps, { type: 'invitation.accepted', invitationId: inv.id, userId }, origin);
-  return startSession(deps, userId);
+  return userId;
 }

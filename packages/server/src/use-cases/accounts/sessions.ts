@@ -1,3 +1,4 @@
+import { expiryOf } from '@casework/domain';
 import type { Deps } from '../../deps.ts';
 import { findSessionUser, type AppUser } from '../../auth/actor.ts';
 import { randomToken, sha256 } from '../../ids.ts';
@@ -14,4 +15,18 @@ export async function startSession(deps: Deps, userId: string): Promise<StartedS
     .values({ id: sha256(token), user_id: userId, created_at: now, expires_at: expires, last_seen_at: now })
     .execute();
   return { token, expires, user: (await findSessionUser(deps.db.kysely, sha256(token), now))! };
+}
+
+export type PendingSignIn = { token: string; expires: Date };
+
+/** A sign-in waiting for the second factor (not a session): its token, for the cookie, is stored only as its hash. */
+export async function startPendingSignIn(deps: Deps, userId: string): Promise<PendingSignIn> {
+  const now = deps.clock.now();
+  const token = randomToken('', 32);
+  const expires = expiryOf('pending_sign_in', now);
+  await deps.db.kysely
+    .insertInto('pending_sign_ins')
+    .values({ id: sha256(token), user_id: userId, created_at: now, expires_at: expires })
+    .execute();
+  return { token, expires };
 }

@@ -17,6 +17,7 @@ const ADMIN_TABS: Tab[] = [
   { path: 'webhooks', label: 'Webhooks', allowed: (me) => hasPermission(me, 'admin.channels') },
   { path: 'tokens', label: 'API tokens', allowed: (me) => hasPermission(me, 'admin.tokens') },
   { path: 'organisation', label: 'Organisation', allowed: (me) => hasAnyAdmin(me) },
+  { path: 'sso', label: 'Single sign-on', allowed: (me) => hasPermission(me, 'admin.users') },
 ];
 
 export function AdminLayout() {
