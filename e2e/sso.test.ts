@@ -33,7 +33,7 @@ describe('single sign-on through a real OpenID provider', () => {
     server = await startServer();
     provider = await startTestProvider([`${server.url}/api/v1/auth/oidc/callback`]);
     browser = await launchBrowser();
-  });
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await provider?.stop();

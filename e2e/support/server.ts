@@ -52,7 +52,8 @@ export async function startServer(options: { databaseUrl?: string; env?: NodeJS.
   child.stdout?.on('data', (chunk) => (output += String(chunk)));
   child.stderr?.on('data', (chunk) => (output += String(chunk)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  // Generous: on a loaded machine a first start (embedded database, migrations) can take over a minute.
+  const deadline = Date.now() + 170_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`casework serve exited (${child.exitCode}):\n${output}`);
     try {
