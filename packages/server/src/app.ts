@@ -19,6 +19,7 @@ import { installSecurityHeaders } from './http/security-headers.ts';
 import { decodeBody, installTextGuard } from './http/text-guard.ts';
 import { ROUTE_MODULES } from './http/routes.ts';
 import { sha256 } from './ids.ts';
+import { PROBE_PATHS } from './process-state.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -37,6 +38,9 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // First, so that every later hook and the statements they run are measured.
   installServerTiming(app);
+  app.addHook('onRequest', async (req) => {
+    if (!PROBE_PATHS.has(req.url.split('?')[0]!)) deps.state.lastRequestAt = Date.now();
+  });
 
   // JSON bodies: an empty body is "no body"; prototype pollution is refused.
   app.removeContentTypeParser('application/json');

@@ -51,6 +51,19 @@ export type Config = {
   /** Password reset requests per hour: per address, and per client address. */
   passwordResetRateLimit: number;
   passwordResetIpRateLimit: number;
+  /**
+   * After SIGTERM, how long `/readyz` answers 503 while requests are still served, so a load
+   * balancer stops sending new ones (`CASEWORK_SHUTDOWN_DELAY_MS`; it ends early after a second
+   * without a request other than /readyz).
+   */
+  shutdownDelayMs: number;
+  /** After the delay, how long in-flight requests may take before their connections are cut (`CASEWORK_SHUTDOWN_TIMEOUT_MS`). */
+  shutdownTimeoutMs: number;
+  /**
+   * Bytes a live stream may have waiting to be sent before its client counts as not reading and is
+   * dropped (`CASEWORK_LIVE_BUFFER_BYTES`): it resumes with Last-Event-ID when it reads again.
+   */
+  liveBufferBytes: number;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
@@ -81,6 +94,9 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     mailFrom: env.CASEWORK_MAIL_FROM || 'Casework <no-reply@casework.invalid>',
     passwordResetRateLimit: num(env.CASEWORK_PASSWORD_RESET_RATE_LIMIT, 5),
     passwordResetIpRateLimit: num(env.CASEWORK_PASSWORD_RESET_IP_RATE_LIMIT, 30),
+    shutdownDelayMs: num(env.CASEWORK_SHUTDOWN_DELAY_MS, 5000),
+    shutdownTimeoutMs: num(env.CASEWORK_SHUTDOWN_TIMEOUT_MS, 25_000),
+    liveBufferBytes: num(env.CASEWORK_LIVE_BUFFER_BYTES, 256 * 1024),
     ...overrides,
   };
   if (!overrides.outboundAllow)

@@ -9,6 +9,7 @@ import type { IdentityCache } from './auth/identity-cache.ts';
 import type { ClaimBatcher } from './use-cases/claim-next-batch.ts';
 import type { OutboundSenders } from './channels/outbound/senders.ts';
 import type { DemoOutbox } from './demo/demo-outbox.ts';
+import type { ProcessState } from './process-state.ts';
 
 /**
  * Everything a use case may touch, passed explicitly (tests build their own). Whatever a process
@@ -32,4 +33,6 @@ export type Deps = {
   outbound: OutboundSenders;
   /** The demo's stand-in mail relay and SMS provider, shown at /demo/outbox (null outside the demo). */
   demoOutbox: DemoOutbox | null;
+  /** Whether this process is stopping (`/readyz` fails) and when its last request came. */
+  state: ProcessState;
 };

@@ -19,6 +19,7 @@ import { Announcer } from './realtime/announcer.ts';
 import { IdentityCache } from './auth/identity-cache.ts';
 import { OutboundSenders } from './channels/outbound/senders.ts';
 import { createClaimBatcher } from './use-cases/claim-next.ts';
+import { drain, newProcessState, within } from './process-state.ts';
 
 /** Starts the server: database, migrations, first admin or demo, live hub, timers, HTTP. */
 export async function serve(overrides: Partial<Config> = {}): Promise<{ close(): Promise<void>; url: string }> {
@@ -59,6 +60,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
     claims: createClaimBatcher(db.kind, () => deps),
     outbound: new OutboundSenders(),
     demoOutbox: outbox,
+    state: newProcessState(),
   };
   const app = await buildApp(deps);
   const timers = startTimers(deps);
@@ -73,15 +75,27 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   log.info(`Casework is serving at ${url} (database: ${db.kind})`);
   if (outbox) log.info(`Demo outbox (replies sent by email and SMS): ${url}/demo/outbox`);
   let closing: Promise<void> | null = null;
+  // The stop sequence (SIGTERM): /readyz fails first; requests are still served until the load
+  // balancer has seen it; then no new connection is taken, event streams end with a reconnect
+  // hint (browsers resume from their Last-Event-ID on another process), requests in flight
+  // finish (cut after the timeout), and only then do the jobs and the database close.
   const close = () =>
     (closing ??= (async () => {
+      await drain(deps.state, config.shutdownDelayMs);
+      log.info('stopping: no longer ready, closing connections');
+      const closed = app.close();
+      hub.closeForGood();
+      if ((await within(closed, config.shutdownTimeoutMs)) === false) {
+        log.warn('requests still running after the shutdown timeout: cutting their connections');
+        app.server.closeAllConnections();
+        await closed;
+      }
       await timers.stop();
       await maintenance.stop();
       await channels.stop();
       await outbox?.stop();
       await hub.stop();
       await presence.stop();
-      await app.close();
       await deps.announcer.settled();
       await db.close();
     })());

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { newProcessState } from './process-state.ts';
 import { buildApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
@@ -31,6 +32,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     claims: createClaimBatcher(db.kind, () => deps),
     outbound: new OutboundSenders(),
     demoOutbox: null,
+    state: newProcessState(),
   };
   const app = await buildApp(deps);
   try {

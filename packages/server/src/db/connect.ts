@@ -207,7 +207,11 @@ export function openFromEnv(env: NodeJS.ProcessEnv): Promise<Db> {
   return openPGlite({ dataDir: path.resolve(env.CASEWORK_DATA_DIR ?? './data') });
 }
 
-/** A dedicated LISTEN connection that reconnects by itself (reporting the gap). */
+/**
+ * A dedicated LISTEN connection that reconnects by itself (reporting the gap): after a lost
+ * connection it tries again every second, then less often (up to every 5 s), for as long as it
+ * takes (a restarted database), without the process restarting.
+ */
 async function listenPostgres(
   url: string,
   channel: string,
@@ -218,6 +222,15 @@ async function listenPostgres(
   let client: pg.Client | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  const retry = (waitMs: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      connect().then(
+        () => onGap(),
+        () => retry(Math.min(5000, waitMs * 2)),
+      );
+    }, waitMs);
+  };
   const connect = async (): Promise<void> => {
     // Keep-alive probes notice a connection dropped silently (it is idle between notices).
     const c = new pg.Client({ connectionString: url, keepAlive: true });
@@ -227,22 +240,24 @@ async function listenPostgres(
     c.on('error', () => {
       /* 'end' follows */
     });
-    c.on('end', () => {
-      if (stopped) return;
-      client = null;
-      onLost();
-      timer = setTimeout(() => {
-        connect().then(onGap, () => {});
-      }, 1000);
-    });
     try {
       await c.connect();
       await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      client = c;
     } catch (err) {
       await c.end().catch(() => {});
       throw err;
     }
+    if (stopped) {
+      await c.end().catch(() => {});
+      return;
+    }
+    client = c;
+    c.on('end', () => {
+      if (stopped || client !== c) return;
+      client = null;
+      onLost();
+      retry(1000);
+    });
   };
   await connect();
   return async () => {

@@ -45,9 +45,20 @@ export const liveRoutes: RouteModule = (app, deps) => {
           return actor;
         },
         send: (m) => {
-          if (!res.writableEnded) res.write(frame(m));
+          if (res.writableEnded || res.destroyed) return;
+          // A client that does not read would make this buffer grow without end: drop it; when it
+          // reads again its browser reconnects and resumes from its Last-Event-ID.
+          if (res.writableLength > deps.config.liveBufferBytes) {
+            deps.hub.dropped++;
+            res.destroy();
+            return;
+          }
+          res.write(frame(m));
         },
-        close: () => res.end(),
+        close: (retryMs) => {
+          if (res.writableEnded || res.destroyed) return;
+          res.end(retryMs === undefined ? undefined : `retry: ${retryMs}\nevent: reconnect\ndata: {"type":"reconnect"}\n\n`);
+        },
         reload,
       };
       const remove = deps.hub.add(client);
@@ -59,10 +70,14 @@ export const liveRoutes: RouteModule = (app, deps) => {
       }
       client.send({ event: 'ready', data: { type: 'ready' } });
       const heartbeat = setInterval(() => {
-        if (!res.writableEnded) res.write(': ping\n\n');
+        if (res.writableEnded || res.destroyed) return;
+        if (res.writableLength > deps.config.liveBufferBytes) {
+          deps.hub.dropped++;
+          res.destroy();
+        } else res.write(': ping\n\n');
       }, HEARTBEAT_MS);
       // Team and role changes are announced (the hub reloads at once); this also catches expiry and revocation.
-      const recheck = setInterval(() => void reload(), RECHECK_MS);
+      const recheck = setInterval(() => void reload().then(() => deps.hub.reindex(client)), RECHECK_MS);
       req.raw.on('close', () => {
         clearInterval(heartbeat);
         clearInterval(recheck);

@@ -69,6 +69,7 @@ export function renderMetrics(gauges: Record<string, number>): string {
   out.push('# HELP casework_http_requests_total HTTP requests by route and status', '# TYPE casework_http_requests_total counter');
   for (const [k, v] of requests) out.push(`casework_http_requests_total{${k}} ${v}`);
   for (const h of Object.values(histograms)) h.render(out);
-  for (const [name, v] of Object.entries(gauges)) out.push(`# TYPE ${name} gauge`, `${name} ${v}`);
+  for (const [name, v] of Object.entries(gauges))
+    out.push(`# TYPE ${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}`, `${name} ${v}`);
   return `${out.join('\n')}\n`;
 }

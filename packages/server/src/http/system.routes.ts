@@ -22,11 +22,12 @@ export const systemRoutes: RouteModule = (app, deps) => {
       config: { permission: 'public' },
       schema: {
         tags: ['system'],
-        summary: 'Readiness: the database answers',
+        summary: 'Readiness: the database answers and the process is not stopping',
         response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), ...problems(503) },
       },
     },
     async () => {
+      if (deps.state.draining) throw new Problem(503, 'internal', 'Not ready', 'This process is stopping.');
       try {
         await sql`SELECT 1`.execute(deps.db.kysely);
       } catch {
@@ -49,6 +50,10 @@ export const systemRoutes: RouteModule = (app, deps) => {
       reply.type('text/plain; version=0.0.4');
       return renderMetrics({
         casework_live_clients: deps.hub.size,
+        casework_live_clients_dropped_total: deps.hub.dropped,
+        casework_live_notices_heard_total: deps.hub.heard,
+        casework_database_listening: deps.db.accessVersion() === null ? 0 : 1,
+        casework_draining: deps.state.draining ? 1 : 0,
         process_resident_memory_bytes: mem.rss,
         nodejs_heap_used_bytes: mem.heapUsed,
         process_uptime_seconds: Math.round(process.uptime()),

@@ -6,10 +6,17 @@ import type { AppUser } from '../auth/actor.ts';
 import { EVENTS_CHANNEL, NOTIFICATION_CREATED, type Audience, type LiveNotice } from '../outbox/notices.ts';
 import { seenTeams, seesEveryCase } from '@casework/domain';
 import { visibleTo } from '../db/sql-rules.ts';
+import { HeardLog } from './heard-log.ts';
 
 export type LiveMessage = { id?: string; event: string; data: Record<string, unknown> };
-/** A connected browser. `reload` re-reads its user (teams, role) from the database, or closes it if signed out. */
-export type LiveClient = { actor: AppUser; send(m: LiveMessage): void; close(): void; reload?(): Promise<void> };
+/**
+ * A connected browser. `reload` re-reads its user (teams, role) from the database, or closes it if
+ * signed out. `close(retryMs)` ends the stream telling the browser to reconnect after that long.
+ */
+export type LiveClient = { actor: AppUser; send(m: LiveMessage): void; close(retryMs?: number): void; reload?(): Promise<void> };
+
+/** The browser reconnects this soon after its stream was closed by a stopping process or a lost notice connection. */
+const RECONNECT_MS = 500;
 
 /**
  * A notice for the listed users only (their preferences, their access), never for everyone who
@@ -32,9 +39,22 @@ function mayHear(actor: AppUser, a: Audience, personal = false): boolean {
  */
 export class LiveHub {
   readonly #clients = new Set<LiveClient>();
+  /**
+   * Clients by who they are and what they see: `u:<user>`, `t:<team>` for each team they see,
+   * `*` when they see every case. A notice is judged only for the clients under its audience's
+   * keys, so its cost follows who may hear it, not how many are connected.
+   */
+  readonly #index = new Map<string, Set<LiveClient>>();
+  readonly #keys = new Map<LiveClient, string[]>();
   /** Clients whose rights are being re-read: notices wait here, to be judged by the fresh rights. */
   readonly #held = new Map<LiveClient, { notices: Notice[]; again: boolean }>();
+  readonly #heard = new HeardLog();
   #stop: (() => Promise<void>) | null = null;
+  #closing = false;
+  /** Streams dropped because their client stopped reading (counted for /metrics). */
+  dropped = 0;
+  /** Notices heard (counted for /metrics). */
+  heard = 0;
 
   constructor(
     private readonly db: Db,
@@ -49,9 +69,22 @@ export class LiveHub {
     );
   }
 
+  /** Ends every stream with a hint to reconnect soon (the process is stopping): browsers resume elsewhere. */
+  closeAll(retryMs = RECONNECT_MS): void {
+    for (const c of [...this.#clients]) c.close(retryMs);
+  }
+
+  /** The process is stopping: end every stream with the reconnect hint, and any that opens from now on. */
+  closeForGood(): void {
+    this.#closing = true;
+    this.closeAll();
+  }
+
   async stop(): Promise<void> {
-    for (const c of this.#clients) c.close();
+    for (const c of [...this.#clients]) c.close(RECONNECT_MS);
     this.#clients.clear();
+    this.#index.clear();
+    this.#keys.clear();
     await this.#stop?.();
   }
 
@@ -60,11 +93,47 @@ export class LiveHub {
   }
 
   add(client: LiveClient): () => void {
+    if (this.#closing) {
+      client.close(RECONNECT_MS);
+      return () => {};
+    }
     this.#clients.add(client);
+    this.reindex(client);
     return () => {
       this.#clients.delete(client);
       this.#held.delete(client);
+      this.#unindex(client);
     };
+  }
+
+  /** Files the client under its current user's keys (after its rights were re-read). */
+  reindex(client: LiveClient): void {
+    if (!this.#clients.has(client)) return;
+    this.#unindex(client);
+    const a = client.actor;
+    const keys = [`u:${a.id}`, ...(seesEveryCase(a) ? ['*'] : seenTeams(a).map((t) => `t:${t}`))];
+    this.#keys.set(client, keys);
+    for (const k of keys) {
+      const set = this.#index.get(k) ?? new Set<LiveClient>();
+      this.#index.set(k, set);
+      set.add(client);
+    }
+  }
+
+  #unindex(client: LiveClient): void {
+    for (const k of this.#keys.get(client) ?? []) {
+      const set = this.#index.get(k);
+      set?.delete(client);
+      if (set?.size === 0) this.#index.delete(k);
+    }
+    this.#keys.delete(client);
+  }
+
+  /** The clients filed under any of these keys, and every client whose rights are being re-read. */
+  #under(keys: string[]): Set<LiveClient> {
+    const out = new Set<LiveClient>(this.#held.keys());
+    for (const k of keys) for (const c of this.#index.get(k) ?? []) out.add(c);
+    return out;
   }
 
   #dispatch(payload: string): void {
@@ -75,11 +144,19 @@ export class LiveHub {
       this.log.warn('unreadable live notice');
       return;
     }
-    for (const client of this.#clients) {
-      if (n.types.includes(ACCESS_CHANGED)) {
-        if (n.all || n.audience.userIds.includes(client.actor.id)) this.#reload(client);
-      } else this.#deliver(client, n);
+    this.heard++;
+    const users = (ids: string[]) => ids.map((u) => `u:${u}`);
+    if (n.types.includes(ACCESS_CHANGED)) {
+      for (const client of n.all ? [...this.#clients] : this.#under(users(n.audience.userIds))) this.#reload(client);
+      return;
     }
+    if (!n.recipients && !n.personal) for (const id of n.ids) if (/^\d{1,18}$/.test(id)) this.#heard.add(BigInt(id));
+    const keys = n.recipients
+      ? users(n.recipients.map((r) => r.userId))
+      : n.personal
+        ? users(n.audience.userIds)
+        : ['*', ...n.audience.teamIds.map((t) => `t:${t}`), ...users(n.audience.userIds)];
+    for (const client of this.#under(keys)) this.#deliver(client, n);
   }
 
   #deliver(client: LiveClient, n: Notice): void {
@@ -125,28 +202,53 @@ export class LiveHub {
       }
       if (this.#held.get(client) !== state) return; // disconnected meanwhile
       this.#held.delete(client);
+      this.reindex(client);
       for (const n of state.notices) this.#deliver(client, n);
       client.send({ event: 'resync', data: { type: 'resync' } });
     })();
   }
 
   #resyncAll(): void {
-    // Notices were lost (access changes among them): re-read every user, then everyone refetches.
-    for (const c of this.#clients) {
-      if (c.reload) this.#reload(c);
-      else c.send({ event: 'resync', data: { type: 'resync' } });
-    }
+    // Notices were lost while the listening connection was down (access changes among them):
+    // every stream ends and its browser resumes from its Last-Event-ID, read from the history
+    // with fresh rights, so it misses no event.
+    this.log.warn({ clients: this.#clients.size }, 'live notices may have been missed: streams reconnect and resume');
+    this.closeAll();
   }
 
-  /** Case events after `lastId` that the user may see now (a reconnecting browser catches up). */
+  /**
+   * Case events the user may see now and has not been sent, for a browser that resumes after
+   * `lastId`: those after it, and the lower ids committed after it (see HeardLog). Where this
+   * process did not hear `lastId`, the lower ids of the last seconds are replayed whole (a
+   * browser may get an event twice, with its id: harmless, as events only say what to refetch).
+   * Null when too far behind: the client should refetch everything.
+   */
   async missedSince(actor: AppUser, lastId: string, limit = 500): Promise<LiveMessage[] | null> {
-    const r = await sql<{ id: string; type: string; case_id: string; created_at: Date }>`
+    type Row = { id: string; type: string; case_id: string; created_at: Date };
+    const last = BigInt(lastId);
+    const back = this.#heard.lookback(last);
+    const late = back
+      ? back.from < last
+        ? sql<Row>`SELECT e.id::text AS id, e.type, e.case_id::text AS case_id, e.created_at FROM case_events e
+            JOIN cases c ON c.id = e.case_id
+            WHERE e.id >= ${back.from.toString()}::bigint AND e.id < ${lastId}::bigint
+              AND NOT (e.id = ANY(${back.seen.map(String)}::bigint[])) AND ${visibleTo(actor)}
+            ORDER BY e.id LIMIT ${limit + 1}`
+        : null
+      : sql<Row>`SELECT e.id::text AS id, e.type, e.case_id::text AS case_id, e.created_at FROM case_events e
+          JOIN cases c ON c.id = e.case_id
+          WHERE e.id < ${lastId}::bigint AND e.id > ${lastId}::bigint - 1000
+            AND e.created_at > now() - interval '10 seconds' AND ${visibleTo(actor)}
+          ORDER BY e.id LIMIT ${limit + 1}`;
+    const earlier = late ? (await late.execute(this.db.kysely)).rows : [];
+    const after = await sql<Row>`
       SELECT e.id::text AS id, e.type, e.case_id::text AS case_id, e.created_at FROM case_events e
       JOIN cases c ON c.id = e.case_id
       WHERE e.id > ${lastId}::bigint AND ${visibleTo(actor)}
       ORDER BY e.id LIMIT ${limit + 1}`.execute(this.db.kysely);
-    if (r.rows.length > limit) return null; // too far behind: the client should refetch everything
-    return r.rows.map((e) => ({
+    const rows = [...earlier, ...after.rows];
+    if (rows.length > limit) return null;
+    return rows.map((e) => ({
       id: e.id,
       event: e.type,
       data: { type: e.type, caseId: e.case_id, at: new Date(e.created_at).toISOString() },

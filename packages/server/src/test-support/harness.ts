@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { newProcessState } from '../process-state.ts';
 import pino from 'pino';
 import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
@@ -119,6 +120,7 @@ export async function startTestApp(
     claims: createClaimBatcher(db.kind, () => deps),
     outbound: new OutboundSenders(),
     demoOutbox: null,
+    state: newProcessState(),
   };
   const app = await buildApp(deps);
   await app.ready();
