@@ -1,4 +1,6 @@
+import path from 'node:path';
 import pino from 'pino';
+import { openControlSocket } from './ops/backup.ts';
 import { readConfig, type Config } from './config.ts';
 import { openFromEnv } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
@@ -31,8 +33,12 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   let demoLoaded = false;
   if ((await countUsers(db)) === 0) {
     if (config.adminEmail && config.adminPassword) {
-      await createAdmin(db, config.adminEmail, config.adminPassword);
-      log.info({ email: config.adminEmail }, 'created the first administrator');
+      // Several processes starting at once on an empty database: one creates the administrator.
+      const created = await createAdmin(db, config.adminEmail, config.adminPassword).catch(async (err: Error) => {
+        if ((await countUsers(db)) === 0) throw err;
+        return null;
+      });
+      if (created) log.info({ email: config.adminEmail }, 'created the first administrator');
     } else if (config.demo) {
       const logins = await loadDemo({ db, clock: systemClock, log });
       printLogins(logins);
@@ -71,6 +77,8 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
   const relay = outbox && !process.env.CASEWORK_SMTP_URL ? { smtpUrl: outbox.smtpUrl } : {};
   const channels = await startChannels(deps, readChannelOptions(process.env, config.host, relay));
   await app.listen({ port: config.port, host: config.host });
+  // The embedded database: `casework backup` asks this process for a consistent snapshot.
+  const control = db.kind === 'pglite' ? await openControlSocket(path.resolve(config.dataDir), db, log) : null;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   log.info(`Casework is serving at ${url} (database: ${db.kind})`);
   if (outbox) log.info(`Demo outbox (replies sent by email and SMS): ${url}/demo/outbox`);
@@ -97,6 +105,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
       await hub.stop();
       await presence.stop();
       await deps.announcer.settled();
+      await control?.close();
       await db.close();
     })());
   return { close, url };

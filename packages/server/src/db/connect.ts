@@ -29,7 +29,7 @@ export type Db = {
    * could go unnoticed (the listening connection is down), when nothing may be cached.
    */
   accessVersion(): number | null;
-  /** PGlite only: a snapshot of the whole database (test templates). */
+  /** PGlite only: a consistent snapshot of the whole database, a tar of its folder (backups, test templates). */
   dump?: () => Promise<Blob>;
   close(): Promise<void>;
 };
@@ -133,7 +133,12 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
         }
       }),
     accessVersion: () => accessVersion,
-    dump: () => mutex.run(() => pglite.dumpDataDir('none') as Promise<Blob>),
+    // A checkpoint first: the files then hold every committed change, and no statement runs meanwhile.
+    dump: () =>
+      mutex.run(async () => {
+        await pglite.exec('CHECKPOINT');
+        return (await pglite.dumpDataDir('none')) as Blob;
+      }),
     async listen(channel, onPayload) {
       const stop = await pglite.listen(channel, onPayload);
       return async () => {
@@ -153,6 +158,11 @@ export async function openPostgres(url: string, poolSize = Number(process.env.CA
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c jit=off' });
   pool.on('error', () => {
     /* idle client lost; the pool replaces it */
+  });
+  // A client in use when its session ends (a database restart) also emits 'error': without a
+  // listener that would end the process. The statement running on it fails and says why.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
   });
   // This process's writes count at once (after their commit); other processes' arrive by NOTIFY
   // (migration 009). While that connection is down, nothing counts as unchanged.

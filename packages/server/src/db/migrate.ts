@@ -4,15 +4,18 @@ import { MIGRATIONS } from './migrations/index.ts';
 
 /**
  * Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock
- * lets several starting processes migrate one database safely.
+ * lets several starting processes migrate one database safely: the first applies each
+ * migration, the others wait on the lock and then skip it (tests/deployment-drill.test.ts
+ * starts three at once on an empty database).
  */
 export async function migrate(db: Db): Promise<string[]> {
+  // Under the lock too: two sessions creating one table "if not exists" at once can both try.
+  const lock = db.kind === 'postgres' ? `SELECT pg_advisory_xact_lock(424242);` : '';
   await db.execScript(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());`,
+    `${lock}CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());`,
   );
   const applied: string[] = [];
   for (const m of MIGRATIONS) {
-    const lock = db.kind === 'postgres' ? `SELECT pg_advisory_xact_lock(424242);` : '';
     const done = await sql<{ n: number }>`SELECT count(*)::int AS n FROM schema_migrations WHERE name = ${m.name}`.execute(db.kysely);
     if (done.rows[0]!.n > 0) continue;
     const name = m.name.replace(/'/g, "''");

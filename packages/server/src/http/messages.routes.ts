@@ -1,6 +1,7 @@
 import { type Static, Type } from '@fastify/type-provider-typebox';
 import { canView, LIMITS } from '@casework/domain';
 import { sql } from 'kysely';
+import { withIdempotency } from './idempotency.ts';
 import type { RouteModule } from './route-types.ts';
 import { actorOf } from './auth-hook.ts';
 import { IdParams, Nullable, StringEnum, problems } from './schemas.ts';
@@ -205,12 +206,16 @@ export const messageRoutes: RouteModule = (app, deps) => {
     async (req, reply) => {
       const actor = actorOf(req);
       if (!req.body.body.trim()) throw invalid([{ field: 'body', message: 'must not be blank' }]);
-      const { message } = await postAgentMessage(deps, actor, pathId(req.params.id), req.body.body, req.body.internal ?? false, {
-        cc: req.body.cc,
-        bcc: req.body.bcc,
+      // A retried reply (its first answer lost to a failed connection) is posted once: Idempotency-Key.
+      const answer = await withIdempotency(deps, req, reply, async () => {
+        const { message } = await postAgentMessage(deps, actor, pathId(req.params.id), req.body.body, req.body.internal ?? false, {
+          cc: req.body.cc,
+          bcc: req.body.bcc,
+        });
+        const deliveries = await deliveriesOf(deps.db.kysely, message.internal ? [] : [message.id]);
+        return { status: 201, body: messageJson(message, deliveries.get(message.id) ?? null) };
       });
-      const deliveries = await deliveriesOf(deps.db.kysely, message.internal ? [] : [message.id]);
-      return reply.status(201).send(messageJson(message, deliveries.get(message.id) ?? null));
+      return reply.status(answer.status as 201).send(answer.body);
     },
   );
 

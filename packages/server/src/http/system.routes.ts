@@ -26,8 +26,18 @@ export const systemRoutes: RouteModule = (app, deps) => {
         response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), ...problems(503) },
       },
     },
-    async () => {
-      if (deps.state.draining) throw new Problem(503, 'internal', 'Not ready', 'This process is stopping.');
+    async (_req, reply) => {
+      // Expected while stopping (no error to log): the load balancer takes this process out.
+      if (deps.state.draining) {
+        const raw = reply as unknown as { status(n: number): { type(t: string): { send(b: unknown): unknown } } };
+        return raw.status(503).type('application/problem+json').send({
+          type: 'urn:casework:problem:internal',
+          title: 'Not ready',
+          status: 503,
+          code: 'internal',
+          detail: 'This process is stopping.',
+        }) as never;
+      }
       try {
         await sql`SELECT 1`.execute(deps.db.kysely);
       } catch {
@@ -52,6 +62,7 @@ export const systemRoutes: RouteModule = (app, deps) => {
         casework_live_clients: deps.hub.size,
         casework_live_clients_dropped_total: deps.hub.dropped,
         casework_live_notices_heard_total: deps.hub.heard,
+        casework_live_streams_judged_total: deps.hub.judged,
         casework_database_listening: deps.db.accessVersion() === null ? 0 : 1,
         casework_draining: deps.state.draining ? 1 : 0,
         process_resident_memory_bytes: mem.rss,

@@ -55,6 +55,8 @@ export class LiveHub {
   dropped = 0;
   /** Notices heard (counted for /metrics). */
   heard = 0;
+  /** Streams a notice was judged for (counted for /metrics): grows with audiences, not with connections. */
+  judged = 0;
 
   constructor(
     private readonly db: Db,
@@ -156,7 +158,9 @@ export class LiveHub {
       : n.personal
         ? users(n.audience.userIds)
         : ['*', ...n.audience.teamIds.map((t) => `t:${t}`), ...users(n.audience.userIds)];
-    for (const client of this.#under(keys)) this.#deliver(client, n);
+    const under = this.#under(keys);
+    this.judged += under.size;
+    for (const client of under) this.#deliver(client, n);
   }
 
   #deliver(client: LiveClient, n: Notice): void {

@@ -121,6 +121,25 @@ describe.each(DB_KINDS)('follow, collaborators, messages and history (%s)', (kin
       expect(c).toMatchObject({ status: 'new', updatedAt: new Date(NOW.getTime() + 1000).toISOString() });
     });
 
+    it('a reply retried with its Idempotency-Key is posted once and answered the same', async () => {
+      const id = await seed({ ownerId: o.agent.id });
+      const send = () =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/v1/cases/${id}/messages`,
+          headers: { ...o.agent.headers, 'content-type': 'application/json', 'idempotency-key': 'reply-1' },
+          payload: JSON.stringify({ body: 'Your parcel left today.' }),
+        });
+      const first = await send();
+      const again = await send();
+      expect(first.statusCode).toBe(201);
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(JSON.parse(again.body).id).toBe(JSON.parse(first.body).id);
+      const list = (await call(t, o.agent, 'GET', `/api/v1/cases/${id}/messages`)).data.messages;
+      expect(list.filter((m: { body: string }) => m.body === 'Your parcel left today.')).toHaveLength(1);
+    });
+
     it('pages through messages with a cursor, without duplicates or gaps', async () => {
       const id = await seed({ ownerId: o.agent.id });
       const sent: string[] = [];
