@@ -5,8 +5,7 @@ import { MIGRATIONS } from './migrations/index.ts';
 /**
  * Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock
  * lets several starting processes migrate one database safely: the first applies each
- * migration, the others wait on the lock and then skip it (tests/deployment-drill.test.ts
- * starts three at once on an empty database).
+ * migration, the others wait on the lock and then skip it.
  */
 export async function migrate(db: Db): Promise<string[]> {
   // Under the lock too: two sessions creating one table "if not exists" at once can both try.
