@@ -10,7 +10,7 @@ import { BackupFileError, readBackup, writeBackup, type BackupInfo } from './bac
 const SOCKET = 'casework.sock';
 
 /** A backup file of this embedded database, consistent: a checkpoint, then its folder, with nothing running between. */
-export async function snapshot(db: Db): Promise<Buffer> {
+async function snapshot(db: Db): Promise<Buffer> {
   if (!db.dump) throw new Error('Only the embedded database is backed up this way; for PostgreSQL use pg_dump (docs/OPERATIONS.md).');
   const last = await sql<{ name: string }>`SELECT max(name) AS name FROM schema_migrations`.execute(db.kysely);
   const tar = Buffer.from(await (await db.dump()).arrayBuffer());
