@@ -21,3 +21,4 @@ export * from './sla.ts';
 export * from './macros.ts';
 export * from './mail-safety.ts';
 export * from './sso.ts';
+export * from './satisfaction.ts';

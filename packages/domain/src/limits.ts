@@ -12,6 +12,8 @@ export const LIMITS = {
   message: 50000,
   /** A note given with a status change (waiting, resolve, cancel). */
   actionNote: 20000,
+  /** A customer's comment with a satisfaction survey's stars. */
+  surveyComment: 2000,
   /** A customer's chat message. */
   chatMessage: 10000,
   /** Names of users, teams, channels and the organisation. */

@@ -12,7 +12,11 @@ export type NewLink = { id: string; token: string; secretHash: string };
 const digest = (secret: string) => createHash('sha256').update(secret).digest();
 
 export function newOneTimeLink(now = Date.now()): NewLink {
-  const id = uuidv7(now);
+  return linkFor(uuidv7(now));
+}
+
+/** A fresh secret for an existing row (a survey's link is made when its invitation is sent). */
+export function linkFor(id: string): NewLink {
   const secret = randomBytes(32).toString('base64url');
   return { id, token: `${id}.${secret}`, secretHash: digest(secret).toString('hex') };
 }

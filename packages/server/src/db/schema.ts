@@ -194,6 +194,10 @@ export type CaseTable = {
   last_message_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** When the case became spam (migration 028a); the retention counts from it. */
   spam_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The customer's satisfaction: a survey's answer or the chat rating (migration 030a). */
+  satisfaction_stars: ColumnType<number | null, number | null | undefined, number | null>;
+  satisfaction_comment: ColumnType<string | null, string | null | undefined, string | null>;
+  satisfaction_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 };
 
 /** A custom field definition (migration 019). */
@@ -264,6 +268,8 @@ type ChannelTable = {
   settings: ColumnType<Record<string, unknown>, string, string>;
   secrets: string | null;
   active: boolean;
+  /** Whether resolving a case of this channel sends a satisfaction survey (migration 030a). */
+  surveys: ColumnType<boolean, boolean | undefined, boolean>;
   deleted_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -330,7 +336,9 @@ type MessageAttachmentTable = {
 };
 type OutboundMessageTable = {
   id: string;
-  message_id: string;
+  /** A reply, or (survey_id) a survey invitation: exactly one of them (migration 030a). */
+  message_id: string | null;
+  survey_id: ColumnType<string | null, string | null | undefined, string | null>;
   case_id: string;
   channel_id: string | null;
   status: string;
@@ -341,6 +349,17 @@ type OutboundMessageTable = {
   sent_at: Timestamp | null;
   state_at: Timestamp;
   created_at: Timestamp;
+};
+/** A satisfaction survey of a case (migration 030a): the link's secret only as its SHA-256. */
+type SurveyTable = {
+  id: string;
+  case_id: string;
+  channel_id: string | null;
+  secret_hash: string | null;
+  created_at: Timestamp;
+  answered_at: Timestamp | null;
+  stars: number | null;
+  comment: string | null;
 };
 type ChatSessionTable = {
   id: string;
@@ -448,6 +467,7 @@ export type Database = {
   message_channel_refs: MessageChannelRefTable;
   message_attachments: MessageAttachmentTable;
   outbound_messages: OutboundMessageTable;
+  surveys: SurveyTable;
   chat_sessions: ChatSessionTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;

@@ -70,7 +70,13 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
         .where('cc.case_id', '=', c.id)
         .executeTakeFirst();
       const facts = await deliveryFacts(deps, (await findCaseChannel(db, c.id)) ?? null);
-      const out = await db.selectFrom('outbound_messages').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute();
+      const out = await db
+        .selectFrom('outbound_messages')
+        .selectAll()
+        .where('case_id', '=', c.id)
+        .where('message_id', 'is not', null) // replies; survey invitations are in the history
+        .orderBy('created_at')
+        .execute();
       const atts = await db
         .selectFrom('message_attachments as a')
         .innerJoin('messages as m', 'm.id', 'a.message_id')
@@ -83,7 +89,7 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
         customerAddress: link?.customer_address ?? null,
         ...facts,
         deliveries: out.map((o) => ({
-          messageId: o.message_id,
+          messageId: o.message_id!,
           status: o.status,
           attempts: o.attempts,
           lastError: o.last_error,

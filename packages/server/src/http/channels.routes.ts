@@ -37,6 +37,9 @@ const ChannelSchema = Type.Object({
   address: Nullable(Type.String()),
   settings: Type.Record(Type.String(), Type.Unknown()),
   active: Type.Boolean(),
+  surveys: Type.Boolean({
+    description: 'Whether resolving a case of this channel sends the customer a satisfaction survey (email and SMS channels; SPEC §12)',
+  }),
   endpoints: Type.Record(Type.String(), Type.String()),
   canDeliver: Type.Boolean({ description: 'Whether replies through this channel can reach customers' }),
   deliveryProblem: Nullable(Type.String({ description: 'Why replies through this channel cannot reach customers (null when they can)' })),
@@ -66,6 +69,7 @@ const CreateBody = Type.Object(
     teamId: Id,
     settings: Type.Optional(Settings),
     active: Type.Optional(Type.Boolean()),
+    surveys: Type.Optional(Type.Boolean({ description: 'Send satisfaction surveys after resolving (default true)' })),
   },
   { additionalProperties: false },
 );
@@ -75,6 +79,7 @@ const PatchBody = Type.Object(
     teamId: Type.Optional(Id),
     settings: Type.Optional(Settings),
     active: Type.Optional(Type.Boolean()),
+    surveys: Type.Optional(Type.Boolean({ description: 'Send satisfaction surveys after resolving (default true)' })),
   },
   { additionalProperties: false },
 );
@@ -103,6 +108,7 @@ export const channelRoutes: RouteModule = (app, deps) => {
           teamId: b.teamId.toLowerCase(),
           settings: b.settings ?? {},
           active: b.active,
+          surveys: b.surveys,
         });
         return { status: 201, body: await channelJson(deps, ch) };
       });
@@ -159,6 +165,7 @@ export const channelRoutes: RouteModule = (app, deps) => {
         teamId: b.teamId?.toLowerCase(),
         settings: b.settings,
         active: b.active,
+        surveys: b.surveys,
       });
       return channelJson(deps, ch);
     },

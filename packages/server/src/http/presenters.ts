@@ -41,5 +41,14 @@ export function caseJson(v: CaseView, actor: AppUser) {
           },
         }
       : {}),
+    ...(v.satisfaction !== undefined
+      ? {
+          satisfaction: v.satisfaction && {
+            stars: v.satisfaction.stars,
+            ...(v.satisfaction.comment ? { comment: v.satisfaction.comment } : {}),
+            at: v.satisfaction.at.toISOString(),
+          },
+        }
+      : {}),
   };
 }

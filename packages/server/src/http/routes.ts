@@ -35,6 +35,7 @@ import { caseEditRoutes } from './case-edit.routes.ts';
 import { cannedReplyRoutes } from './canned-replies.routes.ts';
 import { macroRoutes } from './macros.routes.ts';
 import { emailConversationRoutes } from './email-conversations.routes.ts';
+import { surveyRoutes } from './survey.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -74,4 +75,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   notificationRoutes,
   cannedReplyRoutes,
   macroRoutes,
+  surveyRoutes,
 ];

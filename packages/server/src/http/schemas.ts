@@ -82,6 +82,17 @@ export const CaseSchema = Type.Object({
       description: 'Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields.',
     }),
   ),
+  satisfaction: Type.Optional(
+    Nullable(
+      Type.Object(
+        { stars: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String()), at: Type.String() },
+        {
+          description:
+            "The customer's satisfaction (SPEC §12): their answer to the survey sent after resolving, or the chat's rating. Left out by My Work and claim-next.",
+        },
+      ),
+    ),
+  ),
   lastMessage: Type.Optional(
     Nullable(
       Type.Object(

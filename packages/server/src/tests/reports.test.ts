@@ -90,7 +90,7 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
       createdAt: at('2026-03-30T09:00:00Z'),
       resolvedAt: at('2026-03-30T10:00:00Z'),
     });
-    await t.db.kysely.updateTable('cases').set({ rating_stars: 4 }).where('id', '=', c6).execute();
+    await t.db.kysely.updateTable('cases').set({ rating_stars: 4, satisfaction_stars: 4, satisfaction_at: new Date() }).where('id', '=', c6).execute();
     // Team Y: one owned by agent A (visible to them as owner), one nobody's.
     const y1 = await seedCase(t.db, { teamId: y, ownerId: agentA.id, createdAt: at('2026-03-29T12:00:00Z') });
     await seedCase(t.db, { teamId: y, createdAt: at('2026-03-29T12:00:00Z') });

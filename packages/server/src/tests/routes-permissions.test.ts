@@ -84,6 +84,7 @@ GET /demo/outbox public
 GET /healthz public
 GET /metrics public
 GET /readyz public
+GET /survey/:token public
 GET /widget.js public
 OPTIONS /api/v1/chat/* public
 PATCH /api/v1/canned-replies/:id authenticated
@@ -152,6 +153,7 @@ POST /api/v1/users admin.users
 POST /api/v1/views authenticated
 POST /api/v1/webhooks admin.channels
 POST /api/v1/webhooks/:id/deliveries/:deliveryId/retry admin.channels
+POST /survey/:token public
 POST /webhooks/sms/:channelId public
 POST /webhooks/voice/:channelId public
 POST /webhooks/voice/:channelId/status public

@@ -12,8 +12,15 @@ import { targetProblem } from '../channels/outbound/target-guard.ts';
 import { deliveryFacts } from '../channels/outbound/delivery.ts';
 import { findFetchState } from '../db/repos/mail-fetch.ts';
 
-export type ChannelInput = { type: CaseType; name: string; teamId: string; settings: Record<string, unknown>; active?: boolean };
-export type ChannelPatch = { name?: string; teamId?: string; settings?: Record<string, unknown>; active?: boolean };
+export type ChannelInput = {
+  type: CaseType;
+  name: string;
+  teamId: string;
+  settings: Record<string, unknown>;
+  active?: boolean;
+  surveys?: boolean;
+};
+export type ChannelPatch = { name?: string; teamId?: string; settings?: Record<string, unknown>; active?: boolean; surveys?: boolean };
 
 /** Submitted provider and relay URLs that point at internal addresses the server may not reach (target-guard.ts). */
 async function targetErrors(deps: Deps, settings: Record<string, unknown> | undefined): Promise<FieldError[]> {
@@ -53,6 +60,7 @@ export async function channelJson(deps: Deps, ch: ChannelRecord) {
     address: ch.address,
     settings: publicSettings(ch.type, ch.settings, Object.keys(secrets)),
     active: ch.active,
+    surveys: ch.surveys,
     endpoints,
     ...(await deliveryFacts(deps, ch)),
     ...(ch.type === 'email' ? { mailFetch: await mailFetchJson(deps, ch) } : {}),
@@ -105,6 +113,7 @@ export async function createChannel(deps: Deps, input: ChannelInput): Promise<Ch
           settings: JSON.stringify(split.settings),
           secrets: Object.keys(split.secrets).length ? await encryptSecret(trx, JSON.stringify(split.secrets)) : null,
           active: input.active ?? true,
+          surveys: input.surveys ?? true,
           created_at: now,
           updated_at: now,
         })
@@ -117,7 +126,7 @@ export async function createChannel(deps: Deps, input: ChannelInput): Promise<Ch
   return (await findChannel(deps.db.kysely, id))!;
 }
 
-/** Changes a channel's name, team, settings (merged; secrets replaced only when sent) or active flag. */
+/** Changes a channel's name, team, settings (merged; secrets replaced only when sent), active flag or survey switch. */
 export async function updateChannel(deps: Deps, id: string, patch: ChannelPatch): Promise<ChannelRecord> {
   const now = deps.clock.now();
   const refusedTargets = await targetErrors(deps, patch.settings);
@@ -142,6 +151,7 @@ export async function updateChannel(deps: Deps, id: string, patch: ChannelPatch)
           name: patch.name ?? ch.name,
           team_id: patch.teamId ?? ch.teamId,
           active: patch.active ?? ch.active,
+          surveys: patch.surveys ?? ch.surveys,
           address: ch.type === 'email' ? split.settings.address!.toLowerCase() : null,
           settings: JSON.stringify(split.settings),
           secrets: Object.keys(split.secrets).length ? await encryptSecret(trx, JSON.stringify(split.secrets)) : null,

@@ -53,6 +53,9 @@ async function saveChanges(trx: Kysely<Database>, c: CaseView, changes: CaseChan
   if (changes.rating !== undefined) {
     set.rating_stars = changes.rating?.stars ?? null;
     set.rating_note = changes.rating?.note ?? null;
+    // The chat's rating is the case's satisfaction (SPEC §12), as a survey's answer would be.
+    if (changes.rating)
+      Object.assign(set, { satisfaction_stars: changes.rating.stars, satisfaction_comment: changes.rating.note, satisfaction_at: now });
   }
   await trx.updateTable('cases').set(set).where('id', '=', c.id).execute();
   return { ...c, ...changes, updatedAt: now, lastActivityAt: now } as CaseView;
@@ -178,6 +181,8 @@ export type LifecycleAction = {
   check?: (trx: Kysely<Database>, c: CaseView) => Promise<void>;
   /** Writes that go with the change, in its transaction (a note). */
   with?: (trx: Kysely<Database>, c: CaseView) => Promise<void>;
+  /** Writes that follow from the change, in its transaction, given the case as saved (a survey to send). */
+  afterwards?: (trx: Kysely<Database>, saved: CaseView) => Promise<void>;
 };
 
 /**
@@ -199,7 +204,9 @@ export async function runLifecycleAction(deps: Deps, actor: AppUser, caseId: str
       await spec.check(trx, c);
     }
     await spec.with?.(trx, c);
-    return writeLifecycle(trx, c, event, { actor, now });
+    const written = await writeLifecycle(trx, c, event, { actor, now });
+    await spec.afterwards?.(trx, written.view);
+    return written;
   });
 }
 

@@ -4,6 +4,8 @@ import type { Deps } from '../deps.ts';
 import { runLifecycleAction, type CaseWriteResult } from './case-write.ts';
 import { addNote } from './post-message.ts';
 import { requireFieldsToResolve } from './case-field-values.ts';
+import { queueSurvey } from './surveys/queue-survey.ts';
+import { kickReplies } from '../channels/outbound/dispatch.ts';
 
 /** Sets a case to waiting (optionally until a wake time); pressed on a waiting case, wakes it. */
 export function setWaiting(deps: Deps, actor: AppUser, caseId: string, wakeAt: Date | null): Promise<CaseWriteResult> {
@@ -20,9 +22,10 @@ export function wakeCase(deps: Deps, actor: AppUser, caseId: string): Promise<Ca
 
 /**
  * Resolves (completed/unresolved) or cancels a case; an optional note is kept as an internal note.
- * Resolving waits for the case's required custom fields (409 `fields_required` naming them).
+ * Resolving waits for the case's required custom fields (409 `fields_required` naming them), and
+ * queues the customer's satisfaction survey in its transaction (sent after commit; SPEC §12).
  */
-export function resolveCase(
+export async function resolveCase(
   deps: Deps,
   actor: AppUser,
   caseId: string,
@@ -30,12 +33,18 @@ export function resolveCase(
   note: string | null,
 ): Promise<CaseWriteResult> {
   const action = resolution === 'canceled' ? 'cancel' : 'resolve';
-  return runLifecycleAction(deps, actor, caseId, {
+  let surveyQueued = false;
+  const result = await runLifecycleAction(deps, actor, caseId, {
     action,
     event: () => ({ kind: 'resolve', resolution }),
     check: (trx, c) => requireFieldsToResolve(trx, c, resolution),
     ...(note ? { with: (trx, c) => addNote(trx, c, actor, note, deps.clock.now()) } : {}),
+    afterwards: async (trx, saved) => {
+      surveyQueued = await queueSurvey(trx, deps, saved, resolution, deps.clock.now());
+    },
   });
+  if (surveyQueued) kickReplies(deps); // committed: send now instead of at the next poll
+  return result;
 }
 
 export function reopenCase(deps: Deps, actor: AppUser, caseId: string): Promise<CaseWriteResult> {

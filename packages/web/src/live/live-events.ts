@@ -25,6 +25,9 @@ const CASE_EVENTS = [
   'case.tags_changed',
   'case.subject_changed',
   'case.description_changed',
+  'case.survey_sent',
+  'case.survey_failed',
+  'case.satisfaction_rated',
 ] as const;
 
 /** Events that say nothing about the case's content (presence): no list refetch, no collision. */

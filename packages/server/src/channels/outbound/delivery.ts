@@ -61,7 +61,7 @@ export async function deliveriesOf(db: Kysely<Database>, messageIds: string[]): 
     .select(['message_id', 'status', 'attempts', 'last_error', 'state_at', 'next_attempt_at'])
     .where('message_id', 'in', messageIds)
     .execute();
-  return new Map(rows.map((r) => [r.message_id, deliveryJson(r)]));
+  return new Map(rows.map((r) => [r.message_id!, deliveryJson(r)]));
 }
 
 /**

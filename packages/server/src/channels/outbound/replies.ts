@@ -11,6 +11,7 @@ import { sendEmailReply } from '../email/send-email.ts';
 import { sendSmsReply } from '../sms/send-sms.ts';
 import { channelDeliveryProblem, PermanentDeliveryError, recordDeliveryChange } from './delivery.ts';
 import { TargetNotAllowed } from './target-guard.ts';
+import { recordSurveyDelivery, sendSurveyInvitation } from './survey-invitations.ts';
 
 /**
  * Records the delivery of an agent's public reply, inside the reply's transaction. Chat replies
@@ -55,13 +56,21 @@ export async function enqueueReply(
   return state === 'queued';
 }
 
-type Job = { id: string; message_id: string; case_id: string; channel_id: string | null; attempts: number };
+/** A claimed delivery: a reply (message_id) or a survey invitation (survey_id). */
+type Job = {
+  id: string;
+  message_id: string | null;
+  survey_id: string | null;
+  case_id: string;
+  channel_id: string | null;
+  attempts: number;
+};
 
 /** How long a claimed reply stays ours: far longer than one send may take (its timeouts). */
 const replyLeaseMs = (opts: Pick<ChannelOptions, 'httpTimeoutMs'>) => Math.max(60_000, 4 * opts.httpTimeoutMs);
 
 /**
- * Sends due replies. Rows are claimed with SKIP LOCKED and a lease (next attempt pushed out),
+ * Sends due replies and survey invitations. Rows are claimed with SKIP LOCKED and a lease (next attempt pushed out),
  * so several server processes never send the same reply at once; a crash retries after the lease.
  * The batch is sent in order, one after another, so each lease is renewed just before its send:
  * a reply whose lease ran out while earlier ones were slow, and that another process took, is skipped.
@@ -72,8 +81,9 @@ export async function deliverDueReplies(deps: Deps, opts: ChannelOptions, limit 
       UPDATE outbound_messages SET attempts = attempts + 1, next_attempt_at = ${new Date(now.getTime() + replyLeaseMs(opts))}
       WHERE id IN (SELECT id FROM outbound_messages WHERE status = 'queued' AND next_attempt_at <= ${now}
                    ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      RETURNING id, message_id, case_id, channel_id, attempts, created_at)
-    SELECT id::text AS id, message_id::text AS message_id, case_id::text AS case_id, channel_id::text AS channel_id, attempts
+      RETURNING id, message_id, survey_id, case_id, channel_id, attempts, created_at)
+    SELECT id::text AS id, message_id::text AS message_id, survey_id::text AS survey_id, case_id::text AS case_id,
+      channel_id::text AS channel_id, attempts
     FROM claimed ORDER BY created_at, id`.execute(deps.db.kysely);
   for (const job of jobs.rows) {
     if (await renewLease(deps, opts, job)) await deliverOne(deps, opts, job);
@@ -104,17 +114,24 @@ async function deliverOne(deps: Deps, opts: ChannelOptions, job: Job): Promise<v
     const ch = (await findCaseChannel(deps.db.kysely, job.case_id)) ?? null;
     const problem = await channelDeliveryProblem(deps, ch);
     if (problem || !ch) throw new PermanentDeliveryError(problem ?? 'The case has no channel.');
-    const providerId =
-      ch.type === 'email'
-        ? await sendEmailReply(deps, opts, ch, job.case_id, job.message_id)
-        : await sendSmsReply(deps, opts, ch, job.case_id, job.message_id);
+    let providerId: string | null;
+    if (job.survey_id) {
+      const sent = await sendSurveyInvitation(deps, opts, ch, { ...job, survey_id: job.survey_id });
+      if (sent === 'withdrawn') return;
+      providerId = sent.providerId;
+    } else {
+      providerId =
+        ch.type === 'email'
+          ? await sendEmailReply(deps, opts, ch, job.case_id, job.message_id!)
+          : await sendSmsReply(deps, opts, ch, job.case_id, job.message_id!);
+    }
     await settle(deps, job, 'sent', { provider_id: providerId, last_error: null });
   } catch (err) {
     const state = afterFailedAttempt(job.attempts, opts.maxAttempts, isPermanent(err));
     const message = String((err as Error).message).slice(0, 1000);
     deps.log.warn(
-      { err: message, messageId: job.message_id, attempt: job.attempts },
-      state === 'failed' ? 'reply delivery failed for good' : 'reply delivery failed; will retry',
+      { err: message, messageId: job.message_id, surveyId: job.survey_id, attempt: job.attempts },
+      state === 'failed' ? 'delivery failed for good' : 'delivery failed; will retry',
     );
     await settle(deps, job, state, {
       last_error: message,
@@ -144,12 +161,19 @@ async function settle(
       .executeTakeFirst();
     if (r.numUpdatedRows === 0n || state === 'queued') return;
     const c = await findCaseView(trx, job.case_id);
-    const m = await trx.selectFrom('messages').select('author_id').where('id', '=', job.message_id).executeTakeFirst();
     if (!c) return;
+    if (job.survey_id) {
+      const ch = job.channel_id
+        ? await trx.selectFrom('channels').select('type').where('id', '=', job.channel_id).executeTakeFirst()
+        : undefined;
+      await recordSurveyDelivery(trx, c, { surveyId: job.survey_id, channel: ch?.type ?? null, state, lastError: set.last_error }, now);
+      return;
+    }
+    const m = await trx.selectFrom('messages').select('author_id').where('id', '=', job.message_id!).executeTakeFirst();
     await recordDeliveryChange(
       trx,
       c,
-      { messageId: job.message_id, authorId: m?.author_id ?? null, state, attempts: job.attempts, lastError: set.last_error },
+      { messageId: job.message_id!, authorId: m?.author_id ?? null, state, attempts: job.attempts, lastError: set.last_error },
       null,
       now,
     );

@@ -16,9 +16,23 @@ export async function sendSmsReply(
   caseId: string,
   messageId: string,
 ): Promise<string | null> {
-  const db = deps.db.kysely;
-  const msg = await db.selectFrom('messages').select(['body']).where('id', '=', messageId).executeTakeFirst();
+  const msg = await deps.db.kysely.selectFrom('messages').select(['body']).where('id', '=', messageId).executeTakeFirst();
   if (!msg) throw new PermanentDeliveryError('The message is gone.');
+  return sendSms(deps, opts, ch, caseId, msg.body);
+}
+
+/**
+ * Sends a text to the case's customer (the number they wrote from, else their phone) through the
+ * channel's provider. Returns the provider's id. Replies and survey links go this way.
+ */
+export async function sendSms(
+  deps: Deps,
+  opts: ChannelOptions,
+  ch: ChannelRecord & { customerAddress: string | null },
+  caseId: string,
+  body: string,
+): Promise<string | null> {
+  const db = deps.db.kysely;
   const to =
     ch.customerAddress ??
     (
@@ -42,7 +56,7 @@ export async function sendSmsReply(
       authorization: `Basic ${Buffer.from(`${sid}:${authToken}`).toString('base64')}`,
       'content-type': 'application/x-www-form-urlencoded',
     },
-    body: new URLSearchParams({ To: to, From: ch.settings.phoneNumber ?? '', Body: msg.body }).toString(),
+    body: new URLSearchParams({ To: to, From: ch.settings.phoneNumber ?? '', Body: body }).toString(),
   });
   const text = res.text;
   if (!res.ok) {

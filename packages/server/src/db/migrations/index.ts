@@ -25,6 +25,7 @@ import * as cannedReplies from './021-canned-replies.ts';
 import * as macros from './026-macros.ts';
 import * as mailSafety from './028a-mail-safety.ts';
 import * as sso from './031-sso.ts';
+import * as surveys from './030a-surveys.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -55,4 +56,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '026-macros', up: macros.up },
   { name: '028a-mail-safety', up: mailSafety.up },
   { name: '031-sso', up: sso.up },
+  { name: '030a-surveys', up: surveys.up },
 ];

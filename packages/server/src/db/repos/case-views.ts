@@ -31,6 +31,8 @@ export type CaseView = CaseFacts & {
   fields?: FieldValues;
   /** The last public message as cards show it (null before any); absent from the claim functions' rows. */
   lastMessage?: { preview: string; fromCustomer: boolean; authorName: string | null; at: Date } | null;
+  /** The customer's satisfaction (a survey's answer or the chat rating; SPEC §12); absent from the claim and My Work functions' rows. */
+  satisfaction?: { stars: number; comment: string | null; at: Date } | null;
 };
 
 export type CaseViewRow = {
@@ -70,6 +72,10 @@ export type CaseViewRow = {
   last_message_from_customer?: boolean | null;
   last_message_author_name?: string | null;
   last_message_at?: Date | string | null;
+  /** Absent from the claim and My Work functions' rows. */
+  satisfaction_stars?: number | null;
+  satisfaction_comment?: string | null;
+  satisfaction_at?: Date | string | null;
 };
 
 type From = Database & { c: Database['cases'] };
@@ -117,6 +123,9 @@ export function selectCaseViews(db: Kysely<Database>): CaseViewQuery {
       'c.last_message_from_customer',
       'lm.name as last_message_author_name',
       'c.last_message_at',
+      'c.satisfaction_stars',
+      'c.satisfaction_comment',
+      'c.satisfaction_at',
       sql<
         string[]
       >`array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id)`.as(
@@ -164,6 +173,14 @@ export function toCaseView(r: CaseViewRow): CaseView {
     tags: r.tags ?? [],
     ...(r.fields ? { fields: r.fields as FieldValues } : {}),
     ...(r.last_message_preview !== undefined ? { lastMessage: lastMessageOfRow(r) } : {}),
+    ...(r.satisfaction_stars !== undefined
+      ? {
+          satisfaction:
+            r.satisfaction_stars === null || !r.satisfaction_at
+              ? null
+              : { stars: r.satisfaction_stars, comment: r.satisfaction_comment ?? null, at: d(r.satisfaction_at)! },
+        }
+      : {}),
   };
 }
 

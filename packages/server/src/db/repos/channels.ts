@@ -14,6 +14,8 @@ export type ChannelRecord = {
   settings: Record<string, string>;
   secrets: string | null;
   active: boolean;
+  /** Whether resolving one of its cases sends a satisfaction survey (SPEC §12). */
+  surveys: boolean;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -31,6 +33,7 @@ export function toChannel(r: Row): ChannelRecord {
     settings: (r.settings ?? {}) as Record<string, string>,
     secrets: r.secrets,
     active: r.active,
+    surveys: r.surveys,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
   };

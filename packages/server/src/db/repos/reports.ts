@@ -86,7 +86,7 @@ export async function reportFigures(db: Kysely<Database>, f: ReportFilter, days:
   const result = await sql<Row>`WITH made AS MATERIALIZED (
       SELECT c.created_at, c.first_response_at FROM cases c WHERE c.created_at >= ${start} AND ${w}),
     fin AS MATERIALIZED (
-      SELECT ${closedAt} AS at, c.created_at, c.resolved_at, c.owner_id, c.rating_stars, ${solved} AS solved, ${abandoned} AS abandoned
+      SELECT ${closedAt} AS at, c.created_at, c.resolved_at, c.owner_id, c.satisfaction_stars AS rating_stars, ${solved} AS solved, ${abandoned} AS abandoned
       FROM cases c
       WHERE NOT (${open}) AND (c.resolved_at >= ${start} OR (c.resolved_at IS NULL AND c.created_at >= ${start})) AND ${w})
     SELECT

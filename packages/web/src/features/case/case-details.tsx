@@ -32,7 +32,16 @@ export function CaseDetails({ caseItem, timeZone }: { caseItem: Case; timeZone: 
           <Link to={`/cases/${caseItem.followUpOf}`}>Earlier case</Link>
         </Row>
       ) : null}
-      {caseItem.rating ? (
+      {caseItem.satisfaction ? (
+        <Row label="Satisfaction">
+          <span aria-hidden="true" className="satisfaction-stars">
+            {'★'.repeat(caseItem.satisfaction.stars)}
+            <span className="muted">{'★'.repeat(Math.max(0, 5 - caseItem.satisfaction.stars))}</span>
+          </span>
+          <span className="visually-hidden">{caseItem.satisfaction.stars} of 5 stars</span>
+          {caseItem.satisfaction.comment ? <span className="muted"> “{caseItem.satisfaction.comment}”</span> : null}
+        </Row>
+      ) : caseItem.rating ? (
         <Row label="Rating">
           <span aria-hidden="true">
             {'★'.repeat(caseItem.rating.stars)}

@@ -33,6 +33,13 @@ function side(data: Record<string, unknown> | null, which: 'from' | 'to', field:
   return pick(data, ...prefixed);
 }
 
+/** " by email" / " by text message" for a survey's channel. */
+function channelWords(value: unknown): string {
+  if (value === 'email') return ' by email';
+  if (value === 'sms') return ' by text message';
+  return '';
+}
+
 function cap(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
 }
@@ -152,6 +159,17 @@ export function describeEvent(event: CaseEvent, names: Names): string {
       return 'The case was closed';
     case 'rated':
       return `The customer rated the chat ${String(pick(data, 'stars') ?? '')} stars`.trim();
+    case 'survey_sent':
+      return `A satisfaction survey was sent to the customer${channelWords(pick(data, 'channel'))}`;
+    case 'survey_failed': {
+      const reason = text(pick(data, 'lastError'));
+      return reason ? `The satisfaction survey was not delivered: ${reason}` : 'The satisfaction survey was not delivered';
+    }
+    case 'satisfaction_rated': {
+      const comment = text(pick(data, 'comment'));
+      const stars = `The customer rated the help ${String(pick(data, 'stars') ?? '')} of 5 stars`;
+      return comment ? `${stars}: “${comment}”` : stars;
+    }
     default:
       return `${actor}: ${type.replaceAll('_', ' ')}`;
   }

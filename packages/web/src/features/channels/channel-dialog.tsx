@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { LIMITS } from '@casework/domain';
+import { isSurveyChannel, LIMITS } from '@casework/domain';
 import { api, type Body } from '../../api/client';
 import { useTeams } from '../../api/queries';
 import type { CaseType } from '../../api/types';
@@ -24,7 +24,15 @@ import {
 import { ChannelSetup } from './channel-setup';
 import { SettingInput } from './setting-input';
 
-type Draft = { type: CaseType; name: string; teamId: string; active: boolean; values: Record<string, string>; changing: string[] };
+type Draft = {
+  type: CaseType;
+  name: string;
+  teamId: string;
+  active: boolean;
+  surveys: boolean;
+  values: Record<string, string>;
+  changing: string[];
+};
 
 /** Security shown for a mail server not configured yet: what the big providers use. */
 const SECURITY_DEFAULT = { 'imap.security': 'tls', 'smtp.security': 'starttls' };
@@ -36,6 +44,7 @@ function initialDraft(channel: Channel | null, firstTeam: string): Draft {
     name: channel?.name ?? '',
     teamId: channel?.teamId ?? firstTeam,
     active: channel?.active ?? true,
+    surveys: channel?.surveys ?? true,
     values,
     changing: [],
   };
@@ -113,11 +122,26 @@ export function ChannelDialog({ channel, onClose }: { channel: Channel | null; o
     const settings = settingsBody(draft, channel);
     const saved = channel
       ? await run(
-          () => api.patch<'/channels/{id}'>(`/channels/${channel.id}`, { name: draft.name.trim(), teamId, active: draft.active, settings }),
+          () =>
+            api.patch<'/channels/{id}'>(`/channels/${channel.id}`, {
+              name: draft.name.trim(),
+              teamId,
+              active: draft.active,
+              surveys: draft.surveys,
+              settings,
+            }),
           `${draft.name.trim()} saved`,
         )
       : await run(
-          () => api.post<'/channels'>('/channels', { type: draft.type, name: draft.name.trim(), teamId, active: draft.active, settings }),
+          () =>
+            api.post<'/channels'>('/channels', {
+              type: draft.type,
+              name: draft.name.trim(),
+              teamId,
+              active: draft.active,
+              surveys: draft.surveys,
+              settings,
+            }),
           `${draft.name.trim()} created`,
         );
     if (!saved) return;
@@ -227,6 +251,12 @@ export function ChannelDialog({ channel, onClose }: { channel: Channel | null; o
         <input type="checkbox" checked={draft.active} onChange={(event) => set({ active: event.target.checked })} />
         Active (an inactive channel accepts no new messages)
       </label>
+      {isSurveyChannel(draft.type) ? (
+        <label className="check">
+          <input type="checkbox" checked={draft.surveys} onChange={(event) => set({ surveys: event.target.checked })} />
+          Send a satisfaction survey when a case is resolved (a link to rate 1–5 stars; never after canceling)
+        </label>
+      ) : null}
     </Dialog>
   );
 }
