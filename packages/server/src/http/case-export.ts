@@ -1,12 +1,22 @@
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
-import { decodeListCursor, exportPage, listCases, type CaseFilter, type CaseSort, type ListCursor } from '../db/repos/case-list.ts';
+import {
+  decodeListCursor,
+  exportRows,
+  listCases,
+  type CaseFilter,
+  type CaseSort,
+  type ExportRow,
+  type ListCursor,
+} from '../db/repos/case-list.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
 import { listFieldDefinitions } from '../db/repos/case-fields.ts';
-import { csvRow, wallClockFormatter, type FieldDefinition } from '@casework/domain';
+import { csvRow, DEFAULT_PRIORITY, priorityOfRank, wallClockFormatter, type FieldDefinition } from '@casework/domain';
 
-/** Cases read per statement while exporting: one keyset page of the list at a time. */
+/** Cases read per statement while exporting a search (one page of the list at a time). */
 export const EXPORT_BATCH = 1000;
+/** Cases read per statement while exporting by keyset: the export's own narrow rows. */
+const EXPORT_ROWS_BATCH = 2000;
 
 /** The fixed columns, then one per custom field. */
 const COLUMNS = [
@@ -31,6 +41,26 @@ function flat(v: unknown): string | number | boolean | null {
   if (Array.isArray(v)) return v.map((x) => String(flat(x) ?? '')).join('; ');
   if (typeof v === 'object') return String((v as { name?: unknown }).name ?? JSON.stringify(v));
   return v as string | number | boolean;
+}
+
+/** A row of the export's own read as a record (the same cells as `record`). */
+function rowRecord(r: ExportRow, wallClock: (instant: Date) => string, fields: readonly FieldDefinition[]) {
+  return csvRow([
+    r.reference,
+    r.id,
+    r.subject,
+    r.status,
+    r.type,
+    r.team_name,
+    r.owner_name,
+    r.customer_name,
+    r.customer_email,
+    wallClock(new Date(r.created_ms)),
+    wallClock(new Date(r.updated_ms)),
+    priorityOfRank(r.priority) ?? DEFAULT_PRIORITY,
+    flat(r.tags),
+    ...fields.map((f) => flat(r.fields?.[f.key])),
+  ]);
 }
 
 function record(c: CaseView, wallClock: (instant: Date) => string, fields: readonly FieldDefinition[]) {
@@ -62,29 +92,24 @@ export async function* exportCases(deps: Deps, actor: AppUser, filter: CaseFilte
   const fields = await listFieldDefinitions(db);
   const wallClock = wallClockFormatter(actor.timeZone);
   yield csvRow([...COLUMNS, ...fields.map((f) => f.label)]);
-  for await (const cases of pages(deps, actor, filter, sort)) {
-    let chunk = '';
-    for (const c of cases) chunk += record(c, wallClock, fields);
-    if (chunk) yield chunk;
-  }
-}
-
-/** The list's pages in order: a search or the priority order through listCases, else by keyset in one statement a page. */
-async function* pages(deps: Deps, actor: AppUser, filter: CaseFilter, sort: CaseSort): AsyncGenerator<CaseView[]> {
-  const db = deps.db.kysely;
   if (filter.q || (sort !== 'created' && sort !== 'updated')) {
+    // A search or the priority order pages through the list itself.
     let cursor: ListCursor | null = null;
     for (;;) {
       const page = await listCases(db, actor, filter, sort, EXPORT_BATCH, cursor, true, { total: false, matches: false });
-      yield page.cases;
+      let chunk = '';
+      for (const c of page.cases) chunk += record(c, wallClock, fields);
+      if (chunk) yield chunk;
       if (!page.nextCursor) return;
       cursor = decodeListCursor(page.nextCursor);
     }
   }
-  let after: Awaited<ReturnType<typeof exportPage>>['last'] = null;
+  let after: { k: string; id: string } | null = null;
   for (;;) {
-    const page = await exportPage(db, actor, filter, sort, EXPORT_BATCH, after);
-    yield page.cases;
+    const page = await exportRows(db, actor, filter, sort, EXPORT_ROWS_BATCH, after, fields.length > 0);
+    let chunk = '';
+    for (const r of page.rows) chunk += rowRecord(r, wallClock, fields);
+    if (chunk) yield chunk;
     if (!page.last) return;
     after = page.last;
   }

@@ -318,30 +318,50 @@ export async function countTags(db: Kysely<Database>, actor: AppUser, prefix: st
   return r.rows;
 }
 
+/** A case as the CSV export reads it: only its columns, times as epoch milliseconds (no Date per row). */
+export type ExportRow = {
+  id: string;
+  reference: string;
+  subject: string;
+  status: string;
+  type: string;
+  team_name: string;
+  owner_name: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  created_ms: number;
+  updated_ms: number;
+  priority: number;
+  tags: string[];
+  fields?: Record<string, unknown> | null;
+  /** The sort key as the database wrote it (exact, for the next page's keyset). */
+  k: string;
+};
+
 /**
  * One page of an export without a search: the same page of ids as listCases (same filters,
- * visibility and order) and their case views in one statement, with no total. `after` is the
- * last case of the previous page.
+ * visibility and order) and only the columns the export writes, in one statement (no case view:
+ * no collaborators, description or last message read, no timestamp parsed into a Date). `after`
+ * is the previous page's last row; `withFields` reads the custom field values.
  */
-export async function exportPage(
+export async function exportRows(
   db: Kysely<Database>,
   actor: AppUser,
   f: CaseFilter,
   sort: 'created' | 'updated',
   limit: number,
-  after: Cursor | null,
-): Promise<{ cases: CaseView[]; last: Cursor | null }> {
+  after: { k: string; id: string } | null,
+  withFields: boolean,
+): Promise<{ rows: ExportRow[]; last: { k: string; id: string } | null }> {
   const col = sort === 'updated' ? sql.ref('c.updated_at') : sql.ref('c.created_at');
-  const key = sort === 'updated' ? 'c.updated_at' : 'c.created_at';
-  const from = after ? sql`AND (${col}, c.id) < (${new Date(after.t)}, ${after.id}::uuid)` : sql``;
-  const rows = await selectCaseViews(db)
-    .where(sql<boolean>`c.id IN (${pageSql(actor, f, where(actor, f), [col], from, limit)})`)
-    .orderBy(key, 'desc')
-    .orderBy('c.id', 'desc')
-    .execute();
-  const cases = rows.map(toCaseView);
-  const tail = cases[cases.length - 1];
-  const last =
-    cases.length === limit && tail ? { t: (sort === 'updated' ? tail.updatedAt : tail.createdAt).toISOString(), id: tail.id } : null;
-  return { cases, last };
+  const from = after ? sql`AND (${col}, c.id) < (${after.k}::timestamptz, ${after.id}::uuid)` : sql``;
+  const r = await sql<ExportRow>`SELECT c.id::text AS id, c.reference, c.subject, c.status, c.type, t.name AS team_name,
+      o.name AS owner_name, cu.name AS customer_name, cu.email AS customer_email,
+      (extract(epoch FROM c.created_at) * 1000)::float8 AS created_ms, (extract(epoch FROM c.updated_at) * 1000)::float8 AS updated_ms,
+      c.priority::int AS priority, c.tags, ${withFields ? sql`c.fields` : sql`NULL::jsonb`} AS fields, ${col}::text AS k
+    FROM cases c JOIN teams t ON t.id = c.team_id LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN customers cu ON cu.id = c.customer_id
+    WHERE c.id IN (${pageSql(actor, f, where(actor, f), [col], from, limit)})
+    ORDER BY ${col} DESC, c.id DESC`.execute(db);
+  const tail = r.rows[r.rows.length - 1];
+  return { rows: r.rows, last: r.rows.length === limit && tail ? { k: tail.k, id: tail.id } : null };
 }
