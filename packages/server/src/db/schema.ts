@@ -468,6 +468,7 @@ export type Database = {
   message_attachments: MessageAttachmentTable;
   outbound_messages: OutboundMessageTable;
   surveys: SurveyTable;
+  report_open_counts: { team_id: string; type: string; n: number };
   chat_sessions: ChatSessionTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;

@@ -3,6 +3,7 @@ import type { LifecycleEvent } from '@casework/domain';
 import type { Deps } from '../deps.ts';
 import { applyLifecycle, lockCase } from '../use-cases/case-write.ts';
 import { inTransaction } from '../outbox/outbox.ts';
+import { compactOpenCounts, redundantOpenCounts } from '../db/repos/report-counts.ts';
 
 const BATCH = 100; // one transaction each: on the embedded database it holds the only connection
 
@@ -65,6 +66,9 @@ function closeInactiveCases(deps: Deps): Promise<number> {
   );
 }
 
+/** Open-case delta rows beyond one per team and type that the timer tick lets pile up before folding them. */
+const OPEN_COUNTS_SLACK = 500;
+
 /** Runs every timer once (tests call this directly with a controlled clock). */
 export async function runTimersOnce(deps: Deps): Promise<{ woken: number; closed: number }> {
   const woken = await wakeDueCases(deps);
@@ -85,6 +89,8 @@ export function startTimers(deps: Deps): { stop(): Promise<void> } {
       try {
         const r = await runTimersOnce(deps);
         if (r.woken || r.closed) deps.log.info(r, 'timers fired');
+        // Reports' open-case deltas, folded once a few hundred have piled up (db/repos/report-counts.ts).
+        if ((await redundantOpenCounts(deps.db.kysely)) >= OPEN_COUNTS_SLACK) await compactOpenCounts(deps.db.kysely);
       } catch (err) {
         if (!stopped) deps.log.error({ err }, 'timer run failed');
       } finally {

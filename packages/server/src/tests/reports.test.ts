@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_IN_ROLES, inReportScope, reportScope, type Actor } from '@casework/domain';
+import { BUILT_IN_ROLES, inReportScope, reportDays, reportScope, TYPE_RANK, type Actor, type ReportScope } from '@casework/domain';
+import { sql } from 'kysely';
+import { reportFigures, type ReportFilter } from '../db/repos/reports.ts';
+import { compactOpenCounts } from '../db/repos/report-counts.ts';
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { UNKNOWN_ID, expectProblem, prng, seedCase } from '../test-support/case-fixtures.ts';
 import { uuidv7 } from '../ids.ts';
@@ -90,7 +93,11 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
       createdAt: at('2026-03-30T09:00:00Z'),
       resolvedAt: at('2026-03-30T10:00:00Z'),
     });
-    await t.db.kysely.updateTable('cases').set({ rating_stars: 4, satisfaction_stars: 4, satisfaction_at: new Date() }).where('id', '=', c6).execute();
+    await t.db.kysely
+      .updateTable('cases')
+      .set({ rating_stars: 4, satisfaction_stars: 4, satisfaction_at: new Date() })
+      .where('id', '=', c6)
+      .execute();
     // Team Y: one owned by agent A (visible to them as owner), one nobody's.
     const y1 = await seedCase(t.db, { teamId: y, ownerId: agentA.id, createdAt: at('2026-03-29T12:00:00Z') });
     await seedCase(t.db, { teamId: y, createdAt: at('2026-03-29T12:00:00Z') });
@@ -230,6 +237,100 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
     for (const [user, actor] of users) {
       const want = seeded.filter((c) => inReportScope(reportScope(actor), c)).length;
       expect((await report(user, 'from=2025-06-01&to=2025-06-10')).totals.created).toBe(want);
+    }
+  });
+
+  it('the open cases the write path keeps per team and type equal the scan, after every kind of change and compaction', async () => {
+    const rand = prng(11);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const types = ['email', 'sms', 'web_connect'] as const;
+    const statuses = ['new', 'ready', 'waiting', 'resolved', 'canceled', 'closed'] as const;
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const status = pick(statuses);
+      const finished = status === 'resolved' || status === 'canceled' || status === 'closed';
+      ids.push(
+        await seedCase(t.db, {
+          teamId: pick([x, y]),
+          type: pick(types),
+          status,
+          ownerId: status === 'new' ? null : pick([agentA.id, agentB.id]),
+          createdAt: at(`2026-03-2${5 + Math.floor(rand() * 5)}T0${Math.floor(rand() * 10)}:00:00Z`),
+          ...(finished ? { resolvedAt: at('2026-03-30T12:00:00Z') } : {}),
+        }),
+      );
+    }
+    // Many cases in one statement (an import's shape), some open.
+    await sql`INSERT INTO cases (id, reference, subject, type, type_rank, status, team_id, created_at, updated_at, last_activity_at)
+      SELECT gen_random_uuid(), 'OPEN' || lpad(g::text, 5, '0'), 'Bulk ' || g, 'sms', ${TYPE_RANK.sms},
+        CASE WHEN g % 3 = 0 THEN 'resolved' ELSE 'new' END, CASE WHEN g % 2 = 0 THEN ${x}::uuid ELSE ${y}::uuid END,
+        ${at('2026-03-27T08:00:00Z')}, ${at('2026-03-27T08:00:00Z')}, ${at('2026-03-27T08:00:00Z')}
+      FROM generate_series(1, 25) g`.execute(t.db.kysely);
+
+    const filters: ReportFilter[] = [
+      { scope: { kind: 'all' }, teamIds: [], types: [], agentIds: [] },
+      { scope: { kind: 'teams', teamIds: [x] }, teamIds: [], types: [], agentIds: [] },
+      { scope: { kind: 'teams', teamIds: [y] }, teamIds: [], types: ['sms'], agentIds: [] },
+      { scope: { kind: 'all' }, teamIds: [y], types: ['email', 'web_connect'], agentIds: [] },
+      { scope: { kind: 'teams', teamIds: [x, y] }, teamIds: [x], types: [], agentIds: [] },
+      { scope: { kind: 'own', userId: agentA.id } as ReportScope, teamIds: [], types: [], agentIds: [] },
+    ];
+    const days = (zone: string) => {
+      const r = reportDays('2026-03-24', '2026-03-31', zone);
+      if (!r.ok) throw new Error(r.message);
+      return r.days;
+    };
+    const agree = async (when: string) => {
+      for (const zone of ['UTC', BERLIN, 'Asia/Kathmandu']) {
+        for (const f of filters) {
+          const kept = await reportFigures(t.db.kysely, f, days(zone), { openNow: 'counts' });
+          const scanned = await reportFigures(t.db.kysely, f, days(zone), { openNow: 'scan' });
+          expect(kept, `${when}, ${zone}, ${JSON.stringify(f)}`).toEqual(scanned);
+        }
+      }
+      const kept = await sql<{ k: string; n: number }>`SELECT team_id || '/' || type AS k, sum(n)::int AS n FROM report_open_counts
+        GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1`.execute(t.db.kysely);
+      const counted = await sql<{ k: string; n: number }>`SELECT team_id || '/' || type AS k, count(*)::int AS n FROM cases
+        WHERE status IN ('new', 'ready', 'waiting') GROUP BY 1 ORDER BY 1`.execute(t.db.kysely);
+      expect(kept.rows, when).toEqual(counted.rows);
+    };
+    await agree('after inserts');
+
+    for (let round = 0; round < 30; round++) {
+      const id = pick(ids);
+      const change = pick(['status', 'team', 'type', 'several', 'claim'] as const);
+      if (change === 'status') {
+        const to = pick(statuses);
+        await sql`UPDATE cases SET status = ${to}, owner_id = CASE WHEN ${to} = 'new' THEN NULL ELSE owner_id END
+          WHERE id = ${id}::uuid`.execute(t.db.kysely);
+      }
+      if (change === 'team') await sql`UPDATE cases SET team_id = ${pick([x, y])}::uuid WHERE id = ${id}::uuid`.execute(t.db.kysely);
+      if (change === 'type') await sql`UPDATE cases SET type = ${pick(types)} WHERE id = ${id}::uuid`.execute(t.db.kysely);
+      if (change === 'claim')
+        await sql`UPDATE cases SET owner_id = ${agentB.id}::uuid, status = CASE WHEN status = 'new' THEN 'ready' ELSE status END
+          WHERE id = ${id}::uuid`.execute(t.db.kysely);
+      if (change === 'several')
+        await sql`UPDATE cases SET status = CASE WHEN status = 'new' THEN 'resolved' ELSE 'new' END,
+            owner_id = CASE WHEN status = 'new' THEN owner_id END, team_id = ${pick([x, y])}::uuid
+          WHERE id = ANY(${[pick(ids), pick(ids), pick(ids)]}::uuid[])`.execute(t.db.kysely);
+    }
+    await agree('after updates');
+    await sql`DELETE FROM cases WHERE id = ANY(${ids.slice(0, 5)}::uuid[])`.execute(t.db.kysely);
+    await agree('after deletes');
+    await Promise.all([compactOpenCounts(t.db.kysely), compactOpenCounts(t.db.kysely)]);
+    const rows = await sql<{ n: number }>`SELECT count(*)::int AS n FROM report_open_counts`.execute(t.db.kysely);
+    const keys = await sql<{ n: number }>`SELECT count(DISTINCT (team_id, type))::int AS n FROM report_open_counts`.execute(t.db.kysely);
+    expect(rows.rows[0]!.n).toBe(keys.rows[0]!.n);
+    await agree('after compaction');
+    // Through the product's own write path: resolve and reopen.
+    const open = await sql<{
+      id: string;
+    }>`SELECT id::text AS id FROM cases WHERE status = 'ready' AND team_id = ${x}::uuid LIMIT 1`.execute(t.db.kysely);
+    if (open.rows[0]) {
+      expect((await call(t, admin, 'POST', `/api/v1/cases/${open.rows[0].id}/resolve`, { resolution: 'completed' })).statusCode).toBe(200);
+      await agree('after a resolution');
+      expect((await call(t, admin, 'POST', `/api/v1/cases/${open.rows[0].id}/reopen`)).statusCode).toBe(200);
+      await agree('after a reopening');
     }
   });
 });

@@ -10,6 +10,7 @@ import { forbidden, invalid } from '../errors.ts';
 import { MAX_ERRORS, memberKey, namedIds, validateImport, type ImportItem, type ImportRow, type KnownIds } from './import-validate.ts';
 import { insertMessages, validateMessages, withConversationTimes } from './import-messages.ts';
 import { managedTags } from './edit-case.ts';
+import { compactOpenCounts } from '../db/repos/report-counts.ts';
 
 export type { ImportItem } from './import-validate.ts';
 
@@ -250,5 +251,7 @@ export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[
     return { ids, notices: importNotices(rows, now) };
   });
   announceCommitted(deps, notices);
+  // An import adds a delta row per team and type: fold them now rather than at the next timer tick.
+  await compactOpenCounts(deps.db.kysely);
   return ids;
 }

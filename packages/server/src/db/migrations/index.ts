@@ -26,6 +26,7 @@ import * as macros from './026-macros.ts';
 import * as mailSafety from './028a-mail-safety.ts';
 import * as sso from './031-sso.ts';
 import * as surveys from './030a-surveys.ts';
+import * as reportOpenCounts from './030b-report-open-counts.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -57,4 +58,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '028a-mail-safety', up: mailSafety.up },
   { name: '031-sso', up: sso.up },
   { name: '030a-surveys', up: surveys.up },
+  { name: '030b-report-open-counts', up: reportOpenCounts.up },
 ];
