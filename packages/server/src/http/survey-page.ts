@@ -33,7 +33,7 @@ const STYLE = `
   .done{font-size:40px;color:#d97706;margin:0 0 8px;letter-spacing:2px}
   .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
   .optional{font-weight:400}
-  footer{font-size:12px;color:#8a92a0;text-align:center;margin-top:16px}
+  footer{font-size:12px;color:#5e6776;text-align:center;margin-top:16px}
   @media (max-width:480px){main{padding:20px 12px}.card{padding:22px 18px 20px}.stars label{font-size:36px}}
 `;
 

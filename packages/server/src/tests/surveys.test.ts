@@ -5,6 +5,7 @@ import { openSse } from '../test-support/sse-client.ts';
 import { readChannelOptions, type ChannelOptions } from '../channels/config.ts';
 import { deliverDueReplies } from '../channels/outbound/replies.ts';
 import { DemoOutbox } from '../demo/demo-outbox.ts';
+import { uuidv7 } from '../ids.ts';
 
 /**
  * Satisfaction surveys (SPEC §12): resolving an email or SMS case sends the customer a link by the
@@ -236,6 +237,51 @@ describe.each(DB_KINDS)('satisfaction surveys (%s)', (kind) => {
       .execute();
     await resolve(bounced);
     expect(await queued()).toBe(start + 1);
+
+    // A blocked address, a bounced one, a customer whose last mail was an auto-reply: none (mayAutoMailTo).
+    const blocked = await channelCase(email);
+    await t.db.kysely
+      .insertInto('blocklist')
+      .values({ id: uuidv7(), kind: 'email', value: `ann${customerNo}@cust.test`, created_at: clock.now() })
+      .execute();
+    await resolve(blocked);
+    const bouncedByDsn = await channelCase(email);
+    await t.db.kysely
+      .insertInto('bounced_addresses')
+      .values({ address: `ann${customerNo}@cust.test`, bounced_at: clock.now() })
+      .execute();
+    await resolve(bouncedByDsn);
+    const automatic = await channelCase(email);
+    await t.db.kysely
+      .insertInto('messages')
+      .values({
+        id: uuidv7(),
+        case_id: automatic,
+        body: 'I am out of office.',
+        internal: false,
+        direction: 'inbound',
+        channel: 'email',
+        author_id: null,
+        automatic: 'auto_replied',
+        created_at: clock.now(),
+      })
+      .execute();
+    await resolve(automatic);
+    expect(await queued()).toBe(start + 1);
+
+    // Blocked after the resolution, before the invitation left: it fails for good, with the reason in the history.
+    const late = await channelCase(email);
+    await resolve(late);
+    expect(await queued()).toBe(start + 2);
+    await t.db.kysely
+      .insertInto('blocklist')
+      .values({ id: uuidv7(), kind: 'domain', value: 'cust.test', created_at: clock.now() })
+      .execute();
+    await deliverDueReplies(t.deps, opts);
+    expect(surveyMailsTo(`ann${customerNo}@`)).toHaveLength(0);
+    expect((await history(late)).find((e) => e.type === 'case.survey_failed')?.data.lastError).toMatch(/blocked/);
+    await t.db.kysely.deleteFrom('blocklist').execute();
+    await t.db.kysely.deleteFrom('surveys').where('case_id', '=', late).execute();
 
     // Reopened before the invitation left: withdrawn, and the next resolution surveys.
     const early = await channelCase(email);

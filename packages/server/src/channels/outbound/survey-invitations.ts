@@ -11,6 +11,7 @@ import { appBase } from '../../use-cases/accounts/account-mails.ts';
 import { sendSurveyMail } from '../email/send-email.ts';
 import { sendSms } from '../sms/send-sms.ts';
 import { PermanentDeliveryError } from './delivery.ts';
+import { mayAutoMailTo } from '../../use-cases/mailbox/may-auto-mail.ts';
 
 export type SurveyJob = { id: string; case_id: string; survey_id: string; attempts: number };
 
@@ -33,6 +34,12 @@ export async function sendSurveyInvitation(
   if (c.status !== 'resolved' && c.status !== 'closed') {
     await db.deleteFrom('surveys').where('id', '=', job.survey_id).where('answered_at', 'is', null).execute();
     return 'withdrawn';
+  }
+  if (ch.type === 'email') {
+    // Asked again just before sending: a bounce or a block may have come in since the resolution.
+    const verdict = await mayAutoMailTo(db, ch.customerAddress ?? c.customer?.email ?? null, { caseId: c.id });
+    if (!verdict.ok)
+      throw new PermanentDeliveryError(`Automatic mail may not go to this address (${verdict.reason.replaceAll('_', ' ')}).`);
   }
   const link = linkFor(job.survey_id);
   const stored = await sql`UPDATE surveys SET secret_hash = ${link.secretHash}

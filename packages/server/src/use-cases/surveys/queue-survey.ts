@@ -6,6 +6,7 @@ import type { CaseView } from '../../db/repos/case-views.ts';
 import { findCaseChannel, type ChannelRecord } from '../../db/repos/channels.ts';
 import { channelDeliveryProblem } from '../../channels/outbound/delivery.ts';
 import { uuidv7 } from '../../ids.ts';
+import { mayAutoMailTo } from '../mailbox/may-auto-mail.ts';
 
 /**
  * Whether earlier mail or texts to this customer through this channel failed for good after
@@ -28,9 +29,19 @@ async function addressFailedBefore(trx: Kysely<Database>, c: CaseView, ch: Chann
 }
 
 /**
+ * Whether no automatic message may go to this address: for mail, mayAutoMailTo (our own address,
+ * blocked, bounced, or the customer's last mail on the case was itself automatic: SPEC §13); for
+ * both channels, an earlier delivery to the customer that failed for good.
+ */
+async function addressRefused(trx: Kysely<Database>, c: CaseView, ch: ChannelRecord, address: string): Promise<boolean> {
+  if (ch.type === 'email' && !(await mayAutoMailTo(trx, address, { caseId: c.id })).ok) return true;
+  return addressFailedBefore(trx, c, ch);
+}
+
+/**
  * After a case was resolved (in that transaction, on the case as saved): queues its satisfaction
  * survey in the outbound delivery path when the domain says one goes (surveyDecision: not
- * canceled, an email or SMS channel with surveys on, first time, an address that never bounced,
+ * canceled, an email or SMS channel with surveys on, first time, an address automatic mail may go to,
  * a channel that can deliver). The delivery worker sends it after commit, once across processes.
  * Returns whether one was queued (the caller wakes the sender after commit).
  */
@@ -51,7 +62,7 @@ export async function queueSurvey(
     channel: { type: ch.type, surveys: ch.surveys },
     alreadySurveyed: surveyed !== undefined,
     hasAddress: address !== null,
-    addressRefused: address !== null && (await addressFailedBefore(trx, c, ch)),
+    addressRefused: address !== null && (await addressRefused(trx, c, ch, address)),
     canDeliver: (await channelDeliveryProblem(deps, ch, trx)) === null,
   });
   if (!decision.send) return false;
