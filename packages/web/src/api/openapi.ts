@@ -1122,6 +1122,11 @@ export interface paths {
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
                                     };
+                                    satisfaction?: {
+                                        stars: number;
+                                        comment?: string;
+                                        at: string;
+                                    } | null;
                                     lastMessage?: {
                                         /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                         preview: string;
@@ -1185,6 +1190,11 @@ export interface paths {
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
                                     };
+                                    satisfaction?: {
+                                        stars: number;
+                                        comment?: string;
+                                        at: string;
+                                    } | null;
                                     lastMessage?: {
                                         /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                         preview: string;
@@ -1352,6 +1362,11 @@ export interface paths {
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
                                 };
+                                satisfaction?: {
+                                    stars: number;
+                                    comment?: string;
+                                    at: string;
+                                } | null;
                                 lastMessage?: {
                                     /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                     preview: string;
@@ -1532,6 +1547,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -2008,6 +2028,11 @@ export interface paths {
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
                                 };
+                                satisfaction?: {
+                                    stars: number;
+                                    comment?: string;
+                                    at: string;
+                                } | null;
                                 lastMessage?: {
                                     /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                     preview: string;
@@ -2201,6 +2226,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -2390,6 +2420,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -2574,6 +2609,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -2923,6 +2963,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -3118,6 +3163,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -3354,6 +3404,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -3583,6 +3638,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -3814,6 +3874,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -4043,6 +4108,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -4275,6 +4345,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -4506,6 +4581,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -4735,6 +4815,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -4964,6 +5049,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -5174,6 +5264,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -5408,6 +5503,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -5635,6 +5735,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -5869,6 +5974,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -6938,6 +7048,11 @@ export interface paths {
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
                                     };
+                                    satisfaction?: {
+                                        stars: number;
+                                        comment?: string;
+                                        at: string;
+                                    } | null;
                                     lastMessage?: {
                                         /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                         preview: string;
@@ -14140,6 +14255,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -14329,6 +14449,8 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 active: boolean;
+                                /** @description Whether resolving a case of this channel sends the customer a satisfaction survey (email and SMS channels; SPEC §12) */
+                                surveys: boolean;
                                 endpoints: {
                                     [key: string]: string;
                                 };
@@ -14449,6 +14571,8 @@ export interface paths {
                             };
                         };
                         active?: boolean;
+                        /** @description Send satisfaction surveys after resolving (default true) */
+                        surveys?: boolean;
                     };
                 };
             };
@@ -14471,6 +14595,8 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             active: boolean;
+                            /** @description Whether resolving a case of this channel sends the customer a satisfaction survey (email and SMS channels; SPEC §12) */
+                            surveys: boolean;
                             endpoints: {
                                 [key: string]: string;
                             };
@@ -14652,6 +14778,8 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             active: boolean;
+                            /** @description Whether resolving a case of this channel sends the customer a satisfaction survey (email and SMS channels; SPEC §12) */
+                            surveys: boolean;
                             endpoints: {
                                 [key: string]: string;
                             };
@@ -14931,6 +15059,8 @@ export interface paths {
                             };
                         };
                         active?: boolean;
+                        /** @description Send satisfaction surveys after resolving (default true) */
+                        surveys?: boolean;
                     };
                 };
             };
@@ -14953,6 +15083,8 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             active: boolean;
+                            /** @description Whether resolving a case of this channel sends the customer a satisfaction survey (email and SMS channels; SPEC §12) */
+                            surveys: boolean;
                             endpoints: {
                                 [key: string]: string;
                             };
@@ -18535,6 +18667,11 @@ export interface paths {
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
                                 };
+                                satisfaction?: {
+                                    stars: number;
+                                    comment?: string;
+                                    at: string;
+                                } | null;
                                 lastMessage?: {
                                     /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                     preview: string;
@@ -18727,6 +18864,11 @@ export interface paths {
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
                                 };
+                                satisfaction?: {
+                                    stars: number;
+                                    comment?: string;
+                                    at: string;
+                                } | null;
                                 lastMessage?: {
                                     /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                     preview: string;
@@ -18978,6 +19120,11 @@ export interface paths {
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
                                 };
+                                satisfaction?: {
+                                    stars: number;
+                                    comment?: string;
+                                    at: string;
+                                } | null;
                                 lastMessage?: {
                                     /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                     preview: string;
@@ -21710,6 +21857,11 @@ export interface paths {
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
                             };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -21804,6 +21956,261 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/survey/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's survey page (HTML for a browser, JSON otherwise): names the case's reference, nothing else */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Pre-chooses these stars (the mail links one per rating) */
+                    stars?: number;
+                };
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The question */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reference: string;
+                            organisation: string;
+                        };
+                        "text/html": string;
+                    };
+                };
+                /** @description Invalid request (problem+json, with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unknown or forged link: problem+json, or a page for a browser */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        "text/html": string;
+                    };
+                };
+                /** @description Already answered: problem+json, or a page for a browser */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        "text/html": string;
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Answer the survey once: 1–5 stars and an optional comment (JSON or a form); a second answer is 409 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 5 (a form sends it as text) */
+                        stars: number | string;
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Recorded: the answer as JSON, or the thank-you page for a form */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reference: string;
+                            organisation: string;
+                            stars: number;
+                            comment: string | null;
+                        };
+                        "text/html": string;
+                    };
+                };
+                /** @description Invalid request (problem+json, with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unknown or forged link: problem+json, or a page for a browser */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        "text/html": string;
+                    };
+                };
+                /** @description Already answered: problem+json, or a page for a browser */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        "text/html": string;
                     };
                 };
                 /** @description Request body too large */
