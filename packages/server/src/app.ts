@@ -3,6 +3,7 @@ import path from 'node:path';
 import Fastify, { LogController } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -65,6 +66,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   installSecurityHeaders(app, { hsts: deps.config.secureCookies });
   await app.register(cookie);
   await app.register(formbody);
+  // Files are streamed by the routes that take them (req.file / req.parts), never buffered here.
+  await app.register(multipart, { throwFileSizeLimit: false });
   await app.register(rateLimit, {
     global: true,
     max: deps.config.rateLimit,

@@ -300,6 +300,11 @@ async function caseTeams(a: Target, token: string, ids: string[]): Promise<{ id:
 
 /** `npm run bench`: builds an organisation, loads it over HTTP, measures, prints one table, writes JSON. */
 async function main(): Promise<number> {
+  // `--attachments`: the attachment upload/download phase alone (bench/attachments.ts reads the rest).
+  if (process.argv.includes('--attachments')) {
+    await import('./attachments.ts');
+    return new Promise<number>(() => {});
+  }
   const o = readOptions(process.argv.slice(2));
   o.outDir = path.resolve(ROOT, o.outDir);
   fs.mkdirSync(o.outDir, { recursive: true });

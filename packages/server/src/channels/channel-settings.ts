@@ -8,7 +8,11 @@ type Spec = { fields: readonly string[]; secrets: readonly string[]; required: r
 const SETTINGS_SPEC = {
   web_connect: { fields: ['title', 'greeting', 'color'], secrets: [], required: [] },
   support_sdk: { fields: ['title', 'greeting'], secrets: [], required: [] },
-  email: { fields: ['address', 'fromName', 'smtpUrl', 'smtpUser'], secrets: ['smtpPassword', 'imapPassword'], required: ['address'] },
+  email: {
+    fields: ['address', 'fromName', 'smtpUrl', 'smtpUser', 'signature'],
+    secrets: ['smtpPassword', 'imapPassword'],
+    required: ['address'],
+  },
   sms: {
     fields: ['accountSid', 'phoneNumber', 'apiBaseUrl'],
     secrets: ['authToken'],

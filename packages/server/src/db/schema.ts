@@ -17,6 +17,8 @@ type OrganisationTable = {
   /** Days a spam case is kept; mails per sender and mailbox per hour before the hold (migration 028a). */
   spam_retention_days: Generated<number>;
   mail_sender_limit: Generated<number>;
+  /** Largest file an agent may attach (migration 027). */
+  max_attachment_bytes: Generated<number>;
 };
 
 type RoleTable = {
@@ -229,6 +231,8 @@ export type MessageTable = {
   cc: ColumnType<string[], string[] | undefined, string[]>;
   bcc: ColumnType<string[], string[] | undefined, string[]>;
   mail_auth: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** Sanitised HTML: an inbound mail's, or the HTML an email reply was sent as (migration 027). */
+  html: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 export type CaseEventTable = {
@@ -327,12 +331,23 @@ type MessageChannelRefTable = {
 };
 type MessageAttachmentTable = {
   id: string;
-  message_id: string;
+  /** null: an agent's upload not yet sent (migration 027). */
+  message_id: string | null;
   filename: string | null;
+  /** Sniffed from the bytes when kept; as declared otherwise. */
   content_type: string;
   size: number;
-  content: Uint8Array | null;
+  uploader_id: string | null;
+  /** 'uploading' | 'stored' | 'not_kept' (over the size cap: listed without bytes). */
+  state: Generated<string>;
+  /** An inline image's Content-ID (`cid:` in an HTML mail), without angle brackets. */
+  content_id: string | null;
   created_at: Timestamp;
+};
+type AttachmentChunkTable = {
+  attachment_id: string;
+  seq: number;
+  data: Uint8Array;
 };
 type OutboundMessageTable = {
   id: string;
@@ -466,6 +481,7 @@ export type Database = {
   inbound_messages: InboundMessageTable;
   message_channel_refs: MessageChannelRefTable;
   message_attachments: MessageAttachmentTable;
+  attachment_chunks: AttachmentChunkTable;
   outbound_messages: OutboundMessageTable;
   surveys: SurveyTable;
   report_open_counts: { team_id: string; type: string; n: number };

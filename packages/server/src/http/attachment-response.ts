@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import { create as createDisposition } from 'content-disposition';
+import type { Deps } from '../deps.ts';
+import { readChunks } from '../attachments/store.ts';
 
 // Raster images a browser shows without running anything (SVG can carry script, so it is not one).
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -9,7 +13,7 @@ const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'ima
  * may be shown inline (thumbnails); everything else is a download. The filename keeps its letters
  * (non-ASCII ones through RFC 8187) but loses paths and control characters.
  */
-export function attachmentResponse(
+function attachmentResponse(
   a: { filename: string | null; contentType: string },
   wantInline: boolean,
 ): { contentType: string; disposition: string } {
@@ -31,4 +35,25 @@ function safeFilename(name: string | null): string {
     .trim()
     .slice(0, 200);
   return clean || 'attachment';
+}
+
+/**
+ * Sends a stored attachment. Customer-supplied bytes never render as a page of the app: only a
+ * raster image may be inline; `nosniff` and a sandboxing CSP on every answer.
+ */
+export function sendAttachment(
+  deps: Deps,
+  reply: FastifyReply,
+  a: { id: string; filename: string | null; content_type: string; size: number },
+  inline: boolean,
+) {
+  const served = attachmentResponse({ filename: a.filename, contentType: a.content_type }, inline);
+  return reply
+    .header('content-disposition', served.disposition)
+    .header('content-length', a.size)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox; frame-ancestors 'none'")
+    .header('cache-control', 'private, max-age=600')
+    .type(served.contentType)
+    .send(Readable.from(readChunks(deps.db.kysely, a.id)));
 }

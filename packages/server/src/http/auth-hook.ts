@@ -155,11 +155,30 @@ const channelTokenRefused = () =>
 /**
  * API request bodies are JSON only. Forms (which any web page can post cross-site with the
  * user's cookie) and other types are refused before validation, so they can change nothing.
+ * Routes marked `multipart` (files) also take multipart/form-data, but from a browser only when it
+ * says the request comes from this origin (Sec-Fetch-Site, else Origin), so another site cannot.
  */
 function refuseNonJsonBody(req: FastifyRequest): void {
   if (!req.url.startsWith('/api/') || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
   const type = req.headers['content-type'];
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (type === undefined || !hasBody || /^application\/json\s*(;|$)/i.test(type)) return;
+  if (req.routeOptions.config?.multipart === true && /^multipart\/form-data\s*;/i.test(type)) {
+    if (sameOrigin(req)) return;
+    throw new Problem(403, 'forbidden', 'Not allowed', 'Files may only be sent from this site.', { action: 'cross_site_upload' });
+  }
   throw new Problem(415, 'unsupported_media_type', 'Unsupported content type', 'Send JSON (Content-Type: application/json).');
+}
+
+/** Whether a browser request comes from this origin; a client that is no browser sends neither header. */
+function sameOrigin(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin' || site === 'none';
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string') return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { AppUser } from '../auth/actor.ts';
 import { actorOf } from './auth-hook.ts';
 import { Content, IdParams, Nullable, StringEnum, problems } from './schemas.ts';
-import { attachmentResponse } from './attachment-response.ts';
+import { sendAttachment } from './attachment-response.ts';
 import { pathId } from './ids.ts';
 import { notFound } from '../errors.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
@@ -80,7 +80,7 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
       const atts = await db
         .selectFrom('message_attachments as a')
         .innerJoin('messages as m', 'm.id', 'a.message_id')
-        .select(['a.id', 'a.message_id', 'a.filename', 'a.content_type', 'a.size', (eb) => eb('a.content', 'is not', null).as('kept')])
+        .select(['a.id', 'a.message_id', 'a.filename', 'a.content_type', 'a.size', 'a.state'])
         .where('m.case_id', '=', c.id)
         .orderBy('a.created_at')
         .execute();
@@ -98,11 +98,11 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
         })),
         attachments: atts.map((a) => ({
           id: a.id,
-          messageId: a.message_id,
+          messageId: a.message_id!,
           filename: a.filename,
           contentType: a.content_type,
           size: a.size,
-          kept: Boolean(a.kept),
+          kept: a.state === 'stored',
         })),
       };
     },
@@ -137,20 +137,12 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
       const a = await deps.db.kysely
         .selectFrom('message_attachments as a')
         .innerJoin('messages as m', 'm.id', 'a.message_id')
-        .select(['a.filename', 'a.content', 'a.content_type'])
+        .select(['a.id', 'a.filename', 'a.content_type', 'a.size', 'a.state'])
         .where('a.id', '=', pathId(req.params.attachmentId, 'Attachment'))
         .where('m.case_id', '=', c.id)
         .executeTakeFirst();
-      if (!a || a.content === null) throw notFound('Attachment');
-      const served = attachmentResponse({ filename: a.filename, contentType: a.content_type }, req.query.disposition === 'inline');
-      // Customer-supplied bytes: never sniffed, never a page that could run in the app's origin.
-      return reply
-        .header('content-disposition', served.disposition)
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox; frame-ancestors 'none'")
-        .header('cache-control', 'private, max-age=600')
-        .type(served.contentType)
-        .send(Buffer.from(a.content));
+      if (a?.state !== 'stored') throw notFound('Attachment');
+      return sendAttachment(deps, reply, a, req.query.disposition === 'inline');
     },
   );
 };

@@ -23,7 +23,7 @@ const MailServerInput = Type.Object(
 );
 const Settings = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 2000 }), Type.Null(), MailServerInput]), {
   description:
-    'Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, imap {host, port, security: tls|starttls|none, user, password*, folder (INBOX)}, smtp {host, port, security, user, password*}, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets',
+    'Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, signature (Markdown, added under every reply), imap {host, port, security: tls|starttls|none, user, password*, folder (INBOX)}, smtp {host, port, security, user, password*}, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets',
 });
 const Check = Nullable(Type.Object({ ok: Type.Boolean(), message: Type.String() }));
 const TestResult = Type.Object({ imap: Check, smtp: Check });

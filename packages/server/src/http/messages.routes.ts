@@ -8,6 +8,8 @@ import { IdParams, Nullable, StringEnum, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { postAgentMessage, type MessageRow } from '../use-cases/post-message.ts';
 import { attachmentsOf, type AttachmentJson } from '../db/repos/attachments.ts';
+import { AttachmentSchema } from './attachments.routes.ts';
+import { readMultipartMessage } from './multipart-message.ts';
 import { retryDelivery } from '../use-cases/retry-delivery.ts';
 import { deliveriesOf, type Delivery } from '../channels/outbound/delivery.ts';
 import { DELIVERY_STATES, MAX_COPIES } from '@casework/domain';
@@ -16,15 +18,6 @@ import { invalid, notFound } from '../errors.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 
-const AttachmentSchema = Type.Object({
-  id: Type.String(),
-  filename: Nullable(Type.String()),
-  contentType: Type.String(),
-  size: Type.Integer(),
-  url: Nullable(
-    Type.String({ description: 'Downloads the file (GET, same credentials); null when it was over the size limit and not kept' }),
-  ),
-});
 const DeliverySchema = Type.Object(
   {
     state: StringEnum(
@@ -56,7 +49,10 @@ const MessageSchema = Type.Object({
   channel: Type.String(),
   authorId: Nullable(Type.String()),
   createdAt: Type.String(),
-  attachments: Type.Array(AttachmentSchema, { description: 'Files that came with the message (email)' }),
+  html: Type.Optional(
+    Type.String({ description: "Sanitised HTML: an inbound mail's, or what an email reply was sent as (its body is the plain text)" }),
+  ),
+  attachments: Type.Array(AttachmentSchema, { description: 'Files that came with the message' }),
   delivery: Type.Union([DeliverySchema, Type.Null()], {
     description:
       'Outbound messages only; null for customer messages, notes and replies recorded before delivery was tracked (imported history)',
@@ -93,6 +89,7 @@ const PageQuery = Type.Object(
 const messageJson = (m: MessageRow, delivery: Delivery | null, attachments: AttachmentJson[] = []) => ({
   id: m.id,
   body: m.body,
+  ...(m.html ? { html: m.html } : {}),
   internal: m.internal,
   direction: m.direction,
   channel: m.channel,
@@ -151,7 +148,6 @@ export const messageRoutes: RouteModule = (app, deps) => {
       const last = page[page.length - 1];
       const files = await attachmentsOf(
         deps.db.kysely,
-        c.id,
         page.map((r) => r.id),
       );
       const deliveries = await deliveriesOf(
@@ -165,6 +161,7 @@ export const messageRoutes: RouteModule = (app, deps) => {
               id: r.id,
               caseId: r.case_id,
               body: r.body,
+              html: r.html,
               internal: r.internal,
               direction: r.direction as MessageRow['direction'],
               channel: r.channel,
@@ -184,36 +181,52 @@ export const messageRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/v1/cases/:id/messages',
     {
-      config: { permission: 'case:message', channelToken: true },
+      config: { permission: 'case:message', channelToken: true, multipart: true },
       schema: {
         tags: ['conversation'],
         summary: 'Reply to the customer, or add an internal note (internal: true)',
         params: IdParams,
+        description:
+          'JSON, or multipart/form-data with the fields `body`, `internal` and files (`files[]`, streamed like POST /uploads). ' +
+          '`attachmentIds` names files uploaded before (POST /api/v1/uploads) by the same user and not sent yet. ' +
+          'The body may be blank when files are attached.',
+        consumes: ['application/json', 'multipart/form-data'],
         body: Type.Object(
           {
-            body: Type.String({ minLength: 1, maxLength: LIMITS.message }),
+            body: Type.String({ maxLength: LIMITS.message }),
             internal: Type.Optional(Type.Boolean()),
             cc: Type.Optional(Type.Array(Type.String({ maxLength: 254 }), { maxItems: MAX_COPIES, description: 'Email replies: copies' })),
             bcc: Type.Optional(
               Type.Array(Type.String({ maxLength: 254 }), { maxItems: MAX_COPIES, description: 'Email replies: blind copies' }),
             ),
+            attachmentIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20, uniqueItems: true })),
           },
           { additionalProperties: false },
         ),
-        response: { 201: MessageSchema, ...problems(400, 401, 403, 404) },
+        response: { 201: MessageSchema, ...problems(400, 401, 403, 404, 413) },
+      },
+      preValidation: async (req, reply) => {
+        if (req.isMultipart()) req.body = await readMultipartMessage(deps, req, reply);
       },
     },
     async (req, reply) => {
       const actor = actorOf(req);
-      if (!req.body.body.trim()) throw invalid([{ field: 'body', message: 'must not be blank' }]);
+      const attachmentIds = req.body.attachmentIds ?? [];
+      if (!req.body.body.trim() && attachmentIds.length === 0) throw invalid([{ field: 'body', message: 'must not be blank' }]);
       // A retried reply (its first answer lost to a failed connection) is posted once: Idempotency-Key.
       const answer = await withIdempotency(deps, req, reply, async () => {
-        const { message } = await postAgentMessage(deps, actor, pathId(req.params.id), req.body.body, req.body.internal ?? false, {
-          cc: req.body.cc,
-          bcc: req.body.bcc,
-        });
+        const { message } = await postAgentMessage(
+          deps,
+          actor,
+          pathId(req.params.id),
+          req.body.body,
+          req.body.internal ?? false,
+          { cc: req.body.cc, bcc: req.body.bcc },
+          attachmentIds,
+        );
         const deliveries = await deliveriesOf(deps.db.kysely, message.internal ? [] : [message.id]);
-        return { status: 201, body: messageJson(message, deliveries.get(message.id) ?? null) };
+        const files = await attachmentsOf(deps.db.kysely, [message.id]);
+        return { status: 201, body: messageJson(message, deliveries.get(message.id) ?? null, files.get(message.id)) };
       });
       return reply.status(answer.status as 201).send(answer.body);
     },

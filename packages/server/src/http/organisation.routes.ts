@@ -8,12 +8,16 @@ import { Nullable, TagInput, problems } from './schemas.ts';
 import { Name, ZoneInput } from './admin-schemas.ts';
 import { updateOrganisation } from '../use-cases/update-organisation.ts';
 
+/** The highest attachment cap an organisation may set: files live in the database. */
+const MAX_ATTACHMENT_CAP = 100 * 1024 * 1024;
+
 const OrganisationSchema = Type.Object({
   name: Type.String(),
   timeZone: Type.String(),
   autoCloseDays: Type.Integer(),
   maxOpenPerUser: Nullable(Type.Integer()),
   managedTags: Nullable(Type.Array(Type.String(), { description: 'null: free tags; a list: only these tags can be added to cases' })),
+  maxAttachmentBytes: Type.Integer({ description: 'Largest file agents may attach to a reply or note (bytes; default 25 MiB)' }),
   twoFactorRequired: Type.Union([Type.Literal('off'), Type.Literal('admins'), Type.Literal('everyone')], {
     description:
       'Who must sign in with a second factor: off, admins (roles that manage users, teams, roles, channels, tokens or fields) or everyone',
@@ -37,6 +41,9 @@ const PatchBody = Type.Object(
       ),
     ),
     twoFactorRequired: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('admins'), Type.Literal('everyone')])),
+    maxAttachmentBytes: Type.Optional(
+      Type.Integer({ minimum: 1024, maximum: MAX_ATTACHMENT_CAP, description: 'Largest attachable file in bytes (1 KiB to 100 MiB)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -44,7 +51,7 @@ const PatchBody = Type.Object(
 async function readOrganisation(db: Kysely<Database>) {
   const o = await db
     .selectFrom('organisation')
-    .select(['name', 'time_zone', 'auto_close_days', 'max_open_per_user', 'managed_tags', 'two_factor_required'])
+    .select(['name', 'time_zone', 'auto_close_days', 'max_open_per_user', 'managed_tags', 'two_factor_required', 'max_attachment_bytes'])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
   return {
@@ -53,6 +60,7 @@ async function readOrganisation(db: Kysely<Database>) {
     autoCloseDays: o.auto_close_days,
     maxOpenPerUser: o.max_open_per_user,
     managedTags: o.managed_tags,
+    maxAttachmentBytes: o.max_attachment_bytes,
     twoFactorRequired: o.two_factor_required as TwoFactorPolicy,
   };
 }
@@ -77,7 +85,7 @@ export const organisationRoutes: RouteModule = (app, deps) => {
       schema: {
         tags,
         summary:
-          "Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags or two-factor policy (admins)",
+          "Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags, two-factor policy or attachment size cap (admins)",
         body: PatchBody,
         response: { 200: OrganisationSchema, ...problems(400, 401, 403) },
       },

@@ -8,6 +8,7 @@ import { Problem, invalid, notFound } from '../errors.ts';
 import { channelSecrets, findChannel, type ChannelRecord } from '../db/repos/channels.ts';
 import { verifyTwilioSignature, type FormParams } from '../channels/sms/twilio-signature.ts';
 import { smsFieldErrors, smsPayload } from '../channels/sms/sms-inbound.ts';
+import { fetchSmsMedia } from '../channels/sms/sms-media.ts';
 import {
   DEFAULT_GREETING,
   EMPTY_TWIML,
@@ -57,8 +58,9 @@ export const providerWebhookRoutes: RouteModule = (app, deps) => {
       const ch = await signedChannel(deps, req, 'sms');
       const errors = smsFieldErrors(form(req));
       if (errors.length) throw invalid(errors);
-      const { providerId, payload } = smsPayload(form(req));
-      await receiveCustomerMessage(deps, ch, providerId, payload);
+      const media = await fetchSmsMedia(deps, ch, form(req));
+      const { providerId, payload } = smsPayload(form(req), media.lines);
+      await receiveCustomerMessage(deps, ch, providerId, { ...payload, attachments: media.attachments });
       return reply.status(200).type('text/xml; charset=utf-8').send(EMPTY_TWIML);
     },
   );

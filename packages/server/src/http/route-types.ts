@@ -29,6 +29,8 @@ declare module 'fastify' {
      * none) may call only routes marked so: their own account and the enrolment (auth-hook.ts).
      */
     enrolment?: boolean;
+    /** The route also takes multipart/form-data (files): from a browser only same-origin (auth-hook.ts). */
+    multipart?: boolean;
   }
 }
 

@@ -7,6 +7,7 @@ import { ssoRoutes } from './sso.routes.ts';
 import { caseRoutes } from './cases.routes.ts';
 import { caseActionRoutes } from './case-actions.routes.ts';
 import { messageRoutes } from './messages.routes.ts';
+import { attachmentRoutes } from './attachments.routes.ts';
 import { myWorkRoutes } from './my-work.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import { liveRoutes } from './live.routes.ts';
@@ -50,6 +51,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   viewRoutes,
   bulkRoutes,
   messageRoutes,
+  attachmentRoutes,
   liveRoutes,
   presenceRoutes,
   adminTeamRoutes,

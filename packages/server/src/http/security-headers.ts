@@ -4,13 +4,15 @@ import type { App } from './route-types.ts';
 /**
  * The Content-Security-Policy of every page: scripts only from this origin (no inline script,
  * no eval), styles from this origin or inline (React style attributes, the widget's shadow
- * style), images also from data:/blob: URLs, no plugins, forms and <base> kept on this origin.
+ * style), images also from data:/blob: URLs and, for an HTML mail whose remote images an agent
+ * chose to show, from http(s) (the mail's frame adds its own stricter policy until then), no
+ * plugins, forms and <base> kept on this origin.
  */
 const POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
+  "img-src 'self' data: blob: https: http:",
   "font-src 'self' data:",
   "connect-src 'self'",
   "object-src 'none'",

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { LifecycleEvent } from '@casework/domain';
 import type { Deps } from '../deps.ts';
+import { removeAbandonedUploads } from '../use-cases/upload-attachment.ts';
 import { applyLifecycle, lockCase } from '../use-cases/case-write.ts';
 import { inTransaction } from '../outbox/outbox.ts';
 import { compactOpenCounts, redundantOpenCounts } from '../db/repos/report-counts.ts';
@@ -91,6 +92,8 @@ export function startTimers(deps: Deps): { stop(): Promise<void> } {
         if (r.woken || r.closed) deps.log.info(r, 'timers fired');
         // Reports' open-case deltas, folded once a few hundred have piled up (db/repos/report-counts.ts).
         if ((await redundantOpenCounts(deps.db.kysely)) >= OPEN_COUNTS_SLACK) await compactOpenCounts(deps.db.kysely);
+        const removed = await removeAbandonedUploads(deps);
+        if (removed) deps.log.info({ removed }, 'abandoned uploads removed');
       } catch (err) {
         if (!stopped) deps.log.error({ err }, 'timer run failed');
       } finally {

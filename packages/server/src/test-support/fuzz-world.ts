@@ -110,9 +110,12 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         filename: i ? 'photo.png' : 'notes ünïcode.txt',
         content_type: i ? 'image/png' : 'text/plain',
         size: 5,
-        content: Buffer.from('hello'),
         created_at: new Date(),
       })
+      .execute();
+    await t.db.kysely
+      .insertInto('attachment_chunks')
+      .values({ attachment_id: id, seq: 0, data: Buffer.from('hello') })
       .execute();
     attachments.push(id);
   }

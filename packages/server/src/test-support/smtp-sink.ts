@@ -5,7 +5,8 @@ import { SMTPServer } from 'smtp-server';
 export type SmtpSink = {
   port: number;
   url: string;
-  mails: (ParsedMail & { envelopeFrom: string; rcptTo: string[] })[];
+  /** Each mail parsed, with its envelope and its raw source (to check the MIME structure). */
+  mails: (ParsedMail & { envelopeFrom: string; rcptTo: string[]; raw: Buffer })[];
   close(): Promise<void>;
 };
 
@@ -17,15 +18,21 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
     onData(stream, session, cb) {
-      simpleParser(stream).then((m) => {
-        mails.push(
-          Object.assign(m, {
-            envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            rcptTo: session.envelope.rcptTo.map((r) => r.address),
-          }),
-        );
-        cb();
-      }, cb);
+      const parts: Buffer[] = [];
+      stream.on('data', (d: Buffer) => parts.push(d));
+      stream.on('end', () => {
+        const raw = Buffer.concat(parts);
+        simpleParser(raw).then((m) => {
+          mails.push(
+            Object.assign(m, {
+              envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              rcptTo: session.envelope.rcptTo.map((r) => r.address),
+              raw,
+            }),
+          );
+          cb();
+        }, cb);
+      });
     },
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -28,6 +28,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       autoCloseDays: 14,
       maxOpenPerUser: null,
       managedTags: null,
+      maxAttachmentBytes: 25 * 1024 * 1024,
       twoFactorRequired: 'off',
     });
   });
@@ -63,6 +64,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       autoCloseDays: 30,
       maxOpenPerUser: 5,
       managedTags: null,
+      maxAttachmentBytes: 25 * 1024 * 1024,
       twoFactorRequired: 'off',
     });
     expect((await call(t, agent, 'GET', '/api/v1/organisation')).data).toEqual(r.data);

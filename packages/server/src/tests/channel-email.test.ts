@@ -157,7 +157,11 @@ describe.each(DB_KINDS)('email channel over real SMTP (%s)', (kind) => {
       .where('message_id', '=', m.id)
       .orderBy('filename', 'desc')
       .execute();
-    expect(atts.map((a) => [a.filename, a.size, a.content === null ? null : Buffer.from(a.content).toString()])).toEqual([
+    const bytes = async (id: string) => {
+      const chunks = await s.db.kysely.selectFrom('attachment_chunks').select('data').where('attachment_id', '=', id).execute();
+      return chunks.length ? Buffer.concat(chunks.map((c) => Buffer.from(c.data))).toString() : null;
+    };
+    expect(await Promise.all(atts.map(async (a) => [a.filename, a.size, await bytes(a.id)]))).toEqual([
       ['small.txt', 9, 'tiny file'],
       ['big.bin', 5000, null],
     ]);

@@ -10,6 +10,7 @@ import { sha256 } from '../ids.ts';
  */
 const CHANNEL_ROUTES = `
 DELETE /api/v1/cases/:id/follow
+GET /api/v1/attachments/:id
 GET /api/v1/cases
 GET /api/v1/cases/:id
 GET /api/v1/cases/:id/attachments/:attachmentId
@@ -21,6 +22,7 @@ POST /api/v1/cases
 POST /api/v1/cases/:id/follow
 POST /api/v1/cases/:id/messages
 POST /api/v1/cases/:id/messages/:messageId/retry
+POST /api/v1/uploads
 `
   .trim()
   .split('\n');

@@ -75,7 +75,9 @@ describe.each(DB_KINDS)('email attachments (%s)', (kind) => {
       ['big.bin', 'application/octet-stream', 5000],
     ]);
     const png = byName(message, 'damage.png');
-    expect(png.url).toBe(`/api/v1/cases/${caseId}/attachments/${png.id}`);
+    expect(png.url).toBe(`/api/v1/attachments/${png.id}`);
+    // The case-scoped address serves the same file.
+    expect((await download(`/api/v1/cases/${caseId}/attachments/${png.id}`, agent)).status).toBe(200);
     expect(byName(message, 'big.bin').url).toBeNull();
 
     const dl = await download(png.url!, agent);
@@ -100,6 +102,7 @@ describe.each(DB_KINDS)('email attachments (%s)', (kind) => {
 
     const big = byName(message, 'big.bin');
     expect((await download(`/api/v1/cases/${caseId}/attachments/${big.id}`, agent)).status).toBe(404);
+    expect((await download(`/api/v1/attachments/${big.id}`, agent)).status).toBe(404);
   });
 
   it('customer-supplied HTML, SVG and path-like names are never served to run in the app: octet-stream, attachment, plain name', async () => {

@@ -38,6 +38,7 @@ GET /api/v1/case-fields authenticated
 GET /api/v1/cases authenticated
 GET /api/v1/cases/:id authenticated
 GET /api/v1/cases/export.csv authenticated
+GET /api/v1/attachments/:id authenticated
 GET /api/v1/cases/:id/attachments/:attachmentId authenticated
 GET /api/v1/cases/:id/channel authenticated
 GET /api/v1/cases/:id/events authenticated
@@ -149,6 +150,7 @@ POST /api/v1/me/work/claim-next case.claim
 POST /api/v1/roles admin.roles
 POST /api/v1/teams admin.teams
 POST /api/v1/tokens authenticated
+POST /api/v1/uploads authenticated
 POST /api/v1/users admin.users
 POST /api/v1/views authenticated
 POST /api/v1/webhooks admin.channels

@@ -6,16 +6,19 @@ import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
 import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../outbox/outbox.ts';
-import { uuidv7 } from '../ids.ts';
+import { isUuid, uuidv7 } from '../ids.ts';
 import { lockCase, refusal } from './case-write.ts';
 import { invalid, notFound } from '../errors.ts';
 import { findCaseChannel } from '../db/repos/channels.ts';
 import { enqueueReply, kickReplies } from '../channels/outbound/dispatch.ts';
+import { replyHtml } from '../channels/email/reply-html.ts';
 
 export type MessageRow = {
   id: string;
   caseId: string;
   body: string;
+  /** Sanitised HTML (an inbound mail's, or what an email reply was sent as). */
+  html?: string | null;
   internal: boolean;
   direction: 'inbound' | 'outbound' | 'note';
   channel: string;
@@ -39,6 +42,7 @@ export async function insertMessage(
       id: message.id,
       case_id: c.id,
       body: m.body,
+      html: m.html ?? null,
       internal: m.internal,
       direction: m.direction,
       channel: m.channel,
@@ -107,6 +111,7 @@ export async function postAgentMessage(
   body: string,
   internal: boolean,
   copies: { cc?: string[]; bcc?: string[] } = {},
+  attachmentIds: readonly string[] = [],
 ): Promise<{ message: MessageRow; view: CaseView }> {
   const now = deps.clock.now();
   const result = await inTransaction(deps, async (trx) => {
@@ -119,6 +124,8 @@ export async function postAgentMessage(
       c,
       {
         body,
+        // An email reply is written in Markdown and sent as HTML too (the signature is added as it is sent).
+        html: !internal && c.type === 'email' ? replyHtml(body) : null,
         internal,
         direction: internal ? 'note' : 'outbound',
         channel: internal ? 'note' : c.type,
@@ -128,6 +135,7 @@ export async function postAgentMessage(
       },
       now,
     );
+    await attachUploads(trx, actor, message.id, attachmentIds);
     const queued = !internal && (await enqueueReply(trx, deps, c, message, now));
     return { message, view: { ...c, updatedAt: now, lastActivityAt: now }, queued };
   });
@@ -149,4 +157,32 @@ async function replyCopies(
   const read = readCopies(copies, ch.customerAddress ?? c.customer?.email ?? null);
   if (!read.ok) throw invalid(read.problems);
   return { cc: read.cc, bcc: read.bcc };
+}
+
+/**
+ * Moves the actor's own unsent uploads onto their new message, in its transaction: from then on
+ * the case's visibility decides who reads them. An id that is not such an upload refuses the
+ * whole message (400 naming it), so a file is never sent half-attached or taken from someone else.
+ */
+async function attachUploads(trx: Kysely<Database>, actor: AppUser, messageId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
+  const taken =
+    valid.length === 0
+      ? []
+      : await trx
+          .updateTable('message_attachments')
+          .set({ message_id: messageId })
+          .where('id', 'in', valid)
+          .where('uploader_id', '=', actor.id)
+          .where('message_id', 'is', null)
+          .where('state', '=', 'stored')
+          .returning('id')
+          .execute();
+  const got = new Set(taken.map((t) => t.id));
+  const missing = ids.filter((id) => !got.has(id.toLowerCase()));
+  if (missing.length)
+    throw invalid(
+      missing.map((id) => ({ field: 'attachmentIds', message: `${id} is not a file you uploaded that is waiting to be sent` })),
+    );
 }

@@ -19,6 +19,9 @@ import {
   type ConversationKey,
 } from '../db/repos/conversations.ts';
 import type { InboundAttachment } from '../channels/attachments.ts';
+import { writeBytes } from '../attachments/store.ts';
+import { attachmentUrl } from '../db/repos/attachments.ts';
+import { sanitiseMailHtml } from '../channels/email/mail-html.ts';
 import { backoffMs } from '../channels/config.ts';
 import { cleanDeep, cleanText } from '../channels/clean-text.ts';
 import type { BounceReport } from '../channels/email/mail-facts.ts';
@@ -34,6 +37,8 @@ export type InboundPayload = {
   replyTo: string | null;
   subject: string;
   body: string;
+  /** A mail's HTML as received; sanitised when the message is stored. */
+  html?: string | null;
   /** Keys that find the existing conversation, most specific first. */
   lookup: ConversationKey[];
   /** A case reference the customer quoted (e.g. `[#K7Q2MX]` in a subject): fallback for email. */
@@ -238,11 +243,13 @@ async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, no
   }
   const customerEmail = target.customer?.email?.toLowerCase() ?? null;
   const fromSomeoneElse = !createdCase && !!p.sender && !!customerEmail && p.sender !== customerEmail;
+  const files = (p.attachments ?? []).map((a) => ({ ...a, id: uuidv7(now.getTime()) }));
   const { message } = await insertMessage(
     trx,
     target,
     {
       body: p.body,
+      html: p.html ? sanitiseMailHtml(p.html, inlineImageUrls(files)) : null,
       internal: p.kind === 'note',
       direction: p.kind === 'note' ? 'note' : 'inbound',
       channel: ch.type,
@@ -271,7 +278,7 @@ async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, no
       })
       .execute();
   }
-  if (p.attachments?.length) await storeAttachments(trx, message.id, p.attachments, now);
+  if (files.length) await storeAttachments(trx, message.id, files, now);
   if (p.chat) {
     await trx
       .insertInto('chat_sessions')
@@ -350,20 +357,42 @@ export async function retryDueInbound(deps: Deps, limit = 50): Promise<number> {
   return n;
 }
 
-/** Keeps each attachment's metadata, and its bytes when they were within the cap. */
-async function storeAttachments(trx: Kysely<Database>, messageId: string, list: InboundAttachment[], now: Date): Promise<void> {
-  for (const a of list) {
+/** Where a mail's `cid:` images are served from: their kept attachment (none for one over the cap). */
+function inlineImageUrls(files: (InboundAttachment & { id: string })[]): (contentId: string) => string | null {
+  return (cid) => {
+    const f = files.find((x) => x.contentId === cid && x.contentBase64 !== null);
+    return f ? `${attachmentUrl(f.id)}?disposition=inline` : null;
+  };
+}
+
+/**
+ * Keeps each attachment's metadata, and its bytes (as chunks) when they were within the cap; a kept
+ * file's type is sniffed from its bytes, not taken from the mail.
+ */
+async function storeAttachments(
+  trx: Kysely<Database>,
+  messageId: string,
+  list: (InboundAttachment & { id: string })[],
+  now: Date,
+): Promise<void> {
+  for (const { id, ...a } of list) {
+    const bytes = a.contentBase64 === null ? null : Buffer.from(a.contentBase64, 'base64');
     await trx
       .insertInto('message_attachments')
       .values({
-        id: uuidv7(now.getTime()),
+        id,
         message_id: messageId,
         filename: a.filename?.slice(0, 255) ?? null,
         content_type: a.contentType.slice(0, 200),
         size: a.size,
-        content: a.contentBase64 === null ? null : Buffer.from(a.contentBase64, 'base64'),
+        state: bytes ? 'stored' : 'not_kept',
+        content_id: a.contentId?.slice(0, 255) ?? null,
         created_at: now,
       })
       .execute();
+    if (bytes) {
+      const sniffed = await writeBytes(trx, id, bytes);
+      await trx.updateTable('message_attachments').set({ content_type: sniffed }).where('id', '=', id).execute();
+    }
   }
 }

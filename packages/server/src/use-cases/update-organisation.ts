@@ -9,6 +9,7 @@ export type OrganisationPatch = {
   maxOpenPerUser?: number | null;
   managedTags?: string[] | null;
   twoFactorRequired?: TwoFactorPolicy;
+  maxAttachmentBytes?: number;
 };
 
 /**
@@ -34,6 +35,7 @@ export async function updateOrganisation(deps: Deps, patch: OrganisationPatch): 
       ...(patch.maxOpenPerUser !== undefined ? { max_open_per_user: patch.maxOpenPerUser } : {}),
       ...(managed !== undefined ? { managed_tags: managed } : {}),
       ...(patch.twoFactorRequired !== undefined ? { two_factor_required: patch.twoFactorRequired } : {}),
+      ...(patch.maxAttachmentBytes !== undefined ? { max_attachment_bytes: patch.maxAttachmentBytes } : {}),
     })
     .where('id', '=', 1)
     .execute();

@@ -7222,13 +7222,19 @@ export interface paths {
                                 channel: string;
                                 authorId: string | null;
                                 createdAt: string;
-                                /** @description Files that came with the message (email) */
+                                /** @description Sanitised HTML: an inbound mail's, or what an email reply was sent as (its body is the plain text) */
+                                html?: string;
+                                /** @description Files that came with the message */
                                 attachments: {
                                     id: string;
+                                    /** @description The file name (`attachment` when it came without one) */
+                                    name: string;
                                     filename: string | null;
+                                    /** @description Sniffed from the bytes, not taken from the sender */
                                     contentType: string;
                                     size: number;
                                     url: string | null;
+                                    contentId: string | null;
                                 }[];
                                 /** @description Outbound messages only; null for customer messages, notes and replies recorded before delivery was tracked (imported history) */
                                 delivery: {
@@ -7357,7 +7363,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Reply to the customer, or add an internal note (internal: true) */
+        /**
+         * Reply to the customer, or add an internal note (internal: true)
+         * @description JSON, or multipart/form-data with the fields `body`, `internal` and files (`files[]`, streamed like POST /uploads). `attachmentIds` names files uploaded before (POST /api/v1/uploads) by the same user and not sent yet. The body may be blank when files are attached.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7376,6 +7385,16 @@ export interface paths {
                         cc?: string[];
                         /** @description Email replies: blind copies */
                         bcc?: string[];
+                        attachmentIds?: string[];
+                    };
+                    "multipart/form-data": {
+                        body: string;
+                        internal?: boolean;
+                        /** @description Email replies: copies */
+                        cc?: string[];
+                        /** @description Email replies: blind copies */
+                        bcc?: string[];
+                        attachmentIds?: string[];
                     };
                 };
             };
@@ -7394,13 +7413,19 @@ export interface paths {
                             channel: string;
                             authorId: string | null;
                             createdAt: string;
-                            /** @description Files that came with the message (email) */
+                            /** @description Sanitised HTML: an inbound mail's, or what an email reply was sent as (its body is the plain text) */
+                            html?: string;
+                            /** @description Files that came with the message */
                             attachments: {
                                 id: string;
+                                /** @description The file name (`attachment` when it came without one) */
+                                name: string;
                                 filename: string | null;
+                                /** @description Sniffed from the bytes, not taken from the sender */
                                 contentType: string;
                                 size: number;
                                 url: string | null;
+                                contentId: string | null;
                             }[];
                             /** @description Outbound messages only; null for customer messages, notes and replies recorded before delivery was tracked (imported history) */
                             delivery: {
@@ -7507,7 +7532,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Request body too large */
+                /** @description A problem (RFC 9457) */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7802,6 +7827,285 @@ export interface paths {
                     };
                 };
                 /** @description Invalid request (problem+json, with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The role or token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file to attach to a reply or note (multipart/form-data, field `file`)
+         * @description Streamed into storage (never held whole). At most the organisation's `maxAttachmentBytes` (default 25 MiB): larger is 413 and nothing is kept. The type is sniffed from the bytes. Until a message names it in `attachmentIds`, only the uploader can read it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description The file name (`attachment` when it came without one) */
+                            name: string;
+                            filename: string | null;
+                            /** @description Sniffed from the bytes, not taken from the sender */
+                            contentType: string;
+                            size: number;
+                            url: string | null;
+                            contentId: string | null;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment (404 unless its case is visible; an unsent upload only to its uploader)
+         * @description A download (Content-Disposition: attachment). `disposition=inline` shows a PNG, JPEG, GIF or WebP image in place (previews, inline mail images); any other file is still a download, served as application/octet-stream.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    disposition?: "attachment" | "inline";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file: application/octet-stream, or the image itself with disposition=inline */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": string;
+                    };
+                };
+                /** @description A problem (RFC 9457) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -13167,6 +13471,8 @@ export interface paths {
                             autoCloseDays: number;
                             maxOpenPerUser: number | null;
                             managedTags: string[] | null;
+                            /** @description Largest file agents may attach to a reply or note (bytes; default 25 MiB) */
+                            maxAttachmentBytes: number;
                             /** @description Who must sign in with a second factor: off, admins (roles that manage users, teams, roles, channels, tokens or fields) or everyone */
                             twoFactorRequired: "off" | "admins" | "everyone";
                         };
@@ -13247,7 +13553,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags or two-factor policy (admins) */
+        /** Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags, two-factor policy or attachment size cap (admins) */
         patch: {
             parameters: {
                 query?: never;
@@ -13266,6 +13572,8 @@ export interface paths {
                         maxOpenPerUser?: number | null;
                         managedTags?: string[] | null;
                         twoFactorRequired?: "off" | "admins" | "everyone";
+                        /** @description Largest attachable file in bytes (1 KiB to 100 MiB) */
+                        maxAttachmentBytes?: number;
                     };
                 };
             };
@@ -13282,6 +13590,8 @@ export interface paths {
                             autoCloseDays: number;
                             maxOpenPerUser: number | null;
                             managedTags: string[] | null;
+                            /** @description Largest file agents may attach to a reply or note (bytes; default 25 MiB) */
+                            maxAttachmentBytes: number;
                             /** @description Who must sign in with a second factor: off, admins (roles that manage users, teams, roles, channels, tokens or fields) or everyone */
                             twoFactorRequired: "off" | "admins" | "everyone";
                         };
@@ -14559,7 +14869,7 @@ export interface paths {
                          * @description An id (UUID)
                          */
                         teamId: string;
-                        /** @description Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, imap {host, port, security: tls|starttls|none, user, password*, folder (INBOX)}, smtp {host, port, security, user, password*}, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets */
+                        /** @description Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, signature (Markdown, added under every reply), imap {host, port, security: tls|starttls|none, user, password*, folder (INBOX)}, smtp {host, port, security, user, password*}, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets */
                         settings?: {
                             [key: string]: string | null | {
                                 host?: string | null;
@@ -15047,7 +15357,7 @@ export interface paths {
                          * @description An id (UUID)
                          */
                         teamId?: string;
-                        /** @description Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, imap {host, port, security: tls|starttls|none, user, password*, folder (INBOX)}, smtp {host, port, security, user, password*}, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets */
+                        /** @description Per type: web_connect {title, greeting, color}; support_sdk {title, greeting}; email {address, fromName, signature (Markdown, added under every reply), imap {host, port, security: tls|starttls|none, user, password*, folder (INBOX)}, smtp {host, port, security, user, password*}, smtpUrl, smtpUser, smtpPassword*}; sms {accountSid, phoneNumber, apiBaseUrl, authToken*}; phone {accountSid, phoneNumber, greeting, authToken*}. *write-only secrets */
                         settings?: {
                             [key: string]: string | null | {
                                 host?: string | null;

@@ -54,14 +54,15 @@ export async function parseMail(
   raw: Buffer,
   maxAttachmentBytes: number,
 ): Promise<{ providerId: string; payload: InboundPayload; from: string | null }> {
-  const m = await simpleParser(raw, { skipHtmlToText: false });
+  // cid: links are kept (not turned into data: URLs): they point at the stored attachment.
+  const m = await simpleParser(raw, { skipHtmlToText: false, keepCidLinks: true });
   const from = firstAddress(m.from);
   const replyTo = firstAddress(m.replyTo);
   const messageId = m.messageId ?? `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@casework.generated>`;
   const refs = ids(m.references);
   const lookupIds = [...ids(m.inReplyTo), ...[...refs].reverse()];
   const attachments = capAttachments(
-    m.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, content: a.content })),
+    m.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, content: a.content, contentId: a.cid ?? null })),
     maxAttachmentBytes,
   );
   // Attachments are listed with the message (with download links), not written into its text.
@@ -85,6 +86,7 @@ export async function parseMail(
           .replace(/^(re|fwd?|aw):\s*/i, '')
           .trim() || subject,
       body: text.slice(0, MAX_BODY),
+      html: typeof m.html === 'string' && m.html.trim() ? m.html : null,
       lookup: [...new Set(lookupIds)].map((id) => ({ kind: 'message_id', id })),
       reference: REF_IN_SUBJECT.exec(subject)?.[1]?.toUpperCase() ?? null,
       register: [{ kind: 'message_id', id: messageId }],

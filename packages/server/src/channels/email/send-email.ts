@@ -10,6 +10,8 @@ import { resolveTarget } from '../outbound/target-guard.ts';
 import { PermanentDeliveryError, smtpRelayOf } from '../outbound/delivery.ts';
 import { trustedCas } from '../imap/imap-connect.ts';
 import { mailServerOf } from './mail-server-settings.ts';
+import { withSignature } from './reply-html.ts';
+import { mailAttachments } from './mail-attachments.ts';
 
 /** "Re: <subject> [#REF]", without stacking "Re:" or repeating the reference. */
 function replySubject(subject: string, reference: string): string {
@@ -136,7 +138,7 @@ export async function sendEmailReply(
   const db = deps.db.kysely;
   requireRelay(deps, ch);
   const c = await findCaseView(db, caseId);
-  const msg = await db.selectFrom('messages').select(['body', 'cc', 'bcc']).where('id', '=', messageId).executeTakeFirst();
+  const msg = await db.selectFrom('messages').select(['body', 'html', 'cc', 'bcc']).where('id', '=', messageId).executeTakeFirst();
   if (!c || !msg) throw new PermanentDeliveryError('The case or the message is gone.');
   const to = ch.customerAddress ?? c.customer?.email;
   if (!to) throw new PermanentDeliveryError('The customer has no email address.');
@@ -166,7 +168,8 @@ export async function sendEmailReply(
     subject: thread
       ? replySubject(c.subject, c.reference)
       : `${c.subject.replace(/\s*\[#[A-Z0-9]{6}\]\s*/g, ' ').trim()} [#${c.reference}]`,
-    text: msg.body,
+    ...withSignature(msg, ch.settings.signature),
+    attachments: await mailAttachments(db, messageId),
     messageId: ownId,
     ...(thread ? { inReplyTo: thread.inReplyTo, references: thread.references } : {}),
     headers: { 'X-Casework-Case': c.reference },

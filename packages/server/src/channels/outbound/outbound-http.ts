@@ -12,8 +12,17 @@ export type OutboundRequest = {
   allow: readonly string[];
   /** Keeps at most this much of the answer (default 64 KiB). */
   maxBytes?: number;
+  /** Keep the answer's bytes up to this size (a file); past it `bytes` is null and the rest is dropped. */
+  fileMaxBytes?: number;
 };
-export type OutboundResponse = { status: number; ok: boolean; text: string; headers: Record<string, string> };
+export type OutboundResponse = {
+  status: number;
+  ok: boolean;
+  text: string;
+  headers: Record<string, string>;
+  contentType?: string;
+  bytes?: Buffer | null;
+};
 
 /** Keeps at most this much of an answer by default (enough for an error text or a provider's id). */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -49,21 +58,28 @@ export async function outboundRequest(url: string, req: OutboundRequest): Promis
       },
       (res) => {
         const chunks: Buffer[] = [];
-        const max = req.maxBytes ?? MAX_ANSWER_BYTES;
+        const max = req.fileMaxBytes ?? req.maxBytes ?? MAX_ANSWER_BYTES;
         let size = 0;
         res.on('data', (c: Buffer) => {
           if (size < max) chunks.push(c);
           size += c.length;
+          if (req.fileMaxBytes !== undefined && size > req.fileMaxBytes) res.destroy();
         });
-        res.on('end', () => {
+        const done = () => {
           const status = res.statusCode ?? 0;
+          const all = Buffer.concat(chunks);
           resolve({
             status,
             ok: status >= 200 && status < 300,
-            text: Buffer.concat(chunks).subarray(0, max).toString('utf8'),
+            text: all.subarray(0, req.maxBytes ?? MAX_ANSWER_BYTES).toString('utf8'),
             headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
+            ...(req.fileMaxBytes !== undefined
+              ? { contentType: res.headers['content-type'] ?? 'application/octet-stream', bytes: size > req.fileMaxBytes ? null : all }
+              : {}),
           });
-        });
+        };
+        res.on('end', done);
+        res.on('close', done);
         res.on('error', reject);
       },
     );

@@ -8,6 +8,7 @@ import { EmptyState, ErrorState } from '../../components/empty-state';
 import { LoadingState } from '../../components/spinner';
 import { formatDateTime } from '../../lib/time';
 import { MessageAttachments } from './message-attachments';
+import { MailHtml } from './mail-html';
 import { DeliveryStatus } from '../delivery/delivery-status';
 import { channelLabel } from '../../lib/labels';
 import { MailMeta } from '../mail/mail-meta';
@@ -57,10 +58,14 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
                 <time dateTime={message.createdAt}>{formatDateTime(message.createdAt, timeZone)}</time>
               </div>
               {kind === 'note' ? null : <MailMeta message={message} />}
-              {message.body ? (
+              {message.html ? (
+                <MailHtml messageId={message.id} html={message.html} label={`${kind === 'inbound' ? 'Mail from' : 'Reply by'} ${author}`} />
+              ) : message.body ? (
                 <div className="message-body">{kind === 'note' ? <MentionText body={message.body} /> : message.body}</div>
               ) : null}
-              <MessageAttachments attachments={message.attachments} />
+              <MessageAttachments
+                attachments={message.attachments.filter((file) => !(file.contentId && message.html?.includes(`/attachments/${file.id}`)))}
+              />
               {kind === 'outbound' && message.delivery ? (
                 <DeliveryStatus
                   caseId={caseItem.id}

@@ -12,6 +12,7 @@ import { useMentionPicker } from '../notifications/mention-picker';
 import { CannedPicker } from '../canned-replies/canned-picker';
 import { renderCannedReply, type CannedReply } from '../canned-replies/canned-api';
 import { MailCopies, NO_COPIES, splitAddresses } from '../mail/mail-copies';
+import { ReplyFiles, useReplyFiles } from './reply-files';
 
 /** What the case page's keys ask of the box: start a reply (r) or an internal note (n). */
 export type ReplyBoxHandle = { start: (kind: 'reply' | 'note') => void };
@@ -31,6 +32,10 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
   const [copies, setCopies] = useState(NO_COPIES);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const files = useReplyFiles();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const ready = (body.trim() !== '' || files.ids.length > 0) && !files.uploading && !files.failed;
   const client = useQueryClient();
   const toast = useToast();
   const fieldId = useId();
@@ -109,9 +114,11 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
         internal,
         ...(cc.length ? { cc } : {}),
         ...(bcc.length ? { bcc } : {}),
+        ...(files.ids.length ? { attachmentIds: files.ids } : {}),
       });
       setBody('');
       setCopies(NO_COPIES);
+      files.clear();
       onSent();
       const delivery = message.delivery;
       if (internal) toast.success('Internal note added');
@@ -131,7 +138,7 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
   }
 
   function submit() {
-    if (!body.trim() || busy) return;
+    if (!ready || busy) return;
     if (changed) setConfirming(true);
     else void send();
   }
@@ -139,10 +146,24 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
   return (
     <form
       id="reply"
-      className={`reply-box${internal ? ' is-note' : ''}`}
+      className={`reply-box${internal ? ' is-note' : ''}${dragging ? ' is-dragging' : ''}`}
       onSubmit={(event) => {
         event.preventDefault();
         submit();
+      }}
+      onDragOver={(event) => {
+        if (!event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(event) => {
+        if (!event.dataTransfer.files.length) return;
+        event.preventDefault();
+        setDragging(false);
+        files.add(event.dataTransfer.files);
       }}
     >
       <div className="reply-toolbar">
@@ -170,6 +191,29 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
           </svg>
           Canned reply
         </Button>
+        <Button size="sm" variant="ghost" className="attach-button" onClick={() => fileInput.current?.click()}>
+          <svg viewBox="0 0 20 20" width="15" height="15" aria-hidden="true">
+            <path
+              d="M13.5 6.5l-6 6a1.8 1.8 0 002.5 2.5l6.5-6.5a3.2 3.2 0 00-4.5-4.5L5.5 10.5a4.6 4.6 0 006.5 6.5l5-5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.6"
+              strokeLinecap="round"
+            />
+          </svg>
+          Attach files
+        </Button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          aria-label="Attach files"
+          onChange={(event) => {
+            if (event.target.files) files.add(event.target.files);
+            event.target.value = '';
+          }}
+        />
       </div>
       {warn ? (
         <div className="reply-warning" id={warningId} role="note">
@@ -202,6 +246,11 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
           setBody(event.target.value);
           mentions.track();
         }}
+        onPaste={(event) => {
+          if (!event.clipboardData.files.length) return;
+          event.preventDefault();
+          files.add(event.clipboardData.files);
+        }}
         onKeyDown={(event) => {
           if (mentions.onKeyDown(event)) return;
           const box = event.currentTarget;
@@ -217,6 +266,7 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
         }}
       />
       {mentions.popup}
+      <ReplyFiles files={files.files} onRemove={files.remove} />
       <div className="reply-actions">
         <span className="muted">
           {internal
@@ -226,9 +276,10 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
               : channel.data?.canDeliver
                 ? 'The customer will receive this.'
                 : ''}{' '}
-          Ctrl+Enter sends; / at the start of a line picks a canned reply.
+          {!internal && caseItem.type === 'email' ? 'Markdown (**bold**, _italic_, lists, links) is sent as HTML. ' : ''}
+          Ctrl+Enter sends; / at the start of a line picks a canned reply; drop or paste files to attach them.
         </span>
-        <Button type="submit" variant={internal ? 'secondary' : 'primary'} busy={busy} disabled={!body.trim()}>
+        <Button type="submit" variant={internal ? 'secondary' : 'primary'} busy={busy} disabled={!ready}>
           {internal ? 'Add note' : 'Send reply'}
         </Button>
       </div>

@@ -6,7 +6,7 @@ export type SettingField = {
   /** Write-only: the API only answers `has<Key>: true`; the form offers "change". */
   secret?: boolean;
   required?: boolean;
-  type?: 'text' | 'email' | 'url' | 'tel' | 'color' | 'number' | 'select';
+  type?: 'text' | 'email' | 'url' | 'tel' | 'color' | 'number' | 'select' | 'textarea';
   /** For `select`: the values and their labels. */
   options?: { value: string; label: string }[];
   placeholder?: string;
@@ -78,6 +78,14 @@ export const SETTING_FIELDS: Record<CaseType, SettingField[]> = {
       hint: 'Mail to this address creates or continues a case.',
     },
     { key: 'fromName', label: 'Sender name', placeholder: 'e.g. Northwind Support', hint: 'Shown as the sender of replies.' },
+    {
+      key: 'signature',
+      label: 'Signature',
+      type: 'textarea',
+      placeholder: 'Kind regards,\n**Northwind Support**',
+      hint: 'Added under every email reply, in the HTML and the plain text. Markdown: **bold**, _italic_, [link](https://…).',
+      wide: true,
+    },
     ...mailServerFields('imap'),
     ...mailServerFields('smtp'),
     {

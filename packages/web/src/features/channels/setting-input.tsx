@@ -63,6 +63,17 @@ export function SettingInput({ field, value, onChange, error, secretSet = false,
               </option>
             ))}
           </select>
+        ) : field.type === 'textarea' ? (
+          <textarea
+            id={id}
+            rows={4}
+            maxLength={2000}
+            value={value}
+            placeholder={field.placeholder}
+            onChange={(event) => onChange(event.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={describedBy}
+          />
         ) : (
           <input
             id={id}
