@@ -108,7 +108,7 @@ describe.each(DB_KINDS)('POST /api/v1/cases and GET /api/v1/cases/:id (%s)', (ki
       [{ subject: ' \t ', teamId: o.teamA }, ['subject']],
       [{ subject: 'x', teamId: 'team-a' }, ['teamId']],
       [{ subject: 'x', teamId: o.teamA, type: 'fax' }, ['type']],
-      [{ subject: 'x', teamId: o.teamA, priority: 'high' }, ['priority']],
+      [{ subject: 'x', teamId: o.teamA, priority: 'critical' }, ['priority']],
       [{ subject: 'x', teamId: o.teamA, customer: { email: 'not-an-email' } }, ['customer.email']],
       [{ subject: 42, teamId: o.teamA, ownerId: 7 }, ['subject', 'ownerId']],
       [{ subject: 'x', teamId: UNKNOWN_ID }, ['teamId']],
