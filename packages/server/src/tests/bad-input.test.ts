@@ -68,15 +68,15 @@ describe.each(DB_KINDS)('bad input and failure (%s)', (kind) => {
   it('unknown fields are named as not allowed, once each', async () => {
     before = await fingerprint(t.db);
     const p = expectProblem(
-      await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, status: 'ready', priority: 1 }),
+      await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, status: 'ready', assignee: 'me' }),
       400,
       'validation_failed',
     );
     expect(p.fields).toEqual([
       { field: 'status', message: 'is not an allowed field' },
-      { field: 'priority', message: 'is not an allowed field' },
+      { field: 'assignee', message: 'is not an allowed field' },
     ]);
-    expect(p.detail).toBe('Status: is not an allowed field; Priority: is not an allowed field');
+    expect(p.detail).toBe('Status: is not an allowed field; Assignee: is not an allowed field');
     const nested = expectProblem(
       await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'x', teamId: o.teamA, customer: { nmae: 'Al' } }),
       400,
