@@ -22,3 +22,4 @@ export * from './macros.ts';
 export * from './mail-safety.ts';
 export * from './sso.ts';
 export * from './satisfaction.ts';
+export * from './audit.ts';

@@ -17,6 +17,8 @@ export type AppUser = Actor & {
   /** The user has a second factor; the organisation's policy on it (migration 024). */
   twoFactorEnabled: boolean;
   twoFactorPolicy: TwoFactorPolicy;
+  /** The address the request came from (set per request by the auth hook; the audit log records it). */
+  ip?: string;
 };
 
 type ChannelScope = { channelId: string; teamId: string; type: CaseType };

@@ -19,6 +19,22 @@ type OrganisationTable = {
   mail_sender_limit: Generated<number>;
   /** Largest file an agent may attach (migration 027). */
   max_attachment_bytes: Generated<number>;
+  /** Days audit log entries are kept (migration 033). */
+  audit_retention_days: Generated<number>;
+};
+
+/** One entry of the audit log, append-only (migration 033). */
+type AuditLogTable = {
+  id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  target_label: string | null;
+  ip: string | null;
+  changes: ColumnType<Record<string, { from: unknown; to: unknown }>, string, never>;
+  detail: ColumnType<Record<string, unknown> | null, string | null, never>;
 };
 
 type RoleTable = {
@@ -496,6 +512,7 @@ export type Database = {
   notification_settings: NotificationSettingsTable;
   blocklist: BlocklistTable;
   bounced_addresses: BouncedAddressTable;
+  audit_log: AuditLogTable;
 };
 
 type NotificationTable = {

@@ -54,7 +54,7 @@ export async function seedDemoChannels(deps: Deps): Promise<void> {
   const lines = ['', 'Demo channels:'];
   for (const d of DEMO) {
     const team = teams.find((t) => t.name === d.team) ?? teams[0]!;
-    const ch = await createChannel(deps, { type: d.type, name: d.name, teamId: team.id, settings: d.settings });
+    const ch = await createChannel(deps, null, { type: d.type, name: d.name, teamId: team.id, settings: d.settings });
     const where = ch.publicKey
       ? `public key ${ch.publicKey}`
       : ch.address

@@ -4,6 +4,7 @@ import { PERMISSION_CATALOGUE } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
 import { problems } from './schemas.ts';
 import { Name } from './admin-schemas.ts';
+import { actorOf } from './auth-hook.ts';
 import { createRole, deleteRole, listRoles, updateRole } from '../use-cases/admin-roles.ts';
 
 const RoleSchema = Type.Object({
@@ -67,7 +68,7 @@ export const adminRoleRoutes: RouteModule = (app, deps) => {
         response: { 201: RoleSchema, ...problems(400, 401, 403, 409) },
       },
     },
-    async (req, reply) => reply.status(201).send(await createRole(deps, req.body)),
+    async (req, reply) => reply.status(201).send(await createRole(deps, actorOf(req), req.body)),
   );
 
   app.patch(
@@ -82,7 +83,7 @@ export const adminRoleRoutes: RouteModule = (app, deps) => {
         response: { 200: RoleSchema, ...problems(400, 401, 403, 404, 409) },
       },
     },
-    async (req) => updateRole(deps, req.params.id, req.body),
+    async (req) => updateRole(deps, actorOf(req), req.params.id, req.body),
   );
 
   app.delete(
@@ -97,7 +98,7 @@ export const adminRoleRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      await deleteRole(deps, req.params.id);
+      await deleteRole(deps, actorOf(req), req.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -3,6 +3,7 @@ import type { RouteModule } from './route-types.ts';
 import { Id, IdParams, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { Name } from './admin-schemas.ts';
+import { actorOf } from './auth-hook.ts';
 import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from '../use-cases/admin-teams.ts';
 
 const TeamSchema = Type.Object({ id: Type.String(), name: Type.String(), memberIds: Type.Array(Type.String()) });
@@ -52,7 +53,7 @@ export const adminTeamRoutes: RouteModule = (app, deps) => {
         response: { 201: TeamSchema, ...problems(400, 401, 403, 409) },
       },
     },
-    async (req, reply) => reply.status(201).send(await createTeam(deps, req.body.name)),
+    async (req, reply) => reply.status(201).send(await createTeam(deps, actorOf(req), req.body.name)),
   );
 
   app.patch(
@@ -67,7 +68,7 @@ export const adminTeamRoutes: RouteModule = (app, deps) => {
         response: { 200: TeamSchema, ...problems(400, 401, 403, 404, 409) },
       },
     },
-    async (req) => updateTeam(deps, pathId(req.params.id, 'Team'), req.body),
+    async (req) => updateTeam(deps, actorOf(req), pathId(req.params.id, 'Team'), req.body),
   );
 
   app.delete(
@@ -82,7 +83,7 @@ export const adminTeamRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      await deleteTeam(deps, pathId(req.params.id, 'Team'));
+      await deleteTeam(deps, actorOf(req), pathId(req.params.id, 'Team'));
       return reply.status(204).send(null);
     },
   );

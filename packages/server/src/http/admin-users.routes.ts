@@ -84,7 +84,7 @@ export const adminUserRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      const user = await createUser(deps, req.body);
+      const user = await createUser(deps, actorOf(req), req.body);
       return reply.status(201).send(user);
     },
   );

@@ -110,10 +110,12 @@ async function authorize(req: FastifyRequest, deps: Deps): Promise<void> {
   if (permission === 'public') {
     const actor = await identify(req, deps).catch(() => null);
     // A channel-scoped token is nobody on a public route that does not serve its channel.
-    req.actor = actor?.channelScope && !channelToken ? null : actor;
+    req.actor = actor?.channelScope && !channelToken ? null : actor && { ...actor, ip: req.ip };
     return;
   }
-  req.actor = await identify(req, deps);
+  const actor = await identify(req, deps);
+  // A copy per request: identities are cached across requests, the address is this request's.
+  req.actor = actor && { ...actor, ip: req.ip };
   if (!req.actor) throw unauthenticated();
   if (req.actor.channelScope && !channelToken) throw channelTokenRefused();
   if (mustEnrolFirst(req.actor) && req.routeOptions.config?.enrolment !== true) throw enrolmentRequired();

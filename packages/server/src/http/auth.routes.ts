@@ -106,7 +106,7 @@ export const authRoutes: RouteModule = (app, deps) => {
     },
     async (req, reply) => {
       const cookie = req.cookies[SESSION_COOKIE];
-      if (cookie) await signOut(deps, cookie);
+      if (cookie) await signOut(deps, cookie, { ip: req.ip });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },

@@ -90,7 +90,7 @@ export const caseFieldRoutes: RouteModule = (app, deps) => {
         response: { 201: CaseFieldSchema, ...problems(400, 401, 403, 409) },
       },
     },
-    async (req, reply) => reply.status(201).send(fieldJson(await createCaseField(deps, req.body))),
+    async (req, reply) => reply.status(201).send(fieldJson(await createCaseField(deps, actorOf(req), req.body))),
   );
 
   app.patch(
@@ -105,7 +105,7 @@ export const caseFieldRoutes: RouteModule = (app, deps) => {
         response: { 200: CaseFieldSchema, ...problems(400, 401, 403, 404) },
       },
     },
-    async (req) => fieldJson(await updateCaseField(deps, req.params.key, req.body)),
+    async (req) => fieldJson(await updateCaseField(deps, actorOf(req), req.params.key, req.body)),
   );
 
   app.delete(
@@ -120,7 +120,7 @@ export const caseFieldRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      await deleteCaseField(deps, req.params.key);
+      await deleteCaseField(deps, actorOf(req), req.params.key);
       return reply.status(204).send(null);
     },
   );

@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { LIMITS } from '@casework/domain';
 import type { RouteModule } from './route-types.ts';
+import { actorOf } from './auth-hook.ts';
 import { CaseTypeSchema, Id, IdParams, Nullable, Text, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { withIdempotency } from './idempotency.ts';
@@ -102,7 +103,7 @@ export const channelRoutes: RouteModule = (app, deps) => {
     async (req, reply) => {
       const b = req.body;
       const answer = await withIdempotency(deps, req, reply, async () => {
-        const ch = await createChannel(deps, {
+        const ch = await createChannel(deps, actorOf(req), {
           type: b.type,
           name: b.name.trim(),
           teamId: b.teamId.toLowerCase(),
@@ -160,7 +161,7 @@ export const channelRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const b = req.body;
-      const ch = await updateChannel(deps, pathId(req.params.id, 'Channel'), {
+      const ch = await updateChannel(deps, actorOf(req), pathId(req.params.id, 'Channel'), {
         name: b.name?.trim(),
         teamId: b.teamId?.toLowerCase(),
         settings: b.settings,
@@ -197,7 +198,7 @@ export const channelRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      await deleteChannel(deps, pathId(req.params.id, 'Channel'));
+      await deleteChannel(deps, actorOf(req), pathId(req.params.id, 'Channel'));
       return reply.status(204).send(null);
     },
   );

@@ -3,10 +3,11 @@ import type { TwoFactorPolicy } from '@casework/domain';
 import type { Kysely } from 'kysely';
 import type { RouteModule } from './route-types.ts';
 import type { Database } from '../db/schema.ts';
-import { TAG_LIMITS } from '@casework/domain';
+import { AUDIT_RETENTION, TAG_LIMITS } from '@casework/domain';
 import { Nullable, TagInput, problems } from './schemas.ts';
 import { Name, ZoneInput } from './admin-schemas.ts';
 import { updateOrganisation } from '../use-cases/update-organisation.ts';
+import { actorOf } from './auth-hook.ts';
 
 /** The highest attachment cap an organisation may set: files live in the database. */
 const MAX_ATTACHMENT_CAP = 100 * 1024 * 1024;
@@ -18,6 +19,7 @@ const OrganisationSchema = Type.Object({
   maxOpenPerUser: Nullable(Type.Integer()),
   managedTags: Nullable(Type.Array(Type.String(), { description: 'null: free tags; a list: only these tags can be added to cases' })),
   maxAttachmentBytes: Type.Integer({ description: 'Largest file agents may attach to a reply or note (bytes; default 25 MiB)' }),
+  auditRetentionDays: Type.Integer({ description: 'Days audit log entries are kept (default 365)' }),
   twoFactorRequired: Type.Union([Type.Literal('off'), Type.Literal('admins'), Type.Literal('everyone')], {
     description:
       'Who must sign in with a second factor: off, admins (roles that manage users, teams, roles, channels, tokens or fields) or everyone',
@@ -41,6 +43,13 @@ const PatchBody = Type.Object(
       ),
     ),
     twoFactorRequired: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('admins'), Type.Literal('everyone')])),
+    auditRetentionDays: Type.Optional(
+      Type.Integer({
+        minimum: AUDIT_RETENTION.minDays,
+        maximum: AUDIT_RETENTION.maxDays,
+        description: `Days audit log entries are kept (${AUDIT_RETENTION.minDays} to ${AUDIT_RETENTION.maxDays}); older ones are removed`,
+      }),
+    ),
     maxAttachmentBytes: Type.Optional(
       Type.Integer({ minimum: 1024, maximum: MAX_ATTACHMENT_CAP, description: 'Largest attachable file in bytes (1 KiB to 100 MiB)' }),
     ),
@@ -51,7 +60,16 @@ const PatchBody = Type.Object(
 async function readOrganisation(db: Kysely<Database>) {
   const o = await db
     .selectFrom('organisation')
-    .select(['name', 'time_zone', 'auto_close_days', 'max_open_per_user', 'managed_tags', 'two_factor_required', 'max_attachment_bytes'])
+    .select([
+      'name',
+      'time_zone',
+      'auto_close_days',
+      'max_open_per_user',
+      'managed_tags',
+      'two_factor_required',
+      'max_attachment_bytes',
+      'audit_retention_days',
+    ])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
   return {
@@ -61,6 +79,7 @@ async function readOrganisation(db: Kysely<Database>) {
     maxOpenPerUser: o.max_open_per_user,
     managedTags: o.managed_tags,
     maxAttachmentBytes: o.max_attachment_bytes,
+    auditRetentionDays: o.audit_retention_days,
     twoFactorRequired: o.two_factor_required as TwoFactorPolicy,
   };
 }
@@ -85,13 +104,13 @@ export const organisationRoutes: RouteModule = (app, deps) => {
       schema: {
         tags,
         summary:
-          "Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags, two-factor policy or attachment size cap (admins)",
+          "Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags, two-factor policy, attachment size cap or audit log retention (admins)",
         body: PatchBody,
         response: { 200: OrganisationSchema, ...problems(400, 401, 403) },
       },
     },
     async (req) => {
-      await updateOrganisation(deps, req.body);
+      await updateOrganisation(deps, actorOf(req), req.body);
       return readOrganisation(db);
     },
   );

@@ -37,6 +37,7 @@ import { cannedReplyRoutes } from './canned-replies.routes.ts';
 import { macroRoutes } from './macros.routes.ts';
 import { emailConversationRoutes } from './email-conversations.routes.ts';
 import { surveyRoutes } from './survey.routes.ts';
+import { auditLogRoutes } from './audit-log.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -78,4 +79,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   cannedReplyRoutes,
   macroRoutes,
   surveyRoutes,
+  auditLogRoutes,
 ];

@@ -111,7 +111,7 @@ export const webhookRoutes: RouteModule = (app, deps) => {
         response: { 200: WebhookSchema, ...problems(400, 401, 403, 404) },
       },
     },
-    async (req) => updateWebhook(deps, pathId(req.params.id, 'Webhook'), req.body),
+    async (req) => updateWebhook(deps, actorOf(req), pathId(req.params.id, 'Webhook'), req.body),
   );
 
   app.delete(
@@ -126,7 +126,7 @@ export const webhookRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      await deleteWebhook(deps, pathId(req.params.id, 'Webhook'));
+      await deleteWebhook(deps, actorOf(req), pathId(req.params.id, 'Webhook'));
       return reply.status(204).send(null);
     },
   );

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { LifecycleEvent } from '@casework/domain';
 import type { Deps } from '../deps.ts';
 import { removeAbandonedUploads } from '../use-cases/upload-attachment.ts';
+import { pruneAuditLog } from '../use-cases/audit/prune-audit-log.ts';
 import { applyLifecycle, lockCase } from '../use-cases/case-write.ts';
 import { inTransaction } from '../outbox/outbox.ts';
 import { compactOpenCounts, redundantOpenCounts } from '../db/repos/report-counts.ts';
@@ -94,6 +95,9 @@ export function startTimers(deps: Deps): { stop(): Promise<void> } {
         if ((await redundantOpenCounts(deps.db.kysely)) >= OPEN_COUNTS_SLACK) await compactOpenCounts(deps.db.kysely);
         const removed = await removeAbandonedUploads(deps);
         if (removed) deps.log.info({ removed }, 'abandoned uploads removed');
+        // Audit entries past the organisation's retention (SPEC §14).
+        const pruned = await pruneAuditLog(deps);
+        if (pruned) deps.log.info({ pruned }, 'audit log entries past retention removed');
       } catch (err) {
         if (!stopped) deps.log.error({ err }, 'timer run failed');
       } finally {

@@ -29,6 +29,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       maxOpenPerUser: null,
       managedTags: null,
       maxAttachmentBytes: 25 * 1024 * 1024,
+      auditRetentionDays: 365,
       twoFactorRequired: 'off',
     });
   });
@@ -47,6 +48,8 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
     expectInvalid(await patch({ maxOpenPerUser: 0 }), 'maxOpenPerUser');
     expectInvalid(await patch({ name: '' }), 'name');
     expectInvalid(await patch({ currency: 'EUR' }), 'currency');
+    expectInvalid(await patch({ auditRetentionDays: 29 }), 'auditRetentionDays');
+    expectInvalid(await patch({ auditRetentionDays: 3651 }), 'auditRetentionDays');
     expect((await call(t, admin, 'GET', '/api/v1/organisation')).data.timeZone).toBe('UTC');
   });
 
@@ -65,6 +68,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       maxOpenPerUser: 5,
       managedTags: null,
       maxAttachmentBytes: 25 * 1024 * 1024,
+      auditRetentionDays: 365,
       twoFactorRequired: 'off',
     });
     expect((await call(t, agent, 'GET', '/api/v1/organisation')).data).toEqual(r.data);

@@ -39,6 +39,8 @@ GET /api/v1/cases authenticated
 GET /api/v1/cases/:id authenticated
 GET /api/v1/cases/export.csv authenticated
 GET /api/v1/attachments/:id authenticated
+GET /api/v1/audit-log admin.users
+GET /api/v1/audit-log/export.csv admin.users
 GET /api/v1/cases/:id/attachments/:attachmentId authenticated
 GET /api/v1/cases/:id/channel authenticated
 GET /api/v1/cases/:id/events authenticated

@@ -86,6 +86,9 @@ describe.each(DB_KINDS)('single sign-on with OpenID Connect (%s)', (kind) => {
   }
   const me = (session: string | undefined) => cookieCall(t, session ? { [SESSION_COOKIE]: session } : {}, 'GET', '/api/v1/me');
   const failures = () => recorded.filter((e) => e.type === 'sign_in.failed');
+  /** The audit log's entries of an action on a target, written in the transaction of the change. */
+  const audited = (action: string, targetId: string) =>
+    t.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', action).where('target_id', '=', targetId).execute();
 
   describe('settings', () => {
     it('admins read and change them; the secret is write-only; others are refused', async () => {
@@ -150,6 +153,15 @@ describe.each(DB_KINDS)('single sign-on with OpenID Connect (%s)', (kind) => {
       expect(r.fields.find((f: { field: string }) => f.field === field)?.message).toMatch(message);
       expect(await settingsRow()).toEqual(before);
       expect(recorded).toEqual([{ type: 'sso_settings.refused', actorId: admin.id, fields: r.fields }]);
+      const [entry] = await t.db.kysely
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'sso_settings.refused')
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .execute();
+      expect(entry).toMatchObject({ actor_id: admin.id, target_type: 'sso_settings', detail: { fields: r.fields } });
     });
 
     it('a loopback issuer is refused when CASEWORK_OUTBOUND_ALLOW does not list it', async () => {
@@ -225,7 +237,8 @@ describe.each(DB_KINDS)('single sign-on with OpenID Connect (%s)', (kind) => {
       expect(location).toBe('/');
       const created = (await me(done.set[SESSION_COOKIE])).data;
       expect(created).toMatchObject({ email: 'newcomer@example.test', role: 'viewer', teamIds: [teamId], name: 'newcomer' });
-      expect(recorded).toContainEqual({ type: 'user.created_by_sso', userId: created.id });
+      expect(recorded).toContainEqual({ type: 'user.created_by_sso', userId: created.id, email: 'newcomer@example.test' });
+      expect(await audited('user.created', created.id)).toMatchObject([{ actor_id: created.id, detail: { via: 'sso' } }]);
       // The second time it is the same user.
       const again = await ssoSignIn('newcomer@example.test');
       expect((await me(again.done.set[SESSION_COOKIE])).data.id).toBe(created.id);
@@ -388,7 +401,13 @@ describe.each(DB_KINDS)('single sign-on with OpenID Connect (%s)', (kind) => {
         .where('id', '=', link.id)
         .executeTakeFirstOrThrow();
       expect(inv.user_id).toBe(user.id);
-      expect(recorded).toContainEqual({ type: 'invitation.accepted', invitationId: link.id, userId: user.id });
+      expect(recorded).toContainEqual({
+        type: 'invitation.accepted',
+        invitationId: link.id,
+        userId: user.id,
+        email: 'invitee@example.test',
+      });
+      expect(await audited('invitation.accepted', link.id)).toMatchObject([{ actor_id: user.id }]);
       // Used: the link cannot start another sign-in.
       const reuse = await cookieCall(t, {}, 'POST', '/api/v1/auth/oidc/start', { invitation: link.token });
       expect(reuse.data.location).toBe('/login?sso=invitation_invalid');

@@ -6,6 +6,7 @@ import { findFieldDefinition } from '../db/repos/case-fields.ts';
 import { isUniqueViolation } from '../db/pg-errors.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { unknownIds } from './admin-users.ts';
+import { recordAudit, type AuditActor } from './audit/record-audit.ts';
 
 export type NewField = {
   key: string;
@@ -32,7 +33,7 @@ async function check(db: Kysely<Database>, d: FieldDefinition): Promise<void> {
 }
 
 /** Defines a custom field (admin). Keys are unique; an organisation has at most FIELD_LIMITS.definitions. */
-export async function createCaseField(deps: Deps, input: NewField): Promise<FieldDefinition> {
+export async function createCaseField(deps: Deps, actor: AuditActor, input: NewField): Promise<FieldDefinition> {
   const d: FieldDefinition = {
     key: input.key,
     label: input.label.trim(),
@@ -56,6 +57,7 @@ export async function createCaseField(deps: Deps, input: NewField): Promise<Fiel
         .insertInto('case_fields')
         .values({ ...row(d), created_at: now, updated_at: now })
         .execute();
+      await recordAudit(trx, deps, actor, { action: 'case_field.created', target: fieldTarget(d), before: null, after: audited(d) });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('A field with this key exists.', { fields: [{ field: 'key', message: 'is already used' }] });
@@ -63,6 +65,15 @@ export async function createCaseField(deps: Deps, input: NewField): Promise<Fiel
   }
   return d;
 }
+
+const fieldTarget = (d: FieldDefinition) => ({ type: 'case_field', id: d.key, label: d.label });
+const audited = (d: FieldDefinition) => ({
+  label: d.label,
+  type: d.type,
+  options: d.options,
+  required: d.required,
+  teamIds: d.teamIds,
+});
 
 const row = (d: FieldDefinition) => ({
   key: d.key,
@@ -77,7 +88,7 @@ const row = (d: FieldDefinition) => ({
  * Changes a field's label, options, whether it is required, or its teams. Values already stored
  * stay as they are (a case keeps an option that was since removed until someone changes it).
  */
-export async function updateCaseField(deps: Deps, key: string, p: FieldPatch): Promise<FieldDefinition> {
+export async function updateCaseField(deps: Deps, actor: AuditActor, key: string, p: FieldPatch): Promise<FieldDefinition> {
   return deps.db.kysely.transaction().execute(async (trx) => {
     await trx.selectFrom('case_fields').select('key').where('key', '=', key).forUpdate().executeTakeFirst();
     const old = await findFieldDefinition(trx, key);
@@ -95,6 +106,7 @@ export async function updateCaseField(deps: Deps, key: string, p: FieldPatch): P
       .set({ ...row(d), updated_at: deps.clock.now() })
       .where('key', '=', key)
       .execute();
+    await recordAudit(trx, deps, actor, { action: 'case_field.updated', target: fieldTarget(d), before: audited(old), after: audited(d) });
     return d;
   });
 }
@@ -103,10 +115,12 @@ export async function updateCaseField(deps: Deps, key: string, p: FieldPatch): P
  * Deletes a field and its values on every case (in one transaction: a key made again later
  * starts empty). Removing the values is not a change of the cases' content, so no history.
  */
-export async function deleteCaseField(deps: Deps, key: string): Promise<void> {
+export async function deleteCaseField(deps: Deps, actor: AuditActor, key: string): Promise<void> {
   await deps.db.kysely.transaction().execute(async (trx) => {
+    const old = await findFieldDefinition(trx, key);
     const gone = await trx.deleteFrom('case_fields').where('key', '=', key).returning('key').executeTakeFirst();
-    if (!gone) throw notFound('Field');
+    if (!gone || !old) throw notFound('Field');
+    await recordAudit(trx, deps, actor, { action: 'case_field.deleted', target: fieldTarget(old), before: audited(old), after: null });
     await sql`UPDATE cases SET fields = fields - ${key}::text WHERE fields <> '{}'::jsonb AND fields ? ${key}::text`.execute(trx);
   });
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { isChatType, type CaseType } from '@casework/domain';
+import { isChatType, secretChanges, type CaseType } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { conflict, invalid, notFound, type FieldError } from '../errors.ts';
@@ -11,6 +11,7 @@ import { encryptSecret } from '../db/secrets.ts';
 import { targetProblem } from '../channels/outbound/target-guard.ts';
 import { deliveryFacts } from '../channels/outbound/delivery.ts';
 import { findFetchState } from '../db/repos/mail-fetch.ts';
+import { recordAudit, type AuditActor } from './audit/record-audit.ts';
 
 export type ChannelInput = {
   type: CaseType;
@@ -91,8 +92,26 @@ const addressTaken = (err: unknown) => {
   return err;
 };
 
+const channelTarget = (id: string, name: string) => ({ type: 'channel', id, label: name });
+/** What the audit log compares of a channel (secrets apart: only whether each was set or replaced). */
+const audited = (c: {
+  type: CaseType;
+  name: string;
+  teamId: string;
+  active: boolean;
+  surveys: boolean;
+  settings: Record<string, unknown>;
+}) => ({
+  type: c.type,
+  name: c.name,
+  teamId: c.teamId,
+  active: c.active,
+  surveys: c.surveys,
+  settings: c.settings,
+});
+
 /** Creates a channel; chat channels get a public key, email channels own their address. */
-export async function createChannel(deps: Deps, input: ChannelInput): Promise<ChannelRecord> {
+export async function createChannel(deps: Deps, actor: AuditActor, input: ChannelInput): Promise<ChannelRecord> {
   const split = splitSettings(input.type, input.settings, { settings: {}, secrets: {} });
   const errors = [...split.errors, ...(await targetErrors(deps, input.settings))];
   if (errors.length) throw invalid(errors);
@@ -118,6 +137,13 @@ export async function createChannel(deps: Deps, input: ChannelInput): Promise<Ch
           updated_at: now,
         })
         .execute();
+      await recordAudit(trx, deps, actor, {
+        action: 'channel.created',
+        target: channelTarget(id, input.name),
+        before: null,
+        after: audited({ ...input, active: input.active ?? true, surveys: input.surveys ?? true, settings: split.settings }),
+        changes: secretChanges({}, split.secrets),
+      });
     });
   } catch (err) {
     throw addressTaken(err);
@@ -127,7 +153,7 @@ export async function createChannel(deps: Deps, input: ChannelInput): Promise<Ch
 }
 
 /** Changes a channel's name, team, settings (merged; secrets replaced only when sent), active flag or survey switch. */
-export async function updateChannel(deps: Deps, id: string, patch: ChannelPatch): Promise<ChannelRecord> {
+export async function updateChannel(deps: Deps, actor: AuditActor, id: string, patch: ChannelPatch): Promise<ChannelRecord> {
   const now = deps.clock.now();
   const refusedTargets = await targetErrors(deps, patch.settings);
   try {
@@ -142,16 +168,32 @@ export async function updateChannel(deps: Deps, id: string, patch: ChannelPatch)
       if (!row) throw notFound('Channel');
       const ch = toChannel(row);
       if (patch.teamId) await checkTeam(trx, patch.teamId);
-      const split = splitSettings(ch.type, patch.settings ?? {}, { settings: ch.settings, secrets: await channelSecrets(trx, ch) });
+      const oldSecrets = await channelSecrets(trx, ch);
+      const split = splitSettings(ch.type, patch.settings ?? {}, { settings: ch.settings, secrets: oldSecrets });
       const errors = [...split.errors, ...refusedTargets];
       if (errors.length) throw invalid(errors);
+      const next = {
+        type: ch.type,
+        name: patch.name ?? ch.name,
+        teamId: patch.teamId ?? ch.teamId,
+        active: patch.active ?? ch.active,
+        surveys: patch.surveys ?? ch.surveys,
+        settings: split.settings,
+      };
+      await recordAudit(trx, deps, actor, {
+        action: 'channel.updated',
+        target: channelTarget(id, next.name),
+        before: audited(ch),
+        after: audited(next),
+        changes: secretChanges(oldSecrets, split.secrets),
+      });
       await trx
         .updateTable('channels')
         .set({
-          name: patch.name ?? ch.name,
-          team_id: patch.teamId ?? ch.teamId,
-          active: patch.active ?? ch.active,
-          surveys: patch.surveys ?? ch.surveys,
+          name: next.name,
+          team_id: next.teamId,
+          active: next.active,
+          surveys: next.surveys,
           address: ch.type === 'email' ? split.settings.address!.toLowerCase() : null,
           settings: JSON.stringify(split.settings),
           secrets: Object.keys(split.secrets).length ? await encryptSecret(trx, JSON.stringify(split.secrets)) : null,
@@ -168,15 +210,24 @@ export async function updateChannel(deps: Deps, id: string, patch: ChannelPatch)
 }
 
 /** Removes a channel: it stops receiving at once; its cases and history stay. */
-export async function deleteChannel(deps: Deps, id: string): Promise<void> {
+export async function deleteChannel(deps: Deps, actor: AuditActor, id: string): Promise<void> {
   const now = deps.clock.now();
-  const r = await deps.db.kysely
-    .updateTable('channels')
-    .set({ deleted_at: now, active: false, updated_at: now, public_key: null })
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw notFound('Channel');
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('channels')
+      .set({ deleted_at: now, active: false, updated_at: now, public_key: null })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .returning(['type', 'name', 'team_id'])
+      .executeTakeFirst();
+    if (!r) throw notFound('Channel');
+    await recordAudit(trx, deps, actor, {
+      action: 'channel.deleted',
+      target: channelTarget(id, r.name),
+      before: { type: r.type, name: r.name, teamId: r.team_id },
+      after: null,
+    });
+  });
   deps.outbound.kickMailFetch();
 }
 

@@ -6,6 +6,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { assertAdminRemains, lockAdminChanges } from './admin-users.ts';
 import { notifyAccessChanged } from '../realtime/hub.ts';
+import { recordAudit, type AuditActor } from './audit/record-audit.ts';
 
 /** A role as the API returns it (`builtin` repeats `builtIn` for the web app's older spelling). */
 export type RoleJson = { id: string; name: string; permissions: string[]; builtIn: boolean; builtin: boolean };
@@ -56,16 +57,26 @@ const duplicate = (err: unknown) =>
     : err;
 
 /** Creates a custom role; its id is the slug of its name and must be new. */
-export async function createRole(deps: Deps, input: { name: string; permissions: string[] }): Promise<RoleJson> {
+const roleTarget = (r: { id: string; name: string }) => ({ type: 'role', id: r.id, label: r.name });
+
+export async function createRole(deps: Deps, actor: AuditActor, input: { name: string; permissions: string[] }): Promise<RoleJson> {
   const name = input.name.trim();
   const id = roleSlug(name);
   if (!id) throw invalid([{ field: 'name', message: 'needs at least one letter or digit' }]);
   const row = { id, name, permissions: checkPermissions(input.permissions), built_in: false };
   try {
-    await deps.db.kysely
-      .insertInto('roles')
-      .values({ ...row, created_at: deps.clock.now() })
-      .execute();
+    await deps.db.kysely.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('roles')
+        .values({ ...row, created_at: deps.clock.now() })
+        .execute();
+      await recordAudit(trx, deps, actor, {
+        action: 'role.created',
+        target: roleTarget(row),
+        before: null,
+        after: { name, permissions: row.permissions },
+      });
+    });
   } catch (err) {
     throw duplicate(err);
   }
@@ -88,7 +99,12 @@ async function lockRole(trx: Kysely<Database>, id: string): Promise<RoleRow> {
  * Renames a custom role or replaces its permissions; built-in roles are read-only.
  * Taking `admin.users` away from the last administrators' role is refused.
  */
-export async function updateRole(deps: Deps, id: string, p: { name?: string; permissions?: string[] }): Promise<RoleJson> {
+export async function updateRole(
+  deps: Deps,
+  actor: AuditActor,
+  id: string,
+  p: { name?: string; permissions?: string[] },
+): Promise<RoleJson> {
   const permissions = p.permissions && checkPermissions(p.permissions);
   try {
     return await deps.db.kysely.transaction().execute(async (trx) => {
@@ -98,7 +114,14 @@ export async function updateRole(deps: Deps, id: string, p: { name?: string; per
       if (Object.keys(set).length) await trx.updateTable('roles').set(set).where('id', '=', id).execute();
       if (permissions) await assertAdminRemains(trx);
       if (permissions) await notifyAccessChanged(trx, 'all', deps.clock.now());
-      return toJson({ ...role, ...set });
+      const after = { ...role, ...set };
+      await recordAudit(trx, deps, actor, {
+        action: 'role.updated',
+        target: roleTarget(after),
+        before: { name: role.name, permissions: role.permissions },
+        after: { name: after.name, permissions: after.permissions },
+      });
+      return toJson(after);
     });
   } catch (err) {
     throw duplicate(err);
@@ -106,14 +129,20 @@ export async function updateRole(deps: Deps, id: string, p: { name?: string; per
 }
 
 /** Deletes a custom role nobody has (move its users to another role first). */
-export async function deleteRole(deps: Deps, id: string): Promise<void> {
+export async function deleteRole(deps: Deps, actor: AuditActor, id: string): Promise<void> {
   const inUse = () => conflict('The role is still given to users; give them another role first.');
   try {
     await deps.db.kysely.transaction().execute(async (trx) => {
-      await lockRole(trx, id);
+      const role = await lockRole(trx, id);
       const user = await trx.selectFrom('users').select('id').where('role_id', '=', id).limit(1).executeTakeFirst();
       if (user) throw inUse();
       await trx.deleteFrom('roles').where('id', '=', id).execute();
+      await recordAudit(trx, deps, actor, {
+        action: 'role.deleted',
+        target: roleTarget(role),
+        before: { name: role.name, permissions: role.permissions },
+        after: null,
+      });
     });
   } catch (err) {
     throw isForeignKeyViolation(err) ? inUse() : err;

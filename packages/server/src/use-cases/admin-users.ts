@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../db/pg-errors.ts';
 import { conflict, invalid, notFound, type FieldError } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
 import { notifyAccessChanged } from '../realtime/hub.ts';
+import { recordAudit, type AuditActor } from './audit/record-audit.ts';
 
 /** A user as the admin endpoints return it; `timeZone` is the user's own (null: the organisation's). */
 export type UserJson = {
@@ -102,7 +103,19 @@ const duplicateEmail = (err: unknown) => {
 };
 
 /** Creates a user with an argon2 password; emails are stored lowercase so they are unique however typed. */
-export async function createUser(deps: Deps, input: NewUser): Promise<UserJson> {
+/** What the audit log compares of a user (a password given is marked as set; its value never reaches the log). */
+const audited = (u: UserJson, password?: string) => ({
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  timeZone: u.timeZone,
+  teamIds: u.teamIds,
+  active: u.active,
+  ...(password !== undefined ? { password } : {}),
+});
+const userTarget = (u: UserJson) => ({ type: 'user', id: u.id, label: u.email });
+
+export async function createUser(deps: Deps, actor: AuditActor, input: NewUser): Promise<UserJson> {
   const teamIds = dedupe(input.teamIds);
   const zone = await checkFields(deps.db.kysely, { role: input.role, teamIds, timeZone: input.timeZone ?? null });
   const passwordHash = await hashPassword(input.password);
@@ -125,6 +138,13 @@ export async function createUser(deps: Deps, input: NewUser): Promise<UserJson> 
         })
         .execute();
       await setTeams(trx, id, teamIds);
+      const created = await getUser(trx, id);
+      await recordAudit(trx, deps, actor, {
+        action: 'user.created',
+        target: userTarget(created),
+        before: null,
+        after: audited(created, input.password),
+      });
     });
   } catch (err) {
     throw duplicateEmail(err);
@@ -172,6 +192,7 @@ export async function updateUser(deps: Deps, actor: AppUser, id: string, p: User
       if (guardsAdmins) await lockAdminChanges(trx);
       const row = await trx.selectFrom('users').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
       if (!row) throw notFound('User');
+      const before = await getUser(trx, id);
       const teamIds = p.teamIds && dedupe(p.teamIds);
       const zone = await checkFields(trx, { role: p.role, teamIds, timeZone: p.timeZone });
       await trx
@@ -187,6 +208,13 @@ export async function updateUser(deps: Deps, actor: AppUser, id: string, p: User
         await trx.deleteFrom('sessions').where('user_id', '=', id).where('id', '<>', keep).execute();
       }
       if (guardsAdmins) await assertAdminRemains(trx);
+      const after = await getUser(trx, id);
+      await recordAudit(trx, deps, actor, {
+        action: 'user.updated',
+        target: userTarget(after),
+        before: audited(before),
+        after: audited(after, p.password),
+      });
     });
   } catch (err) {
     throw duplicateEmail(err);

@@ -7,6 +7,7 @@ import { uuidv7 } from '../ids.ts';
 import { encryptSecret } from '../db/secrets.ts';
 import { kickWebhooks } from '../channels/outbound/kick.ts';
 import { targetProblem } from '../channels/outbound/target-guard.ts';
+import { recordAudit, type AuditActor } from './audit/record-audit.ts';
 
 type Row = Selectable<Database['webhooks']>;
 type DeliveryRow = Selectable<Database['webhook_deliveries']>;
@@ -60,21 +61,33 @@ export async function createWebhook(
   await checkUrl(deps, input.url);
   const now = deps.clock.now();
   const id = uuidv7(now.getTime());
-  await deps.db.kysely
-    .insertInto('webhooks')
-    .values({
-      id,
-      url: input.url,
-      events: input.events,
-      secret: await encryptSecret(deps.db.kysely, input.secret),
-      active: input.active ?? true,
-      created_by: actor.id,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  const secret = await encryptSecret(deps.db.kysely, input.secret);
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('webhooks')
+      .values({
+        id,
+        url: input.url,
+        events: input.events,
+        secret,
+        active: input.active ?? true,
+        created_by: actor.id,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await recordAudit(trx, deps, actor, {
+      action: 'webhook.created',
+      target: hookTarget(id, input.url),
+      before: null,
+      after: { url: input.url, events: input.events, active: input.active ?? true, secret: input.secret },
+    });
+  });
   return webhookJson(await row(deps, id));
 }
+
+const hookTarget = (id: string, url: string) => ({ type: 'webhook', id, label: url });
+const audited = (r: Row) => ({ url: r.url, events: r.events, active: r.active });
 
 export async function listWebhooks(deps: Deps): Promise<WebhookJson[]> {
   const rows = await deps.db.kysely.selectFrom('webhooks').selectAll().orderBy('created_at').orderBy('id').execute();
@@ -87,28 +100,47 @@ export async function getWebhook(deps: Deps, id: string): Promise<WebhookJson> {
 
 export async function updateWebhook(
   deps: Deps,
+  actor: AuditActor,
   id: string,
   patch: { url?: string; events?: string[]; secret?: string; active?: boolean },
 ): Promise<WebhookJson> {
-  const current = await row(deps, id);
+  await row(deps, id);
   if (patch.url !== undefined) await checkUrl(deps, patch.url);
-  await deps.db.kysely
-    .updateTable('webhooks')
-    .set({
+  const secret = patch.secret ? await encryptSecret(deps.db.kysely, patch.secret) : undefined;
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('webhooks').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!current) throw notFound('Webhook');
+    const next = {
       url: patch.url ?? current.url,
       events: patch.events ?? current.events,
       active: patch.active ?? current.active,
-      secret: patch.secret ? await encryptSecret(deps.db.kysely, patch.secret) : current.secret,
-      updated_at: deps.clock.now(),
-    })
-    .where('id', '=', id)
-    .execute();
+    };
+    await trx
+      .updateTable('webhooks')
+      .set({ ...next, secret: secret ?? current.secret, updated_at: deps.clock.now() })
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(trx, deps, actor, {
+      action: 'webhook.updated',
+      target: hookTarget(id, next.url),
+      before: audited(current),
+      after: { ...next, ...(patch.secret ? { secret: patch.secret } : {}) },
+    });
+  });
   return webhookJson(await row(deps, id));
 }
 
-export async function deleteWebhook(deps: Deps, id: string): Promise<void> {
-  const r = await deps.db.kysely.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw notFound('Webhook');
+export async function deleteWebhook(deps: Deps, actor: AuditActor, id: string): Promise<void> {
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const gone = await trx.deleteFrom('webhooks').where('id', '=', id).returningAll().executeTakeFirst();
+    if (!gone) throw notFound('Webhook');
+    await recordAudit(trx, deps, actor, {
+      action: 'webhook.deleted',
+      target: hookTarget(id, gone.url),
+      before: audited(gone),
+      after: null,
+    });
+  });
 }
 
 /** The delivery log, newest first, keyset-paged by delivery id (time-ordered). */

@@ -13,6 +13,7 @@ import type { Database } from '../db/schema.ts';
 import { findCannedReply, type CannedReply } from '../db/repos/canned-replies.ts';
 import { forbidden, invalid, notFound, type FieldError } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
+import { recordSharedChange } from './audit/record-audit.ts';
 
 /** A canned reply as asked for; title and body already trimmed and checked for length by the route. */
 export type CannedReplyInput = { title: string; body: string; scope: CannedScope; teamId: string | null };
@@ -40,6 +41,10 @@ async function checkScope(trx: Kysely<Database>, actor: AppUser, target: Pick<Ca
   if (!team) throw invalid([{ field: 'teamId', message: 'names a team that does not exist' }]);
 }
 
+/** What the audit log compares of a shared canned reply. */
+const audited = (r: CannedReply) => ({ title: r.title, body: r.body, scope: r.scope, teamId: r.teamId });
+const target = (id: string) => ({ type: 'canned_reply', id });
+
 /** Saves a canned reply in a scope the actor may keep (personal: theirs). */
 export async function createCannedReply(deps: Deps, actor: AppUser, input: CannedReplyInput): Promise<CannedReply> {
   const id = uuidv7();
@@ -60,6 +65,7 @@ export async function createCannedReply(deps: Deps, actor: AppUser, input: Canne
         updated_at: now,
       })
       .execute();
+    await recordSharedChange(trx, deps, actor, target(id), null, audited((await findCannedReply(trx, id))!));
   });
   return (await findCannedReply(deps.db.kysely, id))!;
 }
@@ -101,6 +107,7 @@ export async function updateCannedReply(
       })
       .where('id', '=', id)
       .execute();
+    await recordSharedChange(trx, deps, actor, target(id), audited(current), audited((await findCannedReply(trx, id))!));
   });
   return (await findCannedReply(deps.db.kysely, id))!;
 }
@@ -108,7 +115,8 @@ export async function updateCannedReply(
 /** Removes a reply for everyone who used it. */
 export async function deleteCannedReply(deps: Deps, actor: AppUser, id: string): Promise<void> {
   await deps.db.kysely.transaction().execute(async (trx) => {
-    await editableReply(trx, actor, id);
+    const current = await editableReply(trx, actor, id);
     await trx.deleteFrom('canned_replies').where('id', '=', id).execute();
+    await recordSharedChange(trx, deps, actor, target(id), audited(current), null);
   });
 }

@@ -4,6 +4,7 @@ import type { AppUser } from '../auth/actor.ts';
 import type { Database } from '../db/schema.ts';
 import { forbidden, invalid } from '../errors.ts';
 import { randomToken, sha256, uuidv7 } from '../ids.ts';
+import { recordAudit } from './audit/record-audit.ts';
 
 export type CreatedToken = { id: string; name: string; userId: string; channelId: string | null; createdAt: Date; token: string };
 
@@ -55,6 +56,14 @@ export async function createToken(
     created_at: deps.clock.now(),
     channel_id: channelId,
   };
-  await db.insertInto('api_tokens').values(row).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('api_tokens').values(row).execute();
+    await recordAudit(trx, deps, actor, {
+      action: 'token.created',
+      target: { type: 'token', id: row.id, label: row.name },
+      before: null,
+      after: { name: row.name, userId, channelId },
+    });
+  });
   return { id: row.id, name: row.name, userId, channelId, createdAt: row.created_at, token };
 }

@@ -16,6 +16,7 @@ import { findMacro, type Macro } from '../db/repos/macros.ts';
 import { listFieldDefinitions } from '../db/repos/case-fields.ts';
 import { forbidden, invalid, notFound, type FieldError } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
+import { recordSharedChange } from './audit/record-audit.ts';
 
 /** A macro as asked for; the title trimmed and checked for length by the route. */
 export type MacroInput = { title: string; steps: MacroStep[]; scope: CannedScope; teamId: string | null };
@@ -64,6 +65,10 @@ async function checkSteps(trx: Kysely<Database>, actor: AppUser, steps: MacroSte
   if (problems.length) throw invalid(problems);
 }
 
+/** What the audit log compares of a shared macro. */
+const audited = (r: Macro) => ({ title: r.title, scope: r.scope, teamId: r.teamId, steps: r.steps });
+const target = (id: string) => ({ type: 'macro', id });
+
 /** Saves a macro in a scope the actor may keep (personal: theirs), with steps their role can take. */
 export async function createMacro(deps: Deps, actor: AppUser, input: MacroInput): Promise<Macro> {
   const id = uuidv7();
@@ -85,6 +90,7 @@ export async function createMacro(deps: Deps, actor: AppUser, input: MacroInput)
         updated_at: now,
       })
       .execute();
+    await recordSharedChange(trx, deps, actor, target(id), null, audited((await findMacro(trx, id))!));
   });
   return (await findMacro(deps.db.kysely, id))!;
 }
@@ -127,6 +133,7 @@ export async function updateMacro(
       })
       .where('id', '=', id)
       .execute();
+    await recordSharedChange(trx, deps, actor, target(id), audited(current), audited((await findMacro(trx, id))!));
   });
   return (await findMacro(deps.db.kysely, id))!;
 }
@@ -134,7 +141,8 @@ export async function updateMacro(
 /** Removes a macro for everyone who used it. */
 export async function deleteMacro(deps: Deps, actor: AppUser, id: string): Promise<void> {
   await deps.db.kysely.transaction().execute(async (trx) => {
-    await editableMacro(trx, actor, id);
+    const current = await editableMacro(trx, actor, id);
     await trx.deleteFrom('macros').where('id', '=', id).execute();
+    await recordSharedChange(trx, deps, actor, target(id), audited(current), null);
   });
 }

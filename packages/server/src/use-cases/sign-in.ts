@@ -26,7 +26,7 @@ export async function assertPasswordSignInAllowed(
 ) {
   const sso = await loadSsoSettings(deps.db.kysely);
   if (passwordSignInAllowed({ ssoEnabled: sso.enabled, passwordLogin: sso.passwordLogin }, permissions)) return;
-  if (userId) recordAccountEvent(deps, { type: 'sign_in.failed', userId, reason: 'password_sign_in_off' }, origin);
+  if (userId) await recordAccountEvent(deps.db.kysely, deps, { type: 'sign_in.failed', userId, reason: 'password_sign_in_off' }, origin);
   throw new Problem(
     403,
     'forbidden',
@@ -53,7 +53,13 @@ export async function signIn(deps: Deps, input: { email: string; password: strin
     .executeTakeFirst();
   const ok = await verifyPassword(user?.active ? user.password_hash : null, input.password);
   if (!user || !ok) {
-    recordAccountEvent(deps, { type: 'sign_in.failed', userId: user?.id ?? null, reason: 'wrong_password' }, origin);
+    const email = input.email.trim().toLowerCase().slice(0, 320);
+    await recordAccountEvent(
+      deps.db.kysely,
+      deps,
+      { type: 'sign_in.failed', userId: user?.id ?? null, reason: 'wrong_password', email },
+      origin,
+    );
     throw failed();
   }
   const permissions = new Set(user.permissions);
@@ -62,13 +68,15 @@ export async function signIn(deps: Deps, input: { email: string; password: strin
     { twoFactorEnabled: user.totp_enabled_at !== null, permissions },
     await organisationPolicy(deps.db.kysely),
   );
-  if (step === 'second_factor') {
-    const pending = await startPendingSignIn(deps, user.id);
-    recordAccountEvent(deps, { type: 'sign_in.second_factor_needed', userId: user.id }, origin);
-    return { kind: 'second_factor', ...pending };
-  }
-  recordAccountEvent(deps, { type: 'sign_in.succeeded', userId: user.id, method: 'password' }, origin);
-  return { kind: 'session', session: await startSession(deps, user.id) };
+  return deps.db.kysely.transaction().execute(async (trx): Promise<SignInResult> => {
+    if (step === 'second_factor') {
+      const pending = await startPendingSignIn(deps, user.id, trx);
+      await recordAccountEvent(trx, deps, { type: 'sign_in.second_factor_needed', userId: user.id }, origin);
+      return { kind: 'second_factor', ...pending };
+    }
+    await recordAccountEvent(trx, deps, { type: 'sign_in.succeeded', userId: user.id, method: 'password' }, origin);
+    return { kind: 'session', session: await startSession(deps, user.id, trx) };
+  });
 }
 
 /**
@@ -93,7 +101,7 @@ export async function completeSignIn(
         .executeTakeFirst()
     : undefined;
   if (!pending) {
-    recordAccountEvent(deps, { type: 'sign_in.failed', userId: null, reason: 'pending_expired' }, origin);
+    await recordAccountEvent(db, deps, { type: 'sign_in.failed', userId: null, reason: 'pending_expired' }, origin);
     throw new Problem(401, 'unauthenticated', 'Sign in again', 'Your sign-in has expired. Enter your email and password again.');
   }
   let result: Awaited<ReturnType<typeof checkSecondFactor>>;
@@ -101,17 +109,20 @@ export async function completeSignIn(
     result = await checkSecondFactor(deps, pending.user_id, code);
   } catch (err) {
     if (err instanceof Problem && err.status === 429)
-      recordAccountEvent(deps, { type: 'sign_in.failed', userId: pending.user_id, reason: 'too_many_codes' }, origin);
+      await recordAccountEvent(db, deps, { type: 'sign_in.failed', userId: pending.user_id, reason: 'too_many_codes' }, origin);
     throw err;
   }
   if (!result.ok) {
-    recordAccountEvent(deps, { type: 'sign_in.failed', userId: pending.user_id, reason: 'wrong_code' }, origin);
+    await recordAccountEvent(db, deps, { type: 'sign_in.failed', userId: pending.user_id, reason: 'wrong_code' }, origin);
     throw new Problem(401, 'unauthenticated', 'Sign-in failed', 'The code is not correct.', {
       fields: [{ field: 'code', message: 'is not correct' }],
     });
   }
-  const gone = await db.deleteFrom('pending_sign_ins').where('id', '=', pending.id).returning('id').executeTakeFirst();
-  if (!gone) throw new Problem(401, 'unauthenticated', 'Sign in again', 'Your sign-in has expired. Enter your email and password again.');
-  recordAccountEvent(deps, { type: 'sign_in.succeeded', userId: pending.user_id, method: result.method }, origin);
-  return startSession(deps, pending.user_id);
+  const method = result.method;
+  return db.transaction().execute(async (trx) => {
+    const gone = await trx.deleteFrom('pending_sign_ins').where('id', '=', pending.id).returning('id').executeTakeFirst();
+    if (!gone) throw new Problem(401, 'unauthenticated', 'Sign in again', 'Your sign-in has expired. Enter your email and password again.');
+    await recordAccountEvent(trx, deps, { type: 'sign_in.succeeded', userId: pending.user_id, method }, origin);
+    return startSession(deps, pending.user_id, trx);
+  });
 }

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import { findUserActor, type AppUser } from '../auth/actor.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { invalid } from '../errors.ts';
+import { recordAudit } from './audit/record-audit.ts';
 
 export type MePatch = { name?: string; timeZone?: string | null; password?: string; currentPassword?: string };
 
@@ -25,7 +26,23 @@ export async function updateMe(deps: Deps, actor: AppUser, patch: MePatch): Prom
     set.password_hash = await hashPassword(patch.password);
   }
   await deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('users')
+      .select(['name', 'time_zone'])
+      .where('id', '=', actor.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     await trx.updateTable('users').set(set).where('id', '=', actor.id).execute();
+    await recordAudit(trx, deps, actor, {
+      action: 'user.updated',
+      target: { type: 'user', id: actor.id, label: actor.email },
+      before: { name: before.name, timeZone: before.time_zone },
+      after: {
+        name: set.name ?? before.name,
+        timeZone: zone !== undefined ? zone || null : before.time_zone,
+        ...(patch.password !== undefined ? { password: patch.password } : {}),
+      },
+    });
     if (patch.password !== undefined) {
       const keep = actor.via === 'session' ? actor.credentialId : '';
       await trx.deleteFrom('sessions').where('user_id', '=', actor.id).where('id', '<>', keep).execute();

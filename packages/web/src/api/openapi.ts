@@ -13473,6 +13473,8 @@ export interface paths {
                             managedTags: string[] | null;
                             /** @description Largest file agents may attach to a reply or note (bytes; default 25 MiB) */
                             maxAttachmentBytes: number;
+                            /** @description Days audit log entries are kept (default 365) */
+                            auditRetentionDays: number;
                             /** @description Who must sign in with a second factor: off, admins (roles that manage users, teams, roles, channels, tokens or fields) or everyone */
                             twoFactorRequired: "off" | "admins" | "everyone";
                         };
@@ -13553,7 +13555,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags, two-factor policy or attachment size cap (admins) */
+        /** Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags, two-factor policy, attachment size cap or audit log retention (admins) */
         patch: {
             parameters: {
                 query?: never;
@@ -13572,6 +13574,8 @@ export interface paths {
                         maxOpenPerUser?: number | null;
                         managedTags?: string[] | null;
                         twoFactorRequired?: "off" | "admins" | "everyone";
+                        /** @description Days audit log entries are kept (30 to 3650); older ones are removed */
+                        auditRetentionDays?: number;
                         /** @description Largest attachable file in bytes (1 KiB to 100 MiB) */
                         maxAttachmentBytes?: number;
                     };
@@ -13592,6 +13596,8 @@ export interface paths {
                             managedTags: string[] | null;
                             /** @description Largest file agents may attach to a reply or note (bytes; default 25 MiB) */
                             maxAttachmentBytes: number;
+                            /** @description Days audit log entries are kept (default 365) */
+                            auditRetentionDays: number;
                             /** @description Who must sign in with a second factor: off, admins (roles that manage users, teams, roles, channels, tokens or fields) or everyone */
                             twoFactorRequired: "off" | "admins" | "everyone";
                         };
@@ -22576,6 +22582,271 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first (admins)
+         * @description Sign-ins (successes and failures) and every change to users, roles, teams, channels, tokens, webhooks, fields, shared canned replies and macros, single sign-on and organisation settings: who, when, from where, on what, and what changed. Keyset-paged with `cursor`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An id (UUID) */
+                    actorId?: string;
+                    /** @description An action (`user.updated`), or a family ending in a dot (`user.`, `sign_in.`) */
+                    action?: string;
+                    /** @description A kind of target (`user`, `team`, `channel`…), or one thing: `user:<id>` */
+                    target?: string;
+                    /** @description From this instant or local day (YYYY-MM-DD), included */
+                    from?: string;
+                    /** @description Up to this instant or local day (YYYY-MM-DD), that day included */
+                    to?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                actorId: string | null;
+                                actorName: string | null;
+                                /** @description What happened: `<thing>.<verb>` (`user.updated`, `sign_in.failed`…) */
+                                action: string;
+                                target: {
+                                    type: string;
+                                    id: string | null;
+                                    label: string | null;
+                                };
+                                ip: string | null;
+                                /** @description Each changed field before and after; secrets appear only as "[secret]" */
+                                changes: {
+                                    [key: string]: {
+                                        from: unknown;
+                                        to: unknown;
+                                    };
+                                };
+                                detail: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the audit log as CSV (admins)
+         * @description The same filters as GET /audit-log, every matching entry (no paging), streamed as text/csv: time (UTC), actor, action, target, address, and the changes and detail as JSON.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An id (UUID) */
+                    actorId?: string;
+                    /** @description An action (`user.updated`), or a family ending in a dot (`user.`, `sign_in.`) */
+                    action?: string;
+                    /** @description A kind of target (`user`, `team`, `channel`…), or one thing: `user:<id>` */
+                    target?: string;
+                    /** @description From this instant or local day (YYYY-MM-DD), included */
+                    from?: string;
+                    /** @description Up to this instant or local day (YYYY-MM-DD), that day included */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (RFC 4180) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -28,6 +28,7 @@ import * as sso from './031-sso.ts';
 import * as surveys from './030a-surveys.ts';
 import * as reportOpenCounts from './030b-report-open-counts.ts';
 import * as attachmentStore from './027-attachment-store.ts';
+import * as auditLog from './033-audit-log.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -61,4 +62,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '030a-surveys', up: surveys.up },
   { name: '030b-report-open-counts', up: reportOpenCounts.up },
   { name: '027-attachment-store', up: attachmentStore.up },
+  { name: '033-audit-log', up: auditLog.up },
 ];

@@ -121,7 +121,13 @@ export async function inviteUser(deps: Deps, actor: AppUser, input: NewInvitatio
     await db.deleteFrom('invitations').where('id', '=', link.id).execute();
     throw err;
   }
-  recordAccountEvent(deps, { type: 'invitation.sent', invitationId: link.id, actorId: actor.id }, origin);
+  // Kept only once the mail has left (a failed send removes the invitation): the entry with it.
+  await recordAccountEvent(
+    db,
+    deps,
+    { type: 'invitation.sent', invitationId: link.id, actorId: actor.id, email, role: input.role, teamIds },
+    origin,
+  );
   return toJson((await open(db).where('id', '=', link.id).executeTakeFirstOrThrow()) as Row, now);
 }
 
@@ -138,31 +144,35 @@ export async function resendInvitation(deps: Deps, actor: AppUser, id: string, o
   // The token names the invitation's own id, so the link stays tied to this row.
   const token = `${id}.${link.token.split('.')[1]}`;
   await sendOrRefuse(deps, await mailFor(deps, inv, actor, token));
-  const updated = await db
-    .updateTable('invitations')
-    .set({ secret_hash: link.secretHash, sent_at: now, expires_at: expiryOf('invitation', now) })
-    .where('id', '=', id)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  if (!updated) throw notFound('Invitation');
-  recordAccountEvent(deps, { type: 'invitation.resent', invitationId: id, actorId: actor.id }, origin);
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('invitations')
+      .set({ secret_hash: link.secretHash, sent_at: now, expires_at: expiryOf('invitation', now) })
+      .where('id', '=', id)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (!updated) throw notFound('Invitation');
+    await recordAccountEvent(trx, deps, { type: 'invitation.resent', invitationId: id, actorId: actor.id, email: inv.email }, origin);
+  });
   return toJson((await open(db).where('id', '=', id).executeTakeFirstOrThrow()) as Row, now);
 }
 
 /** Withdraws an open invitation: its link stops working. */
 export async function revokeInvitation(deps: Deps, actor: AppUser, id: string, origin: RequestOrigin): Promise<void> {
-  const r = await deps.db.kysely
-    .updateTable('invitations')
-    .set({ revoked_at: deps.clock.now() })
-    .where('id', '=', id)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  if (!r) throw notFound('Invitation');
-  recordAccountEvent(deps, { type: 'invitation.revoked', invitationId: id, actorId: actor.id }, origin);
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('invitations')
+      .set({ revoked_at: deps.clock.now() })
+      .where('id', '=', id)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .returning('email')
+      .executeTakeFirst();
+    if (!r) throw notFound('Invitation');
+    await recordAccountEvent(trx, deps, { type: 'invitation.revoked', invitationId: id, actorId: actor.id, email: r.email }, origin);
+  });
 }
 
 async function findByToken(deps: Deps, token: string) {
@@ -235,8 +245,7 @@ export async function acceptInvitation(
   const inv = await findByToken(deps, input.token);
   const role = await deps.db.kysely.selectFrom('roles').select('permissions').where('id', '=', inv.roleId).executeTakeFirst();
   if (role) await assertPasswordSignInAllowed(deps, null, new Set(role.permissions), origin);
-  const userId = await createInvitedUser(deps, inv, input.name, await hashPassword(input.password));
-  recordAccountEvent(deps, { type: 'invitation.accepted', invitationId: inv.id, userId }, origin);
+  const userId = await createInvitedUser(deps, inv, input.name, await hashPassword(input.password), origin);
   return startSession(deps, userId);
 }
 
@@ -260,6 +269,7 @@ export async function createInvitedUser(
   inv: OpenInvitation,
   name: string | undefined,
   passwordHash: string | null,
+  origin: RequestOrigin,
 ): Promise<string> {
   const now = deps.clock.now();
   const userId = uuidv7();
@@ -298,6 +308,7 @@ export async function createInvitedUser(
         teams.map((t) => t.id),
       );
       await trx.updateTable('invitations').set({ user_id: userId }).where('id', '=', inv.id).execute();
+      await recordAccountEvent(trx, deps, { type: 'invitation.accepted', invitationId: inv.id, userId, email: inv.email }, origin);
     });
   } catch (err) {
     if (isUniqueViolation(err)) {

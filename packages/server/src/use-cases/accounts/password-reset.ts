@@ -28,7 +28,7 @@ export async function requestPasswordReset(deps: Deps, email: string, origin: Re
       RETURNING user_id)
     SELECT u.id::text AS id, u.email, u.name FROM u JOIN made ON made.user_id = u.id`.execute(deps.db.kysely);
   const user = r.rows[0];
-  recordAccountEvent(deps, { type: 'password_reset.requested', userId: user?.id ?? null }, origin);
+  await recordAccountEvent(deps.db.kysely, deps, { type: 'password_reset.requested', userId: user?.id ?? null }, origin);
   if (!user) return;
   const mail = passwordResetMail(user, tokenLink(deps.config, RESET_PAGE, link.token));
   void sendAccountMail(deps, mail).catch((err: Error) => deps.log.warn({ err: err.message }, 'password reset mail not sent'));
@@ -77,6 +77,6 @@ export async function confirmPasswordReset(deps: Deps, input: { token: string; p
       .execute();
     await trx.deleteFrom('sessions').where('user_id', '=', link.userId).execute();
     await trx.deleteFrom('pending_sign_ins').where('user_id', '=', link.userId).execute();
+    await recordAccountEvent(trx, deps, { type: 'password_reset.completed', userId: link.userId }, origin);
   });
-  recordAccountEvent(deps, { type: 'password_reset.completed', userId: link.userId }, origin);
 }

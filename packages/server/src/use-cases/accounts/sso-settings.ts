@@ -139,12 +139,12 @@ export async function saveSsoSettings(
     defaultTeamIds: input.defaultTeamIds ? dedupe(input.defaultTeamIds) : before.defaultTeamIds,
     passwordLogin: input.passwordLogin ?? before.passwordLogin,
   };
-  const refuse = (fields: FieldError[], detail?: string) => {
-    recordAccountEvent(deps, { type: 'sso_settings.refused', actorId: actor.id, fields }, origin);
+  const refuse = async (fields: FieldError[], detail?: string) => {
+    await recordAccountEvent(db, deps, { type: 'sso_settings.refused', actorId: actor.id, fields }, origin);
     return invalid(fields, detail);
   };
   const problems = await localProblems(db, after, deps.config.outboundAllow);
-  if (problems.length) throw refuse(problems);
+  if (problems.length) throw await refuse(problems);
   if (after.enabled) {
     try {
       await discoverProvider(
@@ -153,7 +153,7 @@ export async function saveSsoSettings(
       );
     } catch (err) {
       const why = providerFailure(err);
-      throw refuse([
+      throw await refuse([
         {
           field: 'issuer',
           message: `could not be used: the provider's discovery document (${after.issuer}/.well-known/openid-configuration) could not be read: ${why}`,
@@ -162,24 +162,28 @@ export async function saveSsoSettings(
     }
   }
   const changes = changesOf(before, after);
-  await db
-    .updateTable('sso_settings')
-    .set({
-      enabled: after.enabled,
-      issuer: after.issuer,
-      client_id: after.clientId,
-      client_secret:
-        after.clientSecret === before.clientSecret ? undefined : after.clientSecret && (await encryptSecret(db, after.clientSecret)),
-      scopes: after.scopes,
-      button_label: after.buttonLabel,
-      create_users: after.createUsers,
-      default_role: after.defaultRole,
-      default_team_ids: after.defaultTeamIds,
-      password_login: after.passwordLogin,
-      updated_at: deps.clock.now(),
-    })
-    .where('id', '=', 1)
-    .execute();
-  if (Object.keys(changes).length) recordAccountEvent(deps, { type: 'sso_settings.changed', actorId: actor.id, changes }, origin);
+  const clientSecret =
+    after.clientSecret === before.clientSecret ? undefined : after.clientSecret && (await encryptSecret(db, after.clientSecret));
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('sso_settings')
+      .set({
+        enabled: after.enabled,
+        issuer: after.issuer,
+        client_id: after.clientId,
+        client_secret: clientSecret,
+        scopes: after.scopes,
+        button_label: after.buttonLabel,
+        create_users: after.createUsers,
+        default_role: after.defaultRole,
+        default_team_ids: after.defaultTeamIds,
+        password_login: after.passwordLogin,
+        updated_at: deps.clock.now(),
+      })
+      .where('id', '=', 1)
+      .execute();
+    if (Object.keys(changes).length)
+      await recordAccountEvent(trx, deps, { type: 'sso_settings.changed', actorId: actor.id, changes }, origin);
+  });
   return toJson(deps, after);
 }

@@ -44,8 +44,9 @@ class SsoRefused extends Error {
   }
 }
 
-function refuse(deps: Deps, err: SsoRefused, origin: RequestOrigin): SsoStep {
-  recordAccountEvent(
+async function refuse(deps: Deps, err: SsoRefused, origin: RequestOrigin): Promise<SsoStep> {
+  await recordAccountEvent(
+    deps.db.kysely,
     deps,
     {
       type: 'sign_in.failed',
@@ -183,12 +184,11 @@ async function signInAs(
   if (outcome.kind === 'sign_in') userId = outcome.userId;
   else if (outcome.kind === 'accept_invitation') {
     try {
-      userId = await createInvitedUser(deps, invitation!, identity.name ?? undefined, null);
+      userId = await createInvitedUser(deps, invitation!, identity.name ?? undefined, null, origin);
     } catch (err) {
       if (err instanceof Problem) throw new SsoRefused('invitation_invalid', err.detail, identity.email);
       throw err;
     }
-    recordAccountEvent(deps, { type: 'invitation.accepted', invitationId: invitation!.id, userId }, origin);
   } else userId = await createSsoUser(deps, identity, settings, origin);
   return secondStep(deps, userId, origin);
 }
@@ -223,8 +223,8 @@ async function createSsoUser(deps: Deps, identity: VerifiedIdentity, settings: S
       userId,
       teams.map((t) => t.id),
     );
+    await recordAccountEvent(trx, deps, { type: 'user.created_by_sso', userId, email }, origin);
   });
-  recordAccountEvent(deps, { type: 'user.created_by_sso', userId }, origin);
   return userId;
 }
 
@@ -248,10 +248,12 @@ async function secondStep(
     { twoFactorEnabled: user.totp_enabled_at !== null, permissions: new Set(user.permissions) },
     await organisationPolicy(deps.db.kysely),
   );
-  if (step === 'second_factor') {
-    recordAccountEvent(deps, { type: 'sign_in.second_factor_needed', userId }, origin);
-    return { pending: await startPendingSignIn(deps, userId) };
-  }
-  recordAccountEvent(deps, { type: 'sign_in.succeeded', userId, method: 'sso' }, origin);
-  return { session: await startSession(deps, userId) };
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    if (step === 'second_factor') {
+      await recordAccountEvent(trx, deps, { type: 'sign_in.second_factor_needed', userId }, origin);
+      return { pending: await startPendingSignIn(deps, userId, trx) };
+    }
+    await recordAccountEvent(trx, deps, { type: 'sign_in.succeeded', userId, method: 'sso' }, origin);
+    return { session: await startSession(deps, userId, trx) };
+  });
 }

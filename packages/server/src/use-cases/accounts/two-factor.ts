@@ -118,8 +118,8 @@ export async function confirmTwoFactor(
       .insertInto('recovery_codes')
       .values(codes.map((c) => ({ id: uuidv7(), user_id: actor.id, code_hash: hashRecoveryCode(c) })))
       .execute();
+    await recordAccountEvent(trx, deps, { type: 'two_factor.enabled', userId: actor.id }, origin);
   });
-  recordAccountEvent(deps, { type: 'two_factor.enabled', userId: actor.id }, origin);
   return { recoveryCodes: codes };
 }
 
@@ -155,15 +155,18 @@ export async function disableTwoFactor(deps: Deps, actor: AppUser, password: str
     .executeTakeFirstOrThrow();
   if (!row.totp_enabled_at) throw conflict('Two-factor sign-in is not on.');
   if (!(await verifyPassword(row.password_hash, password))) throw invalid([{ field: 'password', message: 'is not correct' }]);
-  await db.transaction().execute((trx) => clearSecondFactor(trx, actor.id));
-  recordAccountEvent(deps, { type: 'two_factor.disabled', userId: actor.id }, origin);
+  await db.transaction().execute(async (trx) => {
+    await clearSecondFactor(trx, actor.id);
+    await recordAccountEvent(trx, deps, { type: 'two_factor.disabled', userId: actor.id }, origin);
+  });
 }
 
 /** An administrator resets a user's second factor (lost phone): they sign in with the password and enrol again. */
 export async function resetTwoFactor(deps: Deps, actor: AppUser, userId: string, origin: RequestOrigin): Promise<void> {
-  const found = await deps.db.kysely.transaction().execute((trx) => clearSecondFactor(trx, userId));
-  if (!found) throw notFound('User');
-  recordAccountEvent(deps, { type: 'two_factor.reset', userId, actorId: actor.id }, origin);
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    if (!(await clearSecondFactor(trx, userId))) throw notFound('User');
+    await recordAccountEvent(trx, deps, { type: 'two_factor.reset', userId, actorId: actor.id }, origin);
+  });
 }
 
 /**
