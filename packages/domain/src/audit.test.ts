@@ -52,6 +52,8 @@ describe('auditChanges', () => {
       { settings: { from: null, to: { host: 'h', password: SECRET_MARK } } },
     ],
     ['undefined on both sides left out', { a: undefined }, { a: undefined }, {}],
+    ['created: empty fields left out', null, { name: 'A', timeZone: null, teamIds: [], note: '' }, { name: { from: null, to: 'A' } }],
+    ['updated: a field emptied is a change', { teamIds: ['a'] }, { teamIds: [] }, { teamIds: { from: ['a'], to: [] } }],
   ])('%s', (_name, before, after, expected) => {
     expect(auditChanges(before, after)).toEqual(expected);
   });

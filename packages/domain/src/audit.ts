@@ -11,6 +11,7 @@ export const SECRET_MARK = '[secret]';
 /** What changed: each field's value before and after (null for a field that did not exist). */
 export type AuditChanges = Record<string, { from: unknown; to: unknown }>;
 
+const empty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** How the names of fields holding secrets end (lower case, without `_` or `-`): passwords, client secrets, tokens, keys, codes. */
@@ -59,7 +60,7 @@ export function maskSecrets(value: unknown): unknown {
 
 /**
  * The fields that differ between `before` and `after` (null for a thing created or deleted), each
- * `{from, to}`, secrets masked. A secret field appears when it was set or changed (as SECRET_MARK, or
+ * `{from, to}`, secrets masked; for a thing created or deleted, its empty fields are left out. A secret field appears when it was set or changed (as SECRET_MARK, or
  * null where there was none), so the log says a password changed without holding it. Fields whose
  * value is `undefined` on both sides are left out.
  */
@@ -80,6 +81,8 @@ export function auditChanges(before: Record<string, unknown> | null, after: Reco
       continue;
     }
     if (before && after && same(from, to)) continue;
+    // A thing created or deleted lists what it has, not the fields it leaves empty.
+    if ((!before || !after) && empty(from) && empty(to)) continue;
     out[key] = { from: maskSecrets(from ?? null), to: maskSecrets(to ?? null) };
   }
   return out;

@@ -5,6 +5,7 @@ import { ToastProvider } from './components/toast';
 import { CaseActionsProvider } from './features/case-actions/case-actions-provider';
 import { AppShell } from './features/shell/app-shell';
 import { AdminLayout, AdminIndex } from './pages/admin/admin-layout';
+import { AuditLogPage } from './pages/admin/audit-log-page';
 import { ChannelsPage } from './pages/admin/channels-page';
 import { FieldsPage } from './pages/admin/fields-page';
 import { OrganisationPage } from './pages/admin/organisation-page';
@@ -83,6 +84,7 @@ export function App() {
               <Route path="tokens" element={<TokensPage />} />
               <Route path="organisation" element={<OrganisationPage />} />
               <Route path="sso" element={<SsoPage />} />
+              <Route path="audit-log" element={<AuditLogPage />} />
             </Route>
             <Route path="my-work" element={<Navigate to="/" replace />} />
             <Route path="*" element={<NotFoundPage />} />

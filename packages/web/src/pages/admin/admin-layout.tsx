@@ -18,6 +18,7 @@ const ADMIN_TABS: Tab[] = [
   { path: 'tokens', label: 'API tokens', allowed: (me) => hasPermission(me, 'admin.tokens') },
   { path: 'organisation', label: 'Organisation', allowed: (me) => hasAnyAdmin(me) },
   { path: 'sso', label: 'Single sign-on', allowed: (me) => hasPermission(me, 'admin.users') },
+  { path: 'audit-log', label: 'Audit log', allowed: (me) => hasPermission(me, 'admin.users') },
 ];
 
 export function AdminLayout() {

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ADMIN } from './support/server.ts';
+import { strict } from './support/api.ts';
+import { PHONE, shot, signedIn } from './support/browser.ts';
+import { e2eApp } from './support/app.ts';
+
+const app = e2eApp(async (admin, server) => {
+  const api = strict(admin);
+  const team = await api<{ id: string }>('POST', '/teams', { name: 'Night shift' });
+  await api('PATCH', `/teams/${team.id}`, { name: 'Late shift' });
+  await api('POST', '/users', {
+    email: 'olga@e2e.test',
+    name: 'Olga Operator',
+    password: 'olga-password-1',
+    role: 'agent',
+    teamIds: [team.id],
+  });
+  // Someone mistypes a password: a failed sign-in with its reason.
+  const wrong = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'olga@e2e.test', password: 'not-her-password' }),
+  });
+  expect(wrong.status).toBe(401);
+  return { teamId: team.id };
+});
+
+describe('audit log page', () => {
+  it('shows who changed what with before → after, filters, exports CSV and says when nothing matches', async () => {
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, ADMIN, { width: 1366, height: 900 });
+    await page.goto(`${app.server.url}/admin`);
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+
+    const renamed = page.getByRole('row', { name: /Changed team/ });
+    await renamed.waitFor();
+    expect(await renamed.locator('del').textContent()).toBe('Night shift');
+    expect(await renamed.locator('ins').textContent()).toBe('Late shift');
+    const created = page.getByRole('row', { name: /Created user/ });
+    expect(await created.textContent()).toContain('olga@e2e.test');
+    expect(await created.textContent()).toContain('set (hidden)'); // the password: never its value
+    expect(await created.textContent()).toContain('Late shift'); // its team, by name
+    const failed = page.getByRole('row', { name: /Sign-in failed/ }).first();
+    expect(await failed.textContent()).toContain('wrong email or password');
+    expect(await page.content()).not.toContain('olga-password-1');
+    await shot(page, 'audit-log-1366');
+
+    await page.getByLabel('Action').selectOption({ label: 'Teams' });
+    await expect.poll(() => new URL(page.url()).searchParams.get('action')).toBe('team.');
+    await page.getByRole('row', { name: /Created team/ }).waitFor();
+    await expect.poll(() => page.getByRole('row', { name: /Sign-in|Signed in|user/ }).count()).toBe(0);
+    expect(await page.getByRole('row', { name: /Changed team/ }).count()).toBe(1);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^audit-log-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('at,actorId,actorName,action,targetType,targetId,target,ip,changes,detail');
+    expect(csv).toContain('team.updated');
+    expect(csv).not.toContain('sign_in.');
+
+    await page.getByLabel('Action').selectOption({ label: 'Retention' });
+    await page.getByText('Nothing matches these filters').waitFor();
+    await shot(page, 'audit-log-empty');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByRole('row', { name: /Changed team/ }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('reads on a phone: each entry as a card', async () => {
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, ADMIN, PHONE);
+    await page.goto(`${app.server.url}/admin/audit-log?action=team.`);
+    await page.getByRole('row', { name: /Changed team/ }).waitFor();
+    await shot(page, 'audit-log-390');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
