@@ -20,15 +20,18 @@ export const RESET_PAGE = '/reset-password';
 export async function requestPasswordReset(deps: Deps, email: string, origin: RequestOrigin): Promise<void> {
   const now = deps.clock.now();
   const link = newOneTimeLink(now.getTime());
-  const r = await sql<{ id: string; email: string; name: string }>`
-    WITH u AS (SELECT id, email, name FROM users WHERE lower(email) = ${email.trim().toLowerCase()} AND active),
-    made AS (
-      INSERT INTO password_resets (id, user_id, secret_hash, created_at, expires_at)
-      SELECT ${link.id}::uuid, u.id, ${link.secretHash}, ${now}, ${expiryOf('password_reset', now)} FROM u
-      RETURNING user_id)
-    SELECT u.id::text AS id, u.email, u.name FROM u JOIN made ON made.user_id = u.id`.execute(deps.db.kysely);
-  const user = r.rows[0];
-  await recordAccountEvent(deps.db.kysely, deps, { type: 'password_reset.requested', userId: user?.id ?? null }, origin);
+  // The link and its audit entry commit together (the entry is written whether or not there is an account).
+  const user = await deps.db.kysely.transaction().execute(async (trx) => {
+    const r = await sql<{ id: string; email: string; name: string }>`
+      WITH u AS (SELECT id, email, name FROM users WHERE lower(email) = ${email.trim().toLowerCase()} AND active),
+      made AS (
+        INSERT INTO password_resets (id, user_id, secret_hash, created_at, expires_at)
+        SELECT ${link.id}::uuid, u.id, ${link.secretHash}, ${now}, ${expiryOf('password_reset', now)} FROM u
+        RETURNING user_id)
+      SELECT u.id::text AS id, u.email, u.name FROM u JOIN made ON made.user_id = u.id`.execute(trx);
+    await recordAccountEvent(trx, deps, { type: 'password_reset.requested', userId: r.rows[0]?.id ?? null }, origin);
+    return r.rows[0];
+  });
   if (!user) return;
   const mail = passwordResetMail(user, tokenLink(deps.config, RESET_PAGE, link.token));
   void sendAccountMail(deps, mail).catch((err: Error) => deps.log.warn({ err: err.message }, 'password reset mail not sent'));
