@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ADMIN } from './support/server.ts';
-import { strict } from './support/api.ts';
+import { apiSession, strict } from './support/api.ts';
 import { PHONE, shot, signedIn } from './support/browser.ts';
 import { e2eApp } from './support/app.ts';
 
@@ -23,6 +23,9 @@ const app = e2eApp(async (admin, server) => {
     body: JSON.stringify({ email: 'olga@e2e.test', password: 'not-her-password' }),
   });
   expect(wrong.status).toBe(401);
+  // An agent tries to change the organisation: refused, and audited.
+  const olga = await apiSession(server.url, 'olga@e2e.test', 'olga-password-1');
+  expect((await olga('PATCH', '/organisation', { name: 'Mine now' })).status).toBe(403);
   return { teamId: team.id };
 });
 
@@ -43,6 +46,9 @@ describe('audit log page', () => {
     expect(await created.textContent()).toContain('Late shift'); // its team, by name
     const failed = page.getByRole('row', { name: /Sign-in failed/ }).first();
     expect(await failed.textContent()).toContain('wrong email or password');
+    const refused = page.getByRole('row', { name: /Change refused/ });
+    expect(await refused.textContent()).toContain('Needs admin.users');
+    expect(await refused.textContent()).toContain('Olga Operator');
     expect(await page.content()).not.toContain('olga-password-1');
     await shot(page, 'audit-log-1366');
 

@@ -10,6 +10,7 @@ import { Problem, forbidden, unauthenticated } from '../errors.ts';
 import { sha256 } from '../ids.ts';
 import type { App } from './route-types.ts';
 import { ACCESS_NEUTRAL } from '../db/access-watch.ts';
+import { recordRefusedChange } from '../use-cases/audit/record-refusal.ts';
 
 export const SESSION_COOKIE = 'casework_session';
 
@@ -125,7 +126,12 @@ async function authorize(req: FastifyRequest, deps: Deps): Promise<void> {
     if (!options.some((p) => req.actor!.permissions.has(p))) throw forbidden(options[0]!);
     return;
   }
-  if (!req.actor.permissions.has(permission)) throw forbidden(permission);
+  if (!req.actor.permissions.has(permission)) {
+    // An attempt to change the administration without the right is audited (reads are not).
+    if (permission.startsWith('admin.') && !['GET', 'HEAD', 'OPTIONS'].includes(req.method))
+      await recordRefusedChange(deps, req.actor, { method: req.method, route: req.routeOptions.url ?? req.url, permission });
+    throw forbidden(permission);
+  }
 }
 
 /**

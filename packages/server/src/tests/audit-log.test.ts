@@ -42,6 +42,21 @@ describe.each(DB_KINDS)('audit log (%s)', (kind) => {
     expectProblem(await call(t, agent, 'GET', '/api/v1/audit-log/export.csv'), 403, 'forbidden');
   });
 
+  it('records an attempt to change the administration without the right, not a refused read', async () => {
+    const before = await count();
+    expectProblem(await call(t, agent, 'GET', '/api/v1/invitations'), 403, 'forbidden');
+    expectProblem(await page('', agent), 403, 'forbidden');
+    expect(await count()).toBe(before);
+    expectProblem(await call(t, agent, 'PATCH', `/api/v1/users/${admin.id}`, { role: 'agent' }), 403, 'forbidden');
+    expect(await count()).toBe(before + 1);
+    expect(await latest('access.refused')).toMatchObject({
+      actorId: agent.id,
+      target: { type: 'route', id: 'PATCH /api/v1/users/:id' },
+      detail: { reason: 'forbidden', permission: 'admin.users' },
+    });
+    expect(await latest('access.refused')).toHaveProperty('ip');
+  });
+
   it('records sign-ins: success, failure with its reason and the address typed, and sign-out, with the client address', async () => {
     const wrong = await cookieCall(t, {}, 'POST', '/api/v1/auth/login', { email: agent.email, password: 'nope' }, '203.0.113.7');
     expect(wrong.statusCode).toBe(401);

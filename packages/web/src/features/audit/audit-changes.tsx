@@ -36,6 +36,7 @@ export function AuditChanges({ entry, names }: { entry: AuditEntry; names: Names
   return (
     <div className="audit-detail">
       {reason ? <p className="audit-reason">Reason: {reason}</p> : null}
+      {typeof detail.permission === 'string' ? <p className="muted small">Needs {detail.permission}</p> : null}
       {typeof detail.detail === 'string' ? <p className="muted small">{detail.detail}</p> : null}
       {typeof detail.method === 'string' && !reason ? <p className="muted small">With {methodWords(detail.method)}</p> : null}
       {typeof detail.removed === 'number' ? (

@@ -17,6 +17,7 @@ export const AUDIT_FAMILIES: { value: string; label: string }[] = [
   { value: 'macro.', label: 'Macros' },
   { value: 'sso_settings.', label: 'Single sign-on' },
   { value: 'organisation.', label: 'Organisation' },
+  { value: 'access.', label: 'Refused changes' },
   { value: 'audit_log.', label: 'Retention' },
 ];
 
@@ -52,6 +53,7 @@ const SENTENCES: Record<string, string> = {
   'sso_settings.refused': 'Single sign-on change refused',
   'organisation.updated': 'Changed organisation settings',
   'audit_log.pruned': 'Removed entries past retention',
+  'access.refused': 'Change refused (no permission)',
 };
 
 const VERBS: Record<string, string> = { created: 'Created', updated: 'Changed', deleted: 'Deleted' };
@@ -73,6 +75,7 @@ const REASONS: Record<string, string> = {
   too_many_codes: 'too many wrong codes',
   pending_expired: 'sign-in expired',
   password_sign_in_off: 'password sign-in is off',
+  forbidden: 'the role lacks the permission',
 };
 
 /** A failure's reason in words (the API's code when there is no word for it). */

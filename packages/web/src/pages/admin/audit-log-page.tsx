@@ -176,7 +176,8 @@ function Target({ entry, names, onTarget }: { entry: AuditEntry; names: Names; o
   const shown = label ?? (id ? (type === 'user' ? names.user(id) : type === 'team' ? names.team(id) : undefined) : undefined);
   if (!shown && !id) return null;
   const text = shown ?? id!;
-  if (!id) return <div className="muted small">{text}</div>;
+  // A refused request names its route, which is no thing to narrow the log to.
+  if (!id || type === 'route') return <div className="muted small mono">{text}</div>;
   return (
     <button type="button" className="link-btn small audit-target" onClick={() => onTarget(`${type}:${id}`)} title="Show only this">
       {text}
