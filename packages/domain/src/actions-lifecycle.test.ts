@@ -74,6 +74,8 @@ const EVENTS: Record<CaseAction, (c: CaseFacts) => LifecycleEvent[]> = {
   ],
   cancel: () => [{ kind: 'resolve', resolution: 'canceled' }],
   reopen: () => [{ kind: 'reopen' }],
+  spam: () => [{ kind: 'mark_spam' }],
+  not_spam: () => [{ kind: 'not_spam' }],
   follow: () => [],
   unfollow: () => [],
   open_chat: () => [],
@@ -95,7 +97,7 @@ const cells = ROLES.flatMap((role) =>
 
 describe('every action actionsFor offers, transition accepts', () => {
   it('covers 4 roles × 5 relations × every status that can occur × every type', () => {
-    expect(cells).toHaveLength(4 * (5 * 6 - 2) * CASE_TYPES.length);
+    expect(cells).toHaveLength(4 * (5 * 7 - 2) * CASE_TYPES.length);
   });
 
   it.each(cells)('$role, $relation, $status, $type', ({ role, c }) => {

@@ -14,42 +14,47 @@ type Table = Record<Relation, Partial<Record<Status, string>>>;
 // Admin and supervisor hold every case permission (claim still needs membership of the case's team).
 const MANAGER: Table = {
   owner: {
-    ready: 'assign unassign set_waiting resolve cancel follow open_chat message edit',
-    waiting: 'assign unassign wake resolve cancel follow open_chat message edit',
-    resolved: 'reopen follow message edit',
+    ready: 'assign unassign set_waiting resolve cancel spam follow open_chat message edit',
+    waiting: 'assign unassign wake resolve cancel spam follow open_chat message edit',
+    resolved: 'reopen spam follow message edit',
     closed: '',
-    canceled: 'reopen follow',
+    canceled: 'reopen spam follow',
+    spam: 'not_spam',
   },
   'team, unowned': {
-    new: 'claim assign set_waiting resolve cancel follow open_chat message edit',
-    ready: 'claim assign set_waiting resolve cancel follow open_chat message edit',
-    waiting: 'claim assign wake resolve cancel follow open_chat message edit',
-    resolved: 'reopen follow message edit',
+    new: 'claim assign set_waiting resolve cancel spam follow open_chat message edit',
+    ready: 'claim assign set_waiting resolve cancel spam follow open_chat message edit',
+    waiting: 'claim assign wake resolve cancel spam follow open_chat message edit',
+    resolved: 'reopen spam follow message edit',
     closed: '',
-    canceled: 'reopen follow',
+    canceled: 'reopen spam follow',
+    spam: 'not_spam',
   },
   'team, other owner': {
-    ready: 'assign unassign set_waiting resolve cancel follow open_chat message edit',
-    waiting: 'assign unassign wake resolve cancel follow open_chat message edit',
-    resolved: 'reopen follow message edit',
+    ready: 'assign unassign set_waiting resolve cancel spam follow open_chat message edit',
+    waiting: 'assign unassign wake resolve cancel spam follow open_chat message edit',
+    resolved: 'reopen spam follow message edit',
     closed: '',
-    canceled: 'reopen follow',
+    canceled: 'reopen spam follow',
+    spam: 'not_spam',
   },
   'follower only': {
-    new: 'assign set_waiting resolve cancel unfollow open_chat message edit',
-    ready: 'assign unassign set_waiting resolve cancel unfollow open_chat message edit',
-    waiting: 'assign unassign wake resolve cancel unfollow open_chat message edit',
-    resolved: 'reopen unfollow message edit',
+    new: 'assign set_waiting resolve cancel spam unfollow open_chat message edit',
+    ready: 'assign unassign set_waiting resolve cancel spam unfollow open_chat message edit',
+    waiting: 'assign unassign wake resolve cancel spam unfollow open_chat message edit',
+    resolved: 'reopen spam unfollow message edit',
     closed: 'unfollow',
-    canceled: 'reopen unfollow',
+    canceled: 'reopen spam unfollow',
+    spam: 'not_spam unfollow',
   },
   outsider: {
-    new: 'assign set_waiting resolve cancel follow open_chat message edit',
-    ready: 'assign unassign set_waiting resolve cancel follow open_chat message edit',
-    waiting: 'assign unassign wake resolve cancel follow open_chat message edit',
-    resolved: 'reopen follow message edit',
+    new: 'assign set_waiting resolve cancel spam follow open_chat message edit',
+    ready: 'assign unassign set_waiting resolve cancel spam follow open_chat message edit',
+    waiting: 'assign unassign wake resolve cancel spam follow open_chat message edit',
+    resolved: 'reopen spam follow message edit',
     closed: '',
-    canceled: 'reopen follow',
+    canceled: 'reopen spam follow',
+    spam: 'not_spam',
   },
 };
 
@@ -58,11 +63,12 @@ const EXPECTED: Record<BuiltInRoleId, Table> = {
   supervisor: MANAGER,
   agent: {
     owner: {
-      ready: 'unassign set_waiting resolve follow open_chat message edit',
-      waiting: 'unassign wake resolve follow open_chat message edit',
-      resolved: 'reopen follow message edit',
+      ready: 'unassign set_waiting resolve spam follow open_chat message edit',
+      waiting: 'unassign wake resolve spam follow open_chat message edit',
+      resolved: 'reopen spam follow message edit',
       closed: '',
-      canceled: 'reopen follow',
+      canceled: 'reopen spam follow',
+      spam: 'not_spam',
     },
     'team, unowned': {
       new: 'claim follow open_chat message edit',
@@ -71,6 +77,7 @@ const EXPECTED: Record<BuiltInRoleId, Table> = {
       resolved: 'follow message edit',
       closed: '',
       canceled: 'follow',
+      spam: '',
     },
     'team, other owner': {
       ready: 'follow open_chat message edit',
@@ -78,6 +85,7 @@ const EXPECTED: Record<BuiltInRoleId, Table> = {
       resolved: 'follow message edit',
       closed: '',
       canceled: 'follow',
+      spam: '',
     },
     'follower only': {
       new: 'unfollow',
@@ -86,13 +94,14 @@ const EXPECTED: Record<BuiltInRoleId, Table> = {
       resolved: 'unfollow',
       closed: 'unfollow',
       canceled: 'unfollow',
+      spam: 'unfollow',
     },
-    outsider: { new: '', ready: '', waiting: '', resolved: '', closed: '', canceled: '' },
+    outsider: { new: '', ready: '', waiting: '', resolved: '', closed: '', canceled: '', spam: '' },
   },
   viewer: {
-    owner: { ready: 'follow', waiting: 'follow', resolved: 'follow', closed: '', canceled: 'follow' },
-    'team, unowned': { new: 'follow', ready: 'follow', waiting: 'follow', resolved: 'follow', closed: '', canceled: 'follow' },
-    'team, other owner': { ready: 'follow', waiting: 'follow', resolved: 'follow', closed: '', canceled: 'follow' },
+    owner: { ready: 'follow', waiting: 'follow', resolved: 'follow', closed: '', canceled: 'follow', spam: '' },
+    'team, unowned': { new: 'follow', ready: 'follow', waiting: 'follow', resolved: 'follow', closed: '', canceled: 'follow', spam: '' },
+    'team, other owner': { ready: 'follow', waiting: 'follow', resolved: 'follow', closed: '', canceled: 'follow', spam: '' },
     'follower only': {
       new: 'unfollow',
       ready: 'unfollow',
@@ -100,8 +109,9 @@ const EXPECTED: Record<BuiltInRoleId, Table> = {
       resolved: 'unfollow',
       closed: 'unfollow',
       canceled: 'unfollow',
+      spam: 'unfollow',
     },
-    outsider: { new: '', ready: '', waiting: '', resolved: '', closed: '', canceled: '' },
+    outsider: { new: '', ready: '', waiting: '', resolved: '', closed: '', canceled: '', spam: '' },
   },
 };
 
@@ -139,7 +149,7 @@ const split = (s: string) => (s === '' ? [] : s.split(' ')) as CaseAction[];
 
 describe('actionsFor: role × relation × status', () => {
   it('covers 4 roles × 5 relations × every status that can occur', () => {
-    const perRole = 5 + 6 + 5 + 6 + 6; // owner and other-owner have no `new` cell
+    const perRole = 6 + 7 + 6 + 7 + 7; // owner and other-owner have no `new` cell
     expect(rows).toHaveLength(4 * perRole);
   });
 
@@ -157,7 +167,7 @@ describe('actionsFor: details', () => {
   it('an agent who owns a case on a team they left still handles it but cannot claim elsewhere', () => {
     const agent = { ...actorOf('agent'), teamIds: [] };
     const c = { type: 'phone' as const, status: 'ready' as const, teamId: 't-old', ownerId: ME, collaboratorIds: [] };
-    expect(actionsFor(agent, c)).toEqual(['unassign', 'set_waiting', 'resolve', 'follow', 'message', 'edit']);
+    expect(actionsFor(agent, c)).toEqual(['unassign', 'set_waiting', 'resolve', 'spam', 'follow', 'message', 'edit']);
   });
 
   it('an admin outside the case team cannot claim it but can assign it', () => {

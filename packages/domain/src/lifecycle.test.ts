@@ -42,6 +42,8 @@ const EVENT: Record<LifecycleEventKind, LifecycleEvent> = {
   customer_ended_chat: { kind: 'customer_ended_chat', agentReplied: true, rating: null },
   customer_rated: { kind: 'customer_rated', rating: { stars: 4, note: null } },
   auto_close: { kind: 'auto_close', autoCloseDays: 14, lastActivityAt: ago(15 * DAY) },
+  mark_spam: { kind: 'mark_spam' },
+  not_spam: { kind: 'not_spam' },
 };
 
 /** A resulting status, or a refusal code, or "the message starts a linked follow-up case". */
@@ -67,6 +69,8 @@ const CHAT: Record<Status, Record<LifecycleEventKind, readonly [Cell, Cell | nul
     customer_ended_chat: ['resolved', null],
     customer_rated: [NO, null],
     auto_close: [NO, null],
+    mark_spam: ['spam', null],
+    not_spam: [NO, null],
   },
   ready: {
     claim: ['ready', TAKEN],
@@ -80,6 +84,8 @@ const CHAT: Record<Status, Record<LifecycleEventKind, readonly [Cell, Cell | nul
     customer_ended_chat: ['resolved', 'resolved'],
     customer_rated: [NO, NO],
     auto_close: [NO, NO],
+    mark_spam: ['spam', 'spam'],
+    not_spam: [NO, NO],
   },
   waiting: {
     claim: ['waiting', TAKEN],
@@ -93,6 +99,8 @@ const CHAT: Record<Status, Record<LifecycleEventKind, readonly [Cell, Cell | nul
     customer_ended_chat: ['resolved', 'resolved'],
     customer_rated: [NO, NO],
     auto_close: [NO, NO],
+    mark_spam: ['spam', 'spam'],
+    not_spam: [NO, NO],
   },
   resolved: {
     claim: [NO, NO],
@@ -106,6 +114,8 @@ const CHAT: Record<Status, Record<LifecycleEventKind, readonly [Cell, Cell | nul
     customer_ended_chat: [NO, NO],
     customer_rated: ['closed', 'closed'],
     auto_close: ['closed', 'closed'],
+    mark_spam: ['spam', 'spam'],
+    not_spam: [NO, NO],
   },
   closed: {
     claim: [NO, NO],
@@ -119,6 +129,8 @@ const CHAT: Record<Status, Record<LifecycleEventKind, readonly [Cell, Cell | nul
     customer_ended_chat: [NO, NO],
     customer_rated: [NO, NO],
     auto_close: [NO, NO],
+    mark_spam: [NO, NO],
+    not_spam: [NO, NO],
   },
   canceled: {
     claim: [NO, NO],
@@ -132,6 +144,24 @@ const CHAT: Record<Status, Record<LifecycleEventKind, readonly [Cell, Cell | nul
     customer_ended_chat: [NO, NO],
     customer_rated: [NO, NO],
     auto_close: [NO, NO],
+    mark_spam: ['spam', 'spam'],
+    not_spam: [NO, NO],
+  },
+  // SPEC §13: spam is not open; more mail joins it; "not spam" opens it again as a reopen does.
+  spam: {
+    claim: [NO, NO],
+    assign: [NO, NO],
+    set_waiting: [NO, NO],
+    wake: [NO, NO],
+    timer_wake: [NO, NO],
+    resolve: [NO, NO],
+    reopen: [NO, NO],
+    customer_message: ['spam', 'spam'],
+    customer_ended_chat: [NO, NO],
+    customer_rated: [NO, NO],
+    auto_close: [NO, NO],
+    mark_spam: [NO, NO],
+    not_spam: ['new', 'ready'],
   },
 };
 
@@ -283,5 +313,45 @@ describe('assign', () => {
   it('assigning what is already there changes nothing and records nothing', () => {
     expect(assign(caseIn('ready', { ownerId: 'u1' }), 't1', 'u1')).toEqual({ ok: true, changes: {}, events: [] });
     expect(assign(caseIn('new'), 't1', null)).toEqual({ ok: true, changes: {}, events: [] });
+  });
+});
+
+describe('spam', () => {
+  it('marking an owned waiting case: spam, wake time dropped, owner kept, the time it became spam', () => {
+    const o = transition(caseIn('waiting', { ownerId: 'u1', wakeAt: later(DAY) }), { kind: 'mark_spam' }, NOW);
+    expect(o).toEqual({
+      ok: true,
+      changes: { status: 'spam', wakeAt: null, resolution: null, resolutionReason: null, resolvedAt: null, spamAt: NOW },
+      events: [{ type: 'case.status_changed', data: { from: 'waiting', to: 'spam', reason: 'spam' } }],
+    });
+  });
+
+  it('mail that arrives as spam records why', () => {
+    const o = transition(caseIn('new'), { kind: 'mark_spam', reason: 'dmarc_reject' }, NOW);
+    expect(o).toMatchObject({
+      ok: true,
+      events: [{ type: 'case.status_changed', data: { from: 'new', to: 'spam', reason: 'dmarc_reject' } }],
+    });
+  });
+
+  it('a resolved case marked as spam is no longer solved', () => {
+    const o = transition(caseIn('resolved', { ownerId: 'u1' }), { kind: 'mark_spam' }, NOW);
+    expect(o).toMatchObject({ ok: true, changes: { status: 'spam', resolution: null, resolvedAt: null } });
+  });
+
+  it.each([
+    { owner: null, to: 'new' },
+    { owner: 'u1', to: 'ready' },
+  ] as const)('not spam (owner $owner) → $to, the spam time cleared', ({ owner, to }) => {
+    const o = transition(caseIn('spam', { ownerId: owner }), { kind: 'not_spam' }, NOW);
+    expect(o).toEqual({
+      ok: true,
+      changes: { status: to, spamAt: null },
+      events: [{ type: 'case.status_changed', data: { from: 'spam', to, reason: 'not_spam' } }],
+    });
+  });
+
+  it('a customer message on a spam case changes nothing and records nothing', () => {
+    expect(transition(caseIn('spam'), { kind: 'customer_message' }, NOW)).toEqual({ ok: true, changes: {}, events: [] });
   });
 });

@@ -19,9 +19,19 @@ export type LifecycleEvent =
   /** `agentReplied`: whether any agent had answered the customer in the conversation before it ended. */
   | { kind: 'customer_ended_chat'; agentReplied: boolean; rating: { stars: number; note: string | null } | null }
   | { kind: 'customer_rated'; rating: { stars: number; note: string | null } }
-  | { kind: 'auto_close'; autoCloseDays: number; lastActivityAt: Date };
+  | { kind: 'auto_close'; autoCloseDays: number; lastActivityAt: Date }
+  /**
+   * An agent marks the case as spam (SPEC §13); or mail arrives as spam (`reason`: its sender is
+   * blocked, or it failed DMARC under a reject policy), recorded as the status change's reason.
+   */
+  | { kind: 'mark_spam'; reason?: SpamReason }
+  /** An agent says a spam case is not spam: it is open again. */
+  | { kind: 'not_spam' };
 
 export type LifecycleEventKind = LifecycleEvent['kind'];
+
+/** Why mail became spam without anyone marking it (SPEC §13). */
+export type SpamReason = 'blocked_sender' | 'dmarc_reject';
 export const LIFECYCLE_EVENT_KINDS = [
   'claim',
   'assign',
@@ -34,6 +44,8 @@ export const LIFECYCLE_EVENT_KINDS = [
   'customer_ended_chat',
   'customer_rated',
   'auto_close',
+  'mark_spam',
+  'not_spam',
 ] as const satisfies readonly LifecycleEventKind[];
 
 export type CaseChanges = Partial<{
@@ -45,6 +57,8 @@ export type CaseChanges = Partial<{
   resolvedAt: Date | null;
   wakeAt: Date | null;
   rating: { stars: number; note: string | null } | null;
+  /** When the case became spam (the retention counts from it); null when it no longer is. */
+  spamAt: Date | null;
 }>;
 
 /** A fact to append to the case history (and to publish after commit). */
@@ -192,6 +206,16 @@ const autoClose = (c: CaseFacts, e: { autoCloseDays: number; lastActivityAt: Dat
   return change(c, { status: 'closed' }, 'auto_closed');
 };
 
+/**
+ * Marks a case as spam: out of every queue and section, its wake timer and resolution dropped (spam
+ * is neither waiting nor solved); the owner stays, so "not spam" gives it back to them.
+ */
+const markSpam = (c: CaseFacts, e: { reason?: SpamReason }, now: Date): Outcome =>
+  change(c, { status: 'spam', wakeAt: null, resolution: null, resolutionReason: null, resolvedAt: null, spamAt: now }, e.reason ?? 'spam');
+
+/** Not spam after all: open again, as a reopened case is (ready if owned, else new to its team's queue). */
+const notSpam = (c: CaseFacts): Outcome => change(c, { status: reopenTo(c), spamAt: null }, 'not_spam');
+
 const followUp: Rule = () => ({ ok: true, followUp: true, changes: {}, events: [] });
 const unchanged: Rule = () => ({ ok: true, changes: {}, events: [] });
 const not =
@@ -211,7 +235,11 @@ const openRow = (status: 'new' | 'ready' | 'waiting'): Row => ({
   customer_ended_chat: endChat as Rule,
   customer_rated: not('The chat has not ended.'),
   auto_close: not('Only resolved cases close automatically.'),
+  mark_spam: markSpam as Rule,
+  not_spam: not('The case is not spam.'),
 });
+
+const spamDetail = 'A spam case cannot change; mark it as not spam first.';
 
 const closedDetail = 'A closed case cannot change.';
 
@@ -235,6 +263,8 @@ export const LIFECYCLE = {
     customer_ended_chat: not('The chat has already ended.'),
     customer_rated: rate as Rule,
     auto_close: autoClose as Rule,
+    mark_spam: markSpam as Rule,
+    not_spam: not('The case is not spam.'),
   },
   closed: {
     claim: not(closedDetail),
@@ -248,6 +278,8 @@ export const LIFECYCLE = {
     customer_ended_chat: not(closedDetail),
     customer_rated: not(closedDetail),
     auto_close: not(closedDetail),
+    mark_spam: not(closedDetail),
+    not_spam: not(closedDetail),
   },
   canceled: {
     claim: not('A canceled case cannot be claimed; reopen it first.'),
@@ -261,6 +293,24 @@ export const LIFECYCLE = {
     customer_ended_chat: not('The case is canceled.'),
     customer_rated: not('The case is canceled.'),
     auto_close: not('A canceled case does not auto-close.'),
+    mark_spam: markSpam as Rule,
+    not_spam: not('The case is not spam.'),
+  },
+  spam: {
+    claim: not(spamDetail),
+    assign: not(spamDetail),
+    set_waiting: not(spamDetail),
+    wake: not('A spam case is not waiting.'),
+    timer_wake: not('A spam case is not waiting.'),
+    resolve: not(spamDetail),
+    reopen: not(spamDetail),
+    // More mail in a spam conversation joins it and leaves it spam: nobody is asked to answer it.
+    customer_message: unchanged,
+    customer_ended_chat: not(spamDetail),
+    customer_rated: not(spamDetail),
+    auto_close: not('A spam case does not auto-close; it is deleted after the retention period.'),
+    mark_spam: not('The case is already spam.'),
+    not_spam: notSpam as Rule,
   },
 } as const satisfies Record<Status, Row>;
 

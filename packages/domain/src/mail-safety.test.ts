@@ -4,6 +4,7 @@ import {
   blockingDomains,
   bounceIsPermanent,
   classifyMail,
+  inboundSpamReason,
   mayAutoMail,
   normaliseBlockValue,
   opensCase,
@@ -100,8 +101,33 @@ describe('blocklist', () => {
   });
 });
 
+describe('inboundSpamReason', () => {
+  it.each([
+    ['an ordinary mail', false, { dmarc: 'pass', dmarcPolicy: 'reject' }, null],
+    ['no verdicts', false, null, null],
+    ['a blocked sender', true, { dmarc: 'pass', dmarcPolicy: 'none' }, 'blocked_sender'],
+    ['a blocked sender failing DMARC', true, { dmarc: 'fail', dmarcPolicy: 'reject' }, 'blocked_sender'],
+    ['DMARC fail, p=reject', false, { dmarc: 'fail', dmarcPolicy: 'reject' }, 'dmarc_reject'],
+    ['DMARC fail, p=REJECT', false, { dmarc: 'FAIL', dmarcPolicy: 'REJECT' }, 'dmarc_reject'],
+    ['DMARC fail, p=quarantine', false, { dmarc: 'fail', dmarcPolicy: 'quarantine' }, null],
+    ['DMARC fail, p=none', false, { dmarc: 'fail', dmarcPolicy: 'none' }, null],
+    ['DMARC fail, no policy', false, { dmarc: 'fail' }, null],
+    ['DMARC none, p=reject', false, { dmarc: 'none', dmarcPolicy: 'reject' }, null],
+    ['DMARC temperror, p=reject', false, { dmarc: 'temperror', dmarcPolicy: 'reject' }, null],
+  ] as const)('%s', (_name, blocked, auth, reason) => {
+    expect(inboundSpamReason({ blocked, auth })).toBe(reason);
+  });
+});
+
 describe('mayAutoMail', () => {
-  const ok = { address: 'ann@example.com', ownAddresses: ['help@acme.test'], blocked: false, bounced: false, lastInboundAutomatic: null };
+  const ok = {
+    address: 'ann@example.com',
+    ownAddresses: ['help@acme.test'],
+    blocked: false,
+    bounced: false,
+    lastInboundAutomatic: null,
+    caseIsSpam: false,
+  };
   it.each([
     ['a person', ok, null],
     ['no address', { ...ok, address: null }, 'no_address'],
@@ -112,6 +138,8 @@ describe('mayAutoMail', () => {
     ['after an auto-reply', { ...ok, lastInboundAutomatic: 'auto_replied' }, 'automatic_sender'],
     ['after bulk mail', { ...ok, lastInboundAutomatic: 'bulk' }, 'automatic_sender'],
     ['after a system notification', { ...ok, lastInboundAutomatic: 'auto_generated' }, 'automatic_sender'],
+    ['on a spam case', { ...ok, caseIsSpam: true }, 'spam'],
+    ['on a spam case, to a blocked sender', { ...ok, caseIsSpam: true, blocked: true }, 'spam'],
   ] as const)('%s', (_name, facts, reason) => {
     const r = mayAutoMail(facts);
     expect(r.ok ? null : r.reason).toBe(reason);

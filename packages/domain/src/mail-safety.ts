@@ -85,6 +85,21 @@ export function blockingDomains(address: string): string[] {
   return out;
 }
 
+/**
+ * Whether an inbound mail becomes a spam case directly (SPEC §13), and why: its sender is blocked
+ * (`blocked_sender`), or it failed DMARC and its domain asks receivers to reject such mail
+ * (`dmarc_reject`). Null: an ordinary mail. A mail is never dropped for it.
+ */
+export function inboundSpamReason(f: {
+  blocked: boolean;
+  auth: { dmarc?: string | null; dmarcPolicy?: string | null } | null;
+}): 'blocked_sender' | 'dmarc_reject' | null {
+  if (f.blocked) return 'blocked_sender';
+  const dmarc = (f.auth?.dmarc ?? '').trim().toLowerCase();
+  const policy = (f.auth?.dmarcPolicy ?? '').trim().toLowerCase();
+  return dmarc === 'fail' && policy === 'reject' ? 'dmarc_reject' : null;
+}
+
 /** The facts mayAutoMail weighs, read by the server. */
 export type AutoMailFacts = {
   address: string | null;
@@ -94,13 +109,15 @@ export type AutoMailFacts = {
   bounced: boolean;
   /** What kind of automatic mail the customer's last mail on the case was (null: a person's, or no case given). */
   lastInboundAutomatic: AutomaticKind | null;
+  /** Whether the case the mail is about is spam (SPEC §13: nothing automatic answers spam). */
+  caseIsSpam: boolean;
 };
 
-export type AutoMailRefusal = 'no_address' | 'own_address' | 'blocked' | 'bounced' | 'automatic_sender';
+export type AutoMailRefusal = 'no_address' | 'own_address' | 'spam' | 'blocked' | 'bounced' | 'automatic_sender';
 
 /**
- * May automatic mail (acknowledgement, survey, notification) go to this address? Never to an
- * address of our own (a loop), a blocked one, one that bounced, or in answer to mail that was
+ * May automatic mail (acknowledgement, survey, notification) go to this address? Never about a
+ * spam case, never to an address of our own (a loop), a blocked one, one that bounced, or in answer to mail that was
  * itself automatic (SPEC §13: auto-submitted, bulk, bounces). Replies an agent writes are not
  * automatic and are not asked about.
  */
@@ -108,6 +125,7 @@ export function mayAutoMail(f: AutoMailFacts): { ok: true } | { ok: false; reaso
   const a = f.address?.trim().toLowerCase() ?? '';
   if (!a.includes('@')) return { ok: false, reason: 'no_address' };
   if (f.ownAddresses.some((o) => o.toLowerCase() === a)) return { ok: false, reason: 'own_address' };
+  if (f.caseIsSpam) return { ok: false, reason: 'spam' };
   if (f.blocked) return { ok: false, reason: 'blocked' };
   if (f.bounced) return { ok: false, reason: 'bounced' };
   if (f.lastInboundAutomatic !== null) return { ok: false, reason: 'automatic_sender' };

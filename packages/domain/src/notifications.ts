@@ -134,6 +134,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
  * - `case.mentioned`: each user an internal note mentions;
  * - `case.woke`: the owner, when their waiting case woke (its time came, or someone woke it);
  * - `case.follow_activity`: the followers, on a status change (not a claim) or a new message.
+ * A customer's message on a spam case tells nobody.
  * Never the actor; one notification per user per change (the most specific reason).
  */
 export function planNotifications(change: CaseChange): PlannedNotification[] {
@@ -151,6 +152,8 @@ export function planNotifications(change: CaseChange): PlannedNotification[] {
     if (e.type === 'case.assigned') add(str(e.data.to), 'case.assigned');
     else if (e.type === 'case.created') add(str(e.data.ownerId), 'case.assigned');
     else if (e.type === 'case.message_created') {
+      // More mail in a spam conversation is nobody's news (SPEC §13).
+      if (c.status === 'spam' && e.data.direction === 'inbound') continue;
       if (e.data.direction === 'inbound') add(c.ownerId, 'case.customer_replied');
       if (e.data.internal === true && Array.isArray(e.data.mentionedUserIds)) {
         for (const id of e.data.mentionedUserIds) add(str(id), 'case.mentioned');

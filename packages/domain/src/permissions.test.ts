@@ -34,6 +34,8 @@ const MATRIX: Record<Permission, readonly [admin: 0 | 1, supervisor: 0 | 1, agen
   'case.resolve': [1, 1, 0, 0],
   'case.resolve.own': [0, 0, 1, 0],
   'case.cancel': [1, 1, 0, 0],
+  'case.spam': [1, 1, 0, 0],
+  'case.spam.own': [0, 0, 1, 0],
   'case.follow': [1, 1, 1, 1],
   'case.message': [1, 1, 0, 0],
   'case.message.team': [0, 0, 1, 0],
@@ -188,9 +190,9 @@ describe('canMessage (reply, note)', () => {
     { role: 'agent', relation: 'outsider', open: false },
     { role: 'viewer', relation: 'owner (case on my team)', open: false },
     { role: 'viewer', relation: 'team member, unowned', open: false },
-  ] as const)('$role, $relation: $open on new/ready/waiting/resolved, never on closed/canceled', ({ role, relation, open }) => {
+  ] as const)('$role, $relation: $open on new/ready/waiting/resolved, never on closed/canceled/spam', ({ role, relation, open }) => {
     for (const status of STATUSES) {
-      const want = open && status !== 'closed' && status !== 'canceled';
+      const want = open && status !== 'closed' && status !== 'canceled' && status !== 'spam';
       expect(canMessage(actorOf(role), { ...RELATIONS[relation], status })).toBe(want);
     }
   });
@@ -211,9 +213,9 @@ describe('canEdit (subject, description, priority, tags, fields, customer)', () 
     { role: 'viewer', relation: 'owner (case on my team)', open: false },
     { role: 'viewer', relation: 'team member, unowned', open: false },
     { role: 'viewer', relation: 'follower only', open: false },
-  ] as const)('$role, $relation: $open on new/ready/waiting/resolved, never on closed/canceled', ({ role, relation, open }) => {
+  ] as const)('$role, $relation: $open on new/ready/waiting/resolved, never on closed/canceled/spam', ({ role, relation, open }) => {
     for (const status of STATUSES) {
-      const want = open && status !== 'closed' && status !== 'canceled';
+      const want = open && status !== 'closed' && status !== 'canceled' && status !== 'spam';
       expect(canEdit(actorOf(role), { ...RELATIONS[relation], status })).toBe(want);
       expect(can(actorOf(role), 'edit', { ...RELATIONS[relation], status })).toBe(want && canView(actorOf(role), RELATIONS[relation]));
     }

@@ -1,4 +1,4 @@
-import type { Actor, CaseFacts } from './types.ts';
+import type { Actor, CaseFacts, Status } from './types.ts';
 import { isChatType, isOpen } from './types.ts';
 
 /** Every capability a role can grant. `.own` variants apply only to cases the user owns. */
@@ -15,6 +15,8 @@ export const PERMISSION_CATALOGUE = {
   'case.resolve': 'Resolve and reopen any case',
   'case.resolve.own': 'Resolve and reopen cases you own',
   'case.cancel': 'Cancel cases',
+  'case.spam': 'Mark any case as spam (optionally blocking its sender) and restore it',
+  'case.spam.own': 'Mark cases you own as spam (optionally blocking their sender) and restore them',
   'case.follow': 'Follow cases you can see',
   'case.message': 'Reply and add notes on any case you can see',
   'case.message.team': "Reply and add notes on your own and your teams' cases",
@@ -71,6 +73,7 @@ export const BUILT_IN_ROLES = {
       'case.unassign.own',
       'case.set_waiting.own',
       'case.resolve.own',
+      'case.spam.own',
       'case.follow',
       'case.message.team',
       'case.edit.team',
@@ -91,6 +94,8 @@ export const CASE_ACTIONS = [
   'resolve',
   'cancel',
   'reopen',
+  'spam',
+  'not_spam',
   'follow',
   'unfollow',
   'open_chat',
@@ -121,9 +126,9 @@ export const seenTeams = (user: Pick<Actor, 'permissions' | 'teamIds'>): readonl
 const has = (user: Pick<Actor, 'permissions'>, p: Permission) => user.permissions.has(p);
 const anyOrOwn = (user: Actor, c: Subject, any: Permission, own: Permission) => has(user, any) || (has(user, own) && c.ownerId === user.id);
 
-/** May the user write messages on the case (reply to the customer, internal note)? */
+/** May the user write messages on the case (reply to the customer, internal note)? Never on spam: nobody answers it. */
 export function canMessage(user: Actor, c: Subject): boolean {
-  if (c.status === 'closed' || c.status === 'canceled') return false;
+  if (c.status === 'closed' || c.status === 'canceled' || c.status === 'spam') return false;
   if (has(user, 'case.message')) return true;
   return has(user, 'case.message.team') && (c.ownerId === user.id || user.teamIds.includes(c.teamId));
 }
@@ -131,13 +136,16 @@ export function canMessage(user: Actor, c: Subject): boolean {
 /**
  * May the user edit the case (subject, description, priority, tags, custom fields, customer)?
  * Like writing on it: any visible case with `case.edit`, their own and their teams' cases with
- * `case.edit.team`; never a closed or canceled case (reopen a canceled one first).
+ * `case.edit.team`; never a closed, canceled or spam case (reopen a canceled one first, restore a spam one).
  */
 export function canEdit(user: Actor, c: Subject): boolean {
-  if (c.status === 'closed' || c.status === 'canceled') return false;
+  if (c.status === 'closed' || c.status === 'canceled' || c.status === 'spam') return false;
   if (has(user, 'case.edit')) return true;
   return has(user, 'case.edit.team') && (c.ownerId === user.id || user.teamIds.includes(c.teamId));
 }
+
+/** The statuses a case may be marked as spam from: open, resolved or canceled (a closed case cannot change). */
+const SPAM_FROM: readonly Status[] = ['new', 'ready', 'waiting', 'resolved', 'canceled'];
 
 const RULES = {
   claim: (u, c) => has(u, 'case.claim') && isOpen(c.status) && c.ownerId === null && u.teamIds.includes(c.teamId),
@@ -148,7 +156,9 @@ const RULES = {
   resolve: (u, c) => isOpen(c.status) && anyOrOwn(u, c, 'case.resolve', 'case.resolve.own'),
   cancel: (u, c) => isOpen(c.status) && has(u, 'case.cancel'),
   reopen: (u, c) => (c.status === 'resolved' || c.status === 'canceled') && anyOrOwn(u, c, 'case.resolve', 'case.resolve.own'),
-  follow: (u, c) => has(u, 'case.follow') && c.status !== 'closed' && !c.collaboratorIds.includes(u.id),
+  spam: (u, c) => SPAM_FROM.includes(c.status) && anyOrOwn(u, c, 'case.spam', 'case.spam.own'),
+  not_spam: (u, c) => c.status === 'spam' && anyOrOwn(u, c, 'case.spam', 'case.spam.own'),
+  follow: (u, c) => has(u, 'case.follow') && c.status !== 'closed' && c.status !== 'spam' && !c.collaboratorIds.includes(u.id),
   unfollow: (u, c) => c.collaboratorIds.includes(u.id),
   open_chat: (u, c) => isChatType(c.type) && isOpen(c.status) && canMessage(u, c),
   message: (u, c) => canMessage(u, c),

@@ -28,20 +28,20 @@ type Row = Record<Status, SectionKey | null>;
 /** SPEC §3.2, by hand: [chat case, non-chat case] per relation; resolved means resolved earlier today. */
 const EXPECTED: Record<Relation, { chat: Row; other: Row }> = {
   owner: {
-    chat: { new: null, ready: 'active_chats', waiting: 'waiting', resolved: 'solved_today', closed: null, canceled: null },
-    other: { new: null, ready: 'ready', waiting: 'waiting', resolved: 'solved_today', closed: null, canceled: null },
+    chat: { new: null, ready: 'active_chats', waiting: 'waiting', resolved: 'solved_today', closed: null, canceled: null, spam: null },
+    other: { new: null, ready: 'ready', waiting: 'waiting', resolved: 'solved_today', closed: null, canceled: null, spam: null },
   },
   'owner and follower': {
-    chat: { new: null, ready: 'active_chats', waiting: 'waiting', resolved: 'solved_today', closed: null, canceled: null },
-    other: { new: null, ready: 'ready', waiting: 'waiting', resolved: 'solved_today', closed: null, canceled: null },
+    chat: { new: null, ready: 'active_chats', waiting: 'waiting', resolved: 'solved_today', closed: null, canceled: null, spam: null },
+    other: { new: null, ready: 'ready', waiting: 'waiting', resolved: 'solved_today', closed: null, canceled: null, spam: null },
   },
   follower: {
-    chat: { new: 'following', ready: 'following', waiting: 'following', resolved: null, closed: null, canceled: null },
-    other: { new: 'following', ready: 'following', waiting: 'following', resolved: null, closed: null, canceled: null },
+    chat: { new: 'following', ready: 'following', waiting: 'following', resolved: null, closed: null, canceled: null, spam: null },
+    other: { new: 'following', ready: 'following', waiting: 'following', resolved: null, closed: null, canceled: null, spam: null },
   },
   other: {
-    chat: { new: null, ready: null, waiting: null, resolved: null, closed: null, canceled: null },
-    other: { new: null, ready: null, waiting: null, resolved: null, closed: null, canceled: null },
+    chat: { new: null, ready: null, waiting: null, resolved: null, closed: null, canceled: null, spam: null },
+    other: { new: null, ready: null, waiting: null, resolved: null, closed: null, canceled: null, spam: null },
   },
 };
 

@@ -2,7 +2,8 @@
 export const CASE_TYPES = ['web_connect', 'support_sdk', 'phone', 'email', 'sms', 'platform'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
-export const STATUSES = ['new', 'ready', 'waiting', 'resolved', 'closed', 'canceled'] as const;
+/** `spam` (SPEC §13): not open, never queued, listed only when asked for by name, deleted after the retention period. */
+export const STATUSES = ['new', 'ready', 'waiting', 'resolved', 'closed', 'canceled', 'spam'] as const;
 export type Status = (typeof STATUSES)[number];
 
 export const RESOLUTIONS = ['completed', 'unresolved', 'canceled'] as const;
@@ -49,6 +50,25 @@ export const OPEN_STATUSES = ['new', 'ready', 'waiting'] as const satisfies read
 /** "Open" statuses: the case still needs work. */
 export function isOpen(status: Status): boolean {
   return (OPEN_STATUSES as readonly Status[]).includes(status);
+}
+
+/**
+ * Statuses a list shows only when its status filter names them (SPEC §13: spam is never listed
+ * otherwise). The Cases list, its total, search and export apply it (db/sql-rules.ts `listedStatus`).
+ */
+export const UNLISTED_STATUSES = ['spam'] as const satisfies readonly Status[];
+
+/** Whether a case of this status is in a list whose filter names no status. */
+export function listedByDefault(status: Status): boolean {
+  return !(UNLISTED_STATUSES as readonly Status[]).includes(status);
+}
+
+/** A case kept as spam is deleted this many whole days (24 h each) after it became spam, by default (SPEC §13). */
+export const SPAM_RETENTION_DAYS_DEFAULT = 30;
+
+/** Whether a spam case is due for deletion: `days` whole 24-hour days after it became spam. */
+export function spamExpired(spamAt: Date, days: number, now: Date): boolean {
+  return spamAt.getTime() + days * 86_400_000 <= now.getTime();
 }
 
 export function isCaseType(v: unknown): v is CaseType {

@@ -6,6 +6,7 @@ import { CaseActionsProvider } from './features/case-actions/case-actions-provid
 import { AppShell } from './features/shell/app-shell';
 import { AdminLayout, AdminIndex } from './pages/admin/admin-layout';
 import { AuditLogPage } from './pages/admin/audit-log-page';
+import { BlocklistPage } from './pages/admin/blocklist-page';
 import { ChannelsPage } from './pages/admin/channels-page';
 import { FieldsPage } from './pages/admin/fields-page';
 import { OrganisationPage } from './pages/admin/organisation-page';
@@ -81,6 +82,7 @@ export function App() {
               <Route path="channels" element={<ChannelsPage />} />
               <Route path="webhooks" element={<WebhooksPage />} />
               <Route path="webhooks/:id" element={<WebhookDeliveriesPage />} />
+              <Route path="blocklist" element={<BlocklistPage />} />
               <Route path="tokens" element={<TokensPage />} />
               <Route path="organisation" element={<OrganisationPage />} />
               <Route path="sso" element={<SsoPage />} />

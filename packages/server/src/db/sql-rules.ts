@@ -9,6 +9,7 @@ import {
   QUEUED,
   SECTION_RULES,
   TYPE_RANK,
+  UNLISTED_STATUSES,
   seenTeams,
   seesEveryCase,
   type Actor,
@@ -43,6 +44,12 @@ export const queued = (alias: string): string => queuedOn(`${alias}.status`, `${
 
 /** An open status (the domain's OPEN_STATUSES / isOpen). */
 export const openStatus = (alias: string): string => `${alias}.status IN ${list(OPEN_STATUSES)}`;
+
+/** A status a list shows without being asked for it by name (the domain's listedByDefault: not spam). */
+export const listedStatus = (alias: string): string => `${alias}.status NOT IN ${list(UNLISTED_STATUSES)}`;
+
+/** The unlisted statuses (the domain's UNLISTED_STATUSES), for a query that lists cases by another table's rows. */
+export const unlistedStatuses = (): string => list(UNLISTED_STATUSES);
 
 /** A chat type (the domain's CHAT_TYPES / isChatType), or, with `chat` false, any other type. */
 const chatType = (alias: string, chat = true): string => `${alias}.type ${chat ? 'IN' : 'NOT IN'} ${list(CHAT_TYPES)}`;

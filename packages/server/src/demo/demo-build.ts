@@ -28,6 +28,7 @@ export type BuildContext = {
 class CaseRecorder {
   facts: CaseFacts;
   rating: { stars: number; note: string | null } | null = null;
+  spamAt: Date | null = null;
   lastActivity: Date;
   updated: Date;
   readonly out: Omit<BuiltCase, 'row'> = { messages: [], events: [], collaborators: [] };
@@ -73,6 +74,7 @@ class CaseRecorder {
     if (!o.ok) throw new Error(`demo story broke a lifecycle rule (${this.facts.type} ${this.facts.status} + ${e.kind}): ${o.detail}`);
     this.facts = { ...this.facts, ...o.changes } as CaseFacts;
     if (o.changes.rating !== undefined) this.rating = o.changes.rating;
+    if (o.changes.spamAt !== undefined) this.spamAt = o.changes.spamAt;
     for (const d of o.events) this.event(d.type, actor, d.data, at);
     this.lastActivity = at;
   }
@@ -178,6 +180,7 @@ export function buildCase(spec: CaseSpec, ctx: BuildContext): BuiltCase {
       updated_at: r.updated,
       resolved_at: f.resolvedAt,
       wake_at: f.wakeAt,
+      spam_at: r.spamAt,
       last_activity_at: r.lastActivity,
     },
   };

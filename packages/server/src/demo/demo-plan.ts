@@ -12,7 +12,9 @@ export type Ending =
   | { status: 'resolved'; resolution: 'completed' | 'unresolved' }
   /** A chat the customer ended with a star rating. */
   | { status: 'rated'; stars: number }
-  | { status: 'canceled'; claimedFirst: boolean };
+  | { status: 'canceled'; claimedFirst: boolean }
+  /** Marked as spam by the team's supervisor (SPEC §13). */
+  | { status: 'spam' };
 
 /** One case to build: who, what, when, and how it ends. Users are named by their demo key. */
 export type CaseSpec = {

@@ -122,6 +122,9 @@ export function scriptedSpecs(rng: Rng, t: DemoTime, customers: number): CaseSpe
       end: t.onDay(6, 0.9),
       ending: { status: 'resolved', resolution: 'unresolved' },
     },
+    // Spam the supervisors caught (listed under the Cases list's Spam filter, deleted after 30 days).
+    { team: 'care', type: 'email', created: t.today(0.15), end: t.today(0.25), owner: null, ending: { status: 'spam' } },
+    { team: 'billing', type: 'email', created: t.onDay(3, 0.5), end: t.onDay(3, 0.6), owner: null, ending: { status: 'spam' } },
   ];
   scripts.push(...queueScripts(rng, t, later));
   return scripts.map((s) => ({

@@ -75,7 +75,7 @@ function conversation(spec: CaseSpec, v: Voice, rng: Rng): Step[] {
   return steps;
 }
 
-/** How the story ends: set waiting, solved, ended by the customer (maybe rated), or canceled. */
+/** How the story ends: set waiting, solved, ended by the customer (maybe rated), canceled, or marked as spam. */
 function ending(spec: CaseSpec, v: Voice, rng: Rng): Step[] {
   const e = spec.ending;
   const life = (actor: string | null, event: LifecycleEvent): Step => ({ kind: 'lifecycle', actor, event: () => event });
@@ -102,6 +102,8 @@ function ending(spec: CaseSpec, v: Voice, rng: Rng): Step[] {
       const sup = supervisorOf(spec.team).key;
       return [v.note(sup, CANCEL_NOTES), life(sup, { kind: 'resolve', resolution: 'canceled' })];
     }
+    case 'spam':
+      return [life(supervisorOf(spec.team).key, { kind: 'mark_spam' })];
   }
 }
 

@@ -10,6 +10,7 @@ import { assignCase } from '../use-cases/assign-case.ts';
 import { reopenCase, resolveCase, setWaiting, wakeCase } from '../use-cases/status-actions.ts';
 import { setCollaborator } from '../use-cases/follow-case.ts';
 import { invalid } from '../errors.ts';
+import { markNotSpam, markSpam } from '../use-cases/mailbox/spam.ts';
 
 const Empty = Type.Object({}, { additionalProperties: false });
 const answers = { 200: CaseSchema, ...problems(400, 401, 403, 404, 409) };
@@ -150,6 +151,52 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const actor = actorOf(req);
       return caseJson((await reopenCase(deps, actor, pathId(req.params.id))).view, actor);
+    },
+  );
+
+  app.post(
+    '/api/v1/cases/:id/spam',
+    {
+      config: { permission: 'case:spam' },
+      schema: {
+        tags,
+        summary:
+          'Mark a case as spam (status spam: not open, never queued, listed only with status=spam, deleted after the retention period); block: also block the customer’s address (sender) or its domain',
+        params: IdParams,
+        body: Type.Object(
+          {
+            block: Type.Optional(
+              Type.Union([Type.Literal('sender'), Type.Literal('domain')], {
+                description: 'sender: the customer’s email address; domain: every address of its domain (and subdomains)',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: answers,
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      return caseJson((await markSpam(deps, actor, pathId(req.params.id), req.body.block ?? null)).view, actor);
+    },
+  );
+
+  app.post(
+    '/api/v1/cases/:id/not-spam',
+    {
+      config: { permission: 'case:not_spam' },
+      schema: {
+        tags,
+        summary: 'A spam case is not spam: open again (ready if it has an owner, else new in its team’s queue)',
+        params: IdParams,
+        body: Empty,
+        response: answers,
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      return caseJson((await markNotSpam(deps, actor, pathId(req.params.id))).view, actor);
     },
   );
 

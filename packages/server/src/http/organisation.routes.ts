@@ -20,6 +20,7 @@ const OrganisationSchema = Type.Object({
   managedTags: Nullable(Type.Array(Type.String(), { description: 'null: free tags; a list: only these tags can be added to cases' })),
   maxAttachmentBytes: Type.Integer({ description: 'Largest file agents may attach to a reply or note (bytes; default 25 MiB)' }),
   auditRetentionDays: Type.Integer({ description: 'Days audit log entries are kept (default 365)' }),
+  spamRetentionDays: Type.Integer({ description: 'Spam cases are deleted this many days after they became spam (default 30)' }),
   twoFactorRequired: Type.Union([Type.Literal('off'), Type.Literal('admins'), Type.Literal('everyone')], {
     description:
       'Who must sign in with a second factor: off, admins (roles that manage users, teams, roles, channels, tokens or fields) or everyone',
@@ -53,6 +54,9 @@ const PatchBody = Type.Object(
     maxAttachmentBytes: Type.Optional(
       Type.Integer({ minimum: 1024, maximum: MAX_ATTACHMENT_CAP, description: 'Largest attachable file in bytes (1 KiB to 100 MiB)' }),
     ),
+    spamRetentionDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3650, description: 'Days a spam case is kept before it is deleted with its messages and files' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -69,6 +73,7 @@ async function readOrganisation(db: Kysely<Database>) {
       'two_factor_required',
       'max_attachment_bytes',
       'audit_retention_days',
+      'spam_retention_days',
     ])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
@@ -80,6 +85,7 @@ async function readOrganisation(db: Kysely<Database>) {
     managedTags: o.managed_tags,
     maxAttachmentBytes: o.max_attachment_bytes,
     auditRetentionDays: o.audit_retention_days,
+    spamRetentionDays: o.spam_retention_days,
     twoFactorRequired: o.two_factor_required as TwoFactorPolicy,
   };
 }
@@ -104,7 +110,7 @@ export const organisationRoutes: RouteModule = (app, deps) => {
       schema: {
         tags,
         summary:
-          "Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags, two-factor policy, attachment size cap or audit log retention (admins)",
+          "Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags, two-factor policy, attachment size cap, audit log retention or spam retention (admins)",
         body: PatchBody,
         response: { 200: OrganisationSchema, ...problems(400, 401, 403) },
       },

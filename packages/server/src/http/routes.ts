@@ -38,6 +38,7 @@ import { macroRoutes } from './macros.routes.ts';
 import { emailConversationRoutes } from './email-conversations.routes.ts';
 import { surveyRoutes } from './survey.routes.ts';
 import { auditLogRoutes } from './audit-log.routes.ts';
+import { blocklistRoutes } from './blocklist.routes.ts';
 
 /** Every route module, registered in this order. */
 export const ROUTE_MODULES: RouteModule[] = [
@@ -67,6 +68,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   caseFieldRoutes,
   channelRoutes,
   webhookRoutes,
+  blocklistRoutes,
   providerWebhookRoutes,
   chatRoutes,
   widgetRoutes,

@@ -6,6 +6,7 @@ import { pruneAuditLog } from '../use-cases/audit/prune-audit-log.ts';
 import { applyLifecycle, lockCase } from '../use-cases/case-write.ts';
 import { inTransaction } from '../outbox/outbox.ts';
 import { compactOpenCounts, redundantOpenCounts } from '../db/repos/report-counts.ts';
+import { purgeExpiredSpam } from '../use-cases/mailbox/purge-spam.ts';
 
 const BATCH = 100; // one transaction each: on the embedded database it holds the only connection
 
@@ -71,11 +72,12 @@ function closeInactiveCases(deps: Deps): Promise<number> {
 /** Open-case delta rows beyond one per team and type that the timer tick lets pile up before folding them. */
 const OPEN_COUNTS_SLACK = 500;
 
-/** Runs every timer once (tests call this directly with a controlled clock). */
-export async function runTimersOnce(deps: Deps): Promise<{ woken: number; closed: number }> {
+/** Runs every timer once: wake, auto-close, and the deletion of spam past its retention (tests call this directly with a controlled clock). */
+export async function runTimersOnce(deps: Deps): Promise<{ woken: number; closed: number; spamDeleted: number }> {
   const woken = await wakeDueCases(deps);
   const closed = await closeInactiveCases(deps);
-  return { woken, closed };
+  const spamDeleted = await purgeExpiredSpam(deps);
+  return { woken, closed, spamDeleted };
 }
 
 /**
@@ -90,7 +92,7 @@ export function startTimers(deps: Deps): { stop(): Promise<void> } {
     running = (async () => {
       try {
         const r = await runTimersOnce(deps);
-        if (r.woken || r.closed) deps.log.info(r, 'timers fired');
+        if (r.woken || r.closed || r.spamDeleted) deps.log.info(r, 'timers fired');
         // Reports' open-case deltas, folded once a few hundred have piled up (db/repos/report-counts.ts).
         if ((await redundantOpenCounts(deps.db.kysely)) >= OPEN_COUNTS_SLACK) await compactOpenCounts(deps.db.kysely);
         const removed = await removeAbandonedUploads(deps);

@@ -17,6 +17,8 @@ export type SeedCase = {
   updatedAt?: Date;
   resolvedAt?: Date | null;
   wakeAt?: Date | null;
+  /** When a spam case became spam (default: its creation). */
+  spamAt?: Date | null;
   subject?: string;
   reference?: string;
   collaboratorIds?: string[];
@@ -65,6 +67,7 @@ export async function seedCase(db: Db, c: SeedCase): Promise<string> {
       updated_at: c.updatedAt ?? c.createdAt,
       resolved_at: c.resolvedAt ?? (resolved ? c.createdAt : null),
       wake_at: c.wakeAt ?? null,
+      spam_at: c.spamAt ?? (status === 'spam' ? c.createdAt : null),
       last_activity_at: c.updatedAt ?? c.createdAt,
     })
     .execute();

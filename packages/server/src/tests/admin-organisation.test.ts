@@ -30,6 +30,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       managedTags: null,
       maxAttachmentBytes: 25 * 1024 * 1024,
       auditRetentionDays: 365,
+      spamRetentionDays: 30,
       twoFactorRequired: 'off',
     });
   });
@@ -46,6 +47,8 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
     expectInvalid(await patch({ autoCloseDays: 2.5 }), 'autoCloseDays');
     expectInvalid(await patch({ autoCloseDays: '7' }), 'autoCloseDays');
     expectInvalid(await patch({ maxOpenPerUser: 0 }), 'maxOpenPerUser');
+    expectInvalid(await patch({ spamRetentionDays: 0 }), 'spamRetentionDays');
+    expectInvalid(await patch({ spamRetentionDays: 1.5 }), 'spamRetentionDays');
     expectInvalid(await patch({ name: '' }), 'name');
     expectInvalid(await patch({ currency: 'EUR' }), 'currency');
     expectInvalid(await patch({ auditRetentionDays: 29 }), 'auditRetentionDays');
@@ -59,6 +62,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       timeZone: 'america/new_york',
       autoCloseDays: 30,
       maxOpenPerUser: 5,
+      spamRetentionDays: 7,
     });
     expect(r.statusCode).toBe(200);
     expect(r.data).toEqual({
@@ -69,6 +73,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       managedTags: null,
       maxAttachmentBytes: 25 * 1024 * 1024,
       auditRetentionDays: 365,
+      spamRetentionDays: 7,
       twoFactorRequired: 'off',
     });
     expect((await call(t, agent, 'GET', '/api/v1/organisation')).data).toEqual(r.data);

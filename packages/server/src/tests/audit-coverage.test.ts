@@ -30,6 +30,8 @@ const EXCLUDED: Record<string, string> = {
   'POST /api/v1/cases/:id/messages/:messageId/retry': 'case work (case history)',
   'POST /api/v1/cases/:id/reopen': 'case work (case history)',
   'POST /api/v1/cases/:id/resolve': 'case work (case history)',
+  'POST /api/v1/cases/:id/spam': 'case work (case history); a sender it blocks is audited as a blocklist entry',
+  'POST /api/v1/cases/:id/not-spam': 'case work (case history)',
   'POST /api/v1/cases/:id/tags': 'case work (case history)',
   'POST /api/v1/cases/:id/unassign': 'case work (case history)',
   'POST /api/v1/cases/:id/wait': 'case work (case history)',
@@ -199,6 +201,13 @@ describe.each(DB_KINDS)('every change to the set-up is audited (%s)', (kind) => 
       api('PATCH', `/api/v1/channels/${(await channel()).id}`, { name: 'Renamed', settings: { authToken: 'rotated-sms-secret' } }),
     'DELETE /api/v1/channels/:id': async () => api('DELETE', `/api/v1/channels/${(await channel()).id}`),
     'POST /api/v1/webhooks': async () => api('POST', '/api/v1/webhooks', hook),
+    'POST /api/v1/blocklist': async () =>
+      api('POST', '/api/v1/blocklist', { entries: [{ kind: 'domain', value: `${uniq('b')}.example` }] }),
+    'DELETE /api/v1/blocklist': async () => {
+      const value = `${uniq('d')}.example`;
+      await call(t, admin, 'POST', '/api/v1/blocklist', { entries: [{ kind: 'domain', value }] });
+      return api('DELETE', '/api/v1/blocklist', { entries: [{ kind: 'domain', value }] });
+    },
     'PATCH /api/v1/webhooks/:id': async () =>
       api('PATCH', `/api/v1/webhooks/${(await made('/api/v1/webhooks', hook)).id}`, { active: false, secret: 'rotated-webhook-secret' }),
     'DELETE /api/v1/webhooks/:id': async () => api('DELETE', `/api/v1/webhooks/${(await made('/api/v1/webhooks', hook)).id}`),

@@ -41,7 +41,7 @@ describe.each(DB_KINDS)('claim, assign and unassign (%s)', (kind) => {
       const r = await call(t, o.agent, 'POST', `/api/v1/cases/${id}/claim`);
       expect(r.statusCode).toBe(200);
       expect(r.data).toMatchObject({ status: 'ready', ownerId: o.agent.id, ownerName: 'Alice Agent', updatedAt: NOW.toISOString() });
-      expect(r.data.actions).toEqual(['unassign', 'set_waiting', 'resolve', 'follow', 'open_chat', 'message', 'edit']);
+      expect(r.data.actions).toEqual(['unassign', 'set_waiting', 'resolve', 'spam', 'follow', 'open_chat', 'message', 'edit']);
       expect(await eventTypes(id)).toEqual(['case.claimed', 'case.status_changed']);
       const lost = await refused(o.agent2, 'POST', `/api/v1/cases/${id}/claim`, undefined, 409, 'already_claimed');
       expect(lost).toMatchObject({ ownerId: o.agent.id, ownerName: 'Alice Agent' });
@@ -99,7 +99,7 @@ describe.each(DB_KINDS)('claim, assign and unassign (%s)', (kind) => {
       const r = await call(t, o.supervisor, 'POST', `/api/v1/cases/${id}/assign`, { ownerId: o.agent.id });
       expect(r.statusCode).toBe(200);
       expect(r.data).toMatchObject({ status: 'ready', ownerId: o.agent.id, teamId: o.teamA });
-      expect(r.data.actions).toEqual(['assign', 'unassign', 'set_waiting', 'resolve', 'cancel', 'follow', 'message', 'edit']);
+      expect(r.data.actions).toEqual(['assign', 'unassign', 'set_waiting', 'resolve', 'cancel', 'spam', 'follow', 'message', 'edit']);
       const again = await call(t, o.supervisor, 'POST', `/api/v1/cases/${id}/assign`, { ownerId: o.agent2.id.toUpperCase() });
       expect(again.data).toMatchObject({ status: 'ready', ownerId: o.agent2.id, ownerName: 'Arthur Agent' });
       expect(await eventTypes(id)).toEqual(['case.assigned', 'case.status_changed', 'case.assigned']);

@@ -74,7 +74,7 @@ describe.each(DB_KINDS)('POST /api/v1/cases and GET /api/v1/cases/:id (%s)', (ki
     });
     expect(r.statusCode).toBe(201);
     expect(r.data).toMatchObject({ status: 'ready', ownerId: o.agent.id, ownerName: 'Alice Agent', type: 'phone' });
-    expect(r.data.actions).toEqual(['unassign', 'set_waiting', 'resolve', 'follow', 'message', 'edit']);
+    expect(r.data.actions).toEqual(['unassign', 'set_waiting', 'resolve', 'spam', 'follow', 'message', 'edit']);
     const s = await call(t, o.supervisor, 'POST', '/api/v1/cases', {
       subject: 'For Arthur',
       teamId: o.teamA,
@@ -82,7 +82,18 @@ describe.each(DB_KINDS)('POST /api/v1/cases and GET /api/v1/cases/:id (%s)', (ki
       ownerId: o.agent2.id,
     });
     expect(s.data).toMatchObject({ status: 'ready', ownerId: o.agent2.id });
-    expect(s.data.actions).toEqual(['assign', 'unassign', 'set_waiting', 'resolve', 'cancel', 'follow', 'open_chat', 'message', 'edit']);
+    expect(s.data.actions).toEqual([
+      'assign',
+      'unassign',
+      'set_waiting',
+      'resolve',
+      'cancel',
+      'spam',
+      'follow',
+      'open_chat',
+      'message',
+      'edit',
+    ]);
   });
 
   it('403 naming the action: viewers cannot create, agents cannot create elsewhere or for others', async () => {

@@ -40,7 +40,7 @@ describe.each(DB_KINDS)('wait, wake, resolve, cancel, reopen (%s)', (kind) => {
       const r = await act(o.agent, id, 'wait', { wakeAt: LATER });
       expect(r.statusCode).toBe(200);
       expect(r.data).toMatchObject({ status: 'waiting', wakeAt: LATER, ownerId: o.agent.id, updatedAt: NOW.toISOString() });
-      expect(r.data.actions).toEqual(['unassign', 'wake', 'resolve', 'follow', 'message', 'edit']);
+      expect(r.data.actions).toEqual(['unassign', 'wake', 'resolve', 'spam', 'follow', 'message', 'edit']);
       const again = await act(o.agent, id, 'wait', {});
       expect(again.data).toMatchObject({ status: 'ready', wakeAt: null });
       expect(await eventTypes(id)).toEqual(['case.status_changed', 'case.status_changed']);
@@ -96,7 +96,7 @@ describe.each(DB_KINDS)('wait, wake, resolve, cancel, reopen (%s)', (kind) => {
         const r = await act(o.agent, id, 'resolve', { resolution, note: `Done: ${resolution}` });
         expect(r.statusCode).toBe(200);
         expect(r.data).toMatchObject({ status: 'resolved', resolution, resolvedAt: NOW.toISOString(), wakeAt: null });
-        expect(r.data.actions).toEqual(['reopen', 'follow', 'message', 'edit']);
+        expect(r.data.actions).toEqual(['reopen', 'spam', 'follow', 'message', 'edit']);
         const msgs = (await call(t, o.agent, 'GET', `/api/v1/cases/${id}/messages`)).data.messages;
         expect(msgs).toMatchObject([{ body: `Done: ${resolution}`, internal: true, direction: 'note', authorId: o.agent.id }]);
         expect(await eventTypes(id)).toEqual(['case.message_created', 'case.status_changed']);
@@ -133,7 +133,7 @@ describe.each(DB_KINDS)('wait, wake, resolve, cancel, reopen (%s)', (kind) => {
         const id = await seed({ status, ownerId: status === 'new' ? null : o.agent.id });
         const r = await act(o.supervisor, id, 'cancel', { note: 'Duplicate' });
         expect(r.data).toMatchObject({ status: 'canceled', resolution: 'canceled', resolvedAt: NOW.toISOString() });
-        expect(r.data.actions).toEqual(['reopen', 'follow']);
+        expect(r.data.actions).toEqual(['reopen', 'spam', 'follow']);
         await refused(o.supervisor, id, 'cancel', {}, 409, 'transition_not_allowed');
       }
       await refused(o.supervisor, await seed({ status: 'resolved' }), 'cancel', {}, 409, 'transition_not_allowed');
@@ -156,7 +156,7 @@ describe.each(DB_KINDS)('wait, wake, resolve, cancel, reopen (%s)', (kind) => {
       const unowned = await seed({ status: 'canceled' });
       const r = await act(o.supervisor, unowned, 'reopen');
       expect(r.data).toMatchObject({ status: 'new', resolution: null, resolvedAt: null });
-      expect(r.data.actions).toEqual(['claim', 'assign', 'set_waiting', 'resolve', 'cancel', 'follow', 'message', 'edit']);
+      expect(r.data.actions).toEqual(['claim', 'assign', 'set_waiting', 'resolve', 'cancel', 'spam', 'follow', 'message', 'edit']);
     });
 
     it('409 for open and closed cases: a closed case refuses every change', async () => {

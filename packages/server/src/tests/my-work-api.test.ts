@@ -42,7 +42,7 @@ describe.each(DB_KINDS)('My Work endpoints (%s)', (kind) => {
     const ready = w.sections[1];
     expect(ready).toMatchObject({ key: 'ready', title: 'Ready To Solve', count: 30, collapsed: false });
     expect(ready.cases.map((c: { id: string }) => c.id)).toEqual(readyIds.slice(0, 25));
-    expect(ready.cases[0].actions).toEqual(['unassign', 'set_waiting', 'resolve', 'follow', 'message', 'edit']);
+    expect(ready.cases[0].actions).toEqual(['unassign', 'set_waiting', 'resolve', 'spam', 'follow', 'message', 'edit']);
     expect(typeof ready.nextCursor).toBe('string');
     for (const s of w.sections.filter((x: { key: string }) => x.key !== 'ready'))
       expect(s).toMatchObject({ count: 0, cases: [], nextCursor: null });

@@ -16,6 +16,7 @@ import type { RouteModule } from '../http/route-types.ts';
  * so nobody ships an endpoint without deciding who may call it.
  */
 const EXPECTED = `
+DELETE /api/v1/blocklist admin.channels
 DELETE /api/v1/canned-replies/:id authenticated
 DELETE /api/v1/macros/:id authenticated
 DELETE /api/v1/case-fields/:key admin.fields
@@ -32,6 +33,7 @@ DELETE /api/v1/users/:id/2fa admin.users
 DELETE /api/v1/views/:id authenticated
 DELETE /api/v1/webhooks/:id admin.channels
 GET /* public
+GET /api/v1/blocklist admin.channels
 GET /api/v1/canned-replies authenticated
 GET /api/v1/macros authenticated
 GET /api/v1/case-fields authenticated
@@ -110,6 +112,7 @@ POST /api/v1/auth/logout public
 POST /api/v1/auth/oidc/start public
 POST /api/v1/auth/password-reset public
 POST /api/v1/auth/password-reset/confirm public
+POST /api/v1/blocklist admin.channels
 POST /api/v1/canned-replies authenticated
 POST /api/v1/canned-replies/:id/render authenticated
 POST /api/v1/macros authenticated
@@ -131,8 +134,10 @@ POST /api/v1/cases/:id/collaborators case:assign
 POST /api/v1/cases/:id/follow case:follow
 POST /api/v1/cases/:id/messages case:message
 POST /api/v1/cases/:id/messages/:messageId/retry case:message
+POST /api/v1/cases/:id/not-spam case:not_spam
 POST /api/v1/cases/:id/reopen case:reopen
 POST /api/v1/cases/:id/resolve case:resolve
+POST /api/v1/cases/:id/spam case:spam
 POST /api/v1/cases/:id/tags case:edit
 POST /api/v1/cases/:id/unassign case:unassign
 POST /api/v1/cases/:id/viewing authenticated

@@ -6,6 +6,7 @@ import {
   SECTION_KEYS,
   STATUSES,
   canView,
+  listedByDefault,
   compareNewestFirst,
   isChatType,
   sectionOf,
@@ -59,7 +60,7 @@ describe.each(DB_KINDS)('My Work and the case list agree with sectionOf and canV
   it(`on ${SCENARIOS} generated organisations of ${CASES} cases`, async () => {
     const rand = prng(kind === 'pglite' ? 4242 : 9191);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
-    const seen = { sections: new Set<string>(), hidden: 0, visible: 0, abandonedToday: 0 };
+    const seen = { sections: new Set<string>(), hidden: 0, visible: 0, abandonedToday: 0, spam: 0 };
     const all: CaseFacts[] = [];
     for (let s = 0; s < SCENARIOS; s++) {
       const zone = pick(ZONES);
@@ -142,9 +143,20 @@ describe.each(DB_KINDS)('My Work and the case list agree with sectionOf and canV
         const visible = all.filter((x) => canView(p.actor, x));
         seen.visible += visible.length;
         seen.hidden += all.length - visible.length;
-        const want = [...visible].sort(compareNewestFirst).map((x) => x.id);
+        // Without a status filter, the list shows what listedByDefault allows (no spam); status=spam shows that alone.
+        const want = visible
+          .filter((x) => listedByDefault(x.status))
+          .sort(compareNewestFirst)
+          .map((x) => x.id);
         const list = await pages(t, p.user, '/api/v1/cases?sort=created', 9, 'cases');
         expect(list, `${label}: GET /cases`).toEqual({ ids: want, total: want.length });
+        const spam = visible
+          .filter((x) => !listedByDefault(x.status))
+          .sort(compareNewestFirst)
+          .map((x) => x.id);
+        seen.spam += spam.length;
+        const spamList = await pages(t, p.user, '/api/v1/cases?sort=created&status=spam', 9, 'cases');
+        expect(spamList, `${label}: GET /cases?status=spam`).toEqual({ ids: spam, total: spam.length });
         for (const team of teams) {
           const one = await pages(t, p.user, `/api/v1/cases?sort=created&teamId=${team}`, 50, 'cases');
           const inTeam = want.filter((id) => all.find((x) => x.id === id)!.teamId === team);
@@ -157,5 +169,6 @@ describe.each(DB_KINDS)('My Work and the case list agree with sectionOf and canV
     expect(seen.hidden).toBeGreaterThan(0);
     expect(seen.abandonedToday, 'abandoned chats resolved today').toBeGreaterThan(2);
     expect(seen.visible).toBeGreaterThan(0);
+    expect(seen.spam, 'spam cases listed when asked for').toBeGreaterThan(0);
   });
 });

@@ -306,14 +306,16 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
   it('organisation settings; problem codes with action and fields', async () => {
     const org = (await call(t, agent, 'GET', '/api/v1/organisation')).data;
     expect(keysOf(org).sort()).toEqual([
+      'auditRetentionDays',
       'autoCloseDays',
       'managedTags',
       'maxAttachmentBytes',
       'maxOpenPerUser',
       'name',
+      'spamRetentionDays',
       'timeZone',
       'twoFactorRequired',
-    ]); // §8, §10's managedTags, §13's attachment cap, §14's twoFactorRequired
+    ]); // §8, §10's managedTags, §13's attachment cap and spam retention, §14's twoFactorRequired and audit retention
     expect(expectProblem(await call(t, agent, 'PATCH', '/api/v1/organisation', { maxOpenPerUser: 1 }), 403, 'forbidden').action).toEqual(
       expect.any(String),
     );

@@ -50,6 +50,7 @@ async function saveChanges(trx: Kysely<Database>, c: CaseView, changes: CaseChan
   if (changes.teamId !== undefined) set.team_id = changes.teamId;
   if (changes.resolvedAt !== undefined) set.resolved_at = changes.resolvedAt;
   if (changes.wakeAt !== undefined) set.wake_at = changes.wakeAt;
+  if (changes.spamAt !== undefined) set.spam_at = changes.spamAt;
   if (changes.rating !== undefined) {
     set.rating_stars = changes.rating?.stars ?? null;
     set.rating_note = changes.rating?.note ?? null;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { initialStatus, opensCase, senderHeld, type AutomaticKind } from '@casework/domain';
+import { blockedBy, inboundSpamReason, initialStatus, opensCase, senderHeld, type AutomaticKind, type SpamReason } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
@@ -27,6 +27,7 @@ import { cleanDeep, cleanText } from '../channels/clean-text.ts';
 import type { BounceReport } from '../channels/email/mail-facts.ts';
 import type { MailAuth } from '../channels/email/mail-auth.ts';
 import { applyBounce } from './mailbox/apply-bounce.ts';
+import { blockEntriesFor } from '../db/repos/mail-safety.ts';
 
 /** One customer message as a channel received it; stored as-is before it is processed. */
 export type InboundPayload = {
@@ -220,7 +221,14 @@ async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, no
   let createdCase = false;
   let followUpOf: string | null = null;
   const automatic = p.automatic ?? null;
-  if (p.kind === 'note') {
+  const spam = p.kind === 'message' && ch.type === 'email' ? await spamReason(trx, p) : null;
+  if (spam && opensCase(automatic) && target?.status !== 'spam') {
+    // Mail from a blocked sender, or failing DMARC under p=reject, is kept as a spam case of its own
+    // (never joined to a real conversation, never queued, never answered).
+    target = await openCase(trx, ch, p, null, now);
+    target = (await writeLifecycle(trx, target, { kind: 'mark_spam', reason: spam }, { actor: null, now })).view;
+    createdCase = true;
+  } else if (p.kind === 'note') {
     if (!target) return { caseId: null, messageId: null, createdCase: false, followUpOf: null };
   } else if (!target && !opensCase(automatic)) {
     // An out-of-office to no case of ours: kept in the inbound log, no case, nobody answers it.
@@ -294,6 +302,13 @@ async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, no
       .execute();
   }
   return { caseId: target.id, messageId: message.id, createdCase, followUpOf };
+}
+
+/** Whether a mail becomes spam directly (the domain's inboundSpamReason): a blocked sender, or DMARC failed under p=reject. */
+async function spamReason(trx: Kysely<Database>, p: InboundPayload): Promise<SpamReason | null> {
+  const sender = p.sender ?? p.customer.email ?? null;
+  const blocked = sender ? blockedBy(sender, await blockEntriesFor(trx, sender)) !== null : false;
+  return inboundSpamReason({ blocked, auth: p.auth ?? null });
 }
 
 /** A new case on the channel's team, unowned (status new: it lands in the team's Next Unassigned). */

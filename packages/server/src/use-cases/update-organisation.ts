@@ -12,6 +12,7 @@ export type OrganisationPatch = {
   twoFactorRequired?: TwoFactorPolicy;
   maxAttachmentBytes?: number;
   auditRetentionDays?: number;
+  spamRetentionDays?: number;
 };
 
 const COLUMNS = {
@@ -23,6 +24,7 @@ const COLUMNS = {
   twoFactorRequired: 'two_factor_required',
   maxAttachmentBytes: 'max_attachment_bytes',
   auditRetentionDays: 'audit_retention_days',
+  spamRetentionDays: 'spam_retention_days',
 } as const;
 
 /** The settings as the audit log compares them (API names). */
@@ -31,7 +33,7 @@ const audited = (row: Record<string, unknown>) => Object.fromEntries(Object.entr
 /**
  * An administrator changes the organisation's name, default time zone, auto-close delay, open-case
  * limit, managed tags (each tag read as a case's: trimmed, lower-case, 1–50 characters; kept sorted),
- * two-factor policy, attachment cap or audit retention; the audit log records what changed.
+ * two-factor policy, attachment cap, audit or spam retention; the audit log records what changed.
  */
 export async function updateOrganisation(deps: Deps, actor: AuditActor, patch: OrganisationPatch): Promise<void> {
   const zone = patch.timeZone === undefined ? undefined : canonicalTimeZone(patch.timeZone);
@@ -58,6 +60,7 @@ export async function updateOrganisation(deps: Deps, actor: AuditActor, patch: O
         ...(patch.twoFactorRequired !== undefined ? { two_factor_required: patch.twoFactorRequired } : {}),
         ...(patch.maxAttachmentBytes !== undefined ? { max_attachment_bytes: patch.maxAttachmentBytes } : {}),
         ...(patch.auditRetentionDays !== undefined ? { audit_retention_days: patch.auditRetentionDays } : {}),
+        ...(patch.spamRetentionDays !== undefined ? { spam_retention_days: patch.spamRetentionDays } : {}),
       })
       .where('id', '=', 1)
       .returningAll()

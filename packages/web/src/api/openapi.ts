@@ -1087,7 +1087,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                                     /** @enum {string} */
-                                    status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                    status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                                     resolution: ("completed" | "unresolved" | "canceled") | null;
                                     resolutionReason: "abandoned" | null;
                                     teamId: string;
@@ -1117,7 +1117,7 @@ export interface paths {
                                     priority: "low" | "normal" | "high" | "urgent";
                                     /** @description Lower-case, sorted */
                                     tags: string[];
-                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                     /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
@@ -1155,7 +1155,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                                     /** @enum {string} */
-                                    status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                    status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                                     resolution: ("completed" | "unresolved" | "canceled") | null;
                                     resolutionReason: "abandoned" | null;
                                     teamId: string;
@@ -1185,7 +1185,7 @@ export interface paths {
                                     priority: "low" | "normal" | "high" | "urgent";
                                     /** @description Lower-case, sorted */
                                     tags: string[];
-                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                     /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
@@ -1327,7 +1327,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                                 /** @enum {string} */
-                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                                 resolution: ("completed" | "unresolved" | "canceled") | null;
                                 resolutionReason: "abandoned" | null;
                                 teamId: string;
@@ -1357,7 +1357,7 @@ export interface paths {
                                 priority: "low" | "normal" | "high" | "urgent";
                                 /** @description Lower-case, sorted */
                                 tags: string[];
-                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                 /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
@@ -1512,7 +1512,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -1542,7 +1542,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -1993,7 +1993,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                                 /** @enum {string} */
-                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                                 resolution: ("completed" | "unresolved" | "canceled") | null;
                                 resolutionReason: "abandoned" | null;
                                 teamId: string;
@@ -2023,7 +2023,7 @@ export interface paths {
                                 priority: "low" | "normal" | "high" | "urgent";
                                 /** @description Lower-case, sorted */
                                 tags: string[];
-                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                 /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
@@ -2191,7 +2191,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -2221,7 +2221,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -2385,7 +2385,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -2415,7 +2415,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -2574,7 +2574,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -2604,7 +2604,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -2928,7 +2928,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -2958,7 +2958,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -3128,7 +3128,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -3158,7 +3158,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -3369,7 +3369,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -3399,7 +3399,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -3603,7 +3603,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -3633,7 +3633,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -3839,7 +3839,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -3869,7 +3869,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -4073,7 +4073,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -4103,7 +4103,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -4310,7 +4310,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -4340,7 +4340,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -4546,7 +4546,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -4576,7 +4576,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -4780,7 +4780,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -4810,7 +4810,478 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/spam": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a case as spam (status spam: not open, never queued, listed only with status=spam, deleted after the retention period); block: also block the customer’s address (sender) or its domain */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description sender: the customer’s email address; domain: every address of its domain (and subdomains) */
+                        block?: "sender" | "domain";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            reference: string;
+                            subject: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
+                            /** @enum {string} */
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
+                            resolution: ("completed" | "unresolved" | "canceled") | null;
+                            resolutionReason: "abandoned" | null;
+                            teamId: string;
+                            teamName: string;
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            collaboratorIds: string[];
+                            customer: {
+                                id: string;
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            followUpOf: string | null;
+                            rating: {
+                                stars: number;
+                                note: string | null;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            resolvedAt: string | null;
+                            wakeAt: string | null;
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
+                            fields?: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            satisfaction?: {
+                                stars: number;
+                                comment?: string;
+                                at: string;
+                            } | null;
+                            lastMessage?: {
+                                /** @description The first non-blank line of the last public message (notes do not count), cut short */
+                                preview: string;
+                                /** @description The customer wrote last (the "customer replied" mark) */
+                                fromCustomer: boolean;
+                                authorName: string | null;
+                                at: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/not-spam": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A spam case is not spam: open again (ready if it has an owner, else new in its team’s queue) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            reference: string;
+                            subject: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
+                            /** @enum {string} */
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
+                            resolution: ("completed" | "unresolved" | "canceled") | null;
+                            resolutionReason: "abandoned" | null;
+                            teamId: string;
+                            teamName: string;
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            collaboratorIds: string[];
+                            customer: {
+                                id: string;
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            followUpOf: string | null;
+                            rating: {
+                                stars: number;
+                                note: string | null;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            resolvedAt: string | null;
+                            wakeAt: string | null;
+                            /**
+                             * @description low, normal (the default), high or urgent
+                             * @enum {string}
+                             */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description Lower-case, sorted */
+                            tags: string[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -5014,7 +5485,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -5044,7 +5515,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -5229,7 +5700,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -5259,7 +5730,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -5468,7 +5939,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -5498,7 +5969,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -5700,7 +6171,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -5730,7 +6201,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -5939,7 +6410,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -5969,7 +6440,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -7013,7 +7484,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                                     /** @enum {string} */
-                                    status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                    status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                                     resolution: ("completed" | "unresolved" | "canceled") | null;
                                     resolutionReason: "abandoned" | null;
                                     teamId: string;
@@ -7043,7 +7514,7 @@ export interface paths {
                                     priority: "low" | "normal" | "high" | "urgent";
                                     /** @description Lower-case, sorted */
                                     tags: string[];
-                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                                    actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                     /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                     fields?: {
                                         [key: string]: string | number | boolean | string[];
@@ -13475,6 +13946,8 @@ export interface paths {
                             maxAttachmentBytes: number;
                             /** @description Days audit log entries are kept (default 365) */
                             auditRetentionDays: number;
+                            /** @description Spam cases are deleted this many days after they became spam (default 30) */
+                            spamRetentionDays: number;
                             /** @description Who must sign in with a second factor: off, admins (roles that manage users, teams, roles, channels, tokens or fields) or everyone */
                             twoFactorRequired: "off" | "admins" | "everyone";
                         };
@@ -13555,7 +14028,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags, two-factor policy, attachment size cap or audit log retention (admins) */
+        /** Change the organisation's name, default time zone, auto-close delay, open-case limit, managed tags, two-factor policy, attachment size cap, audit log retention or spam retention (admins) */
         patch: {
             parameters: {
                 query?: never;
@@ -13578,6 +14051,8 @@ export interface paths {
                         auditRetentionDays?: number;
                         /** @description Largest attachable file in bytes (1 KiB to 100 MiB) */
                         maxAttachmentBytes?: number;
+                        /** @description Days a spam case is kept before it is deleted with its messages and files */
+                        spamRetentionDays?: number;
                     };
                 };
             };
@@ -13598,6 +14073,8 @@ export interface paths {
                             maxAttachmentBytes: number;
                             /** @description Days audit log entries are kept (default 365) */
                             auditRetentionDays: number;
+                            /** @description Spam cases are deleted this many days after they became spam (default 30) */
+                            spamRetentionDays: number;
                             /** @description Who must sign in with a second factor: off, admins (roles that manage users, teams, roles, channels, tokens or fields) or everyone */
                             twoFactorRequired: "off" | "admins" | "everyone";
                         };
@@ -13739,7 +14216,7 @@ export interface paths {
                              */
                             teamId: string;
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             ownerId?: string | null;
                             /** Format: date-time */
                             createdAt: string;
@@ -14536,7 +15013,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -14566,7 +15043,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];
@@ -16731,6 +17208,400 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/blocklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The blocked senders and domains, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                value: string;
+                                /** @description email: one sender address; domain: every address of the domain and its subdomains */
+                                kind: "email" | "domain";
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request (problem+json, with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Block senders or domains (all or nothing; entries already listed stay); answers the whole list */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        entries: {
+                            /** @description email: one sender address; domain: every address of the domain and its subdomains */
+                            kind: "email" | "domain";
+                            /** @description An address (ann@example.com) or a domain (example.com) */
+                            value: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                value: string;
+                                /** @description email: one sender address; domain: every address of the domain and its subdomains */
+                                kind: "email" | "domain";
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Unblock senders or domains (entries not listed are ignored); answers the whole list */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        entries: {
+                            /** @description email: one sender address; domain: every address of the domain and its subdomains */
+                            kind: "email" | "domain";
+                            /** @description An address (ann@example.com) or a domain (example.com) */
+                            value: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                value: string;
+                                /** @description email: one sender address; domain: every address of the domain and its subdomains */
+                                kind: "email" | "domain";
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unsupported content type (send JSON) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests (see Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -18948,7 +19819,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                                 /** @enum {string} */
-                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                                 resolution: ("completed" | "unresolved" | "canceled") | null;
                                 resolutionReason: "abandoned" | null;
                                 teamId: string;
@@ -18978,7 +19849,7 @@ export interface paths {
                                 priority: "low" | "normal" | "high" | "urgent";
                                 /** @description Lower-case, sorted */
                                 tags: string[];
-                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                 /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
@@ -19145,7 +20016,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                                 /** @enum {string} */
-                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                                 resolution: ("completed" | "unresolved" | "canceled") | null;
                                 resolutionReason: "abandoned" | null;
                                 teamId: string;
@@ -19175,7 +20046,7 @@ export interface paths {
                                 priority: "low" | "normal" | "high" | "urgent";
                                 /** @description Lower-case, sorted */
                                 tags: string[];
-                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                 /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
@@ -19401,7 +20272,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                                 /** @enum {string} */
-                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                                status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                                 resolution: ("completed" | "unresolved" | "canceled") | null;
                                 resolutionReason: "abandoned" | null;
                                 teamId: string;
@@ -19431,7 +20302,7 @@ export interface paths {
                                 priority: "low" | "normal" | "high" | "urgent";
                                 /** @description Lower-case, sorted */
                                 tags: string[];
-                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                                actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                                 /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                                 fields?: {
                                     [key: string]: string | number | boolean | string[];
@@ -22138,7 +23009,7 @@ export interface paths {
                             /** @enum {string} */
                             type: "web_connect" | "support_sdk" | "phone" | "email" | "sms" | "platform";
                             /** @enum {string} */
-                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled";
+                            status: "new" | "ready" | "waiting" | "resolved" | "closed" | "canceled" | "spam";
                             resolution: ("completed" | "unresolved" | "canceled") | null;
                             resolutionReason: "abandoned" | null;
                             teamId: string;
@@ -22168,7 +23039,7 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             /** @description Lower-case, sorted */
                             tags: string[];
-                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
+                            actions: ("claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "spam" | "not_spam" | "follow" | "unfollow" | "open_chat" | "message" | "edit")[];
                             /** @description Custom field values by key (unset fields are absent). Left out by My Work and claim-next, which read no fields. */
                             fields?: {
                                 [key: string]: string | number | boolean | string[];

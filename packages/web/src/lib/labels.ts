@@ -17,6 +17,7 @@ export const STATUS_LABELS: Record<Status, string> = {
   resolved: 'Resolved',
   closed: 'Closed',
   canceled: 'Canceled',
+  spam: 'Spam',
 };
 
 /** Menu labels; an ellipsis means the action opens a dialog for more input. */
@@ -29,6 +30,8 @@ export const ACTION_LABELS: Record<CaseAction, string> = {
   resolve: 'Resolve…',
   cancel: 'Cancel case',
   reopen: 'Reopen',
+  spam: 'Mark as spam…',
+  not_spam: 'Not spam',
   follow: 'Follow',
   unfollow: 'Unfollow',
   open_chat: 'Open chat',
@@ -46,9 +49,11 @@ const ACTION_ORDER: CaseAction[] = [
   'wake',
   'resolve',
   'reopen',
+  'not_spam',
   'follow',
   'unfollow',
   'cancel',
+  'spam',
 ];
 
 const SECTION_EMPTY: Record<SectionKey, string> = {

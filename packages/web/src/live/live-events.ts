@@ -28,6 +28,8 @@ const CASE_EVENTS = [
   'case.survey_sent',
   'case.survey_failed',
   'case.satisfaction_rated',
+  'case.sender_blocked',
+  'case.deleted',
 ] as const;
 
 /** Events that say nothing about the case's content (presence): no list refetch, no collision. */

@@ -122,7 +122,7 @@ export function CasePage() {
             <Button
               key={action}
               size="sm"
-              variant={action === 'claim' ? 'primary' : action === 'cancel' ? 'danger' : 'secondary'}
+              variant={action === 'claim' || action === 'not_spam' ? 'primary' : action === 'cancel' ? 'danger' : 'secondary'}
               onClick={() => perform(caseItem, action)}
             >
               {ACTION_LABELS[action]}
@@ -135,6 +135,14 @@ export function CasePage() {
           ) : null}
         </fieldset>
       </header>
+      {caseItem.status === 'spam' ? (
+        <div className="banner banner-spam" role="status">
+          <span>
+            <strong>Marked as spam.</strong> It is hidden from lists, queues and My Work, nobody is asked to answer it, and it is deleted
+            after the organisation’s spam retention period{caseItem.actions.includes('not_spam') ? ' unless you choose “Not spam”' : ''}.
+          </span>
+        </div>
+      ) : null}
       {collision.changed ? (
         <div className="banner banner-warning" role="status">
           <span>

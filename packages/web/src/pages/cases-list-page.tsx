@@ -82,7 +82,11 @@ export function CasesListPage() {
   return (
     <div className="page page-cases">
       <div className="cases-layout">
-        <ViewsNav activeId={view?.id ?? null} allActive={!viewId && !hasFilters(params)} />
+        <ViewsNav
+          activeId={view?.id ?? null}
+          allActive={!viewId && !hasFilters(params)}
+          spamActive={!viewId && params.get('status') === 'spam' && [...params.keys()].every((key) => key === 'status')}
+        />
         <div className="cases-main">
           <div className="page-header">
             <h1>

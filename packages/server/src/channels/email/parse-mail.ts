@@ -100,3 +100,21 @@ export async function parseMail(
     },
   };
 }
+
+/** A mail that cannot be parsed, kept as a message with the raw mail attached (never refused, never retried). */
+export function unreadableMail(raw: Buffer, maxAttachmentBytes: number): Awaited<ReturnType<typeof parseMail>> {
+  const id = `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@casework.unreadable>`;
+  const payload: InboundPayload = {
+    kind: 'message',
+    customer: { name: null, email: null },
+    replyTo: null,
+    subject: '(unreadable mail)',
+    body: 'This mail could not be read; the original is attached.',
+    lookup: [],
+    register: [{ kind: 'message_id', id }],
+    externalId: id,
+    refs: [],
+    attachments: capAttachments([{ filename: 'message.eml', contentType: 'message/rfc822', content: raw }], maxAttachmentBytes),
+  };
+  return { providerId: id, payload, from: null };
+}

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import type { ChannelOptions } from '../config.ts';
 import { findEmailChannel } from '../../db/repos/channels.ts';
 import { receiveCustomerMessage } from '../../use-cases/receive-customer-message.ts';
-import { parseMail } from './parse-mail.ts';
+import { parseMail, unreadableMail } from './parse-mail.ts';
 import { authenticateMail } from './mail-auth.ts';
 
 export type SmtpListener = { port: number; close(): Promise<void> };
@@ -57,8 +57,21 @@ async function receiveMail(deps: Deps, opts: ChannelOptions, stream: SMTPServerD
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   if (stream.sizeExceeded) throw smtpError(552, 'Message too large');
   const raw = Buffer.concat(chunks);
-  const { providerId, payload, from } = await parseMail(raw, opts.maxAttachmentBytes);
   const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+  // A mail that cannot be parsed (or is empty) is kept with what could be read: never refused
+  // with a temporary failure the sender would retry forever. Without a From, the envelope's sender stands in.
+  const parsed = await parseMail(raw, opts.maxAttachmentBytes).catch((err: unknown) => {
+    deps.log.warn({ err }, 'inbound mail could not be parsed; kept as an attachment');
+    return unreadableMail(raw, opts.maxAttachmentBytes);
+  });
+  const { providerId, payload } = parsed;
+  let { from } = parsed;
+  if (!from && mailFrom?.includes('@')) {
+    from = mailFrom;
+    payload.customer = { ...payload.customer, email: mailFrom };
+    payload.replyTo ??= mailFrom;
+    payload.sender ??= mailFrom.toLowerCase();
+  }
   payload.auth = await authenticateMail(raw, { ip: session.remoteAddress, helo: session.hostNameAppearsAs, mailFrom }, opts.dnsResolver);
   for (const rcpt of session.envelope.rcptTo) {
     const ch = await findEmailChannel(deps.db.kysely, rcpt.address);

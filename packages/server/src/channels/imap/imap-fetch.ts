@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import type { Deps } from '../../deps.ts';
 import type { ChannelOptions } from '../config.ts';
 import { channelSecrets, findChannel, type ChannelRecord } from '../../db/repos/channels.ts';
 import { advanceFetchMark, recordFetchSuccess, resetFetchMark, type FetchState } from '../../db/repos/mail-fetch.ts';
-import { receiveCustomerMessage, type InboundPayload } from '../../use-cases/receive-customer-message.ts';
-import { capAttachments } from '../attachments.ts';
-import { parseMail } from '../email/parse-mail.ts';
+import { receiveCustomerMessage } from '../../use-cases/receive-customer-message.ts';
+import { parseMail, unreadableMail } from '../email/parse-mail.ts';
 import { authenticateMail } from '../email/mail-auth.ts';
 import { mailServerOf } from '../email/mail-server-settings.ts';
 import { openImap } from './imap-connect.ts';
@@ -246,21 +244,4 @@ async function parseOrKeep(
     deps.log.warn({ err, channelId: ch.id }, 'fetched mail could not be parsed; kept as an attachment');
     return unreadableMail(raw, opts.maxAttachmentBytes);
   }
-}
-
-function unreadableMail(raw: Buffer, maxAttachmentBytes: number): Awaited<ReturnType<typeof parseMail>> {
-  const id = `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@casework.unreadable>`;
-  const payload: InboundPayload = {
-    kind: 'message',
-    customer: { name: null, email: null },
-    replyTo: null,
-    subject: '(unreadable mail)',
-    body: 'This mail could not be read; the original is attached.',
-    lookup: [],
-    register: [{ kind: 'message_id', id }],
-    externalId: id,
-    refs: [],
-    attachments: capAttachments([{ filename: 'message.eml', contentType: 'message/rfc822', content: raw }], maxAttachmentBytes),
-  };
-  return { providerId: id, payload, from: null };
 }

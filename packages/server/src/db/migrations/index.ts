@@ -29,6 +29,7 @@ import * as surveys from './030a-surveys.ts';
 import * as reportOpenCounts from './030b-report-open-counts.ts';
 import * as attachmentStore from './027-attachment-store.ts';
 import * as auditLog from './033-audit-log.ts';
+import * as spam from './034-spam.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -63,4 +64,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '030b-report-open-counts', up: reportOpenCounts.up },
   { name: '027-attachment-store', up: attachmentStore.up },
   { name: '033-audit-log', up: auditLog.up },
+  { name: '034-spam', up: spam.up },
 ];

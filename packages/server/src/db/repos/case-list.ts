@@ -3,7 +3,7 @@ import { priorityRank, seesEveryCase, type CaseType, type FieldValue, type Prior
 import type { Database } from '../schema.ts';
 import type { AppUser } from '../../auth/actor.ts';
 import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
-import { visibleElsewhere, visibleParts, visibleTeams, visibleTo } from '../sql-rules.ts';
+import { listedStatus, unlistedStatuses, visibleElsewhere, visibleParts, visibleTeams, visibleTo } from '../sql-rules.ts';
 import { candidatesSql, matchingCustomersCte, searchMatches, searchWords, type SearchMatch, type SearchScope } from './case-search.ts';
 
 export type CaseFilter = {
@@ -133,7 +133,9 @@ const hasFieldFilter = (f: CaseFilter) => Boolean(f.fields && Object.keys(f.fiel
 
 function filters(actor: AppUser, f: CaseFilter) {
   const parts = [sql<boolean>`true`];
+  // Spam is listed only when asked for by name (SPEC §13; the domain's listedByDefault).
   if (f.status?.length) parts.push(sql`c.status = ANY(${f.status}::text[])`);
+  else parts.push(sql.raw(listedStatus('c')));
   if (f.teamIds?.length) parts.push(sql`c.team_id = ANY(${f.teamIds}::uuid[])`);
   if (f.owner?.kind === 'none') parts.push(sql`c.owner_id IS NULL`);
   if (f.owner?.kind === 'user') parts.push(sql`c.owner_id = ${f.owner.id}::uuid`);
@@ -197,7 +199,9 @@ function searchSql(actor: AppUser, f: CaseFilter, sort: CaseSort, cursor: ListCu
     matched AS (SELECT x.id, sum(x.score) AS score FROM (${candidatesSql(q, words, scope)}) x GROUP BY x.id),
     hits AS MATERIALIZED (${
       bare
-        ? sql`SELECT m.id, 0 AS p, m.score AS k FROM matched m`
+        ? // Only the few unlisted cases (spam, kept for its retention period; partial index cases_spam) are read.
+          sql`SELECT m.id, 0 AS p, m.score AS k FROM matched m
+            WHERE m.id NOT IN (SELECT u.id FROM cases u WHERE u.status IN ${sql.raw(unlistedStatuses())})`
         : sql`SELECT c.id, ${lead}::int AS p, ${key} AS k FROM matched m JOIN cases c ON c.id = m.id WHERE ${visibleTo(actor)} AND ${filters(actor, f)}`
     }),
     page AS (SELECT h.id, h.p, h.k FROM hits h ${after} ORDER BY h.p DESC, h.k DESC, h.id DESC LIMIT ${n})

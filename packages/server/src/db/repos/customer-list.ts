@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Actor } from '@casework/domain';
 import type { Database } from '../schema.ts';
 import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
-import { customerVisibleTo, openStatus, visibleTo } from '../sql-rules.ts';
+import { customerVisibleTo, listedStatus, openStatus, visibleTo } from '../sql-rules.ts';
 
 export type CustomerRow = { id: string; name: string | null; email: string | null; phone: string | null; caseCount: number };
 export type CustomerProfile = CustomerRow & {
@@ -43,8 +43,9 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 /** The name a customer is listed under (name, else email, else phone), as customers_sort (migration 016) orders it. */
 const SORT_KEY = sql`lower(COALESCE(cu.name, cu.email, cu.phone, '')) COLLATE "C"`;
 
-/** The cases of customer `cu` the actor sees, counted from cases_customer_created. */
-const visibleCount = (actor: Actor) => sql<number>`(SELECT count(*) FROM cases c WHERE c.customer_id = cu.id AND ${visibleTo(actor)})::int`;
+/** The cases of customer `cu` the actor sees (spam is not listed: SPEC §13), counted from cases_customer_created. */
+const visibleCount = (actor: Actor) =>
+  sql<number>`(SELECT count(*) FROM cases c WHERE c.customer_id = cu.id AND ${visibleTo(actor)} AND ${sql.raw(listedStatus('c'))})::int`;
 
 /**
  * A search: three characters or more match anywhere in the name, email or phone (trigram
@@ -104,7 +105,7 @@ export async function findCustomerProfile(
   const after = opts.cursor ? sql`AND (c.created_at, c.id) < (${opts.cursor.t}, ${opts.cursor.id}::uuid)` : sql``;
   const open = opts.openOnly ? sql.raw(`AND ${openStatus('c')}`) : sql``;
   const ids = await sql<{ id: string }>`SELECT c.id::text AS id FROM cases c
-    WHERE c.customer_id = ${id}::uuid AND ${visibleTo(actor)} ${open} ${after}
+    WHERE c.customer_id = ${id}::uuid AND ${visibleTo(actor)} AND ${sql.raw(listedStatus('c'))} ${open} ${after}
     ORDER BY c.created_at DESC, c.id DESC LIMIT ${opts.limit + 1}`.execute(db);
   const pageIds = ids.rows.map((x) => x.id);
   const views = pageIds.length ? await selectCaseViews(db).where(sql<boolean>`c.id = ANY(${pageIds}::uuid[])`).execute() : [];

@@ -50,3 +50,22 @@ export async function lastInboundAutomatic(db: Kysely<Database>, caseId: string)
     .executeTakeFirst();
   return (r?.automatic as AutomaticKind | null | undefined) ?? null;
 }
+
+/** Whether the case is spam (no automatic mail answers it). */
+export async function caseIsSpam(db: Kysely<Database>, caseId: string): Promise<boolean> {
+  const r = await db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirst();
+  return r?.status === 'spam';
+}
+
+/** The blocklist, newest first (SPEC §13 GET /blocklist). */
+export async function listBlocklist(
+  db: Kysely<Database>,
+): Promise<{ id: string; kind: BlockEntry['kind']; value: string; createdAt: Date }[]> {
+  const rows = await db
+    .selectFrom('blocklist')
+    .select(['id', 'kind', 'value', 'created_at'])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => ({ id: r.id, kind: r.kind as BlockEntry['kind'], value: r.value, createdAt: new Date(r.created_at) }));
+}

@@ -3,8 +3,9 @@ import { MenuButton } from '../../components/menu';
 import { ACTION_LABELS, menuActions } from '../../lib/labels';
 import { useCaseActions } from './case-actions-provider';
 
-/** Whether a case may take any macro step for this user: any action but leaving it as a follower. */
-export const offersMacros = (caseItem: Pick<Case, 'actions'>): boolean => caseItem.actions.some((a) => a !== 'unfollow');
+/** Whether a case may take any macro step for this user: any action but leaving it as a follower or restoring it from spam. */
+export const offersMacros = (caseItem: Pick<Case, 'actions'>): boolean =>
+  caseItem.actions.some((a) => a !== 'unfollow' && a !== 'not_spam');
 
 /** The three-dot menu: exactly the actions the server lists for this case (never `message`), and Apply macro. */
 export function CaseActionsMenu({ caseItem }: { caseItem: Case }) {
@@ -12,7 +13,7 @@ export function CaseActionsMenu({ caseItem }: { caseItem: Case }) {
   const items: { key: string; label: string; danger: boolean; onSelect: () => void }[] = menuActions(caseItem.actions).map((action) => ({
     key: action,
     label: ACTION_LABELS[action],
-    danger: action === 'cancel',
+    danger: action === 'cancel' || action === 'spam',
     onSelect: () => perform(caseItem, action),
   }));
   // Macros are offered where the user may act on the case at all; the chooser lists those that fit.

@@ -8,6 +8,7 @@ import { useToast } from '../../components/toast';
 import { ApplyMacroDialog } from '../macros/apply-macro-dialog';
 import { AssignDialog } from './assign-dialog';
 import { CancelDialog, ResolveDialog, WaitDialog } from './status-dialogs';
+import { SpamDialog } from './spam-dialog';
 import { ACTION_DONE, runCaseAction, type ActionInput } from './run-action';
 
 type Pending = { caseItem: Case; action: CaseAction };
@@ -24,7 +25,7 @@ type CaseActionsApi = {
   subscribe: (listener: Listener) => () => void;
 };
 
-const DIALOG_ACTIONS: CaseAction[] = ['assign', 'set_waiting', 'resolve', 'cancel'];
+const DIALOG_ACTIONS: CaseAction[] = ['assign', 'set_waiting', 'resolve', 'cancel', 'spam'];
 const Context = createContext<CaseActionsApi | null>(null);
 const listeners = new Set<Listener>();
 
@@ -120,6 +121,7 @@ export function CaseActionsProvider({ children }: { children: ReactNode }) {
       {dialogProps && pending?.action === 'set_waiting' ? <WaitDialog {...dialogProps} /> : null}
       {dialogProps && pending?.action === 'resolve' ? <ResolveDialog {...dialogProps} /> : null}
       {dialogProps && pending?.action === 'cancel' ? <CancelDialog {...dialogProps} /> : null}
+      {dialogProps && pending?.action === 'spam' ? <SpamDialog {...dialogProps} /> : null}
       {macroCase ? (
         <ApplyMacroDialog
           caseItem={macroCase}

@@ -7,6 +7,8 @@ export type ActionInput = {
   wakeAt?: string;
   resolution?: 'completed' | 'unresolved';
   note?: string;
+  /** Marking as spam: also block the customer's address or its whole domain. */
+  block?: 'sender' | 'domain';
 };
 
 /** Calls the API endpoint behind one case action (SPEC §8). */
@@ -36,6 +38,10 @@ export async function runCaseAction(caseId: string, action: CaseAction, input: A
       return api.post<'/cases/{id}/cancel'>(`${base}/cancel`, input.note ? { note: input.note } : {});
     case 'reopen':
       return api.post<'/cases/{id}/reopen'>(`${base}/reopen`);
+    case 'spam':
+      return api.post<'/cases/{id}/spam'>(`${base}/spam`, input.block ? { block: input.block } : {});
+    case 'not_spam':
+      return api.post<'/cases/{id}/not-spam'>(`${base}/not-spam`);
     case 'follow':
       return api.post<'/cases/{id}/follow'>(`${base}/follow`);
     case 'unfollow':
@@ -54,6 +60,8 @@ export const ACTION_DONE: Partial<Record<CaseAction, string>> = {
   resolve: 'resolved',
   cancel: 'canceled',
   reopen: 'reopened',
+  spam: 'marked as spam',
+  not_spam: 'restored from spam',
   follow: 'followed',
   unfollow: 'unfollowed',
 };

@@ -70,6 +70,12 @@ function tagsSentence(actor: string, data: Record<string, unknown> | null): stri
 }
 
 /** One readable line per history event ("Alice claimed the case", "Status ready → waiting"). */
+/** Why the system changed a status, in words (the domain's reasons; others are shown with spaces). */
+const REASON_WORDS: Record<string, string> = {
+  blocked_sender: 'the sender is blocked',
+  dmarc_reject: 'failed DMARC; the sender’s domain asks for such mail to be rejected',
+};
+
 export function describeEvent(event: CaseEvent, names: Names): string {
   const data = event.data;
   const actor = event.actorId ? names.user(event.actorId) : 'System';
@@ -96,7 +102,14 @@ export function describeEvent(event: CaseEvent, names: Names): string {
       const reason = text(pick(data, 'reason'));
       const extra = resolution ? ` (${resolution})` : wakeAt ? ' with a wake time' : '';
       if (event.actorId) return `${line}${extra}, by ${actor}`;
-      return reason ? `${line}${extra} (${reason.replaceAll('_', ' ')})` : `${line}${extra}`;
+      return reason ? `${line}${extra} (${REASON_WORDS[reason] ?? reason.replaceAll('_', ' ')})` : `${line}${extra}`;
+    }
+    case 'sender_blocked': {
+      const value = text(pick(data, 'value'));
+      const what = pick(data, 'kind') === 'domain' ? `every sender at ${value}` : value;
+      return pick(data, 'alreadyBlocked') === true
+        ? `${actor} marked it as spam (${what} was already blocked)`
+        : `${actor} blocked ${what}`;
     }
     case 'collaborator_added': {
       const user = text(pick(data, 'userId', 'collaboratorId'));

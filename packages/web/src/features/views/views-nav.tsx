@@ -17,8 +17,11 @@ function ViewLink({ view, active }: { view: SavedView; active: boolean }) {
   );
 }
 
-/** Saved views in the Cases navigation, each with how many cases the user may see match it (live). */
-export function ViewsNav({ activeId, allActive }: { activeId: string | null; allActive: boolean }) {
+/**
+ * Saved views in the Cases navigation, each with how many cases the user may see match it (live);
+ * under All cases, Spam: the cases marked as spam, which no other list shows (SPEC §13).
+ */
+export function ViewsNav({ activeId, allActive, spamActive }: { activeId: string | null; allActive: boolean; spamActive: boolean }) {
   const views = useViews();
   const personal = (views.data ?? []).filter((view) => view.shared === null);
   const shared = (views.data ?? []).filter((view) => view.shared !== null);
@@ -28,6 +31,15 @@ export function ViewsNav({ activeId, allActive }: { activeId: string | null; all
         <li>
           <Link to="/cases" className={`view-link${allActive ? ' is-active' : ''}`} aria-current={allActive ? 'page' : undefined}>
             <span className="view-name">All cases</span>
+          </Link>
+        </li>
+        <li>
+          <Link
+            to="/cases?status=spam"
+            className={`view-link${spamActive ? ' is-active' : ''}`}
+            aria-current={spamActive ? 'page' : undefined}
+          >
+            <span className="view-name">Spam</span>
           </Link>
         </li>
       </ul>

@@ -15,6 +15,7 @@ const ADMIN_TABS: Tab[] = [
   { path: 'roles', label: 'Roles', allowed: (me) => hasPermission(me, 'admin.roles') },
   { path: 'channels', label: 'Channels', allowed: (me) => hasPermission(me, 'admin.channels') },
   { path: 'webhooks', label: 'Webhooks', allowed: (me) => hasPermission(me, 'admin.channels') },
+  { path: 'blocklist', label: 'Blocklist', allowed: (me) => hasPermission(me, 'admin.channels') },
   { path: 'tokens', label: 'API tokens', allowed: (me) => hasPermission(me, 'admin.tokens') },
   { path: 'organisation', label: 'Organisation', allowed: (me) => hasAnyAdmin(me) },
   { path: 'sso', label: 'Single sign-on', allowed: (me) => hasPermission(me, 'admin.users') },

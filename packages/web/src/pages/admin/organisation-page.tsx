@@ -25,6 +25,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
   const [name, setName] = useState(value.name);
   const [timeZone, setTimeZone] = useState(value.timeZone);
   const [autoCloseDays, setAutoCloseDays] = useState(String(value.autoCloseDays ?? 14));
+  const [spamDays, setSpamDays] = useState(String(value.spamRetentionDays ?? 30));
   const [maxOpen, setMaxOpen] = useState(
     value.maxOpenPerUser === null || value.maxOpenPerUser === undefined ? '' : String(value.maxOpenPerUser),
   );
@@ -51,6 +52,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
               name: name.trim(),
               timeZone,
               autoCloseDays: Number(autoCloseDays),
+              spamRetentionDays: Number(spamDays),
               maxOpenPerUser: maxOpen.trim() === '' ? null : Number(maxOpen),
               managedTags,
               twoFactorRequired: twoFactor,
@@ -105,6 +107,23 @@ function OrganisationForm({ value }: { value: Organisation }) {
           <p className="field-hint">Leave empty for no limit. Claims beyond it are refused.</p>
           {error('maxOpenPerUser')}
         </div>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-spam`}>Delete spam after (days)</label>
+        <input
+          id={`${id}-spam`}
+          type="number"
+          min={1}
+          max={3650}
+          value={spamDays}
+          onChange={(event) => setSpamDays(event.target.value)}
+          required
+          aria-describedby={`${id}-spam-hint`}
+        />
+        <p className="field-hint" id={`${id}-spam-hint`}>
+          Cases marked as spam are deleted with their messages and files this many days later.
+        </p>
+        {error('spamRetentionDays')}
       </div>
       <ManagedTagsField
         value={managedTags}
