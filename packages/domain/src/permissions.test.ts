@@ -56,6 +56,7 @@ const MATRIX: Record<Permission, readonly [admin: 0 | 1, supervisor: 0 | 1, agen
   'report.view_team': [1, 1, 0, 1],
   'admin.canned': [1, 0, 0, 0],
   'admin.macros': [1, 0, 0, 0],
+  'admin.sla': [1, 0, 0, 0],
 };
 
 describe('built-in roles (SPEC §5 matrix)', () => {

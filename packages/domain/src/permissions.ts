@@ -37,6 +37,7 @@ export const PERMISSION_CATALOGUE = {
   'report.view_team': "See reports of your teams' cases (of every team with case.view_all); without it, reports show your own work",
   'admin.canned': "Manage the organisation's canned replies (everyone's)",
   'admin.macros': "Manage the organisation's macros (everyone's)",
+  'admin.sla': 'Define business-hours calendars and SLA policies',
 } as const;
 export type Permission = keyof typeof PERMISSION_CATALOGUE;
 export const PERMISSIONS = Object.keys(PERMISSION_CATALOGUE) as Permission[];
@@ -55,6 +56,7 @@ const ADMIN_ONLY: Permission[] = [
   'admin.fields',
   'admin.canned',
   'admin.macros',
+  'admin.sla',
 ];
 /** The agent's narrower copies of a supervisor's permission ("own and team cases"). */
 const TEAM_SCOPED: Permission[] = ['case.message.team', 'case.edit.team'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Calendar } from './business-time.ts';
-import { checkSlaPolicy, matchPolicy, reconcileSla, type SlaFacts, type SlaRecord, slaColumns, slaView } from './sla.ts';
+import { checkSlaPolicy, matchPolicy, reconcileSla, type SlaFacts, type SlaRecord, slaAttention, slaColumns, slaView } from './sla.ts';
 
 const pol = (id: string, position: number, conditions: object) => ({ id, position, conditions });
 const POLICIES = [
@@ -228,14 +228,67 @@ describe('reconcileSla: clocks through a case', () => {
     expect(r.clocks[0]!.dueAt).toBe(t(120).toISOString());
   });
 
+  it("attention (the list filter): the worst state of an open case's targets not met; paused clocks by their share", () => {
+    const running = story([[0, {}]]).record;
+    expect(slaAttention(running, 'new', t(47))).toBe('ok');
+    expect(slaAttention(running, 'new', t(48))).toBe('due_soon');
+    expect(slaAttention(running, 'ready', t(60))).toBe('breached');
+    expect(slaAttention(running, 'resolved', t(60))).toBeNull(); // finished: nobody's attention
+    expect(slaAttention(null, 'new', t(60))).toBeNull();
+    const pausedSoon = story([
+      [0, {}],
+      [50, { status: 'waiting' }],
+    ]).record;
+    expect(slaColumns(pausedSoon)).toMatchObject({ pausedSoon: true, pausedBreached: false });
+    expect(slaAttention(pausedSoon, 'waiting', t(10_000))).toBe('due_soon');
+    const pausedLate = story([
+      [0, {}],
+      [70, { status: 'waiting' }],
+    ]).record;
+    expect(slaColumns(pausedLate)).toMatchObject({ pausedSoon: false, pausedBreached: true });
+    expect(slaAttention(pausedLate, 'waiting', t(70))).toBe('breached');
+    // the first response met late stays breached on the case, but the filter follows the resolution clock
+    const metLate = story([
+      [0, {}],
+      [75, { status: 'ready', firstResponseAt: t(75) }],
+    ]).record;
+    expect(slaView(metLate, t(76))!.targets[0]!.state).toBe('breached');
+    expect(slaAttention(metLate, 'ready', t(76))).toBe('ok');
+    expect(slaAttention(metLate, 'ready', t(480))).toBe('breached');
+  });
+
   it('columns: nearest due, due-soon, first-response due-soon and the next unrecorded breach', () => {
     const { record } = story([[0, {}]]);
-    expect(slaColumns(record)).toEqual({ dueAt: t(60), soonAt: t(48), firstResponseSoonAt: t(48), breachAt: t(60), breached: false });
-    expect(slaColumns(null)).toEqual({ dueAt: null, soonAt: null, firstResponseSoonAt: null, breachAt: null, breached: false });
+    expect(slaColumns(record)).toEqual({
+      dueAt: t(60),
+      soonAt: t(48),
+      firstResponseSoonAt: t(48),
+      breachAt: t(60),
+      breached: false,
+      pausedBreached: false,
+      pausedSoon: false,
+    });
+    expect(slaColumns(null)).toEqual({
+      dueAt: null,
+      soonAt: null,
+      firstResponseSoonAt: null,
+      breachAt: null,
+      breached: false,
+      pausedBreached: false,
+      pausedSoon: false,
+    });
     const late = story([
       [0, {}],
       [61, {}],
     ]).record;
-    expect(slaColumns(late)).toEqual({ dueAt: t(60), soonAt: t(48), firstResponseSoonAt: t(48), breachAt: t(480), breached: true });
+    expect(slaColumns(late)).toEqual({
+      dueAt: t(60),
+      soonAt: t(48),
+      firstResponseSoonAt: t(48),
+      breachAt: t(480),
+      breached: true,
+      pausedBreached: false,
+      pausedSoon: false,
+    });
   });
 });

@@ -287,7 +287,9 @@ export function slaView(r: SlaRecord | null, now: Date): { policyId: string; tar
 /**
  * The case's columns that lists, cards and the breach timer read: the nearest due time and
  * due-soon time of the running clocks, the first-response clock's due-soon time (the SLA guard),
- * the next unrecorded breach (the timer's), and whether a clock that is not met has breached.
+ * the next unrecorded breach (the timer's), whether a clock that is not met has breached, and
+ * whether a paused clock that is not met shows breached or due soon (clockState: its state cannot
+ * change while it is paused, so it is a fact of the record, not of the time).
  */
 export function slaColumns(r: SlaRecord | null): {
   dueAt: Date | null;
@@ -295,22 +297,55 @@ export function slaColumns(r: SlaRecord | null): {
   firstResponseSoonAt: Date | null;
   breachAt: Date | null;
   breached: boolean;
+  pausedBreached: boolean;
+  pausedSoon: boolean;
 } {
   let dueAt: number | null = null;
   let soonAt: number | null = null;
   let breachAt: number | null = null;
   let firstResponseSoonAt: number | null = null;
   let breached = false;
+  let pausedBreached = false;
+  let pausedSoon = false;
   const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
   for (const c of r?.clocks ?? []) {
     if (c.metAt) continue;
     if (c.breachedAt || c.elapsedMs >= minutesMs(c.minutes)) breached = true;
-    if (!c.runningSince) continue;
+    if (!c.runningSince) {
+      const state = clockState(c, new Date(0)); // a paused clock's state does not read the time
+      if (state === 'breached') pausedBreached = true;
+      if (state === 'due_soon') pausedSoon = true;
+      continue;
+    }
     dueAt = min(dueAt, ms(c.dueAt!));
     soonAt = min(soonAt, ms(c.soonAt!));
     if (!c.breachedAt) breachAt = min(breachAt, ms(c.dueAt!));
     if (c.kind === 'firstResponse') firstResponseSoonAt = ms(c.soonAt!);
   }
   const d = (v: number | null) => (v === null ? null : new Date(v));
-  return { dueAt: d(dueAt), soonAt: d(soonAt), firstResponseSoonAt: d(firstResponseSoonAt), breachAt: d(breachAt), breached };
+  return {
+    dueAt: d(dueAt),
+    soonAt: d(soonAt),
+    firstResponseSoonAt: d(firstResponseSoonAt),
+    breachAt: d(breachAt),
+    breached,
+    pausedBreached,
+    pausedSoon,
+  };
 }
+
+/**
+ * What the Cases list's `sla=` filter reads (SPEC §12): the worst state of an open case's targets
+ * that are not met yet (breached over due soon over ok); null for a finished case or one without
+ * targets left. A target met late stays breached on the case, but needs nobody's attention.
+ */
+export function slaAttention(r: SlaRecord | null, status: Status, now: Date): SlaState | null {
+  if (!r || !isOpen(status)) return null;
+  const states = r.clocks.filter((c) => !c.metAt).map((c) => clockState(c, now));
+  if (states.length === 0) return null;
+  return states.includes('breached') ? 'breached' : states.includes('due_soon') ? 'due_soon' : 'ok';
+}
+
+/** The list filter's values: `sla=due_soon|breached` (SPEC §12). */
+export const SLA_FILTERS = ['due_soon', 'breached'] as const;
+export type SlaFilter = (typeof SLA_FILTERS)[number];

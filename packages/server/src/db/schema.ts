@@ -216,6 +216,36 @@ export type CaseTable = {
   satisfaction_stars: ColumnType<number | null, number | null | undefined, number | null>;
   satisfaction_comment: ColumnType<string | null, string | null | undefined, string | null>;
   satisfaction_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The case's SLA clocks, the domain's SlaRecord (migration 032; null: no policy applies), and its slaColumns. */
+  sla: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  sla_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  sla_soon_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  sla_breach_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  sla_paused_breached: Generated<boolean>;
+  sla_paused_soon: Generated<boolean>;
+};
+
+/** A business-hours calendar (migration 032): the domain's Calendar. */
+export type BusinessCalendarTable = {
+  id: string;
+  name: string;
+  time_zone: string;
+  hours: ColumnType<unknown[], string, string>;
+  holidays: ColumnType<string[], string, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+/** An SLA policy (migration 032): the domain's SlaPolicy. */
+export type SlaPolicyTable = {
+  id: string;
+  name: string;
+  position: number;
+  conditions: ColumnType<Record<string, unknown>, string, string>;
+  targets: ColumnType<Record<string, number>, string, string>;
+  calendar_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 };
 
 /** A custom field definition (migration 019). */
@@ -484,6 +514,8 @@ export type Database = {
   case_search: CaseSearchTable;
   cases: CaseTable;
   case_fields: CaseFieldTable;
+  business_calendars: BusinessCalendarTable;
+  sla_policies: SlaPolicyTable;
   case_collaborators: CollaboratorTable;
   messages: MessageTable;
   case_events: CaseEventTable;

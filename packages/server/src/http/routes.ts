@@ -35,6 +35,7 @@ import { notificationRoutes } from './notifications.routes.ts';
 import { caseEditRoutes } from './case-edit.routes.ts';
 import { cannedReplyRoutes } from './canned-replies.routes.ts';
 import { macroRoutes } from './macros.routes.ts';
+import { slaRoutes } from './sla.routes.ts';
 import { emailConversationRoutes } from './email-conversations.routes.ts';
 import { surveyRoutes } from './survey.routes.ts';
 import { auditLogRoutes } from './audit-log.routes.ts';
@@ -80,6 +81,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   notificationRoutes,
   cannedReplyRoutes,
   macroRoutes,
+  slaRoutes,
   surveyRoutes,
   auditLogRoutes,
 ];

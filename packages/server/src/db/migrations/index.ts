@@ -30,6 +30,7 @@ import * as reportOpenCounts from './030b-report-open-counts.ts';
 import * as attachmentStore from './027-attachment-store.ts';
 import * as auditLog from './033-audit-log.ts';
 import * as spam from './034-spam.ts';
+import * as serviceLevels from './032-service-levels.ts';
 
 /** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
 export const MIGRATIONS: { name: string; up: string }[] = [
@@ -65,4 +66,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '027-attachment-store', up: attachmentStore.up },
   { name: '033-audit-log', up: auditLog.up },
   { name: '034-spam', up: spam.up },
+  { name: '032-service-levels', up: serviceLevels.up },
 ];

@@ -1,0 +1,182 @@
+import { sql, type Kysely } from 'kysely';
+import type { BusinessPeriod, Calendar, SlaConditions, SlaPolicy, SlaRecord, SlaTargets } from '@casework/domain';
+import type { Database } from '../schema.ts';
+
+/** A business-hours calendar as stored and answered (SPEC §12). */
+export type CalendarRow = Calendar & { id: string; name: string; createdAt: Date; updatedAt: Date };
+/** An SLA policy as stored and answered (SPEC §12). */
+export type PolicyRow = SlaPolicy & { createdAt: Date; updatedAt: Date };
+
+type RawCalendar = {
+  id: string;
+  name: string;
+  time_zone: string;
+  hours: unknown[];
+  holidays: string[];
+  created_at: Date;
+  updated_at: Date;
+};
+type RawPolicy = {
+  id: string;
+  name: string;
+  position: number;
+  conditions: Record<string, unknown>;
+  targets: Record<string, number>;
+  calendar_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+};
+
+const toCalendar = (r: RawCalendar): CalendarRow => ({
+  id: r.id,
+  name: r.name,
+  timeZone: r.time_zone,
+  hours: r.hours as BusinessPeriod[],
+  holidays: r.holidays,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+const toPolicy = (r: RawPolicy): PolicyRow => ({
+  id: r.id,
+  name: r.name,
+  position: Number(r.position),
+  conditions: r.conditions as SlaConditions,
+  targets: r.targets as SlaTargets,
+  calendarId: r.calendar_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Every calendar, by name. */
+export async function listCalendars(db: Kysely<Database>): Promise<CalendarRow[]> {
+  const rows = await db.selectFrom('business_calendars').selectAll().orderBy('name').orderBy('id').execute();
+  return rows.map((r) => toCalendar(r as RawCalendar));
+}
+
+export async function findCalendar(db: Kysely<Database>, id: string, lock = false): Promise<CalendarRow | undefined> {
+  let q = db.selectFrom('business_calendars').selectAll().where('id', '=', id);
+  if (lock) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
+  return r && toCalendar(r as RawCalendar);
+}
+
+/** Every policy in the order they are tried (position, then id). */
+export async function listPolicies(db: Kysely<Database>): Promise<PolicyRow[]> {
+  const rows = await db.selectFrom('sla_policies').selectAll().orderBy('position').orderBy('id').execute();
+  return rows.map((r) => toPolicy(r as RawPolicy));
+}
+
+export async function findPolicy(db: Kysely<Database>, id: string, lock = false): Promise<PolicyRow | undefined> {
+  let q = db.selectFrom('sla_policies').selectAll().where('id', '=', id);
+  if (lock) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
+  return r && toPolicy(r as RawPolicy);
+}
+
+/** The policies that count in a calendar (a calendar in use cannot be deleted). */
+export async function policiesUsing(db: Kysely<Database>, calendarId: string): Promise<string[]> {
+  const rows = await db.selectFrom('sla_policies').select('name').where('calendar_id', '=', calendarId).orderBy('name').execute();
+  return rows.map((r) => r.name);
+}
+
+/** What the SLA clocks of one case follow, with every policy and its calendar (one statement). */
+export type SlaCaseFacts = {
+  status: string;
+  type: string;
+  priority: number;
+  teamId: string;
+  tags: string[];
+  createdAt: Date;
+  firstResponseAt: Date | null;
+  lastMessageFromCustomer: boolean | null;
+  lastMessageAt: Date | null;
+  sla: SlaRecord | null;
+  policies: (Pick<SlaPolicy, 'id' | 'position' | 'conditions' | 'targets' | 'calendarId'> & { calendar: Calendar | null })[];
+};
+
+const date = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(v));
+
+/** Reads a case's SLA facts and the policies (null: no such case). */
+export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promise<SlaCaseFacts | null> {
+  const r = await sql<{
+    status: string;
+    type: string;
+    priority: number;
+    team_id: string;
+    tags: string[];
+    created_at: Date;
+    first_response_at: Date | null;
+    last_message_from_customer: boolean | null;
+    last_message_at: Date | null;
+    sla: SlaRecord | null;
+    policies: {
+      id: string;
+      position: number;
+      conditions: SlaConditions;
+      targets: SlaTargets;
+      calendarId: string | null;
+      timeZone: string | null;
+      hours: BusinessPeriod[] | null;
+      holidays: string[] | null;
+    }[];
+  }>`SELECT c.status, c.type, c.priority, c.team_id::text AS team_id, c.tags, c.created_at, c.first_response_at,
+      c.last_message_from_customer, c.last_message_at, c.sla,
+      (SELECT coalesce(json_agg(json_build_object('id', p.id::text, 'position', p.position, 'conditions', p.conditions,
+          'targets', p.targets, 'calendarId', p.calendar_id::text, 'timeZone', k.time_zone, 'hours', k.hours, 'holidays', k.holidays)
+          ORDER BY p.position, p.id), '[]'::json)
+        FROM sla_policies p LEFT JOIN business_calendars k ON k.id = p.calendar_id) AS policies
+    FROM cases c WHERE c.id = ${caseId}::uuid`.execute(db);
+  const row = r.rows[0];
+  if (!row) return null;
+  const policies = typeof row.policies === 'string' ? JSON.parse(row.policies) : row.policies;
+  return {
+    status: row.status,
+    type: row.type,
+    priority: Number(row.priority),
+    teamId: row.team_id,
+    tags: row.tags ?? [],
+    createdAt: date(row.created_at)!,
+    firstResponseAt: date(row.first_response_at),
+    lastMessageFromCustomer: row.last_message_from_customer,
+    lastMessageAt: date(row.last_message_at),
+    sla: (typeof row.sla === 'string' ? JSON.parse(row.sla) : row.sla) as SlaRecord | null,
+    policies: (policies as typeof row.policies).map((p) => ({
+      id: p.id,
+      position: Number(p.position),
+      conditions: p.conditions,
+      targets: p.targets,
+      calendarId: p.calendarId,
+      calendar: p.calendarId && p.timeZone ? { timeZone: p.timeZone, hours: p.hours ?? [], holidays: p.holidays ?? [] } : null,
+    })),
+  };
+}
+
+/** Stores a case's clock record and the columns lists and the breach timer read. */
+export async function writeSla(
+  db: Kysely<Database>,
+  caseId: string,
+  record: SlaRecord | null,
+  cols: { dueAt: Date | null; soonAt: Date | null; breachAt: Date | null; pausedBreached: boolean; pausedSoon: boolean },
+): Promise<void> {
+  await db
+    .updateTable('cases')
+    .set({
+      sla: record ? JSON.stringify(record) : null,
+      sla_due_at: cols.dueAt,
+      sla_soon_at: cols.soonAt,
+      sla_breach_at: cols.breachAt,
+      sla_paused_breached: cols.pausedBreached,
+      sla_paused_soon: cols.pausedSoon,
+    })
+    .where('id', '=', caseId)
+    .execute();
+}
+
+/** The users told of a breach on an unowned case (SPEC §12): active members of its team whose role may assign cases. */
+export async function teamSupervisors(db: Kysely<Database>, teamId: string): Promise<string[]> {
+  const r = await sql<{ id: string }>`SELECT u.id::text AS id FROM team_members m
+      JOIN users u ON u.id = m.user_id JOIN roles r ON r.id = u.role_id
+      WHERE m.team_id = ${teamId}::uuid AND u.active AND 'case.assign' = ANY(r.permissions)
+      ORDER BY u.id`.execute(db);
+  return r.rows.map((x) => x.id);
+}

@@ -1,0 +1,156 @@
+import type { Kysely } from 'kysely';
+import { checkCalendar, checkSlaPolicy, type BusinessPeriod } from '@casework/domain';
+import type { Database } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { findCalendar, findPolicy, policiesUsing, type CalendarRow, type PolicyRow } from '../db/repos/sla.ts';
+import { conflict, invalid, notFound, type FieldError } from '../errors.ts';
+import { uuidv7 } from '../ids.ts';
+import { unknownIds } from './admin-users.ts';
+
+/**
+ * Business-hours calendars and SLA policies (SPEC §12), written by admins (`admin.sla`). Every
+ * check is the domain's (checkCalendar, checkSlaPolicy); ids of teams and the calendar are checked
+ * here. Bad input is a 400 naming each field and writes nothing. A policy applies to a case when
+ * its data next changes (the clocks are kept where case events are appended).
+ */
+export type CalendarInput = { name: string; timeZone: string; hours: BusinessPeriod[]; holidays?: string[] };
+export type PolicyInput = {
+  name: string;
+  position?: number;
+  conditions?: Record<string, unknown>;
+  targets: Record<string, unknown>;
+  calendarId?: string | null;
+};
+
+function checkedCalendar(input: CalendarInput) {
+  const r = checkCalendar({ timeZone: input.timeZone, hours: input.hours, holidays: input.holidays ?? [] });
+  if (!r.ok) throw invalid(r.errors);
+  return r.calendar;
+}
+
+export async function createCalendar(deps: Deps, input: CalendarInput): Promise<CalendarRow> {
+  const cal = checkedCalendar(input);
+  const now = deps.clock.now();
+  const id = uuidv7(now.getTime());
+  await deps.db.kysely
+    .insertInto('business_calendars')
+    .values({
+      id,
+      name: input.name.trim(),
+      time_zone: cal.timeZone,
+      hours: JSON.stringify(cal.hours),
+      holidays: JSON.stringify(cal.holidays),
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return (await findCalendar(deps.db.kysely, id))!;
+}
+
+export async function updateCalendar(deps: Deps, id: string, patch: Partial<CalendarInput>): Promise<CalendarRow> {
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const old = await findCalendar(trx, id, true);
+    if (!old) throw notFound('Calendar');
+    const cal = checkedCalendar({
+      name: patch.name ?? old.name,
+      timeZone: patch.timeZone ?? old.timeZone,
+      hours: patch.hours ?? [...old.hours],
+      holidays: patch.holidays ?? [...old.holidays],
+    });
+    await trx
+      .updateTable('business_calendars')
+      .set({
+        name: (patch.name ?? old.name).trim(),
+        time_zone: cal.timeZone,
+        hours: JSON.stringify(cal.hours),
+        holidays: JSON.stringify(cal.holidays),
+        updated_at: deps.clock.now(),
+      })
+      .where('id', '=', id)
+      .execute();
+    return (await findCalendar(trx, id))!;
+  });
+}
+
+/** Deletes a calendar no policy counts in (else 409 naming them). */
+export async function deleteCalendar(deps: Deps, id: string): Promise<void> {
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    if (!(await findCalendar(trx, id, true))) throw notFound('Calendar');
+    const users = await policiesUsing(trx, id);
+    if (users.length) throw conflict(`SLA policies count in this calendar: ${users.join(', ')}. Change them first.`);
+    await trx.deleteFrom('business_calendars').where('id', '=', id).execute();
+  });
+}
+
+async function checkedPolicy(db: Kysely<Database>, input: PolicyInput) {
+  const r = checkSlaPolicy({ conditions: input.conditions ?? {}, targets: input.targets });
+  const errors: FieldError[] = r.ok ? [] : [...r.errors];
+  if (r.ok) {
+    const teamIds = (r.conditions.teamIds ?? []).map((t) => t.toLowerCase());
+    const unknown = await unknownIds(db, 'teams', teamIds);
+    if (unknown.length) errors.push({ field: 'conditions.teamIds', message: `unknown team ids: ${unknown.join(', ')}` });
+    if (teamIds.length) r.conditions.teamIds = teamIds;
+  }
+  const calendarId = input.calendarId ? input.calendarId.toLowerCase() : null;
+  if (calendarId && !(await findCalendar(db, calendarId))) errors.push({ field: 'calendarId', message: 'no such calendar' });
+  if (errors.length || !r.ok) throw invalid(errors);
+  return { conditions: r.conditions, targets: r.targets, calendarId };
+}
+
+export async function createPolicy(deps: Deps, input: PolicyInput): Promise<PolicyRow> {
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const p = await checkedPolicy(trx, input);
+    const now = deps.clock.now();
+    const id = uuidv7(now.getTime());
+    const last = await trx
+      .selectFrom('sla_policies')
+      .select((eb) => eb.fn.max('position').as('n'))
+      .executeTakeFirst();
+    const position = input.position ?? (last?.n === null || last?.n === undefined ? 1 : Number(last.n) + 1);
+    await trx
+      .insertInto('sla_policies')
+      .values({
+        id,
+        name: input.name.trim(),
+        position,
+        conditions: JSON.stringify(p.conditions),
+        targets: JSON.stringify(p.targets),
+        calendar_id: p.calendarId,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    return (await findPolicy(trx, id))!;
+  });
+}
+
+export async function updatePolicy(deps: Deps, id: string, patch: Partial<PolicyInput>): Promise<PolicyRow> {
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const old = await findPolicy(trx, id, true);
+    if (!old) throw notFound('SLA policy');
+    const p = await checkedPolicy(trx, {
+      name: patch.name ?? old.name,
+      conditions: patch.conditions ?? old.conditions,
+      targets: patch.targets ?? old.targets,
+      calendarId: patch.calendarId !== undefined ? patch.calendarId : old.calendarId,
+    });
+    await trx
+      .updateTable('sla_policies')
+      .set({
+        name: (patch.name ?? old.name).trim(),
+        position: patch.position ?? old.position,
+        conditions: JSON.stringify(p.conditions),
+        targets: JSON.stringify(p.targets),
+        calendar_id: p.calendarId,
+        updated_at: deps.clock.now(),
+      })
+      .where('id', '=', id)
+      .execute();
+    return (await findPolicy(trx, id))!;
+  });
+}
+
+export async function deletePolicy(deps: Deps, id: string): Promise<void> {
+  const gone = await deps.db.kysely.deleteFrom('sla_policies').where('id', '=', id).returning('id').executeTakeFirst();
+  if (!gone) throw notFound('SLA policy');
+}
