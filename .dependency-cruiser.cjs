@@ -5,7 +5,7 @@
 
 /** db/repos modules that only read, which routes may call directly. */
 const READ_REPOS =
-  '^packages/server/src/db/repos/(case-views|case-list|sections|visibility|channels|chat-sessions|attachments|saved-views|case-fields|customer-list|notification-list|canned-replies|macros|audit-list)[.]ts$';
+  '^packages/server/src/db/repos/(case-views|case-list|sections|visibility|channels|chat-sessions|attachments|saved-views|case-fields|customer-list|notification-list|canned-replies|macros|audit-list|sla-config)[.]ts$';
 
 module.exports = {
   forbidden: [
@@ -35,7 +35,7 @@ module.exports = {
       name: 'routes-write-through-use-cases',
       severity: 'error',
       comment:
-        'http/*.routes.ts import from db/ only types, or the read-only repos (case-views, case-list, sections, visibility, channels, chat-sessions, attachments, saved-views, case-fields|customer-list|notification-list|canned-replies|macros|audit-list): writes go through use-cases/.',
+        'http/*.routes.ts import from db/ only types, or the read-only repos (case-views, case-list, sections, visibility, channels, chat-sessions, attachments, saved-views, case-fields|customer-list|notification-list|canned-replies|macros|audit-list|sla-config): writes go through use-cases/.',
       from: { path: '^packages/server/src/http/[^/]+[.]routes[.]ts$' },
       to: { path: '^packages/server/src/db/', pathNot: READ_REPOS, dependencyTypesNot: ['type-only'] },
     },

@@ -10,6 +10,7 @@ export const NOTIFICATION_TYPES = [
   'case.mentioned',
   'case.woke',
   'case.follow_activity',
+  'case.sla_breached',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -42,6 +43,7 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
     'case.mentioned': { inApp: true, email: true, desktop: true },
     'case.woke': { inApp: true, email: true, desktop: true },
     'case.follow_activity': { inApp: true, email: false, desktop: false },
+    'case.sla_breached': { inApp: true, email: true, desktop: true },
   },
   emailDigest: 'off',
 };
@@ -114,7 +116,13 @@ export type PlannedNotification = { userId: string; type: NotificationType };
  * A claim (`case.claimed` and its status change, reason `claimed`) notifies nobody: the claimer
  * acts for themself, and an agent taking a case from the queue is routine, not news for followers.
  */
-export const NOTIFYING_EVENTS: readonly string[] = ['case.created', 'case.assigned', 'case.message_created', 'case.status_changed'];
+export const NOTIFYING_EVENTS: readonly string[] = [
+  'case.created',
+  'case.assigned',
+  'case.message_created',
+  'case.status_changed',
+  'case.sla_breached',
+];
 
 // When one change gives a user several reasons, they hear the most specific one.
 const RANK: Record<NotificationType, number> = {
@@ -123,6 +131,7 @@ const RANK: Record<NotificationType, number> = {
   'case.customer_replied': 2,
   'case.woke': 3,
   'case.follow_activity': 4,
+  'case.sla_breached': 1,
 };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -133,7 +142,9 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
  * - `case.customer_replied`: the owner, on a customer's message;
  * - `case.mentioned`: each user an internal note mentions;
  * - `case.woke`: the owner, when their waiting case woke (its time came, or someone woke it);
- * - `case.follow_activity`: the followers, on a status change (not a claim) or a new message.
+ * - `case.follow_activity`: the followers, on a status change (not a claim) or a new message;
+ * - `case.sla_breached`: on a breached SLA target (SPEC §12), the owner, or when nobody owns the case
+ *   the team's supervisors the event names (`supervisorIds`), and the followers.
  * A customer's message on a spam case tells nobody.
  * Never the actor; one notification per user per change (the most specific reason).
  */
@@ -162,6 +173,10 @@ export function planNotifications(change: CaseChange): PlannedNotification[] {
     } else if (e.type === 'case.status_changed' && e.data.reason !== 'claimed') {
       if (e.data.from === 'waiting' && (e.data.reason === 'woken' || e.data.reason === 'wake_time_reached')) add(c.ownerId, 'case.woke');
       followers('case.follow_activity');
+    } else if (e.type === 'case.sla_breached') {
+      if (c.ownerId) add(c.ownerId, 'case.sla_breached');
+      else if (Array.isArray(e.data.supervisorIds)) for (const id of e.data.supervisorIds) add(str(id), 'case.sla_breached');
+      followers('case.sla_breached');
     }
   }
   return [...found].map(([userId, type]) => ({ userId, type }));
@@ -200,6 +215,8 @@ export function notificationSummary(
       return x.actorName ? `${who} woke ${on}` : `${on} woke up: its waiting time is over`;
     case 'case.follow_activity':
       return x.actorName ? `${who} updated ${on}, which you follow` : `New activity on ${on}, which you follow`;
+    case 'case.sla_breached':
+      return `${on} missed a service-level target`;
   }
 }
 

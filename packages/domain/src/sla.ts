@@ -349,3 +349,29 @@ export function slaAttention(r: SlaRecord | null, status: Status, now: Date): Sl
 /** The list filter's values: `sla=due_soon|breached` (SPEC §12). */
 export const SLA_FILTERS = ['due_soon', 'breached'] as const;
 export type SlaFilter = (typeof SLA_FILTERS)[number];
+
+/**
+ * Whether a change can move a case's clocks or its policy, by its history events: creation, a
+ * priority, tag or team change, a public message, or a status change that starts, stops or pauses
+ * the clocks (new ↔ ready does neither: a claim leaves them as they are).
+ */
+export function movesSlaClocks(events: readonly { type: string; data: Record<string, unknown> }[]): boolean {
+  return events.some((e) => {
+    switch (e.type) {
+      case 'case.created':
+      case 'case.priority_changed':
+      case 'case.tags_changed':
+      case 'case.team_changed':
+        return true;
+      case 'case.message_created':
+        return e.data.internal !== true;
+      case 'case.status_changed': {
+        const from = e.data.from as Status;
+        const to = e.data.to as Status;
+        return clocksRun(from) !== clocksRun(to) || isOpen(from) !== isOpen(to);
+      }
+      default:
+        return false;
+    }
+  });
+}

@@ -16,6 +16,7 @@ import {
   type ReportScope,
   type SectionKey,
   type SectionRule,
+  type SlaFilter,
 } from '@casework/domain';
 
 /**
@@ -173,3 +174,25 @@ export function inReportScopeSql(scope: ReportScope): RawBuilder<boolean> {
  */
 export const messagePreviewSql = (body: string): string =>
   `left(btrim(substring(ltrim(${body}, E' \\t\\r\\n') from '^[^\\n]*'), E' \\t\\r'), ${PREVIEW_MAX})`;
+
+/**
+ * The Cases list's `sla=` filter (SPEC §12) as a condition: the domain's slaAttention read from
+ * the columns its slaColumns wrote (migration 032). A running clock is breached once its due time
+ * has come, due soon once its due-soon time has; a paused one by what it had when it stopped; the
+ * case must be open. Held to slaAttention by tests/sla-list.test.ts on generated clocks.
+ */
+export function slaAttentionSql(state: SlaFilter, now: Date): RawBuilder<boolean> {
+  const breached = sql`(coalesce(c.sla_due_at <= ${now}, false) OR c.sla_paused_breached)`;
+  const soon = sql`(coalesce(c.sla_soon_at <= ${now}, false) OR c.sla_paused_soon)`;
+  const base = sql`${sql.raw(openStatus('c'))} AND c.sla IS NOT NULL`;
+  return state === 'breached' ? sql<boolean>`(${base} AND ${breached})` : sql<boolean>`(${base} AND NOT ${breached} AND ${soon})`;
+}
+
+/**
+ * The Cases list's `sort=due` key, for its descending keyset order: the nearest due time of a
+ * running clock first (its negated epoch milliseconds), cases with none last (the sentinel below
+ * every time).
+ */
+export const SLA_DUE_NONE = -1e15;
+export const slaDueKey = (): RawBuilder<number> =>
+  sql<number>`coalesce(-(extract(epoch FROM c.sla_due_at) * 1000)::float8, ${sql.lit(SLA_DUE_NONE)}::float8)`;

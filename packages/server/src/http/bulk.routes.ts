@@ -97,7 +97,7 @@ export const bulkRoutes: RouteModule = (app, deps) => {
       return {
         results: outcomes.map((o) =>
           o.ok
-            ? { caseId: o.caseId, ok: true, case: caseJson(o.view, actor) }
+            ? { caseId: o.caseId, ok: true, case: caseJson(o.view, actor, deps.clock.now()) }
             : { caseId: o.caseId, ok: false, problem: o.problem.body() as Static<typeof ProblemSchema> },
         ),
       };

@@ -33,7 +33,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await claimCase(deps, actor, pathId(req.params.id))).view, actor);
+      return caseJson((await claimCase(deps, actor, pathId(req.params.id))).view, actor, deps.clock.now());
     },
   );
 
@@ -57,7 +57,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
         teamId: teamId?.toLowerCase(),
         ownerId: ownerId?.toLowerCase() ?? ownerId,
       });
-      return caseJson(r.view, actor);
+      return caseJson(r.view, actor, deps.clock.now());
     },
   );
 
@@ -69,7 +69,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await assignCase(deps, actor, pathId(req.params.id), { ownerId: null })).view, actor);
+      return caseJson((await assignCase(deps, actor, pathId(req.params.id), { ownerId: null })).view, actor, deps.clock.now());
     },
   );
 
@@ -88,7 +88,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const actor = actorOf(req);
       const wakeAt = req.body.wakeAt ? new Date(req.body.wakeAt) : null;
-      return caseJson((await setWaiting(deps, actor, pathId(req.params.id), wakeAt)).view, actor);
+      return caseJson((await setWaiting(deps, actor, pathId(req.params.id), wakeAt)).view, actor, deps.clock.now());
     },
   );
 
@@ -100,7 +100,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await wakeCase(deps, actor, pathId(req.params.id))).view, actor);
+      return caseJson((await wakeCase(deps, actor, pathId(req.params.id))).view, actor, deps.clock.now());
     },
   );
 
@@ -119,7 +119,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const actor = actorOf(req);
       const r = await resolveCase(deps, actor, pathId(req.params.id), req.body.resolution, req.body.note ?? null);
-      return caseJson(r.view, actor);
+      return caseJson(r.view, actor, deps.clock.now());
     },
   );
 
@@ -138,7 +138,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const actor = actorOf(req);
       const r = await resolveCase(deps, actor, pathId(req.params.id), 'canceled', req.body.note ?? null);
-      return caseJson(r.view, actor);
+      return caseJson(r.view, actor, deps.clock.now());
     },
   );
 
@@ -150,7 +150,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await reopenCase(deps, actor, pathId(req.params.id))).view, actor);
+      return caseJson((await reopenCase(deps, actor, pathId(req.params.id))).view, actor, deps.clock.now());
     },
   );
 
@@ -208,7 +208,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await setCollaborator(deps, actor, pathId(req.params.id), actor.id, true)).view, actor);
+      return caseJson((await setCollaborator(deps, actor, pathId(req.params.id), actor.id, true)).view, actor, deps.clock.now());
     },
   );
 
@@ -220,7 +220,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await setCollaborator(deps, actor, pathId(req.params.id), actor.id, false)).view, actor);
+      return caseJson((await setCollaborator(deps, actor, pathId(req.params.id), actor.id, false)).view, actor, deps.clock.now());
     },
   );
 
@@ -238,7 +238,11 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await setCollaborator(deps, actor, pathId(req.params.id), req.body.userId.toLowerCase(), true)).view, actor);
+      return caseJson(
+        (await setCollaborator(deps, actor, pathId(req.params.id), req.body.userId.toLowerCase(), true)).view,
+        actor,
+        deps.clock.now(),
+      );
     },
   );
 
@@ -256,7 +260,7 @@ export const caseActionRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const actor = actorOf(req);
       const userId = pathId(req.params.userId, 'User');
-      return caseJson((await setCollaborator(deps, actor, pathId(req.params.id), userId, false)).view, actor);
+      return caseJson((await setCollaborator(deps, actor, pathId(req.params.id), userId, false)).view, actor, deps.clock.now());
     },
   );
 };

@@ -61,7 +61,7 @@ export const caseEditRoutes: RouteModule = (app, deps) => {
         ...b,
         ...(b.customerId !== undefined ? { customerId: b.customerId?.toLowerCase() ?? null } : {}),
       });
-      return caseJson(r.view, actor);
+      return caseJson(r.view, actor, deps.clock.now());
     },
   );
 
@@ -80,7 +80,7 @@ export const caseEditRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await editCase(deps, actor, pathId(req.params.id), { tags: req.body })).view, actor);
+      return caseJson((await editCase(deps, actor, pathId(req.params.id), { tags: req.body })).view, actor, deps.clock.now());
     },
   );
 

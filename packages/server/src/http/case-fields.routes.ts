@@ -143,7 +143,7 @@ export const caseFieldRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await editCase(deps, actor, pathId(req.params.id), { fields: req.body })).view, actor);
+      return caseJson((await editCase(deps, actor, pathId(req.params.id), { fields: req.body })).view, actor, deps.clock.now());
     },
   );
 };

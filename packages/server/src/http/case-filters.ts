@@ -1,6 +1,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import {
   PRIORITIES,
+  SLA_FILTERS,
   TAG_LIMITS,
   isCaseType,
   isStatus,
@@ -8,6 +9,7 @@ import {
   readTags,
   type CaseType,
   type Priority,
+  type SlaFilter,
   type Status,
 } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
@@ -44,11 +46,20 @@ export const CaseFilterFields = {
   ),
   createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
   createdTo: Type.Optional(Type.String({ maxLength: 40 })),
-  sort: Type.Optional(
-    Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('priority'), Type.Literal('relevance')], {
-      description:
-        'Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first.',
+  sla: Type.Optional(
+    Type.String({
+      maxLength: 20,
+      description: `Cases with an SLA target breached or due soon (within the last 20 % of the target): ${SLA_FILTERS.join(' or ')}. Open cases only; a target met late no longer counts.`,
     }),
+  ),
+  sort: Type.Optional(
+    Type.Union(
+      [Type.Literal('created'), Type.Literal('updated'), Type.Literal('priority'), Type.Literal('due'), Type.Literal('relevance')],
+      {
+        description:
+          'Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; due: the nearest SLA due time first, cases without one last; relevance (default with q): best match first.',
+      },
+    ),
   ),
 };
 
@@ -69,12 +80,13 @@ const list = (s: string | undefined) =>
 
 /**
  * Reads the list's filters for this actor (`ownerId=me` is whoever asks, so a shared view means
- * "mine" to each viewer). Complaints are pushed to `errors` named `prefix` + the parameter.
+ * "mine" to each viewer) at `now` (the `sla` filter's time). Complaints are pushed to `errors` named `prefix` + the parameter.
  */
 export function readCaseFilter(
   actor: AppUser,
   qs: CaseFilterInput,
   errors: FieldError[],
+  now: Date,
   prefix = '',
 ): { filter: CaseFilter; sort: CaseSort } {
   const field = (name: string) => `${prefix}${name}`;
@@ -105,6 +117,11 @@ export function readCaseFilter(
   }
   const createdFrom = parseDateBound(qs.createdFrom, 'start', actor.timeZone, field('createdFrom'), errors);
   const createdTo = parseDateBound(qs.createdTo, 'end', actor.timeZone, field('createdTo'), errors);
+  let sla: CaseFilter['sla'];
+  if (qs.sla !== undefined) {
+    if ((SLA_FILTERS as readonly string[]).includes(qs.sla)) sla = { state: qs.sla as SlaFilter, at: now };
+    else errors.push({ field: field('sla'), message: `must be ${SLA_FILTERS.join(' or ')}` });
+  }
   const q = qs.q?.trim() || undefined;
   // Relevance orders a search; without words to match, a list stays newest first.
   const sort = qs.sort === 'relevance' && !q ? 'created' : (qs.sort ?? (q ? 'relevance' : 'created'));
@@ -120,6 +137,7 @@ export function readCaseFilter(
       tags,
       createdFrom,
       createdTo,
+      ...(sla ? { sla } : {}),
     },
     sort,
   };

@@ -87,7 +87,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
           tags: b.tags ?? null,
           fields: b.fields ?? null,
         });
-        return { status: 201, body: caseJson(v, actor) };
+        return { status: 201, body: caseJson(v, actor, deps.clock.now()) };
       });
       return reply.status(view.status as 201).send(view.body);
     },
@@ -103,7 +103,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
       const actor = actorOf(req);
       const v = await findCaseView(deps.db.kysely, pathId(req.params.id));
       if (!v || !canView(actor, v)) throw notFound();
-      return caseJson(v, actor);
+      return caseJson(v, actor, deps.clock.now());
     },
   );
 
@@ -134,7 +134,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
       const actor = actorOf(req);
       const { cursor: rawCursor, limit, ...qs } = req.query;
       const errors: FieldError[] = [];
-      const { filter, sort } = readCaseFilter(actor, qs, errors);
+      const { filter, sort } = readCaseFilter(actor, qs, errors, deps.clock.now());
       const cursor = rawCursor ? decodeListCursor(rawCursor) : null;
       if (rawCursor && (!cursor || !cursorFits(cursor, sort))) errors.push({ field: 'cursor', message: 'is not a cursor from this list' });
       const fields = await parseFieldFilters(deps.db.kysely, qs, errors);
@@ -143,10 +143,11 @@ export const caseRoutes: RouteModule = (app, deps) => {
       // API token, which reads the same notes at GET /cases/:id/messages); customers (chat, widget,
       // SDK) have no search.
       const result = await listCases(deps.db.kysely, actor, { ...filter, fields }, sort, limit ?? 25, cursor, true);
+      const now = deps.clock.now();
       return {
         cases: result.cases.map((c) => {
           const match = result.matches.get(c.id);
-          return match ? { ...caseJson(c, actor), match } : caseJson(c, actor);
+          return match ? { ...caseJson(c, actor, now), match } : caseJson(c, actor, now);
         }),
         total: result.total,
         totalCapped: result.totalCapped,

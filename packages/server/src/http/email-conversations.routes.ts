@@ -86,7 +86,7 @@ export const emailConversationRoutes: RouteModule = (app, deps) => {
           cc: b.cc,
           bcc: b.bcc,
         });
-        return { status: 201, body: caseJson(v, actor) };
+        return { status: 201, body: caseJson(v, actor, deps.clock.now()) };
       });
       return reply.status(answer.status as 201).send(answer.body);
     },

@@ -211,7 +211,7 @@ export const macroRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const actor = actorOf(req);
       const view = await applyMacro(deps, actor, pathId(req.params.id), req.body.macroId.toLowerCase());
-      return caseJson(view, actor);
+      return caseJson(view, actor, deps.clock.now());
     },
   );
 };

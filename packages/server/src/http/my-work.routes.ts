@@ -47,7 +47,7 @@ export const myWorkRoutes: RouteModule = (app, deps) => {
       const actor = actorOf(req);
       const w = await getMyWork(deps, actor);
       return {
-        next: w.next && { case: caseJson(w.next.case, actor), reason: w.next.reason },
+        next: w.next && { case: caseJson(w.next.case, actor, deps.clock.now()), reason: w.next.reason },
         unassignedCount: w.unassignedCount,
         capacityReached: w.capacityReached,
         maxOpenPerUser: w.maxOpenPerUser,
@@ -56,7 +56,7 @@ export const myWorkRoutes: RouteModule = (app, deps) => {
           title: s.title,
           count: s.count,
           collapsed: s.collapsed,
-          cases: s.cases.map((c) => caseJson(c, actor)),
+          cases: s.cases.map((c) => caseJson(c, actor, deps.clock.now())),
           nextCursor: s.nextCursor,
         })),
       };
@@ -96,7 +96,12 @@ export const myWorkRoutes: RouteModule = (app, deps) => {
       const cursor = req.query.cursor ? decodeCursor(req.query.cursor) : null;
       if (req.query.cursor && !cursor) throw invalid([{ field: 'cursor', message: 'is not a cursor from this section' }]);
       const page = await getSectionPage(deps, actor, key, cursor, req.query.limit);
-      return { key: page.key, count: page.count, cases: page.cases.map((c) => caseJson(c, actor)), nextCursor: page.nextCursor };
+      return {
+        key: page.key,
+        count: page.count,
+        cases: page.cases.map((c) => caseJson(c, actor, deps.clock.now())),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
@@ -113,7 +118,7 @@ export const myWorkRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      return caseJson((await claimNext(deps, actor)).view, actor);
+      return caseJson((await claimNext(deps, actor)).view, actor, deps.clock.now());
     },
   );
 

@@ -1,11 +1,14 @@
-import { actionsFor } from '@casework/domain';
+import { actionsFor, slaView } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** A case as the API returns it, with the actions this user may take on it now. */
-export function caseJson(v: CaseView, actor: AppUser) {
+/**
+ * A case as the API returns it, with the actions this user may take on it now and its SLA targets'
+ * states at `now` (the server's clock where the route has it).
+ */
+export function caseJson(v: CaseView, actor: AppUser, now: Date = new Date()) {
   return {
     id: v.id,
     reference: v.reference,
@@ -50,5 +53,6 @@ export function caseJson(v: CaseView, actor: AppUser) {
           },
         }
       : {}),
+    ...(v.sla !== undefined ? { sla: slaView(v.sla, now) } : {}),
   };
 }

@@ -6,6 +6,8 @@ import {
   PRIORITIES,
   RESOLUTION_REASONS,
   RESOLUTIONS,
+  SLA_KINDS,
+  SLA_STATES,
   STATUSES,
   TAG_LIMITS,
 } from '@casework/domain';
@@ -89,6 +91,30 @@ export const CaseSchema = Type.Object({
         {
           description:
             "The customer's satisfaction (SPEC §12): their answer to the survey sent after resolving, or the chat's rating. Left out by My Work and claim-next.",
+        },
+      ),
+    ),
+  ),
+  sla: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          policyId: Type.String(),
+          targets: Type.Array(
+            Type.Object({
+              kind: StringEnum(SLA_KINDS),
+              minutes: Type.Integer({ description: 'The target, in business minutes' }),
+              dueAt: Nullable(Type.String({ description: 'When it is due; null while paused (waiting, finished) or met' })),
+              state: StringEnum(SLA_STATES, 'ok; due_soon within the last 20 % of the target; breached'),
+              pausedAt: Type.Optional(Type.String({ description: 'Since when its clock stands (the case is waiting or finished)' })),
+              metAt: Type.Optional(Type.String()),
+              breachedAt: Type.Optional(Type.String()),
+            }),
+          ),
+        },
+        {
+          description:
+            'The SLA policy that applies and each target (SPEC §12); null when no policy applies. Left out by My Work and claim-next.',
         },
       ),
     ),

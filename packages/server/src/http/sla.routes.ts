@@ -4,7 +4,7 @@ import type { RouteModule } from './route-types.ts';
 import { IdParams, Nullable, StringEnum, problems } from './schemas.ts';
 import { Name } from './admin-schemas.ts';
 import { pathId } from './ids.ts';
-import { listCalendars, listPolicies, type CalendarRow, type PolicyRow } from '../db/repos/sla.ts';
+import { listCalendars, listPolicies, type CalendarRow, type PolicyRow } from '../db/repos/sla-config.ts';
 import { createCalendar, createPolicy, deleteCalendar, deletePolicy, updateCalendar, updatePolicy } from '../use-cases/admin-sla.ts';
 
 /** Service levels (SPEC §12): business-hours calendars and SLA policies. Everyone signed in reads; `admin.sla` writes. */

@@ -57,7 +57,7 @@ const present = (v: SavedView, actor: AppUser) => ({
 /** A view's count for this actor: `ownerId=me` is them; a view whose filters no longer read counts as null. */
 async function countOf(deps: Deps, actor: AppUser, v: SavedView) {
   const errors: FieldError[] = [];
-  const { filter } = readCaseFilter(actor, v.filters as CaseFilterInput, errors);
+  const { filter } = readCaseFilter(actor, v.filters as CaseFilterInput, errors, deps.clock.now());
   const fields = await parseFieldFilters(deps.db.kysely, v.filters, errors);
   if (errors.length) return { count: null, countCapped: false };
   const { total, totalCapped } = await countCasesUpTo(deps.db.kysely, actor, { ...filter, fields }, VIEW_COUNT_CAP);
@@ -67,7 +67,7 @@ async function countOf(deps: Deps, actor: AppUser, v: SavedView) {
 /** Checks a view's filters as GET /cases checks its query (custom fields against their definitions), naming `filters.<name>`. */
 async function checkFilters(deps: Deps, actor: AppUser, filters: CaseFilterInput): Promise<void> {
   const errors: FieldError[] = [];
-  readCaseFilter(actor, filters, errors, 'filters.');
+  readCaseFilter(actor, filters, errors, deps.clock.now(), 'filters.');
   const fieldErrors: FieldError[] = [];
   await parseFieldFilters(deps.db.kysely, filters, fieldErrors);
   errors.push(...fieldErrors.map((e) => ({ ...e, field: `filters.${e.field}` })));

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { removeAbandonedUploads } from '../use-cases/upload-attachment.ts';
 import { pruneAuditLog } from '../use-cases/audit/prune-audit-log.ts';
 import { applyLifecycle, lockCase } from '../use-cases/case-write.ts';
-import { inTransaction } from '../outbox/outbox.ts';
+import { inTransaction, keepSla } from '../outbox/outbox.ts';
 import { compactOpenCounts, redundantOpenCounts } from '../db/repos/report-counts.ts';
 import { purgeExpiredSpam } from '../use-cases/mailbox/purge-spam.ts';
 
@@ -69,15 +69,40 @@ function closeInactiveCases(deps: Deps): Promise<number> {
   );
 }
 
+/**
+ * Records SLA breaches whose time has come (SPEC §12): cases whose next unrecorded breach
+ * (`sla_breach_at`, index cases_sla_breach) is due, locked with SKIP LOCKED a batch per
+ * transaction; the domain's reconcileSla on the locked row decides, and marks each breach
+ * recorded in the same transaction, so it is recorded once across processes and caught up after
+ * downtime. Returns how many breaches were recorded.
+ */
+async function recordDueBreaches(deps: Deps): Promise<number> {
+  let recorded = 0;
+  for (;;) {
+    const now = deps.clock.now();
+    const n = await inTransaction(deps, async (trx) => {
+      const due = await sql<Due>`SELECT id::text AS id FROM cases
+        WHERE sla_breach_at IS NOT NULL AND sla_breach_at <= ${now}
+        ORDER BY sla_breach_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`.execute(trx);
+      let count = 0;
+      for (const { id } of due.rows) count += await keepSla(trx, id, now);
+      return { count, full: due.rows.length === BATCH };
+    });
+    recorded += n.count;
+    if (!n.full || n.count === 0) return recorded;
+  }
+}
+
 /** Open-case delta rows beyond one per team and type that the timer tick lets pile up before folding them. */
 const OPEN_COUNTS_SLACK = 500;
 
-/** Runs every timer once: wake, auto-close, and the deletion of spam past its retention (tests call this directly with a controlled clock). */
-export async function runTimersOnce(deps: Deps): Promise<{ woken: number; closed: number; spamDeleted: number }> {
+/** Runs every timer once: wake, auto-close, SLA breaches, and the deletion of spam past its retention (tests call this directly with a controlled clock). */
+export async function runTimersOnce(deps: Deps): Promise<{ woken: number; closed: number; breached: number; spamDeleted: number }> {
   const woken = await wakeDueCases(deps);
   const closed = await closeInactiveCases(deps);
+  const breached = await recordDueBreaches(deps);
   const spamDeleted = await purgeExpiredSpam(deps);
-  return { woken, closed, spamDeleted };
+  return { woken, closed, breached, spamDeleted };
 }
 
 /**
@@ -92,7 +117,7 @@ export function startTimers(deps: Deps): { stop(): Promise<void> } {
     running = (async () => {
       try {
         const r = await runTimersOnce(deps);
-        if (r.woken || r.closed || r.spamDeleted) deps.log.info(r, 'timers fired');
+        if (r.woken || r.closed || r.breached || r.spamDeleted) deps.log.info(r, 'timers fired');
         // Reports' open-case deltas, folded once a few hundred have piled up (db/repos/report-counts.ts).
         if ((await redundantOpenCounts(deps.db.kysely)) >= OPEN_COUNTS_SLACK) await compactOpenCounts(deps.db.kysely);
         const removed = await removeAbandonedUploads(deps);

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { DomainEvent } from '@casework/domain';
+import { movesSlaClocks, type DomainEvent, type SlaRecord } from '@casework/domain';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { insertCaseEvents, type StoredEvent } from '../db/repos/case-events.ts';
-import { dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
+import { audienceOf, dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
 import { notifyOfChange } from './notify.ts';
+import { keepSlaClocks } from './sla-clocks.ts';
+import { notifiedCase } from '../db/repos/notifications.ts';
 import type { NotifiedCase } from '@casework/domain';
 
 export { audienceOf, dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
@@ -17,7 +19,7 @@ export type { StoredEvent } from '../db/repos/case-events.ts';
  */
 // The notices recorded in each open transaction (and the users its changes notified, per case),
 // keyed by the transaction itself: an entry lives as long as its transaction (no process-wide state).
-const pending = new WeakMap<object, { notices: LiveNotice[]; told: Set<string> }>();
+const pending = new WeakMap<object, { notices: LiveNotice[]; told: Set<string>; sla: Map<string, SlaRecord | null> }>();
 
 /**
  * Runs `work` in a transaction; the changes it records with appendEvents are announced to every
@@ -29,7 +31,7 @@ export async function inTransaction<T>(deps: Pick<Deps, 'db' | 'announcer'>, wor
   if (pending.has(deps.db.kysely)) return work(deps.db.kysely);
   const notices: LiveNotice[] = [];
   const result = await deps.db.kysely.transaction().execute(async (trx) => {
-    pending.set(trx, { notices, told: new Set() });
+    pending.set(trx, { notices, told: new Set(), sla: new Map() });
     return work(trx);
   });
   announceCommitted(deps, notices);
@@ -60,6 +62,8 @@ export function announceCommitted(deps: Pick<Deps, 'announcer'>, notices: LiveNo
  * the notifications they cause (outbox/notify.ts), in the same transaction; the change and the
  * notifications are announced when that transaction commits (see inTransaction). `after` is the
  * case after the change, where the writer has it (else it is read, when the events can notify).
+ * A change that can move the case's SLA clocks (the domain's movesSlaClocks) brings them up to date
+ * here too, and a target that breached is recorded as `case.sla_breached` (not among the rows returned).
  */
 export async function appendEvents(
   trx: Kysely<Database>,
@@ -78,5 +82,30 @@ export async function appendEvents(
     at: input.at.toISOString(),
   });
   notices.push(...(await notifyOfChange(trx, input, stored, open.told)));
+  if (movesSlaClocks(input.events)) await keepSla(trx, input.caseId, input.at);
   return stored;
+}
+
+/**
+ * A case view as of this transaction's SLA upkeep: writers build the view they answer with from
+ * the case as they read it and their changes, so the clocks written since replace the ones read.
+ */
+export function withSlaKept<V extends { id: string; sla?: SlaRecord | null }>(trx: Kysely<Database>, view: V): V {
+  const kept = pending.get(trx)?.sla;
+  return kept?.has(view.id) ? { ...view, sla: kept.get(view.id)! } : view;
+}
+
+/**
+ * Brings a case's SLA clocks up to `at` (SPEC §12) and records each newly breached target as a
+ * `case.sla_breached` event (history, webhook, notification and live notice), in the caller's
+ * transaction of inTransaction, with the case locked or just written. Returns the breaches recorded.
+ */
+export async function keepSla(trx: Kysely<Database>, caseId: string, at: Date): Promise<number> {
+  const { record, breaches } = await keepSlaClocks(trx, caseId, at);
+  if (record !== undefined) pending.get(trx)?.sla.set(caseId, record);
+  if (!breaches.length) return 0;
+  const after = await notifiedCase(trx, caseId);
+  if (!after) return 0;
+  await appendEvents(trx, { caseId, actorId: null, events: breaches, at, audience: audienceOf(after), after });
+  return breaches.length;
 }

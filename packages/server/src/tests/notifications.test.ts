@@ -244,7 +244,7 @@ describe.each(DB_KINDS)('notifications (%s)', (kind) => {
     expect(d.data.emailDigest).toBe('off');
     expect(d.data.types['case.assigned']).toEqual({ inApp: true, email: true, desktop: true });
     expect(Object.keys(d.data.types).sort()).toEqual(
-      ['case.assigned', 'case.customer_replied', 'case.follow_activity', 'case.mentioned', 'case.woke'].sort(),
+      ['case.assigned', 'case.customer_replied', 'case.follow_activity', 'case.mentioned', 'case.sla_breached', 'case.woke'].sort(),
     );
     const put = await call(t, user, 'PUT', '/api/v1/me/notification-settings', {
       types: { 'case.assigned': { inApp: false, email: false, desktop: false } },

@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import { checkCalendar, checkSlaPolicy, type BusinessPeriod } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import { findCalendar, findPolicy, policiesUsing, type CalendarRow, type PolicyRow } from '../db/repos/sla.ts';
+import { findCalendar, findPolicy, policiesUsing, type CalendarRow, type PolicyRow } from '../db/repos/sla-config.ts';
 import { conflict, invalid, notFound, type FieldError } from '../errors.ts';
-import { uuidv7 } from '../ids.ts';
+import { isUuid, uuidv7 } from '../ids.ts';
 import { unknownIds } from './admin-users.ts';
 
 /**
@@ -87,12 +87,13 @@ async function checkedPolicy(db: Kysely<Database>, input: PolicyInput) {
   const errors: FieldError[] = r.ok ? [] : [...r.errors];
   if (r.ok) {
     const teamIds = (r.conditions.teamIds ?? []).map((t) => t.toLowerCase());
-    const unknown = await unknownIds(db, 'teams', teamIds);
+    const unknown = [...teamIds.filter((t) => !isUuid(t)), ...(await unknownIds(db, 'teams', teamIds.filter(isUuid)))];
     if (unknown.length) errors.push({ field: 'conditions.teamIds', message: `unknown team ids: ${unknown.join(', ')}` });
     if (teamIds.length) r.conditions.teamIds = teamIds;
   }
   const calendarId = input.calendarId ? input.calendarId.toLowerCase() : null;
-  if (calendarId && !(await findCalendar(db, calendarId))) errors.push({ field: 'calendarId', message: 'no such calendar' });
+  if (calendarId && (!isUuid(calendarId) || !(await findCalendar(db, calendarId))))
+    errors.push({ field: 'calendarId', message: 'no such calendar' });
   if (errors.length || !r.ok) throw invalid(errors);
   return { conditions: r.conditions, targets: r.targets, calendarId };
 }

@@ -12,7 +12,7 @@ import {
 import type { Database } from '../db/schema.ts';
 import { openStatus } from '../db/sql-rules.ts';
 import { selectCaseViews, toCaseView, type CaseView } from '../db/repos/case-views.ts';
-import { announceCommitted, appendEvents, audienceOf, dedupe, type StoredEvent, inTransaction } from '../outbox/outbox.ts';
+import { announceCommitted, appendEvents, audienceOf, dedupe, type StoredEvent, inTransaction, withSlaKept } from '../outbox/outbox.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { Problem, forbidden, invalid, notAllowedTransition, notFound } from '../errors.ts';
@@ -121,7 +121,7 @@ export async function applyLifecycle(trx: Kysely<Database>, c: CaseView, event: 
     audience: audienceOf(c, saved),
     after: saved,
   });
-  return { ok: true, view: await namesAfter(trx, c, saved, ctx.actor), events };
+  return { ok: true, view: withSlaKept(trx, await namesAfter(trx, c, saved, ctx.actor)), events };
 }
 
 /** `applyLifecycle`, a refusal thrown as its problem. */

@@ -13,7 +13,7 @@ import type { Database } from '../db/schema.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { customerVisibleTo } from '../db/sql-rules.ts';
-import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
+import { appendEvents, audienceOf, inTransaction, withSlaKept } from '../outbox/outbox.ts';
 import { conflict, forbidden, invalid, notAllowedTransition, notFound, type FieldError } from '../errors.ts';
 import { lockCase, type CaseWriteResult } from './case-write.ts';
 import { planFieldValues } from './case-field-values.ts';
@@ -146,6 +146,9 @@ export async function editCase(deps: Deps, actor: AppUser, caseId: string, edit:
       .where('id', '=', c.id)
       .execute();
     const stored = await appendEvents(trx, { caseId: c.id, actorId: actor.id, events, at: now, audience: audienceOf(c) });
-    return { view: { ...c, ...after, ...(fields ? { fields } : {}), updatedAt: now, lastActivityAt: now }, events: stored };
+    return {
+      view: withSlaKept(trx, { ...c, ...after, ...(fields ? { fields } : {}), updatedAt: now, lastActivityAt: now }),
+      events: stored,
+    };
   });
 }

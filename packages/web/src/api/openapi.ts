@@ -1127,6 +1127,25 @@ export interface paths {
                                         comment?: string;
                                         at: string;
                                     } | null;
+                                    sla?: {
+                                        policyId: string;
+                                        targets: {
+                                            /** @enum {string} */
+                                            kind: "firstResponse" | "nextResponse" | "resolution";
+                                            /** @description The target, in business minutes */
+                                            minutes: number;
+                                            dueAt: string | null;
+                                            /**
+                                             * @description ok; due_soon within the last 20 % of the target; breached
+                                             * @enum {string}
+                                             */
+                                            state: "ok" | "due_soon" | "breached";
+                                            /** @description Since when its clock stands (the case is waiting or finished) */
+                                            pausedAt?: string;
+                                            metAt?: string;
+                                            breachedAt?: string;
+                                        }[];
+                                    } | null;
                                     lastMessage?: {
                                         /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                         preview: string;
@@ -1194,6 +1213,25 @@ export interface paths {
                                         stars: number;
                                         comment?: string;
                                         at: string;
+                                    } | null;
+                                    sla?: {
+                                        policyId: string;
+                                        targets: {
+                                            /** @enum {string} */
+                                            kind: "firstResponse" | "nextResponse" | "resolution";
+                                            /** @description The target, in business minutes */
+                                            minutes: number;
+                                            dueAt: string | null;
+                                            /**
+                                             * @description ok; due_soon within the last 20 % of the target; breached
+                                             * @enum {string}
+                                             */
+                                            state: "ok" | "due_soon" | "breached";
+                                            /** @description Since when its clock stands (the case is waiting or finished) */
+                                            pausedAt?: string;
+                                            metAt?: string;
+                                            breachedAt?: string;
+                                        }[];
                                     } | null;
                                     lastMessage?: {
                                         /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -1366,6 +1404,25 @@ export interface paths {
                                     stars: number;
                                     comment?: string;
                                     at: string;
+                                } | null;
+                                sla?: {
+                                    policyId: string;
+                                    targets: {
+                                        /** @enum {string} */
+                                        kind: "firstResponse" | "nextResponse" | "resolution";
+                                        /** @description The target, in business minutes */
+                                        minutes: number;
+                                        dueAt: string | null;
+                                        /**
+                                         * @description ok; due_soon within the last 20 % of the target; breached
+                                         * @enum {string}
+                                         */
+                                        state: "ok" | "due_soon" | "breached";
+                                        /** @description Since when its clock stands (the case is waiting or finished) */
+                                        pausedAt?: string;
+                                        metAt?: string;
+                                        breachedAt?: string;
+                                    }[];
                                 } | null;
                                 lastMessage?: {
                                     /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -1551,6 +1608,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -1967,8 +2043,10 @@ export interface paths {
                     tag?: string[];
                     createdFrom?: string;
                     createdTo?: string;
-                    /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
-                    sort?: "created" | "updated" | "priority" | "relevance";
+                    /** @description Cases with an SLA target breached or due soon (within the last 20 % of the target): due_soon or breached. Open cases only; a target met late no longer counts. */
+                    sla?: string;
+                    /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; due: the nearest SLA due time first, cases without one last; relevance (default with q): best match first. */
+                    sort?: "created" | "updated" | "priority" | "due" | "relevance";
                     cursor?: string;
                     limit?: number;
                 };
@@ -2032,6 +2110,25 @@ export interface paths {
                                     stars: number;
                                     comment?: string;
                                     at: string;
+                                } | null;
+                                sla?: {
+                                    policyId: string;
+                                    targets: {
+                                        /** @enum {string} */
+                                        kind: "firstResponse" | "nextResponse" | "resolution";
+                                        /** @description The target, in business minutes */
+                                        minutes: number;
+                                        dueAt: string | null;
+                                        /**
+                                         * @description ok; due_soon within the last 20 % of the target; breached
+                                         * @enum {string}
+                                         */
+                                        state: "ok" | "due_soon" | "breached";
+                                        /** @description Since when its clock stands (the case is waiting or finished) */
+                                        pausedAt?: string;
+                                        metAt?: string;
+                                        breachedAt?: string;
+                                    }[];
                                 } | null;
                                 lastMessage?: {
                                     /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -2231,6 +2328,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -2425,6 +2541,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -2613,6 +2748,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -2968,6 +3122,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -3167,6 +3340,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -3409,6 +3601,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -3642,6 +3853,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -3879,6 +4109,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -4112,6 +4361,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -4350,6 +4618,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -4585,6 +4872,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -5291,6 +5597,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -5525,6 +5850,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -5739,6 +6083,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -5979,6 +6342,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -6210,6 +6592,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -6449,6 +6850,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -6766,8 +7186,10 @@ export interface paths {
                                     tag?: string[];
                                     createdFrom?: string;
                                     createdTo?: string;
-                                    /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
-                                    sort?: "created" | "updated" | "priority" | "relevance";
+                                    /** @description Cases with an SLA target breached or due soon (within the last 20 % of the target): due_soon or breached. Open cases only; a target met late no longer counts. */
+                                    sla?: string;
+                                    /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; due: the nearest SLA due time first, cases without one last; relevance (default with q): best match first. */
+                                    sort?: "created" | "updated" | "priority" | "due" | "relevance";
                                 } & {
                                     [key: string]: string;
                                 };
@@ -6882,8 +7304,10 @@ export interface paths {
                             tag?: string[];
                             createdFrom?: string;
                             createdTo?: string;
-                            /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
-                            sort?: "created" | "updated" | "priority" | "relevance";
+                            /** @description Cases with an SLA target breached or due soon (within the last 20 % of the target): due_soon or breached. Open cases only; a target met late no longer counts. */
+                            sla?: string;
+                            /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; due: the nearest SLA due time first, cases without one last; relevance (default with q): best match first. */
+                            sort?: "created" | "updated" | "priority" | "due" | "relevance";
                         } & {
                             [key: string]: string;
                         };
@@ -6918,8 +7342,10 @@ export interface paths {
                                 tag?: string[];
                                 createdFrom?: string;
                                 createdTo?: string;
-                                /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
-                                sort?: "created" | "updated" | "priority" | "relevance";
+                                /** @description Cases with an SLA target breached or due soon (within the last 20 % of the target): due_soon or breached. Open cases only; a target met late no longer counts. */
+                                sla?: string;
+                                /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; due: the nearest SLA due time first, cases without one last; relevance (default with q): best match first. */
+                                sort?: "created" | "updated" | "priority" | "due" | "relevance";
                             } & {
                                 [key: string]: string;
                             };
@@ -7243,8 +7669,10 @@ export interface paths {
                             tag?: string[];
                             createdFrom?: string;
                             createdTo?: string;
-                            /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
-                            sort?: "created" | "updated" | "priority" | "relevance";
+                            /** @description Cases with an SLA target breached or due soon (within the last 20 % of the target): due_soon or breached. Open cases only; a target met late no longer counts. */
+                            sla?: string;
+                            /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; due: the nearest SLA due time first, cases without one last; relevance (default with q): best match first. */
+                            sort?: "created" | "updated" | "priority" | "due" | "relevance";
                         } & {
                             [key: string]: string;
                         };
@@ -7279,8 +7707,10 @@ export interface paths {
                                 tag?: string[];
                                 createdFrom?: string;
                                 createdTo?: string;
-                                /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
-                                sort?: "created" | "updated" | "priority" | "relevance";
+                                /** @description Cases with an SLA target breached or due soon (within the last 20 % of the target): due_soon or breached. Open cases only; a target met late no longer counts. */
+                                sla?: string;
+                                /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; due: the nearest SLA due time first, cases without one last; relevance (default with q): best match first. */
+                                sort?: "created" | "updated" | "priority" | "due" | "relevance";
                             } & {
                                 [key: string]: string;
                             };
@@ -7523,6 +7953,25 @@ export interface paths {
                                         stars: number;
                                         comment?: string;
                                         at: string;
+                                    } | null;
+                                    sla?: {
+                                        policyId: string;
+                                        targets: {
+                                            /** @enum {string} */
+                                            kind: "firstResponse" | "nextResponse" | "resolution";
+                                            /** @description The target, in business minutes */
+                                            minutes: number;
+                                            dueAt: string | null;
+                                            /**
+                                             * @description ok; due_soon within the last 20 % of the target; breached
+                                             * @enum {string}
+                                             */
+                                            state: "ok" | "due_soon" | "breached";
+                                            /** @description Since when its clock stands (the case is waiting or finished) */
+                                            pausedAt?: string;
+                                            metAt?: string;
+                                            breachedAt?: string;
+                                        }[];
                                     } | null;
                                     lastMessage?: {
                                         /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -15053,6 +15502,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -16337,7 +16805,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url: string;
-                        events: ("case.created" | "case.claimed" | "case.status_changed" | "case.message_created")[];
+                        events: ("case.created" | "case.claimed" | "case.status_changed" | "case.message_created" | "case.sla_breached")[];
                         secret: string;
                         active?: boolean;
                     };
@@ -16752,7 +17220,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url?: string;
-                        events?: ("case.created" | "case.claimed" | "case.status_changed" | "case.message_created")[];
+                        events?: ("case.created" | "case.claimed" | "case.status_changed" | "case.message_created" | "case.sla_breached")[];
                         secret?: string;
                         active?: boolean;
                     };
@@ -19859,6 +20327,25 @@ export interface paths {
                                     comment?: string;
                                     at: string;
                                 } | null;
+                                sla?: {
+                                    policyId: string;
+                                    targets: {
+                                        /** @enum {string} */
+                                        kind: "firstResponse" | "nextResponse" | "resolution";
+                                        /** @description The target, in business minutes */
+                                        minutes: number;
+                                        dueAt: string | null;
+                                        /**
+                                         * @description ok; due_soon within the last 20 % of the target; breached
+                                         * @enum {string}
+                                         */
+                                        state: "ok" | "due_soon" | "breached";
+                                        /** @description Since when its clock stands (the case is waiting or finished) */
+                                        pausedAt?: string;
+                                        metAt?: string;
+                                        breachedAt?: string;
+                                    }[];
+                                } | null;
                                 lastMessage?: {
                                     /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                     preview: string;
@@ -20055,6 +20542,25 @@ export interface paths {
                                     stars: number;
                                     comment?: string;
                                     at: string;
+                                } | null;
+                                sla?: {
+                                    policyId: string;
+                                    targets: {
+                                        /** @enum {string} */
+                                        kind: "firstResponse" | "nextResponse" | "resolution";
+                                        /** @description The target, in business minutes */
+                                        minutes: number;
+                                        dueAt: string | null;
+                                        /**
+                                         * @description ok; due_soon within the last 20 % of the target; breached
+                                         * @enum {string}
+                                         */
+                                        state: "ok" | "due_soon" | "breached";
+                                        /** @description Since when its clock stands (the case is waiting or finished) */
+                                        pausedAt?: string;
+                                        metAt?: string;
+                                        breachedAt?: string;
+                                    }[];
                                 } | null;
                                 lastMessage?: {
                                     /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -20311,6 +20817,25 @@ export interface paths {
                                     stars: number;
                                     comment?: string;
                                     at: string;
+                                } | null;
+                                sla?: {
+                                    policyId: string;
+                                    targets: {
+                                        /** @enum {string} */
+                                        kind: "firstResponse" | "nextResponse" | "resolution";
+                                        /** @description The target, in business minutes */
+                                        minutes: number;
+                                        dueAt: string | null;
+                                        /**
+                                         * @description ok; due_soon within the last 20 % of the target; breached
+                                         * @enum {string}
+                                         */
+                                        state: "ok" | "due_soon" | "breached";
+                                        /** @description Since when its clock stands (the case is waiting or finished) */
+                                        pausedAt?: string;
+                                        metAt?: string;
+                                        breachedAt?: string;
+                                    }[];
                                 } | null;
                                 lastMessage?: {
                                     /** @description The first non-blank line of the last public message (notes do not count), cut short */
@@ -20647,8 +21172,10 @@ export interface paths {
                     tag?: string[];
                     createdFrom?: string;
                     createdTo?: string;
-                    /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; relevance (default with q): best match first. */
-                    sort?: "created" | "updated" | "priority" | "relevance";
+                    /** @description Cases with an SLA target breached or due soon (within the last 20 % of the target): due_soon or breached. Open cases only; a target met late no longer counts. */
+                    sla?: string;
+                    /** @description Newest first by created (default without q) or updated time; priority: urgent first, then newest first by created time; due: the nearest SLA due time first, cases without one last; relevance (default with q): best match first. */
+                    sort?: "created" | "updated" | "priority" | "due" | "relevance";
                 };
                 header?: never;
                 path?: never;
@@ -20774,7 +21301,7 @@ export interface paths {
                             notifications: {
                                 id: string;
                                 /** @enum {string} */
-                                type: "case.assigned" | "case.customer_replied" | "case.mentioned" | "case.woke" | "case.follow_activity";
+                                type: "case.assigned" | "case.customer_replied" | "case.mentioned" | "case.woke" | "case.follow_activity" | "case.sla_breached";
                                 caseId: string;
                                 actorId?: string | null;
                                 /** @description What happened, on which case, by whom (as the case and people are now) */
@@ -21065,6 +21592,11 @@ export interface paths {
                                     email: boolean;
                                     desktop: boolean;
                                 };
+                                "case.sla_breached": {
+                                    inApp: boolean;
+                                    email: boolean;
+                                    desktop: boolean;
+                                };
                             };
                             /**
                              * @description Email per notification (off), or one digest mail per hour or per day (08:00 in your zone)
@@ -21181,6 +21713,11 @@ export interface paths {
                                 email?: boolean;
                                 desktop?: boolean;
                             };
+                            "case.sla_breached"?: {
+                                inApp?: boolean;
+                                email?: boolean;
+                                desktop?: boolean;
+                            };
                         };
                         /** @enum {string} */
                         emailDigest?: "off" | "hourly" | "daily";
@@ -21217,6 +21754,11 @@ export interface paths {
                                     desktop: boolean;
                                 };
                                 "case.follow_activity": {
+                                    inApp: boolean;
+                                    email: boolean;
+                                    desktop: boolean;
+                                };
+                                "case.sla_breached": {
                                     inApp: boolean;
                                     email: boolean;
                                     desktop: boolean;
@@ -23048,6 +23590,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */

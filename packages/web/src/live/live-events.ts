@@ -30,6 +30,7 @@ const CASE_EVENTS = [
   'case.satisfaction_rated',
   'case.sender_blocked',
   'case.deleted',
+  'case.sla_breached',
 ] as const;
 
 /** Events that say nothing about the case's content (presence): no list refetch, no collision. */

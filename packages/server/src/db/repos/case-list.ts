@@ -1,9 +1,28 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { priorityRank, seesEveryCase, type CaseType, type FieldValue, type Priority, type Status } from '@casework/domain';
+import {
+  priorityRank,
+  seesEveryCase,
+  slaColumns,
+  type CaseType,
+  type FieldValue,
+  type Priority,
+  type SlaFilter,
+  type Status,
+} from '@casework/domain';
 import type { Database } from '../schema.ts';
 import type { AppUser } from '../../auth/actor.ts';
 import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
-import { listedStatus, unlistedStatuses, visibleElsewhere, visibleParts, visibleTeams, visibleTo } from '../sql-rules.ts';
+import {
+  SLA_DUE_NONE,
+  listedStatus,
+  slaAttentionSql,
+  slaDueKey,
+  unlistedStatuses,
+  visibleElsewhere,
+  visibleParts,
+  visibleTeams,
+  visibleTo,
+} from '../sql-rules.ts';
 import { candidatesSql, matchingCustomersCte, searchMatches, searchWords, type SearchMatch, type SearchScope } from './case-search.ts';
 
 export type CaseFilter = {
@@ -21,15 +40,18 @@ export type CaseFilter = {
   createdTo?: Date;
   /** Custom field values every case must have (`field.<key>=value`; a multiselect value is the list of options it must include). */
   fields?: Record<string, FieldValue>;
+  /** Cases whose SLA targets are breached or due soon at `at` (SPEC §12; the domain's slaAttention). */
+  sla?: { state: SlaFilter; at: Date };
 };
 /**
  * Newest first by created or updated time; `priority`: urgent first, then newest first by created
- * time; `relevance` (searches only) best match first.
+ * time; `due`: the nearest SLA due time first, cases without one last; `relevance` (searches only)
+ * best match first.
  */
-export type CaseSort = 'created' | 'updated' | 'priority' | 'relevance';
+export type CaseSort = 'created' | 'updated' | 'priority' | 'due' | 'relevance';
 /** Where a page ended: the last case's time (created/updated order) and id. */
 export type Cursor = { t: string; id: string };
-/** Where a search's page ended in relevance order: the last case's score and id. */
+/** Where a search's page ended in relevance order: the last case's score and id; in due order (`due`), its due key. */
 type RankCursor = { r: number; id: string };
 /** Where a page in priority order ended: the last case's priority rank, created time and id. */
 type PriorityCursor = { p: number; t: string; id: string };
@@ -60,7 +82,7 @@ export function decodeListCursor(s: string): ListCursor | null {
 
 /** Whether a cursor came from a list in this order (a relevance cursor continues only a relevance list, and so on). */
 export const cursorFits = (c: ListCursor, sort: CaseSort) => {
-  if (sort === 'relevance') return 'r' in c;
+  if (sort === 'relevance' || sort === 'due') return 'r' in c;
   if (sort === 'priority') return 'p' in c;
   return 't' in c && !('p' in c);
 };
@@ -148,6 +170,7 @@ function filters(actor: AppUser, f: CaseFilter) {
   if (f.createdTo) parts.push(sql`c.created_at < ${f.createdTo}`);
   // Containment over the GIN index cases_fields, whose condition (values present) is stated so the planner may use it (migration 019).
   if (hasFieldFilter(f)) parts.push(sql`c.fields @> ${JSON.stringify(f.fields)}::jsonb AND c.fields <> '{}'::jsonb`);
+  if (f.sla) parts.push(slaAttentionSql(f.sla.state, f.sla.at));
   return sql<boolean>`${sql.join(parts, sql` AND `)}`;
 }
 
@@ -162,7 +185,8 @@ const isBare = (f: CaseFilter) =>
   !f.tags?.length &&
   !hasFieldFilter(f) &&
   !f.createdFrom &&
-  !f.createdTo;
+  !f.createdTo &&
+  !f.sla;
 
 /** Which documents a search of this actor reads (see SearchScope): their teams' (or the filter's), and the cases seen elsewhere. */
 function searchScope(actor: AppUser, f: CaseFilter): SearchScope {
@@ -182,7 +206,7 @@ function searchSql(actor: AppUser, f: CaseFilter, sort: CaseSort, cursor: ListCu
   const q = f.q!;
   const scope = searchScope(actor, f);
   const relevance = sort === 'relevance';
-  const key = relevance ? sql`m.score` : sql.ref(sort === 'updated' ? 'c.updated_at' : 'c.created_at');
+  const key = relevance ? sql`m.score` : sort === 'due' ? slaDueKey() : sql.ref(sort === 'updated' ? 'c.updated_at' : 'c.created_at');
   // The priority rank leads in priority order; otherwise every hit has the same (0).
   const lead = sort === 'priority' ? sql`c.priority` : sql`0`;
   // Someone who sees every case, with no other filter, needs no case row to rank the matches.
@@ -237,7 +261,7 @@ export async function listCases(
 ): Promise<CaseListPage> {
   if (!f.q && sort === 'relevance') sort = 'created';
   const col = sort === 'updated' ? sql.ref('c.updated_at') : sql.ref('c.created_at');
-  const keys = sort === 'priority' ? [sql.ref('c.priority'), col] : [col];
+  const keys = sort === 'priority' ? [sql.ref('c.priority'), col] : sort === 'due' ? [slaDueKey()] : [col];
   const capped = countIsCapped(actor, f);
   // The page's ids and the total in one statement (one round trip, customers matched once),
   // then their cases through the one case view: planning the view's joins once for 26 known
@@ -249,6 +273,7 @@ export async function listCases(
     let after = sql``;
     if (cursor && 'p' in cursor)
       after = sql`AND (c.priority, ${col}, c.id) < (${cursor.p}::smallint, ${new Date(cursor.t)}, ${cursor.id}::uuid)`;
+    else if (cursor && 'r' in cursor) after = sql`AND (${slaDueKey()}, c.id) < (${cursor.r}::float8, ${cursor.id}::uuid)`;
     else if (cursor && 't' in cursor) after = sql`AND (${col}, c.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)`;
     statement = sql<{ ids: string[]; ks?: string[]; n: number }>`SELECT
       ARRAY(${pageSql(actor, f, where(actor, f), keys, after, limit + 1)})::text[] AS ids, ${want.total ? countSql(actor, f) : sql`0`}::int AS n`;
@@ -262,7 +287,10 @@ export async function listCases(
   let nextCursor: string | null = null;
   if (rows.length > limit && last) {
     if (sort === 'relevance') nextCursor = encodeCursor({ r: Number(ks![ids.indexOf(last.id)]), id: last.id });
-    else if (sort === 'priority')
+    else if (sort === 'due') {
+      const due = slaColumns(last.sla ?? null).dueAt;
+      nextCursor = encodeCursor({ r: due ? -due.getTime() : SLA_DUE_NONE, id: last.id });
+    } else if (sort === 'priority')
       nextCursor = encodeCursor({ p: priorityRank(last.priority), t: last.createdAt.toISOString(), id: last.id });
     else nextCursor = encodeCursor({ t: (sort === 'updated' ? last.updatedAt : last.createdAt).toISOString(), id: last.id });
   }

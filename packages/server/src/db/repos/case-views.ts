@@ -8,6 +8,7 @@ import {
   type Priority,
   type Resolution,
   type ResolutionReason,
+  type SlaRecord,
   type Status,
 } from '@casework/domain';
 import type { Database } from '../schema.ts';
@@ -33,6 +34,8 @@ export type CaseView = CaseFacts & {
   lastMessage?: { preview: string; fromCustomer: boolean; authorName: string | null; at: Date } | null;
   /** The customer's satisfaction (a survey's answer or the chat rating; SPEC §12); absent from the claim and My Work functions' rows. */
   satisfaction?: { stars: number; comment: string | null; at: Date } | null;
+  /** The SLA clocks (SPEC §12; null: no policy applies); absent from the claim and My Work functions' rows. */
+  sla?: SlaRecord | null;
 };
 
 export type CaseViewRow = {
@@ -76,6 +79,8 @@ export type CaseViewRow = {
   satisfaction_stars?: number | null;
   satisfaction_comment?: string | null;
   satisfaction_at?: Date | string | null;
+  /** Absent from the claim and My Work functions' rows. */
+  sla?: Record<string, unknown> | string | null;
 };
 
 type From = Database & { c: Database['cases'] };
@@ -126,6 +131,7 @@ export function selectCaseViews(db: Kysely<Database>): CaseViewQuery {
       'c.satisfaction_stars',
       'c.satisfaction_comment',
       'c.satisfaction_at',
+      'c.sla',
       sql<
         string[]
       >`array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id)`.as(
@@ -181,6 +187,7 @@ export function toCaseView(r: CaseViewRow): CaseView {
               : { stars: r.satisfaction_stars, comment: r.satisfaction_comment ?? null, at: d(r.satisfaction_at)! },
         }
       : {}),
+    ...(r.sla !== undefined ? { sla: (typeof r.sla === 'string' ? JSON.parse(r.sla) : r.sla) as SlaRecord | null } : {}),
   };
 }
 

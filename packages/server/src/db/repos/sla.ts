@@ -2,82 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { BusinessPeriod, Calendar, SlaConditions, SlaPolicy, SlaRecord, SlaTargets } from '@casework/domain';
 import type { Database } from '../schema.ts';
 
-/** A business-hours calendar as stored and answered (SPEC §12). */
-export type CalendarRow = Calendar & { id: string; name: string; createdAt: Date; updatedAt: Date };
-/** An SLA policy as stored and answered (SPEC §12). */
-export type PolicyRow = SlaPolicy & { createdAt: Date; updatedAt: Date };
-
-type RawCalendar = {
-  id: string;
-  name: string;
-  time_zone: string;
-  hours: unknown[];
-  holidays: string[];
-  created_at: Date;
-  updated_at: Date;
-};
-type RawPolicy = {
-  id: string;
-  name: string;
-  position: number;
-  conditions: Record<string, unknown>;
-  targets: Record<string, number>;
-  calendar_id: string | null;
-  created_at: Date;
-  updated_at: Date;
-};
-
-const toCalendar = (r: RawCalendar): CalendarRow => ({
-  id: r.id,
-  name: r.name,
-  timeZone: r.time_zone,
-  hours: r.hours as BusinessPeriod[],
-  holidays: r.holidays,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-const toPolicy = (r: RawPolicy): PolicyRow => ({
-  id: r.id,
-  name: r.name,
-  position: Number(r.position),
-  conditions: r.conditions as SlaConditions,
-  targets: r.targets as SlaTargets,
-  calendarId: r.calendar_id,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-/** Every calendar, by name. */
-export async function listCalendars(db: Kysely<Database>): Promise<CalendarRow[]> {
-  const rows = await db.selectFrom('business_calendars').selectAll().orderBy('name').orderBy('id').execute();
-  return rows.map((r) => toCalendar(r as RawCalendar));
-}
-
-export async function findCalendar(db: Kysely<Database>, id: string, lock = false): Promise<CalendarRow | undefined> {
-  let q = db.selectFrom('business_calendars').selectAll().where('id', '=', id);
-  if (lock) q = q.forUpdate();
-  const r = await q.executeTakeFirst();
-  return r && toCalendar(r as RawCalendar);
-}
-
-/** Every policy in the order they are tried (position, then id). */
-export async function listPolicies(db: Kysely<Database>): Promise<PolicyRow[]> {
-  const rows = await db.selectFrom('sla_policies').selectAll().orderBy('position').orderBy('id').execute();
-  return rows.map((r) => toPolicy(r as RawPolicy));
-}
-
-export async function findPolicy(db: Kysely<Database>, id: string, lock = false): Promise<PolicyRow | undefined> {
-  let q = db.selectFrom('sla_policies').selectAll().where('id', '=', id);
-  if (lock) q = q.forUpdate();
-  const r = await q.executeTakeFirst();
-  return r && toPolicy(r as RawPolicy);
-}
-
-/** The policies that count in a calendar (a calendar in use cannot be deleted). */
-export async function policiesUsing(db: Kysely<Database>, calendarId: string): Promise<string[]> {
-  const rows = await db.selectFrom('sla_policies').select('name').where('calendar_id', '=', calendarId).orderBy('name').execute();
-  return rows.map((r) => r.name);
-}
+/** A case's SLA clocks as stored (SPEC §12; migration 032): what they follow, and their write. */
 
 /** What the SLA clocks of one case follow, with every policy and its calendar (one statement). */
 export type SlaCaseFacts = {
@@ -85,6 +10,7 @@ export type SlaCaseFacts = {
   type: string;
   priority: number;
   teamId: string;
+  ownerId: string | null;
   tags: string[];
   createdAt: Date;
   firstResponseAt: Date | null;
@@ -103,6 +29,7 @@ export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promis
     type: string;
     priority: number;
     team_id: string;
+    owner_id: string | null;
     tags: string[];
     created_at: Date;
     first_response_at: Date | null;
@@ -119,7 +46,7 @@ export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promis
       hours: BusinessPeriod[] | null;
       holidays: string[] | null;
     }[];
-  }>`SELECT c.status, c.type, c.priority, c.team_id::text AS team_id, c.tags, c.created_at, c.first_response_at,
+  }>`SELECT c.status, c.type, c.priority, c.team_id::text AS team_id, c.owner_id::text AS owner_id, c.tags, c.created_at, c.first_response_at,
       c.last_message_from_customer, c.last_message_at, c.sla,
       (SELECT coalesce(json_agg(json_build_object('id', p.id::text, 'position', p.position, 'conditions', p.conditions,
           'targets', p.targets, 'calendarId', p.calendar_id::text, 'timeZone', k.time_zone, 'hours', k.hours, 'holidays', k.holidays)
@@ -134,6 +61,7 @@ export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promis
     type: row.type,
     priority: Number(row.priority),
     teamId: row.team_id,
+    ownerId: row.owner_id,
     tags: row.tags ?? [],
     createdAt: date(row.created_at)!,
     firstResponseAt: date(row.first_response_at),

@@ -178,6 +178,18 @@ export function describeEvent(event: CaseEvent, names: Names): string {
       const reason = text(pick(data, 'lastError'));
       return reason ? `The satisfaction survey was not delivered: ${reason}` : 'The satisfaction survey was not delivered';
     }
+    case 'sla_breached': {
+      const kind = text(pick(data, 'kind'));
+      const what =
+        kind === 'firstResponse'
+          ? 'first response'
+          : kind === 'nextResponse'
+            ? 'next response'
+            : kind === 'resolution'
+              ? 'resolution'
+              : 'service-level';
+      return `The ${what} target was breached`;
+    }
     case 'satisfaction_rated': {
       const comment = text(pick(data, 'comment'));
       const stars = `The customer rated the help ${String(pick(data, 'stars') ?? '')} of 5 stars`;

@@ -14,6 +14,7 @@ export const WEBHOOK_EVENT_LABELS: Record<WebhookEvent, string> = {
   'case.claimed': 'Case claimed',
   'case.status_changed': 'Status changed',
   'case.message_created': 'New message',
+  'case.sla_breached': 'SLA target breached',
 };
 
 export type Webhook = Answer<'/webhooks/{id}', 'get'>;

@@ -8,6 +8,7 @@ const ICON_PATHS: Record<NotificationItem['type'], string> = {
   'case.mentioned': 'M13 10a3 3 0 1 1-6 0 3 3 0 0 1 6 0Zm0 0v1.5a2 2 0 0 0 4 0V10a7 7 0 1 0-3 5.7',
   'case.woke': 'M10 17a7 7 0 1 0 0-14 7 7 0 0 0 0 14Zm0-10v3.5l2.5 1.5',
   'case.follow_activity': 'M2.5 10s2.8-5 7.5-5 7.5 5 7.5 5-2.8 5-7.5 5-7.5-5-7.5-5Zm7.5 2a2 2 0 1 0 0-4 2 2 0 0 0 0 4Z',
+  'case.sla_breached': 'M10 3 2 17h16L10 3Zm0 5v4m0 2.5v.5',
 };
 
 /** One notification: what happened (a link to the case), when, and whether it is unread. */

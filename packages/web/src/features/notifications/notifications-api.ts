@@ -19,6 +19,10 @@ export const NOTIFICATION_TYPE_LABELS: Record<NotificationType, { title: string;
   'case.mentioned': { title: 'Mentioned', hint: 'Someone names you in an internal note' },
   'case.woke': { title: 'Case woke up', hint: 'A waiting case of yours is due again' },
   'case.follow_activity': { title: 'Followed cases', hint: 'Status changes and new messages on cases you follow' },
+  'case.sla_breached': {
+    title: 'SLA breached',
+    hint: "A case you own or follow (or your team's unowned case, for supervisors) missed a service-level target",
+  },
 };
 
 /** The latest notifications and the unread count (the bell; refetched on live notification events). */

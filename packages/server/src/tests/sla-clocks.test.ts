@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_KINDS, call, fixedClock, sql, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
+import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
+import { runTimersOnce } from '../jobs/timers.ts';
+import { inTransaction } from '../outbox/outbox.ts';
+import { insertMessage } from '../use-cases/post-message.ts';
+import { findCaseView } from '../db/repos/case-views.ts';
+
+const MIN = 60_000;
+// Tuesday 2026-03-10 10:00 UTC = 11:00 in Berlin (CET)
+const T0 = new Date('2026-03-10T10:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * MIN);
+const iso = (minutes: number) => at(minutes).toISOString();
+
+type Target = {
+  kind: string;
+  minutes: number;
+  dueAt: string | null;
+  state: string;
+  pausedAt?: string;
+  metAt?: string;
+  breachedAt?: string;
+};
+
+describe.each(DB_KINDS)('SLA clocks on cases and the breach timer (%s)', (kind) => {
+  let t: TestApp;
+  let o: Org;
+  const clock = fixedClock(T0);
+  let office: string;
+  let urgentA: string;
+  let everyone: string;
+
+  const create = async (body: Record<string, unknown>, user: TestUser = o.admin) => {
+    const r = await call(t, user, 'POST', '/api/v1/cases', { subject: 'Printer on fire', teamId: o.teamA, ...body });
+    expect(r.statusCode, JSON.stringify(r.data)).toBe(201);
+    return r.data;
+  };
+  const get = async (id: string, user: TestUser = o.admin) => {
+    const r = await call(t, user, 'GET', `/api/v1/cases/${id}`);
+    expect(r.statusCode).toBe(200);
+    return r.data;
+  };
+  const target = (c: { sla: { targets: Target[] } }, k: string) => c.sla.targets.find((x) => x.kind === k)!;
+  const act = async (id: string, path: string, body: object = {}, user: TestUser = o.admin) => {
+    const r = await call(t, user, 'POST', `/api/v1/cases/${id}/${path}`, body);
+    expect(r.statusCode, JSON.stringify(r.data)).toBe(200);
+    return r.data;
+  };
+  const breachEvents = async (id: string) =>
+    (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events.filter(
+      (e: { type: string }) => e.type === 'case.sla_breached',
+    );
+  const customerWrites = async (id: string) => {
+    const view = (await findCaseView(t.db.kysely, id))!;
+    await inTransaction(t.deps, (trx) =>
+      insertMessage(
+        trx,
+        view,
+        { body: 'Any news?', internal: false, direction: 'inbound', channel: 'email', authorId: null, createdAt: clock.now() },
+        clock.now(),
+      ),
+    );
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp(kind, { clock });
+    o = await makeOrg(t);
+    office = (
+      await call(t, o.admin, 'POST', '/api/v1/calendars', {
+        name: 'Berlin office',
+        timeZone: 'Europe/Berlin',
+        hours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })),
+        holidays: ['2026-03-11'],
+      })
+    ).data.id;
+    urgentA = (
+      await call(t, o.admin, 'POST', '/api/v1/sla-policies', {
+        name: 'Urgent on team A',
+        conditions: { priorities: ['urgent'], teamIds: [o.teamA] },
+        targets: { firstResponse: 60, nextResponse: 30, resolution: 480 },
+        calendarId: office,
+      })
+    ).data.id;
+    everyone = (await call(t, o.admin, 'POST', '/api/v1/sla-policies', { name: 'Everyone', targets: { firstResponse: 120 } })).data.id;
+  });
+  afterAll(() => t.close());
+
+  it('applies the first matching policy when a case is created, with due times in business hours', async () => {
+    clock.set(T0);
+    const c = await create({ priority: 'urgent' });
+    expect(c.sla.policyId).toBe(urgentA);
+    expect(c.sla.targets.map((x: Target) => x.kind)).toEqual(['firstResponse', 'resolution']); // nothing awaits a next answer yet
+    expect(target(c, 'firstResponse')).toMatchObject({ minutes: 60, dueAt: iso(60), state: 'ok' });
+    // 11:00 → 17:00 is 360 minutes; Wednesday is a holiday; the other 120 run Thursday from 09:00 (08:00 UTC)
+    expect(target(c, 'resolution')).toMatchObject({ minutes: 480, dueAt: '2026-03-12T10:00:00.000Z', state: 'ok' });
+    const plain = await create({});
+    expect(plain.sla.policyId).toBe(everyone);
+    expect(target(plain, 'firstResponse').dueAt).toBe(iso(120));
+    // states follow the server's clock
+    clock.set(at(50));
+    expect(target(await get(c.id), 'firstResponse').state).toBe('due_soon');
+    clock.set(T0);
+  });
+
+  it('a data change re-matches the policy; a claim leaves the clocks as they were', async () => {
+    clock.set(T0);
+    const c = await create({ priority: 'urgent' });
+    const before = (await sql<{ sla: unknown }>`SELECT sla FROM cases WHERE id = ${c.id}::uuid`.execute(t.db.kysely)).rows[0]!.sla;
+    clock.set(at(5));
+    await act(c.id, 'claim', {}, o.agent);
+    const after = (await sql<{ sla: unknown }>`SELECT sla FROM cases WHERE id = ${c.id}::uuid`.execute(t.db.kysely)).rows[0]!.sla;
+    expect(after).toEqual(before);
+    clock.set(at(10));
+    const low = await call(t, o.admin, 'PATCH', `/api/v1/cases/${c.id}`, { priority: 'low' });
+    expect(low.data.sla.policyId).toBe(everyone);
+    // the business time so far (10 minutes) counts toward the new policy's 120
+    expect(target(await get(c.id), 'firstResponse')).toMatchObject({ minutes: 120, dueAt: iso(120) });
+    clock.set(T0);
+  });
+
+  it('waiting pauses the clocks; waking resumes them with what was left; a reply meets the first response', async () => {
+    clock.set(T0);
+    const c = await create({ priority: 'urgent', ownerId: o.agent.id });
+    clock.set(at(20));
+    const waiting = await act(c.id, 'wait', {}, o.agent);
+    expect(target(waiting, 'firstResponse')).toMatchObject({ dueAt: null, pausedAt: iso(20), state: 'ok' });
+    clock.set(at(200));
+    const woken = await act(c.id, 'wake', {}, o.agent);
+    // 40 minutes were left; 200 minutes after 11:00 is 14:20 Berlin, still open
+    expect(target(woken, 'firstResponse')).toMatchObject({ dueAt: iso(240), state: 'ok' });
+    expect(target(woken, 'firstResponse').pausedAt).toBeUndefined();
+    clock.set(at(210));
+    const replied = await call(t, o.agent, 'POST', `/api/v1/cases/${c.id}/messages`, { body: 'On it.' });
+    expect(replied.statusCode).toBe(201);
+    const met = target(await get(c.id), 'firstResponse');
+    expect(met).toMatchObject({ dueAt: null, metAt: iso(210), state: 'ok' });
+    // an internal note changes nothing; the customer writing starts the next-response clock
+    clock.set(at(220));
+    await customerWrites(c.id);
+    expect(target(await get(c.id), 'nextResponse')).toMatchObject({ minutes: 30, dueAt: iso(250), state: 'ok' });
+    clock.set(at(230));
+    await call(t, o.agent, 'POST', `/api/v1/cases/${c.id}/messages`, { body: 'Fixed.' });
+    expect(target(await get(c.id), 'nextResponse')).toMatchObject({ dueAt: null, metAt: iso(230) });
+    // resolving stops the resolution clock
+    clock.set(at(240));
+    const resolved = await act(c.id, 'resolve', { resolution: 'completed' }, o.agent);
+    expect(target(resolved, 'resolution')).toMatchObject({ dueAt: null, metAt: iso(240), state: 'ok' });
+    clock.set(T0);
+  });
+
+  it('records a breach once, as history, webhook delivery and a notification to the owner, across concurrent timer runs', async () => {
+    clock.set(T0);
+    const hook = await call(t, o.admin, 'POST', '/api/v1/webhooks', {
+      url: 'http://127.0.0.1:9/sla',
+      events: ['case.sla_breached'],
+      secret: 'whsec-sla-0123456789',
+    });
+    expect(hook.statusCode, JSON.stringify(hook.data)).toBe(201);
+    const c = await create({ priority: 'urgent', ownerId: o.agent.id });
+    await act(c.id, 'follow', {}, o.agent2);
+    clock.set(at(59));
+    await runTimersOnce(t.deps);
+    expect(await breachEvents(c.id)).toEqual([]);
+    // the server was down past the due time: the next run catches up, two processes record it once
+    clock.set(at(90));
+    await Promise.all([runTimersOnce(t.deps), runTimersOnce(t.deps), runTimersOnce(t.deps)]);
+    await runTimersOnce(t.deps);
+    const events = await breachEvents(c.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actorId: null, data: { kind: 'firstResponse', dueAt: iso(60), minutes: 60, policyId: urgentA } });
+    const view = await get(c.id);
+    expect(target(view, 'firstResponse')).toMatchObject({ state: 'breached', breachedAt: iso(60) });
+    const deliveries = await sql<{ n: number }>`SELECT count(*)::int AS n FROM webhook_deliveries
+      WHERE case_id = ${c.id}::uuid AND event_type = 'case.sla_breached'`.execute(t.db.kysely);
+    expect(deliveries.rows[0]!.n).toBe(1);
+    const told = await sql<{ user_id: string }>`SELECT user_id::text AS user_id FROM notifications
+      WHERE case_id = ${c.id}::uuid AND type = 'case.sla_breached' ORDER BY user_id`.execute(t.db.kysely);
+    expect(told.rows.map((r) => r.user_id).sort()).toEqual([o.agent.id, o.agent2.id].sort());
+    // a reply afterwards meets the target late: it stays breached, nothing is recorded again
+    clock.set(at(100));
+    await call(t, o.agent, 'POST', `/api/v1/cases/${c.id}/messages`, { body: 'Sorry for the wait.' });
+    await runTimersOnce(t.deps);
+    expect(await breachEvents(c.id)).toHaveLength(1);
+    expect(target(await get(c.id), 'firstResponse')).toMatchObject({ state: 'breached', metAt: iso(100) });
+    await call(t, o.admin, 'DELETE', `/api/v1/webhooks/${hook.data.id}`);
+    clock.set(T0);
+  });
+
+  it("tells the team's supervisors when nobody owns the case, and never users who may not see it", async () => {
+    clock.set(T0);
+    const c = await create({ priority: 'urgent' });
+    clock.set(at(61));
+    await runTimersOnce(t.deps);
+    const told = await sql<{ user_id: string }>`SELECT user_id::text AS user_id FROM notifications
+      WHERE case_id = ${c.id}::uuid AND type = 'case.sla_breached'`.execute(t.db.kysely);
+    // admin and supervisor are team A's members whose role assigns cases; agents and team B are not told
+    expect(told.rows.map((r) => r.user_id).sort()).toEqual([o.admin.id, o.supervisor.id].sort());
+    const bell = await call(t, o.supervisor, 'GET', '/api/v1/me/notifications');
+    expect(bell.data.notifications.find((n: { caseId: string }) => n.caseId === c.id)).toMatchObject({ type: 'case.sla_breached' });
+    clock.set(T0);
+  });
+
+  it('a case no policy matches has no SLA; removing the policies clears it at the next change', async () => {
+    clock.set(T0);
+    const c = await create({ priority: 'urgent' });
+    expect(c.sla).not.toBeNull();
+    await call(t, o.admin, 'PATCH', `/api/v1/sla-policies/${everyone}`, { conditions: { tags: ['never-used'] } });
+    await call(t, o.admin, 'PATCH', `/api/v1/sla-policies/${urgentA}`, { conditions: { tags: ['never-used'] } });
+    const plain = await create({ priority: 'urgent' });
+    expect(plain.sla).toBeNull();
+    const edited = await call(t, o.admin, 'PATCH', `/api/v1/cases/${c.id}`, { priority: 'high' });
+    expect(edited.data.sla).toBeNull();
+    const row = await sql<{ sla_due_at: Date | null; sla_breach_at: Date | null }>`SELECT sla_due_at, sla_breach_at FROM cases
+      WHERE id = ${c.id}::uuid`.execute(t.db.kysely);
+    expect(row.rows[0]).toEqual({ sla_due_at: null, sla_breach_at: null });
+    await call(t, o.admin, 'PATCH', `/api/v1/sla-policies/${everyone}`, { conditions: {} });
+    await call(t, o.admin, 'PATCH', `/api/v1/sla-policies/${urgentA}`, { conditions: { priorities: ['urgent'], teamIds: [o.teamA] } });
+  });
+});
