@@ -9,6 +9,7 @@ import { AuditLogPage } from './pages/admin/audit-log-page';
 import { BlocklistPage } from './pages/admin/blocklist-page';
 import { ChannelsPage } from './pages/admin/channels-page';
 import { FieldsPage } from './pages/admin/fields-page';
+import { ServiceLevelsPage } from './pages/admin/service-levels-page';
 import { OrganisationPage } from './pages/admin/organisation-page';
 import { RolesPage } from './pages/admin/roles-page';
 import { SsoPage } from './pages/admin/sso-page';
@@ -78,6 +79,7 @@ export function App() {
               <Route path="users" element={<UsersPage />} />
               <Route path="teams" element={<TeamsPage />} />
               <Route path="fields" element={<FieldsPage />} />
+              <Route path="service-levels" element={<ServiceLevelsPage />} />
               <Route path="roles" element={<RolesPage />} />
               <Route path="channels" element={<ChannelsPage />} />
               <Route path="webhooks" element={<WebhooksPage />} />

@@ -23,6 +23,7 @@ import './styles/customers.css';
 import './styles/reports.css';
 import './styles/notifications.css';
 import './styles/case-data.css';
+import './styles/sla.css';
 import './styles/canned.css';
 import './styles/mail.css';
 import './styles/macros.css';

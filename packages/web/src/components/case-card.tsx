@@ -4,6 +4,7 @@ import type { Case } from '../api/types';
 import { CaseActionsMenu } from '../features/case-actions/case-actions-menu';
 import { PriorityBadge } from '../features/case-data/priority-badge';
 import { TagList } from '../features/case-data/tag-list';
+import { SlaBadge } from '../features/sla/sla-badge';
 import { AgeBadge } from './age-badge';
 import { ChannelIcon } from './channel-icon';
 import { CustomerRepliedMark, LastMessageLine } from './last-message';
@@ -33,6 +34,7 @@ export function CaseCard({ caseItem, extra, leading, headingLevel = 3 }: CaseCar
           <StatusChip status={caseItem.status} />
           <PriorityBadge priority={caseItem.priority} />
           <AgeBadge createdAt={caseItem.createdAt} status={caseItem.status} />
+          <SlaBadge caseItem={caseItem} />
           {caseItem.lastMessage?.fromCustomer ? <CustomerRepliedMark /> : null}
         </div>
         <Title className="case-card-title" id={`case-${caseItem.id}-title`}>

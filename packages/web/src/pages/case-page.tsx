@@ -25,6 +25,7 @@ import { canEditCase } from '../features/case-data/case-data-api';
 import { ChangeCustomerDialog, EditCaseDialog } from '../features/case-data/case-edit-dialogs';
 import { CaseProperties } from '../features/case-data/case-properties';
 import { PriorityBadge } from '../features/case-data/priority-badge';
+import { SlaBadge } from '../features/sla/sla-badge';
 import { useCollision } from '../features/case/use-collision';
 import { ACTION_LABELS, menuActions } from '../lib/labels';
 import { usePageTitle } from '../lib/use-page-title';
@@ -103,6 +104,7 @@ export function CasePage() {
             <span className="case-ref">{caseItem.reference}</span>
             <StatusChip status={caseItem.status} />
             <PriorityBadge priority={caseItem.priority} />
+            <SlaBadge caseItem={caseItem} />
           </div>
           <div className="case-title">
             <h1>{caseItem.subject || '(no subject)'}</h1>

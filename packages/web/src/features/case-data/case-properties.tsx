@@ -7,6 +7,7 @@ import { asSentence } from '../../components/char-count';
 import { useToast } from '../../components/toast';
 import { afterCaseEdit, canEditCase, changeTags, isPriority, PRIORITIES, PRIORITY_LABELS, updateCase, useTags } from './case-data-api';
 import { PriorityBadge } from './priority-badge';
+import { SlaTargets } from '../sla/sla-badge';
 import { TagInput } from './tag-input';
 import { TagList } from './tag-list';
 
@@ -44,6 +45,14 @@ export function CaseProperties({ caseItem, markOwn }: { caseItem: Case; markOwn:
           )}
         </dd>
       </div>
+      {caseItem.sla !== undefined ? (
+        <div className="details-row details-row-top">
+          <dt>SLA</dt>
+          <dd>
+            <SlaTargets caseItem={caseItem} />
+          </dd>
+        </div>
+      ) : null}
     </dl>
   );
 }

@@ -8,6 +8,7 @@ import { formatAge, formatDateTime } from '../../lib/time';
 import { useNow } from '../../lib/use-now';
 import { CaseActionsMenu } from '../case-actions/case-actions-menu';
 import { PriorityBadge } from '../case-data/priority-badge';
+import { SlaBadge } from '../sla/sla-badge';
 import { TagList } from '../case-data/tag-list';
 import { SearchSnippet } from './search-snippet';
 import { CustomerRepliedMark, LastMessageLine } from '../../components/last-message';
@@ -139,7 +140,10 @@ export function CasesTable({ cases, sort, onSort, selected, onToggle, selectionD
                   {customerName(item)}
                 </td>
                 <td className="col-priority">
-                  <PriorityBadge priority={item.priority} showNormal />
+                  <div className="priority-cell">
+                    <PriorityBadge priority={item.priority} showNormal />
+                    <SlaBadge caseItem={item} />
+                  </div>
                 </td>
                 <td className="col-tags" title={item.tags.join(', ') || undefined}>
                   <TagList tags={item.tags} max={2} />

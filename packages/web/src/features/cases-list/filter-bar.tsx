@@ -21,11 +21,13 @@ export function FilterBar({ params, onChange }: Props) {
   const fromId = useId();
   const toId = useId();
   const sortId = useId();
+  const slaId = useId();
   const q = params.get('q') ?? '';
   const [search, setSearch] = useState(q);
   const [open, setOpen] = useState(false);
   const active =
-    ['status', 'priority', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following'].filter((key) => params.get(key)).length +
+    ['status', 'priority', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following', 'sla'].filter((key) => params.get(key))
+      .length +
     tagFilters(params).length +
     fieldFilters(params).length;
 
@@ -114,6 +116,14 @@ export function FilterBar({ params, onChange }: Props) {
           </select>
         </div>
         <div className="filter-field">
+          <label htmlFor={slaId}>SLA</label>
+          <select id={slaId} value={params.get('sla') ?? ''} onChange={(event) => onChange({ sla: event.target.value || null })}>
+            <option value="">Any</option>
+            <option value="due_soon">Due soon</option>
+            <option value="breached">Breached</option>
+          </select>
+        </div>
+        <div className="filter-field">
           <label htmlFor={fromId}>Created from</label>
           <input
             id={fromId}
@@ -155,6 +165,7 @@ export function FilterBar({ params, onChange }: Props) {
             <option value="created">Newest created</option>
             <option value="updated">Recently updated</option>
             <option value="priority">Most urgent first</option>
+            <option value="due">SLA due first</option>
           </select>
         </div>
         {hasFilters(params) ? (
@@ -173,6 +184,7 @@ export function FilterBar({ params, onChange }: Props) {
                 createdFrom: null,
                 createdTo: null,
                 following: null,
+                sla: null,
                 q: null,
                 ...Object.fromEntries(fieldFilters(params).map(([key]) => [key, null])),
               });

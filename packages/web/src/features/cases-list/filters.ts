@@ -1,5 +1,17 @@
 /** Cases list filters live in the URL; names map 1:1 to GET /api/v1/cases query parameters. */
-const FILTER_KEYS = ['status', 'priority', 'teamId', 'ownerId', 'type', 'createdFrom', 'createdTo', 'following', 'q', 'sort'] as const;
+const FILTER_KEYS = [
+  'status',
+  'priority',
+  'teamId',
+  'ownerId',
+  'type',
+  'createdFrom',
+  'createdTo',
+  'following',
+  'sla',
+  'q',
+  'sort',
+] as const;
 /** `tag` may repeat (SPEC §10: every given tag must be on the case). */
 const TAG_KEY = 'tag';
 export type FilterKey = (typeof FILTER_KEYS)[number] | typeof TAG_KEY | FieldFilterKey;

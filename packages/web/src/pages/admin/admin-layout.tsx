@@ -12,6 +12,7 @@ const ADMIN_TABS: Tab[] = [
   { path: 'users', label: 'Users', allowed: (me) => hasPermission(me, 'admin.users') },
   { path: 'teams', label: 'Teams', allowed: (me) => hasPermission(me, 'admin.teams') },
   { path: 'fields', label: 'Case fields', allowed: (me) => hasPermission(me, 'admin.fields') },
+  { path: 'service-levels', label: 'Service levels', allowed: (me) => hasPermission(me, 'admin.sla') },
   { path: 'roles', label: 'Roles', allowed: (me) => hasPermission(me, 'admin.roles') },
   { path: 'channels', label: 'Channels', allowed: (me) => hasPermission(me, 'admin.channels') },
   { path: 'webhooks', label: 'Webhooks', allowed: (me) => hasPermission(me, 'admin.channels') },
