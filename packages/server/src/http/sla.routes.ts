@@ -4,6 +4,7 @@ import type { RouteModule } from './route-types.ts';
 import { IdParams, Nullable, StringEnum, problems } from './schemas.ts';
 import { Name } from './admin-schemas.ts';
 import { pathId } from './ids.ts';
+import { actorOf } from './auth-hook.ts';
 import { listCalendars, listPolicies, type CalendarRow, type PolicyRow } from '../db/repos/sla-config.ts';
 import { createCalendar, createPolicy, deleteCalendar, deletePolicy, updateCalendar, updatePolicy } from '../use-cases/admin-sla.ts';
 
@@ -123,7 +124,7 @@ export const slaRoutes: RouteModule = (app, deps) => {
         response: { 201: CalendarSchema, ...problems(400, 401, 403) },
       },
     },
-    async (req, reply) => reply.status(201).send(calendarJson(await createCalendar(deps, req.body))),
+    async (req, reply) => reply.status(201).send(calendarJson(await createCalendar(deps, actorOf(req), req.body))),
   );
 
   app.patch(
@@ -146,7 +147,7 @@ export const slaRoutes: RouteModule = (app, deps) => {
         response: { 200: CalendarSchema, ...problems(400, 401, 403, 404) },
       },
     },
-    async (req) => calendarJson(await updateCalendar(deps, pathId(req.params.id, 'Calendar'), req.body)),
+    async (req) => calendarJson(await updateCalendar(deps, actorOf(req), pathId(req.params.id, 'Calendar'), req.body)),
   );
 
   app.delete(
@@ -161,7 +162,7 @@ export const slaRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      await deleteCalendar(deps, pathId(req.params.id, 'Calendar'));
+      await deleteCalendar(deps, actorOf(req), pathId(req.params.id, 'Calendar'));
       return reply.status(204).send(null);
     },
   );
@@ -199,7 +200,7 @@ export const slaRoutes: RouteModule = (app, deps) => {
         response: { 201: PolicySchema, ...problems(400, 401, 403) },
       },
     },
-    async (req, reply) => reply.status(201).send(policyJson(await createPolicy(deps, req.body))),
+    async (req, reply) => reply.status(201).send(policyJson(await createPolicy(deps, actorOf(req), req.body))),
   );
 
   app.patch(
@@ -223,7 +224,7 @@ export const slaRoutes: RouteModule = (app, deps) => {
         response: { 200: PolicySchema, ...problems(400, 401, 403, 404) },
       },
     },
-    async (req) => policyJson(await updatePolicy(deps, pathId(req.params.id, 'SLA policy'), req.body)),
+    async (req) => policyJson(await updatePolicy(deps, actorOf(req), pathId(req.params.id, 'SLA policy'), req.body)),
   );
 
   app.delete(
@@ -238,7 +239,7 @@ export const slaRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      await deletePolicy(deps, pathId(req.params.id, 'SLA policy'));
+      await deletePolicy(deps, actorOf(req), pathId(req.params.id, 'SLA policy'));
       return reply.status(204).send(null);
     },
   );

@@ -127,6 +127,8 @@ describe.each(DB_KINDS)('every change to the set-up is audited (%s)', (kind) => 
   const hook = { url: 'http://127.0.0.1:9/hook', events: ['case.created'], secret: 'webhook-signing-secret' };
   const macro = { title: 'Tag it', scope: 'organisation', steps: [{ type: 'follow' }] };
   const reply = { title: 'Hello', body: 'Hello there', scope: 'organisation' };
+  const calendar = { name: 'Office', timeZone: 'Europe/Berlin', hours: [{ day: 1, start: '09:00', end: '17:00' }] };
+  const policy = { name: 'All', targets: { firstResponse: 30 } };
 
   const EXERCISES: Record<string, Exercise> = {
     'POST /api/v1/auth/login': async () => api('POST', '/api/v1/auth/login', { email: admin.email, password: 'wrong' }),
@@ -196,6 +198,14 @@ describe.each(DB_KINDS)('every change to the set-up is audited (%s)', (kind) => 
       const f = await made('/api/v1/case-fields', { key: uniq('f').replace(/-/g, '_'), label: 'F', type: 'text' });
       return api('DELETE', `/api/v1/case-fields/${f.key}`);
     },
+    'POST /api/v1/calendars': async () => api('POST', '/api/v1/calendars', calendar),
+    'PATCH /api/v1/calendars/:id': async () =>
+      api('PATCH', `/api/v1/calendars/${(await made('/api/v1/calendars', calendar)).id}`, { name: 'Renamed' }),
+    'DELETE /api/v1/calendars/:id': async () => api('DELETE', `/api/v1/calendars/${(await made('/api/v1/calendars', calendar)).id}`),
+    'POST /api/v1/sla-policies': async () => api('POST', '/api/v1/sla-policies', policy),
+    'PATCH /api/v1/sla-policies/:id': async () =>
+      api('PATCH', `/api/v1/sla-policies/${(await made('/api/v1/sla-policies', policy)).id}`, { targets: { resolution: 60 } }),
+    'DELETE /api/v1/sla-policies/:id': async () => api('DELETE', `/api/v1/sla-policies/${(await made('/api/v1/sla-policies', policy)).id}`),
     'POST /api/v1/channels': async () => api('POST', '/api/v1/channels', { type: 'sms', name: 'SMS', teamId: team, settings: sms() }),
     'PATCH /api/v1/channels/:id': async () =>
       api('PATCH', `/api/v1/channels/${(await channel()).id}`, { name: 'Renamed', settings: { authToken: 'rotated-sms-secret' } }),

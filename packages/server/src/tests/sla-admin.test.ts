@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, call, fixedClock, startTestApp, type TestApp } from '../test-support/harness.ts';
+import { DB_KINDS, call, fixedClock, sql, startTestApp, type TestApp } from '../test-support/harness.ts';
 import { UNKNOWN_ID, expectProblem, makeOrg, type Org } from '../test-support/case-fixtures.ts';
 import { expectForbidden, expectInvalid } from './admin-support.ts';
 
@@ -17,6 +17,10 @@ describe.each(DB_KINDS)('service levels: calendars and SLA policies (%s)', (kind
   const both = async () => ({
     calendars: (await call(t, o.admin, 'GET', '/api/v1/calendars')).data,
     policies: (await call(t, o.admin, 'GET', '/api/v1/sla-policies')).data,
+    audited: (
+      await sql<{ action: string }>`SELECT action FROM audit_log WHERE action LIKE 'calendar.%' OR action LIKE 'sla_policy.%'
+        ORDER BY id`.execute(t.db.kysely)
+    ).rows.map((r) => r.action),
   });
 
   beforeAll(async () => {
@@ -164,6 +168,13 @@ describe.each(DB_KINDS)('service levels: calendars and SLA policies (%s)', (kind
     }
     expectProblem(await call(t, o.admin, 'DELETE', `/api/v1/sla-policies/${vip.data.id}`), 404, 'not_found');
     expect((await call(t, o.admin, 'DELETE', `/api/v1/calendars/${cal.id}`)).statusCode).toBe(204);
+    // every change is in the audit log (SPEC §14), with who made it
+    const entries = await sql<{ action: string; actor_id: string }>`SELECT action, actor_id::text AS actor_id FROM audit_log
+      WHERE target_id = ${vip.data.id} ORDER BY action`.execute(t.db.kysely);
+    expect(entries.rows).toEqual([
+      { action: 'sla_policy.created', actor_id: o.admin.id },
+      { action: 'sla_policy.deleted', actor_id: o.admin.id },
+    ]);
   });
 
   it('refuses bad policies with 400 naming the field, writing nothing', async () => {

@@ -6,12 +6,14 @@ import { findCalendar, findPolicy, policiesUsing, type CalendarRow, type PolicyR
 import { conflict, invalid, notFound, type FieldError } from '../errors.ts';
 import { isUuid, uuidv7 } from '../ids.ts';
 import { unknownIds } from './admin-users.ts';
+import { recordAudit, type AuditActor } from './audit/record-audit.ts';
 
 /**
  * Business-hours calendars and SLA policies (SPEC §12), written by admins (`admin.sla`). Every
  * check is the domain's (checkCalendar, checkSlaPolicy); ids of teams and the calendar are checked
  * here. Bad input is a 400 naming each field and writes nothing. A policy applies to a case when
- * its data next changes (the clocks are kept where case events are appended).
+ * its data next changes (the clocks are kept where case events are appended). Every change is
+ * audited in its transaction (SPEC §14: `calendar.*`, `sla_policy.*`).
  */
 export type CalendarInput = { name: string; timeZone: string; hours: BusinessPeriod[]; holidays?: string[] };
 export type PolicyInput = {
@@ -22,32 +24,52 @@ export type PolicyInput = {
   calendarId?: string | null;
 };
 
+const calendarTarget = (c: CalendarRow) => ({ type: 'calendar', id: c.id, label: c.name });
+const auditedCalendar = (c: CalendarRow) => ({ name: c.name, timeZone: c.timeZone, hours: c.hours, holidays: c.holidays });
+const policyTarget = (p: PolicyRow) => ({ type: 'sla_policy', id: p.id, label: p.name });
+const auditedPolicy = (p: PolicyRow) => ({
+  name: p.name,
+  position: p.position,
+  conditions: p.conditions,
+  targets: p.targets,
+  calendarId: p.calendarId,
+});
+
 function checkedCalendar(input: CalendarInput) {
   const r = checkCalendar({ timeZone: input.timeZone, hours: input.hours, holidays: input.holidays ?? [] });
   if (!r.ok) throw invalid(r.errors);
   return r.calendar;
 }
 
-export async function createCalendar(deps: Deps, input: CalendarInput): Promise<CalendarRow> {
+export async function createCalendar(deps: Deps, actor: AuditActor, input: CalendarInput): Promise<CalendarRow> {
   const cal = checkedCalendar(input);
   const now = deps.clock.now();
   const id = uuidv7(now.getTime());
-  await deps.db.kysely
-    .insertInto('business_calendars')
-    .values({
-      id,
-      name: input.name.trim(),
-      time_zone: cal.timeZone,
-      hours: JSON.stringify(cal.hours),
-      holidays: JSON.stringify(cal.holidays),
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return (await findCalendar(deps.db.kysely, id))!;
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('business_calendars')
+      .values({
+        id,
+        name: input.name.trim(),
+        time_zone: cal.timeZone,
+        hours: JSON.stringify(cal.hours),
+        holidays: JSON.stringify(cal.holidays),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const made = (await findCalendar(trx, id))!;
+    await recordAudit(trx, deps, actor, {
+      action: 'calendar.created',
+      target: calendarTarget(made),
+      before: null,
+      after: auditedCalendar(made),
+    });
+    return made;
+  });
 }
 
-export async function updateCalendar(deps: Deps, id: string, patch: Partial<CalendarInput>): Promise<CalendarRow> {
+export async function updateCalendar(deps: Deps, actor: AuditActor, id: string, patch: Partial<CalendarInput>): Promise<CalendarRow> {
   return deps.db.kysely.transaction().execute(async (trx) => {
     const old = await findCalendar(trx, id, true);
     if (!old) throw notFound('Calendar');
@@ -68,17 +90,31 @@ export async function updateCalendar(deps: Deps, id: string, patch: Partial<Cale
       })
       .where('id', '=', id)
       .execute();
-    return (await findCalendar(trx, id))!;
+    const after = (await findCalendar(trx, id))!;
+    await recordAudit(trx, deps, actor, {
+      action: 'calendar.updated',
+      target: calendarTarget(after),
+      before: auditedCalendar(old),
+      after: auditedCalendar(after),
+    });
+    return after;
   });
 }
 
 /** Deletes a calendar no policy counts in (else 409 naming them). */
-export async function deleteCalendar(deps: Deps, id: string): Promise<void> {
+export async function deleteCalendar(deps: Deps, actor: AuditActor, id: string): Promise<void> {
   await deps.db.kysely.transaction().execute(async (trx) => {
-    if (!(await findCalendar(trx, id, true))) throw notFound('Calendar');
+    const old = await findCalendar(trx, id, true);
+    if (!old) throw notFound('Calendar');
     const users = await policiesUsing(trx, id);
     if (users.length) throw conflict(`SLA policies count in this calendar: ${users.join(', ')}. Change them first.`);
     await trx.deleteFrom('business_calendars').where('id', '=', id).execute();
+    await recordAudit(trx, deps, actor, {
+      action: 'calendar.deleted',
+      target: calendarTarget(old),
+      before: auditedCalendar(old),
+      after: null,
+    });
   });
 }
 
@@ -98,7 +134,7 @@ async function checkedPolicy(db: Kysely<Database>, input: PolicyInput) {
   return { conditions: r.conditions, targets: r.targets, calendarId };
 }
 
-export async function createPolicy(deps: Deps, input: PolicyInput): Promise<PolicyRow> {
+export async function createPolicy(deps: Deps, actor: AuditActor, input: PolicyInput): Promise<PolicyRow> {
   return deps.db.kysely.transaction().execute(async (trx) => {
     const p = await checkedPolicy(trx, input);
     const now = deps.clock.now();
@@ -121,11 +157,18 @@ export async function createPolicy(deps: Deps, input: PolicyInput): Promise<Poli
         updated_at: now,
       })
       .execute();
-    return (await findPolicy(trx, id))!;
+    const made = (await findPolicy(trx, id))!;
+    await recordAudit(trx, deps, actor, {
+      action: 'sla_policy.created',
+      target: policyTarget(made),
+      before: null,
+      after: auditedPolicy(made),
+    });
+    return made;
   });
 }
 
-export async function updatePolicy(deps: Deps, id: string, patch: Partial<PolicyInput>): Promise<PolicyRow> {
+export async function updatePolicy(deps: Deps, actor: AuditActor, id: string, patch: Partial<PolicyInput>): Promise<PolicyRow> {
   return deps.db.kysely.transaction().execute(async (trx) => {
     const old = await findPolicy(trx, id, true);
     if (!old) throw notFound('SLA policy');
@@ -147,11 +190,27 @@ export async function updatePolicy(deps: Deps, id: string, patch: Partial<Policy
       })
       .where('id', '=', id)
       .execute();
-    return (await findPolicy(trx, id))!;
+    const after = (await findPolicy(trx, id))!;
+    await recordAudit(trx, deps, actor, {
+      action: 'sla_policy.updated',
+      target: policyTarget(after),
+      before: auditedPolicy(old),
+      after: auditedPolicy(after),
+    });
+    return after;
   });
 }
 
-export async function deletePolicy(deps: Deps, id: string): Promise<void> {
-  const gone = await deps.db.kysely.deleteFrom('sla_policies').where('id', '=', id).returning('id').executeTakeFirst();
-  if (!gone) throw notFound('SLA policy');
+export async function deletePolicy(deps: Deps, actor: AuditActor, id: string): Promise<void> {
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const old = await findPolicy(trx, id, true);
+    if (!old) throw notFound('SLA policy');
+    await trx.deleteFrom('sla_policies').where('id', '=', id).execute();
+    await recordAudit(trx, deps, actor, {
+      action: 'sla_policy.deleted',
+      target: policyTarget(old),
+      before: auditedPolicy(old),
+      after: null,
+    });
+  });
 }
