@@ -20,6 +20,8 @@ DELETE /api/v1/blocklist admin.channels
 DELETE /api/v1/canned-replies/:id authenticated
 DELETE /api/v1/macros/:id authenticated
 DELETE /api/v1/case-fields/:key admin.fields
+DELETE /api/v1/calendars/:id admin.sla
+DELETE /api/v1/sla-policies/:id admin.sla
 DELETE /api/v1/cases/:id/collaborators/:userId case:assign
 DELETE /api/v1/cases/:id/follow case:unfollow
 DELETE /api/v1/cases/:id/viewing authenticated
@@ -37,6 +39,8 @@ GET /api/v1/blocklist admin.channels
 GET /api/v1/canned-replies authenticated
 GET /api/v1/macros authenticated
 GET /api/v1/case-fields authenticated
+GET /api/v1/calendars authenticated
+GET /api/v1/sla-policies authenticated
 GET /api/v1/cases authenticated
 GET /api/v1/cases/:id authenticated
 GET /api/v1/cases/export.csv authenticated
@@ -95,6 +99,8 @@ OPTIONS /api/v1/chat/* public
 PATCH /api/v1/canned-replies/:id authenticated
 PATCH /api/v1/macros/:id authenticated
 PATCH /api/v1/case-fields/:key admin.fields
+PATCH /api/v1/calendars/:id admin.sla
+PATCH /api/v1/sla-policies/:id admin.sla
 PATCH /api/v1/cases/:id case:edit
 PATCH /api/v1/cases/:id/fields case:edit
 PATCH /api/v1/channels/:id admin.channels
@@ -123,6 +129,8 @@ POST /api/v1/invitations/preview public
 POST /api/v1/me/2fa/confirm authenticated
 POST /api/v1/me/2fa/setup authenticated
 POST /api/v1/case-fields admin.fields
+POST /api/v1/calendars admin.sla
+POST /api/v1/sla-policies admin.sla
 POST /api/v1/cases case.create
 POST /api/v1/cases/email case.create
 GET /api/v1/cases/email/channels case.create
