@@ -5126,6 +5126,25 @@ export interface paths {
                                 comment?: string;
                                 at: string;
                             } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
+                            } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
                                 preview: string;
@@ -5362,6 +5381,25 @@ export interface paths {
                                 stars: number;
                                 comment?: string;
                                 at: string;
+                            } | null;
+                            sla?: {
+                                policyId: string;
+                                targets: {
+                                    /** @enum {string} */
+                                    kind: "firstResponse" | "nextResponse" | "resolution";
+                                    /** @description The target, in business minutes */
+                                    minutes: number;
+                                    dueAt: string | null;
+                                    /**
+                                     * @description ok; due_soon within the last 20 % of the target; breached
+                                     * @enum {string}
+                                     */
+                                    state: "ok" | "due_soon" | "breached";
+                                    /** @description Since when its clock stands (the case is waiting or finished) */
+                                    pausedAt?: string;
+                                    metAt?: string;
+                                    breachedAt?: string;
+                                }[];
                             } | null;
                             lastMessage?: {
                                 /** @description The first non-blank line of the last public message (notes do not count), cut short */
