@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
-import { BUILT_IN_ROLES } from '@casework/domain';
+import { auditChanges, BUILT_IN_ROLES } from '@casework/domain';
 import type { Db } from './connect.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { uuidv7 } from '../ids.ts';
+import { insertAuditEntry } from './repos/audit-log.ts';
 
 /** Makes sure the organisation row and the built-in roles exist and match the code. */
 export async function ensureBaseline(db: Db, opts: { orgName?: string; timeZone?: string } = {}): Promise<void> {
@@ -38,18 +39,24 @@ export async function createAdmin(db: Db, email: string, password: string, name 
   const existing = await db.kysely.selectFrom('users').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
   if (existing) throw new Error(`A user with email ${email} already exists.`);
   const id = uuidv7();
-  await db.kysely
-    .insertInto('users')
-    .values({
-      id,
-      email,
-      name,
-      password_hash: await hashPassword(password),
-      role_id: 'admin',
-      time_zone: null,
-      active: true,
-      updated_at: new Date(),
-    })
-    .execute();
+  const passwordHash = await hashPassword(password);
+  const now = new Date();
+  // The operator's administrator (command line or CASEWORK_ADMIN_EMAIL) is in the audit log too, by nobody signed in.
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('users')
+      .values({ id, email, name, password_hash: passwordHash, role_id: 'admin', time_zone: null, active: true, updated_at: now })
+      .execute();
+    await insertAuditEntry(trx, {
+      id: uuidv7(now.getTime()),
+      at: now,
+      actorId: null,
+      action: 'user.created',
+      target: { type: 'user', id, label: email },
+      ip: null,
+      changes: auditChanges(null, { email, name, role: 'admin', active: true, password }),
+      detail: { via: 'operator' },
+    });
+  });
   return id;
 }

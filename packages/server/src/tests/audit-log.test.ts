@@ -5,6 +5,7 @@ import { expectProblem } from '../test-support/case-fixtures.ts';
 import { cookieCall, passwordSignIn, setPassword } from '../test-support/accounts.ts';
 import { SESSION_COOKIE } from '../http/auth-hook.ts';
 import { pruneAuditLog } from '../use-cases/audit/prune-audit-log.ts';
+import { createAdmin } from '../db/bootstrap.ts';
 
 const PASSWORD = 'Correct-horse-battery-9';
 
@@ -213,5 +214,13 @@ describe.each(DB_KINDS)('audit log (%s)', (kind) => {
     const left = (await page('?limit=200')).data.entries;
     expect(left.map((e: { action: string }) => e.action)).toEqual(['audit_log.pruned', 'team.created']);
     expect(left[0]).toMatchObject({ actorId: null, detail: { removed: total, retentionDays: 30 } });
+  });
+
+  it('an administrator the operator creates (command line, CASEWORK_ADMIN_EMAIL) is an entry by nobody, without the password', async () => {
+    const id = await createAdmin(t.db, 'ops@example.test', 'Operator-pass-1');
+    const entries = await t.db.kysely.selectFrom('audit_log').selectAll().where('target_id', '=', id).execute();
+    expect(entries).toMatchObject([{ action: 'user.created', actor_id: null, detail: { via: 'operator' } }]);
+    expect(entries[0]!.changes).toMatchObject({ email: { to: 'ops@example.test' }, role: { to: 'admin' }, password: { to: SECRET_MARK } });
+    expect(JSON.stringify(entries)).not.toContain('Operator-pass-1');
   });
 });

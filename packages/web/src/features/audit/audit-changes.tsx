@@ -32,11 +32,14 @@ export function AuditChanges({ entry, names }: { entry: AuditEntry; names: Names
   const detail = entry.detail ?? {};
   const reason = reasonWords(detail.reason);
   const refused = Array.isArray(detail.fields) ? (detail.fields as { field: string; message: string }[]) : [];
-  if (fields.length === 0 && !reason && refused.length === 0 && !detail.method && !detail.removed) return <span className="muted">—</span>;
+  if (fields.length === 0 && !reason && refused.length === 0 && !detail.method && !detail.removed && !detail.via)
+    return <span className="muted">—</span>;
   return (
     <div className="audit-detail">
       {reason ? <p className="audit-reason">Reason: {reason}</p> : null}
       {typeof detail.permission === 'string' ? <p className="muted small">Needs {detail.permission}</p> : null}
+      {detail.via === 'sso' ? <p className="muted small">On first sign-in with single sign-on</p> : null}
+      {detail.via === 'operator' ? <p className="muted small">By the server's operator</p> : null}
       {typeof detail.detail === 'string' ? <p className="muted small">{detail.detail}</p> : null}
       {typeof detail.method === 'string' && !reason ? <p className="muted small">With {methodWords(detail.method)}</p> : null}
       {typeof detail.removed === 'number' ? (

@@ -151,7 +151,7 @@ function AuditTable({ entries, names, onTarget }: { entries: AuditEntry[]; names
             {entry.actorId ? (
               (entry.actorName ?? names.user(entry.actorId) ?? 'Deleted user')
             ) : (
-              <span className="muted">{entry.action === 'audit_log.pruned' ? 'System' : 'Not signed in'}</span>
+              <span className="muted">{nobodyWords(entry.action)}</span>
             )}
           </td>
           <td data-label="What">
@@ -170,6 +170,9 @@ function AuditTable({ entries, names, onTarget }: { entries: AuditEntry[]; names
     </DataTable>
   );
 }
+
+/** Who an entry without an actor is: someone not signed in (sign-ins, password resets) or Casework itself. */
+const nobodyWords = (action: string) => (/^(sign_in|password_reset)\./.test(action) ? 'Not signed in' : 'System');
 
 function Target({ entry, names, onTarget }: { entry: AuditEntry; names: Names; onTarget: (target: string) => void }) {
   const { type, id, label } = entry.target;
