@@ -49,6 +49,11 @@ describe('planNotifications: who is told what about one change', () => {
       ],
     ],
     [
+      'customer message on a spam case: nobody',
+      { actorId: null, case: { ...base, status: 'spam' }, events: [ev('case.message_created', { direction: 'inbound', internal: false })] },
+      [],
+    ],
+    [
       'customer message on an unowned case: followers only',
       { actorId: null, case: { ...base, ownerId: null }, events: [ev('case.message_created', { direction: 'inbound', internal: false })] },
       [[FOLLOWER, 'case.follow_activity']],

@@ -63,9 +63,6 @@ export function listedByDefault(status: Status): boolean {
   return !(UNLISTED_STATUSES as readonly Status[]).includes(status);
 }
 
-/** A case kept as spam is deleted this many whole days (24 h each) after it became spam, by default (SPEC §13). */
-export const SPAM_RETENTION_DAYS_DEFAULT = 30;
-
 /** Whether a spam case is due for deletion: `days` whole 24-hour days after it became spam. */
 export function spamExpired(spamAt: Date, days: number, now: Date): boolean {
   return spamAt.getTime() + days * 86_400_000 <= now.getTime();

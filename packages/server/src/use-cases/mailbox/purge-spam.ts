@@ -6,7 +6,7 @@ import { announceCommitted, audienceOf, dedupe, inTransaction, type LiveNotice }
 const BATCH = 100;
 
 /** The live event that tells a case's audience it was deleted (its history went with it). */
-export const CASE_DELETED = 'case.deleted';
+const CASE_DELETED = 'case.deleted';
 
 /**
  * Deletes the spam cases kept past the organisation's retention period (SPEC §13: 30 days by

@@ -14,7 +14,7 @@ import { runLifecycleAction, type CaseWriteResult } from '../case-write.ts';
 export type SpamBlock = 'sender' | 'domain';
 
 /** The blocklist entry a block of this case's sender would add, or null when the customer has no usable address. */
-export function blockEntryFor(c: Pick<CaseView, 'customer'>, block: SpamBlock): { kind: BlockKind; value: string } | null {
+function blockEntryFor(c: Pick<CaseView, 'customer'>, block: SpamBlock): { kind: BlockKind; value: string } | null {
   const email = c.customer?.email?.trim().toLowerCase();
   if (!email?.includes('@')) return null;
   const kind: BlockKind = block === 'sender' ? 'email' : 'domain';
