@@ -14,7 +14,7 @@ const params = (f: AuditFilters) => ({
   target: f.target || undefined,
 });
 
-/** The log, newest first, a page of 50 at a time. */
+/** The log, newest first, a page of 50 at a time, read again whenever the page opens. */
 export function useAuditLog(filters: AuditFilters) {
   return useInfiniteQuery({
     queryKey: ['audit-log', filters],
@@ -22,6 +22,9 @@ export function useAuditLog(filters: AuditFilters) {
       api.get<'/audit-log'>(`/audit-log${toQuery({ ...params(filters), cursor: pageParam, limit: 50 })}`, { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // Always the latest on opening the page (a change just made elsewhere in Administration shows).
+    staleTime: 0,
+    refetchOnMount: 'always',
   });
 }
 

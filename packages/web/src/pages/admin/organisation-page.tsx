@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { LIMITS, type TwoFactorPolicy } from '@casework/domain';
+import { AUDIT_RETENTION, LIMITS, type TwoFactorPolicy } from '@casework/domain';
 import { api } from '../../api/client';
 import { keys, useMe, useOrganisation } from '../../api/queries';
 import type { Organisation } from '../../api/types';
@@ -26,6 +26,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
   const [timeZone, setTimeZone] = useState(value.timeZone);
   const [autoCloseDays, setAutoCloseDays] = useState(String(value.autoCloseDays ?? 14));
   const [spamDays, setSpamDays] = useState(String(value.spamRetentionDays ?? 30));
+  const [auditDays, setAuditDays] = useState(String(value.auditRetentionDays ?? AUDIT_RETENTION.defaultDays));
   const [maxOpen, setMaxOpen] = useState(
     value.maxOpenPerUser === null || value.maxOpenPerUser === undefined ? '' : String(value.maxOpenPerUser),
   );
@@ -53,6 +54,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
               timeZone,
               autoCloseDays: Number(autoCloseDays),
               spamRetentionDays: Number(spamDays),
+              auditRetentionDays: Number(auditDays),
               maxOpenPerUser: maxOpen.trim() === '' ? null : Number(maxOpen),
               managedTags,
               twoFactorRequired: twoFactor,
@@ -108,22 +110,41 @@ function OrganisationForm({ value }: { value: Organisation }) {
           {error('maxOpenPerUser')}
         </div>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-spam`}>Delete spam after (days)</label>
-        <input
-          id={`${id}-spam`}
-          type="number"
-          min={1}
-          max={3650}
-          value={spamDays}
-          onChange={(event) => setSpamDays(event.target.value)}
-          required
-          aria-describedby={`${id}-spam-hint`}
-        />
-        <p className="field-hint" id={`${id}-spam-hint`}>
-          Cases marked as spam are deleted with their messages and files this many days later.
-        </p>
-        {error('spamRetentionDays')}
+      <div className="form-row">
+        <div className="field">
+          <label htmlFor={`${id}-spam`}>Delete spam after (days)</label>
+          <input
+            id={`${id}-spam`}
+            type="number"
+            min={1}
+            max={3650}
+            value={spamDays}
+            onChange={(event) => setSpamDays(event.target.value)}
+            required
+            aria-describedby={`${id}-spam-hint`}
+          />
+          <p className="field-hint" id={`${id}-spam-hint`}>
+            Cases marked as spam are deleted with their messages and files this many days later.
+          </p>
+          {error('spamRetentionDays')}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-audit`}>Keep the audit log for (days)</label>
+          <input
+            id={`${id}-audit`}
+            type="number"
+            min={AUDIT_RETENTION.minDays}
+            max={AUDIT_RETENTION.maxDays}
+            value={auditDays}
+            onChange={(event) => setAuditDays(event.target.value)}
+            required
+            aria-describedby={`${id}-audit-hint`}
+          />
+          <p className="field-hint" id={`${id}-audit-hint`}>
+            Sign-ins and changes older than this are removed ({AUDIT_RETENTION.minDays}–{AUDIT_RETENTION.maxDays} days).
+          </p>
+          {error('auditRetentionDays')}
+        </div>
       </div>
       <ManagedTagsField
         value={managedTags}
