@@ -42,12 +42,12 @@ describe('forms offer only what the user may do, and say it plainly', () => {
     const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.bob);
     await page.goto(`${app.server.url}/cases/new`);
     await page.getByLabel('Subject').fill('Parcel lost');
-    await page.getByLabel('Email').fill('not-an-address');
+    await page.getByLabel('Email', { exact: true }).fill('not-an-address');
     await page.getByRole('button', { name: 'Create case' }).click();
     const message = page.locator('#customer-email-error');
     await message.waitFor();
     expect(await message.textContent()).toBe('Must be an email address, like name@example.com.');
-    expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Email', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     const text = await page.locator('body').textContent();
     expect(text).not.toMatch(/must match|format "/);
     await shot(page, 'new-case-plain-error');
