@@ -3,6 +3,7 @@ import { movesSlaClocks, type DomainEvent, type SlaRecord } from '@casework/doma
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { insertCaseEvents, type StoredEvent } from '../db/repos/case-events.ts';
+import { slaFactsJson, toSlaFacts, type SlaCaseFacts } from '../db/repos/sla.ts';
 import { audienceOf, dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
 import { notifyOfChange } from './notify.ts';
 import { keepSlaClocks } from './sla-clocks.ts';
@@ -73,7 +74,10 @@ export async function appendEvents(
   const open = pending.get(trx);
   if (!open) throw new Error('appendEvents runs inside inTransaction, which announces the change on commit');
   const { notices } = open;
-  const stored = await insertCaseEvents(trx, input);
+  // A change that can move the SLA clocks reads the case's SLA facts in the same statement.
+  const moves = movesSlaClocks(input.events);
+  const written = await insertCaseEvents(trx, input, moves ? slaFactsJson(input.caseId) : null);
+  const stored = written.stored;
   notices.push({
     caseId: input.caseId,
     ids: stored.map((e) => e.id),
@@ -82,7 +86,7 @@ export async function appendEvents(
     at: input.at.toISOString(),
   });
   notices.push(...(await notifyOfChange(trx, input, stored, open.told)));
-  if (movesSlaClocks(input.events)) await keepSla(trx, input.caseId, input.at);
+  if (moves) await keepSla(trx, input.caseId, input.at, toSlaFacts(written.extra));
   return stored;
 }
 
@@ -100,8 +104,8 @@ export function withSlaKept<V extends { id: string; sla?: SlaRecord | null }>(tr
  * `case.sla_breached` event (history, webhook, notification and live notice), in the caller's
  * transaction of inTransaction, with the case locked or just written. Returns the breaches recorded.
  */
-export async function keepSla(trx: Kysely<Database>, caseId: string, at: Date): Promise<number> {
-  const { record, breaches } = await keepSlaClocks(trx, caseId, at);
+export async function keepSla(trx: Kysely<Database>, caseId: string, at: Date, read?: SlaCaseFacts | null): Promise<number> {
+  const { record, breaches } = await keepSlaClocks(trx, caseId, at, read);
   if (record !== undefined) pending.get(trx)?.sla.set(caseId, record);
   if (!breaches.length) return 0;
   const after = await notifiedCase(trx, caseId);

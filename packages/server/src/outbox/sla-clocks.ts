@@ -12,11 +12,12 @@ import {
   type Status,
 } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
-import { readSlaFacts, teamSupervisors, writeSla } from '../db/repos/sla.ts';
+import { readSlaFacts, teamSupervisors, writeSla, type SlaCaseFacts } from '../db/repos/sla.ts';
 
 /**
  * A case's SLA clocks kept up to date (SPEC §12), in the transaction that changed the case: its
- * facts and every policy are read in one statement, the domain's matchPolicy and reconcileSla
+ * facts and every policy are read in one statement (`read`: already read by the statement that
+ * appended the events), the domain's matchPolicy and reconcileSla
  * decide, and the record and its columns are written only when they changed. Returns the
  * record (undefined: nothing to keep) and the `case.sla_breached` events to record for the targets that breached and were not yet recorded
  * (each target's breach is recorded once: the record keeps its `breachedAt`).
@@ -25,8 +26,9 @@ export async function keepSlaClocks(
   trx: Kysely<Database>,
   caseId: string,
   at: Date,
+  read?: SlaCaseFacts | null,
 ): Promise<{ record: SlaRecord | null | undefined; breaches: DomainEvent[] }> {
-  const f = await readSlaFacts(trx, caseId);
+  const f = read !== undefined ? read : await readSlaFacts(trx, caseId);
   if (!f || (f.policies.length === 0 && !f.sla)) return { record: undefined, breaches: [] };
   const facts: SlaFacts = {
     status: f.status as Status,

@@ -13,15 +13,17 @@ export type StoredEvent = {
 
 /**
  * Appends history rows and, in the same statement, one webhook delivery per active webhook
- * subscribed to each row's type.
+ * subscribed to each row's type; `extra` (an expression, e.g. the case's SLA facts) is read in
+ * that statement too, after the changes its transaction made before it: one round trip for both.
  * Call it through the outbox (outbox/outbox.ts), which announces the change after commit.
  */
 export async function insertCaseEvents(
   trx: Kysely<Database>,
   input: { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date },
-): Promise<StoredEvent[]> {
-  if (input.events.length === 0) return [];
-  const rows = await sql<{ id: string; type: string }>`WITH ev AS (
+  extra: RawBuilder<unknown> | null = null,
+): Promise<{ stored: StoredEvent[]; extra: unknown }> {
+  if (input.events.length === 0) return { stored: [], extra: null };
+  const rows = await sql<{ id: string; type: string; extra: unknown }>`WITH ev AS (
       INSERT INTO case_events (case_id, type, actor_id, data, created_at)
       SELECT ${input.caseId}::uuid, e.type, ${input.actorId}::uuid, e.data, ${input.at}
       FROM unnest(${input.events.map((e) => e.type)}::text[], ${input.events.map((e) => JSON.stringify(e.data))}::jsonb[])
@@ -29,8 +31,8 @@ export async function insertCaseEvents(
       ORDER BY e.n
       RETURNING id, case_id, type, data),
     hooks AS (${webhookDeliveriesCte('ev', input.actorId, input.at)})
-    SELECT ev.id::text AS id, ev.type FROM ev ORDER BY ev.id`.execute(trx);
-  return rows.rows.map((r, i) => ({
+    SELECT ev.id::text AS id, ev.type, ${extra ?? sql`NULL`} AS extra FROM ev ORDER BY ev.id`.execute(trx);
+  const stored = rows.rows.map((r, i) => ({
     id: r.id,
     caseId: input.caseId,
     type: r.type,
@@ -38,6 +40,7 @@ export async function insertCaseEvents(
     data: input.events[i]!.data,
     createdAt: input.at,
   }));
+  return { stored, extra: rows.rows[0]?.extra ?? null };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { BusinessPeriod, Calendar, SlaConditions, SlaPolicy, SlaRecord, SlaTargets } from '@casework/domain';
 import type { Database } from '../schema.ts';
 
@@ -22,40 +22,49 @@ export type SlaCaseFacts = {
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(v));
 
-/** Reads a case's SLA facts and the policies (null: no such case). */
-export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promise<SlaCaseFacts | null> {
-  const r = await sql<{
-    status: string;
-    type: string;
-    priority: number;
-    team_id: string;
-    owner_id: string | null;
-    tags: string[];
-    created_at: Date;
-    first_response_at: Date | null;
-    last_message_from_customer: boolean | null;
-    last_message_at: Date | null;
-    sla: SlaRecord | null;
-    policies: {
-      id: string;
-      position: number;
-      conditions: SlaConditions;
-      targets: SlaTargets;
-      calendarId: string | null;
-      timeZone: string | null;
-      hours: BusinessPeriod[] | null;
-      holidays: string[] | null;
-    }[];
-  }>`SELECT c.status, c.type, c.priority, c.team_id::text AS team_id, c.owner_id::text AS owner_id, c.tags, c.created_at, c.first_response_at,
-      c.last_message_from_customer, c.last_message_at, c.sla,
-      (SELECT coalesce(json_agg(json_build_object('id', p.id::text, 'position', p.position, 'conditions', p.conditions,
+type RawFacts = {
+  status: string;
+  type: string;
+  priority: number;
+  team_id: string;
+  owner_id: string | null;
+  tags: string[] | null;
+  created_at: string;
+  first_response_at: string | null;
+  last_message_from_customer: boolean | null;
+  last_message_at: string | null;
+  sla: SlaRecord | null;
+  policies: {
+    id: string;
+    position: number;
+    conditions: SlaConditions;
+    targets: SlaTargets;
+    calendarId: string | null;
+    timeZone: string | null;
+    hours: BusinessPeriod[] | null;
+    holidays: string[] | null;
+  }[];
+};
+
+/**
+ * A case's SLA facts and every policy with its calendar as one JSON value (null: no such case): an
+ * expression, so the statement that appends the case's events can read it in the same round trip.
+ */
+export function slaFactsJson(caseId: string): RawBuilder<unknown> {
+  return sql`(SELECT json_build_object('status', c.status, 'type', c.type, 'priority', c.priority, 'team_id', c.team_id::text,
+      'owner_id', c.owner_id::text, 'tags', c.tags, 'created_at', c.created_at, 'first_response_at', c.first_response_at,
+      'last_message_from_customer', c.last_message_from_customer, 'last_message_at', c.last_message_at, 'sla', c.sla,
+      'policies', (SELECT coalesce(json_agg(json_build_object('id', p.id::text, 'position', p.position, 'conditions', p.conditions,
           'targets', p.targets, 'calendarId', p.calendar_id::text, 'timeZone', k.time_zone, 'hours', k.hours, 'holidays', k.holidays)
           ORDER BY p.position, p.id), '[]'::json)
-        FROM sla_policies p LEFT JOIN business_calendars k ON k.id = p.calendar_id) AS policies
-    FROM cases c WHERE c.id = ${caseId}::uuid`.execute(db);
-  const row = r.rows[0];
-  if (!row) return null;
-  const policies = typeof row.policies === 'string' ? JSON.parse(row.policies) : row.policies;
+        FROM sla_policies p LEFT JOIN business_calendars k ON k.id = p.calendar_id))
+    FROM cases c WHERE c.id = ${caseId}::uuid)`;
+}
+
+/** The facts as slaFactsJson read them. */
+export function toSlaFacts(value: unknown): SlaCaseFacts | null {
+  if (value === null || value === undefined) return null;
+  const row = (typeof value === 'string' ? JSON.parse(value) : value) as RawFacts;
   return {
     status: row.status,
     type: row.type,
@@ -67,8 +76,8 @@ export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promis
     firstResponseAt: date(row.first_response_at),
     lastMessageFromCustomer: row.last_message_from_customer,
     lastMessageAt: date(row.last_message_at),
-    sla: (typeof row.sla === 'string' ? JSON.parse(row.sla) : row.sla) as SlaRecord | null,
-    policies: (policies as typeof row.policies).map((p) => ({
+    sla: row.sla,
+    policies: row.policies.map((p) => ({
       id: p.id,
       position: Number(p.position),
       conditions: p.conditions,
@@ -77,6 +86,12 @@ export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promis
       calendar: p.calendarId && p.timeZone ? { timeZone: p.timeZone, hours: p.hours ?? [], holidays: p.holidays ?? [] } : null,
     })),
   };
+}
+
+/** Reads a case's SLA facts and the policies (null: no such case). */
+export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promise<SlaCaseFacts | null> {
+  const r = await sql<{ f: unknown }>`SELECT ${slaFactsJson(caseId)} AS f`.execute(db);
+  return toSlaFacts(r.rows[0]?.f ?? null);
 }
 
 /** Stores a case's clock record and the columns lists and the breach timer read. */
