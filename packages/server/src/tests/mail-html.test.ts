@@ -89,11 +89,12 @@ describe.each(DB_KINDS)('HTML mail (%s)', (kind) => {
     expect(html).toContain('<a href="https://acme.test/help" target="_blank" rel="noopener noreferrer nofollow">help</a>');
   });
 
-  it('points inline cid: images at their stored attachment; keeps remote images as written; refuses non-raster data: images', async () => {
+  it('points inline cid: images at their stored attachment; keeps remote images as written; refuses non-raster data: images and relative sources', async () => {
     const m = await receive(
       'Pictures',
       `<p>Inline: <img src="cid:logo@cust.test" alt="logo"></p><p>Remote: <img src="https://images.cust.test/banner.png" alt="banner"></p>
-       <p>Data: <img src="data:image/png;base64,${PIXEL.toString('base64')}"> <img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=" alt="svg"></p>`,
+       <p>Data: <img src="data:image/png;base64,${PIXEL.toString('base64')}"> <img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=" alt="svg"></p>
+       <p>Relative: <img src="/api/v1/me" alt="rooted"> <img src="images/a.png" alt="relative"></p>`,
       [{ filename: 'logo.png', content: PIXEL, cid: 'logo@cust.test', contentType: 'image/png' }],
     );
     const logo = m.attachments.find((a) => a.name === 'logo.png')!;
@@ -102,6 +103,9 @@ describe.each(DB_KINDS)('HTML mail (%s)', (kind) => {
     expect(m.html).toContain('<img alt="banner" src="https://images.cust.test/banner.png" />');
     expect(m.html).toContain('<img src="data:image/png;base64,');
     expect(m.html).toContain('<img alt="svg" />');
+    // Relative sources would load from this site with the agent's session: dropped.
+    expect(m.html).toContain('<img alt="rooted" />');
+    expect(m.html).toContain('<img alt="relative" />');
     const img = await fetch(`${s.base}/api/v1/attachments/${logo.id}?disposition=inline`, { headers: agent.headers });
     expect(img.status).toBe(200);
     expect(img.headers.get('content-type')).toBe('image/png');

@@ -58,7 +58,7 @@ const RASTER_DATA_URL = /^data:image\/(png|jpe?g|gif|webp);base64,[a-z0-9+/=\s]+
  * tables, links and images survive; scripts, styles sheets, forms, frames, objects, event handlers
  * and `javascript:` URLs do not; inline CSS keeps a list of properties and never `url()`. Links open
  * in a new tab without a referrer. Inline images (`cid:`) point at the stored attachment through
- * `cidUrl` (or lose their source); `data:` images must be PNG, JPEG, GIF or WebP. Remote images
+ * `cidUrl` (or lose their source), relative sources are dropped; `data:` images must be PNG, JPEG, GIF or WebP. Remote images
  * stay as written: the web app loads them only when the agent asks (the API's users decide too).
  */
 export function sanitiseMailHtml(html: string, cidUrl: (contentId: string) => string | null): string {
@@ -98,5 +98,6 @@ function imageSource(src: string | undefined, cidUrl: (contentId: string) => str
   const s = src?.trim() ?? '';
   if (/^cid:/i.test(s)) return cidUrl(decodeURIComponent(s.slice(4)).replace(/^<|>$/g, ''));
   if (/^data:/i.test(s)) return RASTER_DATA_URL.test(s) ? s : null;
-  return s || null;
+  // A relative source would load from this site with the agent's session: only absolute web addresses stay.
+  return /^https?:\/\/[^/]/i.test(s) ? s : null;
 }
