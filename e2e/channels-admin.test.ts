@@ -129,7 +129,7 @@ describe('administration of channels and webhooks', () => {
     await page.getByRole('heading', { name: receiverUrl }).waitFor();
     const [hook] = (await strict(app.admin)<{ webhooks: { id: string; events: string[]; hasSecret: boolean }[] }>('GET', '/webhooks'))
       .webhooks;
-    expect(hook).toMatchObject({ events: ['case.created', 'case.claimed', 'case.status_changed'], hasSecret: true });
+    expect(hook).toMatchObject({ events: ['case.created', 'case.claimed', 'case.status_changed', 'case.sla_breached'], hasSecret: true });
     expect(JSON.stringify(hook)).not.toContain('e2e-webhook-secret-1');
     await shot(page, 'webhooks-list');
 
