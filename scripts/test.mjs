@@ -70,6 +70,7 @@ const checks = [
   { name: 'lint and format (biome ci)', command: [biome, 'ci', '--colors=off', '--error-on-warnings', '.'] },
 ];
 let checksFailed = 0;
+const checkFailures = [];
 for (const check of checks) {
   const r = spawnSync(process.execPath, check.command, { cwd: root, stdio: check.inherit ? 'inherit' : 'pipe', encoding: 'utf8' });
   if (r.status === 0) {
@@ -78,6 +79,7 @@ for (const check of checks) {
   }
   checksFailed += 1;
   console.error(`✗ ${check.name} failed:`);
+  checkFailures.push(`✗ ${check.name}`);
   if (!check.inherit) console.error(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`);
 }
 
@@ -109,6 +111,19 @@ try {
   // A file that fails to load has no tests but fails its suite: count it as a failure.
   const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
   failed = r.numFailedTests + brokenFiles;
+  // Name every failure again right above the summary, so the end of a long log says what failed.
+  const failures = (r.testResults ?? []).flatMap((f) => {
+    const file = path.relative(root, f.name);
+    const tests = (f.assertionResults ?? []).filter((t) => t.status === 'failed');
+    if (f.status === 'failed' && tests.length === 0) return [`✗ ${file}: ${String(f.message ?? 'did not load').split('\n')[0]}`];
+    return tests.map(
+      (t) =>
+        `✗ ${file} › ${t.fullName ?? t.title}: ${String(t.failureMessages?.[0] ?? '')
+          .split('\n')[0]
+          .slice(0, 300)}`,
+    );
+  });
+  if (failures.length > 0) console.log(`\nFailed:\n${failures.join('\n')}\n`);
   fs.rmSync(report, { force: true });
 } catch {
   failed = Math.max(1, failed);
@@ -116,5 +131,6 @@ try {
 if (run.status !== 0 && failed === 0) failed = 1;
 passed += checks.length - checksFailed;
 failed += checksFailed;
+if (checkFailures.length > 0) console.log(`Failed guard rails:\n${checkFailures.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
