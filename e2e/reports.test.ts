@@ -9,6 +9,8 @@ const WIDE = { width: 1366, height: 900 };
 const app = e2eApp(async (admin) => {
   const org = await seedOrg(admin);
   const call = strict(admin);
+  // Every case gets first-response and resolution targets (always open): met or running today.
+  await call('POST', '/sla-policies', { name: 'Standard', position: 1, conditions: {}, targets: { firstResponse: 60, resolution: 480 } });
   const support = await createCases(admin, org.supportId, ['Printer jams', 'Password reset', 'Invoice copy', '=cmd|calc']);
   const billing = await createCases(admin, org.billingId, ['Refund overdue', 'Card declined']);
   await call('POST', `/cases/${support[0]!.id}/assign`, { ownerId: org.users.alice.id });
@@ -33,9 +35,32 @@ describe('reports', () => {
     await page.getByRole('button', { name: 'Today', exact: true }).click();
     await expect.poll(() => kpi(page, 'Created').textContent()).toBe('6');
     expect(await kpi(page, 'Resolved').textContent()).toBe('2');
-    await expect.poll(() => page.locator('.report-chart canvas').count()).toBe(2);
+    await expect.poll(() => page.locator('.report-chart canvas').count()).toBe(3);
     expect(await page.getByText('Figures for every team').count()).toBe(1);
     await shot(page, 'reports-laptop');
+
+    // SLA achievement: one answered case met its first response, two resolved cases their resolution; the rest run.
+    const slaCard = page.getByRole('region', { name: 'SLA achievement', exact: true });
+    const summary = slaCard.getByRole('list', { name: 'SLA achievement in this range' }).getByRole('listitem');
+    expect(await summary.allTextContents()).toEqual([
+      'First response100%1 met · 0 breached · 5 running',
+      'Resolution100%2 met · 0 breached · 4 running',
+    ]);
+    await slaCard.getByRole('button', { name: 'Table' }).click();
+    const whole = slaCard.getByRole('row', { name: /Whole range/ }).locator('td');
+    expect(await whole.allTextContents()).toEqual(['1', '0', '5', '100%', '2', '0', '4', '100%']);
+    const slaDownload = page.waitForEvent('download');
+    await slaCard.getByRole('button', { name: 'Download SLA achievement as CSV' }).click();
+    const slaText = fs.readFileSync((await (await slaDownload).path())!, 'utf8').split('\r\n');
+    expect(slaText[0]).toBe(
+      'Date,First response met,First response breached,First response running,First response achieved,Resolution met,Resolution breached,Resolution running,Resolution achieved',
+    );
+    expect(slaText[2]).toBe('Whole range,1,0,5,100%,2,0,4,100%');
+    await slaCard.getByRole('button', { name: 'Chart' }).click();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await slaCard.locator('.report-chart canvas').waitFor();
+    await shot(page, 'reports-sla-1280');
+    await page.setViewportSize(WIDE);
 
     const volume = page.getByRole('region', { name: 'Created and resolved', exact: true });
     await volume.getByRole('button', { name: 'Table' }).click();
@@ -58,7 +83,7 @@ describe('reports', () => {
         .getByRole('row', { name: /Alice Agent/ })
         .locator('td')
         .allTextContents(),
-    ).toEqual(['0', '1', expect.any(String)]);
+    ).toEqual(['0', '1', expect.any(String), '100% (2)', '0']);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -70,6 +95,8 @@ describe('reports', () => {
     await expect.poll(() => kpi(page, 'Created').textContent()).toBe('1');
     expect(await page.getByRole('button', { name: /Teams:/ }).count()).toBe(0);
     await page.getByRole('region', { name: 'Your work', exact: true }).waitFor();
+    const slaCard = page.getByRole('region', { name: 'SLA achievement', exact: true });
+    await expect.poll(() => slaCard.locator('.sla-summary-share').allTextContents()).toEqual(['100%', '100%']);
     await shot(page, 'reports-phone');
     expect(errors).toEqual([]);
     await context.close();

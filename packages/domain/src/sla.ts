@@ -285,6 +285,27 @@ export function slaView(r: SlaRecord | null, now: Date): { policyId: string; tar
 }
 
 /**
+ * How a target counts in reports' SLA achievement (SPEC §12): `breached` once it shows breached
+ * (clockState: met late, or its business time reached the target), `met` when met in time,
+ * `running` while it is neither. The SQL copy (db/sql-rules.ts slaOutcomeSql) is held to it by
+ * tests/reports.test.ts on generated clocks.
+ */
+export type SlaOutcome = 'met' | 'breached' | 'running';
+export function slaOutcome(c: SlaClock, now: Date): SlaOutcome {
+  if (clockState(c, now) === 'breached') return 'breached';
+  return c.metAt ? 'met' : 'running';
+}
+
+/** The targets reports count achievement of: first response and resolution (a next response recurs). */
+export const REPORTED_SLA_KINDS = ['firstResponse', 'resolution'] as const satisfies readonly SlaKind[];
+
+/** The share of decided targets met in time, in percent to one decimal (null: none decided). */
+export function slaAchievement(met: number, breached: number): number | null {
+  const decided = met + breached;
+  return decided === 0 ? null : Math.round((met / decided) * 1000) / 10;
+}
+
+/**
  * The case's columns that lists, cards and the breach timer read: the nearest due time and
  * due-soon time of the running clocks, the first-response clock's due-soon time (the SLA guard),
  * the next unrecorded breach (the timer's), whether a clock that is not met has breached, and

@@ -17,6 +17,9 @@ import {
   type SectionKey,
   type SectionRule,
   type SlaFilter,
+  type SlaKind,
+  type SlaOutcome,
+  minutesMs,
 } from '@casework/domain';
 
 /**
@@ -196,3 +199,24 @@ export function slaAttentionSql(state: SlaFilter, now: Date): RawBuilder<boolean
 export const SLA_DUE_NONE = -1e15;
 export const slaDueKey = (): RawBuilder<number> =>
   sql<number>`coalesce(-(extract(epoch FROM c.sla_due_at) * 1000)::float8, ${sql.lit(SLA_DUE_NONE)}::float8)`;
+
+/** A case's clock of one target (SPEC §12) on the row `c`: the element of `sla.clocks` of that kind, or null. */
+export const slaClockSql = (kind: SlaKind): RawBuilder<unknown> =>
+  sql`jsonb_path_query_first(c.sla, ${`$.clocks[*] ? (@.kind == "${kind}")`}::jsonpath)`;
+
+/**
+ * How a clock counts in reports' SLA achievement (the domain's slaOutcome, by its clockState): a
+ * running clock not met is breached once its due time has come; any other once its business time
+ * reached the target or its breach was recorded; else met when met, running when not. Null
+ * without the clock. Held to slaOutcome by tests/reports.test.ts on generated clocks.
+ */
+export function slaOutcomeSql(clock: RawBuilder<unknown>, now: Date): RawBuilder<SlaOutcome | null> {
+  return sql<SlaOutcome | null>`(SELECT CASE
+      WHEN k IS NULL THEN NULL
+      WHEN k->>'runningSince' IS NOT NULL AND k->>'metAt' IS NULL
+        THEN CASE WHEN (k->>'dueAt')::timestamptz <= ${now} THEN 'breached' ELSE 'running' END
+      WHEN (k->>'elapsedMs')::float8 >= (k->>'minutes')::float8 * ${minutesMs(1)} OR k->>'breachedAt' IS NOT NULL THEN 'breached'
+      WHEN k->>'metAt' IS NOT NULL THEN 'met'
+      ELSE 'running' END
+    FROM (SELECT ${clock} AS k) clock)`;
+}

@@ -18,6 +18,21 @@ const ReportQuery = Type.Object(
 const Seconds = Nullable(Type.Integer({ description: 'Seconds; null without data' }));
 const Quantiles = Type.Object({ median: Seconds, p90: Seconds });
 const Count = Type.Integer({ minimum: 0 });
+const Sla = Type.Array(
+  Type.Object({
+    kind: Type.Union([Type.Literal('firstResponse'), Type.Literal('resolution')]),
+    met: Count,
+    breached: Count,
+    running: Count,
+    achievement: Nullable(
+      Type.Number({ description: 'Percent of the decided targets met in time (met ÷ (met + breached)); null when none' }),
+    ),
+  }),
+  {
+    description:
+      'SLA achievement per target over the cases created in the range (or that day) that have the target: met in time, breached (met late or past due), still running. Empty when no SLA policy exists and no case of the range has a target.',
+  },
+);
 
 const ReportSchema = Type.Object({
   from: Type.String(),
@@ -29,15 +44,27 @@ const ReportSchema = Type.Object({
   totals: Type.Object({ created: Count, resolved: Count, reopened: Count, abandoned: Count }),
   firstResponse: Quantiles,
   resolution: Quantiles,
-  sla: Type.Array(Type.Object({ kind: Type.String(), met: Count, breached: Count })),
+  sla: Sla,
   csat: Type.Object({
     count: Count,
     average: Nullable(Type.Number()),
     distribution: Type.Object({ '1': Count, '2': Count, '3': Count, '4': Count, '5': Count }),
   }),
-  daily: Type.Array(Type.Object({ date: Type.String(), created: Count, resolved: Count, backlog: Type.Integer() })),
+  daily: Type.Array(Type.Object({ date: Type.String(), created: Count, resolved: Count, backlog: Type.Integer(), sla: Sla })),
   agents: Type.Array(
-    Type.Object({ agentId: Type.String(), agentName: Type.String(), claimed: Count, resolved: Count, medianHandle: Seconds }),
+    Type.Object({
+      agentId: Type.String(),
+      agentName: Type.String(),
+      claimed: Count,
+      resolved: Count,
+      medianHandle: Seconds,
+      slaMet: Type.Integer({
+        minimum: 0,
+        description: 'First-response and resolution targets met in time on the cases they own created in the range',
+      }),
+      slaBreached: Type.Integer({ minimum: 0, description: 'Those targets breached' }),
+      slaAchievement: Nullable(Type.Number({ description: 'Percent of their decided targets met; null when none' })),
+    }),
   ),
 });
 
@@ -48,7 +75,7 @@ export const reportRoutes: RouteModule = (app, deps) => {
       config: { permission: 'authenticated' },
       schema: {
         tags: ['reports'],
-        summary: 'Report summary: volumes, response and resolution times, backlog, satisfaction, per agent',
+        summary: 'Report summary: volumes, response and resolution times, SLA achievement, backlog, satisfaction, per agent',
         description:
           'Counts the cases the viewer’s report scope covers: with report.view_team, their teams’ (every team with case.view_all); otherwise their own. Days are the viewer’s local days.',
         querystring: ReportQuery,

@@ -11,6 +11,7 @@ const at = (iso: string) => new Date(iso);
 const BERLIN = 'Europe/Berlin';
 // 2026-03-29 is Berlin's spring-forward day: 23 hours, from 2026-03-28T23:00Z to 2026-03-29T22:00Z.
 const RANGE = 'from=2026-03-28&to=2026-03-30';
+const NO_SLA = { slaMet: 0, slaBreached: 0, slaAchievement: null };
 
 async function event(t: TestApp, caseId: string, type: string, actorId: string | null, data: object, when: string) {
   await t.db.kysely
@@ -43,7 +44,7 @@ type Report = {
   sla: unknown[];
   csat: { count: number; average: number | null; distribution: Record<string, number> };
   daily: { date: string; created: number; resolved: number; backlog: number }[];
-  agents: { agentId: string; agentName: string; claimed: number; resolved: number; medianHandle: number | null }[];
+  agents: { agentId: string; agentName: string; claimed: number; resolved: number; medianHandle: number | null; slaMet: number }[];
 };
 
 describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
@@ -136,8 +137,8 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
     expect(r.csat).toEqual({ count: 1, average: 4, distribution: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 0 } });
     expect(r.sla).toEqual([]);
     expect(r.agents).toEqual([
-      { agentId: agentA.id, agentName: 'Ada Agent', claimed: 2, resolved: 2, medianHandle: 45_000 },
-      { agentId: agentB.id, agentName: 'Bo Agent', claimed: 1, resolved: 0, medianHandle: null },
+      { agentId: agentA.id, agentName: 'Ada Agent', claimed: 2, resolved: 2, medianHandle: 45_000, ...NO_SLA },
+      { agentId: agentB.id, agentName: 'Bo Agent', claimed: 1, resolved: 0, medianHandle: null, ...NO_SLA },
     ]);
   });
 
@@ -171,7 +172,7 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
     expect(series(a, 'created')).toEqual([1, 1, 1]);
     expect(series(a, 'backlog')).toEqual([1, 2, 1]);
     expect(a.totals.resolved).toBe(2);
-    expect(a.agents).toEqual([{ agentId: agentA.id, agentName: 'Ada Agent', claimed: 2, resolved: 2, medianHandle: 45_000 }]);
+    expect(a.agents).toEqual([{ agentId: agentA.id, agentName: 'Ada Agent', claimed: 2, resolved: 2, medianHandle: 45_000, ...NO_SLA }]);
     const b = await report(agentB, `${RANGE}&agentId=${agentA.id}`);
     expect(b.totals.created).toBe(0);
     expect(b.agents).toEqual([]);
@@ -283,8 +284,8 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
     const agree = async (when: string) => {
       for (const zone of ['UTC', BERLIN, 'Asia/Kathmandu']) {
         for (const f of filters) {
-          const kept = await reportFigures(t.db.kysely, f, days(zone), { openNow: 'counts' });
-          const scanned = await reportFigures(t.db.kysely, f, days(zone), { openNow: 'scan' });
+          const kept = await reportFigures(t.db.kysely, f, days(zone), at('2026-03-31T10:00:00Z'), { openNow: 'counts' });
+          const scanned = await reportFigures(t.db.kysely, f, days(zone), at('2026-03-31T10:00:00Z'), { openNow: 'scan' });
           expect(kept, `${when}, ${zone}, ${JSON.stringify(f)}`).toEqual(scanned);
         }
       }

@@ -14,8 +14,6 @@ export type ReportSummary = ReportFigures & {
   timeZone: string;
   /** Whose cases are counted: every team's, the viewer's teams', or their own work. */
   scope: 'all' | 'teams' | 'own';
-  /** Service-level achievement per target: empty while no policy exists. */
-  sla: { kind: string; met: number; breached: number }[];
 };
 
 const list = (s: string | undefined) =>
@@ -56,14 +54,13 @@ export async function reportSummary(deps: Deps, actor: AppUser, q: ReportQuery):
   }
   if (errors.length || !range.ok) throw invalid(errors);
   const scope = reportScope(actor);
-  const figures = await reportFigures(db, { scope, teamIds, types: types as CaseType[], agentIds }, range.days);
+  const figures = await reportFigures(db, { scope, teamIds, types: types as CaseType[], agentIds }, range.days, deps.clock.now());
   return {
     from: q.from,
     to: q.to,
     timeZone: actor.timeZone,
     scope: scope.kind,
     ...figures,
-    sla: [],
     agents: figures.agents.filter((a) => showsTeamFigures(scope) || a.agentId === actor.id),
   };
 }

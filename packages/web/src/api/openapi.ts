@@ -21023,7 +21023,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Report summary: volumes, response and resolution times, backlog, satisfaction, per agent
+         * Report summary: volumes, response and resolution times, SLA achievement, backlog, satisfaction, per agent
          * @description Counts the cases the viewer’s report scope covers: with report.view_team, their teams’ (every team with case.view_all); otherwise their own. Days are the viewer’s local days.
          */
         get: {
@@ -21073,10 +21073,13 @@ export interface paths {
                                 median: number | null;
                                 p90: number | null;
                             };
+                            /** @description SLA achievement per target over the cases created in the range (or that day) that have the target: met in time, breached (met late or past due), still running. Empty when no SLA policy exists and no case of the range has a target. */
                             sla: {
-                                kind: string;
+                                kind: "firstResponse" | "resolution";
                                 met: number;
                                 breached: number;
+                                running: number;
+                                achievement: number | null;
                             }[];
                             csat: {
                                 count: number;
@@ -21094,6 +21097,14 @@ export interface paths {
                                 created: number;
                                 resolved: number;
                                 backlog: number;
+                                /** @description SLA achievement per target over the cases created in the range (or that day) that have the target: met in time, breached (met late or past due), still running. Empty when no SLA policy exists and no case of the range has a target. */
+                                sla: {
+                                    kind: "firstResponse" | "resolution";
+                                    met: number;
+                                    breached: number;
+                                    running: number;
+                                    achievement: number | null;
+                                }[];
                             }[];
                             agents: {
                                 agentId: string;
@@ -21101,6 +21112,11 @@ export interface paths {
                                 claimed: number;
                                 resolved: number;
                                 medianHandle: number | null;
+                                /** @description First-response and resolution targets met in time on the cases they own created in the range */
+                                slaMet: number;
+                                /** @description Those targets breached */
+                                slaBreached: number;
+                                slaAchievement: number | null;
                             }[];
                         };
                     };

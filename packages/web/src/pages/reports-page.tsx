@@ -8,12 +8,13 @@ import { LoadingState } from '../components/spinner';
 import { usePageTitle } from '../lib/use-page-title';
 import { BarList, ChartCard } from '../features/reports/chart-card';
 import { DailyChart, type ChartSeries } from '../features/reports/chart';
+import { SlaCard, formatShare } from '../features/reports/sla-card';
 import { PRESETS, formatDuration, presetRange, useReport, type Preset, type Report } from '../features/reports/reports-api';
 
 const COLORS = { created: '#2459d6', resolved: '#1d7a4c', backlog: '#a15c00' };
 const SCOPE_TEXT = { all: 'every team', teams: 'your teams', own: 'your own work' } as const;
 
-/** SPEC §12 Reports: volumes, backlog, response times, satisfaction and agents for a range of the user's days. */
+/** SPEC §12 Reports: volumes, backlog, response times, SLA achievement, satisfaction and agents for a range of the user's days. */
 export function ReportsPage() {
   usePageTitle('Reports');
   const me = useMe().data;
@@ -177,6 +178,7 @@ function ReportBody({ report, teamWide }: { report: Report; teamWide: boolean })
     );
   }
   const t = report.totals;
+  const withSla = report.sla.length > 0;
   const csatShare = (n: number) => (report.csat.count ? `${Math.round((n / report.csat.count) * 100)}%` : '0%');
   return (
     <div className="report-grid">
@@ -258,6 +260,7 @@ function ReportBody({ report, teamWide }: { report: Report; teamWide: boolean })
           />
         }
       />
+      {report.sla.length ? <SlaCard report={report} span={span} /> : null}
       <ChartCard
         title="Satisfaction"
         hint={
@@ -282,10 +285,16 @@ function ReportBody({ report, teamWide }: { report: Report; teamWide: boolean })
       />
       <ChartCard
         title={teamWide ? 'Agents' : 'Your work'}
-        hint="Claims, cases resolved, median time from creation to resolution"
+        hint={`Claims, cases resolved, median time from creation to resolution${withSla ? ', SLA targets met on their cases' : ''}`}
         file={`agents_${span}`}
-        head={['Agent', 'Claimed', 'Resolved', 'Median handle time']}
-        rows={report.agents.map((a) => [a.agentName || 'Former user', a.claimed, a.resolved, formatDuration(a.medianHandle)])}
+        head={['Agent', 'Claimed', 'Resolved', 'Median handle time', ...(withSla ? ['SLA met', 'SLA breached'] : [])]}
+        rows={report.agents.map((a) => [
+          a.agentName || 'Former user',
+          a.claimed,
+          a.resolved,
+          formatDuration(a.medianHandle),
+          ...(withSla ? [a.slaMet + a.slaBreached ? `${formatShare(a.slaAchievement)} (${a.slaMet})` : '—', a.slaBreached] : []),
+        ])}
       />
     </div>
   );

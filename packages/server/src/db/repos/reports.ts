@@ -1,10 +1,30 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { ABANDONED_REASON, OPEN_STATUSES, type ReportDay, type ReportScope } from '@casework/domain';
+import {
+  ABANDONED_REASON,
+  OPEN_STATUSES,
+  REPORTED_SLA_KINDS,
+  slaAchievement,
+  type ReportDay,
+  type ReportScope,
+  type SlaOutcome,
+} from '@casework/domain';
 import type { Database } from '../schema.ts';
-import { inReportScopeSql, openStatus } from '../sql-rules.ts';
+import { inReportScopeSql, openStatus, slaClockSql, slaOutcomeSql } from '../sql-rules.ts';
 
 /** Which cases a report counts: the viewer's scope, then the optional filters. */
 export type ReportFilter = { scope: ReportScope; teamIds: string[]; types: string[]; agentIds: string[] };
+
+/**
+ * SLA achievement of one target (SPEC §12) over the cases created in the range that have it: met in
+ * time, breached, still running, and the share of the decided ones met (percent, null: none decided).
+ */
+type SlaAchievement = {
+  kind: (typeof REPORTED_SLA_KINDS)[number];
+  met: number;
+  breached: number;
+  running: number;
+  achievement: number | null;
+};
 
 /** Raw figures of a report; durations in seconds, null without data. */
 export type ReportFigures = {
@@ -12,8 +32,20 @@ export type ReportFigures = {
   firstResponse: { median: number | null; p90: number | null };
   resolution: { median: number | null; p90: number | null };
   csat: { count: number; average: number | null; distribution: Record<'1' | '2' | '3' | '4' | '5', number> };
-  daily: { date: string; created: number; resolved: number; backlog: number }[];
-  agents: { agentId: string; agentName: string; claimed: number; resolved: number; medianHandle: number | null }[];
+  /** Per target; empty when no SLA policy exists and no case of the range has a target. */
+  sla: SlaAchievement[];
+  daily: { date: string; created: number; resolved: number; backlog: number; sla: SlaAchievement[] }[];
+  agents: {
+    agentId: string;
+    agentName: string;
+    claimed: number;
+    resolved: number;
+    medianHandle: number | null;
+    /** Targets (first response and resolution) of the cases they own created in the range: met, breached, share met. */
+    slaMet: number;
+    slaBreached: number;
+    slaAchievement: number | null;
+  }[];
 };
 
 // The domain's countsAsResolved (a finished case, not canceled, not abandoned) on the row `c`.
@@ -62,6 +94,9 @@ type Row = {
   reopened: number;
   claims: { id: string; name: string | null; n: number }[];
   owners: { id: string; name: string | null; n: number; median: number | null }[];
+  sla: { b: number; kind: SlaAchievement['kind']; outcome: SlaOutcome; n: number }[];
+  sla_owners: { id: string; name: string | null; met: number; breached: number }[];
+  sla_policies: boolean;
 };
 
 /**
@@ -69,12 +104,15 @@ type Row = {
  * scan over an index (migration 025): cases created since the first day (by created_at, with their
  * first response time kept on the row), cases finished since then (by resolved_at), claims and
  * reopenings in the range (partial indexes of case_events). The backlog at each day's end
- * is today's open cases, less those created since, plus those finished since.
+ * is today's open cases, less those created since, plus those finished since. SLA achievement
+ * counts the targets of the cases created in the range (their clocks read from the same scan) by
+ * the domain's slaOutcome at `now`, on the day each case was created.
  */
 export async function reportFigures(
   db: Kysely<Database>,
   f: ReportFilter,
   days: ReportDay[],
+  now: Date,
   opts: { openNow?: 'counts' | 'scan' } = {},
 ): Promise<ReportFigures> {
   const n = days.length;
@@ -89,7 +127,13 @@ export async function reportFigures(
   // The cases created since the first day and those finished since then are each read once
   // (an index range scan), then every figure is aggregated from them.
   const result = await sql<Row>`WITH made AS MATERIALIZED (
-      SELECT c.created_at, c.first_response_at FROM cases c WHERE c.created_at >= ${start} AND ${w}),
+      SELECT c.created_at, c.first_response_at, c.owner_id,
+        ${slaOutcomeSql(slaClockSql('firstResponse'), now)} AS sla_first, ${slaOutcomeSql(slaClockSql('resolution'), now)} AS sla_resolution
+      FROM cases c WHERE c.created_at >= ${start} AND ${w}),
+    made_sla AS (
+      SELECT m.created_at, m.owner_id, o.kind, o.outcome FROM made m
+        CROSS JOIN LATERAL (VALUES ('firstResponse', m.sla_first), ('resolution', m.sla_resolution)) o(kind, outcome)
+      WHERE m.created_at < ${end} AND o.outcome IS NOT NULL),
     fin AS MATERIALIZED (
       SELECT ${closedAt} AS at, c.created_at, c.resolved_at, c.owner_id, c.satisfaction_stars AS rating_stars, ${solved} AS solved, ${abandoned} AS abandoned
       FROM cases c
@@ -118,7 +162,14 @@ export async function reportFigures(
       FROM fin f LEFT JOIN users u ON u.id = f.owner_id
       WHERE ${solvedInRange} AND f.owner_id IS NOT NULL ${ownersOnly(f)}
       GROUP BY f.owner_id, u.name`)} AS owners,
-    ${claimsSql(f, start, end)}`.execute(db);
+    ${claimsSql(f, start, end)},
+    ${rows(sql`SELECT width_bucket(s.created_at, ${bounds}) AS b, s.kind, s.outcome, count(*)::int AS n FROM made_sla s GROUP BY 1, 2, 3`)} AS sla,
+    ${rows(sql`SELECT s.owner_id::text AS id, u.name, (count(*) FILTER (WHERE s.outcome = 'met'))::int AS met,
+        (count(*) FILTER (WHERE s.outcome = 'breached'))::int AS breached
+      FROM made_sla s LEFT JOIN users u ON u.id = s.owner_id
+      WHERE s.owner_id IS NOT NULL AND s.outcome <> 'running' ${ownersOnly(f)}
+      GROUP BY s.owner_id, u.name`)} AS sla_owners,
+    EXISTS (SELECT 1 FROM sla_policies) AS sla_policies`.execute(db);
   const r = result.rows[0]!;
   const agents = agentRows(r);
 
@@ -137,7 +188,7 @@ export async function reportFigures(
   const daily = new Array<ReportFigures['daily'][number]>(n);
   for (let k = n; k >= 1; k--) {
     backlog += finishedBy[k + 1]! - createdBy[k + 1]!;
-    daily[k - 1] = { date: days[k - 1]!.date, created: createdBy[k]!, resolved: resolvedBy[k]!, backlog };
+    daily[k - 1] = { date: days[k - 1]!.date, created: createdBy[k]!, resolved: resolvedBy[k]!, backlog, sla: slaOf(r.sla, k) };
   }
   const sum = (xs: number[]) => xs.slice(1, n + 1).reduce((a, b) => a + b, 0);
   const res = r.resolution;
@@ -155,9 +206,19 @@ export async function reportFigures(
       average: res.average === null ? null : Math.round(res.average * 100) / 100,
       distribution: { '1': res.s1, '2': res.s2, '3': res.s3, '4': res.s4, '5': res.s5 },
     },
+    sla: r.sla_policies || r.sla.length ? slaOf(r.sla, null) : [],
     daily,
     agents,
   };
+}
+
+/** The achievement per reported target of day `k` (null: the whole range). */
+function slaOf(rows: Row['sla'], k: number | null): SlaAchievement[] {
+  return REPORTED_SLA_KINDS.map((kind) => {
+    const n = { met: 0, breached: 0, running: 0 };
+    for (const x of rows) if (x.kind === kind && (k === null ? x.b >= 1 : x.b === k)) n[x.outcome] += x.n;
+    return { kind, ...n, achievement: slaAchievement(n.met, n.breached) };
+  });
 }
 
 /**
@@ -203,8 +264,22 @@ function claimsSql(f: ReportFilter, start: Date, end: Date): RawBuilder<unknown>
 function agentRows(r: Row): ReportFigures['agents'] {
   const byId = new Map<string, ReportFigures['agents'][number]>();
   const row = (id: string, name: string | null) =>
-    byId.get(id) ?? byId.set(id, { agentId: id, agentName: name ?? '', claimed: 0, resolved: 0, medianHandle: null }).get(id)!;
+    byId.get(id) ??
+    byId
+      .set(id, {
+        agentId: id,
+        agentName: name ?? '',
+        claimed: 0,
+        resolved: 0,
+        medianHandle: null,
+        slaMet: 0,
+        slaBreached: 0,
+        slaAchievement: null,
+      })
+      .get(id)!;
   for (const c of r.claims) row(c.id, c.name).claimed = c.n;
   for (const o of r.owners) Object.assign(row(o.id, o.name), { resolved: o.n, medianHandle: num(o.median) });
+  for (const o of r.sla_owners)
+    Object.assign(row(o.id, o.name), { slaMet: o.met, slaBreached: o.breached, slaAchievement: slaAchievement(o.met, o.breached) });
   return [...byId.values()].sort((a, b) => b.resolved - a.resolved || b.claimed - a.claimed || a.agentId.localeCompare(b.agentId));
 }

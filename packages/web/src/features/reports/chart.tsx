@@ -2,10 +2,12 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-export type ChartSeries = { label: string; values: number[]; color: string; kind: 'bars' | 'area' };
+/** A series' values per date; null leaves the date empty (no data that day). */
+export type ChartSeries = { label: string; values: (number | null)[]; color: string; kind: 'bars' | 'area' };
 
 const AXIS = { stroke: '#5e6776', grid: { stroke: '#eef0f3', width: 1 }, ticks: { show: false }, font: '12px system-ui, sans-serif' };
 const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1e6];
+const PERCENT_STEPS = [10, 20, 25, 50];
 const DAY_STEPS = [1, 2, 3, 7, 14, 28, 56, 91, 182, 364];
 
 /** "2026-03-29" → "Mar 29" (a calendar date, so read in UTC). */
@@ -25,18 +27,21 @@ function seriesOptions(s: ChartSeries, index: number, count: number, days: numbe
 
 /**
  * A daily chart drawn by uPlot on a canvas: one x per date, bars or an area per series. The
- * canvas is described by `label` (its text alternative is the card's table view).
+ * canvas is described by `label` (its text alternative is the card's table view). `percent`: the
+ * values are shares from 0 to 100, on a fixed axis.
  */
 export function DailyChart({
   dates,
   series,
   label,
   height = 220,
+  percent = false,
 }: {
   dates: string[];
   series: ChartSeries[];
   label: string;
   height?: number;
+  percent?: boolean;
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -48,13 +53,18 @@ export function DailyChart({
       padding: [8, 8, 0, 0],
       scales: {
         x: { time: false, range: () => [-0.5, dates.length - 0.5] },
-        y: { range: (_u, _min, max) => [0, Math.max(4, max * 1.1)] },
+        y: { range: (_u, _min, max) => (percent ? [0, 100] : [0, Math.max(4, max * 1.1)]) },
       },
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       axes: [
         { ...AXIS, size: 30, incrs: DAY_STEPS, values: (_u, splits) => splits.map((i) => (dates[i] ? shortDate(dates[i]!) : '')) },
-        { ...AXIS, incrs: COUNT_STEPS, size: 48, values: (_u, splits) => splits.map((v) => v.toLocaleString('en-US')) },
+        {
+          ...AXIS,
+          incrs: percent ? PERCENT_STEPS : COUNT_STEPS,
+          size: 48,
+          values: (_u, splits) => splits.map((v) => `${v.toLocaleString('en-US')}${percent ? '%' : ''}`),
+        },
       ],
       series: [
         { label: 'Date', value: (_u, i) => (i === null || dates[i] === undefined ? '' : shortDate(dates[i]!)) },
@@ -68,7 +78,7 @@ export function DailyChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [dates, series, height]);
+  }, [dates, series, height, percent]);
   return (
     <div className="report-chart-wrap">
       <ul className="chart-legend" aria-hidden="true">
