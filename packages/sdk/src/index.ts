@@ -12,7 +12,18 @@ export type ClientOptions = {
   fetch?: typeof fetch;
 };
 
-export type ChatMessage = { id: string; body: string; from: 'customer' | 'agent'; authorName: string | null; createdAt: string };
+/** A picture (or, from an agent, a file) on a message; `chat.attachmentUrl(a)` fetches it. */
+export type ChatAttachment = { id: string; name: string; contentType: string; size: number };
+export type ChatMessage = {
+  id: string;
+  body: string;
+  from: 'customer' | 'agent';
+  authorName: string | null;
+  createdAt: string;
+  attachments: ChatAttachment[];
+};
+/** Who is typing on the agents' side (first name), or null when they stopped. */
+export type Typing = { name: string } | null;
 export type ChatState = {
   id: string;
   caseId: string;
@@ -21,6 +32,8 @@ export type ChatState = {
   ended: boolean;
   rated: boolean;
   rating: { stars: number; note: string | null } | null;
+  /** The agent who has joined the chat (first name only); null until one takes it. */
+  agent: { name: string } | null;
 };
 export type ChannelInfo = { type: string; name: string; title: string; greeting: string | null; color: string | null };
 export type StartChatInput = { name: string; email: string; message: string };
@@ -39,7 +52,12 @@ export class CaseworkError extends Error {
   }
 }
 
-type Request = (path: string, init?: { method?: string; body?: unknown; token?: string }) => Promise<unknown>;
+type Request = (path: string, init?: { method?: string; body?: unknown; form?: FormData; token?: string }) => Promise<unknown>;
+
+/** An agent's typing is shown this long after their last signal (they send one every few seconds while typing). */
+const TYPING_SHOWN_MS = 6000;
+/** The customer's typing is sent at most this often. */
+const TYPING_EVERY_MS = 3000;
 
 function requester(opts: ClientOptions): Request {
   const f = opts.fetch ?? globalThis.fetch.bind(globalThis);
@@ -51,7 +69,7 @@ function requester(opts: ClientOptions): Request {
     const res = await f(`${base}/api/v1/chat${path}`, {
       method: init.method ?? 'GET',
       headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.form ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
     });
     const text = await res.text();
     const data = text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -100,6 +118,9 @@ export class Chat {
   readonly #messageListeners = new Set<Listener<ChatMessage>>();
   readonly #stateListeners = new Set<Listener<ChatState>>();
   readonly #goneListeners = new Set<() => void>();
+  readonly #typingListeners = new Set<Listener<Typing>>();
+  #typingTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastTypingSent = 0;
   readonly #seen = new Set<string>();
   #lastId: string | null = null;
   #abort: AbortController | null = null;
@@ -128,6 +149,48 @@ export class Chat {
       token: this.token,
       body: { body: text, clientMessageId },
     })) as ChatMessage;
+  }
+
+  /**
+   * Sends a picture (PNG, JPEG, GIF or WebP, within the organisation's size cap) as a message of its
+   * own. Anything else is refused with a CaseworkError (400 `validation_failed`, 413 `payload_too_large`).
+   */
+  async sendPicture(file: Blob, filename = 'picture'): Promise<ChatMessage> {
+    const form = new FormData();
+    form.append('file', file, (file as { name?: string }).name || filename);
+    return (await this.request(`/sessions/${this.id}/attachments`, { method: 'POST', token: this.token, form })) as ChatMessage;
+  }
+
+  /** Where a message's picture or file is fetched from (carries the chat token: keep it to this chat's page). */
+  attachmentUrl(a: ChatAttachment): string {
+    const base = this.opts.baseUrl.replace(/\/$/, '');
+    return `${base}/api/v1/chat/sessions/${this.id}/attachments/${a.id}?token=${encodeURIComponent(this.token)}`;
+  }
+
+  /**
+   * Tells the agents the customer is typing. Call it on every keystroke: it is sent at most once
+   * every few seconds. Resolves true when a signal went out.
+   */
+  async typing(): Promise<boolean> {
+    const now = Date.now();
+    if (now - this.#lastTypingSent < TYPING_EVERY_MS) return false;
+    this.#lastTypingSent = now;
+    await this.request(`/sessions/${this.id}/typing`, { method: 'POST', token: this.token, body: {} });
+    return true;
+  }
+
+  /**
+   * Calls `cb` with `{name}` while an agent is typing a reply, and with null when they stopped (a
+   * few seconds after their last signal, or as soon as their reply arrives). Returns a function
+   * that unsubscribes.
+   */
+  onTyping(cb: Listener<Typing>): () => void {
+    this.#typingListeners.add(cb);
+    this.#startStream();
+    return () => {
+      this.#typingListeners.delete(cb);
+      this.#maybeStop();
+    };
   }
 
   /** Every message of the conversation so far, oldest first. */
@@ -190,6 +253,14 @@ export class Chat {
   close(): void {
     this.#abort?.abort();
     this.#abort = null;
+    clearTimeout(this.#typingTimer);
+    this.#typingTimer = undefined;
+  }
+
+  #setTyping(t: Typing): void {
+    clearTimeout(this.#typingTimer);
+    this.#typingTimer = t ? setTimeout(() => this.#setTyping(null), TYPING_SHOWN_MS) : undefined;
+    for (const l of this.#typingListeners) l(t);
   }
 
   #setState(s: ChatState): ChatState {
@@ -200,7 +271,7 @@ export class Chat {
   }
 
   #maybeStop(): void {
-    if (this.#messageListeners.size === 0 && this.#stateListeners.size === 0) this.close();
+    if (this.#messageListeners.size === 0 && this.#stateListeners.size === 0 && this.#typingListeners.size === 0) this.close();
   }
 
   #startStream(): void {
@@ -255,12 +326,15 @@ export class Chat {
       else if (line.startsWith('data:')) data += line.slice(5).trim();
     }
     if (!data) return;
-    const value = JSON.parse(data) as ChatMessage & ChatState;
+    const value = JSON.parse(data) as ChatMessage & ChatState & { name: string };
     if (event === 'message') {
       if (this.#seen.has(value.id)) return;
       this.#seen.add(value.id);
       this.#lastId = value.id;
+      if (value.from === 'agent' && this.#typingTimer !== undefined) this.#setTyping(null);
       for (const l of this.#messageListeners) l(value);
+    } else if (event === 'typing') {
+      this.#setTyping({ name: value.name });
     } else if (event === 'state') {
       this.reference = value.reference;
       this.#setState(value);

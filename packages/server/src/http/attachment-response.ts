@@ -7,6 +7,9 @@ import { readChunks } from '../attachments/store.ts';
 // Raster images a browser shows without running anything (SVG can carry script, so it is not one).
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
+/** Whether a (sniffed) type is one of the raster images shown in place: PNG, JPEG, GIF, WebP. */
+export const isInlineImage = (contentType: string): boolean => INLINE_IMAGE_TYPES.has(contentType.toLowerCase().split(';')[0]!.trim());
+
 /**
  * How a stored attachment is served. Customer-supplied bytes never render as a page in the app's
  * origin: anything but a plain raster image is `application/octet-stream`, and only such an image
@@ -18,7 +21,7 @@ function attachmentResponse(
   wantInline: boolean,
 ): { contentType: string; disposition: string } {
   const type = a.contentType.toLowerCase().split(';')[0]!.trim();
-  const image = INLINE_IMAGE_TYPES.has(type);
+  const image = isInlineImage(type);
   return {
     contentType: image ? type : 'application/octet-stream',
     disposition: createDisposition(safeFilename(a.filename), { type: image && wantInline ? 'inline' : 'attachment' }),

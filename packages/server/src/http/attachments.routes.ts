@@ -33,14 +33,16 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 const mayAttach = (actor: AppUser) => actor.permissions.has('case.message') || actor.permissions.has('case.message.team');
 
 /** A refused upload closes the connection after the answer; the rest of the body is read first (problems.ts). */
-function refuseUpload(reply: FastifyReply, p: Problem): Problem {
+export function refuseUpload(reply: FastifyReply, p: Problem): Problem {
   reply.header('connection', 'close');
   return p;
 }
 
-async function receiveUpload(deps: Deps, req: FastifyRequest, reply: FastifyReply) {
-  const actor = actorOf(req);
-  if (!mayAttach(actor)) throw forbidden('case.message', 'Attaching files needs the right to reply or write notes.');
+/**
+ * The one file of an upload (multipart/form-data, field `file`) with the organisation's cap (SPEC
+ * §13): a declared length over it is refused (413) before anything is read; not multipart is 415.
+ */
+export async function uploadedFile(deps: Deps, req: FastifyRequest, reply: FastifyReply) {
   const cap = await attachmentCap(deps.db.kysely);
   const declared = Number(req.headers['content-length']);
   if (declared > cap + MULTIPART_OVERHEAD) throw refuseUpload(reply, tooLarge(cap));
@@ -48,6 +50,13 @@ async function receiveUpload(deps: Deps, req: FastifyRequest, reply: FastifyRepl
     throw new Problem(415, 'unsupported_media_type', 'Unsupported content type', 'Send the file as multipart/form-data (field `file`).');
   const part = await req.file({ limits: { fileSize: cap + 1, files: 1, fields: 5, fieldSize: 1000 } });
   if (!part) throw invalid([{ field: 'file', message: 'is required' }]);
+  return { part, cap };
+}
+
+async function receiveUpload(deps: Deps, req: FastifyRequest, reply: FastifyReply) {
+  const actor = actorOf(req);
+  if (!mayAttach(actor)) throw forbidden('case.message', 'Attaching files needs the right to reply or write notes.');
+  const { part, cap } = await uploadedFile(deps, req, reply);
   try {
     return await uploadAttachment(deps, actor, { filename: cleanText(part.filename ?? ''), stream: part.file }, cap);
   } catch (err) {

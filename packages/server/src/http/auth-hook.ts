@@ -171,8 +171,9 @@ function refuseNonJsonBody(req: FastifyRequest): void {
   const type = req.headers['content-type'];
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (type === undefined || !hasBody || /^application\/json\s*(;|$)/i.test(type)) return;
-  if (req.routeOptions.config?.multipart === true && /^multipart\/form-data\s*;/i.test(type)) {
-    if (sameOrigin(req)) return;
+  const multipart = req.routeOptions.config?.multipart;
+  if (multipart && /^multipart\/form-data\s*;/i.test(type)) {
+    if (multipart === 'any-site' || sameOrigin(req)) return;
     throw new Problem(403, 'forbidden', 'Not allowed', 'Files may only be sent from this site.', { action: 'cross_site_upload' });
   }
   throw new Problem(415, 'unsupported_media_type', 'Unsupported content type', 'Send JSON (Content-Type: application/json).');

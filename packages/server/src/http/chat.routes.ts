@@ -3,14 +3,20 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from './route-types.ts';
 import { cleanText } from '../channels/clean-text.ts';
-import { EventStream, Nullable, Text, problems } from './schemas.ts';
+import { Content, EventStream, Nullable, Text, problems } from './schemas.ts';
 import { pathId } from './ids.ts';
 import { invalid, notFound } from '../errors.ts';
 import { isUuid } from '../ids.ts';
 import { findChannelByKey } from '../db/repos/channels.ts';
-import { authenticateChat, chatMessages, chatState } from '../db/repos/chat-sessions.ts';
+import { authenticateChat, chatMessages, chatState, findChatAttachment } from '../db/repos/chat-sessions.ts';
+import { findCaseView } from '../db/repos/case-views.ts';
 import { endChat, rateChat, sendChatMessage, startChat } from '../use-cases/customer-chat.ts';
 import { ChatStreams, type ChatListener } from '../channels/chat/chat-stream.ts';
+import { announceCustomerTyping } from '../channels/chat/chat-typing.ts';
+import { refuseUpload, uploadedFile } from './attachments.routes.ts';
+import { isInlineImage, sendAttachment } from './attachment-response.ts';
+import { sniffType } from '../attachments/sniff.ts';
+import { tooLarge } from '../use-cases/upload-attachment.ts';
 
 const tags = ['chat (public)'];
 const SessionParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
@@ -24,6 +30,14 @@ const MessageJson = Type.Object({
   from: Type.String(),
   authorName: Nullable(Type.String()),
   createdAt: Type.String(),
+  attachments: Type.Array(
+    Type.Object({
+      id: Type.String({ description: 'GET /api/v1/chat/sessions/:id/attachments/:attachmentId (with the chat token) serves it' }),
+      name: Type.String(),
+      contentType: Type.String({ description: 'Sniffed from the bytes' }),
+      size: Type.Integer(),
+    }),
+  ),
 });
 const StateJson = Type.Object({
   id: Type.String(),
@@ -33,6 +47,12 @@ const StateJson = Type.Object({
   ended: Type.Boolean(),
   rated: Type.Boolean(),
   rating: Nullable(Type.Object({ stars: Type.Integer(), note: Nullable(Type.String()) })),
+  agent: Nullable(
+    Type.Object(
+      { name: Type.String({ description: 'First name only' }) },
+      { description: 'The agent who has joined the chat (its case was claimed or assigned); null until then' },
+    ),
+  ),
 });
 const Rating = { stars: Type.Integer({ minimum: 1, maximum: 5 }), note: Type.Optional(Nullable(Text(2000))) };
 
@@ -65,6 +85,7 @@ export const chatRoutes: RouteModule = (app, deps) => {
       reply.header('access-control-allow-origin', '*');
       reply.header('access-control-allow-headers', 'content-type, x-chat-token, last-event-id');
       reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+      reply.header('access-control-expose-headers', 'retry-after');
       reply.header('access-control-max-age', '600');
     }
   });
@@ -195,6 +216,101 @@ export const chatRoutes: RouteModule = (app, deps) => {
   );
 
   app.post(
+    '/api/v1/chat/sessions/:id/typing',
+    {
+      config: { permission: 'public', ...perChat(40) },
+      schema: {
+        tags,
+        summary: 'The customer is typing (send at most every few seconds while they type): agents who can see the case are told live',
+        description: 'Not stored. Agents show "typing" for a few seconds after each signal. Nothing is sent once the chat has ended.',
+        params: SessionParams,
+        querystring: TokenQuery,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: { 204: Type.Null(), ...problems(401, 404, 429) },
+      },
+    },
+    async (req, reply) => {
+      const s = await session(deps, req);
+      const state = await chatState(deps, s.id);
+      const c = state.ended ? null : await findCaseView(deps.db.kysely, state.caseId);
+      if (c) await announceCustomerTyping(deps.db, c, deps.clock.now());
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/chat/sessions/:id/attachments',
+    {
+      config: { permission: 'public', multipart: 'any-site', ...perChat(20) },
+      schema: {
+        tags,
+        summary: 'The customer sends a picture (multipart/form-data, field `file`): a PNG, JPEG, GIF or WebP image',
+        description:
+          "At most the organisation's `maxAttachmentBytes` (413). The type is sniffed from the bytes; anything but those " +
+          'images is 400 and nothing is kept. Answers the new message, the picture as its attachment.',
+        consumes: ['multipart/form-data'],
+        params: SessionParams,
+        querystring: TokenQuery,
+        response: { 201: MessageJson, ...problems(400, 401, 404, 413, 415, 429) },
+      },
+    },
+    async (req, reply) => {
+      const s = await session(deps, req);
+      const { part, cap } = await uploadedFile(deps, req, reply);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      // Read by hand (for-await would destroy the stream when we stop): the rest of a body over the
+      // cap must drain so that the 413 reaches the client.
+      const source = part.file[Symbol.asyncIterator]();
+      for (let next = await source.next(); !next.done; next = await source.next()) {
+        const chunk = next.value as Buffer;
+        size += chunk.length;
+        if (size > cap) {
+          part.file.resume();
+          throw refuseUpload(reply, tooLarge(cap));
+        }
+        chunks.push(chunk);
+      }
+      const bytes = Buffer.concat(chunks, size);
+      if (size === 0) throw invalid([{ field: 'file', message: 'is empty' }]);
+      const contentType = await sniffType(bytes);
+      if (!isInlineImage(contentType))
+        throw invalid([{ field: 'file', message: 'must be a PNG, JPEG, GIF or WebP image' }], 'Only pictures can be sent in a chat.');
+      const filename =
+        cleanText(part.filename ?? '')
+          .trim()
+          .slice(0, 255) || null;
+      const file = { filename, contentType, size, contentBase64: bytes.toString('base64') };
+      return reply.status(201).send(await sendChatMessage(deps, s, '', null, [file]));
+    },
+  );
+
+  app.get(
+    '/api/v1/chat/sessions/:id/attachments/:attachmentId',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: "A picture or file of the chat's conversation (the customer's own, or an agent's reply's); never an internal note's",
+        description: 'Images are shown in place (inline); any other file is a download served as application/octet-stream.',
+        params: Type.Object(
+          { id: Type.String({ maxLength: 64 }), attachmentId: Type.String({ maxLength: 64 }) },
+          { additionalProperties: false },
+        ),
+        querystring: TokenQuery,
+        response: { 200: Content('*/*', 'The file'), ...problems(401, 404) },
+      },
+    },
+    async (req, reply) => {
+      const s = await session(deps, req);
+      const state = await chatState(deps, s.id);
+      const a = await findChatAttachment(deps, state.caseId, pathId(req.params.attachmentId, 'Attachment'));
+      if (!a) throw notFound('Attachment');
+      return sendAttachment(deps, reply, a, true);
+    },
+  );
+
+  app.post(
     '/api/v1/chat/sessions/:id/end',
     {
       config: { permission: 'public', ...perChat(20) },
@@ -236,7 +352,8 @@ export const chatRoutes: RouteModule = (app, deps) => {
       config: { permission: 'public' },
       schema: {
         tags,
-        summary: 'Server-sent events: `message` (agent replies and own messages) and `state`',
+        summary:
+          'Server-sent events: `message` (agent replies and own messages), `state` (status, the agent who joined) and `typing` (`{name}`: an agent is typing; show it for a few seconds)',
         params: SessionParams,
         querystring: TokenQuery,
         response: { 200: EventStream, ...problems(401, 404) },

@@ -29,8 +29,12 @@ declare module 'fastify' {
      * none) may call only routes marked so: their own account and the enrolment (auth-hook.ts).
      */
     enrolment?: boolean;
-    /** The route also takes multipart/form-data (files): from a browser only same-origin (auth-hook.ts). */
-    multipart?: boolean;
+    /**
+     * The route also takes multipart/form-data (files): from a browser only same-origin (auth-hook.ts).
+     * `any-site`: from any site, for a public route whose credential is no cookie (the chat's own
+     * token), which a form on another site cannot carry.
+     */
+    multipart?: boolean | 'any-site';
   }
 }
 

@@ -9,6 +9,7 @@ import { lockCase, writeLifecycle } from './case-write.ts';
 import { receiveCustomerMessage, type InboundPayload } from './receive-customer-message.ts';
 import { findChannel, findChannelByKey } from '../db/repos/channels.ts';
 import { chatState, findChatMessage, type ChatMessage, type ChatSession, type ChatState } from '../db/repos/chat-sessions.ts';
+import type { InboundAttachment } from '../channels/attachments.ts';
 
 const unavailable = () =>
   new Problem(503, 'internal', 'Try again', 'The message was received and will be delivered; please try again in a moment.');
@@ -18,16 +19,18 @@ const chatPayload = (
   tokenHash: string,
   p: { name: string; email: string; message: string },
   start: boolean,
+  attachments: InboundAttachment[] = [],
 ): InboundPayload => ({
   kind: 'message',
   customer: { name: p.name, email: p.email },
   replyTo: p.email,
-  subject: `Chat: ${p.message.replace(/\s+/g, ' ').slice(0, 80)}`,
+  subject: `Chat: ${p.message.replace(/\s+/g, ' ').slice(0, 80) || (attachments.length ? 'picture' : '')}`,
   body: p.message,
   lookup: [{ kind: 'chat', id: sessionId }],
   register: [{ kind: 'chat', id: sessionId }],
   forceNew: start,
   chat: { sessionId, tokenHash },
+  ...(attachments.length ? { attachments } : {}),
 });
 
 /**
@@ -44,8 +47,18 @@ export async function startChat(deps: Deps, channelKey: string, p: { name: strin
   return { token, ...(await chatState(deps, id)) };
 }
 
-/** A customer message in a running chat (idempotent per clientMessageId); after the end it reopens or follows up. */
-export async function sendChatMessage(deps: Deps, s: ChatSession, text: string, clientMessageId: string | null): Promise<ChatMessage> {
+/**
+ * A customer message in a running chat (idempotent per clientMessageId); after the end it reopens or
+ * follows up. A picture comes as its one attachment (checked by the route: an image within the cap),
+ * stored with the message like a mail's files.
+ */
+export async function sendChatMessage(
+  deps: Deps,
+  s: ChatSession,
+  text: string,
+  clientMessageId: string | null,
+  attachments: InboundAttachment[] = [],
+): Promise<ChatMessage> {
   const customer = await deps.db.kysely
     .selectFrom('cases as c')
     .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
@@ -61,7 +74,7 @@ export async function sendChatMessage(deps: Deps, s: ChatSession, text: string, 
     deps,
     ch,
     providerId,
-    chatPayload(s.id, hash, { name: customer?.name ?? '', email: customer?.email ?? '', message: text }, false),
+    chatPayload(s.id, hash, { name: customer?.name ?? '', email: customer?.email ?? '', message: text }, false, attachments),
   );
   if (!r.processed || !r.messageId) throw unavailable();
   const sent = await findChatMessage(deps, r.caseId!, r.messageId);

@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import { EVENTS_CHANNEL, type LiveNotice } from '../../outbox/notices.ts';
 import { chatMessages, chatState, type ChatMessage, type ChatState } from '../../db/repos/chat-sessions.ts';
+import { AGENT_TYPING_CHANNEL, isTypingOnly, type AgentTyping } from './chat-typing.ts';
 
 const PAGE = 200;
 
@@ -8,27 +9,35 @@ export type ChatListener = {
   sessionId: string;
   caseId: string;
   lastMessageId: string | null;
-  send(event: 'message' | 'state', data: ChatMessage | ChatState): void;
+  send(event: 'message' | 'state' | 'typing', data: ChatMessage | ChatState | { name: string }): void;
   close(): void;
 };
 
 /**
  * Pushes agent replies and status changes to customers' open chat streams. It hears committed
  * case events from every server process (LISTEN/NOTIFY) and re-reads the chat, so a reply made
- * on any process reaches the customer within moments.
+ * on any process reaches the customer within moments. Agents' typing arrives the same way (its
+ * own channel) and is passed on as it is: nothing is read or stored for it.
  */
 export class ChatStreams {
   readonly #byCase = new Map<string, Set<ChatListener>>();
-  #unlisten: Promise<() => Promise<void>> | null = null;
+  #unlisten: Promise<(() => Promise<void>)[]> | null = null;
 
   constructor(private readonly deps: Deps) {}
 
   async add(l: ChatListener): Promise<() => void> {
-    this.#unlisten ??= this.deps.db.listen(
-      EVENTS_CHANNEL,
-      (p) => this.#onNotice(p),
-      () => this.#refreshAll(),
-    );
+    this.#unlisten ??= Promise.all([
+      this.deps.db.listen(
+        EVENTS_CHANNEL,
+        (p) => this.#onNotice(p),
+        () => this.#refreshAll(),
+      ),
+      this.deps.db.listen(
+        AGENT_TYPING_CHANNEL,
+        (p) => this.#onTyping(p),
+        () => {},
+      ),
+    ]);
     await this.#unlisten;
     this.#index(l);
     await this.refresh(l);
@@ -40,7 +49,7 @@ export class ChatStreams {
     this.#unlisten = null;
     for (const set of this.#byCase.values()) for (const l of set) l.close();
     this.#byCase.clear();
-    if (u) await (await u)();
+    if (u) for (const stop of await u) await stop();
   }
 
   #index(l: ChatListener): void {
@@ -63,8 +72,18 @@ export class ChatStreams {
       return;
     }
     const set = this.#byCase.get(n.caseId);
-    if (!set) return;
+    if (!set || isTypingOnly(n)) return;
     for (const l of [...set]) void this.refresh(l).catch((err) => this.deps.log.warn({ err }, 'chat stream refresh failed'));
+  }
+
+  #onTyping(payload: string): void {
+    let t: AgentTyping;
+    try {
+      t = JSON.parse(payload) as AgentTyping;
+    } catch {
+      return;
+    }
+    for (const l of this.#byCase.get(t.caseId) ?? []) l.send('typing', { name: t.name });
   }
 
   #refreshAll(): void {
