@@ -1,7 +1,10 @@
 // The Web Connect chat widget: one script tag on any site adds a "Chat with us" button.
 // Vanilla DOM, no framework, styles isolated in a Shadow DOM. The chat itself (start, send, live
-// replies, end, rate) is @casework/sdk's client. Built into one script by ../build.mjs.
+// replies, typing, pictures, end, rate) is @casework/sdk's client. Built into one script by ../build.mjs.
 import { type Chat, type ChatCredentials, type ChatMessage, type ChatState, createClient, CaseworkError } from '@casework/sdk';
+
+/** The pictures a customer may send (the server sniffs the bytes and refuses anything else). */
+const PICTURE_TYPES = 'image/png,image/jpeg,image/gif,image/webp';
 import { WIDGET_CSS } from './widget-css.ts';
 
 type ChannelInfo = { title: string; greeting: string | null; color: string | null };
@@ -102,26 +105,53 @@ function startForm(body: HTMLElement, info: ChannelInfo): void {
 }
 
 function chat(body: HTMLElement, c: Chat, info: ChannelInfo): void {
-  const list = h('ol', { class: 'messages', 'aria-live': 'polite' });
+  const waiting = h('p', { class: 'status', role: 'status' }, "We've let the team know. Someone will be with you shortly.");
+  const list = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
+  const typing = h('p', { class: 'typing', role: 'status' });
   const input = h('textarea', { name: 'reply', rows: '2', placeholder: 'Type a message…', 'aria-label': 'Message', maxlength: '10000' });
+  const file = h('input', { type: 'file', accept: PICTURE_TYPES, class: 'file', tabindex: '-1', 'aria-hidden': 'true' });
+  const attach = h('button', { type: 'button', class: 'attach', 'aria-label': 'Attach a picture', title: 'Attach a picture' }, icon());
   const send = h('button', { type: 'submit', class: 'primary' }, 'Send');
+  const error = h('p', { class: 'error', role: 'alert' });
   const end = h('button', { type: 'button', class: 'end' }, 'End chat');
-  const form = h('form', { class: 'compose' }, input, send);
-  body.replaceChildren(list, form, end);
+  const form = h('form', { class: 'compose' }, attach, file, input, send);
+  body.replaceChildren(waiting, list, typing, error, form, end);
   const seen = new Set<string>();
+  const scroll = () => {
+    list.scrollTop = list.scrollHeight;
+  };
+  const note = (text: string) => {
+    list.append(h('li', { class: 'note' }, text));
+    scroll();
+  };
   const add = (m: ChatMessage) => {
     if (seen.has(m.id)) return;
     seen.add(m.id);
+    const pictures = (m.attachments ?? []).map((a) =>
+      a.contentType.startsWith('image/')
+        ? h('img', { class: 'picture', src: c.attachmentUrl(a), alt: a.name || 'Picture' })
+        : h('a', { href: c.attachmentUrl(a), target: '_blank', rel: 'noopener' }, a.name),
+    );
+    for (const img of pictures) img.addEventListener('load', scroll);
     list.append(
       h(
         'li',
-        { class: m.from, 'data-id': m.id },
+        { class: `${m.from}${m.body ? '' : ' bare'}`, 'data-id': m.id },
         ...(m.authorName ? [h('span', { class: 'who' }, m.authorName)] : []),
-        h('span', { class: 'text' }, m.body),
+        ...(m.body ? [h('span', { class: 'text' }, m.body)] : []),
+        ...pictures,
       ),
     );
-    list.scrollTop = list.scrollHeight;
+    scroll();
   };
+  let agent = c.state.agent?.name ?? null;
+  const joined = (st: ChatState) => {
+    waiting.hidden = Boolean(st.agent) || st.ended;
+    const name = st.agent?.name ?? null;
+    if (name && name !== agent) note(`${name} joined the chat`);
+    agent = name;
+  };
+  joined(c.state);
   let done = false;
   const finish = (state: Pick<ChatState, 'rated'>) => {
     if (done) return;
@@ -132,7 +162,13 @@ function chat(body: HTMLElement, c: Chat, info: ChannelInfo): void {
   };
   c.onMessage(add);
   c.onStateChange((st) => {
+    joined(st);
     if (st.ended || st.rated) finish(st);
+  });
+  c.onTyping((t) => {
+    typing.replaceChildren(
+      ...(t ? [`${t.name} is typing`, h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i'))] : []),
+    );
   });
   c.onGone(() => {
     if (done) return;
@@ -141,16 +177,22 @@ function chat(body: HTMLElement, c: Chat, info: ChannelInfo): void {
     startForm(body, info);
   });
   if (c.state.ended || c.state.rated) finish(c.state);
+  const attempt = async (work: () => Promise<ChatMessage>) => {
+    error.textContent = '';
+    try {
+      add(await work());
+      return true;
+    } catch (err) {
+      error.textContent = (err as Error).message;
+      scroll();
+      return false;
+    }
+  };
   const submit = async () => {
     const text = input.value.trim();
     if (!text) return;
     input.value = '';
-    try {
-      add(await c.send(text));
-    } catch (err) {
-      input.value = text;
-      alert((err as Error).message);
-    }
+    if (!(await attempt(() => c.send(text)))) input.value = text;
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -162,10 +204,32 @@ function chat(body: HTMLElement, c: Chat, info: ChannelInfo): void {
       void submit();
     }
   });
+  input.addEventListener('input', () => {
+    if (input.value.trim()) void c.typing().catch(() => {});
+  });
+  attach.addEventListener('click', () => file.click());
+  file.addEventListener('change', async () => {
+    const picked = file.files?.[0];
+    file.value = '';
+    if (!picked) return;
+    attach.disabled = true;
+    await attempt(() => c.sendPicture(picked));
+    attach.disabled = false;
+  });
   end.addEventListener('click', async () => {
     end.disabled = true;
     finish(await c.end().catch(() => ({ rated: false })));
   });
+}
+
+/** A picture icon (inline SVG, no request). */
+function icon(): SVGSVGElement {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.innerHTML =
+    '<rect x="3" y="4" width="18" height="16" rx="2" fill="none" stroke="currentColor" stroke-width="2"/><circle cx="9" cy="10" r="2" fill="currentColor"/><path d="M4 19l6-6 4 4 3-3 3 3" fill="none" stroke="currentColor" stroke-width="2"/>';
+  return svg;
 }
 
 function rating(body: HTMLElement, c: Chat, info: ChannelInfo): void {

@@ -33,8 +33,11 @@ const CASE_EVENTS = [
   'case.sla_breached',
 ] as const;
 
-/** Events that say nothing about the case's content (presence): no list refetch, no collision. */
-export const PRESENCE_EVENTS = new Set(['case.viewers_changed']);
+/** A chat's customer is typing (never stored; shown for a few seconds after each one). */
+export const CUSTOMER_TYPING = 'chat.customer_typing';
+
+/** Events that say nothing about the case's content (presence, typing): no list refetch, no collision. */
+export const PRESENCE_EVENTS = new Set(['case.viewers_changed', CUSTOMER_TYPING]);
 
 /** A reply's delivery moved on (sent, failed, retried): the case's conversation changes, nobody edited the case. */
 export const DELIVERY_EVENT = 'case.delivery_changed';
@@ -142,7 +145,7 @@ export function useLiveEvents(enabled: boolean): void {
       handler?.(client, event);
       for (const listener of listeners) listener(event);
     };
-    const names = [...CASE_EVENTS, ...NOTIFICATION_EVENTS, 'preferences.updated', 'resync', 'message'];
+    const names = [...CASE_EVENTS, ...NOTIFICATION_EVENTS, CUSTOMER_TYPING, 'preferences.updated', 'resync', 'message'];
 
     const connect = () => {
       const current = new EventSource(`${API_BASE}/events`, { withCredentials: true });

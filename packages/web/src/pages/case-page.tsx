@@ -15,6 +15,7 @@ import { CustomerOtherCases } from '../features/customers/customer-other-cases';
 import { Collaborators } from '../features/case/collaborators';
 import { CaseViewers } from '../features/case/case-viewers';
 import { Conversation } from '../features/case/conversation';
+import { CustomerTyping } from '../features/case/chat-typing';
 import { EventHistory } from '../features/case/event-history';
 import { ReplyBox, type ReplyBoxHandle } from '../features/case/reply-box';
 import { ShortcutsButton, ShortcutsDialog, type Shortcut } from '../components/shortcuts-dialog';
@@ -166,6 +167,7 @@ export function CasePage() {
           <section className="panel" aria-labelledby="conversation-title">
             <h2 id="conversation-title">Conversation</h2>
             <Conversation caseItem={caseItem} timeZone={timeZone} />
+            <CustomerTyping caseItem={caseItem} />
             {caseItem.actions.includes('message') ? (
               <ReplyBox
                 handle={reply}

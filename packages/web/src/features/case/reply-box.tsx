@@ -13,6 +13,7 @@ import { CannedPicker } from '../canned-replies/canned-picker';
 import { renderCannedReply, type CannedReply } from '../canned-replies/canned-api';
 import { MailCopies, NO_COPIES, splitAddresses } from '../mail/mail-copies';
 import { ReplyFiles, useReplyFiles } from './reply-files';
+import { useAgentTyping } from './chat-typing';
 
 /** What the case page's keys ask of the box: start a reply (r) or an internal note (n). */
 export type ReplyBoxHandle = { start: (kind: 'reply' | 'note') => void };
@@ -45,6 +46,7 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
   const warn = !internal && problem;
   const byEmail = !internal && channel.data?.channel?.type === 'email';
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const typing = useAgentTyping(caseItem, internal);
   const mentions = useMentionPicker({ caseId: caseItem.id, enabled: internal, value: body, setValue: setBody, textarea });
   useImperativeHandle(handle, () => ({
     start(kind) {
@@ -245,6 +247,7 @@ export function ReplyBox({ handle, caseItem, changed, onSent, markOwn }: Props) 
         onChange={(event) => {
           setBody(event.target.value);
           mentions.track();
+          if (event.target.value.trim()) typing();
         }}
         onPaste={(event) => {
           if (!event.clipboardData.files.length) return;
