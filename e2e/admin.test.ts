@@ -53,16 +53,20 @@ describe('administration', () => {
     await page.getByRole('link', { name: 'Organisation' }).click();
     await page.getByLabel('Default time zone').selectOption('Europe/Paris');
     await page.getByLabel('Maximum open cases per user').fill('25');
+    await page.getByLabel('SLA guard for Next Unassigned').check();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shot(page, 'admin-organisation-sla-guard');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect
       .poll(
         async () =>
-          await strict(await apiSession(app.server.url, ADMIN.email, ADMIN.password))<{ timeZone: string; maxOpenPerUser: number }>(
-            'GET',
-            '/organisation',
-          ),
+          await strict(await apiSession(app.server.url, ADMIN.email, ADMIN.password))<{
+            timeZone: string;
+            maxOpenPerUser: number;
+            slaGuard: boolean;
+          }>('GET', '/organisation'),
       )
-      .toMatchObject({ timeZone: 'Europe/Paris', maxOpenPerUser: 25 });
+      .toMatchObject({ timeZone: 'Europe/Paris', maxOpenPerUser: 25, slaGuard: true });
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -257,12 +257,16 @@ describe('reconcileSla: clocks through a case', () => {
     expect(slaAttention(metLate, 'ready', t(480))).toBe('breached');
   });
 
-  it('columns: nearest due, due-soon, first-response due-soon and the next unrecorded breach', () => {
+  it('columns: nearest due, due-soon, first-response due-soon and due time, and the next unrecorded breach', () => {
     const { record } = story([[0, {}]]);
     expect(slaColumns(record)).toEqual({
       dueAt: t(60),
       soonAt: t(48),
       firstResponseSoonAt: t(48),
+      firstResponseDueAt: t(60),
+      firstResponseOutcome: 'running',
+      resolutionOutcome: 'running',
+      resolutionDueAt: t(480),
       breachAt: t(60),
       breached: false,
       pausedBreached: false,
@@ -272,6 +276,10 @@ describe('reconcileSla: clocks through a case', () => {
       dueAt: null,
       soonAt: null,
       firstResponseSoonAt: null,
+      firstResponseDueAt: null,
+      firstResponseOutcome: null,
+      resolutionOutcome: null,
+      resolutionDueAt: null,
       breachAt: null,
       breached: false,
       pausedBreached: false,
@@ -285,6 +293,10 @@ describe('reconcileSla: clocks through a case', () => {
       dueAt: t(60),
       soonAt: t(48),
       firstResponseSoonAt: t(48),
+      firstResponseDueAt: t(60),
+      firstResponseOutcome: 'running',
+      resolutionOutcome: 'running',
+      resolutionDueAt: t(480),
       breachAt: t(480),
       breached: true,
       pausedBreached: false,

@@ -296,6 +296,15 @@ export function slaOutcome(c: SlaClock, now: Date): SlaOutcome {
   return c.metAt ? 'met' : 'running';
 }
 
+/**
+ * A target's outcome as stored beside the record (slaColumns): `running` for a running clock not
+ * met (it becomes breached at its due time, which is stored with it), else its slaOutcome (which
+ * then no longer depends on the time).
+ */
+export function storedOutcome(c: SlaClock): SlaOutcome {
+  return c.runningSince && !c.metAt ? 'running' : slaOutcome(c, new Date(0));
+}
+
 /** The targets reports count achievement of: first response and resolution (a next response recurs). */
 export const REPORTED_SLA_KINDS = ['firstResponse', 'resolution'] as const satisfies readonly SlaKind[];
 
@@ -307,7 +316,7 @@ export function slaAchievement(met: number, breached: number): number | null {
 
 /**
  * The case's columns that lists, cards and the breach timer read: the nearest due time and
- * due-soon time of the running clocks, the first-response clock's due-soon time (the SLA guard),
+ * due-soon time of the running clocks, the first-response clock's due-soon and due times (the SLA guard),
  * the next unrecorded breach (the timer's), whether a clock that is not met has breached, and
  * whether a paused clock that is not met shows breached or due soon (clockState: its state cannot
  * change while it is paused, so it is a fact of the record, not of the time).
@@ -316,6 +325,11 @@ export function slaColumns(r: SlaRecord | null): {
   dueAt: Date | null;
   soonAt: Date | null;
   firstResponseSoonAt: Date | null;
+  firstResponseDueAt: Date | null;
+  /** Reports' SLA achievement (storedOutcome): each reported target's outcome, and the resolution clock's due time while it runs unmet. */
+  firstResponseOutcome: SlaOutcome | null;
+  resolutionOutcome: SlaOutcome | null;
+  resolutionDueAt: Date | null;
   breachAt: Date | null;
   breached: boolean;
   pausedBreached: boolean;
@@ -325,6 +339,12 @@ export function slaColumns(r: SlaRecord | null): {
   let soonAt: number | null = null;
   let breachAt: number | null = null;
   let firstResponseSoonAt: number | null = null;
+  let firstResponseDueAt: number | null = null;
+  let resolutionDueAt: number | null = null;
+  const outcome = (kind: SlaKind) => {
+    const c = r?.clocks.find((x) => x.kind === kind);
+    return c ? storedOutcome(c) : null;
+  };
   let breached = false;
   let pausedBreached = false;
   let pausedSoon = false;
@@ -341,13 +361,21 @@ export function slaColumns(r: SlaRecord | null): {
     dueAt = min(dueAt, ms(c.dueAt!));
     soonAt = min(soonAt, ms(c.soonAt!));
     if (!c.breachedAt) breachAt = min(breachAt, ms(c.dueAt!));
-    if (c.kind === 'firstResponse') firstResponseSoonAt = ms(c.soonAt!);
+    if (c.kind === 'firstResponse') {
+      firstResponseSoonAt = ms(c.soonAt!);
+      firstResponseDueAt = ms(c.dueAt!);
+    }
+    if (c.kind === 'resolution') resolutionDueAt = ms(c.dueAt!);
   }
   const d = (v: number | null) => (v === null ? null : new Date(v));
   return {
     dueAt: d(dueAt),
     soonAt: d(soonAt),
     firstResponseSoonAt: d(firstResponseSoonAt),
+    firstResponseDueAt: d(firstResponseDueAt),
+    firstResponseOutcome: outcome('firstResponse'),
+    resolutionOutcome: outcome('resolution'),
+    resolutionDueAt: d(resolutionDueAt),
     breachAt: d(breachAt),
     breached,
     pausedBreached,

@@ -9,6 +9,7 @@ type OrganisationTable = {
   time_zone: string;
   auto_close_days: number;
   max_open_per_user: number | null;
+  sla_guard: Generated<boolean>;
   /** null: free tags; a list: only these may be added (migration 020). */
   managed_tags: Generated<string[] | null>;
   updated_at: Timestamp;
@@ -223,6 +224,11 @@ export type CaseTable = {
   sla_breach_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   sla_paused_breached: Generated<boolean>;
   sla_paused_soon: Generated<boolean>;
+  sla_first_soon_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  sla_first_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  sla_first_outcome: ColumnType<string | null, string | null | undefined, string | null>;
+  sla_resolution_outcome: ColumnType<string | null, string | null | undefined, string | null>;
+  sla_resolution_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 };
 
 /** A business-hours calendar (migration 032): the domain's Calendar. */

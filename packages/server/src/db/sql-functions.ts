@@ -1,5 +1,5 @@
 import { SECTION_KEYS } from '@casework/domain';
-import { QUEUE_LOCK_DEPTH, TYPE_RANKS, fill, openStatus, queued, queuedOn, section } from './sql-rules.ts';
+import { QUEUE_LOCK_DEPTH, TYPE_RANKS, fill, openStatus, queued, queuedOn, section, slaGuarded } from './sql-rules.ts';
 
 /**
  * The server functions that apply the domain's rules, with their bodies built from db/sql-rules.ts.
@@ -24,7 +24,20 @@ const MY_WORK_COLUMNS = `${CASE_COLUMNS},
 const SECTION_INPUTS = { user: 'p_user', day_start: 'p_day_start', day_end: 'p_day_end' };
 const sectionIn = (key: (typeof SECTION_KEYS)[number]) => fill(section(key, 'c'), SECTION_INPUTS);
 
-/** casework_my_work: everything My Work shows, in one snapshot (migrations 008, 012, 020, 021; see db/repos/sections.ts). */
+/**
+ * The SLA guard's queue heads (SPEC §12, the domain's pickNext with slaGuard): when the organisation
+ * has it on, each team's queued cases whose first response is due soon or breached at p_now, most
+ * urgent first (first-response due time, then id), `n` per team, over the index cases_sla_guard.
+ */
+const guardHeads = (n: number) => `
+      FROM unnest(p_teams) AS t(team_id)
+      CROSS JOIN LATERAL (
+        SELECT q.id, q.type, q.sla_first_due_at FROM cases q
+        WHERE q.team_id = t.team_id AND ${queued('q')} AND q.sla_first_soon_at IS NOT NULL AND ${slaGuarded('q', 'p_now')}
+        ORDER BY q.sla_first_due_at, q.id LIMIT ${n}) h
+      WHERE (SELECT o.sla_guard FROM organisation o WHERE o.id = 1)`;
+
+/** casework_my_work: everything My Work shows, in one snapshot (migrations 008, 012, 020, 021, 036; see db/repos/sections.ts). */
 const myWorkBody = `
   #variable_conflict use_column
   DECLARE
@@ -37,8 +50,20 @@ const myWorkBody = `
     v_open int := 0;
     v_collapsed text[];
     v_counts jsonb;
+    v_guard jsonb;
+    v_due timestamptz;
   BEGIN
+    -- The SLA guard first: the most urgent queued case whose first response is due soon or breached.
+    SELECT h.id, h.type, h.sla_first_due_at INTO v_pick, v_type, v_due ${guardHeads(1)}
+    ORDER BY h.sla_first_due_at, h.id LIMIT 1;
+    IF v_pick IS NOT NULL THEN
+      SELECT jsonb_build_object('breached', v_due <= p_now, 'count', count(*)) INTO v_guard
+      FROM cases q WHERE q.team_id = ANY (p_teams) AND ${queued('q')} AND q.sla_first_soon_at IS NOT NULL AND ${slaGuarded('q', 'p_now')};
+      SELECT q.created_at >= p_day_start AND q.created_at < p_day_end INTO v_today FROM cases q WHERE q.id = v_pick;
+    END IF;
+
     -- The queue head: one index probe per (team, type rank) on cases_queue, then the best of those.
+    IF v_pick IS NULL THEN
     SELECT h.id, h.type INTO v_pick, v_type
     FROM unnest(p_teams) AS t(team_id) CROSS JOIN ${TYPE_RANKS} AS g(rank)
     CROSS JOIN LATERAL (
@@ -56,6 +81,7 @@ const myWorkBody = `
         WHERE q.team_id = t.team_id AND q.type_rank = g.rank AND ${queued('q')}
         ORDER BY q.created_at, q.id LIMIT 1) h
       ORDER BY g.rank, h.created_at, h.id LIMIT 1;
+    END IF;
     END IF;
 
     SELECT count(*)::int, count(*) FILTER (WHERE q.created_at >= p_day_start AND q.created_at < p_day_end)::int
@@ -76,7 +102,7 @@ const myWorkBody = `
 
     k := 'meta';
     meta := jsonb_build_object(
-      'pick', CASE WHEN v_pick IS NULL THEN NULL ELSE jsonb_build_object('id', v_pick::text, 'type', v_type, 'createdToday', v_today) END,
+      'pick', CASE WHEN v_pick IS NULL THEN NULL ELSE jsonb_build_object('id', v_pick::text, 'type', v_type, 'createdToday', v_today, 'guard', v_guard) END,
       'total', v_total, 'today', v_todays, 'counts', v_counts,
       'collapsed', to_jsonb(coalesce(v_collapsed, '{}')), 'max', v_max, 'open', v_open);
     RETURN NEXT;
@@ -109,14 +135,14 @@ const myWork: SqlFunction = {
   name: 'casework_my_work',
   body: myWorkBody,
   create: `CREATE OR REPLACE FUNCTION casework_my_work(
-    p_user uuid, p_teams uuid[], p_day_start timestamptz, p_day_end timestamptz, p_limit int)
+    p_user uuid, p_teams uuid[], p_day_start timestamptz, p_day_end timestamptz, p_limit int, p_now timestamptz)
   RETURNS TABLE (
     k text, meta jsonb,
     ${MY_WORK_COLUMNS})
   LANGUAGE plpgsql STABLE AS $fn$${myWorkBody}$fn$;`,
 };
 
-/** casework_claim_next: pick, lock and claim the best queued case (migrations 007, 020; see use-cases/claim-next.ts). */
+/** casework_claim_next: pick, lock and claim the best queued case (migrations 007, 020, 036; see use-cases/claim-next.ts). */
 const claimNextBody = `
   #variable_conflict use_column
   DECLARE
@@ -135,7 +161,11 @@ const claimNextBody = `
       RETURN;
     END IF;
 
+    -- The SLA guard's heads first: up to ${QUEUE_LOCK_DEPTH} per team, most urgent first.
+    SELECT array_agg(h.id ORDER BY h.sla_first_due_at, h.id) INTO v_heads ${guardHeads(QUEUE_LOCK_DEPTH)};
+
     -- Up to ${QUEUE_LOCK_DEPTH} heads per (team, type rank) from cases_queue, best first.
+    IF v_heads IS NULL THEN
     SELECT array_agg(h.id ORDER BY g.rank, h.created_at DESC, h.id DESC) INTO v_heads
     FROM unnest(p_teams) AS t(team_id) CROSS JOIN ${TYPE_RANKS} AS g(rank)
     CROSS JOIN LATERAL (
@@ -150,6 +180,7 @@ const claimNextBody = `
         SELECT q.id, q.created_at FROM cases q
         WHERE q.team_id = t.team_id AND q.type_rank = g.rank AND ${queued('q')}
         ORDER BY q.created_at, q.id LIMIT ${QUEUE_LOCK_DEPTH}) h;
+    END IF;
     END IF;
     IF v_heads IS NULL THEN
       outcome := 'empty'; -- the other columns stay null

@@ -200,18 +200,24 @@ export const SLA_DUE_NONE = -1e15;
 export const slaDueKey = (): RawBuilder<number> =>
   sql<number>`coalesce(-(extract(epoch FROM c.sla_due_at) * 1000)::float8, ${sql.lit(SLA_DUE_NONE)}::float8)`;
 
-/** A case's clock of one target (SPEC §12) on the row `c`: the element of `sla.clocks` of that kind, or null. */
-export const slaClockSql = (kind: SlaKind): RawBuilder<unknown> =>
-  sql`jsonb_path_query_first(c.sla, ${`$.clocks[*] ? (@.kind == "${kind}")`}::jsonpath)`;
+/**
+ * The SLA guard's condition (the domain's slaGuarded) on the cases row `alias` at the instant `now`
+ * (SQL text): its first response is due soon or breached, by the due-soon time slaColumns wrote.
+ */
+export const slaGuarded = (alias: string, now: string): string => `${alias}.sla_first_soon_at <= ${now}`;
+
+/** A case's clock of one target (SPEC §12) on the row `alias`, read from its record: the element of `sla.clocks` of that kind, or null. */
+export const slaClockJson = (alias: string, kind: SlaKind): string =>
+  `jsonb_path_query_first(${alias}.sla, '$.clocks[*] ? (@.kind == "${kind}")')`;
 
 /**
- * How a clock counts in reports' SLA achievement (the domain's slaOutcome, by its clockState): a
- * running clock not met is breached once its due time has come; any other once its business time
- * reached the target or its breach was recorded; else met when met, running when not. Null
- * without the clock. Held to slaOutcome by tests/reports.test.ts on generated clocks.
+ * How a clock (a JSON value, SQL text) counts in reports' SLA achievement at `now` (SQL text): the
+ * domain's slaOutcome, by its clockState: a running clock not met is breached once its due time has
+ * come; any other once its business time reached the target or its breach was recorded; else met
+ * when met, running when not. Null without the clock. Migration 036 fills the stored outcomes with
+ * it (at -infinity: storedOutcome); held to slaOutcome by tests/reports-sla.test.ts on generated clocks.
  */
-export function slaOutcomeSql(clock: RawBuilder<unknown>, now: Date): RawBuilder<SlaOutcome | null> {
-  return sql<SlaOutcome | null>`(SELECT CASE
+export const slaOutcomeOfClock = (clock: string, now: string): string => `(SELECT CASE
       WHEN k IS NULL THEN NULL
       WHEN k->>'runningSince' IS NOT NULL AND k->>'metAt' IS NULL
         THEN CASE WHEN (k->>'dueAt')::timestamptz <= ${now} THEN 'breached' ELSE 'running' END
@@ -219,4 +225,18 @@ export function slaOutcomeSql(clock: RawBuilder<unknown>, now: Date): RawBuilder
       WHEN k->>'metAt' IS NOT NULL THEN 'met'
       ELSE 'running' END
     FROM (SELECT ${clock} AS k) clock)`;
+
+const OUTCOME_COLUMNS = {
+  firstResponse: ['sla_first_outcome', 'sla_first_due_at'],
+  resolution: ['sla_resolution_outcome', 'sla_resolution_due_at'],
+} as const;
+
+/**
+ * A reported target's outcome at `now` on the cases row `c` (the domain's slaOutcome), from the
+ * columns slaColumns wrote (migration 036): a stored `running` (a running clock not met) is
+ * breached once its due time has come. Held to slaOutcome by tests/reports-sla.test.ts.
+ */
+export function slaOutcomeSql(kind: keyof typeof OUTCOME_COLUMNS, now: Date): RawBuilder<SlaOutcome | null> {
+  const [outcome, due] = OUTCOME_COLUMNS[kind].map((col) => sql.ref(`c.${col}`));
+  return sql<SlaOutcome | null>`CASE WHEN ${outcome} = 'running' AND ${due} <= ${now} THEN 'breached' ELSE ${outcome} END`;
 }

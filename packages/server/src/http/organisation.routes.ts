@@ -17,6 +17,9 @@ const OrganisationSchema = Type.Object({
   timeZone: Type.String(),
   autoCloseDays: Type.Integer(),
   maxOpenPerUser: Nullable(Type.Integer()),
+  slaGuard: Type.Boolean({
+    description: 'SLA guard: Next Unassigned and claim-next take a queued case whose first response is due soon or breached first',
+  }),
   managedTags: Nullable(Type.Array(Type.String(), { description: 'null: free tags; a list: only these tags can be added to cases' })),
   maxAttachmentBytes: Type.Integer({ description: 'Largest file agents may attach to a reply or note (bytes; default 25 MiB)' }),
   auditRetentionDays: Type.Integer({ description: 'Days audit log entries are kept (default 365)' }),
@@ -35,6 +38,9 @@ const PatchBody = Type.Object(
       Type.Integer({ minimum: 1, maximum: 365, description: 'Resolved cases close after this many days without activity' }),
     ),
     maxOpenPerUser: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000, description: 'null: no limit' }))),
+    slaGuard: Type.Optional(
+      Type.Boolean({ description: 'true: a queued case whose first response is due soon or breached is picked before the usual order' }),
+    ),
     managedTags: Type.Optional(
       Nullable(
         Type.Array(TagInput, {
@@ -69,6 +75,7 @@ async function readOrganisation(db: Kysely<Database>) {
       'time_zone',
       'auto_close_days',
       'max_open_per_user',
+      'sla_guard',
       'managed_tags',
       'two_factor_required',
       'max_attachment_bytes',
@@ -82,6 +89,7 @@ async function readOrganisation(db: Kysely<Database>) {
     timeZone: o.time_zone,
     autoCloseDays: o.auto_close_days,
     maxOpenPerUser: o.max_open_per_user,
+    slaGuard: o.sla_guard,
     managedTags: o.managed_tags,
     maxAttachmentBytes: o.max_attachment_bytes,
     auditRetentionDays: o.audit_retention_days,

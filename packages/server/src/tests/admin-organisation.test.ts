@@ -27,6 +27,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       timeZone: 'UTC',
       autoCloseDays: 14,
       maxOpenPerUser: null,
+      slaGuard: false,
       managedTags: null,
       maxAttachmentBytes: 25 * 1024 * 1024,
       auditRetentionDays: 365,
@@ -47,6 +48,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
     expectInvalid(await patch({ autoCloseDays: 2.5 }), 'autoCloseDays');
     expectInvalid(await patch({ autoCloseDays: '7' }), 'autoCloseDays');
     expectInvalid(await patch({ maxOpenPerUser: 0 }), 'maxOpenPerUser');
+    expectInvalid(await patch({ slaGuard: 'on' }), 'slaGuard');
     expectInvalid(await patch({ spamRetentionDays: 0 }), 'spamRetentionDays');
     expectInvalid(await patch({ spamRetentionDays: 1.5 }), 'spamRetentionDays');
     expectInvalid(await patch({ name: '' }), 'name');
@@ -62,6 +64,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       timeZone: 'america/new_york',
       autoCloseDays: 30,
       maxOpenPerUser: 5,
+      slaGuard: true,
       spamRetentionDays: 7,
     });
     expect(r.statusCode).toBe(200);
@@ -70,6 +73,7 @@ describe.each(DB_KINDS)('organisation settings (%s)', (kind) => {
       timeZone: 'America/New_York',
       autoCloseDays: 30,
       maxOpenPerUser: 5,
+      slaGuard: true,
       managedTags: null,
       maxAttachmentBytes: 25 * 1024 * 1024,
       auditRetentionDays: 365,

@@ -13,7 +13,7 @@ import {
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { prng, seedCase } from '../test-support/case-fixtures.ts';
 import { writeSla } from '../db/repos/sla.ts';
-import { slaOutcomeSql } from '../db/sql-rules.ts';
+import { bind, slaOutcomeOfClock, slaOutcomeSql } from '../db/sql-rules.ts';
 
 /**
  * SLA achievement in the report summary (SPEC §12): the targets of the cases created in the range,
@@ -201,7 +201,7 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary: SLA achievement (%s)', (ki
     expect(a.agents.map((r) => r.agentId)).toEqual([agentA.id]);
   });
 
-  it("the SQL outcome of a clock agrees with the domain's slaOutcome on generated clocks, at several instants", async () => {
+  it("the SQL outcomes (stored columns, and a record's clock) agree with the domain's slaOutcome on generated clocks, at several instants", async () => {
     const rand = prng(36);
     const office: Calendar = {
       timeZone: 'Europe/Berlin',
@@ -210,6 +210,7 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary: SLA achievement (%s)', (ki
     };
     const statuses: Status[] = ['new', 'ready', 'waiting', 'resolved', 'canceled'];
     const all: SlaClock[] = [];
+    const records: { id: string; record: SlaRecord }[] = [];
     const t0 = at('2026-03-09T07:00:00Z').getTime();
     for (let i = 0; i < 80; i++) {
       const cal = rand() < 0.5 ? office : null;
@@ -229,14 +230,29 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary: SLA achievement (%s)', (ki
         record = reconcileSla(record, facts, policy, cal, new Date(moment)).record!;
       }
       all.push(...record.clocks);
+      const id = await seedCase(t.db, { teamId: y, createdAt: at('2025-01-01T00:00:00Z') });
+      await writeSla(t.db.kysely, id, record, slaColumns(record));
+      records.push({ id, record });
     }
     for (const days of [0, 1, 3, 8]) {
       const now = new Date(t0 + days * 24 * 60 * MIN);
-      const r = await sql<{ o: string | null }>`SELECT ${slaOutcomeSql(sql`x.k`, now)} AS o
+      const fromJson = bind(slaOutcomeOfClock('x.k', '{now}'), { now: sql`${now}::timestamptz` });
+      const r = await sql<{ o: string | null }>`SELECT ${fromJson} AS o
         FROM jsonb_array_elements(${JSON.stringify(all)}::jsonb) WITH ORDINALITY x(k, i) ORDER BY x.i`.execute(t.db.kysely);
       const want = all.map((c) => slaOutcome(c, now));
       expect(r.rows.map((row) => row.o)).toEqual(want);
       expect(new Set(want).size, 'every outcome occurs').toBe(days === 0 ? new Set(want).size : 3);
+      const cols = await sql<{ id: string; first: string | null; resolution: string | null }>`SELECT c.id::text AS id,
+          ${slaOutcomeSql('firstResponse', now)} AS first, ${slaOutcomeSql('resolution', now)} AS resolution
+        FROM cases c WHERE c.id = ANY(${records.map((x) => x.id)}::uuid[])`.execute(t.db.kysely);
+      const byId = new Map(cols.rows.map((row) => [row.id, [row.first, row.resolution]]));
+      for (const { id, record } of records) {
+        const of = (kind: string) => {
+          const c = record.clocks.find((x) => x.kind === kind);
+          return c ? slaOutcome(c, now) : null;
+        };
+        expect(byId.get(id), id).toEqual([of('firstResponse'), of('resolution')]);
+      }
     }
   });
 });

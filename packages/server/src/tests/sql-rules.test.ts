@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_TYPES, DEFAULT_PRIORITY, OPEN_STATUSES, PRIORITIES, SECTION_KEYS, priorityRank } from '@casework/domain';
 import { DB_KINDS, call, makeUser, sql, startTestApp, type TestApp } from '../test-support/harness.ts';
 import { SQL_FUNCTIONS } from '../db/sql-functions.ts';
-import { PRIORITY_CHECK, PRIORITY_DEFAULT, openStatus, queued, queuedOn, section, TYPE_RANKS } from '../db/sql-rules.ts';
+import { PRIORITY_CHECK, PRIORITY_DEFAULT, openStatus, queued, queuedOn, section, slaGuarded, TYPE_RANKS } from '../db/sql-rules.ts';
 import { MIGRATIONS } from '../db/migrations/index.ts';
 
 /**
@@ -130,9 +130,10 @@ describe('the built functions apply the rules from db/sql-rules.ts', () => {
       expect(body.split(cond).length - 1, key).toBe(2); // its count and its first page
     }
   });
-  it('casework_claim_next: the queue condition on the heads and on the locked row', () => {
+  it('casework_claim_next: the queue condition on the heads (the SLA guard, today, older) and on the locked row', () => {
     const body = byName.get('casework_claim_next')!;
-    expect(body.split(queued('q')).length - 1).toBe(2);
+    expect(body.split(queued('q')).length - 1).toBe(3);
+    expect(body).toContain(slaGuarded('q', 'p_now'));
     expect(body).toContain(TYPE_RANKS);
     expect(body).toContain("v_status = 'new' AND v_owner IS NULL");
   });

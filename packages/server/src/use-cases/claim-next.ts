@@ -86,7 +86,7 @@ async function claimWithinCapacity(
 ): Promise<CaseWriteResult | null> {
   return inTransaction(deps, async (trx) => {
     await checkCapacity(trx, actor.id);
-    const pick = await findNextCandidate(trx, teamIds, today, true);
+    const pick = await findNextCandidate(trx, teamIds, today, true, now);
     if (!pick) return null;
     const c = (await lockCase(trx, pick.id))!;
     const applied = await applyLifecycle(trx, c, { kind: 'claim', actorId: actor.id }, { actor, now, capacityChecked: true });

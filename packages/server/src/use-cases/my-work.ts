@@ -1,4 +1,4 @@
-import { dayBounds, nextReason, SECTIONS, seenTeams, seesEveryCase, type SectionKey } from '@casework/domain';
+import { dayBounds, guardReason, nextReason, SECTIONS, seenTeams, seesEveryCase, type SectionKey } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
@@ -21,13 +21,19 @@ export type MyWork = {
  */
 export const queueTeams = (actor: AppUser): string[] => (seesEveryCase(actor) ? [...actor.teamIds] : [...seenTeams(actor)]);
 
-/** Everything the My Work page shows, for the user's "today" (SPEC §3), in one statement. */
+/** Everything the My Work page shows, for the user's "today" (SPEC §3; the SLA guard, SPEC §12), in one statement. */
 export async function getMyWork(deps: Deps, actor: AppUser): Promise<MyWork> {
-  const today = dayBounds(deps.clock.now(), actor.timeZone);
-  const w = await loadMyWork(deps.db.kysely, actor.id, queueTeams(actor), today, SECTION_PAGE_SIZE);
+  const now = deps.clock.now();
+  const today = dayBounds(now, actor.timeZone);
+  const w = await loadMyWork(deps.db.kysely, actor.id, queueTeams(actor), today, SECTION_PAGE_SIZE, now);
   const collapsed = new Set(w.collapsed);
   return {
-    next: w.pick && { case: w.pick.case, reason: nextReason(w.pick.type, w.pick.createdToday, w.pick.createdToday ? w.today : w.total) },
+    next: w.pick && {
+      case: w.pick.case,
+      reason: w.pick.guard
+        ? guardReason(w.pick.type, w.pick.guard.breached, w.pick.guard.count)
+        : nextReason(w.pick.type, w.pick.createdToday, w.pick.createdToday ? w.today : w.total),
+    },
     unassignedCount: w.total,
     capacityReached: w.max !== null && w.open >= w.max,
     maxOpenPerUser: w.max,

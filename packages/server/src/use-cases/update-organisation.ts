@@ -8,6 +8,7 @@ export type OrganisationPatch = {
   timeZone?: string;
   autoCloseDays?: number;
   maxOpenPerUser?: number | null;
+  slaGuard?: boolean;
   managedTags?: string[] | null;
   twoFactorRequired?: TwoFactorPolicy;
   maxAttachmentBytes?: number;
@@ -20,6 +21,7 @@ const COLUMNS = {
   timeZone: 'time_zone',
   autoCloseDays: 'auto_close_days',
   maxOpenPerUser: 'max_open_per_user',
+  slaGuard: 'sla_guard',
   managedTags: 'managed_tags',
   twoFactorRequired: 'two_factor_required',
   maxAttachmentBytes: 'max_attachment_bytes',
@@ -32,7 +34,7 @@ const audited = (row: Record<string, unknown>) => Object.fromEntries(Object.entr
 
 /**
  * An administrator changes the organisation's name, default time zone, auto-close delay, open-case
- * limit, managed tags (each tag read as a case's: trimmed, lower-case, 1–50 characters; kept sorted),
+ * limit, SLA guard, managed tags (each tag read as a case's: trimmed, lower-case, 1–50 characters; kept sorted),
  * two-factor policy, attachment cap, audit or spam retention; the audit log records what changed.
  */
 export async function updateOrganisation(deps: Deps, actor: AuditActor, patch: OrganisationPatch): Promise<void> {
@@ -56,6 +58,7 @@ export async function updateOrganisation(deps: Deps, actor: AuditActor, patch: O
         ...(zone !== undefined ? { time_zone: zone } : {}),
         ...(patch.autoCloseDays !== undefined ? { auto_close_days: patch.autoCloseDays } : {}),
         ...(patch.maxOpenPerUser !== undefined ? { max_open_per_user: patch.maxOpenPerUser } : {}),
+        ...(patch.slaGuard !== undefined ? { sla_guard: patch.slaGuard } : {}),
         ...(managed !== undefined ? { managed_tags: managed } : {}),
         ...(patch.twoFactorRequired !== undefined ? { two_factor_required: patch.twoFactorRequired } : {}),
         ...(patch.maxAttachmentBytes !== undefined ? { max_attachment_bytes: patch.maxAttachmentBytes } : {}),

@@ -14590,6 +14590,8 @@ export interface paths {
                             timeZone: string;
                             autoCloseDays: number;
                             maxOpenPerUser: number | null;
+                            /** @description SLA guard: Next Unassigned and claim-next take a queued case whose first response is due soon or breached first */
+                            slaGuard: boolean;
                             managedTags: string[] | null;
                             /** @description Largest file agents may attach to a reply or note (bytes; default 25 MiB) */
                             maxAttachmentBytes: number;
@@ -14694,6 +14696,8 @@ export interface paths {
                         /** @description Resolved cases close after this many days without activity */
                         autoCloseDays?: number;
                         maxOpenPerUser?: number | null;
+                        /** @description true: a queued case whose first response is due soon or breached is picked before the usual order */
+                        slaGuard?: boolean;
                         managedTags?: string[] | null;
                         twoFactorRequired?: "off" | "admins" | "everyone";
                         /** @description Days audit log entries are kept (30 to 3650); older ones are removed */
@@ -14717,6 +14721,8 @@ export interface paths {
                             timeZone: string;
                             autoCloseDays: number;
                             maxOpenPerUser: number | null;
+                            /** @description SLA guard: Next Unassigned and claim-next take a queued case whose first response is due soon or breached first */
+                            slaGuard: boolean;
                             managedTags: string[] | null;
                             /** @description Largest file agents may attach to a reply or note (bytes; default 25 MiB) */
                             maxAttachmentBytes: number;

@@ -27,6 +27,7 @@ import * as mailSafety from './028a-mail-safety.ts';
 import * as sso from './031-sso.ts';
 import * as surveys from './030a-surveys.ts';
 import * as reportOpenCounts from './030b-report-open-counts.ts';
+import * as slaGuard from './036-sla-guard.ts';
 import * as attachmentStore from './027-attachment-store.ts';
 import * as auditLog from './033-audit-log.ts';
 import * as spam from './034-spam.ts';
@@ -67,4 +68,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '033-audit-log', up: auditLog.up },
   { name: '034-spam', up: spam.up },
   { name: '032-service-levels', up: serviceLevels.up },
+  { name: '036-sla-guard', up: slaGuard.up },
 ];

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CaseType } from '@casework/domain';
 import type { Database } from '../schema.ts';
-import { QUEUE_LOCK_DEPTH, TYPE_RANKS, queued } from '../sql-rules.ts';
+import { QUEUE_LOCK_DEPTH, TYPE_RANKS, bind, queued, slaGuarded } from '../sql-rules.ts';
 
 type Pick = { id: string; type: CaseType; created_at: Date };
 
@@ -30,16 +30,33 @@ function probe(teamIds: string[], today: { start: Date; end: Date } | null, lock
 export type QueuePick = { id: string; type: CaseType; createdToday: boolean };
 
 /**
+ * The SLA guard's pick (SPEC §12, casework_claim_next's first step): when the organisation has it
+ * on, the most urgent queued case of the teams whose first response is due soon or breached at `now`.
+ */
+async function guardPick(db: Kysely<Database>, teamIds: string[], today: { start: Date; end: Date }, now: Date, lock: boolean) {
+  const r = await sql<Pick>`SELECT c.id::text AS id, c.type, c.created_at FROM cases c
+    WHERE c.team_id = ANY(${teamIds}::uuid[]) AND ${sql.raw(queued('c'))} AND c.sla_first_soon_at IS NOT NULL
+      AND ${bind(slaGuarded('c', '{now}'), { now: sql`${now}::timestamptz` })} AND (SELECT o.sla_guard FROM organisation o WHERE o.id = 1)
+    ORDER BY c.sla_first_due_at, c.id LIMIT 1 ${lock ? sql`FOR UPDATE OF c SKIP LOCKED` : sql``}`.execute(db);
+  const p = r.rows[0];
+  return p && { id: p.id, type: p.type, createdToday: p.created_at >= today.start && p.created_at < today.end };
+}
+
+/**
  * SQL twin of the domain's pickNext (SPEC §3.1); a test proves they agree on generated data.
- * With `lock`, rows other transactions hold are skipped (claim-next).
+ * With `lock`, rows other transactions hold are skipped (claim-next). With `now`, the SLA guard
+ * applies when the organisation has it on.
  */
 export async function findNextCandidate(
   db: Kysely<Database>,
   teamIds: string[],
   today: { start: Date; end: Date },
   lock = false,
+  now?: Date,
 ): Promise<QueuePick | undefined> {
   if (teamIds.length === 0) return undefined;
+  const guarded = now && (await guardPick(db, teamIds, today, now, lock));
+  if (guarded) return guarded;
   const t = await probe(teamIds, today, lock).execute(db);
   if (t.rows[0]) return { id: t.rows[0].id, type: t.rows[0].type, createdToday: true };
   if (lock && (await countCandidates(db, teamIds, today)) > 0) return undefined; // today's all held: caller retries

@@ -9,7 +9,7 @@ import {
   type SlaOutcome,
 } from '@casework/domain';
 import type { Database } from '../schema.ts';
-import { inReportScopeSql, openStatus, slaClockSql, slaOutcomeSql } from '../sql-rules.ts';
+import { inReportScopeSql, openStatus, slaOutcomeSql } from '../sql-rules.ts';
 
 /** Which cases a report counts: the viewer's scope, then the optional filters. */
 export type ReportFilter = { scope: ReportScope; teamIds: string[]; types: string[]; agentIds: string[] };
@@ -105,8 +105,8 @@ type Row = {
  * first response time kept on the row), cases finished since then (by resolved_at), claims and
  * reopenings in the range (partial indexes of case_events). The backlog at each day's end
  * is today's open cases, less those created since, plus those finished since. SLA achievement
- * counts the targets of the cases created in the range (their clocks read from the same scan) by
- * the domain's slaOutcome at `now`, on the day each case was created.
+ * counts the targets of the cases created in the range (their stored outcomes, migration 036, read in
+ * the same scan) by the domain's slaOutcome at `now`, on the day each case was created.
  */
 export async function reportFigures(
   db: Kysely<Database>,
@@ -128,7 +128,7 @@ export async function reportFigures(
   // (an index range scan), then every figure is aggregated from them.
   const result = await sql<Row>`WITH made AS MATERIALIZED (
       SELECT c.created_at, c.first_response_at, c.owner_id,
-        ${slaOutcomeSql(slaClockSql('firstResponse'), now)} AS sla_first, ${slaOutcomeSql(slaClockSql('resolution'), now)} AS sla_resolution
+        ${slaOutcomeSql('firstResponse', now)} AS sla_first, ${slaOutcomeSql('resolution', now)} AS sla_resolution
       FROM cases c WHERE c.created_at >= ${start} AND ${w}),
     made_sla AS (
       SELECT m.created_at, m.owner_id, o.kind, o.outcome FROM made m

@@ -44,7 +44,7 @@ export async function loadSection(
 
 type MyWorkRow = CaseViewRow & { k: 'meta' | 'next' | SectionKey; meta: MyWorkMeta | null };
 type MyWorkMeta = {
-  pick: { id: string; type: CaseType; createdToday: boolean } | null;
+  pick: { id: string; type: CaseType; createdToday: boolean; guard: { breached: boolean; count: number } | null } | null;
   total: number;
   today: number;
   counts: Record<SectionKey, number>;
@@ -54,7 +54,8 @@ type MyWorkMeta = {
 };
 
 export type MyWorkRead = Omit<MyWorkMeta, 'pick'> & {
-  pick: { case: CaseView; type: CaseType; createdToday: boolean } | null;
+  /** `guard`: picked by the SLA guard, with whether its first response breached and how many queued cases it guards. */
+  pick: { case: CaseView; type: CaseType; createdToday: boolean; guard: { breached: boolean; count: number } | null } | null;
   pages: SectionPage[];
 };
 
@@ -69,11 +70,10 @@ export async function loadMyWork(
   teamIds: string[],
   today: { start: Date; end: Date },
   limit: number,
+  now: Date,
 ): Promise<MyWorkRead> {
-  const r =
-    await sql<MyWorkRow>`SELECT * FROM casework_my_work(${userId}::uuid, ${teamIds}::uuid[], ${today.start}, ${today.end}, ${limit})`.execute(
-      db,
-    );
+  const r = await sql<MyWorkRow>`SELECT * FROM casework_my_work(${userId}::uuid, ${teamIds}::uuid[], ${today.start}, ${today.end},
+    ${limit}, ${now})`.execute(db);
   const meta = r.rows.find((row) => row.k === 'meta')?.meta;
   if (!meta) throw new Error('casework_my_work returned no meta row');
   const next = r.rows.find((row) => row.k === 'next');
@@ -88,6 +88,9 @@ export async function loadMyWork(
       nextCursor: mine.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
     };
   });
-  const pick = meta.pick && next ? { case: toCaseView(next), type: meta.pick.type, createdToday: meta.pick.createdToday } : null;
+  const pick =
+    meta.pick && next
+      ? { case: toCaseView(next), type: meta.pick.type, createdToday: meta.pick.createdToday, guard: meta.pick.guard ?? null }
+      : null;
   return { ...meta, pick, pages };
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { BusinessPeriod, Calendar, SlaConditions, SlaPolicy, SlaRecord, SlaTargets } from '@casework/domain';
+import type { BusinessPeriod, Calendar, SlaConditions, SlaOutcome, SlaPolicy, SlaRecord, SlaTargets } from '@casework/domain';
 import type { Database } from '../schema.ts';
 
 /** A case's SLA clocks as stored (SPEC §12; migration 032): what they follow, and their write. */
@@ -99,7 +99,18 @@ export async function writeSla(
   db: Kysely<Database>,
   caseId: string,
   record: SlaRecord | null,
-  cols: { dueAt: Date | null; soonAt: Date | null; breachAt: Date | null; pausedBreached: boolean; pausedSoon: boolean },
+  cols: {
+    dueAt: Date | null;
+    soonAt: Date | null;
+    firstResponseSoonAt: Date | null;
+    firstResponseDueAt: Date | null;
+    firstResponseOutcome: SlaOutcome | null;
+    resolutionOutcome: SlaOutcome | null;
+    resolutionDueAt: Date | null;
+    breachAt: Date | null;
+    pausedBreached: boolean;
+    pausedSoon: boolean;
+  },
 ): Promise<void> {
   await db
     .updateTable('cases')
@@ -107,6 +118,11 @@ export async function writeSla(
       sla: record ? JSON.stringify(record) : null,
       sla_due_at: cols.dueAt,
       sla_soon_at: cols.soonAt,
+      sla_first_soon_at: cols.firstResponseSoonAt,
+      sla_first_due_at: cols.firstResponseDueAt,
+      sla_first_outcome: cols.firstResponseOutcome,
+      sla_resolution_outcome: cols.resolutionOutcome,
+      sla_resolution_due_at: cols.resolutionDueAt,
       sla_breach_at: cols.breachAt,
       sla_paused_breached: cols.pausedBreached,
       sla_paused_soon: cols.pausedSoon,

@@ -30,6 +30,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
   const [maxOpen, setMaxOpen] = useState(
     value.maxOpenPerUser === null || value.maxOpenPerUser === undefined ? '' : String(value.maxOpenPerUser),
   );
+  const [slaGuard, setSlaGuard] = useState(Boolean(value.slaGuard));
   const [managedTags, setManagedTags] = useState<string[] | null>(value.managedTags ?? null);
   const [twoFactor, setTwoFactor] = useState<TwoFactorPolicy>((value.twoFactorRequired as TwoFactorPolicy | undefined) ?? 'off');
   const id = useId();
@@ -56,6 +57,7 @@ function OrganisationForm({ value }: { value: Organisation }) {
               spamRetentionDays: Number(spamDays),
               auditRetentionDays: Number(auditDays),
               maxOpenPerUser: maxOpen.trim() === '' ? null : Number(maxOpen),
+              slaGuard,
               managedTags,
               twoFactorRequired: twoFactor,
             }),
@@ -109,6 +111,22 @@ function OrganisationForm({ value }: { value: Organisation }) {
           <p className="field-hint">Leave empty for no limit. Claims beyond it are refused.</p>
           {error('maxOpenPerUser')}
         </div>
+      </div>
+      <div className="field">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={slaGuard}
+            onChange={(event) => setSlaGuard(event.target.checked)}
+            aria-describedby={`${id}-guard-hint`}
+          />
+          SLA guard for Next Unassigned
+        </label>
+        <p className="field-hint" id={`${id}-guard-hint`}>
+          A queued case whose first response is due soon or breached is offered and claimed first, the most urgent of them; off, the usual
+          order applies.
+        </p>
+        {error('slaGuard')}
       </div>
       <div className="form-row">
         <div className="field">
