@@ -17,6 +17,11 @@ export async function migrate(db: Db): Promise<string[]> {
   for (const m of MIGRATIONS) {
     const done = await sql<{ n: number }>`SELECT count(*)::int AS n FROM schema_migrations WHERE name = ${m.name}`.execute(db.kysely);
     if (done.rows[0]!.n > 0) continue;
+    if (m.data) {
+      await migrateData(db, lock, m as Required<(typeof MIGRATIONS)[number]>);
+      applied.push(m.name);
+      continue;
+    }
     const name = m.name.replace(/'/g, "''");
     await db
       .execScript(`${lock}
@@ -33,4 +38,16 @@ export async function migrate(db: Db): Promise<string[]> {
     applied.push(m.name);
   }
   return applied;
+}
+
+/** A migration that rewrites rows in TypeScript: one transaction for the SQL, the rewrite and its record, under the same lock. */
+async function migrateData(db: Db, lock: string, m: Required<(typeof MIGRATIONS)[number]>): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    if (lock) await sql.raw(lock).execute(trx);
+    const done = await sql<{ n: number }>`SELECT count(*)::int AS n FROM schema_migrations WHERE name = ${m.name}`.execute(trx);
+    if (done.rows[0]!.n > 0) return;
+    if (m.up.trim()) await sql.raw(m.up).execute(trx);
+    await m.data(trx);
+    await sql`INSERT INTO schema_migrations (name) VALUES (${m.name})`.execute(trx);
+  });
 }

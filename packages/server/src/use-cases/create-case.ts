@@ -14,6 +14,7 @@ import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { findCaseView, type CaseView } from '../db/repos/case-views.ts';
 import { findOrCreateCustomer, type CustomerInput } from '../db/repos/customers.ts';
+import { PHONE_HINT, normalisePhone, phoneOrRaw } from '../phone.ts';
 import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { newReference, uuidv7 } from '../ids.ts';
 import { checkCapacity } from './case-write.ts';
@@ -132,6 +133,19 @@ export async function insertCase(
 }
 
 /**
+ * The new case's customer with their phone in E.164 (phone.ts). A number a user typed that is not
+ * an international one is a 400 naming `customer.phone`; one a channel passes on for its customer
+ * is kept as given (a customer's case is never refused over their number).
+ */
+function customerWithPhone<C extends CustomerInput | null | undefined>(actor: AppUser, customer: C): C {
+  if (!customer?.phone?.trim()) return customer;
+  if (actor.channelScope) return { ...customer, phone: phoneOrRaw(customer.phone) };
+  const phone = normalisePhone(customer.phone);
+  if (!phone) throw invalid([{ field: 'customer.phone', message: PHONE_HINT }]);
+  return { ...customer, phone };
+}
+
+/**
  * Creates a case (by hand or through the API). Who may create on which team and name which
  * owner is the domain's `mayCreateOnTeam` / `mayNameOwner`.
  */
@@ -147,6 +161,7 @@ export async function createCase(
   if (!mayCreateOnTeam(actor, input.teamId)) throw forbidden('create', 'You can only create cases on your own teams.');
   if (!mayNameOwner(actor, input.ownerId)) throw forbidden('assign', 'You can only name yourself as the owner of a case you create.');
   checkChannelScope(actor, input);
+  input = { ...input, customer: customerWithPhone(actor, input.customer) };
   const now = deps.clock.now();
   const id = await inTransaction(deps, async (trx) => {
     const team = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { customerVisibleTo } from '../db/sql-rules.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
+import { PHONE_HINT, normalisePhone } from '../phone.ts';
 
 export type CustomerPatch = { name?: string | null; email?: string | null; phone?: string | null };
 
@@ -31,7 +32,10 @@ const blankToNull = (v: string | null | undefined) => (v === undefined ? undefin
  * merging them is the way to join them.
  */
 export async function updateCustomer(deps: Deps, actor: AppUser, id: string, patch: CustomerPatch): Promise<void> {
-  const next = { name: blankToNull(patch.name), email: blankToNull(patch.email), phone: blankToNull(patch.phone) };
+  const typedPhone = blankToNull(patch.phone);
+  // A typed number is stored in E.164 (phone.ts); one that is not an international number is refused.
+  const phone = typedPhone ? normalisePhone(typedPhone) : typedPhone;
+  const next = { name: blankToNull(patch.name), email: blankToNull(patch.email), phone };
   await deps.db.kysely.transaction().execute(async (trx) => {
     const cu = await lockVisibleCustomer(trx, actor, id);
     if (!cu) throw notFound('Customer');
@@ -41,6 +45,7 @@ export async function updateCustomer(deps: Deps, actor: AppUser, id: string, pat
       phone: next.phone === undefined ? cu.phone : next.phone,
     };
     if (next.email && !EMAIL.test(next.email)) throw invalid([{ field: 'email', message: 'is not an email address' }]);
+    if (typedPhone && !phone) throw invalid([{ field: 'phone', message: PHONE_HINT }]);
     if (!after.name && !after.email && !after.phone)
       throw invalid([{ field: 'name', message: 'a customer needs a name, an email or a phone number' }]);
     if (after.email && after.email.toLowerCase() !== cu.email?.toLowerCase()) {

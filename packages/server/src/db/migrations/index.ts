@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
 import * as initial from './001-initial.ts';
 import * as channels from './002-channels.ts';
 import * as listIndexes from './003-list-indexes.ts';
@@ -32,9 +34,13 @@ import * as attachmentStore from './027-attachment-store.ts';
 import * as auditLog from './033-audit-log.ts';
 import * as spam from './034-spam.ts';
 import * as serviceLevels from './032-service-levels.ts';
+import * as phoneE164 from './035-phone-e164.ts';
 
-/** Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped. */
-export const MIGRATIONS: { name: string; up: string }[] = [
+/**
+ * Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped.
+ * `up` is SQL; `data`, when there is one, rewrites rows with a rule that lives in TypeScript (after `up`, in the same transaction).
+ */
+export const MIGRATIONS: { name: string; up: string; data?: (trx: Kysely<Database>) => Promise<void> }[] = [
   { name: '001-initial', up: initial.up },
   { name: '002-channels', up: channels.up },
   { name: '003-list-indexes', up: listIndexes.up },
@@ -69,4 +75,5 @@ export const MIGRATIONS: { name: string; up: string }[] = [
   { name: '034-spam', up: spam.up },
   { name: '032-service-levels', up: serviceLevels.up },
   { name: '036-sla-guard', up: slaGuard.up },
+  { name: '035-phone-e164', up: phoneE164.up, data: phoneE164.data },
 ];

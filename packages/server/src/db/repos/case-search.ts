@@ -1,12 +1,13 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { CaseView } from './case-views.ts';
+import { phoneSearchDigits } from '../../phone.ts';
 
 /**
  * Search over whole conversations (SPEC §10; migration 017): the words of a search against each
  * case's full-text document (subject, description, messages and internal notes), plus the
  * language-neutral fallbacks for what is not prose: the case reference (exact) and the customer's
- * name, email (trigram substring) or phone (exact).
+ * name, email (trigram substring) or phone (exact, or a whole number's digits however typed: phone.ts).
  */
 
 /** Where a listed case matched a search, with the matching words marked (plain text and ranges, never markup). */
@@ -48,8 +49,11 @@ const tsQuery = (words: string) => sql`to_tsquery('simple'::regconfig, ${words})
  */
 export function matchingCustomersCte(q: string): RawBuilder<unknown> {
   const like = `%${escapeLike(q)}%`;
+  // A whole number typed any way ("555 010 2000", 7+ digits) finds the stored E.164 form by its digits.
+  const digits = phoneSearchDigits(q, 7);
+  const phone = digits ? sql`OR sc.phone LIKE ${`%${digits}%`}` : sql``;
   return sql`matching_customers AS MATERIALIZED (SELECT ARRAY(SELECT sc.id FROM customers sc
-    WHERE sc.name ILIKE ${like} OR sc.email ILIKE ${like} OR sc.phone = ${q}) AS ids)`;
+    WHERE sc.name ILIKE ${like} OR sc.email ILIKE ${like} OR sc.phone = ${q} ${phone}) AS ids)`;
 }
 
 const customerIds = sql`(SELECT mc.ids FROM matching_customers mc)::uuid[]`;

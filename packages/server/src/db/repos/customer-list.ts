@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Actor } from '@casework/domain';
 import type { Database } from '../schema.ts';
 import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
+import { phoneSearchDigits } from '../../phone.ts';
 import { customerVisibleTo, listedStatus, openStatus, visibleTo } from '../sql-rules.ts';
 
 export type CustomerRow = { id: string; name: string | null; email: string | null; phone: string | null; caseCount: number };
@@ -48,13 +49,17 @@ const visibleCount = (actor: Actor) =>
   sql<number>`(SELECT count(*) FROM cases c WHERE c.customer_id = cu.id AND ${visibleTo(actor)} AND ${sql.raw(listedStatus('c'))})::int`;
 
 /**
- * A search: three characters or more match anywhere in the name, email or phone (trigram
+ * A search: three characters or more match anywhere in the name, email or phone (a phone also by
+ * its digits, however it is typed; trigram
  * indexes, migrations 003 and 016); shorter ones match the start of the listed name (customers_sort).
  */
 function matches(q: string) {
   if (q.length >= 3) {
     const like = `%${escapeLike(q)}%`;
-    return sql<boolean>`(cu.name ILIKE ${like} OR cu.email ILIKE ${like} OR cu.phone ILIKE ${like})`;
+    // A number typed any way ("555 010 2000") finds the stored E.164 form by its digits (phone.ts).
+    const digits = phoneSearchDigits(q);
+    const phone = digits ? sql`OR cu.phone LIKE ${`%${digits}%`}` : sql``;
+    return sql<boolean>`(cu.name ILIKE ${like} OR cu.email ILIKE ${like} OR cu.phone ILIKE ${like} ${phone})`;
   }
   return sql<boolean>`${SORT_KEY} LIKE ${`${escapeLike(q.toLowerCase())}%`}`;
 }

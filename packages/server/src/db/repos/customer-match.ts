@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { CustomerInput } from './customers.ts';
 import { uuidv7Many } from '../../ids.ts';
+import { phoneOrRaw } from '../../phone.ts';
 
 type Rec = {
   id: string;
@@ -18,7 +19,7 @@ const clean = (c: CustomerInput | null | undefined): Clean | null => {
   const v = {
     name: c?.name?.trim() || null,
     email: c?.email?.trim() || null,
-    phone: c?.phone?.trim() || null,
+    phone: phoneOrRaw(c?.phone),
     externalId: c?.externalId?.trim() || null,
   };
   return v.name || v.email || v.phone || v.externalId ? v : null;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { uuidv7 } from '../../ids.ts';
+import { phoneOrRaw } from '../../phone.ts';
 
 export type CustomerInput = {
   name?: string | null;
@@ -15,10 +16,10 @@ export type CustomerInput = {
 // either waits for this case (and moves it) or has committed, and the pointer is read after it.
 const survivor = sql<string>`COALESCE(merged_into, id)::text`.as('id');
 
-/** Matches a customer by email (case-insensitive), then phone; creates one if new. Fills in missing details. */
+/** Matches a customer by email (case-insensitive), then phone (in E.164 where it reads as one: phone.ts); creates one if new. Fills in missing details. */
 export async function findOrCreateCustomer(trx: Kysely<Database>, input: CustomerInput, now: Date): Promise<string | null> {
   const email = input.email?.trim() || null;
-  const phone = input.phone?.trim() || null;
+  const phone = phoneOrRaw(input.phone);
   const name = input.name?.trim() || null;
   if (!email && !phone && !name) return null;
   let found: { id: string } | undefined;
