@@ -17,10 +17,10 @@ const app = e2eApp(async (admin) => {
     name: 'Carla C.',
     email: 'carla.c@work.test',
   });
-  await make('Delivery is late', org.supportId, { name: 'Dmitri Dunn', phone: '+44 20 7946 0018' });
+  const late = await make('Delivery is late', org.supportId, { name: 'Dmitri Dunn', phone: '+44 20 7946 0018' });
   await call('POST', `/cases/${first.id}/assign`, { ownerId: org.users.alice.id });
   await call('POST', `/cases/${first.id}/resolve`, { resolution: 'completed' });
-  return { org, carlaId: first.customer.id, dupId: dup.customer.id, reset };
+  return { org, carlaId: first.customer.id, dupId: dup.customer.id, reset, late };
 });
 
 describe('customers', () => {
@@ -47,7 +47,8 @@ describe('customers', () => {
     await edit.getByLabel('Phone').fill('+49 30 555 0100');
     await edit.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-    await expect.poll(() => page.locator('.details').textContent()).toContain('+49 30 555 0100');
+    // Stored and shown in E.164, however it was typed.
+    await expect.poll(() => page.locator('.details').textContent()).toContain('+49305550100');
     await shot(page, 'customer-profile');
 
     await page.goto(`${app.server.url}/customers/${app.dupId}`);
@@ -65,6 +66,23 @@ describe('customers', () => {
     await page.waitForURL(`**/customers/${app.carlaId}`);
     await expect.poll(subjects).toContain('Printer again (called from a different address)');
     await expect.poll(() => page.locator('.merged-list').textContent()).toContain('carla.c@work.test');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a case page and a profile show a customer edited in another session without reloading', async () => {
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, app.org.users.alice);
+    const profile = await context.newPage();
+    await profile.goto(`${app.server.url}/customers/${app.late.customer.id}`);
+    await profile.getByRole('heading', { name: 'Dmitri Dunn', level: 1 }).waitFor();
+    await page.goto(`${app.server.url}/cases/${app.late.id}`);
+    const panel = page.locator('section', { has: page.getByRole('heading', { name: 'Customer' }) });
+    await expect.poll(() => panel.textContent()).toContain('Dmitri Dunn');
+    await strict(app.admin)('PATCH', `/customers/${app.late.customer.id}`, { name: 'Dmitri Dunn-Ivanov', phone: '+44 20 7946 0019' });
+    await expect.poll(() => panel.textContent()).toContain('Dmitri Dunn-Ivanov');
+    await expect.poll(() => panel.textContent()).toContain('+442079460019');
+    await profile.getByRole('heading', { name: 'Dmitri Dunn-Ivanov', level: 1 }).waitFor();
+    await shot(page, 'case-customer-live-edit');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -23,7 +23,12 @@ export type LiveNotice = {
   at: string;
   recipients?: NoticeRecipient[];
   mail?: true;
+  /** A customer's details changed (CUSTOMER_UPDATED; `caseId` is empty). */
+  customerId?: string;
 };
+
+/** The live event that tells who may see a customer (canViewCustomer) that their name, email or phone changed. */
+export const CUSTOMER_UPDATED = 'customer.updated';
 
 export function dedupe(a: Audience): Audience {
   return { teamIds: [...new Set(a.teamIds)], userIds: [...new Set(a.userIds.filter(Boolean))] };

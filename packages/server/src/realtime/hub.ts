@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
 import type { AppUser } from '../auth/actor.ts';
-import { EVENTS_CHANNEL, NOTIFICATION_CREATED, type Audience, type LiveNotice } from '../outbox/notices.ts';
+import { CUSTOMER_UPDATED, EVENTS_CHANNEL, NOTIFICATION_CREATED, type Audience, type LiveNotice } from '../outbox/notices.ts';
 import { seenTeams, seesEveryCase } from '@casework/domain';
 import { visibleTo } from '../db/sql-rules.ts';
 import { HeardLog } from './heard-log.ts';
@@ -182,7 +182,11 @@ export class LiveHub {
       }
     } else if (mayHear(client.actor, n.audience, n.personal)) {
       for (const [i, type] of n.types.entries())
-        client.send({ id: n.ids[i], event: type, data: { type, caseId: n.caseId || null, at: n.at } });
+        client.send({
+          id: n.ids[i],
+          event: type,
+          data: { type, caseId: n.caseId || null, at: n.at, ...(n.customerId ? { customerId: n.customerId } : {}) },
+        });
     }
   }
 
@@ -291,4 +295,24 @@ export async function notifyAccessChanged(trx: Kysely<Database>, userIds: string
     ...(all ? { all: true as const } : {}),
   };
   await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
+}
+
+/**
+ * Inside the transaction that changes customers' details (an edit, a merge): on commit, everyone
+ * who may see each customer hears `customer.updated` with its id. A user sees a customer when they
+ * see one of the customer's cases (canViewCustomer), so the audience is every such case's audience
+ * (its team, owner and collaborators: the hub's mayHear is canView) — and those who see every case.
+ */
+export async function notifyCustomerChanged(trx: Kysely<Database>, customerIds: string[], at: Date): Promise<void> {
+  const r = await sql<{ team_ids: string[] | null; user_ids: string[] | null }>`SELECT
+      (SELECT array_agg(DISTINCT c.team_id::text) FROM cases c WHERE c.customer_id = ANY(${customerIds}::uuid[])) AS team_ids,
+      (SELECT array_agg(DISTINCT u) FROM (
+        SELECT c.owner_id::text AS u FROM cases c WHERE c.customer_id = ANY(${customerIds}::uuid[]) AND c.owner_id IS NOT NULL
+        UNION SELECT cc.user_id::text FROM case_collaborators cc JOIN cases c ON c.id = cc.case_id
+          WHERE c.customer_id = ANY(${customerIds}::uuid[])) x) AS user_ids`.execute(trx);
+  const audience: Audience = { teamIds: r.rows[0]?.team_ids ?? [], userIds: r.rows[0]?.user_ids ?? [] };
+  for (const customerId of customerIds) {
+    const notice: Notice = { caseId: '', ids: [''], types: [CUSTOMER_UPDATED], audience, at: at.toISOString(), customerId };
+    await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
+  }
 }

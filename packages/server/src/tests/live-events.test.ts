@@ -114,6 +114,54 @@ describe.each(DB_KINDS)('live events over SSE (%s)', (kind) => {
   });
 });
 
+describe.each(DB_KINDS)('live customer updates (%s)', (kind) => {
+  const { rig, connected, create } = liveRig(kind);
+  const forCustomer = (id: string) => (e: SseEvent) => e.event === 'customer.updated' && e.data?.customerId === id;
+
+  it('an edited customer is announced to those who see one of their cases, and to no one else', async () => {
+    const { t, o } = rig;
+    const a = await connected(o.agent);
+    const b = await connected(o.agentB);
+    const admin = await connected(o.admin);
+    const made = await call(t, o.agent, 'POST', '/api/v1/cases', {
+      subject: 'Lamp flickers',
+      teamId: o.teamA,
+      customer: { name: 'Lu Live' },
+    });
+    const customerId = made.data.customer.id as string;
+    expect(
+      (await call(t, o.agent, 'PATCH', `/api/v1/customers/${customerId}`, { name: 'Lu Livewire', phone: '+1 555 010 4000' })).statusCode,
+    ).toBe(200);
+    const heard = await a.next(forCustomer(customerId), 'customer.updated for A');
+    expect(heard.data).toEqual({ type: 'customer.updated', caseId: null, customerId, at: expect.any(String) });
+    expect(heard.id).toBeUndefined();
+    await admin.next(forCustomer(customerId), 'customer.updated for the admin');
+    // Events arrive in commit order: once a later team-B event is in, a leak of the edit would be too.
+    const sentinel = await create(o.teamB, 'Sentinel B');
+    await b.next(about(sentinel, 'case.created'), 'sentinel');
+    expect(b.events.filter(forCustomer(customerId))).toEqual([]);
+  });
+
+  it('a merge is announced for both customers to those who see their cases', async () => {
+    const { t, o } = rig;
+    const a = await connected(o.agent);
+    const b = await connected(o.agentB);
+    const one = await call(t, o.admin, 'POST', '/api/v1/cases', { subject: 'First', teamId: o.teamA, customer: { name: 'Mo One' } });
+    const two = await call(t, o.admin, 'POST', '/api/v1/cases', {
+      subject: 'Second',
+      teamId: o.teamA,
+      customer: { email: 'mo@example.com' },
+    });
+    const [from, into] = [two.data.customer.id as string, one.data.customer.id as string];
+    expect((await call(t, o.supervisor, 'POST', `/api/v1/customers/${from}/merge`, { intoCustomerId: into })).statusCode).toBe(200);
+    await a.next(forCustomer(into), 'survivor updated');
+    await a.next(forCustomer(from), 'merged customer updated');
+    const sentinel = await create(o.teamB, 'Sentinel B2');
+    await b.next(about(sentinel, 'case.created'), 'sentinel');
+    expect(b.events.filter((e) => e.event === 'customer.updated')).toEqual([]);
+  });
+});
+
 describe.runIf(DB_KINDS.includes('postgres'))('live events across server processes (postgres)', () => {
   const { rig, connected, create } = liveRig('postgres');
 

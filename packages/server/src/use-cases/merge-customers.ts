@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { invalid, notFound } from '../errors.ts';
 import { lockVisibleCustomer } from './update-customer.ts';
+import { notifyCustomerChanged } from '../realtime/hub.ts';
 
 /**
  * Merges customer `fromId` into `intoId` (`customer.merge`; both customers visible to the actor),
@@ -55,5 +56,7 @@ export async function mergeCustomers(deps: Deps, actor: AppUser, fromId: string,
       phone = COALESCE(phone, ${from.phone}), updated_at = ${now} WHERE id = ${intoId}::uuid`.execute(trx);
     await sql`UPDATE customers SET merged_into = ${intoId}::uuid, merged_at = ${now}
       WHERE id = ${fromId}::uuid OR merged_into = ${fromId}::uuid`.execute(trx);
+    // Pages of either customer show the survivor's details now (the moved cases' pages also hear case.customer_changed).
+    await notifyCustomerChanged(trx, [intoId, fromId], now);
   });
 }

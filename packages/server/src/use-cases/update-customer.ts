@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { customerVisibleTo } from '../db/sql-rules.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { PHONE_HINT, normalisePhone } from '../phone.ts';
+import { notifyCustomerChanged } from '../realtime/hub.ts';
 
 export type CustomerPatch = { name?: string | null; email?: string | null; phone?: string | null };
 
@@ -61,10 +62,12 @@ export async function updateCustomer(deps: Deps, actor: AppUser, id: string, pat
           fields: [{ field: 'email', message: 'belongs to another customer' }],
         });
     }
+    const now = deps.clock.now();
     await trx
       .updateTable('customers')
-      .set({ ...after, updated_at: deps.clock.now() })
+      .set({ ...after, updated_at: now })
       .where('id', '=', id)
       .execute();
+    await notifyCustomerChanged(trx, [id], now);
   });
 }

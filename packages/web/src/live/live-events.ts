@@ -2,6 +2,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { API_BASE } from '../api/client';
 import { keys } from '../api/queries';
+import { customerKeys } from '../features/customers/customers-api';
 
 /** Live event names, as agreed in docs/ARCHITECTURE.md (same strings on the wire and here). */
 const CASE_EVENTS = [
@@ -42,10 +43,14 @@ export const PRESENCE_EVENTS = new Set(['case.viewers_changed', CUSTOMER_TYPING]
 /** A reply's delivery moved on (sent, failed, retried): the case's conversation changes, nobody edited the case. */
 export const DELIVERY_EVENT = 'case.delivery_changed';
 
+/** A customer's name, email or phone changed (an edit or a merge), to everyone who may see them. */
+const CUSTOMER_UPDATED = 'customer.updated';
+
 /** `id` is the history event's id (SSE `id:`) for case events; `notification` comes with `notification.created`. */
 type LiveEvent = {
   type: string;
   caseId?: string;
+  customerId?: string;
   at?: string;
   id?: string;
   notification?: { id: string; type: string; inApp: boolean; desktop: boolean };
@@ -94,6 +99,17 @@ const handlers: Record<string, (client: QueryClient, event: LiveEvent) => void> 
   },
   [DELIVERY_EVENT]: (client, event) => {
     if (event.caseId) void client.invalidateQueries({ queryKey: keys.case(event.caseId) });
+  },
+  // The customer's profile and lookups, the lists that name them and every open case of theirs.
+  [CUSTOMER_UPDATED]: (client, event) => {
+    void client.invalidateQueries({ queryKey: customerKeys.all });
+    void client.invalidateQueries({ queryKey: keys.cases });
+    void client.invalidateQueries({ queryKey: keys.work });
+    if (event.customerId)
+      void client.invalidateQueries({
+        queryKey: ['case'],
+        predicate: (q) => (q.state.data as { customer?: { id?: string } | null } | undefined)?.customer?.id === event.customerId,
+      });
   },
 };
 
@@ -145,7 +161,7 @@ export function useLiveEvents(enabled: boolean): void {
       handler?.(client, event);
       for (const listener of listeners) listener(event);
     };
-    const names = [...CASE_EVENTS, ...NOTIFICATION_EVENTS, CUSTOMER_TYPING, 'preferences.updated', 'resync', 'message'];
+    const names = [...CASE_EVENTS, ...NOTIFICATION_EVENTS, CUSTOMER_TYPING, CUSTOMER_UPDATED, 'preferences.updated', 'resync', 'message'];
 
     const connect = () => {
       const current = new EventSource(`${API_BASE}/events`, { withCredentials: true });
@@ -182,4 +198,5 @@ function refetchAll(client: QueryClient) {
   void client.invalidateQueries({ queryKey: keys.work });
   void client.invalidateQueries({ queryKey: keys.cases });
   void client.invalidateQueries({ queryKey: ['case'] });
+  void client.invalidateQueries({ queryKey: customerKeys.all });
 }
