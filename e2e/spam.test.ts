@@ -15,6 +15,7 @@ const app = e2eApp(async (admin) => {
     org,
     cruise: await make('You won a free cruise', 'prizes@cruise.example'),
     real: await make('Invoice question', 'ann@customer.example'),
+    junk: [await make('Cheap watches', 'deals@watch.example'), await make('Crypto doubling', 'win@coin.example')],
   };
 });
 
@@ -103,6 +104,27 @@ describe('spam and the blocklist', () => {
     expect(after.status).toBe('new');
     expect(errors).toEqual([]);
     expect(admin.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a supervisor marks several cases as spam at once from the Cases table; each case says when it became spam', async () => {
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, app.org.users.sue, LAPTOP);
+    await page.goto(`${app.server.url}/cases`);
+    await page.getByRole('table').locator('tbody tr').first().waitFor();
+    for (const c of app.junk) await page.getByLabel(`Select case ${c.reference}`).check();
+    const bar = page.getByRole('region', { name: 'Bulk actions' });
+    await bar.getByRole('button', { name: /^Mark as spam/ }).waitFor();
+    await shot(page, 'cases-bulk-spam');
+    await bar.getByRole('button', { name: /^Mark as spam/ }).click();
+    await page.getByRole('status').getByText('Marked as spam 2 of 2 cases.').waitFor();
+    const api = strict(await apiSession(app.server.url, ADMIN.email, ADMIN.password));
+    for (const c of app.junk) {
+      const after = await api<CaseJson & { spamAt: string | null }>('GET', `/cases/${c.id}`);
+      expect(after.status).toBe('spam');
+      expect(Number.isNaN(Date.parse(after.spamAt ?? ''))).toBe(false);
+    }
+    await expect.poll(() => page.getByRole('link', { name: 'Cheap watches' }).count()).toBe(0);
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

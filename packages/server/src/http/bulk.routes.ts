@@ -23,6 +23,7 @@ const PARAMS: Record<BulkAction, readonly (keyof BulkParams)[]> = {
   set_priority: ['priority'],
   add_tags: ['tags'],
   remove_tags: ['tags'],
+  mark_spam: [],
 };
 
 const Body = Type.Object(
@@ -57,7 +58,7 @@ export const bulkRoutes: RouteModule = (app, deps) => {
         summary: `Apply one action to up to ${BULK_MAX_CASES} cases; each case goes through the same rules as its own action and gets its own result`,
         description:
           'Parameters as the single actions take them: assign `teamId`/`ownerId`, set_waiting `wakeAt`, resolve `resolution` (required) and `note`, cancel `note`, ' +
-          'set_priority `priority` (required), add_tags and remove_tags `tags` (required; as POST /cases/:id/tags: a bad tag is each case’s 400). ' +
+          'set_priority `priority` (required), add_tags and remove_tags `tags` (required; as POST /cases/:id/tags: a bad tag is each case’s 400); mark_spam none (as POST /cases/:id/spam without `block`). ' +
           'A case that is refused (404 invisible or unknown, 403, 409…) has `ok: false` and the problem it would have got alone; the others go on.',
         body: Body,
         response: { 200: Type.Object({ results: Type.Array(Result) }), ...problems(400, 401) },

@@ -30,6 +30,7 @@ export function caseJson(v: CaseView, actor: AppUser, now: Date = new Date()) {
     updatedAt: v.updatedAt.toISOString(),
     resolvedAt: iso(v.resolvedAt),
     wakeAt: iso(v.wakeAt),
+    spamAt: iso(v.spamAt),
     priority: v.priority,
     tags: [...v.tags],
     actions: actionsFor(actor, v),

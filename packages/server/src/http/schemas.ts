@@ -76,6 +76,9 @@ export const CaseSchema = Type.Object({
   updatedAt: Type.String(),
   resolvedAt: Nullable(Type.String()),
   wakeAt: Nullable(Type.String()),
+  spamAt: Nullable(
+    Type.String({ description: 'When the case was marked as spam (status spam; deleted after the retention period from then), else null' }),
+  ),
   priority: PrioritySchema,
   tags: Type.Array(Type.String(), { description: 'Lower-case, sorted' }),
   actions: Type.Array(StringEnum(CASE_ACTIONS)),

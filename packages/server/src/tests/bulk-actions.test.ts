@@ -48,6 +48,7 @@ describe.each(DB_KINDS)('POST /api/v1/cases/bulk (%s)', (kind) => {
     await refused({ caseIds: [id], action: 'claim', teamId: o.teamB }, 'teamId');
     await refused({ caseIds: [id], action: 'follow', note: 'hi' }, 'note');
     await refused({ caseIds: [id], action: 'claim', colour: 'red' }, 'colour');
+    await refused({ caseIds: [id], action: 'mark_spam', note: 'junk' }, 'note');
   });
 
   it('claims many in one request: each case gets what its own claim would, the others go on', async () => {
@@ -111,6 +112,32 @@ describe.each(DB_KINDS)('POST /api/v1/cases/bulk (%s)', (kind) => {
     const ok = await bulk(o.viewer, { caseIds: [seen], action: 'follow' });
     expect(ok[0]!.ok).toBe(true);
     expect(await events(seen)).toContain('case.collaborator_added');
+  });
+
+  it('marks many as spam, each as its own spam action would: when it became spam is on the case', async () => {
+    const own = await seedCase(t.db, { teamId: o.teamA, ownerId: o.agent.id, status: 'ready', createdAt: at });
+    const others = await seedCase(t.db, { teamId: o.teamA, ownerId: o.agent2.id, status: 'ready', createdAt: at });
+    const invisible = await seedCase(t.db, { teamId: o.teamB, createdAt: at });
+    const closed = await seedCase(t.db, { teamId: o.teamA, ownerId: o.agent.id, status: 'closed', createdAt: at });
+    const before = await fingerprint(t.db);
+    const refused = await bulk(o.viewer, { caseIds: [own], action: 'mark_spam' });
+    expect(refused[0]!.problem).toMatchObject({ status: 403, action: 'spam' });
+    expect(await fingerprint(t.db)).toBe(before);
+    const results = await bulk(o.agent, { caseIds: [own, others, invisible, closed], action: 'mark_spam' });
+    expect(results.map((r) => [r.ok, r.problem?.status ?? null])).toEqual([
+      [true, null],
+      [false, 403],
+      [false, 404],
+      [false, 409],
+    ]);
+    const spam = results[0]!.case as unknown as { status: string; spamAt: string | null; actions: string[] };
+    expect(spam).toMatchObject({ status: 'spam', actions: ['not_spam'] });
+    expect(Number.isNaN(Date.parse(spam.spamAt!))).toBe(false);
+    expect((await call(t, o.supervisor, 'GET', `/api/v1/cases/${own}`)).data.spamAt).toBe(spam.spamAt);
+    expect((await call(t, o.supervisor, 'GET', `/api/v1/cases/${others}`)).data).toMatchObject({ status: 'ready', spamAt: null });
+    expect(await events(own)).toEqual(['case.status_changed']);
+    const back = await call(t, o.agent, 'POST', `/api/v1/cases/${own}/not-spam`, {});
+    expect(back.data).toMatchObject({ status: 'ready', spamAt: null });
   });
 
   it('takes up to 100 cases in one request', async () => {

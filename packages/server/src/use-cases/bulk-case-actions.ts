@@ -7,6 +7,7 @@ import { claimCase } from './claim-case.ts';
 import { setCollaborator } from './follow-case.ts';
 import { reopenCase, resolveCase, setWaiting, wakeCase } from './status-actions.ts';
 import { editCase } from './edit-case.ts';
+import { markSpam } from './mailbox/spam.ts';
 
 /** The actions one request may apply to many cases, each exactly as its single-case endpoint. */
 export const BULK_ACTIONS = [
@@ -23,6 +24,7 @@ export const BULK_ACTIONS = [
   'set_priority',
   'add_tags',
   'remove_tags',
+  'mark_spam',
 ] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
@@ -56,6 +58,7 @@ const RUN: Record<BulkAction, (deps: Deps, actor: AppUser, caseId: string, p: Bu
   set_priority: (deps, actor, id, p) => editCase(deps, actor, id, { priority: p.priority }),
   add_tags: (deps, actor, id, p) => editCase(deps, actor, id, { tags: { add: p.tags ?? [] } }),
   remove_tags: (deps, actor, id, p) => editCase(deps, actor, id, { tags: { remove: p.tags ?? [] } }),
+  mark_spam: (deps, actor, id) => markSpam(deps, actor, id, null),
 };
 
 /**

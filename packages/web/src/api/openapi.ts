@@ -1110,6 +1110,7 @@ export interface paths {
                                     updatedAt: string;
                                     resolvedAt: string | null;
                                     wakeAt: string | null;
+                                    spamAt: string | null;
                                     /**
                                      * @description low, normal (the default), high or urgent
                                      * @enum {string}
@@ -1197,6 +1198,7 @@ export interface paths {
                                     updatedAt: string;
                                     resolvedAt: string | null;
                                     wakeAt: string | null;
+                                    spamAt: string | null;
                                     /**
                                      * @description low, normal (the default), high or urgent
                                      * @enum {string}
@@ -1388,6 +1390,7 @@ export interface paths {
                                 updatedAt: string;
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
+                                spamAt: string | null;
                                 /**
                                  * @description low, normal (the default), high or urgent
                                  * @enum {string}
@@ -1592,6 +1595,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -2094,6 +2098,7 @@ export interface paths {
                                 updatedAt: string;
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
+                                spamAt: string | null;
                                 /**
                                  * @description low, normal (the default), high or urgent
                                  * @enum {string}
@@ -2311,6 +2316,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -2524,6 +2530,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -2732,6 +2739,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -3105,6 +3113,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -3324,6 +3333,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -3584,6 +3594,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -3837,6 +3848,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -4092,6 +4104,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -4345,6 +4358,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -4601,6 +4615,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -4856,6 +4871,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -5109,6 +5125,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -5365,6 +5382,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -5618,6 +5636,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -5871,6 +5890,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -6105,6 +6125,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -6363,6 +6384,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -6614,6 +6636,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -6872,6 +6895,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -7899,7 +7923,7 @@ export interface paths {
         put?: never;
         /**
          * Apply one action to up to 100 cases; each case goes through the same rules as its own action and gets its own result
-         * @description Parameters as the single actions take them: assign `teamId`/`ownerId`, set_waiting `wakeAt`, resolve `resolution` (required) and `note`, cancel `note`, set_priority `priority` (required), add_tags and remove_tags `tags` (required; as POST /cases/:id/tags: a bad tag is each case’s 400). A case that is refused (404 invisible or unknown, 403, 409…) has `ok: false` and the problem it would have got alone; the others go on.
+         * @description Parameters as the single actions take them: assign `teamId`/`ownerId`, set_waiting `wakeAt`, resolve `resolution` (required) and `note`, cancel `note`, set_priority `priority` (required), add_tags and remove_tags `tags` (required; as POST /cases/:id/tags: a bad tag is each case’s 400); mark_spam none (as POST /cases/:id/spam without `block`). A case that is refused (404 invisible or unknown, 403, 409…) has `ok: false` and the problem it would have got alone; the others go on.
          */
         post: {
             parameters: {
@@ -7914,7 +7938,7 @@ export interface paths {
                         /** @description The cases, at most 100, each once */
                         caseIds: string[];
                         /** @enum {string} */
-                        action: "claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "set_priority" | "add_tags" | "remove_tags";
+                        action: "claim" | "assign" | "unassign" | "set_waiting" | "wake" | "resolve" | "cancel" | "reopen" | "follow" | "unfollow" | "set_priority" | "add_tags" | "remove_tags" | "mark_spam";
                         /**
                          * Format: uuid
                          * @description An id (UUID)
@@ -7975,6 +7999,7 @@ export interface paths {
                                     updatedAt: string;
                                     resolvedAt: string | null;
                                     wakeAt: string | null;
+                                    spamAt: string | null;
                                     /**
                                      * @description low, normal (the default), high or urgent
                                      * @enum {string}
@@ -15691,6 +15716,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}
@@ -20977,6 +21003,7 @@ export interface paths {
                                 updatedAt: string;
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
+                                spamAt: string | null;
                                 /**
                                  * @description low, normal (the default), high or urgent
                                  * @enum {string}
@@ -21193,6 +21220,7 @@ export interface paths {
                                 updatedAt: string;
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
+                                spamAt: string | null;
                                 /**
                                  * @description low, normal (the default), high or urgent
                                  * @enum {string}
@@ -21468,6 +21496,7 @@ export interface paths {
                                 updatedAt: string;
                                 resolvedAt: string | null;
                                 wakeAt: string | null;
+                                spamAt: string | null;
                                 /**
                                  * @description low, normal (the default), high or urgent
                                  * @enum {string}
@@ -24257,6 +24286,7 @@ export interface paths {
                             updatedAt: string;
                             resolvedAt: string | null;
                             wakeAt: string | null;
+                            spamAt: string | null;
                             /**
                              * @description low, normal (the default), high or urgent
                              * @enum {string}

@@ -24,6 +24,8 @@ export type CaseView = CaseFacts & {
   followUpOf: string | null;
   rating: { stars: number; note: string | null } | null;
   updatedAt: Date;
+  /** When the case became spam (SPEC §13: its retention counts from then); null unless its status is spam. */
+  spamAt: Date | null;
   lastActivityAt: Date;
   priority: Priority;
   /** Lower-case, sorted. */
@@ -63,6 +65,8 @@ export type CaseViewRow = {
   updated_at: Date;
   resolved_at: Date | null;
   wake_at: Date | null;
+  /** Read by selectCaseViews; the SQL functions' rows (never spam: claim-next, My Work) leave it out. */
+  spam_at?: Date | null;
   last_activity_at: Date;
   collaborator_ids: string[];
   /** The priority's rank (migration 020; see db/sql-rules.ts). */
@@ -120,6 +124,7 @@ export function selectCaseViews(db: Kysely<Database>): CaseViewQuery {
       'c.updated_at',
       'c.resolved_at',
       'c.wake_at',
+      'c.spam_at',
       'c.last_activity_at',
       'c.fields',
       'c.priority',
@@ -174,6 +179,7 @@ export function toCaseView(r: CaseViewRow): CaseView {
     updatedAt: d(r.updated_at)!,
     resolvedAt: d(r.resolved_at),
     wakeAt: d(r.wake_at),
+    spamAt: d(r.spam_at ?? null),
     lastActivityAt: d(r.last_activity_at)!,
     priority: priorityOfRank(Number(r.priority)) ?? DEFAULT_PRIORITY,
     tags: r.tags ?? [],

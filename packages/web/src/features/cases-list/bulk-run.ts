@@ -6,8 +6,8 @@ import type { Case, CaseAction } from '../../api/types';
 import type { ActionInput } from '../case-actions/run-action';
 import { tagKeys, type Priority } from '../case-data/case-data-api';
 
-export type BulkAction = 'claim' | 'assign' | 'resolve' | 'follow' | 'set_priority' | 'tags';
-export const BULK_ACTIONS: BulkAction[] = ['claim', 'assign', 'resolve', 'follow', 'set_priority', 'tags'];
+export type BulkAction = 'claim' | 'assign' | 'resolve' | 'follow' | 'set_priority' | 'tags' | 'mark_spam';
+export const BULK_ACTIONS: BulkAction[] = ['claim', 'assign', 'resolve', 'follow', 'set_priority', 'tags', 'mark_spam'];
 /** Bulk actions that ask for more in a dialog first. */
 export const BULK_DIALOGS: readonly BulkAction[] = ['assign', 'resolve', 'set_priority', 'tags'];
 
@@ -21,10 +21,12 @@ export const BULK_WORDS: Record<BulkAction, { button: string; running: string; d
   follow: { button: 'Follow', running: 'Following', done: 'Now following' },
   set_priority: { button: 'Priority…', running: 'Setting the priority of', done: 'Set the priority of' },
   tags: { button: 'Tags…', running: 'Changing the tags of', done: 'Changed the tags of' },
+  mark_spam: { button: 'Mark as spam', running: 'Marking as spam', done: 'Marked as spam' },
 };
 
-/** The case action each bulk action needs on a case (editing priority and tags is `edit`). */
+/** The case action each bulk action needs on a case (editing priority and tags is `edit`; marking as spam is `spam`). */
 export function bulkNeeds(action: BulkAction): CaseAction {
+  if (action === 'mark_spam') return 'spam';
   return action === 'set_priority' || action === 'tags' ? 'edit' : action;
 }
 
