@@ -312,10 +312,11 @@ describe.each(DB_KINDS)('SPEC §8–§9 stable interface (%s)', (kind) => {
       'maxAttachmentBytes',
       'maxOpenPerUser',
       'name',
+      'slaGuard',
       'spamRetentionDays',
       'timeZone',
       'twoFactorRequired',
-    ]); // §8, §10's managedTags, §13's attachment cap and spam retention, §14's twoFactorRequired and audit retention
+    ]); // §8, §10's managedTags, §12's slaGuard, §13's attachment cap and spam retention, §14's twoFactorRequired and audit retention
     expect(expectProblem(await call(t, agent, 'PATCH', '/api/v1/organisation', { maxOpenPerUser: 1 }), 403, 'forbidden').action).toEqual(
       expect.any(String),
     );
