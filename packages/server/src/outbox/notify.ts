@@ -6,8 +6,9 @@ import { findRecipients, insertNotifications, notifiedCase, scheduleDigests, typ
 import { uuidv7 } from '../ids.ts';
 import { NOTIFICATION_CREATED, type LiveNotice } from './notices.ts';
 
-// A NOTIFY payload holds 8 kB: a change that notifies many users is announced in parts.
-const RECIPIENTS_PER_NOTICE = 40;
+// A NOTIFY payload must stay under 8,000 bytes: a change that notifies many users is announced in
+// parts of at most this many recipients (about 170 bytes each with its audience entry).
+const RECIPIENTS_PER_NOTICE = 25;
 
 /**
  * The notifications one change of a case causes (SPEC §11), written in its transaction: the
@@ -61,23 +62,34 @@ export async function notifyOfChange(
   await scheduleDigests(trx, digests);
   const live = rows.filter((r) => r.inApp || r.desktop);
   const mail = rows.some((r) => r.emailStatus === 'pending');
+  return notificationNotices(input.caseId, after, live, mail, input.at);
+}
+
+/**
+ * The live notices for a change's new notifications: in parts of RECIPIENTS_PER_NOTICE, each
+ * naming its recipients and the case's audience after the change (each process delivers only
+ * while the user may still see the case). A part's audience keeps the case's team and, of its
+ * people, only the part's recipients: the same verdict for each of them, and a payload that stays
+ * small however many people follow the case. `mail` (some got an email) rides on the first part.
+ */
+export function notificationNotices(
+  caseId: string,
+  after: Pick<NotifiedCase, 'teamId' | 'ownerId' | 'collaboratorIds'>,
+  live: Pick<NewNotification, 'id' | 'userId' | 'type' | 'inApp' | 'desktop'>[],
+  mail: boolean,
+  at: Date,
+): LiveNotice[] {
+  const people = new Set([...(after.ownerId ? [after.ownerId] : []), ...after.collaboratorIds]);
   const notices: LiveNotice[] = [];
-  // The case's audience after the change: each process delivers only while the user may still see it.
-  const audience = { teamIds: [after.teamId], userIds: [...(after.ownerId ? [after.ownerId] : []), ...after.collaboratorIds] };
   for (let i = 0; i < Math.max(live.length, mail ? 1 : 0); i += RECIPIENTS_PER_NOTICE) {
+    const part = live.slice(i, i + RECIPIENTS_PER_NOTICE);
     notices.push({
-      caseId: input.caseId,
+      caseId,
       ids: [''],
       types: [NOTIFICATION_CREATED],
-      audience,
-      at: input.at.toISOString(),
-      recipients: live.slice(i, i + RECIPIENTS_PER_NOTICE).map((r) => ({
-        userId: r.userId,
-        id: r.id,
-        type: r.type,
-        inApp: r.inApp,
-        desktop: r.desktop,
-      })),
+      audience: { teamIds: [after.teamId], userIds: [...new Set(part.map((r) => r.userId))].filter((u) => people.has(u)) },
+      at: at.toISOString(),
+      recipients: part.map((r) => ({ userId: r.userId, id: r.id, type: r.type, inApp: r.inApp, desktop: r.desktop })),
       ...(mail && i === 0 ? { mail: true as const } : {}),
     });
   }

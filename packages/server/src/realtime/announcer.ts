@@ -43,8 +43,16 @@ export class Announcer {
             FROM unnest(${batch.map((b) => b.channel)}::text[], ${batch.map((b) => b.payload)}::text[]) AS n(channel, payload)`.execute(
             this.db.kysely,
           );
-        } catch (err) {
-          this.onError(err);
+        } catch {
+          // One notice the database refuses (e.g. a payload over its 8,000 bytes) must not silence
+          // the rest of the batch: send them one by one, reporting only those that fail.
+          for (const b of batch) {
+            try {
+              await sql`SELECT pg_notify(${b.channel}, ${b.payload})`.execute(this.db.kysely);
+            } catch (err) {
+              this.onError(err);
+            }
+          }
         }
       }
     } finally {

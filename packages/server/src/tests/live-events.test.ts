@@ -10,11 +10,13 @@ import {
   type TestApp,
   type TestUser,
   listenOnLoopback,
+  makeUser,
 } from '../test-support/harness.ts';
 import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
 import { openSse, type SseEvent, type SseStream } from '../test-support/sse-client.ts';
 import { openPostgres } from '../db/connect.ts';
 import { LiveHub } from '../realtime/hub.ts';
+import { notificationNotices } from '../outbox/notify.ts';
 import { buildApp } from '../app.ts';
 import type { App } from '../http/route-types.ts';
 
@@ -162,11 +164,40 @@ describe.each(DB_KINDS)('live customer updates (%s)', (kind) => {
   });
 });
 
+describe('notification notices', () => {
+  it('a change that notifies many followers is announced in parts that each fit a NOTIFY payload and judge each recipient alike', () => {
+    const uuid = (i: number) => `0190f2a4-0000-7000-8000-${String(i).padStart(12, '0')}`;
+    const followers = Array.from({ length: 130 }, (_, i) => uuid(i));
+    const after = { teamId: uuid(999), ownerId: uuid(500), collaboratorIds: followers };
+    const live = [uuid(500), ...followers].map((userId, i) => ({
+      id: uuid(10_000 + i),
+      userId,
+      type: i === 0 ? ('case.customer_replied' as const) : ('case.follow_activity' as const),
+      inApp: true,
+      desktop: i % 2 === 0,
+    }));
+    const notices = notificationNotices(uuid(1), after, live, true, new Date('2026-12-06T12:00:00Z'));
+    expect(notices.length).toBeGreaterThan(1);
+    for (const n of notices) {
+      expect(Buffer.byteLength(JSON.stringify(n))).toBeLessThan(8000);
+      expect(n.audience.teamIds).toEqual([after.teamId]);
+      // Each recipient is judged as with the whole audience: on it when the case's owner or a follower.
+      for (const r of n.recipients!) expect(n.audience.userIds).toContain(r.userId);
+    }
+    expect(notices.flatMap((n) => n.recipients!.map((r) => r.id))).toEqual(live.map((r) => r.id));
+    expect(notices.filter((n) => n.mail)).toEqual([notices[0]]);
+    // Someone told who is not among the case's people (e.g. a mention of a team member) stays off the audience.
+    const outsider = notificationNotices(uuid(1), after, [{ ...live[1]!, userId: uuid(777) }], false, new Date());
+    expect(outsider[0]!.audience.userIds).toEqual([]);
+    expect(notificationNotices(uuid(1), after, [], true, new Date())).toHaveLength(1);
+    expect(notificationNotices(uuid(1), after, [], false, new Date())).toEqual([]);
+  });
+});
+
 describe.runIf(DB_KINDS.includes('postgres'))('live events across server processes (postgres)', () => {
   const { rig, connected, create } = liveRig('postgres');
 
-  it('a claim made through a second server process reaches SSE clients of the first', async () => {
-    const { t, o } = rig;
+  async function secondProcess(t: TestApp) {
     const dbName = (await sql<{ name: string }>`SELECT current_database() AS name`.execute(t.db.kysely)).rows[0]!.name;
     const url = new URL(PG_ADMIN_URL);
     url.pathname = `/${dbName}`;
@@ -174,6 +205,38 @@ describe.runIf(DB_KINDS.includes('postgres'))('live events across server process
     const log = pino({ level: 'silent' });
     const hub2 = new LiveHub(db2, log);
     await hub2.start();
+    return { db2, hub2, log };
+  }
+
+  it('a case followed by 80 agents: a note through a second process reaches the bell of every follower on the first', async () => {
+    const { t, o } = rig;
+    const { db2, hub2, log } = await secondProcess(t);
+    let app2: App | undefined;
+    try {
+      app2 = await buildApp({ ...t.deps, db: db2, hub: hub2, log });
+      const id = await create(o.teamA, 'Followed by many');
+      const followers = await Promise.all(Array.from({ length: 80 }, () => makeUser(t.db, { role: 'agent', teamIds: [o.teamA] })));
+      for (const f of followers) expect((await call(t, f, 'POST', `/api/v1/cases/${id}/follow`)).statusCode).toBeLessThan(300);
+      const first = await connected(followers[0]!);
+      const last = await connected(followers.at(-1)!);
+      const res = await app2.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${id}/messages`,
+        headers: o.admin.headers,
+        payload: { body: 'For everyone following', internal: true },
+      });
+      expect(res.statusCode).toBe(201);
+      for (const s of [first, last]) await s.next(about(id, 'notification.created'), 'the follower’s notification');
+    } finally {
+      await hub2.stop();
+      await app2?.close();
+      await db2.close();
+    }
+  });
+
+  it('a claim made through a second server process reaches SSE clients of the first', async () => {
+    const { t, o } = rig;
+    const { db2, hub2, log } = await secondProcess(t);
     let app2: App | undefined;
     try {
       app2 = await buildApp({ ...t.deps, db: db2, hub: hub2, log });
