@@ -310,9 +310,25 @@ export async function notifyCustomerChanged(trx: Kysely<Database>, customerIds: 
         SELECT c.owner_id::text AS u FROM cases c WHERE c.customer_id = ANY(${customerIds}::uuid[]) AND c.owner_id IS NOT NULL
         UNION SELECT cc.user_id::text FROM case_collaborators cc JOIN cases c ON c.id = cc.case_id
           WHERE c.customer_id = ANY(${customerIds}::uuid[])) x) AS user_ids`.execute(trx);
-  const audience: Audience = { teamIds: r.rows[0]?.team_ids ?? [], userIds: r.rows[0]?.user_ids ?? [] };
+  const teamIds = r.rows[0]?.team_ids ?? [];
+  const userIds = r.rows[0]?.user_ids ?? [];
+  // A NOTIFY payload must stay under 8,000 bytes (and a refused one would undo the edit): a customer
+  // whose cases span many teams or people is announced in parts of at most 100 ids each.
+  const audiences: Audience[] =
+    teamIds.length + userIds.length <= AUDIENCE_IDS_PER_NOTICE
+      ? [{ teamIds, userIds }]
+      : [
+          ...chunks(teamIds, AUDIENCE_IDS_PER_NOTICE).map((t) => ({ teamIds: t, userIds: [] })),
+          ...chunks(userIds, AUDIENCE_IDS_PER_NOTICE).map((u) => ({ teamIds: [], userIds: u })),
+        ];
   for (const customerId of customerIds) {
-    const notice: Notice = { caseId: '', ids: [''], types: [CUSTOMER_UPDATED], audience, at: at.toISOString(), customerId };
-    await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
+    for (const audience of audiences) {
+      const notice: Notice = { caseId: '', ids: [''], types: [CUSTOMER_UPDATED], audience, at: at.toISOString(), customerId };
+      await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
+    }
   }
 }
+
+const AUDIENCE_IDS_PER_NOTICE = 100;
+const chunks = <T>(xs: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));

@@ -144,6 +144,18 @@ describe.each(DB_KINDS)('live customer updates (%s)', (kind) => {
     expect(b.events.filter(forCustomer(customerId))).toEqual([]);
   });
 
+  it('a customer whose case 250 agents follow is edited and announced (in parts that fit a NOTIFY payload)', async () => {
+    const { t, o } = rig;
+    const made = await call(t, o.admin, 'POST', '/api/v1/cases', { subject: 'Big account', teamId: o.teamA, customer: { name: 'Big Co' } });
+    const customer = made.data.customer.id as string;
+    const followers = await Promise.all(Array.from({ length: 250 }, () => makeUser(t.db, { role: 'agent', teamIds: [o.teamA] })));
+    for (const f of followers) expect((await call(t, f, 'POST', `/api/v1/cases/${made.data.id}/follow`)).statusCode).toBeLessThan(300);
+    const last = await connected(followers.at(-1)!);
+    expect((await call(t, o.admin, 'PATCH', `/api/v1/customers/${customer}`, { name: 'Big Company' })).statusCode).toBe(200);
+    await last.next(forCustomer(customer), 'customer.updated for the last follower');
+    expect((await call(t, followers[0]!, 'GET', `/api/v1/customers/${customer}`)).data.name).toBe('Big Company');
+  });
+
   it('a merge is announced for both customers to those who see their cases', async () => {
     const { t, o } = rig;
     const a = await connected(o.agent);
