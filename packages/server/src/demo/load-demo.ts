@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { newReference, uuidv7 } from '../ids.ts';
+import { phoneOrRaw } from '../phone.ts';
 import { DEMO_ORG, DEMO_PASSWORD, TEAMS, TEAM_KEYS, USERS, makeCustomers } from './demo-org.ts';
 import { demoTime, randomSpec } from './demo-plan.ts';
 import { scriptedSpecs } from './demo-scripted.ts';
@@ -121,7 +122,7 @@ async function insertContent(
     (rows) =>
       trx
         .insertInto('customers')
-        .values(rows.map((c) => ({ id: c.id, name: c.name, email: c.email, phone: c.phone, created_at: firstSeen.get(c.id)! })))
+        .values(rows.map((c) => ({ id: c.id, name: c.name, email: c.email, phone: phoneOrRaw(c.phone), created_at: firstSeen.get(c.id)! })))
         .execute(),
   );
   await chunks(

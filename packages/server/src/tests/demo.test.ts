@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_TYPES, STATUSES, TYPE_RANK, dayBounds, isChatType } from '@casework/domain';
 import { DB_KINDS, call, fixedClock, sql, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { loadDemo, type DemoLogin } from '../demo/load-demo.ts';
+import { normalisePhone } from '../phone.ts';
 
 type Row = Record<string, any>;
 
@@ -54,6 +55,10 @@ async function expectCaseRules(t: TestApp, now: Date): Promise<void> {
     ].filter(Boolean);
     expect(problems, `${c.reference} ${c.status} ${c.type}`).toEqual([]);
   }
+  // Customers' phones are stored as the product stores them (E.164), so a demo customer's SMS or call reaches them.
+  const phones = await rows(t, sql`SELECT phone FROM customers WHERE phone IS NOT NULL`);
+  expect(phones.length).toBeGreaterThan(0);
+  expect(phones.filter((r) => normalisePhone(r.phone) !== r.phone)).toEqual([]);
 }
 
 /** The history replays to each case's status, owner, collaborators and message count. */
