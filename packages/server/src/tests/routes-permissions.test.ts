@@ -57,6 +57,7 @@ GET /api/v1/channels admin.channels
 GET /api/v1/channels/:id admin.channels
 GET /api/v1/chat/channels/:key public
 GET /api/v1/chat/sessions/:id public
+GET /api/v1/chat/sessions/:id/attachments/:attachmentId public
 GET /api/v1/chat/sessions/:id/messages public
 GET /api/v1/chat/sessions/:id/stream public
 GET /api/v1/customers authenticated
@@ -147,6 +148,7 @@ POST /api/v1/cases/:id/reopen case:reopen
 POST /api/v1/cases/:id/resolve case:resolve
 POST /api/v1/cases/:id/spam case:spam
 POST /api/v1/cases/:id/tags case:edit
+POST /api/v1/cases/:id/typing authenticated
 POST /api/v1/cases/:id/unassign case:unassign
 POST /api/v1/cases/:id/viewing authenticated
 POST /api/v1/cases/:id/wait case:set_waiting
@@ -155,9 +157,11 @@ POST /api/v1/cases/bulk authenticated
 POST /api/v1/channels admin.channels
 POST /api/v1/channels/:id/test-connection admin.channels
 POST /api/v1/chat/sessions public
+POST /api/v1/chat/sessions/:id/attachments public
 POST /api/v1/chat/sessions/:id/end public
 POST /api/v1/chat/sessions/:id/messages public
 POST /api/v1/chat/sessions/:id/rating public
+POST /api/v1/chat/sessions/:id/typing public
 POST /api/v1/customers/:id/merge customer.merge
 POST /api/v1/import/cases case.import
 POST /api/v1/me/notifications/read authenticated
