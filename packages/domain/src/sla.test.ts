@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Calendar } from './business-time.ts';
-import { checkSlaPolicy, matchPolicy, reconcileSla, type SlaFacts, type SlaRecord, slaAttention, slaColumns, slaView } from './sla.ts';
+import {
+  checkSlaPolicy,
+  matchPolicy,
+  reconcileSla,
+  replaySla,
+  type SlaFacts,
+  type SlaRecord,
+  slaAttention,
+  slaColumns,
+  slaView,
+} from './sla.ts';
 
 const pol = (id: string, position: number, conditions: object) => ({ id, position, conditions });
 const POLICIES = [
@@ -302,5 +312,43 @@ describe('reconcileSla: clocks through a case', () => {
       pausedBreached: false,
       pausedSoon: false,
     });
+  });
+});
+
+describe("replaySla: a case's clocks from its history", () => {
+  const ev = (m: number, type: string, data: Record<string, unknown> = {}) => ({ type, data, at: t(m) });
+  it('equals reconciling each event that moves the clocks as it was appended, then at now', () => {
+    const history = [
+      ev(0, 'case.created', { status: 'new' }),
+      ev(0, 'case.message_created', { direction: 'inbound', internal: false }),
+      ev(5, 'case.claimed', {}),
+      ev(5, 'case.status_changed', { from: 'new', to: 'ready' }),
+      ev(20, 'case.message_created', { direction: 'note', internal: true }),
+      ev(90, 'case.message_created', { direction: 'outbound', internal: false }),
+      ev(100, 'case.message_created', { direction: 'inbound', internal: false }),
+    ];
+    const replayed = replaySla(history, POLICY, OFFICE, t(200));
+    const { record } = story([
+      [0, {}],
+      [0, {}],
+      [5, { status: 'ready' }],
+      [90, { status: 'ready', firstResponseAt: t(90) }],
+      [100, { status: 'ready', firstResponseAt: t(90), awaitingReplySince: t(100) }],
+      [200, { status: 'ready', firstResponseAt: t(90), awaitingReplySince: t(100) }],
+    ]);
+    expect(replayed).toEqual(record);
+    expect(clock(replayed!, 'firstResponse')).toMatchObject({ metAt: t(90).toISOString(), breachedAt: t(60).toISOString() });
+    expect(slaAttention(replayed, 'ready', t(200))).toBe('breached'); // the next response was due at 130
+  });
+  it('a finished history has its outcomes; no policy or no creation: no record', () => {
+    const history = [
+      ev(0, 'case.created', { status: 'ready' }),
+      ev(30, 'case.message_created', { direction: 'outbound', internal: false }),
+      ev(60, 'case.status_changed', { from: 'ready', to: 'resolved' }),
+    ];
+    const r = replaySla(history, POLICY, OFFICE, t(600))!;
+    expect(slaColumns(r)).toMatchObject({ firstResponseOutcome: 'met', resolutionOutcome: 'met', dueAt: null });
+    expect(replaySla(history, null, OFFICE, t(600))).toBeNull();
+    expect(replaySla(history.slice(1), POLICY, OFFICE, t(600))).toBeNull();
   });
 });

@@ -424,3 +424,54 @@ export function movesSlaClocks(events: readonly { type: string; data: Record<str
     }
   });
 }
+
+/** One event of a case's history as the SLA replay reads it (case_events: type, data, time). */
+export type SlaHistoryEvent = { type: string; data: Record<string, unknown>; at: Date };
+
+/**
+ * A case's clock record computed from its own history (SPEC §12), for cases written in bulk (the
+ * demo, an import): the events in order are folded into the facts the live product reads (status,
+ * first public answer, whether the customer wrote last after it), and at each event that moves the
+ * clocks (movesSlaClocks) reconcileSla runs as appending that event would have run it, then once
+ * more at `now` (the breach timer's view). The policy is the one matched on the case's facts.
+ */
+export function replaySla(
+  history: readonly SlaHistoryEvent[],
+  policy: Pick<SlaPolicy, 'id' | 'targets' | 'calendarId'> | null,
+  cal: Calendar | null,
+  now: Date,
+): SlaRecord | null {
+  if (!policy) return null;
+  let record: SlaRecord | null = null;
+  let status: Status | null = null;
+  let createdAt: Date | null = null;
+  let firstResponseAt: Date | null = null;
+  let lastFromCustomer: boolean | null = null;
+  let lastAt: Date | null = null;
+  for (const e of history) {
+    if (e.at > now) break;
+    if (e.type === 'case.created') {
+      status = e.data.status as Status;
+      createdAt = e.at;
+    } else if (e.type === 'case.status_changed') status = e.data.to as Status;
+    else if (e.type === 'case.message_created' && e.data.internal !== true) {
+      const outbound = e.data.direction === 'outbound';
+      if (outbound && !firstResponseAt) firstResponseAt = e.at;
+      lastFromCustomer = !outbound;
+      lastAt = e.at;
+    }
+    if (!status || !createdAt || !movesSlaClocks([e])) continue;
+    record = reconcileSla(record, factsNow(), policy, cal, e.at).record;
+  }
+  if (!status || !createdAt) return null;
+  return reconcileSla(record, factsNow(), policy, cal, now).record;
+
+  function factsNow(): SlaFacts {
+    return {
+      status: status!,
+      createdAt: createdAt!,
+      firstResponseAt,
+      awaitingReplySince: firstResponseAt && lastFromCustomer && lastAt && lastAt > firstResponseAt ? lastAt : null,
+    };
+  }
+}

@@ -13,6 +13,7 @@ import { scriptedSpecs } from './demo-scripted.ts';
 import { buildCase, type BuiltCase } from './demo-build.ts';
 import { seededRng } from './demo-rng.ts';
 import { demoFields, demoPriority, demoTags, insertDemoSetup } from './demo-case-data.ts';
+import { demoClockColumns, insertDemoServiceLevels } from './demo-sla.ts';
 
 export type DemoLogin = { email: string; password: string; role: string; name: string };
 
@@ -89,7 +90,8 @@ export async function loadDemo(deps: { db: Db; clock: Clock; log: Logger }): Pro
       .values(USERS.flatMap((u) => u.teams.map((k) => ({ team_id: teamIds[k]!, user_id: userIds[u.key]!, created_at: since }))))
       .execute();
     await insertDemoSetup(trx, { teamIds: teamIds as Record<(typeof TEAM_KEYS)[number], string>, userIds }, since);
-    await insertContent(trx, built, customers);
+    const levels = await insertDemoServiceLevels(trx, since, now);
+    await insertContent(trx, built, customers, (b) => demoClockColumns(b, levels, now));
   });
   deps.log.info({ cases: built.length, ms: Math.round(performance.now() - started) }, 'demo organisation loaded');
   return ['admin', 'supervisor', 'agent', 'viewer'].map((role) => {
@@ -105,11 +107,12 @@ async function refuseNonEmpty(trx: Kysely<Database>): Promise<void> {
   if (Number(r.rows[0]!.n) > 0) throw new Error('The demo loads only into an empty database (it already has users, teams or cases).');
 }
 
-/** Customers (those with cases), cases, collaborators, messages and history, in chunks. */
+/** Customers (those with cases), cases with their SLA clocks, collaborators, messages and history, in chunks. */
 async function insertContent(
   trx: Kysely<Database>,
   built: BuiltCase[],
   customers: { id: string; name: string; email: string | null; phone: string | null }[],
+  clocks: (b: BuiltCase) => Record<string, unknown>,
 ): Promise<void> {
   const firstSeen = new Map<string, Date>();
   for (const b of built) {
@@ -126,7 +129,7 @@ async function insertContent(
         .execute(),
   );
   await chunks(
-    built.map((b) => ({ ...b.row, ...lastMessageColumns(b) })),
+    built.map((b) => ({ ...b.row, ...lastMessageColumns(b), ...clocks(b) })),
     (rows) => trx.insertInto('cases').values(rows).execute(),
   );
   await chunks(

@@ -4,7 +4,6 @@ import {
   matchPolicy,
   priorityOfRank,
   reconcileSla,
-  slaColumns,
   type CaseType,
   type DomainEvent,
   type SlaFacts,
@@ -45,7 +44,7 @@ export async function keepSlaClocks(
     tags: f.tags,
   });
   const { record, breaches } = reconcileSla(f.sla, facts, policy, policy?.calendar ?? null, at);
-  if (JSON.stringify(record) !== JSON.stringify(f.sla)) await writeSla(trx, caseId, record, slaColumns(record));
+  if (JSON.stringify(record) !== JSON.stringify(f.sla)) await writeSla(trx, caseId, record);
   if (!breaches.length || !record) return { record, breaches: [] };
   const supervisorIds = f.ownerId ? [] : await teamSupervisors(trx, f.teamId);
   const events = breaches.map((kind) => {

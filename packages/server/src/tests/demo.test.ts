@@ -1,5 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASE_TYPES, STATUSES, TYPE_RANK, dayBounds, isChatType } from '@casework/domain';
+import {
+  CASE_TYPES,
+  DEFAULT_PRIORITY,
+  STATUSES,
+  TYPE_RANK,
+  dayBounds,
+  isChatType,
+  isOpen,
+  matchPolicy,
+  priorityOfRank,
+  replaySla,
+  slaAttention,
+  slaColumns,
+  slaView,
+  type CaseType,
+  type SlaRecord,
+  type Status,
+} from '@casework/domain';
 import { DB_KINDS, call, fixedClock, sql, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { loadDemo, type DemoLogin } from '../demo/load-demo.ts';
 import { normalisePhone } from '../phone.ts';
@@ -110,6 +127,88 @@ async function expectHistoryMatches(t: TestApp): Promise<void> {
   }
 }
 
+/**
+ * Every demo case has the clocks of the policy its facts match (SPEC §12), as the domain computes
+ * them from the case's stored history with the stored policies and calendar, and the columns the
+ * lists, reports and breach timer read agree with the record.
+ */
+async function expectClocksMatchHistory(t: TestApp, now: Date): Promise<void> {
+  const policies = (
+    await rows(
+      t,
+      sql`SELECT p.id::text AS id, p.position, p.conditions, p.targets, p.calendar_id::text AS "calendarId",
+      k.time_zone, k.hours, k.holidays FROM sla_policies p LEFT JOIN business_calendars k ON k.id = p.calendar_id`,
+    )
+  ).map((p) => ({
+    id: p.id as string,
+    position: Number(p.position),
+    conditions: p.conditions,
+    targets: p.targets,
+    calendarId: p.calendarId as string | null,
+    calendar: p.time_zone ? { timeZone: p.time_zone, hours: p.hours, holidays: p.holidays } : null,
+  }));
+  expect(policies.length).toBeGreaterThanOrEqual(2);
+  const cases = await rows(
+    t,
+    sql`SELECT id, reference, status, type, priority, team_id::text AS team_id, tags, sla, first_response_at, sla_due_at, sla_soon_at,
+      sla_first_due_at, sla_first_outcome, sla_resolution_outcome, sla_resolution_due_at, sla_breach_at, sla_paused_breached, sla_paused_soon
+      FROM cases`,
+  );
+  const events = await rows(t, sql`SELECT case_id, type, data, created_at FROM case_events ORDER BY id`);
+  const history = new Map<string, { type: string; data: Record<string, unknown>; at: Date }[]>();
+  for (const e of events) {
+    const list = history.get(e.case_id) ?? [];
+    list.push({ type: e.type, data: e.data, at: e.created_at });
+    history.set(e.case_id, list);
+  }
+  const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
+  for (const c of cases) {
+    const policy = matchPolicy(policies, {
+      priority: priorityOfRank(c.priority) ?? DEFAULT_PRIORITY,
+      type: c.type as CaseType,
+      teamId: c.team_id,
+      tags: c.tags ?? [],
+    });
+    const stored = c.sla as SlaRecord | null;
+    expect(stored?.policyId ?? null, c.reference).toBe(policy?.id ?? null);
+    const expected = replaySla(history.get(c.id)!, policy, policy?.calendar ?? null, now);
+    expect(slaView(stored, now), c.reference).toEqual(slaView(expected, now));
+    if (!stored) continue;
+    // the first response is met at the first public answer, the resolution only once the case is finished
+    const first = stored.clocks.find((k) => k.kind === 'firstResponse');
+    expect(first?.metAt ?? null, c.reference).toBe(iso(c.first_response_at));
+    expect(!!stored.clocks.find((k) => k.kind === 'resolution')?.metAt, c.reference).toBe(!isOpen(c.status as Status));
+    const cols = slaColumns(stored);
+    expect(
+      {
+        due: iso(c.sla_due_at),
+        soon: iso(c.sla_soon_at),
+        firstDue: iso(c.sla_first_due_at),
+        first: c.sla_first_outcome,
+        resolution: c.sla_resolution_outcome,
+        resolutionDue: iso(c.sla_resolution_due_at),
+        breach: iso(c.sla_breach_at),
+        pausedBreached: c.sla_paused_breached,
+        pausedSoon: c.sla_paused_soon,
+      },
+      c.reference,
+    ).toEqual({
+      due: iso(cols.dueAt),
+      soon: iso(cols.soonAt),
+      firstDue: iso(cols.firstResponseDueAt),
+      first: cols.firstResponseOutcome,
+      resolution: cols.resolutionOutcome,
+      resolutionDue: iso(cols.resolutionDueAt),
+      breach: iso(cols.breachAt),
+      pausedBreached: cols.pausedBreached,
+      pausedSoon: cols.pausedSoon,
+    });
+  }
+  // the demo shows every state: open cases on time, due soon and breached
+  const states = new Set(cases.map((c) => slaAttention(c.sla, c.status as Status, now)));
+  expect([...states].filter(Boolean).sort()).toEqual(['breached', 'due_soon', 'ok']);
+}
+
 describe.each(DB_KINDS)('demo organisation (%s)', (kind) => {
   // 15:30 in Berlin on a Tuesday.
   const clock = fixedClock(new Date('2026-03-10T14:30:00Z'));
@@ -195,6 +294,38 @@ describe.each(DB_KINDS)('demo organisation (%s)', (kind) => {
   it('keeps every rule a real case keeps', () => expectCaseRules(t, clock.now()));
 
   it("has a history that replays to each case's status, owner and collaborators", () => expectHistoryMatches(t));
+
+  it("has SLA clocks on every case that a policy matches, as the domain computes them from the case's history", () =>
+    expectClocksMatchHistory(t, clock.now()));
+
+  it('shows service levels through the API: policies, case badges, the sla filter and achievement in reports', async () => {
+    const admin = logins.find((l) => l.role === 'admin')!;
+    const a = await login(t, admin.email, admin.password);
+    const policies = await call(t, a, 'GET', '/api/v1/sla-policies');
+    expect(policies.statusCode).toBe(200);
+    const calendars = await call(t, a, 'GET', '/api/v1/calendars');
+    expect(calendars.statusCode).toBe(200);
+    expect(calendars.data.calendars[0]).toMatchObject({ timeZone: 'Europe/Berlin' });
+    for (const state of ['breached', 'due_soon']) {
+      const list = await call(t, a, 'GET', `/api/v1/cases?sla=${state}&limit=100`);
+      expect(list.statusCode, state).toBe(200);
+      expect(list.data.cases.length, state).toBeGreaterThan(0);
+      const one = await call(t, a, 'GET', `/api/v1/cases/${list.data.cases[0].id}`);
+      expect(
+        one.data.sla.targets.some((x: Row) => x.state === state && !x.metAt),
+        state,
+      ).toBe(true);
+    }
+    const today = dayBounds(clock.now(), 'Europe/Berlin');
+    const from = new Date(today.start.getTime() - 20 * 86_400_000).toISOString().slice(0, 10);
+    const report = await call(t, a, 'GET', `/api/v1/reports/summary?from=${from}&to=${clock.now().toISOString().slice(0, 10)}`);
+    expect(report.statusCode, report.body).toBe(200);
+    const kinds = Object.fromEntries(report.data.sla.map((x: Row) => [x.kind, x]));
+    for (const k of ['firstResponse', 'resolution']) {
+      expect(kinds[k].met, k).toBeGreaterThan(0);
+      expect(kinds[k].achievement, k).not.toBeNull();
+    }
+  });
 
   it('gives the main agent a full My Work page, with a next case from today in her teams', async () => {
     const agent = logins.find((l) => l.role === 'agent')!;
@@ -285,5 +416,6 @@ describe('demo loaded just after midnight (pglite)', () => {
   it('keeps every rule and a matching history even when today is minutes old', async () => {
     await expectCaseRules(t, clock.now());
     await expectHistoryMatches(t);
+    await expectClocksMatchHistory(t, clock.now());
   });
 });

@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import {
-  reconcileSla,
-  slaColumns,
-  slaOutcome,
-  type Calendar,
-  type SlaClock,
-  type SlaFacts,
-  type SlaRecord,
-  type Status,
-} from '@casework/domain';
+import { reconcileSla, slaOutcome, type Calendar, type SlaClock, type SlaFacts, type SlaRecord, type Status } from '@casework/domain';
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { prng, seedCase } from '../test-support/case-fixtures.ts';
 import { writeSla } from '../db/repos/sla.ts';
@@ -92,7 +83,7 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary: SLA achievement (%s)', (ki
       ...(status === 'resolved' ? { resolvedAt: at(last!.at) } : {}),
     });
     const record = clocks(c.createdAt, steps);
-    await writeSla(t.db.kysely, id, record, slaColumns(record));
+    await writeSla(t.db.kysely, id, record);
     return id;
   };
 
@@ -231,7 +222,7 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary: SLA achievement (%s)', (ki
       }
       all.push(...record.clocks);
       const id = await seedCase(t.db, { teamId: y, createdAt: at('2025-01-01T00:00:00Z') });
-      await writeSla(t.db.kysely, id, record, slaColumns(record));
+      await writeSla(t.db.kysely, id, record);
       records.push({ id, record });
     }
     for (const days of [0, 1, 3, 8]) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { CASE_TYPES, pickNext, reconcileSla, slaColumns, type CaseType, type Candidate } from '@casework/domain';
+import { CASE_TYPES, pickNext, reconcileSla, type CaseType, type Candidate } from '@casework/domain';
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { prng, seedCase } from '../test-support/case-fixtures.ts';
 import { writeSla } from '../db/repos/sla.ts';
@@ -38,7 +38,7 @@ describe.each(DB_KINDS)('SLA guard for Next Unassigned (%s)', (kind) => {
       const policy = { id: 'p', calendarId: null, targets: { firstResponse: minutes } };
       const facts = { status: 'new' as const, createdAt, firstResponseAt: null, awaitingReplySince: null };
       const { record } = reconcileSla(null, facts, policy, null, createdAt);
-      await writeSla(t.db.kysely, id, record, slaColumns(record));
+      await writeSla(t.db.kysely, id, record);
     }
     return id;
   };

@@ -74,7 +74,7 @@ describe.each(DB_KINDS)('Cases list: sla= filter and sort=due against the domain
         ownerId: g.status === 'new' ? null : o.agent.id,
         createdAt: g.createdAt,
       });
-      await writeSla(t.db.kysely, id, g.record, slaColumns(g.record));
+      await writeSla(t.db.kysely, id, g.record);
       cases.set(id, g);
     }
   });

@@ -1,5 +1,14 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { BusinessPeriod, Calendar, SlaConditions, SlaOutcome, SlaPolicy, SlaRecord, SlaTargets } from '@casework/domain';
+import {
+  slaColumns,
+  type BusinessPeriod,
+  type Calendar,
+  type SlaConditions,
+  type SlaOutcome,
+  type SlaPolicy,
+  type SlaRecord,
+  type SlaTargets,
+} from '@casework/domain';
 import type { Database } from '../schema.ts';
 
 /** A case's SLA clocks as stored (SPEC §12; migration 032): what they follow, and their write. */
@@ -94,41 +103,42 @@ export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promis
   return toSlaFacts(r.rows[0]?.f ?? null);
 }
 
+/** What the SLA writer stores on a case row: the clock record and the columns lists and the breach timer read (slaColumns). */
+export type SlaCaseColumns = {
+  sla: string | null;
+  sla_due_at: Date | null;
+  sla_soon_at: Date | null;
+  sla_first_soon_at: Date | null;
+  sla_first_due_at: Date | null;
+  sla_first_outcome: SlaOutcome | null;
+  sla_resolution_outcome: SlaOutcome | null;
+  sla_resolution_due_at: Date | null;
+  sla_breach_at: Date | null;
+  sla_paused_breached: boolean;
+  sla_paused_soon: boolean;
+};
+
+/** A case's clock record as its row's columns: the one mapping, for writeSla and for cases written with their clocks (the demo). */
+export function slaCaseColumns(record: SlaRecord | null): SlaCaseColumns {
+  const cols = slaColumns(record);
+  return {
+    sla: record ? JSON.stringify(record) : null,
+    sla_due_at: cols.dueAt,
+    sla_soon_at: cols.soonAt,
+    sla_first_soon_at: cols.firstResponseSoonAt,
+    sla_first_due_at: cols.firstResponseDueAt,
+    sla_first_outcome: cols.firstResponseOutcome,
+    sla_resolution_outcome: cols.resolutionOutcome,
+    sla_resolution_due_at: cols.resolutionDueAt,
+    sla_breach_at: cols.breachAt,
+    sla_paused_breached: cols.pausedBreached,
+    sla_paused_soon: cols.pausedSoon,
+  };
+}
+
 /** Stores a case's clock record and the columns lists and the breach timer read. */
-export async function writeSla(
-  db: Kysely<Database>,
-  caseId: string,
-  record: SlaRecord | null,
-  cols: {
-    dueAt: Date | null;
-    soonAt: Date | null;
-    firstResponseSoonAt: Date | null;
-    firstResponseDueAt: Date | null;
-    firstResponseOutcome: SlaOutcome | null;
-    resolutionOutcome: SlaOutcome | null;
-    resolutionDueAt: Date | null;
-    breachAt: Date | null;
-    pausedBreached: boolean;
-    pausedSoon: boolean;
-  },
-): Promise<void> {
-  await db
-    .updateTable('cases')
-    .set({
-      sla: record ? JSON.stringify(record) : null,
-      sla_due_at: cols.dueAt,
-      sla_soon_at: cols.soonAt,
-      sla_first_soon_at: cols.firstResponseSoonAt,
-      sla_first_due_at: cols.firstResponseDueAt,
-      sla_first_outcome: cols.firstResponseOutcome,
-      sla_resolution_outcome: cols.resolutionOutcome,
-      sla_resolution_due_at: cols.resolutionDueAt,
-      sla_breach_at: cols.breachAt,
-      sla_paused_breached: cols.pausedBreached,
-      sla_paused_soon: cols.pausedSoon,
-    })
-    .where('id', '=', caseId)
-    .execute();
+export async function writeSla(db: Kysely<Database>, caseId: string, record: SlaRecord | null): Promise<void> {
+  await db.updateTable('cases').set(slaCaseColumns(record)).where('id', '=', caseId).execute();
 }
 
 /** The users told of a breach on an unowned case (SPEC §12): active members of its team whose role may assign cases. */
