@@ -96,6 +96,8 @@ export const importRoutes: RouteModule = (app, deps) => {
       schema: {
         tags: ['import'],
         summary: 'Import cases from another helpdesk, keeping their times and state (all or nothing)',
+        description:
+          "Each case gets the SLA clocks of the policy its facts match, computed from its imported history: created, its public messages' directions and times, its status (a finished case at its resolved time, a waiting one from its last activity).",
         body: ImportBody,
         response: { 201: Type.Object({ ids: Type.Array(Type.String()) }), ...problems(400, 401, 403, 413) },
       },

@@ -11,6 +11,7 @@ import { MAX_ERRORS, memberKey, namedIds, validateImport, type ImportItem, type 
 import { insertMessages, validateMessages, withConversationTimes } from './import-messages.ts';
 import { managedTags } from './edit-case.ts';
 import { compactOpenCounts } from '../db/repos/report-counts.ts';
+import { importedClocks } from './import-sla.ts';
 
 export type { ImportItem } from './import-validate.ts';
 
@@ -248,6 +249,7 @@ export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[
     await insertCases(trx, ids, rows, customerIds);
     if (messages.length) await insertMessages(trx, ids, rows, messages, { plain: plainArray, text: textArray });
     await insertHistory(trx, ids, rows, actor.id, now);
+    await importedClocks(trx, ids, rows, messages, now);
     return { ids, notices: importNotices(rows, now) };
   });
   announceCommitted(deps, notices);

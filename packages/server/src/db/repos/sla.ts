@@ -141,6 +141,23 @@ export async function writeSla(db: Kysely<Database>, caseId: string, record: Sla
   await db.updateTable('cases').set(slaCaseColumns(record)).where('id', '=', caseId).execute();
 }
 
+/**
+ * Stores many cases' clock records in one statement (cases written in bulk: an import), each row's
+ * columns by the same mapping as writeSla (slaCaseColumns).
+ */
+export async function writeSlaMany(db: Kysely<Database>, records: { caseId: string; record: SlaRecord }[]): Promise<void> {
+  if (!records.length) return;
+  const rows = records.map((r) => ({ id: r.caseId, ...slaCaseColumns(r.record) }));
+  await sql`UPDATE cases c SET sla = x.sla::jsonb, sla_due_at = x.sla_due_at, sla_soon_at = x.sla_soon_at,
+      sla_first_soon_at = x.sla_first_soon_at, sla_first_due_at = x.sla_first_due_at, sla_first_outcome = x.sla_first_outcome,
+      sla_resolution_outcome = x.sla_resolution_outcome, sla_resolution_due_at = x.sla_resolution_due_at,
+      sla_breach_at = x.sla_breach_at, sla_paused_breached = x.sla_paused_breached, sla_paused_soon = x.sla_paused_soon
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, sla text, sla_due_at timestamptz, sla_soon_at timestamptz,
+      sla_first_soon_at timestamptz, sla_first_due_at timestamptz, sla_first_outcome text, sla_resolution_outcome text,
+      sla_resolution_due_at timestamptz, sla_breach_at timestamptz, sla_paused_breached boolean, sla_paused_soon boolean)
+    WHERE c.id = x.id`.execute(db);
+}
+
 /** The users told of a breach on an unowned case (SPEC §12): active members of its team whose role may assign cases. */
 export async function teamSupervisors(db: Kysely<Database>, teamId: string): Promise<string[]> {
   const r = await sql<{ id: string }>`SELECT u.id::text AS id FROM team_members m
