@@ -1,15 +1,11 @@
-import pino from 'pino';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, PG_ADMIN_URL, type DbKind, type TestUser } from '../test-support/harness.ts';
+import { DB_KINDS, type DbKind, type TestUser } from '../test-support/harness.ts';
 import { eventually, http as req, startChannelServer, type ChannelServer } from '../test-support/channel-harness.ts';
 import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
+import { startSecondProcess } from '../test-support/second-process.ts';
 import { openSse, type SseEvent, type SseStream } from '../test-support/sse-client.ts';
 import { createClient, type Typing } from '../../../sdk/src/index.ts';
-import { openPostgres } from '../db/connect.ts';
-import { LiveHub } from '../realtime/hub.ts';
-import { buildApp } from '../app.ts';
-import type { App } from '../http/route-types.ts';
 
 /**
  * SPEC §6 chat for customers: who joined, typing both ways (live, never stored, only to those who
@@ -279,16 +275,9 @@ describe('typing across server processes (postgres)', () => {
 
   it("reaches the customer's and the agents' streams held by another process", async () => {
     const { s, o } = r;
-    const dbName = (await sql<{ name: string }>`SELECT current_database() AS name`.execute(s.db.kysely)).rows[0]!.name;
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${dbName}`;
-    const db2 = await openPostgres(url.toString(), 4);
-    const log = pino({ level: 'silent' });
-    const hub2 = new LiveHub(db2, log);
-    await hub2.start();
-    let app2: App | undefined;
+    const second = await startSecondProcess(s);
+    const app2 = second.app;
     try {
-      app2 = await buildApp({ ...s.deps, db: db2, hub: hub2, log });
       const c = await start();
       const customer = await customerStream(c);
       const agent = await agentStream(o.agent);
@@ -303,9 +292,7 @@ describe('typing across server processes (postgres)', () => {
       expect(byCustomer.statusCode).toBe(204);
       await agent.next(typingOf(c.caseId), 'customer typing from the other process');
     } finally {
-      await hub2.stop();
-      await app2?.close();
-      await db2.close();
+      await second.close();
     }
   });
 });

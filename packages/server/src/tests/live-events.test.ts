@@ -1,9 +1,6 @@
-import pino from 'pino';
-import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DB_KINDS,
-  PG_ADMIN_URL,
   call,
   startTestApp,
   type DbKind,
@@ -13,12 +10,9 @@ import {
   makeUser,
 } from '../test-support/harness.ts';
 import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
+import { startSecondProcess } from '../test-support/second-process.ts';
 import { openSse, type SseEvent, type SseStream } from '../test-support/sse-client.ts';
-import { openPostgres } from '../db/connect.ts';
-import { LiveHub } from '../realtime/hub.ts';
 import { notificationNotices } from '../outbox/notify.ts';
-import { buildApp } from '../app.ts';
-import type { App } from '../http/route-types.ts';
 
 /** A listening app with an organisation, and plain-HTTP SSE clients closed after each test. */
 function liveRig(kind: DbKind) {
@@ -209,23 +203,11 @@ describe('notification notices', () => {
 describe.runIf(DB_KINDS.includes('postgres'))('live events across server processes (postgres)', () => {
   const { rig, connected, create } = liveRig('postgres');
 
-  async function secondProcess(t: TestApp) {
-    const dbName = (await sql<{ name: string }>`SELECT current_database() AS name`.execute(t.db.kysely)).rows[0]!.name;
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${dbName}`;
-    const db2 = await openPostgres(url.toString(), 4);
-    const log = pino({ level: 'silent' });
-    const hub2 = new LiveHub(db2, log);
-    await hub2.start();
-    return { db2, hub2, log };
-  }
-
   it('a case followed by 80 agents: a note through a second process reaches the bell of every follower on the first', async () => {
     const { t, o } = rig;
-    const { db2, hub2, log } = await secondProcess(t);
-    let app2: App | undefined;
+    const second = await startSecondProcess(t);
+    const app2 = second.app;
     try {
-      app2 = await buildApp({ ...t.deps, db: db2, hub: hub2, log });
       const id = await create(o.teamA, 'Followed by many');
       const followers = await Promise.all(Array.from({ length: 80 }, () => makeUser(t.db, { role: 'agent', teamIds: [o.teamA] })));
       for (const f of followers) expect((await call(t, f, 'POST', `/api/v1/cases/${id}/follow`)).statusCode).toBeLessThan(300);
@@ -240,18 +222,15 @@ describe.runIf(DB_KINDS.includes('postgres'))('live events across server process
       expect(res.statusCode).toBe(201);
       for (const s of [first, last]) await s.next(about(id, 'notification.created'), 'the follower’s notification');
     } finally {
-      await hub2.stop();
-      await app2?.close();
-      await db2.close();
+      await second.close();
     }
   });
 
   it('a claim made through a second server process reaches SSE clients of the first', async () => {
     const { t, o } = rig;
-    const { db2, hub2, log } = await secondProcess(t);
-    let app2: App | undefined;
+    const second = await startSecondProcess(t);
+    const app2 = second.app;
     try {
-      app2 = await buildApp({ ...t.deps, db: db2, hub: hub2, log });
       const a = await connected(o.agent);
       const id = await create(o.teamA, 'Claimed elsewhere');
       await a.next(about(id, 'case.created'), 'case.created');
@@ -261,9 +240,7 @@ describe.runIf(DB_KINDS.includes('postgres'))('live events across server process
       expect(claimed.data).toMatchObject({ type: 'case.claimed', caseId: id });
       expect((await call(t, o.agent, 'GET', `/api/v1/cases/${id}`)).data.ownerId).toBe(o.agent2.id);
     } finally {
-      await hub2.stop();
-      await app2?.close();
-      await db2.close();
+      await second.close();
     }
   });
 });
