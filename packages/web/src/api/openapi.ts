@@ -14875,7 +14875,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import cases from another helpdesk, keeping their times and state (all or nothing) */
+        /**
+         * Import cases from another helpdesk, keeping their times and state (all or nothing)
+         * @description Each case gets the SLA clocks of the policy its facts match, computed from its imported history: created, its public messages' directions and times, its status (a finished case at its resolved time, a waiting one from its last activity).
+         */
         post: {
             parameters: {
                 query?: never;
