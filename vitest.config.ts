@@ -23,6 +23,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
+          globalSetup: ['e2e/support/template.ts'],
           // A page may take seconds to settle on a loaded machine; a poll waits for it (never a timing assertion).
           expect: { poll: { timeout: 15_000 } },
           testTimeout: 120_000,

@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const ADMIN = { email: 'admin@e2e.test', password: 'admin-password-1' };
 
-export type RunningServer = { url: string; stop(): Promise<void>; log(): string };
+export type RunningServer = { url: string; stop(): Promise<void>; log(): string; dataDir?: string };
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -20,14 +21,33 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A fresh folder for one server's embedded database: a copy of `template` when given. */
+function dataDirCopy(template: string | undefined): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-e2e-'));
+  if (template && fs.existsSync(template)) fs.cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+/** The migrated embedded database the suite's global setup made (support/template.ts), if any. */
+function template(): string | undefined {
+  try {
+    return inject('e2eTemplate');
+  } catch {
+    return undefined; // outside a test (the global setup itself)
+  }
+}
+
 /**
- * Starts `casework serve` as a child process on a free port: an embedded database in a fresh
- * temp folder, or the given PostgreSQL URL (several processes may share one). `env` adds to or
- * overrides its environment (e.g. an SMTP listener port).
+ * Starts `casework serve` as a child process on a free port: an embedded database in a temp
+ * folder (a copy of the suite's freshly migrated one, else empty), or the given PostgreSQL URL
+ * (several processes may share one). `env` adds to or overrides its environment (e.g. an SMTP
+ * listener port). `keepDataDir` leaves the folder in place after `stop`.
  */
-export async function startServer(options: { databaseUrl?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { databaseUrl?: string; env?: NodeJS.ProcessEnv; keepDataDir?: boolean } = {},
+): Promise<RunningServer> {
   const port = await freePort();
-  const dataDir = options.databaseUrl ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'casework-e2e-'));
+  const dataDir = options.databaseUrl ? undefined : dataDirCopy(options.keepDataDir ? undefined : template());
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -70,6 +90,7 @@ export async function startServer(options: { databaseUrl?: string; env?: NodeJS.
   }
   return {
     url,
+    dataDir,
     log: () => output,
     async stop() {
       if (child.exitCode === null) {
@@ -78,7 +99,7 @@ export async function startServer(options: { databaseUrl?: string; env?: NodeJS.
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir && !options.keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
