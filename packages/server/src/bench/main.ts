@@ -89,7 +89,7 @@ type Loaded = {
 };
 
 /** Seeds the organisation, imports the history and a fresh queue for the claimers over HTTP. */
-async function load(o: BenchOptions, store: Store, servers: Server[], env: Env): Promise<Loaded> {
+async function load(o: BenchOptions, store: Store, servers: Server[], env: Env): Promise<Loaded | null> {
   say(`seeding ${o.teams} teams and ${o.agents} agents`);
   const db = await store.open();
   const org = await seedOrg(db, o);
@@ -107,6 +107,7 @@ async function load(o: BenchOptions, store: Store, servers: Server[], env: Env):
   say(
     `imported at ${imported.perSecond} cases/s (CPU per case: server ${c?.server} µs, database ${c?.database ?? 'in the server'} µs, generator ${c?.generator} µs)`,
   );
+  if (o.importOnly) return null;
   const rng = new Rng(o.seed + 2);
   const claimers = pickClaimers(org, o.claimers, o.seed + 3);
   const claimerTeams = [...new Set(claimers.flatMap((i) => org.agents[i]!.teamIds))];
@@ -228,6 +229,7 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
     traceFile,
   };
   const L = await load(o, store, servers, env);
+  if (!L) return 0;
   const { a, b, coldStartMs } = await restart(o, store, servers, env);
   const ledger: ClaimLedger = new Map();
   const m = await measure(o, L, a, b, ledger, env);

@@ -19,6 +19,8 @@ export type BenchOptions = {
   pgUrl: string;
   outDir: string;
   keep: boolean;
+  /** Stop after the history's import (its figures only). */
+  importOnly: boolean;
 };
 
 const HELP = `Usage: npm run bench -- [options]
@@ -36,6 +38,7 @@ const HELP = `Usage: npm run bench -- [options]
   --pg-url URL           PostgreSQL admin URL (default postgres://postgres@127.0.0.1:5432/postgres)
   --out DIR              where the JSON result goes (default bench-results)
   --keep                 keep the database afterwards (prints where it is)
+  --import-only          seed and import the history, print the import's figures, stop
 `;
 
 const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v.replace(/[_,]/g, '')));
@@ -58,6 +61,7 @@ export function readOptions(argv: string[]): BenchOptions {
       'pg-url': { type: 'string' },
       out: { type: 'string' },
       keep: { type: 'boolean' },
+      'import-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -82,6 +86,7 @@ export function readOptions(argv: string[]): BenchOptions {
     pgUrl: values['pg-url'] ?? process.env.CASEWORK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     outDir: values.out ?? 'bench-results',
     keep: Boolean(values.keep),
+    importOnly: Boolean(values['import-only']),
   };
   for (const k of ['cases', 'teams', 'agents', 'duration', 'concurrency', 'claimers'] as const) {
     if (!(o[k] > 0) || !Number.isFinite(o[k])) throw new Error(`--${k} must be a positive number`);

@@ -79,6 +79,62 @@ describe.each(DB_KINDS)('POST /api/v1/import/cases with conversations and custom
     expect(ext.rows[0]!.external_id).toBe('zd-100');
   });
 
+  it('201: each case gets the search document and first response the triggers make for the same messages, and later messages still update them', async () => {
+    const r = await call(t, admin, 'POST', URL, {
+      cases: [
+        item({
+          subject: 'Tapir invoice',
+          description: 'Billing question',
+          messages: [
+            { direction: 'outbound', body: 'Second reply okapi', authorId: agent.id, createdAt: '2025-05-01T12:00:00Z' },
+            { direction: 'inbound', body: 'Where is my invoice', createdAt: '2025-05-01T08:00:00Z' },
+            { direction: 'note', body: 'Escalate to finance', authorId: agent.id, createdAt: '2025-05-01T09:00:00Z' },
+            { direction: 'outbound', body: 'First reply gecko', authorId: agent.id, createdAt: '2025-05-01T10:00:00Z' },
+          ],
+        }),
+        item({
+          subject: 'Only notes',
+          messages: [{ direction: 'note', body: 'Quiet wombat', authorId: agent.id, createdAt: '2025-05-01T09:00:00Z' }],
+        }),
+        item({ subject: 'No conversation', description: null }),
+      ],
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const ids = r.data.ids as string[];
+    // The document as migration 017 builds it from the stored rows; the first outbound message's time.
+    const rows = await sql<{ id: string; same: boolean; first: Date | null }>`
+      SELECT c.id::text AS id, s.doc = (casework_case_doc(c.subject, c.description) || coalesce((
+          SELECT casework_messages_doc(string_agg(m.body, ' ' ORDER BY m.created_at, m.id) FILTER (WHERE NOT m.internal),
+            string_agg(m.body, ' ' ORDER BY m.created_at, m.id) FILTER (WHERE m.internal))
+          FROM messages m WHERE m.case_id = c.id), ''::tsvector)) AS same,
+        c.first_response_at AS first
+      FROM cases c JOIN case_search s ON s.case_id = c.id
+      WHERE c.id = ANY(${ids}::uuid[])`.execute(t.db.kysely);
+    const byId = new Map(rows.rows.map((x) => [x.id, x]));
+    expect(ids.map((id) => byId.get(id)?.same)).toEqual([true, true, true]);
+    expect(ids.map((id) => byId.get(id)?.first?.toISOString() ?? null)).toEqual(['2025-05-01T10:00:00.000Z', null, null]);
+    for (const [q, expected] of [
+      ['gecko', [ids[0]]],
+      ['finance', [ids[0]]],
+      ['wombat', [ids[1]]],
+      ['conversation', [ids[2]]],
+    ] as const) {
+      const found = await call(t, agent, 'GET', `/api/v1/cases?q=${q}`);
+      expect(
+        found.data.cases.map((c: { id: string }) => c.id),
+        q,
+      ).toEqual(expected);
+    }
+    // Outside an import the triggers work as before: a reply is searchable and is the first response.
+    const open = await call(t, admin, 'POST', URL, {
+      cases: [item({ subject: 'Open one', status: 'ready', ownerId: agent.id, resolvedAt: null })],
+    });
+    const openId = open.data.ids[0] as string;
+    const sent = await call(t, agent, 'POST', `/api/v1/cases/${openId}/messages`, { body: 'Answered with a narwhal', internal: true });
+    expect(sent.statusCode, sent.body).toBe(201);
+    expect((await call(t, agent, 'GET', '/api/v1/cases?q=narwhal')).data.cases.map((c: { id: string }) => c.id)).toEqual([openId]);
+  });
+
   it('400 naming each bad message by case and message index; nothing is written', async () => {
     const before = [await count('cases'), await count('messages'), await count('customers')];
     const ok = { direction: 'inbound', body: 'fine', createdAt: '2025-05-01T09:00:00Z' };

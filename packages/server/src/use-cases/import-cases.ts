@@ -8,7 +8,7 @@ import { announceCommitted, type LiveNotice } from '../outbox/outbox.ts';
 import { newReferences, uuidv7Many } from '../ids.ts';
 import { forbidden, invalid } from '../errors.ts';
 import { MAX_ERRORS, memberKey, namedIds, validateImport, type ImportItem, type ImportRow, type KnownIds } from './import-validate.ts';
-import { insertMessages, validateMessages, withConversationTimes } from './import-messages.ts';
+import { conversationFacts, insertMessages, messageIds, validateMessages, withConversationTimes } from './import-messages.ts';
 import { managedTags } from './edit-case.ts';
 import { compactOpenCounts } from '../db/repos/report-counts.ts';
 import { importedClocks } from './import-sla.ts';
@@ -68,7 +68,7 @@ async function loadKnown(trx: Kysely<Database>, items: ImportItem[]): Promise<Kn
 }
 
 /** The column literals of the case rows at `at` (every row, or the ones still to insert). */
-function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: number[]) {
+function caseColumns(rows: ImportRow[], customerIds: (string | null)[], firstResponse: (Date | null)[], at: number[]) {
   const n = at.length;
   const subject = new Array<string>(n),
     description = new Array<string | null>(n),
@@ -89,7 +89,8 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
   const preview = new Array<string | null>(n),
     fromCustomer = new Array<string | null>(n),
     author = new Array<string | null>(n),
-    lastAt = new Array<string | null>(n);
+    lastAt = new Array<string | null>(n),
+    firstAt = new Array<string | null>(n);
   for (let k = 0; k < n; k++) {
     const i = at[k]!;
     const r = rows[i]!;
@@ -114,6 +115,7 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
     fromCustomer[k] = last ? String(last.fromCustomer) : null;
     author[k] = last?.authorId ?? null;
     lastAt[k] = last ? last.at.toISOString() : null;
+    firstAt[k] = iso(firstResponse[i] ?? null);
   }
   return {
     subject: textArray(subject),
@@ -137,6 +139,7 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
     fromCustomer: plainArray(fromCustomer),
     author: plainArray(author),
     lastAt: plainArray(lastAt),
+    firstAt: plainArray(firstAt),
   };
 }
 
@@ -145,26 +148,32 @@ function caseColumns(rows: ImportRow[], customerIds: (string | null)[], at: numb
  * (by an earlier case or a concurrent writer) is skipped by ON CONFLICT; those cases are
  * inserted again with new references.
  */
-async function insertCases(trx: Kysely<Database>, ids: string[], rows: ImportRow[], customerIds: (string | null)[]): Promise<void> {
+async function insertCases(
+  trx: Kysely<Database>,
+  ids: string[],
+  rows: ImportRow[],
+  customerIds: (string | null)[],
+  firstResponse: (Date | null)[],
+): Promise<void> {
   let pending = rows.map((_, i) => i);
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt >= 8) throw new Error('could not find free case references');
-    const c = caseColumns(rows, customerIds, pending);
+    const c = caseColumns(rows, customerIds, firstResponse, pending);
     const pendingIds = plainArray(pending.map((i) => ids[i]!));
     const r = await sql<{ n: number }>`WITH ins AS (
         INSERT INTO cases (id, reference, subject, description, type, type_rank, status, resolution,
           team_id, owner_id, customer_id, created_at, updated_at, resolved_at, wake_at, last_activity_at, fields, priority, tags,
-          last_message_preview, last_message_from_customer, last_message_author_id, last_message_at)
+          last_message_preview, last_message_from_customer, last_message_author_id, last_message_at, first_response_at)
         SELECT u.id, u.reference, u.subject, u.description, u.type, u.type_rank, u.status, u.resolution,
           u.team_id, u.owner_id, u.customer_id, u.created_at, u.last_activity_at, u.resolved_at, u.wake_at, u.last_activity_at,
-          coalesce(u.fields, '{}'::jsonb), u.priority, u.tags::text[], u.preview, u.from_customer, u.author, u.last_at
+          coalesce(u.fields, '{}'::jsonb), u.priority, u.tags::text[], u.preview, u.from_customer, u.author, u.last_at, u.first_at
         FROM unnest(${pendingIds}::uuid[], ${plainArray(newReferences(pending.length))}::text[], ${c.subject}::text[],
           ${c.description}::text[], ${c.type}::text[], ${c.typeRank}::smallint[], ${c.status}::text[], ${c.resolution}::text[],
           ${c.team}::uuid[], ${c.owner}::uuid[], ${c.customer}::uuid[], ${c.created}::timestamptz[], ${c.resolved}::timestamptz[],
           ${c.wake}::timestamptz[], ${c.activity}::timestamptz[], ${c.fields}::jsonb[], ${c.priority}::smallint[], ${c.tags}::text[],
-          ${c.preview}::text[], ${c.fromCustomer}::boolean[], ${c.author}::uuid[], ${c.lastAt}::timestamptz[])
+          ${c.preview}::text[], ${c.fromCustomer}::boolean[], ${c.author}::uuid[], ${c.lastAt}::timestamptz[], ${c.firstAt}::timestamptz[])
           AS u(id, reference, subject, description, type, type_rank, status, resolution, team_id, owner_id, customer_id,
-            created_at, resolved_at, wake_at, last_activity_at, fields, priority, tags, preview, from_customer, author, last_at)
+            created_at, resolved_at, wake_at, last_activity_at, fields, priority, tags, preview, from_customer, author, last_at, first_at)
         ON CONFLICT (reference) DO NOTHING
         RETURNING id)
       SELECT x.n::int AS n FROM unnest(${pendingIds}::uuid[]) WITH ORDINALITY AS x(id, n) WHERE x.id NOT IN (SELECT id FROM ins)`.execute(
@@ -241,13 +250,20 @@ export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[
     if (errors.length) throw invalid(errors, `${errors.length}${errors.length >= 100 ? '+' : ''} invalid field(s); nothing was imported.`);
     withConversationTimes(rows, messages);
     const ids = uuidv7Many(rows.map((r) => r.createdAt.getTime()));
+    const msgIds = messageIds(messages);
+    const facts = conversationFacts(rows.length, messages, msgIds);
     const customerIds = await matchOrCreateCustomers(
       trx,
       rows.map((r) => r.customer),
       now,
     );
-    await insertCases(trx, ids, rows, customerIds);
-    if (messages.length) await insertMessages(trx, ids, rows, messages, { plain: plainArray, text: textArray });
+    // The search documents and first responses are written below, once per case (migration 039).
+    await sql`SELECT set_config('casework.import', 'on', true)`.execute(trx);
+    await insertCases(trx, ids, rows, customerIds, facts.firstResponse);
+    if (messages.length) await insertMessages(trx, msgIds, ids, rows, messages, { plain: plainArray, text: textArray });
+    await sql`SELECT casework_import_search(${plainArray(ids)}::uuid[], ${textArray(facts.publicText)}::text[],
+      ${textArray(facts.notesText)}::text[])`.execute(trx);
+    await sql`SELECT set_config('casework.import', 'off', true)`.execute(trx);
     await insertHistory(trx, ids, rows, actor.id, now);
     await importedClocks(trx, ids, rows, messages, now);
     return { ids, notices: importNotices(rows, now) };

@@ -49,32 +49,76 @@ export function validateMessages(items: ImportItem[], known: KnownIds, errors: F
 /**
  * A case's last activity includes its imported conversation (the latest message, if later), and
  * its cards show the conversation's last public message (the domain's lastMessageAfter, the
- * later in the list on a tie, as lastMessageOf).
+ * later in the list on a tie, as lastMessageOf): the candidate is found first, so each case's
+ * preview is made once.
  */
 export function withConversationTimes(rows: ImportRow[], messages: MessageRow[]): void {
+  const last = new Map<number, MessageRow>();
   for (const m of messages) {
     const r = rows[m.item]!;
     if (m.createdAt > r.lastActivityAt) r.lastActivityAt = m.createdAt;
-    const last = lastMessageAfter({ ...m, internal: m.direction === 'note' });
-    if (last && (!r.lastMessage || last.at >= r.lastMessage.at)) r.lastMessage = last;
+    if (m.direction === 'note') continue;
+    const seen = last.get(m.item);
+    if (!seen || m.createdAt >= seen.createdAt) last.set(m.item, m);
   }
+  for (const [item, m] of last) {
+    const next = lastMessageAfter({ ...m, internal: false });
+    const r = rows[item]!;
+    if (next && (!r.lastMessage || next.at >= r.lastMessage.at)) r.lastMessage = next;
+  }
+}
+
+/**
+ * What the triggers derive from a conversation, made here for an import (migration 039): each
+ * case's first reply to the customer, and the text of its search document (public messages and
+ * notes, each in time order, as casework_messages_search joins them).
+ */
+export function conversationFacts(
+  count: number,
+  messages: readonly MessageRow[],
+  messageIds: readonly string[],
+): { firstResponse: (Date | null)[]; publicText: (string | null)[]; notesText: (string | null)[] } {
+  const firstResponse = new Array<Date | null>(count).fill(null);
+  const order = messages.map((_, k) => k);
+  order.sort((a, b) => {
+    const d = messages[a]!.createdAt.getTime() - messages[b]!.createdAt.getTime();
+    if (d !== 0) return d;
+    const x = messageIds[a]!;
+    const y = messageIds[b]!;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const pub: (string[] | undefined)[] = new Array(count);
+  const notes: (string[] | undefined)[] = new Array(count);
+  for (const k of order) {
+    const m = messages[k]!;
+    const into = m.direction === 'note' ? notes : pub;
+    const list = into[m.item];
+    if (list) list.push(m.body);
+    else into[m.item] = [m.body];
+    if (m.direction === 'outbound' && firstResponse[m.item] === null) firstResponse[m.item] = m.createdAt;
+  }
+  const join = (xs: string[] | undefined) => (xs ? xs.join(' ') : null);
+  return { firstResponse, publicText: Array.from(pub, join), notesText: Array.from(notes, join) };
 }
 
 const PART = 10_000;
 
+/** The imported messages' ids: UUIDv7s of their own times. */
+export const messageIds = (messages: readonly MessageRow[]) => uuidv7Many(messages.map((m) => m.createdAt.getTime()));
+
 /**
- * The conversations in one multi-row statement per 10,000 messages (time-ordered ids from each
- * message's own time). Replies go out on the case's channel type, notes on `note`, as live
+ * The conversations in one multi-row statement per 10,000 messages (`ids`: time-ordered, from each
+ * message's own time; see messageIds). Replies go out on the case's channel type, notes on `note`, as live
  * messages do; nothing is sent to anyone (it is history).
  */
 export async function insertMessages(
   trx: Kysely<Database>,
+  ids: readonly string[],
   caseIds: string[],
   rows: ImportRow[],
   messages: MessageRow[],
   arrays: { plain(xs: readonly (string | number | null)[]): string; text(xs: readonly (string | null)[]): string },
 ): Promise<void> {
-  const ids = uuidv7Many(messages.map((m) => m.createdAt.getTime()));
   for (let from = 0; from < messages.length; from += PART) {
     const part = messages.slice(from, from + PART);
     await sql`INSERT INTO messages (id, case_id, body, internal, direction, channel, author_id, created_at)

@@ -35,6 +35,7 @@ import * as auditLog from './033-audit-log.ts';
 import * as spam from './034-spam.ts';
 import * as serviceLevels from './032-service-levels.ts';
 import * as phoneE164 from './035-phone-e164.ts';
+import * as importDerived from './039-import-derived.ts';
 
 /**
  * Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped.
@@ -76,4 +77,5 @@ export const MIGRATIONS: { name: string; up: string; data?: (trx: Kysely<Databas
   { name: '032-service-levels', up: serviceLevels.up },
   { name: '036-sla-guard', up: slaGuard.up },
   { name: '035-phone-e164', up: phoneE164.up, data: phoneE164.data },
+  { name: '039-import-derived', up: importDerived.up },
 ];
