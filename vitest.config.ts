@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['packages/server/src/**/*.test.ts'],
-          globalSetup: ['packages/server/src/test-support/build-widget.ts'],
+          globalSetup: ['packages/server/src/test-support/build-widget.ts', 'packages/server/src/test-support/cli-bundle.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
-          globalSetup: ['e2e/support/template.ts'],
+          globalSetup: ['packages/server/src/test-support/cli-bundle.ts', 'e2e/support/template.ts'],
           // A page may take seconds to settle on a loaded machine; a poll waits for it (never a timing assertion).
           expect: { poll: { timeout: 15_000 } },
           testTimeout: 120_000,

@@ -28,6 +28,16 @@ function dataDirCopy(template: string | undefined): string {
   return dir;
 }
 
+/** The test run's compiled `casework` (packages/server/src/test-support/cli-bundle.ts), else the bin script. */
+function caseworkScript(): string {
+  if (process.env.CASEWORK_TEST_CLI) return process.env.CASEWORK_TEST_CLI;
+  try {
+    return inject('cliBundle') ?? path.join(ROOT, 'bin/casework.mjs');
+  } catch {
+    return path.join(ROOT, 'bin/casework.mjs');
+  }
+}
+
 /** The migrated embedded database the suite's global setup made (support/template.ts), if any. */
 function template(): string | undefined {
   try {
@@ -63,7 +73,7 @@ export async function startServer(
     ...(dataDir ? { CASEWORK_DATA_DIR: dataDir } : {}),
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/casework.mjs'), 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [caseworkScript(), 'serve'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

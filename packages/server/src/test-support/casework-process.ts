@@ -1,8 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { inject } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const BIN = path.join(ROOT, 'bin/casework.mjs');
+
+/**
+ * The script that runs `casework`: the test run's compiled bundle (test-support/cli-bundle.ts),
+ * else bin/casework.mjs, which compiles the sources at each start.
+ */
+export function caseworkScript(): string {
+  if (process.env.CASEWORK_TEST_CLI) return process.env.CASEWORK_TEST_CLI;
+  try {
+    return inject('cliBundle') ?? BIN;
+  } catch {
+    return BIN;
+  }
+}
 
 /** A `casework serve` process as an operator runs it, on a loopback port. */
 export type CaseworkProcess = {
@@ -21,7 +35,7 @@ export async function startCasework(
   env: Record<string, string>,
   readyWithinMs = 120_000,
 ): Promise<CaseworkProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  const child = spawn(process.execPath, [caseworkScript(), 'serve'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), CASEWORK_DEMO: '0', LOG_LEVEL: 'warn', CASEWORK_SMTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,7 +73,7 @@ export function runCasework(
   timeoutMs = 600_000,
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [caseworkScript(), ...args], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', CASEWORK_DEMO: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
