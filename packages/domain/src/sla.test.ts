@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Calendar } from './business-time.ts';
+import type { Status } from './types.ts';
 import {
   checkSlaPolicy,
   matchPolicy,
@@ -9,7 +10,9 @@ import {
   type SlaRecord,
   slaAttention,
   slaColumns,
+  slaOutcome,
   slaView,
+  storedOutcome,
 } from './sla.ts';
 
 const pol = (id: string, position: number, conditions: object) => ({ id, position, conditions });
@@ -135,7 +138,7 @@ describe('reconcileSla: clocks through a case', () => {
     ]);
     const view = slaView(record, t(500))!;
     expect(view.targets[0]).toEqual({ kind: 'firstResponse', minutes: 60, dueAt: null, state: 'due_soon', pausedAt: t(50).toISOString() });
-    expect(slaColumns(record)).toMatchObject({ dueAt: null, soonAt: null, breachAt: null, breached: false });
+    expect(slaColumns(record, 'waiting')).toMatchObject({ dueAt: null, soonAt: null, breachAt: null, breached: false });
   });
 
   it('states over time: ok, due soon within 20 %, breached at the due time', () => {
@@ -183,7 +186,7 @@ describe('reconcileSla: clocks through a case', () => {
     ]);
     expect(breaches).toEqual([[70, 'firstResponse']]);
     expect(clock(record, 'firstResponse').breachedAt).toBe(t(60).toISOString());
-    expect(slaColumns(record).breached).toBe(true);
+    expect(slaColumns(record, 'waiting').breached).toBe(true);
   });
 
   it('next response starts when the customer writes after an answer, stops at the next answer', () => {
@@ -249,13 +252,13 @@ describe('reconcileSla: clocks through a case', () => {
       [0, {}],
       [50, { status: 'waiting' }],
     ]).record;
-    expect(slaColumns(pausedSoon)).toMatchObject({ pausedSoon: true, pausedBreached: false });
+    expect(slaColumns(pausedSoon, 'waiting')).toMatchObject({ pausedSoon: true, pausedBreached: false });
     expect(slaAttention(pausedSoon, 'waiting', t(10_000))).toBe('due_soon');
     const pausedLate = story([
       [0, {}],
       [70, { status: 'waiting' }],
     ]).record;
-    expect(slaColumns(pausedLate)).toMatchObject({ pausedSoon: false, pausedBreached: true });
+    expect(slaColumns(pausedLate, 'waiting')).toMatchObject({ pausedSoon: false, pausedBreached: true });
     expect(slaAttention(pausedLate, 'waiting', t(70))).toBe('breached');
     // the first response met late stays breached on the case, but the filter follows the resolution clock
     const metLate = story([
@@ -269,7 +272,7 @@ describe('reconcileSla: clocks through a case', () => {
 
   it('columns: nearest due, due-soon, first-response due-soon and due time, and the next unrecorded breach', () => {
     const { record } = story([[0, {}]]);
-    expect(slaColumns(record)).toEqual({
+    expect(slaColumns(record, 'new')).toEqual({
       dueAt: t(60),
       soonAt: t(48),
       firstResponseSoonAt: t(48),
@@ -282,7 +285,7 @@ describe('reconcileSla: clocks through a case', () => {
       pausedBreached: false,
       pausedSoon: false,
     });
-    expect(slaColumns(null)).toEqual({
+    expect(slaColumns(null, 'new')).toEqual({
       dueAt: null,
       soonAt: null,
       firstResponseSoonAt: null,
@@ -299,7 +302,7 @@ describe('reconcileSla: clocks through a case', () => {
       [0, {}],
       [61, {}],
     ]).record;
-    expect(slaColumns(late)).toEqual({
+    expect(slaColumns(late, 'new')).toEqual({
       dueAt: t(60),
       soonAt: t(48),
       firstResponseSoonAt: t(48),
@@ -312,6 +315,148 @@ describe('reconcileSla: clocks through a case', () => {
       pausedBreached: false,
       pausedSoon: false,
     });
+  });
+});
+
+describe("slaOutcome and storedOutcome: how a target counts in reports' SLA achievement", () => {
+  // [what happened, steps (minutes, facts), the case's status, now (minutes), first response at now, stored]
+  const answered = { firstResponseAt: t(20) };
+  const cases: [string, [number, Partial<SlaFacts>][], Status, number, string | null, string | null][] = [
+    ['open, no reply, before the due time', [[0, {}]], 'new', 30, 'running', 'running'],
+    ['open, no reply, past the due time (not yet recorded)', [[0, {}]], 'new', 61, 'breached', 'running'],
+    [
+      'replied in time',
+      [
+        [0, {}],
+        [20, { status: 'ready', ...answered }],
+      ],
+      'ready',
+      600,
+      'met',
+      'met',
+    ],
+    [
+      'replied late',
+      [
+        [0, {}],
+        [70, { status: 'ready', firstResponseAt: t(70) }],
+      ],
+      'ready',
+      600,
+      'breached',
+      'breached',
+    ],
+    [
+      'waiting before the due time: paused, still counts as running',
+      [
+        [0, {}],
+        [30, { status: 'waiting' }],
+      ],
+      'waiting',
+      10_000,
+      'running',
+      'running',
+    ],
+    [
+      'resolved without a reply before the due time: neither',
+      [
+        [0, {}],
+        [30, { status: 'resolved' }],
+      ],
+      'resolved',
+      10_000,
+      null,
+      null,
+    ],
+    [
+      'canceled without a reply before the due time: neither',
+      [
+        [0, {}],
+        [30, { status: 'canceled' }],
+      ],
+      'canceled',
+      10_000,
+      null,
+      null,
+    ],
+    [
+      'waiting, then resolved without a reply: neither',
+      [
+        [0, {}],
+        [30, { status: 'waiting' }],
+        [40, { status: 'resolved' }],
+      ],
+      'resolved',
+      10_000,
+      null,
+      null,
+    ],
+    [
+      'resolved without a reply after the due time: breached',
+      [
+        [0, {}],
+        [70, { status: 'resolved' }],
+      ],
+      'resolved',
+      10_000,
+      'breached',
+      'breached',
+    ],
+    [
+      'waiting past the due time, then canceled: breached',
+      [
+        [0, {}],
+        [70, { status: 'waiting' }],
+        [80, { status: 'canceled' }],
+      ],
+      'canceled',
+      80,
+      'breached',
+      'breached',
+    ],
+    [
+      'resolved early, then reopened: running again',
+      [
+        [0, {}],
+        [30, { status: 'resolved' }],
+        [40, { status: 'ready' }],
+      ],
+      'ready',
+      40,
+      'running',
+      'running',
+    ],
+    [
+      'resolved early, reopened, then past the rest of the due time',
+      [
+        [0, {}],
+        [30, { status: 'resolved' }],
+        [40, { status: 'ready' }],
+      ],
+      'ready',
+      71,
+      'breached',
+      'running',
+    ],
+  ];
+  it.each(cases)('%s', (_name, steps, status, now, outcome, stored) => {
+    const { record } = story(steps);
+    const first = clock(record, 'firstResponse');
+    expect(slaOutcome(first, t(now), status)).toBe(outcome);
+    expect(storedOutcome(first, status)).toBe(stored);
+    expect(slaColumns(record, status).firstResponseOutcome).toBe(stored);
+  });
+  it('the resolution target of a finished case is met (or breached) at the finish, never left out', () => {
+    const early = story([
+      [0, {}],
+      [30, { status: 'resolved' }],
+    ]).record;
+    expect(slaOutcome(clock(early, 'resolution'), t(10_000), 'resolved')).toBe('met');
+    const late = story([
+      [0, {}],
+      [500, { status: 'canceled' }],
+    ]).record;
+    expect(slaOutcome(clock(late, 'resolution'), t(10_000), 'canceled')).toBe('breached');
   });
 });
 
@@ -347,7 +492,7 @@ describe("replaySla: a case's clocks from its history", () => {
       ev(60, 'case.status_changed', { from: 'ready', to: 'resolved' }),
     ];
     const r = replaySla(history, POLICY, OFFICE, t(600))!;
-    expect(slaColumns(r)).toMatchObject({ firstResponseOutcome: 'met', resolutionOutcome: 'met', dueAt: null });
+    expect(slaColumns(r, 'resolved')).toMatchObject({ firstResponseOutcome: 'met', resolutionOutcome: 'met', dueAt: null });
     expect(replaySla(history, null, OFFICE, t(600))).toBeNull();
     expect(replaySla(history.slice(1), POLICY, OFFICE, t(600))).toBeNull();
   });

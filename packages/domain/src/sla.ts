@@ -287,22 +287,27 @@ export function slaView(r: SlaRecord | null, now: Date): { policyId: string; tar
 /**
  * How a target counts in reports' SLA achievement (SPEC §12): `breached` once it shows breached
  * (clockState: met late, or its business time reached the target), `met` when met in time,
- * `running` while it is neither. The SQL copy (db/sql-rules.ts slaOutcomeSql) is held to it by
- * tests/reports.test.ts on generated clocks.
+ * `running` while it is neither and the case is open. A finished case (resolved or canceled) stops
+ * its clocks (they count only while it is open and not waiting): a target it did not meet and had
+ * not breached by then is neither met nor breached (null: not counted) and will not become either
+ * unless the case is reopened; one whose business time reached the target before the case finished
+ * counts as breached. The SQL copy (db/sql-rules.ts slaOutcomeSql, slaOutcomeOfClock) is held to it
+ * by tests/reports-sla.test.ts on generated clocks.
  */
 export type SlaOutcome = 'met' | 'breached' | 'running';
-export function slaOutcome(c: SlaClock, now: Date): SlaOutcome {
+export function slaOutcome(c: SlaClock, now: Date, status: Status): SlaOutcome | null {
   if (clockState(c, now) === 'breached') return 'breached';
-  return c.metAt ? 'met' : 'running';
+  if (c.metAt) return 'met';
+  return isOpen(status) ? 'running' : null;
 }
 
 /**
  * A target's outcome as stored beside the record (slaColumns): `running` for a running clock not
  * met (it becomes breached at its due time, which is stored with it), else its slaOutcome (which
- * then no longer depends on the time).
+ * then no longer depends on the time: a clock that does not run keeps its state).
  */
-export function storedOutcome(c: SlaClock): SlaOutcome {
-  return c.runningSince && !c.metAt ? 'running' : slaOutcome(c, new Date(0));
+export function storedOutcome(c: SlaClock, status: Status): SlaOutcome | null {
+  return c.runningSince && !c.metAt ? 'running' : slaOutcome(c, new Date(0), status);
 }
 
 /** The targets reports count achievement of: first response and resolution (a next response recurs). */
@@ -319,9 +324,13 @@ export function slaAchievement(met: number, breached: number): number | null {
  * due-soon time of the running clocks, the first-response clock's due-soon and due times (the SLA guard),
  * the next unrecorded breach (the timer's), whether a clock that is not met has breached, and
  * whether a paused clock that is not met shows breached or due soon (clockState: its state cannot
- * change while it is paused, so it is a fact of the record, not of the time).
+ * change while it is paused, so it is a fact of the record, not of the time), and the reported
+ * targets' outcomes for a case in `status` (storedOutcome).
  */
-export function slaColumns(r: SlaRecord | null): {
+export function slaColumns(
+  r: SlaRecord | null,
+  status: Status,
+): {
   dueAt: Date | null;
   soonAt: Date | null;
   firstResponseSoonAt: Date | null;
@@ -343,7 +352,7 @@ export function slaColumns(r: SlaRecord | null): {
   let resolutionDueAt: number | null = null;
   const outcome = (kind: SlaKind) => {
     const c = r?.clocks.find((x) => x.kind === kind);
-    return c ? storedOutcome(c) : null;
+    return c ? storedOutcome(c, status) : null;
   };
   let breached = false;
   let pausedBreached = false;

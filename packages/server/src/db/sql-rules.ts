@@ -211,19 +211,21 @@ export const slaClockJson = (alias: string, kind: SlaKind): string =>
   `jsonb_path_query_first(${alias}.sla, '$.clocks[*] ? (@.kind == "${kind}")')`;
 
 /**
- * How a clock (a JSON value, SQL text) counts in reports' SLA achievement at `now` (SQL text): the
- * domain's slaOutcome, by its clockState: a running clock not met is breached once its due time has
- * come; any other once its business time reached the target or its breach was recorded; else met
- * when met, running when not. Null without the clock. Migration 036 fills the stored outcomes with
- * it (at -infinity: storedOutcome); held to slaOutcome by tests/reports-sla.test.ts on generated clocks.
+ * How a clock (a JSON value, SQL text) counts in reports' SLA achievement at `now` (SQL text) on a
+ * case that is `open` (an SQL condition): the domain's slaOutcome, by its clockState: a running clock
+ * not met is breached once its due time has come; any other once its business time reached the
+ * target or its breach was recorded; else met when met, running when not and the case is open,
+ * null (not counted) when it is finished. Null without the clock. Migrations 036 and 040 fill the
+ * stored outcomes with it (at -infinity: storedOutcome); held to slaOutcome by
+ * tests/reports-sla.test.ts on generated clocks.
  */
-export const slaOutcomeOfClock = (clock: string, now: string): string => `(SELECT CASE
+export const slaOutcomeOfClock = (clock: string, now: string, open: string): string => `(SELECT CASE
       WHEN k IS NULL THEN NULL
       WHEN k->>'runningSince' IS NOT NULL AND k->>'metAt' IS NULL
         THEN CASE WHEN (k->>'dueAt')::timestamptz <= ${now} THEN 'breached' ELSE 'running' END
       WHEN (k->>'elapsedMs')::float8 >= (k->>'minutes')::float8 * ${minutesMs(1)} OR k->>'breachedAt' IS NOT NULL THEN 'breached'
       WHEN k->>'metAt' IS NOT NULL THEN 'met'
-      ELSE 'running' END
+      WHEN ${open} THEN 'running' END
     FROM (SELECT ${clock} AS k) clock)`;
 
 const OUTCOME_COLUMNS = {

@@ -9,6 +9,7 @@ import {
   type Calendar,
   type CaseType,
   type SlaPolicy,
+  type Status,
 } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import { slaCaseColumns, type SlaCaseColumns } from '../db/repos/sla.ts';
@@ -101,5 +102,5 @@ export function demoClockColumns(b: BuiltCase, levels: DemoServiceLevels, now: D
     at: new Date(e.created_at as Date),
   }));
   const record = replaySla(history, policy, levels.calendar, now);
-  return record ? slaCaseColumns(record) : {};
+  return record ? slaCaseColumns(record, b.row.status as Status) : {};
 }

@@ -4,6 +4,7 @@ import {
   matchPolicy,
   priorityOfRank,
   reconcileSla,
+  slaColumns,
   type CaseType,
   type DomainEvent,
   type SlaFacts,
@@ -44,7 +45,14 @@ export async function keepSlaClocks(
     tags: f.tags,
   });
   const { record, breaches } = reconcileSla(f.sla, facts, policy, policy?.calendar ?? null, at);
-  if (JSON.stringify(record) !== JSON.stringify(f.sla)) await writeSla(trx, caseId, record);
+  // A finished or reopened case changes its reported outcomes even when its clocks stay as they were (paused while waiting).
+  const cols = slaColumns(record, facts.status);
+  if (
+    JSON.stringify(record) !== JSON.stringify(f.sla) ||
+    cols.firstResponseOutcome !== f.storedOutcomes[0] ||
+    cols.resolutionOutcome !== f.storedOutcomes[1]
+  )
+    await writeSla(trx, caseId, record, facts.status);
   if (!breaches.length || !record) return { record, breaches: [] };
   const supervisorIds = f.ownerId ? [] : await teamSupervisors(trx, f.teamId);
   const events = breaches.map((kind) => {

@@ -178,7 +178,7 @@ async function expectClocksMatchHistory(t: TestApp, now: Date): Promise<void> {
     const first = stored.clocks.find((k) => k.kind === 'firstResponse');
     expect(first?.metAt ?? null, c.reference).toBe(iso(c.first_response_at));
     expect(!!stored.clocks.find((k) => k.kind === 'resolution')?.metAt, c.reference).toBe(!isOpen(c.status as Status));
-    const cols = slaColumns(stored);
+    const cols = slaColumns(stored, c.status as Status);
     expect(
       {
         due: iso(c.sla_due_at),

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { reconcileSla, slaOutcome, type Calendar, type SlaClock, type SlaFacts, type SlaRecord, type Status } from '@casework/domain';
+import {
+  isOpen,
+  reconcileSla,
+  slaOutcome,
+  type Calendar,
+  type SlaClock,
+  type SlaFacts,
+  type SlaRecord,
+  type Status,
+} from '@casework/domain';
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { prng, seedCase } from '../test-support/case-fixtures.ts';
 import { writeSla } from '../db/repos/sla.ts';
@@ -83,7 +92,7 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary: SLA achievement (%s)', (ki
       ...(status === 'resolved' ? { resolvedAt: at(last!.at) } : {}),
     });
     const record = clocks(c.createdAt, steps);
-    await writeSla(t.db.kysely, id, record);
+    await writeSla(t.db.kysely, id, record, status);
     return id;
   };
 
@@ -200,8 +209,8 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary: SLA achievement (%s)', (ki
       holidays: [],
     };
     const statuses: Status[] = ['new', 'ready', 'waiting', 'resolved', 'canceled'];
-    const all: SlaClock[] = [];
-    const records: { id: string; record: SlaRecord }[] = [];
+    const all: { clock: SlaClock; status: Status }[] = [];
+    const records: { id: string; record: SlaRecord; status: Status }[] = [];
     const t0 = at('2026-03-09T07:00:00Z').getTime();
     for (let i = 0; i < 80; i++) {
       const cal = rand() < 0.5 ? office : null;
@@ -220,27 +229,30 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary: SLA achievement (%s)', (ki
         facts = { ...facts, status, firstResponseAt: facts.firstResponseAt ?? (rand() < 0.4 ? new Date(moment) : null) };
         record = reconcileSla(record, facts, policy, cal, new Date(moment)).record!;
       }
-      all.push(...record.clocks);
-      const id = await seedCase(t.db, { teamId: y, createdAt: at('2025-01-01T00:00:00Z') });
-      await writeSla(t.db.kysely, id, record);
-      records.push({ id, record });
+      all.push(...record.clocks.map((clock) => ({ clock, status: facts.status })));
+      const id = await seedCase(t.db, { teamId: y, status: facts.status, createdAt: at('2025-01-01T00:00:00Z') });
+      await writeSla(t.db.kysely, id, record, facts.status);
+      records.push({ id, record, status: facts.status });
     }
     for (const days of [0, 1, 3, 8]) {
       const now = new Date(t0 + days * 24 * 60 * MIN);
-      const fromJson = bind(slaOutcomeOfClock('x.k', '{now}'), { now: sql`${now}::timestamptz` });
+      const fromJson = bind(slaOutcomeOfClock("x.k->'clock'", '{now}', "(x.k->>'open')::boolean"), { now: sql`${now}::timestamptz` });
+      const elements = all.map((c) => ({ clock: c.clock, open: isOpen(c.status) }));
       const r = await sql<{ o: string | null }>`SELECT ${fromJson} AS o
-        FROM jsonb_array_elements(${JSON.stringify(all)}::jsonb) WITH ORDINALITY x(k, i) ORDER BY x.i`.execute(t.db.kysely);
-      const want = all.map((c) => slaOutcome(c, now));
+        FROM jsonb_array_elements(${JSON.stringify(elements)}::jsonb) WITH ORDINALITY x(k, i) ORDER BY x.i`.execute(t.db.kysely);
+      const want = all.map((c) => slaOutcome(c.clock, now, c.status));
       expect(r.rows.map((row) => row.o)).toEqual(want);
-      expect(new Set(want).size, 'every outcome occurs').toBe(days === 0 ? new Set(want).size : 3);
+      expect(new Set(want).size, "every outcome occurs, and none (a finished case's unmet target)").toBe(
+        days === 0 ? new Set(want).size : 4,
+      );
       const cols = await sql<{ id: string; first: string | null; resolution: string | null }>`SELECT c.id::text AS id,
           ${slaOutcomeSql('firstResponse', now)} AS first, ${slaOutcomeSql('resolution', now)} AS resolution
         FROM cases c WHERE c.id = ANY(${records.map((x) => x.id)}::uuid[])`.execute(t.db.kysely);
       const byId = new Map(cols.rows.map((row) => [row.id, [row.first, row.resolution]]));
-      for (const { id, record } of records) {
+      for (const { id, record, status } of records) {
         const of = (kind: string) => {
           const c = record.clocks.find((x) => x.kind === kind);
-          return c ? slaOutcome(c, now) : null;
+          return c ? slaOutcome(c, now, status) : null;
         };
         expect(byId.get(id), id).toEqual([of('firstResponse'), of('resolution')]);
       }

@@ -200,6 +200,47 @@ describe.each(DB_KINDS)('SLA clocks on cases and the breach timer (%s)', (kind) 
     clock.set(T0);
   });
 
+  it('a case finished without a reply: its first response counts as neither met nor breached, breached when it was past due; reopening runs it again', async () => {
+    const outcomes = async (id: string) =>
+      (
+        await sql<{ first: string | null; resolution: string | null }>`SELECT sla_first_outcome AS first,
+          sla_resolution_outcome AS resolution FROM cases WHERE id = ${id}::uuid`.execute(t.db.kysely)
+      ).rows[0];
+    // Everyone's policy: a first response of 120 minutes, always open, no resolution target.
+    clock.set(T0);
+    const early = await create({ ownerId: o.agent.id });
+    expect(await outcomes(early.id)).toEqual({ first: 'running', resolution: null });
+    clock.set(at(30));
+    await act(early.id, 'resolve', { resolution: 'completed' }, o.agent);
+    expect(await outcomes(early.id)).toEqual({ first: null, resolution: null });
+    clock.set(at(10_000)); // long after the due time: a finished case's clock stays stopped
+    await act(early.id, 'reopen', {});
+    expect(await outcomes(early.id)).toEqual({ first: 'running', resolution: null });
+
+    // Waiting stops the clock before the cancel: the record does not change when the case is finished.
+    clock.set(T0);
+    const waited = await create({ ownerId: o.agent.id });
+    clock.set(at(10));
+    await act(waited.id, 'wait', {}, o.agent);
+    const record = (await sql<{ sla: unknown }>`SELECT sla FROM cases WHERE id = ${waited.id}::uuid`.execute(t.db.kysely)).rows[0]!.sla;
+    expect(await outcomes(waited.id)).toEqual({ first: 'running', resolution: null });
+    clock.set(at(20));
+    await act(waited.id, 'cancel', {});
+    expect((await sql<{ sla: unknown }>`SELECT sla FROM cases WHERE id = ${waited.id}::uuid`.execute(t.db.kysely)).rows[0]!.sla).toEqual(
+      record,
+    );
+    expect(await outcomes(waited.id)).toEqual({ first: null, resolution: null });
+
+    // Finished after the due time without a reply: breached.
+    clock.set(T0);
+    const late = await create({ ownerId: o.agent.id });
+    clock.set(at(150));
+    await act(late.id, 'resolve', { resolution: 'completed' }, o.agent);
+    expect(await outcomes(late.id)).toEqual({ first: 'breached', resolution: null });
+    expect(target(await get(late.id), 'firstResponse').state).toBe('breached');
+    clock.set(T0);
+  });
+
   it('a case no policy matches has no SLA; removing the policies clears it at the next change', async () => {
     clock.set(T0);
     const c = await create({ priority: 'urgent' });

@@ -38,7 +38,7 @@ describe.each(DB_KINDS)('SLA guard for Next Unassigned (%s)', (kind) => {
       const policy = { id: 'p', calendarId: null, targets: { firstResponse: minutes } };
       const facts = { status: 'new' as const, createdAt, firstResponseAt: null, awaitingReplySince: null };
       const { record } = reconcileSla(null, facts, policy, null, createdAt);
-      await writeSla(t.db.kysely, id, record);
+      await writeSla(t.db.kysely, id, record, 'new');
     }
     return id;
   };

@@ -74,7 +74,7 @@ describe.each(DB_KINDS)('Cases list: sla= filter and sort=due against the domain
         ownerId: g.status === 'new' ? null : o.agent.id,
         createdAt: g.createdAt,
       });
-      await writeSla(t.db.kysely, id, g.record);
+      await writeSla(t.db.kysely, id, g.record, g.status);
       cases.set(id, g);
     }
   });
@@ -121,7 +121,7 @@ describe.each(DB_KINDS)('Cases list: sla= filter and sort=due against the domain
 
   it('sort=due pages through the nearest due time first, cases without one last, combined with a filter', async () => {
     clock.set(T0);
-    const due = (id: string) => slaColumns(cases.get(id)!.record).dueAt?.getTime() ?? null;
+    const due = (id: string) => slaColumns(cases.get(id)!.record, cases.get(id)!.status).dueAt?.getTime() ?? null;
     const expected = [...cases.keys()].sort((a, b) => {
       const x = due(a);
       const y = due(b);

@@ -1,5 +1,14 @@
 import type { Kysely } from 'kysely';
-import { DEFAULT_PRIORITY, isOpen, matchPolicy, priorityOfRank, replaySla, type SlaHistoryEvent, type SlaRecord } from '@casework/domain';
+import {
+  DEFAULT_PRIORITY,
+  isOpen,
+  matchPolicy,
+  priorityOfRank,
+  replaySla,
+  type SlaHistoryEvent,
+  type SlaRecord,
+  type Status,
+} from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import { listCalendars, listPolicies } from '../db/repos/sla-config.ts';
 import { writeSlaMany } from '../db/repos/sla.ts';
@@ -49,7 +58,7 @@ export async function importedClocks(
     list.push(m);
     byItem.set(m.item, list);
   }
-  const records: { caseId: string; record: SlaRecord }[] = [];
+  const records: { caseId: string; record: SlaRecord; status: Status }[] = [];
   rows.forEach((r, i) => {
     const policy = matchPolicy(policies, {
       priority: priorityOfRank(r.priority) ?? DEFAULT_PRIORITY,
@@ -59,7 +68,7 @@ export async function importedClocks(
     });
     const cal = policy?.calendarId ? (calendars.get(policy.calendarId) ?? null) : null;
     const record = replaySla(importedHistory(r, byItem.get(i) ?? []), policy, cal, now);
-    if (record) records.push({ caseId: ids[i]!, record });
+    if (record) records.push({ caseId: ids[i]!, record, status: r.status });
   });
   await writeSlaMany(trx, records);
 }

@@ -26,8 +26,8 @@ export const up = /* sql */ `
   UPDATE cases c SET
     sla_first_soon_at = ${running('firstResponse', 'soonAt')},
     sla_first_due_at = ${running('firstResponse', 'dueAt')},
-    sla_first_outcome = ${slaOutcomeOfClock(slaClockJson('c', 'firstResponse'), "'-infinity'::timestamptz")},
-    sla_resolution_outcome = ${slaOutcomeOfClock(slaClockJson('c', 'resolution'), "'-infinity'::timestamptz")},
+    sla_first_outcome = ${slaOutcomeOfClock(slaClockJson('c', 'firstResponse'), "'-infinity'::timestamptz", 'true')},
+    sla_resolution_outcome = ${slaOutcomeOfClock(slaClockJson('c', 'resolution'), "'-infinity'::timestamptz", 'true')},
     sla_resolution_due_at = ${running('resolution', 'dueAt')}
   WHERE c.sla IS NOT NULL;
   CREATE INDEX cases_sla_guard ON cases (team_id, sla_first_due_at, id)

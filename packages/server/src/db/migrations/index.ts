@@ -29,6 +29,7 @@ import * as mailSafety from './028a-mail-safety.ts';
 import * as sso from './031-sso.ts';
 import * as surveys from './030a-surveys.ts';
 import * as reportOpenCounts from './030b-report-open-counts.ts';
+import * as slaFinishedOutcomes from './040-sla-finished-outcomes.ts';
 import * as slaGuard from './036-sla-guard.ts';
 import * as attachmentStore from './027-attachment-store.ts';
 import * as auditLog from './033-audit-log.ts';
@@ -78,4 +79,5 @@ export const MIGRATIONS: { name: string; up: string; data?: (trx: Kysely<Databas
   { name: '036-sla-guard', up: slaGuard.up },
   { name: '035-phone-e164', up: phoneE164.up, data: phoneE164.data },
   { name: '039-import-derived', up: importDerived.up },
+  { name: '040-sla-finished-outcomes', up: slaFinishedOutcomes.up },
 ];

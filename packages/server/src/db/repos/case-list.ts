@@ -288,7 +288,7 @@ export async function listCases(
   if (rows.length > limit && last) {
     if (sort === 'relevance') nextCursor = encodeCursor({ r: Number(ks![ids.indexOf(last.id)]), id: last.id });
     else if (sort === 'due') {
-      const due = slaColumns(last.sla ?? null).dueAt;
+      const due = slaColumns(last.sla ?? null, last.status).dueAt;
       nextCursor = encodeCursor({ r: due ? -due.getTime() : SLA_DUE_NONE, id: last.id });
     } else if (sort === 'priority')
       nextCursor = encodeCursor({ p: priorityRank(last.priority), t: last.createdAt.toISOString(), id: last.id });

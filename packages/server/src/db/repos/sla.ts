@@ -8,6 +8,7 @@ import {
   type SlaPolicy,
   type SlaRecord,
   type SlaTargets,
+  type Status,
 } from '@casework/domain';
 import type { Database } from '../schema.ts';
 
@@ -26,6 +27,8 @@ export type SlaCaseFacts = {
   lastMessageFromCustomer: boolean | null;
   lastMessageAt: Date | null;
   sla: SlaRecord | null;
+  /** The reported targets' outcomes stored beside the record (slaColumns). */
+  storedOutcomes: [SlaOutcome | null, SlaOutcome | null];
   policies: (Pick<SlaPolicy, 'id' | 'position' | 'conditions' | 'targets' | 'calendarId'> & { calendar: Calendar | null })[];
 };
 
@@ -43,6 +46,8 @@ type RawFacts = {
   last_message_from_customer: boolean | null;
   last_message_at: string | null;
   sla: SlaRecord | null;
+  sla_first_outcome: SlaOutcome | null;
+  sla_resolution_outcome: SlaOutcome | null;
   policies: {
     id: string;
     position: number;
@@ -63,6 +68,7 @@ export function slaFactsJson(caseId: string): RawBuilder<unknown> {
   return sql`(SELECT json_build_object('status', c.status, 'type', c.type, 'priority', c.priority, 'team_id', c.team_id::text,
       'owner_id', c.owner_id::text, 'tags', c.tags, 'created_at', c.created_at, 'first_response_at', c.first_response_at,
       'last_message_from_customer', c.last_message_from_customer, 'last_message_at', c.last_message_at, 'sla', c.sla,
+      'sla_first_outcome', c.sla_first_outcome, 'sla_resolution_outcome', c.sla_resolution_outcome,
       'policies', (SELECT coalesce(json_agg(json_build_object('id', p.id::text, 'position', p.position, 'conditions', p.conditions,
           'targets', p.targets, 'calendarId', p.calendar_id::text, 'timeZone', k.time_zone, 'hours', k.hours, 'holidays', k.holidays)
           ORDER BY p.position, p.id), '[]'::json)
@@ -86,6 +92,7 @@ export function toSlaFacts(value: unknown): SlaCaseFacts | null {
     lastMessageFromCustomer: row.last_message_from_customer,
     lastMessageAt: date(row.last_message_at),
     sla: row.sla,
+    storedOutcomes: [row.sla_first_outcome ?? null, row.sla_resolution_outcome ?? null],
     policies: row.policies.map((p) => ({
       id: p.id,
       position: Number(p.position),
@@ -118,9 +125,12 @@ export type SlaCaseColumns = {
   sla_paused_soon: boolean;
 };
 
-/** A case's clock record as its row's columns: the one mapping, for writeSla and for cases written with their clocks (the demo). */
-export function slaCaseColumns(record: SlaRecord | null): SlaCaseColumns {
-  const cols = slaColumns(record);
+/**
+ * A case's clock record as its row's columns, for a case in `status` (a finished case's unmet targets
+ * are not counted: storedOutcome): the one mapping, for writeSla and for cases written with their clocks (the demo).
+ */
+export function slaCaseColumns(record: SlaRecord | null, status: Status): SlaCaseColumns {
+  const cols = slaColumns(record, status);
   return {
     sla: record ? JSON.stringify(record) : null,
     sla_due_at: cols.dueAt,
@@ -137,17 +147,17 @@ export function slaCaseColumns(record: SlaRecord | null): SlaCaseColumns {
 }
 
 /** Stores a case's clock record and the columns lists and the breach timer read. */
-export async function writeSla(db: Kysely<Database>, caseId: string, record: SlaRecord | null): Promise<void> {
-  await db.updateTable('cases').set(slaCaseColumns(record)).where('id', '=', caseId).execute();
+export async function writeSla(db: Kysely<Database>, caseId: string, record: SlaRecord | null, status: Status): Promise<void> {
+  await db.updateTable('cases').set(slaCaseColumns(record, status)).where('id', '=', caseId).execute();
 }
 
 /**
  * Stores many cases' clock records in one statement (cases written in bulk: an import), each row's
  * columns by the same mapping as writeSla (slaCaseColumns).
  */
-export async function writeSlaMany(db: Kysely<Database>, records: { caseId: string; record: SlaRecord }[]): Promise<void> {
+export async function writeSlaMany(db: Kysely<Database>, records: { caseId: string; record: SlaRecord; status: Status }[]): Promise<void> {
   if (!records.length) return;
-  const rows = records.map((r) => ({ id: r.caseId, ...slaCaseColumns(r.record) }));
+  const rows = records.map((r) => ({ id: r.caseId, ...slaCaseColumns(r.record, r.status) }));
   await sql`UPDATE cases c SET sla = x.sla::jsonb, sla_due_at = x.sla_due_at, sla_soon_at = x.sla_soon_at,
       sla_first_soon_at = x.sla_first_soon_at, sla_first_due_at = x.sla_first_due_at, sla_first_outcome = x.sla_first_outcome,
       sla_resolution_outcome = x.sla_resolution_outcome, sla_resolution_due_at = x.sla_resolution_due_at,
