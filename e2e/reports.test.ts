@@ -39,27 +39,50 @@ describe('reports', () => {
     expect(await page.getByText('Figures for every team').count()).toBe(1);
     await shot(page, 'reports-laptop');
 
-    // SLA achievement: one answered case met its first response, two resolved cases their resolution; the rest run.
+    // SLA achievement: one answered case met its first response, two resolved cases their resolution; the rest run,
+    // but the case resolved without a reply before its due time counts as neither met nor breached.
     const slaCard = page.getByRole('region', { name: 'SLA achievement', exact: true });
     const summary = slaCard.getByRole('list', { name: 'SLA achievement in this range' }).getByRole('listitem');
     expect(await summary.allTextContents()).toEqual([
-      'First response100%1 met · 0 breached · 5 running',
+      'First response100%1 met · 0 breached · 4 running',
       'Resolution100%2 met · 0 breached · 4 running',
     ]);
     await slaCard.getByRole('button', { name: 'Table' }).click();
     const whole = slaCard.getByRole('row', { name: /Whole range/ }).locator('td');
-    expect(await whole.allTextContents()).toEqual(['1', '0', '5', '100%', '2', '0', '4', '100%']);
+    expect(await whole.allTextContents()).toEqual(['1', '0', '4', '100%', '2', '0', '4', '100%']);
     const slaDownload = page.waitForEvent('download');
     await slaCard.getByRole('button', { name: 'Download SLA achievement as CSV' }).click();
     const slaText = fs.readFileSync((await (await slaDownload).path())!, 'utf8').split('\r\n');
     expect(slaText[0]).toBe(
       'Date,First response met,First response breached,First response running,First response achieved,Resolution met,Resolution breached,Resolution running,Resolution achieved',
     );
-    expect(slaText[2]).toBe('Whole range,1,0,5,100%,2,0,4,100%');
+    expect(slaText[2]).toBe('Whole range,1,0,4,100%,2,0,4,100%');
     await slaCard.getByRole('button', { name: 'Chart' }).click();
     await page.setViewportSize({ width: 1280, height: 800 });
     await slaCard.locator('.report-chart canvas').waitFor();
     await shot(page, 'reports-sla-1280');
+    // On a laptop the Agents table fits its card (no sideways scrolling).
+    const agentsTable = page.getByRole('region', { name: 'Agents: table' });
+    expect(await agentsTable.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    // Created and resolved: bars side by side in the legend's order, the first (created) left of the second.
+    const barsAt = await page
+      .getByRole('region', { name: 'Created and resolved', exact: true })
+      .locator('.report-chart canvas')
+      .evaluate((canvas: HTMLCanvasElement) => {
+        const ctx = canvas.getContext('2d')!;
+        const y = canvas.height - Math.round(36 * window.devicePixelRatio); // just above the x axis, inside both bars
+        const row = ctx.getImageData(0, y, canvas.width, 1).data;
+        const first = (r: number, g: number, b: number) => {
+          for (let x = 0; x < canvas.width; x++) {
+            const i = x * 4;
+            if (Math.abs(row[i]! - r) + Math.abs(row[i + 1]! - g) + Math.abs(row[i + 2]! - b) < 30) return x;
+          }
+          return -1;
+        };
+        return { created: first(0x24, 0x59, 0xd6), resolved: first(0x1d, 0x7a, 0x4c) };
+      });
+    expect(barsAt.created).toBeGreaterThanOrEqual(0);
+    expect(barsAt.resolved).toBeGreaterThan(barsAt.created);
     await page.setViewportSize(WIDE);
 
     const volume = page.getByRole('region', { name: 'Created and resolved', exact: true });

@@ -207,6 +207,7 @@ function ReportBody({ report, teamWide }: { report: Report; teamWide: boolean })
         }
       />
       <ChartCard
+        className="report-wide"
         title="Backlog"
         hint="Open cases at the end of each day"
         file={`backlog_${span}`}
@@ -260,7 +261,6 @@ function ReportBody({ report, teamWide }: { report: Report; teamWide: boolean })
           />
         }
       />
-      {report.sla.length ? <SlaCard report={report} span={span} /> : null}
       <ChartCard
         title="Satisfaction"
         hint={
@@ -283,7 +283,9 @@ function ReportBody({ report, teamWide }: { report: Report; teamWide: boolean })
           />
         }
       />
+      {report.sla.length ? <SlaCard report={report} span={span} /> : null}
       <ChartCard
+        className="report-wide"
         title={teamWide ? 'Agents' : 'Your work'}
         hint={`Claims, cases resolved, median time from creation to resolution${withSla ? ', SLA targets met on their cases' : ''}`}
         file={`agents_${span}`}

@@ -14,13 +14,17 @@ const DAY_STEPS = [1, 2, 3, 7, 14, 28, 56, 91, 182, 364];
 const shortDate = (date: string) =>
   new Date(`${date}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
+/**
+ * A series' drawing. Two bar series stand side by side in each date's column in the legend's order:
+ * the first left of the date (uPlot's align -1: the bar ends at the date), the second right of it (1).
+ */
 function seriesOptions(s: ChartSeries, index: number, count: number, days: number): uPlot.Series {
   if (s.kind === 'area') {
     return { label: s.label, stroke: s.color, width: 2, fill: `${s.color}22`, points: { show: days <= 31, size: 6, fill: s.color } };
   }
   const bars =
     count > 1
-      ? { size: [0.7 / count, 28] as [number, number], align: (index === 0 ? 1 : -1) as 1 | -1 }
+      ? { size: [0.7 / count, 28] as [number, number], align: (index === 0 ? -1 : 1) as 1 | -1 }
       : { size: [0.6, 40] as [number, number] };
   return { label: s.label, stroke: s.color, fill: s.color, width: 0, points: { show: false }, paths: uPlot.paths.bars!(bars) };
 }
