@@ -6,10 +6,6 @@ import { findRecipients, insertNotifications, notifiedCase, scheduleDigests, typ
 import { uuidv7 } from '../ids.ts';
 import { NOTIFICATION_CREATED, type LiveNotice } from './notices.ts';
 
-// A NOTIFY payload must stay under 8,000 bytes: a change that notifies many users is announced in
-// parts of at most this many recipients (about 170 bytes each with its audience entry).
-const RECIPIENTS_PER_NOTICE = 25;
-
 /**
  * The notifications one change of a case causes (SPEC §11), written in its transaction: the
  * domain plans who is told what (never the actor), each recipient must be an active user who may
@@ -66,11 +62,11 @@ export async function notifyOfChange(
 }
 
 /**
- * The live notices for a change's new notifications: in parts of RECIPIENTS_PER_NOTICE, each
- * naming its recipients and the case's audience after the change (each process delivers only
- * while the user may still see the case). A part's audience keeps the case's team and, of its
- * people, only the part's recipients: the same verdict for each of them, and a payload that stays
- * small however many people follow the case. `mail` (some got an email) rides on the first part.
+ * The live notice of a change's new notifications: it names its recipients and the case's
+ * audience after the change (each process delivers only while the user may still see the case).
+ * Of the case's people, the audience keeps only the recipients: each is judged as by the whole
+ * audience, and a large notice divides into parts that each judge their own recipients alike
+ * (noticeParts). `mail` says some got an email.
  */
 export function notificationNotices(
   caseId: string,
@@ -79,19 +75,17 @@ export function notificationNotices(
   mail: boolean,
   at: Date,
 ): LiveNotice[] {
+  if (live.length === 0 && !mail) return [];
   const people = new Set([...(after.ownerId ? [after.ownerId] : []), ...after.collaboratorIds]);
-  const notices: LiveNotice[] = [];
-  for (let i = 0; i < Math.max(live.length, mail ? 1 : 0); i += RECIPIENTS_PER_NOTICE) {
-    const part = live.slice(i, i + RECIPIENTS_PER_NOTICE);
-    notices.push({
+  return [
+    {
       caseId,
       ids: [''],
       types: [NOTIFICATION_CREATED],
-      audience: { teamIds: [after.teamId], userIds: [...new Set(part.map((r) => r.userId))].filter((u) => people.has(u)) },
+      audience: { teamIds: [after.teamId], userIds: [...new Set(live.map((r) => r.userId))].filter((u) => people.has(u)) },
       at: at.toISOString(),
-      recipients: part.map((r) => ({ userId: r.userId, id: r.id, type: r.type, inApp: r.inApp, desktop: r.desktop })),
-      ...(mail && i === 0 ? { mail: true as const } : {}),
-    });
-  }
-  return notices;
+      recipients: live.map((r) => ({ userId: r.userId, id: r.id, type: r.type, inApp: r.inApp, desktop: r.desktop })),
+      ...(mail ? { mail: true as const } : {}),
+    },
+  ];
 }

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { insertCaseEvents, type StoredEvent } from '../db/repos/case-events.ts';
 import { slaFactsJson, toSlaFacts, type SlaCaseFacts } from '../db/repos/sla.ts';
-import { audienceOf, dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
+import { audienceOf, dedupe, EVENTS_CHANNEL, noticeParts, type Audience, type LiveNotice } from './notices.ts';
 import { notifyOfChange } from './notify.ts';
 import { keepSlaClocks } from './sla-clocks.ts';
 import { notifiedCase } from '../db/repos/notifications.ts';
@@ -49,11 +49,11 @@ export function joinTransaction<D extends Pick<Deps, 'db'>>(deps: D, trx: Kysely
   return { ...deps, db: { ...deps.db, kysely: trx } };
 }
 
-/** Announces notices of changes that are already committed. */
+/** Announces notices of changes that are already committed (each in parts that fit a NOTIFY: noticeParts). */
 export function announceCommitted(deps: Pick<Deps, 'announcer'>, notices: LiveNotice[]): void {
   deps.announcer.announce(
     EVENTS_CHANNEL,
-    notices.map((n) => JSON.stringify(n)),
+    notices.flatMap((n) => noticeParts(n)).map((n) => JSON.stringify(n)),
   );
 }
 

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
 import type { AppUser } from '../auth/actor.ts';
-import { CUSTOMER_UPDATED, EVENTS_CHANNEL, NOTIFICATION_CREATED, type Audience, type LiveNotice } from '../outbox/notices.ts';
+import { CUSTOMER_UPDATED, EVENTS_CHANNEL, NOTIFICATION_CREATED, sendNotices, type Audience, type LiveNotice } from '../outbox/notices.ts';
 import { seenTeams, seesEveryCase } from '@casework/domain';
 import { visibleTo } from '../db/sql-rules.ts';
 import { HeardLog } from './heard-log.ts';
@@ -18,11 +18,8 @@ export type LiveClient = { actor: AppUser; send(m: LiveMessage): void; close(ret
 /** The browser reconnects this soon after its stream was closed by a stopping process or a lost notice connection. */
 const RECONNECT_MS = 500;
 
-/**
- * A notice for the listed users only (their preferences, their access), never for everyone who
- * sees all cases. `access.changed` (all: every user) makes their connections re-read their rights.
- */
-type Notice = LiveNotice & { personal?: true; all?: true };
+/** `access.changed` makes the listed users' connections (all: every user's) re-read their rights. */
+type Notice = LiveNotice;
 const ACCESS_CHANGED = 'access.changed';
 
 /** May this user hear of a change that concerned these teams and people? Mirrors canView. */
@@ -47,7 +44,12 @@ export class LiveHub {
   readonly #index = new Map<string, Set<LiveClient>>();
   readonly #keys = new Map<LiveClient, string[]>();
   /** Clients whose rights are being re-read: notices wait here, to be judged by the fresh rights. */
-  readonly #held = new Map<LiveClient, { notices: Notice[]; again: boolean }>();
+  readonly #held = new Map<LiveClient, { notices: { n: Notice; told?: Set<LiveClient> }[]; again: boolean }>();
+  /**
+   * For each notice heard in parts (noticeParts), the clients already told of it, until all its
+   * parts arrived: a client under several parts' audiences hears the notice once.
+   */
+  readonly #split = new Map<string, { told: Set<LiveClient>; heard: number }>();
   readonly #heard = new HeardLog();
   #stop: (() => Promise<void>) | null = null;
   #closing = false;
@@ -147,6 +149,7 @@ export class LiveHub {
       return;
     }
     this.heard++;
+    const told = n.split ? this.#partOf(n) : undefined;
     const users = (ids: string[]) => ids.map((u) => `u:${u}`);
     if (n.types.includes(ACCESS_CHANGED)) {
       for (const client of n.all ? [...this.#clients] : this.#under(users(n.audience.userIds))) this.#reload(client);
@@ -160,16 +163,35 @@ export class LiveHub {
         : ['*', ...n.audience.teamIds.map((t) => `t:${t}`), ...users(n.audience.userIds)];
     const under = this.#under(keys);
     this.judged += under.size;
-    for (const client of under) this.#deliver(client, n);
+    for (const client of under) this.#deliver(client, n, told);
   }
 
-  #deliver(client: LiveClient, n: Notice): void {
+  /** The clients already told of the notice this part belongs to (forgotten once all its parts arrived). */
+  #partOf(n: Notice): Set<LiveClient> {
+    const key = n.split!;
+    const entry = this.#split.get(key) ?? { told: new Set<LiveClient>(), heard: 0 };
+    entry.heard++;
+    if (entry.heard >= (n.parts ?? 1)) this.#split.delete(key);
+    else if (!this.#split.has(key)) {
+      this.#split.set(key, entry);
+      // Parts of a notice arrive together; one whose other parts never come is not kept for long.
+      if (this.#split.size > 100) this.#split.delete(this.#split.keys().next().value!);
+    }
+    return entry.told;
+  }
+
+  #deliver(client: LiveClient, n: Notice, told?: Set<LiveClient>): void {
     const held = this.#held.get(client);
-    if (held) held.notices.push(n);
-    else if (n.recipients) {
+    if (held) {
+      held.notices.push({ n, told });
+      return;
+    }
+    if (told?.has(client)) return;
+    if (n.recipients) {
       // A notification: to its user only, and only while they may still see the case.
       const mine = n.recipients.find((r) => r.userId === client.actor.id);
       if (mine && mayHear(client.actor, n.audience)) {
+        told?.add(client);
         client.send({
           event: NOTIFICATION_CREATED,
           data: {
@@ -181,6 +203,7 @@ export class LiveHub {
         });
       }
     } else if (mayHear(client.actor, n.audience, n.personal)) {
+      told?.add(client);
       for (const [i, type] of n.types.entries())
         client.send({
           id: n.ids[i],
@@ -201,7 +224,7 @@ export class LiveHub {
       return;
     }
     if (!client.reload) return;
-    const state = { notices: [] as Notice[], again: true };
+    const state = { notices: [] as { n: Notice; told?: Set<LiveClient> }[], again: true };
     this.#held.set(client, state);
     void (async () => {
       while (state.again) {
@@ -211,7 +234,7 @@ export class LiveHub {
       if (this.#held.get(client) !== state) return; // disconnected meanwhile
       this.#held.delete(client);
       this.reindex(client);
-      for (const n of state.notices) this.#deliver(client, n);
+      for (const { n, told } of state.notices) this.#deliver(client, n, told);
       client.send({ event: 'resync', data: { type: 'resync' } });
     })();
   }
@@ -274,7 +297,7 @@ export async function notifyUser(db: Db, userId: string, type: string, at: Date)
     at: at.toISOString(),
     personal: true,
   };
-  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(db.kysely);
+  await sendNotices(db.kysely, [notice]);
 }
 
 /**
@@ -283,8 +306,7 @@ export async function notifyUser(db: Db, userId: string, type: string, at: Date)
  * they hear anything more, so a user taken off a team stops hearing of its cases at once.
  */
 export async function notifyAccessChanged(trx: Kysely<Database>, userIds: string[] | 'all', at: Date): Promise<void> {
-  // A NOTIFY payload holds 8 kB: many users at once are announced as "everyone re-reads".
-  const all = userIds === 'all' || userIds.length > 100;
+  const all = userIds === 'all';
   const notice: Notice = {
     caseId: '',
     ids: [''],
@@ -294,7 +316,7 @@ export async function notifyAccessChanged(trx: Kysely<Database>, userIds: string
     audience: { teamIds: [], userIds: all ? [] : [...new Set(userIds)] },
     ...(all ? { all: true as const } : {}),
   };
-  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
+  await sendNotices(trx, [notice]);
 }
 
 /**
@@ -310,25 +332,9 @@ export async function notifyCustomerChanged(trx: Kysely<Database>, customerIds: 
         SELECT c.owner_id::text AS u FROM cases c WHERE c.customer_id = ANY(${customerIds}::uuid[]) AND c.owner_id IS NOT NULL
         UNION SELECT cc.user_id::text FROM case_collaborators cc JOIN cases c ON c.id = cc.case_id
           WHERE c.customer_id = ANY(${customerIds}::uuid[])) x) AS user_ids`.execute(trx);
-  const teamIds = r.rows[0]?.team_ids ?? [];
-  const userIds = r.rows[0]?.user_ids ?? [];
-  // A NOTIFY payload must stay under 8,000 bytes (and a refused one would undo the edit): a customer
-  // whose cases span many teams or people is announced in parts of at most 100 ids each.
-  const audiences: Audience[] =
-    teamIds.length + userIds.length <= AUDIENCE_IDS_PER_NOTICE
-      ? [{ teamIds, userIds }]
-      : [
-          ...chunks(teamIds, AUDIENCE_IDS_PER_NOTICE).map((t) => ({ teamIds: t, userIds: [] })),
-          ...chunks(userIds, AUDIENCE_IDS_PER_NOTICE).map((u) => ({ teamIds: [], userIds: u })),
-        ];
-  for (const customerId of customerIds) {
-    for (const audience of audiences) {
-      const notice: Notice = { caseId: '', ids: [''], types: [CUSTOMER_UPDATED], audience, at: at.toISOString(), customerId };
-      await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
-    }
-  }
+  const audience = { teamIds: r.rows[0]?.team_ids ?? [], userIds: r.rows[0]?.user_ids ?? [] };
+  await sendNotices(
+    trx,
+    customerIds.map((customerId) => ({ caseId: '', ids: [''], types: [CUSTOMER_UPDATED], audience, at: at.toISOString(), customerId })),
+  );
 }
-
-const AUDIENCE_IDS_PER_NOTICE = 100;
-const chunks = <T>(xs: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import { EVENTS_CHANNEL, type Audience, type LiveNotice } from '../outbox/notices.ts';
+import { sendNotices, type Audience, type LiveNotice } from '../outbox/notices.ts';
 
 const PRESENCE_CHANNEL = 'casework_presence';
 /** A viewer who has not said "still here" for this long has left. */
@@ -42,7 +42,7 @@ export class Presence {
     const wasThere = before.includes(userId);
     if (wasThere === !leaving) return;
     const notice: LiveNotice = { caseId, ids: [''], types: ['case.viewers_changed'], audience, at: new Date(beat.at).toISOString() };
-    await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(this.db.kysely);
+    await sendNotices(this.db.kysely, [notice]);
   }
 
   viewers(caseId: string): Viewer[] {

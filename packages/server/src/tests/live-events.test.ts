@@ -13,6 +13,7 @@ import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
 import { startSecondProcess } from '../test-support/second-process.ts';
 import { openSse, type SseEvent, type SseStream } from '../test-support/sse-client.ts';
 import { notificationNotices } from '../outbox/notify.ts';
+import { noticeParts, type LiveNotice } from '../outbox/notices.ts';
 
 /** A listening app with an organisation, and plain-HTTP SSE clients closed after each test. */
 function liveRig(kind: DbKind) {
@@ -170,33 +171,109 @@ describe.each(DB_KINDS)('live customer updates (%s)', (kind) => {
   });
 });
 
-describe('notification notices', () => {
-  it('a change that notifies many followers is announced in parts that each fit a NOTIFY payload and judge each recipient alike', () => {
-    const uuid = (i: number) => `0190f2a4-0000-7000-8000-${String(i).padStart(12, '0')}`;
+describe('notices in parts that fit a NOTIFY payload (noticeParts)', () => {
+  const uuid = (i: number) => `0190f2a4-0000-7000-8000-${String(i).padStart(12, '0')}`;
+  const fits = (n: LiveNotice) => expect(Buffer.byteLength(JSON.stringify(n))).toBeLessThan(8000);
+
+  it('a small notice is sent whole, as it is', () => {
+    const n: LiveNotice = {
+      caseId: uuid(1),
+      ids: ['12'],
+      types: ['case.claimed'],
+      audience: { teamIds: [uuid(2)], userIds: [uuid(3)] },
+      at: 'x',
+    };
+    expect(noticeParts(n)).toEqual([n]);
+  });
+
+  it.each([
+    [2, 400],
+    [300, 0],
+    [150, 150],
+  ])('a case event for %i teams and %i people: every team and person in exactly one part, every part the whole event', (teams, people) => {
+    const n: LiveNotice = {
+      caseId: uuid(1),
+      ids: ['101', '102'],
+      types: ['case.message_created', 'case.status_changed'],
+      audience: {
+        teamIds: Array.from({ length: teams }, (_, i) => uuid(1000 + i)),
+        userIds: Array.from({ length: people }, (_, i) => uuid(5000 + i)),
+      },
+      at: '2026-12-07T01:00:00.000Z',
+      mail: true,
+    };
+    const parts = noticeParts(n);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const [i, p] of parts.entries()) {
+      fits(p);
+      expect(p).toMatchObject({
+        caseId: n.caseId,
+        ids: n.ids,
+        types: n.types,
+        at: n.at,
+        split: parts[0]!.split,
+        part: i,
+        parts: parts.length,
+      });
+    }
+    expect(parts.flatMap((p) => p.audience.teamIds)).toEqual(n.audience.teamIds);
+    expect(parts.flatMap((p) => p.audience.userIds)).toEqual(n.audience.userIds);
+    expect(parts.filter((p) => p.mail)).toEqual([parts[0]]);
+  });
+
+  it('a notification for 131 people: each part names its recipients and, of the case people, only them, so each is judged alike', () => {
     const followers = Array.from({ length: 130 }, (_, i) => uuid(i));
     const after = { teamId: uuid(999), ownerId: uuid(500), collaboratorIds: followers };
-    const live = [uuid(500), ...followers].map((userId, i) => ({
+    const live = [uuid(500), ...followers, uuid(777)].map((userId, i) => ({
       id: uuid(10_000 + i),
       userId,
       type: i === 0 ? ('case.customer_replied' as const) : ('case.follow_activity' as const),
       inApp: true,
       desktop: i % 2 === 0,
     }));
-    const notices = notificationNotices(uuid(1), after, live, true, new Date('2026-12-06T12:00:00Z'));
-    expect(notices.length).toBeGreaterThan(1);
-    for (const n of notices) {
-      expect(Buffer.byteLength(JSON.stringify(n))).toBeLessThan(8000);
-      expect(n.audience.teamIds).toEqual([after.teamId]);
-      // Each recipient is judged as with the whole audience: on it when the case's owner or a follower.
-      for (const r of n.recipients!) expect(n.audience.userIds).toContain(r.userId);
+    const [whole] = notificationNotices(uuid(1), after, live, true, new Date('2026-12-06T12:00:00Z'));
+    const parts = noticeParts(whole!);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) {
+      fits(p);
+      expect(p.audience.teamIds).toEqual([after.teamId]);
+      // A recipient is on its part's audience exactly when it is one of the case's people (the owner, a follower).
+      for (const r of p.recipients!) expect(p.audience.userIds.includes(r.userId)).toBe(r.userId !== uuid(777));
+      expect(p.audience.userIds.every((u) => p.recipients!.some((r) => r.userId === u))).toBe(true);
     }
-    expect(notices.flatMap((n) => n.recipients!.map((r) => r.id))).toEqual(live.map((r) => r.id));
-    expect(notices.filter((n) => n.mail)).toEqual([notices[0]]);
-    // Someone told who is not among the case's people (e.g. a mention of a team member) stays off the audience.
-    const outsider = notificationNotices(uuid(1), after, [{ ...live[1]!, userId: uuid(777) }], false, new Date());
-    expect(outsider[0]!.audience.userIds).toEqual([]);
+    expect(parts.flatMap((p) => p.recipients!.map((r) => r.id))).toEqual(live.map((r) => r.id));
+    expect(parts.filter((p) => p.mail)).toEqual([parts[0]]);
     expect(notificationNotices(uuid(1), after, [], true, new Date())).toHaveLength(1);
     expect(notificationNotices(uuid(1), after, [], false, new Date())).toEqual([]);
+  });
+});
+
+describe.each(DB_KINDS)('a case followed by more people than one notice holds (%s)', (kind) => {
+  const { rig, connected, create } = liveRig(kind);
+
+  it('its events reach every follower, on its team or not, exactly once, and nobody else', async () => {
+    const { t, o } = rig;
+    const id = await create(o.teamA, 'Followed by a crowd');
+    const onTeam = await Promise.all(Array.from({ length: 180 }, () => makeUser(t.db, { role: 'agent', teamIds: [o.teamA] })));
+    const elsewhere = await Promise.all(Array.from({ length: 40 }, () => makeUser(t.db, { role: 'agent', teamIds: [o.teamB] })));
+    for (const f of onTeam) expect((await call(t, f, 'POST', `/api/v1/cases/${id}/follow`)).statusCode).toBeLessThan(300);
+    for (const f of elsewhere)
+      expect((await call(t, o.supervisor, 'POST', `/api/v1/cases/${id}/collaborators`, { userId: f.id })).statusCode).toBeLessThan(300);
+    const streams = await Promise.all(
+      [onTeam[0]!, onTeam.at(-1)!, elsewhere[0]!, elsewhere.at(-1)!, o.admin, o.agent].map((u) => connected(u)),
+    );
+    const outsider = await connected(o.agentB);
+    expect(
+      (await call(t, o.supervisor, 'POST', `/api/v1/cases/${id}/messages`, { body: 'For the crowd', internal: true })).statusCode,
+    ).toBe(201);
+    for (const s of streams) await s.next(about(id, 'case.message_created'), 'the note’s event');
+    // Events arrive in commit order: once a later event is in, a second copy or a leak would be too.
+    const sentinel = await create(o.teamB, 'Sentinel for B');
+    for (const s of [outsider, streams[2]!, streams[3]!]) await s.next(about(sentinel, 'case.created'), 'sentinel B');
+    const sentinelTeamA = await create(o.teamA, 'Sentinel for A');
+    for (const s of [streams[0]!, streams[1]!, streams[4]!, streams[5]!]) await s.next(about(sentinelTeamA, 'case.created'), 'sentinel A');
+    for (const s of streams) expect(s.events.filter(about(id, 'case.message_created'))).toHaveLength(1);
+    expect(outsider.events.filter(about(id))).toEqual([]);
   });
 });
 

@@ -205,10 +205,7 @@ async function insertHistory(trx: Kysely<Database>, ids: string[], rows: ImportR
     ORDER BY u.n`.execute(trx);
 }
 
-/**
- * The notices that tell the live views of the teams and people concerned about the import,
- * so open My Work pages refresh: a few of them, as NOTIFY payloads are limited to 8 kB.
- */
+/** The notice that tells the live views of the teams and people concerned about the import, so open My Work pages refresh. */
 function importNotices(rows: ImportRow[], now: Date): LiveNotice[] {
   const teams = new Set<string>();
   const users = new Set<string>();
@@ -217,20 +214,9 @@ function importNotices(rows: ImportRow[], now: Date): LiveNotice[] {
     if (r.ownerId) users.add(r.ownerId);
     for (const u of r.collaboratorIds) users.add(u);
   }
-  const notices: LiveNotice[] = [];
-  let part: LiveNotice['audience'] = { teamIds: [], userIds: [] };
-  const add = (list: 'teamIds' | 'userIds', id: string) => {
-    if (part.teamIds.length + part.userIds.length === 150) {
-      notices.push({ caseId: '', ids: [''], types: ['case.imported'], at: now.toISOString(), audience: part });
-      part = { teamIds: [], userIds: [] };
-    }
-    part[list].push(id);
-  };
-  for (const t of teams) add('teamIds', t);
-  for (const u of users) add('userIds', u);
-  if (part.teamIds.length + part.userIds.length > 0)
-    notices.push({ caseId: '', ids: [''], types: ['case.imported'], at: now.toISOString(), audience: part });
-  return notices;
+  return [
+    { caseId: '', ids: [''], types: ['case.imported'], at: now.toISOString(), audience: { teamIds: [...teams], userIds: [...users] } },
+  ];
 }
 
 /**

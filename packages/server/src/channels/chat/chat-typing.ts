@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
-import { EVENTS_CHANNEL, audienceOf, type LiveNotice } from '../../outbox/notices.ts';
+import { audienceOf, sendNotices, type LiveNotice } from '../../outbox/notices.ts';
 
 /** The live event agents' browsers get while a chat's customer is typing (never stored, never in the history). */
 const CUSTOMER_TYPING = 'chat.customer_typing';
@@ -21,7 +21,7 @@ export async function announceCustomerTyping(
   at: Date,
 ): Promise<void> {
   const notice: LiveNotice = { caseId: c.id, ids: [''], types: [CUSTOMER_TYPING], audience: audienceOf(c), at: at.toISOString() };
-  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`.execute(db.kysely);
+  await sendNotices(db.kysely, [notice]);
 }
 
 /** An agent is typing a reply: every process's chat streams for that case hear it. */
