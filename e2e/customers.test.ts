@@ -18,9 +18,11 @@ const app = e2eApp(async (admin) => {
     email: 'carla.c@work.test',
   });
   const late = await make('Delivery is late', org.supportId, { name: 'Dmitri Dunn', phone: '+44 20 7946 0018' });
+  const parcel = await make('Parcel never arrived', org.supportId, { name: 'Mia Mobil', phone: '+4915153849386' });
+  const unnamed = await make('Call me back', org.supportId, { phone: '+1 202 555 0123' });
   await call('POST', `/cases/${first.id}/assign`, { ownerId: org.users.alice.id });
   await call('POST', `/cases/${first.id}/resolve`, { resolution: 'completed' });
-  return { org, carlaId: first.customer.id, dupId: dup.customer.id, reset, late };
+  return { org, carlaId: first.customer.id, dupId: dup.customer.id, reset, late, parcel, unnamed };
 });
 
 describe('customers', () => {
@@ -47,8 +49,9 @@ describe('customers', () => {
     await edit.getByLabel('Phone').fill('+49 30 555 0100');
     await edit.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-    // Stored and shown in E.164, however it was typed.
-    await expect.poll(() => page.locator('.details').textContent()).toContain('+49305550100');
+    // Stored in E.164 however it was typed; shown in international grouping, calling the stored number.
+    await expect.poll(() => page.locator('.details').textContent()).toContain('+49 30 5550100');
+    expect(await page.locator('.details a.phone-link').getAttribute('href')).toBe('tel:+49305550100');
     await shot(page, 'customer-profile');
 
     await page.goto(`${app.server.url}/customers/${app.dupId}`);
@@ -80,12 +83,50 @@ describe('customers', () => {
     await expect.poll(() => panel.textContent()).toContain('Dmitri Dunn');
     await strict(app.admin)('PATCH', `/customers/${app.late.customer.id}`, { name: 'Dmitri Dunn-Ivanov', phone: '+44 20 7946 0019' });
     await expect.poll(() => panel.textContent()).toContain('Dmitri Dunn-Ivanov');
-    await expect.poll(() => panel.textContent()).toContain('+442079460019');
+    await expect.poll(() => panel.textContent()).toContain('+44 20 7946 0019');
     await profile.getByRole('heading', { name: 'Dmitri Dunn-Ivanov', level: 1 }).waitFor();
     await shot(page, 'case-customer-live-edit');
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  for (const [viewport, suffix] of [
+    [undefined, ''],
+    [PHONE, '-phone'],
+  ] as const) {
+    it(`phone numbers show grouped with a tel: link on the customer list, the profile and the case page${suffix ? ' (on a phone)' : ''}`, async () => {
+      const { page, context, errors } = await signedIn(app.browser, app.server.url, app.org.users.alice, viewport);
+      const link = (within: ReturnType<typeof page.locator>) => within.getByRole('link', { name: '+49 1515 3849386' });
+      await page.goto(`${app.server.url}/customers`);
+      await page.getByLabel('Search customers').fill('mia');
+      const row = page.locator('.customers-table tbody tr', { hasText: 'Mia Mobil' });
+      await expect.poll(() => link(row).getAttribute('href')).toBe('tel:+4915153849386');
+      // A customer known only by their number is named by it, grouped too.
+      await page.getByLabel('Search customers').fill('202');
+      await page
+        .locator('.customers-table tbody tr', { hasText: '+1 202 555 0123' })
+        .getByRole('link', { name: '+1 202 555 0123' })
+        .first()
+        .waitFor();
+      await shot(page, `customers-phone-numbers${suffix}`);
+
+      await page.goto(`${app.server.url}/customers/${app.parcel.customer.id}`);
+      await page.getByRole('heading', { name: 'Mia Mobil', level: 1 }).waitFor();
+      expect(await link(page.locator('.details')).getAttribute('href')).toBe('tel:+4915153849386');
+      await shot(page, `customer-profile-phone-number${suffix}`);
+
+      await page.goto(`${app.server.url}/cases/${app.parcel.id}`);
+      const panel = page.locator('section', { has: page.getByRole('heading', { name: 'Customer' }) });
+      await expect.poll(() => link(panel).getAttribute('href')).toBe('tel:+4915153849386');
+      await shot(page, `case-customer-phone-number${suffix}`);
+
+      await page.goto(`${app.server.url}/cases/${app.unnamed.id}`);
+      await expect.poll(() => page.locator('body').textContent()).toContain('+1 202 555 0123');
+      expect(await page.locator('body').textContent()).not.toContain('+12025550123');
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
 
   it('an agent sees only the cases of their team on a profile, on a phone too', async () => {
     const { page, context } = await signedIn(app.browser, app.server.url, app.org.users.alice, PHONE);

@@ -9,6 +9,7 @@ import { AgeBadge } from './age-badge';
 import { ChannelIcon } from './channel-icon';
 import { CustomerRepliedMark, LastMessageLine } from './last-message';
 import { StatusChip } from './status-chip';
+import { formatPhone } from '../lib/phone';
 
 type CaseCardProps = {
   caseItem: Case;
@@ -23,7 +24,11 @@ type CaseCardProps = {
 /** A case at a glance (priority unless normal, tags). The whole card links to the case; the menu sits above the link. */
 export function CaseCard({ caseItem, extra, leading, headingLevel = 3 }: CaseCardProps) {
   const Title = headingLevel === 2 ? 'h2' : 'h3';
-  const customer = caseItem.customer?.name || caseItem.customer?.email || caseItem.customer?.phone || 'Unknown customer';
+  const customer =
+    caseItem.customer?.name ||
+    caseItem.customer?.email ||
+    (caseItem.customer?.phone ? formatPhone(caseItem.customer.phone) : null) ||
+    'Unknown customer';
   return (
     <article className={`case-card status-${caseItem.status}`} aria-labelledby={`case-${caseItem.id}-title`}>
       {leading ? <div className="case-card-leading">{leading}</div> : null}

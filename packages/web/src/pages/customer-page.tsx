@@ -12,6 +12,7 @@ import { EditCustomerDialog, MergeCustomerDialog } from '../features/customers/c
 import { customerKeys, customerLabel, initials } from '../features/customers/customers-api';
 import { formatWhen } from '../lib/time';
 import { usePageTitle } from '../lib/use-page-title';
+import { formatPhone, PhoneLink } from '../lib/phone';
 
 const CASES_PAGE = 25;
 
@@ -128,7 +129,7 @@ export function CustomerPage() {
               </div>
               <div className="details-row">
                 <dt>Phone</dt>
-                <dd>{customer.phone ? <a href={`tel:${customer.phone}`}>{customer.phone}</a> : <span className="muted">—</span>}</dd>
+                <dd>{customer.phone ? <PhoneLink phone={customer.phone} /> : <span className="muted">—</span>}</dd>
               </div>
             </dl>
           </section>
@@ -137,7 +138,9 @@ export function CustomerPage() {
               <h2 id="merged-title">Also reached at</h2>
               <ul className="merged-list">
                 {customer.mergedIdentities.map((m) => (
-                  <li key={`${m.name}|${m.email}|${m.phone}`}>{[m.name, m.email, m.phone].filter(Boolean).join(' · ')}</li>
+                  <li key={`${m.name}|${m.email}|${m.phone}`}>
+                    {[m.name, m.email, m.phone ? formatPhone(m.phone) : null].filter(Boolean).join(' · ')}
+                  </li>
                 ))}
               </ul>
               <p className="muted">Customers merged into this one: messages from these addresses arrive here.</p>

@@ -7,6 +7,7 @@ import { EmptyState, ErrorState } from '../components/empty-state';
 import { LoadingState } from '../components/spinner';
 import { customerKeys, customerLabel, initials, useDebounced } from '../features/customers/customers-api';
 import { usePageTitle } from '../lib/use-page-title';
+import { PhoneLink } from '../lib/phone';
 
 const PAGE_SIZE = 50;
 
@@ -93,7 +94,7 @@ export function CustomersPage() {
                     </Link>
                   </td>
                   <td data-label="Email">{c.email ?? <span className="muted">—</span>}</td>
-                  <td data-label="Phone">{c.phone ?? <span className="muted">—</span>}</td>
+                  <td data-label="Phone">{c.phone ? <PhoneLink phone={c.phone} /> : <span className="muted">—</span>}</td>
                   <td data-label="Cases" className="num">
                     {c.caseCount}
                   </td>

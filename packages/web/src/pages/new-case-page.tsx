@@ -15,6 +15,7 @@ import { customerLabel, type CustomerListItem } from '../features/customers/cust
 import { PRIORITIES, PRIORITY_LABELS, useTags, type Priority } from '../features/case-data/case-data-api';
 import { TagInput } from '../features/case-data/tag-input';
 import { NewEmailForm } from '../features/mail/new-email-form';
+import { formatPhone } from '../lib/phone';
 
 type Form = {
   subject: string;
@@ -276,7 +277,11 @@ export function NewCasePage() {
               <div>
                 <strong>{customerLabel(picked)}</strong>
                 <div className="muted">
-                  {[picked.name ? picked.email : null, picked.phone, `${picked.caseCount} case${picked.caseCount === 1 ? '' : 's'}`]
+                  {[
+                    picked.name ? picked.email : null,
+                    picked.phone ? formatPhone(picked.phone) : null,
+                    `${picked.caseCount} case${picked.caseCount === 1 ? '' : 's'}`,
+                  ]
                     .filter(Boolean)
                     .join(' · ')}
                 </div>

@@ -4,6 +4,7 @@ import { ChannelIcon } from '../../components/channel-icon';
 import { StatusChip } from '../../components/status-chip';
 import { resolutionHint, resolutionLabel } from '../../lib/resolution';
 import { formatDateTime } from '../../lib/time';
+import { PhoneLink } from '../../lib/phone';
 
 /** The facts of a case: status, team, owner, channel and the relevant times. */
 export function CaseDetails({ caseItem, timeZone }: { caseItem: Case; timeZone: string }) {
@@ -64,7 +65,7 @@ export function CustomerDetails({ caseItem }: { caseItem: Case }) {
         <Link to={`/customers/${customer.id}`}>{customer.name ?? 'Unnamed customer'}</Link>
       </Row>
       <Row label="Email">{customer.email ? <a href={`mailto:${customer.email}`}>{customer.email}</a> : '—'}</Row>
-      <Row label="Phone">{customer.phone ? <a href={`tel:${customer.phone}`}>{customer.phone}</a> : '—'}</Row>
+      <Row label="Phone">{customer.phone ? <PhoneLink phone={customer.phone} /> : '—'}</Row>
     </dl>
   );
 }

@@ -12,6 +12,7 @@ import { MailHtml } from './mail-html';
 import { DeliveryStatus } from '../delivery/delivery-status';
 import { channelLabel } from '../../lib/labels';
 import { MailMeta } from '../mail/mail-meta';
+import { formatPhone } from '../../lib/phone';
 
 /** Public messages (inbound/outbound) and internal notes, oldest first, visibly different. */
 export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone: string }) {
@@ -29,7 +30,11 @@ export function Conversation({ caseItem, timeZone }: { caseItem: Case; timeZone:
   const all = dedupe(messages.data.pages.flatMap((page) => page.messages)).sort(
     (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
   );
-  const customer = caseItem.customer?.name || caseItem.customer?.email || caseItem.customer?.phone || 'Customer';
+  const customer =
+    caseItem.customer?.name ||
+    caseItem.customer?.email ||
+    (caseItem.customer?.phone ? formatPhone(caseItem.customer.phone) : null) ||
+    'Customer';
 
   return (
     <div className="conversation">

@@ -12,6 +12,7 @@ import { SlaBadge } from '../sla/sla-badge';
 import { TagList } from '../case-data/tag-list';
 import { SearchSnippet } from './search-snippet';
 import { CustomerRepliedMark, LastMessageLine } from '../../components/last-message';
+import { formatPhone } from '../../lib/phone';
 
 /** The server's sort orders (GET /cases `sort`): newest first, most urgent first, or a search's best match first. */
 export type ListSort = 'created' | 'updated' | 'priority' | 'relevance';
@@ -32,7 +33,8 @@ type CasesTableProps = {
   selectionDisabled: boolean;
 };
 
-const customerName = (item: Case) => item.customer?.name || item.customer?.email || item.customer?.phone || 'Unknown customer';
+const customerName = (item: Case) =>
+  item.customer?.name || item.customer?.email || (item.customer?.phone ? formatPhone(item.customer.phone) : null) || 'Unknown customer';
 
 /** A column heading that sorts the list on the server (newest or most urgent first); aria-sort marks the current one. */
 function SortHeader({

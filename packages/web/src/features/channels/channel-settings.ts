@@ -1,4 +1,5 @@
 import type { CaseType } from '../../api/types';
+import { formatPhone } from '../../lib/phone';
 
 export type SettingField = {
   key: string;
@@ -157,7 +158,10 @@ export function channelAddress(channel: {
   value: string | null;
 } {
   if (channel.type === 'email') return { label: 'Address', value: channel.address ?? str(channel.settings.address) };
-  if (channel.type === 'sms' || channel.type === 'phone') return { label: 'Number', value: str(channel.settings.phoneNumber) };
+  if (channel.type === 'sms' || channel.type === 'phone') {
+    const n = str(channel.settings.phoneNumber);
+    return { label: 'Number', value: n ? formatPhone(n) : null };
+  }
   if (channel.publicKey) return { label: 'Public key', value: channel.publicKey };
   return { label: 'Address', value: null };
 }

@@ -1,5 +1,6 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import { customerLabel, useCustomerSearch, type CustomerListItem } from './customers-api';
+import { formatPhone } from '../../lib/phone';
 
 type Props = {
   label: string;
@@ -105,7 +106,9 @@ export function CustomerCombobox({ label, hint, placeholder, excludeId, onSelect
           >
             <span className="combobox-name">{customerLabel(c)}</span>
             <span className="combobox-meta">
-              {[c.name ? c.email : null, c.phone, `${c.caseCount} case${c.caseCount === 1 ? '' : 's'}`].filter(Boolean).join(' · ')}
+              {[c.name ? c.email : null, c.phone ? formatPhone(c.phone) : null, `${c.caseCount} case${c.caseCount === 1 ? '' : 's'}`]
+                .filter(Boolean)
+                .join(' · ')}
             </span>
           </div>
         ))}

@@ -11,6 +11,7 @@ import { useToast } from '../../components/toast';
 import { asSentence } from '../../components/char-count';
 import { CustomerCombobox } from './customer-combobox';
 import { customerKeys, customerLabel, type CustomerListItem, type CustomerProfile } from './customers-api';
+import { formatPhone } from '../../lib/phone';
 
 /** Change a customer's name, email and phone; the server's refusals show on their fields. */
 export function EditCustomerDialog({ customer, onClose }: { customer: CustomerProfile; onClose: () => void }) {
@@ -128,8 +129,8 @@ export function MergeCustomerDialog({ customer, onClose }: { customer: CustomerP
           <p>
             All of <strong>{name}</strong>’s cases ({customer.caseCount} you can see) move to <strong>{customerLabel(target)}</strong>, with
             a note in each case’s history. Messages from{' '}
-            {[customer.email, customer.phone].filter(Boolean).join(' or ') || 'their addresses'} will reach {customerLabel(target)} from now
-            on.
+            {[customer.email, customer.phone ? formatPhone(customer.phone) : null].filter(Boolean).join(' or ') || 'their addresses'} will
+            reach {customerLabel(target)} from now on.
           </p>
           <div className="merge-pair">
             <MergeCard label="Merged" c={customer} />
@@ -165,7 +166,7 @@ function MergeCard({ label, c }: { label: string; c: { name: string | null; emai
       <span className="merge-card-label">{label}</span>
       <strong>{customerLabel(c)}</strong>
       {c.name && c.email ? <span className="muted">{c.email}</span> : null}
-      {c.phone ? <span className="muted">{c.phone}</span> : null}
+      {c.phone ? <span className="muted">{formatPhone(c.phone)}</span> : null}
     </div>
   );
 }

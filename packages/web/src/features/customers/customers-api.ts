@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, toQuery, type Answer } from '../../api/client';
+import { formatPhone } from '../../lib/phone';
 
 export type CustomerListItem = Answer<'/customers', 'get'>['customers'][number];
 export type CustomerProfile = Answer<'/customers/{id}', 'get'>;
@@ -13,7 +14,7 @@ export const customerKeys = {
 
 /** The name a customer goes by: name, else email, else phone (the list's order). */
 export function customerLabel(c: { name: string | null; email: string | null; phone: string | null }): string {
-  return c.name || c.email || c.phone || 'Unnamed customer';
+  return c.name || c.email || (c.phone ? formatPhone(c.phone) : null) || 'Unnamed customer';
 }
 
 /** Initials for the avatar: the first letters of the first two words. */
