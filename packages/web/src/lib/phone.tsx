@@ -10,7 +10,7 @@ export function formatPhone(phone: string): string {
 }
 
 /** A `tel:` address for a stored number: its E.164 form, or its digits (and a leading +) when it does not parse. */
-export function phoneHref(phone: string): string {
+function phoneHref(phone: string): string {
   const parsed = parsePhoneNumberFromString(phone);
   return `tel:${parsed ? parsed.number : phone.replace(/[^\d+]/g, '')}`;
 }
