@@ -10,6 +10,7 @@ export * from './webhooks.ts';
 export * from './saved-views.ts';
 export * from './fields.ts';
 export * from './reports.ts';
+export * from './duration-histogram.ts';
 export * from './csv.ts';
 export * from './accounts.ts';
 export * from './notifications.ts';

@@ -16,7 +16,13 @@ const ReportQuery = Type.Object(
 );
 
 const Seconds = Nullable(Type.Integer({ description: 'Seconds; null without data' }));
-const Quantiles = Type.Object({ median: Seconds, p90: Seconds });
+const Quantiles = Type.Object(
+  { median: Seconds, p90: Seconds },
+  {
+    description:
+      'Median and 90th percentile from a log-scale histogram: durations in whole seconds (truncated), buckets one second wide below 40 s, then each next edge floor(edge × 1.025) (at most 2.5 % wide); the figure is the lower edge of the bucket holding the nearest-rank duration, so exact below 40 s and at most 2.5 % below the exact duration above.',
+  },
+);
 const Count = Type.Integer({ minimum: 0 });
 const Sla = Type.Array(
   Type.Object({
@@ -57,7 +63,11 @@ const ReportSchema = Type.Object({
       agentName: Type.String(),
       claimed: Count,
       resolved: Count,
-      medianHandle: Seconds,
+      medianHandle: Nullable(
+        Type.Integer({
+          description: 'Median seconds from creation to resolution of the cases they resolved, by the same histogram as the percentiles',
+        }),
+      ),
       slaMet: Type.Integer({
         minimum: 0,
         description: 'First-response and resolution targets met in time on the cases they own created in the range',

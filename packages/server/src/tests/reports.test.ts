@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_IN_ROLES, inReportScope, reportDays, reportScope, TYPE_RANK, type Actor, type ReportScope } from '@casework/domain';
+import {
+  BUILT_IN_ROLES,
+  DURATION_EDGES,
+  durationBucket,
+  inReportScope,
+  reportDays,
+  reportScope,
+  TYPE_RANK,
+  type Actor,
+  type ReportScope,
+} from '@casework/domain';
 import { sql } from 'kysely';
-import { reportFigures, type ReportFilter } from '../db/repos/reports.ts';
+import { bucketOf, reportFigures, type ReportFilter } from '../db/repos/reports.ts';
 import { compactOpenCounts } from '../db/repos/report-counts.ts';
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { UNKNOWN_ID, expectProblem, prng, seedCase } from '../test-support/case-fixtures.ts';
@@ -132,12 +142,14 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
     expect(series(r, 'resolved')).toEqual([0, 0, 2]);
     expect(series(r, 'backlog')).toEqual([1, 4, 4]);
     expect(r.totals).toEqual({ created: 8, resolved: 2, reopened: 1, abandoned: 1 });
-    expect(r.firstResponse).toEqual({ median: 900, p90: 1140 });
-    expect(r.resolution).toEqual({ median: 45_000, p90: 78_120 });
+    // Nearest rank in the log-scale histogram (lower bucket edges): first responses 600 and 1,200 s,
+    // resolutions 3,600 and 86,400 s.
+    expect(r.firstResponse).toEqual({ median: 588, p90: 1183 });
+    expect(r.resolution).toEqual({ median: 3550, p90: 85_387 });
     expect(r.csat).toEqual({ count: 1, average: 4, distribution: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 0 } });
     expect(r.sla).toEqual([]);
     expect(r.agents).toEqual([
-      { agentId: agentA.id, agentName: 'Ada Agent', claimed: 2, resolved: 2, medianHandle: 45_000, ...NO_SLA },
+      { agentId: agentA.id, agentName: 'Ada Agent', claimed: 2, resolved: 2, medianHandle: 3550, ...NO_SLA },
       { agentId: agentB.id, agentName: 'Bo Agent', claimed: 1, resolved: 0, medianHandle: null, ...NO_SLA },
     ]);
   });
@@ -172,13 +184,13 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
     expect(series(a, 'created')).toEqual([1, 1, 1]);
     expect(series(a, 'backlog')).toEqual([1, 2, 1]);
     expect(a.totals.resolved).toBe(2);
-    expect(a.agents).toEqual([{ agentId: agentA.id, agentName: 'Ada Agent', claimed: 2, resolved: 2, medianHandle: 45_000, ...NO_SLA }]);
+    expect(a.agents).toEqual([{ agentId: agentA.id, agentName: 'Ada Agent', claimed: 2, resolved: 2, medianHandle: 3550, ...NO_SLA }]);
     const b = await report(agentB, `${RANGE}&agentId=${agentA.id}`);
     expect(b.totals.created).toBe(0);
     expect(b.agents).toEqual([]);
     const own = await report(agentB);
     expect(series(own, 'backlog')).toEqual([0, 0, 1]);
-    expect(own.firstResponse).toEqual({ median: 1200, p90: 1200 });
+    expect(own.firstResponse).toEqual({ median: 1183, p90: 1183 });
   });
 
   it("a viewer sees their team's figures", async () => {
@@ -239,6 +251,15 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
       const want = seeded.filter((c) => inReportScope(reportScope(actor), c)).length;
       expect((await report(user, 'from=2025-06-01&to=2025-06-10')).totals.created).toBe(want);
     }
+  });
+
+  it("the SQL's duration bucket is the domain's, at every edge, just before it and between", async () => {
+    const base = at('2026-03-01T00:00:00Z');
+    const ms = [-1500, -1, 0, 999, ...DURATION_EDGES.flatMap((e) => [e * 1000 - 1, e * 1000, e * 1000 + 500, e * 1000 + 1234])];
+    const r = await sql<{ ms: number; b: number }>`SELECT x.ms::float8 AS ms,
+        ${bucketOf(sql`${base}::timestamptz + x.ms * interval '1 millisecond'`, sql`${base}::timestamptz`)} AS b
+      FROM unnest(${ms}::bigint[]) x(ms)`.execute(t.db.kysely);
+    expect(r.rows.map((x) => x.b)).toEqual(ms.map((m) => durationBucket(m / 1000)));
   });
 
   it('the open cases the write path keeps per team and type equal the scan, after every kind of change and compaction', async () => {

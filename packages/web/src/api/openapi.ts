@@ -21726,10 +21726,12 @@ export interface paths {
                                 reopened: number;
                                 abandoned: number;
                             };
+                            /** @description Median and 90th percentile from a log-scale histogram: durations in whole seconds (truncated), buckets one second wide below 40 s, then each next edge floor(edge × 1.025) (at most 2.5 % wide); the figure is the lower edge of the bucket holding the nearest-rank duration, so exact below 40 s and at most 2.5 % below the exact duration above. */
                             firstResponse: {
                                 median: number | null;
                                 p90: number | null;
                             };
+                            /** @description Median and 90th percentile from a log-scale histogram: durations in whole seconds (truncated), buckets one second wide below 40 s, then each next edge floor(edge × 1.025) (at most 2.5 % wide); the figure is the lower edge of the bucket holding the nearest-rank duration, so exact below 40 s and at most 2.5 % below the exact duration above. */
                             resolution: {
                                 median: number | null;
                                 p90: number | null;

@@ -1,6 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
   ABANDONED_REASON,
+  DURATION_EDGES,
+  histogramPercentile,
+  type DurationCount,
   OPEN_STATUSES,
   REPORTED_SLA_KINDS,
   slaAchievement,
@@ -56,10 +59,10 @@ const abandoned = sql.raw(`c.resolution_reason = '${ABANDONED_REASON}'`);
 const open = sql.raw(openStatus('c'));
 // When a finished case stopped being open: its resolution time (an imported one may lack it: its creation).
 const closedAt = sql`coalesce(c.resolved_at, c.created_at)`;
-const seconds = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) => sql`extract(epoch FROM ${a} - ${b})`;
-const percentiles = (x: RawBuilder<unknown>, filter: RawBuilder<boolean> = sql`true`) => sql`
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x}) FILTER (WHERE ${filter}) AS median,
-  percentile_cont(0.9) WITHIN GROUP (ORDER BY ${x}) FILTER (WHERE ${filter}) AS p90`;
+// The histogram bucket of the duration from b to a (domain durationBucket: whole seconds, negative as 0).
+const edges = sql.raw(`'{${DURATION_EDGES.join(',')}}'::bigint[]`);
+export const bucketOf = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
+  sql`width_bucket(greatest(0, floor(extract(epoch FROM ${a} - ${b})))::bigint, ${edges})`;
 
 /** The case conditions: scope, teams, types (everything but the agent). */
 function caseCond(f: ReportFilter): RawBuilder<boolean> {
@@ -75,7 +78,8 @@ function cond(f: ReportFilter): RawBuilder<boolean> {
   return sql<boolean>`(${caseCond(f)} AND c.owner_id = ANY(${f.agentIds}::uuid[]))`;
 }
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v)));
+/** The median and 90th percentile of a duration histogram (domain histogramPercentile). */
+const percentiles = (h: DurationCount[]) => ({ median: histogramPercentile(h, 0.5), p90: histogramPercentile(h, 0.9) });
 
 /** A subquery's rows as a JSON array, or its one row as a JSON object. */
 const rows = (q: RawBuilder<unknown>) => sql`(SELECT coalesce(json_agg(x), '[]'::json) FROM (${q}) x)`;
@@ -86,14 +90,12 @@ type Row = {
   created: Bucket[];
   open_now: number;
   finished: (Bucket & { resolved: number; abandoned: number })[];
-  resolution: { median: number | null; p90: number | null; rated: number; average: number | null } & Record<
-    `s${1 | 2 | 3 | 4 | 5}`,
-    number
-  >;
-  first_response: { median: number | null; p90: number | null };
+  resolution: { rated: number; average: number | null } & Record<`s${1 | 2 | 3 | 4 | 5}`, number>;
+  resolution_hist: DurationCount[];
+  first_response_hist: DurationCount[];
   reopened: number;
   claims: { id: string; name: string | null; n: number }[];
-  owners: { id: string; name: string | null; n: number; median: number | null }[];
+  owners: (DurationCount & { id: string; name: string | null })[];
   sla: { b: number; kind: SlaAchievement['kind']; outcome: SlaOutcome; n: number }[];
   sla_owners: { id: string; name: string | null; met: number; breached: number }[];
   sla_policies: boolean;
@@ -106,7 +108,9 @@ type Row = {
  * reopenings in the range (partial indexes of case_events). The backlog at each day's end
  * is today's open cases, less those created since, plus those finished since. SLA achievement
  * counts the targets of the cases created in the range (their stored outcomes, migration 036, read in
- * the same scan) by the domain's slaOutcome at `now`, on the day each case was created.
+ * the same scan) by the domain's slaOutcome at `now`, on the day each case was created. Durations
+ * (first response, resolution, handle time) are counted in the domain's log-scale histogram
+ * (duration-histogram.ts) and their percentiles read from it, so kept counts can give the same figures.
  */
 export async function reportFigures(
   db: Kysely<Database>,
@@ -144,24 +148,24 @@ export async function reportFigures(
     ${rows(sql`SELECT width_bucket(f.at, ${bounds}) AS b, count(*)::int AS n,
         (count(*) FILTER (WHERE f.solved))::int AS resolved, (count(*) FILTER (WHERE f.abandoned))::int AS abandoned
       FROM fin f GROUP BY 1`)} AS finished,
-    ${one(sql`SELECT ${percentiles(seconds(sql`f.resolved_at`, sql`f.created_at`), sql`f.solved`)},
-        count(f.rating_stars)::int AS rated, avg(f.rating_stars)::float8 AS average,
+    ${one(sql`SELECT count(f.rating_stars)::int AS rated, avg(f.rating_stars)::float8 AS average,
         ${sql.join(
           [1, 2, 3, 4, 5].map((s) => sql`(count(*) FILTER (WHERE f.rating_stars = ${s}))::int AS ${sql.ref(`s${s}`)}`),
           sql`, `,
         )}
       FROM fin f WHERE f.resolved_at >= ${start} AND f.resolved_at < ${end}`)} AS resolution,
-    ${one(sql`SELECT ${percentiles(seconds(sql`m.first_response_at`, sql`m.created_at`))}
-      FROM made m WHERE m.created_at < ${end} AND m.first_response_at IS NOT NULL`)} AS first_response,
+    ${rows(sql`SELECT ${bucketOf(sql`f.resolved_at`, sql`f.created_at`)} AS b, count(*)::int AS n
+      FROM fin f WHERE ${solvedInRange} GROUP BY 1`)} AS resolution_hist,
+    ${rows(sql`SELECT ${bucketOf(sql`m.first_response_at`, sql`m.created_at`)} AS b, count(*)::int AS n
+      FROM made m WHERE m.created_at < ${end} AND m.first_response_at IS NOT NULL GROUP BY 1`)} AS first_response_hist,
     (SELECT count(*)::int FROM case_events e JOIN cases c ON c.id = e.case_id
       WHERE e.type = 'case.status_changed' AND e.data->>'from' IN ('resolved', 'canceled')
         AND e.data->>'to' = ANY(${[...OPEN_STATUSES]}::text[])
         AND e.created_at >= ${start} AND e.created_at < ${end} AND ${w}) AS reopened,
-    ${rows(sql`SELECT f.owner_id::text AS id, u.name, count(*)::int AS n,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${seconds(sql`f.resolved_at`, sql`f.created_at`)}) AS median
+    ${rows(sql`SELECT f.owner_id::text AS id, u.name, ${bucketOf(sql`f.resolved_at`, sql`f.created_at`)} AS b, count(*)::int AS n
       FROM fin f LEFT JOIN users u ON u.id = f.owner_id
       WHERE ${solvedInRange} AND f.owner_id IS NOT NULL ${ownersOnly(f)}
-      GROUP BY f.owner_id, u.name`)} AS owners,
+      GROUP BY f.owner_id, u.name, 3`)} AS owners,
     ${claimsSql(f, start, end)},
     ${rows(sql`SELECT width_bucket(s.created_at, ${bounds}) AS b, s.kind, s.outcome, count(*)::int AS n FROM made_sla s GROUP BY 1, 2, 3`)} AS sla,
     ${rows(sql`SELECT s.owner_id::text AS id, u.name, (count(*) FILTER (WHERE s.outcome = 'met'))::int AS met,
@@ -199,8 +203,8 @@ export async function reportFigures(
       reopened: r.reopened,
       abandoned: sum(abandonedBy),
     },
-    firstResponse: { median: num(r.first_response.median), p90: num(r.first_response.p90) },
-    resolution: { median: num(res.median), p90: num(res.p90) },
+    firstResponse: percentiles(r.first_response_hist),
+    resolution: percentiles(r.resolution_hist),
     csat: {
       count: res.rated,
       average: res.average === null ? null : Math.round(res.average * 100) / 100,
@@ -278,7 +282,14 @@ function agentRows(r: Row): ReportFigures['agents'] {
       })
       .get(id)!;
   for (const c of r.claims) row(c.id, c.name).claimed = c.n;
-  for (const o of r.owners) Object.assign(row(o.id, o.name), { resolved: o.n, medianHandle: num(o.median) });
+  const handled = new Map<string, DurationCount[]>();
+  for (const o of r.owners) {
+    row(o.id, o.name).resolved += o.n;
+    const h = handled.get(o.id) ?? [];
+    h.push({ b: o.b, n: o.n });
+    handled.set(o.id, h);
+  }
+  for (const [id, h] of handled) byId.get(id)!.medianHandle = histogramPercentile(h, 0.5);
   for (const o of r.sla_owners)
     Object.assign(row(o.id, o.name), { slaMet: o.met, slaBreached: o.breached, slaAchievement: slaAchievement(o.met, o.breached) });
   return [...byId.values()].sort((a, b) => b.resolved - a.resolved || b.claimed - a.claimed || a.agentId.localeCompare(b.agentId));
