@@ -101,6 +101,12 @@ async function load(o: BenchOptions, store: Store, servers: Server[], env: Env):
     const r = await request(a.agent, a.base, 'POST', '/api/v1/case-fields', org.adminToken, field);
     if (r.status !== 201) throw new Error(`defining field ${field.key} answered ${r.status}: ${r.body.slice(0, 300)}`);
   }
+  if (o.sla) {
+    const policy = { name: 'Bench service level', targets: { firstResponse: 60, nextResponse: 120, resolution: 1440 } };
+    const r = await request(a.agent, a.base, 'POST', '/api/v1/sla-policies', org.adminToken, policy);
+    if (r.status !== 201) throw new Error(`creating the SLA policy answered ${r.status}: ${r.body.slice(0, 300)}`);
+    say('an SLA policy applies to every case');
+  }
   say(`importing ${o.cases} cases through POST /api/v1/import/cases`);
   const imported = await timedImport(a, org, o);
   const c = imported.cpuUsPerCase;

@@ -21,6 +21,8 @@ export type BenchOptions = {
   keep: boolean;
   /** Stop after the history's import (its figures only). */
   importOnly: boolean;
+  /** An SLA policy applies to every case from before the import (SLA upkeep on the write paths). */
+  sla: boolean;
 };
 
 const HELP = `Usage: npm run bench -- [options]
@@ -39,6 +41,8 @@ const HELP = `Usage: npm run bench -- [options]
   --out DIR              where the JSON result goes (default bench-results)
   --keep                 keep the database afterwards (prints where it is)
   --import-only          seed and import the history, print the import's figures, stop
+  --sla                  an SLA policy (first response 60, next response 120, resolution 1,440
+                         minutes, around the clock) applies to every case, created before the import
 `;
 
 const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v.replace(/[_,]/g, '')));
@@ -62,6 +66,7 @@ export function readOptions(argv: string[]): BenchOptions {
       out: { type: 'string' },
       keep: { type: 'boolean' },
       'import-only': { type: 'boolean' },
+      sla: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -87,6 +92,7 @@ export function readOptions(argv: string[]): BenchOptions {
     outDir: values.out ?? 'bench-results',
     keep: Boolean(values.keep),
     importOnly: Boolean(values['import-only']),
+    sla: Boolean(values.sla),
   };
   for (const k of ['cases', 'teams', 'agents', 'duration', 'concurrency', 'claimers'] as const) {
     if (!(o[k] > 0) || !Number.isFinite(o[k])) throw new Error(`--${k} must be a positive number`);

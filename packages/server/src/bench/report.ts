@@ -249,7 +249,7 @@ export function report(o: BenchOptions, f: Figures, extra: Record<string, unknow
   const line = (a: string, b: string, c: string, d: string) => `| ${a.padEnd(w[0]!)} | ${b.padEnd(w[1]!)} | ${c.padEnd(w[2]!)} | ${d} |`;
   const out = [
     '',
-    `Casework benchmark — ${o.db}, ${o.cases} cases, ${o.teams} teams, ${o.agents} agents, ${os.cpus().length} cores${o.smoke ? ' (smoke)' : ''}`,
+    `Casework benchmark — ${o.db}, ${o.cases} cases, ${o.teams} teams, ${o.agents} agents, ${os.cpus().length} cores${o.sla ? ', an SLA policy on every case' : ''}${o.smoke ? ' (smoke)' : ''}`,
     line('figure', 'value', 'target', 'ok'),
     line('-'.repeat(w[0]!), '-'.repeat(w[1]!), '-'.repeat(w[2]!), '--'),
     ...table.map((r) => line(r.figure, r.value, r.target, r.ok === null ? '' : r.ok ? 'yes' : 'NO')),
