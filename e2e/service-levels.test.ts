@@ -24,7 +24,12 @@ const app = e2eApp(async (admin) => {
   const late = await make('Invoice shows the wrong VAT', { tags: ['quick'] });
   const soon = await make('Cannot reset my password', { tags: ['soon'] });
   const calm = await make('Question about the yearly plan', { priority: 'urgent' });
-  return { org, created, late, soon, calm };
+  // A day to answer: on time for the whole run (My Work's plain badge).
+  await call('POST', '/sla-policies', { name: 'Steady', position: 2, conditions: { tags: ['steady'] }, targets: { firstResponse: 1440 } });
+  const steady = await make('Export stops at 1,000 rows', { tags: ['steady'] });
+  const queued = await make('Two invoices for one order', { tags: ['quick'] });
+  for (const c of [late, soon, steady]) await call('POST', `/cases/${c.id}/assign`, { teamId: org.supportId, ownerId: org.users.alice.id });
+  return { org, created, late, soon, calm, steady, queued };
 });
 
 describe('service levels', () => {
@@ -108,6 +113,31 @@ describe('service levels', () => {
     await shot(page, 'service-levels-case-1366');
     await page.setViewportSize(PHONE);
     await shot(page, 'service-levels-case-390');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("My Work's cards show the nearest due time: plain on time, amber due soon, red breached", async () => {
+    // the "soon" case's 2-minute first response is due soon from 96 s (80 %) and breached at 120 s
+    await new Promise((r) => setTimeout(r, Math.max(0, app.created + 98_000 - Date.now())));
+    const { page, context, errors } = await signedIn(app.browser, app.server.url, app.org.users.alice, { width: 1280, height: 900 });
+    const badge = (subject: string) => page.locator('.case-card', { hasText: subject }).locator('.sla-badge');
+    await badge('Invoice shows the wrong VAT')
+      .getByText(/Overdue/)
+      .waitFor();
+    expect(await badge('Invoice shows the wrong VAT').getAttribute('data-sla-state')).toBe('breached');
+    expect(await badge('Export stops at 1,000 rows').getAttribute('data-sla-state')).toBe('ok');
+    await badge('Export stops at 1,000 rows')
+      .getByText(/Due in/)
+      .waitFor();
+    // due soon until 120 s; a slow machine may load the page after that
+    expect(['due_soon', 'breached']).toContain(await badge('Cannot reset my password').getAttribute('data-sla-state'));
+    // the next unassigned case carries its badge too (its 1-minute target has passed)
+    await page.locator('.next-panel .case-card', { hasText: 'Two invoices for one order' }).locator('.sla-badge.sla-breached').waitFor();
+    await shot(page, 'service-levels-my-work-1280');
+    await page.setViewportSize(PHONE);
+    await badge('Invoice shows the wrong VAT').waitFor();
+    await shot(page, 'service-levels-my-work-390');
     expect(errors).toEqual([]);
     await context.close();
   });

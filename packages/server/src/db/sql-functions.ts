@@ -17,9 +17,13 @@ const CASE_COLUMNS = `id text, reference text, subject text, description text, t
     created_at timestamptz, updated_at timestamptz, resolved_at timestamptz, wake_at timestamptz,
     last_activity_at timestamptz, collaborator_ids text[], priority smallint, tags text[]`;
 
-/** My Work's cards also show the last public message (migration 021), which the claim functions' cases leave out. */
+/**
+ * My Work's cards also show the last public message (migration 021) and the SLA clocks (migration
+ * 042), which the claim functions' cases leave out.
+ */
 const MY_WORK_COLUMNS = `${CASE_COLUMNS},
-    last_message_preview text, last_message_from_customer boolean, last_message_author_name text, last_message_at timestamptz`;
+    last_message_preview text, last_message_from_customer boolean, last_message_author_name text, last_message_at timestamptz,
+    sla jsonb`;
 
 const SECTION_INPUTS = { user: 'p_user', day_start: 'p_day_start', day_end: 'p_day_end' };
 const sectionIn = (key: (typeof SECTION_KEYS)[number]) => fill(section(key, 'c'), SECTION_INPUTS);
@@ -37,7 +41,7 @@ const guardHeads = (n: number) => `
         ORDER BY q.sla_first_due_at, q.id LIMIT ${n}) h
       WHERE (SELECT o.sla_guard FROM organisation o WHERE o.id = 1)`;
 
-/** casework_my_work: everything My Work shows, in one snapshot (migrations 008, 012, 020, 021, 036; see db/repos/sections.ts). */
+/** casework_my_work: everything My Work shows, in one snapshot (migrations 008, 012, 020, 021, 036, 042; see db/repos/sections.ts). */
 const myWorkBody = `
   #variable_conflict use_column
   DECLARE
@@ -123,7 +127,7 @@ const myWorkBody = `
       c.last_activity_at,
       array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.created_at, cc.user_id),
       c.priority, c.tags,
-      c.last_message_preview, c.last_message_from_customer, lm.name, c.last_message_at
+      c.last_message_preview, c.last_message_from_customer, lm.name, c.last_message_at, c.sla
     FROM ids JOIN cases c ON c.id = ids.id JOIN teams t ON t.id = c.team_id
       LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN customers cu ON cu.id = c.customer_id
       LEFT JOIN users lm ON lm.id = c.last_message_author_id

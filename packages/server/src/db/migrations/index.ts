@@ -37,6 +37,7 @@ import * as spam from './034-spam.ts';
 import * as serviceLevels from './032-service-levels.ts';
 import * as phoneE164 from './035-phone-e164.ts';
 import * as importDerived from './039-import-derived.ts';
+import * as myWorkSla from './042-my-work-sla.ts';
 
 /**
  * Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped.
@@ -80,4 +81,5 @@ export const MIGRATIONS: { name: string; up: string; data?: (trx: Kysely<Databas
   { name: '035-phone-e164', up: phoneE164.up, data: phoneE164.data },
   { name: '039-import-derived', up: importDerived.up },
   { name: '040-sla-finished-outcomes', up: slaFinishedOutcomes.up },
+  { name: '042-my-work-sla', up: myWorkSla.up },
 ];
