@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -29,8 +30,17 @@ export type Db = {
    * could go unnoticed (the listening connection is down), when nothing may be cached.
    */
   accessVersion(): number | null;
-  /** PGlite only: a consistent snapshot of the whole database, a tar of its folder (backups, test templates). */
-  dump?: () => Promise<Blob>;
+  /**
+   * PGlite only: the folder holding attachment bytes as files (the data folder's `files/`; a
+   * temporary folder, removed on close, for a database in memory). PostgreSQL keeps them in rows.
+   */
+  filesDir?: string;
+  /**
+   * PGlite only: a consistent snapshot of the whole database, a tar of its folder (backups, test
+   * templates). `during` runs in the same pause, reading through `query`: what it reads (and does
+   * with it, e.g. link the attachment files the snapshot's rows name) agrees with the snapshot.
+   */
+  dump?: (during?: (query: (text: string) => Promise<Record<string, unknown>[]>) => Promise<void>) => Promise<Blob>;
   close(): Promise<void>;
 };
 
@@ -93,16 +103,24 @@ export type PGliteOptions = { dataDir?: string; loadDataDir?: Blob };
 export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
   let unlock = () => {};
   let dataDir: string | undefined;
+  let filesDir: string;
+  let dropFiles = () => {};
   if (opts.dataDir) {
     fs.mkdirSync(opts.dataDir, { recursive: true });
     unlock = acquireDirLock(opts.dataDir);
     dataDir = path.join(opts.dataDir, 'pg');
+    filesDir = path.join(opts.dataDir, 'files');
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-files-'));
+    filesDir = dir;
+    dropFiles = () => fs.rmSync(dir, { recursive: true, force: true });
   }
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir, extensions: { pg_trgm, btree_gin } });
   } catch (err) {
     unlock();
+    dropFiles();
     throw err;
   }
   const mutex = new Mutex();
@@ -121,6 +139,7 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
   return {
     kind: 'pglite',
     kysely,
+    filesDir,
     execScript: (script) =>
       mutex.run(async () => {
         try {
@@ -134,10 +153,12 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
       }),
     accessVersion: () => accessVersion,
     // A checkpoint first: the files then hold every committed change, and no statement runs meanwhile.
-    dump: () =>
+    dump: (during) =>
       mutex.run(async () => {
         await pglite.exec('CHECKPOINT');
-        return (await pglite.dumpDataDir('none')) as Blob;
+        const tar = (await pglite.dumpDataDir('none')) as Blob;
+        await during?.(async (text) => (await pglite.query<Record<string, unknown>>(text)).rows);
+        return tar;
       }),
     async listen(channel, onPayload) {
       const stop = await pglite.listen(channel, onPayload);
@@ -148,6 +169,7 @@ export async function openPGlite(opts: PGliteOptions = {}): Promise<Db> {
     async close() {
       await kysely.destroy();
       unlock();
+      dropFiles();
     },
   };
 }

@@ -395,6 +395,10 @@ type MessageAttachmentTable = {
   /** An inline image's Content-ID (`cid:` in an HTML mail), without angle brackets. */
   content_id: string | null;
   created_at: Timestamp;
+  /** Embedded database: where the bytes are, relative to the data folder's `files/` (migration 037); null: in attachment_chunks. */
+  file_path: Generated<string | null>;
+  /** SHA-256 (hex) of the bytes, for files kept from migration 037 on. */
+  sha256: Generated<string | null>;
 };
 type AttachmentChunkTable = {
   attachment_id: string;

@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { create as createDisposition } from 'content-disposition';
 import type { Deps } from '../deps.ts';
-import { readChunks } from '../attachments/store.ts';
+import { readStored } from '../attachments/store.ts';
 
 // Raster images a browser shows without running anything (SVG can carry script, so it is not one).
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -47,7 +46,7 @@ function safeFilename(name: string | null): string {
 export function sendAttachment(
   deps: Deps,
   reply: FastifyReply,
-  a: { id: string; filename: string | null; content_type: string; size: number },
+  a: { id: string; filename: string | null; content_type: string; size: number; file_path: string | null },
   inline: boolean,
 ) {
   const served = attachmentResponse({ filename: a.filename, contentType: a.content_type }, inline);
@@ -58,5 +57,5 @@ export function sendAttachment(
     .header('content-security-policy', "default-src 'none'; sandbox; frame-ancestors 'none'")
     .header('cache-control', 'private, max-age=600')
     .type(served.contentType)
-    .send(Readable.from(readChunks(deps.db.kysely, a.id)));
+    .send(readStored(deps.db, a));
 }

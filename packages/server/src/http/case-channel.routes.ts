@@ -137,7 +137,7 @@ export const caseChannelRoutes: RouteModule = (app, deps) => {
       const a = await deps.db.kysely
         .selectFrom('message_attachments as a')
         .innerJoin('messages as m', 'm.id', 'a.message_id')
-        .select(['a.id', 'a.filename', 'a.content_type', 'a.size', 'a.state'])
+        .select(['a.id', 'a.filename', 'a.content_type', 'a.size', 'a.state', 'a.file_path'])
         .where('a.id', '=', pathId(req.params.attachmentId, 'Attachment'))
         .where('m.case_id', '=', c.id)
         .executeTakeFirst();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Deps } from '../deps.ts';
+import { removeOrphanFiles } from '../attachments/store.ts';
 
 /** The tables whose rows change all day: their dead rows pile up and their statistics drift. */
 const BUSY_TABLES = [
@@ -69,6 +70,11 @@ export function startMaintenance(deps: Pick<Deps, 'db' | 'log'>, intervalMs = 15
     needed ??= needsOwnMaintenance(deps);
     running = needed
       .then((yes) => (yes && !stopped ? vacuumBusyTables(deps) : 0))
+      // Attachment files whose rows are gone (embedded database only: files are real time, so is their age).
+      .then(async () => {
+        const removed = stopped ? 0 : await removeOrphanFiles(deps.db, new Date());
+        if (removed) deps.log.info({ removed }, 'attachment files without a row removed');
+      })
       .catch((err: unknown) => {
         if (!stopped) deps.log.error({ err }, 'database maintenance failed');
       })

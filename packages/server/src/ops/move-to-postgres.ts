@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { readFile } from '../attachments/file-store.ts';
 import { sql } from 'kysely';
 import { openPostgres, type Db } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
@@ -35,7 +37,9 @@ function copyOrder(tables: string[], fks: Fk[]): { order: string[]; later: Fk[] 
  * `casework migrate-to-postgres`: copies the embedded database (migrated to this version) into an
  * EMPTY PostgreSQL database, in one transaction there: the schema by the same migrations, then
  * every table's rows as they are (user triggers off, so derived tables are copied, not rebuilt;
- * foreign keys checked), every sequence's position, and a count per table on both sides.
+ * foreign keys checked), every sequence's position, and a count per table on both sides. The
+ * embedded database's attachment files become chunks in the same transaction (PostgreSQL keeps the
+ * bytes in its rows, so every server process can serve them).
  */
 export async function moveToPostgres(source: Db, url: string, say: (s: string) => void = () => {}): Promise<TableCount[]> {
   const check = new pg.Client({ connectionString: url });
@@ -111,6 +115,7 @@ export async function moveToPostgres(source: Db, url: string, say: (s: string) =
     const wrong = counts.filter((c) => c.source !== c.target);
     if (wrong.length)
       throw new Error(`Row counts differ, nothing was kept: ${wrong.map((w) => `${w.table} ${w.source} → ${w.target}`).join(', ')}`);
+    await filesIntoChunks(source, client, say);
     await client.query('COMMIT');
     return counts;
   } catch (err) {
@@ -141,4 +146,30 @@ async function eachBatch(source: Db, table: string, fn: (rows: string[]) => Prom
       await fn(batch.rows.map((x) => x.r));
     }
   });
+}
+
+/**
+ * Copies every attachment kept as a file beside the embedded database into `attachment_chunks`
+ * (1 MiB pieces, read one at a time), checking each file against its SHA-256, and clears its path.
+ */
+async function filesIntoChunks(source: Db, client: pg.Client, say: (s: string) => void): Promise<void> {
+  const rows = (
+    await client.query(`SELECT id::text AS id, file_path, sha256 FROM message_attachments WHERE file_path IS NOT NULL ORDER BY id`)
+  ).rows as { id: string; file_path: string; sha256: string | null }[];
+  if (rows.length === 0) return;
+  if (!source.filesDir) throw new Error('The embedded database names attachment files but has no files folder.');
+  let chunks = 0;
+  for (const r of rows) {
+    const hash = createHash('sha256');
+    let seq = 0;
+    for await (const piece of readFile(source.filesDir, r.file_path)) {
+      hash.update(piece as Buffer);
+      await client.query('INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES ($1, $2, $3)', [r.id, seq++, piece]);
+    }
+    if (r.sha256 && hash.digest('hex') !== r.sha256)
+      throw new Error(`The attachment file ${r.file_path} does not match its checksum: nothing was kept.`);
+    chunks += seq;
+  }
+  await client.query('UPDATE message_attachments SET file_path = NULL WHERE file_path IS NOT NULL');
+  say(`attachment files: ${rows.length} copied into ${chunks} chunks`);
 }

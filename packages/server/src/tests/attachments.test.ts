@@ -1,9 +1,15 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parse as parseDisposition } from 'content-disposition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, listenOnLoopback, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { makeOrg, seedCase, type Org } from '../test-support/case-fixtures.ts';
 import { http as req } from '../test-support/channel-harness.ts';
 import { removeAbandonedUploads } from '../use-cases/upload-attachment.ts';
+import { storedPieces } from '../test-support/stored-bytes.ts';
+import { removeOrphanFiles } from '../attachments/store.ts';
+import { writeFile } from '../attachments/file-store.ts';
 
 /** A 1×1 PNG. */
 const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -51,15 +57,7 @@ describe.each(DB_KINDS)('attachments (%s)', (kind) => {
   };
   const download = (user: TestUser | null, id: string, query = '') =>
     fetch(`${base}/api/v1/attachments/${id}${query}`, { headers: user?.headers ?? {} });
-  const storedCount = async () =>
-    Number(
-      (
-        await t.db.kysely
-          .selectFrom('attachment_chunks')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const storedCount = () => storedPieces(t.db);
 
   it('uploads a file, sniffs its type from the bytes, and lets only the uploader read it before it is sent', async () => {
     const a = await upload(o.agent, 'photo.txt', PIXEL, 'text/plain');
@@ -202,7 +200,21 @@ describe.each(DB_KINDS)('attachments (%s)', (kind) => {
     const a = await upload(o.agent, 'big.bin', big);
     expect(a.size).toBe(big.length);
     const chunks = await t.db.kysely.selectFrom('attachment_chunks').select('seq').where('attachment_id', '=', a.id).execute();
-    expect(chunks.length).toBe(4);
+    const row = await t.db.kysely
+      .selectFrom('message_attachments')
+      .select(['file_path', 'sha256', 'size'])
+      .where('id', '=', a.id)
+      .executeTakeFirstOrThrow();
+    expect(row.sha256).toBe(createHash('sha256').update(big).digest('hex'));
+    if (t.db.filesDir) {
+      // The embedded database keeps the bytes as a file in its files folder, not in its rows.
+      expect(chunks).toEqual([]);
+      expect(row.file_path).toBe(`${a.id.slice(-2)}/${a.id}`);
+      expect(fs.readFileSync(path.join(t.db.filesDir, row.file_path!)).equals(big)).toBe(true);
+    } else {
+      expect(chunks.length).toBe(4);
+      expect(row.file_path).toBeNull();
+    }
     const back = Buffer.from(await (await download(o.agent, a.id)).arrayBuffer());
     expect(back.equals(big)).toBe(true);
   });
@@ -215,7 +227,26 @@ describe.each(DB_KINDS)('attachments (%s)', (kind) => {
     expect(await removeAbandonedUploads({ db: t.db, clock: later })).toBeGreaterThanOrEqual(1);
     expect((await download(o.agent, unsent.id)).status).toBe(404);
     expect(await t.db.kysely.selectFrom('attachment_chunks').select('seq').where('attachment_id', '=', unsent.id).execute()).toEqual([]);
+    if (t.db.filesDir) {
+      expect(fs.existsSync(path.join(t.db.filesDir, `${unsent.id.slice(-2)}/${unsent.id}`))).toBe(false);
+      expect(fs.existsSync(path.join(t.db.filesDir, `${sent.id.slice(-2)}/${sent.id}`))).toBe(true);
+    }
     expect((await download(o.agent, sent.id)).status).toBe(200);
+  });
+
+  it.runIf(kind === 'pglite')('removes files whose row is gone once past the grace period, never a kept one', async () => {
+    const root = t.db.filesDir!;
+    const kept = await upload(o.agent, 'kept.txt', Buffer.from('kept'));
+    // A transaction that wrote its file and then rolled back: a file named by an id no row has.
+    const stray = await writeFile(root, '01890000-0000-7000-8000-0000000000ab', [Buffer.from('stray')]);
+    const partial = path.join(root, 'cd', '01890000-0000-7000-8000-0000000000cd.partial-1234');
+    fs.mkdirSync(path.dirname(partial), { recursive: true });
+    fs.writeFileSync(partial, 'cut off');
+    expect(await removeOrphanFiles(t.db, new Date())).toBe(0);
+    expect(await removeOrphanFiles(t.db, new Date(Date.now() + 11 * 60_000))).toBeGreaterThanOrEqual(2);
+    expect(fs.existsSync(path.join(root, stray.path))).toBe(false);
+    expect(fs.existsSync(partial)).toBe(false);
+    expect(Buffer.from(await (await download(o.agent, kept.id)).arrayBuffer()).toString()).toBe('kept');
   });
 
   it('refuses uploads from viewers (403), without a file (400) and not as multipart (415)', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,11 @@ describe('backup, restore, doctor and the move to PostgreSQL', () => {
   const restored = path.join(tmp('casework-restored-'), 'data');
   const backupFile = path.join(tmp('casework-backup-'), 'casework.backup');
   const ackedBefore = { cases: [] as string[], messages: [] as string[] };
+  // An attached file (kept as a file beside the embedded database): carried by backup, restore and the move.
+  const fileBytes = Buffer.alloc(2 * 1024 * 1024 + 77);
+  for (let i = 0; i < fileBytes.length; i++) fileBytes[i] = (i * 7 + (i >> 11)) & 0xff;
+  const fileHash = createHash('sha256').update(fileBytes).digest('hex');
+  let fileId = '';
   afterAll(async () => {
     if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
     await server?.exited;
@@ -68,6 +74,12 @@ describe('backup, restore, doctor and the move to PostgreSQL', () => {
     const cookie = String(login.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
     const token = (await send(base, 'POST', '/api/v1/tokens', { headers: { cookie }, body: { name: 'ops' } })).data.token as string;
     const team = (await send(base, 'POST', '/api/v1/teams', { token, body: { name: 'Ops' } })).data.id as string;
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(fileBytes)]), 'report.bin');
+    const up = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    expect(up.status).toBe(201);
+    fileId = ((await up.json()) as { id: string }).id;
+    expect(fs.existsSync(path.join(source, 'files', fileId.slice(-2), fileId))).toBe(true);
     let backupStarted = Number.POSITIVE_INFINITY;
     let running = true;
     const writer = async () => {
@@ -114,6 +126,13 @@ describe('backup, restore, doctor and the move to PostgreSQL', () => {
       }>`SELECT count(*)::int AS n FROM messages WHERE id = ANY(${ackedBefore.messages}::uuid[])`.execute(db.kysely);
       expect(cases.rows[0]!.n).toBe(ackedBefore.cases.length);
       expect(messages.rows[0]!.n).toBe(ackedBefore.messages.length);
+      const file = await db.kysely
+        .selectFrom('message_attachments')
+        .select(['file_path', 'sha256'])
+        .where('id', '=', fileId)
+        .executeTakeFirstOrThrow();
+      expect(file.sha256).toBe(fileHash);
+      expect(fs.readFileSync(path.join(restored, 'files', file.file_path!)).equals(fileBytes)).toBe(true);
     } finally {
       await db.close();
     }
@@ -131,6 +150,10 @@ describe('backup, restore, doctor and the move to PostgreSQL', () => {
       ['foreign', Buffer.from('PGDMP not ours'), /is not a Casework backup/],
       ['empty', Buffer.alloc(0), /is empty/],
     ];
+    // A backup whose attachment file's bytes were altered (same length): refused as damaged.
+    const altered = Buffer.from(whole);
+    altered[altered.length - 100] = altered[altered.length - 100]! ^ 0xff;
+    cases.push(['altered file', altered, /is damaged: the attachment file/]);
     for (const [name, bytes, message] of cases) {
       const file = path.join(dir, `${name}.backup`);
       fs.writeFileSync(file, bytes);
@@ -157,6 +180,11 @@ describe('backup, restore, doctor and the move to PostgreSQL', () => {
     try {
       const cases = await c.query('SELECT count(*)::int AS n FROM cases WHERE id = ANY($1::uuid[])', [ackedBefore.cases]);
       expect(cases.rows[0].n).toBe(ackedBefore.cases.length);
+      // The file is now in PostgreSQL's rows, where every server process reads it.
+      const file = await c.query('SELECT file_path, sha256 FROM message_attachments WHERE id = $1', [fileId]);
+      expect(file.rows[0]).toEqual({ file_path: null, sha256: fileHash });
+      const chunks = await c.query('SELECT data FROM attachment_chunks WHERE attachment_id = $1 ORDER BY seq', [fileId]);
+      expect(Buffer.concat(chunks.rows.map((r: { data: Buffer }) => r.data)).equals(fileBytes)).toBe(true);
       const seq = await c.query(`SELECT count(*)::int AS n FROM case_events`);
       expect(seq.rows[0].n).toBeGreaterThan(0);
       // The copied history's sequence moved on: a new event gets a fresh id.

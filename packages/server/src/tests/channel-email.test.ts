@@ -5,6 +5,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, makeTeam, makeUser, type TestUser } from '../test-support/harness.ts';
 import { eventually, http as req, startChannelServer, type ChannelServer } from '../test-support/channel-harness.ts';
+import { storedBytes } from '../test-support/stored-bytes.ts';
 
 /** A local SMTP relay standing in for the outbound mail server: keeps every mail it is given. */
 async function relayStub(): Promise<{ url: string; mails: ParsedMail[]; close(): Promise<void> }> {
@@ -157,10 +158,7 @@ describe.each(DB_KINDS)('email channel over real SMTP (%s)', (kind) => {
       .where('message_id', '=', m.id)
       .orderBy('filename', 'desc')
       .execute();
-    const bytes = async (id: string) => {
-      const chunks = await s.db.kysely.selectFrom('attachment_chunks').select('data').where('attachment_id', '=', id).execute();
-      return chunks.length ? Buffer.concat(chunks.map((c) => Buffer.from(c.data))).toString() : null;
-    };
+    const bytes = async (id: string) => (await storedBytes(s.db, id))?.toString() ?? null;
     expect(await Promise.all(atts.map(async (a) => [a.filename, a.size, await bytes(a.id)]))).toEqual([
       ['small.txt', 9, 'tiny file'],
       ['big.bin', 5000, null],

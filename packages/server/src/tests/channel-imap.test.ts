@@ -180,6 +180,22 @@ describe.skipIf(dovecotMissing !== null).each(DB_KINDS)('email channel fetching 
     expect(cases).toHaveLength(n);
   });
 
+  it('identical mails without a Message-ID (empty, malformed) are each a case, and still once each when fetched again', async () => {
+    const { user, channelId } = await mailbox('starttls');
+    const empty = 'From: quiet@cust.example\r\n\r\n';
+    const broken = 'From: odd@cust.example\r\nContent-Type: multipart/mixed; boundary="x"\r\n\r\n--x\r\nbroken';
+    await dovecot.append(user, 'secret-pw', [empty, empty, broken, broken]);
+    await eventually(async () => (await casesOf(channelId)).length === 4, 'four cases');
+    // Fetched again from the first UID (the mark lost): the same mails, recognised by their place in the mailbox.
+    await s.runtime.stop();
+    await s.db.kysely.updateTable('channel_mail_fetch').set({ last_uid: 0 }).where('channel_id', '=', channelId).execute();
+    s.runtime = await startChannels(s.deps, s.options);
+    await eventually(async () => (await channel(channelId)).mailFetch.fetchedCount >= 8, 'fetched again');
+    const cases = await casesOf(channelId);
+    expect(cases).toHaveLength(4);
+    for (const c of cases) expect(await messagesOf(c.id)).toHaveLength(1);
+  });
+
   it('wrong password or a host that does not answer: a clear error on the channel and in Test connection; the server keeps serving', async () => {
     const bad = await mailbox('starttls', 'wrong-pw');
     const ch = await eventually(async () => {

@@ -5,6 +5,7 @@ import { eventually, http as req, startChannelServer, type ChannelServer } from 
 import { makeOrg, type Org } from '../test-support/case-fixtures.ts';
 import { startSecondProcess } from '../test-support/second-process.ts';
 import { openSse, type SseEvent, type SseStream } from '../test-support/sse-client.ts';
+import { storedPieces } from '../test-support/stored-bytes.ts';
 import { createClient, type Typing } from '../../../sdk/src/index.ts';
 
 /**
@@ -80,7 +81,7 @@ describe.each(DB_KINDS)('chat for customers (%s)', (kind) => {
     return { status: res.status, headers: res.headers, data: text ? JSON.parse(text) : null };
   };
   const counts = async () => {
-    const n = async (table: 'messages' | 'message_attachments' | 'attachment_chunks') =>
+    const n = async (table: 'messages' | 'message_attachments') =>
       Number(
         (
           await r.s.db.kysely
@@ -89,7 +90,7 @@ describe.each(DB_KINDS)('chat for customers (%s)', (kind) => {
             .executeTakeFirstOrThrow()
         ).n,
       );
-    return { messages: await n('messages'), attachments: await n('message_attachments'), chunks: await n('attachment_chunks') };
+    return { messages: await n('messages'), attachments: await n('message_attachments'), chunks: await storedPieces(r.s.db) };
   };
 
   it('the customer sees who joined: no one at first, then the agent who claimed or was assigned (first name only)', async () => {

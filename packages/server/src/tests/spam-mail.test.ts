@@ -220,6 +220,22 @@ describe.each(DB_KINDS)('inbound mail as spam, and unreadable mail, over SMTP (%
     expect(pending).toEqual([]);
   });
 
+  it('two empty mails without a Message-ID are two mails, each kept as a case (not the second a duplicate of the first)', async () => {
+    for (let i = 0; i < 2; i++)
+      expect((await rawSmtp(s.smtpPort, 'twice@empty.example', desk, Buffer.alloc(0))).slice(-2)).toEqual([250, 221]);
+    const rows = await eventually(async () => {
+      const r = await s.db.kysely
+        .selectFrom('inbound_messages as i')
+        .innerJoin('messages as m', 'm.id', 'i.message_id')
+        .select(['i.provider_id', 'm.case_id'])
+        .where('i.sender', '=', 'twice@empty.example')
+        .execute();
+      return r.length === 2 && r;
+    }, 'both empty mails as messages');
+    expect(new Set(rows.map((r) => r.provider_id)).size).toBe(2);
+    expect(new Set(rows.map((r) => r.case_id)).size).toBe(2);
+  });
+
   it('a malformed MIME mail (broken multipart, bad base64, raw 8-bit and NUL bytes) is kept with what could be read', async () => {
     const raw = Buffer.concat([
       Buffer.from(

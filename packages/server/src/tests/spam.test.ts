@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, call, fixedClock, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { expectRefused, makeOrg, seedCase, type Org } from '../test-support/case-fixtures.ts';
@@ -258,7 +260,8 @@ describe.each(DB_KINDS)('spam and the blocklist (%s)', (kind) => {
           created_at: NOW,
         })
         .execute();
-      await writeBytes(t.db.kysely, fileId, Buffer.from('abc'));
+      const kept = await writeBytes(t.db.kysely, t.db.filesDir, fileId, Buffer.from('abc'));
+      await t.db.kysely.updateTable('message_attachments').set({ file_path: kept.filePath }).where('id', '=', fileId).execute();
       await t.db.kysely
         .insertInto('inbound_messages')
         .values({
@@ -295,6 +298,9 @@ describe.each(DB_KINDS)('spam and the blocklist (%s)', (kind) => {
       expect(await left('inbound_messages')).toEqual([]);
       expect(await t.db.kysely.selectFrom('message_attachments').select('id').where('id', '=', fileId).execute()).toEqual([]);
       expect(await t.db.kysely.selectFrom('attachment_chunks').select('seq').where('attachment_id', '=', fileId).execute()).toEqual([]);
+      // On the embedded database the bytes were a file in its files folder: gone with the row.
+      if (t.db.filesDir) expect(fs.existsSync(path.join(t.db.filesDir, kept.filePath!))).toBe(false);
+      else expect(kept.filePath).toBeNull();
       expect((await call(t, o.admin, 'GET', `/api/v1/cases/${followUp}`)).data.followUpOf).toBeNull();
       for (const id of [young, restored, resolved]) expect((await call(t, o.admin, 'GET', `/api/v1/cases/${id}`)).statusCode).toBe(200);
       // Run again: nothing more is due.

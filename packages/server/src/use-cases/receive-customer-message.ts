@@ -97,17 +97,36 @@ export async function receiveCustomerMessage(
   rawProviderId: string,
   rawPayload: InboundPayload,
 ): Promise<ReceiveResult> {
-  // NUL and invalid UTF-8 are stripped, never refused: the customer's message is kept (SPEC §15).
   const providerId = cleanText(rawProviderId);
+  const { id, inserted } = await storeInbound(deps.db.kysely, channel.id, providerId, rawPayload, deps.clock.now());
+  try {
+    const r = await processInbound(deps, id);
+    return { ...r, duplicate: !inserted || r.duplicate };
+  } catch (err) {
+    deps.log.error({ err, channelId: channel.id, providerId }, 'inbound message stored; processing failed, will retry');
+    return { caseId: null, messageId: null, createdCase: false, followUpOf: null, duplicate: !inserted, processed: false };
+  }
+}
+
+/**
+ * Stores an inbound message as received (NUL and invalid UTF-8 stripped, never refused: SPEC §15),
+ * once per provider id: a second store of the same id finds the first row (`inserted` false).
+ */
+export async function storeInbound(
+  db: Kysely<Database>,
+  channelId: string,
+  rawProviderId: string,
+  rawPayload: InboundPayload,
+  now: Date,
+): Promise<{ id: string; inserted: boolean }> {
+  const providerId = cleanText(rawProviderId).slice(0, 500);
   const payload = cleanDeep(rawPayload);
-  const now = deps.clock.now();
-  const db = deps.db.kysely;
   const inserted = await db
     .insertInto('inbound_messages')
     .values({
       id: uuidv7(now.getTime()),
-      channel_id: channel.id,
-      provider_id: providerId.slice(0, 500),
+      channel_id: channelId,
+      provider_id: providerId,
       payload: JSON.stringify(payload),
       sender: payload.sender?.slice(0, 320) ?? null,
       // The retry job leaves it alone while this request processes it.
@@ -117,66 +136,21 @@ export async function receiveCustomerMessage(
     .onConflict((oc) => oc.columns(['channel_id', 'provider_id']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  const row =
-    inserted ??
-    (await db
-      .selectFrom('inbound_messages')
-      .select(['id'])
-      .where('channel_id', '=', channel.id)
-      .where('provider_id', '=', providerId.slice(0, 500))
-      .executeTakeFirstOrThrow());
-  try {
-    const r = await processInbound(deps, row.id);
-    return { ...r, duplicate: !inserted || r.duplicate };
-  } catch (err) {
-    deps.log.error({ err, channelId: channel.id, providerId }, 'inbound message stored; processing failed, will retry');
-    return { caseId: null, messageId: null, createdCase: false, followUpOf: null, duplicate: !inserted, processed: false };
-  }
+  if (inserted) return { id: inserted.id, inserted: true };
+  const row = await db
+    .selectFrom('inbound_messages')
+    .select(['id'])
+    .where('channel_id', '=', channelId)
+    .where('provider_id', '=', providerId)
+    .executeTakeFirstOrThrow();
+  return { id: row.id, inserted: false };
 }
 
 /** Processes one stored inbound message (again safe: a processed one is returned as it was). */
 async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveResult> {
   const now = deps.clock.now();
   try {
-    return await inTransaction(deps, async (trx) => {
-      const row = await trx
-        .selectFrom('inbound_messages as i')
-        .innerJoin('channels as ch', 'ch.id', 'i.channel_id')
-        .select([
-          'i.processed_at',
-          'i.case_id',
-          'i.message_id',
-          'i.payload',
-          'i.received_at',
-          'ch.id as channel_id',
-          'ch.type',
-          'ch.team_id',
-        ])
-        .where('i.id', '=', inboundId)
-        .forUpdate('i' as never)
-        .executeTakeFirstOrThrow();
-      if (row.processed_at) {
-        return { caseId: row.case_id, messageId: row.message_id, createdCase: false, followUpOf: null, duplicate: true, processed: true };
-      }
-      const ch = { id: row.channel_id, type: row.type as ChannelRecord['type'], teamId: row.team_id };
-      const payload = row.payload as unknown as InboundPayload;
-      const applied = (await heldSender(trx, ch.id, payload, new Date(row.received_at)))
-        ? { caseId: null, messageId: null, createdCase: false, followUpOf: null, outcome: 'held' as const }
-        : await applyInbound(trx, ch, payload, now);
-      await trx
-        .updateTable('inbound_messages')
-        .set({
-          processed_at: now,
-          case_id: applied.caseId,
-          message_id: applied.messageId,
-          last_error: null,
-          outcome: applied.outcome ?? null,
-        })
-        .where('id', '=', inboundId)
-        .execute();
-      const { outcome: _outcome, ...result } = applied;
-      return { ...result, duplicate: false, processed: true };
-    });
+    return await inTransaction(deps, (trx) => processStored(trx, deps.db.filesDir, inboundId, now));
   } catch (err) {
     const r = await deps.db.kysely
       .updateTable('inbound_messages')
@@ -192,6 +166,46 @@ async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveRes
       .execute();
     throw err;
   }
+}
+
+/**
+ * Processes one stored inbound message inside the caller's transaction (again safe: a processed one
+ * is returned as it was). Throws on failure: the caller's transaction rolls back.
+ */
+export async function processStored(
+  trx: Kysely<Database>,
+  filesDir: string | undefined,
+  inboundId: string,
+  now: Date,
+): Promise<ReceiveResult> {
+  const row = await trx
+    .selectFrom('inbound_messages as i')
+    .innerJoin('channels as ch', 'ch.id', 'i.channel_id')
+    .select(['i.processed_at', 'i.case_id', 'i.message_id', 'i.payload', 'i.received_at', 'ch.id as channel_id', 'ch.type', 'ch.team_id'])
+    .where('i.id', '=', inboundId)
+    .forUpdate('i' as never)
+    .executeTakeFirstOrThrow();
+  if (row.processed_at) {
+    return { caseId: row.case_id, messageId: row.message_id, createdCase: false, followUpOf: null, duplicate: true, processed: true };
+  }
+  const ch = { id: row.channel_id, type: row.type as ChannelRecord['type'], teamId: row.team_id };
+  const payload = row.payload as unknown as InboundPayload;
+  const applied = (await heldSender(trx, ch.id, payload, new Date(row.received_at)))
+    ? { caseId: null, messageId: null, createdCase: false, followUpOf: null, outcome: 'held' as const }
+    : await applyInbound(trx, filesDir, ch, payload, now);
+  await trx
+    .updateTable('inbound_messages')
+    .set({
+      processed_at: now,
+      case_id: applied.caseId,
+      message_id: applied.messageId,
+      last_error: null,
+      outcome: applied.outcome ?? null,
+    })
+    .where('id', '=', inboundId)
+    .execute();
+  const { outcome: _outcome, ...result } = applied;
+  return { ...result, duplicate: false, processed: true };
 }
 
 type Ch = { id: string; type: ChannelRecord['type']; teamId: string };
@@ -212,7 +226,7 @@ async function heldSender(trx: Kysely<Database>, channelId: string, p: InboundPa
   return row ? senderHeld(Number(row.n), Number(row.lim)) : false;
 }
 
-async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, now: Date): Promise<Applied> {
+async function applyInbound(trx: Kysely<Database>, filesDir: string | undefined, ch: Ch, p: InboundPayload, now: Date): Promise<Applied> {
   if (!p.forceNew) await lockConversation(trx, ch.id, [...p.lookup, ...p.register]);
   let caseId = p.forceNew ? null : await findConversationCase(trx, ch.id, p.lookup);
   if (!caseId && !p.forceNew && p.reference) caseId = await findCaseByReference(trx, ch.id, p.reference);
@@ -286,7 +300,7 @@ async function applyInbound(trx: Kysely<Database>, ch: Ch, p: InboundPayload, no
       })
       .execute();
   }
-  if (files.length) await storeAttachments(trx, message.id, files, now);
+  if (files.length) await storeAttachments(trx, filesDir, message.id, files, now);
   if (p.chat) {
     await trx
       .insertInto('chat_sessions')
@@ -381,11 +395,12 @@ function inlineImageUrls(files: (InboundAttachment & { id: string })[]): (conten
 }
 
 /**
- * Keeps each attachment's metadata, and its bytes (as chunks) when they were within the cap; a kept
+ * Keeps each attachment's metadata, and its bytes (a file or chunks: writeBytes) when they were within the cap; a kept
  * file's type is sniffed from its bytes, not taken from the mail.
  */
 async function storeAttachments(
   trx: Kysely<Database>,
+  filesDir: string | undefined,
   messageId: string,
   list: (InboundAttachment & { id: string })[],
   now: Date,
@@ -406,8 +421,12 @@ async function storeAttachments(
       })
       .execute();
     if (bytes) {
-      const sniffed = await writeBytes(trx, id, bytes);
-      await trx.updateTable('message_attachments').set({ content_type: sniffed }).where('id', '=', id).execute();
+      const kept = await writeBytes(trx, filesDir, id, bytes);
+      await trx
+        .updateTable('message_attachments')
+        .set({ content_type: kept.contentType, file_path: kept.filePath, sha256: kept.sha256 })
+        .where('id', '=', id)
+        .execute();
     }
   }
 }

@@ -1,7 +1,8 @@
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import { uuidv7 } from '../ids.ts';
-import { AttachmentTooLarge, writeChunks } from '../attachments/store.ts';
+import { AttachmentTooLarge, removeStoredFiles, storeStream } from '../attachments/store.ts';
+import { removeFile } from '../attachments/file-store.ts';
 import { attachmentJson, type AttachmentJson } from '../db/repos/attachments.ts';
 import { Problem } from '../errors.ts';
 
@@ -43,11 +44,17 @@ export async function uploadAttachment(
     })
     .execute();
   try {
-    const { size, contentType } = await writeChunks(db, id, file.stream, capBytes);
-    await db.updateTable('message_attachments').set({ size, content_type: contentType, state: 'stored' }).where('id', '=', id).execute();
+    // On the embedded database the file is on disk (flushed) before this row says it is stored.
+    const { size, contentType, filePath, sha256 } = await storeStream(deps.db, id, file.stream, capBytes);
+    await db
+      .updateTable('message_attachments')
+      .set({ size, content_type: contentType, state: 'stored', file_path: filePath, sha256 })
+      .where('id', '=', id)
+      .execute();
     return attachmentJson({ id, filename, content_type: contentType, size, state: 'stored', content_id: null });
   } catch (err) {
     await db.deleteFrom('message_attachments').where('id', '=', id).execute();
+    if (deps.db.filesDir) await removeFile(deps.db.filesDir, id);
     if (err instanceof AttachmentTooLarge) throw tooLarge(capBytes);
     throw err;
   }
@@ -61,10 +68,12 @@ const UNSENT_UPLOAD_MS = 3 * 24 * 3600 * 1000;
  * refused, an upload cut off by a stopped server) once they are older than three days.
  */
 export async function removeAbandonedUploads(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
-  const r = await deps.db.kysely
+  const gone = await deps.db.kysely
     .deleteFrom('message_attachments')
     .where('message_id', 'is', null)
     .where('created_at', '<', new Date(deps.clock.now().getTime() - UNSENT_UPLOAD_MS))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
+    .returning('file_path')
+    .execute();
+  await removeStoredFiles(deps.db, gone);
+  return gone.length;
 }

@@ -47,18 +47,28 @@ function htmlToText(html: string): string {
 }
 
 /**
+ * The id of a mail without a Message-ID: made from where it was received (`arrival`: an IMAP
+ * mailbox position, which is the same when the mail is fetched again; an SMTP transaction), never
+ * from its bytes alone — two empty mails are two mails, not one mail received twice.
+ */
+export const arrivalMessageId = (arrival: string): string =>
+  `<${createHash('sha256').update(arrival).digest('hex').slice(0, 32)}@casework.generated>`;
+
+/**
  * Turns a raw RFC 5322 mail into a customer message: threads by In-Reply-To and References
  * (newest first), falls back to a `[#REF]` token in the subject, and keeps attachments within the cap.
+ * `arrival` names where the mail was received (see arrivalMessageId): the id of a mail without one.
  */
 export async function parseMail(
   raw: Buffer,
   maxAttachmentBytes: number,
+  arrival: string,
 ): Promise<{ providerId: string; payload: InboundPayload; from: string | null }> {
   // cid: links are kept (not turned into data: URLs): they point at the stored attachment.
   const m = await simpleParser(raw, { skipHtmlToText: false, keepCidLinks: true });
   const from = firstAddress(m.from);
   const replyTo = firstAddress(m.replyTo);
-  const messageId = m.messageId ?? `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@casework.generated>`;
+  const messageId = m.messageId?.trim() || arrivalMessageId(arrival);
   const refs = ids(m.references);
   const lookupIds = [...ids(m.inReplyTo), ...[...refs].reverse()];
   const attachments = capAttachments(
@@ -102,8 +112,8 @@ export async function parseMail(
 }
 
 /** A mail that cannot be parsed, kept as a message with the raw mail attached (never refused, never retried). */
-export function unreadableMail(raw: Buffer, maxAttachmentBytes: number): Awaited<ReturnType<typeof parseMail>> {
-  const id = `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@casework.unreadable>`;
+export function unreadableMail(raw: Buffer, maxAttachmentBytes: number, arrival: string): Awaited<ReturnType<typeof parseMail>> {
+  const id = arrivalMessageId(`unreadable:${arrival}`);
   const payload: InboundPayload = {
     kind: 'message',
     customer: { name: null, email: null },

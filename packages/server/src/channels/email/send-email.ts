@@ -169,7 +169,7 @@ export async function sendEmailReply(
       ? replySubject(c.subject, c.reference)
       : `${c.subject.replace(/\s*\[#[A-Z0-9]{6}\]\s*/g, ' ').trim()} [#${c.reference}]`,
     ...withSignature(msg, ch.settings.signature),
-    attachments: await mailAttachments(db, messageId),
+    attachments: await mailAttachments(deps.db, messageId),
     messageId: ownId,
     ...(thread ? { inReplyTo: thread.inReplyTo, references: thread.references } : {}),
     headers: { 'X-Casework-Case': c.reference },

@@ -5,6 +5,7 @@ import { findEmailChannel } from '../../db/repos/channels.ts';
 import { receiveCustomerMessage } from '../../use-cases/receive-customer-message.ts';
 import { parseMail, unreadableMail } from './parse-mail.ts';
 import { authenticateMail } from './mail-auth.ts';
+import { uuidv7 } from '../../ids.ts';
 
 export type SmtpListener = { port: number; close(): Promise<void> };
 
@@ -60,9 +61,11 @@ async function receiveMail(deps: Deps, opts: ChannelOptions, stream: SMTPServerD
   const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
   // A mail that cannot be parsed (or is empty) is kept with what could be read: never refused
   // with a temporary failure the sender would retry forever. Without a From, the envelope's sender stands in.
-  const parsed = await parseMail(raw, opts.maxAttachmentBytes).catch((err: unknown) => {
+  // Each accepted SMTP transaction is a mail of its own: a mail without a Message-ID gets a fresh id.
+  const arrival = `smtp:${uuidv7()}`;
+  const parsed = await parseMail(raw, opts.maxAttachmentBytes, arrival).catch((err: unknown) => {
     deps.log.warn({ err }, 'inbound mail could not be parsed; kept as an attachment');
-    return unreadableMail(raw, opts.maxAttachmentBytes);
+    return unreadableMail(raw, opts.maxAttachmentBytes, arrival);
   });
   const { providerId, payload } = parsed;
   let { from } = parsed;

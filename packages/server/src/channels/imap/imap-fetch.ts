@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import type { ChannelOptions } from '../config.ts';
 import { channelSecrets, findChannel, type ChannelRecord } from '../../db/repos/channels.ts';
 import { advanceFetchMark, recordFetchSuccess, resetFetchMark, type FetchState } from '../../db/repos/mail-fetch.ts';
-import { receiveCustomerMessage } from '../../use-cases/receive-customer-message.ts';
+import { receiveMailBatch, type FetchedMail } from '../../use-cases/mailbox/receive-mail-batch.ts';
 import { parseMail, unreadableMail } from '../email/parse-mail.ts';
 import { authenticateMail } from '../email/mail-auth.ts';
 import { mailServerOf } from '../email/mail-server-settings.ts';
@@ -22,8 +22,8 @@ export type SessionControl = { stopped: boolean; wake(): void; onWake(fn: () => 
  * One connection to a channel's mailbox, kept until stopped or an error: takes every new
  * message (UIDs above the stored mark; on the first sync of a folder, what is unseen), waits
  * with IDLE where the server offers it (polling otherwise), and takes again. Each message's
- * mark is advanced only after receiveCustomerMessage has stored it, so a stop at any point
- * loses nothing; a message taken again is the same Message-ID and adds nothing.
+ * mark is advanced in the transaction that stores it, so a stop at any point loses nothing; a
+ * message taken again has the same provider id and adds nothing.
  */
 export async function runMailboxSession(
   deps: Deps,
@@ -97,19 +97,19 @@ async function takeNew(
     const uidNext = Number(box.uidNext ?? 1);
     uids = ((await client.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b);
     await resetFetchMark(db, ch.id, owner, { folder, uidValidity: null, uid: 0 }, deps.clock.now());
-    await takeAll(deps, opts, ch, client, uids, { folder, uidValidity: '', owner }, control);
+    await takeAll(deps, opts, ch, client, uids, { folder, uidValidity: '', owner, boxValidity: uidValidity }, control);
     const mark = uids.reduce((a, b) => Math.max(a, b), Math.max(uidNext - 1, 0));
     if (!control.stopped) await resetFetchMark(db, ch.id, owner, { folder, uidValidity, uid: mark }, deps.clock.now());
     return { ...state, folder, uidValidity: control.stopped ? null : uidValidity, lastUid: mark };
   }
   const found = (await client.search({ uid: `${state.lastUid + 1}:*` }, { uid: true })) || [];
   uids = found.filter((u) => u > state.lastUid).sort((a, b) => a - b);
-  const last = await takeAll(deps, opts, ch, client, uids, { folder, uidValidity, owner }, control);
+  const last = await takeAll(deps, opts, ch, client, uids, { folder, uidValidity, owner, boxValidity: uidValidity }, control);
   return { ...state, lastUid: Math.max(state.lastUid, last) };
 }
 
 /** A fetch batch: at most this many messages and (but for one large message) this many bytes. */
-const BATCH_MESSAGES = 25;
+const BATCH_MESSAGES = 60;
 const BATCH_BYTES = 8 * 1024 * 1024;
 
 /** Splits UIDs into fetch batches by count and announced size. */
@@ -131,11 +131,13 @@ function batches(sizes: Map<number, number>, uids: number[]): number[][] {
   return out;
 }
 
+type Prepared = { uids: number[]; mails: FetchedMail[] };
+
 /**
- * Takes the messages in batches (one FETCH each, bounded in bytes), storing them one by one in
- * UID order (a reply after the mail it answers); after each batch the mark advances to its last
- * UID and the batch is flagged \Seen. A stop during a batch leaves the mark before it: those
- * messages are taken again and recognised by their Message-ID.
+ * Takes the messages in batches (one FETCH each, bounded in bytes). While one batch is stored, the
+ * next is fetched and parsed. Each batch is stored in one transaction together with the move of the
+ * mark to its last UID (receiveMailBatch), then flagged \Seen. A stop during a batch leaves the mark
+ * before it: those messages are taken again and recognised by their provider id.
  */
 async function takeAll(
   deps: Deps,
@@ -143,7 +145,7 @@ async function takeAll(
   ch: ChannelRecord,
   client: ImapFlow,
   uids: number[],
-  at: { folder: string; uidValidity: string; owner: string },
+  at: { folder: string; uidValidity: string; owner: string; boxValidity: string },
   control: SessionControl,
 ): Promise<number> {
   let last = 0;
@@ -152,26 +154,29 @@ async function takeAll(
     const slice = uids.slice(from, from + 500);
     const sizes = new Map<number, number>();
     for (const m of await client.fetchAll(slice.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
-    for (const batch of batches(
+    const list = batches(
       sizes,
       slice.filter((u) => sizes.has(u)),
-    )) {
+    );
+    const prepare = (batch: number[]) => prepareBatch(deps, opts, ch, client, batch, `${at.folder}:${at.boxValidity}`);
+    let next: Promise<Prepared> | null = list.length ? prepare(list[0]!) : null;
+    for (let b = 0; b < list.length && next; b++) {
+      const current = await next;
+      next = b + 1 < list.length && !control.stopped ? prepare(list[b + 1]!) : null;
+      // Keeps a rejected prefetch from going unhandled when this batch fails first.
+      next?.catch(() => {});
       if (control.stopped) break;
-      const messages = await client.fetchAll(batch.join(','), { uid: true, source: { maxLength: opts.maxMailBytes } }, { uid: true });
-      messages.sort((a, b) => a.uid - b.uid);
-      await storeBatch(
-        deps,
-        opts,
-        ch,
-        messages.map((m) => m.source ?? Buffer.alloc(0)),
-      );
-      const top = batch[batch.length - 1]!;
+      const top = current.uids[current.uids.length - 1]!;
       // During a first sync (no UIDVALIDITY yet) only the count moves: a stop then starts that sync over.
-      const mark = { folder: at.folder, uidValidity: at.uidValidity, uid: at.uidValidity ? top : 0, taken: messages.length };
-      if (!(await advanceFetchMark(deps.db.kysely, ch.id, at.owner, mark, deps.clock.now(), opts.imapLeaseMs))) throw new LeaseLost();
-      await flagSeen(client, batch);
+      const mark = { folder: at.folder, uidValidity: at.uidValidity, uid: at.uidValidity ? top : 0, taken: current.uids.length };
+      const kept = await receiveMailBatch(deps, ch, current.mails, (db) =>
+        advanceFetchMark(db, ch.id, at.owner, mark, deps.clock.now(), opts.imapLeaseMs),
+      );
+      if (!kept) throw new LeaseLost();
+      await flagSeen(client, current.uids);
       last = top;
     }
+    await next?.catch(() => {});
   }
   return last;
 }
@@ -181,52 +186,24 @@ async function flagSeen(client: ImapFlow, uids: number[]): Promise<void> {
   await client.messageFlagsAdd(uids.join(','), ['\\Seen'], { uid: true }).catch(() => false);
 }
 
-/** Messages of one batch stored at the same time (each in its own transaction). */
-const CONCURRENCY = 4;
-
 /**
- * Stores a batch's mails through the same path as mail received over SMTP (threading, customer,
- * case), up to CONCURRENCY at once. A mail waits for earlier mails of the batch from the same
- * sender or that it answers (its In-Reply-To/References name their Message-ID), so a thread keeps
- * its order. Mail from the channel's own address is skipped (our replies: never a loop).
+ * Fetches one batch and parses its mails (their SPF/DKIM/DMARC checks at the same time). Mail from
+ * the channel's own address is left out (our replies: never a loop). A mail without a Message-ID
+ * is named by its place in the mailbox (folder, UIDVALIDITY, UID): the same when fetched again.
  */
-async function storeBatch(deps: Deps, opts: ChannelOptions, ch: ChannelRecord, raws: Buffer[]): Promise<void> {
-  const parsed = [];
-  for (const raw of raws) parsed.push(await parseOrKeep(deps, opts, ch, raw));
-  const last = new Map<string, Promise<void>>();
-  const slots = semaphore(CONCURRENCY);
-  const tasks: Promise<void>[] = [];
-  for (const p of parsed) {
-    const sender = p.from ? `from:${p.from.toLowerCase()}` : null;
-    if (sender && p.from!.toLowerCase() === ch.address) continue;
-    const after = [sender, ...p.payload.lookup.map((k) => `id:${k.id}`)].flatMap((k) => (k && last.get(k)) || []);
-    const task = (async () => {
-      await Promise.all(after);
-      await slots.run(() => receiveCustomerMessage(deps, ch, p.providerId, p.payload));
-    })();
-    for (const k of [sender, ...p.payload.register.map((r) => `id:${r.id}`)]) if (k) last.set(k, task);
-    tasks.push(task);
-  }
-  const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-}
-
-function semaphore(size: number): { run<T>(fn: () => Promise<T>): Promise<T> } {
-  let free = size;
-  const waiting: (() => void)[] = [];
-  return {
-    async run(fn) {
-      if (free === 0) await new Promise<void>((resolve) => waiting.push(resolve));
-      else free--;
-      try {
-        return await fn();
-      } finally {
-        const next = waiting.shift();
-        if (next) next();
-        else free++;
-      }
-    },
-  };
+async function prepareBatch(
+  deps: Deps,
+  opts: ChannelOptions,
+  ch: ChannelRecord,
+  client: ImapFlow,
+  batch: number[],
+  box: string,
+): Promise<Prepared> {
+  const messages = await client.fetchAll(batch.join(','), { uid: true, source: { maxLength: opts.maxMailBytes } }, { uid: true });
+  messages.sort((a, b) => a.uid - b.uid);
+  const parsed = await Promise.all(messages.map((m) => parseOrKeep(deps, opts, ch, m.source ?? Buffer.alloc(0), `imap:${box}:${m.uid}`)));
+  const mails = parsed.filter((p) => !(p.from && p.from.toLowerCase() === ch.address));
+  return { uids: batch, mails };
 }
 
 /** A fetched mail parsed; one that cannot be parsed is still kept, as a message with the raw mail attached. */
@@ -235,13 +212,17 @@ async function parseOrKeep(
   opts: ChannelOptions,
   ch: ChannelRecord,
   raw: Buffer,
+  arrival: string,
 ): Promise<Awaited<ReturnType<typeof parseMail>>> {
   try {
-    const [parsed, auth] = await Promise.all([parseMail(raw, opts.maxAttachmentBytes), authenticateMail(raw, {}, opts.dnsResolver)]);
+    const [parsed, auth] = await Promise.all([
+      parseMail(raw, opts.maxAttachmentBytes, arrival),
+      authenticateMail(raw, {}, opts.dnsResolver),
+    ]);
     parsed.payload.auth = auth;
     return parsed;
   } catch (err) {
     deps.log.warn({ err, channelId: ch.id }, 'fetched mail could not be parsed; kept as an attachment');
-    return unreadableMail(raw, opts.maxAttachmentBytes);
+    return unreadableMail(raw, opts.maxAttachmentBytes, arrival);
   }
 }

@@ -31,6 +31,7 @@ import * as surveys from './030a-surveys.ts';
 import * as reportOpenCounts from './030b-report-open-counts.ts';
 import * as slaFinishedOutcomes from './040-sla-finished-outcomes.ts';
 import * as slaGuard from './036-sla-guard.ts';
+import * as attachmentFiles from './037-attachment-files.ts';
 import * as attachmentStore from './027-attachment-store.ts';
 import * as auditLog from './033-audit-log.ts';
 import * as spam from './034-spam.ts';
@@ -82,4 +83,5 @@ export const MIGRATIONS: { name: string; up: string; data?: (trx: Kysely<Databas
   { name: '039-import-derived', up: importDerived.up },
   { name: '040-sla-finished-outcomes', up: slaFinishedOutcomes.up },
   { name: '042-my-work-sla', up: myWorkSla.up },
+  { name: '037-attachment-files', up: attachmentFiles.up },
 ];

@@ -57,7 +57,18 @@ export async function findAttachment(db: Kysely<Database>, id: string) {
   return db
     .selectFrom('message_attachments as a')
     .leftJoin('messages as m', 'm.id', 'a.message_id')
-    .select(['a.id', 'a.filename', 'a.content_type', 'a.size', 'a.state', 'a.content_id', 'a.uploader_id', 'a.message_id', 'm.case_id'])
+    .select([
+      'a.id',
+      'a.filename',
+      'a.content_type',
+      'a.size',
+      'a.state',
+      'a.content_id',
+      'a.uploader_id',
+      'a.message_id',
+      'a.file_path',
+      'm.case_id',
+    ])
     .where('a.id', '=', id)
     .executeTakeFirst();
 }

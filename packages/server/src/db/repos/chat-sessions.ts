@@ -113,7 +113,7 @@ export async function findChatAttachment(deps: Deps, caseId: string, attachmentI
   return deps.db.kysely
     .selectFrom('message_attachments as a')
     .innerJoin('messages as m', 'm.id', 'a.message_id')
-    .select(['a.id', 'a.filename', 'a.content_type', 'a.size'])
+    .select(['a.id', 'a.filename', 'a.content_type', 'a.size', 'a.file_path'])
     .where('a.id', '=', attachmentId)
     .where('a.state', '=', 'stored')
     .where('m.case_id', '=', caseId)

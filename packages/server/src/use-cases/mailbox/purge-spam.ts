@@ -1,3 +1,4 @@
+import { removeStoredFiles } from '../../attachments/store.ts';
 import { sql } from 'kysely';
 import { spamExpired } from '@casework/domain';
 import type { Deps } from '../../deps.ts';
@@ -29,9 +30,16 @@ export async function purgeExpiredSpam(deps: Deps): Promise<number> {
         WHERE c.status = 'spam' AND c.spam_at <= ${now}::timestamptz - make_interval(hours => 24 * o.spam_retention_days)
         ORDER BY c.spam_at LIMIT ${BATCH} FOR UPDATE OF c SKIP LOCKED`.execute(trx);
       const expired = due.rows.filter((r) => spamExpired(new Date(r.spam_at), Number(r.days), now));
-      if (expired.length === 0) return { count: 0, full: false };
+      if (expired.length === 0) return { count: 0, full: false, files: [] };
       const ids = expired.map((r) => r.id);
       const followers = await trx.selectFrom('case_collaborators').select(['case_id', 'user_id']).where('case_id', 'in', ids).execute();
+      const files = await trx
+        .selectFrom('message_attachments as a')
+        .innerJoin('messages as m', 'm.id', 'a.message_id')
+        .select('a.file_path')
+        .where('m.case_id', 'in', ids)
+        .where('a.file_path', 'is not', null)
+        .execute();
       await trx.deleteFrom('inbound_messages').where('case_id', 'in', ids).execute();
       await trx.deleteFrom('cases').where('id', 'in', ids).execute();
       for (const r of expired) {
@@ -44,9 +52,11 @@ export async function purgeExpiredSpam(deps: Deps): Promise<number> {
           at: now.toISOString(),
         });
       }
-      return { count: expired.length, full: due.rows.length === BATCH };
+      return { count: expired.length, full: due.rows.length === BATCH, files };
     });
     announceCommitted(deps, notices);
+    // The embedded database's files of the deleted messages, once their rows are gone for good.
+    if (batch.count) await removeStoredFiles(deps.db, batch.files);
     purged += batch.count;
     if (!batch.full) return purged;
   }
