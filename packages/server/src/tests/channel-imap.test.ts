@@ -448,7 +448,7 @@ describe.skipIf(dovecotMissing !== null || !DB_KINDS.includes('postgres'))(
         await t.close();
         fs.rmSync(dir, { recursive: true, force: true });
       }
-    });
+    }, 300_000); // its own waits allow up to 3 minutes (a server process starting on a busy machine)
   },
 );
 
