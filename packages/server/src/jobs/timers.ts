@@ -7,6 +7,7 @@ import { applyLifecycle, lockCase } from '../use-cases/case-write.ts';
 import { inTransaction, keepSla } from '../outbox/outbox.ts';
 import { compactOpenCounts, redundantOpenCounts } from '../db/repos/report-counts.ts';
 import { purgeExpiredSpam } from '../use-cases/mailbox/purge-spam.ts';
+import { sweepSla } from './sla-sweep.ts';
 
 const BATCH = 100; // one transaction each: on the embedded database it holds the only connection
 
@@ -96,13 +97,24 @@ async function recordDueBreaches(deps: Deps): Promise<number> {
 /** Open-case delta rows beyond one per team and type that the timer tick lets pile up before folding them. */
 const OPEN_COUNTS_SLACK = 500;
 
-/** Runs every timer once: wake, auto-close, SLA breaches, and the deletion of spam past its retention (tests call this directly with a controlled clock). */
-export async function runTimersOnce(deps: Deps): Promise<{ woken: number; closed: number; breached: number; spamDeleted: number }> {
+/** SLA sweep batches per timer run: the breaches due meanwhile are recorded at the next run, a few seconds later. */
+const SWEEP_BATCHES_PER_RUN = 50;
+
+/**
+ * Runs every timer once: wake, auto-close, SLA breaches, the deletion of spam past its retention,
+ * and up to SWEEP_BATCHES_PER_RUN batches of an SLA sweep asked for by a policy or calendar change
+ * (`slaSwept`: the cases swept; tests call this directly with a controlled clock).
+ */
+export async function runTimersOnce(
+  deps: Deps,
+): Promise<{ woken: number; closed: number; breached: number; spamDeleted: number; slaSwept: number }> {
   const woken = await wakeDueCases(deps);
   const closed = await closeInactiveCases(deps);
-  const breached = await recordDueBreaches(deps);
+  let breached = await recordDueBreaches(deps);
   const spamDeleted = await purgeExpiredSpam(deps);
-  return { woken, closed, breached, spamDeleted };
+  const sweep = await sweepSla(deps, { maxBatches: SWEEP_BATCHES_PER_RUN });
+  breached += sweep.breached;
+  return { woken, closed, breached, spamDeleted, slaSwept: sweep.cases };
 }
 
 /**
@@ -117,7 +129,7 @@ export function startTimers(deps: Deps): { stop(): Promise<void> } {
     running = (async () => {
       try {
         const r = await runTimersOnce(deps);
-        if (r.woken || r.closed || r.breached || r.spamDeleted) deps.log.info(r, 'timers fired');
+        if (r.woken || r.closed || r.breached || r.spamDeleted || r.slaSwept) deps.log.info(r, 'timers fired');
         // Reports' open-case deltas, folded once a few hundred have piled up (db/repos/report-counts.ts).
         if ((await redundantOpenCounts(deps.db.kysely)) >= OPEN_COUNTS_SLACK) await compactOpenCounts(deps.db.kysely);
         const removed = await removeAbandonedUploads(deps);

@@ -183,7 +183,7 @@ describe.each(DB_KINDS)('timers (%s)', (kind) => {
     expect(await statusCounts(t.db, waiting)).toEqual({ ready: 230 });
     expect(await statusCounts(t.db, resolved)).toEqual({ closed: 5 });
     expect(await statusCounts(t.db, notYet)).toEqual({ waiting: 1, resolved: 1 });
-    expect(await runTimersOnce(t.deps)).toEqual({ woken: 0, closed: 0, breached: 0, spamDeleted: 0 });
+    expect(await runTimersOnce(t.deps)).toEqual({ woken: 0, closed: 0, breached: 0, spamDeleted: 0, slaSwept: 0 });
   });
 });
 

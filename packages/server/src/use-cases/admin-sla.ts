@@ -7,12 +7,14 @@ import { conflict, invalid, notFound, type FieldError } from '../errors.ts';
 import { isUuid, uuidv7 } from '../ids.ts';
 import { unknownIds } from './admin-users.ts';
 import { recordAudit, type AuditActor } from './audit/record-audit.ts';
+import { requestSlaSweep } from '../jobs/sla-sweep.ts';
 
 /**
  * Business-hours calendars and SLA policies (SPEC §12), written by admins (`admin.sla`). Every
  * check is the domain's (checkCalendar, checkSlaPolicy); ids of teams and the calendar are checked
- * here. Bad input is a 400 naming each field and writes nothing. A policy applies to a case when
- * its data next changes (the clocks are kept where case events are appended). Every change is
+ * here. Bad input is a 400 naming each field and writes nothing. A change to a policy, or to a
+ * calendar a policy counts in, asks in its transaction for the SLA sweep that brings every open
+ * case's clocks up to date with it (jobs/sla-sweep.ts, run by the timers). Every change is
  * audited in its transaction (SPEC §14: `calendar.*`, `sla_policy.*`).
  */
 export type CalendarInput = { name: string; timeZone: string; hours: BusinessPeriod[]; holidays?: string[] };
@@ -90,6 +92,7 @@ export async function updateCalendar(deps: Deps, actor: AuditActor, id: string, 
       })
       .where('id', '=', id)
       .execute();
+    if ((await policiesUsing(trx, id)).length) await requestSlaSweep(trx, deps.clock.now());
     const after = (await findCalendar(trx, id))!;
     await recordAudit(trx, deps, actor, {
       action: 'calendar.updated',
@@ -157,6 +160,7 @@ export async function createPolicy(deps: Deps, actor: AuditActor, input: PolicyI
         updated_at: now,
       })
       .execute();
+    await requestSlaSweep(trx, now);
     const made = (await findPolicy(trx, id))!;
     await recordAudit(trx, deps, actor, {
       action: 'sla_policy.created',
@@ -190,6 +194,7 @@ export async function updatePolicy(deps: Deps, actor: AuditActor, id: string, pa
       })
       .where('id', '=', id)
       .execute();
+    await requestSlaSweep(trx, deps.clock.now());
     const after = (await findPolicy(trx, id))!;
     await recordAudit(trx, deps, actor, {
       action: 'sla_policy.updated',
@@ -206,6 +211,7 @@ export async function deletePolicy(deps: Deps, actor: AuditActor, id: string): P
     const old = await findPolicy(trx, id, true);
     if (!old) throw notFound('SLA policy');
     await trx.deleteFrom('sla_policies').where('id', '=', id).execute();
+    await requestSlaSweep(trx, deps.clock.now());
     await recordAudit(trx, deps, actor, {
       action: 'sla_policy.deleted',
       target: policyTarget(old),

@@ -39,6 +39,7 @@ import * as serviceLevels from './032-service-levels.ts';
 import * as phoneE164 from './035-phone-e164.ts';
 import * as importDerived from './039-import-derived.ts';
 import * as myWorkSla from './042-my-work-sla.ts';
+import * as slaSweep from './043-sla-sweep.ts';
 
 /**
  * Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped.
@@ -84,4 +85,5 @@ export const MIGRATIONS: { name: string; up: string; data?: (trx: Kysely<Databas
   { name: '040-sla-finished-outcomes', up: slaFinishedOutcomes.up },
   { name: '042-my-work-sla', up: myWorkSla.up },
   { name: '037-attachment-files', up: attachmentFiles.up },
+  { name: '043-sla-sweep', up: slaSweep.up },
 ];

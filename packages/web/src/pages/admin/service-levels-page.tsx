@@ -119,7 +119,9 @@ function PoliciesSection() {
           onClose={() => list.setRemoving(null)}
           onConfirm={() => void list.remove(removing)}
         >
-          <p>Its cases lose their due times when they next change, unless another policy matches them.</p>
+          <p>
+            Its open cases lose their due times shortly (they are brought up to date in the background), unless another policy matches them.
+          </p>
         </ConfirmDialog>
       ) : null}
     </AdminSection>
