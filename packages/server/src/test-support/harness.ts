@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { newProcessState } from '../process-state.ts';
+import { newProcessState, within } from '../process-state.ts';
 import pino from 'pino';
 import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
@@ -134,7 +134,15 @@ export async function startTestApp(
     async close() {
       await hub.stop();
       await presence.stop();
-      await app.close();
+      // As the product's stop does (main.ts): connections still open after a while are cut. Said
+      // aloud, as a client of the test left a connection busy (seen intermittently after an
+      // attachment download on the embedded database; the cause is not yet found).
+      const closed = app.close();
+      if ((await within(closed, 10_000)) === false) {
+        console.warn('test app: connections still open 10 s after close; cutting them');
+        app.server.closeAllConnections();
+        await closed;
+      }
       await deps.announcer.settled();
       await db.close();
       await drop();
