@@ -1,4 +1,11 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+// Vitest's default is one worker per core but one, which is a single worker on a two-core
+// machine: every suite file would then run one after another. Server files spend most of their
+// time waiting on their own server and database, so two at a time keep both cores busy. The
+// projects that run together must agree on it.
+const PARALLEL_FILES = Math.max(2, os.availableParallelism() - 1);
 
 export default defineConfig({
   test: {
@@ -7,6 +14,7 @@ export default defineConfig({
         test: {
           name: 'domain',
           include: ['packages/domain/src/**/*.test.ts'],
+          maxWorkers: PARALLEL_FILES,
         },
       },
       {
@@ -17,6 +25,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          maxWorkers: PARALLEL_FILES,
         },
       },
       {

@@ -47,7 +47,8 @@ describe('email copies and new email conversations', () => {
     const { page, context, errors } = await signedIn(browser, server.url, alice, { width: 1366, height: 900 });
     await page.goto(`${server.url}/cases/new`);
     await page.getByLabel('Email a customer').check();
-    await expect(page.getByLabel('From').inputValue()).resolves.not.toBe('');
+    // The mailboxes load after the form shows: wait for the first to be chosen.
+    await expect.poll(() => page.getByLabel('From').inputValue()).not.toBe('');
     await page.getByLabel('To (email)').fill('dana@customer.test');
     await page.getByLabel('Name (optional)').fill('Dana Customer');
     await page.getByRole('button', { name: 'Add Cc or Bcc' }).click();

@@ -120,7 +120,7 @@ try {
       (t) =>
         `✗ ${file} › ${t.fullName ?? t.title}: ${String(t.failureMessages?.[0] ?? '')
           .split('\n')[0]
-          .slice(0, 300)}`,
+          .slice(0, 800)}`,
     );
   });
   if (failures.length > 0) console.log(`\nFailed:\n${failures.join('\n')}\n`);

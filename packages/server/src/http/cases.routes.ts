@@ -74,7 +74,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
       const b = req.body;
       if (!b.subject.trim()) throw invalid([{ field: 'subject', message: 'must not be blank' }]);
       if (b.customerId && b.customer) throw invalid([{ field: 'customerId', message: 'give either customerId or customer, not both' }]);
-      const view = await withIdempotency(deps, req, reply, async () => {
+      const view = await withIdempotency(deps, req, reply, async (deps) => {
         const v = await createCase(deps, actor, {
           subject: b.subject.trim(),
           type: b.type ?? actor.channelScope?.type ?? 'platform',

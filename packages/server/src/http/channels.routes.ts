@@ -102,7 +102,7 @@ export const channelRoutes: RouteModule = (app, deps) => {
     },
     async (req, reply) => {
       const b = req.body;
-      const answer = await withIdempotency(deps, req, reply, async () => {
+      const answer = await withIdempotency(deps, req, reply, async (deps) => {
         const ch = await createChannel(deps, actorOf(req), {
           type: b.type,
           name: b.name.trim(),

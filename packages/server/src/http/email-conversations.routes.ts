@@ -76,7 +76,7 @@ export const emailConversationRoutes: RouteModule = (app, deps) => {
       const b = req.body;
       if (!b.subject.trim()) throw invalid([{ field: 'subject', message: 'must not be blank' }]);
       if (!b.body.trim()) throw invalid([{ field: 'body', message: 'must not be blank' }]);
-      const answer = await withIdempotency(deps, req, reply, async () => {
+      const answer = await withIdempotency(deps, req, reply, async (deps) => {
         const v = await startEmailConversation(deps, actor, {
           channelId: b.channelId.toLowerCase(),
           to: b.to,

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { actorOf } from './auth-hook.ts';
 import { conflict, invalid } from '../errors.ts';
+import { inTransaction, joinTransaction } from '../outbox/outbox.ts';
 
 type Answer<T> = { status: number; body: T };
 
@@ -11,20 +12,26 @@ type Answer<T> = { status: number; body: T };
  * repeat (same user and route) gets it again instead of creating twice. The key is reserved
  * before the work starts, so two concurrent repeats cannot both create.
  *
+ * The work and its stored answer commit together: `run` is given deps whose use cases join one
+ * transaction, which also writes the answer onto the reservation. A process that dies (or loses
+ * its database) at any moment leaves either both or neither, so a repeat never does the work a
+ * second time and never misses an answer.
+ *
  * A reservation carries its holder and a lease (`idempotencyLeaseMs`, renewed while the request
- * runs). If the holder died mid-request, the lease runs out and the next repeat takes the
- * reservation over (one statement, so only one of several concurrent repeats wins) and runs the
- * request once. Only answers stored after the work committed are ever replayed; a request that
- * failed releases its key.
+ * runs). If the holder died mid-request, its transaction rolled back; the lease runs out and the
+ * next repeat takes the reservation over (one statement, so only one of several concurrent
+ * repeats wins) and runs the request once. A holder whose reservation was taken over meanwhile
+ * (it ran longer than its lease without renewing it) rolls its work back. A request that failed
+ * releases its key.
  */
 export async function withIdempotency<T>(
   deps: Deps,
   req: FastifyRequest,
   reply: FastifyReply,
-  run: () => Promise<Answer<T>>,
+  run: (deps: Deps) => Promise<Answer<T>>,
 ): Promise<Answer<T>> {
   const raw = req.headers['idempotency-key'];
-  if (raw === undefined) return run();
+  if (raw === undefined) return run(deps);
   const key = Array.isArray(raw) ? raw[0]! : raw;
   if (key.length < 1 || key.length > 200) throw invalid([{ field: 'Idempotency-Key', message: 'must be 1–200 characters' }]);
   const scope = `${actorOf(req).id}:${req.routeOptions.url}`;
@@ -87,12 +94,21 @@ export async function withIdempotency<T>(
   );
   renew.unref();
   try {
-    const answer = await run();
+    const answer = await inTransaction(deps, async (trx) => {
+      const a = await run(joinTransaction(deps, trx));
+      const kept = await trx
+        .updateTable('idempotency_keys')
+        .set({ status_code: a.status, body: JSON.stringify(a.body) })
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .where('holder', '=', holder)
+        .where('status_code', '=', 0)
+        .returning('key')
+        .executeTakeFirst();
+      if (!kept) throw conflict('This request ran past its Idempotency-Key lease and a repeat took it over; it was not carried out.');
+      return a;
+    });
     clearInterval(renew);
-    await thisKey
-      .set({ status_code: answer.status, body: JSON.stringify(answer.body) })
-      .where('holder', '=', holder)
-      .execute();
     return answer;
   } catch (err) {
     clearInterval(renew);

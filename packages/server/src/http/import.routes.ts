@@ -104,7 +104,7 @@ export const importRoutes: RouteModule = (app, deps) => {
     },
     async (req, reply) => {
       const actor = actorOf(req);
-      const answer = await withIdempotency(deps, req, reply, async () => {
+      const answer = await withIdempotency(deps, req, reply, async (deps) => {
         const ids = await importCases(deps, actor, req.body.cases);
         return { status: 201, body: { ids } };
       });

@@ -214,7 +214,7 @@ export const messageRoutes: RouteModule = (app, deps) => {
       const attachmentIds = req.body.attachmentIds ?? [];
       if (!req.body.body.trim() && attachmentIds.length === 0) throw invalid([{ field: 'body', message: 'must not be blank' }]);
       // A retried reply (its first answer lost to a failed connection) is posted once: Idempotency-Key.
-      const answer = await withIdempotency(deps, req, reply, async () => {
+      const answer = await withIdempotency(deps, req, reply, async (deps) => {
         const { message } = await postAgentMessage(
           deps,
           actor,

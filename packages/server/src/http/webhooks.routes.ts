@@ -66,7 +66,7 @@ export const webhookRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      const answer = await withIdempotency<WebhookJson>(deps, req, reply, async () => ({
+      const answer = await withIdempotency<WebhookJson>(deps, req, reply, async (deps) => ({
         status: 201,
         body: await createWebhook(deps, actorOf(req), req.body),
       }));

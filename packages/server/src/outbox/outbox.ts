@@ -20,7 +20,10 @@ export type { StoredEvent } from '../db/repos/case-events.ts';
  */
 // The notices recorded in each open transaction (and the users its changes notified, per case),
 // keyed by the transaction itself: an entry lives as long as its transaction (no process-wide state).
-const pending = new WeakMap<object, { notices: LiveNotice[]; told: Set<string>; sla: Map<string, SlaRecord | null> }>();
+const pending = new WeakMap<
+  object,
+  { notices: LiveNotice[]; told: Set<string>; sla: Map<string, SlaRecord | null>; after: ((db: Kysely<Database>) => unknown)[] }
+>();
 
 /**
  * Runs `work` in a transaction; the changes it records with appendEvents are announced to every
@@ -31,12 +34,33 @@ export async function inTransaction<T>(deps: Pick<Deps, 'db' | 'announcer'>, wor
   // changes are announced when that transaction commits.
   if (pending.has(deps.db.kysely)) return work(deps.db.kysely);
   const notices: LiveNotice[] = [];
+  const after: ((db: Kysely<Database>) => unknown)[] = [];
   const result = await deps.db.kysely.transaction().execute(async (trx) => {
-    pending.set(trx, { notices, told: new Set(), sla: new Map() });
+    pending.set(trx, { notices, told: new Set(), sla: new Map(), after });
     return work(trx);
   });
   announceCommitted(deps, notices);
+  for (const then of after) await then(deps.db.kysely);
   return result;
+}
+
+/**
+ * Work for once the transaction (of inTransaction, `trx`) has committed, never for a rolled-back
+ * one: waking a sender for what it wrote. A use case joined to a larger transaction
+ * (joinTransaction) has it done when that one commits. `then` is given the database outside the
+ * transaction (the transaction's own handle is closed by then).
+ */
+export function afterCommit(trx: Kysely<Database>, then: (db: Kysely<Database>) => unknown): void {
+  const open = pending.get(trx);
+  if (!open) throw new Error('afterCommit runs inside inTransaction');
+  open.after.push(then);
+}
+
+/** Announces these notices once the transaction (of inTransaction, `trx`) has committed, as appendEvents' are. */
+export function announceOnCommit(trx: Kysely<Database>, notices: LiveNotice[]): void {
+  const open = pending.get(trx);
+  if (!open) throw new Error('announceOnCommit runs inside inTransaction');
+  open.notices.push(...notices);
 }
 
 /**

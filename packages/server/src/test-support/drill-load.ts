@@ -53,6 +53,8 @@ export class Ledger {
   failures = 0;
   gaveUp = 0;
   readonly why: string[] = [];
+  /** The last failure of each request given up on. */
+  readonly gaveUpOn: string[] = [];
   phase = 'start';
   readonly byPhase = new Map<string, { requests: number; failures: number }>();
 
@@ -82,6 +84,7 @@ export async function reliably(
   o: Send,
   expected: (a: Answer, attempt: number) => boolean = (a) => a.status < 300,
 ): Promise<Answer | null> {
+  let last = '';
   for (let attempt = 0; attempt < 60; attempt++) {
     let a: Answer | null = null;
     let failed: string | null = null;
@@ -94,9 +97,11 @@ export async function reliably(
     }
     ledger.count(failed);
     if (!failed) return a;
+    last = `[${ledger.phase}] ${failed}`;
     await new Promise((r) => setTimeout(r, 250));
   }
   ledger.gaveUp++;
+  ledger.gaveUpOn.push(last);
   return null;
 }
 

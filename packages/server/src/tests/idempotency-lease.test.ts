@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, fixedClock, startTestApp, type TestApp } from '../test-support/harness.ts';
 import { expectProblem, makeOrg, type Org } from '../test-support/case-fixtures.ts';
@@ -68,6 +69,58 @@ describe.each(DB_KINDS)('Idempotency-Key lease: a reservation left by a dead req
       expect(a.json().id).toBe(created[0]);
     }
     expect(answers.filter((a) => a.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
+  });
+
+  it('the work and its stored answer commit together: when the answer cannot be written, nothing was done, and the repeat creates once', async () => {
+    // What a process meets when its database goes away between the work and the answer: the
+    // statement that keeps the answer fails. (A trigger of the test's own makes it fail.)
+    await sql`CREATE FUNCTION test_answer_fails() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.key = 'answer-fails' AND NEW.status_code <> 0 THEN RAISE EXCEPTION 'the database went away'; END IF; RETURN NEW; END $$`.execute(
+      t.db.kysely,
+    );
+    await sql`CREATE TRIGGER test_answer_fails BEFORE UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION test_answer_fails()`.execute(
+      t.db.kysely,
+    );
+    try {
+      const failed = await create('answer-fails', 'Lease five');
+      expect(failed.statusCode).toBe(500);
+      expect(await casesNamed('Lease five')).toEqual([]);
+    } finally {
+      await sql`DROP TRIGGER test_answer_fails ON idempotency_keys`.execute(t.db.kysely);
+      await sql`DROP FUNCTION test_answer_fails()`.execute(t.db.kysely);
+    }
+    const repeat = await create('answer-fails', 'Lease five');
+    expect(repeat.statusCode).toBe(201);
+    expect(repeat.headers['idempotent-replayed']).toBeUndefined();
+    expect(await casesNamed('Lease five')).toEqual([repeat.json().id]);
+    const again = await create('answer-fails', 'Lease five');
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await casesNamed('Lease five')).toHaveLength(1);
+  });
+
+  it('a note posted with a key is written once, and its repeat answers with the same message', async () => {
+    const made = await create('reply-case', 'Lease six');
+    const caseId = made.json().id as string;
+    const reply = (key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${caseId}/messages`,
+        payload: { body: 'Noted, thank you.', internal: true },
+        headers: { ...o.agent.headers, 'content-type': 'application/json', 'idempotency-key': key },
+      });
+    const first = await reply('note-1');
+    expect(first.statusCode).toBe(201);
+    const second = await reply('note-1');
+    expect(second.statusCode).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.json().id).toBe(first.json().id);
+    const notes = await t.db.kysely
+      .selectFrom('messages')
+      .select('id')
+      .where('case_id', '=', caseId)
+      .where('body', '=', 'Noted, thank you.')
+      .execute();
+    expect(notes.map((n) => n.id)).toEqual([first.json().id]);
   });
 
   it('a request that is refused releases its key, and the repeat runs afresh', async () => {

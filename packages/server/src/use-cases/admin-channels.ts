@@ -12,6 +12,7 @@ import { targetProblem } from '../channels/outbound/target-guard.ts';
 import { deliveryFacts } from '../channels/outbound/delivery.ts';
 import { findFetchState } from '../db/repos/mail-fetch.ts';
 import { recordAudit, type AuditActor } from './audit/record-audit.ts';
+import { afterCommit, inTransaction } from '../outbox/outbox.ts';
 
 export type ChannelInput = {
   type: CaseType;
@@ -118,7 +119,7 @@ export async function createChannel(deps: Deps, actor: AuditActor, input: Channe
   const now = deps.clock.now();
   const id = uuidv7(now.getTime());
   try {
-    await deps.db.kysely.transaction().execute(async (trx) => {
+    await inTransaction(deps, async (trx) => {
       await checkTeam(trx, input.teamId);
       await trx
         .insertInto('channels')
@@ -144,11 +145,11 @@ export async function createChannel(deps: Deps, actor: AuditActor, input: Channe
         after: audited({ ...input, active: input.active ?? true, surveys: input.surveys ?? true, settings: split.settings }),
         changes: secretChanges({}, split.secrets),
       });
+      afterCommit(trx, () => deps.outbound.kickMailFetch());
     });
   } catch (err) {
     throw addressTaken(err);
   }
-  deps.outbound.kickMailFetch();
   return (await findChannel(deps.db.kysely, id))!;
 }
 

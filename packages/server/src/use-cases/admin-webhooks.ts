@@ -8,6 +8,7 @@ import { encryptSecret } from '../db/secrets.ts';
 import { kickWebhooks } from '../channels/outbound/kick.ts';
 import { targetProblem } from '../channels/outbound/target-guard.ts';
 import { recordAudit, type AuditActor } from './audit/record-audit.ts';
+import { inTransaction } from '../outbox/outbox.ts';
 
 type Row = Selectable<Database['webhooks']>;
 type DeliveryRow = Selectable<Database['webhook_deliveries']>;
@@ -62,7 +63,7 @@ export async function createWebhook(
   const now = deps.clock.now();
   const id = uuidv7(now.getTime());
   const secret = await encryptSecret(deps.db.kysely, input.secret);
-  await deps.db.kysely.transaction().execute(async (trx) => {
+  await inTransaction(deps, async (trx) => {
     await trx
       .insertInto('webhooks')
       .values({

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { matchOrCreateCustomers } from '../db/repos/customer-match.ts';
 import { listFieldDefinitions } from '../db/repos/case-fields.ts';
-import { announceCommitted, type LiveNotice } from '../outbox/outbox.ts';
+import { afterCommit, announceOnCommit, inTransaction, type LiveNotice } from '../outbox/outbox.ts';
 import { newReferences, uuidv7Many } from '../ids.ts';
 import { forbidden, invalid } from '../errors.ts';
 import { MAX_ERRORS, memberKey, namedIds, validateImport, type ImportItem, type ImportRow, type KnownIds } from './import-validate.ts';
@@ -227,7 +227,7 @@ function importNotices(rows: ImportRow[], now: Date): LiveNotice[] {
 export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[]): Promise<string[]> {
   if (!actor.permissions.has('case.import')) throw forbidden('import');
   const now = deps.clock.now();
-  const { ids, notices } = await deps.db.kysely.transaction().execute(async (trx) => {
+  return inTransaction(deps, async (trx) => {
     const known = await loadKnown(trx, items);
     const defs = items.some((it) => it.fields) ? await listFieldDefinitions(trx) : [];
     const managed = items.some((it) => it.tags?.length) ? await managedTags(trx) : null;
@@ -252,10 +252,9 @@ export async function importCases(deps: Deps, actor: AppUser, items: ImportItem[
     await sql`SELECT set_config('casework.import', 'off', true)`.execute(trx);
     await insertHistory(trx, ids, rows, actor.id, now);
     await importedClocks(trx, ids, rows, messages, now);
-    return { ids, notices: importNotices(rows, now) };
+    announceOnCommit(trx, importNotices(rows, now));
+    // An import adds a delta row per team and type: fold them once committed rather than at the next timer tick.
+    afterCommit(trx, (db) => compactOpenCounts(db));
+    return ids;
   });
-  announceCommitted(deps, notices);
-  // An import adds a delta row per team and type: fold them now rather than at the next timer tick.
-  await compactOpenCounts(deps.db.kysely);
-  return ids;
 }

@@ -5,7 +5,7 @@ import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
-import { appendEvents, audienceOf, type StoredEvent, inTransaction } from '../outbox/outbox.ts';
+import { afterCommit, appendEvents, audienceOf, type StoredEvent, inTransaction } from '../outbox/outbox.ts';
 import { isUuid, uuidv7 } from '../ids.ts';
 import { lockCase, refusal } from './case-write.ts';
 import { invalid, notFound } from '../errors.ts';
@@ -114,7 +114,7 @@ export async function postAgentMessage(
   attachmentIds: readonly string[] = [],
 ): Promise<{ message: MessageRow; view: CaseView }> {
   const now = deps.clock.now();
-  const result = await inTransaction(deps, async (trx) => {
+  return inTransaction(deps, async (trx) => {
     const c = await lockCase(trx, caseId);
     if (!c || !canView(actor, c)) throw notFound();
     if (!can(actor, 'message', c)) throw refusal('message', c, null, now);
@@ -136,11 +136,10 @@ export async function postAgentMessage(
       now,
     );
     await attachUploads(trx, actor, message.id, attachmentIds);
-    const queued = !internal && (await enqueueReply(trx, deps, c, message, now));
-    return { message, view: { ...c, updatedAt: now, lastActivityAt: now }, queued };
+    // Once committed, the sender sends it now instead of at its next poll.
+    if (!internal && (await enqueueReply(trx, deps, c, message, now))) afterCommit(trx, () => kickReplies(deps));
+    return { message, view: { ...c, updatedAt: now, lastActivityAt: now } };
   });
-  if (result.queued) kickReplies(deps); // after commit: send now instead of at the next poll
-  return { message: result.message, view: result.view };
 }
 
 /** A reply's Cc and Bcc (SPEC §13): only on a public reply through an email channel; addresses read by the domain. */

@@ -7,6 +7,7 @@ import { findChannel } from '../../db/repos/channels.ts';
 import { linkCaseChannel } from '../../db/repos/conversations.ts';
 import { enqueueReply, kickReplies } from '../../channels/outbound/dispatch.ts';
 import { forbidden, invalid } from '../../errors.ts';
+import { afterCommit } from '../../outbox/outbox.ts';
 import { createCase } from '../create-case.ts';
 import { insertMessage } from '../post-message.ts';
 
@@ -34,7 +35,6 @@ export async function startEmailConversation(deps: Deps, actor: AppUser, input: 
   const ch = await findChannel(deps.db.kysely, input.channelId);
   if (ch?.type !== 'email' || !ch.active || !ch.address) throw invalid([{ field: 'channelId', message: 'no such email channel' }]);
   if (actor.channelScope && actor.channelScope.channelId !== ch.id) throw forbidden('create', 'This token is scoped to another channel.');
-  let queued = false;
   const created = await createCase(
     deps,
     actor,
@@ -64,9 +64,8 @@ export async function startEmailConversation(deps: Deps, actor: AppUser, input: 
         },
         now,
       );
-      queued = await enqueueReply(trx, deps, c, message, now);
+      if (await enqueueReply(trx, deps, c, message, now)) afterCommit(trx, () => kickReplies(deps));
     },
   );
-  if (queued) kickReplies(deps);
   return (await findCaseView(deps.db.kysely, created.id)) ?? created;
 }
