@@ -108,6 +108,10 @@ describe('customers', () => {
         .getByRole('link', { name: '+1 202 555 0123' })
         .first()
         .waitFor();
+      // Their avatar is a person's outline, not the number's first characters.
+      const unnamedAvatar = page.locator('.customers-table tbody tr', { hasText: '+1 202 555 0123' }).locator('.avatar').first();
+      expect(await unnamedAvatar.textContent()).toBe('');
+      expect(await unnamedAvatar.locator('svg.avatar-person').count()).toBe(1);
       await shot(page, `customers-phone-numbers${suffix}`);
 
       await page.goto(`${app.server.url}/customers/${app.parcel.customer.id}`);

@@ -9,7 +9,8 @@ import { EmptyState, ErrorState } from '../components/empty-state';
 import { LoadingState } from '../components/spinner';
 import { StatusChip } from '../components/status-chip';
 import { EditCustomerDialog, MergeCustomerDialog } from '../features/customers/customer-dialogs';
-import { customerKeys, customerLabel, initials } from '../features/customers/customers-api';
+import { customerKeys, customerLabel } from '../features/customers/customers-api';
+import { CustomerAvatar } from '../features/customers/customer-avatar';
 import { formatWhen } from '../lib/time';
 import { usePageTitle } from '../lib/use-page-title';
 import { formatPhone, PhoneLink } from '../lib/phone';
@@ -60,9 +61,7 @@ export function CustomerPage() {
         <Link to="/customers">Customers</Link> <span aria-hidden="true">/</span> <span>{customerLabel(customer)}</span>
       </nav>
       <header className="customer-header">
-        <span className="avatar avatar-lg" aria-hidden="true">
-          {initials(customer)}
-        </span>
+        <CustomerAvatar customer={customer} large />
         <div className="customer-header-text">
           <h1>{customerLabel(customer)}</h1>
           <p className="muted">

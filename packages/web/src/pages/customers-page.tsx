@@ -5,7 +5,8 @@ import { api, toQuery } from '../api/client';
 import { Button } from '../components/button';
 import { EmptyState, ErrorState } from '../components/empty-state';
 import { LoadingState } from '../components/spinner';
-import { customerKeys, customerLabel, initials, useDebounced } from '../features/customers/customers-api';
+import { customerKeys, customerLabel, useDebounced } from '../features/customers/customers-api';
+import { CustomerAvatar } from '../features/customers/customer-avatar';
 import { usePageTitle } from '../lib/use-page-title';
 import { PhoneLink } from '../lib/phone';
 
@@ -87,9 +88,7 @@ export function CustomersPage() {
                 <tr key={c.id}>
                   <td data-label="Name">
                     <Link to={`/customers/${c.id}`} className="customer-cell">
-                      <span className="avatar" aria-hidden="true">
-                        {initials(c)}
-                      </span>
+                      <CustomerAvatar customer={c} />
                       <span className="cell-title">{customerLabel(c)}</span>
                     </Link>
                   </td>

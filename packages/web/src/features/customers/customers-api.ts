@@ -17,13 +17,20 @@ export function customerLabel(c: { name: string | null; email: string | null; ph
   return c.name || c.email || (c.phone ? formatPhone(c.phone) : null) || 'Unnamed customer';
 }
 
-/** Initials for the avatar: the first letters of the first two words. */
-export function initials(c: { name: string | null; email: string | null; phone: string | null }): string {
-  const words = customerLabel(c)
-    .replace(/[@.].*$/, '')
+/**
+ * Initials for the avatar: the first letter of the first two words of the name, else of the email
+ * address's local part. Empty when neither has a letter (a customer known by a phone number only):
+ * the avatar then shows a person, never digits or a `+`.
+ */
+export function initials(c: { name: string | null; email: string | null }): string {
+  const source = c.name?.trim() || (c.email ?? '').replace(/[@.].*$/, '');
+  return source
     .split(/\s+/)
-    .filter(Boolean);
-  return (words[0]?.[0] ?? '?').toUpperCase() + (words[1]?.[0] ?? '').toUpperCase();
+    .map((word) => word.match(/\p{L}/u)?.[0] ?? '')
+    .filter(Boolean)
+    .slice(0, 2)
+    .join('')
+    .toUpperCase();
 }
 
 /** A value that follows `value` once it stopped changing for `ms`. */
