@@ -21,7 +21,8 @@ import { Announcer } from './realtime/announcer.ts';
 import { IdentityCache } from './auth/identity-cache.ts';
 import { OutboundSenders } from './channels/outbound/senders.ts';
 import { createClaimBatcher } from './use-cases/claim-next.ts';
-import { drain, newProcessState, within } from './process-state.ts';
+import { drain, newProcessState } from './process-state.ts';
+import { closeServer } from './http/close-server.ts';
 
 /** Starts the server: database, migrations, first admin or demo, live hub, timers, HTTP. */
 export async function serve(overrides: Partial<Config> = {}): Promise<{ close(): Promise<void>; url: string }> {
@@ -91,13 +92,8 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
     (closing ??= (async () => {
       await drain(deps.state, config.shutdownDelayMs);
       log.info('stopping: no longer ready, closing connections');
-      const closed = app.close();
-      hub.closeForGood();
-      if ((await within(closed, config.shutdownTimeoutMs)) === false) {
-        log.warn('requests still running after the shutdown timeout: cutting their connections');
-        app.server.closeAllConnections();
-        await closed;
-      }
+      if ((await closeServer(app, config.shutdownTimeoutMs, { andThen: () => hub.closeForGood() })) === 'cut')
+        log.warn('requests still running after the shutdown timeout: their connections were cut');
       await timers.stop();
       await maintenance.stop();
       await channels.stop();

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { newProcessState, within } from '../process-state.ts';
+import { newProcessState } from '../process-state.ts';
+import { closeServer } from '../http/close-server.ts';
 import pino from 'pino';
 import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
@@ -124,6 +125,14 @@ export async function startTestApp(
   };
   const app = await buildApp(deps);
   await app.ready();
+  // Requests whose answer has not finished, to name them if the server cannot close.
+  const unfinished = new Set<{ method: string; url: string }>();
+  app.server.on('request', (req, res) => {
+    const entry = { method: req.method ?? '?', url: req.url ?? '?' };
+    unfinished.add(entry);
+    res.once('close', () => unfinished.delete(entry));
+    res.once('finish', () => unfinished.delete(entry));
+  });
   return {
     kind,
     app,
@@ -134,15 +143,11 @@ export async function startTestApp(
     async close() {
       await hub.stop();
       await presence.stop();
-      // As the product's stop does (main.ts): connections still open after a while are cut. Said
-      // aloud, as a client of the test left a connection busy (seen intermittently after an
-      // attachment download on the embedded database; the cause is not yet found).
-      const closed = app.close();
-      if ((await within(closed, 10_000)) === false) {
-        console.warn('test app: connections still open 10 s after close; cutting them');
-        app.server.closeAllConnections();
-        await closed;
-      }
+      // As the product's stop does (main.ts). A connection still busy after 10 s is cut, and its request named.
+      const running = () => [...unfinished].map((u) => `${u.method} ${u.url}`).join('; ') || 'none';
+      await closeServer(app, 10_000, {
+        beforeCut: () => console.warn(`test app: connections still busy 10 s after close are cut; answers running: ${running()}`),
+      });
       await deps.announcer.settled();
       await db.close();
       await drop();
