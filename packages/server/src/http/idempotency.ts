@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { actorOf } from './auth-hook.ts';
 import { conflict, invalid } from '../errors.ts';
@@ -38,7 +40,9 @@ export async function withIdempotency<T>(
   const db = deps.db.kysely;
   const holder = randomUUID();
   const leaseEnd = () => new Date(deps.clock.now().getTime() + deps.config.idempotencyLeaseMs);
-  const thisKey = db.updateTable('idempotency_keys').where('scope', '=', scope).where('key', '=', key);
+  // This key's row, through the database or through the transaction that stores the answer.
+  const keyRow = (on: Kysely<Database>) => on.updateTable('idempotency_keys').where('scope', '=', scope).where('key', '=', key);
+  const thisKey = keyRow(db);
 
   const reserve = async () =>
     Boolean(
@@ -96,11 +100,8 @@ export async function withIdempotency<T>(
   try {
     const answer = await inTransaction(deps, async (trx) => {
       const a = await run(joinTransaction(deps, trx));
-      const kept = await trx
-        .updateTable('idempotency_keys')
+      const kept = await keyRow(trx)
         .set({ status_code: a.status, body: JSON.stringify(a.body) })
-        .where('scope', '=', scope)
-        .where('key', '=', key)
         .where('holder', '=', holder)
         .where('status_code', '=', 0)
         .returning('key')

@@ -35,7 +35,8 @@ export async function startEmailConversation(deps: Deps, actor: AppUser, input: 
   const ch = await findChannel(deps.db.kysely, input.channelId);
   if (ch?.type !== 'email' || !ch.active || !ch.address) throw invalid([{ field: 'channelId', message: 'no such email channel' }]);
   if (actor.channelScope && actor.channelScope.channelId !== ch.id) throw forbidden('create', 'This token is scoped to another channel.');
-  const created = await createCase(
+  // createCase reads the case once the first mail is written with it: the view answered.
+  return createCase(
     deps,
     actor,
     {
@@ -67,5 +68,4 @@ export async function startEmailConversation(deps: Deps, actor: AppUser, input: 
       if (await enqueueReply(trx, deps, c, message, now)) afterCommit(trx, () => kickReplies(deps));
     },
   );
-  return (await findCaseView(deps.db.kysely, created.id)) ?? created;
 }
