@@ -6,59 +6,86 @@ import { findRecipients, insertNotifications, notifiedCase, scheduleDigests, typ
 import { uuidv7 } from '../ids.ts';
 import { NOTIFICATION_CREATED, type LiveNotice } from './notices.ts';
 
+type ChangeToNotify = { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date; after?: NotifiedCase };
+
 /**
- * The notifications one change of a case causes (SPEC §11), written in its transaction: the
+ * The notifications changes of cases cause (SPEC §11), written in their transaction: the
  * domain plans who is told what (never the actor), each recipient must be an active user who may
  * see the case (the domain's canView) and wants some medium for that type. `told` holds the users
  * already told about this case in this transaction (one change can append history twice, e.g. a
- * customer's message that wakes a case). Returns the live notices to announce after commit.
+ * customer's message that wakes a case). Several changes (the breach timer's batch) have their
+ * recipients read once and their notifications written in one statement. Returns the live notices
+ * to announce after commit.
  */
-export async function notifyOfChange(
+export async function notifyOfChanges(
   trx: Kysely<Database>,
-  input: { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date; after?: NotifiedCase },
-  stored: StoredEvent[],
+  changes: readonly (ChangeToNotify & { stored: StoredEvent[] })[],
   told: Set<string>,
 ): Promise<LiveNotice[]> {
-  if (!input.events.some((e) => NOTIFYING_EVENTS.includes(e.type))) return [];
-  const after = input.after ?? (await notifiedCase(trx, input.caseId));
-  if (!after) return [];
-  const planned = planNotifications({ case: after, actorId: input.actorId, events: input.events }).filter(
-    (p) => !told.has(`${input.caseId}:${p.userId}`),
-  );
-  if (planned.length === 0) return [];
-  const recipients = await findRecipients(
-    trx,
-    planned.map((p) => p.userId),
-  );
-  const rows: NewNotification[] = [];
-  const digests: { userId: string; at: Date }[] = [];
-  for (const p of planned) {
-    const user = recipients.get(p.userId);
-    const media = user && deliverableTo(user, user.settings, after, p.type);
-    if (!user || !media) continue;
-    told.add(`${input.caseId}:${p.userId}`);
-    const digest = user.settings.emailDigest;
-    const emailStatus = !media.email ? 'none' : digest === 'off' ? 'pending' : 'digest';
-    if (emailStatus === 'digest' && digest !== 'off') digests.push({ userId: user.id, at: nextDigestAt(digest, input.at, user.timeZone) });
-    rows.push({
-      id: uuidv7(input.at.getTime()),
-      userId: user.id,
-      type: p.type,
-      caseId: input.caseId,
-      eventId: stored[0]!.id,
-      actorId: input.actorId,
-      inApp: media.inApp,
-      desktop: media.desktop,
-      emailStatus,
-      createdAt: input.at,
-    });
+  const plans: {
+    change: ChangeToNotify & { stored: StoredEvent[] };
+    after: NotifiedCase;
+    planned: ReturnType<typeof planNotifications>;
+  }[] = [];
+  for (const change of changes) {
+    if (!change.events.some((e) => NOTIFYING_EVENTS.includes(e.type))) continue;
+    const after = change.after ?? (await notifiedCase(trx, change.caseId));
+    if (!after) continue;
+    const planned = planNotifications({ case: after, actorId: change.actorId, events: change.events }).filter(
+      (p) => !told.has(`${change.caseId}:${p.userId}`),
+    );
+    if (planned.length) plans.push({ change, after, planned });
   }
-  if (rows.length === 0) return [];
+  if (plans.length === 0) return [];
+  const recipients = await findRecipients(trx, [...new Set(plans.flatMap((x) => x.planned.map((p) => p.userId)))]);
+  const rows: NewNotification[] = [];
+  const digests = new Map<string, Date>();
+  const notices: LiveNotice[] = [];
+  for (const { change, after, planned } of plans) {
+    const mine: NewNotification[] = [];
+    for (const p of planned) {
+      const user = recipients.get(p.userId);
+      const media = user && deliverableTo(user, user.settings, after, p.type);
+      if (!user || !media) continue;
+      told.add(`${change.caseId}:${p.userId}`);
+      const digest = user.settings.emailDigest;
+      const emailStatus = !media.email ? 'none' : digest === 'off' ? 'pending' : 'digest';
+      if (emailStatus === 'digest' && digest !== 'off') {
+        const at = nextDigestAt(digest, change.at, user.timeZone);
+        const earlier = digests.get(user.id);
+        if (!earlier || at < earlier) digests.set(user.id, at);
+      }
+      mine.push({
+        id: uuidv7(change.at.getTime()),
+        userId: user.id,
+        type: p.type,
+        caseId: change.caseId,
+        eventId: change.stored[0]!.id,
+        actorId: change.actorId,
+        inApp: media.inApp,
+        desktop: media.desktop,
+        emailStatus,
+        createdAt: change.at,
+      });
+    }
+    if (mine.length === 0) continue;
+    rows.push(...mine);
+    notices.push(
+      ...notificationNotices(
+        change.caseId,
+        after,
+        mine.filter((r) => r.inApp || r.desktop),
+        mine.some((r) => r.emailStatus === 'pending'),
+        change.at,
+      ),
+    );
+  }
   await insertNotifications(trx, rows);
-  await scheduleDigests(trx, digests);
-  const live = rows.filter((r) => r.inApp || r.desktop);
-  const mail = rows.some((r) => r.emailStatus === 'pending');
-  return notificationNotices(input.caseId, after, live, mail, input.at);
+  await scheduleDigests(
+    trx,
+    [...digests].map(([userId, at]) => ({ userId, at })),
+  );
+  return notices;
 }
 
 /**

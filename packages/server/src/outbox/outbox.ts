@@ -1,13 +1,13 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { movesSlaClocks, type DomainEvent, type SlaRecord } from '@casework/domain';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { insertCaseEvents, type StoredEvent } from '../db/repos/case-events.ts';
 import { slaFactsJson, toSlaFacts, type SlaCaseFacts } from '../db/repos/sla.ts';
 import { audienceOf, dedupe, EVENTS_CHANNEL, noticeParts, type Audience, type LiveNotice } from './notices.ts';
-import { notifyOfChange } from './notify.ts';
-import { keepSlaClocks } from './sla-clocks.ts';
-import { notifiedCase } from '../db/repos/notifications.ts';
+import { notifyOfChanges } from './notify.ts';
+import { keepManySlaClocks, keepSlaClocks } from './sla-clocks.ts';
+import { notifiedCase, notifiedCases } from '../db/repos/notifications.ts';
 import type { NotifiedCase } from '@casework/domain';
 
 export { audienceOf, dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
@@ -90,28 +90,47 @@ export function announceCommitted(deps: Pick<Deps, 'announcer'>, notices: LiveNo
  * A change that can move the case's SLA clocks (the domain's movesSlaClocks) brings them up to date
  * here too, and a target that breached is recorded as `case.sla_breached` (not among the rows returned).
  */
-export async function appendEvents(
-  trx: Kysely<Database>,
-  input: { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date; audience: Audience; after?: NotifiedCase },
-): Promise<StoredEvent[]> {
+export async function appendEvents(trx: Kysely<Database>, input: Change): Promise<StoredEvent[]> {
   if (input.events.length === 0) return [];
-  const open = pending.get(trx);
-  if (!open) throw new Error('appendEvents runs inside inTransaction, which announces the change on commit');
-  const { notices } = open;
   // A change that can move the SLA clocks reads the case's SLA facts in the same statement.
   const moves = movesSlaClocks(input.events);
-  const written = await insertCaseEvents(trx, input, moves ? slaFactsJson(input.caseId) : null);
-  const stored = written.stored;
-  notices.push({
-    caseId: input.caseId,
-    ids: stored.map((e) => e.id),
-    types: stored.map((e) => e.type),
-    audience: dedupe(input.audience),
-    at: input.at.toISOString(),
-  });
-  notices.push(...(await notifyOfChange(trx, input, stored, open.told)));
+  const written = await appendChanges(trx, [input], moves ? slaFactsJson(input.caseId) : null);
   if (moves) await keepSla(trx, input.caseId, input.at, toSlaFacts(written.extra));
-  return stored;
+  return written.stored[0]!;
+}
+
+type Change = { caseId: string; actorId: string | null; events: DomainEvent[]; at: Date; audience: Audience; after?: NotifiedCase };
+
+/**
+ * appendEvents for several cases' changes at once, set-wise (the breach timer's batch): one
+ * statement for every history row and webhook delivery, the notifications read and written once.
+ * For changes that do not move SLA clocks (the domain's movesSlaClocks); returns each change's rows.
+ */
+export async function appendManyEvents(trx: Kysely<Database>, changes: readonly Change[]): Promise<StoredEvent[][]> {
+  if (changes.some((c) => movesSlaClocks(c.events))) throw new Error('appendManyEvents takes changes that do not move SLA clocks');
+  return (await appendChanges(trx, changes, null)).stored;
+}
+
+/** The history rows, webhook deliveries, notifications and live notices of changes (appendEvents). */
+async function appendChanges(
+  trx: Kysely<Database>,
+  changes: readonly Change[],
+  extra: RawBuilder<unknown> | null,
+): Promise<{ stored: StoredEvent[][]; extra: unknown }> {
+  const open = pending.get(trx);
+  if (!open) throw new Error('appendEvents runs inside inTransaction, which announces the change on commit');
+  const written = await insertCaseEvents(trx, changes, extra);
+  const appended = changes.map((c, k) => ({ ...c, stored: written.stored[k]! })).filter((c) => c.stored.length);
+  for (const c of appended)
+    open.notices.push({
+      caseId: c.caseId,
+      ids: c.stored.map((e) => e.id),
+      types: c.stored.map((e) => e.type),
+      audience: dedupe(c.audience),
+      at: c.at.toISOString(),
+    });
+  open.notices.push(...(await notifyOfChanges(trx, appended, open.told)));
+  return written;
 }
 
 /**
@@ -136,4 +155,25 @@ export async function keepSla(trx: Kysely<Database>, caseId: string, at: Date, r
   if (!after) return 0;
   await appendEvents(trx, { caseId, actorId: null, events: breaches, at, audience: audienceOf(after), after });
   return breaches.length;
+}
+
+/**
+ * keepSla for a batch of cases locked by the caller (the breach timer, the sweep), set-wise: the
+ * facts, the records, the supervisors, the cases as notifications judge them and every breach's
+ * event, delivery and notification each in one statement for the batch. Returns the breaches recorded.
+ */
+export async function keepManySla(trx: Kysely<Database>, caseIds: readonly string[], at: Date): Promise<number> {
+  const kept = await keepManySlaClocks(trx, caseIds, at);
+  for (const [id, k] of kept) pending.get(trx)?.sla.set(id, k.record);
+  const breached = [...kept].filter(([, k]) => k.breaches.length);
+  const after = await notifiedCases(
+    trx,
+    breached.map(([id]) => id),
+  );
+  const changes = breached.flatMap(([caseId, k]) => {
+    const now = after.get(caseId);
+    return now ? [{ caseId, actorId: null, events: k.breaches, at, audience: audienceOf(now), after: now }] : [];
+  });
+  await appendManyEvents(trx, changes);
+  return changes.reduce((n, c) => n + c.events.length, 0);
 }

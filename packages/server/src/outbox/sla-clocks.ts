@@ -8,11 +8,64 @@ import {
   type CaseType,
   type DomainEvent,
   type SlaFacts,
+  type SlaKind,
   type SlaRecord,
   type Status,
 } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
-import { readSlaFacts, teamSupervisors, writeSla, type SlaCaseFacts } from '../db/repos/sla.ts';
+import { readManySlaFacts, readSlaFacts, teamsSupervisors, writeSla, writeSlaMany, type SlaCaseFacts } from '../db/repos/sla.ts';
+
+/** What keeping one case's clocks decided: its record (null: no policy matches), whether to write it, and the targets that breached. */
+type Kept = { record: SlaRecord | null; write: boolean; status: Status; breached: SlaKind[]; ownerId: string | null; teamId: string };
+
+/**
+ * The domain's decision for a case's clocks from its facts (matchPolicy and reconcileSla): the
+ * record is written only when it, or the outcomes lists report, changed.
+ */
+function decide(f: SlaCaseFacts | null | undefined, at: Date): Kept | null {
+  if (!f || (f.policies.length === 0 && !f.sla)) return null;
+  const status = f.status as Status;
+  const facts: SlaFacts = {
+    status,
+    createdAt: f.createdAt,
+    firstResponseAt: f.firstResponseAt,
+    // the customer wrote after the first answer and has had no answer since: the next-response clock
+    awaitingReplySince:
+      f.firstResponseAt && f.lastMessageFromCustomer && f.lastMessageAt && f.lastMessageAt > f.firstResponseAt ? f.lastMessageAt : null,
+  };
+  const policy = matchPolicy(f.policies, {
+    priority: priorityOfRank(f.priority) ?? DEFAULT_PRIORITY,
+    type: f.type as CaseType,
+    teamId: f.teamId,
+    tags: f.tags,
+  });
+  const { record, breaches } = reconcileSla(f.sla, facts, policy, policy?.calendar ?? null, at);
+  // A finished or reopened case changes its reported outcomes even when its clocks stay as they were (paused while waiting).
+  const cols = slaColumns(record, status);
+  const write =
+    JSON.stringify(record) !== JSON.stringify(f.sla) ||
+    cols.firstResponseOutcome !== f.storedOutcomes[0] ||
+    cols.resolutionOutcome !== f.storedOutcomes[1];
+  return { record, write, status, breached: record ? breaches : [], ownerId: f.ownerId, teamId: f.teamId };
+}
+
+/** The `case.sla_breached` events of a decision; an unowned case's events name its team's supervisors (SPEC §12). */
+function breachEvents(kept: Kept, supervisorIds: readonly string[]): DomainEvent[] {
+  const record = kept.record!;
+  return kept.breached.map((kind) => {
+    const c = record.clocks.find((x) => x.kind === kind)!;
+    return {
+      type: 'case.sla_breached',
+      data: {
+        kind,
+        dueAt: c.breachedAt,
+        minutes: c.minutes,
+        policyId: record.policyId,
+        ...(supervisorIds.length ? { supervisorIds } : {}),
+      },
+    };
+  });
+}
 
 /**
  * A case's SLA clocks kept up to date (SPEC §12), in the transaction that changed the case: its
@@ -28,45 +81,41 @@ export async function keepSlaClocks(
   at: Date,
   read?: SlaCaseFacts | null,
 ): Promise<{ record: SlaRecord | null | undefined; breaches: DomainEvent[] }> {
-  const f = read !== undefined ? read : await readSlaFacts(trx, caseId);
-  if (!f || (f.policies.length === 0 && !f.sla)) return { record: undefined, breaches: [] };
-  const facts: SlaFacts = {
-    status: f.status as Status,
-    createdAt: f.createdAt,
-    firstResponseAt: f.firstResponseAt,
-    // the customer wrote after the first answer and has had no answer since: the next-response clock
-    awaitingReplySince:
-      f.firstResponseAt && f.lastMessageFromCustomer && f.lastMessageAt && f.lastMessageAt > f.firstResponseAt ? f.lastMessageAt : null,
-  };
-  const policy = matchPolicy(f.policies, {
-    priority: priorityOfRank(f.priority) ?? DEFAULT_PRIORITY,
-    type: f.type as CaseType,
-    teamId: f.teamId,
-    tags: f.tags,
-  });
-  const { record, breaches } = reconcileSla(f.sla, facts, policy, policy?.calendar ?? null, at);
-  // A finished or reopened case changes its reported outcomes even when its clocks stay as they were (paused while waiting).
-  const cols = slaColumns(record, facts.status);
-  if (
-    JSON.stringify(record) !== JSON.stringify(f.sla) ||
-    cols.firstResponseOutcome !== f.storedOutcomes[0] ||
-    cols.resolutionOutcome !== f.storedOutcomes[1]
-  )
-    await writeSla(trx, caseId, record, facts.status);
-  if (!breaches.length || !record) return { record, breaches: [] };
-  const supervisorIds = f.ownerId ? [] : await teamSupervisors(trx, f.teamId);
-  const events = breaches.map((kind) => {
-    const c = record.clocks.find((x) => x.kind === kind)!;
-    return {
-      type: 'case.sla_breached',
-      data: {
-        kind,
-        dueAt: c.breachedAt,
-        minutes: c.minutes,
-        policyId: record.policyId,
-        ...(supervisorIds.length ? { supervisorIds } : {}),
-      },
-    };
-  });
-  return { record, breaches: events };
+  const kept = decide(read !== undefined ? read : await readSlaFacts(trx, caseId), at);
+  if (!kept) return { record: undefined, breaches: [] };
+  if (kept.write) await writeSla(trx, caseId, kept.record, kept.status);
+  if (!kept.breached.length) return { record: kept.record, breaches: [] };
+  const supervisors = kept.ownerId ? [] : ((await teamsSupervisors(trx, [kept.teamId])).get(kept.teamId) ?? []);
+  return { record: kept.record, breaches: breachEvents(kept, supervisors) };
+}
+
+/**
+ * keepSlaClocks for a batch of cases (the breach timer, the sweep), set-wise: their facts in one
+ * statement, the changed records in one, the supervisors of the unowned breached cases' teams in
+ * one. Returns, by case id, what keepSlaClocks returns for each (cases with nothing to keep absent).
+ */
+export async function keepManySlaClocks(
+  trx: Kysely<Database>,
+  caseIds: readonly string[],
+  at: Date,
+): Promise<Map<string, { record: SlaRecord | null; breaches: DomainEvent[] }>> {
+  const facts = await readManySlaFacts(trx, caseIds);
+  const decided = new Map<string, Kept>();
+  for (const id of caseIds) {
+    const kept = decide(facts.get(id), at);
+    if (kept) decided.set(id, kept);
+  }
+  await writeSlaMany(
+    trx,
+    [...decided].filter(([, k]) => k.write).map(([caseId, k]) => ({ caseId, record: k.record, status: k.status })),
+  );
+  const unowned = [...decided.values()].filter((k) => k.breached.length && !k.ownerId).map((k) => k.teamId);
+  const supervisors = await teamsSupervisors(trx, unowned);
+  const out = new Map<string, { record: SlaRecord | null; breaches: DomainEvent[] }>();
+  for (const [id, k] of decided)
+    out.set(id, {
+      record: k.record,
+      breaches: k.breached.length ? breachEvents(k, k.ownerId ? [] : (supervisors.get(k.teamId) ?? [])) : [],
+    });
+  return out;
 }

@@ -200,6 +200,56 @@ describe.each(DB_KINDS)('SLA clocks on cases and the breach timer (%s)', (kind) 
     clock.set(T0);
   });
 
+  it("one timer run records many cases' breaches, each once, with its own deliveries and recipients (owned, unowned, other team, two targets at once)", async () => {
+    clock.set(T0);
+    const hook = await call(t, o.admin, 'POST', '/api/v1/webhooks', {
+      url: 'http://127.0.0.1:9/sla-batch',
+      events: ['case.sla_breached'],
+      secret: 'whsec-sla-batch-0123456789',
+    });
+    expect(hook.statusCode, JSON.stringify(hook.data)).toBe(201);
+    const owned = await create({ priority: 'urgent', ownerId: o.agent.id });
+    const unowned = await create({ priority: 'urgent' });
+    const otherTeam = await create({ priority: 'normal', teamId: o.teamB });
+    const ownedNormal = await create({ priority: 'normal', ownerId: o.agent2.id });
+    // three days later: the urgent cases' first response and resolution have both breached, the others' first response
+    clock.set(at(3 * 24 * 60));
+    await runTimersOnce(t.deps);
+    await runTimersOnce(t.deps);
+    const kinds = async (id: string) => (await breachEvents(id)).map((e: { data: { kind: string } }) => e.data.kind).sort();
+    expect(await kinds(owned.id)).toEqual(['firstResponse', 'resolution']);
+    expect(await kinds(unowned.id)).toEqual(['firstResponse', 'resolution']);
+    expect(await kinds(otherTeam.id)).toEqual(['firstResponse']);
+    expect(await kinds(ownedNormal.id)).toEqual(['firstResponse']);
+    for (const c of [owned, unowned, otherTeam, ownedNormal]) {
+      const events = await breachEvents(c.id);
+      const deliveries = await sql<{ event_id: string; case_id: string; actor: string | null; created_at: Date }>`SELECT
+          event_id::text AS event_id, data->>'caseId' AS case_id, data->>'actorId' AS actor, created_at
+        FROM webhook_deliveries WHERE webhook_id = ${hook.data.id}::uuid AND case_id = ${c.id}::uuid`.execute(t.db.kysely);
+      expect(deliveries.rows.map((d) => d.event_id).sort()).toEqual(events.map((e: { id: string }) => String(e.id)).sort());
+      for (const d of deliveries.rows) {
+        expect(d).toMatchObject({ case_id: c.id, actor: null });
+        expect(new Date(d.created_at).toISOString()).toBe(at(3 * 24 * 60).toISOString());
+      }
+    }
+    const told = async (id: string) =>
+      [
+        ...new Set(
+          (
+            await sql<{ user_id: string }>`SELECT user_id::text AS user_id FROM notifications
+              WHERE case_id = ${id}::uuid AND type = 'case.sla_breached'`.execute(t.db.kysely)
+          ).rows.map((r) => r.user_id),
+        ),
+      ].sort();
+    expect(await told(owned.id)).toEqual([o.agent.id]);
+    expect(await told(unowned.id)).toEqual([o.admin.id, o.supervisor.id].sort());
+    // team B has no member whose role assigns cases, and team A's supervisors may not see it
+    expect(await told(otherTeam.id)).toEqual([]);
+    expect(await told(ownedNormal.id)).toEqual([o.agent2.id]);
+    await call(t, o.admin, 'DELETE', `/api/v1/webhooks/${hook.data.id}`);
+    clock.set(T0);
+  });
+
   it('a case finished without a reply: its first response counts as neither met nor breached, breached when it was past due; reopening runs it again', async () => {
     const outcomes = async (id: string) =>
       (

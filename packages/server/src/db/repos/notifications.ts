@@ -105,19 +105,34 @@ export async function scheduleDigests(trx: Kysely<Database>, due: readonly { use
 
 /** The case as notifications judge it (who owns, follows, which team), read in the writing transaction. */
 export async function notifiedCase(q: Kysely<Database>, caseId: string): Promise<NotifiedCase | undefined> {
-  const r = await sql<{ type: string; status: string; team_id: string; owner_id: string | null; collaborator_ids: string[] }>`SELECT
-      c.type, c.status, c.team_id::text AS team_id, c.owner_id::text AS owner_id,
+  return (await notifiedCases(q, [caseId])).get(caseId);
+}
+
+/** notifiedCase for several cases in one statement, by case id. */
+export async function notifiedCases(q: Kysely<Database>, caseIds: readonly string[]): Promise<Map<string, NotifiedCase>> {
+  if (caseIds.length === 0) return new Map();
+  const r = await sql<{
+    id: string;
+    type: string;
+    status: string;
+    team_id: string;
+    owner_id: string | null;
+    collaborator_ids: string[];
+  }>`SELECT
+      c.id::text AS id, c.type, c.status, c.team_id::text AS team_id, c.owner_id::text AS owner_id,
       array(SELECT cc.user_id::text FROM case_collaborators cc WHERE cc.case_id = c.id ORDER BY cc.user_id) AS collaborator_ids
-    FROM cases c WHERE c.id = ${caseId}::uuid`.execute(q);
-  const row = r.rows[0];
-  return (
-    row && {
-      type: row.type as NotifiedCase['type'],
-      status: row.status as NotifiedCase['status'],
-      teamId: row.team_id,
-      ownerId: row.owner_id,
-      collaboratorIds: row.collaborator_ids,
-    }
+    FROM cases c WHERE c.id = ANY(${[...caseIds]}::uuid[])`.execute(q);
+  return new Map(
+    r.rows.map((row) => [
+      row.id,
+      {
+        type: row.type as NotifiedCase['type'],
+        status: row.status as NotifiedCase['status'],
+        teamId: row.team_id,
+        ownerId: row.owner_id,
+        collaboratorIds: row.collaborator_ids,
+      },
+    ]),
   );
 }
 

@@ -65,16 +65,18 @@ type RawFacts = {
  * expression, so the statement that appends the case's events can read it in the same round trip.
  */
 export function slaFactsJson(caseId: string): RawBuilder<unknown> {
-  return sql`(SELECT json_build_object('status', c.status, 'type', c.type, 'priority', c.priority, 'team_id', c.team_id::text,
+  return sql`(SELECT ${factsOf} FROM cases c WHERE c.id = ${caseId}::uuid)`;
+}
+
+/** A case row's SLA facts (`c`) and every policy as one json value: the one reading of them. */
+const factsOf = sql`json_build_object('status', c.status, 'type', c.type, 'priority', c.priority, 'team_id', c.team_id::text,
       'owner_id', c.owner_id::text, 'tags', c.tags, 'created_at', c.created_at, 'first_response_at', c.first_response_at,
       'last_message_from_customer', c.last_message_from_customer, 'last_message_at', c.last_message_at, 'sla', c.sla,
       'sla_first_outcome', c.sla_first_outcome, 'sla_resolution_outcome', c.sla_resolution_outcome,
       'policies', (SELECT coalesce(json_agg(json_build_object('id', p.id::text, 'position', p.position, 'conditions', p.conditions,
           'targets', p.targets, 'calendarId', p.calendar_id::text, 'timeZone', k.time_zone, 'hours', k.hours, 'holidays', k.holidays)
           ORDER BY p.position, p.id), '[]'::json)
-        FROM sla_policies p LEFT JOIN business_calendars k ON k.id = p.calendar_id))
-    FROM cases c WHERE c.id = ${caseId}::uuid)`;
-}
+        FROM sla_policies p LEFT JOIN business_calendars k ON k.id = p.calendar_id))`;
 
 /** The facts as slaFactsJson read them. */
 export function toSlaFacts(value: unknown): SlaCaseFacts | null {
@@ -108,6 +110,14 @@ export function toSlaFacts(value: unknown): SlaCaseFacts | null {
 export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promise<SlaCaseFacts | null> {
   const r = await sql<{ f: unknown }>`SELECT ${slaFactsJson(caseId)} AS f`.execute(db);
   return toSlaFacts(r.rows[0]?.f ?? null);
+}
+
+/** readSlaFacts for several cases in one statement (the policies are read once for all), by case id. */
+export async function readManySlaFacts(db: Kysely<Database>, caseIds: readonly string[]): Promise<Map<string, SlaCaseFacts>> {
+  if (caseIds.length === 0) return new Map();
+  const r = await sql<{ id: string; f: unknown }>`SELECT c.id::text AS id, ${factsOf} AS f
+    FROM cases c WHERE c.id = ANY(${[...caseIds]}::uuid[])`.execute(db);
+  return new Map(r.rows.map((row) => [row.id, toSlaFacts(row.f)!]));
 }
 
 /** What the SLA writer stores on a case row: the clock record and the columns lists and the breach timer read (slaColumns). */
@@ -155,7 +165,10 @@ export async function writeSla(db: Kysely<Database>, caseId: string, record: Sla
  * Stores many cases' clock records in one statement (cases written in bulk: an import), each row's
  * columns by the same mapping as writeSla (slaCaseColumns).
  */
-export async function writeSlaMany(db: Kysely<Database>, records: { caseId: string; record: SlaRecord; status: Status }[]): Promise<void> {
+export async function writeSlaMany(
+  db: Kysely<Database>,
+  records: readonly { caseId: string; record: SlaRecord | null; status: Status }[],
+): Promise<void> {
   if (!records.length) return;
   const rows = records.map((r) => ({ id: r.caseId, ...slaCaseColumns(r.record, r.status) }));
   await sql`UPDATE cases c SET sla = x.sla::jsonb, sla_due_at = x.sla_due_at, sla_soon_at = x.sla_soon_at,
@@ -168,11 +181,17 @@ export async function writeSlaMany(db: Kysely<Database>, records: { caseId: stri
     WHERE c.id = x.id`.execute(db);
 }
 
-/** The users told of a breach on an unowned case (SPEC §12): active members of its team whose role may assign cases. */
-export async function teamSupervisors(db: Kysely<Database>, teamId: string): Promise<string[]> {
-  const r = await sql<{ id: string }>`SELECT u.id::text AS id FROM team_members m
+/**
+ * The users told of a breach on an unowned case (SPEC §12), for several teams in one statement:
+ * active members of each team whose role may assign cases, by team id (a team with none is absent).
+ */
+export async function teamsSupervisors(db: Kysely<Database>, teamIds: readonly string[]): Promise<Map<string, string[]>> {
+  if (teamIds.length === 0) return new Map();
+  const r = await sql<{ team_id: string; id: string }>`SELECT m.team_id::text AS team_id, u.id::text AS id FROM team_members m
       JOIN users u ON u.id = m.user_id JOIN roles r ON r.id = u.role_id
-      WHERE m.team_id = ${teamId}::uuid AND u.active AND 'case.assign' = ANY(r.permissions)
-      ORDER BY u.id`.execute(db);
-  return r.rows.map((x) => x.id);
+      WHERE m.team_id = ANY(${[...new Set(teamIds)]}::uuid[]) AND u.active AND 'case.assign' = ANY(r.permissions)
+      ORDER BY m.team_id, u.id`.execute(db);
+  const byTeam = new Map<string, string[]>();
+  for (const row of r.rows) byTeam.set(row.team_id, [...(byTeam.get(row.team_id) ?? []), row.id]);
+  return byTeam;
 }
