@@ -50,6 +50,37 @@ describe.each(DB_KINDS)('claim, assign and unassign (%s)', (kind) => {
       expect(await eventTypes(id)).toHaveLength(2);
     });
 
+    it('a queued case answers exactly as it then reads: tags, priority, fields, followers, last message', async () => {
+      const created = await call(t, o.admin, 'POST', '/api/v1/cases', {
+        subject: 'Invoice wrong',
+        teamId: o.teamA,
+        priority: 'high',
+        tags: ['billing', 'vip'],
+      });
+      expect(created.statusCode, JSON.stringify(created.data)).toBe(201);
+      const id = created.data.id;
+      expect((await call(t, o.agent2, 'POST', `/api/v1/cases/${id}/follow`)).statusCode).toBe(200);
+      expect((await call(t, o.admin, 'POST', `/api/v1/cases/${id}/messages`, { body: 'Looking into it', internal: true })).statusCode).toBe(
+        201,
+      );
+      const before = await get(o.agent, id);
+      expect(before).toMatchObject({ status: 'new', ownerId: null });
+      const r = await call(t, o.agent, 'POST', `/api/v1/cases/${id}/claim`);
+      expect(r.statusCode).toBe(200);
+      expect(r.data).toMatchObject({ status: 'ready', ownerId: o.agent.id, priority: 'high', tags: ['billing', 'vip'] });
+      expect(r.data.collaboratorIds).toEqual([o.agent2.id]);
+      expect(r.data).toEqual(await get(o.agent, id));
+      expect((await eventTypes(id)).slice(-2)).toEqual(['case.claimed', 'case.status_changed']);
+    });
+
+    it("a case of one of the actor's teams they may not claim, or another team's, changes nothing", async () => {
+      const other = await seed({ teamId: o.teamB });
+      // the admin sees every case but is not on team B: not theirs to claim
+      expect((await refused(o.admin, 'POST', `/api/v1/cases/${other}/claim`, {}, 403, 'forbidden')).action).toBe('claim');
+      expect((await get(o.admin, other)).ownerId).toBeNull();
+      expect((await call(t, both, 'POST', `/api/v1/cases/${other}/claim`)).data).toMatchObject({ status: 'ready', ownerId: both.id });
+    });
+
     it('an unowned ready or waiting case keeps its status when claimed', async () => {
       const ready = await seed({ status: 'ready' });
       const waiting = await seed({ status: 'waiting', wakeAt: new Date('2026-06-01T00:00:00Z') });

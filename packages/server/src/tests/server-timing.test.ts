@@ -70,9 +70,16 @@ describe.each(DB_KINDS)('Server-Timing and per-route metrics (%s)', (kind) => {
     expect(created.statusCode).toBe(201);
     // At least BEGIN, the writes and COMMIT.
     expect(statementsOf(expectShape(created.headers['server-timing']))).toBeGreaterThanOrEqual(3);
-    const claimed = await call(t, o.agent2, 'POST', `/api/v1/cases/${created.data.id}/claim`);
+    const queued = await call(t, o.agent, 'POST', '/api/v1/cases', { subject: 'Toner low', teamId: o.teamA });
+    // Claim It on a queued case: one statement (casework_claim_case) once the actor is known
+    expect((await call(t, o.agent2, 'GET', '/api/v1/me')).statusCode).toBe(200);
+    const claimed = await call(t, o.agent2, 'POST', `/api/v1/cases/${queued.data.id}/claim`);
     expect(claimed.statusCode).toBe(200);
-    expect(statementsOf(expectShape(claimed.headers['server-timing']))).toBeGreaterThanOrEqual(3);
+    expect(statementsOf(expectShape(claimed.headers['server-timing']))).toBe(1);
+    // refused: the statement found it claimed, the lifecycle path then answered who has it
+    const lost = await call(t, o.agent, 'POST', `/api/v1/cases/${queued.data.id}/claim`);
+    expect(lost.statusCode).toBe(409);
+    expect(statementsOf(expectShape(lost.headers['server-timing']))).toBeGreaterThanOrEqual(3);
   });
 
   it('refusals carry it too', async () => {

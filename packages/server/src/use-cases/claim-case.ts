@@ -1,7 +1,9 @@
+import { CASE_TYPES, QUEUED, can, claimQueued } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
-import { runLifecycleAction, type CaseWriteResult } from './case-write.ts';
-import { findCaseView } from '../db/repos/case-views.ts';
+import { recordWritten, runLifecycleAction, type CaseWriteResult } from './case-write.ts';
+import { findCaseView, toCaseView } from '../db/repos/case-views.ts';
+import { claimQueuedCase } from '../db/repos/claim-queue.ts';
 import { Problem } from '../errors.ts';
 
 /**
@@ -9,8 +11,34 @@ import { Problem } from '../errors.ts';
  * everyone after it sees the owner and gets `already_claimed` with who has it.
  * Claiming a case you already own changes nothing. The new owner's limit on open cases is the
  * write path's (`applyLifecycle`).
+ *
+ * A queued case (the common Claim It) is claimed in one statement (`casework_claim_case`): on the
+ * teams where the domain lets the actor claim a queued case, with the domain's claim of a queued
+ * case (`claimQueued`, what claim-next applies). Anything else — a case not queued once locked,
+ * another team, a limit on open cases — goes the lifecycle write path, which answers the refusal.
  */
 export async function claimCase(deps: Deps, actor: AppUser, caseId: string): Promise<CaseWriteResult> {
+  const teamIds = claimableQueues(actor);
+  if (teamIds.length) {
+    const now = deps.clock.now();
+    const outcome = claimQueued(actor.id, now);
+    const claimed = await claimQueuedCase(deps.db.kysely, {
+      caseId,
+      teamIds,
+      actorId: actor.id,
+      now,
+      status: outcome.changes.status!,
+      events: outcome.events,
+    });
+    if (claimed)
+      return recordWritten(deps, {
+        view: toCaseView(claimed.row),
+        actorId: actor.id,
+        events: outcome.events,
+        eventIds: claimed.eventIds,
+        now,
+      });
+  }
   try {
     return await runLifecycleAction(deps, actor, caseId, { action: 'claim', event: () => ({ kind: 'claim', actorId: actor.id }) });
   } catch (err) {
@@ -19,4 +47,11 @@ export async function claimCase(deps: Deps, actor: AppUser, caseId: string): Pro
     }
     throw err;
   }
+}
+
+/** The actor's teams whose queued cases, of every type, the domain lets them see and claim (`can(actor, 'claim', …)`). */
+function claimableQueues(actor: AppUser): string[] {
+  return actor.teamIds.filter((teamId) =>
+    CASE_TYPES.every((type) => can(actor, 'claim', { ...QUEUED, type, teamId, collaboratorIds: [] })),
+  );
 }

@@ -40,6 +40,7 @@ import * as phoneE164 from './035-phone-e164.ts';
 import * as importDerived from './039-import-derived.ts';
 import * as myWorkSla from './042-my-work-sla.ts';
 import * as slaSweep from './043-sla-sweep.ts';
+import * as claimCaseFn from './044-claim-case.ts';
 
 /**
  * Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped.
@@ -86,4 +87,5 @@ export const MIGRATIONS: { name: string; up: string; data?: (trx: Kysely<Databas
   { name: '042-my-work-sla', up: myWorkSla.up },
   { name: '037-attachment-files', up: attachmentFiles.up },
   { name: '043-sla-sweep', up: slaSweep.up },
+  { name: '044-claim-case', up: claimCaseFn.up },
 ];

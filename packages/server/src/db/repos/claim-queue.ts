@@ -57,3 +57,22 @@ export async function claimFromQueue(
   }
   return answers;
 }
+
+/**
+ * Claim It on one case in one statement and its own transaction (`casework_claim_case`, migration
+ * 044): if the case is queued on one of `teamIds` and no limit on open cases applies, it is claimed
+ * with `status` and `events` (the domain's claim of a queued case) and the case view is returned,
+ * committed. Otherwise nothing changed and the answer is null.
+ */
+export async function claimQueuedCase(
+  db: Kysely<Database>,
+  input: { caseId: string; teamIds: readonly string[]; actorId: string; now: Date; status: string; events: DomainEvent[] },
+): Promise<{ row: CaseViewRow; eventIds: string[] } | null> {
+  const r = await sql<CaseViewRow & { outcome: 'claimed' | 'other'; event_ids: string[] | null }>`SELECT * FROM casework_claim_case(
+    ${input.caseId}::uuid, ${[...input.teamIds]}::uuid[], ${input.actorId}::uuid, ${input.now}, ${input.status},
+    ${input.events.map((e) => e.type)}::text[], ${input.events.map((e) => JSON.stringify(e.data))}::jsonb[], ${[...WEBHOOK_EVENTS]}::text[])`.execute(
+    db,
+  );
+  const row = r.rows[0];
+  return row?.outcome === 'claimed' ? { row, eventIds: row.event_ids ?? [] } : null;
+}
