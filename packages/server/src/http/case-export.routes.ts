@@ -38,7 +38,7 @@ export const caseExportRoutes: RouteModule = (app, deps) => {
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${name}"`)
           .header('cache-control', 'no-store')
-          // A stream is pulled as the socket drains (backpressure), one page ahead at most; the schema documents its text.
+          // A stream is pulled as the socket drains (backpressure), one page read ahead at most; the schema documents its text.
           .send(Readable.from(exportCases(deps, actor, { ...filter, fields }, sort), { highWaterMark: 1 }) as unknown as string)
       );
     },

@@ -83,9 +83,19 @@ function record(c: CaseView, wallClock: (instant: Date) => string, fields: reado
 }
 
 /**
+ * A page read ahead: the next page is read while this one is turned into lines and sent. If the
+ * reader goes away first, its failure is not left unhandled (an awaiting reader still gets it).
+ */
+function ahead<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/**
  * The Cases list as CSV (SPEC §12): the same filters and visibility as GET /cases, read page after
- * page by its keyset cursor (no total, no offsets), each page turned into lines only when the
- * reader asks for more, so memory stays flat however many cases match. Times are in the viewer's zone.
+ * page by its keyset cursor (no total, no offsets), the next page read while one is turned into
+ * lines and sent, and only when the reader asks for more, so memory stays flat (two pages at most)
+ * however many cases match. Times are in the viewer's zone.
  */
 export async function* exportCases(deps: Deps, actor: AppUser, filter: CaseFilter, sort: CaseSort): AsyncGenerator<string> {
   const db = deps.db.kysely;
@@ -94,23 +104,27 @@ export async function* exportCases(deps: Deps, actor: AppUser, filter: CaseFilte
   yield csvRow([...COLUMNS, ...fields.map((f) => f.label)]);
   if (filter.q || (sort !== 'created' && sort !== 'updated')) {
     // A search or the priority order pages through the list itself.
-    let cursor: ListCursor | null = null;
+    const read = (cursor: ListCursor | null) =>
+      ahead(listCases(db, actor, filter, sort, EXPORT_BATCH, cursor, true, { total: false, matches: false }));
+    let next = read(null);
     for (;;) {
-      const page = await listCases(db, actor, filter, sort, EXPORT_BATCH, cursor, true, { total: false, matches: false });
+      const page = await next;
+      if (page.nextCursor) next = read(decodeListCursor(page.nextCursor));
       let chunk = '';
       for (const c of page.cases) chunk += record(c, wallClock, fields);
       if (chunk) yield chunk;
       if (!page.nextCursor) return;
-      cursor = decodeListCursor(page.nextCursor);
     }
   }
-  let after: { k: string; id: string } | null = null;
+  const read = (after: { k: string; id: string } | null) =>
+    ahead(exportRows(db, actor, filter, sort, EXPORT_ROWS_BATCH, after, fields.length > 0));
+  let next = read(null);
   for (;;) {
-    const page = await exportRows(db, actor, filter, sort, EXPORT_ROWS_BATCH, after, fields.length > 0);
+    const page = await next;
+    if (page.last) next = read(page.last);
     let chunk = '';
     for (const r of page.rows) chunk += rowRecord(r, wallClock, fields);
     if (chunk) yield chunk;
     if (!page.last) return;
-    after = page.last;
   }
 }
