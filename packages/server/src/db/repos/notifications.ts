@@ -72,9 +72,18 @@ export type NewNotification = {
   createdAt: Date;
 };
 
-/** Stores notifications (one statement), in the transaction of the change that caused them. */
+/** Notifications written per statement: 11 parameters each stays well under the protocol's 65,535. */
+const INSERT_BATCH = 2000;
+
+/**
+ * Stores notifications, in the transaction of the change that caused them: one statement, or one
+ * per INSERT_BATCH rows (a breach timer's batch can tell many supervisors about many cases).
+ */
 export async function insertNotifications(trx: Kysely<Database>, rows: readonly NewNotification[]): Promise<void> {
-  if (rows.length === 0) return;
+  for (let at = 0; at < rows.length; at += INSERT_BATCH) await insertSome(trx, rows.slice(at, at + INSERT_BATCH));
+}
+
+async function insertSome(trx: Kysely<Database>, rows: readonly NewNotification[]): Promise<void> {
   await trx
     .insertInto('notifications')
     .values(
