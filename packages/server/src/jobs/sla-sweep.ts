@@ -2,13 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { openStatus } from '../db/sql-rules.ts';
-import { inTransaction, keepManySla } from '../outbox/outbox.ts';
+import { inTransaction, keepSla } from '../outbox/outbox.ts';
 
 /**
  * The SLA sweep (SPEC §12): after an SLA policy is created, changed or deleted, or a calendar a
  * policy counts in is changed, every open case's clocks are brought up to date with the policies
  * as they now are — the policy its facts match now, due times in the calendar as it now is, a
- * breach the change reveals recorded once — by the same rules as `keepSla` (matchPolicy and reconcileSla, a batch at a time: keepManySla)
+ * breach the change reveals recorded once — by the same `keepSla` (matchPolicy and reconcileSla), a batch at a time,
  * that keeps them where events are appended; a case whose clocks do not change is not written.
  *
  * The sweep's state is one row (`sla_sweep`, migration 043): `requested` counts the changes,
@@ -50,7 +50,7 @@ export async function sweepSla(
       const ids = await sql<{ id: string }>`SELECT c.id::text AS id FROM cases c
         WHERE ${sql.raw(openStatus('c'))} ${state.after_id ? sql`AND c.id > ${state.after_id}::uuid` : sql``}
         ORDER BY c.id LIMIT ${batch} FOR UPDATE`.execute(trx);
-      const recorded = await keepManySla(
+      const recorded = await keepSla(
         trx,
         ids.rows.map((r) => r.id),
         now,

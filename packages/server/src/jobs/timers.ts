@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { removeAbandonedUploads } from '../use-cases/upload-attachment.ts';
 import { pruneAuditLog } from '../use-cases/audit/prune-audit-log.ts';
 import { applyLifecycle, lockCase } from '../use-cases/case-write.ts';
-import { inTransaction, keepManySla } from '../outbox/outbox.ts';
+import { inTransaction, keepSla } from '../outbox/outbox.ts';
 import { compactOpenCounts, redundantOpenCounts } from '../db/repos/report-counts.ts';
 import { purgeExpiredSpam } from '../use-cases/mailbox/purge-spam.ts';
 import { sweepSla } from './sla-sweep.ts';
@@ -85,7 +85,7 @@ async function recordDueBreaches(deps: Deps): Promise<number> {
       const due = await sql<Due>`SELECT id::text AS id FROM cases
         WHERE sla_breach_at IS NOT NULL AND sla_breach_at <= ${now}
         ORDER BY sla_breach_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`.execute(trx);
-      const count = await keepManySla(
+      const count = await keepSla(
         trx,
         due.rows.map((r) => r.id),
         now,

@@ -6,8 +6,8 @@ import { insertCaseEvents, type StoredEvent } from '../db/repos/case-events.ts';
 import { slaFactsJson, toSlaFacts, type SlaCaseFacts } from '../db/repos/sla.ts';
 import { audienceOf, dedupe, EVENTS_CHANNEL, noticeParts, type Audience, type LiveNotice } from './notices.ts';
 import { notifyOfChanges } from './notify.ts';
-import { keepManySlaClocks, keepSlaClocks } from './sla-clocks.ts';
-import { notifiedCase, notifiedCases } from '../db/repos/notifications.ts';
+import { keepSlaClocks } from './sla-clocks.ts';
+import { notifiedCases } from '../db/repos/notifications.ts';
 import type { NotifiedCase } from '@casework/domain';
 
 export { audienceOf, dedupe, EVENTS_CHANNEL, type Audience, type LiveNotice } from './notices.ts';
@@ -95,7 +95,7 @@ export async function appendEvents(trx: Kysely<Database>, input: Change): Promis
   // A change that can move the SLA clocks reads the case's SLA facts in the same statement.
   const moves = movesSlaClocks(input.events);
   const written = await appendChanges(trx, [input], moves ? slaFactsJson(input.caseId) : null);
-  if (moves) await keepSla(trx, input.caseId, input.at, toSlaFacts(written.extra));
+  if (moves) await keepSla(trx, [input.caseId], input.at, new Map([[input.caseId, toSlaFacts(written.extra)]]));
   return written.stored[0]!;
 }
 
@@ -106,7 +106,7 @@ type Change = { caseId: string; actorId: string | null; events: DomainEvent[]; a
  * statement for every history row and webhook delivery, the notifications read and written once.
  * For changes that do not move SLA clocks (the domain's movesSlaClocks); returns each change's rows.
  */
-export async function appendManyEvents(trx: Kysely<Database>, changes: readonly Change[]): Promise<StoredEvent[][]> {
+async function appendManyEvents(trx: Kysely<Database>, changes: readonly Change[]): Promise<StoredEvent[][]> {
   if (changes.some((c) => movesSlaClocks(c.events))) throw new Error('appendManyEvents takes changes that do not move SLA clocks');
   return (await appendChanges(trx, changes, null)).stored;
 }
@@ -143,27 +143,20 @@ export function withSlaKept<V extends { id: string; sla?: SlaRecord | null }>(tr
 }
 
 /**
- * Brings a case's SLA clocks up to `at` (SPEC §12) and records each newly breached target as a
+ * Brings cases' SLA clocks up to `at` (SPEC §12) and records each newly breached target as a
  * `case.sla_breached` event (history, webhook, notification and live notice), in the caller's
- * transaction of inTransaction, with the case locked or just written. Returns the breaches recorded.
+ * transaction of inTransaction, with the cases locked or just written: one case after a change
+ * (its facts `read` by the statement that appended the change), or a batch (the breach timer, the
+ * sweep), set-wise: the facts, the records, the supervisors, the cases as notifications judge them
+ * and every breach's event, delivery and notification each in one statement. Returns the breaches recorded.
  */
-export async function keepSla(trx: Kysely<Database>, caseId: string, at: Date, read?: SlaCaseFacts | null): Promise<number> {
-  const { record, breaches } = await keepSlaClocks(trx, caseId, at, read);
-  if (record !== undefined) pending.get(trx)?.sla.set(caseId, record);
-  if (!breaches.length) return 0;
-  const after = await notifiedCase(trx, caseId);
-  if (!after) return 0;
-  await appendEvents(trx, { caseId, actorId: null, events: breaches, at, audience: audienceOf(after), after });
-  return breaches.length;
-}
-
-/**
- * keepSla for a batch of cases locked by the caller (the breach timer, the sweep), set-wise: the
- * facts, the records, the supervisors, the cases as notifications judge them and every breach's
- * event, delivery and notification each in one statement for the batch. Returns the breaches recorded.
- */
-export async function keepManySla(trx: Kysely<Database>, caseIds: readonly string[], at: Date): Promise<number> {
-  const kept = await keepManySlaClocks(trx, caseIds, at);
+export async function keepSla(
+  trx: Kysely<Database>,
+  caseIds: readonly string[],
+  at: Date,
+  read?: ReadonlyMap<string, SlaCaseFacts | null>,
+): Promise<number> {
+  const kept = await keepSlaClocks(trx, caseIds, at, read);
   for (const [id, k] of kept) pending.get(trx)?.sla.set(id, k.record);
   const breached = [...kept].filter(([, k]) => k.breaches.length);
   const after = await notifiedCases(

@@ -13,7 +13,7 @@ import {
   type Status,
 } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
-import { readManySlaFacts, readSlaFacts, teamsSupervisors, writeSla, writeSlaMany, type SlaCaseFacts } from '../db/repos/sla.ts';
+import { readManySlaFacts, teamsSupervisors, writeSlaMany, type SlaCaseFacts } from '../db/repos/sla.ts';
 
 /** What keeping one case's clocks decided: its record (null: no policy matches), whether to write it, and the targets that breached. */
 type Kept = { record: SlaRecord | null; write: boolean; status: Status; breached: SlaKind[]; ownerId: string | null; teamId: string };
@@ -68,38 +68,21 @@ function breachEvents(kept: Kept, supervisorIds: readonly string[]): DomainEvent
 }
 
 /**
- * A case's SLA clocks kept up to date (SPEC §12), in the transaction that changed the case: its
- * facts and every policy are read in one statement (`read`: already read by the statement that
- * appended the events), the domain's matchPolicy and reconcileSla
- * decide, and the record and its columns are written only when they changed. Returns the
- * record (undefined: nothing to keep) and the `case.sla_breached` events to record for the targets that breached and were not yet recorded
- * (each target's breach is recorded once: the record keeps its `breachedAt`).
+ * Cases' SLA clocks kept up to date (SPEC §12), in the transaction that changed or locked them,
+ * set-wise: their facts with every policy in one statement (`read`: already read, e.g. by the
+ * statement that appended a change's events), the domain's matchPolicy and reconcileSla decide
+ * each case, the records that changed are written in one statement and the supervisors of the
+ * unowned breached cases' teams read in one. Returns, by case id, the record (null: no policy
+ * matches) and the `case.sla_breached` events to record for the targets that breached and were not
+ * yet recorded (each once: the record keeps its `breachedAt`); cases with nothing to keep are absent.
  */
 export async function keepSlaClocks(
   trx: Kysely<Database>,
-  caseId: string,
-  at: Date,
-  read?: SlaCaseFacts | null,
-): Promise<{ record: SlaRecord | null | undefined; breaches: DomainEvent[] }> {
-  const kept = decide(read !== undefined ? read : await readSlaFacts(trx, caseId), at);
-  if (!kept) return { record: undefined, breaches: [] };
-  if (kept.write) await writeSla(trx, caseId, kept.record, kept.status);
-  if (!kept.breached.length) return { record: kept.record, breaches: [] };
-  const supervisors = kept.ownerId ? [] : ((await teamsSupervisors(trx, [kept.teamId])).get(kept.teamId) ?? []);
-  return { record: kept.record, breaches: breachEvents(kept, supervisors) };
-}
-
-/**
- * keepSlaClocks for a batch of cases (the breach timer, the sweep), set-wise: their facts in one
- * statement, the changed records in one, the supervisors of the unowned breached cases' teams in
- * one. Returns, by case id, what keepSlaClocks returns for each (cases with nothing to keep absent).
- */
-export async function keepManySlaClocks(
-  trx: Kysely<Database>,
   caseIds: readonly string[],
   at: Date,
+  read?: ReadonlyMap<string, SlaCaseFacts | null>,
 ): Promise<Map<string, { record: SlaRecord | null; breaches: DomainEvent[] }>> {
-  const facts = await readManySlaFacts(trx, caseIds);
+  const facts = read ?? (await readManySlaFacts(trx, caseIds));
   const decided = new Map<string, Kept>();
   for (const id of caseIds) {
     const kept = decide(facts.get(id), at);

@@ -50,6 +50,16 @@ describe.each(DB_KINDS)('SLA clocks on cases and the breach timer (%s)', (kind) 
     (await call(t, o.admin, 'GET', `/api/v1/cases/${id}/events`)).data.events.filter(
       (e: { type: string }) => e.type === 'case.sla_breached',
     );
+  /** A webhook (to a closed port) subscribed to breaches; its deliveries stay queued for the test to read. */
+  const breachHook = async (name: string) => {
+    const hook = await call(t, o.admin, 'POST', '/api/v1/webhooks', {
+      url: `http://127.0.0.1:9/${name}`,
+      events: ['case.sla_breached'],
+      secret: `whsec-${name}-0123456789`,
+    });
+    expect(hook.statusCode, JSON.stringify(hook.data)).toBe(201);
+    return hook;
+  };
   const customerWrites = async (id: string) => {
     const view = (await findCaseView(t.db.kysely, id))!;
     await inTransaction(t.deps, (trx) =>
@@ -150,12 +160,7 @@ describe.each(DB_KINDS)('SLA clocks on cases and the breach timer (%s)', (kind) 
 
   it('records a breach once, as history, webhook delivery and a notification to the owner, across concurrent timer runs', async () => {
     clock.set(T0);
-    const hook = await call(t, o.admin, 'POST', '/api/v1/webhooks', {
-      url: 'http://127.0.0.1:9/sla',
-      events: ['case.sla_breached'],
-      secret: 'whsec-sla-0123456789',
-    });
-    expect(hook.statusCode, JSON.stringify(hook.data)).toBe(201);
+    const hook = await breachHook('sla');
     const c = await create({ priority: 'urgent', ownerId: o.agent.id });
     await act(c.id, 'follow', {}, o.agent2);
     clock.set(at(59));
@@ -202,12 +207,7 @@ describe.each(DB_KINDS)('SLA clocks on cases and the breach timer (%s)', (kind) 
 
   it("one timer run records many cases' breaches, each once, with its own deliveries and recipients (owned, unowned, other team, two targets at once)", async () => {
     clock.set(T0);
-    const hook = await call(t, o.admin, 'POST', '/api/v1/webhooks', {
-      url: 'http://127.0.0.1:9/sla-batch',
-      events: ['case.sla_breached'],
-      secret: 'whsec-sla-batch-0123456789',
-    });
-    expect(hook.statusCode, JSON.stringify(hook.data)).toBe(201);
+    const hook = await breachHook('sla-batch');
     const owned = await create({ priority: 'urgent', ownerId: o.agent.id });
     const unowned = await create({ priority: 'urgent' });
     const otherTeam = await create({ priority: 'normal', teamId: o.teamB });

@@ -106,13 +106,7 @@ export function toSlaFacts(value: unknown): SlaCaseFacts | null {
   };
 }
 
-/** Reads a case's SLA facts and the policies (null: no such case). */
-export async function readSlaFacts(db: Kysely<Database>, caseId: string): Promise<SlaCaseFacts | null> {
-  const r = await sql<{ f: unknown }>`SELECT ${slaFactsJson(caseId)} AS f`.execute(db);
-  return toSlaFacts(r.rows[0]?.f ?? null);
-}
-
-/** readSlaFacts for several cases in one statement (the policies are read once for all), by case id. */
+/** Cases' SLA facts and the policies in one statement (the policies read once for all), by case id (no such case: absent). */
 export async function readManySlaFacts(db: Kysely<Database>, caseIds: readonly string[]): Promise<Map<string, SlaCaseFacts>> {
   if (caseIds.length === 0) return new Map();
   const r = await sql<{ id: string; f: unknown }>`SELECT c.id::text AS id, ${factsOf} AS f
@@ -162,14 +156,16 @@ export async function writeSla(db: Kysely<Database>, caseId: string, record: Sla
 }
 
 /**
- * Stores many cases' clock records in one statement (cases written in bulk: an import), each row's
- * columns by the same mapping as writeSla (slaCaseColumns).
+ * Stores many cases' clock records in one statement (an import, the breach timer's batch), each
+ * row's columns by the same mapping as writeSla (slaCaseColumns); one record (a change on the
+ * write path) is writeSla's plain UPDATE by key.
  */
 export async function writeSlaMany(
   db: Kysely<Database>,
   records: readonly { caseId: string; record: SlaRecord | null; status: Status }[],
 ): Promise<void> {
   if (!records.length) return;
+  if (records.length === 1) return writeSla(db, records[0]!.caseId, records[0]!.record, records[0]!.status);
   const rows = records.map((r) => ({ id: r.caseId, ...slaCaseColumns(r.record, r.status) }));
   await sql`UPDATE cases c SET sla = x.sla::jsonb, sla_due_at = x.sla_due_at, sla_soon_at = x.sla_soon_at,
       sla_first_soon_at = x.sla_first_soon_at, sla_first_due_at = x.sla_first_due_at, sla_first_outcome = x.sla_first_outcome,
