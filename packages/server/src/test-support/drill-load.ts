@@ -115,6 +115,10 @@ export class Observer {
   readonly recoveries: number[] = [];
   reconnects = 0;
   hints = 0;
+  /** Times the server said the stream was too far behind to replay (a browser then refetches everything). */
+  resyncs = 0;
+  /** The Last-Event-ID each reconnection resumed from. */
+  readonly resumedFrom: string[] = [];
   #lastId: string | null = null;
   #retryMs = 2000;
   #stopped = false;
@@ -153,6 +157,7 @@ export class Observer {
     if (this.#stopped) return;
     const gen = ++this.#gen;
     let done = false;
+    if (this.#lastId && gen > 1) this.resumedFrom.push(this.#lastId);
     const req = http.get(`${this.base}/api/v1/events`, {
       agent,
       headers: {
@@ -207,6 +212,7 @@ export class Observer {
       this.#lastId = id;
     }
     if (event === 'reconnect') this.hints++;
+    if (event === 'resync') this.resyncs++;
     if (event === 'ready') {
       this.ready = true;
       if (this.#lostAt !== null) this.recoveries.push(Date.now() - this.#lostAt);

@@ -319,6 +319,19 @@ describe.runIf(!missing)('deployment drill: three processes behind HAProxy on on
     for (let i = 0; i < 100 && observers.some((o) => expected.some((id) => !o.received.has(id))); i++) await sleep(200);
     for (const o of observers) o.stop();
     const missed = observers.map((o) => expected.filter((id) => !o.received.has(id)).length);
+    // Where a stream missed events: which, when they were written, and where it resumed from.
+    const missedWhere = await Promise.all(
+      observers.map(async (o, i) => {
+        const ids = expected.filter((id) => !o.received.has(id));
+        if (!ids.length) return null;
+        const [span] = await sql(
+          `SELECT min(id)::text AS first, max(id)::text AS last, min(created_at)::text AS from_at, max(created_at)::text AS to_at,
+             array_agg(DISTINCT type) AS types FROM case_events WHERE id = ANY($1::bigint[])`,
+          [ids],
+        );
+        return { stream: i, missed: ids.length, ...span, resumedFrom: o.resumedFrom, resyncs: o.resyncs };
+      }),
+    );
 
     // Every acknowledged write is there, once.
     const cases = await sql('SELECT id::text AS id FROM cases WHERE id = ANY($1::uuid[])', [acked.cases]);
@@ -345,6 +358,7 @@ describe.runIf(!missing)('deployment drill: three processes behind HAProxy on on
           acknowledged: { cases: acked.cases.length, replies: acked.replies.length, chatMessages: acked.chats.length },
           events: expected.length,
           missedPerStream: missed,
+          missedWhere: missedWhere.filter(Boolean),
           reconnects: observers.map((o) => o.reconnects),
           reconnectHints: observers.map((o) => o.hints),
           recoveryMs: observers.flatMap((o) => o.recoveries),
@@ -365,7 +379,7 @@ describe.runIf(!missing)('deployment drill: three processes behind HAProxy on on
     expect(doubled, `cases made twice: ${JSON.stringify(doubledSubjects)}`).toBe(0);
     expect(wakes.map((w) => w.n)).toEqual(sleepers.map(() => 1));
     expect(expected.length).toBeGreaterThan(0);
-    expect(missed).toEqual(observers.map(() => 0));
+    expect(missed, `missed: ${JSON.stringify(missedWhere.filter(Boolean))}`).toEqual(observers.map(() => 0));
     expect(observers.every((o) => o.hints > 0)).toBe(true);
   }, 900_000);
 });
