@@ -8,6 +8,7 @@ import {
   readNewCaseData,
   type CaseType,
   type FieldValues,
+  type LastMessage,
 } from '@casework/domain';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
@@ -101,17 +102,17 @@ export async function insertCase(
   input: NewCase & { customerId: string | null },
   now: Date,
   data?: CaseData,
+  /** The card's last message, when the case is opened by one (an inbound message). */
+  last?: LastMessage | null,
 ): Promise<string> {
   const id = uuidv7(now.getTime());
+  // One statement: a reference already taken inserts nothing, and another is drawn.
   for (let i = 0; ; i++) {
-    const reference = newReference();
-    const taken = await trx.selectFrom('cases').select('id').where('reference', '=', reference).executeTakeFirst();
-    if (taken && i < 5) continue;
-    await trx
+    const inserted = await trx
       .insertInto('cases')
       .values({
         id,
-        reference,
+        reference: newReference(),
         subject: input.subject,
         description: input.description,
         type: input.type,
@@ -126,9 +127,20 @@ export async function insertCase(
         updated_at: now,
         last_activity_at: now,
         ...(data ? { priority: data.priority, tags: data.tags, fields: JSON.stringify(data.fields) } : {}),
+        ...(last
+          ? {
+              last_message_preview: last.preview,
+              last_message_from_customer: last.fromCustomer,
+              last_message_author_id: last.authorId,
+              last_message_at: last.at,
+            }
+          : {}),
       })
-      .execute();
-    return id;
+      .onConflict((oc) => oc.column('reference').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return id;
+    if (i >= 5) throw new Error('no free case reference');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { canView, can, lastMessageAfter, mentionedEmails, readCopies } from '@casework/domain';
+import { canView, can, lastMessageAfter, mentionedEmails, readCopies, type DomainEvent } from '@casework/domain';
 import { usersByEmail } from '../db/repos/notifications.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
@@ -12,6 +12,9 @@ import { invalid, notFound } from '../errors.ts';
 import { findCaseChannel } from '../db/repos/channels.ts';
 import { enqueueReply, kickReplies } from '../channels/outbound/dispatch.ts';
 import { replyHtml } from '../channels/email/reply-html.ts';
+
+/** What writing a message needs of its case: its id, and who is told (audienceOf, the notifications). */
+export type MessageCase = Pick<CaseView, 'id' | 'type' | 'status' | 'teamId' | 'ownerId' | 'collaboratorIds'>;
 
 export type MessageRow = {
   id: string;
@@ -31,9 +34,14 @@ export type MessageRow = {
 /** Stores a message on a case and records it in the history, inside the caller's transaction. */
 export async function insertMessage(
   trx: Kysely<Database>,
-  c: CaseView,
+  c: MessageCase,
   m: Omit<MessageRow, 'id' | 'caseId'>,
   now: Date,
+  /**
+   * The case was inserted in this transaction with this message as its last one
+   * (insertCase's `last`): no case update, and its creation events go in the same append.
+   */
+  opened?: { events: DomainEvent[] },
 ): Promise<{ message: MessageRow; events: StoredEvent[] }> {
   const message: MessageRow = { id: uuidv7(now.getTime()), caseId: c.id, ...m };
   await trx
@@ -60,22 +68,23 @@ export async function insertMessage(
     })
     .execute();
   const last = lastMessageAfter(m);
-  await trx
-    .updateTable('cases')
-    .set({
-      updated_at: now,
-      last_activity_at: now,
-      ...(last
-        ? {
-            last_message_preview: last.preview,
-            last_message_from_customer: last.fromCustomer,
-            last_message_author_id: last.authorId,
-            last_message_at: last.at,
-          }
-        : {}),
-    })
-    .where('id', '=', c.id)
-    .execute();
+  if (!opened)
+    await trx
+      .updateTable('cases')
+      .set({
+        updated_at: now,
+        last_activity_at: now,
+        ...(last
+          ? {
+              last_message_preview: last.preview,
+              last_message_from_customer: last.fromCustomer,
+              last_message_author_id: last.authorId,
+              last_message_at: last.at,
+            }
+          : {}),
+      })
+      .where('id', '=', c.id)
+      .execute();
   // A note's @mentions (SPEC §11: `@` and the user's email address), recorded by user id.
   const mentioned = m.internal ? await usersByEmail(trx, mentionedEmails(m.body)) : [];
   const data = {
@@ -90,9 +99,9 @@ export async function insertMessage(
     at: now,
     audience: audienceOf(c),
     after: c,
-    events: [{ type: 'case.message_created', data }],
+    events: [...(opened?.events ?? []), { type: 'case.message_created', data }],
   });
-  return { message, events };
+  return { message, events: opened ? events.slice(opened.events.length) : events };
 }
 
 /** An internal note written by an agent (e.g. the note given when resolving). */

@@ -1,14 +1,25 @@
 import { sql, type Kysely } from 'kysely';
-import { blockedBy, inboundSpamReason, initialStatus, opensCase, senderHeld, type AutomaticKind, type SpamReason } from '@casework/domain';
+import {
+  blockedBy,
+  inboundSpamReason,
+  initialStatus,
+  lastMessageAfter,
+  opensCase,
+  senderHeld,
+  type AutomaticKind,
+  type DomainEvent,
+  type LastMessage,
+  type SpamReason,
+} from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import type { CaseView } from '../db/repos/case-views.ts';
+import { findCaseView, type CaseView } from '../db/repos/case-views.ts';
 import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { findOrCreateCustomer, type CustomerInput } from '../db/repos/customers.ts';
 import { uuidv7 } from '../ids.ts';
 import { insertCase } from './create-case.ts';
 import { lockCase, writeLifecycle } from './case-write.ts';
-import { insertMessage } from './post-message.ts';
+import { insertMessage, type MessageCase } from './post-message.ts';
 import type { ChannelRecord } from '../db/repos/channels.ts';
 import {
   findCaseByReference,
@@ -118,7 +129,7 @@ export async function storeInbound(
   rawProviderId: string,
   rawPayload: InboundPayload,
   now: Date,
-): Promise<{ id: string; inserted: boolean }> {
+): Promise<{ id: string; inserted: boolean; payload: InboundPayload }> {
   const providerId = cleanText(rawProviderId).slice(0, 500);
   const payload = cleanDeep(rawPayload);
   const inserted = await db
@@ -136,14 +147,14 @@ export async function storeInbound(
     .onConflict((oc) => oc.columns(['channel_id', 'provider_id']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (inserted) return { id: inserted.id, inserted: true };
+  if (inserted) return { id: inserted.id, inserted: true, payload };
   const row = await db
     .selectFrom('inbound_messages')
     .select(['id'])
     .where('channel_id', '=', channelId)
     .where('provider_id', '=', providerId)
     .executeTakeFirstOrThrow();
-  return { id: row.id, inserted: false };
+  return { id: row.id, inserted: false, payload };
 }
 
 /** Processes one stored inbound message (again safe: a processed one is returned as it was). */
@@ -170,14 +181,21 @@ async function processInbound(deps: Deps, inboundId: string): Promise<ReceiveRes
 
 /**
  * Processes one stored inbound message inside the caller's transaction (again safe: a processed one
- * is returned as it was). Throws on failure: the caller's transaction rolls back.
+ * is returned as it was). Throws on failure: the caller's transaction rolls back. `stored` is what
+ * storeInbound inserted in this same transaction (unprocessed and seen by no other transaction), so
+ * it is not read back.
  */
 export async function processStored(
   trx: Kysely<Database>,
   filesDir: string | undefined,
   inboundId: string,
   now: Date,
+  stored?: { channel: ChannelRecord; payload: InboundPayload; receivedAt: Date },
 ): Promise<ReceiveResult> {
+  if (stored) {
+    const ch = { id: stored.channel.id, type: stored.channel.type, teamId: stored.channel.teamId };
+    return settleStored(trx, filesDir, inboundId, ch, stored.payload, stored.receivedAt, now);
+  }
   const row = await trx
     .selectFrom('inbound_messages as i')
     .innerJoin('channels as ch', 'ch.id', 'i.channel_id')
@@ -189,8 +207,20 @@ export async function processStored(
     return { caseId: row.case_id, messageId: row.message_id, createdCase: false, followUpOf: null, duplicate: true, processed: true };
   }
   const ch = { id: row.channel_id, type: row.type as ChannelRecord['type'], teamId: row.team_id };
-  const payload = row.payload as unknown as InboundPayload;
-  const applied = (await heldSender(trx, ch.id, payload, new Date(row.received_at)))
+  return settleStored(trx, filesDir, inboundId, ch, row.payload as unknown as InboundPayload, new Date(row.received_at), now);
+}
+
+/** Applies an unprocessed stored message and marks it processed with what became of it. */
+async function settleStored(
+  trx: Kysely<Database>,
+  filesDir: string | undefined,
+  inboundId: string,
+  ch: Ch,
+  payload: InboundPayload,
+  receivedAt: Date,
+  now: Date,
+): Promise<ReceiveResult> {
+  const applied = (await heldSender(trx, ch.id, payload, receivedAt))
     ? { caseId: null, messageId: null, createdCase: false, followUpOf: null, outcome: 'held' as const }
     : await applyInbound(trx, filesDir, ch, payload, now);
   await trx
@@ -231,57 +261,67 @@ async function applyInbound(trx: Kysely<Database>, filesDir: string | undefined,
   let caseId = p.forceNew ? null : await findConversationCase(trx, ch.id, p.lookup);
   if (!caseId && !p.forceNew && p.reference) caseId = await findCaseByReference(trx, ch.id, p.reference);
   if (p.bounce) return applyBounce(trx, ch.id, caseId, p.bounce, now);
-  let target: CaseView | undefined = caseId ? await lockCase(trx, caseId) : undefined;
+  const found = caseId ? await lockCase(trx, caseId) : undefined;
+  // The case the message goes to, as the message's write needs it, and that case's customer.
+  let target: MessageCase | undefined = found;
+  let customer: { id: string | null; email: string | null } | null = found?.customer ?? null;
   let createdCase = false;
   let followUpOf: string | null = null;
   const automatic = p.automatic ?? null;
   const spam = p.kind === 'message' && ch.type === 'email' ? await spamReason(trx, p) : null;
-  if (spam && opensCase(automatic) && target?.status !== 'spam') {
+  const internal = p.kind === 'note';
+  const facts = { body: p.body, internal, direction: internal ? ('note' as const) : ('inbound' as const), authorId: null, createdAt: now };
+  // A case this message opens: its creation is appended with the message's event.
+  let opened: { events: DomainEvent[] } | undefined;
+  if (spam && opensCase(automatic) && found?.status !== 'spam') {
     // Mail from a blocked sender, or failing DMARC under p=reject, is kept as a spam case of its own
     // (never joined to a real conversation, never queued, never answered).
-    target = await openCase(trx, ch, p, null, now);
-    target = (await writeLifecycle(trx, target, { kind: 'mark_spam', reason: spam }, { actor: null, now })).view;
+    const o = await openCase(trx, ch, p, null, now, null);
+    await appendEvents(trx, { caseId: o.case.id, actorId: null, at: now, audience: audienceOf(o.case), after: o.case, events: o.events });
+    const view = (await findCaseView(trx, o.case.id))!;
+    target = (await writeLifecycle(trx, view, { kind: 'mark_spam', reason: spam }, { actor: null, now })).view;
+    customer = view.customer;
     createdCase = true;
   } else if (p.kind === 'note') {
-    if (!target) return { caseId: null, messageId: null, createdCase: false, followUpOf: null };
-  } else if (!target && !opensCase(automatic)) {
+    if (!found) return { caseId: null, messageId: null, createdCase: false, followUpOf: null };
+  } else if (!found && !opensCase(automatic)) {
     // An out-of-office to no case of ours: kept in the inbound log, no case, nobody answers it.
     return { caseId: null, messageId: null, createdCase: false, followUpOf: null, outcome: 'auto_reply' };
-  } else if (target && !opensCase(automatic)) {
+  } else if (found && !opensCase(automatic)) {
     // An auto-reply in a conversation is shown there, but neither wakes nor reopens the case.
-  } else if (!target) {
-    target = await openCase(trx, ch, p, null, now);
+  } else if (!found) {
+    const o = await openCase(trx, ch, p, null, now, lastMessageAfter(facts));
+    [target, customer, opened] = [o.case, { id: o.customerId, email: p.customer.email ?? null }, o];
     createdCase = true;
   } else {
-    const applied = await writeLifecycle(trx, target, { kind: 'customer_message' }, { actor: null, now });
+    const applied = await writeLifecycle(trx, found, { kind: 'customer_message' }, { actor: null, now });
     if (!('followUp' in applied)) {
       target = applied.view;
     } else {
       // Closed or canceled: the message starts a new case that links back to it.
-      followUpOf = target.id;
-      target = await openCase(trx, { ...ch, teamId: target.teamId }, p, target, now);
+      followUpOf = found.id;
+      const o = await openCase(trx, { ...ch, teamId: found.teamId }, p, found, now, lastMessageAfter(facts));
+      [target, customer, opened] = [o.case, { id: o.customerId, email: found.customer?.email ?? null }, o];
       createdCase = true;
     }
   }
-  const customerEmail = target.customer?.email?.toLowerCase() ?? null;
+  if (!target) throw new Error('an inbound message without a case');
+  const customerEmail = customer?.email?.toLowerCase() ?? null;
   const fromSomeoneElse = !createdCase && !!p.sender && !!customerEmail && p.sender !== customerEmail;
   const files = (p.attachments ?? []).map((a) => ({ ...a, id: uuidv7(now.getTime()) }));
   const { message } = await insertMessage(
     trx,
     target,
     {
-      body: p.body,
+      ...facts,
       html: p.html ? sanitiseMailHtml(p.html, inlineImageUrls(files)) : null,
-      internal: p.kind === 'note',
-      direction: p.kind === 'note' ? 'note' : 'inbound',
       channel: ch.type,
-      authorId: null,
-      createdAt: now,
       ...(ch.type === 'email'
         ? { mail: { automatic, fromAddress: fromSomeoneElse ? p.sender : null, cc: p.cc ?? [], auth: p.auth ?? null } }
         : {}),
     },
     now,
+    opened,
   );
   await registerConversation(trx, ch.id, target.id, p.register, now);
   // Replies keep going to the customer when someone they copied answers (SPEC §13: CCed replies thread in).
@@ -308,7 +348,7 @@ async function applyInbound(trx: Kysely<Database>, filesDir: string | undefined,
         id: p.chat.sessionId,
         channel_id: ch.id,
         case_id: target.id,
-        customer_id: target.customer?.id ?? null,
+        customer_id: customer?.id ?? null,
         token_hash: p.chat.tokenHash,
         created_at: now,
       })
@@ -325,8 +365,20 @@ async function spamReason(trx: Kysely<Database>, p: InboundPayload): Promise<Spa
   return inboundSpamReason({ blocked, auth: p.auth ?? null });
 }
 
-/** A new case on the channel's team, unowned (status new: it lands in the team's Next Unassigned). */
-async function openCase(trx: Kysely<Database>, ch: Ch, p: InboundPayload, previous: CaseView | null, now: Date): Promise<CaseView> {
+/**
+ * A new case on the channel's team, unowned (status new: it lands in the team's Next Unassigned),
+ * opened by this message: its card shows the message as its last one. Returns the case as the
+ * message's write needs it, its customer and its `case.created` event, which the caller appends
+ * (with the message's, in one statement).
+ */
+async function openCase(
+  trx: Kysely<Database>,
+  ch: Ch,
+  p: InboundPayload,
+  previous: CaseView | null,
+  now: Date,
+  last: LastMessage | null,
+): Promise<{ case: MessageCase; customerId: string | null; events: DomainEvent[] }> {
   const customerId = previous?.customer?.id ?? (await findOrCreateCustomer(trx, p.customer, now));
   const subject = (p.subject.trim() || '(no subject)').slice(0, 300);
   const id = await insertCase(
@@ -342,29 +394,25 @@ async function openCase(trx: Kysely<Database>, ch: Ch, p: InboundPayload, previo
       followUpOf: previous?.id ?? null,
     },
     now,
+    undefined,
+    last,
   );
-  await appendEvents(trx, {
-    caseId: id,
-    actorId: null,
-    at: now,
-    audience: audienceOf({ teamId: ch.teamId, ownerId: null, collaboratorIds: [] }),
-    after: { type: ch.type, status: initialStatus(null), teamId: ch.teamId, ownerId: null, collaboratorIds: [] },
-    events: [
-      {
-        type: 'case.created',
-        data: {
-          type: ch.type,
-          teamId: ch.teamId,
-          ownerId: null,
-          status: initialStatus(null),
-          channel: ch.type,
-          channelId: ch.id,
-          ...(previous ? { followUpOf: previous.id } : {}),
-        },
+  const status = initialStatus(null);
+  const events: DomainEvent[] = [
+    {
+      type: 'case.created',
+      data: {
+        type: ch.type,
+        teamId: ch.teamId,
+        ownerId: null,
+        status,
+        channel: ch.type,
+        channelId: ch.id,
+        ...(previous ? { followUpOf: previous.id } : {}),
       },
-    ],
-  });
-  return (await lockCase(trx, id))!;
+    },
+  ];
+  return { case: { id, type: ch.type, status, teamId: ch.teamId, ownerId: null, collaboratorIds: [] }, customerId, events };
 }
 
 /** Stored messages whose processing failed and are due again (the retry job). */

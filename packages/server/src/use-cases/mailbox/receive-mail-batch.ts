@@ -56,8 +56,8 @@ async function storeLane(deps: Deps, trx: Kysely<Database>, ch: ChannelRecord, m
   for (const [i, m] of mails.entries()) {
     // Each mail its own instant: the per-sender hold counts the earlier mails of the batch.
     const at = new Date(base + i);
-    const { id } = await storeInbound(trx, ch.id, m.providerId, m.payload, at);
-    await processStored(trx, deps.db.filesDir, id, at);
+    const { id, inserted, payload } = await storeInbound(trx, ch.id, m.providerId, m.payload, at);
+    await processStored(trx, deps.db.filesDir, id, at, inserted ? { channel: ch, payload, receivedAt: at } : undefined);
   }
 }
 
