@@ -215,7 +215,8 @@ export const messageRoutes: RouteModule = (app, deps) => {
       if (!req.body.body.trim() && attachmentIds.length === 0) throw invalid([{ field: 'body', message: 'must not be blank' }]);
       // A retried reply (its first answer lost to a failed connection) is posted once: Idempotency-Key.
       const answer = await withIdempotency(deps, req, reply, async (deps) => {
-        const { message } = await postAgentMessage(
+        // The answer is the message as written: its delivery and files come from the write, not read back.
+        const { message, delivery, files } = await postAgentMessage(
           deps,
           actor,
           pathId(req.params.id),
@@ -224,9 +225,7 @@ export const messageRoutes: RouteModule = (app, deps) => {
           { cc: req.body.cc, bcc: req.body.bcc },
           attachmentIds,
         );
-        const deliveries = await deliveriesOf(deps.db.kysely, message.internal ? [] : [message.id]);
-        const files = await attachmentsOf(deps.db.kysely, [message.id]);
-        return { status: 201, body: messageJson(message, deliveries.get(message.id) ?? null, files.get(message.id)) };
+        return { status: 201, body: messageJson(message, delivery, files) };
       });
       return reply.status(answer.status as 201).send(answer.body);
     },

@@ -124,6 +124,8 @@ describe.each(DB_KINDS)('attachments (%s)', (kind) => {
     ]);
     const list = await req(base, o.agent2, 'GET', `/api/v1/cases/${caseA}/messages`);
     expect(list.data.messages.at(-1).attachments.map((x: Upload) => x.id)).toEqual([a.id, b.id]);
+    // The answer to the post lists them as every later read does.
+    expect(list.data.messages.at(-1).attachments).toEqual(note.data.attachments);
     // Teammates and the administrator now read it; another team's agent does not.
     expect((await download(o.agent2, a.id)).status).toBe(200);
     expect((await download(o.admin, b.id)).status).toBe(200);

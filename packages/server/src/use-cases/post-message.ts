@@ -12,6 +12,8 @@ import { invalid, notFound } from '../errors.ts';
 import { findCaseChannel } from '../db/repos/channels.ts';
 import { enqueueReply, kickReplies } from '../channels/outbound/dispatch.ts';
 import { replyHtml } from '../channels/email/reply-html.ts';
+import type { Delivery } from '../channels/outbound/delivery.ts';
+import { attachmentJson, type AttachmentJson } from '../db/repos/attachments.ts';
 
 /** What writing a message needs of its case: its id, and who is told (audienceOf, the notifications). */
 export type MessageCase = Pick<CaseView, 'id' | 'type' | 'status' | 'teamId' | 'ownerId' | 'collaboratorIds'>;
@@ -44,32 +46,32 @@ export async function insertMessage(
   opened?: { events: DomainEvent[] },
 ): Promise<{ message: MessageRow; events: StoredEvent[] }> {
   const message: MessageRow = { id: uuidv7(now.getTime()), caseId: c.id, ...m };
-  await trx
-    .insertInto('messages')
-    .values({
-      id: message.id,
-      case_id: c.id,
-      body: m.body,
-      html: m.html ?? null,
-      internal: m.internal,
-      direction: m.direction,
-      channel: m.channel,
-      author_id: m.authorId,
-      created_at: m.createdAt,
-      ...(m.mail
-        ? {
-            automatic: m.mail.automatic ?? null,
-            from_address: m.mail.fromAddress ?? null,
-            cc: m.mail.cc ?? [],
-            bcc: m.mail.bcc ?? [],
-            mail_auth: m.mail.auth ? JSON.stringify(m.mail.auth) : null,
-          }
-        : {}),
-    })
-    .execute();
+  const insert = trx.insertInto('messages').values({
+    id: message.id,
+    case_id: c.id,
+    body: m.body,
+    html: m.html ?? null,
+    internal: m.internal,
+    direction: m.direction,
+    channel: m.channel,
+    author_id: m.authorId,
+    created_at: m.createdAt,
+    ...(m.mail
+      ? {
+          automatic: m.mail.automatic ?? null,
+          from_address: m.mail.fromAddress ?? null,
+          cc: m.mail.cc ?? [],
+          bcc: m.mail.bcc ?? [],
+          mail_auth: m.mail.auth ? JSON.stringify(m.mail.auth) : null,
+        }
+      : {}),
+  });
   const last = lastMessageAfter(m);
-  if (!opened)
+  // Unless the case was just inserted with it, the message and its case's activity (and card's last message) in one statement.
+  if (opened) await insert.execute();
+  else
     await trx
+      .with('m', () => insert)
       .updateTable('cases')
       .set({
         updated_at: now,
@@ -121,7 +123,7 @@ export async function postAgentMessage(
   internal: boolean,
   copies: { cc?: string[]; bcc?: string[] } = {},
   attachmentIds: readonly string[] = [],
-): Promise<{ message: MessageRow; view: CaseView }> {
+): Promise<{ message: MessageRow; view: CaseView; delivery: Delivery | null; files: AttachmentJson[] }> {
   const now = deps.clock.now();
   return inTransaction(deps, async (trx) => {
     const c = await lockCase(trx, caseId);
@@ -144,10 +146,11 @@ export async function postAgentMessage(
       },
       now,
     );
-    await attachUploads(trx, actor, message.id, attachmentIds);
+    const files = await attachUploads(trx, actor, message.id, attachmentIds);
+    const sent = internal ? null : await enqueueReply(trx, deps, c, message, now);
     // Once committed, the sender sends it now instead of at its next poll.
-    if (!internal && (await enqueueReply(trx, deps, c, message, now))) afterCommit(trx, () => kickReplies(deps));
-    return { message, view: { ...c, updatedAt: now, lastActivityAt: now } };
+    if (sent?.queued) afterCommit(trx, () => kickReplies(deps));
+    return { message, view: { ...c, updatedAt: now, lastActivityAt: now }, delivery: sent?.delivery ?? null, files };
   });
 }
 
@@ -171,9 +174,10 @@ async function replyCopies(
  * Moves the actor's own unsent uploads onto their new message, in its transaction: from then on
  * the case's visibility decides who reads them. An id that is not such an upload refuses the
  * whole message (400 naming it), so a file is never sent half-attached or taken from someone else.
+ * Returns them as the message lists them (attachmentsOf's order: as they arrived).
  */
-async function attachUploads(trx: Kysely<Database>, actor: AppUser, messageId: string, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
+async function attachUploads(trx: Kysely<Database>, actor: AppUser, messageId: string, ids: readonly string[]): Promise<AttachmentJson[]> {
+  if (ids.length === 0) return [];
   const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
   const taken =
     valid.length === 0
@@ -185,7 +189,7 @@ async function attachUploads(trx: Kysely<Database>, actor: AppUser, messageId: s
           .where('uploader_id', '=', actor.id)
           .where('message_id', 'is', null)
           .where('state', '=', 'stored')
-          .returning('id')
+          .returning(['id', 'filename', 'content_type', 'size', 'state', 'content_id', 'created_at'])
           .execute();
   const got = new Set(taken.map((t) => t.id));
   const missing = ids.filter((id) => !got.has(id.toLowerCase()));
@@ -193,4 +197,6 @@ async function attachUploads(trx: Kysely<Database>, actor: AppUser, messageId: s
     throw invalid(
       missing.map((id) => ({ field: 'attachmentIds', message: `${id} is not a file you uploaded that is waiting to be sent` })),
     );
+  const at = (d: Date | string) => new Date(d).getTime();
+  return taken.sort((a, b) => at(a.created_at) - at(b.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(attachmentJson);
 }

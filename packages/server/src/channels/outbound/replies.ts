@@ -9,7 +9,7 @@ import { backoffMs, type ChannelOptions } from '../config.ts';
 import { findCaseChannel } from '../../db/repos/channels.ts';
 import { sendEmailReply } from '../email/send-email.ts';
 import { sendSmsReply } from '../sms/send-sms.ts';
-import { channelDeliveryProblem, PermanentDeliveryError, recordDeliveryChange } from './delivery.ts';
+import { channelDeliveryProblem, deliveryJson, PermanentDeliveryError, recordDeliveryChange, type Delivery } from './delivery.ts';
 import { TargetNotAllowed } from './target-guard.ts';
 import { recordSurveyDelivery, sendSurveyInvitation } from './survey-invitations.ts';
 
@@ -17,7 +17,8 @@ import { recordSurveyDelivery, sendSurveyInvitation } from './survey-invitations
  * Records the delivery of an agent's public reply, inside the reply's transaction. Chat replies
  * reach the customer's open chat and are `sent` at once; email and SMS replies are `queued` for
  * the sender; a reply whose channel can never deliver it (no relay, no provider, no channel)
- * fails at once with the reason. Returns whether the sender has work.
+ * fails at once with the reason. Returns whether the sender has work, and the delivery as the
+ * message JSON carries it (as of this transaction).
  */
 export async function enqueueReply(
   trx: Kysely<Database>,
@@ -25,7 +26,7 @@ export async function enqueueReply(
   c: CaseView,
   message: { id: string; authorId: string | null },
   now: Date,
-): Promise<boolean> {
+): Promise<{ queued: boolean; delivery: Delivery }> {
   const ch = (await findCaseChannel(trx, c.id)) ?? null;
   const problem = await channelDeliveryProblem(deps, ch, trx);
   const state: DeliveryState = problem ? 'failed' : ch && CHAT_CHANNELS.includes(ch.type) ? 'sent' : 'queued';
@@ -53,7 +54,8 @@ export async function enqueueReply(
       now,
     );
   }
-  return state === 'queued';
+  const delivery = deliveryJson({ status: state, attempts: 0, last_error: problem, state_at: now, next_attempt_at: now });
+  return { queued: state === 'queued', delivery };
 }
 
 /** A claimed delivery: a reply (message_id) or a survey invitation (survey_id). */

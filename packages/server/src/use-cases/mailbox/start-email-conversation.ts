@@ -65,7 +65,7 @@ export async function startEmailConversation(deps: Deps, actor: AppUser, input: 
         },
         now,
       );
-      if (await enqueueReply(trx, deps, c, message, now)) afterCommit(trx, () => kickReplies(deps));
+      if ((await enqueueReply(trx, deps, c, message, now)).queued) afterCommit(trx, () => kickReplies(deps));
     },
   );
 }
