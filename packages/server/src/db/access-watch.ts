@@ -8,10 +8,21 @@ type AcquireOptions = Parameters<Driver['acquireConnection']>[0];
 /**
  * The tables that decide who a credential is and what it may do (user, role, teams and
  * memberships — deleting a team deletes its memberships —, token, session, a scoped token's
- * channel, the organisation's time zone). Cached identities
- * (auth/identity-cache.ts) are valid only while none of these changed.
+ * channel, the organisation's time zone), and the custom field definitions. Cached identities
+ * (auth/identity-cache.ts) and definitions (db/repos/case-fields.ts) are valid only while none of
+ * these changed.
  */
-const ACCESS_TABLES = ['users', 'roles', 'teams', 'team_members', 'api_tokens', 'sessions', 'channels', 'organisation'] as const;
+const ACCESS_TABLES = [
+  'users',
+  'roles',
+  'teams',
+  'team_members',
+  'api_tokens',
+  'sessions',
+  'channels',
+  'organisation',
+  'case_fields',
+] as const;
 
 /** The channel on which PostgreSQL announces committed changes of those tables (migration 009). */
 export const ACCESS_CHANNEL = 'casework_access';

@@ -30,7 +30,7 @@ export const caseExportRoutes: RouteModule = (app, deps) => {
       const actor = actorOf(req);
       const errors: FieldError[] = [];
       const { filter, sort } = readCaseFilter(actor, req.query, errors, deps.clock.now());
-      const fields = await parseFieldFilters(deps.db.kysely, req.query, errors);
+      const fields = await parseFieldFilters(deps.db, req.query, errors);
       if (errors.length) throw invalid(errors);
       const name = `cases-${localDate(deps.clock.now(), actor.timeZone)}.csv`;
       return (

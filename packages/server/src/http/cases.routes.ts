@@ -137,7 +137,7 @@ export const caseRoutes: RouteModule = (app, deps) => {
       const { filter, sort } = readCaseFilter(actor, qs, errors, deps.clock.now());
       const cursor = rawCursor ? decodeListCursor(rawCursor) : null;
       if (rawCursor && (!cursor || !cursorFits(cursor, sort))) errors.push({ field: 'cursor', message: 'is not a cursor from this list' });
-      const fields = await parseFieldFilters(deps.db.kysely, qs, errors);
+      const fields = await parseFieldFilters(deps.db, qs, errors);
       if (errors.length) throw invalid(errors);
       // Internal notes are for users: everyone who reaches this list is one (a session, or a user's
       // API token, which reads the same notes at GET /cases/:id/messages); customers (chat, widget,

@@ -1,7 +1,6 @@
 import { parseFieldFilter, type FieldValue } from '@casework/domain';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { listFieldDefinitions } from '../db/repos/case-fields.ts';
+import type { Db } from '../db/connect.ts';
+import { fieldDefinitions } from '../db/repos/case-fields.ts';
 import type { FieldError } from '../errors.ts';
 
 /** The query parameters of the Cases list that filter by a custom field: `field.<key>=value`. */
@@ -14,13 +13,13 @@ export const FIELD_FILTER_PATTERN = '^field\\.';
  * cannot hold is named as `field.<key>`. No parameters: no definitions are read.
  */
 export async function parseFieldFilters(
-  db: Kysely<Database>,
+  db: Db,
   query: Record<string, unknown>,
   errors: FieldError[],
 ): Promise<Record<string, FieldValue> | undefined> {
   const given = Object.entries(query).filter(([name]) => name.startsWith(FIELD_FILTER_PREFIX));
   if (given.length === 0) return undefined;
-  const defs = new Map((await listFieldDefinitions(db)).map((d) => [d.key, d]));
+  const defs = new Map((await fieldDefinitions(db)).map((d) => [d.key, d]));
   const values: Record<string, FieldValue> = {};
   for (const [name, raw] of given) {
     const key = name.slice(FIELD_FILTER_PREFIX.length);

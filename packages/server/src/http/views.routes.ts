@@ -58,7 +58,7 @@ const present = (v: SavedView, actor: AppUser) => ({
 async function countOf(deps: Deps, actor: AppUser, v: SavedView) {
   const errors: FieldError[] = [];
   const { filter } = readCaseFilter(actor, v.filters as CaseFilterInput, errors, deps.clock.now());
-  const fields = await parseFieldFilters(deps.db.kysely, v.filters, errors);
+  const fields = await parseFieldFilters(deps.db, v.filters, errors);
   if (errors.length) return { count: null, countCapped: false };
   const { total, totalCapped } = await countCasesUpTo(deps.db.kysely, actor, { ...filter, fields }, VIEW_COUNT_CAP);
   return { count: total, countCapped: totalCapped };
@@ -69,7 +69,7 @@ async function checkFilters(deps: Deps, actor: AppUser, filters: CaseFilterInput
   const errors: FieldError[] = [];
   readCaseFilter(actor, filters, errors, deps.clock.now(), 'filters.');
   const fieldErrors: FieldError[] = [];
-  await parseFieldFilters(deps.db.kysely, filters, fieldErrors);
+  await parseFieldFilters(deps.db, filters, fieldErrors);
   errors.push(...fieldErrors.map((e) => ({ ...e, field: `filters.${e.field}` })));
   if (errors.length) throw invalid(errors);
 }

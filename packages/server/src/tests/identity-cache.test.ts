@@ -14,6 +14,8 @@ describe('which statements count as access changes', () => {
     ['WITH x AS (UPDATE roles SET permissions = $1 RETURNING id) SELECT * FROM x', true],
     ['update "organisation" set "time_zone" = $1', true],
     ['update "channels" set "active" = false', true],
+    ['insert into "case_fields" ("key", "label", "type") values ($1, $2, $3)', true],
+    ['update "case_fields" set "required" = $1 where "key" = $2', true],
     ['insert into users(id, email) values ($1, $2)', true],
     [`UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 ${ACCESS_NEUTRAL}`, false],
     ['update "cases" set "owner_id" = $1', false],
@@ -175,6 +177,23 @@ describe('a change committed by another server process reaches this one (postgre
     } finally {
       await listener.end();
     }
+  });
+
+  it('a field made required through process B blocks resolving on process A, which had the definitions kept', async () => {
+    const team = await makeTeam(a.db, 'Fields');
+    const admin = await makeUser(a.db, { role: 'admin', teamIds: [team] });
+    const key = `ref_${Date.now()}`;
+    const made = await call(b, admin, 'POST', '/api/v1/case-fields', { key, label: 'Ref', type: 'text', required: false, teamIds: [] });
+    expect(made.statusCode).toBe(201);
+    const open = async () => (await call(a, admin, 'POST', '/api/v1/cases', { subject: 'x', teamId: team })).data.id as string;
+    // Process A reads the definitions once (kept), then process B makes the field required.
+    expect((await call(a, admin, 'POST', `/api/v1/cases/${await open()}/resolve`, { resolution: 'completed' })).statusCode).toBe(200);
+    const moved = versionMoves(a.db);
+    expect((await call(b, admin, 'PATCH', `/api/v1/case-fields/${key}`, { required: true })).statusCode).toBe(200);
+    await moved;
+    const refused = await call(a, admin, 'POST', `/api/v1/cases/${await open()}/resolve`, { resolution: 'completed' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.data.fields).toEqual([{ field: `fields.${key}`, message: 'Ref is required to resolve' }]);
   });
 
   it('a change written outside the product (psql, another tool) is announced by the database', async () => {

@@ -16,7 +16,7 @@ import {
   type CaseFacts,
   type Status,
 } from '@casework/domain';
-import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
+import { DB_KINDS, call, fixedClock, makeTeam, makeUser, sql, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { prng, seedCase, seededUuid } from '../test-support/case-fixtures.ts';
 
 /**
@@ -62,6 +62,8 @@ describe.each(DB_KINDS)('My Work and the case list agree with sectionOf and canV
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     const seen = { sections: new Set<string>(), hidden: 0, visible: 0, abandonedToday: 0, spam: 0 };
     const all: CaseFacts[] = [];
+    // Cases tagged `odd` (about half): a tag with an owner filter pages one arm per part of visibility.
+    const tagged = new Set<string>();
     for (let s = 0; s < SCENARIOS; s++) {
       const zone = pick(ZONES);
       const midnight = startOfLocalDay(2026, 3, 10 + s, zone).getTime();
@@ -111,7 +113,9 @@ describe.each(DB_KINDS)('My Work and the case list agree with sectionOf and canV
         cases.push(f);
         all.push(f);
         await seedCase(t.db, { ...f, collaboratorIds: [...f.collaboratorIds] });
+        if (rand() < 0.5) tagged.add(f.id);
       }
+      await sql`UPDATE cases SET tags = '{odd}' WHERE id = ANY(${[...tagged]}::uuid[])`.execute(t.db.kysely);
 
       for (const p of people) {
         const label = `scenario ${s} (${zone}, ${now.toISOString()}), ${p.label}`;
@@ -157,6 +161,15 @@ describe.each(DB_KINDS)('My Work and the case list agree with sectionOf and canV
         seen.spam += spam.length;
         const spamList = await pages(t, p.user, '/api/v1/cases?sort=created&status=spam', 9, 'cases');
         expect(spamList, `${label}: GET /cases?status=spam`).toEqual({ ids: spam, total: spam.length });
+        // An owner filter with a tag pages through one arm per part of visibility (teams; owned, followed elsewhere), merged.
+        for (const owner of [p, owners[0]!]) {
+          const mine = want.filter((id) => all.find((x) => x.id === id)!.ownerId === owner.user.id);
+          const byOwner = await pages(t, p.user, `/api/v1/cases?sort=created&ownerId=${owner.user.id}`, 4, 'cases');
+          expect(byOwner, `${label}: GET /cases?ownerId=${owner.label}`).toEqual({ ids: mine, total: mine.length });
+          const odd = mine.filter((id) => tagged.has(id));
+          const byTag = await pages(t, p.user, `/api/v1/cases?sort=created&ownerId=${owner.user.id}&tag=odd`, 3, 'cases');
+          expect(byTag, `${label}: GET /cases?ownerId=${owner.label}&tag=odd`).toEqual({ ids: odd, total: odd.length });
+        }
         for (const team of teams) {
           const one = await pages(t, p.user, `/api/v1/cases?sort=created&teamId=${team}`, 50, 'cases');
           const inTeam = want.filter((id) => all.find((x) => x.id === id)!.teamId === team);

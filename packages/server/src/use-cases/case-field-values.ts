@@ -9,7 +9,8 @@ import {
 } from '@casework/domain';
 import type { Database } from '../db/schema.ts';
 import type { CaseView } from '../db/repos/case-views.ts';
-import { listFieldDefinitions } from '../db/repos/case-fields.ts';
+import { fieldDefinitions, listFieldDefinitions } from '../db/repos/case-fields.ts';
+import type { Db } from '../db/connect.ts';
 import { Problem, type FieldError } from '../errors.ts';
 
 /** The history event of one field's value changing (data: key, label, from, to). */
@@ -48,8 +49,13 @@ export function fieldsRequiredProblem(missing: readonly FieldDefinition[]): Prob
  * to its team must be set before it is resolved (completed or unresolved; canceling is never
  * blocked). The rule is the domain's `fieldsBlockingResolve`.
  */
-export async function requireFieldsToResolve(trx: Kysely<Database>, c: { teamId: string; fields?: FieldValues }, resolution: Resolution) {
+export async function requireFieldsToResolve(
+  db: Db,
+  trx: Kysely<Database>,
+  c: { teamId: string; fields?: FieldValues },
+  resolution: Resolution,
+) {
   if (resolution === 'canceled') return;
-  const missing = fieldsBlockingResolve(await listFieldDefinitions(trx), { teamId: c.teamId, fields: c.fields ?? {} }, resolution);
+  const missing = fieldsBlockingResolve(await fieldDefinitions(db, trx), { teamId: c.teamId, fields: c.fields ?? {} }, resolution);
   if (missing.length) throw fieldsRequiredProblem(missing);
 }

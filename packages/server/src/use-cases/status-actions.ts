@@ -37,7 +37,7 @@ export async function resolveCase(
   const result = await runLifecycleAction(deps, actor, caseId, {
     action,
     event: () => ({ kind: 'resolve', resolution }),
-    check: (trx, c) => requireFieldsToResolve(trx, c, resolution),
+    check: (trx, c) => requireFieldsToResolve(deps.db, trx, c, resolution),
     ...(note ? { with: (trx, c) => addNote(trx, c, actor, note, deps.clock.now()) } : {}),
     afterwards: async (trx, saved) => {
       surveyQueued = await queueSurvey(trx, deps, saved, resolution, deps.clock.now());

@@ -41,6 +41,7 @@ import * as importDerived from './039-import-derived.ts';
 import * as myWorkSla from './042-my-work-sla.ts';
 import * as slaSweep from './043-sla-sweep.ts';
 import * as claimCaseFn from './044-claim-case.ts';
+import * as fieldDefinitionsWatch from './045-field-definitions-watch.ts';
 
 /**
  * Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped.
@@ -88,4 +89,5 @@ export const MIGRATIONS: { name: string; up: string; data?: (trx: Kysely<Databas
   { name: '037-attachment-files', up: attachmentFiles.up },
   { name: '043-sla-sweep', up: slaSweep.up },
   { name: '044-claim-case', up: claimCaseFn.up },
+  { name: '045-field-definitions-watch', up: fieldDefinitionsWatch.up },
 ];

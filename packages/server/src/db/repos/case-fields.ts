@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { FieldDefinition, FieldType } from '@casework/domain';
 import type { Database } from '../schema.ts';
+import type { Db } from '../connect.ts';
 
 type Row = {
   key: string;
@@ -29,6 +30,24 @@ export async function listFieldDefinitions(db: Kysely<Database>): Promise<FieldD
     .orderBy('key')
     .execute();
   return rows.map(toDefinition);
+}
+
+/** The definitions a process keeps, and the database's access version they were read at. */
+const kept = new WeakMap<Db, { version: number; definitions: FieldDefinition[] }>();
+
+/**
+ * listFieldDefinitions as this process keeps them: read again only after a change committed by
+ * any process (case_fields is announced with the access tables: db/access-watch.ts, migration
+ * 045), as cached identities are. `q` reads on a miss (the caller's transaction, if any); what was
+ * read while the version moved is not kept. Not for a transaction that writes definitions.
+ */
+export async function fieldDefinitions(db: Db, q: Kysely<Database> = db.kysely): Promise<FieldDefinition[]> {
+  const version = db.accessVersion();
+  const hit = kept.get(db);
+  if (hit && version !== null && hit.version === version) return hit.definitions;
+  const definitions = await listFieldDefinitions(q);
+  if (version !== null && db.accessVersion() === version) kept.set(db, { version, definitions });
+  return definitions;
 }
 
 /** One definition by key, or undefined. */
