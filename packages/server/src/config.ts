@@ -64,6 +64,12 @@ export type Config = {
    * dropped (`CASEWORK_LIVE_BUFFER_BYTES`): it resumes with Last-Event-ID when it reads again.
    */
   liveBufferBytes: number;
+  /**
+   * How often (ms) each process checks the history for case events committed but never announced
+   * (their writer stopped between commit and announcement), on PostgreSQL (`CASEWORK_LIVE_SWEEP_MS`;
+   * 0: never). Such an event reaches the streams within about two checks.
+   */
+  liveSweepMs: number;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
@@ -97,6 +103,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     shutdownDelayMs: num(env.CASEWORK_SHUTDOWN_DELAY_MS, 5000),
     shutdownTimeoutMs: num(env.CASEWORK_SHUTDOWN_TIMEOUT_MS, 25_000),
     liveBufferBytes: num(env.CASEWORK_LIVE_BUFFER_BYTES, 256 * 1024),
+    liveSweepMs: num(env.CASEWORK_LIVE_SWEEP_MS, 1000),
     ...overrides,
   };
   if (!overrides.outboundAllow)

@@ -48,7 +48,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<{ close():
       log.warn('The database has no users: set CASEWORK_ADMIN_EMAIL and CASEWORK_ADMIN_PASSWORD, or run `casework create-admin`.');
     }
   }
-  const hub = new LiveHub(db, log);
+  const hub = new LiveHub(db, log, config.liveSweepMs);
   await hub.start();
   const presence = new Presence(db, () => systemClock.now());
   await presence.start();

@@ -62,6 +62,7 @@ export const systemRoutes: RouteModule = (app, deps) => {
         casework_live_clients: deps.hub.size,
         casework_live_clients_dropped_total: deps.hub.dropped,
         casework_live_notices_heard_total: deps.hub.heard,
+        casework_live_events_late_total: deps.hub.late,
         casework_live_streams_judged_total: deps.hub.judged,
         casework_database_listening: deps.db.accessVersion() === null ? 0 : 1,
         casework_draining: deps.state.draining ? 1 : 0,

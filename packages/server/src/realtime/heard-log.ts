@@ -20,6 +20,11 @@ export class HeardLog {
     private readonly lookbackMs = 10_000,
   ) {}
 
+  /** Whether this id was heard (within what the log still keeps). */
+  has(id: bigint): boolean {
+    return this.#seq.has(id);
+  }
+
   add(id: bigint, now = Date.now()): void {
     if (this.#seq.has(id)) return;
     this.#seq.set(id, this.#dropped + this.#ids.length);

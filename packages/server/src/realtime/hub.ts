@@ -3,7 +3,16 @@ import type { Database } from '../db/schema.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
 import type { AppUser } from '../auth/actor.ts';
-import { CUSTOMER_UPDATED, EVENTS_CHANNEL, NOTIFICATION_CREATED, sendNotices, type Audience, type LiveNotice } from '../outbox/notices.ts';
+import {
+  CUSTOMER_UPDATED,
+  EVENTS_CHANNEL,
+  NOTIFICATION_CREATED,
+  audienceOf,
+  dedupe,
+  sendNotices,
+  type Audience,
+  type LiveNotice,
+} from '../outbox/notices.ts';
 import { seenTeams, seesEveryCase } from '@casework/domain';
 import { visibleTo } from '../db/sql-rules.ts';
 import { HeardLog } from './heard-log.ts';
@@ -17,6 +26,11 @@ export type LiveClient = { actor: AppUser; send(m: LiveMessage): void; close(ret
 
 /** The browser reconnects this soon after its stream was closed by a stopping process or a lost notice connection. */
 const RECONNECT_MS = 500;
+
+/** How often committed case events are checked against what was heard (see LiveHub.#sweep). */
+const SWEEP_MS = 1000;
+/** Case events read per check at most. */
+const SWEEP_ROWS = 2000;
 
 /** `access.changed` makes the listed users' connections (all: every user's) re-read their rights. */
 type Notice = LiveNotice;
@@ -52,17 +66,29 @@ export class LiveHub {
   readonly #split = new Map<string, { told: Set<LiveClient>; heard: number }>();
   readonly #heard = new HeardLog();
   #stop: (() => Promise<void>) | null = null;
+  /** The sweep (PostgreSQL): its timer, the id it reads above, the highest id its last read saw, and ids seen unheard once. */
+  #sweeper: NodeJS.Timeout | null = null;
+  #sweepFrom = 0n;
+  #sweepSeen = 0n;
+  readonly #unheard = new Set<bigint>();
+  /** Ids the sweep told (the most recent 10,000): their announcement, should it still come, is not told again. */
+  readonly #toldLate = new Set<bigint>();
+  #sweeping = false;
   #closing = false;
   /** Streams dropped because their client stopped reading (counted for /metrics). */
   dropped = 0;
   /** Notices heard (counted for /metrics). */
   heard = 0;
+  /** Case events told late: committed, never announced (counted for /metrics). */
+  late = 0;
   /** Streams a notice was judged for (counted for /metrics): grows with audiences, not with connections. */
   judged = 0;
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
+    /** How often the sweep checks (PostgreSQL; 0: never). */
+    private readonly sweepMs = SWEEP_MS,
   ) {}
 
   async start(): Promise<void> {
@@ -71,6 +97,72 @@ export class LiveHub {
       (p) => this.#dispatch(p),
       () => this.#resyncAll(),
     );
+    // Several processes share PostgreSQL: one that dies between a commit and its announcement
+    // (outbox/announcer.ts) leaves the others' browsers without that notice. The sweep finds such
+    // events in the history and tells them late. The embedded database has one process.
+    if (this.db.kind === 'postgres' && this.sweepMs > 0) {
+      const top = await sql<{ id: string }>`SELECT coalesce(max(id), 0)::text AS id FROM case_events`.execute(this.db.kysely);
+      this.#sweepFrom = this.#sweepSeen = BigInt(top.rows[0]?.id ?? '0');
+      this.#sweeper = setInterval(() => void this.#sweep(), this.sweepMs);
+      this.#sweeper.unref();
+    }
+  }
+
+  /**
+   * Case events committed but not heard (their writer died before announcing them) are told to the
+   * browsers that may see their case now, as their announcement would have. Each check reads the
+   * events above the highest id the check before the last one saw, so every event is read twice,
+   * one check apart (an event whose lower id committed after a higher one gets its second look);
+   * one still unheard at its second reading is told then, at most two checks after its commit.
+   * Imports are announced as one notice without ids and are left out.
+   */
+  async #sweep(): Promise<void> {
+    if (this.#sweeping) return;
+    this.#sweeping = true;
+    try {
+      type Row = {
+        id: string;
+        type: string;
+        case_id: string;
+        created_at: Date;
+        team_id: string;
+        owner_id: string | null;
+        followers: string[];
+      };
+      const rows = (
+        await sql<Row>`SELECT e.id::text AS id, e.type, e.case_id::text AS case_id, e.created_at, c.team_id::text AS team_id,
+            c.owner_id::text AS owner_id, ARRAY(SELECT f.user_id::text FROM case_collaborators f WHERE f.case_id = e.case_id) AS followers
+          FROM case_events e JOIN cases c ON c.id = e.case_id
+          WHERE e.id > ${this.#sweepFrom.toString()}::bigint AND e.type <> 'case.imported'
+          ORDER BY e.id LIMIT ${SWEEP_ROWS}`.execute(this.db.kysely)
+      ).rows;
+      let top = this.#sweepSeen;
+      for (const r of rows) {
+        const id = BigInt(r.id);
+        if (id > top) top = id;
+        if (this.#heard.has(id)) {
+          this.#unheard.delete(id);
+        } else if (this.#unheard.delete(id)) {
+          this.late++;
+          this.#hear({
+            caseId: r.case_id,
+            ids: [r.id],
+            types: [r.type],
+            audience: dedupe(audienceOf({ teamId: r.team_id, ownerId: r.owner_id, collaboratorIds: r.followers })),
+            at: new Date(r.created_at).toISOString(),
+          });
+          this.#toldLate.add(id);
+          if (this.#toldLate.size > 10_000) this.#toldLate.delete(this.#toldLate.values().next().value!);
+        } else this.#unheard.add(id);
+      }
+      this.#sweepFrom = this.#sweepSeen;
+      this.#sweepSeen = top;
+      for (const id of this.#unheard) if (id <= this.#sweepFrom) this.#unheard.delete(id);
+    } catch (err) {
+      this.log.warn({ err }, 'live sweep failed; next check soon');
+    } finally {
+      this.#sweeping = false;
+    }
   }
 
   /** Ends every stream with a hint to reconnect soon (the process is stopping): browsers resume elsewhere. */
@@ -85,6 +177,7 @@ export class LiveHub {
   }
 
   async stop(): Promise<void> {
+    if (this.#sweeper) clearInterval(this.#sweeper);
     for (const c of [...this.#clients]) c.close(RECONNECT_MS);
     this.#clients.clear();
     this.#index.clear();
@@ -149,13 +242,22 @@ export class LiveHub {
       return;
     }
     this.heard++;
+    this.#hear(n);
+  }
+
+  #hear(n: Notice): void {
     const told = n.split ? this.#partOf(n) : undefined;
     const users = (ids: string[]) => ids.map((u) => `u:${u}`);
     if (n.types.includes(ACCESS_CHANGED)) {
       for (const client of n.all ? [...this.#clients] : this.#under(users(n.audience.userIds))) this.#reload(client);
       return;
     }
-    if (!n.recipients && !n.personal) for (const id of n.ids) if (/^\d{1,18}$/.test(id)) this.#heard.add(BigInt(id));
+    if (!n.recipients && !n.personal) {
+      const ids = n.ids.filter((id) => /^\d{1,18}$/.test(id)).map(BigInt);
+      // The announcement of events the sweep already told (it came that late): not told twice.
+      if (!n.split && ids.length > 0 && ids.every((id) => this.#toldLate.has(id))) return;
+      for (const id of ids) this.#heard.add(id);
+    }
     const keys = n.recipients
       ? users(n.recipients.map((r) => r.userId))
       : n.personal

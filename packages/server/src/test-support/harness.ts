@@ -105,7 +105,7 @@ export async function startTestApp(
   const log = pino({ level: process.env.CASEWORK_TEST_LOG ?? 'silent' });
   const clock = opts.clock ?? systemClock;
   const config = readConfig({}, { rateLimit: 1_000_000, loginRateLimit: 1000, outboundAllow: LOOPBACK_ALLOW, ...opts.config });
-  const hub = new LiveHub(db, log);
+  const hub = new LiveHub(db, log, config.liveSweepMs);
   await hub.start();
   const presence = new Presence(db, () => clock.now());
   await presence.start();

@@ -17,7 +17,7 @@ export async function startSecondProcess(t: { db: Db; deps: Deps }): Promise<{ a
   url.pathname = `/${dbName}`;
   const db = await openPostgres(url.toString(), 4);
   const log = pino({ level: 'silent' });
-  const hub = new LiveHub(db, log);
+  const hub = new LiveHub(db, log, t.deps.config.liveSweepMs);
   let app: App | undefined;
   try {
     await hub.start();

@@ -333,6 +333,27 @@ describe.runIf(!missing)('deployment drill: three processes behind HAProxy on on
       }),
     );
 
+    // Each process's live figures (events told late, notices heard, listening) and its warnings about them.
+    const liveByProcess = await Promise.all(
+      procs.map(async (p) => {
+        const metrics = await fetch(`${p.base}/metrics`)
+          .then((r) => r.text())
+          .catch(() => '');
+        const figure = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1] ?? -1);
+        return {
+          name: p.name,
+          late: figure('casework_live_events_late_total'),
+          heard: figure('casework_live_notices_heard_total'),
+          listening: figure('casework_database_listening'),
+          warnings: p
+            .output()
+            .split('\n')
+            .filter((l) => /announce|sweep|missed|live/i.test(l))
+            .slice(-5),
+        };
+      }),
+    );
+
     // Every acknowledged write is there, once.
     const cases = await sql('SELECT id::text AS id FROM cases WHERE id = ANY($1::uuid[])', [acked.cases]);
     const replies = await sql('SELECT id::text AS id FROM messages WHERE id = ANY($1::uuid[])', [[...acked.replies, ...acked.chats]]);
@@ -359,6 +380,7 @@ describe.runIf(!missing)('deployment drill: three processes behind HAProxy on on
           events: expected.length,
           missedPerStream: missed,
           missedWhere: missedWhere.filter(Boolean),
+          liveByProcess,
           reconnects: observers.map((o) => o.reconnects),
           reconnectHints: observers.map((o) => o.hints),
           recoveryMs: observers.flatMap((o) => o.recoveries),
@@ -379,7 +401,9 @@ describe.runIf(!missing)('deployment drill: three processes behind HAProxy on on
     expect(doubled, `cases made twice: ${JSON.stringify(doubledSubjects)}`).toBe(0);
     expect(wakes.map((w) => w.n)).toEqual(sleepers.map(() => 1));
     expect(expected.length).toBeGreaterThan(0);
-    expect(missed, `missed: ${JSON.stringify(missedWhere.filter(Boolean))}`).toEqual(observers.map(() => 0));
+    expect(missed, `missed: ${JSON.stringify(missedWhere.filter(Boolean))}; processes: ${JSON.stringify(liveByProcess)}`).toEqual(
+      observers.map(() => 0),
+    );
     expect(observers.every((o) => o.hints > 0)).toBe(true);
   }, 900_000);
 });

@@ -119,7 +119,8 @@ describe.runIf(DB_KINDS.includes('postgres'))('resuming after a late commit (pos
   let o: Org;
   let base: string;
   beforeAll(async () => {
-    t = await startTestApp('postgres');
+    // The replay alone: the sweep (below) would also tell the unannounced event, a second time.
+    t = await startTestApp('postgres', { config: { liveSweepMs: 0 } });
     o = await makeOrg(t);
     base = await listenOnLoopback(t);
   });
@@ -160,5 +161,61 @@ describe.runIf(DB_KINDS.includes('postgres'))('resuming after a late commit (pos
     } finally {
       again.close();
     }
+  });
+});
+
+describe.runIf(DB_KINDS.includes('postgres'))('events committed but never announced (postgres)', () => {
+  let t: TestApp;
+  let o: Org;
+  let base: string;
+  const streams: SseStream[] = [];
+  beforeAll(async () => {
+    t = await startTestApp('postgres', { config: { liveSweepMs: 200 } });
+    o = await makeOrg(t);
+    base = await listenOnLoopback(t);
+  });
+  afterEach(() => {
+    for (const s of streams.splice(0)) s.close();
+  });
+  afterAll(() => t.close());
+
+  const connected = async (user: TestUser) => {
+    const s = openSse(`${base}/api/v1/events`, user.headers);
+    streams.push(s);
+    await s.next((e) => e.event === 'ready', 'ready');
+    return s;
+  };
+  const quiet = () => new Promise((r) => setTimeout(r, 1000)); // five sweeps
+
+  it('reach the connected streams that may see their case, late and once; announced events are not told twice', async () => {
+    const teammate = await connected(o.agent);
+    const outsider = await connected(o.agentB);
+    const id = (await call(t, o.admin, 'POST', '/api/v1/cases', { subject: 'Writer dies', teamId: o.teamA })).data.id as string;
+    const created = await teammate.next(about(id, 'case.created'), 'the announced event');
+    const late = t.deps.hub.late;
+    // Committed, never announced: as if the writing process died right after its commit.
+    const row = await t.db.kysely
+      .insertInto('case_events')
+      .values({ case_id: id, type: 'case.priority_changed', actor_id: o.admin.id, data: '{}', created_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const told = await teammate.next((e) => e.id === String(row.id), 'the unannounced event, late', 10_000);
+    expect(told).toMatchObject({ event: 'case.priority_changed', data: { type: 'case.priority_changed', caseId: id } });
+    await quiet();
+    expect(teammate.events.filter((e) => e.id === String(row.id))).toHaveLength(1);
+    expect(teammate.events.filter((e) => e.id === created.id)).toHaveLength(1);
+    expect(t.deps.hub.late).toBe(late + 1);
+    // Another team's agent hears neither.
+    expect(outsider.events.filter((e) => e.data?.caseId === id)).toEqual([]);
+    // Should its announcement still come (that late), it is not told again.
+    await sql`SELECT pg_notify(${EVENTS_CHANNEL}, json_build_object('caseId', ${id}::text, 'ids', json_build_array(${String(row.id)}::text),
+        'types', json_build_array('case.priority_changed'), 'audience', json_build_object('teamIds', json_build_array(${o.teamA}::text),
+        'userIds', json_build_array()), 'at', now())::text)`.execute(t.db.kysely);
+    const marker = (await call(t, o.admin, 'POST', '/api/v1/cases', { subject: 'After the late announcement', teamId: o.teamA })).data
+      .id as string;
+    await teammate.next(about(marker, 'case.created'), 'a later event');
+    expect(teammate.events.filter((e) => e.id === String(row.id))).toHaveLength(1);
+    const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^casework_live_events_late_total [1-9]/m);
   });
 });
