@@ -11,7 +11,8 @@ import type { Db } from '../db/connect.ts';
  * concurrent writers would each wait for the others' disk flushes; announcing after commit keeps
  * group commit. The cost: a process that dies in the milliseconds between a commit and its
  * announcement leaves other processes' live clients without that notice; the change itself is
- * committed, and a reconnecting client reads it from the history (Last-Event-ID).
+ * committed, a reconnecting client reads it from the history (Last-Event-ID), and every process's
+ * sweep tells the connected ones within seconds (LiveHub).
  */
 export class Announcer {
   #queue: { channel: string; payload: string }[] = [];
