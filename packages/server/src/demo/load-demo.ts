@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { newReference, uuidv7 } from '../ids.ts';
 import { phoneOrRaw } from '../phone.ts';
+import { lastMessageColumns } from '../use-cases/post-message.ts';
 import { DEMO_ORG, DEMO_PASSWORD, TEAMS, TEAM_KEYS, USERS, makeCustomers } from './demo-org.ts';
 import { demoTime, randomSpec } from './demo-plan.ts';
 import { scriptedSpecs } from './demo-scripted.ts';
@@ -129,7 +130,7 @@ async function insertContent(
         .execute(),
   );
   await chunks(
-    built.map((b) => ({ ...b.row, ...lastMessageColumns(b), ...clocks(b) })),
+    built.map((b) => ({ ...b.row, ...demoLastMessage(b), ...clocks(b) })),
     (rows) => trx.insertInto('cases').values(rows).execute(),
   );
   await chunks(
@@ -146,7 +147,7 @@ async function insertContent(
 }
 
 /** A demo case's cards show its conversation's last public message, as if each message had been written live. */
-function lastMessageColumns(b: BuiltCase) {
+function demoLastMessage(b: BuiltCase) {
   const last = lastMessageOf(
     b.messages.map((m) => ({
       body: m.body,
@@ -156,14 +157,7 @@ function lastMessageColumns(b: BuiltCase) {
       createdAt: new Date(m.created_at),
     })),
   );
-  return last
-    ? {
-        last_message_preview: last.preview,
-        last_message_from_customer: last.fromCustomer,
-        last_message_author_id: last.authorId,
-        last_message_at: last.at,
-      }
-    : {};
+  return lastMessageColumns(last);
 }
 
 async function chunks<T>(rows: T[], write: (rows: T[]) => Promise<unknown>, size = 400): Promise<void> {

@@ -10,6 +10,15 @@ import { EVENTS_CHANNEL } from '../outbox/notices.ts';
 
 const about = (caseId: string, type?: string) => (e: SseEvent) => e.data?.caseId === caseId && (!type || e.event === type);
 
+/** A user's event stream, open and ready (resuming after `lastEventId` when given); kept in `streams` to be closed. */
+async function connectedStream(base: string, streams: SseStream[], user: TestUser, lastEventId?: string): Promise<SseStream> {
+  const s = openSse(`${base}/api/v1/events`, { ...user.headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
+  streams.push(s);
+  expect(await s.status).toBe(200);
+  await s.next((e) => e.event === 'ready', 'ready');
+  return s;
+}
+
 describe('HeardLog: which lower ids a resuming client has not been sent', () => {
   it('looks back from the last id seen to the lowest heard shortly before, naming the ones already sent', () => {
     const log = new HeardLog(60_000, 1000, 10_000);
@@ -63,13 +72,7 @@ describe.each(DB_KINDS)('live streams under faults (%s)', (kind: DbKind) => {
   });
   afterAll(() => t.close());
 
-  const connected = async (user: TestUser, lastEventId?: string) => {
-    const s = openSse(`${base}/api/v1/events`, { ...user.headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
-    streams.push(s);
-    expect(await s.status).toBe(200);
-    await s.next((e) => e.event === 'ready', 'ready');
-    return s;
-  };
+  const connected = (user: TestUser, lastEventId?: string) => connectedStream(base, streams, user, lastEventId);
 
   it('a client that never reads is dropped once its backlog passes the limit; others keep hearing', async () => {
     const reader = await connected(o.agent2);
@@ -179,12 +182,7 @@ describe.runIf(DB_KINDS.includes('postgres'))('events committed but never announ
   });
   afterAll(() => t.close());
 
-  const connected = async (user: TestUser) => {
-    const s = openSse(`${base}/api/v1/events`, user.headers);
-    streams.push(s);
-    await s.next((e) => e.event === 'ready', 'ready');
-    return s;
-  };
+  const connected = (user: TestUser) => connectedStream(base, streams, user);
   const quiet = () => new Promise((r) => setTimeout(r, 1000)); // five sweeps
 
   it('reach the connected streams that may see their case, late and once; announced events are not told twice', async () => {

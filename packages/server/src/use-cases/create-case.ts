@@ -19,6 +19,7 @@ import { PHONE_HINT, normalisePhone, phoneOrRaw } from '../phone.ts';
 import { appendEvents, audienceOf, inTransaction } from '../outbox/outbox.ts';
 import { newReference, uuidv7 } from '../ids.ts';
 import { checkCapacity } from './case-write.ts';
+import { lastMessageColumns } from './post-message.ts';
 import { forbidden, invalid, type FieldError } from '../errors.ts';
 import { linkCaseChannel } from '../db/repos/conversations.ts';
 import { customerVisibleTo } from '../db/sql-rules.ts';
@@ -127,14 +128,7 @@ export async function insertCase(
         updated_at: now,
         last_activity_at: now,
         ...(data ? { priority: data.priority, tags: data.tags, fields: JSON.stringify(data.fields) } : {}),
-        ...(last
-          ? {
-              last_message_preview: last.preview,
-              last_message_from_customer: last.fromCustomer,
-              last_message_author_id: last.authorId,
-              last_message_at: last.at,
-            }
-          : {}),
+        ...lastMessageColumns(last ?? null),
       })
       .onConflict((oc) => oc.column('reference').doNothing())
       .returning('id')

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { canView, can, lastMessageAfter, mentionedEmails, readCopies, type DomainEvent } from '@casework/domain';
+import { canView, can, lastMessageAfter, mentionedEmails, readCopies, type DomainEvent, type LastMessage } from '@casework/domain';
 import { usersByEmail } from '../db/repos/notifications.ts';
 import type { AppUser } from '../auth/actor.ts';
 import type { Deps } from '../deps.ts';
@@ -14,6 +14,18 @@ import { enqueueReply, kickReplies } from '../channels/outbound/dispatch.ts';
 import { replyHtml } from '../channels/email/reply-html.ts';
 import type { Delivery } from '../channels/outbound/delivery.ts';
 import { attachmentJson, type AttachmentJson } from '../db/repos/attachments.ts';
+
+/** The columns of a case's card's last message (none for a message that is not one: a note). */
+export function lastMessageColumns(last: LastMessage | null) {
+  return last
+    ? {
+        last_message_preview: last.preview,
+        last_message_from_customer: last.fromCustomer,
+        last_message_author_id: last.authorId,
+        last_message_at: last.at,
+      }
+    : {};
+}
 
 /** What writing a message needs of its case: its id, and who is told (audienceOf, the notifications). */
 export type MessageCase = Pick<CaseView, 'id' | 'type' | 'status' | 'teamId' | 'ownerId' | 'collaboratorIds'>;
@@ -73,18 +85,7 @@ export async function insertMessage(
     await trx
       .with('m', () => insert)
       .updateTable('cases')
-      .set({
-        updated_at: now,
-        last_activity_at: now,
-        ...(last
-          ? {
-              last_message_preview: last.preview,
-              last_message_from_customer: last.fromCustomer,
-              last_message_author_id: last.authorId,
-              last_message_at: last.at,
-            }
-          : {}),
-      })
+      .set({ updated_at: now, last_activity_at: now, ...lastMessageColumns(last) })
       .where('id', '=', c.id)
       .execute();
   // A note's @mentions (SPEC §11: `@` and the user's email address), recorded by user id.
