@@ -29,8 +29,13 @@ const RECONNECT_MS = 500;
 
 /** How often committed case events are checked against what was heard (see LiveHub.#sweep). */
 const SWEEP_MS = 1000;
-/** Case events read per check at most. */
-const SWEEP_ROWS = 2000;
+/** Case events read per check at most: the sweep keeps up with half as many per second. */
+const SWEEP_ROWS = 10_000;
+/**
+ * Events older than this are not told late: the heard log keeps a minute, so an older one may
+ * have been heard and forgotten (a sweep that fell behind would tell it again, long after).
+ */
+const SWEEP_MAX_AGE = '50 seconds';
 
 /** `access.changed` makes the listed users' connections (all: every user's) re-read their rights. */
 type Notice = LiveNotice;
@@ -114,47 +119,29 @@ export class LiveHub {
    * events above the highest id the check before the last one saw, so every event is read twice,
    * one check apart (an event whose lower id committed after a higher one gets its second look);
    * one still unheard at its second reading is told then, at most two checks after its commit.
-   * Imports are announced as one notice without ids and are left out.
+   * Imports (announced as one notice without ids) and events older than SWEEP_MAX_AGE are left
+   * out, but read past.
    */
   async #sweep(): Promise<void> {
     if (this.#sweeping) return;
     this.#sweeping = true;
     try {
-      type Row = {
-        id: string;
-        type: string;
-        case_id: string;
-        created_at: Date;
-        team_id: string;
-        owner_id: string | null;
-        followers: string[];
-      };
+      // Ids alone first (a range of the primary key): the cases are read only for events to tell.
       const rows = (
-        await sql<Row>`SELECT e.id::text AS id, e.type, e.case_id::text AS case_id, e.created_at, c.team_id::text AS team_id,
-            c.owner_id::text AS owner_id, ARRAY(SELECT f.user_id::text FROM case_collaborators f WHERE f.case_id = e.case_id) AS followers
-          FROM case_events e JOIN cases c ON c.id = e.case_id
-          WHERE e.id > ${this.#sweepFrom.toString()}::bigint AND e.type <> 'case.imported'
-          ORDER BY e.id LIMIT ${SWEEP_ROWS}`.execute(this.db.kysely)
+        await sql<{ id: string; type: string; fresh: boolean }>`SELECT e.id::text AS id, e.type,
+            e.created_at > now() - ${SWEEP_MAX_AGE}::interval AS fresh
+          FROM case_events e WHERE e.id > ${this.#sweepFrom.toString()}::bigint ORDER BY e.id LIMIT ${SWEEP_ROWS}`.execute(this.db.kysely)
       ).rows;
       let top = this.#sweepSeen;
+      const tell: string[] = [];
       for (const r of rows) {
         const id = BigInt(r.id);
         if (id > top) top = id;
-        if (this.#heard.has(id)) {
-          this.#unheard.delete(id);
-        } else if (this.#unheard.delete(id)) {
-          this.late++;
-          this.#hear({
-            caseId: r.case_id,
-            ids: [r.id],
-            types: [r.type],
-            audience: dedupe(audienceOf({ teamId: r.team_id, ownerId: r.owner_id, collaboratorIds: r.followers })),
-            at: new Date(r.created_at).toISOString(),
-          });
-          this.#toldLate.add(id);
-          if (this.#toldLate.size > 10_000) this.#toldLate.delete(this.#toldLate.values().next().value!);
-        } else this.#unheard.add(id);
+        if (r.type === 'case.imported' || !r.fresh || this.#heard.has(id)) this.#unheard.delete(id);
+        else if (this.#unheard.delete(id)) tell.push(r.id);
+        else this.#unheard.add(id);
       }
+      if (tell.length) await this.#tellLate(tell);
       this.#sweepFrom = this.#sweepSeen;
       this.#sweepSeen = top;
       for (const id of this.#unheard) if (id <= this.#sweepFrom) this.#unheard.delete(id);
@@ -162,6 +149,36 @@ export class LiveHub {
       this.log.warn({ err }, 'live sweep failed; next check soon');
     } finally {
       this.#sweeping = false;
+    }
+  }
+
+  /** Tells these case events (still not heard) to the streams that may see their case now. */
+  async #tellLate(ids: string[]): Promise<void> {
+    type Row = {
+      id: string;
+      type: string;
+      case_id: string;
+      created_at: Date;
+      team_id: string;
+      owner_id: string | null;
+      followers: string[];
+    };
+    const rows = await sql<Row>`SELECT e.id::text AS id, e.type, e.case_id::text AS case_id, e.created_at, c.team_id::text AS team_id,
+        c.owner_id::text AS owner_id, ARRAY(SELECT f.user_id::text FROM case_collaborators f WHERE f.case_id = e.case_id) AS followers
+      FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.id = ANY(${ids}::bigint[]) ORDER BY e.id`.execute(this.db.kysely);
+    for (const r of rows.rows) {
+      const id = BigInt(r.id);
+      if (this.#heard.has(id)) continue; // announced meanwhile
+      this.late++;
+      this.#hear({
+        caseId: r.case_id,
+        ids: [r.id],
+        types: [r.type],
+        audience: dedupe(audienceOf({ teamId: r.team_id, ownerId: r.owner_id, collaboratorIds: r.followers })),
+        at: new Date(r.created_at).toISOString(),
+      });
+      this.#toldLate.add(id);
+      if (this.#toldLate.size > 10_000) this.#toldLate.delete(this.#toldLate.values().next().value!);
     }
   }
 

@@ -216,4 +216,31 @@ describe.runIf(DB_KINDS.includes('postgres'))('events committed but never announ
     const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^casework_live_events_late_total [1-9]/m);
   });
+
+  it('leave out imports (announced without ids) and events older than the heard log keeps, and read past them', async () => {
+    const teammate = await connected(o.agent);
+    const late = t.deps.hub.late;
+    const imported = await call(t, o.admin, 'POST', '/api/v1/import/cases', {
+      cases: [{ subject: 'Imported', type: 'email', teamId: o.teamA, status: 'new', createdAt: new Date().toISOString() }],
+    });
+    expect(imported.statusCode).toBe(201);
+    const caseId = imported.data.ids[0] as string;
+    const event = async (at: Date) =>
+      String(
+        (
+          await t.db.kysely
+            .insertInto('case_events')
+            .values({ case_id: caseId, type: 'case.priority_changed', actor_id: o.admin.id, data: '{}', created_at: at })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
+    const old = await event(new Date(Date.now() - 120_000));
+    const fresh = await event(new Date());
+    await teammate.next((e) => e.id === fresh, 'the fresh unannounced event, after the ones left out', 10_000);
+    await quiet();
+    expect(teammate.events.filter((e) => e.id === old)).toEqual([]);
+    expect(teammate.events.filter((e) => e.event === 'case.imported' && e.id)).toEqual([]);
+    expect(t.deps.hub.late).toBe(late + 1);
+  });
 });
