@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_ROLES, canView, type BuiltInRoleId } from './permissions.ts';
-import { MAX_REPORT_DAYS, inReportScope, reportDays, reportScope } from './reports.ts';
-import type { Actor } from './types.ts';
+import { MAX_REPORT_DAYS, countsAsResolved, inReportScope, reportDays, reportScope } from './reports.ts';
+import type { Actor, Resolution, ResolutionReason, Status } from './types.ts';
 
 const ME = 'u-me';
 const MINE = 't-mine';
@@ -18,6 +18,23 @@ const CASES = [
   ['another team, someone else', { teamId: OTHER, ownerId: 'u-x' }, [true, true, false, false]],
 ] as const;
 const ROLES = ['admin', 'supervisor', 'agent', 'viewer'] as const;
+
+describe('countsAsResolved', () => {
+  it.each([
+    ['resolved', 'completed', null, true],
+    ['resolved', 'unresolved', null, true],
+    ['closed', 'completed', null, true],
+    ['resolved', 'unresolved', 'abandoned', false],
+    ['closed', 'unresolved', 'abandoned', false],
+    ['canceled', 'canceled', null, false],
+    ['spam', null, null, false],
+    ['new', null, null, false],
+    ['ready', null, null, false],
+    ['waiting', null, null, false],
+  ] as [Status, Resolution | null, ResolutionReason | null, boolean][])('%s, %s, %s: %s', (status, resolution, resolutionReason, want) => {
+    expect(countsAsResolved({ status, resolution, resolutionReason })).toBe(want);
+  });
+});
 
 describe('reportScope', () => {
   it.each(ROLES)('%s: the built-in scope', (role) => {

@@ -79,6 +79,6 @@ type Outcome = Pick<CaseFacts, 'status' | 'resolution' | 'resolutionReason'>;
 /** The resolution reason of a chat the customer left before anyone answered (SPEC §15): abandoned, not resolved. */
 export const ABANDONED_REASON = 'abandoned' satisfies NonNullable<CaseFacts['resolutionReason']>;
 
-/** Whether a finished case counts as resolved in reports: not canceled and not abandoned. */
+/** Whether a finished case counts as resolved in reports: not canceled, not spam and not abandoned. */
 export const countsAsResolved = (c: Outcome): boolean =>
-  !isOpen(c.status) && c.resolution !== 'canceled' && c.resolutionReason !== ABANDONED_REASON;
+  !isOpen(c.status) && c.status !== 'spam' && c.resolution !== 'canceled' && c.resolutionReason !== ABANDONED_REASON;

@@ -7,6 +7,7 @@ import {
   reconcileSla,
   replaySla,
   type SlaFacts,
+  type SlaOutcome,
   type SlaRecord,
   slaAttention,
   slaColumns,
@@ -84,11 +85,13 @@ const OFFICE: Calendar = {
 const POLICY = { id: 'p1', calendarId: 'c1', targets: { firstResponse: 60, nextResponse: 30, resolution: 480 } };
 const created = new Date('2026-03-10T08:00:00Z'); // Tuesday 09:00 in Berlin
 const t = (minutes: number) => new Date(created.getTime() + minutes * MIN);
+// `solved` follows the status unless a step says otherwise (resolving solves; canceling does not)
 const facts = (over: Partial<SlaFacts> = {}): SlaFacts => ({
   status: 'new',
   createdAt: created,
   firstResponseAt: null,
   awaitingReplySince: null,
+  solved: over.status === 'resolved' || over.status === 'closed',
   ...over,
 });
 
@@ -446,17 +449,102 @@ describe("slaOutcome and storedOutcome: how a target counts in reports' SLA achi
     expect(storedOutcome(first, status)).toBe(stored);
     expect(slaColumns(record, status).firstResponseOutcome).toBe(stored);
   });
-  it('the resolution target of a finished case is met (or breached) at the finish, never left out', () => {
-    const early = story([
-      [0, {}],
-      [30, { status: 'resolved' }],
-    ]).record;
-    expect(slaOutcome(clock(early, 'resolution'), t(10_000), 'resolved')).toBe('met');
-    const late = story([
-      [0, {}],
-      [500, { status: 'canceled' }],
-    ]).record;
-    expect(slaOutcome(clock(late, 'resolution'), t(10_000), 'canceled')).toBe('breached');
+  // The resolution target is met by solving the case: canceling, spam or an abandoned chat stop it
+  // unmet (neither, unless it had breached by then), as a first response never given.
+  const finishes: [string, [number, Partial<SlaFacts>][], Status, SlaOutcome | null][] = [
+    [
+      'resolved before the due time: met',
+      [
+        [0, {}],
+        [30, { status: 'resolved' }],
+      ],
+      'resolved',
+      'met',
+    ],
+    [
+      'resolved, then closed: met',
+      [
+        [0, {}],
+        [30, { status: 'resolved' }],
+        [60, { status: 'closed' }],
+      ],
+      'closed',
+      'met',
+    ],
+    [
+      'canceled before the due time: neither',
+      [
+        [0, {}],
+        [30, { status: 'canceled' }],
+      ],
+      'canceled',
+      null,
+    ],
+    [
+      'marked spam before the due time: neither',
+      [
+        [0, {}],
+        [30, { status: 'spam' }],
+      ],
+      'spam',
+      null,
+    ],
+    [
+      'abandoned (resolved unsolved) before the due time: neither',
+      [
+        [0, {}],
+        [30, { status: 'resolved', solved: false }],
+      ],
+      'resolved',
+      null,
+    ],
+    [
+      'canceled after the due time: breached',
+      [
+        [0, {}],
+        [500, { status: 'canceled' }],
+      ],
+      'canceled',
+      'breached',
+    ],
+    [
+      'resolved, then marked spam: neither',
+      [
+        [0, {}],
+        [30, { status: 'resolved' }],
+        [40, { status: 'spam' }],
+      ],
+      'spam',
+      null,
+    ],
+    [
+      'canceled, reopened, then resolved in time: met',
+      [
+        [0, {}],
+        [30, { status: 'canceled' }],
+        [60, { status: 'ready' }],
+        [90, { status: 'resolved' }],
+      ],
+      'resolved',
+      'met',
+    ],
+    [
+      'canceled, reopened, then resolved past the target: breached',
+      [
+        [0, {}],
+        [400, { status: 'canceled' }],
+        [410, { status: 'ready' }],
+        [1460, { status: 'resolved' }],
+      ],
+      'resolved',
+      'breached',
+    ],
+  ];
+  it.each(finishes)('resolution target: %s', (_name, steps, status, outcome) => {
+    const { record } = story(steps);
+    const c = clock(record, 'resolution');
+    expect(slaOutcome(c, t(10_000), status)).toBe(outcome);
+    expect(storedOutcome(c, status)).toBe(outcome);
   });
 });
 
@@ -495,5 +583,20 @@ describe("replaySla: a case's clocks from its history", () => {
     expect(slaColumns(r, 'resolved')).toMatchObject({ firstResponseOutcome: 'met', resolutionOutcome: 'met', dueAt: null });
     expect(replaySla(history, null, OFFICE, t(600))).toBeNull();
     expect(replaySla(history.slice(1), POLICY, OFFICE, t(600))).toBeNull();
+  });
+  it.each([
+    ['resolved', { to: 'resolved', reason: 'resolved' }, 'met'],
+    ['resolved, then closed', { to: 'resolved', reason: 'resolved' }, 'met', { to: 'closed', reason: 'auto_closed' }],
+    ['canceled', { to: 'canceled', reason: 'canceled' }, null],
+    ['abandoned', { to: 'resolved', reason: 'abandoned' }, null],
+    ['marked spam', { to: 'spam', reason: 'marked_spam' }, null],
+  ] as const)('a history finished as %s: its resolution target is %s', (_name, finish, outcome, after?: object) => {
+    const history = [
+      ev(0, 'case.created', { status: 'ready' }),
+      ev(60, 'case.status_changed', { from: 'ready', ...finish }),
+      ...(after ? [ev(90, 'case.status_changed', { from: finish.to, ...after })] : []),
+    ];
+    const last = (after ? 'closed' : finish.to) as Status;
+    expect(slaColumns(replaySla(history, POLICY, OFFICE, t(600))!, last).resolutionOutcome).toBe(outcome);
   });
 });

@@ -1,5 +1,6 @@
 import { addBusinessTime, businessTimeBetween, type Calendar, minutesMs } from './business-time.ts';
 import { isPriority, normalizeTag, PRIORITIES, type Priority } from './case-data.ts';
+import { ABANDONED_REASON } from './reports.ts';
 import { CASE_TYPES, type CaseType, isCaseType, isOpen, type Status } from './types.ts';
 
 /** The three SLA targets (SPEC §12), in the order a case shows them. */
@@ -129,12 +130,15 @@ export type SlaRecord = { policyId: string; calendarId: string | null; clocks: S
 /**
  * What the clocks follow. `awaitingReplySince`: when the customer wrote after the last public
  * answer (null when an agent wrote last, or before any first response): the next-response clock.
+ * `solved`: the case is finished as solved (reports' countsAsResolved): only that meets the
+ * resolution target; a case canceled, marked spam or abandoned stops it unmet.
  */
 export type SlaFacts = {
   status: Status;
   createdAt: Date;
   firstResponseAt: Date | null;
   awaitingReplySince: Date | null;
+  solved: boolean;
 };
 
 /** Whether the clocks run: open and not waiting on the customer (SPEC §12: new and ready count). */
@@ -176,10 +180,14 @@ function fresh(kind: SlaKind, minutes: number, start: Date, now: number): SlaClo
   };
 }
 
-/** When a target is met, given the facts (null: not met). */
+/**
+ * When a target is met, given the facts (null: not met). The resolution target is met by solving
+ * the case, not by finishing it otherwise: canceled, spam and abandoned cases stop its clock unmet
+ * (neither met nor breached unless it had breached by then), as a first response never given.
+ */
 function metAtFor(kind: SlaKind, f: SlaFacts, now: number): number | null {
   if (kind === 'firstResponse') return f.firstResponseAt ? Math.min(f.firstResponseAt.getTime(), now) : null;
-  if (kind === 'resolution') return isOpen(f.status) ? null : now;
+  if (kind === 'resolution') return f.solved && !isOpen(f.status) ? now : null;
   return f.awaitingReplySince ? null : now;
 }
 
@@ -457,13 +465,19 @@ export function replaySla(
   let firstResponseAt: Date | null = null;
   let lastFromCustomer: boolean | null = null;
   let lastAt: Date | null = null;
+  let solved = false;
   for (const e of history) {
     if (e.at > now) break;
     if (e.type === 'case.created') {
       status = e.data.status as Status;
       createdAt = e.at;
-    } else if (e.type === 'case.status_changed') status = e.data.to as Status;
-    else if (e.type === 'case.message_created' && e.data.internal !== true) {
+    } else if (e.type === 'case.status_changed') {
+      status = e.data.to as Status;
+      // resolving (not abandoned) solves it, as closing at once does; closing a resolved case keeps what resolving said
+      const finish = status === 'resolved' || (status === 'closed' && e.data.from !== 'resolved');
+      if (finish) solved = e.data.reason !== ABANDONED_REASON;
+      else if (status !== 'closed') solved = false;
+    } else if (e.type === 'case.message_created' && e.data.internal !== true) {
       const outbound = e.data.direction === 'outbound';
       if (outbound && !firstResponseAt) firstResponseAt = e.at;
       lastFromCustomer = !outbound;
@@ -481,6 +495,7 @@ export function replaySla(
       createdAt: createdAt!,
       firstResponseAt,
       awaitingReplySince: firstResponseAt && lastFromCustomer && lastAt && lastAt > firstResponseAt ? lastAt : null,
+      solved,
     };
   }
 }

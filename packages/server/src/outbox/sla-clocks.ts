@@ -32,6 +32,7 @@ function decide(f: SlaCaseFacts | null | undefined, at: Date): Kept | null {
     // the customer wrote after the first answer and has had no answer since: the next-response clock
     awaitingReplySince:
       f.firstResponseAt && f.lastMessageFromCustomer && f.lastMessageAt && f.lastMessageAt > f.firstResponseAt ? f.lastMessageAt : null,
+    solved: f.solved,
   };
   const policy = matchPolicy(f.policies, {
     priority: priorityOfRank(f.priority) ?? DEFAULT_PRIORITY,

@@ -167,3 +167,6 @@ export async function startOrgOnLoopback(kind: DbKind): Promise<{ t: TestApp; o:
   const o = await makeOrg(t);
   return { t, o, base: await listenOnLoopback(t) };
 }
+
+/** The SLA facts' `solved` for a status reached by the lifecycle without a reason (resolving solves; canceling and spam do not). */
+export const solvedBy = (s: Status): boolean => s === 'resolved' || s === 'closed';

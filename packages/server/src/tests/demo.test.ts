@@ -6,7 +6,7 @@ import {
   TYPE_RANK,
   dayBounds,
   isChatType,
-  isOpen,
+  countsAsResolved,
   matchPolicy,
   priorityOfRank,
   replaySla,
@@ -150,7 +150,7 @@ async function expectClocksMatchHistory(t: TestApp, now: Date): Promise<void> {
   expect(policies.length).toBeGreaterThanOrEqual(2);
   const cases = await rows(
     t,
-    sql`SELECT id, reference, status, type, priority, team_id::text AS team_id, tags, sla, first_response_at, sla_due_at, sla_soon_at,
+    sql`SELECT id, reference, status, resolution, resolution_reason, type, priority, team_id::text AS team_id, tags, sla, first_response_at, sla_due_at, sla_soon_at,
       sla_first_due_at, sla_first_outcome, sla_resolution_outcome, sla_resolution_due_at, sla_breach_at, sla_paused_breached, sla_paused_soon
       FROM cases`,
   );
@@ -174,10 +174,11 @@ async function expectClocksMatchHistory(t: TestApp, now: Date): Promise<void> {
     const expected = replaySla(history.get(c.id)!, policy, policy?.calendar ?? null, now);
     expect(slaView(stored, now), c.reference).toEqual(slaView(expected, now));
     if (!stored) continue;
-    // the first response is met at the first public answer, the resolution only once the case is finished
+    // the first response is met at the first public answer, the resolution only once the case is solved
     const first = stored.clocks.find((k) => k.kind === 'firstResponse');
     expect(first?.metAt ?? null, c.reference).toBe(iso(c.first_response_at));
-    expect(!!stored.clocks.find((k) => k.kind === 'resolution')?.metAt, c.reference).toBe(!isOpen(c.status as Status));
+    const solved = countsAsResolved({ status: c.status as Status, resolution: c.resolution, resolutionReason: c.resolution_reason });
+    expect(!!stored.clocks.find((k) => k.kind === 'resolution')?.metAt, c.reference).toBe(solved);
     const cols = slaColumns(stored, c.status as Status);
     expect(
       {

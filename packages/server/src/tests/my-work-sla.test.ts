@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileSla, slaView, type SlaFacts, type Status } from '@casework/domain';
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
-import { seedCase } from '../test-support/case-fixtures.ts';
+import { seedCase, solvedBy } from '../test-support/case-fixtures.ts';
 import { writeSla } from '../db/repos/sla.ts';
 
 /**
@@ -30,9 +30,9 @@ describe.each(DB_KINDS)("My Work cards' SLA (%s)", (kind) => {
       expected.set(id, null);
       return id;
     }
-    const facts: SlaFacts = { status: 'new', createdAt, firstResponseAt: null, awaitingReplySince: null };
+    const facts: SlaFacts = { status: 'new', createdAt, firstResponseAt: null, awaitingReplySince: null, solved: false };
     let record = reconcileSla(null, facts, POLICY, null, createdAt).record;
-    if (status !== 'new') record = reconcileSla(record, { ...facts, status }, POLICY, null, createdAt).record;
+    if (status !== 'new') record = reconcileSla(record, { ...facts, status, solved: solvedBy(status) }, POLICY, null, createdAt).record;
     await writeSla(t.db.kysely, id, record, status);
     expected.set(id, JSON.parse(JSON.stringify(slaView(record, NOW))));
     return id;

@@ -11,7 +11,7 @@ import {
   type Status,
 } from '@casework/domain';
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
-import { prng, seedCase } from '../test-support/case-fixtures.ts';
+import { prng, seedCase, solvedBy } from '../test-support/case-fixtures.ts';
 import { writeSla } from '../db/repos/sla.ts';
 import { bind, slaOutcomeOfClock, slaOutcomeSql } from '../db/sql-rules.ts';
 
@@ -30,10 +30,15 @@ type Step = { at: string; status: Status; firstResponseAt?: string };
 
 /** A case's clock record after its history, each step reconciled like the write path does. */
 function clocks(createdAt: string, steps: Step[]): SlaRecord {
-  let facts: SlaFacts = { status: 'new', createdAt: at(createdAt), firstResponseAt: null, awaitingReplySince: null };
+  let facts: SlaFacts = { status: 'new', createdAt: at(createdAt), firstResponseAt: null, awaitingReplySince: null, solved: false };
   let record = reconcileSla(null, facts, POLICY, null, at(createdAt)).record;
   for (const s of steps) {
-    facts = { ...facts, status: s.status, firstResponseAt: s.firstResponseAt ? at(s.firstResponseAt) : facts.firstResponseAt };
+    facts = {
+      ...facts,
+      status: s.status,
+      solved: solvedBy(s.status),
+      firstResponseAt: s.firstResponseAt ? at(s.firstResponseAt) : facts.firstResponseAt,
+    };
     record = reconcileSla(record, facts, POLICY, null, at(s.at)).record;
   }
   return record!;
@@ -220,13 +225,18 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary: SLA achievement (%s)', (ki
         targets: { firstResponse: 30 + Math.floor(rand() * 300), resolution: 200 + Math.floor(rand() * 3000) },
       };
       const createdAt = new Date(t0 + Math.floor(rand() * 3 * 24 * 60) * MIN);
-      let facts: SlaFacts = { status: 'new', createdAt, firstResponseAt: null, awaitingReplySince: null };
+      let facts: SlaFacts = { status: 'new', createdAt, firstResponseAt: null, awaitingReplySince: null, solved: false };
       let moment = createdAt.getTime();
       let record = reconcileSla(null, facts, policy, cal, createdAt).record!;
       for (let s = Math.floor(rand() * 5); s > 0; s--) {
         moment += Math.floor(rand() * 600) * MIN;
         const status = statuses[Math.floor(rand() * statuses.length)]!;
-        facts = { ...facts, status, firstResponseAt: facts.firstResponseAt ?? (rand() < 0.4 ? new Date(moment) : null) };
+        facts = {
+          ...facts,
+          status,
+          solved: solvedBy(status),
+          firstResponseAt: facts.firstResponseAt ?? (rand() < 0.4 ? new Date(moment) : null),
+        };
         record = reconcileSla(record, facts, policy, cal, new Date(moment)).record!;
       }
       all.push(...record.clocks.map((clock) => ({ clock, status: facts.status })));

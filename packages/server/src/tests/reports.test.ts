@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUILT_IN_ROLES,
+  countsAsResolved,
   DURATION_EDGES,
   durationBucket,
   inReportScope,
@@ -9,6 +10,9 @@ import {
   TYPE_RANK,
   type Actor,
   type ReportScope,
+  type Resolution,
+  type ResolutionReason,
+  type Status,
 } from '@casework/domain';
 import { sql } from 'kysely';
 import { bucketOf, reportFigures, type ReportFilter } from '../db/repos/reports.ts';
@@ -251,6 +255,30 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
       const want = seeded.filter((c) => inReportScope(reportScope(actor), c)).length;
       expect((await report(user, 'from=2025-06-01&to=2025-06-10')).totals.created).toBe(want);
     }
+  });
+
+  it("counts a finished case as resolved exactly when the domain's countsAsResolved does (spam, canceled and abandoned never)", async () => {
+    const finishes: [Status, Resolution | null, ResolutionReason | null][] = [
+      ['resolved', 'completed', null],
+      ['resolved', 'unresolved', null],
+      ['resolved', 'unresolved', 'abandoned'],
+      ['closed', 'completed', null],
+      ['canceled', 'canceled', null],
+      ['spam', null, null],
+    ];
+    for (const [status, resolution, resolutionReason] of finishes)
+      await seedCase(t.db, {
+        teamId: y,
+        status,
+        resolution,
+        resolutionReason,
+        createdAt: at('2025-09-10T08:00:00Z'),
+        resolvedAt: status === 'spam' ? null : at('2025-09-10T09:00:00Z'),
+      });
+    const want = finishes.filter(([status, resolution, resolutionReason]) => countsAsResolved({ status, resolution, resolutionReason }));
+    expect(want).toHaveLength(3);
+    const r = await report(admin, 'from=2025-09-10&to=2025-09-10');
+    expect(r.totals).toEqual({ created: finishes.length, resolved: want.length, reopened: 0, abandoned: 1 });
   });
 
   it("the SQL's duration bucket is the domain's, at every edge, just before it and between", async () => {

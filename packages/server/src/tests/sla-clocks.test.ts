@@ -5,6 +5,7 @@ import { runTimersOnce } from '../jobs/timers.ts';
 import { inTransaction } from '../outbox/outbox.ts';
 import { insertMessage } from '../use-cases/post-message.ts';
 import { findCaseView } from '../db/repos/case-views.ts';
+import * as resolutionTargetSolved from '../db/migrations/046-resolution-target-solved.ts';
 
 const MIN = 60_000;
 // Tuesday 2026-03-10 10:00 UTC = 11:00 in Berlin (CET)
@@ -288,6 +289,57 @@ describe.each(DB_KINDS)('SLA clocks on cases and the breach timer (%s)', (kind) 
     await act(late.id, 'resolve', { resolution: 'completed' }, o.agent);
     expect(await outcomes(late.id)).toEqual({ first: 'breached', resolution: null });
     expect(target(await get(late.id), 'firstResponse').state).toBe('breached');
+    clock.set(T0);
+  });
+
+  it('the resolution target is met by resolving, not by canceling or marking spam; earlier cases are put right by migration 046', async () => {
+    const resolution = async (id: string) =>
+      (
+        await sql<{
+          o: string | null;
+          sla: { clocks: Target[] };
+        }>`SELECT sla_resolution_outcome AS o, sla FROM cases WHERE id = ${id}::uuid`.execute(t.db.kysely)
+      ).rows[0]!;
+    // Urgent on team A: a resolution target of 480 business minutes.
+    clock.set(T0);
+    const [solved, canceled, spam] = [
+      await create({ priority: 'urgent', ownerId: o.agent.id }),
+      await create({ priority: 'urgent', ownerId: o.agent.id }),
+      await create({ priority: 'urgent', ownerId: o.agent.id }),
+    ];
+    clock.set(at(30));
+    await act(solved.id, 'resolve', { resolution: 'completed' }, o.agent);
+    await act(canceled.id, 'cancel', {});
+    await act(spam.id, 'spam', {});
+    expect((await resolution(solved.id)).o).toBe('met');
+    expect((await resolution(canceled.id)).o).toBeNull();
+    expect((await resolution(spam.id)).o).toBeNull();
+    const stopped = (await resolution(canceled.id)).sla.clocks.find((c) => c.kind === 'resolution')!;
+    expect(stopped).toMatchObject({ metAt: null, pausedAt: iso(30), breachedAt: null });
+    // Reopened, it goes on from where it stopped; resolved in time, it is met.
+    clock.set(at(40));
+    await act(canceled.id, 'reopen', {});
+    clock.set(at(50));
+    await act(canceled.id, 'resolve', { resolution: 'completed' });
+    expect((await resolution(canceled.id)).o).toBe('met');
+
+    // A case canceled under the earlier rule (its clock met at the cancel) is corrected by the migration; a solved one is left.
+    clock.set(T0);
+    const earlier = await create({ priority: 'urgent', ownerId: o.agent.id });
+    clock.set(at(30));
+    await act(earlier.id, 'cancel', {});
+    const before = await resolution(earlier.id);
+    const metThen = {
+      ...before.sla,
+      clocks: before.sla.clocks.map((c) => (c.kind === 'resolution' ? { ...c, metAt: c.pausedAt, pausedAt: null } : c)),
+    };
+    await sql`UPDATE cases SET sla = ${JSON.stringify(metThen)}::jsonb, sla_resolution_outcome = 'met' WHERE id = ${earlier.id}::uuid`.execute(
+      t.db.kysely,
+    );
+    const solvedBefore = await resolution(solved.id);
+    await sql.raw(resolutionTargetSolved.up).execute(t.db.kysely);
+    expect(await resolution(earlier.id)).toEqual(before);
+    expect(await resolution(solved.id)).toEqual(solvedBefore);
     clock.set(T0);
   });
 

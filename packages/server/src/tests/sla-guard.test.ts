@@ -36,7 +36,7 @@ describe.each(DB_KINDS)('SLA guard for Next Unassigned (%s)', (kind) => {
     const id = await seedCase(t.db, { teamId: team, type, createdAt });
     if (minutes) {
       const policy = { id: 'p', calendarId: null, targets: { firstResponse: minutes } };
-      const facts = { status: 'new' as const, createdAt, firstResponseAt: null, awaitingReplySince: null };
+      const facts = { status: 'new' as const, createdAt, firstResponseAt: null, awaitingReplySince: null, solved: false };
       const { record } = reconcileSla(null, facts, policy, null, createdAt);
       await writeSla(t.db.kysely, id, record, 'new');
     }

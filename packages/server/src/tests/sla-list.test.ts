@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileSla, slaAttention, slaColumns, type Calendar, type SlaFacts, type SlaRecord, type Status } from '@casework/domain';
 import { DB_KINDS, call, fixedClock, startTestApp, type TestApp } from '../test-support/harness.ts';
-import { makeOrg, prng, seedCase, type Org } from '../test-support/case-fixtures.ts';
+import { makeOrg, prng, seedCase, solvedBy, type Org } from '../test-support/case-fixtures.ts';
 import { writeSla } from '../db/repos/sla.ts';
 import { expectInvalid } from './admin-support.ts';
 
@@ -35,7 +35,7 @@ function generate(rand: () => number, i: number): Gen & { createdAt: Date } {
     },
   };
   const cal = policy.calendarId ? OFFICE : null;
-  let facts: SlaFacts = { status: 'new', createdAt, firstResponseAt: null, awaitingReplySince: null };
+  let facts: SlaFacts = { status: 'new', createdAt, firstResponseAt: null, awaitingReplySince: null, solved: false };
   let record: SlaRecord | null = null;
   let at = createdAt.getTime();
   const steps = Math.floor(rand() * 5);
@@ -47,6 +47,7 @@ function generate(rand: () => number, i: number): Gen & { createdAt: Date } {
       facts = {
         ...facts,
         status,
+        solved: solvedBy(status),
         firstResponseAt: answered,
         awaitingReplySince: answered && rand() < 0.4 ? new Date(at) : null,
       };

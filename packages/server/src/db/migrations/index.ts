@@ -42,6 +42,7 @@ import * as myWorkSla from './042-my-work-sla.ts';
 import * as slaSweep from './043-sla-sweep.ts';
 import * as claimCaseFn from './044-claim-case.ts';
 import * as fieldDefinitionsWatch from './045-field-definitions-watch.ts';
+import * as resolutionTargetSolved from './046-resolution-target-solved.ts';
 
 /**
  * Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped.
@@ -90,4 +91,5 @@ export const MIGRATIONS: { name: string; up: string; data?: (trx: Kysely<Databas
   { name: '043-sla-sweep', up: slaSweep.up },
   { name: '044-claim-case', up: claimCaseFn.up },
   { name: '045-field-definitions-watch', up: fieldDefinitionsWatch.up },
+  { name: '046-resolution-target-solved', up: resolutionTargetSolved.up },
 ];

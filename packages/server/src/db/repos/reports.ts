@@ -51,9 +51,9 @@ export type ReportFigures = {
   }[];
 };
 
-// The domain's countsAsResolved (a finished case, not canceled, not abandoned) on the row `c`.
+// The domain's countsAsResolved (a finished case, not spam, not canceled, not abandoned) on the row `c`.
 const solved = sql.raw<boolean>(
-  `NOT (${openStatus('c')}) AND c.resolution IS DISTINCT FROM 'canceled' AND c.resolution_reason IS DISTINCT FROM '${ABANDONED_REASON}'`,
+  `NOT (${openStatus('c')}) AND c.status <> 'spam' AND c.resolution IS DISTINCT FROM 'canceled' AND c.resolution_reason IS DISTINCT FROM '${ABANDONED_REASON}'`,
 );
 const abandoned = sql.raw(`c.resolution_reason = '${ABANDONED_REASON}'`);
 const open = sql.raw(openStatus('c'));

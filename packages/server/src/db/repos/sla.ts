@@ -1,6 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
+  countsAsResolved,
   slaColumns,
+  type Resolution,
+  type ResolutionReason,
   type BusinessPeriod,
   type Calendar,
   type SlaConditions,
@@ -26,6 +29,8 @@ export type SlaCaseFacts = {
   firstResponseAt: Date | null;
   lastMessageFromCustomer: boolean | null;
   lastMessageAt: Date | null;
+  /** Finished as solved (the domain's countsAsResolved): what meets the resolution target. */
+  solved: boolean;
   sla: SlaRecord | null;
   /** The reported targets' outcomes stored beside the record (slaColumns). */
   storedOutcomes: [SlaOutcome | null, SlaOutcome | null];
@@ -36,6 +41,8 @@ const date = (v: Date | string | null): Date | null => (v === null ? null : v in
 
 type RawFacts = {
   status: string;
+  resolution: Resolution | null;
+  resolution_reason: ResolutionReason | null;
   type: string;
   priority: number;
   team_id: string;
@@ -69,7 +76,7 @@ export function slaFactsJson(caseId: string): RawBuilder<unknown> {
 }
 
 /** A case row's SLA facts (`c`) and every policy as one json value: the one reading of them. */
-const factsOf = sql`json_build_object('status', c.status, 'type', c.type, 'priority', c.priority, 'team_id', c.team_id::text,
+const factsOf = sql`json_build_object('status', c.status, 'resolution', c.resolution, 'resolution_reason', c.resolution_reason, 'type', c.type, 'priority', c.priority, 'team_id', c.team_id::text,
       'owner_id', c.owner_id::text, 'tags', c.tags, 'created_at', c.created_at, 'first_response_at', c.first_response_at,
       'last_message_from_customer', c.last_message_from_customer, 'last_message_at', c.last_message_at, 'sla', c.sla,
       'sla_first_outcome', c.sla_first_outcome, 'sla_resolution_outcome', c.sla_resolution_outcome,
@@ -93,6 +100,7 @@ export function toSlaFacts(value: unknown): SlaCaseFacts | null {
     firstResponseAt: date(row.first_response_at),
     lastMessageFromCustomer: row.last_message_from_customer,
     lastMessageAt: date(row.last_message_at),
+    solved: countsAsResolved({ status: row.status as Status, resolution: row.resolution, resolutionReason: row.resolution_reason }),
     sla: row.sla,
     storedOutcomes: [row.sla_first_outcome ?? null, row.sla_resolution_outcome ?? null],
     policies: row.policies.map((p) => ({
