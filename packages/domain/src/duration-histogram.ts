@@ -37,6 +37,9 @@ export function durationBucket(seconds: number): number {
   return lo + 1;
 }
 
+/** A bucket's lower edge in seconds: what a percentile that falls in bucket `b` reports. */
+export const bucketFloor = (b: number): number => DURATION_EDGES[b - 1]!;
+
 /** A bucket's count: `b` as durationBucket numbers it. */
 export type DurationCount = { b: number; n: number };
 
@@ -49,7 +52,7 @@ export function histogramPercentile(counts: readonly DurationCount[], q: number)
   let seen = 0;
   for (const c of sorted) {
     seen += c.n;
-    if (seen >= rank) return DURATION_EDGES[c.b - 1]!;
+    if (seen >= rank) return bucketFloor(c.b);
   }
-  return DURATION_EDGES[sorted[sorted.length - 1]!.b - 1]!;
+  return bucketFloor(sorted[sorted.length - 1]!.b);
 }

@@ -86,8 +86,19 @@ export async function startServer(env: ServerEnv): Promise<Server> {
   return { base, pid: child.pid!, startMs, stop };
 }
 
-/** Resident memory of the server process, read from its own /metrics. */
-export async function serverRss(base: string): Promise<number> {
+/**
+ * Resident memory of the server process: from /proc when its pid is known (reading it costs the
+ * server nothing), else from its own /metrics.
+ */
+export async function serverRss(base: string, pid?: number): Promise<number> {
+  if (pid !== undefined) {
+    try {
+      const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) return Number(m[1]) * 1024;
+    } catch {
+      // not Linux, or the process is gone: ask the server
+    }
+  }
   const text = await (await fetch(`${base}/metrics`)).text();
   const m = /^process_resident_memory_bytes (\d+)/m.exec(text);
   return m ? Number(m[1]) : NaN;

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUILT_IN_ROLES,
+  bucketFloor,
   countsAsResolved,
   DURATION_EDGES,
   durationBucket,
+  histogramPercentile,
   inReportScope,
   reportDays,
   reportScope,
@@ -15,7 +17,7 @@ import {
   type Status,
 } from '@casework/domain';
 import { sql } from 'kysely';
-import { bucketOf, reportFigures, type ReportFilter } from '../db/repos/reports.ts';
+import { bucketOf, medianBucketOf, reportFigures, type ReportFilter } from '../db/repos/reports.ts';
 import { compactOpenCounts } from '../db/repos/report-counts.ts';
 import { DB_KINDS, call, fixedClock, makeTeam, makeUser, startTestApp, type TestApp, type TestUser } from '../test-support/harness.ts';
 import { UNKNOWN_ID, expectProblem, prng, seedCase } from '../test-support/case-fixtures.ts';
@@ -288,6 +290,17 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
         ${bucketOf(sql`${base}::timestamptz + x.ms * interval '1 millisecond'`, sql`${base}::timestamptz`)} AS b
       FROM unnest(${ms}::bigint[]) x(ms)`.execute(t.db.kysely);
     expect(r.rows.map((x) => x.b)).toEqual(ms.map((m) => durationBucket(m / 1000)));
+  });
+
+  it("the SQL's median bucket is the domain's histogramPercentile (nearest rank) on generated histograms", async () => {
+    const rand = prng(5);
+    for (let i = 0; i < 40; i++) {
+      // 1–9 durations in a few neighbouring buckets, repeats included (even counts test the rank's rounding)
+      const buckets = Array.from({ length: 1 + Math.floor(rand() * 9) }, () => 1 + Math.floor(rand() * 6) * 37);
+      const counts = [...new Set(buckets)].map((b) => ({ b, n: buckets.filter((x) => x === b).length }));
+      const r = await sql<{ b: number }>`SELECT ${medianBucketOf(sql`x.b`)} AS b FROM unnest(${buckets}::int[]) x(b)`.execute(t.db.kysely);
+      expect(bucketFloor(r.rows[0]!.b), buckets.join(',')).toBe(histogramPercentile(counts, 0.5));
+    }
   });
 
   it('the open cases the write path keeps per team and type equal the scan, after every kind of change and compaction', async () => {

@@ -43,6 +43,7 @@ import * as slaSweep from './043-sla-sweep.ts';
 import * as claimCaseFn from './044-claim-case.ts';
 import * as fieldDefinitionsWatch from './045-field-definitions-watch.ts';
 import * as resolutionTargetSolved from './046-resolution-target-solved.ts';
+import * as reportCoveringIndexes from './047-report-covering-indexes.ts';
 
 /**
  * Every migration, in order. Names are recorded in schema_migrations; never rename or edit one that shipped.
@@ -92,4 +93,5 @@ export const MIGRATIONS: { name: string; up: string; data?: (trx: Kysely<Databas
   { name: '044-claim-case', up: claimCaseFn.up },
   { name: '045-field-definitions-watch', up: fieldDefinitionsWatch.up },
   { name: '046-resolution-target-solved', up: resolutionTargetSolved.up },
+  { name: '047-report-covering-indexes', up: reportCoveringIndexes.up },
 ];

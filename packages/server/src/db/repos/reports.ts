@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
   ABANDONED_REASON,
+  bucketFloor,
   DURATION_EDGES,
   histogramPercentile,
   type DurationCount,
@@ -63,6 +64,11 @@ const closedAt = sql`coalesce(c.resolved_at, c.created_at)`;
 const edges = sql.raw(`'{${DURATION_EDGES.join(',')}}'::bigint[]`);
 export const bucketOf = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
   sql`width_bucket(greatest(0, floor(extract(epoch FROM ${a} - ${b})))::bigint, ${edges})`;
+/**
+ * The bucket holding the median of the aggregated rows' buckets: the nearest rank, ceil(0.5 × n),
+ * as the domain's histogramPercentile reads a histogram (held to it by reports.test.ts).
+ */
+export const medianBucketOf = (bucket: RawBuilder<unknown>) => sql<number>`percentile_disc(0.5) WITHIN GROUP (ORDER BY ${bucket})`;
 
 /** The case conditions: scope, teams, types (everything but the agent). */
 function caseCond(f: ReportFilter): RawBuilder<boolean> {
@@ -87,7 +93,8 @@ const one = (q: RawBuilder<unknown>) => sql`(SELECT row_to_json(x) FROM (${q}) x
 
 type Bucket = { b: number; n: number };
 type Row = {
-  created: Bucket[];
+  /** Per day bucket: the cases created, and each reported target's cases by outcome (SLA_COUNTS). */
+  created: (Bucket & Record<`${SlaAchievement['kind']}_${SlaOutcome}`, number>)[];
   open_now: number;
   finished: (Bucket & { resolved: number; abandoned: number })[];
   resolution: { rated: number; average: number | null } & Record<`s${1 | 2 | 3 | 4 | 5}`, number>;
@@ -95,8 +102,8 @@ type Row = {
   first_response_hist: DurationCount[];
   reopened: number;
   claims: { id: string; name: string | null; n: number }[];
-  owners: (DurationCount & { id: string; name: string | null })[];
-  sla: { b: number; kind: SlaAchievement['kind']; outcome: SlaOutcome; n: number }[];
+  /** Per owner: resolved cases and the bucket of their median handle time (nearest rank). */
+  owners: { id: string; name: string | null; n: number; b: number }[];
   sla_owners: { id: string; name: string | null; met: number; breached: number }[];
   sla_policies: boolean;
 };
@@ -134,16 +141,13 @@ export async function reportFigures(
       SELECT c.created_at, c.first_response_at, c.owner_id,
         ${slaOutcomeSql('firstResponse', now)} AS sla_first, ${slaOutcomeSql('resolution', now)} AS sla_resolution
       FROM cases c WHERE c.created_at >= ${start} AND ${w}),
-    made_sla AS (
-      SELECT m.created_at, m.owner_id, o.kind, o.outcome FROM made m
-        CROSS JOIN LATERAL (VALUES ('firstResponse', m.sla_first), ('resolution', m.sla_resolution)) o(kind, outcome)
-      WHERE m.created_at < ${end} AND o.outcome IS NOT NULL),
     fin AS MATERIALIZED (
       SELECT ${closedAt} AS at, c.created_at, c.resolved_at, c.owner_id, c.satisfaction_stars AS rating_stars, ${solved} AS solved, ${abandoned} AS abandoned
-      FROM cases c
-      WHERE NOT (${open}) AND (c.resolved_at >= ${start} OR (c.resolved_at IS NULL AND c.created_at >= ${start})) AND ${w})
+      FROM cases c WHERE c.resolved_at >= ${start} AND c.resolved_at IS NOT NULL AND NOT (${open}) AND ${w}
+      UNION ALL
+      SELECT ${closedAt}, c.created_at, c.resolved_at, c.owner_id, c.satisfaction_stars, ${solved}, ${abandoned}
+      FROM cases c WHERE c.created_at >= ${start} AND c.resolved_at IS NULL AND NOT (${open}) AND ${w})
     SELECT
-    ${rows(sql`SELECT width_bucket(m.created_at, ${bounds}) AS b, count(*)::int AS n FROM made m GROUP BY 1`)} AS created,
     ${openNowSql(f, opts.openNow ?? 'counts')} AS open_now,
     ${rows(sql`SELECT width_bucket(f.at, ${bounds}) AS b, count(*)::int AS n,
         (count(*) FILTER (WHERE f.solved))::int AS resolved, (count(*) FILTER (WHERE f.abandoned))::int AS abandoned
@@ -162,17 +166,24 @@ export async function reportFigures(
       WHERE e.type = 'case.status_changed' AND e.data->>'from' IN ('resolved', 'canceled')
         AND e.data->>'to' = ANY(${[...OPEN_STATUSES]}::text[])
         AND e.created_at >= ${start} AND e.created_at < ${end} AND ${w}) AS reopened,
-    ${rows(sql`SELECT f.owner_id::text AS id, u.name, ${bucketOf(sql`f.resolved_at`, sql`f.created_at`)} AS b, count(*)::int AS n
-      FROM fin f LEFT JOIN users u ON u.id = f.owner_id
-      WHERE ${solvedInRange} AND f.owner_id IS NOT NULL ${ownersOnly(f)}
-      GROUP BY f.owner_id, u.name, 3`)} AS owners,
+    ${rows(sql`SELECT o.owner_id::text AS id, u.name, o.n, o.b FROM (
+        SELECT f.owner_id, count(*)::int AS n,
+          ${medianBucketOf(bucketOf(sql`f.resolved_at`, sql`f.created_at`))} AS b
+        FROM fin f WHERE ${solvedInRange} AND f.owner_id IS NOT NULL ${ownersOnly(f)} GROUP BY f.owner_id) o
+      LEFT JOIN users u ON u.id = o.owner_id`)} AS owners,
     ${claimsSql(f, start, end)},
-    ${rows(sql`SELECT width_bucket(s.created_at, ${bounds}) AS b, s.kind, s.outcome, count(*)::int AS n FROM made_sla s GROUP BY 1, 2, 3`)} AS sla,
-    ${rows(sql`SELECT s.owner_id::text AS id, u.name, (count(*) FILTER (WHERE s.outcome = 'met'))::int AS met,
-        (count(*) FILTER (WHERE s.outcome = 'breached'))::int AS breached
-      FROM made_sla s LEFT JOIN users u ON u.id = s.owner_id
-      WHERE s.owner_id IS NOT NULL AND s.outcome <> 'running' ${ownersOnly(f)}
-      GROUP BY s.owner_id, u.name`)} AS sla_owners,
+    ${rows(sql`SELECT width_bucket(m.created_at, ${bounds}) AS b, count(*)::int AS n, ${sql.join(
+      SLA_COUNTS.map(
+        ([col, kind, outcome]) => sql`(count(*) FILTER (WHERE m.${sql.ref(col)} = ${outcome}))::int AS ${sql.ref(`${kind}_${outcome}`)}`,
+      ),
+      sql`, `,
+    )}
+      FROM made m GROUP BY 1`)} AS created,
+    ${rows(sql`SELECT o.owner_id::text AS id, u.name, o.met, o.breached FROM (
+        SELECT m.owner_id, ((count(*) FILTER (WHERE m.sla_first = 'met')) + (count(*) FILTER (WHERE m.sla_resolution = 'met')))::int AS met,
+          ((count(*) FILTER (WHERE m.sla_first = 'breached')) + (count(*) FILTER (WHERE m.sla_resolution = 'breached')))::int AS breached
+        FROM made m WHERE m.created_at < ${end} AND m.owner_id IS NOT NULL ${ownersOnly(f)} GROUP BY m.owner_id) o
+      LEFT JOIN users u ON u.id = o.owner_id WHERE o.met + o.breached > 0`)} AS sla_owners,
     EXISTS (SELECT 1 FROM sla_policies) AS sla_policies`.execute(db);
   const r = result.rows[0]!;
   const agents = agentRows(r);
@@ -183,6 +194,8 @@ export async function reportFigures(
     return out;
   };
   const createdBy = perDay(r.created, (x: { n: number }) => x.n);
+  // SLA achievement by the day of creation, within the range (bucket n + 1 is after it)
+  const madeInRange = r.created.filter((x) => x.b >= 1 && x.b <= n);
   const finishedBy = perDay(r.finished, (x: { n: number }) => x.n);
   const resolvedBy = perDay(r.finished, (x: { resolved: number }) => x.resolved);
   const abandonedBy = perDay(r.finished, (x: { abandoned: number }) => x.abandoned);
@@ -192,7 +205,7 @@ export async function reportFigures(
   const daily = new Array<ReportFigures['daily'][number]>(n);
   for (let k = n; k >= 1; k--) {
     backlog += finishedBy[k + 1]! - createdBy[k + 1]!;
-    daily[k - 1] = { date: days[k - 1]!.date, created: createdBy[k]!, resolved: resolvedBy[k]!, backlog, sla: slaOf(r.sla, k) };
+    daily[k - 1] = { date: days[k - 1]!.date, created: createdBy[k]!, resolved: resolvedBy[k]!, backlog, sla: slaOf(madeInRange, k) };
   }
   const sum = (xs: number[]) => xs.slice(1, n + 1).reduce((a, b) => a + b, 0);
   const res = r.resolution;
@@ -210,17 +223,27 @@ export async function reportFigures(
       average: res.average === null ? null : Math.round(res.average * 100) / 100,
       distribution: { '1': res.s1, '2': res.s2, '3': res.s3, '4': res.s4, '5': res.s5 },
     },
-    sla: r.sla_policies || r.sla.length ? slaOf(r.sla, null) : [],
+    sla: r.sla_policies || madeInRange.some(hasTarget) ? slaOf(madeInRange, null) : [],
     daily,
     agents,
   };
 }
 
-/** The achievement per reported target of day `k` (null: the whole range). */
-function slaOf(rows: Row['sla'], k: number | null): SlaAchievement[] {
+/** The reported targets' outcome columns of `made` (slaOutcomeSql of each) and the counts read per day. */
+const SLA_COLUMNS = { firstResponse: 'sla_first', resolution: 'sla_resolution' } as const;
+const SLA_COUNTS = REPORTED_SLA_KINDS.flatMap((kind) =>
+  (['met', 'breached', 'running'] as const).map((outcome) => [SLA_COLUMNS[kind], kind, outcome] as const),
+);
+
+/** Whether a day's created cases had any reported target. */
+const hasTarget = (x: Row['created'][number]) => SLA_COUNTS.some(([, kind, outcome]) => x[`${kind}_${outcome}`] > 0);
+
+/** The achievement per reported target of day `k` (null: the whole range; rows of the range's days). */
+function slaOf(rows: Row['created'], k: number | null): SlaAchievement[] {
   return REPORTED_SLA_KINDS.map((kind) => {
     const n = { met: 0, breached: 0, running: 0 };
-    for (const x of rows) if (x.kind === kind && (k === null ? x.b >= 1 : x.b === k)) n[x.outcome] += x.n;
+    for (const x of rows)
+      if (k === null || x.b === k) for (const outcome of ['met', 'breached', 'running'] as const) n[outcome] += x[`${kind}_${outcome}`];
     return { kind, ...n, achievement: slaAchievement(n.met, n.breached) };
   });
 }
@@ -282,14 +305,8 @@ function agentRows(r: Row): ReportFigures['agents'] {
       })
       .get(id)!;
   for (const c of r.claims) row(c.id, c.name).claimed = c.n;
-  const handled = new Map<string, DurationCount[]>();
-  for (const o of r.owners) {
-    row(o.id, o.name).resolved += o.n;
-    const h = handled.get(o.id) ?? [];
-    h.push({ b: o.b, n: o.n });
-    handled.set(o.id, h);
-  }
-  for (const [id, h] of handled) byId.get(id)!.medianHandle = histogramPercentile(h, 0.5);
+  // The median bucket is the nearest rank (percentile_disc), as histogramPercentile reads a histogram.
+  for (const o of r.owners) Object.assign(row(o.id, o.name), { resolved: o.n, medianHandle: bucketFloor(o.b) });
   for (const o of r.sla_owners)
     Object.assign(row(o.id, o.name), { slaMet: o.met, slaBreached: o.breached, slaAchievement: slaAchievement(o.met, o.breached) });
   return [...byId.values()].sort((a, b) => b.resolved - a.resolved || b.claimed - a.claimed || a.agentId.localeCompare(b.agentId));
