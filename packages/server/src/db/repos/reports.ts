@@ -231,9 +231,8 @@ export async function reportFigures(
 
 /** The reported targets' outcome columns of `made` (slaOutcomeSql of each) and the counts read per day. */
 const SLA_COLUMNS = { firstResponse: 'sla_first', resolution: 'sla_resolution' } as const;
-const SLA_COUNTS = REPORTED_SLA_KINDS.flatMap((kind) =>
-  (['met', 'breached', 'running'] as const).map((outcome) => [SLA_COLUMNS[kind], kind, outcome] as const),
-);
+const OUTCOMES = ['met', 'breached', 'running'] as const satisfies readonly SlaOutcome[];
+const SLA_COUNTS = REPORTED_SLA_KINDS.flatMap((kind) => OUTCOMES.map((outcome) => [SLA_COLUMNS[kind], kind, outcome] as const));
 
 /** Whether a day's created cases had any reported target. */
 const hasTarget = (x: Row['created'][number]) => SLA_COUNTS.some(([, kind, outcome]) => x[`${kind}_${outcome}`] > 0);
@@ -242,8 +241,7 @@ const hasTarget = (x: Row['created'][number]) => SLA_COUNTS.some(([, kind, outco
 function slaOf(rows: Row['created'], k: number | null): SlaAchievement[] {
   return REPORTED_SLA_KINDS.map((kind) => {
     const n = { met: 0, breached: 0, running: 0 };
-    for (const x of rows)
-      if (k === null || x.b === k) for (const outcome of ['met', 'breached', 'running'] as const) n[outcome] += x[`${kind}_${outcome}`];
+    for (const x of rows) if (k === null || x.b === k) for (const outcome of OUTCOMES) n[outcome] += x[`${kind}_${outcome}`];
     return { kind, ...n, achievement: slaAchievement(n.met, n.breached) };
   });
 }
