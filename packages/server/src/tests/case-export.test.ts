@@ -131,6 +131,20 @@ describe.each(DB_KINDS)('GET /api/v1/cases/export.csv (%s)', (kind) => {
     expect(res.body).toContain(`"'=HYPERLINK(""http://evil.test"",""Refund, now"")"`);
   });
 
+  it('writes the same line for a case whichever way the export reads it (its own rows, or the list by priority)', async () => {
+    await t.db.kysely
+      .updateTable('cases')
+      .set({ tags: ['vip', '=sum', 'a,b'], priority: 3, fields: JSON.stringify({ plan: 'silver', seats: 1.5e-7 }) })
+      .where('id', '=', tricky)
+      .execute();
+    const byId = (rows: string[][]) => rows.slice(1).sort((a, b) => a[1]!.localeCompare(b[1]!));
+    for (const viewer of [admin, agent]) {
+      const own = byId((await csv(viewer)).rows);
+      expect(own.find((r) => r[1] === tricky)!.slice(11)).toEqual(['urgent', 'vip; =sum; a,b', 'silver', '1.5e-7']);
+      expect(own).toEqual(byId((await csv(viewer, 'sort=priority')).rows));
+    }
+  });
+
   it('takes the Cases list filters and its visibility', async () => {
     expect((await csv(agent)).rows.slice(1).map((r) => r[1])).toEqual([tricky, gold]); // not the other team's case
     expect((await csv(admin, 'status=resolved')).rows.slice(1).map((r) => r[1])).toEqual([gold]);

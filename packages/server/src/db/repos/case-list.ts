@@ -10,6 +10,7 @@ import {
   type Status,
 } from '@casework/domain';
 import type { Database } from '../schema.ts';
+import { csvFieldSql, csvTextSql, priorityNameSql } from '../csv-sql.ts';
 import type { AppUser } from '../../auth/actor.ts';
 import { selectCaseViews, toCaseView, type CaseView } from './case-views.ts';
 import {
@@ -350,31 +351,50 @@ export async function countTags(db: Kysely<Database>, actor: AppUser, prefix: st
   return r.rows;
 }
 
-/** A case as the CSV export reads it: only its columns, times as epoch milliseconds (no Date per row). */
-export type ExportRow = {
-  id: string;
-  reference: string;
-  subject: string;
-  status: string;
-  type: string;
-  team_name: string;
-  owner_name: string | null;
-  customer_name: string | null;
-  customer_email: string | null;
+/**
+ * A case as the CSV export reads it: its line written by the database (db/csv-sql.ts) but for the
+ * two times, which the export writes in the viewer's zone from epoch milliseconds (no Date per row).
+ */
+export type ExportLine = {
+  /** The cells before the creation time (reference … customer email), each followed by its comma. */
+  head: string;
   created_ms: number;
   updated_ms: number;
-  priority: number;
-  tags: string[];
-  fields?: Record<string, unknown> | null;
-  /** The sort key as the database wrote it (exact, for the next page's keyset). */
-  k: string;
+  /** The cells after the update time (priority, tags, one per custom field), each preceded by its comma. */
+  tail: string;
 };
+
+/** An export line with the case id and its sort key as the database wrote it (exact, for the next page's keyset). */
+export type ExportRow = ExportLine & { id: string; k: string };
+
+/** The export's columns (ExportLine) of the case `c` with its team `t`, owner `o` and customer `cu`. */
+function exportColumns(fieldKeys: readonly string[]) {
+  const cells = (list: RawBuilder<string>[]) => sql.join(list, sql` || ',' || `);
+  // A uuid (hex digits and hyphens) never needs quoting nor an apostrophe.
+  const head = cells([
+    csvTextSql(sql.ref('c.reference')),
+    sql`c.id::text`,
+    ...['c.subject', 'c.status', 'c.type', 't.name', 'o.name', 'cu.name', 'cu.email'].map((c) => csvTextSql(sql.ref(c))),
+  ]);
+  const tail = cells([
+    sql`''`,
+    priorityNameSql(sql.ref('c.priority')),
+    csvTextSql(sql`array_to_string(c.tags, '; ')`),
+    ...fieldKeys.map((key) => csvFieldSql(sql.ref('c.fields'), key)),
+  ]);
+  return sql`${head} || ',' AS head,
+      (extract(epoch FROM c.created_at) * 1000)::float8 AS created_ms, (extract(epoch FROM c.updated_at) * 1000)::float8 AS updated_ms,
+      ${tail} AS tail`;
+}
+
+const EXPORT_JOINS = sql`JOIN teams t ON t.id = c.team_id LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN customers cu ON cu.id = c.customer_id`;
+const exportOrder = (sort: 'created' | 'updated') => (sort === 'updated' ? sql.ref('c.updated_at') : sql.ref('c.created_at'));
 
 /**
  * One page of an export without a search: the same page of ids as listCases (same filters,
- * visibility and order) and only the columns the export writes, in one statement (no case view:
+ * visibility and order) and only the cells the export writes, in one statement (no case view:
  * no collaborators, description or last message read, no timestamp parsed into a Date). `after`
- * is the previous page's last row; `withFields` reads the custom field values.
+ * is the previous page's last row; `fieldKeys` the custom fields' columns, in order.
  */
 export async function exportRows(
   db: Kysely<Database>,
@@ -383,17 +403,25 @@ export async function exportRows(
   sort: 'created' | 'updated',
   limit: number,
   after: { k: string; id: string } | null,
-  withFields: boolean,
+  fieldKeys: readonly string[],
 ): Promise<{ rows: ExportRow[]; last: { k: string; id: string } | null }> {
-  const col = sort === 'updated' ? sql.ref('c.updated_at') : sql.ref('c.created_at');
+  const col = exportOrder(sort);
   const from = after ? sql`AND (${col}, c.id) < (${after.k}::timestamptz, ${after.id}::uuid)` : sql``;
-  const r = await sql<ExportRow>`SELECT c.id::text AS id, c.reference, c.subject, c.status, c.type, t.name AS team_name,
-      o.name AS owner_name, cu.name AS customer_name, cu.email AS customer_email,
-      (extract(epoch FROM c.created_at) * 1000)::float8 AS created_ms, (extract(epoch FROM c.updated_at) * 1000)::float8 AS updated_ms,
-      c.priority::int AS priority, c.tags, ${withFields ? sql`c.fields` : sql`NULL::jsonb`} AS fields, ${col}::text AS k
-    FROM cases c JOIN teams t ON t.id = c.team_id LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN customers cu ON cu.id = c.customer_id
+  const r = await sql<ExportRow>`SELECT ${exportColumns(fieldKeys)}, c.id::text AS id, ${col}::text AS k
+    FROM cases c ${EXPORT_JOINS}
     WHERE c.id IN (${pageSql(actor, f, where(actor, f), [col], from, limit)})
     ORDER BY ${col} DESC, c.id DESC`.execute(db);
-  const tail = r.rows[r.rows.length - 1];
-  return { rows: r.rows, last: r.rows.length === limit && tail ? { k: tail.k, id: tail.id } : null };
+  const last = r.rows[r.rows.length - 1];
+  return { rows: r.rows, last: r.rows.length === limit && last ? { k: last.k, id: last.id } : null };
+}
+
+/**
+ * Every line of an export without a search as one query, in the list's order (same filters and
+ * visibility as listCases): for a cursor, which reads it in one pass (the teams, owners and
+ * customers joined by hash once, not looked up again for every page).
+ */
+export function exportQuery(actor: AppUser, f: CaseFilter, sort: 'created' | 'updated', fieldKeys: readonly string[]) {
+  const col = exportOrder(sort);
+  return sql<ExportLine>`SELECT ${exportColumns(fieldKeys)} FROM cases c ${EXPORT_JOINS}
+    WHERE ${where(actor, f)} ORDER BY ${col} DESC, c.id DESC`;
 }
