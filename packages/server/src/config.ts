@@ -70,6 +70,12 @@ export type Config = {
    * 0: never). Such an event reaches the streams within about two checks.
    */
   liveSweepMs: number;
+  /**
+   * How far the JavaScript heap may grow past what a full collection left live before the next
+   * one, in percent (`CASEWORK_HEAP_GROWTH_PERCENT`, default 50; 0: V8's own policy, which lets a
+   * busy process grow to several times its live heap). Applied by `serve` (heapFlags).
+   */
+  heapGrowthPercent: number;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
@@ -104,9 +110,21 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     shutdownTimeoutMs: num(env.CASEWORK_SHUTDOWN_TIMEOUT_MS, 25_000),
     liveBufferBytes: num(env.CASEWORK_LIVE_BUFFER_BYTES, 256 * 1024),
     liveSweepMs: num(env.CASEWORK_LIVE_SWEEP_MS, 1000),
+    heapGrowthPercent: num(env.CASEWORK_HEAP_GROWTH_PERCENT, 50),
     ...overrides,
   };
   if (!overrides.outboundAllow)
     config.outboundAllow = outboundAllowList(env.CASEWORK_OUTBOUND_ALLOW ?? (config.demo ? DEMO_OUTBOUND_ALLOW : ''));
   return config;
+}
+
+/**
+ * The V8 flags that apply `heapGrowthPercent`. A steady stream of short-lived objects that outlive
+ * young-generation collections (a million rows of an export, parsed by the database driver) would
+ * otherwise fill the old generation to V8's limit, several times the live heap, before each full
+ * collection: +200–250 MB of RSS for such an export (docs/PERFORMANCE.md).
+ */
+export function heapFlags(config: Pick<Config, 'heapGrowthPercent'>): string[] {
+  const percent = Math.round(config.heapGrowthPercent);
+  return percent > 0 && percent <= 1000 ? [`--heap-growing-percent=${percent}`] : [];
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
+import v8 from 'node:v8';
 import pino from 'pino';
 import { openControlSocket } from './ops/backup.ts';
-import { readConfig, type Config } from './config.ts';
+import { heapFlags, readConfig, type Config } from './config.ts';
 import { openFromEnv } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import { countUsers, createAdmin, ensureBaseline } from './db/bootstrap.ts';
@@ -27,6 +28,8 @@ import { closeServer } from './http/close-server.ts';
 /** Starts the server: database, migrations, first admin or demo, live hub, timers, HTTP. */
 export async function serve(overrides: Partial<Config> = {}): Promise<{ close(): Promise<void>; url: string }> {
   const config = readConfig(process.env, overrides);
+  // Before the startup's own collections, so every old-generation limit follows the setting.
+  for (const flag of heapFlags(config)) v8.setFlagsFromString(flag);
   const log = pino({ level: config.logLevel });
   const db = await openFromEnv({ ...process.env, CASEWORK_DATA_DIR: config.dataDir, DATABASE_URL: config.databaseUrl ?? '' });
   await migrate(db);
