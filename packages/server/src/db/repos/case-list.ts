@@ -365,7 +365,7 @@ export type ExportLine = {
 };
 
 /** An export line with the case id and its sort key as the database wrote it (exact, for the next page's keyset). */
-export type ExportRow = ExportLine & { id: string; k: string };
+type ExportRow = ExportLine & { id: string; k: string };
 
 /** The export's columns (ExportLine) of the case `c` with its team `t`, owner `o` and customer `cu`. */
 function exportColumns(fieldKeys: readonly string[]) {
