@@ -49,14 +49,28 @@ export type Dovecot = {
 };
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+  return (await freePorts(1, host))[0]!;
+}
+
+/**
+ * `n` different free ports: all are held open until each is known, then let go (ports asked for one
+ * after another may be the same one again, as the system hands out a port just closed).
+ */
+export async function freePorts(n: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const srv = net.createServer();
+          srv.once('error', reject);
+          srv.listen(0, host, () => resolve(srv));
+        }),
+    ),
+  );
+  const ports = servers.map((srv) => (srv.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
+  return ports;
 }
 
 const waitForPort = async (port: number, deadline: number): Promise<void> => {
@@ -122,7 +136,7 @@ export async function startDovecot(opts: { relayPort?: number } = {}): Promise<D
   );
   for (const d of ['run', 'state', 'mail']) mkdirSync(join(dir, d));
   writeFileSync(join(dir, 'passwd'), '');
-  const [imapPort, imapsPort, submissionPort] = [await freePort(HOST), await freePort(HOST), await freePort(HOST)];
+  const [imapPort, imapsPort, submissionPort] = (await freePorts(3, HOST)) as [number, number, number];
   const dh = ['/usr/share/dovecot/dh.pem', '/etc/dovecot/dh.pem'].find((p) => existsSync(p));
   const conf = `
 protocols = imap submission

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCasework, type CaseworkProcess } from '../test-support/casework-process.ts';
-import { freePort } from '../test-support/dovecot.ts';
+import { freePort, freePorts } from '../test-support/dovecot.ts';
 import { key, Ledger, Observer, reliably, send } from '../test-support/drill-load.ts';
 
 /**
@@ -136,7 +136,7 @@ describe.runIf(!missing)('deployment drill: three processes behind HAProxy on on
 
   it('a rolling restart fails no request and misses no event; a crash and a database restart lose nothing acknowledged', async () => {
     db = await privatePostgres();
-    const ports = [await freePort(), await freePort(), await freePort()];
+    const ports = await freePorts(3);
     const env = {
       DATABASE_URL: db.url,
       CASEWORK_DB_POOL: '6',
