@@ -42,12 +42,13 @@ function jsNumberSql(n: RawBuilder<unknown>): RawBuilder<string> {
 export function csvFieldSql(fields: RawBuilder<unknown>, key: string): RawBuilder<string> {
   const v = sql`(${fields} -> ${sql.lit(key)})`;
   const text = sql`(${fields} ->> ${sql.lit(key)})`;
-  const list = sql`(SELECT string_agg(e, '; ') FROM jsonb_array_elements_text(${v}) AS e)`;
+  // The items are joined once, then written as one text cell (which reads its value several times).
+  const list = sql`(SELECT ${csvTextSql(sql`coalesce(l.v, '')`)} FROM (SELECT string_agg(e, '; ') AS v FROM jsonb_array_elements_text(${v}) AS e) l)`;
   return sql<string>`(CASE jsonb_typeof(${v})
     WHEN 'string' THEN ${csvTextSql(text)}
     WHEN 'number' THEN ${jsNumberSql(sql`(${text})::numeric`)}
     WHEN 'boolean' THEN ${text}
-    WHEN 'array' THEN ${csvTextSql(sql`coalesce(${list}, '')`)}
+    WHEN 'array' THEN ${list}
     WHEN 'object' THEN ${csvTextSql(sql`coalesce(${v} ->> 'name', ${v}::text)`)}
     ELSE '' END)`;
 }

@@ -100,7 +100,7 @@ function* inChunks<T>(items: readonly T[], line: (item: T) => string): Generator
 /**
  * The Cases list as CSV (SPEC §12): the same filters and visibility as GET /cases, the next batch
  * read while one is turned into lines and sent, and only when the reader asks for more, so memory
- * stays flat (two batches at most) however many cases match. Times are in the viewer's zone. A
+ * stays flat (a few batches at most) however many cases match. Times are in the viewer's zone. A
  * search or the priority order pages through the list itself; otherwise the database writes each
  * line but its times (exportQuery through a cursor on PostgreSQL, keyset pages of exportRows on
  * the embedded database).
