@@ -190,7 +190,7 @@ describe.skipIf(dovecotMissing !== null).each(DB_KINDS)('email channel fetching 
     await s.runtime.stop();
     await s.db.kysely.updateTable('channel_mail_fetch').set({ last_uid: 0 }).where('channel_id', '=', channelId).execute();
     s.runtime = await startChannels(s.deps, s.options);
-    await eventually(async () => (await channel(channelId)).mailFetch.fetchedCount >= 8, 'fetched again');
+    await eventually(async () => (await channel(channelId)).mailFetch.fetchedCount >= 8, 'fetched again', 30_000);
     const cases = await casesOf(channelId);
     expect(cases).toHaveLength(4);
     for (const c of cases) expect(await messagesOf(c.id)).toHaveLength(1);
