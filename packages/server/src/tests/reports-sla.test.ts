@@ -196,10 +196,10 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary: SLA achievement (%s)', (ki
   });
 
   it('obeys the team, type and agent filters', async () => {
-    expect((await report(admin, `${RANGE}&teamId=${y}`)).sla).toEqual([
-      sla('firstResponse', 0, 0, 1, null),
-      sla('resolution', 0, 0, 1, null),
-    ]);
+    const teamY = await report(admin, `${RANGE}&teamId=${y}`);
+    expect(teamY.sla).toEqual([sla('firstResponse', 0, 0, 1, null), sla('resolution', 0, 0, 1, null)]);
+    // Bo's only case there has running targets: no figure of his to show, so no row.
+    expect(teamY.agents).toEqual([]);
     expect((await report(admin, `${RANGE}&type=sms`)).sla).toEqual([sla('firstResponse', 1, 0, 0, 100), sla('resolution', 0, 0, 1, null)]);
     const a = await report(admin, `${RANGE}&agentId=${agentA.id}`);
     expect(a.sla).toEqual([sla('firstResponse', 1, 1, 0, 50), sla('resolution', 1, 1, 0, 50)]);
