@@ -385,6 +385,12 @@ describe.each(DB_KINDS)('GET /api/v1/reports/summary (%s)', (kind) => {
     const keys = await sql<{ n: number }>`SELECT count(DISTINCT (team_id, type))::int AS n FROM report_open_counts`.execute(t.db.kysely);
     expect(rows.rows[0]!.n).toBe(keys.rows[0]!.n);
     await agree('after compaction');
+    // Compacting again folds nothing and leaves every row where it was (no rewrite of folded keys).
+    const places = async () =>
+      (await sql<{ p: string }>`SELECT ctid::text AS p FROM report_open_counts ORDER BY 1`.execute(t.db.kysely)).rows.map((r) => r.p);
+    const before = await places();
+    expect(await compactOpenCounts(t.db.kysely)).toBe(0);
+    expect(await places()).toEqual(before);
     // Through the product's own write path: resolve and reopen.
     const open = await sql<{
       id: string;
