@@ -165,9 +165,10 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
   const myWork = await measureMyWork(a, org, o.duration, o.concurrency, cap);
   const list = await measureList(a, org, o.duration, o.concurrency, cap);
   const search = await measureSearch(a, org, L.probe, o.duration, o.concurrency, cap);
-  say('measuring the report summary (90 days, today) and the CSV export');
+  say('measuring the report summary (90 days, today, yesterday) and the CSV export');
   const report90 = await measureReport(a, org, 90, o.duration, o.concurrency, cap);
   const reportToday = await measureReport(a, org, 1, o.duration, o.concurrency, cap);
+  const reportDay = await measureReport(a, org, 1, o.duration, o.concurrency, cap, 1);
   const exported = await measureExport(a, org);
   say(`claim-next with ${L.claimers.length} agents`);
   // Process B (PostgreSQL) idles meanwhile; its few ms of CPU are not counted.
@@ -214,6 +215,7 @@ async function measure(o: BenchOptions, L: Loaded, a: Target, b: Target, ledger:
     search,
     report90,
     reportToday,
+    reportDay,
     exported,
     claimNext,
     httpCeiling,
@@ -255,7 +257,7 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
     myWork: lat(m.myWork),
     list: lat(m.list),
     search: lat(m.search),
-    reports: { days90: lat(m.report90), today: lat(m.reportToday) },
+    reports: { days90: lat(m.report90), today: lat(m.reportToday), wholeDay: lat(m.reportDay) },
     export: m.exported,
     claimNext: m.claimNext,
     pgbench,
@@ -275,16 +277,18 @@ async function run(o: BenchOptions, store: Store, servers: Server[]): Promise<nu
       search: m.search.statuses,
       report90: m.report90.statuses,
       reportToday: m.reportToday.statuses,
+      reportDay: m.reportDay.statuses,
     },
     scenarios: {
       list: m.list.scenarios,
       search: m.search.scenarios,
       'report 90 days': m.report90.scenarios,
       'report today': m.reportToday.scenarios,
+      'report yesterday': m.reportDay.scenarios,
     },
   });
   say(`wrote ${file}`);
-  if (m.myWork.errors + m.list.errors + m.search.errors + m.report90.errors + m.reportToday.errors > 0)
+  if (m.myWork.errors + m.list.errors + m.search.errors + m.report90.errors + m.reportToday.errors + m.reportDay.errors > 0)
     failed.push('errors in the latency phases');
   if (failed.length) {
     say(`FAILED: ${failed.join(', ')}`);

@@ -23,8 +23,8 @@ export type Figures = {
   myWork: Latency & { errors: number };
   list: Latency & { errors: number };
   search: Latency & { errors: number };
-  /** GET /reports/summary for the last 90 days and for today. */
-  reports: { days90: Latency & { errors: number }; today: Latency & { errors: number } };
+  /** GET /reports/summary for the last 90 days, for today and for yesterday (a whole day, today's worst case). */
+  reports: { days90: Latency & { errors: number }; today: Latency & { errors: number }; wholeDay: Latency & { errors: number } };
   /** GET /cases/export.csv of every case, and the server's RSS around it. */
   export: ExportResult;
   claimNext: ClaimNextResult;
@@ -143,6 +143,13 @@ function rows(o: BenchOptions, f: Figures): Row[] {
       value: lat(f.reports.today),
       target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms',
       ok: f.reports.today.p99 <= (pg ? 50 : 100) && f.reports.today.errors === 0,
+    },
+    {
+      // Today's target, held on a whole day: today's own figure depends on the hour of the run.
+      figure: 'report summary, yesterday',
+      value: lat(f.reports.wholeDay),
+      target: pg ? 'p99 ≤ 50 ms' : 'p99 ≤ 100 ms',
+      ok: f.reports.wholeDay.p99 <= (pg ? 50 : 100) && f.reports.wholeDay.errors === 0,
     },
     {
       figure: 'CSV export (every case)',

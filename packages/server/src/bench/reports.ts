@@ -12,10 +12,20 @@ const daysBefore = (date: string, days: number) => new Date(Date.parse(`${date}T
 /**
  * GET /reports/summary over the last `days` days (1: today), as the admin (every case), a
  * supervisor (every case, their zone) or an agent (their own work), at random. Each request's
- * range ends today in the UTC calendar, close enough to each viewer's today for the figures.
+ * range ends today in the UTC calendar, close enough to each viewer's today for the figures; or
+ * `endDaysAgo` days before (1: yesterday, a whole day: today holds only the hours gone by, so its
+ * figure depends on the hour of the run, and a whole day is today's worst case).
  */
-export function measureReport(t: Target, org: Org, days: number, seconds: number, clients: number, cap: number): Promise<Timed> {
-  const to = localDate(new Date(), 'UTC');
+export function measureReport(
+  t: Target,
+  org: Org,
+  days: number,
+  seconds: number,
+  clients: number,
+  cap: number,
+  endDaysAgo = 0,
+): Promise<Timed> {
+  const to = daysBefore(localDate(new Date(), 'UTC'), endDaysAgo);
   const from = daysBefore(to, days - 1);
   // Every 20th bench agent is a supervisor (org.ts): the agents' requests are the others' own work.
   const supervisors = org.agents.filter((_, i) => i % 20 === 0);
