@@ -92,6 +92,16 @@ const rows = (q: RawBuilder<unknown>) => sql`(SELECT coalesce(json_agg(x), '[]':
 const one = (q: RawBuilder<unknown>) => sql`(SELECT row_to_json(x) FROM (${q}) x)`;
 
 type Bucket = { b: number; n: number };
+type AgentArrays = {
+  id: string[];
+  name: (string | null)[];
+  claimed: number[];
+  resolved: number[];
+  /** The bucket of their median handle time; null without resolved cases. */
+  b: (number | null)[];
+  met: number[];
+  breached: number[];
+};
 type Row = {
   /** Per day bucket: the cases created, and each reported target's cases by outcome (SLA_COUNTS). */
   created: (Bucket & Record<`${SlaAchievement['kind']}_${SlaOutcome}`, number>)[];
@@ -101,16 +111,8 @@ type Row = {
   resolution_hist: DurationCount[];
   first_response_hist: DurationCount[];
   reopened: number;
-  /** Per agent, as parallel arrays (each null: no agent): see agentsSql. */
-  agents: {
-    id: string[];
-    name: (string | null)[];
-    claimed: number[];
-    resolved: number[];
-    b: (number | null)[];
-    met: number[];
-    breached: number[];
-  };
+  /** Per agent, as parallel arrays (agentsSql); every one null when no agent is listed. */
+  agents: AgentArrays | Record<keyof AgentArrays, null>;
   sla_policies: boolean;
 };
 
@@ -307,7 +309,7 @@ function agentsSql(f: ReportFilter, start: Date, end: Date, solvedInRange: RawBu
 /** The per-agent rows, most resolved first, then most claims, then by id. */
 function agentRows(r: Row): ReportFigures['agents'] {
   const a = r.agents;
-  if (!a.id) return []; // no agent: every array_agg is null
+  if (a.id === null) return [];
   const out: ReportFigures['agents'] = new Array(a.id.length);
   for (let i = 0; i < a.id.length; i++) {
     const b = a.b[i]!;
