@@ -279,9 +279,17 @@ const ownersOnly = (f: ReportFilter) => (listedAgents(f) === null ? sql`AND fals
 function agentsSql(f: ReportFilter, start: Date, end: Date, solvedInRange: RawBuilder<unknown>): RawBuilder<unknown> {
   const agents = listedAgents(f);
   const claimer = agents === null ? sql`AND false` : agents.length ? sql`AND e.actor_id = ANY(${agents}::uuid[])` : sql``;
-  // A target without an outcome (no SLA) is NULL: counted as neither.
+  // Each reported target's outcome column of `made`; a target without an outcome (no SLA) is NULL: counted as neither.
+  const outcomes = REPORTED_SLA_KINDS.map((kind) => sql.ref(`m.${SLA_COLUMNS[kind]}`));
   const count = (outcome: SlaOutcome) =>
-    sql`(CASE WHEN m.sla_first = ${outcome} THEN 1 ELSE 0 END + CASE WHEN m.sla_resolution = ${outcome} THEN 1 ELSE 0 END)`;
+    sql`(${sql.join(
+      outcomes.map((col) => sql`CASE WHEN ${col} = ${outcome} THEN 1 ELSE 0 END`),
+      sql` + `,
+    )})`;
+  const decided = sql.join(
+    outcomes.map((col) => sql`${col} IN ('met', 'breached')`),
+    sql` OR `,
+  );
   return sql`(SELECT json_build_object('id', array_agg(a.id), 'name', array_agg(u.name), 'claimed', array_agg(a.claimed),
       'resolved', array_agg(a.resolved), 'b', array_agg(a.b), 'met', array_agg(a.met), 'breached', array_agg(a.breached))
     FROM (
@@ -294,7 +302,7 @@ function agentsSql(f: ReportFilter, start: Date, end: Date, solvedInRange: RawBu
         UNION ALL
         SELECT m.owner_id, 0, 0, NULL, sum(${count('met')})::int, sum(${count('breached')})::int
         FROM made m WHERE m.created_at < ${end} AND m.owner_id IS NOT NULL ${ownersOnly(f)}
-          AND (m.sla_first IN ('met', 'breached') OR m.sla_resolution IN ('met', 'breached'))
+          AND (${decided})
         GROUP BY m.owner_id
         UNION ALL
         SELECT e.actor_id, count(*)::int, 0, NULL, 0, 0
